@@ -1,0 +1,13 @@
+/* fcm-core.h: umbrella header of the GTK-free core library
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#define FCM_CORE_INSIDE
+
+#include "fcm-error.h"
+#include "fcm-event.h"
+
+#undef FCM_CORE_INSIDE

@@ -1,0 +1,701 @@
+/* fcm-event.c: one FHIRcast event notification or context-change request
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fcm-error.h"
+#include "fcm-event.h"
+#include "fcm-json-private.h"
+
+/**
+ * FcmEvent:
+ *
+ * An immutable FHIRcast message of the form
+ * `{"timestamp", "id", "event": {"hub.topic", "hub.event", "context": […]}}`
+ * (C-25, C-44), as received over the WebSocket or posted to a hub.
+ *
+ * Parsing is tolerant where real peers bend the rules (a missing
+ * `hub.topic` or `context` is accepted, the 2019 prototype's
+ * `{"header", "body"}` wrapper is unwrapped) and strict about types: any
+ * member of the wrong JSON type is an error with a precise path. Conformance
+ * problems that do not stop us from using the message are left to
+ * #FcmValidator.
+ */
+struct _FcmEvent
+{
+  GObject     parent_instance;
+
+  JsonNode   *root;        /* the whole message as received */
+  JsonObject *message;     /* root, or root.body when wrapped */
+  JsonArray  *context;     /* never NULL */
+  char       *raw;
+  const char *id;
+  const char *timestamp;
+  const char *topic;
+  const char *name;
+  const char *canonical_name;
+  const char *version_id;
+  const char *prior_version_id;
+  gint64      timestamp_usec;
+  guint       legacy_wrapped : 1;
+};
+
+G_DEFINE_FINAL_TYPE (FcmEvent, fcm_event, G_TYPE_OBJECT)
+
+static void
+fcm_event_finalize (GObject *object)
+{
+  FcmEvent *self = (FcmEvent *)object;
+
+  g_clear_pointer (&self->context, json_array_unref);
+  g_clear_pointer (&self->root, json_node_unref);
+  g_clear_pointer (&self->raw, g_free);
+
+  G_OBJECT_CLASS (fcm_event_parent_class)->finalize (object);
+}
+
+static void
+fcm_event_class_init (FcmEventClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fcm_event_finalize;
+}
+
+static void
+fcm_event_init (FcmEvent *self)
+{
+  self->timestamp_usec = G_MININT64;
+}
+
+/* Known event names in their recommended spelling, plus the 2019 prototype
+ * and May-2019 ballot names mapped onto STU3 (digest §4.1 item 6). */
+static const struct {
+  const char *name;
+  const char *canonical;
+  gboolean    legacy;
+} known_names[] = {
+  { "DiagnosticReport-open", "DiagnosticReport-open", FALSE },
+  { "DiagnosticReport-close", "DiagnosticReport-close", FALSE },
+  { "DiagnosticReport-update", "DiagnosticReport-update", FALSE },
+  { "DiagnosticReport-select", "DiagnosticReport-select", FALSE },
+  { "ImagingStudy-open", "ImagingStudy-open", FALSE },
+  { "ImagingStudy-close", "ImagingStudy-close", FALSE },
+  { "ImagingStudy-update", "ImagingStudy-update", FALSE },
+  { "ImagingStudy-select", "ImagingStudy-select", FALSE },
+  { "Patient-open", "Patient-open", FALSE },
+  { "Patient-close", "Patient-close", FALSE },
+  { "Patient-update", "Patient-update", FALSE },
+  { "Patient-select", "Patient-select", FALSE },
+  { "Encounter-open", "Encounter-open", FALSE },
+  { "Encounter-close", "Encounter-close", FALSE },
+  { "Encounter-update", "Encounter-update", FALSE },
+  { "Encounter-select", "Encounter-select", FALSE },
+  { "Home-open", "Home-open", FALSE },
+  { "SyncError", "SyncError", FALSE },
+  { "userLogout", "userLogout", FALSE },
+  { "userHibernate", "userHibernate", FALSE },
+  { "heartbeat", "heartbeat", FALSE },
+  { "open-imaging-study", "ImagingStudy-open", TRUE },
+  { "switch-imaging-study", "ImagingStudy-open", TRUE },
+  { "close-imaging-study", "ImagingStudy-close", TRUE },
+  { "open-patient-chart", "Patient-open", TRUE },
+  { "switch-patient-chart", "Patient-open", TRUE },
+  { "close-patient-chart", "Patient-close", TRUE },
+  { "user-logout", "userLogout", TRUE },
+  { "logout", "userLogout", TRUE },
+  { "user-hibernate", "userHibernate", TRUE },
+  { "sync-error", "SyncError", TRUE },
+};
+
+static gint
+find_known_name (const char *name)
+{
+  if (name == NULL)
+    return -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (known_names); i++)
+    {
+      /* C-14: event names compare case-insensitively */
+      if (g_ascii_strcasecmp (known_names[i].name, name) == 0)
+        return i;
+    }
+
+  return -1;
+}
+
+/**
+ * fcm_event_name_canonicalize:
+ * @name: an event name in any case, possibly a legacy name
+ *
+ * Returns: the recommended STU3 spelling of @name (C-14), the STU3 name for
+ *   a 2019 prototype name, or @name itself when it is not a known event
+ */
+const char *
+fcm_event_name_canonicalize (const char *name)
+{
+  gint i = find_known_name (name);
+
+  return i < 0 ? name : known_names[i].canonical;
+}
+
+/**
+ * fcm_event_name_is_legacy:
+ *
+ * Returns: %TRUE for a 2019-prototype / May-2019-ballot event name
+ */
+gboolean
+fcm_event_name_is_legacy (const char *name)
+{
+  gint i = find_known_name (name);
+
+  return i >= 0 && known_names[i].legacy;
+}
+
+/**
+ * fcm_event_name_equal:
+ *
+ * Compares event names case-insensitively (C-14, H-06), after mapping
+ * legacy names to their STU3 equivalent.
+ */
+gboolean
+fcm_event_name_equal (const char *a,
+                      const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+
+  return g_ascii_strcasecmp (fcm_event_name_canonicalize (a),
+                             fcm_event_name_canonicalize (b)) == 0;
+}
+
+static gboolean
+read_string_member (JsonObject  *object,
+                    const char  *member,
+                    const char  *path,
+                    gboolean     required,
+                    const char **out_value,
+                    GError     **error)
+{
+  JsonNode *node;
+
+  *out_value = NULL;
+
+  if (!json_object_has_member (object, member))
+    {
+      if (required)
+        {
+          g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                       "%s: required member is missing", path);
+          return FALSE;
+        }
+      return TRUE;
+    }
+
+  node = json_object_get_member (object, member);
+  if (!fcm_json_node_is_string (node))
+    {
+      /* a null version id is seen in the wild; treat it as absent */
+      if (!required && JSON_NODE_HOLDS_NULL (node))
+        return TRUE;
+
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                   "%s: expected a string, got %s", path, fcm_json_node_type_name (node));
+      return FALSE;
+    }
+
+  *out_value = json_node_get_string (node);
+  return TRUE;
+}
+
+static FcmEvent *
+event_from_node (JsonNode    *root,
+                 const char  *raw,
+                 GError     **error)
+{
+  g_autoptr(FcmEvent) self = NULL;
+  JsonObject *message;
+  JsonObject *event;
+  JsonNode *node;
+  gboolean wrapped = FALSE;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                   "$: expected an object, got %s", fcm_json_node_type_name (root));
+      return NULL;
+    }
+
+  message = json_node_get_object (root);
+
+  /* The 2019 prototype wraps every frame as {"header": {…}, "body": {…}}. */
+  if (!json_object_has_member (message, "event") &&
+      json_object_has_member (message, "header") &&
+      json_object_has_member (message, "body"))
+    {
+      node = json_object_get_member (message, "body");
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                       "$.body: expected an object, got %s", fcm_json_node_type_name (node));
+          return NULL;
+        }
+      message = json_node_get_object (node);
+      wrapped = TRUE;
+    }
+
+  self = g_object_new (FCM_TYPE_EVENT, NULL);
+  self->legacy_wrapped = wrapped;
+
+#define PATH(p) (wrapped ? "$.body." p : "$." p)
+
+  if (!read_string_member (message, "timestamp", PATH ("timestamp"), TRUE, &self->timestamp, error) ||
+      !read_string_member (message, "id", PATH ("id"), TRUE, &self->id, error))
+    return NULL;
+
+  if (!json_object_has_member (message, "event"))
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                   "%s: required member is missing", PATH ("event"));
+      return NULL;
+    }
+
+  node = json_object_get_member (message, "event");
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                   "%s: expected an object, got %s", PATH ("event"), fcm_json_node_type_name (node));
+      return NULL;
+    }
+  event = json_node_get_object (node);
+
+  if (!read_string_member (event, "hub.topic", PATH ("event['hub.topic']"), FALSE, &self->topic, error) ||
+      !read_string_member (event, "hub.event", PATH ("event['hub.event']"), TRUE, &self->name, error) ||
+      !read_string_member (event, "context.versionId", PATH ("event['context.versionId']"), FALSE,
+                           &self->version_id, error) ||
+      !read_string_member (event, "context.priorVersionId", PATH ("event['context.priorVersionId']"),
+                           FALSE, &self->prior_version_id, error))
+    return NULL;
+
+  /* digest §4.3 item 2: also read the undotted spellings from FC §2.3 */
+  if (self->version_id == NULL &&
+      !read_string_member (event, "versionId", PATH ("event.versionId"), FALSE,
+                           &self->version_id, error))
+    return NULL;
+  if (self->prior_version_id == NULL &&
+      !read_string_member (event, "priorVersionId", PATH ("event.priorVersionId"), FALSE,
+                           &self->prior_version_id, error))
+    return NULL;
+
+  if (json_object_has_member (event, "context"))
+    {
+      JsonArray *context;
+
+      node = json_object_get_member (event, "context");
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                       "%s: expected an array, got %s", PATH ("event.context"),
+                       fcm_json_node_type_name (node));
+          return NULL;
+        }
+
+      context = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (context); i++)
+        {
+          JsonNode *item = json_array_get_element (context, i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (item))
+            {
+              g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                           "%s.event.context[%u]: expected an object, got %s",
+                           wrapped ? "$.body" : "$", i, fcm_json_node_type_name (item));
+              return NULL;
+            }
+        }
+
+      self->context = json_array_ref (context);
+    }
+  else
+    {
+      self->context = json_array_new ();
+    }
+
+#undef PATH
+
+  self->root = json_node_ref (root);
+  self->message = message;
+  self->canonical_name = fcm_event_name_canonicalize (self->name);
+  if (!fcm_json_parse_timestamp (self->timestamp, &self->timestamp_usec))
+    self->timestamp_usec = G_MININT64;
+  self->raw = raw ? g_strdup (raw) : fcm_json_to_string (root, FALSE);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * fcm_event_new_from_json:
+ * @text: the message text
+ * @length: length of @text, or -1 if NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Parses a notification or request. Any malformed input gives %NULL and an
+ * error naming what is wrong and where (a JSON path such as
+ * `$.event.context[2]`).
+ *
+ * Returns: (transfer full) (nullable): a new #FcmEvent
+ */
+FcmEvent *
+fcm_event_new_from_json (const char  *text,
+                         gssize       length,
+                         GError     **error)
+{
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *raw = NULL;
+
+  if (!(root = fcm_json_parse (text, length, error)))
+    return NULL;
+
+  raw = length < 0 ? g_strdup (text) : g_strndup (text, length);
+
+  return event_from_node (root, raw, error);
+}
+
+/**
+ * fcm_event_new_from_node:
+ * @root: a parsed message
+ * @error: return location for a #GError
+ *
+ * Like fcm_event_new_from_json() for an already parsed document.
+ *
+ * Returns: (transfer full) (nullable): a new #FcmEvent
+ */
+FcmEvent *
+fcm_event_new_from_node (JsonNode  *root,
+                         GError   **error)
+{
+  return event_from_node (root, NULL, error);
+}
+
+/**
+ * fcm_event_new:
+ * @id: the event id (a UUID, C-45)
+ * @timestamp: (nullable): ISO 8601 UTC time, or %NULL for now
+ * @topic: the session topic
+ * @name: the event name
+ * @context: (nullable): the context array (not modified)
+ * @version_id: (nullable): `context.versionId`
+ * @prior_version_id: (nullable): `context.priorVersionId`
+ *
+ * Builds a message, written with the dotted version keys (digest §4.3
+ * item 2).
+ *
+ * Returns: (transfer full): a new #FcmEvent
+ */
+FcmEvent *
+fcm_event_new (const char *id,
+               const char *timestamp,
+               const char *topic,
+               const char *name,
+               JsonArray  *context,
+               const char *version_id,
+               const char *prior_version_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *now = NULL;
+  g_autoptr(GError) error = NULL;
+  FcmEvent *self;
+
+  g_return_val_if_fail (id != NULL, NULL);
+  g_return_val_if_fail (topic != NULL, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (timestamp == NULL)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_now_utc ();
+
+      now = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S.%fZ");
+      /* trim microseconds to milliseconds: "…SS.mmmuuuZ" → "…SS.mmmZ" */
+      if (strlen (now) > 4)
+        memmove (now + strlen (now) - 4, "Z", 2);
+      timestamp = now;
+    }
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "timestamp");
+  json_builder_add_string_value (builder, timestamp);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "event");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "hub.topic");
+  json_builder_add_string_value (builder, topic);
+  json_builder_set_member_name (builder, "hub.event");
+  json_builder_add_string_value (builder, name);
+  if (version_id != NULL)
+    {
+      json_builder_set_member_name (builder, "context.versionId");
+      json_builder_add_string_value (builder, version_id);
+    }
+  if (prior_version_id != NULL)
+    {
+      json_builder_set_member_name (builder, "context.priorVersionId");
+      json_builder_add_string_value (builder, prior_version_id);
+    }
+  json_builder_set_member_name (builder, "context");
+  if (context != NULL)
+    {
+      JsonNode *ctx = json_node_new (JSON_NODE_ARRAY);
+
+      json_node_set_array (ctx, context);
+      json_builder_add_value (builder, ctx);
+    }
+  else
+    {
+      json_builder_begin_array (builder);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  self = event_from_node (root, NULL, &error);
+
+  /* Only non-object context items can fail here; that is a programmer error. */
+  if (self == NULL)
+    g_critical ("fcm_event_new: %s", error->message);
+
+  return self;
+}
+
+const char *
+fcm_event_get_id (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->id;
+}
+
+const char *
+fcm_event_get_timestamp (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->timestamp;
+}
+
+/**
+ * fcm_event_get_timestamp_usec:
+ *
+ * Returns: the timestamp as microseconds since the epoch, or %G_MININT64
+ *   when it could not be parsed
+ */
+gint64
+fcm_event_get_timestamp_usec (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), G_MININT64);
+  return self->timestamp_usec;
+}
+
+const char *
+fcm_event_get_topic (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->topic;
+}
+
+/**
+ * fcm_event_get_name:
+ *
+ * Returns: `hub.event` as it was spelled on the wire
+ */
+const char *
+fcm_event_get_name (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->name;
+}
+
+/**
+ * fcm_event_get_canonical_name:
+ *
+ * Returns: the recommended STU3 spelling of the event name
+ */
+const char *
+fcm_event_get_canonical_name (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->canonical_name;
+}
+
+gboolean
+fcm_event_has_name (FcmEvent   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), FALSE);
+  return fcm_event_name_equal (self->name, name);
+}
+
+/**
+ * fcm_event_get_context:
+ *
+ * Returns: (transfer none): the context array (empty when absent)
+ */
+JsonArray *
+fcm_event_get_context (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->context;
+}
+
+/**
+ * fcm_event_lookup_context:
+ * @key: a context key, compared case-sensitively (C-14)
+ *
+ * Returns: (transfer none) (nullable): the first context item with @key
+ */
+JsonObject *
+fcm_event_lookup_context (FcmEvent   *self,
+                          const char *key)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  for (guint i = 0; i < json_array_get_length (self->context); i++)
+    {
+      JsonObject *item = fcm_json_array_get_object (self->context, i);
+
+      if (g_strcmp0 (fcm_json_get_string (item, "key"), key) == 0)
+        return item;
+    }
+
+  return NULL;
+}
+
+/**
+ * fcm_event_lookup_resource:
+ *
+ * Returns: (transfer none) (nullable): the `resource` object of the context
+ *   item with @key
+ */
+JsonObject *
+fcm_event_lookup_resource (FcmEvent   *self,
+                           const char *key)
+{
+  return fcm_json_get_object (fcm_event_lookup_context (self, key), "resource");
+}
+
+/**
+ * fcm_event_dup_context_id:
+ * @key: the context key ("report", "patient", …)
+ * @resource_type: (nullable): the expected resource type
+ *
+ * Finds the id of a context item given either as a `resource` with an `id`
+ * or as a `reference` (FC uses references in update/select, IRA resources:
+ * digest §4.3 item 6).
+ *
+ * Returns: (transfer full) (nullable): the resource id
+ */
+char *
+fcm_event_dup_context_id (FcmEvent   *self,
+                          const char *key,
+                          const char *resource_type)
+{
+  JsonObject *item;
+  JsonObject *obj;
+
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+
+  if (!(item = fcm_event_lookup_context (self, key)))
+    return NULL;
+
+  if ((obj = fcm_json_get_object (item, "resource")))
+    {
+      const char *type = fcm_json_get_string (obj, "resourceType");
+      const char *id = fcm_json_get_string (obj, "id");
+
+      if (id == NULL || (resource_type != NULL && g_strcmp0 (type, resource_type) != 0))
+        return NULL;
+      return g_strdup (id);
+    }
+
+  if ((obj = fcm_json_get_object (item, "reference")))
+    return fcm_json_reference_id (fcm_json_get_string (obj, "reference"), resource_type);
+
+  return NULL;
+}
+
+const char *
+fcm_event_get_version_id (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->version_id;
+}
+
+const char *
+fcm_event_get_prior_version_id (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->prior_version_id;
+}
+
+/**
+ * fcm_event_get_root:
+ *
+ * Returns: (transfer none): the whole message, including a legacy wrapper
+ */
+JsonNode *
+fcm_event_get_root (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->root;
+}
+
+/**
+ * fcm_event_get_raw:
+ *
+ * Returns: the message text exactly as received (or as generated)
+ */
+const char *
+fcm_event_get_raw (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->raw;
+}
+
+gboolean
+fcm_event_is_legacy_wrapped (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), FALSE);
+  return self->legacy_wrapped;
+}
+
+/**
+ * fcm_event_to_json:
+ * @pretty: indent the output
+ *
+ * Serializes the message. For a legacy-wrapped message only the unwrapped
+ * STU3 body is written.
+ *
+ * Returns: (transfer full): JSON text
+ */
+char *
+fcm_event_to_json (FcmEvent *self,
+                   gboolean  pretty)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+
+  if (!self->legacy_wrapped)
+    return fcm_json_to_string (self->root, pretty);
+
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (node, self->message);
+  return fcm_json_to_string (node, pretty);
+}

@@ -1,0 +1,410 @@
+/* fcm-json.c: defensive json-glib helpers
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fcm-error.h"
+#include "fcm-json-private.h"
+
+/* json-glib's parser recurses once per nesting level, so a document like
+ * "[[[[…" a million levels deep would exhaust the stack. Scan the text first
+ * and refuse anything nested deeper than FCM_JSON_MAX_DEPTH. */
+static gboolean
+check_depth (const char  *text,
+             gsize        length,
+             GError     **error)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      switch (c)
+        {
+        case '"':
+          in_string = TRUE;
+          break;
+
+        case '[':
+        case '{':
+          if (++depth > FCM_JSON_MAX_DEPTH)
+            {
+              g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_DEEP,
+                           "JSON nests deeper than %d levels (at byte %" G_GSIZE_FORMAT ")",
+                           FCM_JSON_MAX_DEPTH, i);
+              return FALSE;
+            }
+          break;
+
+        case ']':
+        case '}':
+          if (depth > 0)
+            depth--;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+/**
+ * fcm_json_parse:
+ * @text: JSON text
+ * @length: length of @text, or -1 if NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Parses @text after checking size, UTF-8 validity and nesting depth.
+ *
+ * Returns: (transfer full): the root node, or %NULL with @error set
+ */
+JsonNode *
+fcm_json_parse (const char  *text,
+                gssize       length,
+                GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *bad = NULL;
+  gsize len;
+
+  if (text == NULL)
+    {
+      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "No JSON text given");
+      return NULL;
+    }
+
+  len = length < 0 ? strlen (text) : (gsize) length;
+
+  if (len > FCM_JSON_MAX_BYTES)
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_LARGE,
+                   "JSON text is %" G_GSIZE_FORMAT " bytes, more than the limit of %d bytes",
+                   len, FCM_JSON_MAX_BYTES);
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (text, len, &bad))
+    {
+      if (bad != NULL && *bad == '\0' && (gsize) (bad - text) < len)
+        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
+                     "JSON text contains a NUL byte at offset %" G_GSIZE_FORMAT,
+                     (gsize) (bad - text));
+      else
+        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
+                     "JSON text is not valid UTF-8 (first bad byte at offset %" G_GSIZE_FORMAT ")",
+                     (gsize) (bad - text));
+      return NULL;
+    }
+
+  if (!check_depth (text, len, error))
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, len, &local_error))
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                   "Not valid JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "Empty JSON document");
+      return NULL;
+    }
+
+  return json_parser_steal_root (parser);
+}
+
+char *
+fcm_json_to_string (JsonNode *node,
+                    gboolean  pretty)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  json_generator_set_pretty (gen, pretty);
+  json_generator_set_indent (gen, 2);
+  json_generator_set_root (gen, node);
+
+  return json_generator_to_data (gen, NULL);
+}
+
+/**
+ * fcm_json_node_type_name:
+ *
+ * Returns: a short JSON type name for messages ("object", "string", …)
+ */
+const char *
+fcm_json_node_type_name (JsonNode *node)
+{
+  if (node == NULL)
+    return "nothing";
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+      {
+        GType t = json_node_get_value_type (node);
+
+        if (t == G_TYPE_STRING)
+          return "a string";
+        if (t == G_TYPE_BOOLEAN)
+          return "a boolean";
+        if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
+          return "a number";
+        return "a value";
+      }
+    default:
+      return "an unknown node";
+    }
+}
+
+gboolean
+fcm_json_node_is_string (JsonNode *node)
+{
+  return node != NULL &&
+         JSON_NODE_HOLDS_VALUE (node) &&
+         json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+const char *
+fcm_json_get_string (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (!fcm_json_node_is_string (node))
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+JsonObject *
+fcm_json_get_object (JsonObject *object,
+                     const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+JsonArray *
+fcm_json_get_array (JsonObject *object,
+                    const char *member)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return NULL;
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  return json_node_get_array (node);
+}
+
+gboolean
+fcm_json_get_int (JsonObject *object,
+                  const char *member,
+                  gint64     *out_value)
+{
+  JsonNode *node;
+  GType t;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return FALSE;
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+
+  t = json_node_get_value_type (node);
+  if (t == G_TYPE_INT64)
+    {
+      if (out_value)
+        *out_value = json_node_get_int (node);
+      return TRUE;
+    }
+
+  if (t == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+
+      if (d != (double) (gint64) d)
+        return FALSE;
+      if (out_value)
+        *out_value = (gint64) d;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+gboolean
+fcm_json_get_bool (JsonObject *object,
+                   const char *member,
+                   gboolean   *out_value)
+{
+  JsonNode *node;
+
+  if (object == NULL || !json_object_has_member (object, member))
+    return FALSE;
+
+  node = json_object_get_member (object, member);
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+
+  if (out_value)
+    *out_value = json_node_get_boolean (node);
+  return TRUE;
+}
+
+JsonObject *
+fcm_json_array_get_object (JsonArray *array,
+                           guint      index)
+{
+  JsonNode *node;
+
+  if (array == NULL || index >= json_array_get_length (array))
+    return NULL;
+
+  node = json_array_get_element (array, index);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+const char *
+fcm_json_array_get_string (JsonArray *array,
+                           guint      index)
+{
+  JsonNode *node;
+
+  if (array == NULL || index >= json_array_get_length (array))
+    return NULL;
+
+  node = json_array_get_element (array, index);
+  if (!fcm_json_node_is_string (node))
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/**
+ * fcm_json_parse_timestamp:
+ * @text: an ISO 8601 date-time
+ * @out_usec: (out) (optional): microseconds since the Unix epoch
+ *
+ * Parses a timestamp leniently: a missing zone is read as UTC (digest §4.3
+ * item 14). A date alone or a malformed value (such as the 3-digit hours in
+ * some spec examples) is refused.
+ *
+ * Returns: %TRUE if @text could be read
+ */
+gboolean
+fcm_json_parse_timestamp (const char *text,
+                          gint64     *out_usec)
+{
+  g_autoptr(GTimeZone) utc = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+
+  if (text == NULL || *text == '\0' || strlen (text) > 64)
+    return FALSE;
+
+  utc = g_time_zone_new_utc ();
+  dt = g_date_time_new_from_iso8601 (text, utc);
+  if (dt == NULL)
+    return FALSE;
+
+  if (out_usec)
+    *out_usec = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+
+  return TRUE;
+}
+
+/**
+ * fcm_json_reference_id:
+ * @reference: a FHIR reference such as "Patient/pat-1" (may be a full URL)
+ * @resource_type: (nullable): the expected type, or %NULL for any
+ *
+ * Returns: (transfer full) (nullable): the id part, or %NULL if @reference
+ *   does not name a resource of @resource_type
+ */
+char *
+fcm_json_reference_id (const char *reference,
+                       const char *resource_type)
+{
+  g_auto(GStrv) parts = NULL;
+  guint n;
+  const char *type;
+  const char *id;
+
+  if (reference == NULL || *reference == '\0')
+    return NULL;
+
+  parts = g_strsplit (reference, "/", -1);
+  n = g_strv_length (parts);
+
+  /* Skip a trailing "_history/N" */
+  if (n >= 4 && g_strcmp0 (parts[n - 2], "_history") == 0)
+    n -= 2;
+
+  if (n < 2)
+    return NULL;
+
+  type = parts[n - 2];
+  id = parts[n - 1];
+
+  if (*type == '\0' || *id == '\0')
+    return NULL;
+
+  if (resource_type != NULL && strcmp (type, resource_type) != 0)
+    return NULL;
+
+  return g_strdup (id);
+}

@@ -1,0 +1,115 @@
+/* fcm-test-util.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <stdarg.h>
+
+#include "fcm-json-private.h"
+#include "fcm-test-util.h"
+
+static char *
+build_path_va (const char *first,
+               va_list     ap)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  const char *p;
+
+  g_ptr_array_add (parts, (gpointer) g_test_get_dir (G_TEST_DIST));
+  for (p = first; p != NULL; p = va_arg (ap, const char *))
+    g_ptr_array_add (parts, (gpointer) p);
+  g_ptr_array_add (parts, NULL);
+
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+/**
+ * fcm_test_load_text:
+ *
+ * Loads a file below G_TEST_SRCDIR (tests/), aborting the test if missing.
+ */
+char *
+fcm_test_load_text (const char *first_path,
+                    ...)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+  va_list ap;
+
+  va_start (ap, first_path);
+  path = build_path_va (first_path, ap);
+  va_end (ap);
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  return contents;
+}
+
+JsonNode *
+fcm_test_load_json (const char *first_path,
+                    ...)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *node;
+  va_list ap;
+
+  va_start (ap, first_path);
+  path = build_path_va (first_path, ap);
+  va_end (ap);
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+
+  node = fcm_json_parse (contents, -1, &error);
+  g_assert_no_error (error);
+
+  return node;
+}
+
+static gint
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  /* g_ptr_array_sort passes pointers to the elements */
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * fcm_test_list_data:
+ * @subdir: a directory below tests/, e.g. "data/vectors"
+ * @suffix: a file-name suffix such as ".json"
+ *
+ * Returns: (transfer full): sorted file names (not paths)
+ */
+GPtrArray *
+fcm_test_list_data (const char *subdir,
+                    const char *suffix)
+{
+  g_autofree char *dir_path = g_build_filename (g_test_get_dir (G_TEST_DIST), subdir, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, &error);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_no_error (error);
+
+  while ((name = g_dir_read_name (dir)))
+    if (g_str_has_suffix (name, suffix))
+      g_ptr_array_add (names, g_strdup (name));
+
+  g_ptr_array_sort (names, compare_names);
+
+  return names;
+}
+
+gboolean
+fcm_test_wakeup (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}

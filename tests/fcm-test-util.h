@@ -1,0 +1,36 @@
+/* fcm-test-util.h: helpers shared by the test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+char      *fcm_test_load_text     (const char *first_path,
+                                   ...) G_GNUC_NULL_TERMINATED;
+JsonNode  *fcm_test_load_json     (const char *first_path,
+                                   ...) G_GNUC_NULL_TERMINATED;
+GPtrArray *fcm_test_list_data     (const char *subdir,
+                                   const char *suffix);
+
+/* Spin the default main context until EXPR is true or 10 s pass. */
+gboolean   fcm_test_wakeup        (gpointer    data);
+
+#define FCM_TEST_WAIT_UNTIL(expr)                                          \
+  G_STMT_START {                                                           \
+    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;      \
+    guint _wake = g_timeout_add (20, fcm_test_wakeup, NULL);               \
+    while (!(expr))                                                        \
+      {                                                                    \
+        if (g_get_monotonic_time () > _deadline)                           \
+          g_error ("timed out waiting for: %s", #expr);                    \
+        g_main_context_iteration (NULL, TRUE);                             \
+      }                                                                    \
+    g_source_remove (_wake);                                               \
+  } G_STMT_END
+
+G_END_DECLS
