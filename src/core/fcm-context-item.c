@@ -1,0 +1,699 @@
+/* fcm-context-item.c: one open (current or suspended) context
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fcm-context-item-private.h"
+#include "fcm-json-private.h"
+
+/**
+ * FcmContextItem:
+ *
+ * A context opened by a `*-open` event and not closed yet: the anchor
+ * (usually a DiagnosticReport), the patient and study it belongs to (kept
+ * here because later events carry only the report, C-36), the content
+ * version (C-32), the shared content (C-33) and the current selection
+ * (C-34). Exactly one item of an #FcmContextStore may be current; the others
+ * are suspended (C-37).
+ */
+struct _FcmContextItem
+{
+  GObject     parent_instance;
+
+  char       *anchor_type;
+  char       *anchor_id;
+  char       *report_status;
+  char       *patient_id;
+  char       *patient_name;
+  char       *mrn;
+  char       *study_id;
+  char       *study_uid;
+  char       *accession;
+  char       *study_description;
+  char       *version_id;
+  char       *opened_by;
+  GStrv       selection;
+  JsonArray  *context;
+  GHashTable *content;      /* "Type/id" → JsonObject resource */
+  GPtrArray  *content_order; /* keys in insertion order, for stable output */
+
+  guint       current : 1;
+  guint       stale : 1;
+};
+
+enum {
+  PROP_0,
+  PROP_ANCHOR_TYPE,
+  PROP_ANCHOR_ID,
+  PROP_REPORT_STATUS,
+  PROP_PATIENT_ID,
+  PROP_PATIENT_NAME,
+  PROP_MRN,
+  PROP_STUDY_ID,
+  PROP_STUDY_UID,
+  PROP_ACCESSION,
+  PROP_STUDY_DESCRIPTION,
+  PROP_VERSION_ID,
+  PROP_OPENED_BY,
+  PROP_CURRENT,
+  PROP_STALE,
+  PROP_SELECTION,
+  PROP_N_CONTENT,
+  N_PROPS
+};
+
+G_DEFINE_FINAL_TYPE (FcmContextItem, fcm_context_item, G_TYPE_OBJECT)
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+fcm_context_item_finalize (GObject *object)
+{
+  FcmContextItem *self = (FcmContextItem *)object;
+
+  g_clear_pointer (&self->anchor_type, g_free);
+  g_clear_pointer (&self->anchor_id, g_free);
+  g_clear_pointer (&self->report_status, g_free);
+  g_clear_pointer (&self->patient_id, g_free);
+  g_clear_pointer (&self->patient_name, g_free);
+  g_clear_pointer (&self->mrn, g_free);
+  g_clear_pointer (&self->study_id, g_free);
+  g_clear_pointer (&self->study_uid, g_free);
+  g_clear_pointer (&self->accession, g_free);
+  g_clear_pointer (&self->study_description, g_free);
+  g_clear_pointer (&self->version_id, g_free);
+  g_clear_pointer (&self->opened_by, g_free);
+  g_clear_pointer (&self->selection, g_strfreev);
+  g_clear_pointer (&self->context, json_array_unref);
+  g_clear_pointer (&self->content, g_hash_table_unref);
+  g_clear_pointer (&self->content_order, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fcm_context_item_parent_class)->finalize (object);
+}
+
+static void
+fcm_context_item_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  FcmContextItem *self = FCM_CONTEXT_ITEM (object);
+
+  switch (prop_id)
+    {
+    case PROP_ANCHOR_TYPE:
+      g_value_set_string (value, self->anchor_type);
+      break;
+    case PROP_ANCHOR_ID:
+      g_value_set_string (value, self->anchor_id);
+      break;
+    case PROP_REPORT_STATUS:
+      g_value_set_string (value, self->report_status);
+      break;
+    case PROP_PATIENT_ID:
+      g_value_set_string (value, self->patient_id);
+      break;
+    case PROP_PATIENT_NAME:
+      g_value_set_string (value, self->patient_name);
+      break;
+    case PROP_MRN:
+      g_value_set_string (value, self->mrn);
+      break;
+    case PROP_STUDY_ID:
+      g_value_set_string (value, self->study_id);
+      break;
+    case PROP_STUDY_UID:
+      g_value_set_string (value, self->study_uid);
+      break;
+    case PROP_ACCESSION:
+      g_value_set_string (value, self->accession);
+      break;
+    case PROP_STUDY_DESCRIPTION:
+      g_value_set_string (value, self->study_description);
+      break;
+    case PROP_VERSION_ID:
+      g_value_set_string (value, self->version_id);
+      break;
+    case PROP_OPENED_BY:
+      g_value_set_string (value, self->opened_by);
+      break;
+    case PROP_CURRENT:
+      g_value_set_boolean (value, self->current);
+      break;
+    case PROP_STALE:
+      g_value_set_boolean (value, self->stale);
+      break;
+    case PROP_SELECTION:
+      g_value_set_boxed (value, self->selection);
+      break;
+    case PROP_N_CONTENT:
+      g_value_set_uint (value, g_hash_table_size (self->content));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_context_item_class_init (FcmContextItemClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = fcm_context_item_finalize;
+  object_class->get_property = fcm_context_item_get_property;
+
+  properties[PROP_ANCHOR_TYPE] = g_param_spec_string ("anchor-type", NULL, NULL, NULL, flags);
+  properties[PROP_ANCHOR_ID] = g_param_spec_string ("anchor-id", NULL, NULL, NULL, flags);
+  properties[PROP_REPORT_STATUS] = g_param_spec_string ("report-status", NULL, NULL, NULL, flags);
+  properties[PROP_PATIENT_ID] = g_param_spec_string ("patient-id", NULL, NULL, NULL, flags);
+  properties[PROP_PATIENT_NAME] = g_param_spec_string ("patient-name", NULL, NULL, NULL, flags);
+  properties[PROP_MRN] = g_param_spec_string ("mrn", NULL, NULL, NULL, flags);
+  properties[PROP_STUDY_ID] = g_param_spec_string ("study-id", NULL, NULL, NULL, flags);
+  properties[PROP_STUDY_UID] = g_param_spec_string ("study-uid", NULL, NULL, NULL, flags);
+  properties[PROP_ACCESSION] = g_param_spec_string ("accession", NULL, NULL, NULL, flags);
+  properties[PROP_STUDY_DESCRIPTION] =
+    g_param_spec_string ("study-description", NULL, NULL, NULL, flags);
+  properties[PROP_VERSION_ID] = g_param_spec_string ("version-id", NULL, NULL, NULL, flags);
+  properties[PROP_OPENED_BY] = g_param_spec_string ("opened-by", NULL, NULL, NULL, flags);
+  properties[PROP_CURRENT] = g_param_spec_boolean ("current", NULL, NULL, FALSE, flags);
+  properties[PROP_STALE] = g_param_spec_boolean ("stale", NULL, NULL, FALSE, flags);
+  properties[PROP_SELECTION] = g_param_spec_boxed ("selection", NULL, NULL, G_TYPE_STRV, flags);
+  properties[PROP_N_CONTENT] = g_param_spec_uint ("n-content", NULL, NULL, 0, G_MAXUINT, 0, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fcm_context_item_init (FcmContextItem *self)
+{
+  self->content = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) json_object_unref);
+  self->content_order = g_ptr_array_new_with_free_func (g_free);
+  self->context = json_array_new ();
+}
+
+FcmContextItem *
+_fcm_context_item_new (const char *anchor_type,
+                       const char *anchor_id)
+{
+  FcmContextItem *self = g_object_new (FCM_TYPE_CONTEXT_ITEM, NULL);
+
+  self->anchor_type = g_strdup (anchor_type);
+  self->anchor_id = g_strdup (anchor_id);
+
+  return self;
+}
+
+static gboolean
+set_str (char       **ptr,
+         const char  *value)
+{
+  if (g_strcmp0 (*ptr, value) == 0)
+    return FALSE;
+
+  g_free (*ptr);
+  *ptr = g_strdup (value);
+  return TRUE;
+}
+
+static void
+update_str (FcmContextItem *self,
+            char          **ptr,
+            const char     *value,
+            guint           prop)
+{
+  if (set_str (ptr, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+static gboolean
+coding_has_code (JsonObject *codeable,
+                 const char *code)
+{
+  JsonArray *codings = fcm_json_get_array (codeable, "coding");
+
+  for (guint i = 0; codings && i < json_array_get_length (codings); i++)
+    if (g_strcmp0 (fcm_json_get_string (fcm_json_array_get_object (codings, i), "code"), code) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Value of the first identifier whose type has @type_code, or whose system is
+ * @system (either may be NULL). */
+static const char *
+find_identifier (JsonObject *resource,
+                 const char *type_code,
+                 const char *system)
+{
+  JsonArray *ids = fcm_json_get_array (resource, "identifier");
+
+  for (guint i = 0; ids && i < json_array_get_length (ids); i++)
+    {
+      JsonObject *id = fcm_json_array_get_object (ids, i);
+
+      if ((type_code && coding_has_code (fcm_json_get_object (id, "type"), type_code)) ||
+          (system && g_strcmp0 (fcm_json_get_string (id, "system"), system) == 0))
+        return fcm_json_get_string (id, "value");
+    }
+
+  return NULL;
+}
+
+static const char *
+first_identifier (JsonObject *resource)
+{
+  JsonArray *ids = fcm_json_get_array (resource, "identifier");
+
+  return fcm_json_get_string (fcm_json_array_get_object (ids, 0), "value");
+}
+
+static char *
+dup_human_name (JsonObject *patient)
+{
+  JsonObject *name = fcm_json_array_get_object (fcm_json_get_array (patient, "name"), 0);
+  g_autoptr(GString) str = NULL;
+  JsonArray *given;
+  const char *text;
+  const char *family;
+
+  if (name == NULL)
+    return NULL;
+
+  if ((text = fcm_json_get_string (name, "text")))
+    return g_strdup (text);
+
+  str = g_string_new (NULL);
+  given = fcm_json_get_array (name, "given");
+  for (guint i = 0; given && i < json_array_get_length (given); i++)
+    {
+      const char *g = fcm_json_array_get_string (given, i);
+
+      if (g == NULL)
+        continue;
+      if (str->len)
+        g_string_append_c (str, ' ');
+      g_string_append (str, g);
+    }
+  if ((family = fcm_json_get_string (name, "family")))
+    {
+      if (str->len)
+        g_string_append_c (str, ' ');
+      g_string_append (str, family);
+    }
+
+  return str->len ? g_string_free (g_steal_pointer (&str), FALSE) : NULL;
+}
+
+static JsonObject *
+lookup_resource (JsonArray  *context,
+                 const char *key)
+{
+  for (guint i = 0; i < json_array_get_length (context); i++)
+    {
+      JsonObject *item = fcm_json_array_get_object (context, i);
+
+      if (g_strcmp0 (fcm_json_get_string (item, "key"), key) == 0)
+        return fcm_json_get_object (item, "resource");
+    }
+
+  return NULL;
+}
+
+/**
+ * _fcm_context_item_set_context:
+ * @context: the context array of the `*-open` (or of Get Current Context)
+ * @opened_by: (nullable): id of the event that opened it
+ *
+ * Takes patient and study details from an open's context. A resume (C-37)
+ * calls this again with the new open's context.
+ */
+void
+_fcm_context_item_set_context (FcmContextItem *self,
+                               JsonArray      *context,
+                               const char     *opened_by)
+{
+  JsonObject *report;
+  JsonObject *patient;
+  JsonObject *study;
+  g_autofree char *name = NULL;
+  const char *uid;
+  const char *accession;
+
+  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
+  g_return_if_fail (context != NULL);
+
+  g_object_freeze_notify (G_OBJECT (self));
+
+  g_clear_pointer (&self->context, json_array_unref);
+  self->context = json_array_ref (context);
+
+  report = lookup_resource (context, "report");
+  patient = lookup_resource (context, "patient");
+  study = lookup_resource (context, "study");
+
+  if (report != NULL)
+    update_str (self, &self->report_status, fcm_json_get_string (report, "status"),
+                PROP_REPORT_STATUS);
+
+  if (patient != NULL)
+    {
+      const char *mrn = find_identifier (patient, "MR", "urn:MRN");
+
+      update_str (self, &self->patient_id, fcm_json_get_string (patient, "id"), PROP_PATIENT_ID);
+      name = dup_human_name (patient);
+      update_str (self, &self->patient_name, name, PROP_PATIENT_NAME);
+      update_str (self, &self->mrn, mrn ? mrn : first_identifier (patient), PROP_MRN);
+    }
+
+  if (study != NULL)
+    {
+      uid = find_identifier (study, "110180", "urn:dicom:uid");
+      if (uid == NULL)
+        uid = fcm_json_get_string (study, "uid"); /* 2019 prototype: STU3 ImagingStudy.uid */
+      accession = find_identifier (study, "ACSN", "urn:accession");
+
+      update_str (self, &self->study_id, fcm_json_get_string (study, "id"), PROP_STUDY_ID);
+      update_str (self, &self->study_uid, uid, PROP_STUDY_UID);
+      update_str (self, &self->accession, accession, PROP_ACCESSION);
+      update_str (self, &self->study_description, fcm_json_get_string (study, "description"),
+                  PROP_STUDY_DESCRIPTION);
+    }
+
+  update_str (self, &self->opened_by, opened_by, PROP_OPENED_BY);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+_fcm_context_item_set_version_id (FcmContextItem *self,
+                                  const char     *version_id)
+{
+  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
+  update_str (self, &self->version_id, version_id, PROP_VERSION_ID);
+}
+
+void
+_fcm_context_item_set_current (FcmContextItem *self,
+                               gboolean        current)
+{
+  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
+
+  current = !!current;
+  if (self->current != current)
+    {
+      self->current = current;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT]);
+    }
+}
+
+void
+_fcm_context_item_set_stale (FcmContextItem *self,
+                             gboolean        stale)
+{
+  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
+
+  stale = !!stale;
+  if (self->stale != stale)
+    {
+      self->stale = stale;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STALE]);
+    }
+}
+
+void
+_fcm_context_item_set_selection (FcmContextItem *self,
+                                 GStrv           selection)
+{
+  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
+
+  if (self->selection == NULL && selection == NULL)
+    return;
+  if (self->selection && selection && g_strv_equal ((const char * const *) self->selection,
+                                                    (const char * const *) selection))
+    return;
+
+  g_strfreev (self->selection);
+  self->selection = g_strdupv (selection);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTION]);
+}
+
+/**
+ * _fcm_context_item_put_content:
+ * @reference: "Type/id"
+ * @resource: the resource (a reference is taken)
+ *
+ * Adds or replaces shared content. A PUT of the anchor report itself also
+ * updates the report status (C-57: status changes travel as updates).
+ */
+void
+_fcm_context_item_put_content (FcmContextItem *self,
+                               const char     *reference,
+                               JsonObject     *resource)
+{
+  g_autofree char *type_id = NULL;
+
+  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
+  g_return_if_fail (reference != NULL);
+  g_return_if_fail (resource != NULL);
+
+  if (!g_hash_table_contains (self->content, reference))
+    {
+      g_ptr_array_add (self->content_order, g_strdup (reference));
+      g_hash_table_insert (self->content, g_strdup (reference), json_object_ref (resource));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CONTENT]);
+    }
+  else
+    {
+      g_hash_table_insert (self->content, g_strdup (reference), json_object_ref (resource));
+    }
+
+  type_id = g_strconcat (self->anchor_type, "/", self->anchor_id, NULL);
+  if (g_strcmp0 (reference, type_id) == 0)
+    update_str (self, &self->report_status, fcm_json_get_string (resource, "status"),
+                PROP_REPORT_STATUS);
+}
+
+gboolean
+_fcm_context_item_delete_content (FcmContextItem *self,
+                                  const char     *reference)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), FALSE);
+
+  if (!g_hash_table_remove (self->content, reference))
+    return FALSE;
+
+  for (guint i = 0; i < self->content_order->len; i++)
+    if (g_str_equal (g_ptr_array_index (self->content_order, i), reference))
+      {
+        g_ptr_array_remove_index (self->content_order, i);
+        break;
+      }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CONTENT]);
+  return TRUE;
+}
+
+void
+_fcm_context_item_clear_content (FcmContextItem *self)
+{
+  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
+
+  if (g_hash_table_size (self->content) == 0)
+    return;
+
+  g_hash_table_remove_all (self->content);
+  g_ptr_array_set_size (self->content_order, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CONTENT]);
+}
+
+const char *
+fcm_context_item_get_anchor_type (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->anchor_type;
+}
+
+const char *
+fcm_context_item_get_anchor_id (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->anchor_id;
+}
+
+const char *
+fcm_context_item_get_report_status (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->report_status;
+}
+
+const char *
+fcm_context_item_get_patient_id (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->patient_id;
+}
+
+const char *
+fcm_context_item_get_patient_name (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->patient_name;
+}
+
+const char *
+fcm_context_item_get_mrn (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->mrn;
+}
+
+const char *
+fcm_context_item_get_study_id (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->study_id;
+}
+
+const char *
+fcm_context_item_get_study_uid (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->study_uid;
+}
+
+const char *
+fcm_context_item_get_accession (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->accession;
+}
+
+const char *
+fcm_context_item_get_study_description (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->study_description;
+}
+
+const char *
+fcm_context_item_get_version_id (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->version_id;
+}
+
+const char *
+fcm_context_item_get_opened_by (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->opened_by;
+}
+
+gboolean
+fcm_context_item_get_current (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), FALSE);
+  return self->current;
+}
+
+gboolean
+fcm_context_item_get_stale (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), FALSE);
+  return self->stale;
+}
+
+/**
+ * fcm_context_item_get_selection:
+ *
+ * Returns: (nullable) (transfer none): references ("Type/id") of the
+ *   selected items, or %NULL when nothing is selected (C-34)
+ */
+const char * const *
+fcm_context_item_get_selection (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return (const char * const *) self->selection;
+}
+
+/**
+ * fcm_context_item_get_context:
+ *
+ * Returns: (transfer none): the context array of the open that created or
+ *   last resumed this context (H-30: not rewritten by updates)
+ */
+JsonArray *
+fcm_context_item_get_context (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->context;
+}
+
+guint
+fcm_context_item_get_n_content (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), 0);
+  return g_hash_table_size (self->content);
+}
+
+/**
+ * fcm_context_item_lookup_content:
+ * @reference: "Type/id"
+ *
+ * Returns: (transfer none) (nullable): the shared resource
+ */
+JsonObject *
+fcm_context_item_lookup_content (FcmContextItem *self,
+                                 const char     *reference)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return g_hash_table_lookup (self->content, reference);
+}
+
+/**
+ * fcm_context_item_dup_content_bundle:
+ *
+ * Returns: (transfer full): the content as a Bundle of type `collection`
+ *   without `request` members (H-29)
+ */
+JsonNode *
+fcm_context_item_dup_content_bundle (FcmContextItem *self)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "resourceType");
+  json_builder_add_string_value (builder, "Bundle");
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "collection");
+  json_builder_set_member_name (builder, "entry");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < self->content_order->len; i++)
+    {
+      const char *ref = g_ptr_array_index (self->content_order, i);
+      JsonNode *res = json_node_new (JSON_NODE_OBJECT);
+
+      json_node_set_object (res, g_hash_table_lookup (self->content, ref));
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "fullUrl");
+      json_builder_add_string_value (builder, ref);
+      json_builder_set_member_name (builder, "resource");
+      json_builder_add_value (builder, res);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
