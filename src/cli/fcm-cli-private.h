@@ -23,6 +23,8 @@ typedef struct
   int       (*run) (int argc, char **argv);
 } FcmCliCommand;
 
+int fcm_cli_hub      (int    argc,
+                      char **argv);
 int fcm_cli_validate (int    argc,
                       char **argv);
 

@@ -5,15 +5,227 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "fcm-core.h"
 #include "fcm-cli-private.h"
+#include "fcm-json-private.h"
+
+static gboolean opt_json;
+static char *opt_role;
+static char **opt_files;
+
+static const GOptionEntry entries[] = {
+  { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json,
+    N_("Print the results as JSON"), NULL },
+  { "role", 'r', 0, G_OPTION_ARG_STRING, &opt_role,
+    N_("Read messages as a “request” (client to hub), a “notification” (hub to client) "
+       "or “any” (default: infer)"), N_("ROLE") },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, N_("FILE…") },
+  { NULL }
+};
+
+/* Reads a whole file, or standard input for "-". The CLI may block: it is
+ * a one-shot command, not the GUI main loop. */
+static char *
+read_input (const char  *path,
+            gsize       *length,
+            GError     **error)
+{
+  if (g_strcmp0 (path, "-") == 0)
+    {
+      g_autoptr(GByteArray) buf = g_byte_array_new ();
+      guint8 chunk[8192];
+      size_t n;
+
+      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
+        {
+          if (buf->len + n > FCM_JSON_MAX_BYTES)
+            {
+              g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_LARGE,
+                           _("Standard input is larger than %d bytes"), FCM_JSON_MAX_BYTES);
+              return NULL;
+            }
+          g_byte_array_append (buf, chunk, n);
+        }
+
+      if (ferror (stdin))
+        {
+          g_set_error_literal (error, FCM_ERROR, FCM_ERROR_IO, _("Could not read standard input"));
+          return NULL;
+        }
+
+      *length = buf->len;
+      g_byte_array_append (buf, (const guint8 *) "", 1);
+      return (char *) g_byte_array_free (g_steal_pointer (&buf), FALSE);
+    }
+
+  {
+    char *contents = NULL;
+
+    if (!g_file_get_contents (path, &contents, length, error))
+      return NULL;
+    return contents;
+  }
+}
+
+static void
+print_text_result (const char     *path,
+                   FcmMessageKind  kind,
+                   GPtrArray      *issues)
+{
+  if (issues->len == 0)
+    {
+      printf (_("%s: valid (%s)\n"), path, fcm_message_kind_to_string (kind));
+      return;
+    }
+
+  for (guint i = 0; i < issues->len; i++)
+    {
+      FcmIssue *issue = g_ptr_array_index (issues, i);
+
+      printf ("%s: %s %s %s: %s\n", path,
+              fcm_severity_to_string (fcm_issue_get_severity (issue)),
+              fcm_issue_get_rule_id (issue),
+              fcm_issue_get_path (issue) ? fcm_issue_get_path (issue) : "$",
+              fcm_issue_get_message (issue));
+    }
+
+  printf (fcm_issues_have_errors (issues) ? _("%s: invalid (%s)\n")
+                                          : _("%s: valid with warnings (%s)\n"),
+          path, fcm_message_kind_to_string (kind));
+}
+
+static void
+add_json_result (JsonBuilder    *builder,
+                 const char     *path,
+                 FcmMessageKind  kind,
+                 GPtrArray      *issues,
+                 const char     *read_error)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "file");
+  json_builder_add_string_value (builder, path);
+
+  if (read_error != NULL)
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, read_error);
+      json_builder_end_object (builder);
+      return;
+    }
+
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, fcm_message_kind_to_string (kind));
+  json_builder_set_member_name (builder, "valid");
+  json_builder_add_boolean_value (builder, !fcm_issues_have_errors (issues));
+  json_builder_set_member_name (builder, "issues");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < issues->len; i++)
+    json_builder_add_value (builder, fcm_issue_to_json (g_ptr_array_index (issues, i)));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
 
 int
 fcm_cli_validate (int    argc,
                   char **argv)
 {
-  fprintf (stderr, "validate: not built yet\n");
-  return FCM_CLI_EXIT_USAGE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmValidator) validator = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  gboolean any_invalid = FALSE;
+  gboolean any_unreadable = FALSE;
+
+  context = g_option_context_new (_("FILE… | -"));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_summary (context,
+    _("Checks FHIRcast messages (events, requests, acks, subscription frames, current-context\n"
+      "answers) against FHIRcast STU3 and IHE IRA. Each issue is printed with its rule id\n"
+      "(C-xx client rules, H-xx hub rules) and JSON path.\n\n"
+      "Exit status: 0 valid (warnings allowed), 1 invalid, 2 unreadable input."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "fhircast validate: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
+
+  if (opt_files == NULL || opt_files[0] == NULL)
+    {
+      fprintf (stderr, "%s\n", _("fhircast validate: no FILE given (use “-” for standard input)"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+
+  validator = fcm_validator_new ();
+  if (opt_role == NULL || g_str_equal (opt_role, "any"))
+    fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_ANY);
+  else if (g_str_equal (opt_role, "request"))
+    fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_REQUEST);
+  else if (g_str_equal (opt_role, "notification"))
+    fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_NOTIFICATION);
+  else
+    {
+      fprintf (stderr, _("fhircast validate: unknown role “%s” (use request, notification or any)\n"),
+               opt_role);
+      return FCM_CLI_EXIT_USAGE;
+    }
+
+  if (opt_json)
+    {
+      builder = json_builder_new ();
+      json_builder_begin_array (builder);
+    }
+
+  for (guint i = 0; opt_files[i] != NULL; i++)
+    {
+      const char *path = opt_files[i];
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(GPtrArray) issues = NULL;
+      g_autofree char *text = NULL;
+      FcmMessageKind kind = FCM_MESSAGE_UNKNOWN;
+      gsize length = 0;
+
+      if (!(text = read_input (path, &length, &read_error)))
+        {
+          any_unreadable = TRUE;
+          fprintf (stderr, _("fhircast validate: cannot read %s: %s\n"), path, read_error->message);
+          if (builder)
+            add_json_result (builder, path, kind, NULL, read_error->message);
+          continue;
+        }
+
+      issues = fcm_validator_validate_text (validator, text, length, &kind);
+      if (fcm_issues_have_errors (issues))
+        any_invalid = TRUE;
+
+      if (builder)
+        add_json_result (builder, path, kind, issues, NULL);
+      else
+        print_text_result (path, kind, issues);
+    }
+
+  if (builder)
+    {
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *out = NULL;
+
+      json_builder_end_array (builder);
+      root = json_builder_get_root (builder);
+      out = fcm_json_to_string (root, TRUE);
+      printf ("%s\n", out);
+    }
+
+  g_clear_pointer (&opt_files, g_strfreev);
+  g_clear_pointer (&opt_role, g_free);
+
+  if (any_unreadable)
+    return FCM_CLI_EXIT_UNREADABLE;
+  if (any_invalid)
+    return FCM_CLI_EXIT_INVALID;
+  return FCM_CLI_EXIT_OK;
 }

@@ -12,6 +12,7 @@
 #include "fcm-cli-private.h"
 
 static const FcmCliCommand commands[] = {
+  { "hub", N_("Run a FHIRcast reference hub"), fcm_cli_hub },
   { "validate", N_("Check FHIRcast messages against STU3 and IHE IRA rules"), fcm_cli_validate },
 };
 

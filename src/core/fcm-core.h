@@ -7,7 +7,12 @@
 
 #define FCM_CORE_INSIDE
 
+#include "fcm-context-item.h"
+#include "fcm-context-store.h"
 #include "fcm-error.h"
 #include "fcm-event.h"
+#include "fcm-hub.h"
+#include "fcm-issue.h"
+#include "fcm-validator.h"
 
 #undef FCM_CORE_INSIDE

@@ -1,0 +1,20 @@
+#!/bin/sh
+# Runs every meson test suite headless (Xvfb + a private D-Bus session) and
+# ends with one line "N passed, N failed" counting meson's test results.
+set -u
+
+builddir=${1:-_build}
+rm -f "$builddir/meson-logs/testlog.json"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+mkdir -m 700 "$tmp/runtime" "$tmp/cache" "$tmp/config" "$tmp/data"
+
+XDG_RUNTIME_DIR="$tmp/runtime" XDG_CACHE_HOME="$tmp/cache" \
+XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" \
+  xvfb-run -a -s "-screen 0 1366x768x24" \
+  dbus-run-session -- meson test -C "$builddir" --print-errorlogs
+status=$?
+
+python3 "$(dirname "$0")/test-summary.py" "$builddir/meson-logs/testlog.json" || status=1
+exit $status

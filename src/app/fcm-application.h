@@ -1,0 +1,20 @@
+/* fcm-application.h: the AdwApplication of the desktop app
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define FCM_TYPE_APPLICATION (fcm_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (FcmApplication, fcm_application, FCM, APPLICATION, AdwApplication)
+
+FcmApplication *fcm_application_new          (const char        *application_id,
+                                              GApplicationFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
+GSettings      *fcm_application_get_settings (FcmApplication    *self);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/* fcm-window.h: the main window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "fcm-application.h"
+
+G_BEGIN_DECLS
+
+#define FCM_TYPE_WINDOW (fcm_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (FcmWindow, fcm_window, FCM, WINDOW, AdwApplicationWindow)
+
+FcmWindow *fcm_window_new (FcmApplication *application) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,30 @@
+/* main.c: entry point of the `fhircast-monitor` desktop app
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <glib/gi18n.h>
+
+#include "fcm-application.h"
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(FcmApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_set_prgname ("fhircast-monitor");
+  g_set_application_name (_("FHIRcast Monitor"));
+
+  app = fcm_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
+}

@@ -1,0 +1,127 @@
+/* fcm-cli-hub.c: `fhircast hub`, a FHIRcast reference hub
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <signal.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "fcm-core.h"
+#include "fcm-cli-private.h"
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+fcm_cli_hub (int    argc,
+             char **argv)
+{
+  g_autofree char *host = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  gboolean no_auth = FALSE;
+  gboolean no_validate = FALSE;
+  int port = 0;
+  double ack_timeout = 10.0;
+  int lease_default = 3600;
+  int heartbeat = 0;
+  int max_missed_acks = 1;
+  GOptionEntry entries[] = {
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Address to bind (default 127.0.0.1)"), N_("ADDR") },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port (default 0: any free port)"), N_("PORT") },
+    { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Require “Authorization: Bearer SECRET”"), N_("SECRET") },
+    { "no-auth", 0, 0, G_OPTION_ARG_NONE, &no_auth, N_("Accept requests without a token"), NULL },
+    { "ack-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &ack_timeout, N_("Seconds to wait for an ack (default 10)"), N_("S") },
+    { "lease-default", 0, 0, G_OPTION_ARG_INT, &lease_default, N_("Default lease in seconds (default 3600)"), N_("S") },
+    { "heartbeat", 0, 0, G_OPTION_ARG_INT, &heartbeat, N_("Send a heartbeat every S seconds (default 0: off)"), N_("S") },
+    { "max-missed-acks", 0, 0, G_OPTION_ARG_INT, &max_missed_acks, N_("Missed acks in a row before unsubscribing (default 1)"), N_("N") },
+    { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, N_("Skip IRA profile validation of context changes"), NULL },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate for https/wss"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key for https/wss"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(FcmHub) hub = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  guint sigint_id, sigterm_id;
+
+  g_set_prgname ("fhircast hub");
+  g_option_context_set_summary (context, _("Run a FHIRcast reference hub."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "hub: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
+
+  if (secret != NULL && no_auth)
+    {
+      fprintf (stderr, "hub: %s\n", _("--secret and --no-auth exclude each other"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (port < 0 || port > 65535 || ack_timeout < 0 || lease_default < 1 || heartbeat < 0 || heartbeat > 3600 ||
+      max_missed_acks < 1)
+    {
+      fprintf (stderr, "hub: %s\n", _("an option value is out of range"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if ((tls_cert != NULL) != (tls_key != NULL))
+    {
+      fprintf (stderr, "hub: %s\n", _("--tls-cert and --tls-key go together"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (tls_cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+      if (certificate == NULL)
+        {
+          fprintf (stderr, "hub: %s\n", error->message);
+          return FCM_CLI_EXIT_UNREADABLE;
+        }
+    }
+
+  hub = fcm_hub_new ();
+  fcm_hub_set_secret (hub, secret);
+  fcm_hub_set_ack_timeout (hub, ack_timeout);
+  fcm_hub_set_lease_default (hub, (guint)lease_default);
+  fcm_hub_set_heartbeat (hub, (guint)heartbeat);
+  fcm_hub_set_validate (hub, !no_validate);
+  fcm_hub_set_max_missed_acks (hub, (guint)max_missed_acks);
+
+  if (!fcm_hub_listen (hub, host, (guint)port, certificate, &error))
+    {
+      fprintf (stderr, "hub: %s\n", error->message);
+      return FCM_CLI_EXIT_INVALID;
+    }
+
+  /* handlers first: a caller may signal as soon as it reads the URL */
+  loop = g_main_loop_new (NULL, FALSE);
+  sigint_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  sigterm_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+
+  printf ("%s\n", fcm_hub_get_url (hub));
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+
+  /* close every socket with 1001 and let the close frames go out */
+  fcm_hub_shutdown (hub);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  return FCM_CLI_EXIT_OK;
+}

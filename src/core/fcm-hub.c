@@ -1,0 +1,2188 @@
+/* fcm-hub.c: a small FHIRcast STU3 / IHE IRA reference hub
+ *
+ * Everything runs on the thread-default main context of the caller of
+ * fcm_hub_listen(): no threads, no blocking calls. Rule ids (H-xx) refer to
+ * the project's spec digest, §2.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+#include <libsoup/soup.h>
+
+#include "fcm-error.h"
+#include "fcm-event.h"
+#include "fcm-hub.h"
+#include "fcm-json-private.h"
+#include "fcm-validator.h"
+
+#define SYNCERROR_SYSTEM "https://fhircast.hl7.org/events/syncerror/"
+#define WS_PATH FCM_HUB_BASE_PATH "/ws"
+
+typedef struct _Subscriber Subscriber;
+
+typedef struct
+{
+  Subscriber *sub;
+  char       *id;
+  char       *event_name;
+  guint       timeout_id;
+} Pending;
+
+struct _Subscriber
+{
+  FcmHub                  *hub;
+  char                    *id;
+  char                    *topic;
+  char                    *name;
+  GPtrArray               *events;
+  guint                    lease_seconds;
+  guint                    lease_id;
+  SoupWebsocketConnection *conn;
+  gulong                   message_handler;
+  gulong                   closed_handler;
+  GHashTable              *pending;       /* event id → Pending */
+  guint                    missed_acks;   /* consecutive ack timeouts */
+};
+
+typedef struct
+{
+  char       *anchor_type;   /* "DiagnosticReport" */
+  char       *anchor_id;
+  char       *open_name;     /* the -open event name as received */
+  char       *version_id;
+  JsonNode   *open_message;  /* the broadcast -open message, for replay (H-12) */
+  JsonArray  *context;       /* the -open context (H-30) */
+  JsonObject *content;       /* "Type/id" → resource (H-24) */
+} Context;
+
+typedef struct
+{
+  char       *topic;
+  GPtrArray  *contexts;      /* Context*, open ones; most recently activated last */
+  Context    *current;       /* NULL = empty current context */
+  GHashTable *processed;     /* event id → GUINT status (H-19) */
+} Topic;
+
+struct _FcmHub
+{
+  GObject      parent_instance;
+
+  SoupServer  *server;
+  char        *url;
+  char        *ws_url;
+  char        *secret;
+  char        *syncerror_severity;
+  double       ack_timeout;
+  guint        max_missed_acks;
+  guint        lease_default;
+  guint        heartbeat;
+  guint        heartbeat_id;
+
+  GHashTable  *subscribers;  /* endpoint id → Subscriber */
+  GHashTable  *retired;      /* endpoint ids never handed out again (H-14) */
+  GHashTable  *topics;       /* topic → Topic */
+  GHashTable  *closing;      /* SoupWebsocketConnection set, closing */
+  FcmValidator *validator;   /* request-role validation of context changes */
+  gboolean     validate;
+  gboolean     shutting_down;
+};
+
+G_DEFINE_FINAL_TYPE (FcmHub, fcm_hub, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_SECRET,
+  PROP_ACK_TIMEOUT,
+  PROP_LEASE_DEFAULT,
+  PROP_HEARTBEAT,
+  PROP_SYNCERROR_SEVERITY,
+  PROP_VALIDATE,
+  PROP_MAX_MISSED_ACKS,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_SUBSCRIBER_ADDED,
+  SIGNAL_SUBSCRIBER_REMOVED,
+  SIGNAL_EVENT_BROADCAST,
+  SIGNAL_SYNCERROR,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------------------ */
+/* helpers                                                                  */
+
+static char *
+random_hex (gsize n_bytes)
+{
+  guint8 buf[32];
+  GString *out = g_string_new (NULL);
+  gsize got = 0;
+
+  g_assert (n_bytes <= sizeof buf);
+
+  /* the OS CSPRNG; these ids are bearer tickets (H-02) */
+  while (got < n_bytes)
+    {
+      gssize r = getrandom (buf + got, n_bytes - got, 0);
+
+      if (r < 0)
+        g_error ("getrandom() failed: %s", g_strerror (errno));
+      got += (gsize)r;
+    }
+
+  for (gsize i = 0; i < n_bytes; i++)
+    g_string_append_printf (out, "%02x", buf[i]);
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+random_uuid (void)
+{
+  g_autofree char *hex = random_hex (16);
+
+  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}
+
+/* Redacts an endpoint id for logs: the first 4 characters only. */
+static char *
+redact (const char *text)
+{
+  if (text == NULL)
+    return g_strdup ("(null)");
+  return g_strdup_printf ("%.4s…", text);
+}
+
+static char *
+node_to_string (JsonNode *node)
+{
+  return fcm_json_to_string (node, FALSE);
+}
+
+static char *
+object_to_string (JsonObject *object)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+
+  json_node_set_object (node, object);
+  return node_to_string (node);
+}
+
+static gboolean
+events_contain (GPtrArray  *events,
+                const char *name)
+{
+  for (guint i = 0; i < events->len; i++)
+    if (fcm_event_name_equal (g_ptr_array_index (events, i), name))
+      return TRUE;
+  return FALSE;
+}
+
+static char *
+events_join (GPtrArray *events)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (s, ',');
+      g_string_append (s, g_ptr_array_index (events, i));
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Splits a comma list into a case-insensitive set (H-06). */
+static GPtrArray *
+events_parse (const char *list)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) parts = g_strsplit (list != NULL ? list : "", ",", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      char *name = g_strstrip (parts[i]);
+
+      if (*name != '\0' && !events_contain (events, name))
+        g_ptr_array_add (events, g_strdup (name));
+    }
+  return events;
+}
+
+static gboolean
+has_suffix_ci (const char *name,
+               const char *suffix)
+{
+  gsize n = strlen (name), m = strlen (suffix);
+
+  return n > m && g_ascii_strcasecmp (name + n - m, suffix) == 0;
+}
+
+/* "DiagnosticReport-open" → "DiagnosticReport" */
+static char *
+anchor_type_of (const char *name)
+{
+  const char *canonical = fcm_event_name_canonicalize (name);
+  const char *dash = strrchr (canonical, '-');
+
+  return dash != NULL ? g_strndup (canonical, dash - canonical) : NULL;
+}
+
+/* The context key of an anchor type (FC §3.6: report, study, patient, …). */
+static char *
+anchor_key_of (const char *anchor_type)
+{
+  if (g_ascii_strcasecmp (anchor_type, "DiagnosticReport") == 0)
+    return g_strdup ("report");
+  if (g_ascii_strcasecmp (anchor_type, "ImagingStudy") == 0)
+    return g_strdup ("study");
+  return g_ascii_strdown (anchor_type, -1);
+}
+
+static gboolean
+status_is_success (guint status)
+{
+  return status >= 200 && status < 300;
+}
+
+/* ------------------------------------------------------------------------ */
+/* per-topic state                                                          */
+
+static void
+context_free (Context *ctx)
+{
+  g_free (ctx->anchor_type);
+  g_free (ctx->anchor_id);
+  g_free (ctx->open_name);
+  g_free (ctx->version_id);
+  g_clear_pointer (&ctx->open_message, json_node_unref);
+  g_clear_pointer (&ctx->context, json_array_unref);
+  g_clear_pointer (&ctx->content, json_object_unref);
+  g_free (ctx);
+}
+
+static void
+topic_free (Topic *topic)
+{
+  g_free (topic->topic);
+  g_ptr_array_unref (topic->contexts);
+  g_hash_table_unref (topic->processed);
+  g_free (topic);
+}
+
+static Topic *
+ensure_topic (FcmHub     *self,
+              const char *name)
+{
+  Topic *topic = g_hash_table_lookup (self->topics, name);
+
+  if (topic == NULL)
+    {
+      topic = g_new0 (Topic, 1);
+      topic->topic = g_strdup (name);
+      topic->contexts = g_ptr_array_new_with_free_func ((GDestroyNotify)context_free);
+      topic->processed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      g_hash_table_insert (self->topics, topic->topic, topic);
+    }
+  return topic;
+}
+
+static Context *
+topic_find_context (Topic      *topic,
+                    const char *anchor_type,
+                    const char *anchor_id)
+{
+  for (guint i = 0; i < topic->contexts->len; i++)
+    {
+      Context *ctx = g_ptr_array_index (topic->contexts, i);
+
+      if (g_ascii_strcasecmp (ctx->anchor_type, anchor_type) == 0 &&
+          g_strcmp0 (ctx->anchor_id, anchor_id) == 0)
+        return ctx;
+    }
+  return NULL;
+}
+
+static char *
+topic_new_version (void)
+{
+  return random_uuid ();
+}
+
+/* ------------------------------------------------------------------------ */
+/* subscribers                                                              */
+
+static void
+pending_free (Pending *pending)
+{
+  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  g_free (pending->id);
+  g_free (pending->event_name);
+  g_free (pending);
+}
+
+static void
+closing_closed_cb (SoupWebsocketConnection *conn,
+                   FcmHub                  *self)
+{
+  g_signal_handlers_disconnect_by_data (conn, self);
+  g_hash_table_remove (self->closing, conn);
+}
+
+/* Closes and forgets a connection; it is kept alive until the close
+ * handshake finishes. */
+static void
+hub_close_connection (FcmHub                  *self,
+                      SoupWebsocketConnection *conn,
+                      gushort                  code,
+                      const char              *reason)
+{
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_CLOSED)
+    return;
+
+  g_hash_table_add (self->closing, g_object_ref (conn));
+  g_signal_connect (conn, "closed", G_CALLBACK (closing_closed_cb), self);
+  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (conn, code, reason);
+}
+
+static void
+subscriber_detach (Subscriber *sub,
+                   gushort     code,
+                   const char *reason)
+{
+  if (sub->conn == NULL)
+    return;
+
+  g_clear_signal_handler (&sub->message_handler, sub->conn);
+  g_clear_signal_handler (&sub->closed_handler, sub->conn);
+  hub_close_connection (sub->hub, sub->conn, code, reason);
+  g_clear_object (&sub->conn);
+  g_hash_table_remove_all (sub->pending);
+}
+
+static void
+subscriber_free (Subscriber *sub)
+{
+  subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  g_clear_handle_id (&sub->lease_id, g_source_remove);
+  g_hash_table_unref (sub->pending);
+  g_ptr_array_unref (sub->events);
+  g_free (sub->id);
+  g_free (sub->topic);
+  g_free (sub->name);
+  g_free (sub);
+}
+
+static gboolean
+subscriber_is_open (Subscriber *sub)
+{
+  return sub->conn != NULL &&
+         soup_websocket_connection_get_state (sub->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+}
+
+static void
+subscriber_send_text (Subscriber *sub,
+                      const char *text)
+{
+  if (subscriber_is_open (sub))
+    soup_websocket_connection_send_text (sub->conn, text);
+}
+
+static char *
+subscriber_dup_endpoint (Subscriber *sub)
+{
+  return g_strdup_printf ("%s/%s", sub->hub->ws_url, sub->id);
+}
+
+static void
+subscriber_send_mode (Subscriber *sub,
+                      const char *mode,
+                      const char *reason)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autofree char *events = events_join (sub->events);
+  g_autofree char *text = NULL;
+
+  json_object_set_string_member (obj, "hub.mode", mode);
+  json_object_set_string_member (obj, "hub.topic", sub->topic);
+  json_object_set_string_member (obj, "hub.events", events);
+  if (g_str_equal (mode, "subscribe"))
+    json_object_set_int_member (obj, "hub.lease_seconds", sub->lease_seconds);
+  if (reason != NULL)
+    json_object_set_string_member (obj, "hub.reason", reason);
+  text = object_to_string (obj);
+  subscriber_send_text (sub, text);
+}
+
+/* Unsubscribes: denial frame, close, id retired forever (H-13, H-14). */
+static void
+hub_remove_subscriber (FcmHub     *self,
+                       Subscriber *sub,
+                       const char *reason,
+                       gboolean    send_denial)
+{
+  g_autofree char *topic = g_strdup (sub->topic);
+  g_autofree char *name = g_strdup (sub->name);
+  g_autofree char *id = g_strdup (sub->id);
+  g_autofree char *redacted = redact (sub->id);
+
+  g_debug ("removing subscriber %s (%s): %s", redacted, name ? name : "unnamed", reason);
+  if (send_denial)
+    subscriber_send_mode (sub, "denied", reason);
+  subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_NORMAL, reason);
+  g_hash_table_add (self->retired, g_strdup (id));
+  g_hash_table_remove (self->subscribers, id);
+  g_signal_emit (self, signals[SIGNAL_SUBSCRIBER_REMOVED], 0, topic, name, reason);
+}
+
+static gboolean
+lease_expired_cb (gpointer data)
+{
+  Subscriber *sub = data;
+
+  sub->lease_id = 0;
+  hub_remove_subscriber (sub->hub, sub, "subscription lease expired", TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+subscriber_start_lease (Subscriber *sub)
+{
+  g_clear_handle_id (&sub->lease_id, g_source_remove);
+  sub->lease_id = g_timeout_add_seconds (sub->lease_seconds, lease_expired_cb, sub);
+}
+
+/* ------------------------------------------------------------------------ */
+/* syncerror (H-33..H-38)                                                   */
+
+static JsonArray *
+build_syncerror_context (FcmHub     *self,
+                         const char *event_id,
+                         const char *event_name,
+                         const char *subscriber_name,
+                         const char *diagnostics)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *codes[3] = { event_id, event_name, subscriber_name != NULL ? subscriber_name : "" };
+  const char *systems[3] = { "eventid", "eventname", "subscribername" };
+
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "key");
+  json_builder_add_string_value (b, "operationoutcome");
+  json_builder_set_member_name (b, "resource");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "resourceType");
+  json_builder_add_string_value (b, "OperationOutcome");
+  json_builder_set_member_name (b, "issue");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "severity");
+  json_builder_add_string_value (b, self->syncerror_severity);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, "processing");
+  json_builder_set_member_name (b, "diagnostics");
+  json_builder_add_string_value (b, diagnostics);
+  json_builder_set_member_name (b, "details");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "coding");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *system = g_strconcat (SYNCERROR_SYSTEM, systems[i], NULL);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "system");
+      json_builder_add_string_value (b, system);
+      json_builder_set_member_name (b, "code");
+      json_builder_add_string_value (b, codes[i]);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+
+  root = json_builder_get_root (b);
+  return json_array_ref (json_node_get_array (root));
+}
+
+static void hub_deliver (FcmHub     *self,
+                         Subscriber *sub,
+                         const char *id,
+                         const char *event_name,
+                         const char *text,
+                         gboolean    expect_ack);
+
+/* Sends a hub-generated syncerror to every subscriber of syncerror in
+ * @topic except @culprit (FC §2.5). */
+static void
+hub_emit_syncerror (FcmHub     *self,
+                    const char *topic,
+                    Subscriber *culprit,
+                    const char *event_id,
+                    const char *event_name,
+                    const char *diagnostics)
+{
+  g_autofree char *id = random_uuid ();
+  g_autofree char *generated = NULL;
+  g_autoptr(JsonArray) context = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  if (event_id == NULL)
+    event_id = generated = random_uuid ();
+  if (event_name == NULL)
+    event_name = "syncerror";
+
+  context = build_syncerror_context (self, event_id, event_name,
+                                     culprit != NULL ? culprit->name : NULL, diagnostics);
+  event = fcm_event_new (id, NULL, topic, "syncerror", context, NULL, NULL);
+  text = fcm_event_to_json (event, FALSE);
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (sub != culprit && g_str_equal (sub->topic, topic) &&
+          events_contain (sub->events, "syncerror"))
+        g_ptr_array_add (targets, sub);
+    }
+
+  /* no ack tracking for syncerrors: a missing ack must not cascade */
+  for (guint i = 0; i < targets->len; i++)
+    hub_deliver (self, g_ptr_array_index (targets, i), id, "syncerror", text, FALSE);
+
+  g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, topic, diagnostics);
+}
+
+static gboolean
+ack_timeout_cb (gpointer data)
+{
+  Pending *pending = data;
+  Subscriber *sub = pending->sub;
+  FcmHub *self = sub->hub;
+  g_autofree char *diagnostics = NULL;
+  g_autofree char *event_id = g_strdup (pending->id);
+  g_autofree char *event_name = g_strdup (pending->event_name);
+  g_autofree char *topic = g_strdup (sub->topic);
+
+  pending->timeout_id = 0;
+  g_hash_table_remove (sub->pending, event_id);
+
+  diagnostics = g_strdup_printf ("%s did not acknowledge %s within %.1f s",
+                                 sub->name ? sub->name : "A subscriber", event_name,
+                                 self->ack_timeout);
+  hub_emit_syncerror (self, topic, sub, event_id, event_name, diagnostics);
+  /* H-34: unresponsive after max-missed-acks consecutive timeouts (default 1) */
+  if (++sub->missed_acks >= self->max_missed_acks)
+    hub_remove_subscriber (self, sub, "unresponsive: no acknowledgement", TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hub_deliver (FcmHub     *self,
+             Subscriber *sub,
+             const char *id,
+             const char *event_name,
+             const char *text,
+             gboolean    expect_ack)
+{
+  if (!subscriber_is_open (sub))
+    return;
+
+  if (expect_ack && self->ack_timeout > 0 && !g_hash_table_contains (sub->pending, id))
+    {
+      Pending *pending = g_new0 (Pending, 1);
+
+      pending->sub = sub;
+      pending->id = g_strdup (id);
+      pending->event_name = g_strdup (event_name);
+      pending->timeout_id = g_timeout_add ((guint)(self->ack_timeout * 1000.0), ack_timeout_cb, pending);
+      g_hash_table_insert (sub->pending, pending->id, pending);
+    }
+  soup_websocket_connection_send_text (sub->conn, text);
+}
+
+/* Broadcasts to every subscriber of @event_name in @topic (H-18). */
+static void
+hub_broadcast (FcmHub     *self,
+               const char *topic,
+               const char *id,
+               const char *event_name,
+               const char *text,
+               Subscriber *except)
+{
+  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (sub != except && g_str_equal (sub->topic, topic) && events_contain (sub->events, event_name))
+        g_ptr_array_add (targets, sub);
+    }
+
+  for (guint i = 0; i < targets->len; i++)
+    hub_deliver (self, g_ptr_array_index (targets, i), id, event_name, text,
+                 !fcm_event_name_equal (event_name, "syncerror"));
+
+  g_signal_emit (self, signals[SIGNAL_EVENT_BROADCAST], 0, topic, event_name, id);
+}
+
+/* ------------------------------------------------------------------------ */
+/* WebSocket                                                                */
+
+static void
+ws_handle_ack (Subscriber *sub,
+               JsonObject *obj)
+{
+  FcmHub *self = sub->hub;
+  const char *id = fcm_json_get_string (obj, "id");
+  JsonNode *node = json_object_get_member (obj, "status");
+  guint status = 200;   /* Medplum acks carry no status: success */
+  Pending *pending;
+  g_autofree char *event_name = NULL;
+  g_autofree char *topic = NULL;
+
+  if (id == NULL)
+    return;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_INT64)
+        status = (guint)CLAMP (json_node_get_int (node), 0, 999);
+      else if (type == G_TYPE_DOUBLE)
+        status = (guint)CLAMP (json_node_get_double (node), 0, 999);
+      else if (type == G_TYPE_STRING)
+        {
+          guint64 v = 0;
+
+          if (g_ascii_string_to_unsigned (json_node_get_string (node), 10, 100, 999, &v, NULL))
+            status = (guint)v;
+        }
+    }
+
+  pending = g_hash_table_lookup (sub->pending, id);
+  if (pending == NULL)
+    return;   /* unknown, late or duplicate ack: ignore */
+
+  event_name = g_strdup (pending->event_name);
+  g_hash_table_remove (sub->pending, id);
+  sub->missed_acks = 0;
+
+  if (!status_is_success (status))
+    {
+      g_autofree char *diagnostics = NULL;
+
+      topic = g_strdup (sub->topic);
+      diagnostics = g_strdup_printf ("%s %s %s (HTTP %u)",
+                                     sub->name ? sub->name : "A subscriber",
+                                     status == 409 ? "refused to follow" : "failed to process",
+                                     event_name, status);
+      hub_emit_syncerror (self, topic, sub, id, event_name, diagnostics);
+    }
+}
+
+static void
+ws_message_cb (SoupWebsocketConnection *conn,
+               SoupWebsocketDataType    type,
+               GBytes                  *message,
+               Subscriber              *sub)
+{
+  gsize size = 0;
+  const char *data = g_bytes_get_data (message, &size);
+  g_autoptr(JsonNode) root = NULL;
+
+  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+    return;
+
+  root = fcm_json_parse (data, size, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return;
+
+  /* an ack is {"id", "status"?}; frames carrying "event" are not acks */
+  if (json_object_has_member (json_node_get_object (root), "event"))
+    return;
+
+  ws_handle_ack (sub, json_node_get_object (root));
+}
+
+static void
+ws_closed_cb (SoupWebsocketConnection *conn,
+              Subscriber              *sub)
+{
+  FcmHub *self = sub->hub;
+  gushort code = soup_websocket_connection_get_close_code (conn);
+  g_autofree char *topic = g_strdup (sub->topic);
+
+  g_clear_signal_handler (&sub->message_handler, sub->conn);
+  g_clear_signal_handler (&sub->closed_handler, sub->conn);
+  g_clear_object (&sub->conn);
+  g_hash_table_remove_all (sub->pending);
+
+  if (self->shutting_down)
+    return;
+
+  if (code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
+    return;   /* H-35: no syncerror; the endpoint stays valid until the lease ends */
+
+  {
+    g_autofree char *diagnostics = g_strdup_printf ("%s lost its WebSocket connection (close code %u)",
+                                                    sub->name ? sub->name : "A subscriber", code);
+
+    hub_emit_syncerror (self, topic, sub, NULL, NULL, diagnostics);
+    hub_remove_subscriber (self, sub, "websocket closed abnormally", FALSE);
+  }
+}
+
+static void
+hub_replay_open_contexts (FcmHub     *self,
+                          Subscriber *sub)
+{
+  Topic *topic = g_hash_table_lookup (self->topics, sub->topic);
+  g_autoptr(GHashTable) done = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (topic == NULL)
+    return;
+
+  /* the most recently activated open context per anchor type (H-12) */
+  for (guint i = topic->contexts->len; i > 0; i--)
+    {
+      Context *ctx = g_ptr_array_index (topic->contexts, i - 1);
+      g_autofree char *text = NULL;
+      JsonObject *msg;
+
+      if (g_hash_table_contains (done, ctx->anchor_type))
+        continue;
+      g_hash_table_add (done, ctx->anchor_type);
+      if (!events_contain (sub->events, ctx->open_name))
+        continue;
+
+      msg = json_node_get_object (ctx->open_message);
+      text = node_to_string (ctx->open_message);
+      hub_deliver (self, sub, fcm_json_get_string (msg, "id"), ctx->open_name, text, TRUE);
+    }
+}
+
+static void
+ws_cb (SoupServer              *server,
+       SoupServerMessage       *msg,
+       const char              *path,
+       SoupWebsocketConnection *conn,
+       gpointer                 user_data)
+{
+  FcmHub *self = user_data;
+  const char *id = path + strlen (WS_PATH "/");
+  Subscriber *sub;
+
+  sub = g_hash_table_lookup (self->subscribers, id);
+  if (sub == NULL)
+    {
+      /* refused earlier by http_cb; be safe anyway */
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "unknown endpoint");
+      return;
+    }
+
+  /* a reconnect to the same endpoint replaces the old socket */
+  subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced by a new connection");
+
+  sub->conn = g_object_ref (conn);
+  soup_websocket_connection_set_max_incoming_payload_size (conn, FCM_HUB_MAX_MESSAGE_BYTES);
+  sub->message_handler = g_signal_connect (conn, "message", G_CALLBACK (ws_message_cb), sub);
+  sub->closed_handler = g_signal_connect (conn, "closed", G_CALLBACK (ws_closed_cb), sub);
+
+  subscriber_send_mode (sub, "subscribe", NULL);   /* H-11 */
+  hub_replay_open_contexts (self, sub);            /* H-12 */
+}
+
+/* ------------------------------------------------------------------------ */
+/* HTTP                                                                     */
+
+static void
+respond_text (SoupServerMessage *msg,
+              guint              status,
+              const char        *text)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  if (text != NULL)
+    soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY,
+                                      text, strlen (text));
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonObject        *obj)
+{
+  g_autofree char *text = object_to_string (obj);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
+}
+
+static gboolean
+constant_time_equal (const char *a,
+                     const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint8 diff = la != lb;
+
+  for (gsize i = 0; i < lb; i++)
+    diff |= (guint8)(a[i % (la ? la : 1)] ^ b[i]);
+  return diff == 0 && la == lb;
+}
+
+static gboolean
+check_auth (FcmHub            *self,
+            SoupServerMessage *msg)
+{
+  const char *auth;
+
+  if (self->secret == NULL || *self->secret == '\0')
+    return TRUE;
+
+  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 &&
+      constant_time_equal (auth + 7, self->secret))
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer");
+  respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "missing or wrong bearer token");
+  return FALSE;
+}
+
+static void
+handle_well_known (FcmHub            *self,
+                   SoupServerMessage *msg)
+{
+  static const char * const events[] = {
+    "DiagnosticReport-open", "DiagnosticReport-close", "DiagnosticReport-update",
+    "DiagnosticReport-select", "ImagingStudy-open", "ImagingStudy-close", "Patient-open",
+    "Patient-close", "Encounter-open", "Encounter-close", "SyncError", "userLogout",
+    "userHibernate",
+  };
+  g_autoptr(JsonObject) obj = json_object_new ();
+  JsonArray *supported = json_array_new ();
+  JsonObject *caps = json_object_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    json_array_add_string_element (supported, events[i]);
+  json_object_set_array_member (obj, "eventsSupported", supported);
+  json_object_set_boolean_member (obj, "websocketSupport", TRUE);
+  json_object_set_string_member (obj, "fhircastVersion", "3.0.0");
+  json_object_set_boolean_member (obj, "getCurrentSupport", TRUE);
+  json_object_set_boolean_member (caps, "supportsGetCurrentContext", TRUE);
+  json_object_set_boolean_member (caps, "supportsNonCurrentContextUpdates", FALSE);
+  json_object_set_object_member (obj, "capabilities", caps);
+  json_object_set_string_member (obj, "fhirVersion", "R5");
+  respond_json (msg, SOUP_STATUS_OK, obj);
+}
+
+static const char *
+form_get (GHashTable *form,
+          const char *key)
+{
+  return form != NULL ? g_hash_table_lookup (form, key) : NULL;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+/* Finds the subscription of an endpoint URL by its id alone, so that
+ * "localhost" vs "127.0.0.1" or ws vs wss spellings still match. */
+static Subscriber *
+lookup_endpoint (FcmHub     *self,
+                 const char *endpoint)
+{
+  const char *id;
+
+  if (endpoint == NULL || (id = strstr (endpoint, WS_PATH "/")) == NULL)
+    return NULL;
+  id += strlen (WS_PATH "/");
+  return g_hash_table_lookup (self->subscribers, id);
+}
+
+static void
+respond_endpoint (SoupServerMessage *msg,
+                  Subscriber        *sub)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autofree char *endpoint = subscriber_dup_endpoint (sub);
+
+  json_object_set_string_member (obj, "hub.channel.endpoint", endpoint);
+  respond_json (msg, SOUP_STATUS_ACCEPTED, obj);
+}
+
+static void
+handle_form (FcmHub            *self,
+             SoupServerMessage *msg,
+             GHashTable        *form)
+{
+  const char *type = form_get (form, "hub.channel.type");
+  const char *mode = form_get (form, "hub.mode");
+  const char *topic = form_get (form, "hub.topic");
+  const char *events = form_get (form, "hub.events");
+  const char *endpoint = form_get (form, "hub.channel.endpoint");
+  const char *name = form_get (form, "subscriber.name");
+  const char *lease = form_get (form, "hub.lease_seconds");
+  g_autoptr(GPtrArray) event_set = NULL;
+  guint64 lease_seconds = self->lease_default;
+  Subscriber *sub = NULL;
+
+  /* H-05 / H-14 */
+  if (type == NULL || g_ascii_strcasecmp (type, "websocket") != 0)
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.channel.type must be \"websocket\"");
+      return;
+    }
+  if (mode == NULL || (!g_str_equal (mode, "subscribe") && !g_str_equal (mode, "unsubscribe")))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.mode must be \"subscribe\" or \"unsubscribe\"");
+      return;
+    }
+  if (topic == NULL || *topic == '\0')
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is missing or empty");
+      return;
+    }
+
+  if (endpoint != NULL)
+    {
+      sub = lookup_endpoint (self, endpoint);
+      if (sub == NULL || !g_str_equal (sub->topic, topic))
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST,
+                        "hub.channel.endpoint is not a subscription of this topic");
+          return;
+        }
+    }
+
+  if (g_str_equal (mode, "unsubscribe"))
+    {
+      if (sub == NULL)
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.channel.endpoint is missing or empty");
+          return;
+        }
+      respond_endpoint (msg, sub);
+      hub_remove_subscriber (self, sub, "unsubscribed", TRUE);
+      return;
+    }
+
+  event_set = events_parse (events);
+  if (event_set->len == 0)
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.events is missing or empty");
+      return;
+    }
+  if (name != NULL && is_blank (name))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "subscriber.name is empty");
+      return;
+    }
+
+  if (lease == NULL)
+    lease = form_get (form, "hub.lease");   /* seen in the field (interop.md) */
+  if (lease != NULL &&
+      !g_ascii_string_to_unsigned (lease, 10, 1, G_MAXUINT32 / 1000, &lease_seconds, NULL))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.lease_seconds must be a positive integer");
+      return;
+    }
+
+  if (sub == NULL)
+    {
+      sub = g_new0 (Subscriber, 1);
+      sub->hub = self;
+      do
+        {
+          g_free (sub->id);
+          sub->id = random_hex (16);   /* 128 bits */
+        }
+      while (g_hash_table_contains (self->retired, sub->id) ||
+             g_hash_table_contains (self->subscribers, sub->id));
+      sub->topic = g_strdup (topic);
+      sub->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)pending_free);
+      g_hash_table_insert (self->subscribers, sub->id, sub);
+      ensure_topic (self, topic);   /* H-04: a session starts on first subscribe */
+    }
+  else
+    g_clear_pointer (&sub->events, g_ptr_array_unref);
+
+  /* H-07: a re-subscribe replaces events, name and lease */
+  sub->events = g_steal_pointer (&event_set);
+  if (name != NULL)
+    {
+      g_free (sub->name);
+      sub->name = g_strdup (name);
+    }
+  sub->lease_seconds = (guint)lease_seconds;
+  subscriber_start_lease (sub);
+
+  respond_endpoint (msg, sub);
+
+  if (endpoint != NULL)
+    subscriber_send_mode (sub, "subscribe", NULL);   /* confirm the renewal */
+  else
+    g_signal_emit (self, signals[SIGNAL_SUBSCRIBER_ADDED], 0, sub->topic, sub->name);
+}
+
+/* ---- context changes ---- */
+
+typedef struct
+{
+  guint  status;
+  char  *reason;
+} Verdict;
+
+#define REJECT(v, code, ...) \
+  G_STMT_START { (v)->status = (code); (v)->reason = g_strdup_printf (__VA_ARGS__); return FALSE; } G_STMT_END
+
+static gboolean
+require_key (FcmEvent   *event,
+             const char *key,
+             Verdict    *v)
+{
+  if (fcm_event_lookup_context (event, key) == NULL)
+    REJECT (v, 400, "%s: context key \"%s\" is missing", fcm_event_get_name (event), key);
+  return TRUE;
+}
+
+static char *
+resource_key (JsonObject *resource)
+{
+  const char *type = fcm_json_get_string (resource, "resourceType");
+  const char *id = fcm_json_get_string (resource, "id");
+
+  if (type == NULL || id == NULL)
+    return NULL;
+  return g_strdup_printf ("%s/%s", type, id);
+}
+
+static gboolean
+context_knows (Context    *ctx,
+               const char *key)
+{
+  if (json_object_has_member (ctx->content, key))
+    return TRUE;
+
+  for (guint i = 0; i < json_array_get_length (ctx->context); i++)
+    {
+      JsonObject *item = fcm_json_array_get_object (ctx->context, i);
+      g_autofree char *k = resource_key (fcm_json_get_object (item, "resource"));
+
+      if (g_strcmp0 (k, key) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static JsonObject *
+context_lookup_resource (Context    *ctx,
+                         const char *key)
+{
+  for (guint i = 0; i < json_array_get_length (ctx->context); i++)
+    {
+      JsonObject *item = fcm_json_array_get_object (ctx->context, i);
+      JsonObject *res = fcm_json_get_object (item, "resource");
+      g_autofree char *k = resource_key (res);
+
+      if (g_strcmp0 (k, key) == 0)
+        return res;
+    }
+  return NULL;
+}
+
+/* Validates a DiagnosticReport-update Bundle completely before anything is
+ * applied (H-24, H-25). */
+static gboolean
+check_update_bundle (Context    *ctx,
+                     JsonObject *bundle,
+                     Verdict    *v)
+{
+  JsonArray *entries;
+
+  if (bundle == NULL || g_strcmp0 (fcm_json_get_string (bundle, "resourceType"), "Bundle") != 0)
+    REJECT (v, 400, "updates: expected a Bundle resource");
+  if (g_strcmp0 (fcm_json_get_string (bundle, "type"), "transaction") != 0)
+    REJECT (v, 400, "updates: Bundle.type must be \"transaction\"");
+
+  entries = fcm_json_get_array (bundle, "entry");
+  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = fcm_json_array_get_object (entries, i);
+      JsonObject *request = fcm_json_get_object (entry, "request");
+      const char *method = fcm_json_get_string (request, "method");
+      const char *url = fcm_json_get_string (request, "url");
+
+      if (entry == NULL || method == NULL || url == NULL)
+        REJECT (v, 400, "updates: entry[%u] needs request.method and request.url", i);
+
+      if (g_str_equal (method, "PUT"))
+        {
+          JsonObject *res = fcm_json_get_object (entry, "resource");
+          g_autofree char *key = resource_key (res);
+          JsonObject *original;
+
+          if (key == NULL)
+            REJECT (v, 400, "updates: entry[%u] PUT needs a resource with resourceType and id", i);
+          original = context_lookup_resource (ctx, key);
+          if (original != NULL &&
+              (g_str_has_prefix (key, "Patient/") || g_str_has_prefix (key, "ImagingStudy/")))
+            {
+              JsonNode *a = json_object_get_member (original, "identifier");
+              JsonNode *b = json_object_get_member (res, "identifier");
+
+              if ((a == NULL) != (b == NULL) || (a != NULL && !json_node_equal (a, b)))
+                REJECT (v, 400, "updates: entry[%u] changes the identifiers of %s", i, key);
+            }
+        }
+      else if (g_str_equal (method, "DELETE"))
+        {
+          JsonObject *original = context_lookup_resource (ctx, url);
+          const char *type = original != NULL ? fcm_json_get_string (original, "resourceType") : NULL;
+
+          if (g_strcmp0 (type, "Patient") == 0 || g_strcmp0 (type, "ImagingStudy") == 0 ||
+              g_strcmp0 (type, ctx->anchor_type) == 0)
+            REJECT (v, 400, "updates: entry[%u] deletes the context resource %s", i, url);
+        }
+      else
+        REJECT (v, 400, "updates: entry[%u] uses method %s; only PUT and DELETE are allowed", i, method);
+    }
+
+  return TRUE;
+}
+
+static void
+apply_update_bundle (Context    *ctx,
+                     JsonObject *bundle)
+{
+  JsonArray *entries = fcm_json_get_array (bundle, "entry");
+
+  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = fcm_json_array_get_object (entries, i);
+      JsonObject *request = fcm_json_get_object (entry, "request");
+      const char *method = fcm_json_get_string (request, "method");
+
+      if (g_strcmp0 (method, "PUT") == 0)
+        {
+          JsonNode *res = json_object_get_member (entry, "resource");
+          g_autofree char *key = resource_key (json_node_get_object (res));
+
+          json_object_set_member (ctx->content, key, json_node_copy (res));
+        }
+      else if (json_object_has_member (ctx->content, fcm_json_get_string (request, "url")))
+        json_object_remove_member (ctx->content, fcm_json_get_string (request, "url"));
+    }
+}
+
+static void
+set_event_member (JsonNode   *message,
+                  const char *member,
+                  const char *value)
+{
+  JsonObject *event = fcm_json_get_object (json_node_get_object (message), "event");
+
+  if (value != NULL)
+    json_object_set_string_member (event, member, value);
+  else if (json_object_has_member (event, member))
+    json_object_remove_member (event, member);
+}
+
+/* Decides on a context change and updates the topic's state. On success
+ * *out_message holds the message to broadcast. */
+static gboolean
+process_event (FcmHub     *self,
+               Topic      *topic,
+               FcmEvent   *event,
+               JsonNode  **out_message,
+               Verdict    *v)
+{
+  const char *name = fcm_event_get_name (event);
+  g_autoptr(JsonNode) message = json_node_copy (fcm_event_get_root (event));
+  g_autofree char *anchor_type = anchor_type_of (name);
+  g_autofree char *anchor_key = anchor_type != NULL ? anchor_key_of (anchor_type) : NULL;
+  g_autofree char *anchor_id = NULL;
+  gboolean is_open = has_suffix_ci (name, "-open");
+  gboolean is_close = has_suffix_ci (name, "-close");
+  gboolean is_update = has_suffix_ci (name, "-update");
+  gboolean is_select = has_suffix_ci (name, "-select");
+  gboolean is_report = anchor_type != NULL && g_ascii_strcasecmp (anchor_type, "DiagnosticReport") == 0;
+  Context *ctx = NULL;
+
+  v->status = SOUP_STATUS_OK;
+
+  if (fcm_event_name_equal (name, "syncerror"))
+    {
+      JsonObject *oo = fcm_event_lookup_resource (event, "operationoutcome");
+
+      if (oo == NULL || g_strcmp0 (fcm_json_get_string (oo, "resourceType"), "OperationOutcome") != 0 ||
+          fcm_json_get_array (oo, "issue") == NULL)
+        REJECT (v, 400, "syncerror: context \"operationoutcome\" with an OperationOutcome is required");
+      *out_message = g_steal_pointer (&message);
+      return TRUE;
+    }
+
+  /* Home-open has no anchor (FC §3.2.5) */
+  if (anchor_type == NULL || g_ascii_strcasecmp (anchor_type, "Home") == 0 ||
+      !(is_open || is_close || is_update || is_select))
+    {
+      *out_message = g_steal_pointer (&message);
+      return TRUE;   /* H-22: relay anything else */
+    }
+
+  if (!require_key (event, anchor_key, v))
+    return FALSE;
+  anchor_id = fcm_event_dup_context_id (event, anchor_key, NULL);
+  if (anchor_id == NULL)
+    REJECT (v, 400, "%s: context \"%s\" has no resource id", name, anchor_key);
+  ctx = topic_find_context (topic, anchor_type, anchor_id);
+
+  if (is_open)
+    {
+      g_autofree char *version = topic_new_version ();
+      JsonArray *context = fcm_event_get_context (event);
+
+      if (is_report && (!require_key (event, "patient", v) || !require_key (event, "study", v)))
+        return FALSE;
+
+      if (ctx != NULL)
+        {
+          /* resume only when patient and study match (H-20) */
+          const char *keys[] = { "patient", "study" };
+          g_autoptr(FcmEvent) previous = fcm_event_new_from_node (ctx->open_message, NULL);
+          guint idx = 0;
+
+          for (guint i = 0; previous != NULL && i < G_N_ELEMENTS (keys); i++)
+            {
+              g_autofree char *a = fcm_event_dup_context_id (event, keys[i], NULL);
+              g_autofree char *b = fcm_event_dup_context_id (previous, keys[i], NULL);
+
+              if (g_strcmp0 (a, b) != 0)
+                REJECT (v, 400, "%s: %s/%s is already open with a different %s", name,
+                        anchor_type, anchor_id, keys[i]);
+            }
+          /* move it to the end: it becomes the current context */
+          if (g_ptr_array_find (topic->contexts, ctx, &idx))
+            g_ptr_array_steal_index (topic->contexts, idx);
+        }
+      else
+        {
+          ctx = g_new0 (Context, 1);
+          ctx->anchor_type = g_strdup (anchor_type);
+          ctx->anchor_id = g_strdup (anchor_id);
+          ctx->content = json_object_new ();
+        }
+
+      g_free (ctx->open_name);
+      ctx->open_name = g_strdup (name);
+      g_free (ctx->version_id);
+      ctx->version_id = g_steal_pointer (&version);
+      g_clear_pointer (&ctx->context, json_array_unref);
+      ctx->context = json_array_ref (context);
+      set_event_member (message, "context.versionId", ctx->version_id);   /* H-23 */
+      g_clear_pointer (&ctx->open_message, json_node_unref);
+      ctx->open_message = json_node_copy (message);
+      g_ptr_array_add (topic->contexts, ctx);
+      topic->current = ctx;
+      *out_message = g_steal_pointer (&message);
+      return TRUE;
+    }
+
+  if (ctx == NULL)
+    REJECT (v, 409, "%s: %s/%s is not an open context", name, anchor_type, anchor_id);   /* H-16 */
+
+  if (is_close)
+    {
+      if (topic->current == ctx)
+        topic->current = NULL;   /* H-20: empty, no fallback */
+      g_ptr_array_remove (topic->contexts, ctx);   /* H-26 */
+      *out_message = g_steal_pointer (&message);
+      return TRUE;
+    }
+
+  if (is_update)
+    {
+      const char *version = fcm_event_get_version_id (event);
+      JsonObject *bundle;
+      g_autofree char *prior = NULL;
+
+      if (!require_key (event, "updates", v))
+        return FALSE;
+      if (version == NULL)
+        REJECT (v, 400, "%s: context.versionId is required", name);
+      if (g_strcmp0 (version, ctx->version_id) != 0)
+        REJECT (v, 400, "%s: context.versionId does not match the current version", name);   /* H-24 */
+      bundle = fcm_event_lookup_resource (event, "updates");
+      if (!check_update_bundle (ctx, bundle, v))
+        return FALSE;   /* H-25: nothing applied */
+
+      apply_update_bundle (ctx, bundle);
+      prior = g_steal_pointer (&ctx->version_id);
+      ctx->version_id = topic_new_version ();
+      set_event_member (message, "context.versionId", ctx->version_id);
+      set_event_member (message, "context.priorVersionId", prior);
+      set_event_member (message, "versionId", NULL);
+      *out_message = g_steal_pointer (&message);
+      return TRUE;
+    }
+
+  /* select (H-27) */
+  {
+    JsonArray *context = fcm_event_get_context (event);
+    gboolean have_select = FALSE;
+    gboolean unknown = FALSE;
+
+    for (guint i = 0; i < json_array_get_length (context); i++)
+      {
+        JsonObject *item = fcm_json_array_get_object (context, i);
+        JsonObject *ref;
+        g_autofree char *key = NULL;
+
+        if (g_strcmp0 (fcm_json_get_string (item, "key"), "select") != 0)
+          continue;
+        have_select = TRUE;
+        if ((ref = fcm_json_get_object (item, "reference")))
+          key = g_strdup (fcm_json_get_string (ref, "reference"));
+        else
+          key = resource_key (fcm_json_get_object (item, "resource"));
+        if (key == NULL || !context_knows (ctx, key))
+          unknown = TRUE;
+      }
+    if (!have_select)
+      REJECT (v, 400, "%s: context key \"select\" is missing", name);
+    if (unknown)
+      v->status = SOUP_STATUS_PARTIAL_CONTENT;
+    *out_message = g_steal_pointer (&message);
+    return TRUE;
+  }
+}
+
+static Subscriber *
+find_by_name (FcmHub     *self,
+              const char *topic,
+              const char *name)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  if (name == NULL)
+    return NULL;
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (g_str_equal (sub->topic, topic) && g_strcmp0 (sub->name, name) == 0)
+        return sub;
+    }
+  return NULL;
+}
+
+/* The subscriber named in a posted syncerror's subscribername coding. */
+static const char *
+syncerror_subscriber_name (FcmEvent *event)
+{
+  JsonObject *oo = fcm_event_lookup_resource (event, "operationoutcome");
+  JsonObject *issue = fcm_json_array_get_object (fcm_json_get_array (oo, "issue"), 0);
+  JsonArray *coding = fcm_json_get_array (fcm_json_get_object (issue, "details"), "coding");
+
+  for (guint i = 0; coding != NULL && i < json_array_get_length (coding); i++)
+    {
+      JsonObject *c = fcm_json_array_get_object (coding, i);
+
+      if (g_strcmp0 (fcm_json_get_string (c, "system"), SYNCERROR_SYSTEM "subscribername") == 0)
+        return fcm_json_get_string (c, "code");
+    }
+  return NULL;
+}
+
+static gboolean
+content_type_is_json (SoupServerMessage *msg)
+{
+  const char *ct = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+  return ct != NULL && (g_ascii_strcasecmp (ct, "application/json") == 0 ||
+                        g_ascii_strcasecmp (ct, "application/fhir+json") == 0);
+}
+
+static void
+handle_context_change (FcmHub            *self,
+                       SoupServerMessage *msg,
+                       const char        *path_topic,
+                       const char        *body,
+                       gsize              length)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  g_autoptr(JsonNode) message = NULL;
+  g_autofree char *text = NULL;
+  Verdict v = { 0, NULL };
+  const char *topic_name;
+  const char *id;
+  Topic *topic;
+  gpointer seen;
+
+  event = fcm_event_new_from_json (body, length, &error);
+  if (event == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, error->message);   /* H-15 */
+      return;
+    }
+  if (fcm_event_is_legacy_wrapped (event))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "wrapped (pre-STU3) messages are not accepted");
+      return;
+    }
+
+  topic_name = fcm_event_get_topic (event);
+  if (topic_name == NULL || *topic_name == '\0')
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "$.event['hub.topic']: required member is missing");
+      return;
+    }
+  if (path_topic != NULL && !g_str_equal (path_topic, topic_name))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "event hub.topic does not match the URL");
+      return;
+    }
+  topic = g_hash_table_lookup (self->topics, topic_name);
+  if (topic == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is not a known session");
+      return;
+    }
+
+  id = fcm_event_get_id (event);
+  if (self->validate)
+    {
+      g_autoptr(GPtrArray) issues = fcm_validator_validate_event (self->validator, event);
+
+      /* H-15: the first error, "RULE: message", as the plain-text reason */
+      for (guint i = 0; issues != NULL && i < issues->len; i++)
+        {
+          FcmIssue *issue = g_ptr_array_index (issues, i);
+
+          if (fcm_issue_get_severity (issue) == FCM_SEVERITY_ERROR)
+            {
+              g_autofree char *reason = g_strdup_printf ("%s: %s (%s)", fcm_issue_get_rule_id (issue),
+                                                         fcm_issue_get_message (issue),
+                                                         fcm_issue_get_path (issue));
+
+              respond_text (msg, SOUP_STATUS_BAD_REQUEST, reason);
+              return;
+            }
+        }
+    }
+
+  if (g_hash_table_lookup_extended (topic->processed, id, NULL, &seen))
+    {
+      /* H-19: a retry; answer again, broadcast nothing */
+      soup_server_message_set_status (msg, GPOINTER_TO_UINT (seen), NULL);
+      return;
+    }
+
+  if (!process_event (self, topic, event, &message, &v))
+    {
+      respond_text (msg, v.status, v.reason);
+      g_free (v.reason);
+      return;
+    }
+
+  g_hash_table_insert (topic->processed, g_strdup (id), GUINT_TO_POINTER (v.status));
+  soup_server_message_set_status (msg, v.status, NULL);
+
+  text = node_to_string (message);
+  if (fcm_event_name_equal (fcm_event_get_name (event), "syncerror"))
+    {
+      /* H-38: pass it on to the others */
+      Subscriber *origin = find_by_name (self, topic_name, syncerror_subscriber_name (event));
+
+      hub_broadcast (self, topic_name, id, "syncerror", text, origin);
+      g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, topic_name, "relayed subscriber syncerror");
+    }
+  else
+    hub_broadcast (self, topic_name, id, fcm_event_get_name (event), text, NULL);
+}
+
+static void
+handle_get_context (FcmHub            *self,
+                    SoupServerMessage *msg,
+                    const char        *topic_name)
+{
+  Topic *topic = g_hash_table_lookup (self->topics, topic_name);
+  g_autoptr(JsonObject) obj = json_object_new ();
+  JsonArray *context = json_array_new ();
+  Context *ctx;
+
+  if (topic == NULL)
+    {
+      json_array_unref (context);
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown topic");
+      return;
+    }
+
+  ctx = topic->current;
+  json_object_set_string_member (obj, "context.type", ctx != NULL ? ctx->anchor_type : "");
+  if (ctx != NULL)
+    {
+      JsonObject *bundle = json_object_new ();
+      JsonArray *entries = json_array_new ();
+      JsonObject *item = json_object_new ();
+      GList *members = json_object_get_members (ctx->content);
+
+      json_object_set_string_member (obj, "context.versionId", ctx->version_id);
+      for (guint i = 0; i < json_array_get_length (ctx->context); i++)
+        json_array_add_element (context, json_node_copy (json_array_get_element (ctx->context, i)));
+
+      /* H-29/H-30: one collection Bundle, no request elements */
+      json_object_set_string_member (bundle, "resourceType", "Bundle");
+      json_object_set_string_member (bundle, "type", "collection");
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonObject *entry = json_object_new ();
+
+          json_object_set_string_member (entry, "fullUrl", l->data);
+          json_object_set_member (entry, "resource",
+                                  json_node_copy (json_object_get_member (ctx->content, l->data)));
+          json_array_add_object_element (entries, entry);
+        }
+      g_list_free (members);
+      json_object_set_array_member (bundle, "entry", entries);
+      json_object_set_string_member (item, "key", "content");
+      json_object_set_object_member (item, "resource", bundle);
+      json_array_add_object_element (context, item);
+    }
+  json_object_set_array_member (obj, "context", context);
+  respond_json (msg, SOUP_STATUS_OK, obj);
+}
+
+static void
+http_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  FcmHub *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
+  const char *rest;
+  g_autoptr(GBytes) body = NULL;
+
+  /* WebSocket endpoints: refuse unknown ids before the upgrade (H-10) */
+  if (g_str_has_prefix (path, WS_PATH "/"))
+    {
+      if (!g_hash_table_contains (self->subscribers, path + strlen (WS_PATH "/")))
+        respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown endpoint");
+      return;
+    }
+
+  /* the secret guards every HTTP call, discovery included */
+  if (!check_auth (self, msg))
+    return;
+
+  if (g_str_equal (path, FCM_HUB_BASE_PATH "/.well-known/fhircast-configuration") ||
+      g_str_equal (path, "/.well-known/fhircast-configuration"))
+    {
+      if (!g_str_equal (method, SOUP_METHOD_GET))
+        {
+          respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+          return;
+        }
+      handle_well_known (self, msg);   /* H-01 */
+      return;
+    }
+
+  if (!g_str_equal (path, FCM_HUB_BASE_PATH) && !g_str_has_prefix (path, FCM_HUB_BASE_PATH "/"))
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+
+  if (request_body->length > FCM_HUB_MAX_MESSAGE_BYTES)
+    {
+      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body larger than 1 MiB");
+      return;
+    }
+
+  rest = path + strlen (FCM_HUB_BASE_PATH);
+  if (*rest == '/')
+    rest++;
+  if (strchr (rest, '/') != NULL)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+
+  body = soup_message_body_flatten (request_body);
+
+  if (g_str_equal (method, SOUP_METHOD_GET))
+    {
+      if (*rest == '\0')
+        {
+          respond_text (msg, SOUP_STATUS_NOT_FOUND, "GET " FCM_HUB_BASE_PATH "/{topic}");
+          return;
+        }
+      handle_get_context (self, msg, rest);
+      return;
+    }
+
+  if (!g_str_equal (method, SOUP_METHOD_POST))
+    {
+      respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET or POST");
+      return;
+    }
+
+  if (content_type_is_json (msg))
+    {
+      handle_context_change (self, msg, *rest != '\0' ? rest : NULL,
+                             g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      return;
+    }
+
+  {
+    const char *ct = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+
+    if (*rest == '\0' && ct != NULL && g_ascii_strcasecmp (ct, "application/x-www-form-urlencoded") == 0)
+      {
+        g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+        g_autoptr(GHashTable) form = soup_form_decode (text);
+
+        handle_form (self, msg, form);
+        return;
+      }
+  }
+
+  respond_text (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                "expected application/x-www-form-urlencoded or application/json");
+}
+
+/* Refuses an announced oversized body before it is read. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > FCM_HUB_MAX_MESSAGE_BYTES)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body larger than 1 MiB");
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* heartbeat (H-39)                                                          */
+
+static gboolean
+heartbeat_cb (gpointer data)
+{
+  FcmHub *self = data;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+      g_autofree char *id = random_uuid ();
+      g_autoptr(JsonArray) context = json_array_new ();
+      JsonObject *period = json_object_new ();
+      g_autoptr(FcmEvent) event = NULL;
+      g_autofree char *text = NULL;
+
+      if (!subscriber_is_open (sub))
+        continue;
+      json_object_set_string_member (period, "key", "period");
+      json_object_set_int_member (period, "decimal", self->heartbeat);
+      json_array_add_object_element (context, period);
+      event = fcm_event_new (id, NULL, sub->topic, "heartbeat", context, NULL, NULL);
+      text = fcm_event_to_json (event, FALSE);
+      hub_deliver (self, sub, id, "heartbeat", text, FALSE);   /* never a syncerror */
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+restart_heartbeat (FcmHub *self)
+{
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  if (self->heartbeat > 0 && self->server != NULL && self->url != NULL)
+    self->heartbeat_id = g_timeout_add_seconds (self->heartbeat, heartbeat_cb, self);
+}
+
+/* ------------------------------------------------------------------------ */
+/* GObject                                                                  */
+
+static void
+fcm_hub_dispose (GObject *object)
+{
+  FcmHub *self = FCM_HUB (object);
+
+  fcm_hub_shutdown (self);
+  G_OBJECT_CLASS (fcm_hub_parent_class)->dispose (object);
+}
+
+static void
+fcm_hub_finalize (GObject *object)
+{
+  FcmHub *self = FCM_HUB (object);
+
+  g_clear_pointer (&self->subscribers, g_hash_table_unref);
+  g_clear_pointer (&self->topics, g_hash_table_unref);
+  g_clear_pointer (&self->retired, g_hash_table_unref);
+  if (self->closing != NULL)
+    {
+      GHashTableIter iter;
+      gpointer conn;
+
+      /* connections may outlive us while their close handshake runs */
+      g_hash_table_iter_init (&iter, self->closing);
+      while (g_hash_table_iter_next (&iter, &conn, NULL))
+        g_signal_handlers_disconnect_by_data (conn, self);
+    }
+  g_clear_pointer (&self->closing, g_hash_table_unref);
+  g_clear_object (&self->validator);
+  g_clear_object (&self->server);
+  g_free (self->url);
+  g_free (self->ws_url);
+  g_free (self->secret);
+  g_free (self->syncerror_severity);
+
+  G_OBJECT_CLASS (fcm_hub_parent_class)->finalize (object);
+}
+
+static void
+fcm_hub_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  FcmHub *self = FCM_HUB (object);
+
+  switch (prop_id)
+    {
+    case PROP_SECRET:
+      g_value_set_string (value, self->secret);
+      break;
+    case PROP_ACK_TIMEOUT:
+      g_value_set_double (value, self->ack_timeout);
+      break;
+    case PROP_LEASE_DEFAULT:
+      g_value_set_uint (value, self->lease_default);
+      break;
+    case PROP_HEARTBEAT:
+      g_value_set_uint (value, self->heartbeat);
+      break;
+    case PROP_SYNCERROR_SEVERITY:
+      g_value_set_string (value, self->syncerror_severity);
+      break;
+    case PROP_VALIDATE:
+      g_value_set_boolean (value, self->validate);
+      break;
+    case PROP_MAX_MISSED_ACKS:
+      g_value_set_uint (value, self->max_missed_acks);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_hub_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  FcmHub *self = FCM_HUB (object);
+
+  switch (prop_id)
+    {
+    case PROP_SECRET:
+      fcm_hub_set_secret (self, g_value_get_string (value));
+      break;
+    case PROP_ACK_TIMEOUT:
+      fcm_hub_set_ack_timeout (self, g_value_get_double (value));
+      break;
+    case PROP_LEASE_DEFAULT:
+      fcm_hub_set_lease_default (self, g_value_get_uint (value));
+      break;
+    case PROP_HEARTBEAT:
+      fcm_hub_set_heartbeat (self, g_value_get_uint (value));
+      break;
+    case PROP_SYNCERROR_SEVERITY:
+      fcm_hub_set_syncerror_severity (self, g_value_get_string (value));
+      break;
+    case PROP_VALIDATE:
+      fcm_hub_set_validate (self, g_value_get_boolean (value));
+      break;
+    case PROP_MAX_MISSED_ACKS:
+      fcm_hub_set_max_missed_acks (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_hub_class_init (FcmHubClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = fcm_hub_dispose;
+  object_class->finalize = fcm_hub_finalize;
+  object_class->get_property = fcm_hub_get_property;
+  object_class->set_property = fcm_hub_set_property;
+
+  properties[PROP_SECRET] =
+    g_param_spec_string ("secret", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACK_TIMEOUT] =
+    g_param_spec_double ("ack-timeout", NULL, NULL, 0.0, 3600.0, 10.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LEASE_DEFAULT] =
+    g_param_spec_uint ("lease-default", NULL, NULL, 1, G_MAXUINT32 / 1000, 3600,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HEARTBEAT] =
+    g_param_spec_uint ("heartbeat", NULL, NULL, 0, 3600, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNCERROR_SEVERITY] =
+    g_param_spec_string ("syncerror-severity", NULL, NULL, "warning",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* whether context changes go through FcmValidator (IRA profile checks) */
+  properties[PROP_VALIDATE] =
+    g_param_spec_boolean ("validate", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* consecutive ack timeouts before a subscriber is unsubscribed (H-34) */
+  properties[PROP_MAX_MISSED_ACKS] =
+    g_param_spec_uint ("max-missed-acks", NULL, NULL, 1, G_MAXUINT, 1,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (topic, subscriber name or NULL) */
+  signals[SIGNAL_SUBSCRIBER_ADDED] =
+    g_signal_new ("subscriber-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /* (topic, subscriber name or NULL, reason) */
+  signals[SIGNAL_SUBSCRIBER_REMOVED] =
+    g_signal_new ("subscriber-removed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  /* (topic, event name, event id) */
+  signals[SIGNAL_EVENT_BROADCAST] =
+    g_signal_new ("event-broadcast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  /* (topic, diagnostics) */
+  signals[SIGNAL_SYNCERROR] =
+    g_signal_new ("syncerror", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+}
+
+static void
+fcm_hub_init (FcmHub *self)
+{
+  self->ack_timeout = 10.0;
+  self->max_missed_acks = 1;
+  self->lease_default = 3600;
+  self->syncerror_severity = g_strdup ("warning");
+  self->validate = TRUE;
+  self->validator = fcm_validator_new ();
+  fcm_validator_set_role (self->validator, FCM_VALIDATOR_ROLE_REQUEST);
+  self->subscribers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)subscriber_free);
+  self->topics = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)topic_free);
+  self->retired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->closing = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+}
+
+/* ------------------------------------------------------------------------ */
+/* public API                                                               */
+
+FcmHub *
+fcm_hub_new (void)
+{
+  return g_object_new (FCM_TYPE_HUB, NULL);
+}
+
+/**
+ * fcm_hub_listen:
+ * @host: (nullable): the address to bind; %NULL means 127.0.0.1
+ * @port: the port, or 0 for any free one
+ * @tls_certificate: (nullable): serve https/wss with this certificate
+ */
+gboolean
+fcm_hub_listen (FcmHub           *self,
+                const char       *host,
+                guint             port,
+                GTlsCertificate  *tls_certificate,
+                GError          **error)
+{
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSList) listeners = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autofree char *host_part = NULL;
+  const char *scheme = tls_certificate != NULL ? "https" : "http";
+  const char *ws_scheme = tls_certificate != NULL ? "wss" : "ws";
+  guint bound_port;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  if (host == NULL)
+    host = "127.0.0.1";
+  address = g_inet_address_new_from_string (host);
+  if (address == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an IP address: %s", host);
+      return FALSE;
+    }
+
+  self->server = soup_server_new ("tls-certificate", tls_certificate, NULL);
+  soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
+  soup_server_add_handler (self->server, NULL, http_cb, self, NULL);
+  soup_server_add_handler (self->server, WS_PATH, http_cb, self, NULL);
+  soup_server_add_websocket_handler (self->server, WS_PATH, NULL, NULL, ws_cb, self, NULL);
+
+  socket_address = g_inet_socket_address_new (address, port);
+  if (!soup_server_listen (self->server, socket_address,
+                           tls_certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+    {
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+
+  /* not soup_server_get_uris(): it leaks a GSocketAddress in libsoup 3.2 */
+  listeners = soup_server_get_listeners (self->server);
+  local = g_socket_get_local_address (listeners->data, error);
+  if (local == NULL)
+    {
+      soup_server_disconnect (self->server);
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+  bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+
+  host_part = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
+              ? g_strdup_printf ("[%s]", host) : g_strdup (host);
+  self->url = g_strdup_printf ("%s://%s:%u%s", scheme, host_part, bound_port, FCM_HUB_BASE_PATH);
+  self->ws_url = g_strdup_printf ("%s://%s:%u%s", ws_scheme, host_part, bound_port, WS_PATH);
+  restart_heartbeat (self);
+  return TRUE;
+}
+
+const char *
+fcm_hub_get_url (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+  return self->url;
+}
+
+/**
+ * fcm_hub_shutdown:
+ *
+ * Closes every subscriber socket with 1001 (going away) and stops listening.
+ */
+void
+fcm_hub_shutdown (FcmHub *self)
+{
+  g_autoptr(GList) subs = NULL;
+
+  g_return_if_fail (FCM_IS_HUB (self));
+
+  self->shutting_down = TRUE;
+  g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  subs = g_hash_table_get_values (self->subscribers);
+  for (GList *l = subs; l != NULL; l = l->next)
+    subscriber_detach (l->data, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "hub shutting down");
+  g_hash_table_remove_all (self->subscribers);
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+}
+
+guint
+fcm_hub_get_n_subscribers (FcmHub     *self,
+                           const char *topic)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint n = 0;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (topic == NULL || g_str_equal (((Subscriber *)value)->topic, topic))
+      n++;
+  return n;
+}
+
+const char *
+fcm_hub_get_secret (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+  return self->secret;
+}
+
+void
+fcm_hub_set_secret (FcmHub     *self,
+                    const char *secret)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  if (g_strcmp0 (self->secret, secret) == 0)
+    return;
+  g_free (self->secret);
+  self->secret = g_strdup (secret);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SECRET]);
+}
+
+double
+fcm_hub_get_ack_timeout (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->ack_timeout;
+}
+
+void
+fcm_hub_set_ack_timeout (FcmHub *self,
+                         double  seconds)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  if (self->ack_timeout == seconds)
+    return;
+  self->ack_timeout = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACK_TIMEOUT]);
+}
+
+guint
+fcm_hub_get_lease_default (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->lease_default;
+}
+
+void
+fcm_hub_set_lease_default (FcmHub *self,
+                           guint   seconds)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  if (self->lease_default == seconds)
+    return;
+  self->lease_default = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEASE_DEFAULT]);
+}
+
+guint
+fcm_hub_get_heartbeat (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->heartbeat;
+}
+
+void
+fcm_hub_set_heartbeat (FcmHub *self,
+                       guint   seconds)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  if (self->heartbeat == seconds)
+    return;
+  self->heartbeat = seconds;
+  restart_heartbeat (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEARTBEAT]);
+}
+
+const char *
+fcm_hub_get_syncerror_severity (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+  return self->syncerror_severity;
+}
+
+void
+fcm_hub_set_syncerror_severity (FcmHub     *self,
+                                const char *severity)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  if (severity == NULL)
+    severity = "warning";
+  if (g_strcmp0 (self->syncerror_severity, severity) == 0)
+    return;
+  g_free (self->syncerror_severity);
+  self->syncerror_severity = g_strdup (severity);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCERROR_SEVERITY]);
+}
+
+gboolean
+fcm_hub_get_validate (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  return self->validate;
+}
+
+void
+fcm_hub_set_validate (FcmHub   *self,
+                      gboolean  validate)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  validate = !!validate;
+  if (self->validate == validate)
+    return;
+  self->validate = validate;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALIDATE]);
+}
+
+guint
+fcm_hub_get_max_missed_acks (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 1);
+  return self->max_missed_acks;
+}
+
+void
+fcm_hub_set_max_missed_acks (FcmHub *self,
+                             guint   n)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  n = MAX (n, 1);
+  if (self->max_missed_acks == n)
+    return;
+  self->max_missed_acks = n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MISSED_ACKS]);
+}

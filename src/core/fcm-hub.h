@@ -1,0 +1,55 @@
+/* fcm-hub.h: a small FHIRcast STU3 / IHE IRA reference hub
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+#define FCM_TYPE_HUB (fcm_hub_get_type ())
+
+G_DECLARE_FINAL_TYPE (FcmHub, fcm_hub, FCM, HUB, GObject)
+
+/* Base path of hub.url; the WebSocket endpoints live below FCM_HUB_BASE_PATH "/ws/". */
+#define FCM_HUB_BASE_PATH "/fhircast"
+
+/* Largest HTTP body or WebSocket message the hub accepts. */
+#define FCM_HUB_MAX_MESSAGE_BYTES (1024 * 1024)
+
+FcmHub      *fcm_hub_new                    (void) G_GNUC_WARN_UNUSED_RESULT;
+gboolean     fcm_hub_listen                 (FcmHub           *self,
+                                             const char       *host,
+                                             guint             port,
+                                             GTlsCertificate  *tls_certificate,
+                                             GError          **error);
+const char  *fcm_hub_get_url                (FcmHub           *self);
+void         fcm_hub_shutdown               (FcmHub           *self);
+guint        fcm_hub_get_n_subscribers      (FcmHub           *self,
+                                             const char       *topic);
+
+const char  *fcm_hub_get_secret             (FcmHub           *self);
+void         fcm_hub_set_secret             (FcmHub           *self,
+                                             const char       *secret);
+double       fcm_hub_get_ack_timeout        (FcmHub           *self);
+void         fcm_hub_set_ack_timeout        (FcmHub           *self,
+                                             double            seconds);
+guint        fcm_hub_get_lease_default      (FcmHub           *self);
+void         fcm_hub_set_lease_default      (FcmHub           *self,
+                                             guint             seconds);
+guint        fcm_hub_get_heartbeat          (FcmHub           *self);
+void         fcm_hub_set_heartbeat          (FcmHub           *self,
+                                             guint             seconds);
+const char  *fcm_hub_get_syncerror_severity (FcmHub           *self);
+void         fcm_hub_set_syncerror_severity (FcmHub           *self,
+                                             const char       *severity);
+gboolean     fcm_hub_get_validate           (FcmHub           *self);
+void         fcm_hub_set_validate           (FcmHub           *self,
+                                             gboolean          validate);
+guint        fcm_hub_get_max_missed_acks    (FcmHub           *self);
+void         fcm_hub_set_max_missed_acks    (FcmHub           *self,
+                                             guint             n);
+
+G_END_DECLS

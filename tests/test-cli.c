@@ -1,0 +1,227 @@
+/* test-cli.c: the built `fhircast` command, run through GSubprocess
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fcm-core.h"
+#include "fcm-json-private.h"
+#include "fcm-test-util.h"
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static const char *
+cli_path (void)
+{
+  const char *path = g_getenv ("FHIRCAST_CLI");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+static char *
+data_path (const char *subdir,
+           const char *name)
+{
+  return g_build_filename (g_test_get_dir (G_TEST_DIST), "data", subdir, name, NULL);
+}
+
+/* Runs the CLI with argv (NULL-terminated, without the program), feeding
+ * @input on stdin. */
+static void
+run_cli (Run                *run,
+         const char         *input,
+         const char * const *args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) cli_path ());
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (proc, input ? input : "", NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  run->status = g_subprocess_get_exit_status (proc);
+
+  /* nothing we run may print a GLib critical or warning */
+  g_assert_null (strstr (run->err, "CRITICAL"));
+  g_assert_null (strstr (run->err, "WARNING"));
+}
+
+static void
+test_cli_help (void)
+{
+  g_auto(Run) top = { 0 };
+  g_auto(Run) none = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) help = { 0 };
+
+  run_cli (&top, NULL, (const char *[]) { "--help", NULL });
+  g_assert_cmpint (top.status, ==, 0);
+  g_assert_nonnull (strstr (top.out, "validate"));
+
+  run_cli (&none, NULL, (const char *[]) { NULL });
+  g_assert_cmpint (none.status, ==, 64);
+
+  run_cli (&unknown, NULL, (const char *[]) { "frobnicate", NULL });
+  g_assert_cmpint (unknown.status, ==, 64);
+  g_assert_nonnull (strstr (unknown.err, "frobnicate"));
+
+  run_cli (&help, NULL, (const char *[]) { "validate", "--help", NULL });
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "--json"));
+}
+
+static void
+test_cli_validate_vectors (void)
+{
+  g_autoptr(GPtrArray) files = fcm_test_list_data ("data/vectors", ".json");
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_auto(Run) run = { 0 };
+
+  g_ptr_array_add (args, g_strdup ("validate"));
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (args, data_path ("vectors", g_ptr_array_index (files, i)));
+  g_ptr_array_add (args, NULL);
+
+  run_cli (&run, NULL, (const char * const *) args->pdata);
+  if (run.status != 0)
+    g_printerr ("%s\n%s", run.out, run.err);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "diagnosticreport-open.json: valid"));
+}
+
+static void
+test_cli_validate_invalid (void)
+{
+  g_autofree char *path = data_path ("vectors", "diagnosticreport-open.json");
+  g_autofree char *good = fcm_test_load_text ("data", "vectors", "diagnosticreport-open.json", NULL);
+  g_autofree char *broken = NULL;
+  g_auto(Run) run = { 0 };
+  g_auto(Run) mixed = { 0 };
+  char *study;
+
+  /* drop the study context: DiagnosticReport-open requires it (C-46) */
+  broken = g_strdup (good);
+  study = strstr (broken, "\"key\": \"study\"");
+  g_assert_nonnull (study);
+  memcpy (study, "\"key\": \"stuff\"", strlen ("\"key\": \"stuff\""));
+
+  run_cli (&run, broken, (const char *[]) { "validate", "-", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "-: error C-46"));
+  g_assert_nonnull (strstr (run.out, "invalid"));
+
+  /* a valid file and an invalid one: 1 */
+  run_cli (&mixed, broken, (const char *[]) { "validate", path, "-", NULL });
+  g_assert_cmpint (mixed.status, ==, 1);
+  g_assert_nonnull (strstr (mixed.out, "diagnosticreport-open.json: valid"));
+}
+
+static void
+test_cli_validate_json (void)
+{
+  g_autofree char *path = data_path ("vectors", "websocket-ack.json");
+  g_auto(Run) run = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *first;
+  JsonObject *second;
+  JsonArray *issues;
+
+  run_cli (&run, "{\"timestamp\":\"2025-01-01T00:00:00Z\",\"id\":\"x\",\"event\":{}}",
+           (const char *[]) { "validate", "--json", path, "-", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+
+  root = fcm_json_parse (run.out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
+
+  first = fcm_json_array_get_object (json_node_get_array (root), 0);
+  g_assert_cmpstr (fcm_json_get_string (first, "kind"), ==, "ack");
+  g_assert_true (json_object_get_boolean_member (first, "valid"));
+
+  second = fcm_json_array_get_object (json_node_get_array (root), 1);
+  g_assert_cmpstr (fcm_json_get_string (second, "file"), ==, "-");
+  g_assert_false (json_object_get_boolean_member (second, "valid"));
+  issues = fcm_json_get_array (second, "issues");
+  g_assert_nonnull (issues);
+  g_assert_cmpuint (json_array_get_length (issues), >, 0);
+  {
+    JsonObject *issue = fcm_json_array_get_object (issues, 0);
+
+    g_assert_cmpstr (fcm_json_get_string (issue, "severity"), ==, "error");
+    g_assert_nonnull (fcm_json_get_string (issue, "rule"));
+    g_assert_nonnull (fcm_json_get_string (issue, "path"));
+    g_assert_nonnull (fcm_json_get_string (issue, "message"));
+  }
+}
+
+static void
+test_cli_validate_unreadable (void)
+{
+  g_autofree char *good = data_path ("vectors", "diagnosticreport-open.json");
+  g_auto(Run) missing = { 0 };
+  g_auto(Run) garbage = { 0 };
+  g_auto(Run) bad_role = { 0 };
+  g_auto(Run) no_file = { 0 };
+
+  run_cli (&missing, NULL, (const char *[]) { "validate", good, "/nonexistent/x.json", NULL });
+  g_assert_cmpint (missing.status, ==, 2);
+  g_assert_nonnull (strstr (missing.err, "/nonexistent/x.json"));
+
+  /* not JSON at all is readable but invalid */
+  run_cli (&garbage, "\xff\xfe not json", (const char *[]) { "validate", "-", NULL });
+  g_assert_cmpint (garbage.status, ==, 1);
+  g_assert_nonnull (strstr (garbage.out, "JSON"));
+
+  run_cli (&bad_role, NULL, (const char *[]) { "validate", "--role", "boss", good, NULL });
+  g_assert_cmpint (bad_role.status, ==, 64);
+
+  run_cli (&no_file, NULL, (const char *[]) { "validate", NULL });
+  g_assert_cmpint (no_file.status, ==, 64);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/fcm/cli/help", test_cli_help);
+  g_test_add_func ("/fcm/cli/validate/vectors", test_cli_validate_vectors);
+  g_test_add_func ("/fcm/cli/validate/invalid", test_cli_validate_invalid);
+  g_test_add_func ("/fcm/cli/validate/json", test_cli_validate_json);
+  g_test_add_func ("/fcm/cli/validate/unreadable", test_cli_validate_unreadable);
+
+  return g_test_run ();
+}

@@ -1,0 +1,1433 @@
+/* test-hub.c: the reference hub over real loopback sockets
+ *
+ * Every test starts its own FcmHub on 127.0.0.1 port 0 and talks to it
+ * with SoupSession (HTTP and WebSocket). Rule ids refer to the spec
+ * digest, §2.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "fcm-core.h"
+#include "fcm-json-private.h"
+#include "fcm-test-util.h"
+
+#define TOPIC "7d3f2a9e-4c1b-4e8a-9b6d-2f5e8c1a0b37"
+#define ALL_EVENTS "DiagnosticReport-open,DiagnosticReport-close,DiagnosticReport-update," \
+                   "DiagnosticReport-select,syncerror,x-custom-marker"
+
+typedef enum
+{
+  ACK_NONE,
+  ACK_NUMBER,
+  ACK_STRING,
+  ACK_NO_STATUS,
+} AckMode;
+
+typedef struct
+{
+  SoupWebsocketConnection *ws;
+  GPtrArray               *frames;   /* JsonNode */
+  char                    *endpoint;
+  GError                  *error;
+  gboolean                 connect_done;
+  AckMode                  ack_mode;
+  guint                    ack_status;
+} Client;
+
+typedef struct
+{
+  FcmHub      *hub;
+  SoupSession *session;
+  const char  *url;
+  guint        n_syncerror_signals;
+} Fixture;
+
+typedef struct
+{
+  gboolean  done;
+  guint     status;
+  GBytes   *body;
+} HttpResult;
+
+/* ------------------------------------------------------------------------ */
+
+static void
+syncerror_signal_cb (FcmHub     *hub,
+                     const char *topic,
+                     const char *diagnostics,
+                     Fixture    *f)
+{
+  f->n_syncerror_signals++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->hub = fcm_hub_new ();
+  fcm_hub_set_ack_timeout (f->hub, 5.0);
+  g_signal_connect (f->hub, "syncerror", G_CALLBACK (syncerror_signal_cb), f);
+  g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  f->url = fcm_hub_get_url (f->hub);
+  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (f->url, "/fhircast"));
+  f->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 64, NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  fcm_hub_shutdown (f->hub);
+  g_clear_object (&f->hub);
+  g_clear_object (&f->session);
+  /* let pending close handshakes run */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+client_free (Client *c)
+{
+  if (c->ws != NULL && soup_websocket_connection_get_state (c->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (c->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&c->ws);
+  g_ptr_array_unref (c->frames);
+  g_free (c->endpoint);
+  g_clear_error (&c->error);
+  g_free (c);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
+
+static Client *
+client_new (void)
+{
+  Client *c = g_new0 (Client, 1);
+
+  c->frames = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  c->ack_mode = ACK_NUMBER;
+  c->ack_status = 200;
+  return c;
+}
+
+/* ------------------------------------------------------------------------ */
+/* HTTP                                                                     */
+
+static void
+http_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  HttpResult *r = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+
+  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  r->status = soup_message_get_status (msg);
+  r->done = TRUE;
+}
+
+static guint
+http_full (Fixture     *f,
+           const char  *method,
+           const char  *url,
+           const char  *content_type,
+           const char  *body,
+           gsize        body_length,
+           const char  *auth,
+           char       **out_body)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  HttpResult r = { FALSE, 0, NULL };
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length);
+
+      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+    }
+  if (auth != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, http_done_cb, &r);
+  FCM_TEST_WAIT_UNTIL (r.done);
+
+  if (out_body != NULL)
+    *out_body = g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body));
+  g_bytes_unref (r.body);
+  return r.status;
+}
+
+static guint
+http (Fixture     *f,
+      const char  *method,
+      const char  *url,
+      const char  *content_type,
+      const char  *body,
+      char       **out_body)
+{
+  return http_full (f, method, url, content_type, body, body ? strlen (body) : 0, NULL, out_body);
+}
+
+static guint
+post_json (Fixture    *f,
+           const char *text)
+{
+  return http (f, "POST", f->url, "application/json", text, NULL);
+}
+
+/* Posts a form built from NULL-terminated key/value pairs. */
+static guint
+post_form (Fixture     *f,
+           char       **out_body,
+           const char  *first_key,
+           ...)
+{
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *encoded = NULL;
+  const char *key;
+  va_list ap;
+
+  va_start (ap, first_key);
+  for (key = first_key; key != NULL; key = va_arg (ap, const char *))
+    g_hash_table_insert (form, (gpointer)key, va_arg (ap, char *));
+  va_end (ap);
+
+  encoded = soup_form_encode_hash (form);
+  return http (f, "POST", f->url, "application/x-www-form-urlencoded", encoded, out_body);
+}
+
+static char *
+endpoint_from_body (const char *body)
+{
+  g_autoptr(JsonNode) root = fcm_json_parse (body, -1, NULL);
+  const char *endpoint;
+
+  g_assert_nonnull (root);
+  endpoint = fcm_json_get_string (json_node_get_object (root), "hub.channel.endpoint");
+  g_assert_nonnull (endpoint);
+  return g_strdup (endpoint);
+}
+
+/* ------------------------------------------------------------------------ */
+/* WebSocket client                                                         */
+
+static const char *
+frame_event_name (JsonNode *frame)
+{
+  return fcm_json_get_string (fcm_json_get_object (json_node_get_object (frame), "event"), "hub.event");
+}
+
+static const char *
+frame_get (JsonNode   *frame,
+           const char *member)
+{
+  return fcm_json_get_string (json_node_get_object (frame), member);
+}
+
+static const char *
+frame_event_get (JsonNode   *frame,
+                 const char *member)
+{
+  return fcm_json_get_string (fcm_json_get_object (json_node_get_object (frame), "event"), member);
+}
+
+static void
+client_message_cb (SoupWebsocketConnection *ws,
+                   SoupWebsocketDataType    type,
+                   GBytes                  *message,
+                   Client                  *c)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (message, &size);
+  g_autoptr(GError) error = NULL;
+  JsonNode *root = fcm_json_parse (data, size, &error);
+  JsonObject *obj;
+  const char *id;
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  g_ptr_array_add (c->frames, root);
+
+  obj = json_node_get_object (root);
+  id = fcm_json_get_string (obj, "id");
+  if (id == NULL || !json_object_has_member (obj, "event") || c->ack_mode == ACK_NONE)
+    return;
+
+  {
+    g_autofree char *ack = NULL;
+
+    switch (c->ack_mode)
+      {
+      case ACK_NUMBER:
+        ack = g_strdup_printf ("{\"id\":\"%s\",\"status\":%u}", id, c->ack_status);
+        break;
+      case ACK_STRING:
+        ack = g_strdup_printf ("{\"id\":\"%s\",\"status\":\"%u\"}", id, c->ack_status);
+        break;
+      case ACK_NO_STATUS:
+        ack = g_strdup_printf ("{\"id\":\"%s\",\"timestamp\":\"2025-03-14T09:26:54Z\"}", id);
+        break;
+      case ACK_NONE:
+      default:
+        g_assert_not_reached ();
+      }
+    soup_websocket_connection_send_text (ws, ack);
+  }
+}
+
+static void
+client_connect_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Client *c = data;
+
+  c->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &c->error);
+  if (c->ws != NULL)
+    g_signal_connect (c->ws, "message", G_CALLBACK (client_message_cb), c);
+  c->connect_done = TRUE;
+}
+
+static gboolean
+client_connect (Fixture    *f,
+                Client     *c,
+                const char *endpoint)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", endpoint);
+
+  g_assert_nonnull (msg);
+  c->connect_done = FALSE;
+  g_clear_error (&c->error);
+  soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        client_connect_cb, c);
+  FCM_TEST_WAIT_UNTIL (c->connect_done);
+  return c->ws != NULL;
+}
+
+static gboolean
+client_is_closed (Client *c)
+{
+  return c->ws != NULL && soup_websocket_connection_get_state (c->ws) == SOUP_WEBSOCKET_STATE_CLOSED;
+}
+
+static guint
+client_count (Client     *c,
+              const char *event_name)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->frames->len; i++)
+    {
+      const char *name = frame_event_name (g_ptr_array_index (c->frames, i));
+
+      if (name != NULL && fcm_event_name_equal (name, event_name))
+        n++;
+    }
+  return n;
+}
+
+static JsonNode *
+client_last (Client     *c,
+             const char *event_name)
+{
+  for (guint i = c->frames->len; i > 0; i--)
+    {
+      JsonNode *frame = g_ptr_array_index (c->frames, i - 1);
+      const char *name = frame_event_name (frame);
+
+      if (name != NULL && fcm_event_name_equal (name, event_name))
+        return frame;
+    }
+  return NULL;
+}
+
+static JsonNode *
+client_find_mode (Client     *c,
+                  const char *mode)
+{
+  for (guint i = 0; i < c->frames->len; i++)
+    {
+      JsonNode *frame = g_ptr_array_index (c->frames, i);
+
+      if (g_strcmp0 (frame_get (frame, "hub.mode"), mode) == 0)
+        return frame;
+    }
+  return NULL;
+}
+
+/* Subscribes and connects; waits for the confirmation frame. */
+static Client *
+subscribe (Fixture    *f,
+           const char *name,
+           const char *events)
+{
+  Client *c = client_new ();
+  g_autofree char *body = NULL;
+  guint status;
+
+  if (name != NULL)
+    status = post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                        "hub.topic", TOPIC, "hub.events", events, "subscriber.name", name, NULL);
+  else
+    status = post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                        "hub.topic", TOPIC, "hub.events", events, NULL);
+  g_assert_cmpuint (status, ==, 202);
+  c->endpoint = endpoint_from_body (body);
+  g_assert_true (client_connect (f, c, c->endpoint));
+  FCM_TEST_WAIT_UNTIL (client_find_mode (c, "subscribe") != NULL);
+  return c;
+}
+
+/* A custom event every test subscriber gets: used as a barrier to prove
+ * that something did *not* arrive before it. */
+static void
+send_marker (Fixture    *f,
+             Client    **clients,
+             guint       n_clients)
+{
+  static guint counter;
+  g_autofree char *text = NULL;
+  g_autofree char *id = g_strdup_printf ("marker-%u", ++counter);
+
+  text = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"%s\",\"event\":"
+                          "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"x-custom-marker\",\"context\":[]}}",
+                          id);
+  g_assert_cmpuint (post_json (f, text), ==, 200);
+  for (guint i = 0; i < n_clients; i++)
+    {
+      Client *c = clients[i];
+
+      FCM_TEST_WAIT_UNTIL (client_last (c, "x-custom-marker") != NULL &&
+                           g_strcmp0 (frame_get (client_last (c, "x-custom-marker"), "id"), id) == 0);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* messages                                                                 */
+
+/* A DiagnosticReport-open that satisfies IRA's profiles: the spec vector
+ * with its ids replaced; @patient or @study NULL drops that context item. */
+static char *
+open_event (const char *id,
+            const char *report,
+            const char *patient,
+            const char *study)
+{
+  g_autofree char *vector = fcm_test_load_text ("data", "vectors", "diagnosticreport-open.json", NULL);
+  GString *text = g_string_new (vector);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *event;
+  JsonArray *context;
+
+  g_string_replace (text, "e1a7c3f0-52b8-4d19-8e6a-0f3b9d2c7a45", id, 0);
+  g_string_replace (text, "rpt-9a41c7d2", report, 0);
+  g_string_replace (text, "pat-5f2c8e1a", patient != NULL ? patient : "pat-none", 0);
+  g_string_replace (text, "st-0b8d44f3", study != NULL ? study : "st-none", 0);
+  root = fcm_json_parse (text->str, text->len, NULL);
+  g_string_free (text, TRUE);
+  g_assert_nonnull (root);
+
+  event = fcm_json_get_object (json_node_get_object (root), "event");
+  g_assert_cmpstr (fcm_json_get_string (event, "hub.topic"), ==, TOPIC);
+  context = fcm_json_get_array (event, "context");
+  for (guint i = json_array_get_length (context); i > 0; i--)
+    {
+      const char *key = fcm_json_get_string (fcm_json_array_get_object (context, i - 1), "key");
+
+      if ((patient == NULL && g_strcmp0 (key, "patient") == 0) ||
+          (study == NULL && g_strcmp0 (key, "study") == 0))
+        json_array_remove_element (context, i - 1);
+    }
+  return fcm_json_to_string (root, FALSE);
+}
+
+static char *
+simple_event (const char *id,
+              const char *name,
+              const char *report)
+{
+  return g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:30:00Z\",\"id\":\"%s\",\"event\":"
+                          "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"%s\",\"context\":["
+                          "{\"key\":\"report\",\"resource\":{\"resourceType\":\"DiagnosticReport\",\"id\":\"%s\"}},"
+                          "{\"key\":\"patient\",\"reference\":{\"reference\":\"Patient/pat-1\"}}]}}",
+                          id, name, report);
+}
+
+static char *
+select_event (const char *id,
+              const char *report,
+              const char *reference)
+{
+  return g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:30:00Z\",\"id\":\"%s\",\"event\":"
+                          "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"DiagnosticReport-select\",\"context\":["
+                          "{\"key\":\"report\",\"reference\":{\"reference\":\"DiagnosticReport/%s\"}},"
+                          "{\"key\":\"select\",\"reference\":{\"reference\":\"%s\"}}]}}",
+                          id, report, reference);
+}
+
+static char *
+update_event (const char *id,
+              const char *report,
+              const char *version,
+              const char *entries)
+{
+  return g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:31:00Z\",\"id\":\"%s\",\"event\":"
+                          "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"DiagnosticReport-update\","
+                          "\"context.versionId\":\"%s\",\"context\":["
+                          "{\"key\":\"report\",\"reference\":{\"reference\":\"DiagnosticReport/%s\"}},"
+                          "{\"key\":\"updates\",\"resource\":{\"resourceType\":\"Bundle\",\"id\":\"bdl-1\","
+                          "\"type\":\"transaction\",\"entry\":[%s]}}]}}",
+                          id, version, report, entries);
+}
+
+#define OBS_PUT(obs) \
+  "{\"fullUrl\":\"Observation/" obs "\",\"resource\":{\"resourceType\":\"Observation\",\"id\":\"" obs "\"," \
+  "\"status\":\"preliminary\"},\"request\":{\"method\":\"PUT\",\"url\":\"Observation/" obs "\"}}"
+
+static JsonNode *
+get_current (Fixture *f)
+{
+  g_autofree char *url = g_strconcat (f->url, "/", TOPIC, NULL);
+  g_autofree char *body = NULL;
+  JsonNode *root;
+
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, &body), ==, 200);
+  root = fcm_json_parse (body, -1, NULL);
+  g_assert_nonnull (root);
+  return root;
+}
+
+/* Opens rpt-1 and returns the broadcast versionId. */
+static char *
+open_report (Fixture    *f,
+             Client     *c,
+             const char *id,
+             const char *report)
+{
+  g_autofree char *text = open_event (id, report, "pat-1", "st-1");
+  guint before = client_count (c, "DiagnosticReport-open");
+
+  g_assert_cmpuint (post_json (f, text), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (c, "DiagnosticReport-open") == before + 1);
+  return g_strdup (frame_event_get (client_last (c, "DiagnosticReport-open"), "context.versionId"));
+}
+
+/* ------------------------------------------------------------------------ */
+/* tests                                                                    */
+
+/* H-01 */
+static void
+test_well_known (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *url = g_strconcat (f->url, "/.well-known/fhircast-configuration", NULL);
+  g_autofree char *body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *obj;
+  gboolean ws = FALSE;
+
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, &body), ==, 200);
+  root = fcm_json_parse (body, -1, NULL);
+  obj = json_node_get_object (root);
+  g_assert_nonnull (fcm_json_get_array (obj, "eventsSupported"));
+  g_assert_true (fcm_json_get_bool (obj, "websocketSupport", &ws) && ws);
+  g_assert_cmpstr (fcm_json_get_string (obj, "fhircastVersion"), ==, "3.0.0");
+  g_assert_nonnull (fcm_json_get_object (obj, "capabilities"));
+}
+
+/* H-08, H-11, H-02 */
+static void
+test_subscribe_confirm (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Client) c = subscribe (f, "Watcher A", "DiagnosticReport-open,SyncError");
+  JsonNode *confirm = g_ptr_array_index (c->frames, 0);
+  const char *id = strrchr (c->endpoint, '/') + 1;
+  gint64 lease = 0;
+
+  g_assert_true (g_str_has_prefix (c->endpoint, "ws://127.0.0.1:"));
+  g_assert_cmpuint (strlen (id), >=, 32);   /* ≥ 128 bits */
+  g_assert_cmpstr (frame_get (confirm, "hub.mode"), ==, "subscribe");
+  g_assert_cmpstr (frame_get (confirm, "hub.topic"), ==, TOPIC);
+  g_assert_cmpstr (frame_get (confirm, "hub.events"), ==, "DiagnosticReport-open,SyncError");
+  g_assert_true (fcm_json_get_int (json_node_get_object (confirm), "hub.lease_seconds", &lease));
+  g_assert_cmpint (lease, ==, 3600);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 1);
+}
+
+/* H-05 (IRA 400 rules), hub.lease alias, optional subscriber.name */
+static void
+test_subscribe_invalid (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *body = NULL;
+  g_autoptr(Client) c = client_new ();
+  gint64 lease = 0;
+
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "webhook", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror", NULL), ==, 400);
+  g_assert_cmpuint (post_form (f, NULL, "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror", NULL), ==, 400);
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", "", "hub.events", "syncerror", NULL), ==, 400);
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, NULL), ==, 400);
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", " , ", NULL), ==, 400);
+  g_assert_cmpuint (post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror", "subscriber.name", "", NULL),
+                    ==, 400);
+  g_assert_nonnull (strstr (body, "subscriber.name"));
+  g_clear_pointer (&body, g_free);
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror", "hub.lease_seconds", "-5", NULL),
+                    ==, 400);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, NULL), ==, 0);
+
+  /* Medplum-style: no subscriber.name, lease as hub.lease */
+  g_assert_cmpuint (post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror", "hub.lease", "120", NULL),
+                    ==, 202);
+  c->endpoint = endpoint_from_body (body);
+  g_assert_true (client_connect (f, c, c->endpoint));
+  FCM_TEST_WAIT_UNTIL (c->frames->len > 0);
+  g_assert_true (fcm_json_get_int (json_node_get_object (g_ptr_array_index (c->frames, 0)),
+                                   "hub.lease_seconds", &lease));
+  g_assert_cmpint (lease, ==, 120);
+}
+
+/* H-10 */
+static void
+test_unknown_endpoint (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Client) c = client_new ();
+  g_autofree char *endpoint = g_strdup_printf ("ws://%s/ws/00112233445566778899aabbccddeeff",
+                                               f->url + strlen ("http://"));
+
+  g_assert_false (client_connect (f, c, endpoint));
+  g_assert_nonnull (c->error);
+}
+
+/* H-14 */
+static void
+test_unsubscribe (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Client) c = subscribe (f, "Watcher A", "syncerror");
+  g_autoptr(Client) again = client_new ();
+  g_autofree char *body = NULL;
+  g_autofree char *endpoint = NULL;
+  JsonNode *denial;
+
+  /* wrong endpoint or topic */
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "websocket", "hub.mode", "unsubscribe",
+                               "hub.topic", TOPIC, NULL), ==, 400);
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "websocket", "hub.mode", "unsubscribe",
+                               "hub.topic", "other-topic", "hub.channel.endpoint", c->endpoint, NULL), ==, 400);
+
+  g_assert_cmpuint (post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "unsubscribe",
+                               "hub.topic", TOPIC, "hub.channel.endpoint", c->endpoint, NULL), ==, 202);
+  endpoint = endpoint_from_body (body);
+  g_assert_cmpstr (endpoint, ==, c->endpoint);
+
+  FCM_TEST_WAIT_UNTIL (client_is_closed (c));
+  denial = client_find_mode (c, "denied");
+  g_assert_nonnull (denial);
+  g_assert_cmpstr (frame_get (denial, "hub.topic"), ==, TOPIC);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 0);
+
+  /* the id is dead */
+  g_assert_false (client_connect (f, again, c->endpoint));
+  g_assert_cmpuint (post_form (f, NULL, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror",
+                               "hub.channel.endpoint", c->endpoint, NULL), ==, 400);
+}
+
+/* H-13 */
+static void
+test_lease_expiry (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Client) c = client_new ();
+  g_autofree char *body = NULL;
+
+  g_assert_cmpuint (post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror", "hub.lease_seconds", "1",
+                               "subscriber.name", "Short", NULL), ==, 202);
+  c->endpoint = endpoint_from_body (body);
+  g_assert_true (client_connect (f, c, c->endpoint));
+  FCM_TEST_WAIT_UNTIL (client_is_closed (c));
+  g_assert_nonnull (client_find_mode (c, "subscribe"));
+  g_assert_nonnull (client_find_mode (c, "denied"));
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 0);
+}
+
+/* H-07 */
+static void
+test_renewal (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(Client) c = subscribe (f, "Watcher A", "syncerror");
+  g_autofree char *body = NULL;
+  g_autofree char *endpoint = NULL;
+  JsonNode *last;
+  gint64 lease = 0;
+
+  g_assert_cmpuint (post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC, "hub.events", "syncerror,x-custom-marker",
+                               "hub.lease_seconds", "1800", "hub.channel.endpoint", c->endpoint, NULL),
+                    ==, 202);
+  endpoint = endpoint_from_body (body);
+  g_assert_cmpstr (endpoint, ==, c->endpoint);
+  FCM_TEST_WAIT_UNTIL (c->frames->len == 2);
+  last = g_ptr_array_index (c->frames, 1);
+  g_assert_cmpstr (frame_get (last, "hub.mode"), ==, "subscribe");
+  g_assert_cmpstr (frame_get (last, "hub.events"), ==, "syncerror,x-custom-marker");
+  g_assert_true (fcm_json_get_int (json_node_get_object (last), "hub.lease_seconds", &lease));
+  g_assert_cmpint (lease, ==, 1800);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 1);
+
+  /* the new event list is in force */
+  send_marker (f, (Client *[]) { c }, 1);
+}
+
+/* H-12 */
+static void
+test_replay_open (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autoptr(Client) b = NULL;
+  g_autoptr(Client) n = NULL;
+  g_autofree char *version = open_report (f, a, "ev-open-1", "rpt-1");
+  JsonNode *replayed;
+
+  b = subscribe (f, "Late Watcher", "diagnosticreport-open,syncerror,x-custom-marker");
+  FCM_TEST_WAIT_UNTIL (client_count (b, "DiagnosticReport-open") == 1);
+  replayed = client_last (b, "DiagnosticReport-open");
+  g_assert_cmpstr (frame_get (replayed, "id"), ==, "ev-open-1");
+  g_assert_cmpstr (frame_get (replayed, "timestamp"), ==, "2025-03-14T09:26:53.589Z");
+  g_assert_cmpstr (frame_event_get (replayed, "context.versionId"), ==, version);
+
+  /* a subscriber without the open event gets no replay */
+  n = subscribe (f, "Errors only", "syncerror,x-custom-marker");
+  send_marker (f, (Client *[]) { n }, 1);
+  g_assert_cmpuint (client_count (n, "DiagnosticReport-open"), ==, 0);
+
+  /* nothing is replayed after a close */
+  {
+    g_autofree char *close = simple_event ("ev-close-1", "DiagnosticReport-close", "rpt-1");
+    g_autoptr(Client) d = NULL;
+
+    g_assert_cmpuint (post_json (f, close), ==, 200);
+    d = subscribe (f, "After close", ALL_EVENTS);
+    send_marker (f, (Client *[]) { d }, 1);
+    g_assert_cmpuint (client_count (d, "DiagnosticReport-open"), ==, 0);
+  }
+}
+
+/* H-18, H-23, both URLs and content types */
+static void
+test_broadcast (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", "DIAGNOSTICREPORT-OPEN,syncerror,x-custom-marker");
+  g_autoptr(Client) n = subscribe (f, "Not interested", "syncerror,x-custom-marker");
+  g_autofree char *text = open_event ("ev-open-1", "rpt-1", "pat-1", "st-1");
+  g_autofree char *text2 = open_event ("ev-open-2", "rpt-2", "pat-1", "st-1");
+  g_autofree char *topic_url = g_strconcat (f->url, "/", TOPIC, NULL);
+  g_autofree char *wrong_url = g_strconcat (f->url, "/another-topic", NULL);
+  JsonNode *fa, *fb;
+
+  g_assert_cmpuint (post_json (f, text), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (a, "DiagnosticReport-open") == 1 &&
+                       client_count (b, "DiagnosticReport-open") == 1);
+  fa = client_last (a, "DiagnosticReport-open");
+  fb = client_last (b, "DiagnosticReport-open");
+  g_assert_cmpstr (frame_get (fa, "id"), ==, "ev-open-1");
+  g_assert_cmpstr (frame_get (fb, "id"), ==, "ev-open-1");
+  g_assert_nonnull (frame_event_get (fa, "context.versionId"));
+  g_assert_cmpstr (frame_event_get (fa, "context.versionId"), ==, frame_event_get (fb, "context.versionId"));
+
+  /* hub.url/{topic} with application/fhir+json */
+  g_assert_cmpuint (http (f, "POST", topic_url, "application/fhir+json", text2, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "DiagnosticReport-open") == 2);
+  g_assert_cmpstr (frame_event_get (client_last (b, "DiagnosticReport-open"), "context.versionId"), !=,
+                   frame_event_get (fb, "context.versionId"));
+  g_assert_cmpuint (http (f, "POST", wrong_url, "application/json", text2, NULL), ==, 400);
+  g_assert_cmpuint (http (f, "POST", f->url, "text/plain", text2, NULL), ==, 415);
+
+  send_marker (f, (Client *[]) { n }, 1);
+  g_assert_cmpuint (client_count (n, "DiagnosticReport-open"), ==, 0);
+}
+
+/* H-15 */
+static void
+test_bad_requests (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autofree char *no_study = open_event ("ev-1", "rpt-1", "pat-1", NULL);
+  g_autofree char *no_patient = open_event ("ev-2", "rpt-1", NULL, "st-1");
+  g_autofree char *body = NULL;
+  const char *no_id = "{\"timestamp\":\"2025-03-14T09:26:53Z\",\"event\":{\"hub.topic\":\"" TOPIC "\","
+                      "\"hub.event\":\"x-custom-marker\",\"context\":[]}}";
+  const char *unknown_topic = "{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"x\",\"event\":"
+                              "{\"hub.topic\":\"nope\",\"hub.event\":\"x-custom-marker\",\"context\":[]}}";
+  const char *bad_syncerror = "{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"y\",\"event\":"
+                              "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"syncerror\",\"context\":[]}}";
+
+  g_assert_cmpuint (http (f, "POST", f->url, "application/json", "{\"id\":", &body), ==, 400);
+  g_assert_cmpstr (body, !=, "");
+  g_assert_cmpuint (post_json (f, "[1,2]"), ==, 400);
+  g_assert_cmpuint (post_json (f, no_id), ==, 400);
+  g_assert_cmpuint (post_json (f, unknown_topic), ==, 400);
+  g_assert_cmpuint (post_json (f, bad_syncerror), ==, 400);
+  g_clear_pointer (&body, g_free);
+  g_assert_cmpuint (http (f, "POST", f->url, "application/json", no_study, &body), ==, 400);
+  g_assert_nonnull (strstr (body, "study"));
+  g_assert_cmpuint (post_json (f, no_patient), ==, 400);
+
+  /* validator errors: "RULE: message" as the reason */
+  {
+    const char *minimal =
+      "{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"ev-min\",\"event\":{\"hub.topic\":\"" TOPIC "\","
+      "\"hub.event\":\"DiagnosticReport-open\",\"context\":["
+      "{\"key\":\"report\",\"resource\":{\"resourceType\":\"DiagnosticReport\",\"id\":\"r\"}},"
+      "{\"key\":\"patient\",\"resource\":{\"resourceType\":\"Patient\",\"id\":\"p\"}},"
+      "{\"key\":\"study\",\"resource\":{\"resourceType\":\"ImagingStudy\",\"id\":\"s\"}}]}}";
+
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (http (f, "POST", f->url, "application/json", minimal, &body), ==, 400);
+    g_assert_true (g_regex_match_simple ("^[CH]-[0-9]+: ", body, 0, 0));
+    fcm_hub_set_validate (f->hub, FALSE);
+    g_assert_cmpuint (post_json (f, minimal), ==, 200);
+    FCM_TEST_WAIT_UNTIL (client_count (a, "DiagnosticReport-open") == 1);
+    fcm_hub_set_validate (f->hub, TRUE);
+  }
+
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 1);
+}
+
+/* H-16 */
+static void
+test_not_open_409 (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autofree char *close = simple_event ("ev-c", "DiagnosticReport-close", "rpt-x");
+  g_autofree char *select = select_event ("ev-s", "rpt-x", "Observation/obs-1");
+  g_autofree char *update = update_event ("ev-u", "rpt-x", "v1", OBS_PUT ("obs-1"));
+
+  g_assert_cmpuint (post_json (f, close), ==, 409);
+  g_assert_cmpuint (post_json (f, select), ==, 409);
+  g_assert_cmpuint (post_json (f, update), ==, 409);
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-close"), ==, 0);
+}
+
+/* H-19 */
+static void
+test_duplicate_id (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autofree char *text = open_event ("ev-dup", "rpt-1", "pat-1", "st-1");
+
+  g_assert_cmpuint (post_json (f, text), ==, 200);
+  g_assert_cmpuint (post_json (f, text), ==, 200);
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 1);
+}
+
+/* H-20, H-29, H-30 */
+static void
+test_current_context (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autofree char *v1 = NULL;
+  g_autofree char *v2 = NULL;
+  g_autofree char *close = simple_event ("ev-c2", "DiagnosticReport-close", "rpt-2");
+  g_autofree char *wrong_patient = open_event ("ev-wp", "rpt-1", "pat-other", "st-1");
+  g_autofree char *url = g_strconcat (f->url, "/unknown-topic", NULL);
+  g_autoptr(JsonNode) empty = get_current (f);
+  g_autoptr(JsonNode) second = NULL;
+  g_autoptr(JsonNode) after_close = NULL;
+  JsonObject *obj;
+  JsonArray *context;
+  JsonObject *content;
+
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, NULL), ==, 404);
+  obj = json_node_get_object (empty);
+  g_assert_cmpstr (fcm_json_get_string (obj, "context.type"), ==, "");
+  g_assert_cmpuint (json_array_get_length (fcm_json_get_array (obj, "context")), ==, 0);
+
+  v1 = open_report (f, a, "ev-o1", "rpt-1");
+  v2 = open_report (f, a, "ev-o2", "rpt-2");
+  g_assert_cmpstr (v1, !=, v2);
+
+  second = get_current (f);
+  obj = json_node_get_object (second);
+  g_assert_cmpstr (fcm_json_get_string (obj, "context.type"), ==, "DiagnosticReport");
+  g_assert_cmpstr (fcm_json_get_string (obj, "context.versionId"), ==, v2);
+  context = fcm_json_get_array (obj, "context");
+  g_assert_cmpuint (json_array_get_length (context), ==, 4);
+  g_assert_cmpstr (fcm_json_get_string (fcm_json_get_object (fcm_json_array_get_object (context, 0), "resource"),
+                                        "id"), ==, "rpt-2");
+  content = fcm_json_get_object (fcm_json_array_get_object (context, 3), "resource");
+  g_assert_cmpstr (fcm_json_get_string (fcm_json_array_get_object (context, 3), "key"), ==, "content");
+  g_assert_cmpstr (fcm_json_get_string (content, "type"), ==, "collection");
+
+  /* same report, different patient: refused, not resumed */
+  g_assert_cmpuint (post_json (f, wrong_patient), ==, 400);
+
+  /* close the current one: empty, no fallback to rpt-1 */
+  g_assert_cmpuint (post_json (f, close), ==, 200);
+  after_close = get_current (f);
+  g_assert_cmpstr (fcm_json_get_string (json_node_get_object (after_close), "context.type"), ==, "");
+
+  /* rpt-1 is still open (suspended): select on it works, close on rpt-2 is 409 now */
+  {
+    g_autofree char *select = simple_event ("ev-s1", "DiagnosticReport-select", "rpt-1");
+    g_autofree char *select_with = NULL;
+    g_autofree char *close_again = simple_event ("ev-c3", "DiagnosticReport-close", "rpt-2");
+
+    g_assert_cmpuint (post_json (f, select), ==, 400);   /* no "select" key */
+    select_with = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:30:00Z\",\"id\":\"ev-s2\",\"event\":"
+                                   "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"DiagnosticReport-select\","
+                                   "\"context\":[{\"key\":\"report\",\"reference\":{\"reference\":"
+                                   "\"DiagnosticReport/rpt-1\"}},{\"key\":\"select\",\"reference\":"
+                                   "{\"reference\":\"Patient/pat-1\"}}]}}");
+    g_assert_cmpuint (post_json (f, select_with), ==, 200);
+    g_assert_cmpuint (post_json (f, close_again), ==, 409);
+  }
+}
+
+/* H-24, H-25, H-27 */
+static void
+test_update_and_select (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autofree char *v1 = open_report (f, a, "ev-o1", "rpt-1");
+  g_autofree char *stale = update_event ("ev-u0", "rpt-1", "not-the-version", OBS_PUT ("obs-1"));
+  g_autofree char *with_post = update_event ("ev-u1", "rpt-1", v1,
+                                             OBS_PUT ("obs-9") ",{\"resource\":{\"resourceType\":\"Observation\","
+                                             "\"id\":\"obs-2\"},\"request\":{\"method\":\"POST\","
+                                             "\"url\":\"Observation\"}}");
+  g_autofree char *delete_patient = update_event ("ev-u2", "rpt-1", v1,
+                                                  "{\"fullUrl\":\"Patient/pat-1\",\"request\":"
+                                                  "{\"method\":\"DELETE\",\"url\":\"Patient/pat-1\"}}");
+  g_autofree char *good = update_event ("ev-u3", "rpt-1", v1, OBS_PUT ("obs-1"));
+  g_autoptr(JsonNode) current = NULL;
+  JsonArray *context;
+  JsonObject *bundle;
+  JsonNode *frame;
+  const char *v2;
+
+  g_assert_cmpuint (post_json (f, stale), ==, 400);
+  g_assert_cmpuint (post_json (f, with_post), ==, 400);
+  g_assert_cmpuint (post_json (f, delete_patient), ==, 400);
+
+  /* nothing of the rejected bundles was applied */
+  current = get_current (f);
+  context = fcm_json_get_array (json_node_get_object (current), "context");
+  bundle = fcm_json_get_object (fcm_json_array_get_object (context, json_array_get_length (context) - 1),
+                                "resource");
+  g_assert_cmpuint (json_array_get_length (fcm_json_get_array (bundle, "entry")), ==, 0);
+  g_clear_pointer (&current, json_node_unref);
+
+  g_assert_cmpuint (post_json (f, good), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (a, "DiagnosticReport-update") == 1);
+  frame = client_last (a, "DiagnosticReport-update");
+  g_assert_cmpstr (frame_get (frame, "id"), ==, "ev-u3");
+  g_assert_cmpstr (frame_event_get (frame, "context.priorVersionId"), ==, v1);
+  v2 = frame_event_get (frame, "context.versionId");
+  g_assert_nonnull (v2);
+  g_assert_cmpstr (v2, !=, v1);
+
+  current = get_current (f);
+  g_assert_cmpstr (fcm_json_get_string (json_node_get_object (current), "context.versionId"), ==, v2);
+  context = fcm_json_get_array (json_node_get_object (current), "context");
+  bundle = fcm_json_get_object (fcm_json_array_get_object (context, json_array_get_length (context) - 1),
+                                "resource");
+  g_assert_cmpuint (json_array_get_length (fcm_json_get_array (bundle, "entry")), ==, 1);
+  g_assert_null (fcm_json_get_object (fcm_json_array_get_object (fcm_json_get_array (bundle, "entry"), 0),
+                                      "request"));
+
+  /* the old version is stale now */
+  {
+    g_autofree char *again = update_event ("ev-u4", "rpt-1", v1, OBS_PUT ("obs-1"));
+    g_autofree char *known = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:30:00Z\",\"id\":\"ev-s1\",\"event\":"
+                                              "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"DiagnosticReport-select\","
+                                              "\"context\":[{\"key\":\"report\",\"reference\":{\"reference\":"
+                                              "\"DiagnosticReport/rpt-1\"}},{\"key\":\"select\",\"reference\":"
+                                              "{\"reference\":\"Observation/obs-1\"}}]}}");
+    g_autofree char *unknown = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:30:00Z\",\"id\":\"ev-s2\",\"event\":"
+                                                "{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"DiagnosticReport-select\","
+                                                "\"context\":[{\"key\":\"report\",\"reference\":{\"reference\":"
+                                                "\"DiagnosticReport/rpt-1\"}},{\"key\":\"select\",\"reference\":"
+                                                "{\"reference\":\"Observation/obs-404\"}}]}}");
+
+    g_assert_cmpuint (post_json (f, again), ==, 400);
+    g_assert_cmpuint (post_json (f, known), ==, 200);
+    g_assert_cmpuint (post_json (f, unknown), ==, 206);
+    FCM_TEST_WAIT_UNTIL (client_count (a, "DiagnosticReport-select") == 2);
+  }
+
+  /* H-20 resume: re-opening rpt-1 after rpt-2 makes it current again, content kept */
+  {
+    g_autofree char *v3 = open_report (f, a, "ev-o2", "rpt-2");
+    g_autofree char *v4 = open_report (f, a, "ev-o3", "rpt-1");
+    g_autoptr(JsonNode) resumed = get_current (f);
+    JsonArray *ctx = fcm_json_get_array (json_node_get_object (resumed), "context");
+    JsonObject *content = fcm_json_get_object (fcm_json_array_get_object (ctx, json_array_get_length (ctx) - 1),
+                                               "resource");
+
+    g_assert_cmpstr (v4, !=, v3);
+    g_assert_cmpstr (fcm_json_get_string (json_node_get_object (resumed), "context.versionId"), ==, v4);
+    g_assert_cmpstr (fcm_json_get_string (fcm_json_get_object (fcm_json_array_get_object (ctx, 0), "resource"),
+                                          "id"), ==, "rpt-1");
+    g_assert_cmpuint (json_array_get_length (fcm_json_get_array (content, "entry")), ==, 1);
+  }
+}
+
+static JsonArray *
+syncerror_codings (JsonNode *frame)
+{
+  JsonArray *context = fcm_json_get_array (fcm_json_get_object (json_node_get_object (frame), "event"), "context");
+  JsonObject *item = fcm_json_array_get_object (context, 0);
+  JsonObject *oo = fcm_json_get_object (item, "resource");
+  JsonObject *issue = fcm_json_array_get_object (fcm_json_get_array (oo, "issue"), 0);
+
+  g_assert_cmpstr (fcm_json_get_string (item, "key"), ==, "operationoutcome");
+  g_assert_cmpstr (fcm_json_get_string (issue, "severity"), ==, "warning");
+  g_assert_cmpstr (fcm_json_get_string (issue, "code"), ==, "processing");
+  g_assert_nonnull (fcm_json_get_string (issue, "diagnostics"));
+  return fcm_json_get_array (fcm_json_get_object (issue, "details"), "coding");
+}
+
+static const char *
+coding_code (JsonArray *coding,
+             guint      index,
+             const char *system_suffix)
+{
+  JsonObject *c = fcm_json_array_get_object (coding, index);
+
+  g_assert_true (g_str_has_suffix (fcm_json_get_string (c, "system"), system_suffix));
+  return fcm_json_get_string (c, "code");
+}
+
+/* H-32, H-33, H-36, H-20 (failing acks don't change the context) */
+static void
+test_ack_refused (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Refuser", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+  g_autoptr(JsonNode) current = NULL;
+  g_autofree char *version = NULL;
+  JsonArray *coding;
+
+  a->ack_mode = ACK_NUMBER;
+  a->ack_status = 409;
+  version = open_report (f, b, "ev-o1", "rpt-1");
+
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, "ev-o1");
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "DiagnosticReport-open");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Refuser");
+  g_assert_cmpuint (client_count (a, "syncerror"), ==, 0);
+
+  current = get_current (f);
+  g_assert_cmpstr (fcm_json_get_string (json_node_get_object (current), "context.versionId"), ==, version);
+
+  /* status as a string */
+  a->ack_mode = ACK_STRING;
+  a->ack_status = 500;
+  send_marker (f, (Client *[]) { a, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 2);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "x-custom-marker");
+}
+
+/* H-32: an ack without status (Medplum) is success; "200" strings too */
+static void
+test_ack_success_forms (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Medplum", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+
+  fcm_hub_set_ack_timeout (f->hub, 0.3);
+  a->ack_mode = ACK_NO_STATUS;
+  b->ack_mode = ACK_STRING;
+  b->ack_status = 202;
+  send_marker (f, (Client *[]) { a, b }, 2);
+  g_free (open_report (f, a, "ev-o1", "rpt-1"));
+  {
+    /* outlive the ack timeout on the main loop, then a barrier */
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    FCM_TEST_WAIT_UNTIL (g_get_monotonic_time () > until);
+  }
+  send_marker (f, (Client *[]) { a, b }, 2);
+  g_assert_cmpuint (client_count (a, "syncerror") + client_count (b, "syncerror"), ==, 0);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+  g_assert_cmpuint (f->n_syncerror_signals, ==, 0);
+}
+
+/* H-34 */
+static void
+test_ack_timeout (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Client) silent = NULL;
+  g_autoptr(Client) b = NULL;
+  JsonArray *coding;
+
+  fcm_hub_set_ack_timeout (f->hub, 0.2);
+  silent = subscribe (f, "Silent", ALL_EVENTS);
+  b = subscribe (f, "Watcher", ALL_EVENTS);
+  silent->ack_mode = ACK_NONE;
+
+  g_free (open_report (f, b, "ev-o1", "rpt-1"));
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1 && client_is_closed (silent));
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, "ev-o1");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Silent");
+  g_assert_nonnull (client_find_mode (silent, "denied"));
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 1);
+}
+
+/* H-34 with a threshold: the second consecutive miss unsubscribes */
+static void
+test_ack_timeout_threshold (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(Client) slow = NULL;
+  g_autoptr(Client) b = NULL;
+
+  fcm_hub_set_ack_timeout (f->hub, 0.2);
+  fcm_hub_set_max_missed_acks (f->hub, 2);
+  slow = subscribe (f, "Slow", ALL_EVENTS);
+  b = subscribe (f, "Watcher", ALL_EVENTS);
+  slow->ack_mode = ACK_NONE;
+
+  send_marker (f, (Client *[]) { slow, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  g_assert_false (client_is_closed (slow));
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+
+  send_marker (f, (Client *[]) { slow, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 2 && client_is_closed (slow));
+  g_assert_nonnull (client_find_mode (slow, "denied"));
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 1);
+}
+
+/* H-35 */
+static void
+test_abnormal_close (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Client) polite = subscribe (f, "Polite", ALL_EVENTS);
+  g_autoptr(Client) rude = subscribe (f, "Rude", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+  JsonArray *coding;
+
+  soup_websocket_connection_close (polite->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  FCM_TEST_WAIT_UNTIL (client_is_closed (polite));
+  send_marker (f, (Client *[]) { b }, 1);
+  g_assert_cmpuint (client_count (b, "syncerror"), ==, 0);
+  /* a clean close keeps the subscription (the client may reconnect) */
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 3);
+
+  soup_websocket_connection_close (rude->ws, 4000, "bye");
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "syncerror");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Rude");
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+}
+
+/* H-38 */
+static void
+test_subscriber_syncerror (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "ACME Report Creator", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+  const char *text =
+    "{\"timestamp\":\"2025-03-14T09:27:00Z\",\"id\":\"se-1\",\"event\":{\"hub.topic\":\"" TOPIC "\","
+    "\"hub.event\":\"syncerror\",\"context\":[{\"key\":\"operationoutcome\",\"resource\":"
+    "{\"resourceType\":\"OperationOutcome\",\"issue\":[{\"severity\":\"warning\",\"code\":\"processing\","
+    "\"diagnostics\":\"refused\",\"details\":{\"coding\":["
+    "{\"system\":\"https://fhircast.hl7.org/events/syncerror/eventid\",\"code\":\"e1\"},"
+    "{\"system\":\"https://fhircast.hl7.org/events/syncerror/eventname\",\"code\":\"DiagnosticReport-open\"},"
+    "{\"system\":\"https://fhircast.hl7.org/events/syncerror/subscribername\",\"code\":\"ACME Report Creator\"}"
+    "]}}]}}]}}";
+
+  g_assert_cmpuint (post_json (f, text), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  g_assert_cmpstr (frame_get (client_last (b, "syncerror"), "id"), ==, "se-1");
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "syncerror"), ==, 0);
+}
+
+/* auth and limits */
+static void
+test_secret (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *wk = g_strconcat (f->url, "/.well-known/fhircast-configuration", NULL);
+  g_autofree char *cur = g_strconcat (f->url, "/", TOPIC, NULL);
+  const char *form = "hub.channel.type=websocket&hub.mode=subscribe&hub.topic=" TOPIC "&hub.events=syncerror";
+
+  fcm_hub_set_secret (f->hub, "s3cret");
+  g_assert_cmpuint (http_full (f, "POST", f->url, "application/x-www-form-urlencoded", form, strlen (form),
+                               NULL, NULL), ==, 401);
+  g_assert_cmpuint (http_full (f, "POST", f->url, "application/x-www-form-urlencoded", form, strlen (form),
+                               "Bearer s3cre", NULL), ==, 401);
+  g_assert_cmpuint (http_full (f, "POST", f->url, "application/x-www-form-urlencoded", form, strlen (form),
+                               "Bearer s3cretX", NULL), ==, 401);
+  g_assert_cmpuint (http_full (f, "GET", cur, NULL, NULL, 0, NULL, NULL), ==, 401);
+  g_assert_cmpuint (http_full (f, "POST", f->url, "application/x-www-form-urlencoded", form, strlen (form),
+                               "Bearer s3cret", NULL), ==, 202);
+  g_assert_cmpuint (http_full (f, "GET", cur, NULL, NULL, 0, "Bearer s3cret", NULL), ==, 200);
+  g_assert_cmpuint (http (f, "GET", wk, NULL, NULL, NULL), ==, 401);
+  g_assert_cmpuint (http_full (f, "GET", wk, NULL, NULL, 0, "Bearer s3cret", NULL), ==, 200);
+}
+
+static void
+test_too_large (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  gsize n = FCM_HUB_MAX_MESSAGE_BYTES + 10;
+  g_autofree char *big = g_malloc (n);
+
+  memset (big, ' ', n);
+  big[0] = '{';
+  big[n - 1] = '}';
+  g_assert_cmpuint (http_full (f, "POST", f->url, "application/json", big, n, NULL, NULL), ==, 413);
+  send_marker (f, (Client *[]) { a }, 1);
+}
+
+/* WebSocket messages are capped too: the hub drops the socket (1009) */
+static void
+test_ws_too_large (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Client) big = subscribe (f, "Big", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+  gsize n = FCM_HUB_MAX_MESSAGE_BYTES + 10;
+  g_autofree char *text = g_malloc (n + 1);
+
+  memset (text, ' ', n);
+  text[n] = '\0';
+  soup_websocket_connection_set_max_incoming_payload_size (big->ws, 0);
+  soup_websocket_connection_send_text (big->ws, text);
+  FCM_TEST_WAIT_UNTIL (client_is_closed (big) && client_count (b, "syncerror") == 1);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 1);
+}
+
+/* H-39: heartbeats carry a period, and a missing ack is never a syncerror */
+static void
+test_heartbeat (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Quiet", "syncerror");
+  g_autoptr(Client) b = subscribe (f, "Watcher", "syncerror");
+  JsonArray *context;
+  gint64 period = 0;
+
+  a->ack_mode = ACK_NONE;
+  fcm_hub_set_ack_timeout (f->hub, 0.2);
+  fcm_hub_set_heartbeat (f->hub, 1);
+  FCM_TEST_WAIT_UNTIL (client_count (a, "heartbeat") == 2);
+  context = fcm_json_get_array (fcm_json_get_object (json_node_get_object (client_last (a, "heartbeat")),
+                                                     "event"), "context");
+  g_assert_cmpstr (fcm_json_get_string (fcm_json_array_get_object (context, 0), "key"), ==, "period");
+  g_assert_true (fcm_json_get_int (fcm_json_array_get_object (context, 0), "decimal", &period));
+  g_assert_cmpint (period, ==, 1);
+  g_assert_cmpuint (client_count (b, "syncerror"), ==, 0);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+}
+
+/* A self-signed P-256 certificate for 127.0.0.1, test use only (toolchain §6). */
+static const char test_tls_pem[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIBmzCCAUGgAwIBAgIUfVB3fZxYayd/Pw4sF+lnQixC5JMwCgYIKoZIzj0EAwIw\n"
+  "FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyMjA1NTY0OFoYDzIxMjYxMDI5\n"
+  "MDU1NjQ4WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO\n"
+  "PQMBBwNCAASxLyWynGF8wsvFUmizaXz1NcZvIMt9GvIvKFcHQrj5uWu6xzyFjL/z\n"
+  "ZdkbRc/tUmwmS9L5azd5QfkhNRreQ9veo28wbTAdBgNVHQ4EFgQUz8bbwzVbD3tn\n"
+  "yQxnoAiLB/MNX00wHwYDVR0jBBgwFoAUz8bbwzVbD3tnyQxnoAiLB/MNX00wDwYD\n"
+  "VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwCgYIKoZI\n"
+  "zj0EAwIDSAAwRQIhAOBaVPyQpOuZUOmf55xEKbk/lrOeLW3rnDhxIaCsagWiAiBb\n"
+  "2o/8iQjfW1HDId2ofsZ4PqvG4qyR0BnQIplsco9dPw==\n"
+  "-----END CERTIFICATE-----\n"
+  "-----BEGIN PRIVATE KEY-----\n"
+  "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgpDSSTOwFUCEfiM5G\n"
+  "lUlyd/QZFCufYp+B+f0hCWr9FcmhRANCAASxLyWynGF8wsvFUmizaXz1NcZvIMt9\n"
+  "GvIvKFcHQrj5uWu6xzyFjL/zZdkbRc/tUmwmS9L5azd5QfkhNRreQ9ve\n"
+  "-----END PRIVATE KEY-----\n";
+
+static gboolean
+accept_any_certificate_cb (SoupMessage          *msg,
+                           GTlsCertificate      *certificate,
+                           GTlsCertificateFlags  errors,
+                           gpointer              data)
+{
+  GTlsCertificate *expected = data;
+
+  return g_tls_certificate_is_same (certificate, expected);
+}
+
+/* https:// and wss:// with a pinned self-signed certificate */
+static void
+test_tls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(FcmHub) hub = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) ws_msg = NULL;
+  g_autoptr(Client) c = client_new ();
+  g_autofree char *form = NULL;
+  g_autofree char *body = NULL;
+  Fixture f = { NULL, NULL, NULL, 0 };
+  HttpResult r = { FALSE, 0, NULL };
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend");
+      return;
+    }
+
+  cert = g_tls_certificate_new_from_pem (test_tls_pem, -1, &error);
+  g_assert_no_error (error);
+  hub = fcm_hub_new ();
+  g_assert_true (fcm_hub_listen (hub, NULL, 0, cert, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (fcm_hub_get_url (hub), "https://127.0.0.1:"));
+  session = soup_session_new ();
+  f.hub = hub;
+  f.session = session;
+  f.url = fcm_hub_get_url (hub);
+
+  form = g_strdup ("hub.channel.type=websocket&hub.mode=subscribe&hub.topic=" TOPIC "&hub.events=syncerror");
+  msg = soup_message_new ("POST", f.url);
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+
+    soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+  }
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), cert);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, http_done_cb, &r);
+  FCM_TEST_WAIT_UNTIL (r.done);
+  g_assert_cmpuint (r.status, ==, 202);
+  body = g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body));
+  g_bytes_unref (r.body);
+  c->endpoint = endpoint_from_body (body);
+  g_assert_true (g_str_has_prefix (c->endpoint, "wss://127.0.0.1:"));
+
+  ws_msg = soup_message_new ("GET", c->endpoint);
+  g_signal_connect (ws_msg, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), cert);
+  soup_session_websocket_connect_async (session, ws_msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        client_connect_cb, c);
+  FCM_TEST_WAIT_UNTIL (c->connect_done);
+  g_assert_no_error (c->error);
+  FCM_TEST_WAIT_UNTIL (client_find_mode (c, "subscribe") != NULL);
+
+  fcm_hub_shutdown (hub);
+  FCM_TEST_WAIT_UNTIL (client_is_closed (c));
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (c->ws), ==, SOUP_WEBSOCKET_CLOSE_GOING_AWAY);
+}
+
+/* `fhircast hub`: first line is hub.url; SIGTERM exits 0 */
+static void
+test_cli (void)
+{
+  const char *cli = g_getenv ("FHIRCAST_CLI");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("FHIRCAST_CLI not set");
+      return;
+    }
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, cli, "hub", "--port", "0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (line, "/fhircast"));
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add ("/fcm/hub/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("well-known", test_well_known);
+  ADD ("subscribe/confirm", test_subscribe_confirm);
+  ADD ("subscribe/invalid", test_subscribe_invalid);
+  ADD ("subscribe/unknown-endpoint", test_unknown_endpoint);
+  ADD ("subscribe/unsubscribe", test_unsubscribe);
+  ADD ("subscribe/lease-expiry", test_lease_expiry);
+  ADD ("subscribe/renewal", test_renewal);
+  ADD ("subscribe/replay", test_replay_open);
+  ADD ("context/broadcast", test_broadcast);
+  ADD ("context/bad-requests", test_bad_requests);
+  ADD ("context/not-open", test_not_open_409);
+  ADD ("context/duplicate-id", test_duplicate_id);
+  ADD ("context/current", test_current_context);
+  ADD ("context/update-select", test_update_and_select);
+  ADD ("ack/refused", test_ack_refused);
+  ADD ("ack/success-forms", test_ack_success_forms);
+  ADD ("ack/timeout", test_ack_timeout);
+  ADD ("ack/timeout-threshold", test_ack_timeout_threshold);
+  ADD ("ack/abnormal-close", test_abnormal_close);
+  ADD ("ack/subscriber-syncerror", test_subscriber_syncerror);
+  ADD ("auth/secret", test_secret);
+  ADD ("limits/too-large", test_too_large);
+  ADD ("limits/ws-too-large", test_ws_too_large);
+  ADD ("heartbeat", test_heartbeat);
+#undef ADD
+  g_test_add_func ("/fcm/hub/cli", test_cli);
+  g_test_add_func ("/fcm/hub/tls", test_tls);
+
+  return g_test_run ();
+}
