@@ -340,24 +340,17 @@ remove_item (FcmContextStore *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-/* Turns a reference or fullUrl (possibly absolute) into "Type/id". */
+/* Turns a reference or fullUrl (possibly absolute) into "Type/id"; other
+ * URIs (urn:uuid:…) are kept as they are. */
 static char *
 normalize_reference (const char *reference)
 {
-  g_auto(GStrv) parts = NULL;
-  guint n;
+  char *key = fcm_json_reference_key (reference);
 
-  if (reference == NULL || *reference == '\0')
-    return NULL;
+  if (key == NULL && reference != NULL && *reference != '\0')
+    return g_strdup (reference);
 
-  parts = g_strsplit (reference, "/", -1);
-  n = g_strv_length (parts);
-  if (n >= 4 && g_strcmp0 (parts[n - 2], "_history") == 0)
-    n -= 2;
-  if (n < 2 || *parts[n - 2] == '\0' || *parts[n - 1] == '\0')
-    return g_strdup (reference); /* urn:uuid:… and the like */
-
-  return g_strconcat (parts[n - 2], "/", parts[n - 1], NULL);
+  return key;
 }
 
 static char *

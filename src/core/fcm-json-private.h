@@ -42,6 +42,7 @@ const char  *fcm_json_array_get_string     (JsonArray   *array,
 gboolean     fcm_json_node_is_string       (JsonNode    *node);
 gboolean     fcm_json_parse_timestamp      (const char  *text,
                                             gint64      *out_usec);
+char        *fcm_json_reference_key        (const char  *reference);
 char        *fcm_json_reference_id         (const char  *reference,
                                             const char  *resource_type);
 

@@ -368,6 +368,42 @@ fcm_json_parse_timestamp (const char *text,
 }
 
 /**
+ * fcm_json_reference_key:
+ * @reference: a FHIR reference or URL ("Patient/p1",
+ *   "https://x/fhir/Patient/p1/_history/2", "Patient/p1?_elements=id")
+ *
+ * Returns: (transfer full) (nullable): "Type/id", or %NULL when
+ *   @reference does not name a resource (e.g. "urn:uuid:…")
+ */
+char *
+fcm_json_reference_key (const char *reference)
+{
+  g_autofree char *copy = NULL;
+  g_auto(GStrv) parts = NULL;
+  char *query;
+  guint n;
+
+  if (reference == NULL || *reference == '\0')
+    return NULL;
+
+  copy = g_strdup (reference);
+  if ((query = strchr (copy, '?')) != NULL)
+    *query = '\0';
+
+  parts = g_strsplit (copy, "/", -1);
+  n = g_strv_length (parts);
+
+  /* Skip a trailing "_history/N" */
+  if (n >= 4 && g_strcmp0 (parts[n - 2], "_history") == 0)
+    n -= 2;
+
+  if (n < 2 || *parts[n - 2] == '\0' || *parts[n - 1] == '\0')
+    return NULL;
+
+  return g_strconcat (parts[n - 2], "/", parts[n - 1], NULL);
+}
+
+/**
  * fcm_json_reference_id:
  * @reference: a FHIR reference such as "Patient/pat-1" (may be a full URL)
  * @resource_type: (nullable): the expected type, or %NULL for any
@@ -379,32 +415,17 @@ char *
 fcm_json_reference_id (const char *reference,
                        const char *resource_type)
 {
-  g_auto(GStrv) parts = NULL;
-  guint n;
-  const char *type;
-  const char *id;
+  g_autofree char *key = fcm_json_reference_key (reference);
+  const char *slash;
 
-  if (reference == NULL || *reference == '\0')
+  if (key == NULL)
     return NULL;
 
-  parts = g_strsplit (reference, "/", -1);
-  n = g_strv_length (parts);
-
-  /* Skip a trailing "_history/N" */
-  if (n >= 4 && g_strcmp0 (parts[n - 2], "_history") == 0)
-    n -= 2;
-
-  if (n < 2)
+  slash = strchr (key, '/');
+  if (resource_type != NULL &&
+      ((gsize) (slash - key) != strlen (resource_type) ||
+       strncmp (key, resource_type, slash - key) != 0))
     return NULL;
 
-  type = parts[n - 2];
-  id = parts[n - 1];
-
-  if (*type == '\0' || *id == '\0')
-    return NULL;
-
-  if (resource_type != NULL && strcmp (type, resource_type) != 0)
-    return NULL;
-
-  return g_strdup (id);
+  return g_strdup (slash + 1);
 }

@@ -401,35 +401,6 @@ read_array (Check      *c,
   return NULL;
 }
 
-/* "Type/id" from a reference or URL ("https://x/fhir/Patient/1/_history/2"
- * gives "Patient/1"); NULL when it does not name a resource. */
-static char *
-reference_key (const char *reference)
-{
-  g_autofree char *copy = NULL;
-  g_auto(GStrv) parts = NULL;
-  char *query;
-  guint n;
-
-  if (reference == NULL || *reference == '\0')
-    return NULL;
-
-  copy = g_strdup (reference);
-  if ((query = strchr (copy, '?')) != NULL)
-    *query = '\0';
-
-  parts = g_strsplit (copy, "/", -1);
-  n = g_strv_length (parts);
-
-  if (n >= 4 && g_strcmp0 (parts[n - 2], "_history") == 0)
-    n -= 2;
-
-  if (n < 2 || *parts[n - 2] == '\0' || *parts[n - 1] == '\0')
-    return NULL;
-
-  return g_strdup_printf ("%s/%s", parts[n - 2], parts[n - 1]);
-}
-
 /* ------------------------------------------------------------------------ */
 /* Shared value checks                                                      */
 /* ------------------------------------------------------------------------ */
@@ -1589,7 +1560,7 @@ check_update_entry (Check      *c,
           if (type != NULL && id != NULL && url != NULL)
             {
               g_autofree char *want = g_strdup_printf ("%s/%s", type, id);
-              g_autofree char *have = reference_key (url);
+              g_autofree char *have = fcm_json_reference_key (url);
 
               if (g_strcmp0 (want, have) != 0)
                 {
@@ -1622,7 +1593,7 @@ check_update_entry (Check      *c,
       if (resource_node != NULL)
         add (c, ERROR, "C-56", resource_path, "A DELETE entry carries no 'resource'");
 
-      target = reference_key (url != NULL ? url : full_url);
+      target = fcm_json_reference_key (url != NULL ? url : full_url);
       if (target != NULL &&
           (g_str_has_prefix (target, "Patient/") || g_str_has_prefix (target, "ImagingStudy/")))
         add (c, ERROR, "C-57", entry_path,
@@ -1647,7 +1618,7 @@ check_update_entry (Check      *c,
     identity = g_strdup_printf ("%s/%s", fcm_json_get_string (resource, "resourceType"),
                                 fcm_json_get_string (resource, "id"));
   else
-    identity = reference_key (url != NULL ? url : full_url);
+    identity = fcm_json_reference_key (url != NULL ? url : full_url);
 
   if (identity != NULL)
     {
