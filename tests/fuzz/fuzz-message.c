@@ -62,6 +62,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       g_autoptr(GPtrArray) more = fcm_validator_validate_event (validator, event);
       g_autofree char *json = fcm_event_to_json (event, FALSE);
 
+      /* both always succeed on a parsed event */
+      if (more == NULL || json == NULL)
+        abort ();
+
       fcm_context_store_apply (store, event, NULL);
       if (g_list_model_get_n_items (G_LIST_MODEL (store)) > 64)
         fcm_context_store_clear (store);
