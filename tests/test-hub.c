@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "fcm-core.h"
@@ -1394,6 +1395,528 @@ test_cli (void)
   g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
 }
 
+/* ------------------------------------------------------------------------ */
+/* --users: the 2019 prototype's GetTopic                                   */
+
+static char *
+root_url (Fixture    *f,
+          const char *path_and_query)
+{
+  g_autofree char *base = g_strndup (f->url, strlen (f->url) - strlen ("/fhircast"));
+
+  return g_strconcat (base, path_and_query, NULL);
+}
+
+static void
+test_users_gettopic (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fcm-hub-users-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *form = NULL;
+  const char *users =
+    "# one group per radiologist\n"
+    "[Dr Smith]\n"
+    "users=joe;joe2\n"
+    "[Dr Jones]\n"
+    "users=ann;\n";
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "users.ini", NULL);
+  g_assert_true (g_file_set_contents (path, users, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (fcm_hub_load_users (f->hub, path, &error));
+  g_assert_no_error (error);
+  fcm_hub_set_secret (f->hub, "S3CR3T");
+
+  /* PACS user joe and RIS user joe2 share a topic; a bare text/plain body */
+  url = root_url (f, "/gettopic?username=joe&secret=S3CR3T");
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, &topic), ==, 200);
+  g_assert_cmpuint (strlen (topic), ==, 36);
+  g_assert_cmpint (topic[14], ==, '4');   /* a version-4 UUID */
+  g_assert_nonnull (strchr ("89ab", topic[19]));
+  g_assert_cmpstr (topic, ==, fcm_hub_get_user_topic (f->hub, "joe"));
+  g_free (url);
+  url = root_url (f, "/authenticate?username=joe2&secret=S3CR3T");
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, &again), ==, 200);
+  g_assert_cmpstr (again, ==, topic);
+  g_free (url);
+  url = root_url (f, "/api/hub/gettopic?username=ann&secret=S3CR3T");
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, &other), ==, 200);
+  g_assert_cmpuint (strlen (other), ==, 36);
+  g_assert_cmpstr (other, !=, topic);
+
+  /* wrong or missing secret → 401, unknown user → 404, no user → 400 */
+  g_free (url);
+  url = root_url (f, "/gettopic?username=joe&secret=wrong");
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, NULL), ==, 401);
+  g_free (url);
+  url = root_url (f, "/gettopic?username=joe");
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, NULL), ==, 401);
+  g_free (url);
+  url = root_url (f, "/gettopic?username=nobody&secret=S3CR3T");
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, NULL), ==, 404);
+  g_free (url);
+  url = root_url (f, "/gettopic?secret=S3CR3T");
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, NULL), ==, 400);
+
+  /* the topic is usable for a subscription */
+  fcm_hub_set_secret (f->hub, NULL);
+  form = g_strdup_printf ("hub.channel.type=websocket&hub.mode=subscribe&hub.topic=%s&hub.events=syncerror", topic);
+  g_assert_cmpuint (http (f, "POST", f->url, "application/x-www-form-urlencoded", form, &body), ==, 202);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, topic), ==, 1);
+
+  /* a user listed twice is an error */
+  g_assert_true (g_file_set_contents (path, "[a]\nusers=x\n[b]\nusers=y;x\n", -1, &error));
+  g_assert_false (fcm_hub_load_users (f->hub, path, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpstr (fcm_hub_get_user_topic (f->hub, "joe"), ==, topic);   /* unchanged */
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* without --users there is no GetTopic */
+static void
+test_users_off (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *url = root_url (f, "/gettopic?username=joe&secret=x");
+
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, NULL), ==, 404);
+}
+
+/* ------------------------------------------------------------------------ */
+/* --admin                                                                  */
+
+static void
+fixture_setup_admin (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->hub = fcm_hub_new ();
+  fcm_hub_set_admin (f->hub, TRUE);
+  fcm_hub_set_ack_timeout (f->hub, 5.0);
+  g_signal_connect (f->hub, "syncerror", G_CALLBACK (syncerror_signal_cb), f);
+  g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  f->url = fcm_hub_get_url (f->hub);
+  f->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 64, NULL);
+}
+
+static JsonNode *
+admin_get (Fixture    *f,
+           const char *what)
+{
+  g_autofree char *url = root_url (f, what);
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, &body), ==, 200);
+  root = fcm_json_parse (body, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return root;
+}
+
+static guint
+admin_post (Fixture    *f,
+            const char *endpoint,
+            const char *action_and_query)
+{
+  const char *id = strrchr (endpoint, '/') + 1;
+  g_autofree char *path = g_strdup_printf ("/admin/subscribers/%s/%s", id, action_and_query);
+  g_autofree char *url = root_url (f, path);
+
+  return http (f, "POST", url, "text/plain", "", NULL);
+}
+
+static JsonObject *
+admin_find_subscriber (JsonNode   *root,
+                       const char *name)
+{
+  JsonArray *subs = fcm_json_get_array (json_node_get_object (root), "subscribers");
+
+  g_assert_nonnull (subs);
+  for (guint i = 0; i < json_array_get_length (subs); i++)
+    {
+      JsonObject *sub = json_array_get_object_element (subs, i);
+
+      if (g_strcmp0 (fcm_json_get_string (sub, "name"), name) == 0)
+        return sub;
+    }
+  return NULL;
+}
+
+static void
+test_admin_refuses_public (void)
+{
+  g_autoptr(FcmHub) hub = fcm_hub_new ();
+  g_autoptr(GError) error = NULL;
+
+  fcm_hub_set_admin (hub, TRUE);
+  g_assert_false (fcm_hub_listen (hub, "0.0.0.0", 0, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+}
+
+static void
+test_admin_off (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *url = root_url (f, "/admin/topics");
+
+  g_assert_cmpuint (http (f, "GET", url, NULL, NULL, NULL), ==, 404);
+}
+
+static void
+test_admin_inspect (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Alpha", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, NULL, "syncerror");
+  g_autoptr(JsonNode) topics = NULL;
+  g_autoptr(JsonNode) subs = NULL;
+  g_autoptr(JsonNode) contexts = NULL;
+  g_autofree char *version = NULL;
+  JsonObject *obj, *current, *sub;
+  JsonArray *list;
+
+  version = open_report (f, a, "ev-o1", "rpt-1");
+  send_marker (f, (Client *[]) { a }, 1);
+
+  topics = admin_get (f, "/admin/topics");
+  list = fcm_json_get_array (json_node_get_object (topics), "topics");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  obj = json_array_get_object_element (list, 0);
+  g_assert_cmpstr (fcm_json_get_string (obj, "topic"), ==, TOPIC);
+  g_assert_cmpint (json_object_get_int_member (obj, "subscribers"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (obj, "openContexts"), ==, 1);
+  current = fcm_json_get_object (obj, "current");
+  g_assert_nonnull (current);
+  g_assert_cmpstr (fcm_json_get_string (current, "type"), ==, "DiagnosticReport");
+  g_assert_cmpstr (fcm_json_get_string (current, "id"), ==, "rpt-1");
+  g_assert_cmpstr (fcm_json_get_string (current, "versionId"), ==, version);
+
+  subs = admin_get (f, "/admin/subscribers");
+  sub = admin_find_subscriber (subs, "Alpha");
+  g_assert_nonnull (sub);
+  g_assert_cmpstr (fcm_json_get_string (sub, "topic"), ==, TOPIC);
+  g_assert_true (json_object_get_boolean_member (sub, "connected"));
+  g_assert_cmpint (json_array_get_length (fcm_json_get_array (sub, "events")), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (sub, "leaseSecondsLeft"), >, 3500);
+  g_assert_cmpint (json_object_get_int_member (sub, "acksPending"), ==, 0);
+  g_assert_cmpfloat (json_object_get_double_member (sub, "lastAckLatencyMs"), >=, 0.0);
+  sub = admin_find_subscriber (subs, NULL);
+  g_assert_nonnull (sub);
+  g_assert_true (json_object_get_null_member (sub, "lastAckLatencyMs"));
+  g_assert_cmpstr (fcm_json_get_string (sub, "endpoint"), ==, strrchr (b->endpoint, '/') + 1);
+
+  contexts = admin_get (f, "/admin/contexts?topic=" TOPIC);
+  list = fcm_json_get_array (json_node_get_object (contexts), "contexts");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  list = fcm_json_get_array (json_array_get_object_element (list, 0), "contexts");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_assert_true (json_object_get_boolean_member (json_array_get_object_element (list, 0), "current"));
+
+  /* acks pending: a subscriber that never acks */
+  a->ack_mode = ACK_NONE;
+  send_marker (f, (Client *[]) { a }, 1);
+  g_clear_pointer (&subs, json_node_unref);
+  subs = admin_get (f, "/admin/subscribers");
+  g_assert_cmpint (json_object_get_int_member (admin_find_subscriber (subs, "Alpha"), "acksPending"), ==, 1);
+}
+
+static void
+test_admin_faults (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Alpha", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Beta", ALL_EVENTS);
+  g_autoptr(Client) c = subscribe (f, "Gamma", ALL_EVENTS);
+  g_autoptr(Client) a2 = client_new ();
+  gint64 start;
+
+  /* unknown subscriber, bad code */
+  g_assert_cmpuint (admin_post (f, "/nope", "close?code=4000"), ==, 404);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "close?code=1006"), ==, 400);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "explode"), ==, 404);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "deny?reason=%FF"), ==, 400);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "faults?delay_ms=-5"), ==, 400);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "faults?drop=x"), ==, 400);
+
+  /* close with a given code; the subscription stays and the client may reconnect */
+  g_assert_cmpuint (admin_post (f, a->endpoint, "close?code=4002&reason=test"), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_is_closed (a));
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (a->ws), ==, 4002);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 3);
+  g_assert_true (client_connect (f, a2, a->endpoint));
+  FCM_TEST_WAIT_UNTIL (client_find_mode (a2, "subscribe") != NULL);
+
+  /* drop the next notification: it never arrives, and the ack timer still runs */
+  fcm_hub_set_ack_timeout (f->hub, 0.5);
+  g_assert_cmpuint (admin_post (f, b->endpoint, "faults?drop=1"), ==, 200);
+  g_free (open_report (f, c, "ev-o1", "rpt-1"));
+  FCM_TEST_WAIT_UNTIL (client_count (c, "syncerror") == 1 && client_is_closed (b));
+  g_assert_cmpuint (client_count (b, "DiagnosticReport-open"), ==, 0);
+  g_assert_nonnull (client_find_mode (b, "denied"));
+  fcm_hub_set_ack_timeout (f->hub, 5.0);
+
+  /* delay: the frame arrives late */
+  g_assert_cmpuint (admin_post (f, c->endpoint, "faults?delay_ms=300"), ==, 200);
+  start = g_get_monotonic_time ();
+  send_marker (f, (Client *[]) { c, a2 }, 2);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 250 * 1000);
+  g_assert_cmpuint (admin_post (f, c->endpoint, "faults?delay_ms=0&drop=0"), ==, 200);
+
+  /* a denial, then close; the subscription is gone */
+  g_assert_cmpuint (admin_post (f, c->endpoint, "deny?reason=maintenance"), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_is_closed (c));
+  g_assert_cmpstr (frame_get (client_find_mode (c, "denied"), "hub.reason"), ==, "maintenance");
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 1);
+}
+
+/* ------------------------------------------------------------------------ */
+/* `fhircast hub` as a process                                              */
+
+/* Starts `fhircast hub ARGS…` and reads its first stdout line, the hub.url. */
+static GSubprocess *
+cli_spawn (char       **out_url,
+           const char  *first_arg,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  GSubprocess *proc;
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, (gpointer)g_getenv ("FHIRCAST_CLI"));
+  g_ptr_array_add (argv, (gpointer)"hub");
+  va_start (ap, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer)arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
+  *out_url = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*out_url);
+  return proc;
+}
+
+static void
+cli_terminate (GSubprocess *proc)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (proc, SIGTERM);
+  g_assert_true (g_subprocess_wait (proc, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 0);
+}
+
+/* A blocking GET; returns the status and the body. */
+static guint
+cli_get (const char       *url,
+         GTlsCertificate  *pinned,
+         char            **out_body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  if (pinned != NULL)
+    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), pinned);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  if (out_body != NULL)
+    *out_body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  return soup_message_get_status (msg);
+}
+
+static gboolean
+cli_available (void)
+{
+  if (g_getenv ("FHIRCAST_CLI") == NULL)
+    {
+      g_test_skip ("FHIRCAST_CLI not set");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* the hub answers .well-known at the URL it printed */
+static void
+test_cli_well_known (void)
+{
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *wk = NULL;
+  g_autofree char *body = NULL;
+
+  if (!cli_available ())
+    return;
+  proc = cli_spawn (&url, "--port", "0", "--no-auth", NULL);
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  wk = g_strconcat (url, "/.well-known/fhircast-configuration", NULL);
+  g_assert_cmpuint (cli_get (wk, NULL, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "\"eventsSupported\""));
+  cli_terminate (proc);
+}
+
+/* bad command lines: exit 64 (EX_USAGE) with a message on stderr */
+static void
+test_cli_bad_options (void)
+{
+  static const char * const cases[][5] = {
+    { "--bogus", NULL },
+    { "--port", "70000", NULL },
+    { "--port", "x", NULL },
+    { "--secret", "s", "--no-auth", NULL },
+    { "--tls-cert", "/nonexistent.pem", NULL },
+    { "--admin", "--host", "0.0.0.0", NULL },
+    { "--ack-timeout", "-1", NULL },
+    { "extra-argument", NULL },
+  };
+
+  if (!cli_available ())
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *err = NULL;
+
+      g_ptr_array_add (argv, (gpointer)g_getenv ("FHIRCAST_CLI"));
+      g_ptr_array_add (argv, (gpointer)"hub");
+      for (guint j = 0; cases[i][j] != NULL; j++)
+        g_ptr_array_add (argv, (gpointer)cases[i][j]);
+      g_ptr_array_add (argv, NULL);
+      proc = g_subprocess_newv ((const char * const *)argv->pdata,
+                                G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error));
+      g_assert_no_error (error);
+      g_test_message ("case %u: %s", i, err);
+      g_assert_true (g_subprocess_get_if_exited (proc));
+      g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 64);
+      g_assert_true (g_str_has_prefix (err, "hub: "));
+    }
+}
+
+/* --users and --admin through the command line */
+static void
+test_cli_users_admin (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *topic2 = NULL;
+  g_autofree char *admin = NULL;
+  g_autofree char *get = NULL;
+
+  if (!cli_available ())
+    return;
+  dir = g_dir_make_tmp ("fcm-hub-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "users.ini", NULL);
+  g_assert_true (g_file_set_contents (path, "[Dr Smith]\nusers=joe;joe2\n", -1, &error));
+  g_assert_no_error (error);
+
+  proc = cli_spawn (&url, "--port", "0", "--secret", "S", "--users", path, "--admin", NULL);
+  base = g_strndup (url, strlen (url) - strlen ("/fhircast"));
+  get = g_strconcat (base, "/gettopic?username=joe&secret=S", NULL);
+  g_assert_cmpuint (cli_get (get, NULL, &topic), ==, 200);
+  g_free (get);
+  get = g_strconcat (base, "/authenticate?username=joe2&secret=S", NULL);
+  g_assert_cmpuint (cli_get (get, NULL, &topic2), ==, 200);
+  g_assert_cmpstr (topic, ==, topic2);
+  g_assert_cmpuint (strlen (topic), ==, 36);
+  /* admin is behind the bearer secret like everything else */
+  g_free (get);
+  get = g_strconcat (base, "/admin/topics", NULL);
+  g_assert_cmpuint (cli_get (get, NULL, &admin), ==, 401);
+  cli_terminate (proc);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* --tls-cert/--tls-key with a certificate made by openssl */
+static void
+test_cli_tls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autofree char *dir = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *wk = NULL;
+
+  if (!cli_available ())
+    return;
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("openssl not found");
+      return;
+    }
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("fcm-hub-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  pem = g_build_filename (dir, "server.pem", NULL);
+  key = g_build_filename (dir, "server.key", NULL);
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              openssl_path, "req", "-x509", "-newkey", "ec",
+                              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                              "-keyout", key, "-out", pem, "-days", "2", "-subj", "/CN=localhost",
+                              "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  g_assert_no_error (error);
+  cert = g_tls_certificate_new_from_files (pem, key, &error);
+  g_assert_no_error (error);
+
+  proc = cli_spawn (&url, "--port", "0", "--tls-cert", pem, "--tls-key", key, NULL);
+  g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
+  wk = g_strconcat (url, "/.well-known/fhircast-configuration", NULL);
+  g_assert_cmpuint (cli_get (wk, cert, NULL), ==, 200);
+  cli_terminate (proc);
+
+  g_assert_cmpint (g_unlink (pem), ==, 0);
+  g_assert_cmpint (g_unlink (key), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1425,9 +1948,21 @@ main (int   argc,
   ADD ("limits/too-large", test_too_large);
   ADD ("limits/ws-too-large", test_ws_too_large);
   ADD ("heartbeat", test_heartbeat);
+  ADD ("users/gettopic", test_users_gettopic);
+  ADD ("users/off", test_users_off);
+  ADD ("admin/off", test_admin_off);
 #undef ADD
+#define ADD_ADMIN(path, fn) g_test_add ("/fcm/hub/" path, Fixture, NULL, fixture_setup_admin, fn, fixture_teardown)
+  ADD_ADMIN ("admin/inspect", test_admin_inspect);
+  ADD_ADMIN ("admin/faults", test_admin_faults);
+#undef ADD_ADMIN
+  g_test_add_func ("/fcm/hub/admin/refuses-public", test_admin_refuses_public);
   g_test_add_func ("/fcm/hub/cli", test_cli);
   g_test_add_func ("/fcm/hub/tls", test_tls);
+  g_test_add_func ("/fcm/hub/cli/well-known", test_cli_well_known);
+  g_test_add_func ("/fcm/hub/cli/bad-options", test_cli_bad_options);
+  g_test_add_func ("/fcm/hub/cli/users-admin", test_cli_users_admin);
+  g_test_add_func ("/fcm/hub/cli/tls", test_cli_tls);
 
   return g_test_run ();
 }

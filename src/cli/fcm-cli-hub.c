@@ -29,6 +29,8 @@ fcm_cli_hub (int    argc,
   g_autofree char *secret = NULL;
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
+  g_autofree char *users = NULL;
+  gboolean admin = FALSE;
   gboolean no_auth = FALSE;
   gboolean no_validate = FALSE;
   int port = 0;
@@ -41,6 +43,8 @@ fcm_cli_hub (int    argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port (default 0: any free port)"), N_("PORT") },
     { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Require “Authorization: Bearer SECRET”"), N_("SECRET") },
     { "no-auth", 0, 0, G_OPTION_ARG_NONE, &no_auth, N_("Accept requests without a token"), NULL },
+    { "users", 0, 0, G_OPTION_ARG_FILENAME, &users, N_("Serve the 2019 GetTopic call for the users in FILE"), N_("FILE") },
+    { "admin", 0, 0, G_OPTION_ARG_NONE, &admin, N_("Serve the inspection and fault-injection endpoints (loopback only)"), NULL },
     { "ack-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &ack_timeout, N_("Seconds to wait for an ack (default 10)"), N_("S") },
     { "lease-default", 0, 0, G_OPTION_ARG_INT, &lease_default, N_("Default lease in seconds (default 3600)"), N_("S") },
     { "heartbeat", 0, 0, G_OPTION_ARG_INT, &heartbeat, N_("Send a heartbeat every S seconds (default 0: off)"), N_("S") },
@@ -66,6 +70,11 @@ fcm_cli_hub (int    argc,
       return FCM_CLI_EXIT_USAGE;
     }
 
+  if (argc > 1)
+    {
+      fprintf (stderr, "hub: %s: %s\n", _("unexpected argument"), argv[1]);
+      return FCM_CLI_EXIT_USAGE;
+    }
   if (secret != NULL && no_auth)
     {
       fprintf (stderr, "hub: %s\n", _("--secret and --no-auth exclude each other"));
@@ -93,6 +102,22 @@ fcm_cli_hub (int    argc,
     }
 
   hub = fcm_hub_new ();
+  if (users != NULL && !fcm_hub_load_users (hub, users, &error))
+    {
+      fprintf (stderr, "hub: %s\n", error->message);
+      return FCM_CLI_EXIT_UNREADABLE;
+    }
+  if (admin)
+    {
+      g_autoptr(GInetAddress) address = g_inet_address_new_from_string (host != NULL ? host : "127.0.0.1");
+
+      if (address != NULL && !g_inet_address_get_is_loopback (address))
+        {
+          fprintf (stderr, "hub: %s\n", _("--admin needs a loopback --host"));
+          return FCM_CLI_EXIT_USAGE;
+        }
+      fcm_hub_set_admin (hub, TRUE);
+    }
   fcm_hub_set_secret (hub, secret);
   fcm_hub_set_ack_timeout (hub, ack_timeout);
   fcm_hub_set_lease_default (hub, (guint)lease_default);

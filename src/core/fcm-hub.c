@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <libsoup/soup.h>
@@ -24,6 +25,7 @@
 
 #define SYNCERROR_SYSTEM "https://fhircast.hl7.org/events/syncerror/"
 #define WS_PATH FCM_HUB_BASE_PATH "/ws"
+#define ADMIN_PATH "/admin"
 
 typedef struct _Subscriber Subscriber;
 
@@ -33,6 +35,7 @@ typedef struct
   char       *id;
   char       *event_name;
   guint       timeout_id;
+  gint64      sent_at;       /* monotonic µs, for the admin latency figure */
 } Pending;
 
 struct _Subscriber
@@ -49,6 +52,10 @@ struct _Subscriber
   gulong                   closed_handler;
   GHashTable              *pending;       /* event id → Pending */
   guint                    missed_acks;   /* consecutive ack timeouts */
+  gint64                   lease_end;     /* monotonic µs */
+  gint64                   last_latency;  /* µs of the last matched ack, -1 = none yet */
+  guint                    delay_ms;      /* admin fault: delay every notification */
+  int                      drop;          /* admin fault: drop the next N notifications, -1 = all */
 };
 
 typedef struct
@@ -90,6 +97,9 @@ struct _FcmHub
   GHashTable  *topics;       /* topic → Topic */
   GHashTable  *closing;      /* SoupWebsocketConnection set, closing */
   FcmValidator *validator;   /* request-role validation of context changes */
+  GHashTable  *users;        /* user name → topic (--users, 2019 GetTopic) */
+  GHashTable  *delayed;      /* Delayed*, notifications held back by the admin delay fault */
+  gboolean     admin;        /* serve /admin/… (loopback only) */
   gboolean     validate;
   gboolean     shutting_down;
 };
@@ -152,6 +162,9 @@ random_uuid (void)
 {
   g_autofree char *hex = random_hex (16);
 
+  /* RFC 9562 version 4 (random) and variant 10xx bits */
+  hex[12] = '4';
+  hex[16] = "89ab"[g_ascii_xdigit_value (hex[16]) & 3];
   return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 }
 
@@ -462,6 +475,7 @@ subscriber_start_lease (Subscriber *sub)
 {
   g_clear_handle_id (&sub->lease_id, g_source_remove);
   sub->lease_id = g_timeout_add_seconds (sub->lease_seconds, lease_expired_cb, sub);
+  sub->lease_end = g_get_monotonic_time () + (gint64)sub->lease_seconds * G_USEC_PER_SEC;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -600,6 +614,36 @@ ack_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+typedef struct
+{
+  FcmHub *hub;
+  char   *sub_id;
+  char   *text;
+  guint   source_id;
+} Delayed;
+
+static void
+delayed_free (Delayed *delayed)
+{
+  g_clear_handle_id (&delayed->source_id, g_source_remove);
+  g_free (delayed->sub_id);
+  g_free (delayed->text);
+  g_free (delayed);
+}
+
+static gboolean
+delayed_send_cb (gpointer data)
+{
+  Delayed *delayed = data;
+  Subscriber *sub = g_hash_table_lookup (delayed->hub->subscribers, delayed->sub_id);
+
+  delayed->source_id = 0;
+  if (sub != NULL)
+    subscriber_send_text (sub, delayed->text);
+  g_hash_table_remove (delayed->hub->delayed, delayed);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 hub_deliver (FcmHub     *self,
              Subscriber *sub,
@@ -619,7 +663,27 @@ hub_deliver (FcmHub     *self,
       pending->id = g_strdup (id);
       pending->event_name = g_strdup (event_name);
       pending->timeout_id = g_timeout_add ((guint)(self->ack_timeout * 1000.0), ack_timeout_cb, pending);
+      pending->sent_at = g_get_monotonic_time ();
       g_hash_table_insert (sub->pending, pending->id, pending);
+    }
+
+  /* admin fault injection: the ack timer runs as if the frame had been sent */
+  if (sub->drop != 0)
+    {
+      if (sub->drop > 0)
+        sub->drop--;
+      return;
+    }
+  if (sub->delay_ms > 0)
+    {
+      Delayed *delayed = g_new0 (Delayed, 1);
+
+      delayed->hub = self;
+      delayed->sub_id = g_strdup (sub->id);
+      delayed->text = g_strdup (text);
+      delayed->source_id = g_timeout_add (sub->delay_ms, delayed_send_cb, delayed);
+      g_hash_table_add (self->delayed, delayed);
+      return;
     }
   soup_websocket_connection_send_text (sub->conn, text);
 }
@@ -693,6 +757,7 @@ ws_handle_ack (Subscriber *sub,
     return;   /* unknown, late or duplicate ack: ignore */
 
   event_name = g_strdup (pending->event_name);
+  sub->last_latency = g_get_monotonic_time () - pending->sent_at;
   g_hash_table_remove (sub->pending, id);
   sub->missed_acks = 0;
 
@@ -1027,6 +1092,7 @@ handle_form (FcmHub            *self,
     {
       sub = g_new0 (Subscriber, 1);
       sub->hub = self;
+      sub->last_latency = -1;
       do
         {
           g_free (sub->id);
@@ -1591,6 +1657,316 @@ handle_get_context (FcmHub            *self,
   respond_json (msg, SOUP_STATUS_OK, obj);
 }
 
+/* ------------------------------------------------------------------------ */
+/* 2019 prototype GetTopic (--users)                                        */
+
+/* `GET /gettopic?username=U&secret=S` (also `/authenticate`, and both below
+ * `/api/hub/`): the topic of U's radiologist as a bare text/plain body. */
+static gboolean
+is_gettopic_path (const char *path)
+{
+  if (g_str_has_prefix (path, "/api/hub/"))
+    path += strlen ("/api/hub");
+  return g_str_equal (path, "/gettopic") || g_str_equal (path, "/authenticate");
+}
+
+static void
+handle_gettopic (FcmHub            *self,
+                 SoupServerMessage *msg,
+                 GHashTable        *query)
+{
+  const char *username = query != NULL ? g_hash_table_lookup (query, "username") : NULL;
+  const char *secret = query != NULL ? g_hash_table_lookup (query, "secret") : NULL;
+  const char *topic;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_GET))
+    {
+      respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+      return;
+    }
+  if (self->secret != NULL && *self->secret != '\0' &&
+      (secret == NULL || !constant_time_equal (secret, self->secret)))
+    {
+      respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "wrong secret");
+      return;
+    }
+  if (username == NULL || *username == '\0')
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "username is required");
+      return;
+    }
+  topic = g_hash_table_lookup (self->users, username);
+  if (topic == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown user");
+      return;
+    }
+  respond_text (msg, SOUP_STATUS_OK, topic);
+}
+
+/* ------------------------------------------------------------------------ */
+/* admin / inspection (--admin)                                             */
+
+static JsonObject *
+admin_subscriber_json (Subscriber *sub)
+{
+  JsonObject *obj = json_object_new ();
+  JsonArray *events = json_array_new ();
+  gint64 left = (sub->lease_end - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < sub->events->len; i++)
+    json_array_add_string_element (events, g_ptr_array_index (sub->events, i));
+  json_object_set_string_member (obj, "endpoint", sub->id);
+  json_object_set_string_member (obj, "topic", sub->topic);
+  if (sub->name != NULL)
+    json_object_set_string_member (obj, "name", sub->name);
+  else
+    json_object_set_null_member (obj, "name");
+  json_object_set_array_member (obj, "events", events);
+  json_object_set_boolean_member (obj, "connected", subscriber_is_open (sub));
+  json_object_set_int_member (obj, "leaseSecondsLeft", MAX (left, 0));
+  json_object_set_int_member (obj, "acksPending", g_hash_table_size (sub->pending));
+  if (sub->last_latency >= 0)
+    json_object_set_double_member (obj, "lastAckLatencyMs", (double)sub->last_latency / 1000.0);
+  else
+    json_object_set_null_member (obj, "lastAckLatencyMs");
+  json_object_set_int_member (obj, "missedAcks", sub->missed_acks);
+  json_object_set_int_member (obj, "delayMs", sub->delay_ms);
+  json_object_set_int_member (obj, "drop", sub->drop);
+  return obj;
+}
+
+static JsonObject *
+admin_context_json (Context *ctx,
+                    gboolean current)
+{
+  JsonObject *obj = json_object_new ();
+
+  json_object_set_string_member (obj, "type", ctx->anchor_type);
+  json_object_set_string_member (obj, "id", ctx->anchor_id);
+  json_object_set_string_member (obj, "versionId", ctx->version_id);
+  json_object_set_boolean_member (obj, "current", current);
+  json_object_set_int_member (obj, "contentEntries", json_object_get_size (ctx->content));
+  return obj;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
+static void
+admin_list (FcmHub            *self,
+            SoupServerMessage *msg,
+            const char        *what,
+            GHashTable        *query)
+{
+  const char *only_topic = query != NULL ? g_hash_table_lookup (query, "topic") : NULL;
+  g_autoptr(JsonObject) root = json_object_new ();
+  JsonArray *list = json_array_new ();
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  if (g_str_equal (what, "subscribers"))
+    keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
+  else
+    keys = g_hash_table_get_keys_as_array (self->topics, &n);
+  qsort (keys, n, sizeof (gpointer), compare_strings);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_str_equal (what, "subscribers"))
+        {
+          Subscriber *sub = g_hash_table_lookup (self->subscribers, keys[i]);
+
+          if (only_topic == NULL || g_str_equal (only_topic, sub->topic))
+            json_array_add_object_element (list, admin_subscriber_json (sub));
+        }
+      else
+        {
+          Topic *topic = g_hash_table_lookup (self->topics, keys[i]);
+          JsonObject *obj = json_object_new ();
+
+          if (only_topic != NULL && !g_str_equal (only_topic, topic->topic))
+            {
+              json_object_unref (obj);
+              continue;
+            }
+          json_object_set_string_member (obj, "topic", topic->topic);
+          if (g_str_equal (what, "topics"))
+            {
+              json_object_set_int_member (obj, "subscribers", fcm_hub_get_n_subscribers (self, topic->topic));
+              json_object_set_int_member (obj, "openContexts", topic->contexts->len);
+              if (topic->current != NULL)
+                json_object_set_object_member (obj, "current", admin_context_json (topic->current, TRUE));
+              else
+                json_object_set_null_member (obj, "current");
+            }
+          else
+            {
+              JsonArray *contexts = json_array_new ();
+
+              for (guint j = 0; j < topic->contexts->len; j++)
+                {
+                  Context *ctx = g_ptr_array_index (topic->contexts, j);
+
+                  json_array_add_object_element (contexts, admin_context_json (ctx, ctx == topic->current));
+                }
+              json_object_set_array_member (obj, "contexts", contexts);
+            }
+          json_array_add_object_element (list, obj);
+        }
+    }
+  json_object_set_array_member (root, what, list);
+  respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static gboolean
+admin_parse_int (GHashTable *query,
+                 const char *key,
+                 gint64      min,
+                 gint64      max,
+                 gint64     *out)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, key) : NULL;
+
+  if (text == NULL)
+    return TRUE;   /* keep *out */
+  return g_ascii_string_to_signed (text, 10, min, max, out, NULL);
+}
+
+/* POST /admin/subscribers/{endpoint}/{close|deny|faults} */
+static void
+admin_fault (FcmHub            *self,
+             SoupServerMessage *msg,
+             const char        *rest,
+             GHashTable        *query)
+{
+  g_auto(GStrv) parts = g_strsplit (rest, "/", -1);
+  const char *reason = query != NULL ? g_hash_table_lookup (query, "reason") : NULL;
+  Subscriber *sub;
+
+  if (g_strv_length (parts) != 2)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+  sub = g_hash_table_lookup (self->subscribers, parts[0]);
+  if (sub == NULL)
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown subscriber");
+      return;
+    }
+  /* the reason goes into a close frame (≤ 123 bytes) or a JSON string */
+  if (reason != NULL && (strlen (reason) > 123 || !g_utf8_validate (reason, -1, NULL)))
+    {
+      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "reason must be UTF-8 of at most 123 bytes");
+      return;
+    }
+
+  if (g_str_equal (parts[1], "close"))
+    {
+      gint64 code = SOUP_WEBSOCKET_CLOSE_NORMAL;
+
+      if (!admin_parse_int (query, "code", 1000, 4999, &code) ||
+          code == SOUP_WEBSOCKET_CLOSE_NO_STATUS || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL ||
+          code == SOUP_WEBSOCKET_CLOSE_TLS_HANDSHAKE || code == 1004)
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "code must be a sendable close code (1000..4999)");
+          return;
+        }
+      if (!subscriber_is_open (sub))
+        {
+          respond_text (msg, SOUP_STATUS_CONFLICT, "subscriber is not connected");
+          return;
+        }
+      /* the subscription stays: the client may reconnect to its endpoint */
+      subscriber_detach (sub, (gushort)code, reason);
+    }
+  else if (g_str_equal (parts[1], "deny"))
+    {
+      hub_remove_subscriber (self, sub, reason != NULL ? reason : "denied by the hub administrator", TRUE);
+      respond_text (msg, SOUP_STATUS_OK, "denied");
+      return;
+    }
+  else if (g_str_equal (parts[1], "faults"))
+    {
+      gint64 delay = sub->delay_ms, drop = sub->drop;
+      const char *drop_text = query != NULL ? g_hash_table_lookup (query, "drop") : NULL;
+
+      if (drop_text != NULL && g_str_equal (drop_text, "all"))
+        drop = -1;
+      else if (!admin_parse_int (query, "drop", -1, G_MAXINT, &drop))
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "drop must be an integer ≥ -1 or “all”");
+          return;
+        }
+      if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
+          return;
+        }
+      sub->delay_ms = (guint)delay;
+      sub->drop = (int)drop;
+    }
+  else
+    {
+      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+
+  {
+    g_autoptr(JsonObject) obj = admin_subscriber_json (sub);
+
+    respond_json (msg, SOUP_STATUS_OK, obj);
+  }
+}
+
+static gboolean
+is_loopback_client (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return G_IS_INET_SOCKET_ADDRESS (remote) &&
+         g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+static void
+handle_admin (FcmHub            *self,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+  const char *rest = path + strlen (ADMIN_PATH "/");
+
+  if (!is_loopback_client (msg))
+    {
+      respond_text (msg, SOUP_STATUS_FORBIDDEN, "admin endpoints are loopback only");
+      return;
+    }
+
+  if (g_str_equal (rest, "topics") || g_str_equal (rest, "subscribers") || g_str_equal (rest, "contexts"))
+    {
+      if (!g_str_equal (method, SOUP_METHOD_GET))
+        respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+      else
+        admin_list (self, msg, rest, query);
+      return;
+    }
+  if (g_str_has_prefix (rest, "subscribers/"))
+    {
+      if (!g_str_equal (method, SOUP_METHOD_POST))
+        respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST");
+      else
+        admin_fault (self, msg, rest + strlen ("subscribers/"), query);
+      return;
+    }
+  respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+}
+
 static void
 http_cb (SoupServer        *server,
          SoupServerMessage *msg,
@@ -1612,9 +1988,22 @@ http_cb (SoupServer        *server,
       return;
     }
 
+  /* the prototype's GetTopic carries the secret in its query instead */
+  if (self->users != NULL && is_gettopic_path (path))
+    {
+      handle_gettopic (self, msg, query);
+      return;
+    }
+
   /* the secret guards every HTTP call, discovery included */
   if (!check_auth (self, msg))
     return;
+
+  if (self->admin && g_str_has_prefix (path, ADMIN_PATH "/"))
+    {
+      handle_admin (self, msg, path, query);
+      return;
+    }
 
   if (g_str_equal (path, FCM_HUB_BASE_PATH "/.well-known/fhircast-configuration") ||
       g_str_equal (path, "/.well-known/fhircast-configuration"))
@@ -1770,6 +2159,8 @@ fcm_hub_finalize (GObject *object)
   g_clear_pointer (&self->subscribers, g_hash_table_unref);
   g_clear_pointer (&self->topics, g_hash_table_unref);
   g_clear_pointer (&self->retired, g_hash_table_unref);
+  g_clear_pointer (&self->delayed, g_hash_table_unref);
+  g_clear_pointer (&self->users, g_hash_table_unref);
   if (self->closing != NULL)
     {
       GHashTableIter iter;
@@ -1930,6 +2321,7 @@ fcm_hub_init (FcmHub *self)
   self->topics = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)topic_free);
   self->retired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->closing = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  self->delayed = g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)delayed_free, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1972,6 +2364,13 @@ fcm_hub_listen (FcmHub           *self,
   if (address == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an IP address: %s", host);
+      return FALSE;
+    }
+
+  if (self->admin && !g_inet_address_get_is_loopback (address))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                   "the admin endpoints need a loopback address, not %s", host);
       return FALSE;
     }
 
@@ -2029,6 +2428,7 @@ fcm_hub_shutdown (FcmHub *self)
 
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_hash_table_remove_all (self->delayed);
   subs = g_hash_table_get_values (self->subscribers);
   for (GList *l = subs; l != NULL; l = l->next)
     subscriber_detach (l->data, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "hub shutting down");
@@ -2185,4 +2585,101 @@ fcm_hub_set_max_missed_acks (FcmHub *self,
     return;
   self->max_missed_acks = n;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MISSED_ACKS]);
+}
+
+/**
+ * fcm_hub_set_admin:
+ *
+ * Serves the inspection and fault-injection endpoints below `/admin/`
+ * (docs/hub.md). Set it before fcm_hub_listen(), which then refuses any
+ * non-loopback address.
+ */
+void
+fcm_hub_set_admin (FcmHub   *self,
+                   gboolean  admin)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (self->server == NULL);
+  self->admin = !!admin;
+}
+
+gboolean
+fcm_hub_get_admin (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  return self->admin;
+}
+
+/**
+ * fcm_hub_load_users:
+ * @path: a key file; each group is one radiologist, its `users` key lists the
+ *   user names (one per application) that share that radiologist's topic
+ *
+ * Enables the 2019 prototype's `GET /gettopic` (and `/authenticate`). Every
+ * group gets a fresh topic from the OS CSPRNG. Replaces earlier users.
+ */
+gboolean
+fcm_hub_load_users (FcmHub      *self,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) groups = NULL;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *topic = random_uuid ();
+      g_auto(GStrv) names = g_key_file_get_string_list (file, groups[i], "users", NULL, error);
+
+      if (names == NULL)
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+      for (guint j = 0; names[j] != NULL; j++)
+        {
+          g_strstrip (names[j]);
+          if (*names[j] == '\0')
+            continue;
+          if (g_hash_table_contains (users, names[j]))
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "%s: user “%s” is listed twice", path, names[j]);
+              return FALSE;
+            }
+          g_hash_table_insert (users, g_strdup (names[j]), g_strdup (topic));
+        }
+    }
+  if (g_hash_table_size (users) == 0)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, "%s: no users", path);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->users, g_hash_table_unref);
+  self->users = g_steal_pointer (&users);
+  g_debug ("loaded %u users in %u groups", g_hash_table_size (self->users), g_strv_length (groups));
+  return TRUE;
+}
+
+/**
+ * fcm_hub_get_user_topic:
+ *
+ * Returns: (nullable): the topic GetTopic answers for @username
+ */
+const char *
+fcm_hub_get_user_topic (FcmHub     *self,
+                        const char *username)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+  return self->users != NULL ? g_hash_table_lookup (self->users, username) : NULL;
 }

@@ -51,5 +51,13 @@ void         fcm_hub_set_validate           (FcmHub           *self,
 guint        fcm_hub_get_max_missed_acks    (FcmHub           *self);
 void         fcm_hub_set_max_missed_acks    (FcmHub           *self,
                                              guint             n);
+void         fcm_hub_set_admin              (FcmHub           *self,
+                                             gboolean          admin);
+gboolean     fcm_hub_get_admin              (FcmHub           *self);
+gboolean     fcm_hub_load_users             (FcmHub           *self,
+                                             const char       *path,
+                                             GError          **error);
+const char  *fcm_hub_get_user_topic         (FcmHub           *self,
+                                             const char       *username);
 
 G_END_DECLS
