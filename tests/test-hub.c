@@ -38,6 +38,8 @@ typedef struct
   gboolean                 connect_done;
   AckMode                  ack_mode;
   guint                    ack_status;
+  gboolean                 no_ack_syncerror;
+  gboolean                 legacy;    /* 2019 prototype replies: no id */
 } Client;
 
 typedef struct
@@ -262,8 +264,19 @@ client_message_cb (SoupWebsocketConnection *ws,
   g_ptr_array_add (c->frames, root);
 
   obj = json_node_get_object (root);
+  if (c->legacy && json_object_has_member (obj, "body") && c->ack_mode != ACK_NONE)
+    {
+      g_autofree char *reply = g_strdup_printf ("{\"timestamp\":\"2019-08-02T14:06:41.10\",\"status\":\"%s\","
+                                                "\"statusCode\":\"%u\"}",
+                                                c->ack_status == 200 ? "OK" : "Conflict", c->ack_status);
+
+      soup_websocket_connection_send_text (ws, reply);
+      return;
+    }
   id = fcm_json_get_string (obj, "id");
   if (id == NULL || !json_object_has_member (obj, "event") || c->ack_mode == ACK_NONE)
+    return;
+  if (c->no_ack_syncerror && fcm_event_name_equal (frame_event_name (root), "syncerror"))
     return;
 
   {
@@ -1069,6 +1082,181 @@ test_ack_refused (Fixture       *f,
   g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "x-custom-marker");
 }
 
+/* The resource id of context item @key of a notification frame. */
+static const char *
+frame_context_id (JsonNode   *frame,
+                  const char *key)
+{
+  JsonArray *context = fcm_json_get_array (fcm_json_get_object (json_node_get_object (frame), "event"),
+                                           "context");
+
+  for (guint i = 0; context != NULL && i < json_array_get_length (context); i++)
+    {
+      JsonObject *item = fcm_json_array_get_object (context, i);
+
+      if (g_strcmp0 (fcm_json_get_string (item, "key"), key) == 0)
+        return fcm_json_get_string (fcm_json_get_object (item, "resource"), "id");
+    }
+  return NULL;
+}
+
+/* H-21: derived Patient-* / ImagingStudy-* events for subscribers with
+ * narrower event sets, without duplicates */
+static void
+test_implied_events (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Viewer", "Patient-open,Patient-close,ImagingStudy-open,"
+                                                "ImagingStudy-close,syncerror,x-custom-marker");
+  g_autoptr(Client) b = subscribe (f, "Reporter", ALL_EVENTS);
+  g_autoptr(Client) c = subscribe (f, "Both", "DiagnosticReport-open,Patient-open,x-custom-marker");
+  g_autoptr(Client) d = subscribe (f, "Patients only", "Patient-open,x-custom-marker");
+  g_autofree char *open1 = open_event ("ev-o1", "rpt-1", "pat-1", "st-1");
+  g_autofree char *open2 = open_event ("ev-o2", "rpt-2", "pat-1", "st-2");
+  g_autofree char *open3 = open_event ("ev-o3", "rpt-3", "pat-3", "st-3");
+  g_autofree char *close2 = simple_event ("ev-c2", "DiagnosticReport-close", "rpt-2");
+  g_autofree char *close1 = simple_event ("ev-c1", "DiagnosticReport-close", "rpt-1");
+  Client *all[] = { a, b, c, d };
+  JsonNode *frame;
+  JsonNode *study_frame;
+
+  g_assert_cmpuint (post_json (f, open1), ==, 200);
+  send_marker (f, all, 4);
+  /* the viewer gets both derived opens, each with its own hub id */
+  g_assert_cmpuint (client_count (a, "Patient-open"), ==, 1);
+  g_assert_cmpuint (client_count (a, "ImagingStudy-open"), ==, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 0);
+  frame = client_last (a, "Patient-open");
+  study_frame = client_last (a, "ImagingStudy-open");
+  g_assert_cmpstr (frame_context_id (frame, "patient"), ==, "pat-1");
+  g_assert_null (frame_context_id (frame, "study"));
+  g_assert_cmpstr (frame_context_id (study_frame, "study"), ==, "st-1");
+  g_assert_cmpstr (frame_context_id (study_frame, "patient"), ==, "pat-1");
+  g_assert_cmpstr (frame_event_get (frame, "hub.topic"), ==, TOPIC);
+  g_assert_cmpstr (frame_get (frame, "id"), !=, "ev-o1");
+  g_assert_cmpstr (frame_get (study_frame, "id"), !=, "ev-o1");
+  g_assert_cmpstr (frame_get (frame, "id"), !=, frame_get (study_frame, "id"));
+  g_assert_cmpstr (frame_get (frame, "timestamp"), ==,
+                   frame_get (client_last (b, "DiagnosticReport-open"), "timestamp"));
+  /* subscribers of the DiagnosticReport event get no derived ones */
+  g_assert_cmpuint (client_count (b, "Patient-open") + client_count (c, "Patient-open"), ==, 0);
+  g_assert_cmpuint (client_count (c, "DiagnosticReport-open"), ==, 1);
+  g_assert_cmpuint (client_count (d, "Patient-open"), ==, 1);
+
+  /* same patient, new study: no second Patient-open */
+  g_assert_cmpuint (post_json (f, open2), ==, 200);
+  send_marker (f, all, 4);
+  g_assert_cmpuint (client_count (a, "Patient-open"), ==, 1);
+  g_assert_cmpuint (client_count (d, "Patient-open"), ==, 1);
+  g_assert_cmpuint (client_count (a, "ImagingStudy-open"), ==, 2);
+  g_assert_cmpstr (frame_context_id (client_last (a, "ImagingStudy-open"), "study"), ==, "st-2");
+
+  /* closing the current report closes its study and patient */
+  g_assert_cmpuint (post_json (f, close2), ==, 200);
+  send_marker (f, all, 4);
+  g_assert_cmpuint (client_count (a, "ImagingStudy-close"), ==, 1);
+  g_assert_cmpuint (client_count (a, "Patient-close"), ==, 1);
+  g_assert_cmpstr (frame_context_id (client_last (a, "ImagingStudy-close"), "study"), ==, "st-2");
+  g_assert_cmpstr (frame_context_id (client_last (a, "Patient-close"), "patient"), ==, "pat-1");
+  g_assert_cmpuint (client_count (b, "Patient-close") + client_count (b, "ImagingStudy-close"), ==, 0);
+
+  /* closing the suspended report: its study and patient are not current, nothing derived */
+  g_assert_cmpuint (post_json (f, close1), ==, 200);
+  send_marker (f, all, 4);
+  g_assert_cmpuint (client_count (a, "ImagingStudy-close"), ==, 1);
+  g_assert_cmpuint (client_count (a, "Patient-close"), ==, 1);
+
+  /* another patient: a fresh Patient-open */
+  g_assert_cmpuint (post_json (f, open3), ==, 200);
+  send_marker (f, all, 4);
+  g_assert_cmpuint (client_count (a, "Patient-open"), ==, 2);
+  g_assert_cmpuint (client_count (d, "Patient-open"), ==, 2);
+  g_assert_cmpstr (frame_context_id (client_last (d, "Patient-open"), "patient"), ==, "pat-3");
+
+  /* derived events are acked like any other: nothing went wrong */
+  g_assert_cmpuint (client_count (a, "syncerror") + client_count (b, "syncerror"), ==, 0);
+  g_assert_cmpuint (f->n_syncerror_signals, ==, 0);
+}
+
+/* H-21: a refused derived event produces the usual syncerror, naming it */
+static void
+test_implied_refused (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Viewer", "Patient-open,x-custom-marker");
+  g_autoptr(Client) b = subscribe (f, "Reporter", ALL_EVENTS);
+  g_autofree char *open1 = open_event ("ev-o1", "rpt-1", "pat-1", "st-1");
+  JsonArray *coding;
+
+  a->ack_status = 409;
+  g_assert_cmpuint (post_json (f, open1), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, frame_get (client_last (a, "Patient-open"), "id"));
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "Patient-open");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Viewer");
+}
+
+/* H-37: an unacknowledged hub syncerror is resent with its id and
+ * timestamp, a limited number of times, and never cascades */
+static void
+test_syncerror_resend (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(Client) refuser = subscribe (f, "Refuser", ALL_EVENTS);
+  g_autoptr(Client) deaf = subscribe (f, "Deaf", ALL_EVENTS);
+  g_autoptr(Client) acker = subscribe (f, "Acker", ALL_EVENTS);
+  JsonNode *first;
+
+  g_assert_cmpfloat (fcm_hub_get_syncerror_resend_interval (f->hub), ==, 10.0);
+  g_assert_cmpuint (fcm_hub_get_syncerror_resends (f->hub), ==, 1);
+  fcm_hub_set_syncerror_resend (f->hub, 0.15, 2);
+  refuser->ack_status = 409;
+  deaf->no_ack_syncerror = TRUE;
+
+  g_free (open_report (f, acker, "ev-o1", "rpt-1"));
+  FCM_TEST_WAIT_UNTIL (client_count (deaf, "syncerror") == 3);
+  first = g_ptr_array_index (deaf->frames, 0);
+  for (guint i = 0; i < deaf->frames->len; i++)
+    {
+      JsonNode *frame = g_ptr_array_index (deaf->frames, i);
+
+      if (g_strcmp0 (frame_event_name (frame), "syncerror") != 0)
+        continue;
+      if (g_strcmp0 (frame_event_name (first), "syncerror") != 0)
+        first = frame;
+      g_assert_cmpstr (frame_get (frame, "id"), ==, frame_get (first, "id"));
+      g_assert_cmpstr (frame_get (frame, "timestamp"), ==, frame_get (first, "timestamp"));
+    }
+  {
+    /* no fourth copy */
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    FCM_TEST_WAIT_UNTIL (g_get_monotonic_time () > until);
+  }
+  refuser->ack_status = 200;
+  send_marker (f, (Client *[]) { refuser, deaf, acker }, 3);
+  g_assert_cmpuint (client_count (deaf, "syncerror"), ==, 3);
+  g_assert_cmpuint (client_count (acker, "syncerror"), ==, 1);
+  g_assert_cmpuint (client_count (refuser, "syncerror"), ==, 0);
+  g_assert_cmpuint (f->n_syncerror_signals, ==, 1);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 3);
+
+  /* resends off */
+  fcm_hub_set_syncerror_resend (f->hub, 0.1, 0);
+  refuser->ack_status = 409;
+  send_marker (f, (Client *[]) { refuser, deaf, acker }, 3);
+  FCM_TEST_WAIT_UNTIL (client_count (deaf, "syncerror") == 4);
+  {
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC * 3 / 10;
+
+    FCM_TEST_WAIT_UNTIL (g_get_monotonic_time () > until);
+  }
+  refuser->ack_status = 200;
+  send_marker (f, (Client *[]) { refuser, deaf, acker }, 3);
+  g_assert_cmpuint (client_count (deaf, "syncerror"), ==, 4);
+}
+
 /* H-32: an ack without status (Medplum) is success; "200" strings too */
 static void
 test_ack_success_forms (Fixture       *f,
@@ -1684,6 +1872,224 @@ test_admin_faults (Fixture       *f,
   g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 1);
 }
 
+/* H-17 via the admin async fault: 202, then a syncerror to the requester
+ * only and no broadcast; or 202, then the normal broadcast */
+static void
+test_admin_async (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Requester", "DiagnosticReport-open,x-custom-marker");
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+  g_autofree char *open1 = open_event ("ev-a1", "rpt-1", "pat-1", "st-1");
+  g_autofree char *open2 = open_event ("ev-a2", "rpt-2", "pat-1", "st-1");
+  g_autofree char *close9 = simple_event ("ev-c9", "DiagnosticReport-close", "rpt-9");
+  g_autoptr(JsonNode) current = NULL;
+  g_autoptr(JsonNode) subs = NULL;
+  JsonArray *coding;
+
+  g_assert_cmpuint (admin_post (f, a->endpoint, "async?mode=sometimes"), ==, 400);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "async?mode=reject&count=0"), ==, 400);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "async?mode=reject&delay_ms=x"), ==, 400);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "async?mode=reject&delay_ms=20&reason=no%20beds"), ==, 200);
+  subs = admin_get (f, "/admin/subscribers");
+  g_assert_cmpstr (fcm_json_get_string (admin_find_subscriber (subs, "Requester"), "async"), ==, "reject");
+
+  /* 202, then one syncerror to the requester (which did not even subscribe to syncerror) */
+  g_assert_cmpuint (post_json (f, open1), ==, 202);
+  FCM_TEST_WAIT_UNTIL (client_count (a, "syncerror") == 1);
+  coding = syncerror_codings (client_last (a, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, "ev-a1");
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "DiagnosticReport-open");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Requester");
+  send_marker (f, (Client *[]) { a, b }, 2);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open") + client_count (b, "DiagnosticReport-open"), ==, 0);
+  g_assert_cmpuint (client_count (b, "syncerror"), ==, 0);
+  current = get_current (f);
+  g_assert_cmpstr (fcm_json_get_string (json_node_get_object (current), "context.type"), ==, "");
+
+  /* the fault was for one request; the rejected id may be retried */
+  g_assert_cmpuint (post_json (f, open1), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "DiagnosticReport-open") == 1);
+
+  /* accept: 202, then the normal broadcast; a retry gets 202 again and nothing more */
+  g_assert_cmpuint (admin_post (f, a->endpoint, "async?mode=accept&count=2&delay_ms=0"), ==, 200);
+  g_assert_cmpuint (post_json (f, open2), ==, 202);
+  FCM_TEST_WAIT_UNTIL (client_count (a, "DiagnosticReport-open") == 2 &&
+                       client_count (b, "DiagnosticReport-open") == 2);
+  g_assert_cmpstr (frame_get (client_last (b, "DiagnosticReport-open"), "id"), ==, "ev-a2");
+  g_assert_cmpuint (post_json (f, open2), ==, 202);
+
+  /* an accepted request that fails later: syncerror to the requester only */
+  g_assert_cmpuint (post_json (f, close9), ==, 202);
+  FCM_TEST_WAIT_UNTIL (client_count (a, "syncerror") == 2);
+  coding = syncerror_codings (client_last (a, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, "ev-c9");
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "DiagnosticReport-close");
+  send_marker (f, (Client *[]) { a, b }, 2);
+  g_assert_cmpuint (client_count (b, "syncerror") + client_count (b, "DiagnosticReport-close"), ==, 0);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 2);
+
+  /* the count is used up: synchronous again */
+  g_assert_cmpuint (post_json (f, close9), ==, 409);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "async?mode=reject&count=all"), ==, 200);
+  g_assert_cmpuint (admin_post (f, a->endpoint, "async?mode=off"), ==, 200);
+  g_assert_cmpuint (post_json (f, close9), ==, 409);
+}
+
+/* 2019 prototype frames: {"header","body":{timestamp,id,event}} */
+static JsonObject *
+legacy_body (JsonNode *frame)
+{
+  return fcm_json_get_object (json_node_get_object (frame), "body");
+}
+
+static guint
+legacy_count (Client     *c,
+              const char *spelling)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->frames->len; i++)
+    {
+      JsonObject *body = legacy_body (g_ptr_array_index (c->frames, i));
+
+      if (body != NULL && g_strcmp0 (fcm_json_get_string (fcm_json_get_object (body, "event"), "hub.event"),
+                                     spelling) == 0)
+        n++;
+    }
+  return n;
+}
+
+/* digest §4.1: the 2019 prototype's derived socket ws://host/{topic} */
+static void
+test_legacy_socket (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Client) legacy = client_new ();
+  g_autoptr(Client) extra = client_new ();
+  g_autoptr(Client) nobody = client_new ();
+  g_autoptr(Client) b = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *ws_base = NULL;
+  g_autofree char *ws_url = NULL;
+  g_autofree char *ws_unknown = NULL;
+  g_autofree char *open1 = open_event ("ev-o1", "rpt-1", "pat-1", "st-1");
+  g_autofree char *open2 = open_event ("ev-o2", "rpt-2", "pat-1", "st-2");
+  JsonNode *frame;
+  JsonObject *event;
+  JsonArray *coding;
+
+  fcm_hub_set_legacy (f->hub, TRUE);
+  fcm_hub_set_ack_timeout (f->hub, 0.3);
+  /* prototype subscribe: no subscriber.name, no lease, legacy event names */
+  g_assert_cmpuint (post_form (f, &body, "hub.channel.type", "websocket", "hub.mode", "subscribe",
+                               "hub.topic", TOPIC,
+                               "hub.events", "open-imaging-study,close-imaging-study,user-logout", NULL), ==, 202);
+  b = subscribe (f, "Reporter", ALL_EVENTS);
+
+  ws_base = g_strndup (f->url, strlen (f->url) - strlen ("/fhircast"));
+  g_assert_true (g_str_has_prefix (ws_base, "http://"));
+  ws_url = g_strconcat ("ws://", ws_base + strlen ("http://"), "/" TOPIC, NULL);
+  ws_unknown = g_strconcat ("ws://", ws_base + strlen ("http://"), "/no-such-topic", NULL);
+
+  /* an unknown topic is refused before the handshake */
+  g_assert_false (client_connect (f, nobody, ws_unknown));
+
+  legacy->legacy = TRUE;
+  g_assert_true (client_connect (f, legacy, ws_url));
+  FCM_TEST_WAIT_UNTIL (legacy->frames->len >= 1);
+  frame = g_ptr_array_index (legacy->frames, 0);
+  g_assert_cmpstr (frame_get (frame, "status"), ==, "OK");
+  g_assert_cmpstr (frame_get (frame, "statusCode"), ==, "200");
+  g_assert_nonnull (frame_get (frame, "timestamp"));
+
+  /* no subscription left for a second socket */
+  g_assert_true (client_connect (f, extra, ws_url));
+  FCM_TEST_WAIT_UNTIL (client_is_closed (extra));
+  g_assert_cmpuint (soup_websocket_connection_get_close_code (extra->ws), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+
+  /* a DiagnosticReport-open reaches it as a derived, wrapped open-imaging-study */
+  g_assert_cmpuint (post_json (f, open1), ==, 200);
+  FCM_TEST_WAIT_UNTIL (legacy_count (legacy, "open-imaging-study") == 1);
+  frame = g_ptr_array_index (legacy->frames, legacy->frames->len - 1);
+  g_assert_nonnull (fcm_json_get_object (json_node_get_object (frame), "header"));
+  g_assert_null (frame_get (frame, "id"));
+  event = fcm_json_get_object (legacy_body (frame), "event");
+  g_assert_cmpstr (fcm_json_get_string (event, "hub.topic"), ==, TOPIC);
+  g_assert_nonnull (fcm_json_get_string (legacy_body (frame), "id"));
+  g_assert_nonnull (fcm_json_get_string (legacy_body (frame), "timestamp"));
+  g_assert_cmpuint (legacy_count (legacy, "ImagingStudy-open"), ==, 0);
+
+  /* its id-less "200" reply counts as the ack: no syncerror after the timeout */
+  {
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    FCM_TEST_WAIT_UNTIL (g_get_monotonic_time () > until);
+  }
+  send_marker (f, (Client *[]) { b }, 1);
+  g_assert_cmpuint (client_count (b, "syncerror"), ==, 0);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+
+  /* a "409" reply is a refusal of the oldest unanswered notification */
+  legacy->ack_status = 409;
+  g_assert_cmpuint (post_json (f, open2), ==, 200);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "ImagingStudy-open");
+  frame = g_ptr_array_index (legacy->frames, legacy->frames->len - 1);
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, fcm_json_get_string (legacy_body (frame), "id"));
+  g_assert_cmpuint (legacy_count (legacy, "open-imaging-study"), ==, 2);
+  g_assert_cmpuint (client_count (legacy, "syncerror"), ==, 0);
+
+  /* a relayed userLogout arrives as user-logout, the subscriber's spelling */
+  legacy->ack_status = 200;
+  {
+    g_autofree char *logout = fcm_test_load_text ("data", "vectors", "userlogout.json", NULL);
+
+    g_assert_cmpuint (post_json (f, logout), ==, 200);
+  }
+  FCM_TEST_WAIT_UNTIL (legacy_count (legacy, "user-logout") == 1);
+  g_assert_cmpuint (legacy_count (legacy, "userLogout"), ==, 0);
+
+  /* a normal close keeps the subscription; the next socket to the topic takes it over */
+  soup_websocket_connection_close (legacy->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  FCM_TEST_WAIT_UNTIL (client_is_closed (legacy));
+  g_clear_object (&extra->ws);
+  g_ptr_array_set_size (extra->frames, 0);
+  extra->legacy = TRUE;
+  g_assert_true (client_connect (f, extra, ws_url));
+  FCM_TEST_WAIT_UNTIL (extra->frames->len >= 1);
+  g_assert_cmpstr (frame_get (g_ptr_array_index (extra->frames, 0), "statusCode"), ==, "200");
+  g_assert_false (client_is_closed (extra));
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+}
+
+/* H-37: a syncerror lost on the way (admin drop fault) arrives with the resend */
+static void
+test_admin_resend_after_drop (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Refuser", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Errors only", "syncerror");
+  JsonArray *coding;
+
+  fcm_hub_set_syncerror_resend (f->hub, 0.2, 1);
+  a->ack_status = 409;
+  g_assert_cmpuint (admin_post (f, b->endpoint, "faults?drop=1"), ==, 200);
+  g_free (open_report (f, a, "ev-o1", "rpt-1"));
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, "ev-o1");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Refuser");
+  {
+    /* acked: no further copy */
+    gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+    FCM_TEST_WAIT_UNTIL (g_get_monotonic_time () > until);
+  }
+  g_assert_cmpuint (client_count (b, "syncerror"), ==, 1);
+}
+
 /* ------------------------------------------------------------------------ */
 /* `fhircast hub` as a process                                              */
 
@@ -1792,6 +2198,8 @@ test_cli_bad_options (void)
     { "--tls-cert", "/nonexistent.pem", NULL },
     { "--admin", "--host", "0.0.0.0", NULL },
     { "--ack-timeout", "-1", NULL },
+    { "--syncerror-resend", "0", NULL },
+    { "--syncerror-resends", "-1", NULL },
     { "extra-argument", NULL },
   };
 
@@ -1844,7 +2252,8 @@ test_cli_users_admin (void)
   g_assert_true (g_file_set_contents (path, "[Dr Smith]\nusers=joe;joe2\n", -1, &error));
   g_assert_no_error (error);
 
-  proc = cli_spawn (&url, "--port", "0", "--secret", "S", "--users", path, "--admin", NULL);
+  proc = cli_spawn (&url, "--port", "0", "--secret", "S", "--users", path, "--admin", "--legacy",
+                    "--syncerror-resend", "0.5", "--syncerror-resends", "2", NULL);
   base = g_strndup (url, strlen (url) - strlen ("/fhircast"));
   get = g_strconcat (base, "/gettopic?username=joe&secret=S", NULL);
   g_assert_cmpuint (cli_get (get, NULL, &topic), ==, 200);
@@ -1944,6 +2353,9 @@ main (int   argc,
   ADD ("ack/timeout-threshold", test_ack_timeout_threshold);
   ADD ("ack/abnormal-close", test_abnormal_close);
   ADD ("ack/subscriber-syncerror", test_subscriber_syncerror);
+  ADD ("ack/syncerror-resend", test_syncerror_resend);
+  ADD ("context/implied", test_implied_events);
+  ADD ("context/implied-refused", test_implied_refused);
   ADD ("auth/secret", test_secret);
   ADD ("limits/too-large", test_too_large);
   ADD ("limits/ws-too-large", test_ws_too_large);
@@ -1951,10 +2363,13 @@ main (int   argc,
   ADD ("users/gettopic", test_users_gettopic);
   ADD ("users/off", test_users_off);
   ADD ("admin/off", test_admin_off);
+  ADD ("legacy/socket", test_legacy_socket);
 #undef ADD
 #define ADD_ADMIN(path, fn) g_test_add ("/fcm/hub/" path, Fixture, NULL, fixture_setup_admin, fn, fixture_teardown)
   ADD_ADMIN ("admin/inspect", test_admin_inspect);
   ADD_ADMIN ("admin/faults", test_admin_faults);
+  ADD_ADMIN ("admin/async", test_admin_async);
+  ADD_ADMIN ("admin/resend-after-drop", test_admin_resend_after_drop);
 #undef ADD_ADMIN
   g_test_add_func ("/fcm/hub/admin/refuses-public", test_admin_refuses_public);
   g_test_add_func ("/fcm/hub/cli", test_cli);

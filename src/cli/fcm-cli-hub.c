@@ -31,6 +31,7 @@ fcm_cli_hub (int    argc,
   g_autofree char *tls_key = NULL;
   g_autofree char *users = NULL;
   gboolean admin = FALSE;
+  gboolean legacy = FALSE;
   gboolean no_auth = FALSE;
   gboolean no_validate = FALSE;
   int port = 0;
@@ -38,6 +39,8 @@ fcm_cli_hub (int    argc,
   int lease_default = 3600;
   int heartbeat = 0;
   int max_missed_acks = 1;
+  double syncerror_resend = 10.0;
+  int syncerror_resends = 1;
   GOptionEntry entries[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Address to bind (default 127.0.0.1)"), N_("ADDR") },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port (default 0: any free port)"), N_("PORT") },
@@ -45,10 +48,13 @@ fcm_cli_hub (int    argc,
     { "no-auth", 0, 0, G_OPTION_ARG_NONE, &no_auth, N_("Accept requests without a token"), NULL },
     { "users", 0, 0, G_OPTION_ARG_FILENAME, &users, N_("Serve the 2019 GetTopic call for the users in FILE"), N_("FILE") },
     { "admin", 0, 0, G_OPTION_ARG_NONE, &admin, N_("Serve the inspection and fault-injection endpoints (loopback only)"), NULL },
+    { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, N_("Also serve the 2019 prototype's WebSocket ws://host/TOPIC"), NULL },
     { "ack-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &ack_timeout, N_("Seconds to wait for an ack (default 10)"), N_("S") },
     { "lease-default", 0, 0, G_OPTION_ARG_INT, &lease_default, N_("Default lease in seconds (default 3600)"), N_("S") },
     { "heartbeat", 0, 0, G_OPTION_ARG_INT, &heartbeat, N_("Send a heartbeat every S seconds (default 0: off)"), N_("S") },
     { "max-missed-acks", 0, 0, G_OPTION_ARG_INT, &max_missed_acks, N_("Missed acks in a row before unsubscribing (default 1)"), N_("N") },
+    { "syncerror-resend", 0, 0, G_OPTION_ARG_DOUBLE, &syncerror_resend, N_("Resend an unacknowledged hub syncerror after S seconds (default 10)"), N_("S") },
+    { "syncerror-resends", 0, 0, G_OPTION_ARG_INT, &syncerror_resends, N_("Resend it at most N times (default 1, 0: never)"), N_("N") },
     { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, N_("Skip IRA profile validation of context changes"), NULL },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate for https/wss"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key for https/wss"), N_("FILE") },
@@ -81,7 +87,8 @@ fcm_cli_hub (int    argc,
       return FCM_CLI_EXIT_USAGE;
     }
   if (port < 0 || port > 65535 || ack_timeout < 0 || lease_default < 1 || heartbeat < 0 || heartbeat > 3600 ||
-      max_missed_acks < 1)
+      max_missed_acks < 1 || !(syncerror_resend > 0 && syncerror_resend <= 3600) ||
+      syncerror_resends < 0 || syncerror_resends > 100)
     {
       fprintf (stderr, "hub: %s\n", _("an option value is out of range"));
       return FCM_CLI_EXIT_USAGE;
@@ -118,12 +125,14 @@ fcm_cli_hub (int    argc,
         }
       fcm_hub_set_admin (hub, TRUE);
     }
+  fcm_hub_set_legacy (hub, legacy);
   fcm_hub_set_secret (hub, secret);
   fcm_hub_set_ack_timeout (hub, ack_timeout);
   fcm_hub_set_lease_default (hub, (guint)lease_default);
   fcm_hub_set_heartbeat (hub, (guint)heartbeat);
   fcm_hub_set_validate (hub, !no_validate);
   fcm_hub_set_max_missed_acks (hub, (guint)max_missed_acks);
+  fcm_hub_set_syncerror_resend (hub, syncerror_resend, (guint)syncerror_resends);
 
   if (!fcm_hub_listen (hub, host, (guint)port, certificate, &error))
     {

@@ -56,7 +56,28 @@ struct _Subscriber
   gint64                   last_latency;  /* µs of the last matched ack, -1 = none yet */
   guint                    delay_ms;      /* admin fault: delay every notification */
   int                      drop;          /* admin fault: drop the next N notifications, -1 = all */
+  char                    *implied[2];    /* H-21: Patient / ImagingStudy id current for this subscriber */
+  GHashTable              *resends;       /* H-37: syncerror id → Resend */
+  int                      async_mode;    /* admin fault: ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT */
+  int                      async_left;    /* requests left for async_mode, -1 = all */
+  guint                    async_delay_ms;
+  char                    *async_reason;
+  guint64                  seq;           /* subscribe order */
+  gboolean                 ever_connected;
+  gboolean                 legacy;        /* connected through the 2019 ws://host/{topic} socket */
+  GQueue                  *legacy_sent;   /* ids of the notifications sent on the legacy socket */
 };
+
+enum { ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT };
+
+typedef struct
+{
+  Subscriber *sub;
+  char       *id;
+  char       *text;
+  guint       left;
+  guint       timeout_id;
+} Resend;
 
 typedef struct
 {
@@ -88,6 +109,9 @@ struct _FcmHub
   char        *syncerror_severity;
   double       ack_timeout;
   guint        max_missed_acks;
+  double       syncerror_resend_interval;   /* H-37: seconds */
+  guint        syncerror_resends;           /* H-37: resends per unacknowledged syncerror */
+  GHashTable  *async_jobs;   /* AsyncJob*, requests answered 202 and not yet decided (H-17) */
   guint        lease_default;
   guint        heartbeat;
   guint        heartbeat_id;
@@ -100,6 +124,8 @@ struct _FcmHub
   GHashTable  *users;        /* user name → topic (--users, 2019 GetTopic) */
   GHashTable  *delayed;      /* Delayed*, notifications held back by the admin delay fault */
   gboolean     admin;        /* serve /admin/… (loopback only) */
+  gboolean     legacy;       /* serve the 2019 prototype's ws://host/{topic} */
+  guint64      next_seq;
   gboolean     validate;
   gboolean     shutting_down;
 };
@@ -115,6 +141,8 @@ enum {
   PROP_SYNCERROR_SEVERITY,
   PROP_VALIDATE,
   PROP_MAX_MISSED_ACKS,
+  PROP_SYNCERROR_RESEND_INTERVAL,
+  PROP_SYNCERROR_RESENDS,
   N_PROPS
 };
 
@@ -263,6 +291,13 @@ anchor_key_of (const char *anchor_type)
   return g_ascii_strdown (anchor_type, -1);
 }
 
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
+}
+
 static gboolean
 status_is_success (guint status)
 {
@@ -346,6 +381,15 @@ pending_free (Pending *pending)
 }
 
 static void
+resend_free (Resend *resend)
+{
+  g_clear_handle_id (&resend->timeout_id, g_source_remove);
+  g_free (resend->id);
+  g_free (resend->text);
+  g_free (resend);
+}
+
+static void
 closing_closed_cb (SoupWebsocketConnection *conn,
                    FcmHub                  *self)
 {
@@ -383,6 +427,8 @@ subscriber_detach (Subscriber *sub,
   hub_close_connection (sub->hub, sub->conn, code, reason);
   g_clear_object (&sub->conn);
   g_hash_table_remove_all (sub->pending);
+  g_hash_table_remove_all (sub->resends);
+  g_queue_clear_full (sub->legacy_sent, g_free);
 }
 
 static void
@@ -391,7 +437,12 @@ subscriber_free (Subscriber *sub)
   subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
   g_clear_handle_id (&sub->lease_id, g_source_remove);
   g_hash_table_unref (sub->pending);
+  g_hash_table_unref (sub->resends);
   g_ptr_array_unref (sub->events);
+  g_free (sub->implied[0]);
+  g_free (sub->implied[1]);
+  g_free (sub->async_reason);
+  g_queue_free_full (sub->legacy_sent, g_free);
   g_free (sub->id);
   g_free (sub->topic);
   g_free (sub->name);
@@ -544,6 +595,74 @@ static void hub_deliver (FcmHub     *self,
                          const char *text,
                          gboolean    expect_ack);
 
+static gboolean
+resend_cb (gpointer data)
+{
+  Resend *resend = data;
+  Subscriber *sub = resend->sub;
+
+  /* H-37: the same message again (original id and timestamp) */
+  hub_deliver (sub->hub, sub, resend->id, "syncerror", resend->text, FALSE);
+  if (--resend->left > 0)
+    return G_SOURCE_CONTINUE;
+  resend->timeout_id = 0;
+  g_hash_table_remove (sub->resends, resend->id);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends a hub-generated syncerror to one subscriber; it is sent again
+ * (up to syncerror-resends times) while no ack for it arrives (H-37). A
+ * missing ack never causes another syncerror or counts as a missed ack. */
+static void
+hub_deliver_syncerror (FcmHub     *self,
+                       Subscriber *sub,
+                       const char *id,
+                       const char *text)
+{
+  if (!subscriber_is_open (sub))
+    return;
+  hub_deliver (self, sub, id, "syncerror", text, FALSE);
+  if (self->syncerror_resends > 0 && self->syncerror_resend_interval > 0 &&
+      !g_hash_table_contains (sub->resends, id))
+    {
+      Resend *resend = g_new0 (Resend, 1);
+
+      resend->sub = sub;
+      resend->id = g_strdup (id);
+      resend->text = g_strdup (text);
+      resend->left = self->syncerror_resends;
+      resend->timeout_id = g_timeout_add ((guint)MAX (self->syncerror_resend_interval * 1000.0, 1.0),
+                                          resend_cb, resend);
+      g_hash_table_insert (sub->resends, resend->id, resend);
+    }
+}
+
+/* Builds a hub-generated syncerror message (H-36); *out_id gets its id. */
+static char *
+build_syncerror_text (FcmHub      *self,
+                      const char  *topic,
+                      const char  *event_id,
+                      const char  *event_name,
+                      const char  *subscriber_name,
+                      const char  *diagnostics,
+                      char       **out_id)
+{
+  g_autofree char *id = random_uuid ();
+  g_autofree char *generated = NULL;
+  g_autoptr(JsonArray) context = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+
+  if (event_id == NULL)
+    event_id = generated = random_uuid ();
+  if (event_name == NULL)
+    event_name = "syncerror";
+
+  context = build_syncerror_context (self, event_id, event_name, subscriber_name, diagnostics);
+  event = fcm_event_new (id, NULL, topic, "syncerror", context, NULL, NULL);
+  *out_id = g_steal_pointer (&id);
+  return fcm_event_to_json (event, FALSE);
+}
+
 /* Sends a hub-generated syncerror to every subscriber of syncerror in
  * @topic except @culprit (FC §2.5). */
 static void
@@ -554,24 +673,14 @@ hub_emit_syncerror (FcmHub     *self,
                     const char *event_name,
                     const char *diagnostics)
 {
-  g_autofree char *id = random_uuid ();
-  g_autofree char *generated = NULL;
-  g_autoptr(JsonArray) context = NULL;
-  g_autoptr(FcmEvent) event = NULL;
+  g_autofree char *id = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) targets = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer value;
 
-  if (event_id == NULL)
-    event_id = generated = random_uuid ();
-  if (event_name == NULL)
-    event_name = "syncerror";
-
-  context = build_syncerror_context (self, event_id, event_name,
-                                     culprit != NULL ? culprit->name : NULL, diagnostics);
-  event = fcm_event_new (id, NULL, topic, "syncerror", context, NULL, NULL);
-  text = fcm_event_to_json (event, FALSE);
+  text = build_syncerror_text (self, topic, event_id, event_name,
+                               culprit != NULL ? culprit->name : NULL, diagnostics, &id);
 
   g_hash_table_iter_init (&iter, self->subscribers);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -585,7 +694,7 @@ hub_emit_syncerror (FcmHub     *self,
 
   /* no ack tracking for syncerrors: a missing ack must not cascade */
   for (guint i = 0; i < targets->len; i++)
-    hub_deliver (self, g_ptr_array_index (targets, i), id, "syncerror", text, FALSE);
+    hub_deliver_syncerror (self, g_ptr_array_index (targets, i), id, text);
 
   g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, topic, diagnostics);
 }
@@ -614,10 +723,61 @@ ack_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* 2019 prototype: the subscriber's own (legacy) spelling of the event
+ * name, and the {"header","body"} wrapper (digest §4.1). */
+static char *
+legacy_wrap (Subscriber *sub,
+             const char *text)
+{
+  g_autoptr(JsonNode) root = fcm_json_parse (text, -1, NULL);
+  g_autoptr(JsonObject) wrapper = json_object_new ();
+  JsonObject *header = json_object_new ();
+  JsonObject *event;
+  const char *name;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      json_object_unref (header);
+      return g_strdup (text);
+    }
+  event = fcm_json_get_object (json_node_get_object (root), "event");
+  name = fcm_json_get_string (event, "hub.event");
+  for (guint i = 0; name != NULL && i < sub->events->len; i++)
+    {
+      const char *mine = g_ptr_array_index (sub->events, i);
+
+      if (fcm_event_name_equal (mine, name))
+        {
+          json_object_set_string_member (event, "hub.event", mine);
+          break;
+        }
+    }
+  /* the prototype copied the HTTP headers here; never the secret */
+  json_object_set_string_member (header, "Content-Type", "application/json");
+  json_object_set_object_member (wrapper, "header", header);
+  json_object_set_member (wrapper, "body", g_steal_pointer (&root));
+  return object_to_string (wrapper);
+}
+
+/* Sends a notification frame; the legacy socket remembers the order, as
+ * its replies carry no id. */
+static void
+subscriber_send_notification (Subscriber *sub,
+                              const char *id,
+                              const char *text)
+{
+  if (!subscriber_is_open (sub))
+    return;
+  soup_websocket_connection_send_text (sub->conn, text);
+  if (sub->legacy)
+    g_queue_push_tail (sub->legacy_sent, g_strdup (id));
+}
+
 typedef struct
 {
   FcmHub *hub;
   char   *sub_id;
+  char   *id;
   char   *text;
   guint   source_id;
 } Delayed;
@@ -627,6 +787,7 @@ delayed_free (Delayed *delayed)
 {
   g_clear_handle_id (&delayed->source_id, g_source_remove);
   g_free (delayed->sub_id);
+  g_free (delayed->id);
   g_free (delayed->text);
   g_free (delayed);
 }
@@ -639,7 +800,7 @@ delayed_send_cb (gpointer data)
 
   delayed->source_id = 0;
   if (sub != NULL)
-    subscriber_send_text (sub, delayed->text);
+    subscriber_send_notification (sub, delayed->id, delayed->text);
   g_hash_table_remove (delayed->hub->delayed, delayed);
   return G_SOURCE_REMOVE;
 }
@@ -652,8 +813,13 @@ hub_deliver (FcmHub     *self,
              const char *text,
              gboolean    expect_ack)
 {
+  g_autofree char *wrapped = NULL;
+
   if (!subscriber_is_open (sub))
     return;
+
+  if (sub->legacy)
+    text = wrapped = legacy_wrap (sub, text);
 
   if (expect_ack && self->ack_timeout > 0 && !g_hash_table_contains (sub->pending, id))
     {
@@ -680,12 +846,13 @@ hub_deliver (FcmHub     *self,
 
       delayed->hub = self;
       delayed->sub_id = g_strdup (sub->id);
+      delayed->id = g_strdup (id);
       delayed->text = g_strdup (text);
       delayed->source_id = g_timeout_add (sub->delay_ms, delayed_send_cb, delayed);
       g_hash_table_add (self->delayed, delayed);
       return;
     }
-  soup_websocket_connection_send_text (sub->conn, text);
+  subscriber_send_notification (sub, id, text);
 }
 
 /* Broadcasts to every subscriber of @event_name in @topic (H-18). */
@@ -735,6 +902,9 @@ ws_handle_ack (Subscriber *sub,
   if (id == NULL)
     return;
 
+  /* any ack of a hub syncerror stops its resends (H-37) */
+  g_hash_table_remove (sub->resends, id);
+
   if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
     {
       GType type = json_node_get_value_type (node);
@@ -774,6 +944,33 @@ ws_handle_ack (Subscriber *sub,
     }
 }
 
+/* 2019 prototype reply {"timestamp","status","statusCode"}: no id, so it
+ * answers the oldest notification not yet answered on this socket. */
+static void
+ws_handle_legacy_reply (Subscriber *sub,
+                        JsonObject *obj)
+{
+  g_autoptr(JsonObject) ack = json_object_new ();
+  g_autofree char *id = NULL;
+  JsonNode *code = json_object_get_member (obj, "statusCode");
+
+  if (code == NULL)
+    code = json_object_get_member (obj, "statuscode");   /* the gkustas client */
+  if (code == NULL && !json_object_has_member (obj, "status"))
+    return;   /* not a reply (the prototype's client→hub events are not served) */
+
+  id = g_queue_pop_head (sub->legacy_sent);
+  if (id == NULL)
+    return;
+  json_object_set_string_member (ack, "id", id);
+  if (code != NULL)
+    json_object_set_member (ack, "status", json_node_copy (code));
+  else if (g_ascii_strcasecmp (fcm_json_get_string (obj, "status") ? fcm_json_get_string (obj, "status") : "",
+                               "OK") != 0)
+    json_object_set_int_member (ack, "status", 500);   /* a status word other than OK, no code */
+  ws_handle_ack (sub, ack);
+}
+
 static void
 ws_message_cb (SoupWebsocketConnection *conn,
                SoupWebsocketDataType    type,
@@ -795,6 +992,23 @@ ws_message_cb (SoupWebsocketConnection *conn,
   if (json_object_has_member (json_node_get_object (root), "event"))
     return;
 
+  if (sub->legacy && !json_object_has_member (json_node_get_object (root), "id"))
+    {
+      ws_handle_legacy_reply (sub, json_node_get_object (root));
+      return;
+    }
+  if (sub->legacy)
+    {
+      /* an STU3-style ack on the legacy socket: forget its place in line */
+      GList *l = g_queue_find_custom (sub->legacy_sent, fcm_json_get_string (json_node_get_object (root), "id"),
+                                      (GCompareFunc)g_strcmp0);
+
+      if (l != NULL)
+        {
+          g_free (l->data);
+          g_queue_delete_link (sub->legacy_sent, l);
+        }
+    }
   ws_handle_ack (sub, json_node_get_object (root));
 }
 
@@ -810,6 +1024,8 @@ ws_closed_cb (SoupWebsocketConnection *conn,
   g_clear_signal_handler (&sub->closed_handler, sub->conn);
   g_clear_object (&sub->conn);
   g_hash_table_remove_all (sub->pending);
+  g_hash_table_remove_all (sub->resends);
+  g_queue_clear_full (sub->legacy_sent, g_free);
 
   if (self->shutting_down)
     return;
@@ -856,6 +1072,72 @@ hub_replay_open_contexts (FcmHub     *self,
 }
 
 static void
+subscriber_attach (Subscriber              *sub,
+                   SoupWebsocketConnection *conn,
+                   gboolean                 legacy)
+{
+  sub->conn = g_object_ref (conn);
+  sub->legacy = legacy;
+  sub->ever_connected = TRUE;
+  soup_websocket_connection_set_max_incoming_payload_size (conn, FCM_HUB_MAX_MESSAGE_BYTES);
+  sub->message_handler = g_signal_connect (conn, "message", G_CALLBACK (ws_message_cb), sub);
+  sub->closed_handler = g_signal_connect (conn, "closed", G_CALLBACK (ws_closed_cb), sub);
+}
+
+/* The subscription a 2019 prototype socket to ws://host/{topic} belongs
+ * to: the oldest one of the topic never connected, else the oldest legacy
+ * one whose socket is down (a reconnect). */
+static Subscriber *
+legacy_find_subscription (FcmHub     *self,
+                          const char *topic)
+{
+  GHashTableIter iter;
+  gpointer value;
+  Subscriber *fresh = NULL, *again = NULL;
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (!g_str_equal (sub->topic, topic) || sub->conn != NULL)
+        continue;
+      if (!sub->ever_connected && (fresh == NULL || sub->seq < fresh->seq))
+        fresh = sub;
+      else if (sub->ever_connected && sub->legacy && (again == NULL || sub->seq < again->seq))
+        again = sub;
+    }
+  return fresh != NULL ? fresh : again;
+}
+
+static void
+legacy_ws_cb (FcmHub                  *self,
+              const char              *topic,
+              SoupWebsocketConnection *conn)
+{
+  Subscriber *sub = legacy_find_subscription (self, topic);
+  g_autoptr(JsonObject) status = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *timestamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+  g_autofree char *text = NULL;
+
+  if (sub == NULL)
+    {
+      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
+                                       "no subscription waiting for this topic");
+      return;
+    }
+
+  subscriber_attach (sub, conn, TRUE);
+  /* the prototype's connect answer instead of the STU3 confirmation (no replay) */
+  json_object_set_string_member (status, "timestamp", timestamp);
+  json_object_set_string_member (status, "status", "OK");
+  json_object_set_string_member (status, "statusCode", "200");
+  text = object_to_string (status);
+  subscriber_send_text (sub, text);
+}
+
+static void
 ws_cb (SoupServer              *server,
        SoupServerMessage       *msg,
        const char              *path,
@@ -865,6 +1147,12 @@ ws_cb (SoupServer              *server,
   FcmHub *self = user_data;
   const char *id = path + strlen (WS_PATH "/");
   Subscriber *sub;
+
+  if (!g_str_has_prefix (path, WS_PATH "/"))
+    {
+      legacy_ws_cb (self, path + 1, conn);
+      return;
+    }
 
   sub = g_hash_table_lookup (self->subscribers, id);
   if (sub == NULL)
@@ -877,11 +1165,7 @@ ws_cb (SoupServer              *server,
   /* a reconnect to the same endpoint replaces the old socket */
   subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced by a new connection");
 
-  sub->conn = g_object_ref (conn);
-  soup_websocket_connection_set_max_incoming_payload_size (conn, FCM_HUB_MAX_MESSAGE_BYTES);
-  sub->message_handler = g_signal_connect (conn, "message", G_CALLBACK (ws_message_cb), sub);
-  sub->closed_handler = g_signal_connect (conn, "closed", G_CALLBACK (ws_closed_cb), sub);
-
+  subscriber_attach (sub, conn, FALSE);
   subscriber_send_mode (sub, "subscribe", NULL);   /* H-11 */
   hub_replay_open_contexts (self, sub);            /* H-12 */
 }
@@ -1102,6 +1386,9 @@ handle_form (FcmHub            *self,
              g_hash_table_contains (self->subscribers, sub->id));
       sub->topic = g_strdup (topic);
       sub->pending = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)pending_free);
+      sub->resends = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)resend_free);
+      sub->legacy_sent = g_queue_new ();
+      sub->seq = self->next_seq++;
       g_hash_table_insert (self->subscribers, sub->id, sub);
       ensure_topic (self, topic);   /* H-04: a session starts on first subscribe */
     }
@@ -1292,11 +1579,12 @@ set_event_member (JsonNode   *message,
 /* Decides on a context change and updates the topic's state. On success
  * *out_message holds the message to broadcast. */
 static gboolean
-process_event (FcmHub     *self,
-               Topic      *topic,
-               FcmEvent   *event,
-               JsonNode  **out_message,
-               Verdict    *v)
+process_event (FcmHub      *self,
+               Topic       *topic,
+               FcmEvent    *event,
+               JsonNode   **out_message,
+               JsonArray  **out_anchor_context,
+               Verdict     *v)
 {
   const char *name = fcm_event_get_name (event);
   g_autoptr(JsonNode) message = json_node_copy (fcm_event_get_root (event));
@@ -1385,6 +1673,7 @@ process_event (FcmHub     *self,
       ctx->open_message = json_node_copy (message);
       g_ptr_array_add (topic->contexts, ctx);
       topic->current = ctx;
+      *out_anchor_context = json_array_ref (ctx->context);
       *out_message = g_steal_pointer (&message);
       return TRUE;
     }
@@ -1396,6 +1685,7 @@ process_event (FcmHub     *self,
     {
       if (topic->current == ctx)
         topic->current = NULL;   /* H-20: empty, no fallback */
+      *out_anchor_context = json_array_ref (ctx->context);
       g_ptr_array_remove (topic->contexts, ctx);   /* H-26 */
       *out_message = g_steal_pointer (&message);
       return TRUE;
@@ -1506,6 +1796,266 @@ content_type_is_json (SoupServerMessage *msg)
                         g_ascii_strcasecmp (ct, "application/fhir+json") == 0);
 }
 
+/* The id of a context item's resource or reference ("Patient/x" → "x"). */
+static char *
+context_item_id (JsonObject *item)
+{
+  JsonObject *res = fcm_json_get_object (item, "resource");
+  JsonObject *ref = fcm_json_get_object (item, "reference");
+  const char *text;
+
+  if (res != NULL && fcm_json_get_string (res, "id") != NULL)
+    return g_strdup (fcm_json_get_string (res, "id"));
+  text = fcm_json_get_string (ref, "reference");
+  if (text == NULL)
+    return NULL;
+  if (strrchr (text, '/') != NULL)
+    text = strrchr (text, '/') + 1;
+  return *text != '\0' ? g_strdup (text) : NULL;
+}
+
+static JsonObject *
+context_find_item (JsonArray  *context,
+                   const char *key)
+{
+  for (guint i = 0; context != NULL && i < json_array_get_length (context); i++)
+    {
+      JsonObject *item = fcm_json_array_get_object (context, i);
+
+      if (g_strcmp0 (fcm_json_get_string (item, "key"), key) == 0)
+        return item;
+    }
+  return NULL;
+}
+
+/* H-21: the Patient and ImagingStudy events implied by another anchor's
+ * -open / -close. */
+static const struct
+{
+  const char *type;
+  const char *key;
+} implied_types[2] = {
+  { "Patient", "patient" },
+  { "ImagingStudy", "study" },
+};
+
+/* After @event (an -open or -close with the -open context @anchor_context)
+ * was broadcast: records the Patient / ImagingStudy that is now current for
+ * each recipient, and sends derived Patient-* / ImagingStudy-* events, with
+ * hub-made ids, to the subscribers of those events that didn't subscribe
+ * to @event itself. A derived -open is skipped when that patient or study
+ * is already current for the subscriber; a derived -close is only sent for
+ * the one that is current. */
+static void
+hub_derive_implied (FcmHub     *self,
+                    FcmEvent   *event,
+                    JsonArray  *anchor_context)
+{
+  const char *name = fcm_event_get_name (event);
+  const char *topic = fcm_event_get_topic (event);
+  gboolean is_open = has_suffix_ci (name, "-open");
+  g_autofree char *anchor_type = anchor_type_of (name);
+
+  if (anchor_context == NULL || anchor_type == NULL ||
+      (!is_open && !has_suffix_ci (name, "-close")))
+    return;
+
+  for (guint d = 0; d < G_N_ELEMENTS (implied_types); d++)
+    {
+      /* fetched per round: a delivery may end a subscription */
+      g_autoptr(GList) subs = g_hash_table_get_values (self->subscribers);
+      JsonObject *item = context_find_item (anchor_context, implied_types[d].key);
+      g_autofree char *item_id = item != NULL ? context_item_id (item) : NULL;
+      g_autofree char *derived_name = NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+
+      if (item_id == NULL)
+        continue;
+
+      if (g_ascii_strcasecmp (anchor_type, implied_types[d].type) == 0)
+        {
+          /* the event itself: note what its recipients now have */
+          for (GList *l = subs; l != NULL; l = l->next)
+            {
+              Subscriber *sub = l->data;
+
+              if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
+                  !events_contain (sub->events, name))
+                continue;
+              g_clear_pointer (&sub->implied[d], g_free);
+              if (is_open)
+                sub->implied[d] = g_strdup (item_id);
+            }
+          continue;
+        }
+
+      derived_name = g_strconcat (implied_types[d].type, is_open ? "-open" : "-close", NULL);
+      for (GList *l = subs; l != NULL; l = l->next)
+        {
+          Subscriber *sub = l->data;
+
+          if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
+              events_contain (sub->events, name) || !events_contain (sub->events, derived_name))
+            continue;
+          /* no duplicates: only a change of patient / study is sent */
+          if (is_open == (g_strcmp0 (sub->implied[d], item_id) == 0))
+            continue;
+          g_ptr_array_add (targets, sub);
+        }
+      if (targets->len == 0)
+        continue;
+
+      {
+        g_autoptr(JsonArray) context = json_array_new ();
+        g_autoptr(FcmEvent) derived = NULL;
+        JsonObject *patient = context_find_item (anchor_context, "patient");
+
+        /* Patient-*: patient; ImagingStudy-*: patient (if known) and study */
+        if (patient != NULL)
+          json_array_add_object_element (context, json_object_ref (patient));
+        if (item != patient)
+          json_array_add_object_element (context, json_object_ref (item));
+        id = random_uuid ();
+        derived = fcm_event_new (id, fcm_event_get_timestamp (event), topic, derived_name,
+                                 context, NULL, NULL);
+        text = fcm_event_to_json (derived, FALSE);
+      }
+
+      for (guint i = 0; i < targets->len; i++)
+        {
+          Subscriber *sub = g_ptr_array_index (targets, i);
+
+          g_clear_pointer (&sub->implied[d], g_free);
+          if (is_open)
+            sub->implied[d] = g_strdup (item_id);
+          hub_deliver (self, sub, id, derived_name, text, TRUE);
+        }
+      g_signal_emit (self, signals[SIGNAL_EVENT_BROADCAST], 0, topic, derived_name, id);
+    }
+}
+
+/* Broadcasts an accepted context change (H-18, H-21, H-38). */
+static void
+hub_publish (FcmHub    *self,
+             FcmEvent  *event,
+             JsonNode  *message,
+             JsonArray *anchor_context)
+{
+  const char *topic_name = fcm_event_get_topic (event);
+  const char *id = fcm_event_get_id (event);
+  g_autofree char *text = node_to_string (message);
+
+  if (fcm_event_name_equal (fcm_event_get_name (event), "syncerror"))
+    {
+      /* H-38: pass it on to the others */
+      Subscriber *origin = find_by_name (self, topic_name, syncerror_subscriber_name (event));
+
+      hub_broadcast (self, topic_name, id, "syncerror", text, origin);
+      g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, topic_name, "relayed subscriber syncerror");
+      return;
+    }
+  hub_broadcast (self, topic_name, id, fcm_event_get_name (event), text, NULL);
+  hub_derive_implied (self, event, anchor_context);
+}
+
+/* H-17: a context request answered 202 Accepted, decided later. */
+typedef struct
+{
+  FcmHub   *hub;
+  char     *sub_id;      /* the subscriber that plays the requester */
+  FcmEvent *event;
+  gboolean  reject;
+  char     *reason;
+  guint     source_id;
+} AsyncJob;
+
+static void
+async_job_free (AsyncJob *job)
+{
+  g_clear_handle_id (&job->source_id, g_source_remove);
+  g_free (job->sub_id);
+  g_clear_object (&job->event);
+  g_free (job->reason);
+  g_free (job);
+}
+
+/* One syncerror to the requester only, whatever its events (H-17, H-37). */
+static void
+hub_syncerror_to_requester (FcmHub     *self,
+                            Subscriber *sub,
+                            FcmEvent   *event,
+                            const char *reason)
+{
+  g_autofree char *id = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *diagnostics = g_strdup_printf ("The hub rejected %s after accepting it for "
+                                                  "asynchronous processing: %s",
+                                                  fcm_event_get_name (event), reason);
+
+  text = build_syncerror_text (self, sub->topic, fcm_event_get_id (event), fcm_event_get_name (event),
+                               sub->name, diagnostics, &id);
+  hub_deliver_syncerror (self, sub, id, text);
+  g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, sub->topic, diagnostics);
+}
+
+static gboolean
+async_job_cb (gpointer data)
+{
+  AsyncJob *job = data;
+  FcmHub *self = job->hub;
+  Subscriber *sub = g_hash_table_lookup (self->subscribers, job->sub_id);
+  Topic *topic = g_hash_table_lookup (self->topics, fcm_event_get_topic (job->event));
+  const char *id = fcm_event_get_id (job->event);
+
+  job->source_id = 0;
+  if (topic != NULL && !job->reject)
+    {
+      g_autoptr(JsonNode) message = NULL;
+      g_autoptr(JsonArray) anchor_context = NULL;
+      Verdict v = { 0, NULL };
+
+      if (process_event (self, topic, job->event, &message, &anchor_context, &v))
+        hub_publish (self, job->event, message, anchor_context);
+      else
+        {
+          /* a rejected id may be retried (H-19) */
+          g_hash_table_remove (topic->processed, id);
+          if (sub != NULL)
+            hub_syncerror_to_requester (self, sub, job->event, v.reason);
+          g_free (v.reason);
+        }
+    }
+  else if (sub != NULL)
+    hub_syncerror_to_requester (self, sub, job->event,
+                                job->reason != NULL ? job->reason : "rejected by the hub administrator");
+
+  g_hash_table_remove (self->async_jobs, job);
+  return G_SOURCE_REMOVE;
+}
+
+/* The subscriber of @topic with an armed async fault (admin), if any. */
+static Subscriber *
+find_async_requester (FcmHub     *self,
+                      const char *topic)
+{
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  /* sorted, so that the choice does not depend on hash order */
+  keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
+  qsort (keys, n, sizeof (gpointer), compare_strings);
+  for (guint i = 0; i < n; i++)
+    {
+      Subscriber *sub = g_hash_table_lookup (self->subscribers, keys[i]);
+
+      if (g_str_equal (sub->topic, topic) && sub->async_mode != ASYNC_OFF && sub->async_left != 0)
+        return sub;
+    }
+  return NULL;
+}
+
 static void
 handle_context_change (FcmHub            *self,
                        SoupServerMessage *msg,
@@ -1516,8 +2066,9 @@ handle_context_change (FcmHub            *self,
   g_autoptr(GError) error = NULL;
   g_autoptr(FcmEvent) event = NULL;
   g_autoptr(JsonNode) message = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(JsonArray) anchor_context = NULL;
   Verdict v = { 0, NULL };
+  Subscriber *requester;
   const char *topic_name;
   const char *id;
   Topic *topic;
@@ -1582,7 +2133,28 @@ handle_context_change (FcmHub            *self,
       return;
     }
 
-  if (!process_event (self, topic, event, &message, &v))
+  /* H-17: an armed admin fault answers 202 and decides later */
+  if (!fcm_event_name_equal (fcm_event_get_name (event), "syncerror") &&
+      (requester = find_async_requester (self, topic_name)) != NULL)
+    {
+      AsyncJob *job = g_new0 (AsyncJob, 1);
+
+      job->reject = requester->async_mode == ASYNC_REJECT;
+      if (requester->async_left > 0 && --requester->async_left == 0)
+        requester->async_mode = ASYNC_OFF;
+      job->hub = self;
+      job->sub_id = g_strdup (requester->id);
+      job->event = g_object_ref (event);
+      job->reason = g_strdup (requester->async_reason);
+      job->source_id = g_timeout_add (requester->async_delay_ms, async_job_cb, job);
+      g_hash_table_add (self->async_jobs, job);
+      if (!job->reject)
+        g_hash_table_insert (topic->processed, g_strdup (id), GUINT_TO_POINTER (SOUP_STATUS_ACCEPTED));
+      soup_server_message_set_status (msg, SOUP_STATUS_ACCEPTED, NULL);
+      return;
+    }
+
+  if (!process_event (self, topic, event, &message, &anchor_context, &v))
     {
       respond_text (msg, v.status, v.reason);
       g_free (v.reason);
@@ -1591,18 +2163,7 @@ handle_context_change (FcmHub            *self,
 
   g_hash_table_insert (topic->processed, g_strdup (id), GUINT_TO_POINTER (v.status));
   soup_server_message_set_status (msg, v.status, NULL);
-
-  text = node_to_string (message);
-  if (fcm_event_name_equal (fcm_event_get_name (event), "syncerror"))
-    {
-      /* H-38: pass it on to the others */
-      Subscriber *origin = find_by_name (self, topic_name, syncerror_subscriber_name (event));
-
-      hub_broadcast (self, topic_name, id, "syncerror", text, origin);
-      g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, topic_name, "relayed subscriber syncerror");
-    }
-  else
-    hub_broadcast (self, topic_name, id, fcm_event_get_name (event), text, NULL);
+  hub_publish (self, event, message, anchor_context);
 }
 
 static void
@@ -1733,6 +2294,10 @@ admin_subscriber_json (Subscriber *sub)
   json_object_set_int_member (obj, "missedAcks", sub->missed_acks);
   json_object_set_int_member (obj, "delayMs", sub->delay_ms);
   json_object_set_int_member (obj, "drop", sub->drop);
+  json_object_set_string_member (obj, "async", sub->async_mode == ASYNC_ACCEPT ? "accept" :
+                                               sub->async_mode == ASYNC_REJECT ? "reject" : "off");
+  json_object_set_boolean_member (obj, "legacy", sub->legacy);
+  json_object_set_int_member (obj, "asyncLeft", sub->async_mode != ASYNC_OFF ? sub->async_left : 0);
   return obj;
 }
 
@@ -1748,13 +2313,6 @@ admin_context_json (Context *ctx,
   json_object_set_boolean_member (obj, "current", current);
   json_object_set_int_member (obj, "contentEntries", json_object_get_size (ctx->content));
   return obj;
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
 }
 
 static void
@@ -1911,6 +2469,42 @@ admin_fault (FcmHub            *self,
       sub->delay_ms = (guint)delay;
       sub->drop = (int)drop;
     }
+  else if (g_str_equal (parts[1], "async"))
+    {
+      const char *mode = query != NULL ? g_hash_table_lookup (query, "mode") : NULL;
+      const char *count_text = query != NULL ? g_hash_table_lookup (query, "count") : NULL;
+      gint64 count = 1, delay = 100;
+      int async_mode;
+
+      if (g_strcmp0 (mode, "reject") == 0)
+        async_mode = ASYNC_REJECT;
+      else if (g_strcmp0 (mode, "accept") == 0)
+        async_mode = ASYNC_ACCEPT;
+      else if (g_strcmp0 (mode, "off") == 0)
+        async_mode = ASYNC_OFF;
+      else
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "mode must be reject, accept or off");
+          return;
+        }
+      if (count_text != NULL && g_str_equal (count_text, "all"))
+        count = -1;
+      else if (!admin_parse_int (query, "count", -1, G_MAXINT, &count) || count == 0)
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "count must be a positive integer, -1 or “all”");
+          return;
+        }
+      if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
+        {
+          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
+          return;
+        }
+      sub->async_mode = async_mode;
+      sub->async_left = async_mode != ASYNC_OFF ? (int)count : 0;
+      sub->async_delay_ms = (guint)delay;
+      g_free (sub->async_reason);
+      sub->async_reason = g_strdup (reason);
+    }
   else
     {
       respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
@@ -1967,6 +2561,14 @@ handle_admin (FcmHub            *self,
   respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
 }
 
+static gboolean
+is_legacy_ws_path (FcmHub     *self,
+                   const char *path)
+{
+  return path[0] == '/' && path[1] != '\0' && strchr (path + 1, '/') == NULL &&
+         g_hash_table_contains (self->topics, path + 1);
+}
+
 static void
 http_cb (SoupServer        *server,
          SoupServerMessage *msg,
@@ -1986,6 +2588,16 @@ http_cb (SoupServer        *server,
       if (!g_hash_table_contains (self->subscribers, path + strlen (WS_PATH "/")))
         respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown endpoint");
       return;
+    }
+
+  /* 2019 prototype: the derived socket ws://host/{topic} (--legacy) */
+  if (self->legacy && g_str_equal (method, SOUP_METHOD_GET) && is_legacy_ws_path (self, path))
+    {
+      const char *upgrade = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                          "Upgrade");
+
+      if (upgrade != NULL && g_ascii_strcasecmp (upgrade, "websocket") == 0)
+        return;   /* libsoup does the handshake, then ws_cb */
     }
 
   /* the prototype's GetTopic carries the secret in its query instead */
@@ -2160,6 +2772,7 @@ fcm_hub_finalize (GObject *object)
   g_clear_pointer (&self->topics, g_hash_table_unref);
   g_clear_pointer (&self->retired, g_hash_table_unref);
   g_clear_pointer (&self->delayed, g_hash_table_unref);
+  g_clear_pointer (&self->async_jobs, g_hash_table_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
   if (self->closing != NULL)
     {
@@ -2213,6 +2826,12 @@ fcm_hub_get_property (GObject    *object,
     case PROP_MAX_MISSED_ACKS:
       g_value_set_uint (value, self->max_missed_acks);
       break;
+    case PROP_SYNCERROR_RESEND_INTERVAL:
+      g_value_set_double (value, self->syncerror_resend_interval);
+      break;
+    case PROP_SYNCERROR_RESENDS:
+      g_value_set_uint (value, self->syncerror_resends);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2248,6 +2867,12 @@ fcm_hub_set_property (GObject      *object,
       break;
     case PROP_MAX_MISSED_ACKS:
       fcm_hub_set_max_missed_acks (self, g_value_get_uint (value));
+      break;
+    case PROP_SYNCERROR_RESEND_INTERVAL:
+      fcm_hub_set_syncerror_resend (self, g_value_get_double (value), self->syncerror_resends);
+      break;
+    case PROP_SYNCERROR_RESENDS:
+      fcm_hub_set_syncerror_resend (self, self->syncerror_resend_interval, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2287,6 +2912,14 @@ fcm_hub_class_init (FcmHubClass *klass)
   properties[PROP_MAX_MISSED_ACKS] =
     g_param_spec_uint ("max-missed-acks", NULL, NULL, 1, G_MAXUINT, 1,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* H-37: resend an unacknowledged hub syncerror after this many seconds… */
+  properties[PROP_SYNCERROR_RESEND_INTERVAL] =
+    g_param_spec_double ("syncerror-resend-interval", NULL, NULL, 0.001, 3600.0, 10.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* …at most this many times (0 = never) */
+  properties[PROP_SYNCERROR_RESENDS] =
+    g_param_spec_uint ("syncerror-resends", NULL, NULL, 0, 100, 1,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (topic, subscriber name or NULL) */
@@ -2312,6 +2945,8 @@ fcm_hub_init (FcmHub *self)
 {
   self->ack_timeout = 10.0;
   self->max_missed_acks = 1;
+  self->syncerror_resend_interval = 10.0;
+  self->syncerror_resends = 1;
   self->lease_default = 3600;
   self->syncerror_severity = g_strdup ("warning");
   self->validate = TRUE;
@@ -2322,6 +2957,7 @@ fcm_hub_init (FcmHub *self)
   self->retired = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->closing = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   self->delayed = g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)delayed_free, NULL);
+  self->async_jobs = g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)async_job_free, NULL);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2379,6 +3015,8 @@ fcm_hub_listen (FcmHub           *self,
   soup_server_add_handler (self->server, NULL, http_cb, self, NULL);
   soup_server_add_handler (self->server, WS_PATH, http_cb, self, NULL);
   soup_server_add_websocket_handler (self->server, WS_PATH, NULL, NULL, ws_cb, self, NULL);
+  /* the 2019 prototype's ws://host/{topic}; http_cb lets only those through */
+  soup_server_add_websocket_handler (self->server, NULL, NULL, NULL, ws_cb, self, NULL);
 
   socket_address = g_inet_socket_address_new (address, port);
   if (!soup_server_listen (self->server, socket_address,
@@ -2429,6 +3067,7 @@ fcm_hub_shutdown (FcmHub *self)
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
   g_hash_table_remove_all (self->delayed);
+  g_hash_table_remove_all (self->async_jobs);
   subs = g_hash_table_get_values (self->subscribers);
   for (GList *l = subs; l != NULL; l = l->next)
     subscriber_detach (l->data, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "hub shutting down");
@@ -2682,4 +3321,67 @@ fcm_hub_get_user_topic (FcmHub     *self,
   g_return_val_if_fail (FCM_IS_HUB (self), NULL);
   g_return_val_if_fail (username != NULL, NULL);
   return self->users != NULL ? g_hash_table_lookup (self->users, username) : NULL;
+}
+
+/**
+ * fcm_hub_set_syncerror_resend:
+ * @interval: seconds to wait for the ack of a hub-generated syncerror
+ * @resends: how often to resend it (same id and timestamp); 0 = never
+ *
+ * H-37 (MAY). Defaults: 10 s, once.
+ */
+void
+fcm_hub_set_syncerror_resend (FcmHub *self,
+                              double  interval,
+                              guint   resends)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (interval > 0);
+
+  if (self->syncerror_resend_interval != interval)
+    {
+      self->syncerror_resend_interval = interval;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCERROR_RESEND_INTERVAL]);
+    }
+  if (self->syncerror_resends != resends)
+    {
+      self->syncerror_resends = resends;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCERROR_RESENDS]);
+    }
+}
+
+double
+fcm_hub_get_syncerror_resend_interval (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->syncerror_resend_interval;
+}
+
+guint
+fcm_hub_get_syncerror_resends (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->syncerror_resends;
+}
+
+/**
+ * fcm_hub_set_legacy:
+ *
+ * Also serves the 2019 prototype's derived WebSocket `ws://host/{topic}`
+ * (digest §4.1): status frames, wrapped notifications, legacy event names
+ * and id-less replies. Off by default.
+ */
+void
+fcm_hub_set_legacy (FcmHub   *self,
+                    gboolean  legacy)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  self->legacy = !!legacy;
+}
+
+gboolean
+fcm_hub_get_legacy (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  return self->legacy;
 }

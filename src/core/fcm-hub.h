@@ -51,9 +51,17 @@ void         fcm_hub_set_validate           (FcmHub           *self,
 guint        fcm_hub_get_max_missed_acks    (FcmHub           *self);
 void         fcm_hub_set_max_missed_acks    (FcmHub           *self,
                                              guint             n);
+void         fcm_hub_set_syncerror_resend   (FcmHub           *self,
+                                             double            interval,
+                                             guint             resends);
+double       fcm_hub_get_syncerror_resend_interval (FcmHub    *self);
+guint        fcm_hub_get_syncerror_resends  (FcmHub           *self);
 void         fcm_hub_set_admin              (FcmHub           *self,
                                              gboolean          admin);
 gboolean     fcm_hub_get_admin              (FcmHub           *self);
+void         fcm_hub_set_legacy             (FcmHub           *self,
+                                             gboolean          legacy);
+gboolean     fcm_hub_get_legacy             (FcmHub           *self);
 gboolean     fcm_hub_load_users             (FcmHub           *self,
                                              const char       *path,
                                              GError          **error);
