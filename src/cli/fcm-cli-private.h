@@ -27,5 +27,13 @@ int fcm_cli_hub      (int    argc,
                       char **argv);
 int fcm_cli_validate (int    argc,
                       char **argv);
+int fcm_cli_watch    (int    argc,
+                      char **argv);
+int fcm_cli_publish  (int    argc,
+                      char **argv);
+int fcm_cli_context  (int    argc,
+                      char **argv);
+int fcm_cli_gettopic (int    argc,
+                      char **argv);
 
 G_END_DECLS

@@ -14,6 +14,10 @@
 static const FcmCliCommand commands[] = {
   { "hub", N_("Run a FHIRcast reference hub"), fcm_cli_hub },
   { "validate", N_("Check FHIRcast messages against STU3 and IHE IRA rules"), fcm_cli_validate },
+  { "watch", N_("Subscribe to a topic and print what arrives, one JSON object per line"), fcm_cli_watch },
+  { "publish", N_("Request a context change"), fcm_cli_publish },
+  { "context", N_("Print the current context of a topic"), fcm_cli_context },
+  { "gettopic", N_("Ask a 2019-prototype hub for a user's topic"), fcm_cli_gettopic },
 };
 
 static void

@@ -11,8 +11,11 @@
 #include "fcm-context-store.h"
 #include "fcm-error.h"
 #include "fcm-event.h"
+#include "fcm-event-log.h"
 #include "fcm-hub.h"
+#include "fcm-hub-client.h"
 #include "fcm-issue.h"
+#include "fcm-monitor.h"
 #include "fcm-validator.h"
 
 #undef FCM_CORE_INSIDE

@@ -1,0 +1,728 @@
+/* fcm-cli-client.c: `fhircast watch`, `fhircast publish`, `fhircast context`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib-unix.h>
+
+#include "fcm-core.h"
+#include "fcm-json-private.h"
+#include "fcm-cli-private.h"
+
+static char *
+now_iso (void)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_now_utc ();
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
+static FcmHubClient *
+make_client (const char  *cmd,
+             const char  *hub,
+             const char  *topic,
+             const char  *token,
+             const char  *ca_file,
+             int         *exit_code)
+{
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (hub == NULL || topic == NULL || topic[0] == '\0')
+    {
+      fprintf (stderr, "%s: %s\n", cmd, _("--hub and --topic are required"));
+      *exit_code = FCM_CLI_EXIT_USAGE;
+      return NULL;
+    }
+  if (!g_str_has_prefix (hub, "http://") && !g_str_has_prefix (hub, "https://"))
+    {
+      fprintf (stderr, "%s: %s\n", cmd, _("--hub must be an http:// or https:// URL"));
+      *exit_code = FCM_CLI_EXIT_USAGE;
+      return NULL;
+    }
+  client = fcm_hub_client_new (hub, topic);
+  fcm_hub_client_set_token (client, token);
+  if (ca_file != NULL && !fcm_hub_client_set_ca_file (client, ca_file, &error))
+    {
+      fprintf (stderr, "%s: %s\n", cmd, error->message);
+      *exit_code = FCM_CLI_EXIT_UNREADABLE;
+      return NULL;
+    }
+  return g_steal_pointer (&client);
+}
+
+/* ------------------------------------------------------------------ watch */
+
+typedef struct
+{
+  FcmHubClient *client;
+  FcmValidator *validator;
+  GMainLoop *loop;
+  int count;
+  int seen;
+  int exit_code;
+  gboolean stopping;
+  guint timeout_id;
+} Watch;
+
+static void
+print_line (const char *kind,
+            JsonNode   *message,
+            GPtrArray  *issues)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *at = now_iso ();
+  g_autofree char *text = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, kind);
+  json_builder_set_member_name (b, "at");
+  json_builder_add_string_value (b, at);
+  json_builder_set_member_name (b, "message");
+  if (message != NULL)
+    json_builder_add_value (b, json_node_copy (message));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "issues");
+  json_builder_begin_array (b);
+  for (guint i = 0; issues != NULL && i < issues->len; i++)
+    json_builder_add_value (b, fcm_issue_to_json (g_ptr_array_index (issues, i)));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = fcm_json_to_string (root, FALSE);
+  printf ("%s\n", text);
+  fflush (stdout);
+}
+
+static void
+unsubscribed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Watch *w = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fcm_hub_client_unsubscribe_finish (FCM_HUB_CLIENT (source), result, &error))
+    fprintf (stderr, "watch: %s\n", error->message);
+  g_main_loop_quit (w->loop);
+}
+
+static void
+watch_stop (Watch *w,
+            int    exit_code)
+{
+  if (w->stopping)
+    return;
+  w->stopping = TRUE;
+  w->exit_code = exit_code;
+  /* C-40 / C-42: unsubscribe, then close with 1000 */
+  fcm_hub_client_unsubscribe_async (w->client, NULL, unsubscribed_cb, w);
+}
+
+static void
+frame_cb (FcmHubClient   *client,
+          const char     *text,
+          FcmMessageKind  kind,
+          Watch          *w)
+{
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  FcmMessageKind vkind = kind;
+  const char *name = "invalid";
+
+  issues = fcm_validator_validate_text (w->validator, text, -1, &vkind);
+  root = fcm_json_parse (text, -1, NULL);
+  if (root == NULL)
+    {
+      root = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (root, text);
+    }
+
+  switch (kind)
+    {
+    case FCM_MESSAGE_CONFIRMATION:
+      name = "confirmation";
+      break;
+    case FCM_MESSAGE_DENIAL:
+      name = "denial";
+      break;
+    case FCM_MESSAGE_EVENT:
+    case FCM_MESSAGE_LEGACY_EVENT:
+      event = fcm_event_new_from_json (text, -1, NULL);
+      if (event == NULL)
+        name = "invalid";
+      else if (fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
+        name = "heartbeat";
+      else if (fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
+        name = "syncerror";
+      else
+        name = "event";
+      break;
+    case FCM_MESSAGE_UNKNOWN:
+    case FCM_MESSAGE_ACK:
+    case FCM_MESSAGE_LEGACY_STATUS:
+    case FCM_MESSAGE_CURRENT_CONTEXT:
+    case FCM_MESSAGE_SUBSCRIPTION_REQUEST:
+    case FCM_MESSAGE_SUBSCRIPTION_RESPONSE:
+    case FCM_MESSAGE_CONFIGURATION:
+    case FCM_MESSAGE_BACKPORT:
+    case FCM_MESSAGE_GETTOPIC:
+    default:
+      name = "invalid";
+      break;
+    }
+  print_line (name, root, issues);
+}
+
+static void
+event_cb (FcmHubClient *client,
+          FcmEvent     *event,
+          Watch        *w)
+{
+  w->seen++;
+  if (w->count > 0 && w->seen >= w->count)
+    watch_stop (w, FCM_CLI_EXIT_OK);
+}
+
+static void
+ack_cb (FcmHubClient *client,
+        const char   *id,
+        guint         status,
+        Watch        *w)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autofree char *status_text = g_strdup_printf ("%u", status);
+
+  json_object_set_string_member (obj, "id", id);
+  json_object_set_string_member (obj, "status", status_text);
+  json_node_set_object (node, obj);
+  print_line ("ack", node, NULL);
+}
+
+static void
+state_cb (FcmHubClient *client,
+          GParamSpec   *pspec,
+          Watch        *w)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr(JsonObject) obj = json_object_new ();
+  FcmClientState state = fcm_hub_client_get_state (client);
+
+  json_object_set_string_member (obj, "state", fcm_client_state_to_string (state));
+  json_node_set_object (node, obj);
+  print_line ("state", node, NULL);
+
+  if (state == FCM_CLIENT_STATE_DENIED && !w->stopping)
+    {
+      /* C-20: gone; nothing to unsubscribe */
+      w->stopping = TRUE;
+      w->exit_code = FCM_CLI_EXIT_INVALID;
+      g_main_loop_quit (w->loop);
+    }
+}
+
+static void
+subscribed_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Watch *w = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!fcm_hub_client_subscribe_finish (FCM_HUB_CLIENT (source), result, &error))
+    {
+      fprintf (stderr, "watch: %s\n", error->message);
+      if (!w->stopping)
+        {
+          w->stopping = TRUE;
+          w->exit_code = FCM_CLI_EXIT_INVALID;
+          g_main_loop_quit (w->loop);
+        }
+    }
+}
+
+static gboolean
+watch_timeout_cb (gpointer data)
+{
+  Watch *w = data;
+
+  w->timeout_id = 0;
+  watch_stop (w, FCM_CLI_EXIT_OK);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+watch_signal_cb (gpointer data)
+{
+  watch_stop (data, FCM_CLI_EXIT_OK);
+  return G_SOURCE_CONTINUE;
+}
+
+int
+fcm_cli_watch (int    argc,
+               char **argv)
+{
+  g_autofree char *hub = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *events = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *ca_file = NULL;
+  int lease = 0;
+  int ack = 200;
+  int count = 0;
+  double timeout = 0;
+  gboolean legacy = FALSE;
+  GOptionEntry entries[] = {
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
+    { "events", 0, 0, G_OPTION_ARG_STRING, &events, N_("Comma-separated events (default: the IRA set)"), N_("LIST") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("subscriber.name (default “fhircast watch”)"), N_("NAME") },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
+    { "lease", 0, 0, G_OPTION_ARG_INT, &lease, N_("hub.lease_seconds to ask for"), N_("S") },
+    { "ack", 0, 0, G_OPTION_ARG_INT, &ack, N_("Status to acknowledge every event with (default 200)"), N_("CODE") },
+    { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("Exit after N events"), N_("N") },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Exit after S seconds"), N_("S") },
+    { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, N_("2019 prototype mode"), NULL },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autoptr(FcmValidator) validator = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  Watch w = { 0 };
+  guint sigint_id, sigterm_id;
+  int exit_code = 0;
+
+  g_set_prgname ("fhircast watch");
+  g_option_context_set_summary (context, _("Subscribe to a topic and print one JSON object per line "
+                                           "for everything that happens."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "watch: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (argc > 1)
+    {
+      fprintf (stderr, "watch: %s: %s\n", _("unexpected argument"), argv[1]);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (lease < 0 || ack < 100 || ack > 599 || count < 0 || timeout < 0 || timeout > 86400 * 365)
+    {
+      fprintf (stderr, "watch: %s\n", _("an option value is out of range"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  client = make_client ("watch", hub, topic, token, ca_file, &exit_code);
+  if (client == NULL)
+    return exit_code;
+
+  if (events != NULL)
+    {
+      g_auto(GStrv) list = g_strsplit (events, ",", -1);
+
+      for (guint i = 0; list[i] != NULL; i++)
+        g_strstrip (list[i]);
+      fcm_hub_client_set_events (client, (const char * const *) list);
+    }
+  fcm_hub_client_set_subscriber_name (client, name ? name : "fhircast watch");
+  fcm_hub_client_set_lease_seconds (client, (guint) lease);
+  fcm_hub_client_set_ack_policy (client, NULL, (guint) ack);
+  fcm_hub_client_set_legacy (client, legacy);
+
+  validator = fcm_validator_new ();
+  fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_NOTIFICATION);
+  loop = g_main_loop_new (NULL, FALSE);
+  w.client = client;
+  w.validator = validator;
+  w.loop = loop;
+  w.count = count;
+
+  g_signal_connect (client, "frame", G_CALLBACK (frame_cb), &w);
+  g_signal_connect (client, "event", G_CALLBACK (event_cb), &w);
+  g_signal_connect (client, "ack-sent", G_CALLBACK (ack_cb), &w);
+  g_signal_connect (client, "notify::state", G_CALLBACK (state_cb), &w);
+
+  sigint_id = g_unix_signal_add (SIGINT, watch_signal_cb, &w);
+  sigterm_id = g_unix_signal_add (SIGTERM, watch_signal_cb, &w);
+  if (timeout > 0)
+    w.timeout_id = g_timeout_add ((guint) (timeout * 1000), watch_timeout_cb, &w);
+
+  fcm_hub_client_subscribe_async (client, NULL, subscribed_cb, &w);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  g_clear_handle_id (&w.timeout_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (client, &w);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return w.exit_code;
+}
+
+/* ------------------------------------------------------------------ publish */
+
+static void context_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      data);
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint status;
+  char *id;
+  char *reason;
+  JsonNode *context;
+  GError *error;
+} Request;
+
+static void
+published_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Request *r = data;
+
+  r->status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, &r->reason, &r->id,
+                                             &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+static JsonArray *
+context_from_file (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr(JsonNode) root = NULL;
+
+  if (!g_file_get_contents (path, &text, &len, error))
+    return NULL;
+  root = fcm_json_parse (text, (gssize) len, error);
+  if (root == NULL)
+    return NULL;
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    return json_array_ref (json_node_get_array (root));
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *event = fcm_json_get_object (json_node_get_object (root), "event");
+      JsonArray *context = event ? fcm_json_get_array (event, "context") : NULL;
+
+      if (context == NULL)
+        context = fcm_json_get_array (json_node_get_object (root), "context");
+      if (context != NULL)
+        return json_array_ref (context);
+    }
+  g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+               "%s: %s", path, _("expected a context array or a message with event.context"));
+  return NULL;
+}
+
+int
+fcm_cli_publish (int    argc,
+                 char **argv)
+{
+  g_autofree char *hub = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *report = NULL;
+  g_autofree char *patient = NULL;
+  g_autofree char *study = NULL;
+  g_autofree char *accession = NULL;
+  g_autofree char *mrn = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autofree char *version_id = NULL;
+  gboolean topic_path = FALSE;
+  GOptionEntry entries[] = {
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
+    { "topic-path", 0, 0, G_OPTION_ARG_NONE, &topic_path, N_("POST to URL/TOPIC instead of URL"), NULL },
+    { "report", 0, 0, G_OPTION_ARG_STRING, &report, N_("DiagnosticReport id"), N_("ID") },
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Patient id"), N_("ID") },
+    { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("ImagingStudy id"), N_("ID") },
+    { "accession", 0, 0, G_OPTION_ARG_STRING, &accession, N_("Accession number"), N_("A") },
+    { "mrn", 0, 0, G_OPTION_ARG_STRING, &mrn, N_("Medical record number"), N_("M") },
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("Context array (or a whole message) from FILE"), N_("FILE") },
+    { "id", 0, 0, G_OPTION_ARG_STRING, &id, N_("Event id (default: a new UUID)"), N_("ID") },
+    { "version-id", 0, 0, G_OPTION_ARG_STRING, &version_id, N_("context.versionId (update; default: the hub's current one)"), N_("V") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (N_("EVENT"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autoptr(JsonArray) ctx = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(JsonNode) out = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  g_autofree char *line = NULL;
+  const char *name;
+  Request r = { 0 };
+  int exit_code = 0;
+
+  g_set_prgname ("fhircast publish");
+  g_option_context_set_summary (context, _("Request a context change (POST an event to the hub)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "publish: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (argc != 2)
+    {
+      fprintf (stderr, "publish: %s\n", _("exactly one EVENT name is needed"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  name = argv[1];
+  client = make_client ("publish", hub, topic, token, ca_file, &exit_code);
+  if (client == NULL)
+    return exit_code;
+
+  if (file != NULL)
+    {
+      ctx = context_from_file (file, &error);
+      if (ctx == NULL)
+        {
+          fprintf (stderr, "publish: %s\n", error->message);
+          return FCM_CLI_EXIT_UNREADABLE;
+        }
+    }
+  else if (fcm_event_name_equal (name, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN))
+    {
+      if (report == NULL || patient == NULL || study == NULL)
+        {
+          fprintf (stderr, "publish: %s\n", _("an open needs --report, --patient and --study"));
+          return FCM_CLI_EXIT_USAGE;
+        }
+      ctx = fcm_context_build_open (report, patient, study, accession, mrn);
+    }
+  else if (fcm_event_name_equal (name, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE))
+    {
+      if (report == NULL)
+        {
+          fprintf (stderr, "publish: %s\n", _("a close needs --report"));
+          return FCM_CLI_EXIT_USAGE;
+        }
+      ctx = fcm_context_build_close (report, patient, study);
+    }
+  else if (fcm_event_name_equal (name, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT) && report != NULL)
+    {
+      g_autofree char *ref = study ? g_strdup_printf ("ImagingStudy/%s", study) : NULL;
+      const char *refs[] = { ref, NULL };
+
+      ctx = fcm_context_build_select (report, refs);
+    }
+  else
+    {
+      fprintf (stderr, "publish: %s\n", _("give the context with --file for this event"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+
+  fcm_hub_client_set_post_to_topic (client, topic_path);
+  if (id == NULL)
+    id = g_uuid_string_random ();
+
+  loop = g_main_loop_new (NULL, FALSE);
+  r.loop = loop;
+
+  /* C-56: an update carries the newest versionId we know; ask the hub when not given */
+  if (version_id == NULL && fcm_event_name_equal (name, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
+    {
+      fcm_hub_client_get_context_async (client, NULL, context_cb, &r);
+      g_main_loop_run (loop);
+      if (r.error != NULL)
+        {
+          fprintf (stderr, "publish: %s\n", r.error->message);
+          g_error_free (r.error);
+          return FCM_CLI_EXIT_INVALID;
+        }
+      if (JSON_NODE_HOLDS_OBJECT (r.context))
+        version_id = g_strdup (fcm_json_get_string (json_node_get_object (r.context), "context.versionId"));
+      g_clear_pointer (&r.context, json_node_unref);
+    }
+  event = fcm_event_new (id, NULL, topic, name, ctx, version_id, NULL);
+
+  fcm_hub_client_publish_async (client, event, NULL, published_cb, &r);
+  g_main_loop_run (loop);
+
+  if (r.error != NULL)
+    {
+      fprintf (stderr, "publish: %s\n", r.error->message);
+      g_error_free (r.error);
+      return FCM_CLI_EXIT_INVALID;
+    }
+
+  obj = json_object_new ();
+  json_object_set_int_member (obj, "status", r.status);
+  json_object_set_string_member (obj, "id", r.id);
+  out = json_node_new (JSON_NODE_OBJECT);
+  json_node_set_object (out, obj);
+  line = fcm_json_to_string (out, FALSE);
+  printf ("%s\n", line);
+  if ((r.status < 200 || r.status >= 300) && r.reason != NULL && r.reason[0] != '\0')
+    fprintf (stderr, "publish: %s\n", r.reason);
+  g_free (r.id);
+  g_free (r.reason);
+  return r.status >= 200 && r.status < 300 ? FCM_CLI_EXIT_OK : FCM_CLI_EXIT_INVALID;
+}
+
+/* ------------------------------------------------------------------ context */
+
+static void
+context_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  Request *r = data;
+
+  r->context = fcm_hub_client_get_context_finish (FCM_HUB_CLIENT (source), result, &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+int
+fcm_cli_context (int    argc,
+                 char **argv)
+{
+  g_autofree char *hub = NULL;
+  g_autofree char *topic = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *ca_file = NULL;
+  GOptionEntry entries[] = {
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autofree char *text = NULL;
+  Request r = { 0 };
+  int exit_code = 0;
+
+  g_set_prgname ("fhircast context");
+  g_option_context_set_summary (context, _("Print the current context of a topic (Get Current Context)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "context: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (argc > 1)
+    {
+      fprintf (stderr, "context: %s: %s\n", _("unexpected argument"), argv[1]);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  client = make_client ("context", hub, topic, token, ca_file, &exit_code);
+  if (client == NULL)
+    return exit_code;
+
+  loop = g_main_loop_new (NULL, FALSE);
+  r.loop = loop;
+  fcm_hub_client_get_context_async (client, NULL, context_cb, &r);
+  g_main_loop_run (loop);
+  if (r.error != NULL)
+    {
+      fprintf (stderr, "context: %s\n", r.error->message);
+      g_error_free (r.error);
+      return FCM_CLI_EXIT_INVALID;
+    }
+  text = fcm_json_to_string (r.context, FALSE);
+  printf ("%s\n", text);
+  json_node_unref (r.context);
+  return FCM_CLI_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ gettopic */
+
+typedef struct
+{
+  GMainLoop *loop;
+  char *topic;
+  GError *error;
+} TopicRequest;
+
+static void
+gettopic_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  TopicRequest *r = data;
+
+  r->topic = fcm_hub_client_gettopic_finish (FCM_HUB_CLIENT (source), result, &r->error);
+  g_main_loop_quit (r->loop);
+}
+
+int
+fcm_cli_gettopic (int    argc,
+                  char **argv)
+{
+  g_autofree char *hub = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *ca_file = NULL;
+  GOptionEntry entries[] = {
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("Base URL of the hub"), N_("URL") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("User name"), N_("USER") },
+    { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Application secret"), N_("SECRET") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  TopicRequest r = { 0 };
+  int exit_code = 0;
+
+  g_set_prgname ("fhircast gettopic");
+  g_option_context_set_summary (context, _("Ask a 2019-prototype hub for a user's topic (GetTopic)."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      fprintf (stderr, "gettopic: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (argc > 1 || user == NULL)
+    {
+      fprintf (stderr, "gettopic: %s\n", _("--hub and --user are required, and nothing else"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  client = make_client ("gettopic", hub, "-", NULL, ca_file, &exit_code);
+  if (client == NULL)
+    return exit_code;
+
+  loop = g_main_loop_new (NULL, FALSE);
+  r.loop = loop;
+  fcm_hub_client_gettopic_async (client, user, secret, NULL, gettopic_done_cb, &r);
+  g_main_loop_run (loop);
+  if (r.error != NULL)
+    {
+      fprintf (stderr, "gettopic: %s\n", r.error->message);
+      g_error_free (r.error);
+      return FCM_CLI_EXIT_INVALID;
+    }
+  printf ("%s\n", r.topic);
+  g_free (r.topic);
+  return FCM_CLI_EXIT_OK;
+}

@@ -1,0 +1,450 @@
+/* fcm-event-log.c: a timeline of everything a subscriber received (GListModel)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include "fcm-event-log.h"
+
+/* ------------------------------------------------------------------ entry */
+
+struct _FcmEventLogEntry
+{
+  GObject parent_instance;
+
+  gint64 received;       /* wall clock, µs since the epoch */
+  gint64 latency_ms;     /* received - event timestamp; G_MININT64 when unknown */
+  FcmMessageKind kind;
+  char *text;
+  FcmEvent *event;
+  GPtrArray *issues;
+  guint ack_status;      /* 0 = no ack sent */
+};
+
+G_DEFINE_FINAL_TYPE (FcmEventLogEntry, fcm_event_log_entry, G_TYPE_OBJECT)
+
+enum {
+  ENTRY_PROP_0,
+  ENTRY_PROP_RECEIVED,
+  ENTRY_PROP_LATENCY_MS,
+  ENTRY_PROP_KIND,
+  ENTRY_PROP_TEXT,
+  ENTRY_PROP_EVENT,
+  ENTRY_PROP_ACK_STATUS,
+  ENTRY_N_PROPS
+};
+
+static GParamSpec *entry_properties[ENTRY_N_PROPS];
+
+static void
+fcm_event_log_entry_finalize (GObject *object)
+{
+  FcmEventLogEntry *self = FCM_EVENT_LOG_ENTRY (object);
+
+  g_free (self->text);
+  g_clear_object (&self->event);
+  g_clear_pointer (&self->issues, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fcm_event_log_entry_parent_class)->finalize (object);
+}
+
+static void
+fcm_event_log_entry_get_property (GObject    *object,
+                                  guint       prop_id,
+                                  GValue     *value,
+                                  GParamSpec *pspec)
+{
+  FcmEventLogEntry *self = FCM_EVENT_LOG_ENTRY (object);
+
+  switch (prop_id)
+    {
+    case ENTRY_PROP_RECEIVED:
+      g_value_set_int64 (value, self->received);
+      break;
+    case ENTRY_PROP_LATENCY_MS:
+      g_value_set_int64 (value, self->latency_ms);
+      break;
+    case ENTRY_PROP_KIND:
+      g_value_set_enum (value, self->kind);
+      break;
+    case ENTRY_PROP_TEXT:
+      g_value_set_string (value, self->text);
+      break;
+    case ENTRY_PROP_EVENT:
+      g_value_set_object (value, self->event);
+      break;
+    case ENTRY_PROP_ACK_STATUS:
+      g_value_set_uint (value, self->ack_status);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_event_log_entry_class_init (FcmEventLogEntryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = fcm_event_log_entry_finalize;
+  object_class->get_property = fcm_event_log_entry_get_property;
+
+  entry_properties[ENTRY_PROP_RECEIVED] =
+    g_param_spec_int64 ("received", NULL, NULL, 0, G_MAXINT64, 0, ro);
+  entry_properties[ENTRY_PROP_LATENCY_MS] =
+    g_param_spec_int64 ("latency-ms", NULL, NULL, G_MININT64, G_MAXINT64, G_MININT64, ro);
+  entry_properties[ENTRY_PROP_KIND] =
+    g_param_spec_enum ("kind", NULL, NULL, FCM_TYPE_MESSAGE_KIND, FCM_MESSAGE_UNKNOWN, ro);
+  entry_properties[ENTRY_PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL, ro);
+  entry_properties[ENTRY_PROP_EVENT] =
+    g_param_spec_object ("event", NULL, NULL, FCM_TYPE_EVENT, ro);
+  entry_properties[ENTRY_PROP_ACK_STATUS] =
+    g_param_spec_uint ("ack-status", NULL, NULL, 0, 999, 0, ro);
+  g_object_class_install_properties (object_class, ENTRY_N_PROPS, entry_properties);
+}
+
+static void
+fcm_event_log_entry_init (FcmEventLogEntry *self)
+{
+  self->latency_ms = G_MININT64;
+}
+
+/**
+ * fcm_event_log_entry_new:
+ * @event: (nullable): the parsed notification, if it is one
+ * @issues: (nullable) (element-type FcmIssue): validation issues (referenced)
+ *
+ * Stamps the receive time now; the latency is computed from the event's
+ * timestamp (the hub's send time for a live notification).
+ */
+FcmEventLogEntry *
+fcm_event_log_entry_new (const char     *text,
+                         FcmMessageKind  kind,
+                         FcmEvent       *event,
+                         GPtrArray      *issues)
+{
+  FcmEventLogEntry *self = g_object_new (FCM_TYPE_EVENT_LOG_ENTRY, NULL);
+
+  self->received = g_get_real_time ();
+  self->kind = kind;
+  self->text = g_strdup (text ? text : "");
+  self->event = event ? g_object_ref (event) : NULL;
+  self->issues = issues ? g_ptr_array_ref (issues) : g_ptr_array_new_with_free_func (g_object_unref);
+  if (event != NULL)
+    {
+      gint64 ts = fcm_event_get_timestamp_usec (event);
+
+      if (ts > 0)
+        self->latency_ms = (self->received - ts) / 1000;
+    }
+  return self;
+}
+
+gint64
+fcm_event_log_entry_get_received (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), 0);
+  return self->received;
+}
+
+/**
+ * fcm_event_log_entry_get_latency_ms:
+ *
+ * Returns: hub-to-us latency in ms, %G_MININT64 when unknown (replays keep
+ *   their original timestamp, C-21, so theirs is large)
+ */
+gint64
+fcm_event_log_entry_get_latency_ms (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), G_MININT64);
+  return self->latency_ms;
+}
+
+FcmMessageKind
+fcm_event_log_entry_get_kind (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), FCM_MESSAGE_UNKNOWN);
+  return self->kind;
+}
+
+const char *
+fcm_event_log_entry_get_text (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+  return self->text;
+}
+
+/**
+ * fcm_event_log_entry_get_event:
+ *
+ * Returns: (transfer none) (nullable):
+ */
+FcmEvent *
+fcm_event_log_entry_get_event (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+  return self->event;
+}
+
+/**
+ * fcm_event_log_entry_get_issues:
+ *
+ * Returns: (transfer none) (element-type FcmIssue):
+ */
+GPtrArray *
+fcm_event_log_entry_get_issues (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+  return self->issues;
+}
+
+guint
+fcm_event_log_entry_get_ack_status (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), 0);
+  return self->ack_status;
+}
+
+void
+fcm_event_log_entry_set_ack_status (FcmEventLogEntry *self,
+                                    guint             status)
+{
+  g_return_if_fail (FCM_IS_EVENT_LOG_ENTRY (self));
+
+  if (self->ack_status == status)
+    return;
+  self->ack_status = status;
+  g_object_notify_by_pspec (G_OBJECT (self), entry_properties[ENTRY_PROP_ACK_STATUS]);
+}
+
+/* ------------------------------------------------------------------ log */
+
+#define DEFAULT_MAX_ENTRIES 10000
+
+struct _FcmEventLog
+{
+  GObject parent_instance;
+
+  GPtrArray *entries;
+  guint max_entries;
+};
+
+static void fcm_event_log_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FcmEventLog, fcm_event_log, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fcm_event_log_list_model_init))
+
+enum {
+  PROP_0,
+  PROP_N_ITEMS,
+  PROP_MAX_ENTRIES,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static GType
+fcm_event_log_get_item_type (GListModel *model)
+{
+  return FCM_TYPE_EVENT_LOG_ENTRY;
+}
+
+static guint
+fcm_event_log_get_n_items (GListModel *model)
+{
+  return FCM_EVENT_LOG (model)->entries->len;
+}
+
+static gpointer
+fcm_event_log_get_item (GListModel *model,
+                        guint       position)
+{
+  FcmEventLog *self = FCM_EVENT_LOG (model);
+
+  if (position >= self->entries->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->entries, position));
+}
+
+static void
+fcm_event_log_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = fcm_event_log_get_item_type;
+  iface->get_n_items = fcm_event_log_get_n_items;
+  iface->get_item = fcm_event_log_get_item;
+}
+
+static void
+fcm_event_log_finalize (GObject *object)
+{
+  FcmEventLog *self = FCM_EVENT_LOG (object);
+
+  g_ptr_array_unref (self->entries);
+
+  G_OBJECT_CLASS (fcm_event_log_parent_class)->finalize (object);
+}
+
+static void
+fcm_event_log_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  FcmEventLog *self = FCM_EVENT_LOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->entries->len);
+      break;
+    case PROP_MAX_ENTRIES:
+      g_value_set_uint (value, self->max_entries);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_event_log_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  FcmEventLog *self = FCM_EVENT_LOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_MAX_ENTRIES:
+      fcm_event_log_set_max_entries (self, g_value_get_uint (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_event_log_class_init (FcmEventLogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = fcm_event_log_finalize;
+  object_class->get_property = fcm_event_log_get_property;
+  object_class->set_property = fcm_event_log_set_property;
+
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_MAX_ENTRIES] =
+    g_param_spec_uint ("max-entries", NULL, NULL, 1, G_MAXUINT, DEFAULT_MAX_ENTRIES,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fcm_event_log_init (FcmEventLog *self)
+{
+  self->entries = g_ptr_array_new_with_free_func (g_object_unref);
+  self->max_entries = DEFAULT_MAX_ENTRIES;
+}
+
+FcmEventLog *
+fcm_event_log_new (void)
+{
+  return g_object_new (FCM_TYPE_EVENT_LOG, NULL);
+}
+
+static void
+trim (FcmEventLog *self,
+      guint        added)
+{
+  guint old_len = self->entries->len - added;
+  guint drop;
+
+  if (self->entries->len <= self->max_entries)
+    {
+      if (added > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, added);
+      return;
+    }
+  drop = self->entries->len - self->max_entries;
+  g_ptr_array_remove_range (self->entries, 0, drop);
+  /* oldest out at the front, newest in at the end: one change over the whole list */
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
+}
+
+void
+fcm_event_log_append (FcmEventLog      *self,
+                      FcmEventLogEntry *entry)
+{
+  g_return_if_fail (FCM_IS_EVENT_LOG (self));
+  g_return_if_fail (FCM_IS_EVENT_LOG_ENTRY (entry));
+
+  g_ptr_array_add (self->entries, g_object_ref (entry));
+  trim (self, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/**
+ * fcm_event_log_find_event:
+ *
+ * Returns: (transfer none) (nullable): the newest entry for @event_id
+ */
+FcmEventLogEntry *
+fcm_event_log_find_event (FcmEventLog *self,
+                          const char  *event_id)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG (self), NULL);
+  g_return_val_if_fail (event_id != NULL, NULL);
+
+  for (guint i = self->entries->len; i > 0; i--)
+    {
+      FcmEventLogEntry *entry = g_ptr_array_index (self->entries, i - 1);
+
+      if (entry->event != NULL && g_strcmp0 (fcm_event_get_id (entry->event), event_id) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+void
+fcm_event_log_clear (FcmEventLog *self)
+{
+  guint n;
+
+  g_return_if_fail (FCM_IS_EVENT_LOG (self));
+
+  n = self->entries->len;
+  if (n == 0)
+    return;
+  g_ptr_array_set_size (self->entries, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+guint
+fcm_event_log_get_max_entries (FcmEventLog *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG (self), 0);
+  return self->max_entries;
+}
+
+void
+fcm_event_log_set_max_entries (FcmEventLog *self,
+                               guint        max_entries)
+{
+  g_return_if_fail (FCM_IS_EVENT_LOG (self));
+  g_return_if_fail (max_entries > 0);
+
+  if (self->max_entries == max_entries)
+    return;
+  self->max_entries = max_entries;
+  trim (self, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ENTRIES]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}

@@ -1,0 +1,361 @@
+/* fcm-monitor.c: one hub connection wired client → validator → event log → context store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Several monitors can run at once, one per hub (C-07).
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include "fcm-monitor.h"
+
+struct _FcmMonitor
+{
+  GObject parent_instance;
+
+  FcmHubClient *client;
+  FcmValidator *validator;
+  FcmEventLog *event_log;
+  FcmContextStore *context_store;
+  FcmEvent *last_sync_error;
+  GCancellable *cancellable;
+  gboolean refetching;
+};
+
+G_DEFINE_FINAL_TYPE (FcmMonitor, fcm_monitor, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  PROP_EVENT_LOG,
+  PROP_CONTEXT_STORE,
+  PROP_STATE,
+  PROP_LAST_SYNC_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+frame_cb (FcmHubClient   *client,
+          const char     *text,
+          FcmMessageKind  kind,
+          FcmMonitor     *self)
+{
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  g_autoptr(FcmEventLogEntry) entry = NULL;
+  FcmMessageKind validated_kind = kind;
+
+  issues = fcm_validator_validate_text (self->validator, text, -1, &validated_kind);
+  if (kind == FCM_MESSAGE_EVENT || kind == FCM_MESSAGE_LEGACY_EVENT)
+    {
+      event = fcm_event_new_from_json (text, -1, NULL);
+      /* C-69: heartbeats feed liveness, not the timeline */
+      if (event != NULL && fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
+        return;
+    }
+  entry = fcm_event_log_entry_new (text, kind, event, issues);
+  fcm_event_log_append (self->event_log, entry);
+}
+
+static void
+ack_sent_cb (FcmHubClient *client,
+             const char   *id,
+             guint         status,
+             FcmMonitor   *self)
+{
+  FcmEventLogEntry *entry = fcm_event_log_find_event (self->event_log, id);
+
+  if (entry != NULL)
+    fcm_event_log_entry_set_ack_status (entry, status);
+}
+
+static void
+refetch_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = fcm_hub_client_get_context_finish (FCM_HUB_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  FCM_MONITOR (user_data)->refetching = FALSE;
+  if (error != NULL)
+    g_debug ("monitor: refetching the context failed: %s", error->message);
+  /* on success the client's current-context notify loads it into the store */
+}
+
+static void
+refetch (FcmMonitor *self)
+{
+  if (self->refetching)
+    return;
+  self->refetching = TRUE;
+  fcm_hub_client_get_context_async (self->client, self->cancellable, refetch_cb, self);
+}
+
+static void
+event_cb (FcmHubClient *client,
+          FcmEvent     *event,
+          FcmMonitor   *self)
+{
+  g_autoptr(GError) error = NULL;
+  FcmContextResult result;
+
+  result = fcm_context_store_apply (self->context_store, event, &error);
+  if (result == FCM_CONTEXT_REJECTED)
+    g_debug ("monitor: event not applied: %s", error ? error->message : "");
+  /* C-33 / C-54: a version gap (or a close) → Get Current Context */
+  if (fcm_context_store_get_stale (self->context_store) ||
+      fcm_event_has_name (event, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE))
+    refetch (self);
+}
+
+static void
+syncerror_cb (FcmHubClient *client,
+              FcmEvent     *event,
+              FcmMonitor   *self)
+{
+  g_set_object (&self->last_sync_error, event);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_ERROR]);
+}
+
+static void
+context_cb (FcmHubClient *client,
+            GParamSpec   *pspec,
+            FcmMonitor   *self)
+{
+  JsonNode *node = fcm_hub_client_get_current_context (client);
+  g_autoptr(GError) error = NULL;
+
+  if (node == NULL)
+    return;
+  /* C-53: replace what we know with the hub's answer */
+  if (!fcm_context_store_load_current (self->context_store, node, &error))
+    g_debug ("monitor: current context not loaded: %s", error->message);
+}
+
+static void
+state_cb (FcmHubClient *client,
+          GParamSpec   *pspec,
+          FcmMonitor   *self)
+{
+  FcmClientState state = fcm_hub_client_get_state (client);
+
+  switch (state)
+    {
+    case FCM_CLIENT_STATE_RECONNECTING:
+    case FCM_CLIENT_STATE_DENIED:
+    case FCM_CLIENT_STATE_ERROR:
+    case FCM_CLIENT_STATE_DISCONNECTED:
+      /* C-68: show that sync is lost */
+      fcm_context_store_set_disconnected (self->context_store, TRUE);
+      break;
+    case FCM_CLIENT_STATE_ACTIVE:
+      fcm_context_store_set_disconnected (self->context_store, FALSE);
+      break;
+    case FCM_CLIENT_STATE_SUBSCRIBING:
+    case FCM_CLIENT_STATE_CONNECTING:
+    case FCM_CLIENT_STATE_RENEWING:
+    default:
+      break;
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+fcm_monitor_constructed (GObject *object)
+{
+  FcmMonitor *self = FCM_MONITOR (object);
+
+  G_OBJECT_CLASS (fcm_monitor_parent_class)->constructed (object);
+
+  g_return_if_fail (FCM_IS_HUB_CLIENT (self->client));
+
+  g_signal_connect_object (self->client, "frame", G_CALLBACK (frame_cb), self, 0);
+  g_signal_connect_object (self->client, "ack-sent", G_CALLBACK (ack_sent_cb), self, 0);
+  g_signal_connect_object (self->client, "event", G_CALLBACK (event_cb), self, 0);
+  g_signal_connect_object (self->client, "syncerror", G_CALLBACK (syncerror_cb), self, 0);
+  g_signal_connect_object (self->client, "notify::state", G_CALLBACK (state_cb), self, 0);
+  g_signal_connect_object (self->client, "notify::current-context", G_CALLBACK (context_cb), self, 0);
+}
+
+static void
+fcm_monitor_dispose (GObject *object)
+{
+  FcmMonitor *self = FCM_MONITOR (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_clear_object (&self->client);
+  g_clear_object (&self->last_sync_error);
+
+  G_OBJECT_CLASS (fcm_monitor_parent_class)->dispose (object);
+}
+
+static void
+fcm_monitor_finalize (GObject *object)
+{
+  FcmMonitor *self = FCM_MONITOR (object);
+
+  g_clear_object (&self->validator);
+  g_clear_object (&self->event_log);
+  g_clear_object (&self->context_store);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (fcm_monitor_parent_class)->finalize (object);
+}
+
+static void
+fcm_monitor_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  FcmMonitor *self = FCM_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_EVENT_LOG:
+      g_value_set_object (value, self->event_log);
+      break;
+    case PROP_CONTEXT_STORE:
+      g_value_set_object (value, self->context_store);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, fcm_monitor_get_state (self));
+      break;
+    case PROP_LAST_SYNC_ERROR:
+      g_value_set_object (value, self->last_sync_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_monitor_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  FcmMonitor *self = FCM_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      self->client = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_monitor_class_init (FcmMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->constructed = fcm_monitor_constructed;
+  object_class->dispose = fcm_monitor_dispose;
+  object_class->finalize = fcm_monitor_finalize;
+  object_class->get_property = fcm_monitor_get_property;
+  object_class->set_property = fcm_monitor_set_property;
+
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, FCM_TYPE_HUB_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EVENT_LOG] =
+    g_param_spec_object ("event-log", NULL, NULL, FCM_TYPE_EVENT_LOG, ro);
+  properties[PROP_CONTEXT_STORE] =
+    g_param_spec_object ("context-store", NULL, NULL, FCM_TYPE_CONTEXT_STORE, ro);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, FCM_TYPE_CLIENT_STATE,
+                       FCM_CLIENT_STATE_DISCONNECTED, ro);
+  properties[PROP_LAST_SYNC_ERROR] =
+    g_param_spec_object ("last-sync-error", NULL, NULL, FCM_TYPE_EVENT, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fcm_monitor_init (FcmMonitor *self)
+{
+  self->validator = fcm_validator_new ();
+  fcm_validator_set_role (self->validator, FCM_VALIDATOR_ROLE_NOTIFICATION);
+  self->event_log = fcm_event_log_new ();
+  self->context_store = fcm_context_store_new ();
+  self->cancellable = g_cancellable_new ();
+}
+
+FcmMonitor *
+fcm_monitor_new (FcmHubClient *client)
+{
+  g_return_val_if_fail (FCM_IS_HUB_CLIENT (client), NULL);
+
+  return g_object_new (FCM_TYPE_MONITOR, "client", client, NULL);
+}
+
+/**
+ * fcm_monitor_get_client:
+ *
+ * Returns: (transfer none):
+ */
+FcmHubClient *
+fcm_monitor_get_client (FcmMonitor *self)
+{
+  g_return_val_if_fail (FCM_IS_MONITOR (self), NULL);
+  return self->client;
+}
+
+/**
+ * fcm_monitor_get_event_log:
+ *
+ * Returns: (transfer none):
+ */
+FcmEventLog *
+fcm_monitor_get_event_log (FcmMonitor *self)
+{
+  g_return_val_if_fail (FCM_IS_MONITOR (self), NULL);
+  return self->event_log;
+}
+
+/**
+ * fcm_monitor_get_context_store:
+ *
+ * Returns: (transfer none):
+ */
+FcmContextStore *
+fcm_monitor_get_context_store (FcmMonitor *self)
+{
+  g_return_val_if_fail (FCM_IS_MONITOR (self), NULL);
+  return self->context_store;
+}
+
+FcmClientState
+fcm_monitor_get_state (FcmMonitor *self)
+{
+  g_return_val_if_fail (FCM_IS_MONITOR (self), FCM_CLIENT_STATE_DISCONNECTED);
+  return self->client ? fcm_hub_client_get_state (self->client) : FCM_CLIENT_STATE_DISCONNECTED;
+}
+
+/**
+ * fcm_monitor_get_last_sync_error:
+ *
+ * Returns: (transfer none) (nullable): the last syncerror received (C-63)
+ */
+FcmEvent *
+fcm_monitor_get_last_sync_error (FcmMonitor *self)
+{
+  g_return_val_if_fail (FCM_IS_MONITOR (self), NULL);
+  return self->last_sync_error;
+}

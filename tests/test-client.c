@@ -1,0 +1,1488 @@
+/* test-client.c: FcmHubClient against the reference hub over loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "fcm-core.h"
+#include "fcm-json-private.h"
+#include "fcm-test-util.h"
+
+typedef struct
+{
+  FcmHubClient *client;
+  GPtrArray *events;         /* FcmEvent */
+  GPtrArray *syncerrors;     /* FcmEvent */
+  GPtrArray *acks;           /* "id status" */
+  GPtrArray *states;         /* state nicks, in order */
+  char *denied;
+  guint n_denied;
+  guint n_frames;
+  gboolean done;
+  gboolean ok;
+  GError *error;
+} Sub;
+
+typedef struct
+{
+  FcmHub *hub;
+  SoupSession *session;
+  char *topic;
+  Sub *a;
+  Sub *b;
+  guint hub_syncerrors;
+} Fixture;
+
+/* ------------------------------------------------------------------ helpers */
+
+static void
+event_cb (FcmHubClient *client,
+          FcmEvent     *event,
+          Sub          *s)
+{
+  g_ptr_array_add (s->events, g_object_ref (event));
+}
+
+static void
+syncerror_cb (FcmHubClient *client,
+              FcmEvent     *event,
+              Sub          *s)
+{
+  g_ptr_array_add (s->syncerrors, g_object_ref (event));
+}
+
+static void
+ack_cb (FcmHubClient *client,
+        const char   *id,
+        guint         status,
+        Sub          *s)
+{
+  g_ptr_array_add (s->acks, g_strdup_printf ("%s %u", id, status));
+}
+
+static void
+denied_cb (FcmHubClient *client,
+           const char   *reason,
+           Sub          *s)
+{
+  s->n_denied++;
+  g_free (s->denied);
+  s->denied = g_strdup (reason ? reason : "");
+}
+
+static void
+frame_cb (FcmHubClient   *client,
+          const char     *text,
+          FcmMessageKind  kind,
+          Sub            *s)
+{
+  s->n_frames++;
+}
+
+static void
+state_cb (FcmHubClient *client,
+          GParamSpec   *pspec,
+          Sub          *s)
+{
+  g_ptr_array_add (s->states,
+                   g_strdup (fcm_client_state_to_string (fcm_hub_client_get_state (client))));
+}
+
+static Sub *
+sub_new (Fixture    *f,
+         const char *name)
+{
+  Sub *s = g_new0 (Sub, 1);
+
+  s->client = fcm_hub_client_new (fcm_hub_get_url (f->hub), f->topic);
+  fcm_hub_client_set_subscriber_name (s->client, name);
+  fcm_hub_client_set_reconnect_delay (s->client, 20, 200);
+  s->events = g_ptr_array_new_with_free_func (g_object_unref);
+  s->syncerrors = g_ptr_array_new_with_free_func (g_object_unref);
+  s->acks = g_ptr_array_new_with_free_func (g_free);
+  s->states = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (s->client, "event", G_CALLBACK (event_cb), s);
+  g_signal_connect (s->client, "syncerror", G_CALLBACK (syncerror_cb), s);
+  g_signal_connect (s->client, "ack-sent", G_CALLBACK (ack_cb), s);
+  g_signal_connect (s->client, "denied", G_CALLBACK (denied_cb), s);
+  g_signal_connect (s->client, "frame", G_CALLBACK (frame_cb), s);
+  g_signal_connect (s->client, "notify::state", G_CALLBACK (state_cb), s);
+  return s;
+}
+
+static void
+sub_free (Sub *s)
+{
+  if (s == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (s->client, s);
+  g_object_unref (s->client);
+  g_ptr_array_unref (s->events);
+  g_ptr_array_unref (s->syncerrors);
+  g_ptr_array_unref (s->acks);
+  g_ptr_array_unref (s->states);
+  g_free (s->denied);
+  g_clear_error (&s->error);
+  g_free (s);
+}
+
+static gboolean
+sub_has_state (Sub        *s,
+               const char *nick)
+{
+  for (guint i = 0; i < s->states->len; i++)
+    if (g_str_equal (g_ptr_array_index (s->states, i), nick))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+subscribe_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Sub *s = data;
+
+  s->ok = fcm_hub_client_subscribe_finish (FCM_HUB_CLIENT (source), result, &s->error);
+  s->done = TRUE;
+}
+
+static void
+sub_subscribe (Sub *s)
+{
+  s->done = FALSE;
+  fcm_hub_client_subscribe_async (s->client, NULL, subscribe_done_cb, s);
+  FCM_TEST_WAIT_UNTIL (s->done);
+}
+
+static void
+unsubscribe_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  Sub *s = data;
+
+  s->ok = fcm_hub_client_unsubscribe_finish (FCM_HUB_CLIENT (source), result, &s->error);
+  s->done = TRUE;
+}
+
+static void
+sub_unsubscribe (Sub *s)
+{
+  s->done = FALSE;
+  fcm_hub_client_unsubscribe_async (s->client, NULL, unsubscribe_done_cb, s);
+  FCM_TEST_WAIT_UNTIL (s->done);
+  g_assert_no_error (s->error);
+  g_assert_true (s->ok);
+}
+
+typedef struct
+{
+  gboolean done;
+  guint status;
+  char *id;
+  char *reason;
+  GError *error;
+} Publish;
+
+static void
+publish_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Publish *p = data;
+
+  p->status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result,
+                                             &p->reason, &p->id, &p->error);
+  p->done = TRUE;
+}
+
+static guint
+publish (Sub         *s,
+         FcmEvent    *event,
+         char       **out_id)
+{
+  Publish p = { 0 };
+
+  fcm_hub_client_publish_async (s->client, event, NULL, publish_done_cb, &p);
+  FCM_TEST_WAIT_UNTIL (p.done);
+  g_assert_no_error (p.error);
+  if (out_id != NULL)
+    *out_id = g_steal_pointer (&p.id);
+  g_free (p.id);
+  g_free (p.reason);
+  return p.status;
+}
+
+static FcmEvent *
+make_event (Fixture    *f,
+            const char *name,
+            JsonArray  *context)
+{
+  g_autofree char *id = g_uuid_string_random ();
+
+  return fcm_event_new (id, NULL, f->topic, name, context, NULL, NULL);
+}
+
+static FcmEvent *
+open_event (Fixture    *f,
+            const char *report)
+{
+  g_autoptr(JsonArray) ctx = fcm_context_build_open (report, "pat-1", "st-1", "ACC-1", "MRN-1");
+
+  return make_event (f, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+}
+
+static FcmEvent *
+close_event (Fixture    *f,
+             const char *report)
+{
+  g_autoptr(JsonArray) ctx = fcm_context_build_close (report, "pat-1", "st-1");
+
+  return make_event (f, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, ctx);
+}
+
+static gboolean
+set_flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Let the main loop run for @ms (no sleeping: the hub runs on this loop). */
+static void
+run_for (guint ms)
+{
+  gboolean flag = FALSE;
+
+  g_timeout_add (ms, set_flag_cb, &flag);
+  FCM_TEST_WAIT_UNTIL (flag);
+}
+
+typedef struct
+{
+  gboolean done;
+  guint status;
+  char *body;
+} Http;
+
+static void
+http_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  Http *h = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  h->status = soup_message_get_status (msg);
+  h->body = body ? g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body)) : g_strdup ("");
+  h->done = TRUE;
+}
+
+static char *
+admin (Fixture    *f,
+       const char *method,
+       const char *path)
+{
+  g_autofree char *base = g_strdup (fcm_hub_get_url (f->hub));
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  Http h = { 0 };
+
+  /* hub.url is …/fhircast; the admin paths live at the root */
+  *strstr (base, FCM_HUB_BASE_PATH) = '\0';
+  url = g_strconcat (base, path, NULL);
+  msg = soup_message_new (method, url);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, http_done_cb, &h);
+  FCM_TEST_WAIT_UNTIL (h.done);
+  g_assert_cmpuint (h.status, ==, 200);
+  return h.body;
+}
+
+static const char *
+endpoint_id (FcmHubClient *client)
+{
+  const char *endpoint = fcm_hub_client_get_endpoint (client);
+
+  g_assert_nonnull (endpoint);
+  return strrchr (endpoint, '/') + 1;
+}
+
+static void
+hub_syncerror_cb (FcmHub     *hub,
+                  const char *topic,
+                  const char *diagnostics,
+                  Fixture    *f)
+{
+  f->hub_syncerrors++;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->hub = fcm_hub_new ();
+  fcm_hub_set_admin (f->hub, TRUE);
+  fcm_hub_set_ack_timeout (f->hub, 0.5);
+  g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  g_signal_connect (f->hub, "syncerror", G_CALLBACK (hub_syncerror_cb), f);
+  f->session = soup_session_new ();
+  f->topic = g_uuid_string_random ();
+  f->a = sub_new (f, "Client A");
+  f->b = sub_new (f, "Client B");
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  sub_free (f->a);
+  sub_free (f->b);
+  g_signal_handlers_disconnect_by_data (f->hub, f);
+  fcm_hub_shutdown (f->hub);
+  g_object_unref (f->hub);
+  g_object_unref (f->session);
+  g_free (f->topic);
+  /* let pending closes finish */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = fcm_json_parse (text, -1, &error);
+
+  g_assert_no_error (error);
+  return node;
+}
+
+/* ------------------------------------------------------------------ tests */
+
+/* C-11, C-12, C-15, C-17, C-19, C-22, C-40, C-42 */
+static void
+test_subscribe (Fixture       *f,
+                gconstpointer  data)
+{
+  const char * const *granted;
+  JsonNode *context;
+
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_DISCONNECTED);
+  sub_subscribe (f->a);
+  g_assert_no_error (f->a->error);
+  g_assert_true (f->a->ok);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_true (sub_has_state (f->a, "subscribing"));
+  g_assert_true (sub_has_state (f->a, "connecting"));
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, f->topic), ==, 1);
+
+  granted = fcm_hub_client_get_granted_events (f->a->client);
+  g_assert_true (g_strv_contains (granted, "DiagnosticReport-open"));
+  g_assert_true (g_strv_contains (granted, "SyncError"));
+  g_assert_cmpuint (fcm_hub_client_get_lease_seconds (f->a->client), ==, 3600);
+
+  /* C-22: the (empty) current context was fetched */
+  context = fcm_hub_client_get_current_context (f->a->client);
+  g_assert_nonnull (context);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (context));
+  g_assert_cmpstr (fcm_json_get_string (json_node_get_object (context), "context.type"), ==, "");
+
+  sub_unsubscribe (f->a);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_DISCONNECTED);
+  FCM_TEST_WAIT_UNTIL (fcm_hub_get_n_subscribers (f->hub, f->topic) == 0);
+  g_assert_cmpuint (f->a->n_denied, ==, 0);   /* our own unsubscribe's denial is not a denial */
+}
+
+/* Current context after a replayed open (C-21, C-22) and the builders pass the validator (C-46, C-47, C-50) */
+static void
+test_builders_valid (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  g_autoptr(FcmEvent) close = close_event (f, "rpt-1");
+  g_autoptr(JsonArray) se = fcm_context_build_syncerror ("id-1", "DiagnosticReport-open", "Me", "no");
+  g_autoptr(FcmEvent) syncerror = make_event (f, "syncerror", se);
+  const char *sel[] = { "ImagingStudy/st-1", NULL };
+  g_autoptr(JsonArray) sel_ctx = fcm_context_build_select ("rpt-1", sel);
+  g_autoptr(FcmEvent) select = make_event (f, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, sel_ctx);
+  FcmEvent *all[] = { open, close, syncerror, select };
+
+  fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_REQUEST);
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
+    {
+      g_autoptr(GPtrArray) issues = fcm_validator_validate_event (validator, all[i]);
+
+      for (guint j = 0; j < issues->len; j++)
+        {
+          FcmIssue *issue = g_ptr_array_index (issues, j);
+
+          if (fcm_issue_get_severity (issue) == FCM_SEVERITY_ERROR)
+            g_test_message ("%s: %s %s (%s)", fcm_event_get_name (all[i]),
+                            fcm_issue_get_rule_id (issue), fcm_issue_get_message (issue),
+                            fcm_issue_get_path (issue));
+        }
+      g_assert_false (fcm_issues_have_errors (issues));
+    }
+}
+
+/* C-28: every notification acked, the hub matched every ack; echo (C-38); C-21 replay; C-22 */
+static void
+test_acks (Fixture       *f,
+           gconstpointer  data)
+{
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  g_autoptr(FcmEvent) close = close_event (f, "rpt-1");
+  g_autofree char *subs = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list;
+  Sub *c;
+
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+  g_assert_cmpuint (publish (f->a, open, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 1 && f->b->events->len == 1);
+  g_assert_cmpstr (fcm_event_get_id (g_ptr_array_index (f->a->events, 0)), ==, fcm_event_get_id (open));
+
+  /* a late subscriber gets the replayed open and fetches the context */
+  c = sub_new (f, "Client C");
+  sub_subscribe (c);
+  g_assert_no_error (c->error);
+  FCM_TEST_WAIT_UNTIL (c->events->len == 1);
+  g_assert_cmpstr (fcm_event_get_id (g_ptr_array_index (c->events, 0)), ==, fcm_event_get_id (open));
+  g_assert_cmpstr (fcm_json_get_string (json_node_get_object (fcm_hub_client_get_current_context (c->client)),
+                                        "context.type"), ==, "DiagnosticReport");
+
+  g_assert_cmpuint (publish (f->b, close, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 2 && f->b->events->len == 2 && c->events->len == 2);
+  g_assert_cmpuint (f->a->acks->len, ==, 2);
+  g_assert_cmpuint (c->acks->len, ==, 2);
+
+  /* past the hub's ack timeout: no syncerror, every ack matched */
+  run_for (700);
+  g_assert_cmpuint (f->hub_syncerrors, ==, 0);
+  subs = admin (f, "GET", "/admin/subscribers");
+  root = parse (subs);
+  list = fcm_json_get_array (json_node_get_object (root), "subscribers");
+  g_assert_cmpuint (json_array_get_length (list), ==, 3);
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *s = fcm_json_array_get_object (list, i);
+      gint64 pending = -1, missed = -1;
+
+      g_assert_true (fcm_json_get_int (s, "acksPending", &pending));
+      g_assert_cmpint (pending, ==, 0);
+      g_assert_true (fcm_json_get_int (s, "missedAcks", &missed));
+      g_assert_cmpint (missed, ==, 0);
+      /* a number, not null: the hub matched an ack of ours */
+      g_assert_true (json_object_has_member (s, "lastAckLatencyMs"));
+      g_assert_true (JSON_NODE_TYPE (json_object_get_member (s, "lastAckLatencyMs")) == JSON_NODE_VALUE);
+    }
+  sub_unsubscribe (c);
+  sub_free (c);
+}
+
+/* C-69: heartbeats are acked and not reported as events */
+static void
+test_heartbeat_acked (Fixture       *f,
+                      gconstpointer  data)
+{
+  fcm_hub_set_heartbeat (f->hub, 1);
+  sub_subscribe (f->a);
+  FCM_TEST_WAIT_UNTIL (f->a->acks->len >= 1);
+  g_assert_cmpuint (f->a->events->len, ==, 0);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_ACTIVE);
+}
+
+/* C-28 policy 409 → the hub sends the others a syncerror (C-63), which is acked too */
+static void
+test_ack_409 (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  FcmEvent *se;
+
+  fcm_hub_client_set_ack_policy (f->a->client, "diagnosticreport-OPEN", 409);
+  g_assert_cmpuint (fcm_hub_client_get_ack_status (f->a->client, "DiagnosticReport-open"), ==, 409);
+  g_assert_cmpuint (fcm_hub_client_get_ack_status (f->a->client, "DiagnosticReport-close"), ==, 200);
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+  g_assert_cmpuint (publish (f->b, open, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->b->syncerrors->len == 1);
+  g_assert_cmpuint (f->a->syncerrors->len, ==, 0);
+  se = g_ptr_array_index (f->b->syncerrors, 0);
+  g_assert_nonnull (strstr (fcm_event_get_raw (se), "Client A"));
+  g_assert_nonnull (strstr (fcm_event_get_raw (se), fcm_event_get_id (open)));
+  {
+    g_autofree char *expect = g_strdup_printf ("%s 409", fcm_event_get_id (open));
+    g_autofree char *ack_se = g_strdup_printf ("%s 200", fcm_event_get_id (se));
+
+    g_assert_cmpstr (g_ptr_array_index (f->a->acks, 0), ==, expect);
+    /* B acked the open (200) and the syncerror */
+    FCM_TEST_WAIT_UNTIL (f->b->acks->len == 2);
+    g_assert_cmpstr (g_ptr_array_index (f->b->acks, 1), ==, ack_se);
+  }
+}
+
+/* C-30 / C-60: 202, then a syncerror POST naming us, relayed to the other subscriber */
+static void
+test_ack_202_followup (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  const char *raw;
+
+  fcm_hub_client_set_ack_policy (f->a->client, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 202);
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+  g_assert_cmpuint (publish (f->b, open, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->b->syncerrors->len == 1);
+  raw = fcm_event_get_raw (g_ptr_array_index (f->b->syncerrors, 0));
+  g_assert_nonnull (strstr (raw, "https://fhircast.hl7.org/events/syncerror/subscribername"));
+  g_assert_nonnull (strstr (raw, "Client A"));
+  g_assert_nonnull (strstr (raw, fcm_event_get_id (open)));
+  /* the hub relays a subscriber syncerror to everyone but its author (H-38) */
+  run_for (200);
+  g_assert_cmpuint (f->a->syncerrors->len, ==, 0);
+  /* 202 is a success ack: the one syncerror is our own, relayed (not a hub-generated one) */
+  g_assert_cmpuint (f->hub_syncerrors, ==, 1);
+  g_assert_nonnull (strstr (raw, "Client A did not follow"));
+}
+
+/* C-20: denial → state denied, no retry */
+static void
+test_denial (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *answer = NULL;
+
+  sub_subscribe (f->a);
+  path = g_strdup_printf ("/admin/subscribers/%s/deny?reason=go%%20away", endpoint_id (f->a->client));
+  answer = admin (f, "POST", path);
+  FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (f->a->client) == FCM_CLIENT_STATE_DENIED);
+  g_assert_cmpuint (f->a->n_denied, ==, 1);
+  g_assert_cmpstr (f->a->denied, ==, "go away");
+  run_for (500);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_DENIED);
+  g_assert_false (sub_has_state (f->a, "reconnecting"));
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, f->topic), ==, 0);
+}
+
+/* C-68: abnormal close → reconnecting → new endpoint, context refetched */
+static void
+test_reconnect (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  g_autofree char *old = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *answer = NULL;
+  JsonNode *context;
+
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+  old = g_strdup (fcm_hub_client_get_endpoint (f->a->client));
+  g_assert_cmpuint (publish (f->b, open, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 1);
+
+  g_ptr_array_set_size (f->a->states, 0);
+  path = g_strdup_printf ("/admin/subscribers/%s/close?code=4000", endpoint_id (f->a->client));
+  answer = admin (f, "POST", path);
+  FCM_TEST_WAIT_UNTIL (sub_has_state (f->a, "reconnecting"));
+  FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (f->a->client) == FCM_CLIENT_STATE_ACTIVE &&
+                       f->a->events->len == 2);
+  g_assert_nonnull (fcm_hub_client_get_endpoint (f->a->client));
+  g_assert_cmpstr (fcm_hub_client_get_endpoint (f->a->client), !=, old);
+  /* the replay and the refetched context */
+  g_assert_cmpstr (fcm_event_get_id (g_ptr_array_index (f->a->events, 1)), ==, fcm_event_get_id (open));
+  /* C-68: fetched again after the resubscribe (it was empty at the first subscribe) */
+  FCM_TEST_WAIT_UNTIL ((context = fcm_hub_client_get_current_context (f->a->client)) != NULL &&
+                       g_strcmp0 (fcm_json_get_string (json_node_get_object (context), "context.type"),
+                                  "DiagnosticReport") == 0);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, f->topic), ==, 2);
+}
+
+/* C-23: renew at ~80 % of a short lease, same endpoint, stays active past the first lease */
+static void
+test_lease_renewal (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *endpoint = NULL;
+
+  fcm_hub_client_set_lease_seconds (f->a->client, 1);
+  sub_subscribe (f->a);
+  g_assert_cmpuint (fcm_hub_client_get_lease_seconds (f->a->client), ==, 1);
+  endpoint = g_strdup (fcm_hub_client_get_endpoint (f->a->client));
+  FCM_TEST_WAIT_UNTIL (sub_has_state (f->a, "renewing"));
+  run_for (1500);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_cmpstr (fcm_hub_client_get_endpoint (f->a->client), ==, endpoint);
+  g_assert_false (sub_has_state (f->a, "reconnecting"));
+  g_assert_cmpuint (f->a->n_denied, ==, 0);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, f->topic), ==, 1);
+}
+
+/* C-15: a refused subscribe is an error with the hub's reason; state error */
+static void
+test_subscribe_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  fcm_hub_set_secret (f->hub, "s3cret");
+  sub_subscribe (f->a);
+  g_assert_error (f->a->error, FCM_ERROR, FCM_ERROR_UNAUTHORIZED);
+  g_assert_null (strstr (f->a->error->message, "s3cret"));
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_ERROR);
+  g_clear_error (&f->a->error);
+
+  fcm_hub_client_set_token (f->a->client, "s3cret");
+  sub_subscribe (f->a);
+  g_assert_no_error (f->a->error);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_nonnull (fcm_hub_client_get_current_context (f->a->client));
+}
+
+/* FcmMonitor: timeline entries with ack and issues, context store fed, two hubs at once (C-07) */
+static void
+test_monitor (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(FcmHub) hub2 = fcm_hub_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmMonitor) m1 = NULL;
+  g_autoptr(FcmMonitor) m2 = NULL;
+  g_autoptr(FcmHubClient) c2 = NULL;
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  g_autoptr(FcmEventLogEntry) entry = NULL;
+  FcmEventLog *log1;
+  guint n;
+
+  g_assert_true (fcm_hub_listen (hub2, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  c2 = fcm_hub_client_new (fcm_hub_get_url (hub2), f->topic);
+  m1 = fcm_monitor_new (f->a->client);
+  m2 = fcm_monitor_new (c2);
+  g_assert_true (fcm_monitor_get_client (m1) == f->a->client);
+
+  sub_subscribe (f->a);
+  fcm_hub_client_subscribe_async (c2, NULL, subscribe_done_cb, f->b);
+  FCM_TEST_WAIT_UNTIL (f->b->done);
+  g_assert_no_error (f->b->error);
+  g_assert_cmpint (fcm_monitor_get_state (m1), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_cmpint (fcm_monitor_get_state (m2), ==, FCM_CLIENT_STATE_ACTIVE);
+
+  log1 = fcm_monitor_get_event_log (m1);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (log1)) == FCM_TYPE_EVENT_LOG_ENTRY);
+  /* the confirmation frame */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log1)), ==, 1);
+  entry = g_list_model_get_item (G_LIST_MODEL (log1), 0);
+  g_assert_cmpint (fcm_event_log_entry_get_kind (entry), ==, FCM_MESSAGE_CONFIRMATION);
+  g_assert_cmpuint (fcm_event_log_entry_get_ack_status (entry), ==, 0);
+  g_clear_object (&entry);
+
+  g_assert_cmpuint (publish (f->a, open, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (log1)) == 2);
+  entry = g_list_model_get_item (G_LIST_MODEL (log1), 1);
+  g_assert_cmpint (fcm_event_log_entry_get_kind (entry), ==, FCM_MESSAGE_EVENT);
+  g_assert_nonnull (fcm_event_log_entry_get_event (entry));
+  g_assert_cmpstr (fcm_event_get_id (fcm_event_log_entry_get_event (entry)), ==, fcm_event_get_id (open));
+  g_assert_cmpuint (fcm_event_log_entry_get_ack_status (entry), ==, 200);
+  g_assert_nonnull (fcm_event_log_entry_get_issues (entry));
+  g_assert_false (fcm_issues_have_errors (fcm_event_log_entry_get_issues (entry)));
+  g_assert_cmpint (fcm_event_log_entry_get_latency_ms (entry), >=, 0);
+  g_assert_cmpint (fcm_event_log_entry_get_latency_ms (entry), <, 10000);
+  g_assert_nonnull (fcm_context_store_lookup (fcm_monitor_get_context_store (m1), "rpt-1"));
+
+  /* the other hub saw nothing */
+  n = g_list_model_get_n_items (G_LIST_MODEL (fcm_monitor_get_event_log (m2)));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_null (fcm_context_store_lookup (fcm_monitor_get_context_store (m2), "rpt-1"));
+
+  /* a syncerror lands in last-sync-error */
+  {
+    g_autoptr(JsonArray) se = fcm_context_build_syncerror ("x", "DiagnosticReport-open", "Client B", "refused");
+    g_autoptr(FcmEvent) ev = make_event (f, "syncerror", se);
+
+    g_assert_null (fcm_monitor_get_last_sync_error (m1));
+    g_assert_cmpuint (publish (f->a, ev, NULL), ==, 200);
+    FCM_TEST_WAIT_UNTIL (fcm_monitor_get_last_sync_error (m1) != NULL);
+    g_assert_cmpstr (fcm_event_get_id (fcm_monitor_get_last_sync_error (m1)), ==, fcm_event_get_id (ev));
+  }
+
+  fcm_hub_client_unsubscribe_async (c2, NULL, unsubscribe_done_cb, f->b);
+  f->b->done = FALSE;
+  FCM_TEST_WAIT_UNTIL (f->b->done);
+  g_assert_no_error (f->b->error);
+  g_assert_cmpint (fcm_monitor_get_state (m2), ==, FCM_CLIENT_STATE_DISCONNECTED);
+  fcm_hub_shutdown (hub2);
+}
+
+/* C-69: heartbeats feed a watchdog; silence for two periods → lost sync → resubscribe (C-68) */
+static void
+test_heartbeat_watchdog (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *old = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *answer = NULL;
+
+  fcm_hub_set_heartbeat (f->hub, 1);
+  sub_subscribe (f->a);
+  FCM_TEST_WAIT_UNTIL (f->a->acks->len >= 1);
+  old = g_strdup (fcm_hub_client_get_endpoint (f->a->client));
+  g_ptr_array_set_size (f->a->states, 0);
+
+  /* the hub goes silent for this subscriber (the socket stays up, pongs still flow) */
+  path = g_strdup_printf ("/admin/subscribers/%s/faults?drop=all", endpoint_id (f->a->client));
+  answer = admin (f, "POST", path);
+  FCM_TEST_WAIT_UNTIL (sub_has_state (f->a, "reconnecting"));
+  FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (f->a->client) == FCM_CLIENT_STATE_ACTIVE);
+  g_assert_cmpstr (fcm_hub_client_get_endpoint (f->a->client), !=, old);
+  /* the old subscription was retired, the new one is the only one */
+  FCM_TEST_WAIT_UNTIL (fcm_hub_get_n_subscribers (f->hub, f->topic) == 1);
+}
+
+/* 2019 prototype mode against the hub's legacy socket: derived ws://host/{topic}, the status
+ * frame as confirmation, wrapped notifications, status-frame acks (digest §4.1) */
+static void
+test_legacy (Fixture       *f,
+             gconstpointer  data)
+{
+  const char *events[] = { "DiagnosticReport-open", "DiagnosticReport-close", NULL };
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  g_autofree char *subs = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *list;
+  FcmEvent *got;
+
+  fcm_hub_set_legacy (f->hub, TRUE);
+  fcm_hub_client_set_legacy (f->a->client, TRUE);
+  fcm_hub_client_set_events (f->a->client, events);
+  sub_subscribe (f->a);
+  g_assert_no_error (f->a->error);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_true (g_str_has_suffix (fcm_hub_client_get_endpoint (f->a->client), f->topic));
+  g_assert_true (g_str_has_prefix (fcm_hub_client_get_endpoint (f->a->client), "ws://127.0.0.1:"));
+
+  sub_subscribe (f->b);
+  g_assert_cmpuint (publish (f->b, open, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 1);
+  got = g_ptr_array_index (f->a->events, 0);
+  g_assert_cmpstr (fcm_event_get_id (got), ==, fcm_event_get_id (open));
+  g_assert_true (fcm_event_is_legacy_wrapped (got));
+  g_assert_cmpuint (f->a->acks->len, ==, 1);
+
+  /* the hub matched our status-frame ack: no syncerror, nothing pending */
+  run_for (700);
+  g_assert_cmpuint (f->hub_syncerrors, ==, 0);
+  subs = admin (f, "GET", "/admin/subscribers");
+  root = parse (subs);
+  list = fcm_json_get_array (json_node_get_object (root), "subscribers");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonObject *s = fcm_json_array_get_object (list, i);
+      gint64 pending = -1;
+
+      g_assert_true (fcm_json_get_int (s, "acksPending", &pending));
+      g_assert_cmpint (pending, ==, 0);
+    }
+  sub_unsubscribe (f->a);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_DISCONNECTED);
+}
+
+/* C-68: the hub goes away (1001) and comes back on the same port: backoff retries until it answers */
+static void
+test_hub_restart (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GUri) uri = g_uri_parse (fcm_hub_get_url (f->hub), G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHub) hub2 = NULL;
+  int port = g_uri_get_port (uri);
+
+  sub_subscribe (f->a);
+  g_ptr_array_set_size (f->a->states, 0);
+  fcm_hub_shutdown (f->hub);
+  FCM_TEST_WAIT_UNTIL (sub_has_state (f->a, "reconnecting"));
+  /* a few failed attempts (connection refused) */
+  run_for (300);
+  g_assert_cmpint (fcm_hub_client_get_state (f->a->client), ==, FCM_CLIENT_STATE_RECONNECTING);
+
+  hub2 = fcm_hub_new ();
+  g_assert_true (fcm_hub_listen (hub2, "127.0.0.1", (guint) port, NULL, &error));
+  g_assert_no_error (error);
+  FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (f->a->client) == FCM_CLIENT_STATE_ACTIVE);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (hub2, f->topic), ==, 1);
+  g_assert_nonnull (fcm_hub_client_get_current_context (f->a->client));
+  fcm_hub_shutdown (hub2);
+}
+
+/* ------------------------------------------------------------------ CLI */
+
+typedef struct
+{
+  gboolean done;
+  char *out;
+  char *err;
+  int status;
+} Cli;
+
+static void
+cli_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  Cli *c = data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &c->out, &c->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (G_SUBPROCESS (source)));
+  c->status = g_subprocess_get_exit_status (G_SUBPROCESS (source));
+  c->done = TRUE;
+}
+
+static GSubprocess *
+cli_start (Cli                *c,
+           const char * const *args)
+{
+  const char *cli = g_getenv ("FHIRCAST_CLI");
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GSubprocess *proc;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (char *) cli);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, cli_done_cb, c);
+  return proc;
+}
+
+static int
+cli_run (Cli                *c,
+         const char * const *args)
+{
+  g_autoptr(GSubprocess) proc = cli_start (c, args);
+
+  FCM_TEST_WAIT_UNTIL (c->done);
+  return c->status;
+}
+
+static void
+cli_clear (Cli *c)
+{
+  g_clear_pointer (&c->out, g_free);
+  g_clear_pointer (&c->err, g_free);
+  c->done = FALSE;
+  c->status = -1;
+}
+
+/* fhircast watch | publish | context against the in-process hub */
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  const char *url = fcm_hub_get_url (f->hub);
+  const char *watch_args[] = { "watch", "--hub", url, "--topic", f->topic, "--name", "Watcher",
+                               "--count", "1", "--timeout", "20", NULL };
+  const char *open_args[] = { "publish", "--hub", url, "--topic", f->topic, "DiagnosticReport-open",
+                              "--report", "rpt-9", "--patient", "pat-9", "--study", "st-9",
+                              "--accession", "ACC-9", "--mrn", "MRN-9", "--id", "cli-open-1", NULL };
+  const char *close_args[] = { "publish", "--hub", url, "--topic", f->topic, "DiagnosticReport-close",
+                               "--report", "not-open", NULL };
+  const char *context_args[] = { "context", "--hub", url, "--topic", f->topic, NULL };
+  const char *usage_args[] = { "watch", "--topic", f->topic, NULL };
+  const char *help_args[][3] = { { "watch", "--help", NULL }, { "publish", "--help", NULL },
+                                 { "context", "--help", NULL } };
+  g_autoptr(GSubprocess) watch = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) kinds = g_hash_table_new (g_str_hash, g_str_equal);
+  Cli w = { 0 }, c = { 0 };
+
+  watch = cli_start (&w, watch_args);
+  FCM_TEST_WAIT_UNTIL (fcm_hub_get_n_subscribers (f->hub, f->topic) == 1);
+
+  g_assert_cmpint (cli_run (&c, open_args), ==, 0);
+  g_assert_cmpstr (g_strstrip (c.out), ==, "{\"status\":200,\"id\":\"cli-open-1\"}");
+  cli_clear (&c);
+
+  /* watch exits 0 after one event, unsubscribing first (C-40) */
+  FCM_TEST_WAIT_UNTIL (w.done);
+  g_assert_cmpint (w.status, ==, 0);
+  lines = g_strsplit (g_strstrip (w.out), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) root = parse (lines[i]);
+      JsonObject *obj = json_node_get_object (root);
+
+      g_assert_nonnull (fcm_json_get_string (obj, "at"));
+      g_assert_true (json_object_has_member (obj, "message"));
+      g_assert_nonnull (fcm_json_get_array (obj, "issues"));
+      g_hash_table_add (kinds, (gpointer) g_intern_string (fcm_json_get_string (obj, "kind")));
+    }
+  g_assert_true (g_hash_table_contains (kinds, "state"));
+  g_assert_true (g_hash_table_contains (kinds, "confirmation"));
+  g_assert_true (g_hash_table_contains (kinds, "event"));
+  g_assert_true (g_hash_table_contains (kinds, "ack"));
+  g_assert_nonnull (strstr (w.out, "{\"id\":\"cli-open-1\",\"status\":\"200\"}"));
+  FCM_TEST_WAIT_UNTIL (fcm_hub_get_n_subscribers (f->hub, f->topic) == 0);
+
+  g_assert_cmpint (cli_run (&c, context_args), ==, 0);
+  {
+    g_autoptr(JsonNode) root = parse (c.out);
+
+    g_assert_cmpstr (fcm_json_get_string (json_node_get_object (root), "context.type"), ==,
+                     "DiagnosticReport");
+  }
+  cli_clear (&c);
+
+  /* C-56: an update from --file, with the hub's current versionId fetched first */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr(JsonNode) entries = NULL;
+    g_autoptr(JsonArray) ctx = NULL;
+    g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+    g_autofree char *text = NULL;
+    g_autofree char *dir = g_dir_make_tmp ("fcm-client-update-XXXXXX", &error);
+    g_autofree char *file = g_build_filename (dir, "update.json", NULL);
+    const char *update_args[] = { "publish", "--hub", url, "--topic", f->topic,
+                                  "DiagnosticReport-update", "--file", file, NULL };
+
+    json_builder_begin_array (b);
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "fullUrl");
+    json_builder_add_string_value (b, "DiagnosticReport/rpt-9");
+    json_builder_set_member_name (b, "resource");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "resourceType");
+    json_builder_add_string_value (b, "DiagnosticReport");
+    json_builder_set_member_name (b, "id");
+    json_builder_add_string_value (b, "rpt-9");
+    json_builder_set_member_name (b, "status");
+    json_builder_add_string_value (b, "final");
+    json_builder_end_object (b);
+    json_builder_set_member_name (b, "request");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "method");
+    json_builder_add_string_value (b, "PUT");
+    json_builder_set_member_name (b, "url");
+    json_builder_add_string_value (b, "DiagnosticReport/rpt-9");
+    json_builder_end_object (b);
+    json_builder_end_object (b);
+    json_builder_end_array (b);
+    entries = json_builder_get_root (b);
+    ctx = fcm_context_build_update ("rpt-9", "pat-9", json_node_get_array (entries));
+    json_node_set_array (node, ctx);
+    text = fcm_json_to_string (node, TRUE);
+    g_assert_no_error (error);
+    g_assert_true (g_file_set_contents (file, text, -1, &error));
+    g_assert_no_error (error);
+
+    g_assert_cmpint (cli_run (&c, update_args), ==, 0);
+    g_assert_nonnull (strstr (c.out, "\"status\":200"));
+    cli_clear (&c);
+    g_assert_cmpint (g_unlink (file), ==, 0);
+    g_assert_cmpint (g_rmdir (dir), ==, 0);
+  }
+
+  /* --topic-path: POST {hub}/{topic} (the hub serves both) */
+  {
+    const char *select_args[] = { "publish", "--hub", url, "--topic", f->topic, "--topic-path",
+                                  "DiagnosticReport-select", "--report", "rpt-9", "--study", "st-9", NULL };
+
+    g_assert_cmpint (cli_run (&c, select_args), ==, 0);
+    g_assert_nonnull (strstr (c.out, "\"status\":200"));
+    cli_clear (&c);
+  }
+
+  /* C-49: 409 for a context that isn't open → exit 1 */
+  g_assert_cmpint (cli_run (&c, close_args), ==, 1);
+  g_assert_nonnull (strstr (c.out, "\"status\":409"));
+  cli_clear (&c);
+
+  g_assert_cmpint (cli_run (&c, usage_args), ==, 64);
+  cli_clear (&c);
+  for (guint i = 0; i < G_N_ELEMENTS (help_args); i++)
+    {
+      g_assert_cmpint (cli_run (&c, help_args[i]), ==, 0);
+      g_assert_nonnull (strstr (c.out, "--hub"));
+      cli_clear (&c);
+    }
+  cli_clear (&w);
+}
+
+/* ------------------------------------------------------------------ misbehaving scripted hub */
+
+typedef struct
+{
+  SoupServer *server;
+  char *url;
+  SoupWebsocketConnection *ws;
+  GPtrArray *acks;      /* "id status" */
+  guint n_messages;
+} Bad;
+
+static void
+bad_ack_cb (SoupWebsocketConnection *ws,
+            SoupWebsocketDataType    type,
+            GBytes                  *message,
+            Bad                     *b)
+{
+  g_autoptr(JsonNode) root = fcm_json_parse (g_bytes_get_data (message, NULL),
+                                             (gssize) g_bytes_get_size (message), NULL);
+  JsonObject *obj;
+
+  b->n_messages++;
+  g_assert_nonnull (root);
+  obj = json_node_get_object (root);
+  g_ptr_array_add (b->acks, g_strdup_printf ("%s %s", fcm_json_get_string (obj, "id"),
+                                             fcm_json_get_string (obj, "status")));
+}
+
+static void
+bad_ws_cb (SoupServer              *server,
+           SoupServerMessage       *msg,
+           const char              *path,
+           SoupWebsocketConnection *ws,
+           gpointer                 data)
+{
+  Bad *b = data;
+  const char *frames[] = {
+    /* sandbox confirmation: no hub.topic, no hub.events */
+    "{\"timestamp\":\"2026-01-01T00:00:00Z\",\"bound\":\"x\",\"hub.mode\":\"subscribe\",\"hub.lease_seconds\":7200}",
+    "this is not JSON",
+    "{\"weird\":1}",
+    "[1,2,3]",
+    /* heartbeat with a constant id and no context, twice */
+    "{\"timestamp\":\"2026-01-01T00:00:01Z\",\"id\":\"JS SANDBOX\",\"event\":{\"hub.topic\":\"t\",\"hub.event\":\"heartbeat\"}}",
+    "{\"timestamp\":\"2026-01-01T00:00:02Z\",\"id\":\"JS SANDBOX\",\"event\":{\"hub.topic\":\"t\",\"hub.event\":\"heartbeat\"}}",
+    /* a duplicate id, and an out-of-order timestamp */
+    "{\"timestamp\":\"2026-01-01T00:00:05Z\",\"id\":\"e1\",\"event\":{\"hub.topic\":\"t\",\"hub.event\":\"Home-open\",\"context\":[]}}",
+    "{\"timestamp\":\"2026-01-01T00:00:05Z\",\"id\":\"e1\",\"event\":{\"hub.topic\":\"t\",\"hub.event\":\"Home-open\",\"context\":[]}}",
+    "{\"timestamp\":\"2025-01-01T00:00:00Z\",\"id\":\"e0\",\"event\":{\"hub.topic\":\"t\",\"hub.event\":\"Home-open\",\"context\":[]}}",
+    /* an event without an id cannot be acked */
+    "{\"timestamp\":\"2026-01-01T00:00:06Z\",\"event\":{\"hub.topic\":\"t\",\"hub.event\":\"Home-open\",\"context\":[]}}",
+  };
+
+  g_clear_object (&b->ws);
+  b->ws = g_object_ref (ws);
+  g_signal_connect (ws, "message", G_CALLBACK (bad_ack_cb), b);
+  for (guint i = 0; i < G_N_ELEMENTS (frames); i++)
+    soup_websocket_connection_send_text (ws, frames[i]);
+}
+
+static void
+bad_http_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  Bad *b = data;
+
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      g_autofree char *body = g_strdup_printf ("{\"hub.channel.endpoint\":\"%s\"}", b->url);
+      char *ws = strstr (body, "http://");
+
+      /* http://host/… → ws://host/ws */
+      memcpy (ws, "ws:// ", 6);
+      memmove (ws + 5, ws + 7, strlen (ws + 7) + 1);
+      *strstr (body, "/hub") = '\0';
+      {
+        g_autofree char *full = g_strconcat (body, "/ws\"}", NULL);
+
+        soup_server_message_set_status (msg, 202, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, full, strlen (full));
+      }
+      return;
+    }
+  /* GET {hub}/{topic}: a bare, empty context array */
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
+}
+
+/* Tolerate a sandbox-like hub: no topic/events in the confirmation, junk frames,
+ * constant heartbeat ids, duplicate ids, a bare context array (interop.md; C-28, C-67) */
+static void
+test_misbehaving_hub (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  GSList *uris;
+  Bad b = { 0 };
+  Sub s = { 0 };
+  guint frames = 0;
+  JsonNode *context;
+
+  b.server = soup_server_new (NULL, NULL);
+  b.acks = g_ptr_array_new_with_free_func (g_free);
+  soup_server_add_handler (b.server, "/hub", bad_http_cb, &b, NULL);
+  soup_server_add_websocket_handler (b.server, "/ws", NULL, NULL, bad_ws_cb, &b, NULL);
+  g_assert_true (soup_server_listen_local (b.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (b.server);
+  b.url = g_strdup_printf ("http://127.0.0.1:%d/hub", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  client = fcm_hub_client_new (b.url, "t");
+  g_signal_connect (client, "frame", G_CALLBACK (frame_cb), &s);
+  s.client = client;
+  fcm_hub_client_subscribe_async (client, NULL, subscribe_done_cb, &s);
+  FCM_TEST_WAIT_UNTIL (s.done);
+  g_assert_no_error (s.error);
+  g_assert_cmpint (fcm_hub_client_get_state (client), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_true (g_strv_contains (fcm_hub_client_get_granted_events (client), "SyncError"));
+  g_assert_cmpuint (fcm_hub_client_get_lease_seconds (client), ==, 7200);
+  context = fcm_hub_client_get_current_context (client);
+  g_assert_nonnull (context);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (context));
+
+  /* every copy acked, junk and the id-less event not */
+  FCM_TEST_WAIT_UNTIL (b.acks->len >= 5);
+  run_for (100);
+  frames = s.n_frames;
+  g_assert_cmpuint (frames, ==, 10);
+  g_assert_cmpuint (b.acks->len, ==, 5);
+  g_assert_cmpstr (g_ptr_array_index (b.acks, 0), ==, "JS SANDBOX 200");
+  g_assert_cmpstr (g_ptr_array_index (b.acks, 1), ==, "JS SANDBOX 200");
+  g_assert_cmpstr (g_ptr_array_index (b.acks, 2), ==, "e1 200");
+  g_assert_cmpstr (g_ptr_array_index (b.acks, 3), ==, "e1 200");
+  g_assert_cmpstr (g_ptr_array_index (b.acks, 4), ==, "e0 200");
+  g_assert_cmpint (fcm_hub_client_get_state (client), ==, FCM_CLIENT_STATE_ACTIVE);
+
+  g_signal_handlers_disconnect_by_data (client, &s);
+  g_clear_object (&client);
+  if (b.ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (b.ws, &b);
+      FCM_TEST_WAIT_UNTIL (soup_websocket_connection_get_state (b.ws) == SOUP_WEBSOCKET_STATE_CLOSED);
+      g_clear_object (&b.ws);
+    }
+  soup_server_disconnect (b.server);
+  g_object_unref (b.server);
+  g_ptr_array_unref (b.acks);
+  g_free (b.url);
+}
+
+/* ------------------------------------------------------------------ TLS */
+
+/* wss/https verified by default; --ca-file trusts a private CA; clear error otherwise (toolchain §6) */
+static void
+test_tls (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GTlsCertificate) cert = NULL;
+  g_autoptr(FcmHub) hub = NULL;
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autofree char *dir = NULL;
+  g_autofree char *pem = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *topic = g_uuid_string_random ();
+  g_autofree char *missing = NULL;
+  Sub trusted = { 0 }, untrusted = { 0 };
+  Cli c = { 0 };
+
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("openssl not found");
+      return;
+    }
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("fcm-client-tls-XXXXXX", &error);
+  g_assert_no_error (error);
+  pem = g_build_filename (dir, "server.pem", NULL);
+  key = g_build_filename (dir, "server.key", NULL);
+  missing = g_build_filename (dir, "missing.pem", NULL);
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              openssl_path, "req", "-x509", "-newkey", "ec",
+                              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                              "-keyout", key, "-out", pem, "-days", "2", "-subj", "/CN=localhost",
+                              "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  g_assert_no_error (error);
+  cert = g_tls_certificate_new_from_files (pem, key, &error);
+  g_assert_no_error (error);
+
+  hub = fcm_hub_new ();
+  g_assert_true (fcm_hub_listen (hub, "127.0.0.1", 0, cert, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (fcm_hub_get_url (hub), "https://"));
+
+  trusted.client = fcm_hub_client_new (fcm_hub_get_url (hub), topic);
+  g_assert_false (fcm_hub_client_set_ca_file (trusted.client, missing, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (fcm_hub_client_set_ca_file (trusted.client, pem, &error));
+  g_assert_no_error (error);
+  fcm_hub_client_subscribe_async (trusted.client, NULL, subscribe_done_cb, &trusted);
+  FCM_TEST_WAIT_UNTIL (trusted.done);
+  g_assert_no_error (trusted.error);
+  g_assert_true (g_str_has_prefix (fcm_hub_client_get_endpoint (trusted.client), "wss://"));
+  g_assert_cmpint (fcm_hub_client_get_state (trusted.client), ==, FCM_CLIENT_STATE_ACTIVE);
+
+  untrusted.client = fcm_hub_client_new (fcm_hub_get_url (hub), topic);
+  fcm_hub_client_subscribe_async (untrusted.client, NULL, subscribe_done_cb, &untrusted);
+  FCM_TEST_WAIT_UNTIL (untrusted.done);
+  g_assert_error (untrusted.error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+  g_assert_nonnull (strstr (untrusted.error->message, "not trusted"));
+  g_assert_cmpint (fcm_hub_client_get_state (untrusted.client), ==, FCM_CLIENT_STATE_ERROR);
+
+  /* the CLI: --ca-file */
+  {
+    const char *ok_args[] = { "context", "--hub", fcm_hub_get_url (hub), "--topic", topic,
+                              "--ca-file", pem, NULL };
+    const char *bad_args[] = { "context", "--hub", fcm_hub_get_url (hub), "--topic", topic, NULL };
+
+    g_assert_cmpint (cli_run (&c, ok_args), ==, 0);
+    g_assert_nonnull (strstr (c.out, "context.type"));
+    cli_clear (&c);
+    g_assert_cmpint (cli_run (&c, bad_args), ==, 1);
+    g_assert_nonnull (strstr (c.err, "not trusted"));
+    cli_clear (&c);
+  }
+
+  g_clear_error (&untrusted.error);
+  g_clear_object (&untrusted.client);
+  g_clear_object (&trusted.client);
+  fcm_hub_shutdown (hub);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_cmpint (g_unlink (pem), ==, 0);
+  g_assert_cmpint (g_unlink (key), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* fhircast gettopic: the 2019 prototype's GetTopic (digest §4.1) */
+static void
+test_cli_gettopic (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fcm-client-users-XXXXXX", &error);
+  g_autofree char *users = NULL;
+  const char *url = fcm_hub_get_url (f->hub);
+  const char *ok_args[] = { "gettopic", "--hub", url, "--user", "joe2", "--secret", "S", NULL };
+  const char *bad_args[] = { "gettopic", "--hub", url, "--user", "joe", "--secret", "xyzzy-bad", NULL };
+  const char *usage_args[] = { "gettopic", "--hub", url, NULL };
+  Cli c = { 0 };
+
+  g_assert_no_error (error);
+  users = g_build_filename (dir, "users.ini", NULL);
+  g_assert_true (g_file_set_contents (users, "[Dr Smith]\nusers=joe;joe2\n", -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (fcm_hub_load_users (f->hub, users, &error));
+  g_assert_no_error (error);
+  fcm_hub_set_secret (f->hub, "S");
+
+  g_assert_cmpint (cli_run (&c, ok_args), ==, 0);
+  g_assert_cmpstr (g_strstrip (c.out), ==, fcm_hub_get_user_topic (f->hub, "joe"));
+  cli_clear (&c);
+  g_assert_cmpint (cli_run (&c, bad_args), ==, 1);
+  g_assert_nonnull (strstr (c.err, "401"));
+  g_assert_null (strstr (c.err, "xyzzy-bad"));
+  cli_clear (&c);
+  g_assert_cmpint (cli_run (&c, usage_args), ==, 64);
+  cli_clear (&c);
+
+  g_assert_cmpint (g_unlink (users), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* FcmEventLog: GListModel signals, max-entries trimming, ack lookup by id */
+static void
+items_changed_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  GString    *log)
+{
+  g_string_append_printf (log, "%u-%u+%u;", position, removed, added);
+}
+
+static void
+test_event_log (void)
+{
+  g_autoptr(FcmEventLog) log = fcm_event_log_new ();
+  g_autoptr(GString) changes = g_string_new (NULL);
+  g_autoptr(FcmEventLogEntry) found = NULL;
+
+  g_signal_connect (log, "items-changed", G_CALLBACK (items_changed_cb), changes);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("id-%u", i);
+      g_autoptr(FcmEvent) ev = fcm_event_new (id, "2026-01-01T00:00:00Z", "t", "Home-open", NULL, NULL, NULL);
+      g_autofree char *text = fcm_event_to_json (ev, FALSE);
+      g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new (text, FCM_MESSAGE_EVENT, ev, NULL);
+
+      g_assert_cmpint (fcm_event_log_entry_get_latency_ms (entry), >, 0);
+      fcm_event_log_append (log, entry);
+    }
+  g_assert_cmpstr (changes->str, ==, "0-0+1;1-0+1;2-0+1;3-0+1;");
+  g_assert_nonnull (fcm_event_log_find_event (log, "id-2"));
+  g_assert_null (fcm_event_log_find_event (log, "nope"));
+  fcm_event_log_entry_set_ack_status (fcm_event_log_find_event (log, "id-2"), 409);
+  found = g_list_model_get_item (G_LIST_MODEL (log), 2);
+  g_assert_cmpuint (fcm_event_log_entry_get_ack_status (found), ==, 409);
+
+  g_string_truncate (changes, 0);
+  fcm_event_log_set_max_entries (log, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 2);
+  g_assert_cmpstr (changes->str, ==, "0-4+2;");
+  g_assert_null (fcm_event_log_find_event (log, "id-1"));
+  g_assert_nonnull (fcm_event_log_find_event (log, "id-3"));
+
+  g_string_truncate (changes, 0);
+  fcm_event_log_clear (log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 0);
+  g_assert_cmpstr (changes->str, ==, "0-2+0;");
+}
+
+/* ------------------------------------------------------------------ scripted publish server */
+
+typedef struct
+{
+  GPtrArray *ids;
+  GPtrArray *paused;
+  guint n;
+} Script;
+
+static void
+script_handler (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           data)
+{
+  Script *sc = data;
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = fcm_json_parse (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes), &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (sc->ids, g_strdup (fcm_json_get_string (json_node_get_object (root), "id")));
+  sc->n++;
+  if (sc->n == 1)
+    {
+      /* no answer: the client times out */
+      soup_server_message_pause (msg);
+      g_ptr_array_add (sc->paused, g_object_ref (msg));
+      return;
+    }
+  if (sc->n == 2)
+    {
+      soup_server_message_set_status (msg, 503, NULL);
+      soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "busy", 4);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+/* C-48: timeout → same id; error answer → new id */
+static void
+test_publish_retry (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autoptr(FcmEvent) open = NULL;
+  g_autoptr(JsonArray) ctx = fcm_context_build_open ("rpt-1", "pat-1", "st-1", NULL, NULL);
+  GSList *uris;
+  g_autofree char *url = NULL;
+  Script sc = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_object_unref), 0 };
+  Publish p = { 0 };
+
+  soup_server_add_handler (server, "/fhircast", script_handler, &sc, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/fhircast", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  client = fcm_hub_client_new (url, "topic-1");
+  fcm_hub_client_set_request_timeout (client, 300);
+  open = fcm_event_new ("first-id", NULL, "topic-1", FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, NULL, NULL);
+  fcm_hub_client_publish_async (client, open, NULL, publish_done_cb, &p);
+  FCM_TEST_WAIT_UNTIL (p.done);
+  g_assert_no_error (p.error);
+  g_assert_cmpuint (p.status, ==, 200);
+  g_assert_cmpuint (sc.ids->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (sc.ids, 0), ==, "first-id");
+  g_assert_cmpstr (g_ptr_array_index (sc.ids, 1), ==, "first-id");
+  g_assert_cmpstr (g_ptr_array_index (sc.ids, 2), !=, "first-id");
+  g_assert_cmpstr (p.id, ==, g_ptr_array_index (sc.ids, 2));
+
+  for (guint i = 0; i < sc.paused->len; i++)
+    {
+      SoupServerMessage *m = g_ptr_array_index (sc.paused, i);
+
+      soup_server_message_set_status (m, 200, NULL);
+      soup_server_message_unpause (m);
+    }
+  g_object_unref (client);
+  client = NULL;
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+  g_ptr_array_unref (sc.paused);
+  g_ptr_array_unref (sc.ids);
+  g_free (p.id);
+  g_free (p.reason);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, fn) g_test_add ("/fcm/client/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("subscribe", test_subscribe);
+  ADD ("subscribe-refused", test_subscribe_refused);
+  ADD ("builders-valid", test_builders_valid);
+  ADD ("acks", test_acks);
+  ADD ("heartbeat", test_heartbeat_acked);
+  ADD ("ack-409", test_ack_409);
+  ADD ("ack-202-followup", test_ack_202_followup);
+  ADD ("denial", test_denial);
+  ADD ("reconnect", test_reconnect);
+  ADD ("lease-renewal", test_lease_renewal);
+  ADD ("monitor", test_monitor);
+  ADD ("cli", test_cli);
+  ADD ("heartbeat-watchdog", test_heartbeat_watchdog);
+  ADD ("legacy", test_legacy);
+  ADD ("hub-restart", test_hub_restart);
+  ADD ("cli-gettopic", test_cli_gettopic);
+  g_test_add_func ("/fcm/client/publish-retry", test_publish_retry);
+  g_test_add_func ("/fcm/client/misbehaving-hub", test_misbehaving_hub);
+  g_test_add_func ("/fcm/client/tls", test_tls);
+  g_test_add_func ("/fcm/client/event-log", test_event_log);
+
+  return g_test_run ();
+}
