@@ -1,26 +1,26 @@
 #!/usr/bin/env python3
-"""Prints "N passed, N failed[, N skipped]" from meson's testlog.json."""
+"""Prints "N passed, N failed[, N skipped]" from one or more meson testlog JSON files."""
 import json
 import sys
 
 passed = failed = skipped = 0
-try:
-    with open(sys.argv[1], encoding="utf-8") as log:
-        for line in log:
-            line = line.strip()
-            if not line:
-                continue
-            result = json.loads(line).get("result")
-            if result in ("OK", "EXPECTEDFAIL"):
-                passed += 1
-            elif result == "SKIP":
-                skipped += 1
-            else:
-                failed += 1
-except OSError as err:
-    print(f"no test log: {err}", file=sys.stderr)
-    print("0 passed, 1 failed")
-    sys.exit(1)
+for path in sys.argv[1:]:
+    try:
+        with open(path, encoding="utf-8") as log:
+            for line in log:
+                line = line.strip()
+                if not line:
+                    continue
+                result = json.loads(line).get("result")
+                if result in ("OK", "EXPECTEDFAIL"):
+                    passed += 1
+                elif result == "SKIP":
+                    skipped += 1
+                else:
+                    failed += 1
+    except OSError as err:
+        print(f"no test log: {err}", file=sys.stderr)
+        failed += 1
 
 line = f"{passed} passed, {failed} failed"
 if skipped:
