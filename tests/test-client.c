@@ -729,6 +729,136 @@ test_monitor (Fixture       *f,
   fcm_hub_shutdown (hub2);
 }
 
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static FcmEventLogEntry *
+find_log_entry (FcmEventLog *log,
+                const char  *id)
+{
+  FcmEventLogEntry *entry = fcm_event_log_find_event (log, id);
+
+  g_assert_nonnull (entry);
+  return entry;
+}
+
+/* C-38: the hub echoes our own accepted request with the same id; it is acked and flagged
+ * "own echo" in the log, the store still sees it, but it is not reacted to as a new context
+ * change (our own close triggers no Get Current Context; somebody else's does, C-54) */
+static void
+test_own_echo (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(FcmMonitor) monitor = NULL;
+  g_autoptr(FcmEvent) open_a = open_event (f, "rpt-1");
+  g_autoptr(FcmEvent) close_a = close_event (f, "rpt-1");
+  g_autoptr(FcmEvent) open_b = open_event (f, "rpt-2");
+  g_autoptr(FcmEvent) close_b = close_event (f, "rpt-2");
+  g_autofree char *ack = NULL;
+  FcmEventLog *log;
+  guint refetches = 0;
+
+  monitor = fcm_monitor_new (f->a->client);
+  log = fcm_monitor_get_event_log (monitor);
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+  g_signal_connect (f->a->client, "notify::current-context", G_CALLBACK (count_notify_cb), &refetches);
+
+  g_assert_cmpuint (publish (f->a, open_a, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 1);
+  g_assert_true (fcm_hub_client_is_own_request (f->a->client, fcm_event_get_id (open_a)));
+  g_assert_false (fcm_hub_client_is_own_request (f->b->client, fcm_event_get_id (open_a)));
+  /* acked as usual, flagged as our echo, and the store has it */
+  ack = g_strdup_printf ("%s 200", fcm_event_get_id (open_a));
+  g_assert_true (g_ptr_array_find_with_equal_func (f->a->acks, ack, g_str_equal, NULL));
+  g_assert_true (fcm_event_log_entry_get_own_echo (find_log_entry (log, fcm_event_get_id (open_a))));
+  g_assert_nonnull (fcm_context_store_lookup (fcm_monitor_get_context_store (monitor), "rpt-1"));
+
+  /* somebody else's open is not ours */
+  g_assert_cmpuint (publish (f->b, open_b, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 2);
+  g_assert_false (fcm_event_log_entry_get_own_echo (find_log_entry (log, fcm_event_get_id (open_b))));
+
+  /* our own close: confirmation only, no refetch */
+  g_assert_cmpuint (publish (f->a, close_a, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 3);
+  g_assert_true (fcm_event_log_entry_get_own_echo (find_log_entry (log, fcm_event_get_id (close_a))));
+  run_for (100);
+  g_assert_cmpuint (refetches, ==, 0);
+
+  /* somebody else's close: a context change, Get Current Context follows (C-54) */
+  g_assert_cmpuint (publish (f->b, close_b, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (refetches == 1);
+  g_assert_false (fcm_event_log_entry_get_own_echo (find_log_entry (log, fcm_event_get_id (close_b))));
+  g_signal_handlers_disconnect_by_data (f->a->client, &refetches);
+}
+
+/* C-51: a syncerror naming our request → resent with the same id, the original timestamp and
+ * context, no sooner than the interval, until a later event arrives (here: the echo of the
+ * successful resend) or the tries run out; the property turns it off */
+static void
+test_resend_on_syncerror (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(FcmEvent) open = open_event (f, "rpt-1");
+  g_autoptr(FcmEvent) open2 = open_event (f, "rpt-2");
+  g_autoptr(FcmEvent) open3 = open_event (f, "rpt-3");
+  g_autofree char *path = NULL;
+  g_autofree char *off = NULL;
+  FcmEvent *got;
+
+  g_assert_true (fcm_hub_client_get_resend_on_syncerror (f->a->client));
+  fcm_hub_client_set_resend_policy (f->a->client, 300, 3);
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+  path = g_strdup_printf ("/admin/subscribers/%s/async?mode=reject&delay_ms=10",
+                          endpoint_id (f->a->client));
+  off = g_strdup_printf ("/admin/subscribers/%s/async?mode=off", endpoint_id (f->a->client));
+
+  /* accepted for later, then rejected: one syncerror to A naming its id */
+  g_free (admin (f, "POST", path));
+  g_assert_cmpuint (publish (f->a, open, NULL), ==, 202);
+  FCM_TEST_WAIT_UNTIL (f->a->syncerrors->len == 1);
+  run_for (150);
+  g_assert_cmpuint (f->b->events->len, ==, 0);   /* not before the interval */
+  /* the resend goes through this time: B gets the original request */
+  FCM_TEST_WAIT_UNTIL (f->b->events->len == 1);
+  got = g_ptr_array_index (f->b->events, 0);
+  g_assert_cmpstr (fcm_event_get_id (got), ==, fcm_event_get_id (open));
+  g_assert_cmpstr (fcm_event_get_timestamp (got), ==, fcm_event_get_timestamp (open));
+  g_assert_cmpstr (fcm_event_get_name (got), ==, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN);
+  g_assert_nonnull (fcm_event_lookup_context (got, "report"));
+  /* our echo arrived: no more tries */
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == 1);
+  run_for (700);
+  g_assert_cmpuint (f->b->events->len, ==, 1);
+  g_assert_cmpuint (f->a->syncerrors->len, ==, 1);
+
+  /* a hub that keeps rejecting: 3 resends (3 more syncerrors), then it stops */
+  g_free (path);
+  path = g_strdup_printf ("/admin/subscribers/%s/async?mode=reject&delay_ms=10&count=all",
+                          endpoint_id (f->a->client));
+  g_free (admin (f, "POST", path));
+  g_assert_cmpuint (publish (f->a, open2, NULL), ==, 202);
+  FCM_TEST_WAIT_UNTIL (f->a->syncerrors->len == 1 + 4);
+  run_for (700);
+  g_assert_cmpuint (f->a->syncerrors->len, ==, 1 + 4);
+  g_assert_cmpuint (f->b->events->len, ==, 1);
+
+  /* turned off: no resend at all */
+  fcm_hub_client_set_resend_on_syncerror (f->a->client, FALSE);
+  g_assert_cmpuint (publish (f->a, open3, NULL), ==, 202);
+  FCM_TEST_WAIT_UNTIL (f->a->syncerrors->len == 1 + 4 + 1);
+  run_for (700);
+  g_assert_cmpuint (f->a->syncerrors->len, ==, 1 + 4 + 1);
+  g_free (admin (f, "POST", off));
+}
+
 /* C-69: heartbeats feed a watchdog; silence for two periods → lost sync → resubscribe (C-68) */
 static void
 test_heartbeat_watchdog (Fixture       *f,
@@ -1183,6 +1313,174 @@ test_misbehaving_hub (void)
   g_free (b.url);
 }
 
+/* ------------------------------------------------------------------ Medplum-like scripted hub */
+
+typedef struct
+{
+  SoupServer *server;
+  char *ws_url;
+  SoupWebsocketConnection *ws;
+  guint n_subscribes;
+  guint n_acks;
+  guint n_heartbeats;
+  gboolean beating;
+  guint beat_id;
+} Med;
+
+static void
+med_ack_cb (SoupWebsocketConnection *ws,
+            SoupWebsocketDataType    type,
+            GBytes                  *message,
+            Med                     *m)
+{
+  m->n_acks++;               /* read and ignored, like Medplum */
+}
+
+static gboolean
+med_beat_cb (gpointer data)
+{
+  Med *m = data;
+  g_autofree char *id = NULL;
+  g_autofree char *frame = NULL;
+
+  if (!m->beating || m->ws == NULL ||
+      soup_websocket_connection_get_state (m->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return G_SOURCE_CONTINUE;
+  id = g_uuid_string_random ();
+  frame = g_strdup_printf ("{\"timestamp\":\"2026-01-01T00:00:00Z\",\"id\":\"%s\",\"event\":"
+                           "{\"hub.topic\":\"t\",\"hub.event\":\"heartbeat\","
+                           "\"context\":[{\"key\":\"period\",\"decimal\":0.2}]}}", id);
+  soup_websocket_connection_send_text (m->ws, frame);
+  m->n_heartbeats++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+med_ws_cb (SoupServer              *server,
+           SoupServerMessage       *msg,
+           const char              *path,
+           SoupWebsocketConnection *ws,
+           gpointer                 data)
+{
+  Med *m = data;
+
+  if (m->ws != NULL)
+    g_signal_handlers_disconnect_by_data (m->ws, m);
+  g_clear_object (&m->ws);
+  m->ws = g_object_ref (ws);
+  g_signal_connect (ws, "message", G_CALLBACK (med_ack_cb), m);
+  /* the lease is fixed at 3600 s whatever was asked */
+  soup_websocket_connection_send_text (ws, "{\"hub.mode\":\"subscribe\",\"hub.topic\":\"t\","
+                                       "\"hub.events\":\"DiagnosticReport-open\","
+                                       "\"hub.lease_seconds\":3600}");
+}
+
+static void
+med_http_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  Med *m = data;
+
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      SoupMessageBody *req = soup_server_message_get_request_body (msg);
+      g_autofree char *form = g_strndup (req->data, req->length);
+      g_autofree char *body = g_strdup_printf ("{\"hub.channel.endpoint\":\"%s\"}", m->ws_url);
+
+      if (strstr (form, "hub.mode=subscribe") != NULL)
+        m->n_subscribes++;
+      soup_server_message_set_status (msg, 202, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                    "{\"context.type\":\"\",\"context\":[]}", 33);
+}
+
+/* Medplum's hub (interop.md, C-69): heartbeats with a context period, acks ignored, lease
+ * fixed at 3600 s. The client stays active, acks heartbeats without counting them as events,
+ * renews at ~80 % of the granted lease (not the asked one), and its liveness watchdog follows
+ * the announced period. */
+static void
+test_medplum_hub (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  Med m = { 0 };
+  Sub s = { 0 };
+  guint acks;
+
+  m.server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (m.server, "/hub", med_http_cb, &m, NULL);
+  soup_server_add_websocket_handler (m.server, "/ws", NULL, NULL, med_ws_cb, &m, NULL);
+  g_assert_true (soup_server_listen_local (m.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (m.server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/hub", g_uri_get_port (uris->data));
+  m.ws_url = g_strdup_printf ("ws://127.0.0.1:%d/ws", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  m.beating = TRUE;
+  m.beat_id = g_timeout_add (200, med_beat_cb, &m);
+
+  client = fcm_hub_client_new (url, "t");
+  fcm_hub_client_set_reconnect_delay (client, 20, 200);
+  /* ask for 1 s: renewing at 80 % of what we asked would show up as a second subscribe */
+  fcm_hub_client_set_lease_seconds (client, 1);
+  s.client = client;
+  s.events = g_ptr_array_new_with_free_func (g_object_unref);
+  s.acks = g_ptr_array_new_with_free_func (g_free);
+  s.states = g_ptr_array_new_with_free_func (g_free);
+  g_signal_connect (client, "event", G_CALLBACK (event_cb), &s);
+  g_signal_connect (client, "ack-sent", G_CALLBACK (ack_cb), &s);
+  g_signal_connect (client, "notify::state", G_CALLBACK (state_cb), &s);
+  fcm_hub_client_subscribe_async (client, NULL, subscribe_done_cb, &s);
+  FCM_TEST_WAIT_UNTIL (s.done);
+  g_assert_no_error (s.error);
+  g_assert_cmpint (fcm_hub_client_get_state (client), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_cmpuint (fcm_hub_client_get_lease_seconds (client), ==, 3600);
+
+  /* 1.5 s of heartbeats: longer than the watchdog (0.6 s) and than 80 % of the asked lease */
+  run_for (1500);
+  g_assert_cmpuint (m.n_heartbeats, >=, 5);
+  g_assert_cmpuint (s.acks->len, >=, 5);
+  g_assert_cmpuint (m.n_acks, >=, 5);
+  g_assert_cmpuint (s.events->len, ==, 0);
+  g_assert_cmpuint (m.n_subscribes, ==, 1);
+  g_assert_false (sub_has_state (&s, "reconnecting"));
+  g_assert_false (sub_has_state (&s, "renewing"));
+  g_assert_cmpint (fcm_hub_client_get_state (client), ==, FCM_CLIENT_STATE_ACTIVE);
+
+  /* the heartbeats stop while the socket stays open: sync lost, resubscribe */
+  m.beating = FALSE;
+  acks = s.acks->len;
+  FCM_TEST_WAIT_UNTIL (sub_has_state (&s, "reconnecting"));
+  FCM_TEST_WAIT_UNTIL (m.n_subscribes == 2 &&
+                       fcm_hub_client_get_state (client) == FCM_CLIENT_STATE_ACTIVE);
+  g_assert_cmpuint (s.acks->len, ==, acks);
+
+  g_signal_handlers_disconnect_by_data (client, &s);
+  g_clear_object (&client);
+  g_source_remove (m.beat_id);
+  if (m.ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (m.ws, &m);
+      FCM_TEST_WAIT_UNTIL (soup_websocket_connection_get_state (m.ws) == SOUP_WEBSOCKET_STATE_CLOSED);
+      g_clear_object (&m.ws);
+    }
+  soup_server_disconnect (m.server);
+  g_object_unref (m.server);
+  g_ptr_array_unref (s.events);
+  g_ptr_array_unref (s.acks);
+  g_ptr_array_unref (s.states);
+  g_free (m.ws_url);
+}
+
 /* ------------------------------------------------------------------ TLS */
 
 /* wss/https verified by default; --ca-file trusts a private CA; clear error otherwise (toolchain §6) */
@@ -1476,11 +1774,14 @@ main (int   argc,
   ADD ("monitor", test_monitor);
   ADD ("cli", test_cli);
   ADD ("heartbeat-watchdog", test_heartbeat_watchdog);
+  ADD ("own-echo", test_own_echo);
+  ADD ("resend-on-syncerror", test_resend_on_syncerror);
   ADD ("legacy", test_legacy);
   ADD ("hub-restart", test_hub_restart);
   ADD ("cli-gettopic", test_cli_gettopic);
   g_test_add_func ("/fcm/client/publish-retry", test_publish_retry);
   g_test_add_func ("/fcm/client/misbehaving-hub", test_misbehaving_hub);
+  g_test_add_func ("/fcm/client/medplum-hub", test_medplum_hub);
   g_test_add_func ("/fcm/client/tls", test_tls);
   g_test_add_func ("/fcm/client/event-log", test_event_log);
 

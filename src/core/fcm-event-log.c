@@ -22,6 +22,7 @@ struct _FcmEventLogEntry
   FcmEvent *event;
   GPtrArray *issues;
   guint ack_status;      /* 0 = no ack sent */
+  gboolean own_echo;     /* the hub's echo of a request we published (C-38) */
 };
 
 G_DEFINE_FINAL_TYPE (FcmEventLogEntry, fcm_event_log_entry, G_TYPE_OBJECT)
@@ -34,6 +35,7 @@ enum {
   ENTRY_PROP_TEXT,
   ENTRY_PROP_EVENT,
   ENTRY_PROP_ACK_STATUS,
+  ENTRY_PROP_OWN_ECHO,
   ENTRY_N_PROPS
 };
 
@@ -79,6 +81,9 @@ fcm_event_log_entry_get_property (GObject    *object,
     case ENTRY_PROP_ACK_STATUS:
       g_value_set_uint (value, self->ack_status);
       break;
+    case ENTRY_PROP_OWN_ECHO:
+      g_value_set_boolean (value, self->own_echo);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -105,6 +110,8 @@ fcm_event_log_entry_class_init (FcmEventLogEntryClass *klass)
     g_param_spec_object ("event", NULL, NULL, FCM_TYPE_EVENT, ro);
   entry_properties[ENTRY_PROP_ACK_STATUS] =
     g_param_spec_uint ("ack-status", NULL, NULL, 0, 999, 0, ro);
+  entry_properties[ENTRY_PROP_OWN_ECHO] =
+    g_param_spec_boolean ("own-echo", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, ENTRY_N_PROPS, entry_properties);
 }
 
@@ -220,6 +227,31 @@ fcm_event_log_entry_set_ack_status (FcmEventLogEntry *self,
     return;
   self->ack_status = status;
   g_object_notify_by_pspec (G_OBJECT (self), entry_properties[ENTRY_PROP_ACK_STATUS]);
+}
+
+/**
+ * fcm_event_log_entry_get_own_echo:
+ *
+ * Returns: %TRUE if the entry is the hub's echo of a request this client published (C-38)
+ */
+gboolean
+fcm_event_log_entry_get_own_echo (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), FALSE);
+  return self->own_echo;
+}
+
+void
+fcm_event_log_entry_set_own_echo (FcmEventLogEntry *self,
+                                  gboolean          own_echo)
+{
+  g_return_if_fail (FCM_IS_EVENT_LOG_ENTRY (self));
+
+  own_echo = !!own_echo;
+  if (self->own_echo == own_echo)
+    return;
+  self->own_echo = own_echo;
+  g_object_notify_by_pspec (G_OBJECT (self), entry_properties[ENTRY_PROP_OWN_ECHO]);
 }
 
 /* ------------------------------------------------------------------ log */

@@ -31,6 +31,9 @@ GPtrArray        *fcm_event_log_entry_get_issues      (FcmEventLogEntry *self);
 guint             fcm_event_log_entry_get_ack_status  (FcmEventLogEntry *self);
 void              fcm_event_log_entry_set_ack_status  (FcmEventLogEntry *self,
                                                        guint             status);
+gboolean          fcm_event_log_entry_get_own_echo    (FcmEventLogEntry *self);
+void              fcm_event_log_entry_set_own_echo    (FcmEventLogEntry *self,
+                                                       gboolean          own_echo);
 
 FcmEventLog      *fcm_event_log_new                   (void) G_GNUC_WARN_UNUSED_RESULT;
 void              fcm_event_log_append                (FcmEventLog      *self,

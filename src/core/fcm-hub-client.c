@@ -58,7 +58,7 @@ struct _FcmHubClient
   /* liveness (C-69): heartbeat period seen, and WebSocket ping/pong */
   gboolean post_to_topic;            /* publish to {hub}/{topic} (some vendors) */
   guint keepalive_seconds;
-  guint heartbeat_period;            /* seconds; 0 until a heartbeat carries a period */
+  guint heartbeat_period_ms;         /* 0 until a heartbeat carries a period */
   guint heartbeat_watch_id;
   guint pong_watch_id;
 
@@ -66,7 +66,30 @@ struct _FcmHubClient
   guint default_ack;
 
   JsonNode *current_context;
+
+  /* requests we published by id, oldest first, to spot the hub's echo (C-38) */
+  GHashTable *own_ids;               /* id → FcmEvent */
+  GQueue own_id_queue;
+
+  /* C-51: resending our requests named by a syncerror */
+  gboolean resend_on_syncerror;
+  guint resend_interval_ms;
+  guint resend_max_tries;
+  GHashTable *resends;               /* id → Resend */
 };
+
+typedef struct
+{
+  FcmHubClient *self;                /* unowned; the source is removed in dispose */
+  FcmEvent *event;                   /* the original request: same id, timestamp, context */
+  guint tries;
+  guint source_id;
+} Resend;
+
+#define DEFAULT_RESEND_INTERVAL_MS 10000
+#define DEFAULT_RESEND_MAX_TRIES 3
+
+#define OWN_IDS_MAX 256
 
 G_DEFINE_FINAL_TYPE (FcmHubClient, fcm_hub_client, G_TYPE_OBJECT)
 
@@ -92,6 +115,7 @@ enum {
   PROP_GRANTED_EVENTS,
   PROP_LEGACY,
   PROP_CURRENT_CONTEXT,
+  PROP_RESEND_ON_SYNCERROR,
   N_PROPS
 };
 
@@ -423,9 +447,11 @@ feed_watchdogs (FcmHubClient *self)
   if (self->ws == NULL)
     return;
   clear_source (&self->heartbeat_watch_id);
-  if (self->heartbeat_period > 0)
-    self->heartbeat_watch_id = g_timeout_add_seconds (self->heartbeat_period * 2 + 1,
-                                                      heartbeat_watch_cb, self);
+  /* two periods plus slack (up to 1 s) with nothing received means the connection is gone */
+  if (self->heartbeat_period_ms > 0)
+    self->heartbeat_watch_id = g_timeout_add (self->heartbeat_period_ms * 2 +
+                                              MIN (self->heartbeat_period_ms, 1000),
+                                              heartbeat_watch_cb, self);
   clear_source (&self->pong_watch_id);
   if (self->keepalive_seconds > 0)
     self->pong_watch_id = g_timeout_add_seconds (self->keepalive_seconds * 3,
@@ -457,9 +483,10 @@ note_heartbeat (FcmHubClient *self,
       else if (type == G_TYPE_DOUBLE)
         seconds = json_node_get_double (value);
     }
-  if (seconds >= 1 && seconds <= 3600)
+  /* the period comes from the hub (Medplum: 10 s); accept fractions of a second */
+  if (seconds >= 0.05 && seconds <= 3600)
     {
-      self->heartbeat_period = (guint) seconds;
+      self->heartbeat_period_ms = (guint) (seconds * 1000);
       feed_watchdogs (self);
     }
 }
@@ -777,6 +804,115 @@ on_denial (FcmHubClient *self,
   g_signal_emit (self, signals[SIGNAL_DENIED], 0, reason);
 }
 
+/* ---------------------------------------------------------------- resend (C-51) */
+
+static void
+resend_free (Resend *r)
+{
+  clear_source (&r->source_id);
+  g_object_unref (r->event);
+  g_free (r);
+}
+
+/* The event id a syncerror names (its OperationOutcome's eventid coding), or %NULL. */
+static const char *
+syncerror_event_id (FcmEvent *event)
+{
+  JsonObject *item = fcm_event_lookup_context (event, "operationoutcome");
+  JsonObject *resource = item ? fcm_json_get_object (item, "resource") : NULL;
+  JsonArray *issues = resource ? fcm_json_get_array (resource, "issue") : NULL;
+
+  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
+    {
+      JsonNode *node = json_array_get_element (issues, i);
+      JsonObject *details = JSON_NODE_HOLDS_OBJECT (node)
+        ? fcm_json_get_object (json_node_get_object (node), "details") : NULL;
+      JsonArray *codings = details ? fcm_json_get_array (details, "coding") : NULL;
+
+      for (guint j = 0; codings != NULL && j < json_array_get_length (codings); j++)
+        {
+          JsonNode *cnode = json_array_get_element (codings, j);
+          JsonObject *coding = JSON_NODE_HOLDS_OBJECT (cnode) ? json_node_get_object (cnode) : NULL;
+          const char *system = coding ? fcm_json_get_string (coding, "system") : NULL;
+
+          if (system != NULL && g_str_has_suffix (system, "/eventid"))
+            return fcm_json_get_string (coding, "code");
+        }
+    }
+  return NULL;
+}
+
+static void
+resend_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, NULL, NULL, &error);
+
+  if (error != NULL)
+    g_debug ("client: resending after a syncerror failed: %s", error->message);
+  else
+    g_debug ("client: resend after a syncerror answered %u", status);
+}
+
+static gboolean
+resend_cb (gpointer data)
+{
+  Resend *r = data;
+  FcmHubClient *self = r->self;
+
+  r->source_id = 0;
+  if (r->tries >= self->resend_max_tries)
+    return G_SOURCE_REMOVE;
+  r->tries++;
+  g_debug ("client: resending %s after a syncerror (try %u of %u)",
+           fcm_event_get_name (r->event), r->tries, self->resend_max_tries);
+  /* the original request: same id, original timestamp, same context */
+  fcm_hub_client_publish_async (self, r->event, self->cancellable, resend_done_cb, NULL);
+  if (r->tries < self->resend_max_tries)
+    r->source_id = g_timeout_add (self->resend_interval_ms, resend_cb, r);
+  return G_SOURCE_REMOVE;
+}
+
+/* C-51: a syncerror names a request we sent: resend it, ≥ the interval apart */
+static void
+maybe_resend (FcmHubClient *self,
+              FcmEvent     *syncerror)
+{
+  const char *id = syncerror_event_id (syncerror);
+  FcmEvent *original;
+  Resend *r;
+
+  if (!self->resend_on_syncerror || self->resend_max_tries == 0 || id == NULL)
+    return;
+  original = g_hash_table_lookup (self->own_ids, id);
+  /* never resend a syncerror; one series per request (a copy of the syncerror changes nothing) */
+  if (original == NULL || fcm_event_has_name (original, FCM_EVENT_SYNCERROR) ||
+      g_hash_table_contains (self->resends, id))
+    return;
+  r = g_new0 (Resend, 1);
+  r->self = self;
+  r->event = g_object_ref (original);
+  r->source_id = g_timeout_add (self->resend_interval_ms, resend_cb, r);
+  g_hash_table_insert (self->resends, g_strdup (id), r);
+}
+
+/* A later event on the topic (a newer one, or the echo of our resend: C-66) ends the resends. */
+static void
+stop_resends (FcmHubClient *self)
+{
+  GHashTableIter iter;
+  Resend *r;
+
+  g_hash_table_iter_init (&iter, self->resends);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &r))
+    {
+      clear_source (&r->source_id);
+      r->tries = self->resend_max_tries;
+    }
+}
+
 static void
 on_notification (FcmHubClient *self,
                  JsonNode     *root)
@@ -806,10 +942,18 @@ on_notification (FcmHubClient *self,
       return;
     }
 
+  g_object_ref (self);
   if (fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
-    g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, event);
+    {
+      maybe_resend (self, event);
+      g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, event);
+    }
   else
-    g_signal_emit (self, signals[SIGNAL_EVENT], 0, event);
+    {
+      stop_resends (self);
+      g_signal_emit (self, signals[SIGNAL_EVENT], 0, event);
+    }
+  g_object_unref (self);
 
   if (status == 202)
     send_followup_syncerror (self, event);
@@ -955,7 +1099,7 @@ ws_connect_cb (GObject      *source,
   g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), self);
   g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
   g_signal_connect (ws, "pong", G_CALLBACK (ws_pong_cb), self);
-  self->heartbeat_period = 0;
+  self->heartbeat_period_ms = 0;
   if (self->keepalive_seconds > 0)
     soup_websocket_connection_set_keepalive_interval (ws, self->keepalive_seconds);
   feed_watchdogs (self);
@@ -1526,6 +1670,81 @@ publish_cb (GObject      *source,
 }
 
 static void
+remember_own_id (FcmHubClient *self,
+                 FcmEvent     *event)
+{
+  const char *id = fcm_event_get_id (event);
+  char *copy;
+
+  if (id == NULL || g_hash_table_contains (self->own_ids, id))
+    return;
+  copy = g_strdup (id);
+  g_hash_table_insert (self->own_ids, copy, g_object_ref (event));
+  g_queue_push_tail (&self->own_id_queue, copy);
+  while (g_queue_get_length (&self->own_id_queue) > OWN_IDS_MAX)
+    g_hash_table_remove (self->own_ids, g_queue_pop_head (&self->own_id_queue));
+}
+
+/**
+ * fcm_hub_client_set_resend_policy:
+ * @interval_ms: time between tries (C-51 says at least 10 s; the default)
+ * @max_tries: how many times to resend (default 3); 0 disables
+ *
+ * When a syncerror names a request this client published, it is resent (same id, original
+ * timestamp, same context) every @interval_ms until a later event arrives on the topic or
+ * @max_tries resends were made (C-51). See also #FcmHubClient:resend-on-syncerror.
+ */
+void
+fcm_hub_client_set_resend_policy (FcmHubClient *self,
+                                  guint         interval_ms,
+                                  guint         max_tries)
+{
+  g_return_if_fail (FCM_IS_HUB_CLIENT (self));
+  g_return_if_fail (interval_ms > 0);
+
+  self->resend_interval_ms = interval_ms;
+  self->resend_max_tries = max_tries;
+}
+
+gboolean
+fcm_hub_client_get_resend_on_syncerror (FcmHubClient *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB_CLIENT (self), FALSE);
+  return self->resend_on_syncerror;
+}
+
+void
+fcm_hub_client_set_resend_on_syncerror (FcmHubClient *self,
+                                        gboolean      resend)
+{
+  g_return_if_fail (FCM_IS_HUB_CLIENT (self));
+
+  resend = !!resend;
+  if (self->resend_on_syncerror == resend)
+    return;
+  self->resend_on_syncerror = resend;
+  if (!resend)
+    stop_resends (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RESEND_ON_SYNCERROR]);
+}
+
+/**
+ * fcm_hub_client_is_own_request:
+ * @event_id: an event id
+ *
+ * Returns: %TRUE if this client published a request with @event_id: a notification
+ *   carrying it is the hub's echo of our own accepted request (C-38). Ack it, but don't
+ *   react to it as a new context change.
+ */
+gboolean
+fcm_hub_client_is_own_request (FcmHubClient *self,
+                               const char   *event_id)
+{
+  g_return_val_if_fail (FCM_IS_HUB_CLIENT (self), FALSE);
+  return event_id != NULL && g_hash_table_contains (self->own_ids, event_id);
+}
+
+static void
 publish_send (GTask *task)
 {
   FcmHubClient *self = g_task_get_source_object (task);
@@ -1552,6 +1771,7 @@ publish_send (GTask *task)
     }
   d->timed_out = FALSE;
   d->attempts++;
+  remember_own_id (self, d->event);
 
   /* C-44: POST the event JSON to hub.url with the bearer token (or {hub.url}/{topic}) */
   if (self->post_to_topic)
@@ -2041,6 +2261,8 @@ fcm_hub_client_dispose (GObject *object)
 {
   FcmHubClient *self = FCM_HUB_CLIENT (object);
 
+  g_hash_table_remove_all (self->resends);
+
   g_cancellable_cancel (self->cancellable);
   clear_source (&self->renew_id);
   clear_source (&self->reconnect_id);
@@ -2068,6 +2290,9 @@ fcm_hub_client_finalize (GObject *object)
   g_strfreev (self->granted_events);
   g_free (self->endpoint);
   g_hash_table_unref (self->ack_policy);
+  g_queue_clear (&self->own_id_queue);
+  g_hash_table_unref (self->own_ids);
+  g_hash_table_unref (self->resends);
   g_clear_pointer (&self->current_context, json_node_unref);
 
   G_OBJECT_CLASS (fcm_hub_client_parent_class)->finalize (object);
@@ -2113,6 +2338,9 @@ fcm_hub_client_get_property (GObject    *object,
     case PROP_CURRENT_CONTEXT:
       g_value_set_boxed (value, self->current_context);
       break;
+    case PROP_RESEND_ON_SYNCERROR:
+      g_value_set_boolean (value, self->resend_on_syncerror);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2150,6 +2378,9 @@ fcm_hub_client_set_property (GObject      *object,
       break;
     case PROP_LEGACY:
       fcm_hub_client_set_legacy (self, g_value_get_boolean (value));
+      break;
+    case PROP_RESEND_ON_SYNCERROR:
+      fcm_hub_client_set_resend_on_syncerror (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2192,6 +2423,9 @@ fcm_hub_client_class_init (FcmHubClientClass *klass)
   /* the last Get Current Context answer (C-52), notified on every fetch */
   properties[PROP_CURRENT_CONTEXT] =
     g_param_spec_boxed ("current-context", NULL, NULL, JSON_TYPE_NODE, ro);
+  /* C-51: resend our requests that a syncerror names (see fcm_hub_client_set_resend_policy()) */
+  properties[PROP_RESEND_ON_SYNCERROR] =
+    g_param_spec_boolean ("resend-on-syncerror", NULL, NULL, TRUE, rw);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -2245,6 +2479,12 @@ fcm_hub_client_init (FcmHubClient *self)
   self->reconnect_max_ms = DEFAULT_RECONNECT_MAX_MS;
   self->request_timeout_ms = DEFAULT_REQUEST_TIMEOUT_MS;
   self->keepalive_seconds = 15;
+  self->own_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->resends = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) resend_free);
+  self->resend_on_syncerror = TRUE;
+  self->resend_interval_ms = DEFAULT_RESEND_INTERVAL_MS;
+  self->resend_max_tries = DEFAULT_RESEND_MAX_TRIES;
+  g_queue_init (&self->own_id_queue);
 }
 
 /* ---------------------------------------------------------------- accessors */

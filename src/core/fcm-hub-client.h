@@ -72,6 +72,14 @@ gboolean        fcm_hub_client_get_legacy          (FcmHubClient        *self);
 void            fcm_hub_client_set_legacy          (FcmHubClient        *self,
                                                     gboolean             legacy);
 const char     *fcm_hub_client_get_endpoint        (FcmHubClient        *self);
+gboolean        fcm_hub_client_is_own_request      (FcmHubClient        *self,
+                                                    const char          *event_id);
+gboolean        fcm_hub_client_get_resend_on_syncerror (FcmHubClient    *self);
+void            fcm_hub_client_set_resend_on_syncerror (FcmHubClient    *self,
+                                                    gboolean             resend);
+void            fcm_hub_client_set_resend_policy   (FcmHubClient        *self,
+                                                    guint                interval_ms,
+                                                    guint                max_tries);
 
 void            fcm_hub_client_set_ack_policy      (FcmHubClient        *self,
                                                     const char          *event_name,

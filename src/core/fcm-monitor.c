@@ -58,6 +58,9 @@ frame_cb (FcmHubClient   *client,
         return;
     }
   entry = fcm_event_log_entry_new (text, kind, event, issues);
+  /* C-38: the hub's echo of our own request is our confirmation, flag it */
+  if (event != NULL && fcm_hub_client_is_own_request (client, fcm_event_get_id (event)))
+    fcm_event_log_entry_set_own_echo (entry, TRUE);
   fcm_event_log_append (self->event_log, entry);
 }
 
@@ -107,12 +110,15 @@ event_cb (FcmHubClient *client,
   g_autoptr(GError) error = NULL;
   FcmContextResult result;
 
+  /* the store still sees our own echo (C-38; it ignores duplicates) … */
   result = fcm_context_store_apply (self->context_store, event, &error);
   if (result == FCM_CONTEXT_REJECTED)
     g_debug ("monitor: event not applied: %s", error ? error->message : "");
-  /* C-33 / C-54: a version gap (or a close) → Get Current Context */
+  /* C-33 / C-54: a version gap (or a close) → Get Current Context; but the echo of our own
+   * close is our confirmation, not a new context change to react to (C-38, no loops) */
   if (fcm_context_store_get_stale (self->context_store) ||
-      fcm_event_has_name (event, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE))
+      (fcm_event_has_name (event, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE) &&
+       !fcm_hub_client_is_own_request (client, fcm_event_get_id (event))))
     refetch (self);
 }
 
