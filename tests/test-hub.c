@@ -1178,6 +1178,53 @@ test_implied_events (Fixture       *f,
   g_assert_cmpuint (f->n_syncerror_signals, ==, 0);
 }
 
+/* H-12 with H-21: on connect, a subscriber of Patient-open / ImagingStudy-open
+ * only gets the derived opens of the current report, with its timestamp */
+static void
+test_implied_replay (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Client) b = subscribe (f, "Reporter", ALL_EVENTS);
+  g_autofree char *open1 = open_event ("ev-r1", "rpt-1", "pat-1", "st-1");
+  g_autofree char *open2 = open_event ("ev-r2", "rpt-2", "pat-1", "st-2");
+  g_autoptr(Client) a = NULL;
+  g_autoptr(Client) c = NULL;
+  JsonNode *frame;
+
+  g_assert_cmpuint (post_json (f, open1), ==, 200);
+
+  a = subscribe (f, "Viewer", "Patient-open,ImagingStudy-open,x-custom-marker");
+  c = subscribe (f, "Both", "DiagnosticReport-open,Patient-open,x-custom-marker");
+  {
+    Client *all[] = { a, b, c };
+
+    send_marker (f, all, 3);
+  }
+
+  g_assert_cmpuint (client_count (a, "Patient-open"), ==, 1);
+  g_assert_cmpuint (client_count (a, "ImagingStudy-open"), ==, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 0);
+  frame = client_last (a, "ImagingStudy-open");
+  g_assert_cmpstr (frame_context_id (frame, "study"), ==, "st-1");
+  g_assert_cmpstr (frame_get (frame, "timestamp"), ==,
+                   frame_get (client_last (b, "DiagnosticReport-open"), "timestamp"));
+  g_assert_cmpstr (frame_get (frame, "id"), !=, "ev-r1");
+  /* a subscriber of the report's own -open gets the real replay, nothing derived */
+  g_assert_cmpuint (client_count (c, "DiagnosticReport-open"), ==, 1);
+  g_assert_cmpuint (client_count (c, "Patient-open"), ==, 0);
+
+  /* the replayed patient counts as current: same patient, no second Patient-open */
+  g_assert_cmpuint (post_json (f, open2), ==, 200);
+  {
+    Client *all[] = { a, b, c };
+
+    send_marker (f, all, 3);
+  }
+  g_assert_cmpuint (client_count (a, "Patient-open"), ==, 1);
+  g_assert_cmpuint (client_count (a, "ImagingStudy-open"), ==, 2);
+  g_assert_cmpuint (client_count (a, "syncerror") + client_count (b, "syncerror"), ==, 0);
+}
+
 /* H-21: a refused derived event produces the usual syncerror, naming it */
 static void
 test_implied_refused (Fixture       *f,
@@ -2356,6 +2403,7 @@ main (int   argc,
   ADD ("ack/syncerror-resend", test_syncerror_resend);
   ADD ("context/implied", test_implied_events);
   ADD ("context/implied-refused", test_implied_refused);
+  ADD ("context/implied-replay", test_implied_replay);
   ADD ("auth/secret", test_secret);
   ADD ("limits/too-large", test_too_large);
   ADD ("limits/ws-too-large", test_ws_too_large);

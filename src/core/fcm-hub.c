@@ -1042,6 +1042,10 @@ ws_closed_cb (SoupWebsocketConnection *conn,
   }
 }
 
+static void hub_replay_derived_opens (FcmHub     *self,
+                                      Subscriber *sub,
+                                      Topic      *topic);
+
 static void
 hub_replay_open_contexts (FcmHub     *self,
                           Subscriber *sub)
@@ -1069,6 +1073,8 @@ hub_replay_open_contexts (FcmHub     *self,
       text = node_to_string (ctx->open_message);
       hub_deliver (self, sub, fcm_json_get_string (msg, "id"), ctx->open_name, text, TRUE);
     }
+
+  hub_replay_derived_opens (self, sub, topic);
 }
 
 static void
@@ -1839,6 +1845,31 @@ static const struct
   { "ImagingStudy", "study" },
 };
 
+/* A derived Patient-* / ImagingStudy-* event (H-21) for @item of the
+ * -open context @anchor_context, with a new hub-made id. */
+static char *
+derived_event_text (const char  *timestamp,
+                    const char  *topic,
+                    const char  *derived_name,
+                    JsonArray   *anchor_context,
+                    JsonObject  *item,
+                    char       **out_id)
+{
+  g_autoptr(JsonArray) context = json_array_new ();
+  g_autoptr(FcmEvent) derived = NULL;
+  JsonObject *patient = context_find_item (anchor_context, "patient");
+
+  /* Patient-*: patient; ImagingStudy-*: patient (if known) and study */
+  if (patient != NULL)
+    json_array_add_object_element (context, json_object_ref (patient));
+  if (item != patient)
+    json_array_add_object_element (context, json_object_ref (item));
+  *out_id = random_uuid ();
+  derived = fcm_event_new (*out_id, timestamp, topic, derived_name, context, NULL, NULL);
+
+  return fcm_event_to_json (derived, FALSE);
+}
+
 /* After @event (an -open or -close with the -open context @anchor_context)
  * was broadcast: records the Patient / ImagingStudy that is now current for
  * each recipient, and sends derived Patient-* / ImagingStudy-* events, with
@@ -1907,21 +1938,8 @@ hub_derive_implied (FcmHub     *self,
       if (targets->len == 0)
         continue;
 
-      {
-        g_autoptr(JsonArray) context = json_array_new ();
-        g_autoptr(FcmEvent) derived = NULL;
-        JsonObject *patient = context_find_item (anchor_context, "patient");
-
-        /* Patient-*: patient; ImagingStudy-*: patient (if known) and study */
-        if (patient != NULL)
-          json_array_add_object_element (context, json_object_ref (patient));
-        if (item != patient)
-          json_array_add_object_element (context, json_object_ref (item));
-        id = random_uuid ();
-        derived = fcm_event_new (id, fcm_event_get_timestamp (event), topic, derived_name,
-                                 context, NULL, NULL);
-        text = fcm_event_to_json (derived, FALSE);
-      }
+      text = derived_event_text (fcm_event_get_timestamp (event), topic, derived_name,
+                                 anchor_context, item, &id);
 
       for (guint i = 0; i < targets->len; i++)
         {
@@ -1933,6 +1951,50 @@ hub_derive_implied (FcmHub     *self,
           hub_deliver (self, sub, id, derived_name, text, TRUE);
         }
       g_signal_emit (self, signals[SIGNAL_EVENT_BROADCAST], 0, topic, derived_name, id);
+    }
+}
+
+/* H-12 with H-21: a subscriber of Patient-open / ImagingStudy-open that did
+ * not subscribe to the current report's -open gets the derived opens of the
+ * most recently activated report context on connect, with that open's
+ * timestamp. */
+static void
+hub_replay_derived_opens (FcmHub     *self,
+                          Subscriber *sub,
+                          Topic      *topic)
+{
+  Context *ctx = NULL;
+  const char *timestamp;
+
+  for (guint i = topic->contexts->len; i > 0 && ctx == NULL; i--)
+    {
+      Context *c = g_ptr_array_index (topic->contexts, i - 1);
+
+      if (g_ascii_strcasecmp (c->anchor_type, "DiagnosticReport") == 0)
+        ctx = c;
+    }
+
+  if (ctx == NULL || events_contain (sub->events, ctx->open_name))
+    return;
+
+  timestamp = fcm_json_get_string (json_node_get_object (ctx->open_message), "timestamp");
+
+  for (guint d = 0; d < G_N_ELEMENTS (implied_types); d++)
+    {
+      g_autofree char *derived_name = g_strconcat (implied_types[d].type, "-open", NULL);
+      JsonObject *item = context_find_item (ctx->context, implied_types[d].key);
+      g_autofree char *item_id = item != NULL ? context_item_id (item) : NULL;
+      g_autofree char *id = NULL;
+      g_autofree char *text = NULL;
+
+      if (item_id == NULL || !events_contain (sub->events, derived_name) ||
+          g_strcmp0 (sub->implied[d], item_id) == 0 || !subscriber_is_open (sub))
+        continue;
+
+      text = derived_event_text (timestamp, sub->topic, derived_name, ctx->context, item, &id);
+      g_free (sub->implied[d]);
+      sub->implied[d] = g_strdup (item_id);
+      hub_deliver (self, sub, id, derived_name, text, TRUE);
     }
 }
 
