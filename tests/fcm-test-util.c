@@ -113,3 +113,58 @@ fcm_test_wakeup (gpointer data)
 {
   return G_SOURCE_CONTINUE;
 }
+
+/**
+ * fcm_test_make_certificate:
+ * @prefix: name prefix of the temporary directory
+ * @out_dir: (out): the new directory holding server.pem and server.key
+ * @out_pem: (out): path of the certificate
+ * @out_key: (out): path of the key
+ *
+ * Makes a self-signed certificate for 127.0.0.1/localhost with openssl
+ * (toolchain §6). Calls g_test_skip() and returns %NULL when openssl or a
+ * TLS backend is missing.
+ *
+ * Returns: (transfer full) (nullable): the certificate with its key
+ */
+GTlsCertificate *
+fcm_test_make_certificate (const char  *prefix,
+                           char       **out_dir,
+                           char       **out_pem,
+                           char       **out_key)
+{
+  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
+  g_autofree char *template = g_strconcat (prefix, "-XXXXXX", NULL);
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GError) error = NULL;
+  GTlsCertificate *cert;
+
+  if (openssl_path == NULL)
+    {
+      g_test_skip ("openssl not found");
+      return NULL;
+    }
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend");
+      return NULL;
+    }
+
+  *out_dir = g_dir_make_tmp (template, &error);
+  g_assert_no_error (error);
+  *out_pem = g_build_filename (*out_dir, "server.pem", NULL);
+  *out_key = g_build_filename (*out_dir, "server.key", NULL);
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              openssl_path, "req", "-x509", "-newkey", "ec",
+                              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                              "-keyout", *out_key, "-out", *out_pem, "-days", "2",
+                              "-subj", "/CN=localhost",
+                              "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+  g_assert_no_error (error);
+  cert = g_tls_certificate_new_from_files (*out_pem, *out_key, &error);
+  g_assert_no_error (error);
+
+  return cert;
+}

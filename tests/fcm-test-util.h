@@ -19,6 +19,10 @@ GPtrArray *fcm_test_list_data     (const char *subdir,
 
 /* Spin the default main context until EXPR is true or 10 s pass. */
 gboolean   fcm_test_wakeup        (gpointer    data);
+GTlsCertificate *fcm_test_make_certificate (const char  *prefix,
+                                            char       **out_dir,
+                                            char       **out_pem,
+                                            char       **out_key);
 
 #define FCM_TEST_WAIT_UNTIL(expr)                                          \
   G_STMT_START {                                                           \

@@ -1488,10 +1488,8 @@ static void
 test_tls (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) openssl = NULL;
   g_autoptr(GTlsCertificate) cert = NULL;
   g_autoptr(FcmHub) hub = NULL;
-  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
   g_autofree char *dir = NULL;
   g_autofree char *pem = NULL;
   g_autofree char *key = NULL;
@@ -1500,32 +1498,9 @@ test_tls (void)
   Sub trusted = { 0 }, untrusted = { 0 };
   Cli c = { 0 };
 
-  if (openssl_path == NULL)
-    {
-      g_test_skip ("openssl not found");
-      return;
-    }
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_test_skip ("no TLS backend");
-      return;
-    }
-
-  dir = g_dir_make_tmp ("fcm-client-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  pem = g_build_filename (dir, "server.pem", NULL);
-  key = g_build_filename (dir, "server.key", NULL);
+  if (!(cert = fcm_test_make_certificate ("fcm-client-tls", &dir, &pem, &key)))
+    return;
   missing = g_build_filename (dir, "missing.pem", NULL);
-  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              openssl_path, "req", "-x509", "-newkey", "ec",
-                              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                              "-keyout", key, "-out", pem, "-days", "2", "-subj", "/CN=localhost",
-                              "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
-  g_assert_no_error (error);
-  cert = g_tls_certificate_new_from_files (pem, key, &error);
-  g_assert_no_error (error);
 
   hub = fcm_hub_new ();
   g_assert_true (fcm_hub_listen (hub, "127.0.0.1", 0, cert, &error));

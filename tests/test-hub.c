@@ -2324,10 +2324,8 @@ static void
 test_cli_tls (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) openssl = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GTlsCertificate) cert = NULL;
-  g_autofree char *openssl_path = g_find_program_in_path ("openssl");
   g_autofree char *dir = NULL;
   g_autofree char *pem = NULL;
   g_autofree char *key = NULL;
@@ -2336,31 +2334,8 @@ test_cli_tls (void)
 
   if (!cli_available ())
     return;
-  if (openssl_path == NULL)
-    {
-      g_test_skip ("openssl not found");
-      return;
-    }
-  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
-    {
-      g_test_skip ("no TLS backend");
-      return;
-    }
-
-  dir = g_dir_make_tmp ("fcm-hub-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-  pem = g_build_filename (dir, "server.pem", NULL);
-  key = g_build_filename (dir, "server.key", NULL);
-  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                              openssl_path, "req", "-x509", "-newkey", "ec",
-                              "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                              "-keyout", key, "-out", pem, "-days", "2", "-subj", "/CN=localhost",
-                              "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost", NULL);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
-  g_assert_no_error (error);
-  cert = g_tls_certificate_new_from_files (pem, key, &error);
-  g_assert_no_error (error);
+  if (!(cert = fcm_test_make_certificate ("fcm-hub-tls", &dir, &pem, &key)))
+    return;
 
   proc = cli_spawn (&url, "--port", "0", "--tls-cert", pem, "--tls-key", key, NULL);
   g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
