@@ -699,3 +699,69 @@ fcm_event_to_json (FcmEvent *self,
   json_node_set_object (node, self->message);
   return fcm_json_to_string (node, pretty);
 }
+
+/**
+ * fcm_event_get_syncerror_details:
+ * @out_event_id: (out) (optional) (transfer none): the id of the event that failed
+ * @out_event_name: (out) (optional) (transfer none): its name
+ * @out_subscriber: (out) (optional) (transfer none): the subscriber that failed
+ * @out_diagnostics: (out) (optional) (transfer none): the human-readable reason
+ *
+ * Reads the OperationOutcome of a syncerror: its first issue's diagnostics and
+ * the eventid, eventname and subscribername codings (H-24, C-63). Missing parts
+ * are set to %NULL; codings are matched on the end of their system so that the
+ * older "…/syncerror/…" spellings work too.
+ *
+ * Returns: %TRUE if the event carries an OperationOutcome
+ */
+gboolean
+fcm_event_get_syncerror_details (FcmEvent    *self,
+                                 const char **out_event_id,
+                                 const char **out_event_name,
+                                 const char **out_subscriber,
+                                 const char **out_diagnostics)
+{
+  static const char * const suffixes[] = { "/eventid", "/eventname", "/subscribername" };
+  const char *found[G_N_ELEMENTS (suffixes)] = { NULL, };
+  const char *diagnostics = NULL;
+  JsonObject *resource;
+  JsonArray *issues;
+
+  g_return_val_if_fail (FCM_IS_EVENT (self), FALSE);
+
+  resource = fcm_event_lookup_resource (self, "operationoutcome");
+  issues = resource ? fcm_json_get_array (resource, "issue") : NULL;
+
+  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
+    {
+      JsonNode *node = json_array_get_element (issues, i);
+      JsonObject *issue = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonObject *details = issue ? fcm_json_get_object (issue, "details") : NULL;
+      JsonArray *codings = details ? fcm_json_get_array (details, "coding") : NULL;
+
+      if (diagnostics == NULL && issue != NULL)
+        diagnostics = fcm_json_get_string (issue, "diagnostics");
+
+      for (guint j = 0; codings != NULL && j < json_array_get_length (codings); j++)
+        {
+          JsonNode *cnode = json_array_get_element (codings, j);
+          JsonObject *coding = JSON_NODE_HOLDS_OBJECT (cnode) ? json_node_get_object (cnode) : NULL;
+          const char *system = coding ? fcm_json_get_string (coding, "system") : NULL;
+
+          for (guint k = 0; system != NULL && k < G_N_ELEMENTS (suffixes); k++)
+            if (found[k] == NULL && g_str_has_suffix (system, suffixes[k]))
+              found[k] = fcm_json_get_string (coding, "code");
+        }
+    }
+
+  if (out_event_id != NULL)
+    *out_event_id = found[0];
+  if (out_event_name != NULL)
+    *out_event_name = found[1];
+  if (out_subscriber != NULL)
+    *out_subscriber = found[2];
+  if (out_diagnostics != NULL)
+    *out_diagnostics = diagnostics;
+
+  return resource != NULL;
+}

@@ -57,6 +57,12 @@ gboolean     fcm_event_is_legacy_wrapped      (FcmEvent     *self);
 char        *fcm_event_to_json                (FcmEvent     *self,
                                                gboolean      pretty);
 
+gboolean     fcm_event_get_syncerror_details  (FcmEvent     *self,
+                                               const char  **out_event_id,
+                                               const char  **out_event_name,
+                                               const char  **out_subscriber,
+                                               const char  **out_diagnostics);
+
 gboolean     fcm_event_name_equal             (const char   *a,
                                                const char   *b);
 const char  *fcm_event_name_canonicalize      (const char   *name);

@@ -20,8 +20,19 @@ struct _FcmMonitor
   FcmEventLog *event_log;
   FcmContextStore *context_store;
   FcmEvent *last_sync_error;
+  /* C-66: sync counts as lost from a syncerror until an event at least as new as the
+   * one that failed arrives */
+  gint64 sync_threshold_usec;
+  char *sync_failed_id;
+  gboolean sync_lost;
   GCancellable *cancellable;
   gboolean refetching;
+  /* A Get Current Context answer can predate events already applied (it was
+   * answered before the hub took a request whose event overtook the answer):
+   * count applied events, and note the count when a fetch starts. */
+  guint n_applied;
+  guint n_applied_at_fetch;
+  gboolean refetch_again;
 };
 
 G_DEFINE_FINAL_TYPE (FcmMonitor, fcm_monitor, G_TYPE_OBJECT)
@@ -33,6 +44,7 @@ enum {
   PROP_CONTEXT_STORE,
   PROP_STATE,
   PROP_LAST_SYNC_ERROR,
+  PROP_SYNC_LOST,
   N_PROPS
 };
 
@@ -76,6 +88,8 @@ ack_sent_cb (FcmHubClient *client,
     fcm_event_log_entry_set_ack_status (entry, status);
 }
 
+static void refetch (FcmMonitor *self);
+
 static void
 refetch_cb (GObject      *source,
             GAsyncResult *result,
@@ -91,6 +105,8 @@ refetch_cb (GObject      *source,
   if (error != NULL)
     g_debug ("monitor: refetching the context failed: %s", error->message);
   /* on success the client's current-context notify loads it into the store */
+  if (FCM_MONITOR (user_data)->refetch_again)
+    refetch (FCM_MONITOR (user_data));
 }
 
 static void
@@ -99,7 +115,19 @@ refetch (FcmMonitor *self)
   if (self->refetching)
     return;
   self->refetching = TRUE;
+  self->refetch_again = FALSE;
+  self->n_applied_at_fetch = self->n_applied;
   fcm_hub_client_get_context_async (self->client, self->cancellable, refetch_cb, self);
+}
+
+static void
+set_sync_lost (FcmMonitor *self,
+               gboolean    sync_lost)
+{
+  if (self->sync_lost == sync_lost)
+    return;
+  self->sync_lost = sync_lost;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_LOST]);
 }
 
 static void
@@ -110,8 +138,16 @@ event_cb (FcmHubClient *client,
   g_autoptr(GError) error = NULL;
   FcmContextResult result;
 
+  /* C-66: an event at least as new as the failed one (and not a resend of it) restores sync */
+  if (self->sync_lost &&
+      g_strcmp0 (fcm_event_get_id (event), self->sync_failed_id) != 0 &&
+      fcm_event_get_timestamp_usec (event) >= self->sync_threshold_usec)
+    set_sync_lost (self, FALSE);
+
   /* the store still sees our own echo (C-38; it ignores duplicates) … */
   result = fcm_context_store_apply (self->context_store, event, &error);
+  if (result == FCM_CONTEXT_APPLIED)
+    self->n_applied++;
   if (result == FCM_CONTEXT_REJECTED)
     g_debug ("monitor: event not applied: %s", error ? error->message : "");
   /* C-33 / C-54: a version gap (or a close) → Get Current Context; but the echo of our own
@@ -127,8 +163,30 @@ syncerror_cb (FcmHubClient *client,
               FcmEvent     *event,
               FcmMonitor   *self)
 {
+  const char *failed_id = NULL;
+  FcmEventLogEntry *failed;
+  FcmEvent *failed_event = NULL;
+
+  /* C-67: the hub may resend a syncerror; a copy changes nothing */
+  if (self->last_sync_error != NULL &&
+      g_strcmp0 (fcm_event_get_id (self->last_sync_error), fcm_event_get_id (event)) == 0)
+    return;
+
+  fcm_event_get_syncerror_details (event, &failed_id, NULL, NULL, NULL);
+  failed = failed_id != NULL ? fcm_event_log_find_event (self->event_log, failed_id) : NULL;
+  if (failed != NULL)
+    failed_event = fcm_event_log_entry_get_event (failed);
+
+  g_free (self->sync_failed_id);
+  self->sync_failed_id = g_strdup (failed_id);
+  /* C-66: the failed event's timestamp, or the syncerror's own when we never saw it */
+  self->sync_threshold_usec = failed_event != NULL
+    ? fcm_event_get_timestamp_usec (failed_event)
+    : fcm_event_get_timestamp_usec (event);
+
   g_set_object (&self->last_sync_error, event);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_ERROR]);
+  set_sync_lost (self, TRUE);
 }
 
 static void
@@ -141,6 +199,18 @@ context_cb (FcmHubClient *client,
 
   if (node == NULL)
     return;
+  /* Events applied while the fetch was under way are newer than its answer:
+   * loading it would undo them. Ask again instead (converges once quiet). */
+  if (self->n_applied != self->n_applied_at_fetch)
+    {
+      g_debug ("monitor: context answer older than %u applied events, fetching again",
+               self->n_applied - self->n_applied_at_fetch);
+      if (self->refetching)
+        self->refetch_again = TRUE;
+      else
+        refetch (self);
+      return;
+    }
   /* C-53: replace what we know with the hub's answer */
   if (!fcm_context_store_load_current (self->context_store, node, &error))
     g_debug ("monitor: current context not loaded: %s", error->message);
@@ -163,6 +233,9 @@ state_cb (FcmHubClient *client,
       fcm_context_store_set_disconnected (self->context_store, TRUE);
       break;
     case FCM_CLIENT_STATE_ACTIVE:
+      /* the client fetches the current context on confirmation (C-22, C-52) */
+      if (!self->refetching)
+        self->n_applied_at_fetch = self->n_applied;
       fcm_context_store_set_disconnected (self->context_store, FALSE);
       break;
     case FCM_CLIENT_STATE_SUBSCRIBING:
@@ -214,6 +287,7 @@ fcm_monitor_finalize (GObject *object)
   g_clear_object (&self->event_log);
   g_clear_object (&self->context_store);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->sync_failed_id, g_free);
 
   G_OBJECT_CLASS (fcm_monitor_parent_class)->finalize (object);
 }
@@ -242,6 +316,9 @@ fcm_monitor_get_property (GObject    *object,
       break;
     case PROP_LAST_SYNC_ERROR:
       g_value_set_object (value, self->last_sync_error);
+      break;
+    case PROP_SYNC_LOST:
+      g_value_set_boolean (value, self->sync_lost);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -290,6 +367,15 @@ fcm_monitor_class_init (FcmMonitorClass *klass)
                        FCM_CLIENT_STATE_DISCONNECTED, ro);
   properties[PROP_LAST_SYNC_ERROR] =
     g_param_spec_object ("last-sync-error", NULL, NULL, FCM_TYPE_EVENT, ro);
+  /**
+   * FcmMonitor:sync-lost:
+   *
+   * %TRUE from a syncerror until sync is restored (C-66): an event arrives whose
+   * timestamp is at least that of the event that failed. Connection loss is the
+   * #FcmMonitor:state, not this.
+   */
+  properties[PROP_SYNC_LOST] =
+    g_param_spec_boolean ("sync-lost", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -364,4 +450,28 @@ fcm_monitor_get_last_sync_error (FcmMonitor *self)
 {
   g_return_val_if_fail (FCM_IS_MONITOR (self), NULL);
   return self->last_sync_error;
+}
+
+/**
+ * fcm_monitor_get_sync_lost:
+ *
+ * Returns: whether a syncerror was received and sync is not restored yet (C-66)
+ */
+gboolean
+fcm_monitor_get_sync_lost (FcmMonitor *self)
+{
+  g_return_val_if_fail (FCM_IS_MONITOR (self), FALSE);
+  return self->sync_lost;
+}
+
+/**
+ * fcm_monitor_dismiss_sync_error:
+ *
+ * The user acknowledged the alert: sync counts as restored.
+ */
+void
+fcm_monitor_dismiss_sync_error (FcmMonitor *self)
+{
+  g_return_if_fail (FCM_IS_MONITOR (self));
+  set_sync_lost (self, FALSE);
 }

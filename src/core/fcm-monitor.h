@@ -22,5 +22,7 @@ FcmEventLog     *fcm_monitor_get_event_log       (FcmMonitor   *self);
 FcmContextStore *fcm_monitor_get_context_store   (FcmMonitor   *self);
 FcmClientState   fcm_monitor_get_state           (FcmMonitor   *self);
 FcmEvent        *fcm_monitor_get_last_sync_error (FcmMonitor   *self);
+gboolean         fcm_monitor_get_sync_lost       (FcmMonitor   *self);
+void             fcm_monitor_dismiss_sync_error  (FcmMonitor   *self);
 
 G_END_DECLS

@@ -1,0 +1,827 @@
+/* fcm-connection.c: one hub connection of the app (client + monitor, maybe an embedded hub)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window lists several of these at once (C-07). A connection owns the
+ * subscriber (FcmHubClient), the monitor that wires it to the validator, the
+ * event log and the context store, and, for the built-in hub, the FcmHub
+ * itself. It turns the client's state and the monitor's syncerrors into the
+ * short texts the sidebar and the alert show. It has no GTK code, so the
+ * same logic is tested without widgets.
+ */
+
+#define G_LOG_DOMAIN "FcmConnection"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fcm-connection.h"
+
+struct _FcmConnection
+{
+  GObject        parent_instance;
+
+  FcmHub        *hub;          /* embedded only */
+  FcmHubClient  *client;
+  FcmMonitor    *monitor;
+  GCancellable  *cancellable;
+
+  char          *title;
+  char          *subtitle;
+  char          *status_text;
+  char          *last_error;
+  gboolean       started;
+};
+
+G_DEFINE_FINAL_TYPE (FcmConnection, fcm_connection, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_MONITOR,
+  PROP_EMBEDDED,
+  PROP_TITLE,
+  PROP_SUBTITLE,
+  PROP_STATE,
+  PROP_LIVE,
+  PROP_SYNC_LOST,
+  PROP_STATUS_TEXT,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+state_is_live (FcmClientState state)
+{
+  return state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING;
+}
+
+static char *
+compute_status_text (FcmConnection *self)
+{
+  FcmClientState state = fcm_monitor_get_state (self->monitor);
+
+  if (state_is_live (state) && fcm_monitor_get_sync_lost (self->monitor))
+    return g_strdup (_("Sync lost"));
+
+  switch (state)
+    {
+    case FCM_CLIENT_STATE_ACTIVE:
+      return g_strdup (_("Live"));
+    case FCM_CLIENT_STATE_RENEWING:
+      return g_strdup (_("Live, renewing the subscription"));
+    case FCM_CLIENT_STATE_SUBSCRIBING:
+      return g_strdup (_("Subscribing…"));
+    case FCM_CLIENT_STATE_CONNECTING:
+      return g_strdup (_("Connecting…"));
+    case FCM_CLIENT_STATE_RECONNECTING:
+      return g_strdup (_("Connection lost, reconnecting…"));
+    case FCM_CLIENT_STATE_DENIED:
+      return g_strdup (_("Subscription ended by the hub"));
+    case FCM_CLIENT_STATE_ERROR:
+      if (self->last_error != NULL)
+        /* Translators: %s is an error message */
+        return g_strdup_printf (_("Failed: %s"), self->last_error);
+      return g_strdup (_("Failed to subscribe"));
+    case FCM_CLIENT_STATE_DISCONNECTED:
+    default:
+      return g_strdup (self->started ? _("Disconnected") : _("Not connected"));
+    }
+}
+
+static void
+update_status (FcmConnection *self)
+{
+  g_autofree char *text = compute_status_text (self);
+
+  if (g_strcmp0 (text, self->status_text) != 0)
+    {
+      g_free (self->status_text);
+      self->status_text = g_steal_pointer (&text);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+    }
+}
+
+static void
+monitor_state_cb (FcmMonitor    *monitor,
+                  GParamSpec    *pspec,
+                  FcmConnection *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
+  update_status (self);
+}
+
+static void
+monitor_sync_lost_cb (FcmMonitor    *monitor,
+                      GParamSpec    *pspec,
+                      FcmConnection *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_LOST]);
+  update_status (self);
+}
+
+static void
+set_last_error (FcmConnection *self,
+                const char    *message)
+{
+  if (g_strcmp0 (message, self->last_error) == 0)
+    return;
+  g_free (self->last_error);
+  self->last_error = g_strdup (message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+  update_status (self);
+}
+
+/* Host and port of a URL, for titles: never the path or query, which may
+ * carry a topic or a token. */
+static char *
+url_host_port (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (_("Unknown hub"));
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup (g_uri_get_host (uri));
+}
+
+static void
+setup (FcmConnection *self,
+       FcmHubClient  *client)
+{
+  self->client = client;
+  self->monitor = fcm_monitor_new (client);
+  g_signal_connect_object (self->monitor, "notify::state",
+                           G_CALLBACK (monitor_state_cb), self, 0);
+  g_signal_connect_object (self->monitor, "notify::sync-lost",
+                           G_CALLBACK (monitor_sync_lost_cb), self, 0);
+  update_status (self);
+}
+
+/**
+ * fcm_connection_new_embedded:
+ *
+ * Starts the built-in reference hub on a free loopback port and makes a
+ * connection to a fresh topic on it. Nothing is reachable from other hosts.
+ *
+ * Returns: (transfer full): the connection, or %NULL if the hub could not listen
+ */
+FcmConnection *
+fcm_connection_new_embedded (GError **error)
+{
+  g_autoptr(FcmConnection) self = g_object_new (FCM_TYPE_CONNECTION, NULL);
+  g_autofree char *topic = NULL;
+  g_autofree char *where = NULL;
+
+  self->hub = fcm_hub_new ();
+  if (!fcm_hub_listen (self->hub, "127.0.0.1", 0, NULL, error))
+    return NULL;
+
+  /* A fresh session topic per start; the context panel shows it so that
+   * other apps on this machine can join (H-02: the hub names topics). */
+  topic = g_uuid_string_random ();
+  where = url_host_port (fcm_hub_get_url (self->hub));
+  self->title = g_strdup (_("Built-in Hub"));
+  self->subtitle = g_steal_pointer (&where);
+  setup (self, fcm_hub_client_new (fcm_hub_get_url (self->hub), topic));
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * fcm_connection_new:
+ * @hub_url: the hub's base URL (hub.url)
+ * @topic: the session topic
+ * @subscriber_name: (nullable): subscriber.name to send
+ *
+ * Returns: (transfer full): a connection to another hub; call fcm_connection_start()
+ */
+FcmConnection *
+fcm_connection_new (const char *hub_url,
+                    const char *topic,
+                    const char *subscriber_name)
+{
+  FcmConnection *self;
+  FcmHubClient *client;
+
+  g_return_val_if_fail (hub_url != NULL, NULL);
+  g_return_val_if_fail (topic != NULL, NULL);
+
+  self = g_object_new (FCM_TYPE_CONNECTION, NULL);
+  self->title = url_host_port (hub_url);
+  self->subtitle = g_strdup (topic);
+  client = fcm_hub_client_new (hub_url, topic);
+  if (subscriber_name != NULL && subscriber_name[0] != '\0')
+    fcm_hub_client_set_subscriber_name (client, subscriber_name);
+  setup (self, client);
+
+  return self;
+}
+
+static void
+subscribe_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(FcmConnection) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (fcm_hub_client_subscribe_finish (FCM_HUB_CLIENT (source), result, &error))
+    set_last_error (self, NULL);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("connection %s: subscribing failed: %s", self->title, error->message);
+      set_last_error (self, error->message);
+    }
+}
+
+/**
+ * fcm_connection_start:
+ *
+ * Subscribes (C-11). Progress and failure show in #FcmConnection:state and
+ * #FcmConnection:status-text; the client reconnects on its own after a loss (C-68).
+ */
+void
+fcm_connection_start (FcmConnection *self)
+{
+  g_return_if_fail (FCM_IS_CONNECTION (self));
+
+  self->started = TRUE;
+  fcm_hub_client_subscribe_async (self->client, self->cancellable,
+                                  subscribe_cb, g_object_ref (self));
+  update_status (self);
+}
+
+static void
+unsubscribe_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fcm_hub_client_unsubscribe_finish (FCM_HUB_CLIENT (source), result, &error))
+    g_debug ("connection: unsubscribing failed: %s", error->message);
+}
+
+/**
+ * fcm_connection_stop:
+ *
+ * Unsubscribes (C-19), best effort.
+ */
+void
+fcm_connection_stop (FcmConnection *self)
+{
+  g_return_if_fail (FCM_IS_CONNECTION (self));
+
+  fcm_hub_client_unsubscribe_async (self->client, NULL, unsubscribe_cb, NULL);
+}
+
+static void
+publish_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  guint status;
+
+  status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, &reason, NULL, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_set_task_data (task, g_steal_pointer (&reason), g_free);
+  g_task_return_int (task, status);
+}
+
+/**
+ * fcm_connection_publish_async:
+ * @event_name: the event, e.g. %FCM_EVENT_DIAGNOSTIC_REPORT_OPEN
+ * @context: (transfer full): its context array
+ *
+ * Requests a context change (C-44). An update carries the versionId of the
+ * current context (C-56), so the hub can refuse a stale one.
+ */
+void
+fcm_connection_publish_async (FcmConnection       *self,
+                              const char          *event_name,
+                              JsonArray           *context,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  g_autoptr(JsonArray) owned = context;
+  g_autofree char *id = g_uuid_string_random ();
+  const char *version_id = NULL;
+
+  g_return_if_fail (FCM_IS_CONNECTION (self));
+  g_return_if_fail (event_name != NULL);
+  g_return_if_fail (context != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fcm_connection_publish_async);
+
+  if (fcm_event_name_equal (event_name, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
+    version_id = fcm_context_store_get_version_id (fcm_monitor_get_context_store (self->monitor));
+
+  event = fcm_event_new (id, NULL, fcm_hub_client_get_topic (self->client), event_name,
+                         owned, version_id, NULL);
+  fcm_hub_client_publish_async (self->client, event, cancellable, publish_cb, g_steal_pointer (&task));
+}
+
+/**
+ * fcm_connection_publish_finish:
+ * @out_reason: (out) (optional) (transfer full): the hub's reason, if it gave one
+ *
+ * Returns: the hub's HTTP status, or 0 with @error set
+ */
+guint
+fcm_connection_publish_finish (FcmConnection  *self,
+                               GAsyncResult   *result,
+                               char          **out_reason,
+                               GError        **error)
+{
+  gssize status;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+
+  status = g_task_propagate_int (G_TASK (result), error);
+  if (status < 0)
+    return 0;
+  if (out_reason != NULL)
+    *out_reason = g_strdup (g_task_get_task_data (G_TASK (result)));
+  return (guint) status;
+}
+
+static FcmContextItem *
+require_current (FcmConnection *self,
+                 GError       **error)
+{
+  FcmContextItem *current = fcm_context_store_get_current (fcm_monitor_get_context_store (self->monitor));
+
+  if (current == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                         _("No report is open"));
+  return current;
+}
+
+/**
+ * fcm_connection_build_close:
+ *
+ * Returns: (transfer full): the context to close the current report (C-47), or
+ *   %NULL with @error set when none is open
+ */
+JsonArray *
+fcm_connection_build_close (FcmConnection  *self,
+                            GError        **error)
+{
+  FcmContextItem *current;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+
+  if (!(current = require_current (self, error)))
+    return NULL;
+  return fcm_context_build_close (fcm_context_item_get_anchor_id (current),
+                                  fcm_context_item_get_patient_id (current),
+                                  fcm_context_item_get_study_id (current));
+}
+
+static void
+add_coding (JsonBuilder *b,
+            const char  *system,
+            const char  *code,
+            const char  *display)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "system");
+  json_builder_add_string_value (b, system);
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, code);
+  json_builder_set_member_name (b, "display");
+  json_builder_add_string_value (b, display);
+  json_builder_end_object (b);
+}
+
+static void
+add_reference_member (JsonBuilder *b,
+                      const char  *member,
+                      const char  *type,
+                      const char  *id)
+{
+  g_autofree char *ref = g_strdup_printf ("%s/%s", type, id);
+
+  json_builder_set_member_name (b, member);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "reference");
+  json_builder_add_string_value (b, ref);
+  json_builder_end_object (b);
+}
+
+/**
+ * fcm_connection_build_demo_update:
+ *
+ * An update of the current report that adds one demo measurement: a
+ * preliminary imaging Observation (a length in mm), PUT into the content
+ * Bundle (C-56, C-58).
+ *
+ * Returns: (transfer full): the context, or %NULL with @error set
+ */
+JsonArray *
+fcm_connection_build_demo_update (FcmConnection  *self,
+                                  GError        **error)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *obs_id = g_strdup_printf ("obs-%.8s", uuid);
+  g_autofree char *url = g_strdup_printf ("Observation/%s", obs_id);
+  FcmContextItem *current;
+  const char *patient_id;
+  const char *study_id;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+
+  if (!(current = require_current (self, error)))
+    return NULL;
+  patient_id = fcm_context_item_get_patient_id (current);
+  study_id = fcm_context_item_get_study_id (current);
+
+  b = json_builder_new ();
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "fullUrl");
+  json_builder_add_string_value (b, url);
+  json_builder_set_member_name (b, "resource");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "resourceType");
+  json_builder_add_string_value (b, "Observation");
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, obs_id);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "preliminary");
+  json_builder_set_member_name (b, "category");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "coding");
+  json_builder_begin_array (b);
+  add_coding (b, "http://terminology.hl7.org/CodeSystem/observation-category", "imaging", "Imaging");
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "code");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "coding");
+  json_builder_begin_array (b);
+  add_coding (b, "http://snomed.info/sct", "410668003", "Length");
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  if (patient_id != NULL)
+    add_reference_member (b, "subject", "Patient", patient_id);
+  if (study_id != NULL)
+    {
+      json_builder_set_member_name (b, "partOf");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "reference");
+      {
+        g_autofree char *ref = g_strdup_printf ("ImagingStudy/%s", study_id);
+        json_builder_add_string_value (b, ref);
+      }
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+  json_builder_set_member_name (b, "valueQuantity");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "value");
+  json_builder_add_double_value (b, g_random_int_range (20, 400) / 10.0);
+  json_builder_set_member_name (b, "unit");
+  json_builder_add_string_value (b, "mm");
+  json_builder_set_member_name (b, "system");
+  json_builder_add_string_value (b, "http://unitsofmeasure.org");
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, "mm");
+  json_builder_end_object (b);
+  json_builder_end_object (b);  /* resource */
+  json_builder_set_member_name (b, "request");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, "PUT");
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, url);
+  json_builder_end_object (b);
+  json_builder_end_object (b);  /* entry */
+  json_builder_end_array (b);
+
+  root = json_builder_get_root (b);
+  return fcm_context_build_update (fcm_context_item_get_anchor_id (current), patient_id,
+                                   json_node_get_array (root));
+}
+
+/**
+ * fcm_connection_build_select:
+ *
+ * A select of the newest resource in the current report's content (C-59), so
+ * the other apps can highlight it.
+ *
+ * Returns: (transfer full): the context, or %NULL with @error set when the
+ *   report has no content to select
+ */
+JsonArray *
+fcm_connection_build_select (FcmConnection  *self,
+                             GError        **error)
+{
+  g_autoptr(JsonNode) bundle = NULL;
+  g_autofree char *reference = NULL;
+  FcmContextItem *current;
+  JsonArray *entries = NULL;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+
+  if (!(current = require_current (self, error)))
+    return NULL;
+
+  bundle = fcm_context_item_dup_content_bundle (current);
+  if (bundle != NULL && JSON_NODE_HOLDS_OBJECT (bundle))
+    {
+      JsonNode *node = json_object_get_member (json_node_get_object (bundle), "entry");
+
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        entries = json_node_get_array (node);
+    }
+
+  for (guint i = entries ? json_array_get_length (entries) : 0; i > 0 && reference == NULL; i--)
+    {
+      JsonNode *node = json_array_get_element (entries, i - 1);
+      JsonObject *entry = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      JsonNode *rnode = entry ? json_object_get_member (entry, "resource") : NULL;
+      JsonObject *resource = rnode && JSON_NODE_HOLDS_OBJECT (rnode) ? json_node_get_object (rnode) : NULL;
+      const char *type = resource ? json_object_get_string_member_with_default (resource, "resourceType", NULL) : NULL;
+      const char *id = resource ? json_object_get_string_member_with_default (resource, "id", NULL) : NULL;
+
+      if (type != NULL && id != NULL)
+        reference = g_strdup_printf ("%s/%s", type, id);
+    }
+
+  if (reference == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("The report has no content to select yet; add an observation with Update first"));
+      return NULL;
+    }
+
+  {
+    const char *refs[] = { reference, NULL };
+    return fcm_context_build_select (fcm_context_item_get_anchor_id (current), refs);
+  }
+}
+
+/**
+ * fcm_connection_dup_alert:
+ *
+ * Returns: (transfer full) (nullable): what the alert should say: the last
+ *   syncerror while sync is lost (what failed, which app, which event), or the
+ *   connection loss; %NULL when all is well
+ */
+char *
+fcm_connection_dup_alert (FcmConnection *self)
+{
+  FcmClientState state;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+
+  state = fcm_monitor_get_state (self->monitor);
+
+  if (fcm_monitor_get_sync_lost (self->monitor))
+    {
+      FcmEvent *syncerror = fcm_monitor_get_last_sync_error (self->monitor);
+      const char *event_id = NULL, *event_name = NULL, *subscriber = NULL, *diagnostics = NULL;
+
+      if (syncerror != NULL)
+        fcm_event_get_syncerror_details (syncerror, &event_id, &event_name, &subscriber, &diagnostics);
+      if (subscriber == NULL)
+        subscriber = _("An application");
+      if (event_name == NULL)
+        event_name = _("an event");
+      if (diagnostics != NULL)
+        /* Translators: 1: an app name, 2: an event name, 3: an id, 4: the hub's reason */
+        return g_strdup_printf (_("%s did not follow %s (event %s): %s"),
+                                subscriber, event_name, event_id ? event_id : "?", diagnostics);
+      return g_strdup_printf (_("%s did not follow %s (event %s)"),
+                              subscriber, event_name, event_id ? event_id : "?");
+    }
+
+  switch (state)
+    {
+    case FCM_CLIENT_STATE_RECONNECTING:
+      return g_strdup (_("Connection to the hub lost. Reconnecting; the context shown may be stale."));
+    case FCM_CLIENT_STATE_DENIED:
+      return g_strdup (_("The hub ended the subscription. The context shown may be stale."));
+    case FCM_CLIENT_STATE_ERROR:
+      if (self->last_error != NULL)
+        return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
+      return g_strdup (_("Could not subscribe to the hub."));
+    case FCM_CLIENT_STATE_DISCONNECTED:
+    case FCM_CLIENT_STATE_SUBSCRIBING:
+    case FCM_CLIENT_STATE_CONNECTING:
+    case FCM_CLIENT_STATE_ACTIVE:
+    case FCM_CLIENT_STATE_RENEWING:
+    default:
+      return NULL;
+    }
+}
+
+FcmMonitor *
+fcm_connection_get_monitor (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->monitor;
+}
+
+FcmHubClient *
+fcm_connection_get_client (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->client;
+}
+
+/**
+ * fcm_connection_get_hub:
+ *
+ * Returns: (transfer none) (nullable): the embedded hub, if this connection runs one
+ */
+FcmHub *
+fcm_connection_get_hub (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->hub;
+}
+
+gboolean
+fcm_connection_get_embedded (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), FALSE);
+  return self->hub != NULL;
+}
+
+const char *
+fcm_connection_get_title (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->title;
+}
+
+const char *
+fcm_connection_get_subtitle (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->subtitle;
+}
+
+FcmClientState
+fcm_connection_get_state (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), FCM_CLIENT_STATE_DISCONNECTED);
+  return fcm_monitor_get_state (self->monitor);
+}
+
+gboolean
+fcm_connection_get_live (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), FALSE);
+  return state_is_live (fcm_monitor_get_state (self->monitor));
+}
+
+const char *
+fcm_connection_get_status_text (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->status_text;
+}
+
+const char *
+fcm_connection_get_last_error (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->last_error;
+}
+
+static void
+fcm_connection_dispose (GObject *object)
+{
+  FcmConnection *self = FCM_CONNECTION (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->monitor != NULL)
+    g_signal_handlers_disconnect_by_data (self->monitor, self);
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->client);
+  if (self->hub != NULL)
+    fcm_hub_shutdown (self->hub);
+  g_clear_object (&self->hub);
+
+  G_OBJECT_CLASS (fcm_connection_parent_class)->dispose (object);
+}
+
+static void
+fcm_connection_finalize (GObject *object)
+{
+  FcmConnection *self = FCM_CONNECTION (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->title);
+  g_free (self->subtitle);
+  g_free (self->status_text);
+  g_free (self->last_error);
+
+  G_OBJECT_CLASS (fcm_connection_parent_class)->finalize (object);
+}
+
+static void
+fcm_connection_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  FcmConnection *self = FCM_CONNECTION (object);
+
+  switch (prop_id)
+    {
+    case PROP_MONITOR:
+      g_value_set_object (value, self->monitor);
+      break;
+    case PROP_EMBEDDED:
+      g_value_set_boolean (value, self->hub != NULL);
+      break;
+    case PROP_TITLE:
+      g_value_set_string (value, self->title);
+      break;
+    case PROP_SUBTITLE:
+      g_value_set_string (value, self->subtitle);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->monitor ? fcm_monitor_get_state (self->monitor)
+                                             : FCM_CLIENT_STATE_DISCONNECTED);
+      break;
+    case PROP_LIVE:
+      g_value_set_boolean (value, self->monitor && fcm_connection_get_live (self));
+      break;
+    case PROP_SYNC_LOST:
+      g_value_set_boolean (value, self->monitor && fcm_monitor_get_sync_lost (self->monitor));
+      break;
+    case PROP_STATUS_TEXT:
+      g_value_set_string (value, self->status_text);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_string (value, self->last_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_connection_class_init (FcmConnectionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = fcm_connection_dispose;
+  object_class->finalize = fcm_connection_finalize;
+  object_class->get_property = fcm_connection_get_property;
+
+  properties[PROP_MONITOR] =
+    g_param_spec_object ("monitor", NULL, NULL, FCM_TYPE_MONITOR, ro);
+  properties[PROP_EMBEDDED] =
+    g_param_spec_boolean ("embedded", NULL, NULL, FALSE, ro);
+  properties[PROP_TITLE] =
+    g_param_spec_string ("title", NULL, NULL, NULL, ro);
+  properties[PROP_SUBTITLE] =
+    g_param_spec_string ("subtitle", NULL, NULL, NULL, ro);
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, FCM_TYPE_CLIENT_STATE,
+                       FCM_CLIENT_STATE_DISCONNECTED, ro);
+  properties[PROP_LIVE] =
+    g_param_spec_boolean ("live", NULL, NULL, FALSE, ro);
+  properties[PROP_SYNC_LOST] =
+    g_param_spec_boolean ("sync-lost", NULL, NULL, FALSE, ro);
+  properties[PROP_STATUS_TEXT] =
+    g_param_spec_string ("status-text", NULL, NULL, NULL, ro);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+fcm_connection_init (FcmConnection *self)
+{
+  self->cancellable = g_cancellable_new ();
+}

@@ -1,0 +1,55 @@
+/* fcm-connection.h: one hub connection of the app (client + monitor, maybe an embedded hub)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "fcm-core.h"
+
+G_BEGIN_DECLS
+
+#define FCM_TYPE_CONNECTION (fcm_connection_get_type ())
+G_DECLARE_FINAL_TYPE (FcmConnection, fcm_connection, FCM, CONNECTION, GObject)
+
+FcmConnection  *fcm_connection_new_embedded      (GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+FcmConnection  *fcm_connection_new               (const char      *hub_url,
+                                                  const char      *topic,
+                                                  const char      *subscriber_name) G_GNUC_WARN_UNUSED_RESULT;
+
+FcmMonitor     *fcm_connection_get_monitor       (FcmConnection   *self);
+FcmHubClient   *fcm_connection_get_client        (FcmConnection   *self);
+FcmHub         *fcm_connection_get_hub           (FcmConnection   *self);
+gboolean        fcm_connection_get_embedded      (FcmConnection   *self);
+const char     *fcm_connection_get_title         (FcmConnection   *self);
+const char     *fcm_connection_get_subtitle      (FcmConnection   *self);
+FcmClientState  fcm_connection_get_state         (FcmConnection   *self);
+gboolean        fcm_connection_get_live          (FcmConnection   *self);
+const char     *fcm_connection_get_status_text   (FcmConnection   *self);
+const char     *fcm_connection_get_last_error    (FcmConnection   *self);
+char           *fcm_connection_dup_alert         (FcmConnection   *self) G_GNUC_WARN_UNUSED_RESULT;
+
+void            fcm_connection_start             (FcmConnection   *self);
+void            fcm_connection_stop              (FcmConnection   *self);
+
+void            fcm_connection_publish_async     (FcmConnection   *self,
+                                                  const char      *event_name,
+                                                  JsonArray       *context,
+                                                  GCancellable    *cancellable,
+                                                  GAsyncReadyCallback callback,
+                                                  gpointer         user_data);
+guint           fcm_connection_publish_finish    (FcmConnection   *self,
+                                                  GAsyncResult    *result,
+                                                  char           **out_reason,
+                                                  GError         **error);
+
+JsonArray      *fcm_connection_build_demo_update (FcmConnection   *self,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_close       (FcmConnection   *self,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_select      (FcmConnection   *self,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS
