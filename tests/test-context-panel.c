@@ -98,18 +98,27 @@ publish_done_cb (GObject      *source,
 }
 
 static void
-publish (Fixture    *f,
-         const char *name,
-         JsonArray  *context)
+publish_from (FcmHubClient *client,
+              const char   *name,
+              JsonArray    *context)
 {
   g_autofree char *id = g_uuid_string_random ();
   g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, TOPIC, name, context, NULL, NULL);
   Wait w = { 0 };
 
-  fcm_hub_client_publish_async (f->other, event, NULL, publish_done_cb, &w);
+  fcm_hub_client_publish_async (client, event, NULL, publish_done_cb, &w);
   FCM_TEST_WAIT_UNTIL (w.done);
   g_assert_no_error (w.error);
   g_assert_cmpuint (w.status, ==, 200);
+}
+
+/* as the other app */
+static void
+publish (Fixture    *f,
+         const char *name,
+         JsonArray  *context)
+{
+  publish_from (f->other, name, context);
 }
 
 static void
@@ -248,6 +257,7 @@ test_panel_open (Fixture       *f,
   g_assert_false (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_PATIENT_NAME));
   g_assert_true (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_null (field (f, FCM_CONTEXT_FIELD_SELECTION));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Another app");
 
   g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 0);
@@ -467,9 +477,9 @@ test_dialog_random (Fixture       *f,
     }
   g_assert_false (fcm_issues_have_errors (issues));
 
-  /* the hub takes it, and the panel shows what was asked for */
+  /* the hub takes it from the monitored client, and the panel shows what was asked for */
   fcm_context_panel_set_monitor (f->panel, f->monitor);
-  publish (f, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+  publish_from (f->client, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID),
                                   fcm_open_report_dialog_get_report_id (dialog)) == 0);
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, fcm_open_report_dialog_get_mrn (dialog));
@@ -479,6 +489,7 @@ test_dialog_random (Fixture       *f,
                    fcm_open_report_dialog_get_patient_id (dialog));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_STUDY_ID), ==,
                    fcm_open_report_dialog_get_study_id (dialog));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "This app");
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);

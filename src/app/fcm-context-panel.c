@@ -68,7 +68,7 @@ static const FieldInfo fields[FCM_CONTEXT_N_FIELDS] = {
   [FCM_CONTEXT_FIELD_MRN] = { N_("MRN"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
   [FCM_CONTEXT_FIELD_PATIENT_ID] = { N_("Patient ID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
   [FCM_CONTEXT_FIELD_ACCESSION] = { N_("Accession"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_STUDY_UID] = { N_("Study Instance UID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
+  [FCM_CONTEXT_FIELD_STUDY_UID] = { N_("Study UID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
   [FCM_CONTEXT_FIELD_STUDY_ID] = { N_("ImagingStudy ID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
   [FCM_CONTEXT_FIELD_STUDY_DESCRIPTION] = { N_("Study"), FALSE, TRUE, PANGO_ELLIPSIZE_END },
   [FCM_CONTEXT_FIELD_VERSION_ID] = { N_("Version"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
@@ -142,6 +142,8 @@ update_card (FcmContextPanel *self)
   g_autofree char *n_content = NULL;
   g_autofree char *selection_text = NULL;
   g_autofree char *selection_tooltip = NULL;
+  g_autofree char *opened_by_tooltip = NULL;
+  const char *opened_by;
 
   for (guint i = 0; i < FCM_CONTEXT_N_FIELDS; i++)
     gtk_widget_set_visible (GTK_WIDGET (self->rows[i]), item != NULL);
@@ -167,7 +169,22 @@ update_card (FcmContextPanel *self)
   set_field (self, FCM_CONTEXT_FIELD_STUDY_DESCRIPTION,
              fcm_context_item_get_study_description (item), NULL);
   set_field (self, FCM_CONTEXT_FIELD_VERSION_ID, fcm_context_item_get_version_id (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_OPENED_BY, fcm_context_item_get_opened_by (item), NULL);
+  opened_by = fcm_context_item_get_opened_by (item);
+  if (opened_by != NULL)
+    {
+      /* the store knows the opening event; the client knows its own requests (C-38) */
+      FcmHubClient *client = fcm_monitor_get_client (self->monitor);
+
+      /* Translators: %s is the id of a FHIRcast event */
+      opened_by_tooltip = g_strdup_printf (_("Opening event: %s"), opened_by);
+      set_field (self, FCM_CONTEXT_FIELD_OPENED_BY,
+                 fcm_hub_client_is_own_request (client, opened_by) ? _("This app") : _("Another app"),
+                 opened_by_tooltip);
+    }
+  else
+    {
+      set_field (self, FCM_CONTEXT_FIELD_OPENED_BY, NULL, NULL);
+    }
 
   n_content = g_strdup_printf ("%u", fcm_context_item_get_n_content (item));
   set_field (self, FCM_CONTEXT_FIELD_N_CONTENT, n_content, NULL);
@@ -363,7 +380,9 @@ create_rows (FcmContextPanel *self)
 
       gtk_label_set_ellipsize (GTK_LABEL (label), fields[i].ellipsize);
       gtk_label_set_xalign (GTK_LABEL (label), 1.0);
+      /* a natural width that leaves the title room in a narrow column */
       gtk_label_set_width_chars (GTK_LABEL (label), 6);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
       gtk_widget_set_hexpand (label, TRUE);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_accessible_update_property (GTK_ACCESSIBLE (label),

@@ -185,7 +185,7 @@ fcm_open_report_dialog_fill_random (FcmOpenReportDialog *self)
   uuid = g_uuid_string_random ();
   patient_id = g_strdup_printf ("demo-%.8s", uuid);
   mrn = g_strdup_printf ("MRN-%06d", g_random_int_range (0, 1000000));
-  study_id = g_strdup_printf ("demo-study-%.8s", uuid + 9);
+  study_id = g_strdup_printf ("demo-study-%08x", g_random_int ());
   accession = g_strdup_printf ("ACC%08d", g_random_int_range (0, 100000000));
 
   gtk_editable_set_text (GTK_EDITABLE (self->report_id_row), report_id);
