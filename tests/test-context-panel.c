@@ -236,6 +236,7 @@ test_panel_open (Fixture       *f,
                  gconstpointer  data)
 {
   const char *uid;
+  GtkWidget *label;
 
   fcm_context_panel_set_monitor (f->panel, f->monitor);
   publish_open (f, "rpt-1", "ACC-4711", "MRN-123456");
@@ -258,6 +259,24 @@ test_panel_open (Fixture       *f,
   g_assert_true (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_null (field (f, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Another app");
+
+  /* values are copyable, and named for assistive technologies */
+  label = _fcm_context_panel_get_field_label (f->panel, FCM_CONTEXT_FIELD_REPORT_ID);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+  g_assert_true (gtk_widget_has_css_class (label, "monospace"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, "rpt-1");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "rpt-1");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Report ID");
+  /* a missing value is a dim, unselectable dash */
+  label = _fcm_context_panel_get_field_label (f->panel, FCM_CONTEXT_FIELD_SELECTION);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "—");
+  g_assert_false (gtk_label_get_selectable (GTK_LABEL (label)));
+  g_assert_true (gtk_widget_has_css_class (label, "dim-label"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Not given");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Selection");
 
   g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 0);
@@ -297,8 +316,14 @@ test_panel_suspended (Fixture       *f,
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
   g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-2");
 
+  /* C-35: closing the current one leaves no current report, the suspended one stays */
   publish_close (f, "rpt-1");
   FCM_TEST_WAIT_UNTIL (field (f, FCM_CONTEXT_FIELD_REPORT_ID) == NULL);
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
+  g_assert_false (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_REPORT_ID));
+  g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-2");
+
   publish_close (f, "rpt-2");
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (_fcm_context_panel_get_page (f->panel), "empty") == 0);
   g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
@@ -390,6 +415,16 @@ test_dialog_required (Fixture       *f,
                    ==, ADW_RESPONSE_SUGGESTED);
   g_assert_false (open_enabled (dialog));
   g_assert_null (fcm_open_report_dialog_get_report_id (dialog));
+
+  /* the focusable text fields carry their row's name */
+  {
+    GtkWidget *row = find_entry_row (GTK_WIDGET (dialog), "Patient ID");
+    GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+    g_assert_nonnull (text);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "Patient ID");
+  }
 
   set_row (dialog, "Report ID", "rpt-9");
   g_assert_false (open_enabled (dialog));

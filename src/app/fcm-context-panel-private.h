@@ -35,6 +35,8 @@ const char *_fcm_context_panel_get_field_text     (FcmContextPanel *self,
                                                    FcmContextField  field);
 gboolean    _fcm_context_panel_get_field_visible  (FcmContextPanel *self,
                                                    FcmContextField  field);
+GtkWidget  *_fcm_context_panel_get_field_label    (FcmContextPanel *self,
+                                                   FcmContextField  field);
 /* Rows shown in the suspended list, and their titles (report ids). */
 guint       _fcm_context_panel_get_n_suspended    (FcmContextPanel *self);
 const char *_fcm_context_panel_get_suspended_title (FcmContextPanel *self,

@@ -116,8 +116,10 @@ set_field (FcmContextPanel *self,
       gtk_widget_remove_css_class (widget, "dim-label");
       if (fields[field].monospace)
         gtk_widget_add_css_class (widget, "monospace");
+      /* after the tooltip, which GTK also makes the accessible description */
       gtk_accessible_update_property (GTK_ACCESSIBLE (label),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, value,
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(fields[field].title),
                                       -1);
     }
   else
@@ -129,6 +131,7 @@ set_field (FcmContextPanel *self,
       gtk_widget_remove_css_class (widget, "monospace");
       gtk_accessible_update_property (GTK_ACCESSIBLE (label),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not given"),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(fields[field].title),
                                       -1);
     }
 }
@@ -603,6 +606,16 @@ _fcm_context_panel_get_field_visible (FcmContextPanel *self,
   g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, FALSE);
 
   return gtk_widget_get_visible (GTK_WIDGET (self->rows[field]));
+}
+
+GtkWidget *
+_fcm_context_panel_get_field_label (FcmContextPanel *self,
+                                    FcmContextField  field)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
+  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, NULL);
+
+  return GTK_WIDGET (self->values[field]);
 }
 
 guint

@@ -160,7 +160,26 @@ fcm_open_report_dialog_class_init (FcmOpenReportDialogClass *klass)
 static void
 fcm_open_report_dialog_init (FcmOpenReportDialog *self)
 {
+  AdwEntryRow *rows[5];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the text field is what gets focus: name it after its row */
+  rows[0] = self->report_id_row;
+  rows[1] = self->patient_id_row;
+  rows[2] = self->mrn_row;
+  rows[3] = self->study_id_row;
+  rows[4] = self->accession_row;
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (rows[i]));
+
+      if (text != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (text),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                        adw_preferences_row_get_title (ADW_PREFERENCES_ROW (rows[i])),
+                                        -1);
+    }
 }
 
 /**
