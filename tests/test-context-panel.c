@@ -1,0 +1,562 @@
+/* test-context-panel.c: FcmContextPanel and FcmOpenReportDialog over a real hub
+ *
+ * A real FcmHub on 127.0.0.1, the monitored FcmHubClient with its FcmMonitor,
+ * and a second client as the "other app" that opens and closes reports.
+ * Needs a display: exits 77 (meson: SKIP) when GTK cannot open one.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "fcm-context-panel-private.h"
+#include "fcm-core.h"
+#include "fcm-open-report-dialog.h"
+#include "fcm-test-util.h"
+
+#define TOPIC "panel-test"
+
+typedef struct
+{
+  FcmHub          *hub;
+  FcmHubClient    *client;     /* monitored */
+  FcmHubClient    *other;      /* the app that publishes */
+  FcmMonitor      *monitor;
+  GtkWindow       *window;
+  FcmContextPanel *panel;
+} Fixture;
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  ok;
+  guint     status;
+  GError   *error;
+} Wait;
+
+static void
+subscribe_done_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Wait *w = data;
+
+  w->ok = fcm_hub_client_subscribe_finish (FCM_HUB_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+subscribe (FcmHubClient *client)
+{
+  Wait w = { 0 };
+
+  fcm_hub_client_subscribe_async (client, NULL, subscribe_done_cb, &w);
+  FCM_TEST_WAIT_UNTIL (w.done);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+}
+
+static void
+unsubscribe_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  Wait *w = data;
+
+  w->ok = fcm_hub_client_unsubscribe_finish (FCM_HUB_CLIENT (source), result, &w->error);
+  w->done = TRUE;
+}
+
+static void
+unsubscribe (FcmHubClient *client)
+{
+  Wait w = { 0 };
+
+  fcm_hub_client_unsubscribe_async (client, NULL, unsubscribe_done_cb, &w);
+  FCM_TEST_WAIT_UNTIL (w.done);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+}
+
+static void
+publish_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  Wait *w = data;
+  g_autofree char *reason = NULL;
+  g_autofree char *id = NULL;
+
+  w->status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result,
+                                             &reason, &id, &w->error);
+  w->done = TRUE;
+}
+
+static void
+publish_from (FcmHubClient *client,
+              const char   *name,
+              JsonArray    *context)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, TOPIC, name, context, NULL, NULL);
+  Wait w = { 0 };
+
+  fcm_hub_client_publish_async (client, event, NULL, publish_done_cb, &w);
+  FCM_TEST_WAIT_UNTIL (w.done);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.status, ==, 200);
+}
+
+/* as the other app */
+static void
+publish (Fixture    *f,
+         const char *name,
+         JsonArray  *context)
+{
+  publish_from (f->other, name, context);
+}
+
+static void
+publish_open (Fixture    *f,
+              const char *report,
+              const char *accession,
+              const char *mrn)
+{
+  g_autoptr(JsonArray) ctx = fcm_context_build_open (report, "pat-1", "st-1", accession, mrn);
+
+  publish (f, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+}
+
+static void
+publish_close (Fixture    *f,
+               const char *report)
+{
+  g_autoptr(JsonArray) ctx = fcm_context_build_close (report, "pat-1", "st-1");
+
+  publish (f, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, ctx);
+}
+
+static const char *
+field (Fixture         *f,
+       FcmContextField  which)
+{
+  return _fcm_context_panel_get_field_text (f->panel, which);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->hub = fcm_hub_new ();
+  g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+
+  f->client = fcm_hub_client_new (fcm_hub_get_url (f->hub), TOPIC);
+  fcm_hub_client_set_subscriber_name (f->client, "Monitor");
+  f->monitor = fcm_monitor_new (f->client);
+  f->other = fcm_hub_client_new (fcm_hub_get_url (f->hub), TOPIC);
+  fcm_hub_client_set_subscriber_name (f->other, "Reporting App");
+  subscribe (f->client);
+  subscribe (f->other);
+
+  f->window = GTK_WINDOW (gtk_window_new ());
+  g_object_ref (f->window);
+  gtk_window_set_default_size (f->window, 360, 700);
+  f->panel = FCM_CONTEXT_PANEL (fcm_context_panel_new ());
+  gtk_window_set_child (f->window, GTK_WIDGET (f->panel));
+  gtk_window_present (f->window);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (f->window);
+  g_assert_finalize_object (f->window);
+  g_clear_object (&f->monitor);
+  g_clear_object (&f->client);
+  g_clear_object (&f->other);
+  fcm_hub_shutdown (f->hub);
+  g_clear_object (&f->hub);
+  /* let pending closes finish */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* ------------------------------------------------------------------ panel */
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+/* No monitor: "Not Connected"; a connected monitor with no context: "No Report Open" */
+static void
+test_panel_empty (Fixture       *f,
+                  gconstpointer  data)
+{
+  guint n_notify = 0;
+
+  g_signal_connect (f->panel, "notify::monitor", G_CALLBACK (count_notify_cb), &n_notify);
+
+  g_assert_null (fcm_context_panel_get_monitor (f->panel));
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "not-connected");
+  g_assert_null (_fcm_context_panel_get_stale_reason (f->panel));
+
+  g_object_set (f->panel, "monitor", f->monitor, NULL);
+  g_assert_true (fcm_context_panel_get_monitor (f->panel) == f->monitor);
+  g_assert_cmpuint (n_notify, ==, 1);
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  g_assert_cmpuint (n_notify, ==, 1);
+
+  g_assert_cmpint (fcm_monitor_get_state (f->monitor), ==, FCM_CLIENT_STATE_ACTIVE);
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "empty");
+  g_assert_null (_fcm_context_panel_get_stale_reason (f->panel));
+  g_assert_null (field (f, FCM_CONTEXT_FIELD_REPORT_ID));
+  g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
+
+  fcm_context_panel_set_monitor (f->panel, NULL);
+  g_assert_cmpuint (n_notify, ==, 2);
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "not-connected");
+}
+
+/* An open from another app shows up in the report card (C-46, C-47) */
+static void
+test_panel_open (Fixture       *f,
+                 gconstpointer  data)
+{
+  const char *uid;
+  GtkWidget *label;
+
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish_open (f, "rpt-1", "ACC-4711", "MRN-123456");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
+
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, "MRN-123456");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_ACCESSION), ==, "ACC-4711");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_PATIENT_ID), ==, "pat-1");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_STUDY_ID), ==, "st-1");
+  uid = field (f, FCM_CONTEXT_FIELD_STUDY_UID);
+  g_assert_nonnull (uid);
+  g_assert_true (g_str_has_prefix (uid, "urn:oid:"));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_REPORT_STATUS), ==, "unknown");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_N_CONTENT), ==, "0");
+  /* C-32: the hub gives every context a versionId */
+  g_assert_nonnull (field (f, FCM_CONTEXT_FIELD_VERSION_ID));
+  /* no patient name in the event: that row is hidden; no selection: "—" */
+  g_assert_false (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_PATIENT_NAME));
+  g_assert_true (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_SELECTION));
+  g_assert_null (field (f, FCM_CONTEXT_FIELD_SELECTION));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Another app");
+
+  /* values are copyable, and named for assistive technologies */
+  label = _fcm_context_panel_get_field_label (f->panel, FCM_CONTEXT_FIELD_REPORT_ID);
+  g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+  g_assert_true (gtk_widget_has_css_class (label, "monospace"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, "rpt-1");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "rpt-1");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Report ID");
+  /* a missing value is a dim, unselectable dash */
+  label = _fcm_context_panel_get_field_label (f->panel, FCM_CONTEXT_FIELD_SELECTION);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "—");
+  g_assert_false (gtk_label_get_selectable (GTK_LABEL (label)));
+  g_assert_true (gtk_widget_has_css_class (label, "dim-label"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Not given");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Selection");
+
+  g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
+  g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 0);
+  g_assert_null (_fcm_context_panel_get_stale_reason (f->panel));
+
+  /* a select shows up as the current selection */
+  {
+    const char *sel[] = { "ImagingStudy/st-1", NULL };
+    g_autoptr(JsonArray) ctx = fcm_context_build_select ("rpt-1", sel);
+
+    publish (f, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, ctx);
+    FCM_TEST_WAIT_UNTIL (field (f, FCM_CONTEXT_FIELD_SELECTION) != NULL);
+    g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_SELECTION), ==, "ImagingStudy/st-1");
+  }
+}
+
+/* A second open suspends the first (C-37); closing all leaves the empty state (C-35) */
+static void
+test_panel_suspended (Fixture       *f,
+                      gconstpointer  data)
+{
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish_open (f, "rpt-1", "ACC-1", "MRN-1");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
+
+  publish_open (f, "rpt-2", "ACC-2", "MRN-2");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-2") == 0);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_ACCESSION), ==, "ACC-2");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, "MRN-2");
+  g_assert_true (_fcm_context_panel_get_suspended_visible (f->panel));
+  g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-1");
+
+  /* re-opening the suspended one resumes it and suspends the other */
+  publish_open (f, "rpt-1", "ACC-1", "MRN-1");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
+  g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-2");
+
+  /* C-35: closing the current one leaves no current report, the suspended one stays */
+  publish_close (f, "rpt-1");
+  FCM_TEST_WAIT_UNTIL (field (f, FCM_CONTEXT_FIELD_REPORT_ID) == NULL);
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
+  g_assert_false (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_REPORT_ID));
+  g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-2");
+
+  publish_close (f, "rpt-2");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (_fcm_context_panel_get_page (f->panel), "empty") == 0);
+  g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
+  g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 0);
+}
+
+/* C-68: without a live subscription the context is marked stale, and still shown */
+static void
+test_panel_stale (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *reason;
+
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish_open (f, "rpt-1", "ACC-1", "MRN-1");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
+  g_assert_null (_fcm_context_panel_get_stale_reason (f->panel));
+
+  unsubscribe (f->client);
+  FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_stale_reason (f->panel) != NULL);
+  reason = _fcm_context_panel_get_stale_reason (f->panel);
+  g_assert_nonnull (strstr (reason, "Not subscribed"));
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_REPORT_ID), ==, "rpt-1");
+
+  /* back online: the warning goes away */
+  subscribe (f->client);
+  FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_stale_reason (f->panel) == NULL);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_REPORT_ID), ==, "rpt-1");
+
+  /* the hub going away: reconnecting, stale again */
+  fcm_hub_shutdown (f->hub);
+  FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_stale_reason (f->panel) != NULL);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_REPORT_ID), ==, "rpt-1");
+}
+
+/* ----------------------------------------------------------------- dialog */
+
+static GtkWidget *
+find_entry_row (GtkWidget  *root,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (root) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_entry_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+set_row (FcmOpenReportDialog *dialog,
+         const char          *title,
+         const char          *text)
+{
+  GtkWidget *row = find_entry_row (GTK_WIDGET (dialog), title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static gboolean
+open_enabled (FcmOpenReportDialog *dialog)
+{
+  return adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "open");
+}
+
+/* C-46, C-47: "open" needs the report, the patient and the study */
+static void
+test_dialog_required (Fixture       *f,
+                      gconstpointer  data)
+{
+  FcmOpenReportDialog *dialog = g_object_ref (fcm_open_report_dialog_new (f->window));
+
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == f->window);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "cancel"));
+  g_assert_true (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "open"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open"),
+                   ==, ADW_RESPONSE_SUGGESTED);
+  g_assert_false (open_enabled (dialog));
+  g_assert_null (fcm_open_report_dialog_get_report_id (dialog));
+
+  /* the focusable text fields carry their row's name */
+  {
+    GtkWidget *row = find_entry_row (GTK_WIDGET (dialog), "Patient ID");
+    GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+    g_assert_nonnull (text);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "Patient ID");
+  }
+
+  set_row (dialog, "Report ID", "rpt-9");
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "Patient ID", "pat-9");
+  g_assert_false (open_enabled (dialog));
+  /* optional fields do not count */
+  set_row (dialog, "MRN (optional)", "MRN-9");
+  set_row (dialog, "Accession Number (optional)", "ACC9");
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "Study ID (ImagingStudy)", " st-9 ");
+  g_assert_true (open_enabled (dialog));
+  g_assert_cmpstr (fcm_open_report_dialog_get_report_id (dialog), ==, "rpt-9");
+  g_assert_cmpstr (fcm_open_report_dialog_get_patient_id (dialog), ==, "pat-9");
+  g_assert_cmpstr (fcm_open_report_dialog_get_study_id (dialog), ==, "st-9");
+  g_assert_cmpstr (fcm_open_report_dialog_get_mrn (dialog), ==, "MRN-9");
+  g_assert_cmpstr (fcm_open_report_dialog_get_accession (dialog), ==, "ACC9");
+
+  /* empty or blank optional fields are NULL */
+  set_row (dialog, "MRN (optional)", "");
+  set_row (dialog, "Accession Number (optional)", "   ");
+  g_assert_null (fcm_open_report_dialog_get_mrn (dialog));
+  g_assert_null (fcm_open_report_dialog_get_accession (dialog));
+  g_assert_true (open_enabled (dialog));
+
+  /* not a FHIR id: it would not fit in a reference */
+  set_row (dialog, "Report ID", "rpt 9/x");
+  g_assert_false (open_enabled (dialog));
+  g_assert_true (gtk_widget_has_css_class (find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+  set_row (dialog, "Report ID", "rpt-9");
+  g_assert_true (open_enabled (dialog));
+  g_assert_false (gtk_widget_has_css_class (find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+
+  set_row (dialog, "Study ID (ImagingStudy)", "");
+  g_assert_false (open_enabled (dialog));
+  g_assert_null (fcm_open_report_dialog_get_study_id (dialog));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+/* fill_random gives a valid open request (C-46, C-47) that the hub accepts and the panel shows */
+static void
+test_dialog_random (Fixture       *f,
+                    gconstpointer  data)
+{
+  FcmOpenReportDialog *dialog = g_object_ref (fcm_open_report_dialog_new (f->window));
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+  g_autoptr(JsonArray) ctx = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *first_report = NULL;
+  const char *mrn;
+
+  fcm_open_report_dialog_fill_random (dialog);
+  g_assert_true (open_enabled (dialog));
+  g_assert_true (g_uuid_string_is_valid (fcm_open_report_dialog_get_report_id (dialog)));
+  g_assert_true (g_str_has_prefix (fcm_open_report_dialog_get_patient_id (dialog), "demo-"));
+  g_assert_nonnull (fcm_open_report_dialog_get_study_id (dialog));
+  g_assert_true (g_str_has_prefix (fcm_open_report_dialog_get_accession (dialog), "ACC"));
+  mrn = fcm_open_report_dialog_get_mrn (dialog);
+  g_assert_true (g_str_has_prefix (mrn, "MRN-"));
+  g_assert_cmpuint (strlen (mrn), ==, strlen ("MRN-123456"));
+  g_assert_cmpuint (strspn (mrn + 4, "0123456789"), ==, 6);
+
+  /* a second fill gives another report */
+  first_report = g_strdup (fcm_open_report_dialog_get_report_id (dialog));
+  fcm_open_report_dialog_fill_random (dialog);
+  g_assert_cmpstr (first_report, !=, fcm_open_report_dialog_get_report_id (dialog));
+
+  ctx = fcm_context_build_open (fcm_open_report_dialog_get_report_id (dialog),
+                                fcm_open_report_dialog_get_patient_id (dialog),
+                                fcm_open_report_dialog_get_study_id (dialog),
+                                fcm_open_report_dialog_get_accession (dialog),
+                                fcm_open_report_dialog_get_mrn (dialog));
+  event = fcm_event_new (id, NULL, TOPIC, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, NULL, NULL);
+  fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_REQUEST);
+  issues = fcm_validator_validate_event (validator, event);
+  for (guint i = 0; i < issues->len; i++)
+    {
+      FcmIssue *issue = g_ptr_array_index (issues, i);
+
+      g_test_message ("%s %s (%s)", fcm_issue_get_rule_id (issue),
+                      fcm_issue_get_message (issue), fcm_issue_get_path (issue));
+    }
+  g_assert_false (fcm_issues_have_errors (issues));
+
+  /* the hub takes it from the monitored client, and the panel shows what was asked for */
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish_from (f->client, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID),
+                                  fcm_open_report_dialog_get_report_id (dialog)) == 0);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, fcm_open_report_dialog_get_mrn (dialog));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_ACCESSION), ==,
+                   fcm_open_report_dialog_get_accession (dialog));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_PATIENT_ID), ==,
+                   fcm_open_report_dialog_get_patient_id (dialog));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_STUDY_ID), ==,
+                   fcm_open_report_dialog_get_study_id (dialog));
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "This app");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* What gtk_test_init() does, except that no display means SKIP. */
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+  g_setenv ("GTK_A11Y", "test", FALSE);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-context-panel: no display, skipping\n");
+      return 77;
+    }
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/fcm/context-panel/empty", test_panel_empty);
+  ADD ("/fcm/context-panel/open", test_panel_open);
+  ADD ("/fcm/context-panel/suspended", test_panel_suspended);
+  ADD ("/fcm/context-panel/stale", test_panel_stale);
+  ADD ("/fcm/open-report-dialog/required", test_dialog_required);
+  ADD ("/fcm/open-report-dialog/random", test_dialog_random);
+#undef ADD
+
+  return g_test_run ();
+}
