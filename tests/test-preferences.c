@@ -1,9 +1,10 @@
 /* test-preferences.c: FcmPreferencesWindow against GSettings
  *
- * GSETTINGS_BACKEND=memory (tests/meson.build). The session bus address
- * points nowhere, so the window's keyring lookup fails the way it does on
- * a desktop without a Secret Service, and nothing touches a real keyring
- * (test-secret covers the keyring itself).
+ * GSETTINGS_BACKEND=memory (tests/meson.build). Run on its own, the session
+ * bus address points nowhere, so the window's keyring lookup fails the way
+ * it does on a desktop without a Secret Service, and nothing touches a real
+ * keyring. Run through tests/run-with-keyring.sh (FCM_KEYRING_INNER=1, as
+ * "test-preferences-keyring"), the token tests use a private gnome-keyring.
  *
  * Needs a display: exits 77 (meson: SKIP) when GTK cannot open one.
  *
@@ -17,7 +18,10 @@
 #include <adwaita.h>
 
 #include "fcm-preferences-window.h"
+#include "fcm-secret.h"
 #include "fcm-test-util.h"
+
+static gboolean with_keyring;
 
 static const char * const all_keys[] = {
   "hub-url", "topic", "gettopic-user", "subscriber-name", "events",
@@ -139,6 +143,7 @@ test_settings_to_widgets (Fixture       *f,
   g_assert_false (check_active (f, "select_event_check"));
   g_assert_true (check_active (f, "syncerror_event_check"));
   g_assert_cmpint (gtk_spin_button_get_value_as_int (child (f, "lease_spin")), ==, 120);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (child (f, "lease_row")), "2 minutes"));
   g_assert_false (gtk_switch_get_active (child (f, "auto_connect_switch")));
   g_assert_cmpuint (adw_combo_row_get_selected (child (f, "ack_policy_row")), ==, 2);
 
@@ -150,6 +155,7 @@ test_settings_to_widgets (Fixture       *f,
   g_assert_cmpstr (row_text (f, "topic_row"), ==, "session-43");
   g_assert_cmpuint (adw_combo_row_get_selected (child (f, "ack_policy_row")), ==, 1);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (child (f, "lease_spin")), ==, 86400);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (child (f, "lease_row")), "24 hours"));
   for (guint i = 0; i < G_N_ELEMENTS (event_checks); i++)
     g_assert_true (check_active (f, event_checks[i]));
 }
@@ -374,6 +380,12 @@ test_token_without_keyring (Fixture       *f,
   GtkLabel *status;
   GtkWidget *token_row;
 
+  if (with_keyring)
+    {
+      g_test_skip ("a keyring is running");
+      return;
+    }
+
   open_window (f);
   status = child (f, "token_status_label");
   token_row = child (f, "token_row");
@@ -393,6 +405,110 @@ test_token_without_keyring (Fixture       *f,
   g_assert_null (strstr (gtk_label_get_text (status), "s3cret"));
 }
 
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static char *
+lookup_token (const char *hub_url)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  char *token;
+
+  fcm_secret_lookup_token_async (hub_url, NULL, on_done, &result);
+  FCM_TEST_WAIT_UNTIL (result != NULL);
+  token = fcm_secret_lookup_token_finish (result, &error);
+  g_assert_no_error (error);
+
+  return token;
+}
+
+static void
+store_token (const char *hub_url,
+             const char *token)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fcm_secret_store_token_async (hub_url, token, NULL, on_done, &result);
+  FCM_TEST_WAIT_UNTIL (result != NULL);
+  g_assert_true (fcm_secret_store_token_finish (result, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+token_is (const char *hub_url,
+          const char *expected)
+{
+  g_autofree char *token = lookup_token (hub_url);
+
+  return g_strcmp0 (token, expected) == 0;
+}
+
+#define HUB_A "https://hub-a.example.org/fhircast"
+#define HUB_B "wss://hub-b.example.org/ws"
+
+static void
+test_token_in_keyring (Fixture       *f,
+                       gconstpointer  data)
+{
+  GtkLabel *status;
+  GtkEditable *token_row;
+
+  if (!with_keyring)
+    {
+      g_test_skip ("no keyring (run through run-with-keyring.sh)");
+      return;
+    }
+
+  store_token (HUB_A, "token-a-1");
+  g_settings_set_string (f->settings, "hub-url", HUB_A);
+  open_window (f);
+  status = child (f, "token_status_label");
+  token_row = child (f, "token_row");
+
+  /* The stored token is loaded for the configured hub. */
+  FCM_TEST_WAIT_UNTIL (g_str_equal (gtk_editable_get_text (token_row), "token-a-1"));
+  g_assert_cmpstr (gtk_label_get_text (status), ==, "Stored in the keyring");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+
+  /* Not written per key press; written on apply. */
+  gtk_editable_set_text (token_row, "token-a-2");
+  g_assert_true (token_is (HUB_A, "token-a-1"));
+  g_signal_emit_by_name (token_row, "apply");
+  FCM_TEST_WAIT_UNTIL (token_is (HUB_A, "token-a-2"));
+  FCM_TEST_WAIT_UNTIL (g_str_equal (gtk_label_get_text (status), "Stored in the keyring"));
+
+  /* Empty removes it. */
+  gtk_editable_set_text (token_row, "");
+  g_signal_emit_by_name (token_row, "apply");
+  FCM_TEST_WAIT_UNTIL (g_str_equal (gtk_label_get_text (status), "Removed from the keyring"));
+  g_assert_true (token_is (HUB_A, NULL));
+
+  /* Another hub applied: the row follows it, and the old hub's token (none
+   * now) is not copied over. */
+  store_token (HUB_B, "token-b");
+  type_and_apply (f, "hub_url_row", HUB_B);
+  FCM_TEST_WAIT_UNTIL (g_str_equal (gtk_editable_get_text (token_row), "token-b"));
+  g_assert_true (token_is (HUB_A, NULL));
+
+  /* Typed and closed without apply: still stored. */
+  gtk_editable_set_text (token_row, "token-b-2");
+  g_object_ref (f->window);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_finalize_object (g_steal_pointer (&f->window));
+  FCM_TEST_WAIT_UNTIL (token_is (HUB_B, "token-b-2"));
+
+  store_token (HUB_B, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -403,8 +519,10 @@ main (int   argc,
   setlocale (LC_ALL, "C.UTF-8");
 
   g_setenv ("GTK_A11Y", "test", TRUE);
-  /* A session bus that is not there: see the header comment. */
-  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/fcm-test-no-bus", TRUE);
+  with_keyring = g_strcmp0 (g_getenv ("FCM_KEYRING_INNER"), "1") == 0;
+  /* Otherwise a session bus that is not there: see the header comment. */
+  if (!with_keyring)
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/fcm-test-no-bus", TRUE);
 
   if (!gtk_init_check ())
     {
@@ -423,6 +541,7 @@ main (int   argc,
   ADD ("/fcm/preferences/last-event-stays", test_last_event_stays);
   ADD ("/fcm/preferences/accessible", test_accessible);
   ADD ("/fcm/preferences/token-without-keyring", test_token_without_keyring);
+  ADD ("/fcm/preferences/token-in-keyring", test_token_in_keyring);
 
 #undef ADD
 

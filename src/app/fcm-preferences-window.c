@@ -64,6 +64,7 @@ struct _FcmPreferencesWindow
   GtkCheckButton       *update_event_check;
   GtkCheckButton       *select_event_check;
   GtkCheckButton       *syncerror_event_check;
+  AdwActionRow         *lease_row;
   GtkSpinButton        *lease_spin;
   GtkSwitch            *auto_connect_switch;
   AdwComboRow          *ack_policy_row;
@@ -146,6 +147,10 @@ update_hub_url_error (FcmPreferencesWindow *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->hub_url_row), "error");
       gtk_accessible_reset_state (GTK_ACCESSIBLE (self->hub_url_row),
                                   GTK_ACCESSIBLE_STATE_INVALID);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hub_url_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Empty means the built-in reference hub"),
+                                      -1);
     }
   else
     {
@@ -153,6 +158,10 @@ update_hub_url_error (FcmPreferencesWindow *self)
       gtk_accessible_update_state (GTK_ACCESSIBLE (self->hub_url_row),
                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
                                    -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hub_url_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Not a hub URL: use http, https, ws or wss with a host name"),
+                                      -1);
     }
 }
 
@@ -431,6 +440,35 @@ on_event_check_toggled_cb (GtkCheckButton       *check,
   g_settings_set_strv (self->settings, "events", (const char * const *) events);
 }
 
+/* Lease ------------------------------------------------------------------ */
+
+static char *
+format_duration (int seconds)
+{
+  if (seconds % 3600 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", seconds / 3600),
+                            seconds / 3600);
+  if (seconds % 60 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", seconds / 60),
+                            seconds / 60);
+
+  /* Translators: a duration, like "2 min 5 s" */
+  return g_strdup_printf (_("%d min %d s"), seconds / 60, seconds % 60);
+}
+
+static void
+update_lease_subtitle (FcmPreferencesWindow *self)
+{
+  int seconds = gtk_spin_button_get_value_as_int (self->lease_spin);
+  g_autofree char *duration = format_duration (seconds);
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: %s is a duration, like "1 hour" or "2 min 5 s" */
+  subtitle = g_strdup_printf (_("Seconds a subscription lasts (now %s). It is renewed before it runs out."),
+                              duration);
+  adw_action_row_set_subtitle (self->lease_row, subtitle);
+}
+
 /* Ack policy ---------------------------------------------------------------- */
 
 static gboolean
@@ -486,6 +524,10 @@ fcm_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "lease-seconds",
                    gtk_spin_button_get_adjustment (self->lease_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->lease_spin, "value-changed",
+                           G_CALLBACK (update_lease_subtitle), self,
+                           G_CONNECT_SWAPPED);
+  update_lease_subtitle (self);
   g_settings_bind (self->settings, "auto-connect",
                    self->auto_connect_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
@@ -639,6 +681,7 @@ fcm_preferences_window_class_init (FcmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, update_event_check);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, select_event_check);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, syncerror_event_check);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_row);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_spin);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, auto_connect_switch);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, ack_policy_row);
@@ -649,7 +692,6 @@ fcm_preferences_window_class_init (FcmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "update_event_row", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "select_event_row", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "syncerror_event_row", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "lease_row", FALSE, 0);
   gtk_widget_class_bind_template_child_full (widget_class, "auto_connect_row", FALSE, 0);
 }
 
