@@ -394,14 +394,19 @@ test_token_without_keyring (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_visible (GTK_WIDGET (status)));
   g_assert_nonnull (strstr (gtk_label_get_text (status), "No keyring is available"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
-  g_assert_true (gtk_widget_has_css_class (token_row, "error"));
+  g_assert_false (gtk_widget_has_css_class (token_row, "error"));
 
-  /* Applying a token tries to store it and fails the same way. */
+  /* Applying a token tries to store it and fails the same way; now what
+   * was typed is not saved, and the row says so too. */
   gtk_label_set_text (status, "");
   gtk_editable_set_text (GTK_EDITABLE (token_row), "s3cret-token");
   g_signal_emit_by_name (token_row, "apply");
   FCM_TEST_WAIT_UNTIL (strstr (gtk_label_get_text (status), "No keyring") != NULL);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (status), "error"));
+  g_assert_true (gtk_widget_has_css_class (token_row, "error"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (token_row),
+                                       GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       gtk_label_get_text (status));
   g_assert_null (strstr (gtk_label_get_text (status), "s3cret"));
 }
 

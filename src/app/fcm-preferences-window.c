@@ -209,10 +209,13 @@ bind_text_row (FcmPreferencesWindow *self,
 
 /* Token ---------------------------------------------------------------------- */
 
+/* @mark_row: also give the token row the error style (a failed store: what
+ * the user typed is not saved), not only the status text. */
 static void
-set_token_status (FcmPreferencesWindow *self,
-                  const char           *text,
-                  gboolean              is_error)
+set_token_status_full (FcmPreferencesWindow *self,
+                       const char           *text,
+                       gboolean              is_error,
+                       gboolean              mark_row)
 {
   gtk_label_set_text (self->token_status_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->token_status_label), text != NULL);
@@ -221,7 +224,8 @@ set_token_status (FcmPreferencesWindow *self,
     {
       gtk_widget_add_css_class (GTK_WIDGET (self->token_status_label), "error");
       gtk_widget_remove_css_class (GTK_WIDGET (self->token_status_label), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (self->token_row), "error");
+      if (mark_row)
+        gtk_widget_add_css_class (GTK_WIDGET (self->token_row), "error");
     }
   else
     {
@@ -234,6 +238,14 @@ set_token_status (FcmPreferencesWindow *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->token_row),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text != NULL ? text : "",
                                   -1);
+}
+
+static void
+set_token_status (FcmPreferencesWindow *self,
+                  const char           *text,
+                  gboolean              is_error)
+{
+  set_token_status_full (self, text, is_error, FALSE);
 }
 
 static void
@@ -313,7 +325,7 @@ on_token_stored (GObject      *source,
     {
       /* Still unsaved: a later apply or focus-out tries again. */
       self->token_dirty = TRUE;
-      set_token_status (self, error->message, TRUE);
+      set_token_status_full (self, error->message, TRUE, TRUE);
       return;
     }
 
