@@ -511,6 +511,22 @@ test_token_in_keyring (Fixture       *f,
   g_assert_finalize_object (g_steal_pointer (&f->window));
   FCM_TEST_WAIT_UNTIL (token_is (HUB_B, "token-b-2"));
 
+  /* Applied and closed at once: closing does not cancel the store, and
+   * the window goes once the store is done. */
+  open_window (f);
+  token_row = child (f, "token_row");
+  FCM_TEST_WAIT_UNTIL (g_str_equal (gtk_editable_get_text (token_row), "token-b-2"));
+  gtk_editable_set_text (token_row, "token-b-3");
+  g_signal_emit_by_name (token_row, "apply");
+  {
+    GtkWidget *window = g_steal_pointer (&f->window);
+
+    g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+    gtk_window_close (GTK_WINDOW (window));
+    FCM_TEST_WAIT_UNTIL (window == NULL);
+  }
+  g_assert_true (token_is (HUB_B, "token-b-3"));
+
   store_token (HUB_B, "");
 }
 

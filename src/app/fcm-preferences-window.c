@@ -46,7 +46,8 @@ struct _FcmPreferencesWindow
   AdwPreferencesWindow  parent_instance;
 
   GSettings            *settings;
-  GCancellable         *cancellable;     /* keyring operations */
+  GCancellable         *cancellable;     /* the token lookup */
+  guint                 token_serial;    /* bumped when the row changes hub */
   char                 *token_hub_url;   /* hub the token row belongs to */
   gboolean              token_dirty;     /* edited since loaded or stored */
   gboolean              loading_token;
@@ -288,7 +289,8 @@ load_token (FcmPreferencesWindow *self)
 {
   g_autofree char *hub_url = g_settings_get_string (self->settings, "hub-url");
 
-  /* A new hub: forget the pending operations for the old one. */
+  /* A new hub: forget the lookup for the old one; stores still finish. */
+  self->token_serial++;
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -306,20 +308,37 @@ load_token (FcmPreferencesWindow *self)
                                  on_token_looked_up, self);
 }
 
+typedef struct
+{
+  FcmPreferencesWindow *self;    /* owned */
+  guint                 serial;
+  gboolean              removed;
+} StoreData;
+
+static void
+store_data_free (StoreData *data)
+{
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreData, store_data_free)
+
 static void
 on_token_stored (GObject      *source,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  FcmPreferencesWindow *self;
+  g_autoptr(StoreData) data = user_data;
+  FcmPreferencesWindow *self = data->self;
   g_autoptr(GError) error = NULL;
-  gboolean removed;
 
   fcm_secret_store_token_finish (result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
 
-  self = FCM_PREFERENCES_WINDOW (user_data);
+  /* Closed meanwhile (disposed), or the row shows another hub's token now:
+   * the store itself is done, nobody needs its status. */
+  if (self->settings == NULL || data->serial != self->token_serial)
+    return;
 
   if (error != NULL)
     {
@@ -329,23 +348,29 @@ on_token_stored (GObject      *source,
       return;
     }
 
-  removed = gtk_editable_get_text (GTK_EDITABLE (self->token_row))[0] == '\0';
   set_token_status (self,
-                    removed ? _("Removed from the keyring") : _("Stored in the keyring"),
+                    data->removed ? _("Removed from the keyring") : _("Stored in the keyring"),
                     FALSE);
 }
 
 static void
 save_token (FcmPreferencesWindow *self)
 {
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  StoreData *data;
+
   if (!self->token_dirty)
     return;
 
   self->token_dirty = FALSE;
   set_token_status (self, _("Saving…"), FALSE);
-  fcm_secret_store_token_async (self->token_hub_url,
-                                gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
-                                self->cancellable, on_token_stored, self);
+
+  /* Not cancelled by closing the window: an applied token is kept. */
+  data = g_new0 (StoreData, 1);
+  data->self = g_object_ref (self);
+  data->serial = self->token_serial;
+  data->removed = token[0] == '\0';
+  fcm_secret_store_token_async (self->token_hub_url, token, NULL, on_token_stored, data);
 }
 
 static void
