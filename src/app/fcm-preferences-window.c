@@ -1,0 +1,739 @@
+/* fcm-preferences-window.c: the preferences window
+ *
+ * Every control is bound to a key of the application schema.
+ *
+ * Text rows (hub URL, topic, GetTopic user, subscriber name) are written on
+ * "apply" (the apply button or Enter), not on every key press: each of these
+ * keys changes the subscription, and writing them per keystroke would make
+ * the application resubscribe to every half-typed URL. Settings → row goes
+ * through g_settings_bind (G_SETTINGS_BIND_GET), so outside changes still
+ * show. An invalid hub URL is never written; its row gets the "error" style
+ * while it is invalid. Switches, the spin button, the combo row and the
+ * event checks write at once, since each change is a single step.
+ *
+ * The token is not a setting: it lives in the Secret Service (fcm-secret.c),
+ * keyed by the applied hub URL, and is stored on apply or when the row
+ * loses the focus with unsaved changes.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "FcmPreferencesWindow"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "fcm-preferences-window.h"
+#include "fcm-secret.h"
+
+/* The IHE IRA events, in the order of the rows; see the schema's default. */
+static const char * const ira_events[] = {
+  "diagnosticreport-open",
+  "diagnosticreport-close",
+  "diagnosticreport-update",
+  "diagnosticreport-select",
+  "syncerror",
+};
+
+/* Index in the combo row ↔ value of the "ack-policy" choice key. */
+static const char * const ack_policies[] = { "200", "202", "409", "500" };
+
+struct _FcmPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  GSettings            *settings;
+  GCancellable         *cancellable;     /* the token lookup */
+  guint                 token_serial;    /* bumped when the row changes hub */
+  char                 *token_hub_url;   /* hub the token row belongs to */
+  gboolean              token_dirty;     /* edited since loaded or stored */
+  gboolean              loading_token;
+  gboolean              updating_events;
+
+  /* Template children */
+  AdwEntryRow          *hub_url_row;
+  AdwEntryRow          *topic_row;
+  AdwEntryRow          *gettopic_user_row;
+  AdwEntryRow          *subscriber_name_row;
+  AdwPasswordEntryRow  *token_row;
+  GtkLabel             *token_status_label;
+  GtkCheckButton       *open_event_check;
+  GtkCheckButton       *close_event_check;
+  GtkCheckButton       *update_event_check;
+  GtkCheckButton       *select_event_check;
+  GtkCheckButton       *syncerror_event_check;
+  AdwActionRow         *lease_row;
+  GtkSpinButton        *lease_spin;
+  GtkSwitch            *auto_connect_switch;
+  AdwComboRow          *ack_policy_row;
+};
+
+G_DEFINE_FINAL_TYPE (FcmPreferencesWindow, fcm_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/**
+ * fcm_preferences_window_new:
+ * @parent: (nullable): the window to be modal to
+ * @settings: the application settings to show and change
+ *
+ * Returns: (transfer none): a new preferences window, owned by GTK's
+ *   toplevel list; present it
+ */
+GtkWidget *
+fcm_preferences_window_new (GtkWindow *parent,
+                            GSettings *settings)
+{
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (FCM_TYPE_PREFERENCES_WINDOW,
+                       "transient-for", parent,
+                       "settings", settings,
+                       NULL);
+}
+
+/* Hub URL ------------------------------------------------------------------ */
+
+/* Empty (the built-in hub), or http/https/ws/wss with a host. */
+static gboolean
+hub_url_is_valid (const char *text)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (text[0] == '\0')
+    return TRUE;
+
+  /* GUri takes "https://hub example.org/" as is; a URL has no spaces. */
+  for (const char *p = text; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return FALSE;
+
+  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+
+  return (g_str_equal (scheme, "http") || g_str_equal (scheme, "https") ||
+          g_str_equal (scheme, "ws") || g_str_equal (scheme, "wss")) &&
+         host != NULL && host[0] != '\0';
+}
+
+static char *
+row_text_stripped (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static void
+update_hub_url_error (FcmPreferencesWindow *self)
+{
+  g_autofree char *text = row_text_stripped (self->hub_url_row);
+
+  if (hub_url_is_valid (text))
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->hub_url_row), "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->hub_url_row),
+                                  GTK_ACCESSIBLE_STATE_INVALID);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hub_url_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Empty means the built-in reference hub"),
+                                      -1);
+    }
+  else
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->hub_url_row), "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->hub_url_row),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hub_url_row),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      _("Not a hub URL: use http, https, ws or wss with a host name"),
+                                      -1);
+    }
+}
+
+static void
+on_hub_url_row_changed_cb (FcmPreferencesWindow *self)
+{
+  update_hub_url_error (self);
+}
+
+static void
+on_text_row_apply_cb (AdwEntryRow          *row,
+                      FcmPreferencesWindow *self)
+{
+  const char *key = g_object_get_data (G_OBJECT (row), "fcm-settings-key");
+  g_autofree char *text = row_text_stripped (row);
+
+  g_assert (key != NULL);
+
+  if (row == self->hub_url_row)
+    {
+      update_hub_url_error (self);
+      if (!hub_url_is_valid (text))
+        {
+          gtk_widget_error_bell (GTK_WIDGET (row));
+          return;
+        }
+    }
+
+  g_settings_set_string (self->settings, key, text);
+}
+
+static void
+bind_text_row (FcmPreferencesWindow *self,
+               AdwEntryRow          *row,
+               const char           *key)
+{
+  g_object_set_data (G_OBJECT (row), "fcm-settings-key", (gpointer) key);
+  g_settings_bind (self->settings, key, row, "text",
+                   G_SETTINGS_BIND_GET | G_SETTINGS_BIND_NO_SENSITIVITY);
+  /* Enter with the apply button shown emits "apply"; without it (nothing
+   * typed since the last apply), "entry-activated". Both write. */
+  g_signal_connect_object (row, "apply", G_CALLBACK (on_text_row_apply_cb), self, 0);
+  g_signal_connect_object (row, "entry-activated", G_CALLBACK (on_text_row_apply_cb), self, 0);
+}
+
+/* Token ---------------------------------------------------------------------- */
+
+/* @mark_row: also give the token row the error style (a failed store: what
+ * the user typed is not saved), not only the status text. */
+static void
+set_token_status_full (FcmPreferencesWindow *self,
+                       const char           *text,
+                       gboolean              is_error,
+                       gboolean              mark_row)
+{
+  gtk_label_set_text (self->token_status_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->token_status_label), text != NULL);
+
+  if (is_error)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->token_status_label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->token_status_label), "dim-label");
+      if (mark_row)
+        gtk_widget_add_css_class (GTK_WIDGET (self->token_row), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->token_status_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->token_status_label), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->token_row), "error");
+    }
+
+  /* The status is also the row's accessible description. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->token_row),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text != NULL ? text : "",
+                                  -1);
+}
+
+static void
+set_token_status (FcmPreferencesWindow *self,
+                  const char           *text,
+                  gboolean              is_error)
+{
+  set_token_status_full (self, text, is_error, FALSE);
+}
+
+static void
+on_token_looked_up (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  FcmPreferencesWindow *self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  token = fcm_secret_lookup_token_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = FCM_PREFERENCES_WINDOW (user_data);
+
+  if (error != NULL)
+    {
+      set_token_status (self, error->message, TRUE);
+      return;
+    }
+
+  /* The user typed while we looked: keep what they typed. */
+  if (self->token_dirty)
+    return;
+
+  self->loading_token = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), token != NULL ? token : "");
+  self->loading_token = FALSE;
+
+  set_token_status (self, token != NULL ? _("Stored in the keyring") : NULL, FALSE);
+
+  if (token != NULL)
+    explicit_bzero (token, strlen (token));
+}
+
+static void
+load_token (FcmPreferencesWindow *self)
+{
+  g_autofree char *hub_url = g_settings_get_string (self->settings, "hub-url");
+
+  /* A new hub: forget the lookup for the old one; stores still finish. */
+  self->token_serial++;
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+
+  g_free (self->token_hub_url);
+  self->token_hub_url = g_steal_pointer (&hub_url);
+  self->token_dirty = FALSE;
+
+  self->loading_token = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+  self->loading_token = FALSE;
+  set_token_status (self, NULL, FALSE);
+
+  fcm_secret_lookup_token_async (self->token_hub_url, self->cancellable,
+                                 on_token_looked_up, self);
+}
+
+typedef struct
+{
+  FcmPreferencesWindow *self;    /* owned */
+  guint                 serial;
+  gboolean              removed;
+} StoreData;
+
+static void
+store_data_free (StoreData *data)
+{
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreData, store_data_free)
+
+static void
+on_token_stored (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(StoreData) data = user_data;
+  FcmPreferencesWindow *self = data->self;
+  g_autoptr(GError) error = NULL;
+
+  fcm_secret_store_token_finish (result, &error);
+
+  /* Closed meanwhile (disposed), or the row shows another hub's token now:
+   * the store itself is done, nobody needs its status. */
+  if (self->settings == NULL || data->serial != self->token_serial)
+    return;
+
+  if (error != NULL)
+    {
+      /* Still unsaved: a later apply or focus-out tries again. */
+      self->token_dirty = TRUE;
+      set_token_status_full (self, error->message, TRUE, TRUE);
+      return;
+    }
+
+  set_token_status (self,
+                    data->removed ? _("Removed from the keyring") : _("Stored in the keyring"),
+                    FALSE);
+}
+
+static void
+save_token (FcmPreferencesWindow *self)
+{
+  const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_row));
+  StoreData *data;
+
+  if (!self->token_dirty)
+    return;
+
+  self->token_dirty = FALSE;
+  set_token_status (self, _("Saving…"), FALSE);
+
+  /* Not cancelled by closing the window: an applied token is kept. */
+  data = g_new0 (StoreData, 1);
+  data->self = g_object_ref (self);
+  data->serial = self->token_serial;
+  data->removed = token[0] == '\0';
+  fcm_secret_store_token_async (self->token_hub_url, token, NULL, on_token_stored, data);
+}
+
+static void
+on_token_row_changed_cb (FcmPreferencesWindow *self)
+{
+  if (!self->loading_token)
+    self->token_dirty = TRUE;
+}
+
+static void
+on_token_row_apply_cb (FcmPreferencesWindow *self)
+{
+  save_token (self);
+}
+
+static void
+on_token_focus_leave_cb (GtkEventControllerFocus *controller,
+                         FcmPreferencesWindow    *self)
+{
+  save_token (self);
+}
+
+static void
+on_hub_url_setting_changed_cb (FcmPreferencesWindow *self)
+{
+  g_autofree char *hub_url = g_settings_get_string (self->settings, "hub-url");
+
+  if (g_strcmp0 (hub_url, self->token_hub_url) != 0)
+    load_token (self);
+}
+
+/* Events --------------------------------------------------------------------- */
+
+static GtkCheckButton *
+event_check (FcmPreferencesWindow *self,
+             guint                 i)
+{
+  GtkCheckButton *checks[] = {
+    self->open_event_check,
+    self->close_event_check,
+    self->update_event_check,
+    self->select_event_check,
+    self->syncerror_event_check,
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (checks) == G_N_ELEMENTS (ira_events));
+  g_assert (i < G_N_ELEMENTS (checks));
+
+  return checks[i];
+}
+
+static void
+update_event_checks (FcmPreferencesWindow *self)
+{
+  g_auto(GStrv) events = g_settings_get_strv (self->settings, "events");
+  guint n_events = g_strv_length (events);
+
+  self->updating_events = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (ira_events); i++)
+    {
+      GtkCheckButton *check = event_check (self, i);
+      gboolean active = g_strv_contains ((const char * const *) events, ira_events[i]);
+
+      gtk_check_button_set_active (check, active);
+      /* The last subscribed event cannot be turned off. */
+      gtk_widget_set_sensitive (GTK_WIDGET (check), !(active && n_events == 1));
+    }
+  self->updating_events = FALSE;
+}
+
+static void
+on_event_check_toggled_cb (GtkCheckButton       *check,
+                           FcmPreferencesWindow *self)
+{
+  g_auto(GStrv) old_events = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) events = NULL;
+
+  if (self->updating_events)
+    return;
+
+  old_events = g_settings_get_strv (self->settings, "events");
+  builder = g_strv_builder_new ();
+
+  /* IRA events in row order, then any others from the setting, kept. */
+  for (guint i = 0; i < G_N_ELEMENTS (ira_events); i++)
+    if (gtk_check_button_get_active (event_check (self, i)))
+      g_strv_builder_add (builder, ira_events[i]);
+  for (guint i = 0; old_events[i] != NULL; i++)
+    if (!g_strv_contains (ira_events, old_events[i]))
+      g_strv_builder_add (builder, old_events[i]);
+
+  events = g_strv_builder_end (builder);
+
+  /* A subscription needs at least one event: IRA requires hub.events and a
+   * hub answers 400 to an empty list (C-15). */
+  if (events[0] == NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (check));
+      update_event_checks (self);
+      return;
+    }
+
+  g_settings_set_strv (self->settings, "events", (const char * const *) events);
+}
+
+/* Lease ------------------------------------------------------------------ */
+
+static char *
+format_duration (int seconds)
+{
+  if (seconds % 3600 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d hour", "%d hours", seconds / 3600),
+                            seconds / 3600);
+  if (seconds % 60 == 0)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d minute", "%d minutes", seconds / 60),
+                            seconds / 60);
+
+  /* Translators: a duration, like "2 min 5 s" */
+  return g_strdup_printf (_("%d min %d s"), seconds / 60, seconds % 60);
+}
+
+static void
+update_lease_subtitle (FcmPreferencesWindow *self)
+{
+  int seconds = gtk_spin_button_get_value_as_int (self->lease_spin);
+  g_autofree char *duration = format_duration (seconds);
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: %s is a duration, like "1 hour" or "2 min 5 s" */
+  subtitle = g_strdup_printf (_("Seconds a subscription lasts (now %s). It is renewed before it runs out."),
+                              duration);
+  adw_action_row_set_subtitle (self->lease_row, subtitle);
+}
+
+/* Ack policy ---------------------------------------------------------------- */
+
+static gboolean
+ack_policy_get_mapping (GValue   *value,
+                        GVariant *variant,
+                        gpointer  user_data)
+{
+  const char *policy = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ack_policies); i++)
+    if (g_str_equal (policy, ack_policies[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+
+  return FALSE;
+}
+
+static GVariant *
+ack_policy_set_mapping (const GValue       *value,
+                        const GVariantType *expected_type,
+                        gpointer            user_data)
+{
+  guint i = g_value_get_uint (value);
+
+  if (i >= G_N_ELEMENTS (ack_policies))
+    return NULL;
+
+  return g_variant_new_string (ack_policies[i]);
+}
+
+/* GObject -------------------------------------------------------------------- */
+
+static void
+fcm_preferences_window_constructed (GObject *object)
+{
+  FcmPreferencesWindow *self = FCM_PREFERENCES_WINDOW (object);
+  GtkEventController *focus;
+
+  G_OBJECT_CLASS (fcm_preferences_window_parent_class)->constructed (object);
+
+  g_assert (G_IS_SETTINGS (self->settings));
+
+  bind_text_row (self, self->hub_url_row, "hub-url");
+  bind_text_row (self, self->topic_row, "topic");
+  bind_text_row (self, self->gettopic_user_row, "gettopic-user");
+  bind_text_row (self, self->subscriber_name_row, "subscriber-name");
+  g_signal_connect_object (self->hub_url_row, "changed",
+                           G_CALLBACK (on_hub_url_row_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  g_settings_bind (self->settings, "lease-seconds",
+                   gtk_spin_button_get_adjustment (self->lease_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->lease_spin, "value-changed",
+                           G_CALLBACK (update_lease_subtitle), self,
+                           G_CONNECT_SWAPPED);
+  update_lease_subtitle (self);
+  g_settings_bind (self->settings, "auto-connect",
+                   self->auto_connect_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (self->settings, "ack-policy",
+                                self->ack_policy_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT,
+                                ack_policy_get_mapping, ack_policy_set_mapping,
+                                NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ira_events); i++)
+    g_signal_connect_object (event_check (self, i), "toggled",
+                             G_CALLBACK (on_event_check_toggled_cb), self, 0);
+  g_signal_connect_object (self->settings, "changed::events",
+                           G_CALLBACK (update_event_checks), self,
+                           G_CONNECT_SWAPPED);
+  update_event_checks (self);
+
+  g_signal_connect_object (self->token_row, "changed",
+                           G_CALLBACK (on_token_row_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->token_row, "apply",
+                           G_CALLBACK (on_token_row_apply_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->token_row, "entry-activated",
+                           G_CALLBACK (on_token_row_apply_cb), self,
+                           G_CONNECT_SWAPPED);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_object (focus, "leave",
+                           G_CALLBACK (on_token_focus_leave_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self->token_row), focus);
+
+  g_signal_connect_object (self->settings, "changed::hub-url",
+                           G_CALLBACK (on_hub_url_setting_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  load_token (self);
+}
+
+static gboolean
+fcm_preferences_window_close_request (GtkWindow *window)
+{
+  FcmPreferencesWindow *self = FCM_PREFERENCES_WINDOW (window);
+
+  /* Typed a token and closed the window: keep it. The store finishes on
+   * its own; the window no longer cares about the result. */
+  if (self->token_dirty)
+    {
+      fcm_secret_store_token_async (self->token_hub_url,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->token_row)),
+                                    NULL, NULL, NULL);
+      self->token_dirty = FALSE;
+    }
+
+  return GTK_WINDOW_CLASS (fcm_preferences_window_parent_class)->close_request (window);
+}
+
+static void
+fcm_preferences_window_dispose (GObject *object)
+{
+  FcmPreferencesWindow *self = FCM_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), FCM_TYPE_PREFERENCES_WINDOW);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (fcm_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+fcm_preferences_window_finalize (GObject *object)
+{
+  FcmPreferencesWindow *self = FCM_PREFERENCES_WINDOW (object);
+
+  g_free (self->token_hub_url);
+
+  G_OBJECT_CLASS (fcm_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+fcm_preferences_window_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  FcmPreferencesWindow *self = FCM_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_preferences_window_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  FcmPreferencesWindow *self = FCM_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+fcm_preferences_window_class_init (FcmPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = fcm_preferences_window_constructed;
+  object_class->dispose = fcm_preferences_window_dispose;
+  object_class->finalize = fcm_preferences_window_finalize;
+  object_class->get_property = fcm_preferences_window_get_property;
+  object_class->set_property = fcm_preferences_window_set_property;
+
+  window_class->close_request = fcm_preferences_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/fhircastmonitor/FhircastMonitor/"
+                                               "fcm-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, hub_url_row);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, topic_row);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, gettopic_user_row);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, subscriber_name_row);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, token_status_label);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, open_event_check);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, close_event_check);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, update_event_check);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, select_event_check);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, syncerror_event_check);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_row);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_spin);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, auto_connect_switch);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, ack_policy_row);
+
+  /* Not used here, but reachable with gtk_widget_get_template_child(). */
+  gtk_widget_class_bind_template_child_full (widget_class, "open_event_row", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "close_event_row", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "update_event_row", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "select_event_row", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "syncerror_event_row", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "auto_connect_row", FALSE, 0);
+}
+
+static void
+fcm_preferences_window_init (FcmPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
