@@ -1,0 +1,632 @@
+/* test-tray.c: the StatusNotifierItem tray icon against a fake watcher
+ *
+ * No display needed, but a session bus: run under dbus-run-session. Exits 77
+ * (meson: SKIP) without one. The fake org.kde.StatusNotifierWatcher lives on
+ * a second connection to the same bus in this process, so every D-Bus call
+ * the test makes is asynchronous and the main loop spins until the reply
+ * arrives (the item answers from this very main loop).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "fcm-test-util.h"
+#include "fcm-tray.h"
+
+#define SNI_PATH      "/StatusNotifierItem"
+#define SNI_INTERFACE "org.kde.StatusNotifierItem"
+
+static const char watcher_xml[] =
+  "<node>"
+  "  <interface name='org.kde.StatusNotifierWatcher'>"
+  "    <method name='RegisterStatusNotifierItem'>"
+  "      <arg name='service' type='s' direction='in'/>"
+  "    </method>"
+  "    <method name='RegisterStatusNotifierHost'>"
+  "      <arg name='service' type='s' direction='in'/>"
+  "    </method>"
+  "    <property name='RegisteredStatusNotifierItems' type='as' access='read'/>"
+  "    <property name='IsStatusNotifierHostRegistered' type='b' access='read'/>"
+  "    <property name='ProtocolVersion' type='i' access='read'/>"
+  "  </interface>"
+  "</node>";
+
+/* Messages at level "message" or above from the tray's log domain. */
+static guint tray_messages;
+
+typedef struct
+{
+  GDBusConnection *connection;
+  GDBusNodeInfo   *info;
+  guint            object_id;
+  guint            own_id;
+  gboolean         owned;
+  gboolean         reply_service_unknown;
+  GPtrArray       *services;
+  char            *last_sender;
+} FakeWatcher;
+
+static void
+watcher_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               user_data)
+{
+  FakeWatcher *watcher = user_data;
+  const char *service = NULL;
+
+  if (!g_str_equal (method_name, "RegisterStatusNotifierItem"))
+    {
+      g_dbus_method_invocation_return_value (invocation, NULL);
+      return;
+    }
+
+  if (watcher->reply_service_unknown)
+    {
+      g_dbus_method_invocation_return_dbus_error (invocation,
+                                                  "org.freedesktop.DBus.Error.ServiceUnknown",
+                                                  "The name is not activatable");
+      g_ptr_array_add (watcher->services, g_strdup ("(refused)"));
+      return;
+    }
+
+  g_variant_get (parameters, "(&s)", &service);
+  g_ptr_array_add (watcher->services, g_strdup (service));
+  g_free (watcher->last_sender);
+  watcher->last_sender = g_strdup (sender);
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static GVariant *
+watcher_get_property (GDBusConnection  *connection,
+                      const char       *sender,
+                      const char       *object_path,
+                      const char       *interface_name,
+                      const char       *property_name,
+                      GError          **error,
+                      gpointer          user_data)
+{
+  FakeWatcher *watcher = user_data;
+
+  if (g_str_equal (property_name, "RegisteredStatusNotifierItems"))
+    return g_variant_new_strv ((const char * const *) watcher->services->pdata, watcher->services->len);
+  if (g_str_equal (property_name, "IsStatusNotifierHostRegistered"))
+    return g_variant_new_boolean (TRUE);
+  return g_variant_new_int32 (0);
+}
+
+static const GDBusInterfaceVTable watcher_vtable = {
+  watcher_method_call, watcher_get_property, NULL, { 0 }
+};
+
+static void
+watcher_name_acquired_cb (GDBusConnection *connection,
+                          const char      *name,
+                          gpointer         user_data)
+{
+  FakeWatcher *watcher = user_data;
+
+  watcher->owned = TRUE;
+}
+
+static GDBusConnection *
+new_private_connection (void)
+{
+  g_autofree char *address = NULL;
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *connection;
+
+  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  connection = g_dbus_connection_new_for_address_sync (address,
+                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                       NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_set_exit_on_close (connection, FALSE);
+
+  return connection;
+}
+
+static FakeWatcher *
+fake_watcher_new (gboolean reply_service_unknown)
+{
+  FakeWatcher *watcher = g_new0 (FakeWatcher, 1);
+  g_autoptr(GError) error = NULL;
+
+  watcher->connection = new_private_connection ();
+  watcher->reply_service_unknown = reply_service_unknown;
+  watcher->services = g_ptr_array_new_null_terminated (4, g_free, TRUE);
+  watcher->info = g_dbus_node_info_new_for_xml (watcher_xml, &error);
+  g_assert_no_error (error);
+  watcher->object_id = g_dbus_connection_register_object (watcher->connection,
+                                                          "/StatusNotifierWatcher",
+                                                          watcher->info->interfaces[0],
+                                                          &watcher_vtable, watcher, NULL, &error);
+  g_assert_no_error (error);
+  watcher->own_id = g_bus_own_name_on_connection (watcher->connection,
+                                                  "org.kde.StatusNotifierWatcher",
+                                                  G_BUS_NAME_OWNER_FLAGS_NONE,
+                                                  watcher_name_acquired_cb, NULL,
+                                                  watcher, NULL);
+  FCM_TEST_WAIT_UNTIL (watcher->owned);
+
+  return watcher;
+}
+
+static void
+fake_watcher_free (FakeWatcher *watcher)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_bus_unown_name (watcher->own_id);
+  g_dbus_connection_unregister_object (watcher->connection, watcher->object_id);
+  g_dbus_connection_close_sync (watcher->connection, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (watcher->connection);
+  g_dbus_node_info_unref (watcher->info);
+  g_ptr_array_unref (watcher->services);
+  g_free (watcher->last_sender);
+  g_free (watcher);
+}
+
+/* An asynchronous call, waited for on the main loop. */
+typedef struct
+{
+  gboolean  done;
+  GVariant *reply;
+  GError   *error;
+} CallResult;
+
+static void
+call_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  CallResult *call = user_data;
+
+  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
+  call->done = TRUE;
+}
+
+static GVariant *
+call (GDBusConnection    *connection,
+      const char         *dest,
+      const char         *path,
+      const char         *interface,
+      const char         *method,
+      GVariant           *parameters,
+      const GVariantType *reply_type)
+{
+  CallResult result = { 0 };
+
+  g_dbus_connection_call (connection, dest, path, interface, method, parameters,
+                          reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL,
+                          call_cb, &result);
+  FCM_TEST_WAIT_UNTIL (result.done);
+  g_assert_no_error (result.error);
+
+  return result.reply;
+}
+
+static GVariant *
+get_item_property (GDBusConnection *connection,
+                   const char      *dest,
+                   const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  GVariant *value = NULL;
+
+  reply = call (connection, dest, SNI_PATH, "org.freedesktop.DBus.Properties", "Get",
+                g_variant_new ("(ss)", SNI_INTERFACE, name), G_VARIANT_TYPE ("(v)"));
+  g_variant_get (reply, "(v)", &value);
+
+  return value;
+}
+
+static char *
+get_item_string (GDBusConnection *connection,
+                 const char      *dest,
+                 const char      *name)
+{
+  g_autoptr(GVariant) value = get_item_property (connection, dest, name);
+
+  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ||
+                 g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH));
+  return g_variant_dup_string (value, NULL);
+}
+
+static gboolean
+name_has_owner (GDBusConnection *connection,
+                const char      *name)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean has_owner = FALSE;
+
+  reply = call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
+                G_VARIANT_TYPE ("(b)"));
+  g_variant_get (reply, "(b)", &has_owner);
+
+  return has_owner;
+}
+
+/* A round trip on @connection, then whatever it queued for the main loop:
+ * replies to calls made before have been handled afterwards. */
+static void
+flush (GDBusConnection *connection)
+{
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                "org.freedesktop.DBus", "GetId", NULL, G_VARIANT_TYPE ("(s)"));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+wait_for_bus_name (FcmTray         *tray,
+                   GDBusConnection *other)
+{
+  const char *name = fcm_tray_get_bus_name (tray);
+
+  g_assert_nonnull (name);
+  FCM_TEST_WAIT_UNTIL (name_has_owner (other, name));
+}
+
+typedef struct
+{
+  guint activated;
+  int   x, y;
+  guint secondary;
+  guint context_menu;
+  guint registered_notifies;
+} TraySignals;
+
+static void
+activate_cb (FcmTray     *tray,
+             int          x,
+             int          y,
+             TraySignals *signals)
+{
+  signals->activated++;
+  signals->x = x;
+  signals->y = y;
+}
+
+static void
+secondary_activate_cb (FcmTray     *tray,
+                       TraySignals *signals)
+{
+  signals->secondary++;
+}
+
+static void
+context_menu_cb (FcmTray     *tray,
+                 int          x,
+                 int          y,
+                 TraySignals *signals)
+{
+  signals->context_menu++;
+}
+
+static void
+notify_registered_cb (FcmTray     *tray,
+                      GParamSpec  *pspec,
+                      TraySignals *signals)
+{
+  signals->registered_notifies++;
+}
+
+typedef struct
+{
+  GPtrArray *statuses;
+  guint      tooltips;
+} ItemSignals;
+
+static void
+item_signal_cb (GDBusConnection *connection,
+                const char      *sender,
+                const char      *path,
+                const char      *interface,
+                const char      *signal,
+                GVariant        *parameters,
+                gpointer         user_data)
+{
+  ItemSignals *seen = user_data;
+
+  if (g_str_equal (signal, "NewStatus"))
+    {
+      const char *status = NULL;
+
+      g_variant_get (parameters, "(&s)", &status);
+      g_ptr_array_add (seen->statuses, g_strdup (status));
+    }
+  else if (g_str_equal (signal, "NewToolTip"))
+    {
+      seen->tooltips++;
+    }
+}
+
+static GDBusConnection *
+session_bus (void)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+
+  g_assert_no_error (error);
+  return bus;
+}
+
+/* No watcher on the bus (a plain GNOME session): the item is exported and
+ * owns its name, but stays unregistered, and nothing is logged above debug. */
+static void
+test_tray_no_watcher (void)
+{
+  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(GDBusConnection) other = new_private_connection ();
+  g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
+  g_autofree char *status = NULL;
+  TraySignals signals = { 0 };
+
+  g_signal_connect (tray, "notify::registered", G_CALLBACK (notify_registered_cb), &signals);
+  tray_messages = 0;
+
+  g_assert_null (fcm_tray_get_bus_name (tray));
+  fcm_tray_register (tray, bus);
+  g_assert_true (g_str_has_prefix (fcm_tray_get_bus_name (tray), "org.kde.StatusNotifierItem-"));
+  wait_for_bus_name (tray, other);
+  g_assert_false (name_has_owner (other, "org.kde.StatusNotifierWatcher"));
+  flush (bus);
+
+  g_assert_false (fcm_tray_get_registered (tray));
+  g_assert_cmpuint (signals.registered_notifies, ==, 0);
+  g_assert_cmpuint (tray_messages, ==, 0);
+
+  /* Still a working item for whoever asks. */
+  status = get_item_string (other, fcm_tray_get_bus_name (tray), "Status");
+  g_assert_cmpstr (status, ==, "Passive");
+  fcm_tray_set_status (tray, FCM_TRAY_STATUS_NEEDS_ATTENTION);
+  flush (bus);
+  g_assert_cmpuint (tray_messages, ==, 0);
+  g_assert_false (fcm_tray_get_registered (tray));
+}
+
+/* The watcher gets the registration, reads the properties, sees NewStatus
+ * and NewToolTip, and activates the item. */
+static void
+test_tray_register (void)
+{
+  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
+  g_autoptr(GVariant) tooltip = NULL;
+  g_autoptr(GVariant) pixmaps = NULL;
+  g_autoptr(GVariant) item_is_menu = NULL;
+  g_autoptr(GVariant) all = NULL;
+  g_autoptr(GVariant) props = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *category = NULL;
+  g_autofree char *icon_name = NULL;
+  g_autofree char *attention_icon_name = NULL;
+  g_autofree char *menu = NULL;
+  const char *tip_icon = NULL, *tip_title = NULL, *tip_body = NULL;
+  FakeWatcher *watcher = fake_watcher_new (FALSE);
+  ItemSignals seen = { g_ptr_array_new_with_free_func (g_free), 0 };
+  TraySignals signals = { 0 };
+  const char *service;
+  guint subscription;
+  guint n_tooltips;
+
+  g_signal_connect (tray, "activate", G_CALLBACK (activate_cb), &signals);
+  g_signal_connect (tray, "secondary-activate", G_CALLBACK (secondary_activate_cb), &signals);
+  g_signal_connect (tray, "context-menu", G_CALLBACK (context_menu_cb), &signals);
+  g_signal_connect (tray, "notify::registered", G_CALLBACK (notify_registered_cb), &signals);
+
+  fcm_tray_register (tray, bus);
+  FCM_TEST_WAIT_UNTIL (watcher->services->len > 0);
+  FCM_TEST_WAIT_UNTIL (fcm_tray_get_registered (tray));
+  g_assert_cmpuint (watcher->services->len, ==, 1);
+  g_assert_cmpuint (signals.registered_notifies, ==, 1);
+
+  /* The service is our well-known name, and the call came from its owner. */
+  service = g_ptr_array_index (watcher->services, 0);
+  g_assert_cmpstr (service, ==, fcm_tray_get_bus_name (tray));
+  g_assert_cmpstr (watcher->last_sender, ==, g_dbus_connection_get_unique_name (bus));
+
+  /* Properties, as a host reads them. */
+  category = get_item_string (watcher->connection, service, "Category");
+  g_assert_cmpstr (category, ==, "ApplicationStatus");
+  id = get_item_string (watcher->connection, service, "Id");
+  g_assert_cmpstr (id, ==, "org.example.Tray");
+  status = get_item_string (watcher->connection, service, "Status");
+  g_assert_cmpstr (status, ==, "Passive");
+  icon_name = get_item_string (watcher->connection, service, "IconName");
+  g_assert_cmpstr (icon_name, ==, "org.example.Tray-symbolic");
+  attention_icon_name = get_item_string (watcher->connection, service, "AttentionIconName");
+  g_assert_cmpstr (attention_icon_name, !=, "");
+  menu = get_item_string (watcher->connection, service, "Menu");
+  g_assert_cmpstr (menu, ==, "/NO_DBUSMENU");
+  item_is_menu = get_item_property (watcher->connection, service, "ItemIsMenu");
+  g_assert_false (g_variant_get_boolean (item_is_menu));
+  all = call (watcher->connection, service, SNI_PATH, "org.freedesktop.DBus.Properties", "GetAll",
+              g_variant_new ("(s)", SNI_INTERFACE), G_VARIANT_TYPE ("(a{sv})"));
+  props = g_variant_get_child_value (all, 0);
+  g_assert_cmpuint (g_variant_n_children (props), >=, 10);
+
+  /* Signals: subscribe, then a round trip on the watcher's connection so
+   * the bus has the match rule before anything is emitted. */
+  subscription = g_dbus_connection_signal_subscribe (watcher->connection, NULL, SNI_INTERFACE,
+                                                     NULL, SNI_PATH, NULL,
+                                                     G_DBUS_SIGNAL_FLAGS_NONE,
+                                                     item_signal_cb, &seen, NULL);
+  flush (watcher->connection);
+
+  fcm_tray_set_tooltip (tray, "FHIRcast Monitor", "Subscribed to topic abc");
+  FCM_TEST_WAIT_UNTIL (seen.tooltips == 1);
+  tooltip = get_item_property (watcher->connection, service, "ToolTip");
+  g_assert_true (g_variant_is_of_type (tooltip, G_VARIANT_TYPE ("(sa(iiay)ss)")));
+  g_variant_get (tooltip, "(&s@a(iiay)&s&s)", &tip_icon, &pixmaps, &tip_title, &tip_body);
+  g_assert_cmpstr (tip_icon, ==, "org.example.Tray-symbolic");
+  g_assert_cmpuint (g_variant_n_children (pixmaps), ==, 0);
+  g_assert_cmpstr (tip_title, ==, "FHIRcast Monitor");
+  g_assert_cmpstr (tip_body, ==, "Subscribed to topic abc");
+
+  /* Sync lost: NewStatus carries the new value and the property follows. */
+  n_tooltips = seen.tooltips;
+  fcm_tray_set_status (tray, FCM_TRAY_STATUS_NEEDS_ATTENTION);
+  g_assert_cmpint (fcm_tray_get_status (tray), ==, FCM_TRAY_STATUS_NEEDS_ATTENTION);
+  FCM_TEST_WAIT_UNTIL (seen.statuses->len == 1);
+  g_assert_cmpstr (g_ptr_array_index (seen.statuses, 0), ==, "NeedsAttention");
+  g_clear_pointer (&status, g_free);
+  status = get_item_string (watcher->connection, service, "Status");
+  g_assert_cmpstr (status, ==, "NeedsAttention");
+  FCM_TEST_WAIT_UNTIL (seen.tooltips > n_tooltips);
+
+  /* Setting the same status again emits nothing. */
+  fcm_tray_set_status (tray, FCM_TRAY_STATUS_NEEDS_ATTENTION);
+  fcm_tray_set_status (tray, FCM_TRAY_STATUS_ACTIVE);
+  FCM_TEST_WAIT_UNTIL (seen.statuses->len == 2);
+  g_assert_cmpstr (g_ptr_array_index (seen.statuses, 1), ==, "Active");
+  g_clear_pointer (&status, g_free);
+  status = get_item_string (watcher->connection, service, "Status");
+  g_assert_cmpstr (status, ==, "Active");
+
+  /* Clicks. */
+  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "Activate",
+                         g_variant_new ("(ii)", 10, 20), G_VARIANT_TYPE_UNIT));
+  g_assert_cmpuint (signals.activated, ==, 1);
+  g_assert_cmpint (signals.x, ==, 10);
+  g_assert_cmpint (signals.y, ==, 20);
+  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "SecondaryActivate",
+                         g_variant_new ("(ii)", 1, 2), G_VARIANT_TYPE_UNIT));
+  g_assert_cmpuint (signals.secondary, ==, 1);
+  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "ContextMenu",
+                         g_variant_new ("(ii)", 3, 4), G_VARIANT_TYPE_UNIT));
+  g_assert_cmpuint (signals.context_menu, ==, 1);
+  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "Scroll",
+                         g_variant_new ("(is)", 120, "vertical"), G_VARIANT_TYPE_UNIT));
+  g_assert_cmpuint (signals.activated, ==, 1);
+
+  g_dbus_connection_signal_unsubscribe (watcher->connection, subscription);
+  g_ptr_array_unref (seen.statuses);
+  fake_watcher_free (watcher);
+
+  /* The watcher left: no longer registered. */
+  FCM_TEST_WAIT_UNTIL (!fcm_tray_get_registered (tray));
+}
+
+/* A tray host started after the app (or restarted) gets the item too. */
+static void
+test_tray_watcher_later (void)
+{
+  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(GDBusConnection) other = new_private_connection ();
+  g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
+  FakeWatcher *watcher;
+
+  fcm_tray_register (tray, bus);
+  wait_for_bus_name (tray, other);
+  flush (bus);
+  g_assert_false (fcm_tray_get_registered (tray));
+
+  watcher = fake_watcher_new (FALSE);
+  FCM_TEST_WAIT_UNTIL (fcm_tray_get_registered (tray));
+  g_assert_cmpuint (watcher->services->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (watcher->services, 0), ==, fcm_tray_get_bus_name (tray));
+  fake_watcher_free (watcher);
+  FCM_TEST_WAIT_UNTIL (!fcm_tray_get_registered (tray));
+
+  /* The host restarts. */
+  watcher = fake_watcher_new (FALSE);
+  FCM_TEST_WAIT_UNTIL (fcm_tray_get_registered (tray));
+  g_assert_cmpuint (watcher->services->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (watcher->services, 0), ==, fcm_tray_get_bus_name (tray));
+  fake_watcher_free (watcher);
+  FCM_TEST_WAIT_UNTIL (!fcm_tray_get_registered (tray));
+}
+
+/* A watcher answering ServiceUnknown: unregistered, debug output only. */
+static void
+test_tray_service_unknown (void)
+{
+  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
+  FakeWatcher *watcher = fake_watcher_new (TRUE);
+
+  tray_messages = 0;
+  fcm_tray_register (tray, bus);
+  FCM_TEST_WAIT_UNTIL (watcher->services->len == 1);
+  flush (bus);
+  g_assert_false (fcm_tray_get_registered (tray));
+  g_assert_cmpuint (tray_messages, ==, 0);
+  fake_watcher_free (watcher);
+}
+
+/* Disposing the tray while its registration is in flight, then going on. */
+static void
+test_tray_dispose_pending (void)
+{
+  g_autoptr(GDBusConnection) bus = session_bus ();
+  FcmTray *tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
+  FakeWatcher *watcher = fake_watcher_new (FALSE);
+
+  fcm_tray_register (tray, bus);
+  g_object_unref (tray);
+  flush (bus);
+  flush (watcher->connection);
+  fake_watcher_free (watcher);
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   log_level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN") &&
+          fields[i].length == -1 &&
+          g_strcmp0 (fields[i].value, "FcmTray") == 0 &&
+          (log_level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL |
+                        G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE)) != 0)
+        tray_messages++;
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GDBusConnection) bus = NULL;
+
+  setlocale (LC_ALL, "");
+  g_log_set_writer_func (log_writer, NULL, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+  bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  if (bus == NULL)
+    {
+      g_printerr ("No session bus; run under dbus-run-session\n");
+      return 77;
+    }
+  g_dbus_connection_set_exit_on_close (bus, FALSE);
+
+  g_test_add_func ("/tray/no-watcher", test_tray_no_watcher);
+  g_test_add_func ("/tray/register", test_tray_register);
+  g_test_add_func ("/tray/watcher-later", test_tray_watcher_later);
+  g_test_add_func ("/tray/service-unknown", test_tray_service_unknown);
+  g_test_add_func ("/tray/dispose-pending", test_tray_dispose_pending);
+
+  return g_test_run ();
+}
