@@ -7,7 +7,10 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fcm-event-log.h"
+#include "fcm-json-private.h"
 
 /* ------------------------------------------------------------------ entry */
 
@@ -15,14 +18,21 @@ struct _FcmEventLogEntry
 {
   GObject parent_instance;
 
+  /* Kept small: a timeline holds up to 100,000 of these (see
+   * tests/bench/bench-timeline.c). The parsed FcmEvent is not kept; only the
+   * text and the few fields the timeline shows. get_event() parses on demand. */
   gint64 received;       /* wall clock, µs since the epoch */
   gint64 latency_ms;     /* received - event timestamp; G_MININT64 when unknown */
-  FcmMessageKind kind;
   char *text;
-  FcmEvent *event;
-  GPtrArray *issues;
-  guint ack_status;      /* 0 = no ack sent */
-  gboolean own_echo;     /* the hub's echo of a request we published (C-38) */
+  const char *name;      /* interned event name, NULL when not an event */
+  char *event_id;        /* NULL when not an event */
+  FcmEvent *event;       /* parsed on demand (or given without text) */
+  GPtrArray *issues;     /* NULL when there are none */
+  guint16 ack_status;    /* 0 = no ack sent */
+  guint8 kind;           /* FcmMessageKind */
+  guint own_echo : 1;    /* the hub's echo of a request we published (C-38) */
+  guint is_event : 1;
+  guint parse_failed : 1;
 };
 
 G_DEFINE_FINAL_TYPE (FcmEventLogEntry, fcm_event_log_entry, G_TYPE_OBJECT)
@@ -47,6 +57,7 @@ fcm_event_log_entry_finalize (GObject *object)
   FcmEventLogEntry *self = FCM_EVENT_LOG_ENTRY (object);
 
   g_free (self->text);
+  g_free (self->event_id);
   g_clear_object (&self->event);
   g_clear_pointer (&self->issues, g_ptr_array_unref);
 
@@ -76,7 +87,7 @@ fcm_event_log_entry_get_property (GObject    *object,
       g_value_set_string (value, self->text);
       break;
     case ENTRY_PROP_EVENT:
-      g_value_set_object (value, self->event);
+      g_value_set_object (value, fcm_event_log_entry_get_event (self));
       break;
     case ENTRY_PROP_ACK_STATUS:
       g_value_set_uint (value, self->ack_status);
@@ -140,14 +151,20 @@ fcm_event_log_entry_new (const char     *text,
   self->received = g_get_real_time ();
   self->kind = kind;
   self->text = g_strdup (text ? text : "");
-  self->event = event ? g_object_ref (event) : NULL;
-  self->issues = issues ? g_ptr_array_ref (issues) : g_ptr_array_new_with_free_func (g_object_unref);
+  if (issues != NULL && issues->len > 0)
+    self->issues = g_ptr_array_ref (issues);
   if (event != NULL)
     {
       gint64 ts = fcm_event_get_timestamp_usec (event);
 
+      self->is_event = TRUE;
+      self->name = g_intern_string (fcm_event_get_name (event));
+      self->event_id = g_strdup (fcm_event_get_id (event));
       if (ts > 0)
         self->latency_ms = (self->received - ts) / 1000;
+      /* without a text to parse again later, keep the event itself */
+      if (self->text[0] == '\0')
+        self->event = g_object_ref (event);
     }
   return self;
 }
@@ -189,13 +206,68 @@ fcm_event_log_entry_get_text (FcmEventLogEntry *self)
 /**
  * fcm_event_log_entry_get_event:
  *
+ * The event is parsed from the text on first use and then kept with the
+ * entry (the timeline parses only the entries someone looks at).
+ *
  * Returns: (transfer none) (nullable):
  */
 FcmEvent *
 fcm_event_log_entry_get_event (FcmEventLogEntry *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+
+  if (self->event == NULL && self->is_event && !self->parse_failed)
+    {
+      self->event = fcm_event_new_from_json (self->text, -1, NULL);
+      self->parse_failed = self->event == NULL;
+    }
   return self->event;
+}
+
+/**
+ * fcm_event_log_entry_get_name:
+ *
+ * Returns: (nullable): the event name as received, %NULL when the entry is not an event
+ */
+const char *
+fcm_event_log_entry_get_name (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+  return self->name;
+}
+
+/**
+ * fcm_event_log_entry_get_event_id:
+ *
+ * Returns: (nullable): the event id, %NULL when the entry is not an event
+ */
+const char *
+fcm_event_log_entry_get_event_id (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+  return self->event_id;
+}
+
+/**
+ * fcm_event_log_entry_count_issues:
+ * @severity: the severity to count
+ *
+ * Returns: the number of issues of @severity
+ */
+guint
+fcm_event_log_entry_count_issues (FcmEventLogEntry *self,
+                                  FcmSeverity       severity)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), 0);
+
+  if (self->issues == NULL)
+    return 0;
+  for (guint i = 0; i < self->issues->len; i++)
+    if (fcm_issue_get_severity (g_ptr_array_index (self->issues, i)) == severity)
+      n++;
+  return n;
 }
 
 /**
@@ -207,6 +279,10 @@ GPtrArray *
 fcm_event_log_entry_get_issues (FcmEventLogEntry *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+
+  /* created only when asked for: most entries have no issues */
+  if (self->issues == NULL)
+    self->issues = g_ptr_array_new_with_free_func (g_object_unref);
   return self->issues;
 }
 
@@ -222,6 +298,7 @@ fcm_event_log_entry_set_ack_status (FcmEventLogEntry *self,
                                     guint             status)
 {
   g_return_if_fail (FCM_IS_EVENT_LOG_ENTRY (self));
+  g_return_if_fail (status <= 999);
 
   if (self->ack_status == status)
     return;
@@ -391,22 +468,15 @@ fcm_event_log_new (void)
   return g_object_new (FCM_TYPE_EVENT_LOG, NULL);
 }
 
+/* a lowered limit: oldest out at the front, one change over the whole list */
 static void
-trim (FcmEventLog *self,
-      guint        added)
+trim (FcmEventLog *self)
 {
-  guint old_len = self->entries->len - added;
-  guint drop;
+  guint old_len = self->entries->len;
 
-  if (self->entries->len <= self->max_entries)
-    {
-      if (added > 0)
-        g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, added);
-      return;
-    }
-  drop = self->entries->len - self->max_entries;
-  g_ptr_array_remove_range (self->entries, 0, drop);
-  /* oldest out at the front, newest in at the end: one change over the whole list */
+  if (old_len <= self->max_entries)
+    return;
+  g_ptr_array_remove_range (self->entries, 0, old_len - self->max_entries);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->entries->len);
 }
 
@@ -417,8 +487,18 @@ fcm_event_log_append (FcmEventLog      *self,
   g_return_if_fail (FCM_IS_EVENT_LOG (self));
   g_return_if_fail (FCM_IS_EVENT_LOG_ENTRY (entry));
 
+  /* a full log: the oldest out at the front, then the newest in at the end,
+   * as two small changes, so that filter models and list views do not redo
+   * the whole list for every message */
+  if (self->entries->len >= self->max_entries)
+    {
+      guint drop = self->entries->len - self->max_entries + 1;
+
+      g_ptr_array_remove_range (self->entries, 0, drop);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, drop, 0);
+    }
   g_ptr_array_add (self->entries, g_object_ref (entry));
-  trim (self, 1);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->entries->len - 1, 0, 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
@@ -438,7 +518,7 @@ fcm_event_log_find_event (FcmEventLog *self,
     {
       FcmEventLogEntry *entry = g_ptr_array_index (self->entries, i - 1);
 
-      if (entry->event != NULL && g_strcmp0 (fcm_event_get_id (entry->event), event_id) == 0)
+      if (entry->event_id != NULL && strcmp (entry->event_id, event_id) == 0)
         return entry;
     }
   return NULL;
@@ -476,7 +556,169 @@ fcm_event_log_set_max_entries (FcmEventLog *self,
   if (self->max_entries == max_entries)
     return;
   self->max_entries = max_entries;
-  trim (self, 0);
+  trim (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ENTRIES]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/* ------------------------------------------------------------------ NDJSON export */
+
+static char *
+format_received (gint64 usec)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autofree char *base = NULL;
+
+  if (dt == NULL)
+    return g_strdup ("1970-01-01T00:00:00.000Z");
+  base = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+  return g_strdup_printf ("%s.%03dZ", base, (int) ((usec % G_USEC_PER_SEC) / 1000));
+}
+
+static JsonNode *
+entry_to_json (FcmEventLogEntry *entry)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *received = format_received (entry->received);
+  g_autoptr(JsonNode) message = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "received");
+  json_builder_add_string_value (b, received);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, fcm_message_kind_to_string (entry->kind));
+  json_builder_set_member_name (b, "latencyMs");
+  if (entry->latency_ms != G_MININT64)
+    json_builder_add_int_value (b, entry->latency_ms);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "ack");
+  if (entry->ack_status != 0)
+    json_builder_add_int_value (b, entry->ack_status);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "ownEcho");
+  json_builder_add_boolean_value (b, entry->own_echo);
+  json_builder_set_member_name (b, "issues");
+  json_builder_begin_array (b);
+  for (guint i = 0; entry->issues != NULL && i < entry->issues->len; i++)
+    {
+      FcmIssue *issue = g_ptr_array_index (entry->issues, i);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "rule");
+      json_builder_add_string_value (b, fcm_issue_get_rule_id (issue));
+      json_builder_set_member_name (b, "severity");
+      json_builder_add_string_value (b, fcm_severity_to_string (fcm_issue_get_severity (issue)));
+      json_builder_set_member_name (b, "path");
+      json_builder_add_string_value (b, fcm_issue_get_path (issue));
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, fcm_issue_get_message (issue));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "message");
+  /* the original message as JSON, or as a string when it was not JSON */
+  message = fcm_json_parse (entry->text, -1, NULL);
+  if (message != NULL)
+    json_builder_add_value (b, g_steal_pointer (&message));
+  else
+    json_builder_add_string_value (b, entry->text);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+/**
+ * fcm_event_log_to_ndjson:
+ * @subset: (nullable): a #GListModel of #FcmEventLogEntry to write (e.g. a
+ *   filtered view of @self), or %NULL for every entry of @self
+ *
+ * One JSON object per line (newline-delimited JSON): `received` (ISO 8601
+ * UTC with milliseconds), `kind`, `latencyMs` (or null), `ack` (or null),
+ * `ownEcho`, `issues` (`rule`, `severity`, `path`, `message`) and `message`
+ * (the original message as JSON, or a string when it was not JSON).
+ *
+ * Returns: (transfer full): the NDJSON text
+ */
+GBytes *
+fcm_event_log_to_ndjson (FcmEventLog *self,
+                         GListModel  *subset)
+{
+  GListModel *model;
+  GString *out;
+  guint n;
+
+  g_return_val_if_fail (FCM_IS_EVENT_LOG (self), NULL);
+  g_return_val_if_fail (subset == NULL || G_IS_LIST_MODEL (subset), NULL);
+
+  model = subset != NULL ? subset : G_LIST_MODEL (self);
+  n = g_list_model_get_n_items (model);
+  out = g_string_sized_new (n * 256 + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+      g_autoptr(JsonNode) node = NULL;
+      g_autofree char *line = NULL;
+
+      if (!FCM_IS_EVENT_LOG_ENTRY (item))
+        continue;
+      node = entry_to_json (FCM_EVENT_LOG_ENTRY (item));
+      line = fcm_json_to_string (node, FALSE);
+      g_string_append (out, line);
+      g_string_append_c (out, '\n');
+    }
+  return g_string_free_to_bytes (out);
+}
+
+static void
+export_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * fcm_event_log_export_async:
+ *
+ * Writes every entry to @file as NDJSON (see fcm_event_log_to_ndjson()),
+ * replacing it.
+ */
+void
+fcm_event_log_export_async (FcmEventLog         *self,
+                            GFile               *file,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_if_fail (FCM_IS_EVENT_LOG (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fcm_event_log_export_async);
+  bytes = fcm_event_log_to_ndjson (self, NULL);
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                       cancellable, export_done_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fcm_event_log_export_finish (FcmEventLog   *self,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -28,6 +28,10 @@ FcmMessageKind    fcm_event_log_entry_get_kind        (FcmEventLogEntry *self);
 const char       *fcm_event_log_entry_get_text        (FcmEventLogEntry *self);
 FcmEvent         *fcm_event_log_entry_get_event       (FcmEventLogEntry *self);
 GPtrArray        *fcm_event_log_entry_get_issues      (FcmEventLogEntry *self);
+const char       *fcm_event_log_entry_get_name        (FcmEventLogEntry *self);
+const char       *fcm_event_log_entry_get_event_id    (FcmEventLogEntry *self);
+guint             fcm_event_log_entry_count_issues    (FcmEventLogEntry *self,
+                                                       FcmSeverity       severity);
 guint             fcm_event_log_entry_get_ack_status  (FcmEventLogEntry *self);
 void              fcm_event_log_entry_set_ack_status  (FcmEventLogEntry *self,
                                                        guint             status);
@@ -44,5 +48,15 @@ void              fcm_event_log_clear                 (FcmEventLog      *self);
 guint             fcm_event_log_get_max_entries       (FcmEventLog      *self);
 void              fcm_event_log_set_max_entries       (FcmEventLog      *self,
                                                        guint             max_entries);
+GBytes           *fcm_event_log_to_ndjson             (FcmEventLog      *self,
+                                                       GListModel       *subset) G_GNUC_WARN_UNUSED_RESULT;
+void              fcm_event_log_export_async          (FcmEventLog      *self,
+                                                       GFile            *file,
+                                                       GCancellable     *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer          user_data);
+gboolean          fcm_event_log_export_finish         (FcmEventLog      *self,
+                                                       GAsyncResult     *result,
+                                                       GError          **error);
 
 G_END_DECLS

@@ -1,0 +1,24 @@
+/* fcm-timeline.h: the event timeline (filter, search, column view, details)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fcm-core.h"
+
+G_BEGIN_DECLS
+
+#define FCM_TYPE_TIMELINE (fcm_timeline_get_type ())
+
+G_DECLARE_FINAL_TYPE (FcmTimeline, fcm_timeline, FCM, TIMELINE, GtkWidget)
+
+GtkWidget        *fcm_timeline_new            (void);
+FcmEventLog      *fcm_timeline_get_event_log  (FcmTimeline *self);
+void              fcm_timeline_set_event_log  (FcmTimeline *self,
+                                               FcmEventLog *log);
+FcmEventLogEntry *fcm_timeline_get_selected   (FcmTimeline *self);
+
+G_END_DECLS

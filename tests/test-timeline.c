@@ -1,0 +1,484 @@
+/* test-timeline.c: the event timeline over a real hub, client and monitor
+ *
+ * Needs a display: exits 77 (meson: SKIP) when GTK cannot open one.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <adwaita.h>
+
+#include "fcm-core.h"
+#include "fcm-test-util.h"
+#include "fcm-timeline.h"
+#include "fcm-timeline-private.h"
+
+typedef struct
+{
+  FcmHub       *hub;
+  char         *topic;
+  FcmHubClient *ours;        /* the monitor's client */
+  FcmHubClient *other;       /* another app in the session */
+  FcmMonitor   *monitor;
+  GtkWindow    *window;
+  FcmTimeline  *timeline;
+} Fixture;
+
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action)
+{
+  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static void
+subscribe (FcmHubClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fcm_hub_client_subscribe_async (client, NULL, done_cb, &result);
+  FCM_TEST_WAIT_UNTIL (result != NULL);
+  g_assert_true (fcm_hub_client_subscribe_finish (client, result, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+publish (Fixture      *f,
+         FcmHubClient *client,
+         const char   *name,
+         JsonArray    *context)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, f->topic, name, context, NULL, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  guint status;
+
+  fcm_hub_client_publish_async (client, event, NULL, done_cb, &result);
+  FCM_TEST_WAIT_UNTIL (result != NULL);
+  status = fcm_hub_client_publish_finish (client, result, &reason, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  return g_steal_pointer (&id);
+}
+
+static guint
+n_rows (Fixture *f)
+{
+  return g_list_model_get_n_items (_fcm_timeline_get_model (f->timeline));
+}
+
+static guint
+n_log (Fixture *f)
+{
+  return g_list_model_get_n_items (G_LIST_MODEL (fcm_monitor_get_event_log (f->monitor)));
+}
+
+static guint
+row_of (Fixture    *f,
+        const char *event_id)
+{
+  GListModel *model = _fcm_timeline_get_model (f->timeline);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (fcm_event_log_entry_get_event_id (entry), event_id) == 0)
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->hub = fcm_hub_new ();
+  g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  f->topic = g_uuid_string_random ();
+  f->ours = fcm_hub_client_new (fcm_hub_get_url (f->hub), f->topic);
+  fcm_hub_client_set_subscriber_name (f->ours, "FHIRcast Monitor");
+  f->other = fcm_hub_client_new (fcm_hub_get_url (f->hub), f->topic);
+  fcm_hub_client_set_subscriber_name (f->other, "Report Creator");
+  f->monitor = fcm_monitor_new (f->ours);
+
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 700, 500);
+  f->timeline = FCM_TIMELINE (fcm_timeline_new ());
+  gtk_window_set_child (f->window, GTK_WIDGET (f->timeline));
+  fcm_timeline_set_event_log (f->timeline, fcm_monitor_get_event_log (f->monitor));
+  gtk_window_present (f->window);
+  gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  gtk_window_destroy (f->window);
+  g_clear_object (&f->monitor);
+  g_clear_object (&f->ours);
+  g_clear_object (&f->other);
+  fcm_hub_shutdown (f->hub);
+  g_clear_object (&f->hub);
+  g_free (f->topic);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* rows appear as the monitor logs them; filter, search, details, copy, export */
+static void
+test_timeline_rows (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(JsonArray) open1 = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  g_autoptr(JsonArray) close1 = fcm_context_build_close ("rpt-1", "pat-1", "st-1");
+  g_autoptr(JsonArray) open2 = fcm_context_build_open ("rpt-2", "pat-2", "st-2", "ACC-2", "MRN-2");
+  g_autofree char *other_open = NULL;
+  g_autofree char *other_close = NULL;
+  g_autofree char *our_open = NULL;
+  GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
+  GtkEditable *search = _fcm_timeline_get_search_entry (f->timeline);
+  FcmEventDetails *details = _fcm_timeline_get_details (f->timeline);
+  GtkWidget *copy_button = find_action_button (GTK_WIDGET (f->timeline), "timeline.copy-json");
+  GtkWidget *empty_page = find_widget (GTK_WIDGET (f->timeline), ADW_TYPE_STATUS_PAGE);
+  GtkTextView *text_view;
+  GtkTextIter start, end;
+  g_autofree char *json = NULL;
+  GtkStack *stack;
+  guint row;
+
+  g_assert_nonnull (copy_button);
+  g_assert_true (gtk_widget_get_visible (empty_page));
+  subscribe (f->ours);
+  subscribe (f->other);
+  /* the confirmation frame (C-17) is the first row */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
+  g_assert_false (gtk_widget_get_visible (empty_page));
+
+  other_open = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open1);
+  other_close = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, close1);
+  our_open = publish (f, f->ours, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open2);
+  FCM_TEST_WAIT_UNTIL (n_log (f) == 4 && n_rows (f) == 4);
+  /* our client acks every notification (C-28), the rows follow */
+  FCM_TEST_WAIT_UNTIL (fcm_event_log_entry_get_ack_status (fcm_event_log_find_event (
+                         fcm_monitor_get_event_log (f->monitor), other_close)) == 200);
+  g_assert_true (fcm_event_log_entry_get_own_echo (fcm_event_log_find_event (
+                   fcm_monitor_get_event_log (f->monitor), our_open)));
+
+  /* filter by type */
+  gtk_drop_down_set_selected (type_filter, 1);     /* DiagnosticReport-open */
+  g_assert_cmpuint (n_rows (f), ==, 2);
+  gtk_drop_down_set_selected (type_filter, 2);     /* DiagnosticReport-close */
+  g_assert_cmpuint (n_rows (f), ==, 1);
+  gtk_drop_down_set_selected (type_filter, 5);     /* SyncError */
+  g_assert_cmpuint (n_rows (f), ==, 0);
+  g_assert_true (gtk_widget_get_visible (empty_page));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==, "No Matching Messages");
+  gtk_drop_down_set_selected (type_filter, 6);     /* other messages: the confirmation */
+  g_assert_cmpuint (n_rows (f), ==, 1);
+  gtk_drop_down_set_selected (type_filter, 0);
+  g_assert_cmpuint (n_rows (f), ==, 4);
+
+  /* free-text search over the raw message, case-insensitive */
+  gtk_editable_set_text (search, "RPT-2");
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
+  gtk_editable_set_text (search, "rpt-");
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
+  /* search and type together */
+  gtk_drop_down_set_selected (type_filter, 2);
+  g_assert_cmpuint (n_rows (f), ==, 1);
+  gtk_drop_down_set_selected (type_filter, 0);
+  gtk_editable_set_text (search, "");
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 4);
+
+  /* nothing selected: empty details, copy disabled */
+  stack = GTK_STACK (find_widget (GTK_WIDGET (details), GTK_TYPE_STACK));
+  g_assert_null (fcm_timeline_get_selected (f->timeline));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  g_assert_false (gtk_widget_get_sensitive (copy_button));
+
+  /* select our own open: pretty JSON with its id in the details */
+  row = row_of (f, our_open);
+  _fcm_timeline_select (f->timeline, row);
+  g_assert_nonnull (fcm_timeline_get_selected (f->timeline));
+  g_assert_cmpstr (fcm_event_log_entry_get_event_id (fcm_timeline_get_selected (f->timeline)), ==, our_open);
+  g_assert_true (fcm_event_details_get_entry (details) == fcm_timeline_get_selected (f->timeline));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "entry");
+  g_assert_true (gtk_widget_get_sensitive (copy_button));
+  text_view = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (details), GTK_TYPE_TEXT_VIEW));
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (text_view), &start, &end);
+  json = gtk_text_buffer_get_text (gtk_text_view_get_buffer (text_view), &start, &end, FALSE);
+  g_assert_nonnull (strstr (json, our_open));
+  g_assert_nonnull (strstr (json, "\n  \"id\" : "));        /* pretty-printed */
+
+  /* copy-json: the pretty JSON on the clipboard */
+  {
+    GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (f->timeline));
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *copied = NULL;
+
+    gdk_clipboard_set_text (clipboard, "nothing yet");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.copy-json", NULL));
+    gdk_clipboard_read_text_async (clipboard, NULL, done_cb, &result);
+    FCM_TEST_WAIT_UNTIL (result != NULL);
+    copied = gdk_clipboard_read_text_finish (clipboard, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (copied, ==, json);
+  }
+
+  /* export the shown rows as NDJSON: every line parses */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("fcm-timeline-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "t.ndjson", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *contents = NULL;
+    g_auto(GStrv) lines = NULL;
+
+    gtk_drop_down_set_selected (type_filter, 1);
+    _fcm_timeline_export_to_file (f->timeline, file, NULL, done_cb, &result);
+    FCM_TEST_WAIT_UNTIL (result != NULL);
+    g_assert_true (_fcm_timeline_export_finish (f->timeline, result, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    lines = g_strsplit (contents, "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, 3);      /* two opens and "" */
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(JsonParser) parser = json_parser_new ();
+        JsonObject *obj;
+
+        g_assert_true (json_parser_load_from_data (parser, lines[i], -1, &error));
+        obj = json_node_get_object (json_parser_get_root (parser));
+        g_assert_cmpstr (json_object_get_string_member (obj, "kind"), ==, "event");
+        g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obj, "message"), "id"),
+                         ==, i == 0 ? other_open : our_open);
+        g_assert_cmpint (json_object_get_boolean_member (obj, "ownEcho"), ==, i == 1);
+      }
+    g_assert_cmpstr (lines[2], ==, "");
+    gtk_drop_down_set_selected (type_filter, 0);
+    g_unlink (path);
+    g_rmdir (dir);
+  }
+
+  /* unselect: empty state again */
+  _fcm_timeline_select (f->timeline, GTK_INVALID_LIST_POSITION);
+  g_assert_null (fcm_timeline_get_selected (f->timeline));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
+  g_assert_false (gtk_widget_get_sensitive (copy_button));
+
+  /* clear */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
+  g_assert_cmpuint (n_rows (f), ==, 0);
+  g_assert_cmpuint (n_log (f), ==, 0);
+}
+
+/* a message with validation issues lists them in the details pane */
+static void
+test_timeline_issues (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(JsonArray) open1 = fcm_context_build_open ("rpt-9", "pat-9", "st-9", "ACC-9", "MRN-9");
+  g_autofree char *id = NULL;
+  FcmEventLogEntry *entry;
+  FcmEventDetails *details = _fcm_timeline_get_details (f->timeline);
+  GtkWidget *issues_list;
+  GPtrArray *issues;
+  guint n_children = 0;
+
+  subscribe (f->ours);
+  subscribe (f->other);
+  /* the legacy lower-case name: accepted, but worth a warning */
+  id = publish (f, f->other, "diagnosticreport-open", open1);
+  FCM_TEST_WAIT_UNTIL ((entry = fcm_event_log_find_event (fcm_monitor_get_event_log (f->monitor), id)) != NULL);
+  issues = fcm_event_log_entry_get_issues (entry);
+  g_assert_cmpuint (issues->len, >, 0);
+
+  _fcm_timeline_select (f->timeline, row_of (f, id));
+  issues_list = find_widget (GTK_WIDGET (details), GTK_TYPE_LIST_BOX);
+  for (GtkWidget *child = gtk_widget_get_first_child (issues_list); child; child = gtk_widget_get_next_sibling (child))
+    n_children++;
+  g_assert_cmpuint (n_children, ==, issues->len);
+  /* the row shows rule id, path and message */
+  {
+    FcmIssue *issue = g_ptr_array_index (issues, 0);
+    GtkWidget *row = gtk_widget_get_first_child (issues_list);
+    gboolean rule = FALSE, path = FALSE, message = FALSE;
+    GPtrArray *stack = g_ptr_array_new ();
+
+    g_ptr_array_add (stack, row);
+    while (stack->len > 0)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+        if (GTK_IS_LABEL (w))
+          {
+            const char *t = gtk_label_get_label (GTK_LABEL (w));
+
+            rule |= g_strcmp0 (t, fcm_issue_get_rule_id (issue)) == 0;
+            path |= g_strcmp0 (t, fcm_issue_get_path (issue)) == 0;
+            message |= g_strcmp0 (t, fcm_issue_get_message (issue)) == 0;
+          }
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (stack, c);
+      }
+    g_ptr_array_unref (stack);
+    g_assert_true (rule && path && message);
+  }
+}
+
+static gboolean
+at_bottom (GtkAdjustment *adj)
+{
+  return gtk_adjustment_get_upper (adj) > gtk_adjustment_get_page_size (adj) &&
+         gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) >= gtk_adjustment_get_upper (adj) - 4;
+}
+
+static void
+wait_frames (Fixture *f,
+             guint    n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
+  gint64 target = gdk_frame_clock_get_frame_counter (clock) + n;
+
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= target);
+}
+
+/* new rows follow while at the bottom; scrolling up stops that, back down resumes */
+static void
+test_timeline_autoscroll (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
+  GtkAdjustment *adj = _fcm_timeline_get_vadjustment (f->timeline);
+  GtkWidget *revealer = find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_REVEALER);
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  g_autofree char *first = NULL;
+  g_autoptr(JsonArray) close = fcm_context_build_close ("rpt-1", "pat-1", "st-1");
+  guint before;
+
+  subscribe (f->ours);
+  subscribe (f->other);
+  first = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open);
+  FCM_TEST_WAIT_UNTIL (n_log (f) == 2);
+
+  /* a burst of messages, many per frame (as the monitor logs them) */
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("burst-%u", i);
+      g_autoptr(FcmEvent) ev = fcm_event_new (id, NULL, f->topic, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, NULL, NULL, NULL);
+      g_autofree char *text = fcm_event_to_json (ev, FALSE);
+      g_autoptr(GPtrArray) issues = NULL;
+      g_autoptr(FcmEventLogEntry) entry = NULL;
+      FcmMessageKind kind;
+
+      issues = fcm_validator_validate_text (validator, text, -1, &kind);
+      entry = fcm_event_log_entry_new (text, kind, ev, issues);
+      fcm_event_log_append (log, entry);
+    }
+  g_assert_true (_fcm_timeline_get_following (f->timeline));
+  FCM_TEST_WAIT_UNTIL (at_bottom (adj));
+  wait_frames (f, 2);
+  g_assert_true (at_bottom (adj));
+  g_assert_true (_fcm_timeline_get_following (f->timeline));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+
+  /* the user scrolls up: following stops, "Jump to Latest" appears */
+  gtk_adjustment_set_value (adj, 0);
+  g_assert_false (_fcm_timeline_get_following (f->timeline));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+
+  /* a new row does not scroll the view while paused */
+  before = n_rows (f);
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, close));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == before + 1);
+  wait_frames (f, 2);
+  g_assert_false (_fcm_timeline_get_following (f->timeline));
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), <, 1.0);
+
+  /* back at the bottom: following again */
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  g_assert_true (_fcm_timeline_get_following (f->timeline));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+
+  /* and "Jump to Latest" resumes too */
+  gtk_adjustment_set_value (adj, 0);
+  g_assert_false (_fcm_timeline_get_following (f->timeline));
+  _fcm_timeline_scroll_to_end (f->timeline);
+  g_assert_true (_fcm_timeline_get_following (f->timeline));
+  FCM_TEST_WAIT_UNTIL (at_bottom (adj));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_printerr ("No display; skipping\n");
+      return 77;
+    }
+  adw_init ();
+
+  g_test_add ("/timeline/rows", Fixture, NULL, fixture_setup, test_timeline_rows, fixture_teardown);
+  g_test_add ("/timeline/issues", Fixture, NULL, fixture_setup, test_timeline_issues, fixture_teardown);
+  g_test_add ("/timeline/autoscroll", Fixture, NULL, fixture_setup, test_timeline_autoscroll, fixture_teardown);
+
+  return g_test_run ();
+}
