@@ -9,7 +9,11 @@
 
 #include <glib/gi18n.h>
 
-#include "fcm-application.h"
+#include "fcm-application-private.h"
+#include "fcm-connection.h"
+#include "fcm-preferences-window.h"
+#include "fcm-secret.h"
+#include "fcm-tray.h"
 #include "fcm-window.h"
 
 /* Fixed, so that the .Devel flavour finds the same resources (style.css,
@@ -21,6 +25,10 @@ struct _FcmApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  FcmTray        *tray;
+  gboolean        started_connections;
+  guint           notify_watch[2];
+  gboolean        notify_owned[2];
 };
 
 G_DEFINE_FINAL_TYPE (FcmApplication, fcm_application, ADW_TYPE_APPLICATION)
@@ -64,17 +72,395 @@ fcm_application_get_settings (FcmApplication *self)
   return self->settings;
 }
 
+static FcmWindow *
+ensure_window (FcmApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (window == NULL)
+    window = GTK_WINDOW (fcm_window_new (self));
+  return FCM_WINDOW (window);
+}
+
+/* The tray shows the worst state of all connections: attention while any
+ * has lost sync or its hub (C-68), active while all are live. */
+static void
+update_tray (FcmApplication *self)
+{
+  FcmTrayStatus status = FCM_TRAY_STATUS_PASSIVE;
+  g_autofree char *body = NULL;
+  guint n_live = 0, n_alert = 0;
+
+  if (self->tray == NULL)
+    return;
+
+  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    {
+      GListModel *connections;
+
+      if (!FCM_IS_WINDOW (w->data))
+        continue;
+      connections = fcm_window_get_connections (FCM_WINDOW (w->data));
+      for (guint i = 0; connections != NULL && i < g_list_model_get_n_items (connections); i++)
+        {
+          g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i);
+          g_autofree char *alert = fcm_connection_dup_alert (connection);
+
+          if (alert != NULL)
+            {
+              n_alert++;
+              if (body == NULL)
+                body = g_steal_pointer (&alert);
+            }
+          else if (fcm_connection_get_live (connection))
+            n_live++;
+        }
+    }
+
+  if (n_alert > 0)
+    status = FCM_TRAY_STATUS_NEEDS_ATTENTION;
+  else if (n_live > 0)
+    status = FCM_TRAY_STATUS_ACTIVE;
+  fcm_tray_set_status (self->tray, status);
+
+  if (body == NULL)
+    /* Translators: tray tooltip; %u is a number of hub connections */
+    body = g_strdup_printf (ngettext ("%u hub connection live", "%u hub connections live", n_live), n_live);
+  fcm_tray_set_tooltip (self->tray, _("FHIRcast Monitor"), body);
+}
+
+static void
+connection_changed_cb (FcmApplication *self)
+{
+  update_tray (self);
+}
+
+static void
+token_lookup_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(FcmConnection) connection = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = fcm_secret_lookup_token_finish (result, &error);
+
+  /* No Secret Service is not fatal: the hub may not need a token. */
+  if (error != NULL)
+    g_debug ("no token from the keyring: %s", error->message);
+  if (token != NULL)
+    fcm_hub_client_set_token (fcm_connection_get_client (connection), token);
+  fcm_connection_start (connection);
+}
+
+/**
+ * fcm_application_add_connection:
+ * @self: a #FcmApplication
+ * @connection: a new connection
+ *
+ * Applies the preferences (events, lease, ack policy), lists the connection
+ * in the window and starts it; for another hub, with the token stored in
+ * the keyring for its URL.
+ */
+static void
+add_connection (FcmApplication *self,
+                FcmConnection  *connection,
+                gboolean        start)
+{
+  GSettings *settings = fcm_application_get_settings (self);
+  FcmHubClient *client = fcm_connection_get_client (connection);
+  g_auto(GStrv) events = g_settings_get_strv (settings, "events");
+  g_autofree char *ack = g_settings_get_string (settings, "ack-policy");
+  guint ack_status = (guint) g_ascii_strtoull (ack, NULL, 10);
+  static const char * const policy_events[] = {
+    FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE,
+    FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
+  };
+
+  g_return_if_fail (FCM_IS_APPLICATION (self));
+  g_return_if_fail (FCM_IS_CONNECTION (connection));
+
+  if (events[0] != NULL)
+    fcm_hub_client_set_events (client, (const char * const *) events);
+  fcm_hub_client_set_lease_seconds (client, (guint) g_settings_get_int (settings, "lease-seconds"));
+  /* testing other apps: refuse context changes on purpose (C-28) */
+  if (ack_status >= 200 && ack_status != 200)
+    for (guint i = 0; i < G_N_ELEMENTS (policy_events); i++)
+      fcm_hub_client_set_ack_policy (client, policy_events[i], ack_status);
+
+  g_signal_connect_object (connection, "notify::status-text",
+                           G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "notify::sync-lost",
+                           G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
+
+  fcm_window_add_connection (ensure_window (self), connection);
+  update_tray (self);
+
+  if (!start)
+    return;
+  if (fcm_connection_get_embedded (connection) || fcm_hub_client_get_token (client) != NULL)
+    fcm_connection_start (connection);
+  else
+    fcm_secret_lookup_token_async (fcm_hub_client_get_hub_url (client), NULL,
+                                   token_lookup_cb, g_object_ref (connection));
+}
+
+void
+fcm_application_add_connection (FcmApplication *self,
+                                FcmConnection  *connection)
+{
+  add_connection (self, connection, TRUE);
+}
+
+typedef struct
+{
+  FcmApplication *app;
+  char           *hub_url;
+  char           *name;
+  char           *user;
+  char           *token;
+} Discovery;
+
+static void
+discovery_free (Discovery *d)
+{
+  g_object_unref (d->app);
+  g_free (d->hub_url);
+  g_free (d->name);
+  g_free (d->user);
+  g_free (d->token);
+  g_free (d);
+}
+
+static void
+gettopic_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  Discovery *d = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *topic = fcm_hub_client_gettopic_finish (FCM_HUB_CLIENT (source), result, &error);
+  g_autoptr(FcmConnection) connection = NULL;
+
+  connection = fcm_connection_new (d->hub_url, topic ? topic : "", d->name);
+  if (d->token != NULL)
+    fcm_hub_client_set_token (fcm_connection_get_client (connection), d->token);
+  if (topic == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("No topic for user “%s”: %s"), d->user, error->message);
+
+      add_connection (d->app, connection, FALSE);
+      fcm_connection_set_failed (connection, message);
+    }
+  else
+    add_connection (d->app, connection, TRUE);
+  discovery_free (d);
+}
+
+static void
+discovery_token_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Discovery *d = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) lookup = NULL;
+
+  d->token = fcm_secret_lookup_token_finish (result, &error);
+  if (error != NULL)
+    g_debug ("no token from the keyring: %s", error->message);
+
+  /* the 2019 prototype's discovery: GET /gettopic?username=&secret= */
+  lookup = fcm_hub_client_new (d->hub_url, "");
+  fcm_hub_client_gettopic_async (lookup, d->user, d->token ? d->token : "", NULL, gettopic_cb, d);
+}
+
+/* With nothing configured, the built-in hub; else the configured hub and
+ * topic, or the topic the hub gives the configured user (GetTopic). */
+void
+_fcm_application_start_default_connections (FcmApplication *self)
+{
+  GSettings *settings = fcm_application_get_settings (self);
+  g_autofree char *hub_url = g_settings_get_string (settings, "hub-url");
+  g_autofree char *topic = g_settings_get_string (settings, "topic");
+  g_autofree char *user = g_settings_get_string (settings, "gettopic-user");
+  g_autofree char *name = g_settings_get_string (settings, "subscriber-name");
+  g_autoptr(FcmConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (hub_url[0] == '\0')
+    {
+      connection = fcm_connection_new_embedded (&error);
+      if (connection == NULL)
+        {
+          /* shown in the window instead of a silent empty app */
+          connection = fcm_connection_new ("http://127.0.0.1/", "", name);
+          add_connection (self, connection, FALSE);
+          fcm_connection_set_failed (connection, error->message);
+          return;
+        }
+      fcm_hub_client_set_subscriber_name (fcm_connection_get_client (connection), name);
+      fcm_application_add_connection (self, connection);
+    }
+  else if (topic[0] == '\0' && user[0] != '\0')
+    {
+      Discovery *d = g_new0 (Discovery, 1);
+
+      d->app = g_object_ref (self);
+      d->hub_url = g_steal_pointer (&hub_url);
+      d->name = g_steal_pointer (&name);
+      d->user = g_steal_pointer (&user);
+      fcm_secret_lookup_token_async (d->hub_url, NULL, discovery_token_cb, d);
+    }
+  else if (topic[0] == '\0')
+    {
+      connection = fcm_connection_new (hub_url, "", name);
+      add_connection (self, connection, FALSE);
+      fcm_connection_set_failed (connection, _("No topic configured: set a topic or a GetTopic user in the preferences"));
+    }
+  else
+    {
+      connection = fcm_connection_new (hub_url, topic, name);
+      fcm_application_add_connection (self, connection);
+    }
+}
+
 static void
 fcm_application_activate (GApplication *app)
 {
   FcmApplication *self = FCM_APPLICATION (app);
-  GtkWindow *window;
+  FcmWindow *window = ensure_window (self);
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (self));
-  if (window == NULL)
-    window = GTK_WINDOW (fcm_window_new (self));
+  gtk_window_present (GTK_WINDOW (window));
 
-  gtk_window_present (window);
+  if (!self->started_connections)
+    {
+      self->started_connections = TRUE;
+      if (g_settings_get_boolean (fcm_application_get_settings (self), "auto-connect"))
+        _fcm_application_start_default_connections (self);
+    }
+}
+
+static int
+fcm_application_command_line (GApplication            *app,
+                              GApplicationCommandLine *command_line)
+{
+  FcmApplication *self = FCM_APPLICATION (app);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  const char *hub = NULL, *topic = NULL, *name = NULL;
+  g_autoptr(FcmConnection) connection = NULL;
+
+  g_variant_dict_lookup (options, "hub", "&s", &hub);
+  g_variant_dict_lookup (options, "topic", "&s", &topic);
+  g_variant_dict_lookup (options, "name", "&s", &name);
+
+  if (hub == NULL && (topic != NULL || name != NULL))
+    {
+      g_application_command_line_printerr (command_line, "%s\n",
+                                           _("--topic and --name need --hub"));
+      return 64;
+    }
+  if (hub != NULL)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (hub, G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL ||
+          (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
+        {
+          g_application_command_line_printerr (command_line, "%s\n",
+                                               _("--hub needs an http:// or https:// URL"));
+          return 64;
+        }
+      if (topic == NULL)
+        {
+          g_application_command_line_printerr (command_line, "%s\n", _("--hub needs --topic"));
+          return 64;
+        }
+      /* an explicit hub replaces the default connection of a first start */
+      self->started_connections = TRUE;
+      connection = fcm_connection_new (hub, topic, name);
+      fcm_application_add_connection (self, connection);
+    }
+
+  g_application_activate (app);
+  return 0;
+}
+
+static void
+fcm_application_preferences_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  FcmApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *prefs = fcm_preferences_window_new (parent, fcm_application_get_settings (self));
+
+  gtk_window_present (GTK_WINDOW (prefs));
+}
+
+static void
+fcm_application_show_window_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
+/* GNotification warns on the terminal when nobody receives notifications
+ * (no shell, no daemon): only send while a receiver is on the bus. */
+static const char * const notification_services[] = {
+  "org.gtk.Notifications",          /* GNOME Shell */
+  "org.freedesktop.Notifications",  /* other desktops; D-Bus activated */
+};
+
+static void
+notify_appeared_cb (GDBusConnection *connection,
+                    const char      *name,
+                    const char      *owner,
+                    gpointer         user_data)
+{
+  FcmApplication *self = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
+    if (g_strcmp0 (name, notification_services[i]) == 0)
+      self->notify_owned[i] = TRUE;
+}
+
+static void
+notify_vanished_cb (GDBusConnection *connection,
+                    const char      *name,
+                    gpointer         user_data)
+{
+  FcmApplication *self = user_data;
+
+  for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
+    if (g_strcmp0 (name, notification_services[i]) == 0)
+      self->notify_owned[i] = FALSE;
+}
+
+/**
+ * fcm_application_get_can_notify:
+ * @self: a #FcmApplication
+ *
+ * Returns: whether desktop notifications reach someone (a portal inside
+ *   Flatpak, else a notification service on the session bus)
+ */
+gboolean
+fcm_application_get_can_notify (FcmApplication *self)
+{
+  g_return_val_if_fail (FCM_IS_APPLICATION (self), FALSE);
+
+  if (g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    return TRUE;
+  return self->notify_owned[0] || self->notify_owned[1];
+}
+
+static void
+tray_activate_cb (FcmTray        *tray,
+                  int             x,
+                  int             y,
+                  FcmApplication *self)
+{
+  g_application_activate (G_APPLICATION (self));
 }
 
 static void
@@ -139,6 +525,8 @@ fcm_application_quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "about", fcm_application_about_action },
+  { "preferences", fcm_application_preferences_action },
+  { "show-window", fcm_application_show_window_action },
   { "quit", fcm_application_quit_action },
 };
 
@@ -148,6 +536,8 @@ fcm_application_startup (GApplication *app)
   FcmApplication *self = FCM_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
+  static const char *prefs_accels[] = { "<Control>comma", NULL };
+  GDBusConnection *bus;
 
   G_APPLICATION_CLASS (fcm_application_parent_class)->startup (app);
 
@@ -158,6 +548,25 @@ fcm_application_startup (GApplication *app)
 
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+
+  /* A tray icon where the desktop has a StatusNotifierWatcher; nothing otherwise. */
+  bus = g_application_get_dbus_connection (app);
+  if (bus != NULL)
+    {
+      self->tray = fcm_tray_new (g_application_get_application_id (app), g_application_get_application_id (app));
+      g_signal_connect_object (self->tray, "activate", G_CALLBACK (tray_activate_cb), self, 0);
+      fcm_tray_register (self->tray, bus);
+      update_tray (self);
+
+      for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
+        self->notify_watch[i] =
+          g_bus_watch_name_on_connection (bus, notification_services[i],
+                                          i == 1 ? G_BUS_NAME_WATCHER_FLAGS_AUTO_START
+                                                 : G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                          notify_appeared_cb, notify_vanished_cb,
+                                          self, NULL);
+    }
 }
 
 static void
@@ -166,6 +575,9 @@ fcm_application_dispose (GObject *object)
   FcmApplication *self = FCM_APPLICATION (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->tray);
+  for (guint i = 0; i < G_N_ELEMENTS (self->notify_watch); i++)
+    g_clear_handle_id (&self->notify_watch[i], g_bus_unwatch_name);
 
   G_OBJECT_CLASS (fcm_application_parent_class)->dispose (object);
 }
@@ -179,10 +591,19 @@ fcm_application_class_init (FcmApplicationClass *klass)
   object_class->dispose = fcm_application_dispose;
 
   app_class->activate = fcm_application_activate;
+  app_class->command_line = fcm_application_command_line;
   app_class->startup = fcm_application_startup;
 }
 
 static void
 fcm_application_init (FcmApplication *self)
 {
+  static const GOptionEntry options[] = {
+    { "hub", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscribe to this hub (its hub.url) instead of the built-in one"), N_("URL") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Session topic on that hub"), N_("TOPIC") },
+    { "name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscriber name to send to the hub"), N_("NAME") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }

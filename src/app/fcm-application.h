@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "fcm-connection.h"
+
 G_BEGIN_DECLS
 
 #define FCM_TYPE_APPLICATION (fcm_application_get_type ())
@@ -16,5 +18,8 @@ G_DECLARE_FINAL_TYPE (FcmApplication, fcm_application, FCM, APPLICATION, AdwAppl
 FcmApplication *fcm_application_new          (const char        *application_id,
                                               GApplicationFlags  flags) G_GNUC_WARN_UNUSED_RESULT;
 GSettings      *fcm_application_get_settings (FcmApplication    *self);
+gboolean        fcm_application_get_can_notify (FcmApplication  *self);
+void            fcm_application_add_connection (FcmApplication  *self,
+                                              FcmConnection     *connection);
 
 G_END_DECLS

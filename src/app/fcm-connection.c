@@ -32,6 +32,7 @@ struct _FcmConnection
   char          *status_text;
   char          *last_error;
   gboolean       started;
+  gboolean       failed;       /* set up failed before subscribing (e.g. GetTopic) */
 };
 
 G_DEFINE_FINAL_TYPE (FcmConnection, fcm_connection, G_TYPE_OBJECT)
@@ -63,6 +64,8 @@ compute_status_text (FcmConnection *self)
 {
   FcmClientState state = fcm_monitor_get_state (self->monitor);
 
+  if (self->failed && !state_is_live (state))
+    return g_strdup_printf (_("Failed: %s"), self->last_error);
   if (state_is_live (state) && fcm_monitor_get_sync_lost (self->monitor))
     return g_strdup (_("Sync lost"));
 
@@ -251,6 +254,7 @@ fcm_connection_start (FcmConnection *self)
   g_return_if_fail (FCM_IS_CONNECTION (self));
 
   self->started = TRUE;
+  self->failed = FALSE;
   fcm_hub_client_subscribe_async (self->client, self->cancellable,
                                   subscribe_cb, g_object_ref (self));
   update_status (self);
@@ -265,6 +269,29 @@ unsubscribe_cb (GObject      *source,
 
   if (!fcm_hub_client_unsubscribe_finish (FCM_HUB_CLIENT (source), result, &error))
     g_debug ("connection: unsubscribing failed: %s", error->message);
+}
+
+/**
+ * fcm_connection_set_failed:
+ * @message: what went wrong, for the user
+ *
+ * Marks a connection that could not even be set up (no topic from GetTopic,
+ * no token), so the sidebar and the alert say why. fcm_connection_start()
+ * tries again.
+ */
+void
+fcm_connection_set_failed (FcmConnection *self,
+                           const char    *message)
+{
+  g_return_if_fail (FCM_IS_CONNECTION (self));
+  g_return_if_fail (message != NULL);
+
+  self->started = TRUE;
+  self->failed = TRUE;
+  g_free (self->last_error);
+  self->last_error = NULL;
+  set_last_error (self, message);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
 }
 
 /**
@@ -599,6 +626,9 @@ fcm_connection_dup_alert (FcmConnection *self)
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
   state = fcm_monitor_get_state (self->monitor);
+
+  if (self->failed && !state_is_live (state))
+    return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
 
   if (fcm_monitor_get_sync_lost (self->monitor))
     {

@@ -33,6 +33,8 @@ char           *fcm_connection_dup_alert         (FcmConnection   *self) G_GNUC_
 
 void            fcm_connection_start             (FcmConnection   *self);
 void            fcm_connection_stop              (FcmConnection   *self);
+void            fcm_connection_set_failed        (FcmConnection   *self,
+                                                  const char      *message);
 
 void            fcm_connection_publish_async     (FcmConnection   *self,
                                                   const char      *event_name,

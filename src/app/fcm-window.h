@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "fcm-application.h"
+#include "fcm-connection.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,12 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FcmWindow, fcm_window, FCM, WINDOW, AdwApplicationWindow)
 
-FcmWindow *fcm_window_new (FcmApplication *application) G_GNUC_WARN_UNUSED_RESULT;
+FcmWindow     *fcm_window_new                (FcmApplication *application) G_GNUC_WARN_UNUSED_RESULT;
+GListModel    *fcm_window_get_connections    (FcmWindow      *self);
+void           fcm_window_add_connection     (FcmWindow      *self,
+                                              FcmConnection  *connection);
+FcmConnection *fcm_window_get_connection     (FcmWindow      *self);
+void           fcm_window_set_connection     (FcmWindow      *self,
+                                              FcmConnection  *connection);
 
 G_END_DECLS

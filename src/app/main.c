@@ -24,7 +24,7 @@ main (int   argc,
   g_set_prgname ("fhircast-monitor");
   g_set_application_name (_("FHIRcast Monitor"));
 
-  app = fcm_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
+  app = fcm_application_new (APP_ID, G_APPLICATION_HANDLES_COMMAND_LINE);
 
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
