@@ -342,44 +342,71 @@ fcm_hub_client_get_ack_status (FcmHubClient *self,
   return self->default_ack;
 }
 
+/* @text as the inside of a JSON string (RFC 8259 §7). */
+static void
+append_json_escaped (GString    *out,
+                     const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
+    }
+}
+
 /* C-28: {"id","status"} over the same socket; status as a string (digest §4.3 item 1). */
 static void
 send_ack (FcmHubClient *self,
           const char   *id,
           guint         status)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
   g_autofree char *status_text = g_strdup_printf ("%u", status);
 
   if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
     return;
 
-  json_builder_begin_object (builder);
   if (self->legacy)
     {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
       g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
       g_autofree char *ts = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
 
       /* 2019 prototype reply: {"timestamp","status","statusCode"}, no id */
+      json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "timestamp");
       json_builder_add_string_value (builder, ts);
       json_builder_set_member_name (builder, "status");
       json_builder_add_string_value (builder, status >= 200 && status < 300 ? "OK" : "Error");
       json_builder_set_member_name (builder, "statusCode");
       json_builder_add_string_value (builder, status_text);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      text = fcm_json_to_string (root, FALSE);
     }
   else
     {
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, id);
-      json_builder_set_member_name (builder, "status");
-      json_builder_add_string_value (builder, status_text);
+      /* Hot path, one ack per notification: written directly (a JsonBuilder
+       * and generator cost ~5 % of the ingest time in bench-client). */
+      GString *ack = g_string_sized_new (64);
+
+      g_string_append (ack, "{\"id\":\"");
+      append_json_escaped (ack, id);
+      g_string_append (ack, "\",\"status\":\"");
+      g_string_append (ack, status_text);
+      g_string_append (ack, "\"}");
+      text = g_string_free (ack, FALSE);
     }
-  json_builder_end_object (builder);
-  root = json_builder_get_root (builder);
-  text = fcm_json_to_string (root, FALSE);
 
   soup_websocket_connection_send_text (self->ws, text);
   g_signal_emit (self, signals[SIGNAL_ACK_SENT], 0, id, status);
