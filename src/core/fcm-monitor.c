@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "fcm-monitor.h"
+#include "fcm-hub-client-private.h"
 
 struct _FcmMonitor
 {
@@ -61,14 +62,20 @@ frame_cb (FcmHubClient   *client,
   g_autoptr(FcmEventLogEntry) entry = NULL;
   FcmMessageKind validated_kind = kind;
 
-  issues = fcm_validator_validate_text (self->validator, text, -1, &validated_kind);
   if (kind == FCM_MESSAGE_EVENT || kind == FCM_MESSAGE_LEGACY_EVENT)
     {
-      event = fcm_event_new_from_json (text, -1, NULL);
+      /* Hot path (tests/bench/bench-client): the client already parsed this
+       * frame into an event; validate that tree instead of parsing again. */
+      event = _fcm_hub_client_get_frame_event (client);
+      event = event ? g_object_ref (event) : fcm_event_new_from_json (text, -1, NULL);
       /* C-69: heartbeats feed liveness, not the timeline */
       if (event != NULL && fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
         return;
     }
+  if (event != NULL)
+    issues = fcm_validator_validate (self->validator, fcm_event_get_root (event), &validated_kind);
+  else
+    issues = fcm_validator_validate_text (self->validator, text, -1, &validated_kind);
   entry = fcm_event_log_entry_new (text, kind, event, issues);
   /* C-38: the hub's echo of our own request is our confirmation, flag it */
   if (event != NULL && fcm_hub_client_is_own_request (client, fcm_event_get_id (event)))
