@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "fcm-connection.h"
@@ -641,11 +643,17 @@ fcm_connection_dup_alert (FcmConnection *self)
         subscriber = _("An application");
       if (event_name == NULL)
         event_name = _("an event");
+      if (diagnostics != NULL &&
+          (strstr (diagnostics, subscriber) != NULL || strstr (diagnostics, event_name) != NULL))
+        /* Translators: 1: the hub's reason, e.g. "Viewer refused to follow
+         * DiagnosticReport-open (HTTP 409)", 2: an event id */
+        return g_strdup_printf (_("%s. Event %s."), diagnostics, event_id ? event_id : "?");
       if (diagnostics != NULL)
-        /* Translators: 1: an app name, 2: an event name, 3: an id, 4: the hub's reason */
-        return g_strdup_printf (_("%s did not follow %s (event %s): %s"),
-                                subscriber, event_name, event_id ? event_id : "?", diagnostics);
-      return g_strdup_printf (_("%s did not follow %s (event %s)"),
+        /* Translators: 1: an app name, 2: an event name, 3: the hub's reason, 4: an event id */
+        return g_strdup_printf (_("%s did not follow %s: %s. Event %s."),
+                                subscriber, event_name, diagnostics, event_id ? event_id : "?");
+      /* Translators: 1: an app name, 2: an event name, 3: an event id */
+      return g_strdup_printf (_("%s did not follow %s (event %s)."),
                               subscriber, event_name, event_id ? event_id : "?");
     }
 

@@ -159,13 +159,24 @@ def main():
             return False
 
         def timeline_row():
-            # a cell of the timeline, not the hub's answer in the header bar
+            # a cell of the timeline, not the hub's answer in the header bar;
+            # rows come and go, so do not trust libatspi's cache
+            try:
+                app.clear_cache()
+            except Exception:
+                pass
             for node in walk(app):
                 if name_of(node) == "DiagnosticReport-open" and in_list(node):
                     return node
             return None
 
-        row = wait_for("a DiagnosticReport-open row in the timeline", timeline_row)
+        try:
+            row = wait_for("a DiagnosticReport-open row in the timeline", timeline_row)
+        except AssertionError:
+            for node in walk(app):
+                if "DiagnosticReport" in name_of(node):
+                    log(f"seen: {role_of(node)} '{name_of(node)}'")
+            raise
         log(f"found timeline row: {role_of(row)} '{name_of(row)}'")
         print("PASS")
         return 0
