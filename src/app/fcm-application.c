@@ -498,8 +498,10 @@ fcm_application_about_action (GSimpleAction *action,
                         /* Translators: Replace "translator-credits" with your name/year */
                         "translator-credits", _("translator-credits"),
                         "release-notes-version", "0.1.0",
-                        "release-notes", _("<p>First preview release: the application window, "
-                                           "settings and the message validator.</p>"),
+                        "release-notes", _("<p>First preview release: the built-in reference hub, "
+                                           "the context panel, the event timeline with validation, "
+                                           "sync-lost alerts, and opening, updating and closing "
+                                           "reports.</p>"),
                         NULL);
 
   gtk_window_present (GTK_WINDOW (about));
