@@ -438,8 +438,23 @@ test_application_configured_hub (Fixture       *f,
   g_assert_nonnull (strstr (alert, "No topic configured"));
   g_assert_true (g_str_has_prefix (fcm_connection_get_status_text (connection), "Failed: "));
 
+  /* the preferences change: the settings connections are replaced at once */
+  g_settings_set_string (f->settings, "topic", "radiologist-8");
+  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (fcm_window_get_connections (window)) == 1 &&
+                       fcm_connection_get_live (nth_connection (window, 0)));
+  g_assert_cmpstr (fcm_hub_client_get_topic (fcm_connection_get_client (nth_connection (window, 0))), ==,
+                   "radiologist-8");
+  FCM_TEST_WAIT_UNTIL (fcm_hub_get_n_subscribers (hub, "radiologist-7") == 0);
+
+  /* and the ack status applies to running connections (testing other apps) */
+  g_settings_set_string (f->settings, "ack-policy", "409");
+  g_assert_cmpuint (fcm_hub_client_get_ack_status (fcm_connection_get_client (nth_connection (window, 0)),
+                                                   "DiagnosticReport-open"), ==, 409);
+
+  _fcm_application_stop_following_settings (f->app);
   g_settings_reset (f->settings, "topic");
   g_settings_reset (f->settings, "subscriber-name");
+  g_settings_reset (f->settings, "ack-policy");
   close_window (window);
   fcm_hub_shutdown (hub);
 }

@@ -28,6 +28,7 @@ struct _FcmApplication
   FcmTray        *tray;
   gboolean        started_connections;
   guint           notify_watch[2];
+  guint           settings_idle;
   gboolean        notify_owned[2];
 };
 
@@ -161,6 +162,24 @@ token_lookup_cb (GObject      *source,
  * in the window and starts it; for another hub, with the token stored in
  * the keyring for its URL.
  */
+/* Testing other apps: the status our acks carry (C-28); 200 follows. */
+static void
+apply_ack_policy (FcmApplication *self,
+                  FcmHubClient   *client)
+{
+  static const char * const events[] = {
+    FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE,
+    FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
+  };
+  g_autofree char *ack = g_settings_get_string (fcm_application_get_settings (self), "ack-policy");
+  guint status = (guint) g_ascii_strtoull (ack, NULL, 10);
+
+  if (status < 200 || status > 599)
+    status = 200;
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    fcm_hub_client_set_ack_policy (client, events[i], status);
+}
+
 static void
 add_connection (FcmApplication *self,
                 FcmConnection  *connection,
@@ -169,12 +188,6 @@ add_connection (FcmApplication *self,
   GSettings *settings = fcm_application_get_settings (self);
   FcmHubClient *client = fcm_connection_get_client (connection);
   g_auto(GStrv) events = g_settings_get_strv (settings, "events");
-  g_autofree char *ack = g_settings_get_string (settings, "ack-policy");
-  guint ack_status = (guint) g_ascii_strtoull (ack, NULL, 10);
-  static const char * const policy_events[] = {
-    FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE,
-    FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
-  };
 
   g_return_if_fail (FCM_IS_APPLICATION (self));
   g_return_if_fail (FCM_IS_CONNECTION (connection));
@@ -182,10 +195,7 @@ add_connection (FcmApplication *self,
   if (events[0] != NULL)
     fcm_hub_client_set_events (client, (const char * const *) events);
   fcm_hub_client_set_lease_seconds (client, (guint) g_settings_get_int (settings, "lease-seconds"));
-  /* testing other apps: refuse context changes on purpose (C-28) */
-  if (ack_status >= 200 && ack_status != 200)
-    for (guint i = 0; i < G_N_ELEMENTS (policy_events); i++)
-      fcm_hub_client_set_ack_policy (client, policy_events[i], ack_status);
+  apply_ack_policy (self, client);
 
   g_signal_connect_object (connection, "notify::status-text",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
@@ -209,6 +219,69 @@ fcm_application_add_connection (FcmApplication *self,
                                 FcmConnection  *connection)
 {
   add_connection (self, connection, TRUE);
+}
+
+/* The connection made from the preferences, replaced when they change. */
+static void
+add_settings_connection (FcmApplication *self,
+                         FcmConnection  *connection,
+                         gboolean        start)
+{
+  g_object_set_data (G_OBJECT (connection), "fcm-from-settings", GINT_TO_POINTER (TRUE));
+  add_connection (self, connection, start);
+}
+
+static gboolean
+reconnect_from_settings (gpointer user_data)
+{
+  FcmApplication *self = user_data;
+
+  self->settings_idle = 0;
+  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    {
+      GListModel *connections;
+
+      if (!FCM_IS_WINDOW (w->data))
+        continue;
+      connections = fcm_window_get_connections (FCM_WINDOW (w->data));
+      for (guint i = g_list_model_get_n_items (connections); i > 0; i--)
+        {
+          g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i - 1);
+
+          if (g_object_get_data (G_OBJECT (connection), "fcm-from-settings"))
+            fcm_window_remove_connection (FCM_WINDOW (w->data), connection);
+        }
+    }
+  _fcm_application_start_default_connections (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Hub URL, topic or GetTopic user changed: connect there instead, once the
+ * preferences window has written all of them (one idle for a burst). */
+static void
+connection_settings_changed_cb (FcmApplication *self)
+{
+  if (self->started_connections && self->settings_idle == 0)
+    self->settings_idle = g_idle_add (reconnect_from_settings, self);
+}
+
+static void
+ack_policy_changed_cb (FcmApplication *self)
+{
+  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    {
+      GListModel *connections;
+
+      if (!FCM_IS_WINDOW (w->data))
+        continue;
+      connections = fcm_window_get_connections (FCM_WINDOW (w->data));
+      for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
+        {
+          g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i);
+
+          apply_ack_policy (self, fcm_connection_get_client (connection));
+        }
+    }
 }
 
 typedef struct
@@ -248,11 +321,11 @@ gettopic_cb (GObject      *source,
     {
       g_autofree char *message = g_strdup_printf (_("No topic for user “%s”: %s"), d->user, error->message);
 
-      add_connection (d->app, connection, FALSE);
+      add_settings_connection (d->app, connection, FALSE);
       fcm_connection_set_failed (connection, message);
     }
   else
-    add_connection (d->app, connection, TRUE);
+    add_settings_connection (d->app, connection, TRUE);
   discovery_free (d);
 }
 
@@ -277,6 +350,13 @@ discovery_token_cb (GObject      *source,
 /* With nothing configured, the built-in hub; else the configured hub and
  * topic, or the topic the hub gives the configured user (GetTopic). */
 void
+_fcm_application_stop_following_settings (FcmApplication *self)
+{
+  self->started_connections = FALSE;
+  g_clear_handle_id (&self->settings_idle, g_source_remove);
+}
+
+void
 _fcm_application_start_default_connections (FcmApplication *self)
 {
   GSettings *settings = fcm_application_get_settings (self);
@@ -287,6 +367,7 @@ _fcm_application_start_default_connections (FcmApplication *self)
   g_autoptr(FcmConnection) connection = NULL;
   g_autoptr(GError) error = NULL;
 
+  self->started_connections = TRUE;  /* and follow the preferences from now on */
   if (hub_url[0] == '\0')
     {
       connection = fcm_connection_new_embedded (&error);
@@ -294,12 +375,12 @@ _fcm_application_start_default_connections (FcmApplication *self)
         {
           /* shown in the window instead of a silent empty app */
           connection = fcm_connection_new ("http://127.0.0.1/", "", name);
-          add_connection (self, connection, FALSE);
+          add_settings_connection (self, connection, FALSE);
           fcm_connection_set_failed (connection, error->message);
           return;
         }
       fcm_hub_client_set_subscriber_name (fcm_connection_get_client (connection), name);
-      fcm_application_add_connection (self, connection);
+      add_settings_connection (self, connection, TRUE);
     }
   else if (topic[0] == '\0' && user[0] != '\0')
     {
@@ -314,13 +395,13 @@ _fcm_application_start_default_connections (FcmApplication *self)
   else if (topic[0] == '\0')
     {
       connection = fcm_connection_new (hub_url, "", name);
-      add_connection (self, connection, FALSE);
+      add_settings_connection (self, connection, FALSE);
       fcm_connection_set_failed (connection, _("No topic configured: set a topic or a GetTopic user in the preferences"));
     }
   else
     {
       connection = fcm_connection_new (hub_url, topic, name);
-      fcm_application_add_connection (self, connection);
+      add_settings_connection (self, connection, TRUE);
     }
 }
 
@@ -552,6 +633,17 @@ fcm_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
 
+  /* preferences apply at once: another hub or topic, another ack status */
+  for (guint i = 0; i < 3; i++)
+    {
+      static const char * const keys[] = { "changed::hub-url", "changed::topic", "changed::gettopic-user" };
+
+      g_signal_connect_object (fcm_application_get_settings (self), keys[i],
+                               G_CALLBACK (connection_settings_changed_cb), self, G_CONNECT_SWAPPED);
+    }
+  g_signal_connect_object (fcm_application_get_settings (self), "changed::ack-policy",
+                           G_CALLBACK (ack_policy_changed_cb), self, G_CONNECT_SWAPPED);
+
   /* A tray icon where the desktop has a StatusNotifierWatcher; nothing otherwise. */
   bus = g_application_get_dbus_connection (app);
   if (bus != NULL)
@@ -578,6 +670,7 @@ fcm_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->tray);
+  g_clear_handle_id (&self->settings_idle, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->notify_watch); i++)
     g_clear_handle_id (&self->notify_watch[i], g_bus_unwatch_name);
 

@@ -690,6 +690,41 @@ fcm_window_add_connection (FcmWindow     *self,
 }
 
 /**
+ * fcm_window_remove_connection:
+ *
+ * Unsubscribes @connection (C-19) and takes it out of the sidebar; the next
+ * one is shown if it was the shown one.
+ */
+void
+fcm_window_remove_connection (FcmWindow     *self,
+                              FcmConnection *connection)
+{
+  guint position;
+
+  g_return_if_fail (FCM_IS_WINDOW (self));
+  g_return_if_fail (FCM_IS_CONNECTION (connection));
+
+  if (!g_list_store_find (self->connections, connection, &position))
+    return;
+
+  g_object_ref (connection);
+  g_signal_handlers_disconnect_by_data (connection, self);
+  withdraw_notification (self, connection);
+  fcm_connection_stop (connection);
+  if (self->connection == connection)
+    fcm_window_set_connection (self, NULL);
+  g_list_store_remove (self->connections, position);
+  if (self->connection == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->connections)) > 0)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->connection_list, 0);
+
+      gtk_list_box_select_row (self->connection_list, row);
+      row_selected_cb (self->connection_list, row, self);
+    }
+  g_object_unref (connection);
+}
+
+/**
  * fcm_window_get_connection:
  *
  * Returns: (transfer none) (nullable): the connection shown

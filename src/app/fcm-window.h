@@ -20,6 +20,8 @@ FcmWindow     *fcm_window_new                (FcmApplication *application) G_GNU
 GListModel    *fcm_window_get_connections    (FcmWindow      *self);
 void           fcm_window_add_connection     (FcmWindow      *self,
                                               FcmConnection  *connection);
+void           fcm_window_remove_connection  (FcmWindow      *self,
+                                              FcmConnection  *connection);
 FcmConnection *fcm_window_get_connection     (FcmWindow      *self);
 void           fcm_window_set_connection     (FcmWindow      *self,
                                               FcmConnection  *connection);
