@@ -424,37 +424,6 @@ fcm_connection_build_close (FcmConnection  *self,
                                   fcm_context_item_get_study_id (current));
 }
 
-static void
-add_coding (JsonBuilder *b,
-            const char  *system,
-            const char  *code,
-            const char  *display)
-{
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "system");
-  json_builder_add_string_value (b, system);
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, code);
-  json_builder_set_member_name (b, "display");
-  json_builder_add_string_value (b, display);
-  json_builder_end_object (b);
-}
-
-static void
-add_reference_member (JsonBuilder *b,
-                      const char  *member,
-                      const char  *type,
-                      const char  *id)
-{
-  g_autofree char *ref = g_strdup_printf ("%s/%s", type, id);
-
-  json_builder_set_member_name (b, member);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "reference");
-  json_builder_add_string_value (b, ref);
-  json_builder_end_object (b);
-}
-
 /**
  * fcm_connection_build_demo_update:
  *
@@ -468,91 +437,20 @@ JsonArray *
 fcm_connection_build_demo_update (FcmConnection  *self,
                                   GError        **error)
 {
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *obs_id = g_strdup_printf ("obs-%.8s", uuid);
-  g_autofree char *url = g_strdup_printf ("Observation/%s", obs_id);
+  g_autoptr(JsonArray) entries = NULL;
   FcmContextItem *current;
-  const char *patient_id;
-  const char *study_id;
 
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
   if (!(current = require_current (self, error)))
     return NULL;
-  patient_id = fcm_context_item_get_patient_id (current);
-  study_id = fcm_context_item_get_study_id (current);
 
-  b = json_builder_new ();
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "fullUrl");
-  json_builder_add_string_value (b, url);
-  json_builder_set_member_name (b, "resource");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "resourceType");
-  json_builder_add_string_value (b, "Observation");
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, obs_id);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, "preliminary");
-  json_builder_set_member_name (b, "category");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "coding");
-  json_builder_begin_array (b);
-  add_coding (b, "http://terminology.hl7.org/CodeSystem/observation-category", "imaging", "Imaging");
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "code");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "coding");
-  json_builder_begin_array (b);
-  add_coding (b, "http://snomed.info/sct", "410668003", "Length");
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  if (patient_id != NULL)
-    add_reference_member (b, "subject", "Patient", patient_id);
-  if (study_id != NULL)
-    {
-      json_builder_set_member_name (b, "partOf");
-      json_builder_begin_array (b);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "reference");
-      {
-        g_autofree char *ref = g_strdup_printf ("ImagingStudy/%s", study_id);
-        json_builder_add_string_value (b, ref);
-      }
-      json_builder_end_object (b);
-      json_builder_end_array (b);
-    }
-  json_builder_set_member_name (b, "valueQuantity");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "value");
-  json_builder_add_double_value (b, g_random_int_range (20, 400) / 10.0);
-  json_builder_set_member_name (b, "unit");
-  json_builder_add_string_value (b, "mm");
-  json_builder_set_member_name (b, "system");
-  json_builder_add_string_value (b, "http://unitsofmeasure.org");
-  json_builder_set_member_name (b, "code");
-  json_builder_add_string_value (b, "mm");
-  json_builder_end_object (b);
-  json_builder_end_object (b);  /* resource */
-  json_builder_set_member_name (b, "request");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "method");
-  json_builder_add_string_value (b, "PUT");
-  json_builder_set_member_name (b, "url");
-  json_builder_add_string_value (b, url);
-  json_builder_end_object (b);
-  json_builder_end_object (b);  /* entry */
-  json_builder_end_array (b);
-
-  root = json_builder_get_root (b);
-  return fcm_context_build_update (fcm_context_item_get_anchor_id (current), patient_id,
-                                   json_node_get_array (root));
+  entries = fcm_context_build_measurement (fcm_context_item_get_patient_id (current),
+                                           fcm_context_item_get_study_id (current),
+                                           g_random_int_range (20, 400) / 10.0);
+  return fcm_context_build_update (fcm_context_item_get_anchor_id (current),
+                                   fcm_context_item_get_patient_id (current),
+                                   entries);
 }
 
 /**

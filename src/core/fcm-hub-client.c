@@ -2164,6 +2164,86 @@ fcm_context_build_close (const char *report_id,
 }
 
 /**
+ * fcm_context_build_measurement:
+ * @patient_id: (nullable): the report's patient
+ * @study_id: (nullable): the report's ImagingStudy
+ * @value_mm: the measured length
+ *
+ * One Bundle entry for a content-sharing update (C-56, C-58): a preliminary
+ * imaging Observation of a length in millimetres, with a fresh id, PUT into
+ * the report's content. The demo measurement of the app's Update button.
+ *
+ * Returns: (transfer full): an array holding the one entry
+ */
+JsonArray *
+fcm_context_build_measurement (const char *patient_id,
+                               const char *study_id,
+                               double      value_mm)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *obs_id = g_strdup_printf ("obs-%.8s", uuid);
+  g_autofree char *url = g_strdup_printf ("Observation/%s", obs_id);
+
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "fullUrl");
+  json_builder_add_string_value (b, url);
+  json_builder_set_member_name (b, "resource");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "resourceType");
+  json_builder_add_string_value (b, "Observation");
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, obs_id);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "preliminary");
+  json_builder_set_member_name (b, "category");
+  json_builder_begin_array (b);
+  add_coding (b, "http://terminology.hl7.org/CodeSystem/observation-category", "imaging", "Imaging");
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "code");
+  add_coding (b, "http://snomed.info/sct", "410668003", "Length");
+  if (patient_id != NULL)
+    add_reference (b, "subject", "Patient", patient_id);
+  if (study_id != NULL)
+    {
+      json_builder_set_member_name (b, "partOf");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "reference");
+      {
+        g_autofree char *ref = g_strdup_printf ("ImagingStudy/%s", study_id);
+        json_builder_add_string_value (b, ref);
+      }
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
+  json_builder_set_member_name (b, "valueQuantity");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "value");
+  json_builder_add_double_value (b, value_mm);
+  json_builder_set_member_name (b, "unit");
+  json_builder_add_string_value (b, "mm");
+  json_builder_set_member_name (b, "system");
+  json_builder_add_string_value (b, "http://unitsofmeasure.org");
+  json_builder_set_member_name (b, "code");
+  json_builder_add_string_value (b, "mm");
+  json_builder_end_object (b);
+  json_builder_end_object (b);  /* resource */
+  json_builder_set_member_name (b, "request");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "method");
+  json_builder_add_string_value (b, "PUT");
+  json_builder_set_member_name (b, "url");
+  json_builder_add_string_value (b, url);
+  json_builder_end_object (b);
+  json_builder_end_object (b);  /* entry */
+  json_builder_end_array (b);
+
+  return builder_steal_array (b);
+}
+
+/**
  * fcm_context_build_update:
  * @patient_id: (nullable):
  * @bundle_entries: (nullable): Bundle entries (PUT/DELETE, C-56)

@@ -157,6 +157,9 @@ JsonArray      *fcm_context_build_close            (const char          *report_
 JsonArray      *fcm_context_build_update           (const char          *report_id,
                                                     const char          *patient_id,
                                                     JsonArray           *bundle_entries) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_context_build_measurement      (const char          *patient_id,
+                                                    const char          *study_id,
+                                                    double               value_mm) G_GNUC_WARN_UNUSED_RESULT;
 JsonArray      *fcm_context_build_select           (const char          *report_id,
                                                     const char * const  *select_references) G_GNUC_WARN_UNUSED_RESULT;
 JsonArray      *fcm_context_build_syncerror        (const char          *event_id,
