@@ -38,8 +38,12 @@ check: build
 # Speed targets (issue notes and README): hub publish->deliver p50 <= 0.3 ms,
 # fan-out >= 50,000 notifications/s, on loopback.
 bench: build
-	meson compile -C $(BUILDDIR) bench-hub
+	meson compile -C $(BUILDDIR) bench-hub bench-timeline
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub
+	# the timeline: 100,000 rows under Xvfb, software rendering as in the gtk tests
+	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
+	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy \
+	  $(BUILDDIR)/tests/bench/bench-timeline
 
 clean:
 	rm -rf $(BUILDDIR)
