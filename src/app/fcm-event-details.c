@@ -99,13 +99,13 @@ char *
 fcm_event_details_format_json (FcmEventLogEntry *entry)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *text;
+  g_autofree char *text = NULL;
 
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (entry), NULL);
 
-  text = fcm_event_log_entry_get_text (entry);
+  text = fcm_event_log_entry_dup_text (entry);
   if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
-    return g_strdup (text);
+    return g_steal_pointer (&text);
   return json_to_string (json_parser_get_root (parser), TRUE);
 }
 

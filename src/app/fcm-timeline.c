@@ -308,16 +308,19 @@ filter_func (gpointer item,
 {
   FcmTimeline *self = user_data;
   FcmEventLogEntry *entry = item;
+  g_autofree char *text = NULL;
 
   if (!type_matches (self->type, entry))
     return FALSE;
   if (self->needle == NULL)
     return TRUE;
+  /* dup, not get: get_text () would keep every decoded text with its entry */
+  text = fcm_event_log_entry_dup_text (entry);
   if (self->needle_ascii)
-    return ascii_contains (fcm_event_log_entry_get_text (entry), self->needle);
+    return ascii_contains (text, self->needle);
   else
     {
-      g_autofree char *folded = g_utf8_casefold (fcm_event_log_entry_get_text (entry), -1);
+      g_autofree char *folded = g_utf8_casefold (text, -1);
 
       return strstr (folded, self->needle) != NULL;
     }

@@ -12,6 +12,227 @@
 #include "fcm-event-log.h"
 #include "fcm-json-private.h"
 
+/* ------------------------------------------------------------------ text store */
+
+/* A timeline holds up to 100,000 messages, and the messages of one kind are
+ * nearly the same text: a DiagnosticReport-open differs from the previous
+ * one in its ids and timestamp only. Each text is therefore stored as a
+ * delta against a recent message of the same kind (its "base"): runs copied
+ * from the base and literal bytes, ~10 % of the raw size. A text that does not
+ * compress well against the current base becomes the new base. Bases are
+ * reference-counted and shared by the entries encoded against them.
+ *
+ * Encoding: a sequence of (varint literal length, literal bytes, varint copy
+ * offset, varint copy length); a copy length of 0 ends nothing, the stream
+ * ends with the buffer. Main-thread only, as the rest of the log. */
+
+#define MIN_COPY 6
+#define INDEX_BITS 12
+
+typedef struct
+{
+  grefcount  ref;
+  guint32    len;
+  guint16   *index;     /* hash of 4 bytes → position + 1; only while current */
+  char      *text;
+} TextBase;
+
+static TextBase *
+text_base_new (const char *text,
+               gsize       len)
+{
+  TextBase *base = g_new0 (TextBase, 1);
+
+  g_ref_count_init (&base->ref);
+  base->len = (guint32) len;
+  base->text = g_memdup2 (text, len + 1);
+  return base;
+}
+
+static TextBase *
+text_base_ref (TextBase *base)
+{
+  g_ref_count_inc (&base->ref);
+  return base;
+}
+
+static void
+text_base_unref (TextBase *base)
+{
+  if (base != NULL && g_ref_count_dec (&base->ref))
+    {
+      g_free (base->index);
+      g_free (base->text);
+      g_free (base);
+    }
+}
+
+static inline guint
+hash4 (const char *p)
+{
+  guint32 v;
+
+  memcpy (&v, p, 4);
+  return (v * 2654435761u) >> (32 - INDEX_BITS);
+}
+
+static void
+text_base_build_index (TextBase *base)
+{
+  if (base->index != NULL || base->len > G_MAXUINT16 - 1)
+    return;
+  base->index = g_new0 (guint16, 1 << INDEX_BITS);
+  /* first occurrence wins: the encoder walks forward through similar texts */
+  for (guint32 i = base->len >= 4 ? base->len - 4 + 1 : 0; i > 0; i--)
+    base->index[hash4 (base->text + i - 1)] = (guint16) i;
+}
+
+static void
+put_varint (GByteArray *out,
+            guint32     v)
+{
+  while (v >= 0x80)
+    {
+      guint8 b = (v & 0x7f) | 0x80;
+
+      g_byte_array_append (out, &b, 1);
+      v >>= 7;
+    }
+  {
+    guint8 b = (guint8) v;
+
+    g_byte_array_append (out, &b, 1);
+  }
+}
+
+static gboolean
+get_varint (const guint8 **p,
+            const guint8  *end,
+            guint32       *v)
+{
+  guint32 result = 0;
+
+  for (guint shift = 0; *p < end && shift < 32; shift += 7)
+    {
+      guint8 b = *(*p)++;
+
+      result |= (guint32) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0)
+        {
+          *v = result;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gsize
+match_length (const char *a,
+              gsize       a_len,
+              const char *b,
+              gsize       b_len)
+{
+  gsize n = 0;
+
+  while (n < a_len && n < b_len && a[n] == b[n])
+    n++;
+  return n;
+}
+
+/* Returns the delta of @text against @base, or NULL when @base has no index */
+static GByteArray *
+text_encode (TextBase   *base,
+             const char *text,
+             gsize       len)
+{
+  GByteArray *out = g_byte_array_sized_new (len / 8 + 16);
+  gsize lit_start = 0;
+  gsize i = 0;
+  gsize expect = 0;       /* where the base probably continues */
+
+  if (base->index == NULL)
+    {
+      g_byte_array_unref (out);
+      return NULL;
+    }
+
+  while (i + 4 <= len)
+    {
+      gsize best_len = 0, best_off = 0;
+      guint16 slot = base->index[hash4 (text + i)];
+
+      if (slot != 0)
+        {
+          gsize off = slot - 1;
+          gsize n = match_length (text + i, len - i, base->text + off, base->len - off);
+
+          if (n > best_len)
+            best_len = n, best_off = off;
+        }
+      if (expect < base->len)
+        {
+          gsize n = match_length (text + i, len - i, base->text + expect, base->len - expect);
+
+          if (n > best_len)
+            best_len = n, best_off = expect;
+        }
+      if (best_len < MIN_COPY)
+        {
+          i++;
+          expect++;
+          continue;
+        }
+      put_varint (out, (guint32) (i - lit_start));
+      g_byte_array_append (out, (const guint8 *) text + lit_start, (guint) (i - lit_start));
+      put_varint (out, (guint32) best_off);
+      put_varint (out, (guint32) best_len);
+      i += best_len;
+      lit_start = i;
+      expect = best_off + best_len;
+    }
+  if (lit_start < len)
+    {
+      put_varint (out, (guint32) (len - lit_start));
+      g_byte_array_append (out, (const guint8 *) text + lit_start, (guint) (len - lit_start));
+    }
+  return out;
+}
+
+/* Decodes into @out (raw_len + 1 bytes); FALSE on a corrupt stream */
+static gboolean
+text_decode (TextBase     *base,
+             const guint8 *data,
+             gsize         data_len,
+             char         *out,
+             gsize         raw_len)
+{
+  const guint8 *p = data, *end = data + data_len;
+  gsize o = 0;
+
+  while (p < end)
+    {
+      guint32 lit, off, n;
+
+      if (!get_varint (&p, end, &lit) || lit > (gsize) (end - p) || o + lit > raw_len)
+        return FALSE;
+      memcpy (out + o, p, lit);
+      p += lit;
+      o += lit;
+      if (p == end)
+        break;
+      if (!get_varint (&p, end, &off) || !get_varint (&p, end, &n) ||
+          (gsize) off + n > base->len || o + n > raw_len)
+        return FALSE;
+      memcpy (out + o, base->text + off, n);
+      o += n;
+    }
+  out[o] = '\0';
+  return o == raw_len;
+}
+
+/* the current base of each kind of message ("DiagnosticReport-open", "ack" …) */
+static GHashTable *current_bases;
+
 /* ------------------------------------------------------------------ entry */
 
 struct _FcmEventLogEntry
@@ -23,7 +244,11 @@ struct _FcmEventLogEntry
    * text and the few fields the timeline shows. get_event() parses on demand. */
   gint64 received;       /* wall clock, µs since the epoch */
   gint64 latency_ms;     /* received - event timestamp; G_MININT64 when unknown */
-  char *text;
+  TextBase *base;        /* the text, as a delta against base (see above) */
+  guint8 *delta;
+  guint32 delta_len;
+  guint32 text_len;
+  char *text;            /* decoded, only once get_text () was called */
   const char *name;      /* interned event name, NULL when not an event */
   char *event_id;        /* NULL when not an event */
   FcmEvent *event;       /* parsed on demand (or given without text) */
@@ -57,6 +282,8 @@ fcm_event_log_entry_finalize (GObject *object)
   FcmEventLogEntry *self = FCM_EVENT_LOG_ENTRY (object);
 
   g_free (self->text);
+  g_free (self->delta);
+  text_base_unref (self->base);
   g_free (self->event_id);
   g_clear_object (&self->event);
   g_clear_pointer (&self->issues, g_ptr_array_unref);
@@ -84,7 +311,7 @@ fcm_event_log_entry_get_property (GObject    *object,
       g_value_set_enum (value, self->kind);
       break;
     case ENTRY_PROP_TEXT:
-      g_value_set_string (value, self->text);
+      g_value_take_string (value, fcm_event_log_entry_dup_text (self));
       break;
     case ENTRY_PROP_EVENT:
       g_value_set_object (value, fcm_event_log_entry_get_event (self));
@@ -132,6 +359,54 @@ fcm_event_log_entry_init (FcmEventLogEntry *self)
   self->latency_ms = G_MININT64;
 }
 
+static void
+store_text (FcmEventLogEntry *self,
+            const char       *text,
+            FcmMessageKind    kind,
+            FcmEvent         *event)
+{
+  const char *key = event != NULL ? g_intern_string (fcm_event_get_name (event))
+                                  : fcm_message_kind_to_string (kind);
+  gsize len = strlen (text);
+  g_autoptr(GByteArray) delta = NULL;
+  TextBase *base = NULL;
+  gboolean too_long = len + 1 >= G_MAXUINT16;
+
+  if (current_bases == NULL)
+    current_bases = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                           (GDestroyNotify) text_base_unref);
+
+  if (too_long)
+    {
+      /* too long to index: one literal run, against an empty base */
+      static TextBase *empty;
+
+      if (empty == NULL)
+        empty = text_base_new ("", 0);
+      delta = g_byte_array_new ();
+      put_varint (delta, (guint32) len);
+      g_byte_array_append (delta, (const guint8 *) text, (guint) len);
+      base = empty;
+    }
+  else if ((base = g_hash_table_lookup (current_bases, key)) != NULL)
+    delta = text_encode (base, text, len);
+  if (!too_long && (delta == NULL || delta->len > len / 2))
+    {
+      /* a new kind of text: it becomes the base of those that follow */
+      g_clear_pointer (&delta, g_byte_array_unref);
+      if (base != NULL)
+        g_clear_pointer (&base->index, g_free);     /* no longer current */
+      base = text_base_new (text, len);
+      text_base_build_index (base);
+      g_hash_table_replace (current_bases, (gpointer) key, base);
+      delta = text_encode (base, text, len);
+    }
+  self->base = text_base_ref (base);
+  self->text_len = (guint32) len;
+  self->delta_len = delta->len;
+  self->delta = g_memdup2 (delta->data, delta->len);
+}
+
 /**
  * fcm_event_log_entry_new:
  * @event: (nullable): the parsed notification, if it is one
@@ -150,7 +425,7 @@ fcm_event_log_entry_new (const char     *text,
 
   self->received = g_get_real_time ();
   self->kind = kind;
-  self->text = g_strdup (text ? text : "");
+  store_text (self, text != NULL ? text : "", kind, event);
   if (issues != NULL && issues->len > 0)
     self->issues = g_ptr_array_ref (issues);
   if (event != NULL)
@@ -163,7 +438,7 @@ fcm_event_log_entry_new (const char     *text,
       if (ts > 0)
         self->latency_ms = (self->received - ts) / 1000;
       /* without a text to parse again later, keep the event itself */
-      if (self->text[0] == '\0')
+      if (self->text_len == 0)
         self->event = g_object_ref (event);
     }
   return self;
@@ -200,7 +475,35 @@ const char *
 fcm_event_log_entry_get_text (FcmEventLogEntry *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+
+  /* kept from now on: for many entries, fcm_event_log_entry_dup_text () */
+  if (self->text == NULL)
+    self->text = fcm_event_log_entry_dup_text (self);
   return self->text;
+}
+
+/**
+ * fcm_event_log_entry_dup_text:
+ *
+ * The message text as received. Unlike fcm_event_log_entry_get_text(), it
+ * keeps nothing with the entry, which stores its text compactly: use it when
+ * going through many entries (search, export).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+fcm_event_log_entry_dup_text (FcmEventLogEntry *self)
+{
+  char *out;
+
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+
+  if (self->text != NULL)
+    return g_strdup (self->text);
+  out = g_malloc (self->text_len + 1);
+  if (!text_decode (self->base, self->delta, self->delta_len, out, self->text_len))
+    g_assert_not_reached ();
+  return out;
 }
 
 /**
@@ -218,7 +521,9 @@ fcm_event_log_entry_get_event (FcmEventLogEntry *self)
 
   if (self->event == NULL && self->is_event && !self->parse_failed)
     {
-      self->event = fcm_event_new_from_json (self->text, -1, NULL);
+      g_autofree char *text = fcm_event_log_entry_dup_text (self);
+
+      self->event = fcm_event_new_from_json (text, -1, NULL);
       self->parse_failed = self->event == NULL;
     }
   return self->event;
@@ -581,6 +886,7 @@ entry_to_json (FcmEventLogEntry *entry)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *received = format_received (entry->received);
   g_autoptr(JsonNode) message = NULL;
+  g_autofree char *text = fcm_event_log_entry_dup_text (entry);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "received");
@@ -619,11 +925,11 @@ entry_to_json (FcmEventLogEntry *entry)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "message");
   /* the original message as JSON, or as a string when it was not JSON */
-  message = fcm_json_parse (entry->text, -1, NULL);
+  message = fcm_json_parse (text, -1, NULL);
   if (message != NULL)
     json_builder_add_value (b, g_steal_pointer (&message));
   else
-    json_builder_add_string_value (b, entry->text);
+    json_builder_add_string_value (b, text);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);
