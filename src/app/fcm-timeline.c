@@ -225,7 +225,9 @@ struct _FcmTimeline
   gulong              after_paint_id;
   GdkFrameClock      *frame_clock;
 
-  GFile              *export_file;
+  double              paned_share;
+  int                 paned_max;
+  gboolean            placing_divider;
 
   /* Template children */
   GtkDropDown        *type_filter;
@@ -236,6 +238,7 @@ struct _FcmTimeline
   GtkRevealer        *jump_revealer;
   GtkButton          *jump_button;
   FcmEventDetails    *details;
+  GtkPaned           *paned;
 };
 
 G_DEFINE_FINAL_TYPE (FcmTimeline, fcm_timeline, GTK_TYPE_WIDGET)
@@ -721,6 +724,35 @@ jump_clicked_cb (FcmTimeline *self)
   scroll_to_last (self);
 }
 
+/* The rows get a share of the height (55 % at first), kept when the
+ * window is resized; dragging the divider changes the share. */
+static void
+paned_max_position_cb (FcmTimeline *self)
+{
+  int max = 0;
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  if (max <= 0 || max == G_MAXINT)
+    return;
+  self->paned_max = max;
+  self->placing_divider = TRUE;
+  gtk_paned_set_position (self->paned, (int) (max * self->paned_share));
+  self->placing_divider = FALSE;
+}
+
+static void
+paned_position_cb (FcmTimeline *self)
+{
+  int max = 0;
+
+  if (self->placing_divider)
+    return;
+  g_object_get (self->paned, "max-position", &max, NULL);
+  /* a move without a resize: the user's */
+  if (max == self->paned_max && max > 0)
+    self->paned_share = CLAMP ((double) gtk_paned_get_position (self->paned) / max, 0.1, 0.9);
+}
+
 /* ------------------------------------------------------------------ selection */
 
 static void
@@ -1012,6 +1044,7 @@ fcm_timeline_class_init (FcmTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_button);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, details);
+  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, paned);
 
   gtk_widget_class_install_action (widget_class, "timeline.copy-json", NULL, copy_json_action);
   gtk_widget_class_install_action (widget_class, "timeline.export", NULL, export_action);
@@ -1040,13 +1073,14 @@ fcm_timeline_init (FcmTimeline *self)
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  add_column (self, COLUMN_TIME, _("Time"), 100, FALSE);
-  add_column (self, COLUMN_EVENT, _("Event"), -1, TRUE);
+  /* fits ~700 px: the event name whole, the id ellipsized in the middle */
+  add_column (self, COLUMN_TIME, _("Time"), 96, FALSE);
+  add_column (self, COLUMN_EVENT, _("Event"), 184, FALSE);
   add_column (self, COLUMN_ID, _("ID"), -1, TRUE);
-  add_column (self, COLUMN_FROM, _("From"), 80, FALSE);
-  add_column (self, COLUMN_ACK, _("Ack"), 48, FALSE);
-  add_column (self, COLUMN_LATENCY, _("Latency"), 72, FALSE);
-  add_column (self, COLUMN_VALIDATION, _("Validation"), 100, FALSE);
+  add_column (self, COLUMN_FROM, _("From"), 86, FALSE);
+  add_column (self, COLUMN_ACK, _("Ack"), 44, FALSE);
+  add_column (self, COLUMN_LATENCY, _("Latency"), 68, FALSE);
+  add_column (self, COLUMN_VALIDATION, _("Validation"), 92, FALSE);
 
   g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   g_signal_connect_object (self->selection, "notify::selected-item",
@@ -1055,6 +1089,11 @@ fcm_timeline_init (FcmTimeline *self)
                            G_CALLBACK (type_filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
+  self->paned_share = 0.55;
+  g_signal_connect_object (self->paned, "notify::max-position",
+                           G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->paned, "notify::position",
+                           G_CALLBACK (paned_position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->jump_button, "clicked",
                            G_CALLBACK (jump_clicked_cb), self, G_CONNECT_SWAPPED);
   gtk_search_entry_set_key_capture_widget (self->search_entry, NULL);

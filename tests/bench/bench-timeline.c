@@ -74,7 +74,8 @@ make_message (guint i)
   g_autoptr(JsonArray) ctx = fcm_context_build_open (report, patient, study, accession, mrn);
   g_autoptr(FcmEvent) event = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+  /* one in fifteen without a time zone: a warning (C-25) */
+  g_autofree char *stamp = g_date_time_format (now, i % 15 == 7 ? "%Y-%m-%dT%H:%M:%S.%f" : "%Y-%m-%dT%H:%M:%S.%fZ");
 
   event = fcm_event_new (id, stamp, "https://hub.example.org/topic/7f3a9c2e-4b1d-4e8a-9c6f-2d5b8a1e7c40",
                          i % 10 == 9 ? "diagnosticreport-open" : FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
@@ -129,6 +130,7 @@ main (int   argc,
   GtkAdjustment *adj;
   int rows = 100000;
   int hold = 0;
+  int width = 1366, height = 768;
   gboolean select = FALSE;
   gboolean no_view = FALSE;
   double rss_empty, bytes = 0;
@@ -137,6 +139,8 @@ main (int   argc,
     { "rows", 0, 0, G_OPTION_ARG_INT, &rows, "Timeline rows (default 100000)", "N" },
     { "hold", 0, 0, G_OPTION_ARG_INT, &hold, "Keep the window up for SECONDS", "SECONDS" },
     { "select", 0, 0, G_OPTION_ARG_NONE, &select, "Select a row near the end", NULL },
+    { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width (default 1366)", "PX" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 768)", "PX" },
     { "no-view", 0, 0, G_OPTION_ARG_NONE, &no_view, "Attach the log to the timeline only after appending", NULL },
     { NULL }
   };
@@ -165,7 +169,7 @@ main (int   argc,
 
   window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_title (window, "FHIRcast Monitor timeline bench");
-  gtk_window_set_default_size (window, 1366, 768);
+  gtk_window_set_default_size (window, width, height);
   timeline = fcm_timeline_new ();
   gtk_window_set_child (window, timeline);
   if (!no_view)
@@ -176,6 +180,12 @@ main (int   argc,
 
   /* the messages arrive while the timeline is shown (it follows them) */
   t0 = g_get_monotonic_time ();
+  /* the hub's confirmation first (C-17), as in a real session */
+  if (rows > 0)
+    {
+      log_message (log, validator, "{\"hub.mode\":\"subscribe\",\"hub.topic\":\"https://hub.example.org/topic/7f3a9c2e-4b1d-4e8a-9c6f-2d5b8a1e7c40\",\"hub.events\":\"DiagnosticReport-open,DiagnosticReport-close,DiagnosticReport-update,DiagnosticReport-select,SyncError\",\"hub.lease_seconds\":7200}");
+      rows--;
+    }
   for (int i = 0; i < rows; i++)
     {
       g_autofree char *text = make_message (i);
@@ -199,8 +209,9 @@ main (int   argc,
   wait_frames (GTK_WIDGET (window), 2);
   t_end = g_get_monotonic_time ();
 
-  printf ("FHIRcast Monitor timeline benchmark (%d rows, %.0f bytes per message, 1366x768)\n",
-          rows, rows > 0 ? bytes / rows : 0.0);
+  rows = (int) g_list_model_get_n_items (G_LIST_MODEL (log));
+  printf ("FHIRcast Monitor timeline benchmark (%d rows, %.0f bytes per message, %dx%d)\n",
+          rows, rows > 1 ? bytes / (rows - 1) : 0.0, width, height);
   print_result ("rss-empty-window", rss_empty, "MB", 0);
   print_result ("append-all", (t_appended - t0) / 1000.0, "ms", 0);
   print_result ("first-draw-after-append", (t_drawn - t_appended) / 1000.0, "ms", 0);
@@ -213,8 +224,17 @@ main (int   argc,
     {
       gint64 until = g_get_monotonic_time () + (gint64) hold * G_USEC_PER_SEC;
 
-      if (select && rows > 2)
-        _fcm_timeline_select (FCM_TIMELINE (timeline), rows - 3);
+      /* the newest row with a warning, to show its issues */
+      for (int i = rows - 1; select && i >= 0; i--)
+        {
+          g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
+
+          if (fcm_event_log_entry_get_issues (entry)->len > 0)
+            {
+              _fcm_timeline_select (FCM_TIMELINE (timeline), i);
+              break;
+            }
+        }
       while (g_get_monotonic_time () < until)
         g_main_context_iteration (NULL, TRUE);
     }
