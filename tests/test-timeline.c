@@ -319,6 +319,15 @@ test_timeline_rows (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   g_assert_false (gtk_widget_get_sensitive (copy_button));
 
+  /* Ctrl+F: the search entry takes the focus */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.focus-search", NULL));
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == GTK_WIDGET (search) || gtk_widget_is_ancestor (focus, GTK_WIDGET (search)));
+  }
+
   /* clear */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
   g_assert_cmpuint (n_rows (f), ==, 0);

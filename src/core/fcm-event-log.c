@@ -533,7 +533,8 @@ store_text (FcmEventLogEntry *self,
 /**
  * fcm_event_log_entry_new:
  * @event: (nullable): the parsed notification, if it is one
- * @issues: (nullable) (element-type FcmIssue): validation issues (referenced)
+ * @issues: (nullable) (element-type FcmIssue): validation issues (copied,
+ *   packed: fcm_event_log_entry_get_issues() makes equal FcmIssues again)
  *
  * Stamps the receive time now; the latency is computed from the event's
  * timestamp (the hub's send time for a live notification).
