@@ -34,16 +34,19 @@ typedef struct
   grefcount  ref;
   guint32    len;
   guint16   *index;     /* hash of 4 bytes → position + 1; only while current */
+  const char *key;      /* interned: the event name, or the kind of message */
   char      *text;
 } TextBase;
 
 static TextBase *
-text_base_new (const char *text,
+text_base_new (const char *key,
+               const char *text,
                gsize       len)
 {
   TextBase *base = g_new0 (TextBase, 1);
 
   g_ref_count_init (&base->ref);
+  base->key = key;
   base->len = (guint32) len;
   base->text = g_memdup2 (text, len + 1);
   return base;
@@ -328,7 +331,6 @@ struct _FcmEventLogEntry
   gint64 received;       /* wall clock, µs since the epoch */
   TextBase *base;        /* the text, as a delta against base (see above) */
   guint8 *delta;         /* the delta, then the event id when has_id */
-  const char *name;      /* interned event name, NULL when not an event */
   PackedIssues *issues;  /* NULL when there are none */
   guint32 delta_len;
   guint32 text_len;
@@ -495,14 +497,20 @@ store_text (FcmEventLogEntry *self,
   if (too_long)
     {
       /* too long to index: one literal run, against an empty base */
-      static TextBase *empty;
+      static GHashTable *empty_bases;
 
-      if (empty == NULL)
-        empty = text_base_new ("", 0);
+      if (empty_bases == NULL)
+        empty_bases = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                             (GDestroyNotify) text_base_unref);
+      base = g_hash_table_lookup (empty_bases, key);
+      if (base == NULL)
+        {
+          base = text_base_new (key, "", 0);
+          g_hash_table_insert (empty_bases, (gpointer) key, base);
+        }
       delta = g_byte_array_new ();
       put_varint (delta, (guint32) len);
       g_byte_array_append (delta, (const guint8 *) text, (guint) len);
-      base = empty;
     }
   else if ((base = g_hash_table_lookup (current_bases, key)) != NULL)
     delta = text_encode (base, text, len);
@@ -512,7 +520,7 @@ store_text (FcmEventLogEntry *self,
       g_clear_pointer (&delta, g_byte_array_unref);
       if (base != NULL)
         g_clear_pointer (&base->index, g_free);     /* no longer current */
-      base = text_base_new (text, len);
+      base = text_base_new (key, text, len);
       text_base_build_index (base);
       g_hash_table_replace (current_bases, (gpointer) key, base);
       delta = text_encode (base, text, len);
@@ -557,7 +565,6 @@ fcm_event_log_entry_new (const char     *text,
       gint64 ts = fcm_event_get_timestamp_usec (event);
 
       self->is_event = TRUE;
-      self->name = g_intern_string (fcm_event_get_name (event));
       if (ts > 0)
         self->latency_ms = (gint32) CLAMP ((self->received - ts) / 1000, G_MININT32 + 1, G_MAXINT32);
       /* without a text to parse again later, keep the event itself */
@@ -670,7 +677,8 @@ const char *
 fcm_event_log_entry_get_name (FcmEventLogEntry *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
-  return self->name;
+  /* the text's base was chosen by the event name */
+  return self->is_event ? self->base->key : NULL;
 }
 
 /**
