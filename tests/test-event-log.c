@@ -285,6 +285,55 @@ test_export (void)
   g_rmdir (dir);
 }
 
+/* texts are stored as deltas against similar ones: they come back exactly */
+static void
+test_text_store (void)
+{
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GString) big = g_string_new ("{\"big\":\"");
+  g_autoptr(FcmEventLogEntry) garbage = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ev-%u-%s", i, i % 7 == 0 ? "é ü ✓" : "x");
+      g_autofree char *report = g_strdup_printf ("rpt-%u", i * 7919);
+      g_autoptr(JsonArray) ctx = fcm_context_build_open (report, "pat-1", "st-1", "ACC-1", "MRN-1");
+      const char *name = i % 3 == 0 ? FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE : FCM_EVENT_DIAGNOSTIC_REPORT_OPEN;
+      g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, "topic-1", name, i % 5 == 0 ? NULL : ctx, NULL, NULL);
+      char *text = fcm_event_to_json (event, i % 11 == 0);
+
+      g_ptr_array_add (texts, text);
+      g_ptr_array_add (entries, fcm_event_log_entry_new (text, FCM_MESSAGE_EVENT, event, NULL));
+      /* acks in between, and nothing at all */
+      g_ptr_array_add (texts, g_strdup_printf ("{\"id\":\"%s\",\"status\":200}", id));
+      g_ptr_array_add (entries, fcm_event_log_entry_new (g_ptr_array_index (texts, texts->len - 1),
+                                                         FCM_MESSAGE_ACK, NULL, NULL));
+    }
+  g_ptr_array_add (texts, g_strdup (""));
+  g_ptr_array_add (entries, fcm_event_log_entry_new ("", FCM_MESSAGE_UNKNOWN, NULL, NULL));
+  for (guint i = 0; i < 70000; i++)
+    g_string_append_c (big, 'a' + i % 26);
+  g_string_append (big, "\"}");
+  g_ptr_array_add (texts, g_strdup (big->str));
+  g_ptr_array_add (entries, fcm_event_log_entry_new (big->str, FCM_MESSAGE_UNKNOWN, NULL, NULL));
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autofree char *text = fcm_event_log_entry_dup_text (g_ptr_array_index (entries, i));
+
+      g_assert_cmpstr (text, ==, g_ptr_array_index (texts, i));
+    }
+  for (guint i = 0; i < entries->len; i += 17)
+    g_assert_cmpstr (fcm_event_log_entry_get_text (g_ptr_array_index (entries, i)), ==, g_ptr_array_index (texts, i));
+
+  /* the event is parsed again from the stored text */
+  g_assert_cmpstr (fcm_event_get_id (fcm_event_log_entry_get_event (g_ptr_array_index (entries, 14))), ==, "ev-7-é ü ✓");
+  garbage = fcm_event_log_entry_new ("not json", FCM_MESSAGE_UNKNOWN, NULL, NULL);
+  g_assert_cmpstr (fcm_event_log_entry_get_text (garbage), ==, "not json");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +344,7 @@ main (int   argc,
   g_test_add_func ("/event-log/entry-fields", test_entry_fields);
   g_test_add_func ("/event-log/max-entries", test_max_entries);
   g_test_add_func ("/event-log/ndjson", test_ndjson);
+  g_test_add_func ("/event-log/text-store", test_text_store);
   g_test_add_func ("/event-log/export", test_export);
 
   return g_test_run ();

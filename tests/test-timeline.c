@@ -319,6 +319,15 @@ test_timeline_rows (Fixture       *f,
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   g_assert_false (gtk_widget_get_sensitive (copy_button));
 
+  /* Ctrl+F: the search entry takes the focus */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.focus-search", NULL));
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == GTK_WIDGET (search) || gtk_widget_is_ancestor (focus, GTK_WIDGET (search)));
+  }
+
   /* clear */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
   g_assert_cmpuint (n_rows (f), ==, 0);
@@ -345,6 +354,8 @@ test_timeline_issues (Fixture       *f,
   FCM_TEST_WAIT_UNTIL ((entry = fcm_event_log_find_event (fcm_monitor_get_event_log (f->monitor), id)) != NULL);
   issues = fcm_event_log_entry_get_issues (entry);
   g_assert_cmpuint (issues->len, >, 0);
+  /* the view takes new rows once per main-loop turn */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == n_log (f));
 
   _fcm_timeline_select (f->timeline, row_of (f, id));
   issues_list = find_widget (GTK_WIDGET (details), GTK_TYPE_LIST_BOX);
@@ -397,6 +408,16 @@ wait_frames (Fixture *f,
   FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= target);
 }
 
+static void
+count_changes_cb (GListModel *model,
+                  guint       position,
+                  guint       removed,
+                  guint       added,
+                  guint      *changes)
+{
+  (*changes)++;
+}
+
 /* new rows follow while at the bottom; scrolling up stops that, back down resumes */
 static void
 test_timeline_autoscroll (Fixture       *f,
@@ -410,6 +431,7 @@ test_timeline_autoscroll (Fixture       *f,
   g_autofree char *first = NULL;
   g_autoptr(JsonArray) close = fcm_context_build_close ("rpt-1", "pat-1", "st-1");
   guint before;
+  guint changes = 0;
 
   subscribe (f->ours);
   subscribe (f->other);
@@ -417,6 +439,8 @@ test_timeline_autoscroll (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (n_log (f) == 2);
 
   /* a burst of messages, many per frame (as the monitor logs them) */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
+  g_signal_connect (_fcm_timeline_get_model (f->timeline), "items-changed", G_CALLBACK (count_changes_cb), &changes);
   for (guint i = 0; i < 200; i++)
     {
       g_autofree char *id = g_strdup_printf ("burst-%u", i);
@@ -431,6 +455,11 @@ test_timeline_autoscroll (Fixture       *f,
       fcm_event_log_append (log, entry);
     }
   g_assert_true (_fcm_timeline_get_following (f->timeline));
+  /* the view took them in one change, not 200 */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) >= 202 && n_rows (f) == n_log (f));
+  /* (a message from the hub may land in a turn of its own) */
+  g_assert_cmpuint (changes, >=, 1);
+  g_assert_cmpuint (changes, <=, 2);
   FCM_TEST_WAIT_UNTIL (at_bottom (adj));
   wait_frames (f, 2);
   g_assert_true (at_bottom (adj));
@@ -460,6 +489,11 @@ test_timeline_autoscroll (Fixture       *f,
   g_assert_false (_fcm_timeline_get_following (f->timeline));
   _fcm_timeline_scroll_to_end (f->timeline);
   g_assert_true (_fcm_timeline_get_following (f->timeline));
+  /* the view took them in one change, not 200 */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) >= 202 && n_rows (f) == n_log (f));
+  /* (a message from the hub may land in a turn of its own) */
+  g_assert_cmpuint (changes, >=, 1);
+  g_assert_cmpuint (changes, <=, 2);
   FCM_TEST_WAIT_UNTIL (at_bottom (adj));
 }
 

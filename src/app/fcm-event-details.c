@@ -24,7 +24,6 @@ struct _FcmEventDetails
   GtkLabel         *title_label;
   GtkLabel         *id_label;
   GtkLabel         *summary_label;
-  GtkScrolledWindow *issues_scroller;
   GtkListBox       *issues_list;
   GtkWidget        *issues_separator;
   GtkTextView      *text_view;
@@ -99,13 +98,13 @@ char *
 fcm_event_details_format_json (FcmEventLogEntry *entry)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  const char *text;
+  g_autofree char *text = NULL;
 
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (entry), NULL);
 
-  text = fcm_event_log_entry_get_text (entry);
+  text = fcm_event_log_entry_dup_text (entry);
   if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
-    return g_strdup (text);
+    return g_steal_pointer (&text);
   return json_to_string (json_parser_get_root (parser), TRUE);
 }
 
@@ -213,7 +212,7 @@ update (FcmEventDetails *self)
   issues = fcm_event_log_entry_get_issues (self->entry);
   for (guint i = 0; i < issues->len; i++)
     gtk_list_box_append (self->issues_list, issue_row_new (g_ptr_array_index (issues, i)));
-  gtk_widget_set_visible (GTK_WIDGET (self->issues_scroller), issues->len > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->issues_list), issues->len > 0);
   gtk_widget_set_visible (self->issues_separator, issues->len > 0);
 
   json = fcm_event_details_format_json (self->entry);
@@ -250,7 +249,6 @@ fcm_event_details_class_init (FcmEventDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmEventDetails, title_label);
   gtk_widget_class_bind_template_child (widget_class, FcmEventDetails, id_label);
   gtk_widget_class_bind_template_child (widget_class, FcmEventDetails, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, FcmEventDetails, issues_scroller);
   gtk_widget_class_bind_template_child (widget_class, FcmEventDetails, issues_list);
   gtk_widget_class_bind_template_child (widget_class, FcmEventDetails, issues_separator);
   gtk_widget_class_bind_template_child (widget_class, FcmEventDetails, text_view);

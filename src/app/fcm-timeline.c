@@ -24,6 +24,173 @@
 #include "fcm-timeline.h"
 #include "fcm-timeline-private.h"
 
+/* ------------------------------------------------------------------ batching */
+
+/* FcmTimelineBatch: the log as the view sees it, changed at most once per
+ * main-loop turn. A list view in GTK 4.8 does work proportional to its
+ * length for every items-changed, so a burst of k messages into a log of n
+ * rows must not cost k signals: appends at the end and drops at the front
+ * (a full log, C-69 heartbeats aside) are gathered and applied together just
+ * before the next frame. Any other change resets the view. */
+
+#define FCM_TYPE_TIMELINE_BATCH (fcm_timeline_batch_get_type ())
+G_DECLARE_FINAL_TYPE (FcmTimelineBatch, fcm_timeline_batch, FCM, TIMELINE_BATCH, GObject)
+
+struct _FcmTimelineBatch
+{
+  GObject     parent_instance;
+
+  GListModel *source;
+  GPtrArray  *items;          /* what the view sees (references) */
+  guint       source_len;     /* the source's length after the changes seen */
+  guint       front_removed;  /* pending */
+  gboolean    reset;          /* pending: anything but front drops and appends */
+  guint       flush_id;
+};
+
+static void fcm_timeline_batch_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FcmTimelineBatch, fcm_timeline_batch, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fcm_timeline_batch_model_init))
+
+static GType
+fcm_timeline_batch_get_item_type (GListModel *model)
+{
+  return FCM_TYPE_EVENT_LOG_ENTRY;
+}
+
+static guint
+fcm_timeline_batch_get_n_items (GListModel *model)
+{
+  return FCM_TIMELINE_BATCH (model)->items->len;
+}
+
+static gpointer
+fcm_timeline_batch_get_item (GListModel *model,
+                             guint       position)
+{
+  FcmTimelineBatch *self = FCM_TIMELINE_BATCH (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+fcm_timeline_batch_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = fcm_timeline_batch_get_item_type;
+  iface->get_n_items = fcm_timeline_batch_get_n_items;
+  iface->get_item = fcm_timeline_batch_get_item;
+}
+
+static void
+fcm_timeline_batch_flush (FcmTimelineBatch *self)
+{
+  guint n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
+  guint old_len = self->items->len;
+  guint kept;
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+
+  if (self->reset)
+    {
+      self->reset = FALSE;
+      self->front_removed = 0;
+      g_ptr_array_set_size (self->items, 0);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, n);
+      return;
+    }
+
+  if (self->front_removed > 0)
+    {
+      guint drop = MIN (self->front_removed, self->items->len);
+
+      self->front_removed = 0;
+      g_ptr_array_remove_range (self->items, 0, drop);
+      if (drop > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), 0, drop, 0);
+    }
+  /* what is left is the start of the source: add the rest */
+  kept = self->items->len;
+  for (guint i = kept; i < n; i++)
+    g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
+  if (n > kept)
+    g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, n - kept);
+}
+
+static gboolean
+fcm_timeline_batch_flush_cb (gpointer data)
+{
+  FcmTimelineBatch *self = data;
+
+  self->flush_id = 0;
+  fcm_timeline_batch_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fcm_timeline_batch_source_changed_cb (GListModel       *source,
+                                      guint             position,
+                                      guint             removed,
+                                      guint             added,
+                                      FcmTimelineBatch *self)
+{
+  guint old_len = self->source_len;
+
+  self->source_len = old_len - removed + added;
+  if (position == 0 && added == 0)
+    self->front_removed += removed;
+  else if (!(removed == 0 && position == old_len))
+    self->reset = TRUE;
+  /* before the next frame is drawn (GDK_PRIORITY_REDRAW is HIGH_IDLE + 20),
+   * after the messages that are already waiting (default priority) */
+  if (self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, fcm_timeline_batch_flush_cb, self, NULL);
+}
+
+static void
+fcm_timeline_batch_set_source (FcmTimelineBatch *self,
+                               GListModel       *source)
+{
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_set_object (&self->source, source);
+  self->source_len = source != NULL ? g_list_model_get_n_items (source) : 0;
+  if (source != NULL)
+    g_signal_connect (source, "items-changed", G_CALLBACK (fcm_timeline_batch_source_changed_cb), self);
+  self->reset = TRUE;
+  fcm_timeline_batch_flush (self);
+}
+
+static void
+fcm_timeline_batch_dispose (GObject *object)
+{
+  FcmTimelineBatch *self = FCM_TIMELINE_BATCH (object);
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fcm_timeline_batch_parent_class)->dispose (object);
+}
+
+static void
+fcm_timeline_batch_class_init (FcmTimelineBatchClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fcm_timeline_batch_dispose;
+}
+
+static void
+fcm_timeline_batch_init (FcmTimelineBatch *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
 typedef enum
 {
   TYPE_ALL,
@@ -40,6 +207,7 @@ struct _FcmTimeline
   GtkWidget           parent_instance;
 
   FcmEventLog        *event_log;
+  FcmTimelineBatch   *batch;
   GtkFilterListModel *filter_model;
   GtkSingleSelection *selection;
   GtkCustomFilter    *filter;
@@ -57,7 +225,9 @@ struct _FcmTimeline
   gulong              after_paint_id;
   GdkFrameClock      *frame_clock;
 
-  GFile              *export_file;
+  double              paned_share;
+  int                 paned_max;
+  gboolean            placing_divider;
 
   /* Template children */
   GtkDropDown        *type_filter;
@@ -68,6 +238,7 @@ struct _FcmTimeline
   GtkRevealer        *jump_revealer;
   GtkButton          *jump_button;
   FcmEventDetails    *details;
+  GtkPaned           *paned;
 };
 
 G_DEFINE_FINAL_TYPE (FcmTimeline, fcm_timeline, GTK_TYPE_WIDGET)
@@ -140,16 +311,19 @@ filter_func (gpointer item,
 {
   FcmTimeline *self = user_data;
   FcmEventLogEntry *entry = item;
+  g_autofree char *text = NULL;
 
   if (!type_matches (self->type, entry))
     return FALSE;
   if (self->needle == NULL)
     return TRUE;
+  /* dup, not get: get_text () would keep every decoded text with its entry */
+  text = fcm_event_log_entry_dup_text (entry);
   if (self->needle_ascii)
-    return ascii_contains (fcm_event_log_entry_get_text (entry), self->needle);
+    return ascii_contains (text, self->needle);
   else
     {
-      g_autofree char *folded = g_utf8_casefold (fcm_event_log_entry_get_text (entry), -1);
+      g_autofree char *folded = g_utf8_casefold (text, -1);
 
       return strstr (folded, self->needle) != NULL;
     }
@@ -550,6 +724,35 @@ jump_clicked_cb (FcmTimeline *self)
   scroll_to_last (self);
 }
 
+/* The rows get a share of the height (55 % at first), kept when the
+ * window is resized; dragging the divider changes the share. */
+static void
+paned_max_position_cb (FcmTimeline *self)
+{
+  int max = 0;
+
+  g_object_get (self->paned, "max-position", &max, NULL);
+  if (max <= 0 || max == G_MAXINT)
+    return;
+  self->paned_max = max;
+  self->placing_divider = TRUE;
+  gtk_paned_set_position (self->paned, (int) (max * self->paned_share));
+  self->placing_divider = FALSE;
+}
+
+static void
+paned_position_cb (FcmTimeline *self)
+{
+  int max = 0;
+
+  if (self->placing_divider)
+    return;
+  g_object_get (self->paned, "max-position", &max, NULL);
+  /* a move without a resize: the user's */
+  if (max == self->paned_max && max > 0)
+    self->paned_share = CLAMP ((double) gtk_paned_get_position (self->paned) / max, 0.1, 0.9);
+}
+
 /* ------------------------------------------------------------------ selection */
 
 static void
@@ -588,6 +791,7 @@ clear_action (GtkWidget  *widget,
 
   if (self->event_log != NULL)
     fcm_event_log_clear (self->event_log);
+  fcm_timeline_batch_flush (self->batch);
   set_following (self, TRUE);
 }
 
@@ -752,6 +956,7 @@ fcm_timeline_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->filter_model, self);
   g_clear_object (&self->selection);
   g_clear_object (&self->filter_model);
+  g_clear_object (&self->batch);
   g_clear_object (&self->filter);
   g_clear_object (&self->event_log);
 
@@ -839,6 +1044,7 @@ fcm_timeline_class_init (FcmTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_button);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, details);
+  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, paned);
 
   gtk_widget_class_install_action (widget_class, "timeline.copy-json", NULL, copy_json_action);
   gtk_widget_class_install_action (widget_class, "timeline.export", NULL, export_action);
@@ -859,20 +1065,22 @@ fcm_timeline_init (FcmTimeline *self)
 
   self->following = TRUE;
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (NULL, NULL);
+  self->batch = g_object_new (FCM_TYPE_TIMELINE_BATCH, NULL);
+  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->batch)), NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  add_column (self, COLUMN_TIME, _("Time"), 100, FALSE);
-  add_column (self, COLUMN_EVENT, _("Event"), -1, TRUE);
+  /* fits ~700 px: the event name whole, the id ellipsized in the middle */
+  add_column (self, COLUMN_TIME, _("Time"), 96, FALSE);
+  add_column (self, COLUMN_EVENT, _("Event"), 184, FALSE);
   add_column (self, COLUMN_ID, _("ID"), -1, TRUE);
-  add_column (self, COLUMN_FROM, _("From"), 80, FALSE);
-  add_column (self, COLUMN_ACK, _("Ack"), 48, FALSE);
-  add_column (self, COLUMN_LATENCY, _("Latency"), 72, FALSE);
-  add_column (self, COLUMN_VALIDATION, _("Validation"), 100, FALSE);
+  add_column (self, COLUMN_FROM, _("From"), 86, FALSE);
+  add_column (self, COLUMN_ACK, _("Ack"), 44, FALSE);
+  add_column (self, COLUMN_LATENCY, _("Latency"), 68, FALSE);
+  add_column (self, COLUMN_VALIDATION, _("Validation"), 92, FALSE);
 
   g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   g_signal_connect_object (self->selection, "notify::selected-item",
@@ -881,6 +1089,11 @@ fcm_timeline_init (FcmTimeline *self)
                            G_CALLBACK (type_filter_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->search_entry, "search-changed",
                            G_CALLBACK (search_changed_cb), self, G_CONNECT_SWAPPED);
+  self->paned_share = 0.55;
+  g_signal_connect_object (self->paned, "notify::max-position",
+                           G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->paned, "notify::position",
+                           G_CALLBACK (paned_position_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->jump_button, "clicked",
                            G_CALLBACK (jump_clicked_cb), self, G_CONNECT_SWAPPED);
   gtk_search_entry_set_key_capture_widget (self->search_entry, NULL);
@@ -925,7 +1138,7 @@ fcm_timeline_set_event_log (FcmTimeline *self,
   if (!g_set_object (&self->event_log, log))
     return;
   set_following (self, TRUE);
-  gtk_filter_list_model_set_model (self->filter_model, G_LIST_MODEL (log));
+  fcm_timeline_batch_set_source (self->batch, G_LIST_MODEL (log));
   update_empty_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EVENT_LOG]);
 }

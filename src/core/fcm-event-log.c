@@ -12,7 +12,314 @@
 #include "fcm-event-log.h"
 #include "fcm-json-private.h"
 
+/* ------------------------------------------------------------------ text store */
+
+/* A timeline holds up to 100,000 messages, and the messages of one kind are
+ * nearly the same text: a DiagnosticReport-open differs from the previous
+ * one in its ids and timestamp only. Each text is therefore stored as a
+ * delta against a recent message of the same kind (its "base"): runs copied
+ * from the base and literal bytes, ~10 % of the raw size. A text that does not
+ * compress well against the current base becomes the new base. Bases are
+ * reference-counted and shared by the entries encoded against them.
+ *
+ * Encoding: a sequence of (varint literal length, literal bytes, varint copy
+ * offset, varint copy length); a copy length of 0 ends nothing, the stream
+ * ends with the buffer. Main-thread only, as the rest of the log. */
+
+#define MIN_COPY 6
+#define INDEX_BITS 12
+
+typedef struct
+{
+  grefcount  ref;
+  guint32    len;
+  guint16   *index;     /* hash of 4 bytes → position + 1; only while current */
+  const char *key;      /* interned: the event name, or the kind of message */
+  char      *text;
+} TextBase;
+
+static TextBase *
+text_base_new (const char *key,
+               const char *text,
+               gsize       len)
+{
+  TextBase *base = g_new0 (TextBase, 1);
+
+  g_ref_count_init (&base->ref);
+  base->key = key;
+  base->len = (guint32) len;
+  base->text = g_memdup2 (text, len + 1);
+  return base;
+}
+
+static TextBase *
+text_base_ref (TextBase *base)
+{
+  g_ref_count_inc (&base->ref);
+  return base;
+}
+
+static void
+text_base_unref (TextBase *base)
+{
+  if (base != NULL && g_ref_count_dec (&base->ref))
+    {
+      g_free (base->index);
+      g_free (base->text);
+      g_free (base);
+    }
+}
+
+static inline guint
+hash4 (const char *p)
+{
+  guint32 v;
+
+  memcpy (&v, p, 4);
+  return (v * 2654435761u) >> (32 - INDEX_BITS);
+}
+
+static void
+text_base_build_index (TextBase *base)
+{
+  if (base->index != NULL || base->len > G_MAXUINT16 - 1)
+    return;
+  base->index = g_new0 (guint16, 1 << INDEX_BITS);
+  /* first occurrence wins: the encoder walks forward through similar texts */
+  for (guint32 i = base->len >= 4 ? base->len - 4 + 1 : 0; i > 0; i--)
+    base->index[hash4 (base->text + i - 1)] = (guint16) i;
+}
+
+static void
+put_varint (GByteArray *out,
+            guint32     v)
+{
+  while (v >= 0x80)
+    {
+      guint8 b = (v & 0x7f) | 0x80;
+
+      g_byte_array_append (out, &b, 1);
+      v >>= 7;
+    }
+  {
+    guint8 b = (guint8) v;
+
+    g_byte_array_append (out, &b, 1);
+  }
+}
+
+static gboolean
+get_varint (const guint8 **p,
+            const guint8  *end,
+            guint32       *v)
+{
+  guint32 result = 0;
+
+  for (guint shift = 0; *p < end && shift < 32; shift += 7)
+    {
+      guint8 b = *(*p)++;
+
+      result |= (guint32) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0)
+        {
+          *v = result;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gsize
+match_length (const char *a,
+              gsize       a_len,
+              const char *b,
+              gsize       b_len)
+{
+  gsize n = 0;
+
+  while (n < a_len && n < b_len && a[n] == b[n])
+    n++;
+  return n;
+}
+
+/* Returns the delta of @text against @base, or NULL when @base has no index.
+ * Copies come from the base, or (offsets past the base) from the text
+ * already encoded: values repeated inside a message (a study UID in three
+ * places) are stored once. */
+static GByteArray *
+text_encode (TextBase   *base,
+             const char *text,
+             gsize       len)
+{
+  GByteArray *out;
+  g_autofree guint16 *self_index = NULL;
+  gsize lit_start = 0;
+  gsize i = 0;
+  gsize indexed = 0;      /* text positions [0, indexed) are in self_index */
+  gsize expect = 0;       /* where the base probably continues */
+
+  if (base->index == NULL || len > G_MAXUINT16 - 1)
+    return NULL;
+
+  out = g_byte_array_sized_new (len / 8 + 16);
+  self_index = g_new0 (guint16, 1 << INDEX_BITS);
+  while (i + 4 <= len)
+    {
+      gsize best_len = 0, best_off = 0;
+      guint h = hash4 (text + i);
+      guint16 slot = base->index[h];
+
+      for (; indexed + 4 <= i; indexed++)
+        self_index[hash4 (text + indexed)] = (guint16) (indexed + 1);
+
+      if (slot != 0)
+        {
+          gsize off = slot - 1;
+          gsize n = match_length (text + i, len - i, base->text + off, base->len - off);
+
+          if (n > best_len)
+            best_len = n, best_off = off;
+        }
+      if (expect < base->len)
+        {
+          gsize n = match_length (text + i, len - i, base->text + expect, base->len - expect);
+
+          if (n > best_len)
+            best_len = n, best_off = expect;
+        }
+      slot = self_index[h];
+      if (slot != 0)
+        {
+          gsize off = slot - 1;
+          /* the source may run into the bytes being copied: that is fine */
+          gsize n = match_length (text + i, len - i, text + off, len - off);
+
+          if (n > best_len + 2)
+            best_len = n, best_off = base->len + off;
+        }
+      if (best_len < MIN_COPY)
+        {
+          i++;
+          expect++;
+          continue;
+        }
+      put_varint (out, (guint32) (i - lit_start));
+      g_byte_array_append (out, (const guint8 *) text + lit_start, (guint) (i - lit_start));
+      put_varint (out, (guint32) best_off);
+      put_varint (out, (guint32) best_len);
+      i += best_len;
+      lit_start = i;
+      if (best_off < base->len)
+        expect = best_off + best_len;
+    }
+  if (lit_start < len)
+    {
+      put_varint (out, (guint32) (len - lit_start));
+      g_byte_array_append (out, (const guint8 *) text + lit_start, (guint) (len - lit_start));
+    }
+  return out;
+}
+
+/* Decodes into @out (raw_len + 1 bytes); FALSE on a corrupt stream */
+static gboolean
+text_decode (TextBase     *base,
+             const guint8 *data,
+             gsize         data_len,
+             char         *out,
+             gsize         raw_len)
+{
+  const guint8 *p = data, *end = data + data_len;
+  gsize o = 0;
+
+  while (p < end)
+    {
+      guint32 lit, off, n;
+
+      if (!get_varint (&p, end, &lit) || lit > (gsize) (end - p) || o + lit > raw_len)
+        return FALSE;
+      memcpy (out + o, p, lit);
+      p += lit;
+      o += lit;
+      if (p == end)
+        break;
+      if (!get_varint (&p, end, &off) || !get_varint (&p, end, &n) || o + n > raw_len)
+        return FALSE;
+      if (off < base->len)
+        {
+          if ((gsize) off + n > base->len)
+            return FALSE;
+          memcpy (out + o, base->text + off, n);
+        }
+      else
+        {
+          gsize from = off - base->len;
+
+          if (from >= o)
+            return FALSE;
+          /* byte by byte: source and destination may overlap */
+          for (guint32 k = 0; k < n; k++)
+            out[o + k] = out[from + k];
+        }
+      o += n;
+    }
+  out[o] = '\0';
+  return o == raw_len;
+}
+
+/* the current base of each kind of message ("DiagnosticReport-open", "ack" …) */
+static GHashTable *current_bases;
+
+/* Issues are kept packed (rule ids and paths interned, a peer's habit gives
+ * the same ones on every message); the FcmIssue objects are made when
+ * fcm_event_log_entry_get_issues() is called. */
+typedef struct
+{
+  const char *rule;
+  const char *path;
+  char       *message;
+  FcmSeverity severity;
+} PackedIssue;
+
+typedef struct
+{
+  guint       n;
+  PackedIssue items[];
+} PackedIssues;
+
+static PackedIssues *
+pack_issues (GPtrArray *issues)
+{
+  PackedIssues *packed = g_malloc (sizeof (PackedIssues) + issues->len * sizeof (PackedIssue));
+
+  packed->n = issues->len;
+  for (guint i = 0; i < issues->len; i++)
+    {
+      FcmIssue *issue = g_ptr_array_index (issues, i);
+
+      packed->items[i].rule = g_intern_string (fcm_issue_get_rule_id (issue));
+      packed->items[i].path = g_intern_string (fcm_issue_get_path (issue));
+      packed->items[i].message = g_strdup (fcm_issue_get_message (issue));
+      packed->items[i].severity = fcm_issue_get_severity (issue);
+    }
+  return packed;
+}
+
+static void
+packed_issues_free (PackedIssues *packed)
+{
+  for (guint i = 0; packed != NULL && i < packed->n; i++)
+    g_free (packed->items[i].message);
+  g_free (packed);
+}
+
 /* ------------------------------------------------------------------ entry */
+
+typedef struct
+{
+  char *text;            /* decoded, once get_text () was called */
+  FcmEvent *event;       /* parsed on demand (or given without text) */
+  GPtrArray *issues;     /* made once get_issues () was called */
+} EntryExtra;
 
 struct _FcmEventLogEntry
 {
@@ -22,18 +329,54 @@ struct _FcmEventLogEntry
    * tests/bench/bench-timeline.c). The parsed FcmEvent is not kept; only the
    * text and the few fields the timeline shows. get_event() parses on demand. */
   gint64 received;       /* wall clock, µs since the epoch */
-  gint64 latency_ms;     /* received - event timestamp; G_MININT64 when unknown */
-  char *text;
-  const char *name;      /* interned event name, NULL when not an event */
-  char *event_id;        /* NULL when not an event */
-  FcmEvent *event;       /* parsed on demand (or given without text) */
-  GPtrArray *issues;     /* NULL when there are none */
+  TextBase *base;        /* the text, as a delta against base (see above) */
+  guint8 *delta;         /* the delta, then the event id when has_id */
+  PackedIssues *issues;  /* NULL when there are none */
+  guint32 delta_len;
+  guint32 text_len;
+  gint32 latency_ms;     /* received - event timestamp; G_MININT32 when unknown */
   guint16 ack_status;    /* 0 = no ack sent */
   guint8 kind;           /* FcmMessageKind */
-  guint own_echo : 1;    /* the hub's echo of a request we published (C-38) */
-  guint is_event : 1;
-  guint parse_failed : 1;
+  guint8 own_echo : 1;   /* the hub's echo of a request we published (C-38) */
+  guint8 is_event : 1;
+  guint8 has_id : 1;
+  guint8 parse_failed : 1;
 };
+
+#define ENTRY_EVENT_ID(self) ((self)->has_id ? (const char *) (self)->delta + (self)->delta_len : NULL)
+
+/* what only some entries need lives in the object's qdata, not in every entry */
+static GQuark extra_quark;
+
+static void
+entry_extra_free (gpointer data)
+{
+  EntryExtra *extra = data;
+
+  g_free (extra->text);
+  g_clear_object (&extra->event);
+  g_clear_pointer (&extra->issues, g_ptr_array_unref);
+  g_free (extra);
+}
+
+static EntryExtra *
+entry_extra_peek (FcmEventLogEntry *self)
+{
+  return g_object_get_qdata (G_OBJECT (self), extra_quark);
+}
+
+static EntryExtra *
+entry_extra (FcmEventLogEntry *self)
+{
+  EntryExtra *extra = entry_extra_peek (self);
+
+  if (extra == NULL)
+    {
+      extra = g_new0 (EntryExtra, 1);
+      g_object_set_qdata_full (G_OBJECT (self), extra_quark, extra, entry_extra_free);
+    }
+  return extra;
+}
 
 G_DEFINE_FINAL_TYPE (FcmEventLogEntry, fcm_event_log_entry, G_TYPE_OBJECT)
 
@@ -56,10 +399,9 @@ fcm_event_log_entry_finalize (GObject *object)
 {
   FcmEventLogEntry *self = FCM_EVENT_LOG_ENTRY (object);
 
-  g_free (self->text);
-  g_free (self->event_id);
-  g_clear_object (&self->event);
-  g_clear_pointer (&self->issues, g_ptr_array_unref);
+  g_free (self->delta);
+  text_base_unref (self->base);
+  g_clear_pointer (&self->issues, packed_issues_free);
 
   G_OBJECT_CLASS (fcm_event_log_entry_parent_class)->finalize (object);
 }
@@ -78,13 +420,13 @@ fcm_event_log_entry_get_property (GObject    *object,
       g_value_set_int64 (value, self->received);
       break;
     case ENTRY_PROP_LATENCY_MS:
-      g_value_set_int64 (value, self->latency_ms);
+      g_value_set_int64 (value, fcm_event_log_entry_get_latency_ms (self));
       break;
     case ENTRY_PROP_KIND:
       g_value_set_enum (value, self->kind);
       break;
     case ENTRY_PROP_TEXT:
-      g_value_set_string (value, self->text);
+      g_value_take_string (value, fcm_event_log_entry_dup_text (self));
       break;
     case ENTRY_PROP_EVENT:
       g_value_set_object (value, fcm_event_log_entry_get_event (self));
@@ -107,6 +449,7 @@ fcm_event_log_entry_class_init (FcmEventLogEntryClass *klass)
   const GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
 
   object_class->finalize = fcm_event_log_entry_finalize;
+  extra_quark = g_quark_from_static_string ("fcm-event-log-entry-extra");
   object_class->get_property = fcm_event_log_entry_get_property;
 
   entry_properties[ENTRY_PROP_RECEIVED] =
@@ -129,13 +472,77 @@ fcm_event_log_entry_class_init (FcmEventLogEntryClass *klass)
 static void
 fcm_event_log_entry_init (FcmEventLogEntry *self)
 {
-  self->latency_ms = G_MININT64;
+  self->latency_ms = G_MININT32;
+}
+
+static void
+store_text (FcmEventLogEntry *self,
+            const char       *text,
+            FcmMessageKind    kind,
+            FcmEvent         *event)
+{
+  const char *event_id = event != NULL ? fcm_event_get_id (event) : NULL;
+  gsize id_size = event_id != NULL ? strlen (event_id) + 1 : 0;
+  const char *key = event != NULL ? g_intern_string (fcm_event_get_name (event))
+                                  : fcm_message_kind_to_string (kind);
+  gsize len = strlen (text);
+  g_autoptr(GByteArray) delta = NULL;
+  TextBase *base = NULL;
+  gboolean too_long = len + 1 >= G_MAXUINT16;
+
+  if (current_bases == NULL)
+    current_bases = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                           (GDestroyNotify) text_base_unref);
+
+  if (too_long)
+    {
+      /* too long to index: one literal run, against an empty base */
+      static GHashTable *empty_bases;
+
+      if (empty_bases == NULL)
+        empty_bases = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                             (GDestroyNotify) text_base_unref);
+      base = g_hash_table_lookup (empty_bases, key);
+      if (base == NULL)
+        {
+          base = text_base_new (key, "", 0);
+          g_hash_table_insert (empty_bases, (gpointer) key, base);
+        }
+      delta = g_byte_array_new ();
+      put_varint (delta, (guint32) len);
+      g_byte_array_append (delta, (const guint8 *) text, (guint) len);
+    }
+  else if ((base = g_hash_table_lookup (current_bases, key)) != NULL)
+    delta = text_encode (base, text, len);
+  if (!too_long && (delta == NULL || delta->len > len / 2))
+    {
+      /* a new kind of text: it becomes the base of those that follow */
+      g_clear_pointer (&delta, g_byte_array_unref);
+      if (base != NULL)
+        g_clear_pointer (&base->index, g_free);     /* no longer current */
+      base = text_base_new (key, text, len);
+      text_base_build_index (base);
+      g_hash_table_replace (current_bases, (gpointer) key, base);
+      delta = text_encode (base, text, len);
+    }
+  self->base = text_base_ref (base);
+  self->text_len = (guint32) len;
+  self->delta_len = delta->len;
+  /* one allocation for the delta and the event id */
+  self->delta = g_malloc (delta->len + id_size);
+  memcpy (self->delta, delta->data, delta->len);
+  if (event_id != NULL)
+    {
+      memcpy (self->delta + delta->len, event_id, id_size);
+      self->has_id = TRUE;
+    }
 }
 
 /**
  * fcm_event_log_entry_new:
  * @event: (nullable): the parsed notification, if it is one
- * @issues: (nullable) (element-type FcmIssue): validation issues (referenced)
+ * @issues: (nullable) (element-type FcmIssue): validation issues (copied,
+ *   packed: fcm_event_log_entry_get_issues() makes equal FcmIssues again)
  *
  * Stamps the receive time now; the latency is computed from the event's
  * timestamp (the hub's send time for a live notification).
@@ -150,21 +557,19 @@ fcm_event_log_entry_new (const char     *text,
 
   self->received = g_get_real_time ();
   self->kind = kind;
-  self->text = g_strdup (text ? text : "");
+  store_text (self, text != NULL ? text : "", kind, event);
   if (issues != NULL && issues->len > 0)
-    self->issues = g_ptr_array_ref (issues);
+    self->issues = pack_issues (issues);
   if (event != NULL)
     {
       gint64 ts = fcm_event_get_timestamp_usec (event);
 
       self->is_event = TRUE;
-      self->name = g_intern_string (fcm_event_get_name (event));
-      self->event_id = g_strdup (fcm_event_get_id (event));
       if (ts > 0)
-        self->latency_ms = (self->received - ts) / 1000;
+        self->latency_ms = (gint32) CLAMP ((self->received - ts) / 1000, G_MININT32 + 1, G_MAXINT32);
       /* without a text to parse again later, keep the event itself */
-      if (self->text[0] == '\0')
-        self->event = g_object_ref (event);
+      if (self->text_len == 0)
+        entry_extra (self)->event = g_object_ref (event);
     }
   return self;
 }
@@ -186,7 +591,7 @@ gint64
 fcm_event_log_entry_get_latency_ms (FcmEventLogEntry *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), G_MININT64);
-  return self->latency_ms;
+  return self->latency_ms == G_MININT32 ? G_MININT64 : self->latency_ms;
 }
 
 FcmMessageKind
@@ -199,8 +604,41 @@ fcm_event_log_entry_get_kind (FcmEventLogEntry *self)
 const char *
 fcm_event_log_entry_get_text (FcmEventLogEntry *self)
 {
+  EntryExtra *extra;
+
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
-  return self->text;
+
+  /* kept from now on: for many entries, fcm_event_log_entry_dup_text () */
+  extra = entry_extra (self);
+  if (extra->text == NULL)
+    extra->text = fcm_event_log_entry_dup_text (self);
+  return extra->text;
+}
+
+/**
+ * fcm_event_log_entry_dup_text:
+ *
+ * The message text as received. Unlike fcm_event_log_entry_get_text(), it
+ * keeps nothing with the entry, which stores its text compactly: use it when
+ * going through many entries (search, export).
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+fcm_event_log_entry_dup_text (FcmEventLogEntry *self)
+{
+  EntryExtra *extra;
+  char *out;
+
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+
+  extra = entry_extra_peek (self);
+  if (extra != NULL && extra->text != NULL)
+    return g_strdup (extra->text);
+  out = g_malloc (self->text_len + 1);
+  if (!text_decode (self->base, self->delta, self->delta_len, out, self->text_len))
+    g_assert_not_reached ();
+  return out;
 }
 
 /**
@@ -214,14 +652,20 @@ fcm_event_log_entry_get_text (FcmEventLogEntry *self)
 FcmEvent *
 fcm_event_log_entry_get_event (FcmEventLogEntry *self)
 {
+  EntryExtra *extra;
+
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
 
-  if (self->event == NULL && self->is_event && !self->parse_failed)
+  extra = entry_extra_peek (self);
+  if ((extra == NULL || extra->event == NULL) && self->is_event && !self->parse_failed)
     {
-      self->event = fcm_event_new_from_json (self->text, -1, NULL);
-      self->parse_failed = self->event == NULL;
+      g_autofree char *text = fcm_event_log_entry_dup_text (self);
+
+      extra = entry_extra (self);
+      extra->event = fcm_event_new_from_json (text, -1, NULL);
+      self->parse_failed = extra->event == NULL;
     }
-  return self->event;
+  return extra != NULL ? extra->event : NULL;
 }
 
 /**
@@ -233,7 +677,8 @@ const char *
 fcm_event_log_entry_get_name (FcmEventLogEntry *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
-  return self->name;
+  /* the text's base was chosen by the event name */
+  return self->is_event ? self->base->key : NULL;
 }
 
 /**
@@ -245,7 +690,7 @@ const char *
 fcm_event_log_entry_get_event_id (FcmEventLogEntry *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
-  return self->event_id;
+  return ENTRY_EVENT_ID (self);
 }
 
 /**
@@ -264,8 +709,8 @@ fcm_event_log_entry_count_issues (FcmEventLogEntry *self,
 
   if (self->issues == NULL)
     return 0;
-  for (guint i = 0; i < self->issues->len; i++)
-    if (fcm_issue_get_severity (g_ptr_array_index (self->issues, i)) == severity)
+  for (guint i = 0; i < self->issues->n; i++)
+    if (self->issues->items[i].severity == severity)
       n++;
   return n;
 }
@@ -278,12 +723,25 @@ fcm_event_log_entry_count_issues (FcmEventLogEntry *self,
 GPtrArray *
 fcm_event_log_entry_get_issues (FcmEventLogEntry *self)
 {
+  EntryExtra *extra;
+
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
 
-  /* created only when asked for: most entries have no issues */
-  if (self->issues == NULL)
-    self->issues = g_ptr_array_new_with_free_func (g_object_unref);
-  return self->issues;
+  /* made only when asked for, and then kept */
+  extra = entry_extra (self);
+  if (extra->issues == NULL)
+    {
+      guint n = self->issues != NULL ? self->issues->n : 0;
+
+      extra->issues = g_ptr_array_new_full (n, g_object_unref);
+      for (guint i = 0; i < n; i++)
+        {
+          PackedIssue *p = &self->issues->items[i];
+
+          g_ptr_array_add (extra->issues, fcm_issue_new (p->severity, p->rule, p->path, p->message));
+        }
+    }
+  return extra->issues;
 }
 
 guint
@@ -518,7 +976,7 @@ fcm_event_log_find_event (FcmEventLog *self,
     {
       FcmEventLogEntry *entry = g_ptr_array_index (self->entries, i - 1);
 
-      if (entry->event_id != NULL && strcmp (entry->event_id, event_id) == 0)
+      if (entry->has_id && strcmp ((const char *) entry->delta + entry->delta_len, event_id) == 0)
         return entry;
     }
   return NULL;
@@ -581,6 +1039,7 @@ entry_to_json (FcmEventLogEntry *entry)
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *received = format_received (entry->received);
   g_autoptr(JsonNode) message = NULL;
+  g_autofree char *text = fcm_event_log_entry_dup_text (entry);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "received");
@@ -588,7 +1047,7 @@ entry_to_json (FcmEventLogEntry *entry)
   json_builder_set_member_name (b, "kind");
   json_builder_add_string_value (b, fcm_message_kind_to_string (entry->kind));
   json_builder_set_member_name (b, "latencyMs");
-  if (entry->latency_ms != G_MININT64)
+  if (entry->latency_ms != G_MININT32)
     json_builder_add_int_value (b, entry->latency_ms);
   else
     json_builder_add_null_value (b);
@@ -601,29 +1060,29 @@ entry_to_json (FcmEventLogEntry *entry)
   json_builder_add_boolean_value (b, entry->own_echo);
   json_builder_set_member_name (b, "issues");
   json_builder_begin_array (b);
-  for (guint i = 0; entry->issues != NULL && i < entry->issues->len; i++)
+  for (guint i = 0; entry->issues != NULL && i < entry->issues->n; i++)
     {
-      FcmIssue *issue = g_ptr_array_index (entry->issues, i);
+      PackedIssue *issue = &entry->issues->items[i];
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "rule");
-      json_builder_add_string_value (b, fcm_issue_get_rule_id (issue));
+      json_builder_add_string_value (b, issue->rule);
       json_builder_set_member_name (b, "severity");
-      json_builder_add_string_value (b, fcm_severity_to_string (fcm_issue_get_severity (issue)));
+      json_builder_add_string_value (b, fcm_severity_to_string (issue->severity));
       json_builder_set_member_name (b, "path");
-      json_builder_add_string_value (b, fcm_issue_get_path (issue));
+      json_builder_add_string_value (b, issue->path);
       json_builder_set_member_name (b, "message");
-      json_builder_add_string_value (b, fcm_issue_get_message (issue));
+      json_builder_add_string_value (b, issue->message);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
   json_builder_set_member_name (b, "message");
   /* the original message as JSON, or as a string when it was not JSON */
-  message = fcm_json_parse (entry->text, -1, NULL);
+  message = fcm_json_parse (text, -1, NULL);
   if (message != NULL)
     json_builder_add_value (b, g_steal_pointer (&message));
   else
-    json_builder_add_string_value (b, entry->text);
+    json_builder_add_string_value (b, text);
   json_builder_end_object (b);
 
   return json_builder_get_root (b);

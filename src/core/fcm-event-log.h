@@ -26,6 +26,7 @@ gint64            fcm_event_log_entry_get_received    (FcmEventLogEntry *self);
 gint64            fcm_event_log_entry_get_latency_ms  (FcmEventLogEntry *self);
 FcmMessageKind    fcm_event_log_entry_get_kind        (FcmEventLogEntry *self);
 const char       *fcm_event_log_entry_get_text        (FcmEventLogEntry *self);
+char             *fcm_event_log_entry_dup_text        (FcmEventLogEntry *self) G_GNUC_WARN_UNUSED_RESULT;
 FcmEvent         *fcm_event_log_entry_get_event       (FcmEventLogEntry *self);
 GPtrArray        *fcm_event_log_entry_get_issues      (FcmEventLogEntry *self);
 const char       *fcm_event_log_entry_get_name        (FcmEventLogEntry *self);
