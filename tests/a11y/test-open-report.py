@@ -17,7 +17,7 @@ import time
 try:
     import gi
     gi.require_version("Atspi", "2.0")
-    from gi.repository import Atspi
+    from gi.repository import Atspi, GLib
 except (ImportError, ValueError) as e:
     print(f"SKIP: no AT-SPI bindings ({e})")
     sys.exit(77)
@@ -72,24 +72,27 @@ def is_sensitive(node):
         return False
 
 
+def pump():
+    """libatspi keeps its cache of names and children up to date from the
+    app's D-Bus events, which are only read while the main context runs."""
+    context = GLib.MainContext.default()
+    while context.pending():
+        context.iteration(False)
+
+
 def wait_for(what, predicate, timeout=TIMEOUT):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        pump()
         found = predicate()
         if found:
             return found
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
 
 
 def find_app():
     desktop = Atspi.get_desktop(0)
-    # the desktop's child list is cached; an app that registers later is
-    # only seen after the cache is dropped
-    try:
-        desktop.clear_cache()
-    except Exception:
-        pass
     for i in range(desktop.get_child_count()):
         app = desktop.get_child_at_index(i)
         if app is not None and name_of(app) == APP_NAME:
@@ -126,8 +129,19 @@ def main():
     binary = sys.argv[1]
     env = dict(os.environ)
     env.pop("GTK_A11Y", None)
-    proc = subprocess.Popen([binary], env=env)
+    proc = None
     try:
+        # A fresh Xvfb sometimes refuses the very first client ("cannot open
+        # display"); an app that really cannot start fails all three tries.
+        for attempt in range(3):
+            proc = subprocess.Popen([binary], env=env)
+            try:
+                proc.wait(timeout=1.5)
+            except subprocess.TimeoutExpired:
+                break
+            log(f"the app exited with status {proc.returncode} at once (try {attempt + 1})")
+            time.sleep(0.5)
+
         def app_or_exit():
             if proc.poll() is not None:
                 raise AssertionError(f"the app exited with status {proc.returncode} before it showed up")
@@ -135,11 +149,18 @@ def main():
 
         app = wait_for("the app on the accessibility bus", app_or_exit)
         log("app found on the AT-SPI bus")
+        # Read everything from the app, not from libatspi's cache: GTK 4.8
+        # does not announce every new list row, so a cached table goes stale.
+        try:
+            app.set_cache_mask(Atspi.Cache.NONE)
+        except Exception as e:
+            log(f"cannot turn the AT-SPI cache off: {e}")
 
         # The built-in hub is live when "Open Report…" becomes sensitive.
         button = wait_for("a sensitive Open Report button",
                           lambda: find(app, "push button", "Open Report…", need_sensitive=True))
         log("Open Report is enabled (built-in hub live)")
+        timeline = wait_for("the timeline table", lambda: find(app, "tree table", "Timeline"))
         click(button)
 
         random_button = wait_for("the Random Demo Study button",
@@ -149,38 +170,33 @@ def main():
                                lambda: find(app, "push button", "Open", need_sensitive=True))
         click(open_button)
         log("clicked Open in the dialog")
-
-        def in_list(node):
-            parent = node.get_parent()
-            while parent is not None:
-                if role_of(parent) in ("table", "tree table", "list", "list box", "tree"):
-                    return True
-                parent = parent.get_parent()
-            return False
+        # Leave GTK alone while it destroys the dialog: GTK 4.8's AT-SPI
+        # code can crash answering for widgets that are going away.
+        time.sleep(1.0)
 
         def timeline_row():
-            # a cell of the timeline, not the hub's answer in the header bar;
-            # rows come and go, so do not trust libatspi's cache
-            try:
-                app.clear_cache()
-            except Exception:
-                pass
-            for node in walk(app):
-                if name_of(node) == "DiagnosticReport-open" and in_list(node):
+            # a cell of the timeline table, not the hub's answer in the
+            # header bar; only the table's subtree is read
+            for node in walk(timeline):
+                if name_of(node) == "DiagnosticReport-open":
                     return node
             return None
 
         try:
             row = wait_for("a DiagnosticReport-open row in the timeline", timeline_row)
         except AssertionError:
-            for node in walk(app):
-                if "DiagnosticReport" in name_of(node):
-                    log(f"seen: {role_of(node)} '{name_of(node)}'")
+            if proc.poll() is not None:
+                raise AssertionError(f"the app exited with status {proc.returncode}")
+            for node in walk(timeline):
+                if role_of(node) in ("label", "table cell"):
+                    log(f"seen in the timeline: {role_of(node)} '{name_of(node)}'")
             raise
         log(f"found timeline row: {role_of(row)} '{name_of(row)}'")
         print("PASS")
         return 0
     finally:
+        if proc is None:
+            return 1
         proc.terminate()
         try:
             proc.wait(timeout=5)
