@@ -29,6 +29,9 @@
 static double first_frame_ms = -1;
 static double live_ms = -1;
 static double process_start_ms;
+static double main_ms = -1;
+static double startup_ms = -1;
+static double realize_ms = -1;
 
 /* ms since boot, CLOCK_BOOTTIME, the clock /proc/<pid>/stat counts in */
 static double
@@ -74,8 +77,9 @@ maybe_quit (GApplication *app)
 {
   if (first_frame_ms >= 0 && live_ms >= 0)
     {
-      printf ("{\"first_frame_ms\": %.1f, \"live_ms\": %.1f, \"rss_mb\": %.1f}\n",
-              first_frame_ms, live_ms, rss_mb ());
+      printf ("{\"first_frame_ms\": %.1f, \"live_ms\": %.1f, \"rss_mb\": %.1f, "
+              "\"main_ms\": %.1f, \"startup_ms\": %.1f, \"realize_ms\": %.1f}\n",
+              first_frame_ms, live_ms, rss_mb (), main_ms, startup_ms, realize_ms);
       fflush (stdout);
       g_application_quit (app);
     }
@@ -106,11 +110,18 @@ live_cb (FcmConnection *connection,
 }
 
 static void
+startup_cb (GApplication *app)
+{
+  startup_ms = now_ms () - process_start_ms;
+}
+
+static void
 realize_cb (GtkWidget    *window,
             GApplication *app)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
 
+  realize_ms = now_ms () - process_start_ms;
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), app);
 }
 
@@ -149,11 +160,13 @@ main (int   argc,
   int status;
 
   process_start_ms = read_process_start_ms ();
+  main_ms = now_ms () - process_start_ms;
 
   setlocale (LC_ALL, "");
   g_set_prgname ("fhircast-monitor");
   app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "window-added", G_CALLBACK (window_added_cb), NULL);
+  g_signal_connect_after (app, "startup", G_CALLBACK (startup_cb), NULL);
   status = g_application_run (G_APPLICATION (app), 0, NULL);
   if (first_frame_ms < 0 || live_ms < 0)
     {
