@@ -813,10 +813,10 @@ export_written_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   GError *error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
-    g_task_return_error (task, error);
-  else
+  if (fcm_event_log_export_finish (FCM_EVENT_LOG (source), result, &error))
     g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 /* writes the rows shown (type filter and search applied) as NDJSON */
@@ -828,15 +828,16 @@ _fcm_timeline_export_to_file (FcmTimeline         *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autoptr(GBytes) bytes = NULL;
 
   g_task_set_source_tag (task, _fcm_timeline_export_to_file);
   if (self->event_log == NULL)
-    bytes = g_bytes_new_static ("", 0);
-  else
-    bytes = fcm_event_log_to_ndjson (self->event_log, G_LIST_MODEL (self->filter_model));
-  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       cancellable, export_written_cb, g_steal_pointer (&task));
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s",
+                               _("There is no timeline to export: no hub connection is shown"));
+      return;
+    }
+  fcm_event_log_export_subset_async (self->event_log, G_LIST_MODEL (self->filter_model), file,
+                                     cancellable, export_written_cb, g_steal_pointer (&task));
 }
 
 gboolean

@@ -1157,16 +1157,36 @@ fcm_event_log_export_async (FcmEventLog         *self,
                             GAsyncReadyCallback  callback,
                             gpointer             user_data)
 {
+  fcm_event_log_export_subset_async (self, NULL, file, cancellable, callback, user_data);
+}
+
+/**
+ * fcm_event_log_export_subset_async:
+ * @subset: (nullable): the entries to write, e.g. a filtered view of the log;
+ *   %NULL for all
+ *
+ * Like fcm_event_log_export_async(), for the entries of @subset only.
+ * Finish with fcm_event_log_export_finish().
+ */
+void
+fcm_event_log_export_subset_async (FcmEventLog         *self,
+                                   GListModel          *subset,
+                                   GFile               *file,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
   g_autoptr(GTask) task = NULL;
   g_autoptr(GBytes) bytes = NULL;
 
   g_return_if_fail (FCM_IS_EVENT_LOG (self));
+  g_return_if_fail (subset == NULL || G_IS_LIST_MODEL (subset));
   g_return_if_fail (G_IS_FILE (file));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fcm_event_log_export_async);
-  bytes = fcm_event_log_to_ndjson (self, NULL);
+  bytes = fcm_event_log_to_ndjson (self, subset);
   g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
                                        cancellable, export_done_cb, g_steal_pointer (&task));
 }

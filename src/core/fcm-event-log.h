@@ -56,6 +56,12 @@ void              fcm_event_log_export_async          (FcmEventLog      *self,
                                                        GCancellable     *cancellable,
                                                        GAsyncReadyCallback callback,
                                                        gpointer          user_data);
+void              fcm_event_log_export_subset_async   (FcmEventLog      *self,
+                                                       GListModel       *subset,
+                                                       GFile            *file,
+                                                       GCancellable     *cancellable,
+                                                       GAsyncReadyCallback callback,
+                                                       gpointer          user_data);
 gboolean          fcm_event_log_export_finish         (FcmEventLog      *self,
                                                        GAsyncResult     *result,
                                                        GError          **error);
