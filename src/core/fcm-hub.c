@@ -34,7 +34,8 @@ typedef struct
   Subscriber *sub;
   char       *id;
   char       *event_name;
-  guint       timeout_id;
+  GList       link;          /* in FcmHub.ack_queue, ordered by deadline */
+  gint64      deadline;      /* monotonic µs */
   gint64      sent_at;       /* monotonic µs, for the admin latency figure */
 } Pending;
 
@@ -86,6 +87,7 @@ typedef struct
   char       *open_name;     /* the -open event name as received */
   char       *version_id;
   JsonNode   *open_message;  /* the broadcast -open message, for replay (H-12) */
+  char       *open_ids[2];   /* its patient and study ids, for resume (H-20) */
   JsonArray  *context;       /* the -open context (H-30) */
   JsonObject *content;       /* "Type/id" → resource (H-24) */
 } Context;
@@ -112,6 +114,9 @@ struct _FcmHub
   double       syncerror_resend_interval;   /* H-37: seconds */
   guint        syncerror_resends;           /* H-37: resends per unacknowledged syncerror */
   GHashTable  *async_jobs;   /* AsyncJob*, requests answered 202 and not yet decided (H-17) */
+  GQueue       ack_queue;    /* Pending*, every unacknowledged notification, earliest deadline first */
+  guint        ack_timer_id; /* one timer for all ack deadlines: the head's */
+  gint64       ack_timer_deadline;
   guint        lease_default;
   guint        heartbeat;
   guint        heartbeat_id;
@@ -314,6 +319,8 @@ context_free (Context *ctx)
   g_free (ctx->anchor_id);
   g_free (ctx->open_name);
   g_free (ctx->version_id);
+  g_free (ctx->open_ids[0]);
+  g_free (ctx->open_ids[1]);
   g_clear_pointer (&ctx->open_message, json_node_unref);
   g_clear_pointer (&ctx->context, json_array_unref);
   g_clear_pointer (&ctx->content, json_object_unref);
@@ -374,7 +381,7 @@ topic_new_version (void)
 static void
 pending_free (Pending *pending)
 {
-  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  g_queue_unlink (&pending->sub->hub->ack_queue, &pending->link);
   g_free (pending->id);
   g_free (pending->event_name);
   g_free (pending);
@@ -699,10 +706,9 @@ hub_emit_syncerror (FcmHub     *self,
   g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, topic, diagnostics);
 }
 
-static gboolean
-ack_timeout_cb (gpointer data)
+static void
+ack_timeout (Pending *pending)
 {
-  Pending *pending = data;
   Subscriber *sub = pending->sub;
   FcmHub *self = sub->hub;
   g_autofree char *diagnostics = NULL;
@@ -710,7 +716,6 @@ ack_timeout_cb (gpointer data)
   g_autofree char *event_name = g_strdup (pending->event_name);
   g_autofree char *topic = g_strdup (sub->topic);
 
-  pending->timeout_id = 0;
   g_hash_table_remove (sub->pending, event_id);
 
   diagnostics = g_strdup_printf ("%s did not acknowledge %s within %.1f s",
@@ -720,7 +725,68 @@ ack_timeout_cb (gpointer data)
   /* H-34: unresponsive after max-missed-acks consecutive timeouts (default 1) */
   if (++sub->missed_acks >= self->max_missed_acks)
     hub_remove_subscriber (self, sub, "unresponsive: no acknowledgement", TRUE);
+}
+
+static void hub_arm_ack_timer (FcmHub *self);
+
+/* One timer serves every pending ack: it fires at the earliest deadline,
+ * handles all that are due and re-arms for the next one. A timer that fires
+ * early (its pending ack was answered) just re-arms. */
+static gboolean
+ack_timer_cb (gpointer data)
+{
+  FcmHub *self = data;
+  Pending *pending;
+
+  self->ack_timer_id = 0;
+  /* due within the timer's millisecond resolution */
+  while ((pending = g_queue_peek_head (&self->ack_queue)) != NULL &&
+         pending->deadline <= g_get_monotonic_time () + 1000)
+    ack_timeout (pending);   /* frees it, may remove subscribers */
+  hub_arm_ack_timer (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+hub_arm_ack_timer (FcmHub *self)
+{
+  Pending *head = g_queue_peek_head (&self->ack_queue);
+  gint64 wait;
+
+  if (head == NULL || (self->ack_timer_id != 0 && self->ack_timer_deadline <= head->deadline))
+    return;
+  g_clear_handle_id (&self->ack_timer_id, g_source_remove);
+  wait = MAX (head->deadline - g_get_monotonic_time (), 0);
+  self->ack_timer_deadline = head->deadline;
+  self->ack_timer_id = g_timeout_add ((guint) ((wait + 999) / 1000), ack_timer_cb, self);
+}
+
+/* Queues @pending by deadline: nearly always at the tail, since every
+ * deadline is now + ack-timeout. */
+static void
+hub_queue_pending (FcmHub  *self,
+                   Pending *pending)
+{
+  GList *l = self->ack_queue.tail;
+
+  pending->link.data = pending;
+  while (l != NULL && ((Pending *) l->data)->deadline > pending->deadline)
+    l = l->prev;
+  if (l == NULL)
+    g_queue_push_head_link (&self->ack_queue, &pending->link);
+  else
+    {
+      /* insert after l */
+      pending->link.prev = l;
+      pending->link.next = l->next;
+      if (l->next != NULL)
+        l->next->prev = &pending->link;
+      else
+        self->ack_queue.tail = &pending->link;
+      l->next = &pending->link;
+      self->ack_queue.length++;
+    }
+  hub_arm_ack_timer (self);
 }
 
 /* 2019 prototype: the subscriber's own (legacy) spelling of the event
@@ -828,9 +894,10 @@ hub_deliver (FcmHub     *self,
       pending->sub = sub;
       pending->id = g_strdup (id);
       pending->event_name = g_strdup (event_name);
-      pending->timeout_id = g_timeout_add ((guint)(self->ack_timeout * 1000.0), ack_timeout_cb, pending);
       pending->sent_at = g_get_monotonic_time ();
+      pending->deadline = pending->sent_at + (gint64) (self->ack_timeout * G_USEC_PER_SEC);
       g_hash_table_insert (sub->pending, pending->id, pending);
+      hub_queue_pending (self, pending);
     }
 
   /* admin fault injection: the ack timer runs as if the frame had been sent */
@@ -888,39 +955,18 @@ hub_broadcast (FcmHub     *self,
 /* WebSocket                                                                */
 
 static void
-ws_handle_ack (Subscriber *sub,
-               JsonObject *obj)
+ws_handle_ack_status (Subscriber *sub,
+                      const char *id,
+                      guint       status)
 {
   FcmHub *self = sub->hub;
-  const char *id = fcm_json_get_string (obj, "id");
-  JsonNode *node = json_object_get_member (obj, "status");
-  guint status = 200;   /* Medplum acks carry no status: success */
   Pending *pending;
   g_autofree char *event_name = NULL;
   g_autofree char *topic = NULL;
 
-  if (id == NULL)
-    return;
-
   /* any ack of a hub syncerror stops its resends (H-37) */
-  g_hash_table_remove (sub->resends, id);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    {
-      GType type = json_node_get_value_type (node);
-
-      if (type == G_TYPE_INT64)
-        status = (guint)CLAMP (json_node_get_int (node), 0, 999);
-      else if (type == G_TYPE_DOUBLE)
-        status = (guint)CLAMP (json_node_get_double (node), 0, 999);
-      else if (type == G_TYPE_STRING)
-        {
-          guint64 v = 0;
-
-          if (g_ascii_string_to_unsigned (json_node_get_string (node), 10, 100, 999, &v, NULL))
-            status = (guint)v;
-        }
-    }
+  if (g_hash_table_size (sub->resends) > 0)
+    g_hash_table_remove (sub->resends, id);
 
   pending = g_hash_table_lookup (sub->pending, id);
   if (pending == NULL)
@@ -942,6 +988,139 @@ ws_handle_ack (Subscriber *sub,
                                      event_name, status);
       hub_emit_syncerror (self, topic, sub, id, event_name, diagnostics);
     }
+}
+
+static void
+ws_handle_ack (Subscriber *sub,
+               JsonObject *obj)
+{
+  const char *id = fcm_json_get_string (obj, "id");
+  JsonNode *node = json_object_get_member (obj, "status");
+  guint status = 200;   /* Medplum acks carry no status: success */
+
+  if (id == NULL)
+    return;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_INT64)
+        status = (guint)CLAMP (json_node_get_int (node), 0, 999);
+      else if (type == G_TYPE_DOUBLE)
+        status = (guint)CLAMP (json_node_get_double (node), 0, 999);
+      else if (type == G_TYPE_STRING)
+        {
+          guint64 v = 0;
+
+          if (g_ascii_string_to_unsigned (json_node_get_string (node), 10, 100, 999, &v, NULL))
+            status = (guint)v;
+        }
+    }
+  ws_handle_ack_status (sub, id, status);
+}
+
+static const char *
+skip_ws (const char *p,
+         const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* The usual ack, {"id":"…","status":200} in either order, with or without
+ * "status" (a plain integer) and nothing else, read without building a
+ * JSON tree. Anything else (escapes, other members, other status types,
+ * duplicates) returns FALSE and takes the full parser. @id_buf gets the id,
+ * NUL-terminated. */
+static gboolean
+parse_plain_ack (const char *data,
+                 gsize       size,
+                 char       *id_buf,
+                 gsize       id_buf_size,
+                 guint      *out_status)
+{
+  const char *p = data, *end = data + size;
+  gboolean have_id = FALSE, have_status = FALSE;
+  guint status = 200;
+
+  p = skip_ws (p, end);
+  if (p == end || *p++ != '{')
+    return FALSE;
+  for (;;)
+    {
+      const char *name;
+      gsize name_len;
+
+      p = skip_ws (p, end);
+      if (p == end || *p++ != '"')
+        return FALSE;
+      name = p;
+      while (p < end && *p != '"' && *p != '\\')
+        p++;
+      if (p == end || *p != '"')
+        return FALSE;
+      name_len = (gsize) (p - name);
+      p = skip_ws (p + 1, end);
+      if (p == end || *p++ != ':')
+        return FALSE;
+      p = skip_ws (p, end);
+
+      if (name_len == 2 && memcmp (name, "id", 2) == 0 && !have_id)
+        {
+          const char *value;
+
+          if (p == end || *p++ != '"')
+            return FALSE;
+          value = p;
+          /* plain printable ASCII only; anything else takes the full path */
+          while (p < end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20 && (guchar) *p < 0x7f)
+            p++;
+          if (p == end || *p != '"' || (gsize) (p - value) >= id_buf_size)
+            return FALSE;
+          memcpy (id_buf, value, (gsize) (p - value));
+          id_buf[p - value] = '\0';
+          p++;
+          have_id = TRUE;
+        }
+      else if (name_len == 6 && memcmp (name, "status", 6) == 0 && !have_status)
+        {
+          const char *first = p;
+          guint digits = 0;
+
+          status = 0;
+          while (p < end && g_ascii_isdigit (*p) && digits < 4)
+            {
+              status = status * 10 + (guint) (*p++ - '0');
+              digits++;
+            }
+          /* 1 to 3 digits, no leading zero (JSON) */
+          if (digits == 0 || digits > 3 || (digits > 1 && *first == '0'))
+            return FALSE;
+          if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+            return FALSE;
+          have_status = TRUE;
+        }
+      else
+        return FALSE;
+
+      p = skip_ws (p, end);
+      if (p == end)
+        return FALSE;
+      if (*p == ',')
+        {
+          p++;
+          continue;
+        }
+      if (*p++ != '}')
+        return FALSE;
+      break;
+    }
+  if (skip_ws (p, end) != end || !have_id)
+    return FALSE;
+  *out_status = status;
+  return TRUE;
 }
 
 /* 2019 prototype reply {"timestamp","status","statusCode"}: no id, so it
@@ -983,6 +1162,19 @@ ws_message_cb (SoupWebsocketConnection *conn,
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
+
+  /* the hot path: a plain STU3 ack (C-28) */
+  if (!sub->legacy)
+    {
+      char id[256];
+      guint status;
+
+      if (parse_plain_ack (data, size, id, sizeof id, &status))
+        {
+          ws_handle_ack_status (sub, id, status);
+          return;
+        }
+    }
 
   root = fcm_json_parse (data, size, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -1634,6 +1826,7 @@ process_event (FcmHub      *self,
 
   if (is_open)
     {
+      static const char * const open_keys[] = { "patient", "study" };
       g_autofree char *version = topic_new_version ();
       JsonArray *context = fcm_event_get_context (event);
 
@@ -1643,18 +1836,15 @@ process_event (FcmHub      *self,
       if (ctx != NULL)
         {
           /* resume only when patient and study match (H-20) */
-          const char *keys[] = { "patient", "study" };
-          g_autoptr(FcmEvent) previous = fcm_event_new_from_node (ctx->open_message, NULL);
           guint idx = 0;
 
-          for (guint i = 0; previous != NULL && i < G_N_ELEMENTS (keys); i++)
+          for (guint i = 0; i < G_N_ELEMENTS (open_keys); i++)
             {
-              g_autofree char *a = fcm_event_dup_context_id (event, keys[i], NULL);
-              g_autofree char *b = fcm_event_dup_context_id (previous, keys[i], NULL);
+              g_autofree char *a = fcm_event_dup_context_id (event, open_keys[i], NULL);
 
-              if (g_strcmp0 (a, b) != 0)
+              if (g_strcmp0 (a, ctx->open_ids[i]) != 0)
                 REJECT (v, 400, "%s: %s/%s is already open with a different %s", name,
-                        anchor_type, anchor_id, keys[i]);
+                        anchor_type, anchor_id, open_keys[i]);
             }
           /* move it to the end: it becomes the current context */
           if (g_ptr_array_find (topic->contexts, ctx, &idx))
@@ -1670,6 +1860,11 @@ process_event (FcmHub      *self,
 
       g_free (ctx->open_name);
       ctx->open_name = g_strdup (name);
+      for (guint i = 0; i < G_N_ELEMENTS (open_keys); i++)
+        {
+          g_free (ctx->open_ids[i]);
+          ctx->open_ids[i] = fcm_event_dup_context_id (event, open_keys[i], NULL);
+        }
       g_free (ctx->version_id);
       ctx->version_id = g_steal_pointer (&version);
       g_clear_pointer (&ctx->context, json_array_unref);
@@ -2831,6 +3026,7 @@ fcm_hub_finalize (GObject *object)
   FcmHub *self = FCM_HUB (object);
 
   g_clear_pointer (&self->subscribers, g_hash_table_unref);
+  g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_clear_pointer (&self->topics, g_hash_table_unref);
   g_clear_pointer (&self->retired, g_hash_table_unref);
   g_clear_pointer (&self->delayed, g_hash_table_unref);
@@ -3128,6 +3324,7 @@ fcm_hub_shutdown (FcmHub *self)
 
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_hash_table_remove_all (self->delayed);
   g_hash_table_remove_all (self->async_jobs);
   subs = g_hash_table_get_values (self->subscribers);
