@@ -46,6 +46,7 @@ struct _Subscriber
   char                    *topic;
   char                    *name;
   GPtrArray               *events;
+  GPtrArray               *events_canon;  /* canonical spellings of events (not owned) */
   guint                    lease_seconds;
   guint                    lease_id;
   SoupWebsocketConnection *conn;
@@ -249,6 +250,25 @@ events_join (GPtrArray *events)
   return g_string_free (s, FALSE);
 }
 
+/* Whether @sub subscribed to @name: fcm_event_name_equal() against the
+ * spellings canonicalized once at subscribe time (H-06, H-18). */
+static gboolean
+subscriber_wants_canonical (Subscriber *sub,
+                            const char *canon)
+{
+  for (guint i = 0; i < sub->events_canon->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (sub->events_canon, i), canon) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+subscriber_wants (Subscriber *sub,
+                  const char *name)
+{
+  return name != NULL && subscriber_wants_canonical (sub, fcm_event_name_canonicalize (name));
+}
+
 /* Splits a comma list into a case-insensitive set (H-06). */
 static GPtrArray *
 events_parse (const char *list)
@@ -446,6 +466,7 @@ subscriber_free (Subscriber *sub)
   g_hash_table_unref (sub->pending);
   g_hash_table_unref (sub->resends);
   g_ptr_array_unref (sub->events);
+  g_ptr_array_unref (sub->events_canon);
   g_free (sub->implied[0]);
   g_free (sub->implied[1]);
   g_free (sub->async_reason);
@@ -695,7 +716,7 @@ hub_emit_syncerror (FcmHub     *self,
       Subscriber *sub = value;
 
       if (sub != culprit && g_str_equal (sub->topic, topic) &&
-          events_contain (sub->events, "syncerror"))
+          subscriber_wants (sub, "syncerror"))
         g_ptr_array_add (targets, sub);
     }
 
@@ -931,7 +952,9 @@ hub_broadcast (FcmHub     *self,
                const char *text,
                Subscriber *except)
 {
-  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  g_autoptr(GPtrArray) targets = g_ptr_array_sized_new (g_hash_table_size (self->subscribers));
+  const char *canon = fcm_event_name_canonicalize (event_name);
+  gboolean expect_ack = !fcm_event_name_equal (event_name, "syncerror");
   GHashTableIter iter;
   gpointer value;
 
@@ -940,13 +963,13 @@ hub_broadcast (FcmHub     *self,
     {
       Subscriber *sub = value;
 
-      if (sub != except && g_str_equal (sub->topic, topic) && events_contain (sub->events, event_name))
+      if (sub != except && g_str_equal (sub->topic, topic) && subscriber_wants_canonical (sub, canon))
         g_ptr_array_add (targets, sub);
     }
 
+  /* the same text for every subscriber, serialized once (H-18) */
   for (guint i = 0; i < targets->len; i++)
-    hub_deliver (self, g_ptr_array_index (targets, i), id, event_name, text,
-                 !fcm_event_name_equal (event_name, "syncerror"));
+    hub_deliver (self, g_ptr_array_index (targets, i), id, event_name, text, expect_ack);
 
   g_signal_emit (self, signals[SIGNAL_EVENT_BROADCAST], 0, topic, event_name, id);
 }
@@ -1258,7 +1281,7 @@ hub_replay_open_contexts (FcmHub     *self,
       if (g_hash_table_contains (done, ctx->anchor_type))
         continue;
       g_hash_table_add (done, ctx->anchor_type);
-      if (!events_contain (sub->events, ctx->open_name))
+      if (!subscriber_wants (sub, ctx->open_name))
         continue;
 
       msg = json_node_get_object (ctx->open_message);
@@ -1591,10 +1614,17 @@ handle_form (FcmHub            *self,
       ensure_topic (self, topic);   /* H-04: a session starts on first subscribe */
     }
   else
-    g_clear_pointer (&sub->events, g_ptr_array_unref);
+    {
+      g_clear_pointer (&sub->events, g_ptr_array_unref);
+      g_clear_pointer (&sub->events_canon, g_ptr_array_unref);
+    }
 
   /* H-07: a re-subscribe replaces events, name and lease */
   sub->events = g_steal_pointer (&event_set);
+  sub->events_canon = g_ptr_array_sized_new (sub->events->len);
+  for (guint i = 0; i < sub->events->len; i++)
+    g_ptr_array_add (sub->events_canon,
+                     (gpointer) fcm_event_name_canonicalize (g_ptr_array_index (sub->events, i)));
   if (name != NULL)
     {
       g_free (sub->name);
@@ -2108,7 +2138,7 @@ hub_derive_implied (FcmHub     *self,
               Subscriber *sub = l->data;
 
               if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
-                  !events_contain (sub->events, name))
+                  !subscriber_wants (sub, name))
                 continue;
               g_clear_pointer (&sub->implied[d], g_free);
               if (is_open)
@@ -2123,7 +2153,7 @@ hub_derive_implied (FcmHub     *self,
           Subscriber *sub = l->data;
 
           if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
-              events_contain (sub->events, name) || !events_contain (sub->events, derived_name))
+              subscriber_wants (sub, name) || !subscriber_wants (sub, derived_name))
             continue;
           /* no duplicates: only a change of patient / study is sent */
           if (is_open == (g_strcmp0 (sub->implied[d], item_id) == 0))
@@ -2169,7 +2199,7 @@ hub_replay_derived_opens (FcmHub     *self,
         ctx = c;
     }
 
-  if (ctx == NULL || events_contain (sub->events, ctx->open_name))
+  if (ctx == NULL || subscriber_wants (sub, ctx->open_name))
     return;
 
   timestamp = fcm_json_get_string (json_node_get_object (ctx->open_message), "timestamp");
@@ -2182,7 +2212,7 @@ hub_replay_derived_opens (FcmHub     *self,
       g_autofree char *id = NULL;
       g_autofree char *text = NULL;
 
-      if (item_id == NULL || !events_contain (sub->events, derived_name) ||
+      if (item_id == NULL || !subscriber_wants (sub, derived_name) ||
           g_strcmp0 (sub->implied[d], item_id) == 0 || !subscriber_is_open (sub))
         continue;
 

@@ -678,7 +678,7 @@ main (int   argc,
     { "hub", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &hub_mode, "Run the hub (internal)", NULL },
     { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Hub without IRA profile validation", NULL },
     { "latency-events", 0, 0, G_OPTION_ARG_INT, &latency_events, "Events per latency run", "N" },
-    { "fanout-events", 0, 0, G_OPTION_ARG_INT, &fanout_events, "Events per fan-out run (default: 20000 notifications)", "N" },
+    { "fanout-events", 0, 0, G_OPTION_ARG_INT, &fanout_events, "Events per fan-out run (default: 60000 notifications)", "N" },
     { "subscribers", 0, 0, G_OPTION_ARG_STRING, &counts_text, "Subscriber counts (default 1,10,50,100)", "LIST" },
     { "publishers", 0, 0, G_OPTION_ARG_INT, &n_publishers, "Publisher connections for fan-out (default 4)", "N" },
     { NULL }
@@ -773,7 +773,7 @@ main (int   argc,
       g_clear_pointer (&lat, g_array_unref);
       lat = run_latency ((guint) MAX (10, latency_events / MAX (1, (gint) want / 10)));
 
-      events = fanout_events > 0 ? (guint) fanout_events : MAX (200, 20000 / want);
+      events = fanout_events > 0 ? (guint) fanout_events : MAX (300, 60000 / want);
       rate = run_fanout (events, hub_pid, &per_cpu);
 
       printf ("%5u %10.3f %10.3f %10.3f %14.0f %18.0f\n", want, percentile (lat, 50),
