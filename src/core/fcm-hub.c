@@ -851,11 +851,17 @@ legacy_wrap (Subscriber *sub,
 static void
 subscriber_send_notification (Subscriber *sub,
                               const char *id,
-                              const char *text)
+                              const char *text,
+                              GBytes     *frame)
 {
   if (!subscriber_is_open (sub))
     return;
-  soup_websocket_connection_send_text (sub->conn, text);
+  /* @frame: @text, already checked as UTF-8 once for all recipients
+   * (send_text would check it again for every socket) */
+  if (frame != NULL)
+    soup_websocket_connection_send_message (sub->conn, SOUP_WEBSOCKET_DATA_TEXT, frame);
+  else
+    soup_websocket_connection_send_text (sub->conn, text);
   if (sub->legacy)
     g_queue_push_tail (sub->legacy_sent, g_strdup (id));
 }
@@ -887,18 +893,20 @@ delayed_send_cb (gpointer data)
 
   delayed->source_id = 0;
   if (sub != NULL)
-    subscriber_send_notification (sub, delayed->id, delayed->text);
+    subscriber_send_notification (sub, delayed->id, delayed->text, NULL);
   g_hash_table_remove (delayed->hub->delayed, delayed);
   return G_SOURCE_REMOVE;
 }
 
+/* @frame: (nullable): @text as validated bytes, shared by a broadcast */
 static void
-hub_deliver (FcmHub     *self,
-             Subscriber *sub,
-             const char *id,
-             const char *event_name,
-             const char *text,
-             gboolean    expect_ack)
+hub_deliver_frame (FcmHub     *self,
+                   Subscriber *sub,
+                   const char *id,
+                   const char *event_name,
+                   const char *text,
+                   GBytes     *frame,
+                   gboolean    expect_ack)
 {
   g_autofree char *wrapped = NULL;
 
@@ -906,7 +914,10 @@ hub_deliver (FcmHub     *self,
     return;
 
   if (sub->legacy)
-    text = wrapped = legacy_wrap (sub, text);
+    {
+      text = wrapped = legacy_wrap (sub, text);
+      frame = NULL;
+    }
 
   if (expect_ack && self->ack_timeout > 0 && !g_hash_table_contains (sub->pending, id))
     {
@@ -940,7 +951,18 @@ hub_deliver (FcmHub     *self,
       g_hash_table_add (self->delayed, delayed);
       return;
     }
-  subscriber_send_notification (sub, id, text);
+  subscriber_send_notification (sub, id, text, frame);
+}
+
+static void
+hub_deliver (FcmHub     *self,
+             Subscriber *sub,
+             const char *id,
+             const char *event_name,
+             const char *text,
+             gboolean    expect_ack)
+{
+  hub_deliver_frame (self, sub, id, event_name, text, NULL, expect_ack);
 }
 
 /* Broadcasts to every subscriber of @event_name in @topic (H-18). */
@@ -955,6 +977,7 @@ hub_broadcast (FcmHub     *self,
   g_autoptr(GPtrArray) targets = g_ptr_array_sized_new (g_hash_table_size (self->subscribers));
   const char *canon = fcm_event_name_canonicalize (event_name);
   gboolean expect_ack = !fcm_event_name_equal (event_name, "syncerror");
+  g_autoptr(GBytes) frame = NULL;
   GHashTableIter iter;
   gpointer value;
 
@@ -967,9 +990,11 @@ hub_broadcast (FcmHub     *self,
         g_ptr_array_add (targets, sub);
     }
 
-  /* the same text for every subscriber, serialized once (H-18) */
+  /* the same text for every subscriber, serialized and checked once (H-18) */
+  if (targets->len > 0 && g_utf8_validate (text, -1, NULL))
+    frame = g_bytes_new_static (text, strlen (text));
   for (guint i = 0; i < targets->len; i++)
-    hub_deliver (self, g_ptr_array_index (targets, i), id, event_name, text, expect_ack);
+    hub_deliver_frame (self, g_ptr_array_index (targets, i), id, event_name, text, frame, expect_ack);
 
   g_signal_emit (self, signals[SIGNAL_EVENT_BROADCAST], 0, topic, event_name, id);
 }
@@ -2328,7 +2353,17 @@ find_async_requester (FcmHub     *self,
                       const char *topic)
 {
   g_autofree gpointer *keys = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gboolean armed = FALSE;
   guint n = 0;
+
+  /* the usual case, no fault armed: no sorting */
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (!armed && g_hash_table_iter_next (&iter, NULL, &value))
+    armed = ((Subscriber *) value)->async_mode != ASYNC_OFF;
+  if (!armed)
+    return NULL;
 
   /* sorted, so that the choice does not depend on hash order */
   keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
