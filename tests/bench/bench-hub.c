@@ -19,13 +19,14 @@
  * whole frame (p50/p95/p99 over all deliveries).
  * Fan-out: events posted back to back on several connections; the rate is
  * notifications received by all subscribers per wall-clock second, and per
- * second of CPU used by the hub process (utime+stime from /proc/PID/stat).
+ * second of CPU used by the hub process (utime+stime from /proc/PID/stat),
+ * best of --repeat runs (the machine is shared with other work).
  *
  * Every event is an open of the same report: after the first it resumes
  * that context (H-20) and is broadcast (H-18).
  *
- * Usage: bench-hub [--latency-events N] [--fanout-events N]
- *                  [--subscribers 1,10,50,100] [--publishers N]
+ * Usage: bench-hub [--latency-events N] [--fanout-events N] [--repeat N]
+ *                  [--subscribers 1,10,50,100] [--publishers N] [--no-validate]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -674,6 +675,7 @@ main (int   argc,
   gint latency_events = 2000;
   gint fanout_events = 0;
   gint n_publishers = 4;
+  gint repeat = 3;
   GOptionEntry entries[] = {
     { "hub", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &hub_mode, "Run the hub (internal)", NULL },
     { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, "Hub without IRA profile validation", NULL },
@@ -681,6 +683,7 @@ main (int   argc,
     { "fanout-events", 0, 0, G_OPTION_ARG_INT, &fanout_events, "Events per fan-out run (default: 60000 notifications)", "N" },
     { "subscribers", 0, 0, G_OPTION_ARG_STRING, &counts_text, "Subscriber counts (default 1,10,50,100)", "LIST" },
     { "publishers", 0, 0, G_OPTION_ARG_INT, &n_publishers, "Publisher connections for fan-out (default 4)", "N" },
+    { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Fan-out runs per count, the best is reported (default 3)", "N" },
     { NULL }
   };
   const char *hub_argv[4];
@@ -774,7 +777,20 @@ main (int   argc,
       lat = run_latency ((guint) MAX (10, latency_events / MAX (1, (gint) want / 10)));
 
       events = fanout_events > 0 ? (guint) fanout_events : MAX (300, 60000 / want);
-      rate = run_fanout (events, hub_pid, &per_cpu);
+      /* best of @repeat: the machine is shared, a slow run measures the
+       * neighbours; per-CPU figure from the same run */
+      rate = 0;
+      for (gint r = 0; r < MAX (1, repeat); r++)
+        {
+          double pc = 0;
+          double rr = run_fanout (events, hub_pid, &pc);
+
+          if (rr > rate)
+            {
+              rate = rr;
+              per_cpu = pc;
+            }
+        }
 
       printf ("%5u %10.3f %10.3f %10.3f %14.0f %18.0f\n", want, percentile (lat, 50),
               percentile (lat, 95), percentile (lat, 99), rate, per_cpu);
