@@ -36,7 +36,8 @@ check: build
 	@build-aux/run-tests.sh $(BUILDDIR)
 
 # Speed targets (issue notes and README): hub publish->deliver p50 <= 0.3 ms,
-# fan-out >= 50,000 notifications/s, on loopback.
+# fan-out >= 50,000 notifications/s, on loopback. bench-hub runs the hub in its
+# own process and raw WebSocket/HTTP clients in another (docs/hub.md, Performance).
 bench: build
 	meson compile -C $(BUILDDIR) bench-hub
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub
