@@ -43,6 +43,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <glib-unix.h>
@@ -70,6 +71,10 @@ run_hub (gboolean no_validate)
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(GError) error = NULL;
 
+  /* never outlive a bench that failed */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid () == 1)
+    return 1;
   fcm_hub_set_ack_timeout (hub, 60);
   fcm_hub_set_validate (hub, !no_validate);
   if (!fcm_hub_listen (hub, "127.0.0.1", 0, NULL, &error))
@@ -727,7 +732,7 @@ main (int   argc,
   hub_argv[1] = "--hub";
   hub_argv[2] = no_validate ? "--no-validate" : NULL;
   hub_argv[3] = NULL;
-  if (!g_spawn_async_with_pipes (NULL, (char **) hub_argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  if (!g_spawn_async_with_pipes (NULL, (char **) hub_argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
                                  &hub_pid, NULL, &hub_stdout, NULL, &error))
     g_error ("spawn hub: %s", error->message);
   while (line_len < (gssize) sizeof line - 1)
