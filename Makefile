@@ -40,6 +40,8 @@ check: build
 # fan-out >= 50,000 notifications/s, on loopback; client ingest (FcmHubClient
 # in an FcmMonitor, hub in a child process) >= 20,000 events/s; 100,000 timeline
 # rows <= 150 MB RSS; first frame <= 400 ms.
+# bench-hub runs the hub in its own process and raw WebSocket/HTTP clients in
+# another (docs/hub.md, Performance).
 bench: build
 	meson compile -C $(BUILDDIR) bench-hub bench-client bench-timeline bench-startup
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub

@@ -27,6 +27,8 @@ typedef enum
   ACK_NUMBER,
   ACK_STRING,
   ACK_NO_STATUS,
+  ACK_SPACED,     /* { "status" : N , "id" : "…" } */
+  ACK_ESCAPED,    /* {"id":"…\u002d…","status":N}: '-' escaped */
 } AckMode;
 
 typedef struct
@@ -292,6 +294,18 @@ client_message_cb (SoupWebsocketConnection *ws,
         break;
       case ACK_NO_STATUS:
         ack = g_strdup_printf ("{\"id\":\"%s\",\"timestamp\":\"2025-03-14T09:26:54Z\"}", id);
+        break;
+      case ACK_SPACED:
+        ack = g_strdup_printf ("{ \"status\" : %u ,\n \"id\" : \"%s\" }", c->ack_status, id);
+        break;
+      case ACK_ESCAPED:
+        {
+          g_autoptr(GString) escaped = g_string_new (id);
+
+          g_assert_nonnull (strchr (id, '-'));
+          g_string_replace (escaped, "-", "\\u002d", 0);
+          ack = g_strdup_printf ("{\"id\":\"%s\",\"status\":%u}", escaped->str, c->ack_status);
+        }
         break;
       case ACK_NONE:
       default:
@@ -1328,6 +1342,60 @@ test_ack_success_forms (Fixture       *f,
   g_assert_cmpuint (client_count (a, "syncerror") + client_count (b, "syncerror"), ==, 0);
   g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
   g_assert_cmpuint (f->n_syncerror_signals, ==, 0);
+}
+
+/* C-28 acks spelled differently (members swapped, whitespace, an escape in
+ * the id) mean the same: the hub's quick ack reader must agree with the
+ * full JSON parser. A refusal is only seen if id and status were read. */
+static void
+test_ack_spellings (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Refuser", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+  JsonArray *coding;
+
+  a->ack_mode = ACK_SPACED;
+  a->ack_status = 409;
+  send_marker (f, (Client *[]) { a, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "x-custom-marker");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Refuser");
+
+  a->ack_mode = ACK_ESCAPED;
+  a->ack_status = 500;
+  send_marker (f, (Client *[]) { a, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 2);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Refuser");
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+}
+
+/* H-34: one timer serves every ack deadline; a shorter timeout set later
+ * fires first, before the earlier notification's longer one */
+static void
+test_ack_timeout_order (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Client) silent = NULL;
+  g_autoptr(Client) b = NULL;
+  JsonArray *coding;
+
+  /* longer than FCM_TEST_WAIT_UNTIL's limit: a timer armed only for the
+   * first deadline would fail the wait below */
+  fcm_hub_set_ack_timeout (f->hub, 60.0);
+  silent = subscribe (f, "Silent", ALL_EVENTS);
+  b = subscribe (f, "Watcher", ALL_EVENTS);
+  silent->ack_mode = ACK_NONE;
+
+  g_free (open_report (f, b, "ev-o1", "rpt-1"));
+  fcm_hub_set_ack_timeout (f->hub, 0.2);
+  send_marker (f, (Client *[]) { silent, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1 && client_is_closed (silent));
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "x-custom-marker");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Silent");
 }
 
 /* H-34 */
@@ -2371,7 +2439,9 @@ main (int   argc,
   ADD ("context/update-select", test_update_and_select);
   ADD ("ack/refused", test_ack_refused);
   ADD ("ack/success-forms", test_ack_success_forms);
+  ADD ("ack/spellings", test_ack_spellings);
   ADD ("ack/timeout", test_ack_timeout);
+  ADD ("ack/timeout-order", test_ack_timeout_order);
   ADD ("ack/timeout-threshold", test_ack_timeout_threshold);
   ADD ("ack/abnormal-close", test_abnormal_close);
   ADD ("ack/subscriber-syncerror", test_subscriber_syncerror);

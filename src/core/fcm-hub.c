@@ -34,7 +34,8 @@ typedef struct
   Subscriber *sub;
   char       *id;
   char       *event_name;
-  guint       timeout_id;
+  GList       link;          /* in FcmHub.ack_queue, ordered by deadline */
+  gint64      deadline;      /* monotonic µs */
   gint64      sent_at;       /* monotonic µs, for the admin latency figure */
 } Pending;
 
@@ -45,6 +46,7 @@ struct _Subscriber
   char                    *topic;
   char                    *name;
   GPtrArray               *events;
+  GPtrArray               *events_canon;  /* canonical spellings of events (not owned) */
   guint                    lease_seconds;
   guint                    lease_id;
   SoupWebsocketConnection *conn;
@@ -86,6 +88,7 @@ typedef struct
   char       *open_name;     /* the -open event name as received */
   char       *version_id;
   JsonNode   *open_message;  /* the broadcast -open message, for replay (H-12) */
+  char       *open_ids[2];   /* its patient and study ids, for resume (H-20) */
   JsonArray  *context;       /* the -open context (H-30) */
   JsonObject *content;       /* "Type/id" → resource (H-24) */
 } Context;
@@ -112,6 +115,9 @@ struct _FcmHub
   double       syncerror_resend_interval;   /* H-37: seconds */
   guint        syncerror_resends;           /* H-37: resends per unacknowledged syncerror */
   GHashTable  *async_jobs;   /* AsyncJob*, requests answered 202 and not yet decided (H-17) */
+  GQueue       ack_queue;    /* Pending*, every unacknowledged notification, earliest deadline first */
+  guint        ack_timer_id; /* one timer for all ack deadlines: the head's */
+  gint64       ack_timer_deadline;
   guint        lease_default;
   guint        heartbeat;
   guint        heartbeat_id;
@@ -244,6 +250,25 @@ events_join (GPtrArray *events)
   return g_string_free (s, FALSE);
 }
 
+/* Whether @sub subscribed to @name: fcm_event_name_equal() against the
+ * spellings canonicalized once at subscribe time (H-06, H-18). */
+static gboolean
+subscriber_wants_canonical (Subscriber *sub,
+                            const char *canon)
+{
+  for (guint i = 0; i < sub->events_canon->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (sub->events_canon, i), canon) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+subscriber_wants (Subscriber *sub,
+                  const char *name)
+{
+  return name != NULL && subscriber_wants_canonical (sub, fcm_event_name_canonicalize (name));
+}
+
 /* Splits a comma list into a case-insensitive set (H-06). */
 static GPtrArray *
 events_parse (const char *list)
@@ -314,6 +339,8 @@ context_free (Context *ctx)
   g_free (ctx->anchor_id);
   g_free (ctx->open_name);
   g_free (ctx->version_id);
+  g_free (ctx->open_ids[0]);
+  g_free (ctx->open_ids[1]);
   g_clear_pointer (&ctx->open_message, json_node_unref);
   g_clear_pointer (&ctx->context, json_array_unref);
   g_clear_pointer (&ctx->content, json_object_unref);
@@ -374,7 +401,7 @@ topic_new_version (void)
 static void
 pending_free (Pending *pending)
 {
-  g_clear_handle_id (&pending->timeout_id, g_source_remove);
+  g_queue_unlink (&pending->sub->hub->ack_queue, &pending->link);
   g_free (pending->id);
   g_free (pending->event_name);
   g_free (pending);
@@ -439,6 +466,7 @@ subscriber_free (Subscriber *sub)
   g_hash_table_unref (sub->pending);
   g_hash_table_unref (sub->resends);
   g_ptr_array_unref (sub->events);
+  g_ptr_array_unref (sub->events_canon);
   g_free (sub->implied[0]);
   g_free (sub->implied[1]);
   g_free (sub->async_reason);
@@ -688,7 +716,7 @@ hub_emit_syncerror (FcmHub     *self,
       Subscriber *sub = value;
 
       if (sub != culprit && g_str_equal (sub->topic, topic) &&
-          events_contain (sub->events, "syncerror"))
+          subscriber_wants (sub, "syncerror"))
         g_ptr_array_add (targets, sub);
     }
 
@@ -699,10 +727,9 @@ hub_emit_syncerror (FcmHub     *self,
   g_signal_emit (self, signals[SIGNAL_SYNCERROR], 0, topic, diagnostics);
 }
 
-static gboolean
-ack_timeout_cb (gpointer data)
+static void
+ack_timeout (Pending *pending)
 {
-  Pending *pending = data;
   Subscriber *sub = pending->sub;
   FcmHub *self = sub->hub;
   g_autofree char *diagnostics = NULL;
@@ -710,7 +737,6 @@ ack_timeout_cb (gpointer data)
   g_autofree char *event_name = g_strdup (pending->event_name);
   g_autofree char *topic = g_strdup (sub->topic);
 
-  pending->timeout_id = 0;
   g_hash_table_remove (sub->pending, event_id);
 
   diagnostics = g_strdup_printf ("%s did not acknowledge %s within %.1f s",
@@ -720,7 +746,68 @@ ack_timeout_cb (gpointer data)
   /* H-34: unresponsive after max-missed-acks consecutive timeouts (default 1) */
   if (++sub->missed_acks >= self->max_missed_acks)
     hub_remove_subscriber (self, sub, "unresponsive: no acknowledgement", TRUE);
+}
+
+static void hub_arm_ack_timer (FcmHub *self);
+
+/* One timer serves every pending ack: it fires at the earliest deadline,
+ * handles all that are due and re-arms for the next one. A timer that fires
+ * early (its pending ack was answered) just re-arms. */
+static gboolean
+ack_timer_cb (gpointer data)
+{
+  FcmHub *self = data;
+  Pending *pending;
+
+  self->ack_timer_id = 0;
+  /* due within the timer's millisecond resolution */
+  while ((pending = g_queue_peek_head (&self->ack_queue)) != NULL &&
+         pending->deadline <= g_get_monotonic_time () + 1000)
+    ack_timeout (pending);   /* frees it, may remove subscribers */
+  hub_arm_ack_timer (self);
   return G_SOURCE_REMOVE;
+}
+
+static void
+hub_arm_ack_timer (FcmHub *self)
+{
+  Pending *head = g_queue_peek_head (&self->ack_queue);
+  gint64 wait;
+
+  if (head == NULL || (self->ack_timer_id != 0 && self->ack_timer_deadline <= head->deadline))
+    return;
+  g_clear_handle_id (&self->ack_timer_id, g_source_remove);
+  wait = MAX (head->deadline - g_get_monotonic_time (), 0);
+  self->ack_timer_deadline = head->deadline;
+  self->ack_timer_id = g_timeout_add ((guint) ((wait + 999) / 1000), ack_timer_cb, self);
+}
+
+/* Queues @pending by deadline: nearly always at the tail, since every
+ * deadline is now + ack-timeout. */
+static void
+hub_queue_pending (FcmHub  *self,
+                   Pending *pending)
+{
+  GList *l = self->ack_queue.tail;
+
+  pending->link.data = pending;
+  while (l != NULL && ((Pending *) l->data)->deadline > pending->deadline)
+    l = l->prev;
+  if (l == NULL)
+    g_queue_push_head_link (&self->ack_queue, &pending->link);
+  else
+    {
+      /* insert after l */
+      pending->link.prev = l;
+      pending->link.next = l->next;
+      if (l->next != NULL)
+        l->next->prev = &pending->link;
+      else
+        self->ack_queue.tail = &pending->link;
+      l->next = &pending->link;
+      self->ack_queue.length++;
+    }
+  hub_arm_ack_timer (self);
 }
 
 /* 2019 prototype: the subscriber's own (legacy) spelling of the event
@@ -764,11 +851,17 @@ legacy_wrap (Subscriber *sub,
 static void
 subscriber_send_notification (Subscriber *sub,
                               const char *id,
-                              const char *text)
+                              const char *text,
+                              GBytes     *frame)
 {
   if (!subscriber_is_open (sub))
     return;
-  soup_websocket_connection_send_text (sub->conn, text);
+  /* @frame: @text, already checked as UTF-8 once for all recipients
+   * (send_text would check it again for every socket) */
+  if (frame != NULL)
+    soup_websocket_connection_send_message (sub->conn, SOUP_WEBSOCKET_DATA_TEXT, frame);
+  else
+    soup_websocket_connection_send_text (sub->conn, text);
   if (sub->legacy)
     g_queue_push_tail (sub->legacy_sent, g_strdup (id));
 }
@@ -800,18 +893,20 @@ delayed_send_cb (gpointer data)
 
   delayed->source_id = 0;
   if (sub != NULL)
-    subscriber_send_notification (sub, delayed->id, delayed->text);
+    subscriber_send_notification (sub, delayed->id, delayed->text, NULL);
   g_hash_table_remove (delayed->hub->delayed, delayed);
   return G_SOURCE_REMOVE;
 }
 
+/* @frame: (nullable): @text as validated bytes, shared by a broadcast */
 static void
-hub_deliver (FcmHub     *self,
-             Subscriber *sub,
-             const char *id,
-             const char *event_name,
-             const char *text,
-             gboolean    expect_ack)
+hub_deliver_frame (FcmHub     *self,
+                   Subscriber *sub,
+                   const char *id,
+                   const char *event_name,
+                   const char *text,
+                   GBytes     *frame,
+                   gboolean    expect_ack)
 {
   g_autofree char *wrapped = NULL;
 
@@ -819,7 +914,10 @@ hub_deliver (FcmHub     *self,
     return;
 
   if (sub->legacy)
-    text = wrapped = legacy_wrap (sub, text);
+    {
+      text = wrapped = legacy_wrap (sub, text);
+      frame = NULL;
+    }
 
   if (expect_ack && self->ack_timeout > 0 && !g_hash_table_contains (sub->pending, id))
     {
@@ -828,9 +926,10 @@ hub_deliver (FcmHub     *self,
       pending->sub = sub;
       pending->id = g_strdup (id);
       pending->event_name = g_strdup (event_name);
-      pending->timeout_id = g_timeout_add ((guint)(self->ack_timeout * 1000.0), ack_timeout_cb, pending);
       pending->sent_at = g_get_monotonic_time ();
+      pending->deadline = pending->sent_at + (gint64) (self->ack_timeout * G_USEC_PER_SEC);
       g_hash_table_insert (sub->pending, pending->id, pending);
+      hub_queue_pending (self, pending);
     }
 
   /* admin fault injection: the ack timer runs as if the frame had been sent */
@@ -852,7 +951,18 @@ hub_deliver (FcmHub     *self,
       g_hash_table_add (self->delayed, delayed);
       return;
     }
-  subscriber_send_notification (sub, id, text);
+  subscriber_send_notification (sub, id, text, frame);
+}
+
+static void
+hub_deliver (FcmHub     *self,
+             Subscriber *sub,
+             const char *id,
+             const char *event_name,
+             const char *text,
+             gboolean    expect_ack)
+{
+  hub_deliver_frame (self, sub, id, event_name, text, NULL, expect_ack);
 }
 
 /* Broadcasts to every subscriber of @event_name in @topic (H-18). */
@@ -864,7 +974,10 @@ hub_broadcast (FcmHub     *self,
                const char *text,
                Subscriber *except)
 {
-  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
+  g_autoptr(GPtrArray) targets = g_ptr_array_sized_new (g_hash_table_size (self->subscribers));
+  const char *canon = fcm_event_name_canonicalize (event_name);
+  gboolean expect_ack = !fcm_event_name_equal (event_name, "syncerror");
+  g_autoptr(GBytes) frame = NULL;
   GHashTableIter iter;
   gpointer value;
 
@@ -873,13 +986,15 @@ hub_broadcast (FcmHub     *self,
     {
       Subscriber *sub = value;
 
-      if (sub != except && g_str_equal (sub->topic, topic) && events_contain (sub->events, event_name))
+      if (sub != except && g_str_equal (sub->topic, topic) && subscriber_wants_canonical (sub, canon))
         g_ptr_array_add (targets, sub);
     }
 
+  /* the same text for every subscriber, serialized and checked once (H-18) */
+  if (targets->len > 0 && g_utf8_validate (text, -1, NULL))
+    frame = g_bytes_new_static (text, strlen (text));
   for (guint i = 0; i < targets->len; i++)
-    hub_deliver (self, g_ptr_array_index (targets, i), id, event_name, text,
-                 !fcm_event_name_equal (event_name, "syncerror"));
+    hub_deliver_frame (self, g_ptr_array_index (targets, i), id, event_name, text, frame, expect_ack);
 
   g_signal_emit (self, signals[SIGNAL_EVENT_BROADCAST], 0, topic, event_name, id);
 }
@@ -888,39 +1003,18 @@ hub_broadcast (FcmHub     *self,
 /* WebSocket                                                                */
 
 static void
-ws_handle_ack (Subscriber *sub,
-               JsonObject *obj)
+ws_handle_ack_status (Subscriber *sub,
+                      const char *id,
+                      guint       status)
 {
   FcmHub *self = sub->hub;
-  const char *id = fcm_json_get_string (obj, "id");
-  JsonNode *node = json_object_get_member (obj, "status");
-  guint status = 200;   /* Medplum acks carry no status: success */
   Pending *pending;
   g_autofree char *event_name = NULL;
   g_autofree char *topic = NULL;
 
-  if (id == NULL)
-    return;
-
   /* any ack of a hub syncerror stops its resends (H-37) */
-  g_hash_table_remove (sub->resends, id);
-
-  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
-    {
-      GType type = json_node_get_value_type (node);
-
-      if (type == G_TYPE_INT64)
-        status = (guint)CLAMP (json_node_get_int (node), 0, 999);
-      else if (type == G_TYPE_DOUBLE)
-        status = (guint)CLAMP (json_node_get_double (node), 0, 999);
-      else if (type == G_TYPE_STRING)
-        {
-          guint64 v = 0;
-
-          if (g_ascii_string_to_unsigned (json_node_get_string (node), 10, 100, 999, &v, NULL))
-            status = (guint)v;
-        }
-    }
+  if (g_hash_table_size (sub->resends) > 0)
+    g_hash_table_remove (sub->resends, id);
 
   pending = g_hash_table_lookup (sub->pending, id);
   if (pending == NULL)
@@ -942,6 +1036,139 @@ ws_handle_ack (Subscriber *sub,
                                      event_name, status);
       hub_emit_syncerror (self, topic, sub, id, event_name, diagnostics);
     }
+}
+
+static void
+ws_handle_ack (Subscriber *sub,
+               JsonObject *obj)
+{
+  const char *id = fcm_json_get_string (obj, "id");
+  JsonNode *node = json_object_get_member (obj, "status");
+  guint status = 200;   /* Medplum acks carry no status: success */
+
+  if (id == NULL)
+    return;
+
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node))
+    {
+      GType type = json_node_get_value_type (node);
+
+      if (type == G_TYPE_INT64)
+        status = (guint)CLAMP (json_node_get_int (node), 0, 999);
+      else if (type == G_TYPE_DOUBLE)
+        status = (guint)CLAMP (json_node_get_double (node), 0, 999);
+      else if (type == G_TYPE_STRING)
+        {
+          guint64 v = 0;
+
+          if (g_ascii_string_to_unsigned (json_node_get_string (node), 10, 100, 999, &v, NULL))
+            status = (guint)v;
+        }
+    }
+  ws_handle_ack_status (sub, id, status);
+}
+
+static const char *
+skip_ws (const char *p,
+         const char *end)
+{
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  return p;
+}
+
+/* The usual ack, {"id":"…","status":200} in either order, with or without
+ * "status" (a plain integer) and nothing else, read without building a
+ * JSON tree. Anything else (escapes, other members, other status types,
+ * duplicates) returns FALSE and takes the full parser. @id_buf gets the id,
+ * NUL-terminated. */
+static gboolean
+parse_plain_ack (const char *data,
+                 gsize       size,
+                 char       *id_buf,
+                 gsize       id_buf_size,
+                 guint      *out_status)
+{
+  const char *p = data, *end = data + size;
+  gboolean have_id = FALSE, have_status = FALSE;
+  guint status = 200;
+
+  p = skip_ws (p, end);
+  if (p == end || *p++ != '{')
+    return FALSE;
+  for (;;)
+    {
+      const char *name;
+      gsize name_len;
+
+      p = skip_ws (p, end);
+      if (p == end || *p++ != '"')
+        return FALSE;
+      name = p;
+      while (p < end && *p != '"' && *p != '\\')
+        p++;
+      if (p == end || *p != '"')
+        return FALSE;
+      name_len = (gsize) (p - name);
+      p = skip_ws (p + 1, end);
+      if (p == end || *p++ != ':')
+        return FALSE;
+      p = skip_ws (p, end);
+
+      if (name_len == 2 && memcmp (name, "id", 2) == 0 && !have_id)
+        {
+          const char *value;
+
+          if (p == end || *p++ != '"')
+            return FALSE;
+          value = p;
+          /* plain printable ASCII only; anything else takes the full path */
+          while (p < end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20 && (guchar) *p < 0x7f)
+            p++;
+          if (p == end || *p != '"' || (gsize) (p - value) >= id_buf_size)
+            return FALSE;
+          memcpy (id_buf, value, (gsize) (p - value));
+          id_buf[p - value] = '\0';
+          p++;
+          have_id = TRUE;
+        }
+      else if (name_len == 6 && memcmp (name, "status", 6) == 0 && !have_status)
+        {
+          const char *first = p;
+          guint digits = 0;
+
+          status = 0;
+          while (p < end && g_ascii_isdigit (*p) && digits < 4)
+            {
+              status = status * 10 + (guint) (*p++ - '0');
+              digits++;
+            }
+          /* 1 to 3 digits, no leading zero (JSON) */
+          if (digits == 0 || digits > 3 || (digits > 1 && *first == '0'))
+            return FALSE;
+          if (p < end && (*p == '.' || *p == 'e' || *p == 'E'))
+            return FALSE;
+          have_status = TRUE;
+        }
+      else
+        return FALSE;
+
+      p = skip_ws (p, end);
+      if (p == end)
+        return FALSE;
+      if (*p == ',')
+        {
+          p++;
+          continue;
+        }
+      if (*p++ != '}')
+        return FALSE;
+      break;
+    }
+  if (skip_ws (p, end) != end || !have_id)
+    return FALSE;
+  *out_status = status;
+  return TRUE;
 }
 
 /* 2019 prototype reply {"timestamp","status","statusCode"}: no id, so it
@@ -983,6 +1210,19 @@ ws_message_cb (SoupWebsocketConnection *conn,
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT)
     return;
+
+  /* the hot path: a plain STU3 ack (C-28) */
+  if (!sub->legacy)
+    {
+      char id[256];
+      guint status;
+
+      if (parse_plain_ack (data, size, id, sizeof id, &status))
+        {
+          ws_handle_ack_status (sub, id, status);
+          return;
+        }
+    }
 
   root = fcm_json_parse (data, size, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
@@ -1066,7 +1306,7 @@ hub_replay_open_contexts (FcmHub     *self,
       if (g_hash_table_contains (done, ctx->anchor_type))
         continue;
       g_hash_table_add (done, ctx->anchor_type);
-      if (!events_contain (sub->events, ctx->open_name))
+      if (!subscriber_wants (sub, ctx->open_name))
         continue;
 
       msg = json_node_get_object (ctx->open_message);
@@ -1399,10 +1639,17 @@ handle_form (FcmHub            *self,
       ensure_topic (self, topic);   /* H-04: a session starts on first subscribe */
     }
   else
-    g_clear_pointer (&sub->events, g_ptr_array_unref);
+    {
+      g_clear_pointer (&sub->events, g_ptr_array_unref);
+      g_clear_pointer (&sub->events_canon, g_ptr_array_unref);
+    }
 
   /* H-07: a re-subscribe replaces events, name and lease */
   sub->events = g_steal_pointer (&event_set);
+  sub->events_canon = g_ptr_array_sized_new (sub->events->len);
+  for (guint i = 0; i < sub->events->len; i++)
+    g_ptr_array_add (sub->events_canon,
+                     (gpointer) fcm_event_name_canonicalize (g_ptr_array_index (sub->events, i)));
   if (name != NULL)
     {
       g_free (sub->name);
@@ -1634,6 +1881,7 @@ process_event (FcmHub      *self,
 
   if (is_open)
     {
+      static const char * const open_keys[] = { "patient", "study" };
       g_autofree char *version = topic_new_version ();
       JsonArray *context = fcm_event_get_context (event);
 
@@ -1643,18 +1891,15 @@ process_event (FcmHub      *self,
       if (ctx != NULL)
         {
           /* resume only when patient and study match (H-20) */
-          const char *keys[] = { "patient", "study" };
-          g_autoptr(FcmEvent) previous = fcm_event_new_from_node (ctx->open_message, NULL);
           guint idx = 0;
 
-          for (guint i = 0; previous != NULL && i < G_N_ELEMENTS (keys); i++)
+          for (guint i = 0; i < G_N_ELEMENTS (open_keys); i++)
             {
-              g_autofree char *a = fcm_event_dup_context_id (event, keys[i], NULL);
-              g_autofree char *b = fcm_event_dup_context_id (previous, keys[i], NULL);
+              g_autofree char *a = fcm_event_dup_context_id (event, open_keys[i], NULL);
 
-              if (g_strcmp0 (a, b) != 0)
+              if (g_strcmp0 (a, ctx->open_ids[i]) != 0)
                 REJECT (v, 400, "%s: %s/%s is already open with a different %s", name,
-                        anchor_type, anchor_id, keys[i]);
+                        anchor_type, anchor_id, open_keys[i]);
             }
           /* move it to the end: it becomes the current context */
           if (g_ptr_array_find (topic->contexts, ctx, &idx))
@@ -1670,6 +1915,11 @@ process_event (FcmHub      *self,
 
       g_free (ctx->open_name);
       ctx->open_name = g_strdup (name);
+      for (guint i = 0; i < G_N_ELEMENTS (open_keys); i++)
+        {
+          g_free (ctx->open_ids[i]);
+          ctx->open_ids[i] = fcm_event_dup_context_id (event, open_keys[i], NULL);
+        }
       g_free (ctx->version_id);
       ctx->version_id = g_steal_pointer (&version);
       g_clear_pointer (&ctx->context, json_array_unref);
@@ -1913,7 +2163,7 @@ hub_derive_implied (FcmHub     *self,
               Subscriber *sub = l->data;
 
               if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
-                  !events_contain (sub->events, name))
+                  !subscriber_wants (sub, name))
                 continue;
               g_clear_pointer (&sub->implied[d], g_free);
               if (is_open)
@@ -1928,7 +2178,7 @@ hub_derive_implied (FcmHub     *self,
           Subscriber *sub = l->data;
 
           if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
-              events_contain (sub->events, name) || !events_contain (sub->events, derived_name))
+              subscriber_wants (sub, name) || !subscriber_wants (sub, derived_name))
             continue;
           /* no duplicates: only a change of patient / study is sent */
           if (is_open == (g_strcmp0 (sub->implied[d], item_id) == 0))
@@ -1974,7 +2224,7 @@ hub_replay_derived_opens (FcmHub     *self,
         ctx = c;
     }
 
-  if (ctx == NULL || events_contain (sub->events, ctx->open_name))
+  if (ctx == NULL || subscriber_wants (sub, ctx->open_name))
     return;
 
   timestamp = fcm_json_get_string (json_node_get_object (ctx->open_message), "timestamp");
@@ -1987,7 +2237,7 @@ hub_replay_derived_opens (FcmHub     *self,
       g_autofree char *id = NULL;
       g_autofree char *text = NULL;
 
-      if (item_id == NULL || !events_contain (sub->events, derived_name) ||
+      if (item_id == NULL || !subscriber_wants (sub, derived_name) ||
           g_strcmp0 (sub->implied[d], item_id) == 0 || !subscriber_is_open (sub))
         continue;
 
@@ -2103,7 +2353,17 @@ find_async_requester (FcmHub     *self,
                       const char *topic)
 {
   g_autofree gpointer *keys = NULL;
+  GHashTableIter iter;
+  gpointer value;
+  gboolean armed = FALSE;
   guint n = 0;
+
+  /* the usual case, no fault armed: no sorting */
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (!armed && g_hash_table_iter_next (&iter, NULL, &value))
+    armed = ((Subscriber *) value)->async_mode != ASYNC_OFF;
+  if (!armed)
+    return NULL;
 
   /* sorted, so that the choice does not depend on hash order */
   keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
@@ -2831,6 +3091,7 @@ fcm_hub_finalize (GObject *object)
   FcmHub *self = FCM_HUB (object);
 
   g_clear_pointer (&self->subscribers, g_hash_table_unref);
+  g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_clear_pointer (&self->topics, g_hash_table_unref);
   g_clear_pointer (&self->retired, g_hash_table_unref);
   g_clear_pointer (&self->delayed, g_hash_table_unref);
@@ -3128,6 +3389,7 @@ fcm_hub_shutdown (FcmHub *self)
 
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_hash_table_remove_all (self->delayed);
   g_hash_table_remove_all (self->async_jobs);
   subs = g_hash_table_get_values (self->subscribers);
