@@ -201,6 +201,36 @@ test_connection_loss (void)
   answer_clear (&a);
 }
 
+/* Sync lost, then the hub goes away: losing the hub is what the alert says
+ * first (C-68 before C-63); the sync stays lost. */
+static void
+test_connection_loss_first (void)
+{
+  g_autoptr(FcmConnection) connection = start_embedded ();
+  g_autoptr(FcmHubClient) refuser = NULL;
+  g_autofree char *alert = NULL;
+  FcmHubClient *client = fcm_connection_get_client (connection);
+  Answer a = { 0, };
+
+  refuser = fcm_hub_client_new (fcm_hub_client_get_hub_url (client), fcm_hub_client_get_topic (client));
+  fcm_hub_client_set_subscriber_name (refuser, "Refusing Viewer");
+  fcm_hub_client_set_ack_policy (refuser, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 409);
+  fcm_hub_client_subscribe_async (refuser, NULL, NULL, NULL);
+  FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (refuser) == FCM_CLIENT_STATE_ACTIVE);
+  publish_and_wait (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
+                    fcm_context_build_open ("rpt-4", "pat-4", "st-4", NULL, NULL), &a);
+  FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)));
+  g_assert_false (fcm_connection_get_connection_lost (connection));
+
+  fcm_hub_shutdown (fcm_connection_get_hub (connection));
+  FCM_TEST_WAIT_UNTIL (fcm_connection_get_connection_lost (connection));
+  alert = fcm_connection_dup_alert (connection);
+  g_assert_true (g_str_has_prefix (alert, "Connection to the hub lost"));
+  g_assert_true (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)));
+
+  answer_clear (&a);
+}
+
 /* A hub that is not there: a clear failure, not a hang. */
 static void
 test_unreachable_hub (void)
@@ -224,6 +254,7 @@ main (int   argc,
   g_test_add_func ("/connection/embedded-session", test_embedded_session);
   g_test_add_func ("/connection/syncerror-alert", test_syncerror_alert);
   g_test_add_func ("/connection/connection-loss", test_connection_loss);
+  g_test_add_func ("/connection/connection-loss-first", test_connection_loss_first);
   g_test_add_func ("/connection/unreachable-hub", test_unreachable_hub);
 
   return g_test_run ();

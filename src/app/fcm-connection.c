@@ -512,6 +512,26 @@ fcm_connection_build_select (FcmConnection  *self,
 }
 
 /**
+ * fcm_connection_get_connection_lost:
+ *
+ * Returns: whether the hub is out of reach or ended the subscription (C-68);
+ *   this comes before a syncerror in the alert
+ */
+gboolean
+fcm_connection_get_connection_lost (FcmConnection *self)
+{
+  FcmClientState state;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), FALSE);
+
+  state = fcm_monitor_get_state (self->monitor);
+  return (self->failed && !state_is_live (state)) ||
+         state == FCM_CLIENT_STATE_RECONNECTING ||
+         state == FCM_CLIENT_STATE_DENIED ||
+         state == FCM_CLIENT_STATE_ERROR;
+}
+
+/**
  * fcm_connection_dup_alert:
  *
  * Returns: (transfer full) (nullable): what the alert should say: the last
@@ -529,6 +549,25 @@ fcm_connection_dup_alert (FcmConnection *self)
 
   if (self->failed && !state_is_live (state))
     return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
+
+  switch (state)
+    {
+    case FCM_CLIENT_STATE_RECONNECTING:
+      return g_strdup (_("Connection to the hub lost. Reconnecting; the context shown may be stale."));
+    case FCM_CLIENT_STATE_DENIED:
+      return g_strdup (_("The hub ended the subscription. The context shown may be stale."));
+    case FCM_CLIENT_STATE_ERROR:
+      if (self->last_error != NULL)
+        return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
+      return g_strdup (_("Could not subscribe to the hub."));
+    case FCM_CLIENT_STATE_DISCONNECTED:
+    case FCM_CLIENT_STATE_SUBSCRIBING:
+    case FCM_CLIENT_STATE_CONNECTING:
+    case FCM_CLIENT_STATE_ACTIVE:
+    case FCM_CLIENT_STATE_RENEWING:
+    default:
+      break;
+    }
 
   if (fcm_monitor_get_sync_lost (self->monitor))
     {
@@ -555,24 +594,7 @@ fcm_connection_dup_alert (FcmConnection *self)
                               subscriber, event_name, event_id ? event_id : "?");
     }
 
-  switch (state)
-    {
-    case FCM_CLIENT_STATE_RECONNECTING:
-      return g_strdup (_("Connection to the hub lost. Reconnecting; the context shown may be stale."));
-    case FCM_CLIENT_STATE_DENIED:
-      return g_strdup (_("The hub ended the subscription. The context shown may be stale."));
-    case FCM_CLIENT_STATE_ERROR:
-      if (self->last_error != NULL)
-        return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
-      return g_strdup (_("Could not subscribe to the hub."));
-    case FCM_CLIENT_STATE_DISCONNECTED:
-    case FCM_CLIENT_STATE_SUBSCRIBING:
-    case FCM_CLIENT_STATE_CONNECTING:
-    case FCM_CLIENT_STATE_ACTIVE:
-    case FCM_CLIENT_STATE_RENEWING:
-    default:
-      return NULL;
-    }
+  return NULL;
 }
 
 FcmMonitor *

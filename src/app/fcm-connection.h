@@ -29,6 +29,7 @@ FcmClientState  fcm_connection_get_state         (FcmConnection   *self);
 gboolean        fcm_connection_get_live          (FcmConnection   *self);
 const char     *fcm_connection_get_status_text   (FcmConnection   *self);
 const char     *fcm_connection_get_last_error    (FcmConnection   *self);
+gboolean        fcm_connection_get_connection_lost (FcmConnection *self);
 char           *fcm_connection_dup_alert         (FcmConnection   *self) G_GNUC_WARN_UNUSED_RESULT;
 
 void            fcm_connection_start             (FcmConnection   *self);

@@ -134,7 +134,7 @@ update_alert (FcmWindow *self)
   if (self->connection != NULL)
     {
       text = fcm_connection_dup_alert (self->connection);
-      sync_lost = fcm_monitor_get_sync_lost (fcm_connection_get_monitor (self->connection));
+      sync_lost = !fcm_connection_get_connection_lost (self->connection);
     }
 
   if (g_strcmp0 (text, self->alert_text) != 0)
@@ -170,7 +170,7 @@ connection_alert_changed_cb (FcmConnection *connection,
     {
       if (text != NULL)
         {
-          gboolean sync_lost = fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection));
+          gboolean sync_lost = !fcm_connection_get_connection_lost (connection);
           g_autofree char *title = NULL;
 
           /* Translators: %s is a hub, e.g. "Built-in Hub" or "hub.example.org:443" */
@@ -556,6 +556,8 @@ add_connection_action (GtkWidget  *widget,
 static const char *
 state_icon (FcmConnection *connection)
 {
+  if (fcm_connection_get_connection_lost (connection))
+    return "network-error-symbolic";
   if (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)))
     return "dialog-warning-symbolic";
 
