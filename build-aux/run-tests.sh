@@ -20,7 +20,7 @@ status=$?
 # valgrind (definite leaks and memory errors fail; tests/valgrind.supp).
 logs="$builddir/meson-logs/testlog.json"
 if command -v valgrind >/dev/null 2>&1; then
-  meson test -C "$builddir" --setup=valgrind --suite hub --print-errorlogs || status=1
+  meson test -C "$builddir" --setup=valgrind --suite hub --suite app --print-errorlogs || status=1
   logs="$logs $builddir/meson-logs/testlog-valgrind.json"
 fi
 
