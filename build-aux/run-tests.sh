@@ -16,11 +16,13 @@ XDG_CONFIG_HOME="$tmp/config" XDG_DATA_HOME="$tmp/data" \
   dbus-run-session -- meson test -C "$builddir" --print-errorlogs
 status=$?
 
-# Nothing a client sends may leak memory in the hub: its suite again under
-# valgrind (definite leaks and memory errors fail; tests/valgrind.supp).
+# Nothing a client sends may leak memory in the hub, nor in the app's
+# connections and tray: those suites again under valgrind (definite leaks and
+# memory errors fail; tests/valgrind.supp), on a private bus for the tray.
 logs="$builddir/meson-logs/testlog.json"
 if command -v valgrind >/dev/null 2>&1; then
-  meson test -C "$builddir" --setup=valgrind --suite hub --suite app --print-errorlogs || status=1
+  XDG_RUNTIME_DIR="$tmp/runtime" dbus-run-session -- \
+    meson test -C "$builddir" --setup=valgrind --suite hub --suite app --print-errorlogs || status=1
   logs="$logs $builddir/meson-logs/testlog-valgrind.json"
 fi
 
