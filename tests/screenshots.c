@@ -20,6 +20,7 @@
 #include "fcm-window.h"
 #include "fcm-window-private.h"
 #include "fcm-test-util.h"
+#include "fcm-timeline-private.h"
 
 static const char *output_dir;
 static int exit_status = 1;
@@ -131,6 +132,12 @@ run (FcmApplication *app)
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, fcm_connection_build_select (connection, NULL));
   settle (500);
   save_png (GTK_WIDGET (window), "report-open.png");
+
+  /* 2b: the update selected in the timeline: its JSON and validation */
+  fcm_window_get_parts (window, &parts);
+  _fcm_timeline_select (FCM_TIMELINE (parts.timeline), 2);
+  settle (400);
+  save_png (GTK_WIDGET (window), "event-details.png");
 
   /* 3: the open-report dialog with a demo study */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", NULL);
