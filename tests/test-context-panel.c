@@ -17,6 +17,7 @@
 #include "fcm-context-panel-private.h"
 #include "fcm-core.h"
 #include "fcm-open-report-dialog.h"
+#include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
 
 #define TOPIC "panel-test"
@@ -362,33 +363,12 @@ test_panel_stale (Fixture       *f,
 
 /* ----------------------------------------------------------------- dialog */
 
-static GtkWidget *
-find_entry_row (GtkWidget  *root,
-                const char *title)
-{
-  if (ADW_IS_ENTRY_ROW (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_entry_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 set_row (FcmOpenReportDialog *dialog,
          const char          *title,
          const char          *text)
 {
-  GtkWidget *row = find_entry_row (GTK_WIDGET (dialog), title);
+  GtkWidget *row = fcm_test_find_entry_row (GTK_WIDGET (dialog), title);
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), text);
@@ -418,7 +398,7 @@ test_dialog_required (Fixture       *f,
 
   /* the focusable text fields carry their row's name */
   {
-    GtkWidget *row = find_entry_row (GTK_WIDGET (dialog), "Patient ID");
+    GtkWidget *row = fcm_test_find_entry_row (GTK_WIDGET (dialog), "Patient ID");
     GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
 
     g_assert_nonnull (text);
@@ -452,10 +432,10 @@ test_dialog_required (Fixture       *f,
   /* not a FHIR id: it would not fit in a reference */
   set_row (dialog, "Report ID", "rpt 9/x");
   g_assert_false (open_enabled (dialog));
-  g_assert_true (gtk_widget_has_css_class (find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+  g_assert_true (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
   set_row (dialog, "Report ID", "rpt-9");
   g_assert_true (open_enabled (dialog));
-  g_assert_false (gtk_widget_has_css_class (find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+  g_assert_false (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
 
   set_row (dialog, "Study ID (ImagingStudy)", "");
   g_assert_false (open_enabled (dialog));

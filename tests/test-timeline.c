@@ -15,6 +15,7 @@
 #include <adwaita.h>
 
 #include "fcm-core.h"
+#include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
 #include "fcm-timeline.h"
 #include "fcm-timeline-private.h"
@@ -29,42 +30,6 @@ typedef struct
   GtkWindow    *window;
   FcmTimeline  *timeline;
 } Fixture;
-
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_action_button (GtkWidget  *root,
-                    const char *action)
-{
-  if (GTK_IS_BUTTON (root) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)), action) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static void
 done_cb (GObject      *source,
@@ -189,8 +154,8 @@ test_timeline_rows (Fixture       *f,
   GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
   GtkEditable *search = _fcm_timeline_get_search_entry (f->timeline);
   FcmEventDetails *details = _fcm_timeline_get_details (f->timeline);
-  GtkWidget *copy_button = find_action_button (GTK_WIDGET (f->timeline), "timeline.copy-json");
-  GtkWidget *empty_page = find_widget (GTK_WIDGET (f->timeline), ADW_TYPE_STATUS_PAGE);
+  GtkWidget *copy_button = fcm_test_find_action_button (GTK_WIDGET (f->timeline), "timeline.copy-json");
+  GtkWidget *empty_page = fcm_test_find_widget (GTK_WIDGET (f->timeline), ADW_TYPE_STATUS_PAGE);
   GtkTextView *text_view;
   GtkTextIter start, end;
   g_autofree char *json = NULL;
@@ -242,7 +207,7 @@ test_timeline_rows (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (n_rows (f) == 4);
 
   /* nothing selected: empty details, copy disabled */
-  stack = GTK_STACK (find_widget (GTK_WIDGET (details), GTK_TYPE_STACK));
+  stack = GTK_STACK (fcm_test_find_widget (GTK_WIDGET (details), GTK_TYPE_STACK));
   g_assert_null (fcm_timeline_get_selected (f->timeline));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "empty");
   g_assert_false (gtk_widget_get_sensitive (copy_button));
@@ -255,7 +220,7 @@ test_timeline_rows (Fixture       *f,
   g_assert_true (fcm_event_details_get_entry (details) == fcm_timeline_get_selected (f->timeline));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "entry");
   g_assert_true (gtk_widget_get_sensitive (copy_button));
-  text_view = GTK_TEXT_VIEW (find_widget (GTK_WIDGET (details), GTK_TYPE_TEXT_VIEW));
+  text_view = GTK_TEXT_VIEW (fcm_test_find_widget (GTK_WIDGET (details), GTK_TYPE_TEXT_VIEW));
   gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (text_view), &start, &end);
   json = gtk_text_buffer_get_text (gtk_text_view_get_buffer (text_view), &start, &end, FALSE);
   g_assert_nonnull (strstr (json, our_open));
@@ -358,7 +323,7 @@ test_timeline_issues (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (n_rows (f) == n_log (f));
 
   _fcm_timeline_select (f->timeline, row_of (f, id));
-  issues_list = find_widget (GTK_WIDGET (details), GTK_TYPE_LIST_BOX);
+  issues_list = fcm_test_find_widget (GTK_WIDGET (details), GTK_TYPE_LIST_BOX);
   for (GtkWidget *child = gtk_widget_get_first_child (issues_list); child; child = gtk_widget_get_next_sibling (child))
     n_children++;
   g_assert_cmpuint (n_children, ==, issues->len);
@@ -426,7 +391,7 @@ test_timeline_autoscroll (Fixture       *f,
   g_autoptr(FcmValidator) validator = fcm_validator_new ();
   FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
   GtkAdjustment *adj = _fcm_timeline_get_vadjustment (f->timeline);
-  GtkWidget *revealer = find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_REVEALER);
+  GtkWidget *revealer = fcm_test_find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_REVEALER);
   g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
   g_autofree char *first = NULL;
   g_autoptr(JsonArray) close = fcm_context_build_close ("rpt-1", "pat-1", "st-1");

@@ -16,6 +16,7 @@
 #include "fcm-connection.h"
 #include "fcm-context-panel-private.h"
 #include "fcm-open-report-dialog.h"
+#include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
 #include "fcm-timeline.h"
 #include "fcm-window-private.h"
@@ -107,26 +108,6 @@ start_fake_notification_daemon (void)
  * "activate" (see main()), so startup and shutdown happen as in the app. */
 static FcmApplication *the_app;
 
-static GtkWidget *
-find_widget (GtkWidget *root,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static GtkWindow *
 find_toplevel (GType type)
 {
@@ -196,11 +177,11 @@ test_window_no_connection (Fixture       *f,
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "FHIRcast Monitor");
   g_assert_true (gtk_window_get_application (GTK_WINDOW (window)) == GTK_APPLICATION (f->app));
 
-  window_title = find_widget (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE);
+  window_title = fcm_test_find_widget (GTK_WIDGET (window), ADW_TYPE_WINDOW_TITLE);
   g_assert_nonnull (window_title);
   g_assert_cmpstr (adw_window_title_get_subtitle (ADW_WINDOW_TITLE (window_title)), ==,
                    "Not connected");
-  g_assert_nonnull (find_widget (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY));
+  g_assert_nonnull (fcm_test_find_widget (GTK_WIDGET (window), ADW_TYPE_TOAST_OVERLAY));
 
   /* no connection: the panel explains, and the buttons say why they are off */
   fcm_window_get_parts (window, &parts);
@@ -549,7 +530,7 @@ test_window_primary_menu (Fixture       *f,
   GMenuModel *menu;
   guint n_items = 0;
 
-  menu_button = find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  menu_button = fcm_test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (menu_button);
   g_assert_true (gtk_menu_button_get_primary (GTK_MENU_BUTTON (menu_button)));
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (menu_button),

@@ -1,0 +1,25 @@
+/* fcm-gtk-test-util.h: widget lookups shared by the gtk test programs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+typedef gboolean (*FcmTestWidgetMatch) (GtkWidget     *widget,
+                                        gconstpointer  data);
+
+GtkWidget *fcm_test_find_widget_matching (GtkWidget          *root,
+                                          FcmTestWidgetMatch  match,
+                                          gconstpointer       data);
+GtkWidget *fcm_test_find_widget          (GtkWidget          *root,
+                                          GType               type);
+GtkWidget *fcm_test_find_action_button   (GtkWidget          *root,
+                                          const char         *action_name);
+GtkWidget *fcm_test_find_entry_row       (GtkWidget          *root,
+                                          const char         *title);
+
+G_END_DECLS
