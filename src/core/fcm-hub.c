@@ -610,8 +610,10 @@ subscriber_start_lease (Subscriber *sub)
     {
       gint64 token_us = MAX (sub->token_expires - g_get_real_time (), 0);
 
-      sub->lease_by_token = token_us <= lease_us;
-      lease_us = MIN (lease_us, token_us);
+      /* a lease capped at the token (rounded down to whole seconds) ends with the token */
+      sub->lease_by_token = token_us < lease_us + G_USEC_PER_SEC;
+      if (sub->lease_by_token)
+        lease_us = token_us;
       sub->lease_id = g_timeout_add ((guint)(lease_us / 1000), lease_expired_cb, sub);
     }
   else
@@ -1918,6 +1920,8 @@ audit_emit (FcmHub            *self,
       json_object_set_string_member (obj, "requester", address != NULL ? address : "unknown");
       json_object_set_string_member (obj, "requesterType", "address");
     }
+  if (rec->subscriber_name != NULL)
+    json_object_set_string_member (obj, "subscriber", rec->subscriber_name);
   if (address != NULL)
     json_object_set_string_member (obj, "address", address);
   if (rec->topic != NULL)
