@@ -2637,6 +2637,8 @@ test_cli_bad_options (void)
     { "--port", "70000", NULL },
     { "--port", "x", NULL },
     { "--secret", "s", "--no-auth", NULL },
+    { "--tokens", "tokens.ini", "--secret", "s", NULL },
+    { "--tokens", "tokens.ini", "--no-auth", NULL },
     { "--tls-cert", "/nonexistent.pem", NULL },
     { "--admin", "--host", "0.0.0.0", NULL },
     { "--ack-timeout", "-1", NULL },
@@ -2711,6 +2713,73 @@ test_cli_users_admin (void)
   cli_terminate (proc);
 
   g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* --tokens and --audit through the command line; a bad tokens file exits 2 */
+static void
+test_cli_tokens_audit (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autofree char *tokens = g_test_build_filename (G_TEST_DIST, "data", "hub-tokens.ini", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *audit = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *cur = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!cli_available ())
+    return;
+  dir = g_dir_make_tmp ("fcm-hub-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+  audit = g_build_filename (dir, "audit.jsonl", NULL);
+  bad = g_build_filename (dir, "bad.ini", NULL);
+
+  proc = cli_spawn (&url, "--port", "0", "--tokens", tokens, "--audit", audit, NULL);
+  cur = g_strconcat (url, "/", TOPIC, NULL);
+  g_assert_cmpuint (cli_get (cur, NULL, NULL), ==, 401);
+  session = soup_session_new ();
+  msg = soup_message_new ("GET", cur);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", T_WATCHER);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 404);   /* known token, unknown topic */
+  cli_terminate (proc);
+  g_clear_object (&proc);
+
+  g_assert_true (g_file_get_contents (audit, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_test_message ("%s", text);
+  lines = g_strsplit (text, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_nonnull (strstr (lines[0], "\"transaction\":\"RAD-153\""));
+  g_assert_nonnull (strstr (lines[0], "\"outcome\":401"));
+  g_assert_nonnull (strstr (lines[1], "\"outcome\":404"));
+  g_assert_nonnull (strstr (lines[1], "\"requester\":\"Desk Watcher\""));
+  g_assert_null (strstr (text, "secret"));
+
+  /* an invalid tokens file: exit 2 with the reason */
+  g_assert_true (g_file_set_contents (bad, "[token a]\nsecret=x\nscopes=openid\n", -1, &error));
+  g_assert_no_error (error);
+  g_clear_object (&proc);
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error,
+                           g_getenv ("FHIRCAST_CLI"), "hub", "--tokens", bad, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 2);
+  g_assert_nonnull (strstr (err, "openid"));
+
+  g_assert_cmpint (g_unlink (audit), ==, 0);
+  g_assert_cmpint (g_unlink (bad), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
@@ -2805,6 +2874,7 @@ main (int   argc,
   g_test_add_func ("/fcm/hub/cli/bad-options", test_cli_bad_options);
   g_test_add_func ("/fcm/hub/cli/users-admin", test_cli_users_admin);
   g_test_add_func ("/fcm/hub/cli/tls", test_cli_tls);
+  g_test_add_func ("/fcm/hub/cli/tokens-audit", test_cli_tokens_audit);
 
   return g_test_run ();
 }
