@@ -30,6 +30,8 @@ fcm_cli_hub (int    argc,
   g_autofree char *tls_cert = NULL;
   g_autofree char *tls_key = NULL;
   g_autofree char *users = NULL;
+  g_autofree char *tokens = NULL;
+  g_autofree char *audit = NULL;
   gboolean admin = FALSE;
   gboolean legacy = FALSE;
   gboolean no_auth = FALSE;
@@ -46,6 +48,8 @@ fcm_cli_hub (int    argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port (default 0: any free port)"), N_("PORT") },
     { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Require “Authorization: Bearer SECRET”"), N_("SECRET") },
     { "no-auth", 0, 0, G_OPTION_ARG_NONE, &no_auth, N_("Accept requests without a token"), NULL },
+    { "tokens", 0, 0, G_OPTION_ARG_FILENAME, &tokens, N_("Per-app bearer tokens with FHIRcast scopes and expiry from FILE"), N_("FILE") },
+    { "audit", 0, 0, G_OPTION_ARG_FILENAME, &audit, N_("Append an audit trail (JSON lines) to FILE"), N_("FILE") },
     { "users", 0, 0, G_OPTION_ARG_FILENAME, &users, N_("Serve the 2019 GetTopic call for the users in FILE"), N_("FILE") },
     { "admin", 0, 0, G_OPTION_ARG_NONE, &admin, N_("Serve the inspection and fault-injection endpoints (loopback only)"), NULL },
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, N_("Also serve the 2019 prototype's WebSocket ws://host/TOPIC"), NULL },
@@ -86,6 +90,11 @@ fcm_cli_hub (int    argc,
       fprintf (stderr, "hub: %s\n", _("--secret and --no-auth exclude each other"));
       return FCM_CLI_EXIT_USAGE;
     }
+  if (tokens != NULL && (secret != NULL || no_auth))
+    {
+      fprintf (stderr, "hub: %s\n", _("--tokens excludes --secret and --no-auth"));
+      return FCM_CLI_EXIT_USAGE;
+    }
   if (port < 0 || port > 65535 || ack_timeout < 0 || lease_default < 1 || heartbeat < 0 || heartbeat > 3600 ||
       max_missed_acks < 1 || !(syncerror_resend > 0 && syncerror_resend <= 3600) ||
       syncerror_resends < 0 || syncerror_resends > 100)
@@ -113,6 +122,23 @@ fcm_cli_hub (int    argc,
     {
       fprintf (stderr, "hub: %s\n", error->message);
       return FCM_CLI_EXIT_UNREADABLE;
+    }
+  if (tokens != NULL && !fcm_hub_load_tokens (hub, tokens, &error))
+    {
+      fprintf (stderr, "hub: %s\n", error->message);
+      return FCM_CLI_EXIT_UNREADABLE;
+    }
+  if (audit != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (audit);
+      g_autoptr(GFileOutputStream) stream = g_file_append_to (file, G_FILE_CREATE_PRIVATE, NULL, &error);
+
+      if (stream == NULL)
+        {
+          fprintf (stderr, "hub: %s\n", error->message);
+          return FCM_CLI_EXIT_UNREADABLE;
+        }
+      fcm_hub_set_audit_stream (hub, G_OUTPUT_STREAM (stream));
     }
   if (admin)
     {
@@ -156,6 +182,9 @@ fcm_cli_hub (int    argc,
   fcm_hub_shutdown (hub);
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  /* and the last audit records */
+  while (fcm_hub_get_audit_pending (hub) > 0)
+    g_main_context_iteration (NULL, TRUE);
 
   return FCM_CLI_EXIT_OK;
 }

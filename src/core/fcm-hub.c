@@ -68,6 +68,9 @@ struct _Subscriber
   gboolean                 ever_connected;
   gboolean                 legacy;        /* connected through the 2019 ws://host/{topic} socket */
   GQueue                  *legacy_sent;   /* ids of the notifications sent on the legacy socket */
+  char                    *token_name;    /* --tokens: the `name` of the token that subscribed */
+  gint64                   token_expires; /* --tokens: its expiry, real-time µs; 0 = none (H-09) */
+  gboolean                 lease_by_token;/* the token expires before the lease ends */
 };
 
 enum { ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT };
@@ -100,6 +103,46 @@ typedef struct
   Context    *current;       /* NULL = empty current context */
   GHashTable *processed;     /* event id → GUINT status (H-19) */
 } Topic;
+
+/* --tokens (H-03, H-09): one `[token LABEL]` group of the tokens file */
+typedef struct
+{
+  char      *event;          /* an event name or "*" */
+  gboolean   read;
+  gboolean   write;
+} Scope;
+
+typedef struct
+{
+  char      *label;
+  char      *secret;
+  char      *name;           /* who the bearer is: used in logs, admin and audit output */
+  GPtrArray *scopes;         /* Scope* */
+  gint64     expires;        /* real-time µs; G_MAXINT64 = never */
+} Token;
+
+/* --audit (H-40): JSON lines written in order without blocking the loop */
+typedef struct
+{
+  GOutputStream *stream;
+  GQueue         lines;      /* GBytes*; the head is being written while busy */
+  gboolean       busy;
+  gboolean       orphaned;   /* the hub is gone: finish the queue, then free */
+  gboolean       failed;
+} AuditWriter;
+
+/* What one HTTP request did, filled in while it is handled (synchronously) */
+typedef struct
+{
+  const char *transaction;   /* "RAD-146", …; NULL = not audited */
+  const char *action;
+  char       *topic;
+  char       *event_name;
+  char       *event_id;
+  char       *endpoint;      /* redacted */
+  char       *subscriber_name;
+  Token      *token;
+} AuditRecord;
 
 struct _FcmHub
 {
@@ -134,6 +177,9 @@ struct _FcmHub
   guint64      next_seq;
   gboolean     validate;
   gboolean     shutting_down;
+  GPtrArray   *tokens;       /* Token*, --tokens; NULL = off */
+  AuditWriter *audit;        /* --audit; NULL = off */
+  AuditRecord *audit_rec;    /* the request being handled, while audit is on */
 };
 
 G_DEFINE_FINAL_TYPE (FcmHub, fcm_hub, G_TYPE_OBJECT)
@@ -474,6 +520,7 @@ subscriber_free (Subscriber *sub)
   g_free (sub->id);
   g_free (sub->topic);
   g_free (sub->name);
+  g_free (sub->token_name);
   g_free (sub);
 }
 
@@ -545,16 +592,33 @@ lease_expired_cb (gpointer data)
   Subscriber *sub = data;
 
   sub->lease_id = 0;
-  hub_remove_subscriber (sub->hub, sub, "subscription lease expired", TRUE);
+  hub_remove_subscriber (sub->hub, sub,
+                         sub->lease_by_token ? "access token expired" : "subscription lease expired", TRUE);
   return G_SOURCE_REMOVE;
 }
 
+/* The lease ends after lease_seconds, or when the subscriber's token
+ * expires if that comes first (H-09). */
 static void
 subscriber_start_lease (Subscriber *sub)
 {
+  gint64 lease_us = (gint64)sub->lease_seconds * G_USEC_PER_SEC;
+
   g_clear_handle_id (&sub->lease_id, g_source_remove);
-  sub->lease_id = g_timeout_add_seconds (sub->lease_seconds, lease_expired_cb, sub);
-  sub->lease_end = g_get_monotonic_time () + (gint64)sub->lease_seconds * G_USEC_PER_SEC;
+  sub->lease_by_token = FALSE;
+  if (sub->token_expires != 0)
+    {
+      gint64 token_us = MAX (sub->token_expires - g_get_real_time (), 0);
+
+      /* a lease capped at the token (rounded down to whole seconds) ends with the token */
+      sub->lease_by_token = token_us < lease_us + G_USEC_PER_SEC;
+      if (sub->lease_by_token)
+        lease_us = token_us;
+      sub->lease_id = g_timeout_add ((guint)(lease_us / 1000), lease_expired_cb, sub);
+    }
+  else
+    sub->lease_id = g_timeout_add_seconds (sub->lease_seconds, lease_expired_cb, sub);
+  sub->lease_end = g_get_monotonic_time () + lease_us;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -1453,23 +1517,507 @@ constant_time_equal (const char *a,
   return diff == 0 && la == lb;
 }
 
+static const char *
+form_get (GHashTable *form,
+          const char *key)
+{
+  return form != NULL ? g_hash_table_lookup (form, key) : NULL;
+}
+
 static gboolean
-check_auth (FcmHub            *self,
-            SoupServerMessage *msg)
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- per-app tokens (--tokens, H-03, H-09) ---- */
+
+static void
+scope_free (Scope *scope)
+{
+  g_free (scope->event);
+  g_free (scope);
+}
+
+static void
+token_free (Token *token)
+{
+  g_free (token->label);
+  if (token->secret != NULL)
+    memset (token->secret, 0, strlen (token->secret));
+  g_free (token->secret);
+  g_free (token->name);
+  g_ptr_array_unref (token->scopes);
+  g_free (token);
+}
+
+/* Whether @token may receive (@write FALSE) or send @event_name. */
+static gboolean
+token_allows (Token      *token,
+              const char *event_name,
+              gboolean    write)
+{
+  for (guint i = 0; i < token->scopes->len; i++)
+    {
+      Scope *scope = g_ptr_array_index (token->scopes, i);
+
+      if ((write ? scope->write : scope->read) &&
+          (g_str_equal (scope->event, "*") || fcm_event_name_equal (scope->event, event_name)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+token_reads_any (Token *token)
+{
+  for (guint i = 0; i < token->scopes->len; i++)
+    if (((Scope *) g_ptr_array_index (token->scopes, i))->read)
+      return TRUE;
+  return FALSE;
+}
+
+/* Every token is compared (in constant time), so the time taken does not
+ * tell which one matched. */
+static Token *
+hub_find_token (FcmHub     *self,
+                const char *secret)
+{
+  Token *found = NULL;
+
+  for (guint i = 0; i < self->tokens->len; i++)
+    {
+      Token *token = g_ptr_array_index (self->tokens, i);
+
+      if (constant_time_equal (secret, token->secret) && found == NULL)
+        found = token;
+    }
+  return found;
+}
+
+static gboolean
+token_expired (Token *token)
+{
+  return token->expires != G_MAXINT64 && g_get_real_time () >= token->expires;
+}
+
+/* fhircast/EVENT.read, .write or .* where EVENT is an event name or a star */
+static Scope *
+scope_parse (const char *text)
+{
+  const char *dot;
+  Scope *scope;
+
+  if (!g_str_has_prefix (text, "fhircast/"))
+    return NULL;
+  text += strlen ("fhircast/");
+  dot = strrchr (text, '.');
+  if (dot == NULL || dot == text)
+    return NULL;
+  scope = g_new0 (Scope, 1);
+  scope->read = g_str_equal (dot + 1, "read") || g_str_equal (dot + 1, "*");
+  scope->write = g_str_equal (dot + 1, "write") || g_str_equal (dot + 1, "*");
+  if (!scope->read && !scope->write)
+    {
+      g_free (scope);
+      return NULL;
+    }
+  scope->event = g_strndup (text, dot - text);
+  return scope;
+}
+
+static Token *
+token_load (GKeyFile    *file,
+            const char  *group,
+            const char  *path,
+            gint64       now,
+            GError     **error)
+{
+  static const char * const known[] = { "secret", "scopes", "name", "expires", "lifetime", NULL };
+  g_autoptr(GPtrArray) scopes = g_ptr_array_new_with_free_func ((GDestroyNotify)scope_free);
+  g_auto(GStrv) keys = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *label = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *scope_text = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *expires = NULL;
+  g_autofree char *lifetime = NULL;
+  gint64 expiry = G_MAXINT64;
+  Token *token;
+
+  if (!g_str_has_prefix (group, "token ") || is_blank (group + strlen ("token ")))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
+                   "%s: group “%s” is not “[token LABEL]”", path, group);
+      return NULL;
+    }
+  label = g_strstrip (g_strdup (group + strlen ("token ")));
+  keys = g_key_file_get_keys (file, group, NULL, NULL);
+  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
+    if (!g_strv_contains (known, keys[i]))
+      {
+        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
+                     "%s: [token %s]: unknown key “%s”", path, label, keys[i]);
+        return NULL;
+      }
+
+  secret = g_key_file_get_value (file, group, "secret", NULL);
+  if (secret == NULL || is_blank (secret))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s: [token %s]: “secret” is missing or empty", path, label);
+      return NULL;
+    }
+  scope_text = g_key_file_get_value (file, group, "scopes", NULL);
+  parts = g_strsplit_set (scope_text != NULL ? scope_text : "", " \t;", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      Scope *scope;
+
+      if (*parts[i] == '\0')
+        continue;
+      if ((scope = scope_parse (parts[i])) == NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "%s: [token %s]: “%s” is not a scope fhircast/EVENT.read|write|*", path, label, parts[i]);
+          return NULL;
+        }
+      g_ptr_array_add (scopes, scope);
+    }
+  if (scopes->len == 0)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s: [token %s]: “scopes” is missing or empty", path, label);
+      return NULL;
+    }
+
+  expires = g_key_file_get_value (file, group, "expires", NULL);
+  lifetime = g_key_file_get_value (file, group, "lifetime", NULL);
+  if (expires != NULL && lifetime != NULL)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s: [token %s]: “expires” and “lifetime” exclude each other", path, label);
+      return NULL;
+    }
+  if (expires != NULL)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (g_strstrip (expires), NULL);
+
+      if (dt == NULL)
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "%s: [token %s]: “expires” is not an ISO 8601 time with a time zone", path, label);
+          return NULL;
+        }
+      expiry = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
+    }
+  if (lifetime != NULL)
+    {
+      guint64 seconds;
+
+      if (!g_ascii_string_to_unsigned (g_strstrip (lifetime), 10, 1, G_MAXINT32, &seconds, NULL))
+        {
+          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                       "%s: [token %s]: “lifetime” is not a number of seconds (1..%d)", path, label, G_MAXINT32);
+          return NULL;
+        }
+      expiry = now + (gint64)seconds * G_USEC_PER_SEC;
+    }
+
+  name = g_key_file_get_value (file, group, "name", NULL);
+  if (name != NULL && is_blank (name))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s: [token %s]: “name” is empty", path, label);
+      return NULL;
+    }
+
+  token = g_new0 (Token, 1);
+  token->name = name != NULL ? g_strstrip (g_steal_pointer (&name)) : g_strdup (label);
+  token->label = g_steal_pointer (&label);
+  token->secret = g_steal_pointer (&secret);
+  token->scopes = g_steal_pointer (&scopes);
+  token->expires = expiry;
+  return token;
+}
+
+/* ---- audit trail (--audit, H-40) ---- */
+
+static void
+audit_writer_free (AuditWriter *writer)
+{
+  g_queue_clear_full (&writer->lines, (GDestroyNotify)g_bytes_unref);
+  g_object_unref (writer->stream);
+  g_free (writer);
+}
+
+static void audit_write_next (AuditWriter *writer);
+
+static void
+audit_written_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  AuditWriter *writer = data;
+  g_autoptr(GError) error = NULL;
+
+  writer->busy = FALSE;
+  g_bytes_unref (g_queue_pop_head (&writer->lines));
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      g_message ("audit trail: %s; no further records are written", error->message);
+      writer->failed = TRUE;
+      g_queue_clear_full (&writer->lines, (GDestroyNotify)g_bytes_unref);
+    }
+  if (g_queue_is_empty (&writer->lines) && writer->orphaned)
+    audit_writer_free (writer);
+  else
+    audit_write_next (writer);
+}
+
+/* One write at a time keeps the lines in order. */
+static void
+audit_write_next (AuditWriter *writer)
+{
+  GBytes *line = g_queue_peek_head (&writer->lines);
+
+  if (writer->busy || line == NULL)
+    return;
+  writer->busy = TRUE;
+  g_output_stream_write_all_async (writer->stream, g_bytes_get_data (line, NULL), g_bytes_get_size (line),
+                                   G_PRIORITY_DEFAULT, NULL, audit_written_cb, writer);
+}
+
+/* Lets a busy writer finish its queue on its own. */
+static void
+audit_writer_release (AuditWriter *writer)
+{
+  if (writer == NULL)
+    return;
+  if (writer->busy)
+    writer->orphaned = TRUE;
+  else
+    audit_writer_free (writer);
+}
+
+static void
+audit_record_clear (AuditRecord *rec)
+{
+  g_free (rec->topic);
+  g_free (rec->event_name);
+  g_free (rec->event_id);
+  g_free (rec->endpoint);
+  g_free (rec->subscriber_name);
+}
+
+/* Handlers say what the request was while it is being handled. */
+static void
+audit_note (FcmHub     *self,
+            const char *transaction,
+            const char *action,
+            const char *topic)
+{
+  AuditRecord *rec = self->audit_rec;
+
+  if (rec == NULL)
+    return;
+  rec->transaction = transaction;
+  rec->action = action;
+  if (topic != NULL)
+    {
+      g_free (rec->topic);
+      rec->topic = g_strdup (topic);
+    }
+}
+
+static void
+audit_note_event (FcmHub     *self,
+                  const char *event_name,
+                  const char *event_id)
+{
+  AuditRecord *rec = self->audit_rec;
+
+  if (rec == NULL)
+    return;
+  g_free (rec->event_name);
+  rec->event_name = g_strdup (event_name);
+  g_free (rec->event_id);
+  rec->event_id = g_strdup (event_id);
+}
+
+static void
+audit_note_subscriber (FcmHub     *self,
+                       const char *endpoint_id,
+                       const char *name)
+{
+  AuditRecord *rec = self->audit_rec;
+
+  if (rec == NULL)
+    return;
+  if (endpoint_id != NULL)
+    {
+      g_free (rec->endpoint);
+      rec->endpoint = redact (endpoint_id);
+    }
+  if (name != NULL)
+    {
+      g_free (rec->subscriber_name);
+      rec->subscriber_name = g_strdup (name);
+    }
+}
+
+/* IRA transaction of a context change request */
+static const char *
+audit_transaction_of (const char *event_name)
+{
+  static const struct { const char *name; const char *transaction; } map[] = {
+    { "DiagnosticReport-open", "RAD-148" },
+    { "DiagnosticReport-close", "RAD-149" },
+    { "DiagnosticReport-update", "RAD-150" },
+    { "DiagnosticReport-select", "RAD-151" },
+    { "syncerror", "RAD-156" },
+  };
+
+  for (guint i = 0; event_name != NULL && i < G_N_ELEMENTS (map); i++)
+    if (fcm_event_name_equal (event_name, map[i].name))
+      return map[i].transaction;
+  return "context-change";
+}
+
+/* One JSON line: never a secret, an endpoint id only as its first 4 characters. */
+static void
+audit_emit (FcmHub            *self,
+            SoupServerMessage *msg,
+            AuditRecord       *rec)
+{
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *time = g_date_time_format_iso8601 (now);
+  g_autofree char *text = NULL;
+  const char *address = soup_server_message_get_remote_host (msg);
+  char *line;
+
+  json_object_set_string_member (obj, "time", time);
+  json_object_set_string_member (obj, "transaction", rec->transaction);
+  json_object_set_string_member (obj, "action", rec->action);
+  json_object_set_int_member (obj, "outcome", soup_server_message_get_status (msg));
+  if (rec->token != NULL)
+    {
+      json_object_set_string_member (obj, "requester", rec->token->name);
+      json_object_set_string_member (obj, "requesterType", "token");
+    }
+  else if (rec->subscriber_name != NULL)
+    {
+      json_object_set_string_member (obj, "requester", rec->subscriber_name);
+      json_object_set_string_member (obj, "requesterType", "subscriber.name");
+    }
+  else
+    {
+      json_object_set_string_member (obj, "requester", address != NULL ? address : "unknown");
+      json_object_set_string_member (obj, "requesterType", "address");
+    }
+  if (rec->subscriber_name != NULL)
+    json_object_set_string_member (obj, "subscriber", rec->subscriber_name);
+  if (address != NULL)
+    json_object_set_string_member (obj, "address", address);
+  if (rec->topic != NULL)
+    json_object_set_string_member (obj, "topic", rec->topic);
+  if (rec->event_name != NULL)
+    json_object_set_string_member (obj, "event", rec->event_name);
+  if (rec->event_id != NULL)
+    json_object_set_string_member (obj, "eventId", rec->event_id);
+  if (rec->endpoint != NULL)
+    json_object_set_string_member (obj, "endpoint", rec->endpoint);
+
+  text = object_to_string (obj);
+  line = g_strconcat (text, "\n", NULL);
+  g_queue_push_tail (&self->audit->lines, g_bytes_new_take (line, strlen (line)));
+  audit_write_next (self->audit);
+}
+
+/* The transaction an HTTP request is, as far as it can be told before it
+ * is authorised; the handlers refine it. */
+static void
+audit_classify (FcmHub            *self,
+                SoupServerMessage *msg,
+                const char        *path,
+                GBytes            *body)
+{
+  const char *method = soup_server_message_get_method (msg);
+  const char *ct = soup_message_headers_get_content_type (soup_server_message_get_request_headers (msg), NULL);
+  const char *rest;
+
+  if (!g_str_has_prefix (path, FCM_HUB_BASE_PATH) ||
+      (path[strlen (FCM_HUB_BASE_PATH)] != '\0' && path[strlen (FCM_HUB_BASE_PATH)] != '/'))
+    return;
+  rest = path + strlen (FCM_HUB_BASE_PATH);
+  if (*rest == '/')
+    rest++;
+  if (strchr (rest, '/') != NULL)
+    return;
+
+  if (g_str_equal (method, SOUP_METHOD_GET) && *rest != '\0')
+    audit_note (self, "RAD-153", "get-context", rest);
+  else if (g_str_equal (method, SOUP_METHOD_POST) && ct != NULL &&
+           g_ascii_strcasecmp (ct, "application/x-www-form-urlencoded") == 0)
+    {
+      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+      g_autoptr(GHashTable) form = soup_form_decode (text);
+      gboolean unsubscribe = g_strcmp0 (form_get (form, "hub.mode"), "unsubscribe") == 0;
+
+      audit_note (self, unsubscribe ? "RAD-152" : "RAD-146", unsubscribe ? "unsubscribe" : "subscribe",
+                  form_get (form, "hub.topic"));
+    }
+  else if (g_str_equal (method, SOUP_METHOD_POST))
+    audit_note (self, "context-change", "context-change", *rest != '\0' ? rest : NULL);
+}
+
+/* ---- authorisation ---- */
+
+/* Without --tokens: the static secret, if any. With --tokens: a known,
+ * unexpired token, returned in @out_token (H-03). */
+static gboolean
+check_auth (FcmHub             *self,
+            SoupServerMessage  *msg,
+            Token             **out_token)
 {
   const char *auth;
+  const char *reason = "missing or wrong bearer token";
 
-  if (self->secret == NULL || *self->secret == '\0')
+  *out_token = NULL;
+  if (self->tokens == NULL && (self->secret == NULL || *self->secret == '\0'))
     return TRUE;
 
   auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 &&
-      constant_time_equal (auth + 7, self->secret))
+  if (self->tokens != NULL)
+    {
+      Token *token = NULL;
+
+      if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+        reason = "missing bearer token";
+      else if ((token = hub_find_token (self, auth + 7)) == NULL)
+        reason = "unknown bearer token";
+      else if (token_expired (token))
+        reason = "bearer token expired";
+      else
+        {
+          *out_token = token;
+          if (self->audit_rec != NULL)
+            self->audit_rec->token = token;
+          return TRUE;
+        }
+    }
+  else if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 &&
+           constant_time_equal (auth + 7, self->secret))
     return TRUE;
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "WWW-Authenticate", "Bearer");
-  respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "missing or wrong bearer token");
+  respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
   return FALSE;
 }
 
@@ -1500,22 +2048,6 @@ handle_well_known (FcmHub            *self,
   respond_json (msg, SOUP_STATUS_OK, obj);
 }
 
-static const char *
-form_get (GHashTable *form,
-          const char *key)
-{
-  return form != NULL ? g_hash_table_lookup (form, key) : NULL;
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  for (; *text != '\0'; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-  return TRUE;
-}
-
 /* Finds the subscription of an endpoint URL by its id alone, so that
  * "localhost" vs "127.0.0.1" or ws vs wss spellings still match. */
 static Subscriber *
@@ -1544,7 +2076,8 @@ respond_endpoint (SoupServerMessage *msg,
 static void
 handle_form (FcmHub            *self,
              SoupServerMessage *msg,
-             GHashTable        *form)
+             GHashTable        *form,
+             Token             *token)
 {
   const char *type = form_get (form, "hub.channel.type");
   const char *mode = form_get (form, "hub.mode");
@@ -1568,6 +2101,9 @@ handle_form (FcmHub            *self,
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.mode must be \"subscribe\" or \"unsubscribe\"");
       return;
     }
+  audit_note (self, g_str_equal (mode, "unsubscribe") ? "RAD-152" : "RAD-146",
+              g_str_equal (mode, "unsubscribe") ? "unsubscribe" : (endpoint != NULL ? "renew" : "subscribe"),
+              topic);
   if (topic == NULL || *topic == '\0')
     {
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is missing or empty");
@@ -1577,6 +2113,8 @@ handle_form (FcmHub            *self,
   if (endpoint != NULL)
     {
       sub = lookup_endpoint (self, endpoint);
+      if (sub != NULL)
+        audit_note_subscriber (self, sub->id, sub->name);
       if (sub == NULL || !g_str_equal (sub->topic, topic))
         {
           respond_text (msg, SOUP_STATUS_BAD_REQUEST,
@@ -1608,6 +2146,22 @@ handle_form (FcmHub            *self,
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "subscriber.name is empty");
       return;
     }
+  audit_note_subscriber (self, NULL, name);
+
+  /* H-03: a .read scope for every requested event, or 403 (no silent narrowing) */
+  for (guint i = 0; token != NULL && i < event_set->len; i++)
+    {
+      const char *event = g_ptr_array_index (event_set, i);
+
+      if (!token_allows (token, event, FALSE))
+        {
+          g_autofree char *reason = g_strdup_printf ("the bearer token lacks the scope fhircast/%s.read", event);
+
+          g_debug ("subscribe refused for %s: no %s.read", token->name, event);
+          respond_text (msg, SOUP_STATUS_FORBIDDEN, reason);
+          return;
+        }
+    }
 
   if (lease == NULL)
     lease = form_get (form, "hub.lease");   /* seen in the field (interop.md) */
@@ -1616,6 +2170,19 @@ handle_form (FcmHub            *self,
     {
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.lease_seconds must be a positive integer");
       return;
+    }
+
+  /* H-09: the lease ends no later than the token */
+  if (token != NULL && token->expires != G_MAXINT64)
+    {
+      gint64 left = (token->expires - g_get_real_time ()) / G_USEC_PER_SEC;
+
+      if (left < 1)
+        {
+          respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "bearer token expires in less than a second");
+          return;
+        }
+      lease_seconds = MIN (lease_seconds, (guint64)left);
     }
 
   if (sub == NULL)
@@ -1655,8 +2222,22 @@ handle_form (FcmHub            *self,
       g_free (sub->name);
       sub->name = g_strdup (name);
     }
+  g_clear_pointer (&sub->token_name, g_free);
+  sub->token_expires = 0;
+  if (token != NULL)
+    {
+      sub->token_name = g_strdup (token->name);
+      sub->token_expires = token->expires != G_MAXINT64 ? token->expires : 0;
+    }
   sub->lease_seconds = (guint)lease_seconds;
   subscriber_start_lease (sub);
+  audit_note_subscriber (self, sub->id, NULL);
+  if (token != NULL)
+    {
+      g_autofree char *redacted = redact (sub->id);
+
+      g_debug ("subscription %s: token %s, lease %u s", redacted, token->name, sub->lease_seconds);
+    }
 
   respond_endpoint (msg, sub);
 
@@ -2383,7 +2964,8 @@ handle_context_change (FcmHub            *self,
                        SoupServerMessage *msg,
                        const char        *path_topic,
                        const char        *body,
-                       gsize              length)
+                       gsize              length,
+                       Token             *token)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(FcmEvent) event = NULL;
@@ -2409,6 +2991,20 @@ handle_context_change (FcmHub            *self,
     }
 
   topic_name = fcm_event_get_topic (event);
+  audit_note (self, audit_transaction_of (fcm_event_get_name (event)), "context-change", topic_name);
+  audit_note_event (self, fcm_event_get_name (event), fcm_event_get_id (event));
+
+  /* H-03: sending an event needs its .write scope */
+  if (token != NULL && !token_allows (token, fcm_event_get_name (event), TRUE))
+    {
+      g_autofree char *reason = g_strdup_printf ("the bearer token lacks the scope fhircast/%s.write",
+                                                 fcm_event_get_name (event));
+
+      g_debug ("%s refused for %s: no write scope", fcm_event_get_name (event), token->name);
+      respond_text (msg, SOUP_STATUS_FORBIDDEN, reason);
+      return;
+    }
+
   if (topic_name == NULL || *topic_name == '\0')
     {
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "$.event['hub.topic']: required member is missing");
@@ -2485,27 +3081,44 @@ handle_context_change (FcmHub            *self,
 
   g_hash_table_insert (topic->processed, g_strdup (id), GUINT_TO_POINTER (v.status));
   soup_server_message_set_status (msg, v.status, NULL);
+  if (token != NULL)
+    g_debug ("%s %s accepted from %s", fcm_event_get_name (event), id, token->name);
   hub_publish (self, event, message, anchor_context);
 }
 
 static void
 handle_get_context (FcmHub            *self,
                     SoupServerMessage *msg,
-                    const char        *topic_name)
+                    const char        *topic_name,
+                    Token             *token)
 {
   Topic *topic = g_hash_table_lookup (self->topics, topic_name);
   g_autoptr(JsonObject) obj = json_object_new ();
-  JsonArray *context = json_array_new ();
+  JsonArray *context;
   Context *ctx;
 
+  audit_note (self, "RAD-153", "get-context", topic_name);
+  if (token != NULL && !token_reads_any (token))
+    {
+      respond_text (msg, SOUP_STATUS_FORBIDDEN, "the bearer token has no fhircast/….read scope");
+      return;
+    }
   if (topic == NULL)
     {
-      json_array_unref (context);
       respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown topic");
       return;
     }
 
   ctx = topic->current;
+  /* H-03: a context the token may not read (no read scope for its -open) looks empty */
+  if (ctx != NULL && token != NULL)
+    {
+      g_autofree char *open_name = g_strconcat (ctx->anchor_type, "-open", NULL);
+
+      if (!token_allows (token, open_name, FALSE))
+        ctx = NULL;
+    }
+  context = json_array_new ();
   json_object_set_string_member (obj, "context.type", ctx != NULL ? ctx->anchor_type : "");
   if (ctx != NULL)
     {
@@ -2567,8 +3180,18 @@ handle_gettopic (FcmHub            *self,
       respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
       return;
     }
-  if (self->secret != NULL && *self->secret != '\0' &&
-      (secret == NULL || !constant_time_equal (secret, self->secret)))
+  if (self->tokens != NULL)
+    {
+      Token *token = secret != NULL ? hub_find_token (self, secret) : NULL;
+
+      if (token == NULL || token_expired (token))
+        {
+          respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "unknown or expired token");
+          return;
+        }
+    }
+  else if (self->secret != NULL && *self->secret != '\0' &&
+           (secret == NULL || !constant_time_equal (secret, self->secret)))
     {
       respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "wrong secret");
       return;
@@ -2619,6 +3242,10 @@ admin_subscriber_json (Subscriber *sub)
   json_object_set_string_member (obj, "async", sub->async_mode == ASYNC_ACCEPT ? "accept" :
                                                sub->async_mode == ASYNC_REJECT ? "reject" : "off");
   json_object_set_boolean_member (obj, "legacy", sub->legacy);
+  if (sub->token_name != NULL)
+    json_object_set_string_member (obj, "token", sub->token_name);
+  else
+    json_object_set_null_member (obj, "token");
   json_object_set_int_member (obj, "asyncLeft", sub->async_mode != ASYNC_OFF ? sub->async_left : 0);
   return obj;
 }
@@ -2892,13 +3519,12 @@ is_legacy_ws_path (FcmHub     *self,
 }
 
 static void
-http_cb (SoupServer        *server,
-         SoupServerMessage *msg,
-         const char        *path,
-         GHashTable        *query,
-         gpointer           user_data)
+http_dispatch (FcmHub            *self,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query)
 {
-  FcmHub *self = user_data;
+  Token *token = NULL;
   const char *method = soup_server_message_get_method (msg);
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
   const char *rest;
@@ -2929,8 +3555,15 @@ http_cb (SoupServer        *server,
       return;
     }
 
-  /* the secret guards every HTTP call, discovery included */
-  if (!check_auth (self, msg))
+  if (self->audit_rec != NULL)
+    {
+      g_autoptr(GBytes) audit_body = soup_message_body_flatten (request_body);
+
+      audit_classify (self, msg, path, audit_body);
+    }
+
+  /* the secret or a token guards every HTTP call, discovery included */
+  if (!check_auth (self, msg, &token))
     return;
 
   if (self->admin && g_str_has_prefix (path, ADMIN_PATH "/"))
@@ -2981,7 +3614,7 @@ http_cb (SoupServer        *server,
           respond_text (msg, SOUP_STATUS_NOT_FOUND, "GET " FCM_HUB_BASE_PATH "/{topic}");
           return;
         }
-      handle_get_context (self, msg, rest);
+      handle_get_context (self, msg, rest, token);
       return;
     }
 
@@ -2994,7 +3627,7 @@ http_cb (SoupServer        *server,
   if (content_type_is_json (msg))
     {
       handle_context_change (self, msg, *rest != '\0' ? rest : NULL,
-                             g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+                             g_bytes_get_data (body, NULL), g_bytes_get_size (body), token);
       return;
     }
 
@@ -3006,13 +3639,38 @@ http_cb (SoupServer        *server,
         g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
         g_autoptr(GHashTable) form = soup_form_decode (text);
 
-        handle_form (self, msg, form);
+        handle_form (self, msg, form, token);
         return;
       }
   }
 
   respond_text (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
                 "expected application/x-www-form-urlencoded or application/json");
+}
+
+static void
+http_cb (SoupServer        *server,
+         SoupServerMessage *msg,
+         const char        *path,
+         GHashTable        *query,
+         gpointer           user_data)
+{
+  FcmHub *self = user_data;
+  AuditRecord rec = { NULL, };
+
+  if (self->audit == NULL || self->audit->failed)
+    {
+      http_dispatch (self, msg, path, query);
+      return;
+    }
+
+  /* H-40: the handlers fill in rec; audited transactions are written once answered */
+  self->audit_rec = &rec;
+  http_dispatch (self, msg, path, query);
+  self->audit_rec = NULL;
+  if (rec.transaction != NULL && self->audit != NULL)
+    audit_emit (self, msg, &rec);
+  audit_record_clear (&rec);
 }
 
 /* Refuses an announced oversized body before it is read. */
@@ -3097,6 +3755,8 @@ fcm_hub_finalize (GObject *object)
   g_clear_pointer (&self->delayed, g_hash_table_unref);
   g_clear_pointer (&self->async_jobs, g_hash_table_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
+  g_clear_pointer (&self->tokens, g_ptr_array_unref);
+  g_clear_pointer (&self->audit, audit_writer_release);
   if (self->closing != NULL)
     {
       GHashTableIter iter;
@@ -3708,4 +4368,109 @@ fcm_hub_get_legacy (FcmHub *self)
 {
   g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
   return self->legacy;
+}
+
+/**
+ * fcm_hub_load_tokens:
+ * @path: a key file with one `[token LABEL]` group per access token: `secret`
+ *   (required), `scopes` (required, `fhircast/EVENT.read|write|*`, EVENT may
+ *   be `*`; separated by spaces or `;`), `name` (default LABEL), and at most
+ *   one of `expires` (ISO 8601 with a time zone) or `lifetime` (seconds from
+ *   now)
+ *
+ * From then on every HTTP call needs `Authorization: Bearer SECRET` of a
+ * known, unexpired token (the `secret` property is no longer used), and the
+ * token's scopes decide what it may subscribe to, publish and read (H-03);
+ * leases end no later than the token (H-09). A failed load keeps the old
+ * tokens.
+ */
+gboolean
+fcm_hub_load_tokens (FcmHub      *self,
+                     const char  *path,
+                     GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)token_free);
+  g_auto(GStrv) groups = NULL;
+  gint64 now = g_get_real_time ();
+
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      Token *token = token_load (file, groups[i], path, now, error);
+
+      if (token == NULL)
+        return FALSE;
+      for (guint j = 0; j < tokens->len; j++)
+        {
+          Token *other = g_ptr_array_index (tokens, j);
+
+          if (g_str_equal (other->secret, token->secret) || g_str_equal (other->label, token->label))
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "%s: [token %s]: the same %s as [token %s]", path, token->label,
+                           g_str_equal (other->label, token->label) ? "label" : "secret", other->label);
+              token_free (token);
+              return FALSE;
+            }
+        }
+      g_ptr_array_add (tokens, token);
+    }
+  if (tokens->len == 0)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, "%s: no [token …] groups", path);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->tokens, g_ptr_array_unref);
+  self->tokens = g_steal_pointer (&tokens);
+  g_debug ("loaded %u access tokens", self->tokens->len);
+  return TRUE;
+}
+
+/**
+ * fcm_hub_set_audit_stream:
+ * @stream: (nullable): where to write the audit trail; %NULL turns it off
+ *
+ * H-40 (MAY): one JSON object per line for every subscribe, renewal and
+ * unsubscribe (RAD-146, RAD-152), context change request (RAD-148..151,
+ * RAD-156, other events "context-change") and Get Current Context (RAD-153),
+ * whatever the outcome. Lines are written asynchronously, in order. Records
+ * still queued for an earlier stream are written to it.
+ */
+void
+fcm_hub_set_audit_stream (FcmHub        *self,
+                          GOutputStream *stream)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (stream == NULL || G_IS_OUTPUT_STREAM (stream));
+
+  g_clear_pointer (&self->audit, audit_writer_release);
+  if (stream != NULL)
+    {
+      self->audit = g_new0 (AuditWriter, 1);
+      self->audit->stream = g_object_ref (stream);
+      g_queue_init (&self->audit->lines);
+    }
+}
+
+/**
+ * fcm_hub_get_audit_pending:
+ *
+ * Returns: the number of audit records not yet written (0 when off)
+ */
+guint
+fcm_hub_get_audit_pending (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->audit != NULL ? g_queue_get_length (&self->audit->lines) : 0;
 }

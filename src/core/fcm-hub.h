@@ -67,5 +67,11 @@ gboolean     fcm_hub_load_users             (FcmHub           *self,
                                              GError          **error);
 const char  *fcm_hub_get_user_topic         (FcmHub           *self,
                                              const char       *username);
+gboolean     fcm_hub_load_tokens            (FcmHub           *self,
+                                             const char       *path,
+                                             GError          **error);
+void         fcm_hub_set_audit_stream       (FcmHub           *self,
+                                             GOutputStream    *stream);
+guint        fcm_hub_get_audit_pending      (FcmHub           *self);
 
 G_END_DECLS
