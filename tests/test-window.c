@@ -465,6 +465,15 @@ test_window_two_connections (Fixture       *f,
   g_assert_true (fcm_window_get_connection (window) == first);
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
 
+  /* Remove Hub: the shown one goes, the other is shown */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 1);
+  g_assert_true (fcm_window_get_connection (window) == second);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 0);
+  g_assert_null (fcm_window_get_connection (window));
+  g_assert_cmpstr (_fcm_context_panel_get_page (FCM_CONTEXT_PANEL (parts.context_panel)), ==, "not-connected");
+
   close_window (window);
 }
 
@@ -541,7 +550,7 @@ test_window_primary_menu (Fixture       *f,
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
   g_assert_nonnull (menu);
   assert_menu_actions_exist (menu, G_ACTION_GROUP (f->app), G_ACTION_GROUP (window), &n_items);
-  g_assert_cmpuint (n_items, ==, 8);
+  g_assert_cmpuint (n_items, ==, 9);
 
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 

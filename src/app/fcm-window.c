@@ -240,6 +240,7 @@ update_actions (FcmWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.update-report", has_report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-content", has_report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", self->connection != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-connection", self->connection != NULL);
 
   set_button_state (self->open_button, live,
                     _("Open a report in the session (Ctrl+O)"), _("Not connected to a hub"));
@@ -421,6 +422,18 @@ reconnect_action (GtkWidget  *widget,
 
   if (self->connection != NULL)
     fcm_connection_start (self->connection);
+}
+
+static void
+remove_connection_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+
+  /* unsubscribes (C-19); the built-in hub stops with its connection */
+  if (self->connection != NULL)
+    fcm_window_remove_connection (self, self->connection);
 }
 
 static void
@@ -964,6 +977,7 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.dismiss-alert", NULL, dismiss_alert_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-connection", NULL, remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.clear-timeline", NULL, clear_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
