@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <unistd.h>
 
 #include "fcm-test-util.h"
 #include "fcm-tray.h"
@@ -553,6 +554,38 @@ test_tray_watcher_later (void)
   FCM_TEST_WAIT_UNTIL (!fcm_tray_get_registered (tray));
 }
 
+/* The well-known name cannot be owned (a sandbox, or taken): the item is
+ * registered under the connection's unique name instead. */
+static void
+test_tray_unique_name_fallback (void)
+{
+  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(GDBusConnection) other = new_private_connection ();
+  g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
+  FakeWatcher *watcher = fake_watcher_new (FALSE);
+
+  /* whatever instance number the tray picks next, it is taken */
+  for (guint n = 1; n <= 64; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("org.kde.StatusNotifierItem-%d-%u", (int) getpid (), n);
+      g_autoptr(GVariant) reply = NULL;
+      g_autoptr(GError) error = NULL;
+
+      reply = g_dbus_connection_call_sync (other, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                           "org.freedesktop.DBus", "RequestName",
+                                           g_variant_new ("(su)", name, 4 /* DO_NOT_QUEUE */),
+                                           G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  fcm_tray_register (tray, bus);
+  FCM_TEST_WAIT_UNTIL (fcm_tray_get_registered (tray));
+  g_assert_cmpstr (fcm_tray_get_bus_name (tray), ==, g_dbus_connection_get_unique_name (bus));
+  g_assert_cmpuint (watcher->services->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (watcher->services, 0), ==, g_dbus_connection_get_unique_name (bus));
+  fake_watcher_free (watcher);
+}
+
 /* A watcher answering ServiceUnknown: unregistered, debug output only. */
 static void
 test_tray_service_unknown (void)
@@ -626,6 +659,7 @@ main (int   argc,
   g_test_add_func ("/tray/register", test_tray_register);
   g_test_add_func ("/tray/watcher-later", test_tray_watcher_later);
   g_test_add_func ("/tray/service-unknown", test_tray_service_unknown);
+  g_test_add_func ("/tray/unique-name-fallback", test_tray_unique_name_fallback);
   g_test_add_func ("/tray/dispose-pending", test_tray_dispose_pending);
 
   return g_test_run ();

@@ -93,6 +93,7 @@ struct _FcmTray
   guint            watch_id;
 
   guint            name_acquired : 1;
+  guint            ever_acquired : 1;
   guint            watcher_present : 1;
   guint            register_pending : 1;
   guint            registered : 1;
@@ -255,6 +256,7 @@ name_acquired_cb (GDBusConnection *connection,
 
   g_debug ("Own %s", name);
   self->name_acquired = TRUE;
+  self->ever_acquired = TRUE;
   try_register (self);
 }
 
@@ -264,6 +266,20 @@ name_lost_cb (GDBusConnection *connection,
               gpointer         user_data)
 {
   FcmTray *self = user_data;
+
+  /* Never got the well-known name (a Flatpak sandbox without --own-name, or
+   * taken): watchers also accept the connection's unique name, with the
+   * item at the usual path. */
+  if (!self->ever_acquired && connection != NULL && g_dbus_connection_get_unique_name (connection) != NULL)
+    {
+      g_debug ("Could not own %s; registering as %s", name, g_dbus_connection_get_unique_name (connection));
+      g_free (self->bus_name);
+      self->bus_name = g_strdup (g_dbus_connection_get_unique_name (connection));
+      self->ever_acquired = TRUE;
+      self->name_acquired = TRUE;
+      try_register (self);
+      return;
+    }
 
   g_debug ("Lost %s", name);
   self->name_acquired = FALSE;
