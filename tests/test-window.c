@@ -340,6 +340,8 @@ test_window_syncerror_alert (Fixture       *f,
     {
       FCM_TEST_WAIT_UNTIL (n_notifications_with ("Sync lost on Built-in Hub") >= 1);
       g_test_message ("desktop notification received by the fake daemon");
+      /* clicking it brings the window up */
+      g_assert_true (g_action_group_has_action (G_ACTION_GROUP (f->app), "show-window"));
     }
 
   /* the refuser follows updates: a newer event restores sync and the alert goes (C-66) */

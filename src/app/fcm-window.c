@@ -106,7 +106,7 @@ tell_user (FcmWindow     *self,
       g_notification_set_body (notification, body);
       g_notification_set_icon (notification, icon);
       g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
-      g_notification_set_default_action (notification, "app.activate");
+      g_notification_set_default_action (notification, "app.show-window");
       g_application_send_notification (app, id, notification);
     }
 }
