@@ -21,6 +21,7 @@
 #include "fcm-event.h"
 #include "fcm-hub.h"
 #include "fcm-json-private.h"
+#include "fcm-ws-private.h"
 #include "fcm-validator.h"
 
 #define SYNCERROR_SYSTEM "https://fhircast.hl7.org/events/syncerror/"
@@ -49,9 +50,7 @@ struct _Subscriber
   GPtrArray               *events_canon;  /* canonical spellings of events (not owned) */
   guint                    lease_seconds;
   guint                    lease_id;
-  SoupWebsocketConnection *conn;
-  gulong                   message_handler;
-  gulong                   closed_handler;
+  FcmWsConn               *conn;
   GHashTable              *pending;       /* event id → Pending */
   guint                    missed_acks;   /* consecutive ack timeouts */
   gint64                   lease_end;     /* monotonic µs */
@@ -168,7 +167,7 @@ struct _FcmHub
   GHashTable  *subscribers;  /* endpoint id → Subscriber */
   GHashTable  *retired;      /* endpoint ids never handed out again (H-14) */
   GHashTable  *topics;       /* topic → Topic */
-  GHashTable  *closing;      /* SoupWebsocketConnection set, closing */
+  GHashTable  *closing;      /* FcmWsConn set, closing */
   FcmValidator *validator;   /* request-role validation of context changes */
   GHashTable  *users;        /* user name → topic (--users, 2019 GetTopic) */
   GHashTable  *delayed;      /* Delayed*, notifications held back by the admin delay fault */
@@ -463,28 +462,31 @@ resend_free (Resend *resend)
 }
 
 static void
-closing_closed_cb (SoupWebsocketConnection *conn,
-                   FcmHub                  *self)
+closing_closed_cb (FcmWsConn *conn,
+                   gpointer   user_data)
 {
-  g_signal_handlers_disconnect_by_data (conn, self);
+  FcmHub *self = user_data;
+
+  fcm_ws_conn_set_callbacks (conn, NULL, NULL, NULL);
   g_hash_table_remove (self->closing, conn);
 }
 
 /* Closes and forgets a connection; it is kept alive until the close
  * handshake finishes. */
 static void
-hub_close_connection (FcmHub                  *self,
-                      SoupWebsocketConnection *conn,
-                      gushort                  code,
-                      const char              *reason)
+hub_close_connection (FcmHub     *self,
+                      FcmWsConn  *conn,
+                      gushort     code,
+                      const char *reason)
 {
-  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_CLOSED)
+  fcm_ws_conn_set_callbacks (conn, NULL, NULL, NULL);
+  if (fcm_ws_conn_get_state (conn) == FCM_WS_STATE_CLOSED)
     return;
 
   g_hash_table_add (self->closing, g_object_ref (conn));
-  g_signal_connect (conn, "closed", G_CALLBACK (closing_closed_cb), self);
-  if (soup_websocket_connection_get_state (conn) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_close (conn, code, reason);
+  fcm_ws_conn_set_callbacks (conn, NULL, closing_closed_cb, self);
+  if (fcm_ws_conn_get_state (conn) == FCM_WS_STATE_OPEN)
+    fcm_ws_conn_close (conn, code, reason);
 }
 
 static void
@@ -495,8 +497,6 @@ subscriber_detach (Subscriber *sub,
   if (sub->conn == NULL)
     return;
 
-  g_clear_signal_handler (&sub->message_handler, sub->conn);
-  g_clear_signal_handler (&sub->closed_handler, sub->conn);
   hub_close_connection (sub->hub, sub->conn, code, reason);
   g_clear_object (&sub->conn);
   g_hash_table_remove_all (sub->pending);
@@ -507,7 +507,7 @@ subscriber_detach (Subscriber *sub,
 static void
 subscriber_free (Subscriber *sub)
 {
-  subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, NULL);
+  subscriber_detach (sub, FCM_WS_CLOSE_GOING_AWAY, NULL);
   g_clear_handle_id (&sub->lease_id, g_source_remove);
   g_hash_table_unref (sub->pending);
   g_hash_table_unref (sub->resends);
@@ -527,8 +527,7 @@ subscriber_free (Subscriber *sub)
 static gboolean
 subscriber_is_open (Subscriber *sub)
 {
-  return sub->conn != NULL &&
-         soup_websocket_connection_get_state (sub->conn) == SOUP_WEBSOCKET_STATE_OPEN;
+  return sub->conn != NULL && fcm_ws_conn_get_state (sub->conn) == FCM_WS_STATE_OPEN;
 }
 
 static void
@@ -536,7 +535,7 @@ subscriber_send_text (Subscriber *sub,
                       const char *text)
 {
   if (subscriber_is_open (sub))
-    soup_websocket_connection_send_text (sub->conn, text);
+    fcm_ws_conn_send_text (sub->conn, text);
 }
 
 static char *
@@ -580,7 +579,7 @@ hub_remove_subscriber (FcmHub     *self,
   g_debug ("removing subscriber %s (%s): %s", redacted, name ? name : "unnamed", reason);
   if (send_denial)
     subscriber_send_mode (sub, "denied", reason);
-  subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_NORMAL, reason);
+  subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, reason);
   g_hash_table_add (self->retired, g_strdup (id));
   g_hash_table_remove (self->subscribers, id);
   g_signal_emit (self, signals[SIGNAL_SUBSCRIBER_REMOVED], 0, topic, name, reason);
@@ -920,12 +919,11 @@ subscriber_send_notification (Subscriber *sub,
 {
   if (!subscriber_is_open (sub))
     return;
-  /* @frame: @text, already checked as UTF-8 once for all recipients
-   * (send_text would check it again for every socket) */
+  /* @frame: @text as a WebSocket frame, encoded once for all recipients */
   if (frame != NULL)
-    soup_websocket_connection_send_message (sub->conn, SOUP_WEBSOCKET_DATA_TEXT, frame);
+    fcm_ws_conn_send_frame (sub->conn, frame);
   else
-    soup_websocket_connection_send_text (sub->conn, text);
+    fcm_ws_conn_send_text (sub->conn, text);
   if (sub->legacy)
     g_queue_push_tail (sub->legacy_sent, g_strdup (id));
 }
@@ -962,7 +960,7 @@ delayed_send_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* @frame: (nullable): @text as validated bytes, shared by a broadcast */
+/* @frame: (nullable): @text as a WebSocket frame, shared by a broadcast */
 static void
 hub_deliver_frame (FcmHub     *self,
                    Subscriber *sub,
@@ -1054,9 +1052,9 @@ hub_broadcast (FcmHub     *self,
         g_ptr_array_add (targets, sub);
     }
 
-  /* the same text for every subscriber, serialized and checked once (H-18) */
-  if (targets->len > 0 && g_utf8_validate (text, -1, NULL))
-    frame = g_bytes_new_static (text, strlen (text));
+  /* the same text for every subscriber, serialized and framed once (H-18) */
+  if (targets->len > 0)
+    frame = fcm_ws_frame_new_text (text, strlen (text));
   for (guint i = 0; i < targets->len; i++)
     hub_deliver_frame (self, g_ptr_array_index (targets, i), id, event_name, text, frame, expect_ack);
 
@@ -1263,16 +1261,16 @@ ws_handle_legacy_reply (Subscriber *sub,
 }
 
 static void
-ws_message_cb (SoupWebsocketConnection *conn,
-               SoupWebsocketDataType    type,
-               GBytes                  *message,
-               Subscriber              *sub)
+ws_message_cb (FcmWsConn  *conn,
+               gboolean    is_text,
+               const char *data,
+               gsize       size,
+               gpointer    user_data)
 {
-  gsize size = 0;
-  const char *data = g_bytes_get_data (message, &size);
+  Subscriber *sub = user_data;
   g_autoptr(JsonNode) root = NULL;
 
-  if (type != SOUP_WEBSOCKET_DATA_TEXT)
+  if (!is_text)
     return;
 
   /* the hot path: a plain STU3 ack (C-28) */
@@ -1317,15 +1315,15 @@ ws_message_cb (SoupWebsocketConnection *conn,
 }
 
 static void
-ws_closed_cb (SoupWebsocketConnection *conn,
-              Subscriber              *sub)
+ws_closed_cb (FcmWsConn *conn,
+              gpointer   user_data)
 {
+  Subscriber *sub = user_data;
   FcmHub *self = sub->hub;
-  gushort code = soup_websocket_connection_get_close_code (conn);
+  gushort code = fcm_ws_conn_get_close_code (conn);
   g_autofree char *topic = g_strdup (sub->topic);
 
-  g_clear_signal_handler (&sub->message_handler, sub->conn);
-  g_clear_signal_handler (&sub->closed_handler, sub->conn);
+  fcm_ws_conn_set_callbacks (conn, NULL, NULL, NULL);
   g_clear_object (&sub->conn);
   g_hash_table_remove_all (sub->pending);
   g_hash_table_remove_all (sub->resends);
@@ -1334,7 +1332,7 @@ ws_closed_cb (SoupWebsocketConnection *conn,
   if (self->shutting_down)
     return;
 
-  if (code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY)
+  if (code == FCM_WS_CLOSE_NORMAL || code == FCM_WS_CLOSE_GOING_AWAY)
     return;   /* H-35: no syncerror; the endpoint stays valid until the lease ends */
 
   {
@@ -1382,16 +1380,14 @@ hub_replay_open_contexts (FcmHub     *self,
 }
 
 static void
-subscriber_attach (Subscriber              *sub,
-                   SoupWebsocketConnection *conn,
-                   gboolean                 legacy)
+subscriber_attach (Subscriber *sub,
+                   FcmWsConn  *conn,
+                   gboolean    legacy)
 {
   sub->conn = g_object_ref (conn);
   sub->legacy = legacy;
   sub->ever_connected = TRUE;
-  soup_websocket_connection_set_max_incoming_payload_size (conn, FCM_HUB_MAX_MESSAGE_BYTES);
-  sub->message_handler = g_signal_connect (conn, "message", G_CALLBACK (ws_message_cb), sub);
-  sub->closed_handler = g_signal_connect (conn, "closed", G_CALLBACK (ws_closed_cb), sub);
+  fcm_ws_conn_set_callbacks (conn, ws_message_cb, ws_closed_cb, sub);
 }
 
 /* The subscription a 2019 prototype socket to ws://host/{topic} belongs
@@ -1421,9 +1417,9 @@ legacy_find_subscription (FcmHub     *self,
 }
 
 static void
-legacy_ws_cb (FcmHub                  *self,
-              const char              *topic,
-              SoupWebsocketConnection *conn)
+legacy_ws_cb (FcmHub     *self,
+              const char *topic,
+              FcmWsConn  *conn)
 {
   Subscriber *sub = legacy_find_subscription (self, topic);
   g_autoptr(JsonObject) status = json_object_new ();
@@ -1433,8 +1429,8 @@ legacy_ws_cb (FcmHub                  *self,
 
   if (sub == NULL)
     {
-      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION,
-                                       "no subscription waiting for this topic");
+      hub_close_connection (self, conn, FCM_WS_CLOSE_POLICY_VIOLATION,
+                            "no subscription waiting for this topic");
       return;
     }
 
@@ -1448,13 +1444,10 @@ legacy_ws_cb (FcmHub                  *self,
 }
 
 static void
-ws_cb (SoupServer              *server,
-       SoupServerMessage       *msg,
-       const char              *path,
-       SoupWebsocketConnection *conn,
-       gpointer                 user_data)
+ws_open (FcmHub     *self,
+         const char *path,
+         FcmWsConn  *conn)
 {
-  FcmHub *self = user_data;
   const char *id = path + strlen (WS_PATH "/");
   Subscriber *sub;
 
@@ -1467,17 +1460,59 @@ ws_cb (SoupServer              *server,
   sub = g_hash_table_lookup (self->subscribers, id);
   if (sub == NULL)
     {
-      /* refused earlier by http_cb; be safe anyway */
-      soup_websocket_connection_close (conn, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION, "unknown endpoint");
+      /* checked before the upgrade, but it may have ended since */
+      hub_close_connection (self, conn, FCM_WS_CLOSE_POLICY_VIOLATION, "unknown endpoint");
       return;
     }
 
   /* a reconnect to the same endpoint replaces the old socket */
-  subscriber_detach (sub, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced by a new connection");
+  subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, "replaced by a new connection");
 
   subscriber_attach (sub, conn, FALSE);
   subscriber_send_mode (sub, "subscribe", NULL);   /* H-11 */
   hub_replay_open_contexts (self, sub);            /* H-12 */
+}
+
+/* The 101 answer is out: the connection is ours (RFC 6455 §4.2.2). */
+static void
+ws_upgrade_cb (SoupServerMessage *msg,
+               gpointer           user_data)
+{
+  FcmHub *self = user_data;
+  g_autofree char *path = NULL;
+  g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(FcmWsConn) conn = NULL;
+
+  if (soup_server_message_get_status (msg) != SOUP_STATUS_SWITCHING_PROTOCOLS)
+    return;
+  g_signal_handlers_disconnect_by_func (msg, ws_upgrade_cb, self);
+
+  path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
+  g_object_ref (msg);
+  stream = soup_server_message_steal_connection (msg);
+  g_object_unref (msg);
+  if (stream == NULL)
+    return;
+  conn = fcm_ws_conn_new (stream, FCM_HUB_MAX_MESSAGE_BYTES);
+  if (conn == NULL)
+    return;
+  if (self->shutting_down)
+    {
+      hub_close_connection (self, conn, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
+      return;
+    }
+  ws_open (self, path, conn);
+}
+
+/* Answers a WebSocket handshake (400 when it is not one); the hub's own
+ * connection takes over once the 101 is written. No extension is
+ * negotiated: permessage-deflate offers are ignored (RFC 6455 §9.1). */
+static void
+ws_handshake (FcmHub            *self,
+              SoupServerMessage *msg)
+{
+  if (soup_websocket_server_process_handshake (msg, NULL, NULL, NULL, NULL))
+    g_signal_connect_object (msg, "wrote-informational", G_CALLBACK (ws_upgrade_cb), self, 0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -3375,11 +3410,11 @@ admin_fault (FcmHub            *self,
 
   if (g_str_equal (parts[1], "close"))
     {
-      gint64 code = SOUP_WEBSOCKET_CLOSE_NORMAL;
+      gint64 code = FCM_WS_CLOSE_NORMAL;
 
       if (!admin_parse_int (query, "code", 1000, 4999, &code) ||
-          code == SOUP_WEBSOCKET_CLOSE_NO_STATUS || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL ||
-          code == SOUP_WEBSOCKET_CLOSE_TLS_HANDSHAKE || code == 1004)
+          code == FCM_WS_CLOSE_NO_STATUS || code == FCM_WS_CLOSE_ABNORMAL ||
+          code == 1015 || code == 1004)
         {
           respond_text (msg, SOUP_STATUS_BAD_REQUEST, "code must be a sendable close code (1000..4999)");
           return;
@@ -3535,6 +3570,8 @@ http_dispatch (FcmHub            *self,
     {
       if (!g_hash_table_contains (self->subscribers, path + strlen (WS_PATH "/")))
         respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown endpoint");
+      else
+        ws_handshake (self, msg);
       return;
     }
 
@@ -3545,7 +3582,10 @@ http_dispatch (FcmHub            *self,
                                                           "Upgrade");
 
       if (upgrade != NULL && g_ascii_strcasecmp (upgrade, "websocket") == 0)
-        return;   /* libsoup does the handshake, then ws_cb */
+        {
+          ws_handshake (self, msg);
+          return;
+        }
     }
 
   /* the prototype's GetTopic carries the secret in its query instead */
@@ -3765,7 +3805,7 @@ fcm_hub_finalize (GObject *object)
       /* connections may outlive us while their close handshake runs */
       g_hash_table_iter_init (&iter, self->closing);
       while (g_hash_table_iter_next (&iter, &conn, NULL))
-        g_signal_handlers_disconnect_by_data (conn, self);
+        fcm_ws_conn_set_callbacks (conn, NULL, NULL, NULL);
     }
   g_clear_pointer (&self->closing, g_hash_table_unref);
   g_clear_object (&self->validator);
@@ -3997,9 +4037,6 @@ fcm_hub_listen (FcmHub           *self,
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, http_cb, self, NULL);
   soup_server_add_handler (self->server, WS_PATH, http_cb, self, NULL);
-  soup_server_add_websocket_handler (self->server, WS_PATH, NULL, NULL, ws_cb, self, NULL);
-  /* the 2019 prototype's ws://host/{topic}; http_cb lets only those through */
-  soup_server_add_websocket_handler (self->server, NULL, NULL, NULL, ws_cb, self, NULL);
 
   socket_address = g_inet_socket_address_new (address, port);
   if (!soup_server_listen (self->server, socket_address,
@@ -4054,7 +4091,7 @@ fcm_hub_shutdown (FcmHub *self)
   g_hash_table_remove_all (self->async_jobs);
   subs = g_hash_table_get_values (self->subscribers);
   for (GList *l = subs; l != NULL; l = l->next)
-    subscriber_detach (l->data, SOUP_WEBSOCKET_CLOSE_GOING_AWAY, "hub shutting down");
+    subscriber_detach (l->data, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
   g_hash_table_remove_all (self->subscribers);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
