@@ -15,6 +15,13 @@
 #include "fcm-cli-private.h"
 
 static gboolean
+deadline_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 quit_cb (gpointer data)
 {
   g_main_loop_quit (data);
@@ -69,7 +76,8 @@ fcm_cli_hub (int    argc,
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(FcmHub) hub = NULL;
   g_autoptr(GMainLoop) loop = NULL;
-  guint sigint_id, sigterm_id;
+  guint sigint_id, sigterm_id, deadline_id;
+  gboolean deadline_passed = FALSE;
 
   g_set_prgname ("fhircast hub");
   g_option_context_set_summary (context, _("Run a FHIRcast reference hub."));
@@ -178,8 +186,14 @@ fcm_cli_hub (int    argc,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
 
-  /* close every socket with 1001 and let the close frames go out */
+  /* close every socket with 1001 and let the close handshakes finish, for
+   * at most a second (a subscriber that stopped reading never answers) */
   fcm_hub_shutdown (hub);
+  deadline_id = g_timeout_add (1000, deadline_cb, &deadline_passed);
+  while (fcm_hub_get_n_closing (hub) > 0 && !deadline_passed)
+    g_main_context_iteration (NULL, TRUE);
+  if (!deadline_passed)
+    g_source_remove (deadline_id);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   /* and the last audit records */

@@ -4511,3 +4511,16 @@ fcm_hub_get_audit_pending (FcmHub *self)
   g_return_val_if_fail (FCM_IS_HUB (self), 0);
   return self->audit != NULL ? g_queue_get_length (&self->audit->lines) : 0;
 }
+
+/**
+ * fcm_hub_get_n_closing:
+ *
+ * Returns: the number of WebSocket connections whose close handshake is
+ *   still running (after fcm_hub_shutdown(), for example)
+ */
+guint
+fcm_hub_get_n_closing (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return g_hash_table_size (self->closing);
+}

@@ -73,5 +73,6 @@ gboolean     fcm_hub_load_tokens            (FcmHub           *self,
 void         fcm_hub_set_audit_stream       (FcmHub           *self,
                                              GOutputStream    *stream);
 guint        fcm_hub_get_audit_pending      (FcmHub           *self);
+guint        fcm_hub_get_n_closing          (FcmHub           *self);
 
 G_END_DECLS
