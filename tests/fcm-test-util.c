@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "fcm-json-private.h"
 #include "fcm-test-util.h"
@@ -167,4 +168,81 @@ fcm_test_make_certificate (const char  *prefix,
   g_assert_no_error (error);
 
   return cert;
+}
+
+typedef struct
+{
+  gboolean  done;
+  guint     status;
+  GBytes   *body;
+} HttpResult;
+
+static void
+http_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  HttpResult *r = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GError) error = NULL;
+
+  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  r->status = soup_message_get_status (msg);
+  r->done = TRUE;
+}
+
+/**
+ * fcm_test_send:
+ * @out_body: (out) (optional): the answer's body as text
+ *
+ * Sends @msg through @session, the main loop spinning until it is answered
+ * (at most 10 s). Returns the status.
+ */
+guint
+fcm_test_send (SoupSession  *session,
+               SoupMessage  *msg,
+               char        **out_body)
+{
+  HttpResult r = { FALSE, 0, NULL };
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, http_done_cb, &r);
+  FCM_TEST_WAIT_UNTIL (r.done);
+
+  if (out_body != NULL)
+    *out_body = g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body));
+  g_bytes_unref (r.body);
+  return r.status;
+}
+
+/**
+ * fcm_test_http:
+ * @body: (nullable): the request body; @body_length -1 for NUL-terminated
+ * @authorization: (nullable): the Authorization header
+ * @out_body: (out) (optional): the answer's body as text
+ *
+ * One HTTP request, as fcm_test_send().
+ */
+guint
+fcm_test_http (SoupSession *session,
+               const char  *method,
+               const char  *url,
+               const char  *content_type,
+               const char  *body,
+               gssize       body_length,
+               const char  *authorization,
+               char       **out_body)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length < 0 ? strlen (body) : (gsize) body_length);
+
+      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
+    }
+  if (authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
+  return fcm_test_send (session, msg, out_body);
 }

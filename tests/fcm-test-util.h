@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,18 @@ GTlsCertificate *fcm_test_make_certificate (const char  *prefix,
                                             char       **out_dir,
                                             char       **out_pem,
                                             char       **out_key);
+
+guint      fcm_test_send          (SoupSession *session,
+                                   SoupMessage *msg,
+                                   char       **out_body);
+guint      fcm_test_http          (SoupSession *session,
+                                   const char  *method,
+                                   const char  *url,
+                                   const char  *content_type,
+                                   const char  *body,
+                                   gssize       body_length,
+                                   const char  *authorization,
+                                   char       **out_body);
 
 #define FCM_TEST_WAIT_UNTIL(expr)                                          \
   G_STMT_START {                                                           \

@@ -53,13 +53,6 @@ typedef struct
   GOutputStream *audit;
 } Fixture;
 
-typedef struct
-{
-  gboolean  done;
-  guint     status;
-  GBytes   *body;
-} HttpResult;
-
 /* ------------------------------------------------------------------------ */
 
 static void
@@ -129,21 +122,6 @@ client_new (void)
 /* ------------------------------------------------------------------------ */
 /* HTTP                                                                     */
 
-static void
-http_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  HttpResult *r = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-
-  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_assert_no_error (error);
-  r->status = soup_message_get_status (msg);
-  r->done = TRUE;
-}
-
 static guint
 http_full (Fixture     *f,
            const char  *method,
@@ -154,26 +132,8 @@ http_full (Fixture     *f,
            const char  *auth,
            char       **out_body)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  HttpResult r = { FALSE, 0, NULL };
-
-  g_assert_nonnull (msg);
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, body_length);
-
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
-  if (auth != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, http_done_cb, &r);
-  FCM_TEST_WAIT_UNTIL (r.done);
-
-  if (out_body != NULL)
-    *out_body = g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body));
-  g_bytes_unref (r.body);
-  return r.status;
+  return fcm_test_http (f->session, method, url, content_type, body, body != NULL ? (gssize) body_length : -1,
+                        auth, out_body);
 }
 
 static guint
@@ -1946,7 +1906,6 @@ test_tls (void)
   g_autofree char *form = NULL;
   g_autofree char *body = NULL;
   Fixture f = { NULL, NULL, NULL, 0 };
-  HttpResult r = { FALSE, 0, NULL };
 
   if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
     {
@@ -1973,11 +1932,7 @@ test_tls (void)
     soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
   }
   g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate_cb), cert);
-  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, http_done_cb, &r);
-  FCM_TEST_WAIT_UNTIL (r.done);
-  g_assert_cmpuint (r.status, ==, 202);
-  body = g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body));
-  g_bytes_unref (r.body);
+  g_assert_cmpuint (fcm_test_send (session, msg, &body), ==, 202);
   c->endpoint = endpoint_from_body (body);
   g_assert_true (g_str_has_prefix (c->endpoint, "wss://127.0.0.1:"));
 

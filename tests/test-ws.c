@@ -85,28 +85,6 @@ fixture_teardown (Fixture       *f,
     ;
 }
 
-typedef struct
-{
-  gboolean  done;
-  guint     status;
-  GBytes   *body;
-} HttpResult;
-
-static void
-http_done_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  HttpResult *r = data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-
-  r->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_assert_no_error (error);
-  r->status = soup_message_get_status (msg);
-  r->done = TRUE;
-}
-
 static guint
 http (Fixture     *f,
       const char  *method,
@@ -115,21 +93,7 @@ http (Fixture     *f,
       const char  *body,
       char       **out_body)
 {
-  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
-  HttpResult r = { FALSE, 0, NULL };
-
-  if (body != NULL)
-    {
-      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
-  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, http_done_cb, &r);
-  FCM_TEST_WAIT_UNTIL (r.done);
-  if (out_body != NULL)
-    *out_body = g_strndup (g_bytes_get_data (r.body, NULL), g_bytes_get_size (r.body));
-  g_bytes_unref (r.body);
-  return r.status;
+  return fcm_test_http (f->session, method, url, content_type, body, -1, NULL, out_body);
 }
 
 /* Subscribes over HTTP; returns the WebSocket endpoint URL. */

@@ -366,6 +366,25 @@ fcm_ws_conn_get_queued_bytes (FcmWsConn *self)
 /* closing                                                                  */
 
 static void
+source_clear (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+/* No more reading, writing or waiting. */
+static void
+ws_stop (FcmWsConn *self)
+{
+  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  source_clear (&self->input_source);
+  source_clear (&self->output_source);
+  ws_clear_queue (self);
+}
+
+static void
 stream_closed_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -395,18 +414,7 @@ ws_terminate (FcmWsConn *self)
       if (!self->close_received)
         self->close_code = FCM_WS_CLOSE_ABNORMAL;
     }
-  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
-  if (self->input_source != NULL)
-    {
-      g_source_destroy (self->input_source);
-      g_clear_pointer (&self->input_source, g_source_unref);
-    }
-  if (self->output_source != NULL)
-    {
-      g_source_destroy (self->output_source);
-      g_clear_pointer (&self->output_source, g_source_unref);
-    }
-  ws_clear_queue (self);
+  ws_stop (self);
   g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, g_object_ref (self));
 }
 
@@ -770,11 +778,7 @@ input_ready_cb (GObject  *stream,
       if (self->terminating || self->close_received)
         {
           /* nothing more to read; wait for the output to drain */
-          if (self->input_source != NULL)
-            {
-              g_source_destroy (self->input_source);
-              g_clear_pointer (&self->input_source, g_source_unref);
-            }
+          source_clear (&self->input_source);
           if (!self->terminating && self->close_timeout_id == 0)
             self->close_timeout_id = g_timeout_add_seconds (CLOSE_TIMEOUT_S, close_timeout_cb, self);
           keep = G_SOURCE_REMOVE;
@@ -837,18 +841,7 @@ fcm_ws_conn_dispose (GObject *object)
 {
   FcmWsConn *self = FCM_WS_CONN (object);
 
-  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
-  if (self->input_source != NULL)
-    {
-      g_source_destroy (self->input_source);
-      g_clear_pointer (&self->input_source, g_source_unref);
-    }
-  if (self->output_source != NULL)
-    {
-      g_source_destroy (self->output_source);
-      g_clear_pointer (&self->output_source, g_source_unref);
-    }
-  ws_clear_queue (self);
+  ws_stop (self);
   if (self->stream != NULL && !g_io_stream_is_closed (self->stream) && !self->terminating)
     g_io_stream_close (self->stream, NULL, NULL);
 
