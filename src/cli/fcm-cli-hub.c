@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
@@ -39,6 +40,10 @@ fcm_cli_hub (int    argc,
   g_autofree char *users = NULL;
   g_autofree char *tokens = NULL;
   g_autofree char *audit = NULL;
+  g_autofree char *introspect = NULL;
+  g_autofree char *introspect_client = NULL;
+  g_autofree char *introspect_secret_file = NULL;
+  g_autofree char *introspect_secret = NULL;
   gboolean admin = FALSE;
   gboolean legacy = FALSE;
   gboolean no_auth = FALSE;
@@ -56,6 +61,9 @@ fcm_cli_hub (int    argc,
     { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Require “Authorization: Bearer SECRET”"), N_("SECRET") },
     { "no-auth", 0, 0, G_OPTION_ARG_NONE, &no_auth, N_("Accept requests without a token"), NULL },
     { "tokens", 0, 0, G_OPTION_ARG_FILENAME, &tokens, N_("Per-app bearer tokens with FHIRcast scopes and expiry from FILE"), N_("FILE") },
+    { "introspect", 0, 0, G_OPTION_ARG_STRING, &introspect, N_("Check bearer tokens with this OAuth 2.0 introspection endpoint (RFC 7662)"), N_("URL") },
+    { "introspect-client", 0, 0, G_OPTION_ARG_STRING, &introspect_client, N_("The hub's client id at the introspection endpoint"), N_("ID") },
+    { "introspect-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &introspect_secret_file, N_("Read the hub's client secret from the first line of FILE"), N_("FILE") },
     { "audit", 0, 0, G_OPTION_ARG_FILENAME, &audit, N_("Append an audit trail (JSON lines) to FILE"), N_("FILE") },
     { "users", 0, 0, G_OPTION_ARG_FILENAME, &users, N_("Serve the 2019 GetTopic call for the users in FILE"), N_("FILE") },
     { "admin", 0, 0, G_OPTION_ARG_NONE, &admin, N_("Serve the inspection and fault-injection endpoints (loopback only)"), NULL },
@@ -110,6 +118,28 @@ fcm_cli_hub (int    argc,
       fprintf (stderr, "hub: %s\n", _("an option value is out of range"));
       return FCM_CLI_EXIT_USAGE;
     }
+  if (introspect != NULL && (secret != NULL || no_auth || tokens != NULL))
+    {
+      fprintf (stderr, "hub: %s\n", _("--introspect excludes --secret, --no-auth and --tokens"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (introspect == NULL && (introspect_client != NULL || introspect_secret_file != NULL))
+    {
+      fprintf (stderr, "hub: %s\n", _("--introspect-client and --introspect-secret-file need --introspect"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (introspect_secret_file != NULL)
+    {
+      g_autofree char *contents = NULL;
+
+      if (!g_file_get_contents (introspect_secret_file, &contents, NULL, &error))
+        {
+          fprintf (stderr, "hub: %s\n", error->message);
+          return FCM_CLI_EXIT_UNREADABLE;
+        }
+      introspect_secret = g_strndup (contents, strcspn (contents, "\r\n"));
+      memset (contents, 0, strlen (contents));
+    }
   if ((tls_cert != NULL) != (tls_key != NULL))
     {
       fprintf (stderr, "hub: %s\n", _("--tls-cert and --tls-key go together"));
@@ -131,6 +161,14 @@ fcm_cli_hub (int    argc,
       fprintf (stderr, "hub: %s\n", error->message);
       return FCM_CLI_EXIT_UNREADABLE;
     }
+  if (introspect != NULL &&
+      !fcm_hub_set_introspection (hub, introspect, introspect_client, introspect_secret, &error))
+    {
+      fprintf (stderr, "hub: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (introspect_secret != NULL)
+    memset (introspect_secret, 0, strlen (introspect_secret));
   if (tokens != NULL && !fcm_hub_load_tokens (hub, tokens, &error))
     {
       fprintf (stderr, "hub: %s\n", error->message);
