@@ -41,6 +41,7 @@ fcm_cli_hub (int    argc,
   g_autofree char *tokens = NULL;
   g_autofree char *audit = NULL;
   g_autofree char *introspect = NULL;
+  g_autofree char *audit_syslog = NULL;
   g_autofree char *introspect_client = NULL;
   g_autofree char *introspect_secret_file = NULL;
   g_autofree char *introspect_secret = NULL;
@@ -65,6 +66,7 @@ fcm_cli_hub (int    argc,
     { "introspect-client", 0, 0, G_OPTION_ARG_STRING, &introspect_client, N_("The hub's client id at the introspection endpoint"), N_("ID") },
     { "introspect-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &introspect_secret_file, N_("Read the hub's client secret from the first line of FILE"), N_("FILE") },
     { "audit", 0, 0, G_OPTION_ARG_FILENAME, &audit, N_("Append an audit trail (JSON lines) to FILE"), N_("FILE") },
+    { "audit-syslog", 0, 0, G_OPTION_ARG_STRING, &audit_syslog, N_("Send IHE ATNA audit messages to a syslog collector (udp://, tcp:// or tls://HOST:PORT)"), N_("URL") },
     { "users", 0, 0, G_OPTION_ARG_FILENAME, &users, N_("Serve the 2019 GetTopic call for the users in FILE"), N_("FILE") },
     { "admin", 0, 0, G_OPTION_ARG_NONE, &admin, N_("Serve the inspection and fault-injection endpoints (loopback only)"), NULL },
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, N_("Also serve the 2019 prototype's WebSocket ws://host/TOPIC"), NULL },
@@ -169,6 +171,11 @@ fcm_cli_hub (int    argc,
     }
   if (introspect_secret != NULL)
     memset (introspect_secret, 0, strlen (introspect_secret));
+  if (audit_syslog != NULL && !fcm_hub_set_audit_syslog (hub, audit_syslog, &error))
+    {
+      fprintf (stderr, "hub: %s\n", error->message);
+      return FCM_CLI_EXIT_USAGE;
+    }
   if (tokens != NULL && !fcm_hub_load_tokens (hub, tokens, &error))
     {
       fprintf (stderr, "hub: %s\n", error->message);

@@ -22,6 +22,7 @@
 #include "fcm-hub.h"
 #include "fcm-json-private.h"
 #include "fcm-ws-private.h"
+#include "fcm-atna-private.h"
 #include "fcm-validator.h"
 
 #define SYNCERROR_SYSTEM "https://fhircast.hl7.org/events/syncerror/"
@@ -142,6 +143,7 @@ typedef struct
   char       *event_id;
   char       *endpoint;      /* redacted */
   char       *subscriber_name;
+  char       *events;        /* hub.events of a subscribe (ATNA query) */
   Token      *token;
 } AuditRecord;
 
@@ -188,6 +190,7 @@ struct _FcmHub
   GHashTable  *introspected;         /* SHA-256 of a token → Token* (the answer, cached) */
   GHashTable  *introspecting;        /* SHA-256 of a token → Lookup* (requests waiting) */
   gboolean     request_paused;       /* the request being handled waits for introspection */
+  FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
 };
 
 G_DEFINE_FINAL_TYPE (FcmHub, fcm_hub, G_TYPE_OBJECT)
@@ -1856,6 +1859,7 @@ audit_record_clear (AuditRecord *rec)
   g_free (rec->event_id);
   g_free (rec->endpoint);
   g_free (rec->subscriber_name);
+  g_free (rec->events);
 }
 
 /* Handlers say what the request was while it is being handled. */
@@ -1983,6 +1987,59 @@ audit_emit (FcmHub            *self,
   audit_write_next (self->audit);
 }
 
+/* H-40, IRA RAD-146/152/153 §x.5.1: the Query Information trigger events
+ * as ATNA audit messages. */
+static void
+audit_emit_atna (FcmHub            *self,
+                 SoupServerMessage *msg,
+                 AuditRecord       *rec)
+{
+  static const struct { const char *transaction, *name; } names[] = {
+    { "RAD-146", "Subscribe to Reporting Session" },
+    { "RAD-152", "Unsubscribe Session" },
+    { "RAD-153", "Get Current Context" },
+  };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *query = NULL;
+  g_autofree char *xml = NULL;
+  const char *address = soup_server_message_get_remote_host (msg);
+  FcmAtnaEvent event = { 0, };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (rec->transaction, names[i].transaction))
+      {
+        event.transaction = names[i].transaction;
+        event.transaction_name = names[i].name;
+      }
+  if (event.transaction == NULL)
+    return;
+
+  /* what was asked, rebuilt from the parts that are not secret (never the
+   * endpoint id or a token) */
+  if (g_str_equal (rec->transaction, "RAD-153"))
+    query = g_strdup_printf ("GET %s/%s", self->url, rec->topic != NULL ? rec->topic : "");
+  else
+    query = soup_form_encode ("hub.mode", g_str_equal (rec->transaction, "RAD-146") ? "subscribe" : "unsubscribe",
+                              "hub.topic", rec->topic != NULL ? rec->topic : "",
+                              rec->events != NULL ? "hub.events" : NULL, rec->events, NULL);
+
+  event.status = soup_server_message_get_status (msg);
+  event.requester = rec->token != NULL ? rec->token->name
+                    : rec->subscriber_name != NULL ? rec->subscriber_name : address;
+  event.requester_address = address;
+  event.hub_url = self->url;
+  event.topic = rec->topic;
+  event.query = query;
+  xml = fcm_atna_format (&event, now);
+  fcm_atna_sender_send (self->atna, xml, now);
+}
+
+static gboolean
+hub_auditing (FcmHub *self)
+{
+  return (self->audit != NULL && !self->audit->failed) || self->atna != NULL;
+}
+
 /* The transaction an HTTP request is, as far as it can be told before it
  * is authorised; the handlers refine it. */
 static void
@@ -2015,6 +2072,8 @@ audit_classify (FcmHub            *self,
 
       audit_note (self, unsubscribe ? "RAD-152" : "RAD-146", unsubscribe ? "unsubscribe" : "subscribe",
                   form_get (form, "hub.topic"));
+      if (!unsubscribe && self->audit_rec != NULL)
+        self->audit_rec->events = g_strdup (form_get (form, "hub.events"));
     }
   else if (g_str_equal (method, SOUP_METHOD_POST))
     audit_note (self, "context-change", "context-change", *rest != '\0' ? rest : NULL);
@@ -4015,7 +4074,7 @@ hub_handle (FcmHub            *self,
   AuditRecord rec = { NULL, };
 
   self->request_paused = FALSE;
-  if (self->audit == NULL || self->audit->failed)
+  if (!hub_auditing (self))
     {
       http_dispatch (self, msg, path, query);
       return;
@@ -4026,8 +4085,13 @@ hub_handle (FcmHub            *self,
   self->audit_rec = &rec;
   http_dispatch (self, msg, path, query);
   self->audit_rec = NULL;
-  if (rec.transaction != NULL && self->audit != NULL && !self->request_paused)
-    audit_emit (self, msg, &rec);
+  if (rec.transaction != NULL && !self->request_paused)
+    {
+      if (self->audit != NULL && !self->audit->failed)
+        audit_emit (self, msg, &rec);
+      if (self->atna != NULL)
+        audit_emit_atna (self, msg, &rec);
+    }
   audit_record_clear (&rec);
 }
 
@@ -4124,6 +4188,7 @@ fcm_hub_finalize (GObject *object)
   g_clear_pointer (&self->async_jobs, g_hash_table_unref);
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->tokens, g_ptr_array_unref);
+  g_clear_pointer (&self->atna, fcm_atna_sender_free);
   if (self->introspecting != NULL)
     {
       GHashTableIter iter;
@@ -4859,7 +4924,8 @@ guint
 fcm_hub_get_audit_pending (FcmHub *self)
 {
   g_return_val_if_fail (FCM_IS_HUB (self), 0);
-  return self->audit != NULL ? g_queue_get_length (&self->audit->lines) : 0;
+  return (self->audit != NULL ? g_queue_get_length (&self->audit->lines) : 0) +
+         (self->atna != NULL ? fcm_atna_sender_get_pending (self->atna) : 0);
 }
 
 /**
@@ -4958,5 +5024,30 @@ fcm_hub_set_introspection (FcmHub      *self,
     }
   self->introspect_session = soup_session_new_with_options ("timeout", 10, "idle-timeout", 60, NULL);
   self->introspect_cancel = g_cancellable_new ();
+  return TRUE;
+}
+
+/**
+ * fcm_hub_set_audit_syslog:
+ * @url: (nullable): `udp://ADDRESS[:PORT]`, `tcp://HOST[:PORT]` or
+ *   `tls://HOST[:PORT]`; %NULL turns it off
+ *
+ * Sends IHE ATNA audit messages (DICOM PS3.15 A.5 XML in RFC 5424 syslog)
+ * for Subscribe (RAD-146), Unsubscribe (RAD-152) and Get Current Context
+ * (RAD-153), the Query Information trigger events of IRA (H-40).
+ */
+gboolean
+fcm_hub_set_audit_syslog (FcmHub      *self,
+                          const char  *url,
+                          GError     **error)
+{
+  FcmAtnaSender *sender = NULL;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+
+  if (url != NULL && (sender = fcm_atna_sender_new (url, error)) == NULL)
+    return FALSE;
+  g_clear_pointer (&self->atna, fcm_atna_sender_free);
+  self->atna = sender;
   return TRUE;
 }

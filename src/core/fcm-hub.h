@@ -74,6 +74,9 @@ void         fcm_hub_set_audit_stream       (FcmHub           *self,
                                              GOutputStream    *stream);
 guint        fcm_hub_get_audit_pending      (FcmHub           *self);
 guint        fcm_hub_get_n_closing          (FcmHub           *self);
+gboolean     fcm_hub_set_audit_syslog       (FcmHub           *self,
+                                            const char       *url,
+                                            GError          **error);
 gboolean     fcm_hub_set_introspection      (FcmHub           *self,
                                             const char       *url,
                                             const char       *client_id,
