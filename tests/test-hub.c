@@ -1220,6 +1220,75 @@ test_implied_refused (Fixture       *f,
   g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Viewer");
 }
 
+/* A DiagnosticReport-open whose context also has the report's encounter
+ * (FC §3.6.1: `encounter`, 0..1). */
+static char *
+open_event_with_encounter (const char *id,
+                           const char *report,
+                           const char *patient,
+                           const char *encounter)
+{
+  g_autofree char *text = open_event (id, report, patient, "st-1");
+  g_autoptr(JsonNode) root = fcm_json_parse (text, -1, NULL);
+  JsonArray *context = fcm_json_get_array (fcm_json_get_object (json_node_get_object (root), "event"), "context");
+  JsonObject *item = json_object_new ();
+  JsonObject *resource = json_object_new ();
+
+  json_object_set_string_member (resource, "resourceType", "Encounter");
+  json_object_set_string_member (resource, "id", encounter);
+  json_object_set_string_member (resource, "status", "in-progress");
+  json_object_set_object_member (item, "resource", resource);
+  json_object_set_string_member (item, "key", "encounter");
+  json_array_add_object_element (context, item);
+  return fcm_json_to_string (root, FALSE);
+}
+
+/* H-21 for the report's encounter: a subscriber of Encounter-open/-close
+ * (and not of DiagnosticReport-*) follows the encounter of the current
+ * report, once per encounter; none is derived for a report without one. */
+static void
+test_implied_encounter (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Encounters", "Encounter-open,Encounter-close,x-custom-marker");
+  g_autoptr(Client) b = subscribe (f, "Reporter", ALL_EVENTS);
+  g_autofree char *open1 = open_event_with_encounter ("ev-e1", "rpt-1", "pat-1", "enc-1");
+  g_autofree char *open2 = open_event_with_encounter ("ev-e2", "rpt-2", "pat-1", "enc-1");
+  g_autofree char *open3 = open_event ("ev-e3", "rpt-3", "pat-3", "st-3");
+  g_autofree char *close2 = simple_event ("ev-c2", "DiagnosticReport-close", "rpt-2");
+  g_autofree char *close3 = simple_event ("ev-c3", "DiagnosticReport-close", "rpt-3");
+  Client *all[] = { a, b };
+  JsonNode *frame;
+
+  g_assert_cmpuint (post_json (f, open1), ==, 200);
+  send_marker (f, all, 2);
+  g_assert_cmpuint (client_count (a, "Encounter-open"), ==, 1);
+  frame = client_last (a, "Encounter-open");
+  g_assert_cmpstr (frame_context_id (frame, "encounter"), ==, "enc-1");
+  g_assert_cmpstr (frame_context_id (frame, "patient"), ==, "pat-1");
+  g_assert_cmpstr (frame_get (frame, "id"), !=, "ev-e1");
+  g_assert_cmpuint (client_count (b, "Encounter-open"), ==, 0);
+
+  /* another report in the same encounter: nothing new */
+  g_assert_cmpuint (post_json (f, open2), ==, 200);
+  send_marker (f, all, 2);
+  g_assert_cmpuint (client_count (a, "Encounter-open"), ==, 1);
+
+  /* closing the current report closes its encounter */
+  g_assert_cmpuint (post_json (f, close2), ==, 200);
+  send_marker (f, all, 2);
+  g_assert_cmpuint (client_count (a, "Encounter-close"), ==, 1);
+  g_assert_cmpstr (frame_context_id (client_last (a, "Encounter-close"), "encounter"), ==, "enc-1");
+
+  /* a report without an encounter, then its close: no encounter event */
+  g_assert_cmpuint (post_json (f, open3), ==, 200);
+  g_assert_cmpuint (post_json (f, close3), ==, 200);
+  send_marker (f, all, 2);
+  g_assert_cmpuint (client_count (a, "Encounter-open"), ==, 1);
+  g_assert_cmpuint (client_count (a, "Encounter-close"), ==, 1);
+  g_assert_cmpuint (client_count (a, "syncerror") + client_count (b, "syncerror"), ==, 0);
+}
+
 /* H-37: an unacknowledged hub syncerror is resent with its id and
  * timestamp, a limited number of times, and never cascades */
 static void
@@ -2799,6 +2868,7 @@ main (int   argc,
   ADD ("ack/syncerror-resend", test_syncerror_resend);
   ADD ("context/implied", test_implied_events);
   ADD ("context/implied-refused", test_implied_refused);
+  ADD ("context/implied-encounter", test_implied_encounter);
   ADD ("context/implied-replay", test_implied_replay);
   ADD ("auth/secret", test_secret);
   ADD ("audit/no-tokens", test_audit_no_tokens);

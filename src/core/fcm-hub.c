@@ -58,7 +58,7 @@ struct _Subscriber
   gint64                   last_latency;  /* µs of the last matched ack, -1 = none yet */
   guint                    delay_ms;      /* admin fault: delay every notification */
   int                      drop;          /* admin fault: drop the next N notifications, -1 = all */
-  char                    *implied[2];    /* H-21: Patient / ImagingStudy id current for this subscriber */
+  char                    *implied[3];    /* H-21: Patient / ImagingStudy / Encounter id current for this subscriber */
   GHashTable              *resends;       /* H-37: syncerror id → Resend */
   int                      async_mode;    /* admin fault: ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT */
   int                      async_left;    /* requests left for async_mode, -1 = all */
@@ -525,8 +525,8 @@ subscriber_free (Subscriber *sub)
   g_hash_table_unref (sub->resends);
   g_ptr_array_unref (sub->events);
   g_ptr_array_unref (sub->events_canon);
-  g_free (sub->implied[0]);
-  g_free (sub->implied[1]);
+  for (guint d = 0; d < G_N_ELEMENTS (sub->implied); d++)
+    g_free (sub->implied[d]);
   g_free (sub->async_reason);
   g_queue_free_full (sub->legacy_sent, g_free);
   g_free (sub->id);
@@ -3060,14 +3060,17 @@ context_find_item (JsonArray  *context,
 }
 
 /* H-21: the Patient and ImagingStudy events implied by another anchor's
- * -open / -close. */
+ * -open / -close; and Encounter, which the current DiagnosticReport-open
+ * may carry (`encounter`, 0..1, FC §3.6.1) and which is an anchor type of
+ * its own (Encounter-open/-close, FC §3.3). */
 static const struct
 {
   const char *type;
   const char *key;
-} implied_types[2] = {
+} implied_types[3] = {
   { "Patient", "patient" },
   { "ImagingStudy", "study" },
+  { "Encounter", "encounter" },
 };
 
 /* A derived Patient-* / ImagingStudy-* event (H-21) for @item of the
