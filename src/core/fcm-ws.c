@@ -231,7 +231,8 @@ ws_write_failed (FcmWsConn *self,
 {
   g_debug ("write failed: %s", error->message);
   ws_clear_queue (self);
-  self->close_received = TRUE;
+  self->close_received = TRUE;   /* stop reading too */
+  self->close_code = FCM_WS_CLOSE_ABNORMAL;
   ws_terminate (self);
 }
 
