@@ -295,7 +295,8 @@ test_text_store (void)
   g_autoptr(GString) big = g_string_new ("{\"big\":\"");
   g_autoptr(FcmEventLogEntry) garbage = NULL;
 
-  for (guint i = 0; i < 300; i++)
+  /* enough entries to fill several 64 KiB delta chunks */
+  for (guint i = 0; i < 1500; i++)
     {
       g_autofree char *id = g_strdup_printf ("ev-%u-%s", i, i % 7 == 0 ? "é ü ✓" : "x");
       g_autofree char *report = g_strdup_printf ("rpt-%u", i * 7919);

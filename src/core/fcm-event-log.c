@@ -269,6 +269,69 @@ text_decode (TextBase     *base,
 /* the current base of each kind of message ("DiagnosticReport-open", "ack" …) */
 static GHashTable *current_bases;
 
+/* ------------------------------------------------------------------ delta storage */
+
+/* The deltas of consecutive entries are packed into shared 64 KiB chunks
+ * instead of one malloc block each: no per-block header, and the long-lived
+ * deltas do not end up scattered between the short-lived JSON trees parsed
+ * for each message (heap fragmentation was ~7 MB at 100,000 rows). A chunk is
+ * freed when the last entry stored in it goes; the timeline drops its oldest
+ * entries first, so chunks are released in order. Main-thread only. */
+
+#define CHUNK_SIZE (64 * 1024 - 64)
+
+typedef struct
+{
+  grefcount ref;
+  guint32   used;
+  guint32   size;
+  guint8    data[];
+} DeltaChunk;
+
+static DeltaChunk *current_chunk;
+
+static DeltaChunk *
+delta_chunk_new (gsize size)
+{
+  DeltaChunk *chunk = g_malloc (sizeof (DeltaChunk) + size);
+
+  g_ref_count_init (&chunk->ref);
+  chunk->used = 0;
+  chunk->size = (guint32) size;
+  return chunk;
+}
+
+static void
+delta_chunk_unref (DeltaChunk *chunk)
+{
+  if (chunk != NULL && g_ref_count_dec (&chunk->ref))
+    g_free (chunk);
+}
+
+/* Returns @size bytes in a chunk; *@out_chunk holds a new reference to it */
+static guint8 *
+delta_chunk_alloc (gsize        size,
+                   DeltaChunk **out_chunk)
+{
+  DeltaChunk *chunk;
+
+  if (size > CHUNK_SIZE / 8)
+    chunk = delta_chunk_new (size);          /* a large one stands alone */
+  else
+    {
+      if (current_chunk == NULL || current_chunk->used + size > current_chunk->size)
+        {
+          g_clear_pointer (&current_chunk, delta_chunk_unref);
+          current_chunk = delta_chunk_new (CHUNK_SIZE);
+        }
+      chunk = current_chunk;
+      g_ref_count_inc (&chunk->ref);
+    }
+  chunk->used += (guint32) size;
+  *out_chunk = chunk;
+  return chunk->data + chunk->used - size;
+}
+
 /* Issues are kept packed (rule ids and paths interned, a peer's habit gives
  * the same ones on every message); the FcmIssue objects are made when
  * fcm_event_log_entry_get_issues() is called. */
@@ -330,7 +393,8 @@ struct _FcmEventLogEntry
    * text and the few fields the timeline shows. get_event() parses on demand. */
   gint64 received;       /* wall clock, µs since the epoch */
   TextBase *base;        /* the text, as a delta against base (see above) */
-  guint8 *delta;         /* the delta, then the event id when has_id */
+  guint8 *delta;         /* the delta, then the event id when has_id, in chunk */
+  DeltaChunk *chunk;
   PackedIssues *issues;  /* NULL when there are none */
   guint32 delta_len;
   guint32 text_len;
@@ -399,7 +463,7 @@ fcm_event_log_entry_finalize (GObject *object)
 {
   FcmEventLogEntry *self = FCM_EVENT_LOG_ENTRY (object);
 
-  g_free (self->delta);
+  delta_chunk_unref (self->chunk);
   text_base_unref (self->base);
   g_clear_pointer (&self->issues, packed_issues_free);
 
@@ -528,8 +592,8 @@ store_text (FcmEventLogEntry *self,
   self->base = text_base_ref (base);
   self->text_len = (guint32) len;
   self->delta_len = delta->len;
-  /* one allocation for the delta and the event id */
-  self->delta = g_malloc (delta->len + id_size);
+  /* the delta and the event id, side by side */
+  self->delta = delta_chunk_alloc (delta->len + id_size, &self->chunk);
   memcpy (self->delta, delta->data, delta->len);
   if (event_id != NULL)
     {
