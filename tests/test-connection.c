@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "fcm-connection.h"
-#include "fcm-core.h"
+#include "fcm-client.h"
+#include "fcm-hub.h"
 #include "fcm-test-util.h"
 
 typedef struct

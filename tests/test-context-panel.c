@@ -15,7 +15,8 @@
 #include <adwaita.h>
 
 #include "fcm-context-panel-private.h"
-#include "fcm-core.h"
+#include "fcm-client.h"
+#include "fcm-hub.h"
 #include "fcm-open-report-dialog.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"

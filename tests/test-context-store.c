@@ -5,7 +5,7 @@
 
 #include "config.h"
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
 #include "fcm-json-private.h"
 #include "fcm-test-util.h"
 

@@ -10,7 +10,7 @@
 
 #include <glib/gstdio.h>
 
-#include "fcm-core.h"
+#include "fcm-client.h"
 #include "fcm-test-util.h"
 
 static FcmEventLogEntry *

@@ -14,7 +14,8 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
-#include "fcm-core.h"
+#include "fcm-client.h"
+#include "fcm-hub.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
 #include "fcm-timeline.h"

@@ -14,7 +14,7 @@
 
 #include <string.h>
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
 #include "fcm-json-private.h"
 #include "fcm-test-util.h"
 

@@ -15,7 +15,8 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
+#include "fcm-hub.h"
 #include "fcm-json-private.h"
 #include "fcm-test-util.h"
 

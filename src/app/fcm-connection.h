@@ -7,7 +7,8 @@
 
 #include <gio/gio.h>
 
-#include "fcm-core.h"
+#include "fcm-client.h"
+#include "fcm-hub.h"
 
 G_BEGIN_DECLS
 

@@ -7,7 +7,7 @@
 
 #include <adwaita.h>
 
-#include "fcm-core.h"
+#include "fcm-client.h"
 
 G_BEGIN_DECLS
 

@@ -16,7 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "fcm-context-panel.h"
-#include "fcm-core.h"
+#include "fcm-client.h"
 #include "fcm-open-report-dialog.h"
 #include "fcm-timeline.h"
 #include "fcm-window-private.h"

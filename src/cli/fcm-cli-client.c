@@ -12,7 +12,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
-#include "fcm-core.h"
+#include "fcm-client.h"
 #include "fcm-json-private.h"
 #include "fcm-cli-private.h"
 

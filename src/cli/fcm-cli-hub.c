@@ -12,7 +12,8 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
+#include "fcm-hub.h"
 #include "fcm-cli-private.h"
 
 static gboolean

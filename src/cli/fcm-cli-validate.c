@@ -9,7 +9,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
 #include "fcm-cli-private.h"
 #include "fcm-json-private.h"
 

@@ -8,7 +8,7 @@
 #include <locale.h>
 #include <glib/gi18n.h>
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
 #include "fcm-cli-private.h"
 
 static const FcmCliCommand commands[] = {

@@ -26,7 +26,7 @@
 #include <sys/resource.h>
 #include <libsoup/soup.h>
 
-#include "fcm-core.h"
+#include "fcm-client.h"
 
 #define TOPIC      "bench-client-topic"
 #define N_REPORTS  20

@@ -49,7 +49,8 @@
 #include <glib-unix.h>
 #include <libsoup/soup.h>
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
+#include "fcm-hub.h"
 #include "fcm-json-private.h"
 
 #define TOPIC "bench-topic"

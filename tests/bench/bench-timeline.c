@@ -22,7 +22,7 @@
 
 #include <adwaita.h>
 
-#include "fcm-core.h"
+#include "fcm-client.h"
 #include "fcm-timeline.h"
 #include "fcm-timeline-private.h"
 

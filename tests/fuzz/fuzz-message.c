@@ -11,7 +11,7 @@
 
 #include <stdlib.h>
 
-#include "fcm-core.h"
+#include "fcm-fhircast.h"
 
 int LLVMFuzzerInitialize (int *argc, char ***argv);
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
