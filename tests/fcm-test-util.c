@@ -115,6 +115,24 @@ fcm_test_wakeup (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* How much longer than usual waits may take: `meson test --setup=asan`
+ * sets 5 (slow stack unwinding on every malloc makes the first TLS
+ * handshake alone take seconds on a loaded machine). */
+guint
+fcm_test_timeout_factor (void)
+{
+  static guint factor;
+
+  if (factor == 0)
+    {
+      const char *env = g_getenv ("FCM_TEST_TIMEOUT_FACTOR");
+      guint64 value = env != NULL ? g_ascii_strtoull (env, NULL, 10) : 0;
+
+      factor = value >= 1 && value <= 100 ? (guint) value : 1;
+    }
+  return factor;
+}
+
 /**
  * fcm_test_make_certificate:
  * @prefix: name prefix of the temporary directory

@@ -18,8 +18,10 @@ JsonNode  *fcm_test_load_json     (const char *first_path,
 GPtrArray *fcm_test_list_data     (const char *subdir,
                                    const char *suffix);
 
-/* Spin the default main context until EXPR is true or 10 s pass. */
+/* Spin the default main context until EXPR is true or 10 s pass (times
+ * $FCM_TEST_TIMEOUT_FACTOR, which the asan test setup raises). */
 gboolean   fcm_test_wakeup        (gpointer    data);
+guint      fcm_test_timeout_factor (void);
 GTlsCertificate *fcm_test_make_certificate (const char  *prefix,
                                             char       **out_dir,
                                             char       **out_pem,
@@ -39,7 +41,8 @@ guint      fcm_test_http          (SoupSession *session,
 
 #define FCM_TEST_WAIT_UNTIL(expr)                                          \
   G_STMT_START {                                                           \
-    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;      \
+    gint64 _deadline = g_get_monotonic_time () +                           \
+                       10 * G_USEC_PER_SEC * fcm_test_timeout_factor ();   \
     guint _wake = g_timeout_add (20, fcm_test_wakeup, NULL);               \
     while (!(expr))                                                        \
       {                                                                    \
