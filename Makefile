@@ -20,7 +20,7 @@ DEB_PACKAGES = meson ninja-build pkg-config gcc gettext \
   fonts-dejavu-core openssl python3 \
   gnome-keyring python3-pyatspi gir1.2-atspi-2.0
 
-.PHONY: all deps setup build run check build-asan check-asan check-all fuzz bench screenshots clean
+.PHONY: all deps setup build run check build-asan check-asan check-all fuzz-setup fuzz bench screenshots clean
 
 all: build
 
@@ -58,6 +58,24 @@ check-asan: build-asan
 # `make check` and `make check-asan` with one closing "N passed, N failed".
 check-all: build build-asan
 	@build-aux/run-tests.sh $(BUILDDIR) $(ASAN_BUILDDIR)
+
+# libFuzzer (clang, ASan + UBSan, leak detection): every target for
+# FUZZ_SECONDS, one after the other; fails on a crash, a leak or a hang.
+# `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=ws` for a longer run of one.
+FUZZ_BUILDDIR ?= _build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= message ws http
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+FUZZ_MESON_OPTS = -Dfuzzing=true -Dgtk=false -Db_sanitize=address,undefined -Db_lundef=false
+
+fuzz-setup: deps
+	@build-aux/install-deps.sh $(FUZZ_PACKAGES)
+	@test -f $(FUZZ_BUILDDIR)/build.ninja || \
+	  CC=clang meson setup $(FUZZ_BUILDDIR) $(FUZZ_MESON_OPTS) $(MESON_OPTS)
+
+fuzz: fuzz-setup
+	meson compile -C $(FUZZ_BUILDDIR) $(addprefix fuzz-,$(FUZZ_TARGETS))
+	@build-aux/run-fuzz.sh $(FUZZ_BUILDDIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Speed targets (issue notes and README): hub publish->deliver p50 <= 0.3 ms,
 # fan-out >= 50,000 notifications/s, on loopback; client ingest (FcmHubClient
