@@ -10,6 +10,8 @@
 # rate and the edges reached; exit 1 if any target crashed, leaked or hung.
 # A finding becomes a regression input: copy it to
 # tests/data/fuzz-regressions/TARGET/ (README.md there).
+# $FUZZ_ARGS is passed on to libFuzzer, e.g. "-fork=1 -ignore_crashes=1" to
+# keep going past known findings (each still counts and fails the run).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -33,6 +35,7 @@ for t in $targets; do
     continue
   fi
   mkdir -p "$corpus" "$artifacts"
+  found_before=$(find "$artifacts" -type f | wc -l)
 
   # the same seed directories as tests/test-fuzz-regressions.c
   seeds="$src/tests/fuzz/corpus/$t"
@@ -84,14 +87,21 @@ for t in $targets; do
   fuzz_log=$builddir/fuzz-$t.log
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$fuzz_log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$fuzz_log" | tail -1)
+  if [ -z "$execs" ]; then
+    # -fork=N prints "#EXECS: cov: ... exec/s: N ..." lines instead
+    execs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$fuzz_log" | tail -1)
+    rate=$(sed -n 's/^#[0-9]*: cov:.* exec\/s: \([0-9]*\).*/\1/p' "$fuzz_log" | tail -1)
+  fi
   edges=$(grep -o 'cov: [0-9]*' "$fuzz_log" | tail -1 | cut -d' ' -f2)
   total=$(sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' "$fuzz_log" | head -1)
   features=$(grep -o 'ft: [0-9]*' "$fuzz_log" | tail -1 | cut -d' ' -f2)
   inputs=$(find "$corpus" -type f | wc -l)
+  found=$(( $(find "$artifacts" -type f | wc -l) - found_before ))
+  [ $rc = 0 ] && [ $found -gt 0 ] && rc=1
   if [ $rc = 0 ]; then
     result="ok$leak_check"
   else
-    result="FAILED (exit $rc; $log)"
+    result="FAILED (exit $rc, $found new in $artifacts; $log)"
     status=1
   fi
   printf '%-8s %12s execs %7s exec/s  cov %s of %s edges  ft %s  corpus %s  %s\n' \

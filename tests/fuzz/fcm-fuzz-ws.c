@@ -378,12 +378,22 @@ message_cb (FcmWsConn  *conn,
   if (fcm_ws_conn_get_state (conn) != FCM_WS_STATE_OPEN)
     abort ();   /* no message after a close frame was sent */
 
-  /* answer as the hub may: a reply in the middle of reading, or a close */
+  /* answer as the hub may: a reply in the middle of reading, a broadcast
+   * frame (shared, as the hub sends one to every subscriber), or a close */
   run->n_messages++;
   if (size > 0 && data[0] == 'c')
     fcm_ws_conn_close (conn, FCM_WS_CLOSE_POLICY_VIOLATION, "closing after a message");
   else if (size > 0 && data[0] == 's')
     fcm_ws_conn_send_text (conn, "{\"ok\":true}");
+  else if (size > 0 && data[0] == 'b' && is_text)
+    {
+      g_autoptr(GBytes) frame = fcm_ws_frame_new_text (data, size);
+      gsize before = fcm_ws_conn_get_queued_bytes (conn);
+
+      fcm_ws_conn_send_frame (conn, frame);
+      if (fcm_ws_conn_get_queued_bytes (conn) > before + g_bytes_get_size (frame))
+        abort ();
+    }
 }
 
 static void
@@ -407,6 +417,7 @@ fcm_fuzz_ws (const guint8 *data,
   g_autoptr(FcmWsConn) conn = NULL;
   guint n, idle = 0;
   gushort code;
+  const char *reason;
   Run run = { FALSE, 0 };
 
   if (size < 1)
@@ -435,6 +446,12 @@ fcm_fuzz_ws (const guint8 *data,
 
   code = fcm_ws_conn_get_close_code (conn);
   if (code == 0 || fcm_ws_conn_get_state (conn) != FCM_WS_STATE_CLOSED)
+    abort ();
+  /* the reason (the peer's, or ours) is logged: always UTF-8 */
+  reason = fcm_ws_conn_get_close_reason (conn);
+  if (reason != NULL && !g_utf8_validate (reason, -1, NULL))
+    abort ();
+  if (fcm_ws_conn_get_queued_bytes (conn) != 0)
     abort ();
   check_server_frames (stream->output->written->data, stream->output->written->len);
 

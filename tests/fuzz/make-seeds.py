@@ -60,6 +60,7 @@ write("ws", "fragmented-2-byte-reads", bytes([ALL | 1]) + frame(0x1, ack[:5], fi
       + frame(0x9, b"ping") + frame(0x0, ack[5:20], fin=False) + frame(0x0, ack[20:]) + close(1000))
 write("ws", "short-writes-replies", bytes([SHORT | 3]) + frame(0x1, b"s please answer")
       + frame(0x2, b"\x00\x01binary") + frame(0x9, b"p" * 125) + frame(0xA, b"pong") + close(1001, b"going"))
+write("ws", "broadcast-short-writes", bytes([SHORT | 5]) + frame(0x1, b"b" + b"x" * 200) + frame(0x1, b"b2") + close(1000))
 write("ws", "blocked-writes-medium", bytes([BLOCK | 10]) + frame(0x1, b"s" * 300)
       + frame(0x1, b"s2") + close())
 write("ws", "peer-gone", bytes([FAIL | WHOLE]) + frame(0x9, b"are you there") + frame(0x1, b"s"))
