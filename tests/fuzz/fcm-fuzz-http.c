@@ -13,7 +13,7 @@
  * context is iterated until the hub closed the connection or has nothing
  * left to do (hub timers are not waited for; the shutdown that follows
  * meets them pending). A 500 answer aborts: bad input must get a 4xx with a
- * reason. A hub that spins is caught by libFuzzer's -timeout.
+ * reason; so does an answer body that is not UTF-8. A hub that spins is caught by libFuzzer's -timeout.
  * FCM_FUZZ_DEBUG=1 prints what the hub answered.
  *
  * Why a socket rather than an in-memory stream, as the ws target does:
@@ -112,6 +112,12 @@ check_answers (const GByteArray *response)
       p = headers_end + 4;
       if (length > (guint64) (end - p))
         return;
+      /* every body the hub writes is JSON or text/plain; charset=utf-8 */
+      if (!g_utf8_validate_len (p, length, NULL))
+        {
+          g_printerr ("fuzz-http: an answer body is not UTF-8\n");
+          abort ();
+        }
       p += length;
     }
 }

@@ -55,6 +55,9 @@ void fcm_fuzz_http_cleanup    (void);
  * crashes (G_DEBUG=fatal-criticals raises SIGTRAP, which it ignores). */
 void fcm_fuzz_abort_on_warnings (void);
 
+gboolean fcm_fuzz_is_known_library_warning (const char *domain,
+                                            const char *message);
+
 extern const FcmFuzzTarget fcm_fuzz_targets[];
 extern const guint fcm_fuzz_n_targets;
 
