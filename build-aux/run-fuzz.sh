@@ -90,7 +90,7 @@ for t in $targets; do
   if [ -z "$execs" ]; then
     # -fork=N prints "#EXECS: cov: ... exec/s: N ..." lines instead
     execs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$fuzz_log" | tail -1)
-    rate=$(sed -n 's/^#[0-9]*: cov:.* exec\/s: \([0-9]*\).*/\1/p' "$fuzz_log" | tail -1)
+    rate=$(sed -n 's/^#[0-9]*: cov:.* exec\/s:* \([0-9]*\).*/\1/p' "$fuzz_log" | tail -1)
   fi
   edges=$(grep -o 'cov: [0-9]*' "$fuzz_log" | tail -1 | cut -d' ' -f2)
   total=$(sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' "$fuzz_log" | head -1)
