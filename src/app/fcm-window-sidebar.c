@@ -116,6 +116,17 @@ row_selected_cb (GtkListBox    *list,
   fcm_window_set_connection (self, connection);
 }
 
+/* the list of connections, bound to the sidebar (init) */
+void
+_fcm_window_setup_sidebar (FcmWindow *self)
+{
+  self->connections = g_list_store_new (FCM_TYPE_CONNECTION);
+  gtk_list_box_bind_model (self->connection_list, G_LIST_MODEL (self->connections),
+                           create_connection_row, self, NULL);
+  g_signal_connect_object (self->connection_list, "row-selected",
+                           G_CALLBACK (row_selected_cb), self, 0);
+}
+
 /* ---------------------------------------------------- the shown connection */
 
 static void
@@ -383,14 +394,4 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   add_fields_changed_cb (ADW_MESSAGE_DIALOG (dialog));
   g_signal_connect_object (dialog, "response", G_CALLBACK (add_connection_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-}
-
-void
-_fcm_window_setup_sidebar (FcmWindow *self)
-{
-  self->connections = g_list_store_new (FCM_TYPE_CONNECTION);
-  gtk_list_box_bind_model (self->connection_list, G_LIST_MODEL (self->connections),
-                           create_connection_row, self, NULL);
-  g_signal_connect_object (self->connection_list, "row-selected",
-                           G_CALLBACK (row_selected_cb), self, 0);
 }
