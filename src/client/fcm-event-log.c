@@ -638,6 +638,23 @@ fcm_event_log_entry_new (const char     *text,
   return self;
 }
 
+/**
+ * fcm_event_log_entry_new_from_message:
+ * @message: a received message
+ * @issues: (nullable) (element-type FcmIssue): what the validator found in it
+ *
+ * Like fcm_event_log_entry_new() for the text, kind and event of @message.
+ */
+FcmEventLogEntry *
+fcm_event_log_entry_new_from_message (FcmMessage *message,
+                                      GPtrArray  *issues)
+{
+  g_return_val_if_fail (message != NULL, NULL);
+
+  return fcm_event_log_entry_new (fcm_message_get_text (message), fcm_message_get_kind (message),
+                                  fcm_message_get_event (message), issues);
+}
+
 gint64
 fcm_event_log_entry_get_received (FcmEventLogEntry *self)
 {

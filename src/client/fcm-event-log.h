@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "fcm-event.h"
+#include "fcm-message.h"
 #include "fcm-validator.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,8 @@ G_DECLARE_FINAL_TYPE (FcmEventLog, fcm_event_log, FCM, EVENT_LOG, GObject)
 FcmEventLogEntry *fcm_event_log_entry_new             (const char       *text,
                                                        FcmMessageKind    kind,
                                                        FcmEvent         *event,
+                                                       GPtrArray        *issues) G_GNUC_WARN_UNUSED_RESULT;
+FcmEventLogEntry *fcm_event_log_entry_new_from_message (FcmMessage      *message,
                                                        GPtrArray        *issues) G_GNUC_WARN_UNUSED_RESULT;
 gint64            fcm_event_log_entry_get_received    (FcmEventLogEntry *self);
 gint64            fcm_event_log_entry_get_latency_ms  (FcmEventLogEntry *self);

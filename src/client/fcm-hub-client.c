@@ -16,8 +16,8 @@
 
 #include "fcm-error.h"
 #include "fcm-hub-client.h"
-#include "fcm-hub-client-private.h"
 #include "fcm-json-private.h"
+#include "fcm-message.h"
 
 #define DEFAULT_REQUEST_TIMEOUT_MS 10000
 #define DEFAULT_RECONNECT_INITIAL_MS 1000
@@ -48,7 +48,6 @@ struct _FcmHubClient
   gboolean closing;                  /* we asked for the close */
 
   GTask *pending;                    /* subscribe attempt waiting for the confirmation */
-  FcmEvent *frame_event;             /* parsed from the frame in emission, see ws_message_cb */
   guint confirm_timeout_id;
   guint renew_id;
   guint reconnect_id;
@@ -127,6 +126,7 @@ enum {
   SIGNAL_EVENT,
   SIGNAL_SYNCERROR,
   SIGNAL_DENIED,
+  SIGNAL_MESSAGE,
   SIGNAL_FRAME,
   SIGNAL_ACK_SENT,
   N_SIGNALS
@@ -288,22 +288,6 @@ prefix_tls_error (GError **error)
 }
 
 /* ---------------------------------------------------------------- acks */
-
-/*
- * _fcm_hub_client_get_frame_event:
- *
- * Only valid inside a #FcmHubClient::frame handler: the event parsed from
- * that frame (the same object the "event"/"syncerror" signal will carry),
- * or %NULL when the frame is not a usable notification.
- *
- * Returns: (transfer none) (nullable):
- */
-FcmEvent *
-_fcm_hub_client_get_frame_event (FcmHubClient *self)
-{
-  g_return_val_if_fail (FCM_IS_HUB_CLIENT (self), NULL);
-  return self->frame_event;
-}
 
 void
 fcm_hub_client_set_ack_policy (FcmHubClient *self,
@@ -960,19 +944,18 @@ stop_resends (FcmHubClient *self)
 
 static void
 on_notification (FcmHubClient *self,
-                 JsonNode     *root,
-                 FcmEvent     *parsed)
+                 FcmMessage   *message)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FcmEvent) event = parsed ? g_object_ref (parsed) : fcm_event_new_from_node (root, &error);
+  FcmEvent *event = fcm_message_get_event (message);
   guint status;
 
   if (event == NULL)
     {
+      JsonNode *root = fcm_message_get_root (message);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
       const char *id = object ? fcm_json_get_string (object, "id") : NULL;
 
-      g_debug ("client: unusable notification: %s", error->message);
+      g_debug ("client: unusable notification: %s", fcm_message_get_error (message)->message);
       if (id != NULL)
         send_ack (self, id, 400);    /* C-28: other 4xx = our side can't use it */
       return;
@@ -1012,47 +995,29 @@ ws_message_cb (SoupWebsocketConnection *ws,
                gpointer                 user_data)
 {
   FcmHubClient *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(FcmEvent) event = NULL;
-  g_autofree char *text = NULL;
+  g_autoptr(FcmMessage) msg = NULL;
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
-  FcmMessageKind kind = FCM_MESSAGE_UNKNOWN;
+  JsonNode *root;
+  FcmMessageKind kind;
 
   g_object_ref (self);
   feed_watchdogs (self);
-  text = g_strndup (data != NULL ? data : "", len);
-  /* Hot path (tests/bench/bench-client): parse each frame once. A
-   * notification is parsed straight into an FcmEvent, which keeps the text as
-   * its raw form (fcm_event_new_from_node would serialize the tree again);
-   * the monitor reuses it while "frame" is emitted. Anything that is not an
-   * event is parsed as plain JSON. */
+  /* Hot path (tests/bench/bench-client): each frame is parsed here, once.
+   * The FcmMessage carries the tree (and the event) forward: to the
+   * monitor, the validator and the event log, and to the handling below. */
   if (type == SOUP_WEBSOCKET_DATA_TEXT)
-    {
-      event = fcm_event_new_from_json (text, (gssize) len, NULL);
-      if (event != NULL)
-        root = json_node_ref (fcm_event_get_root (event));
-      else
-        root = fcm_json_parse (data, (gssize) len, &error);
-    }
-  if (root != NULL)
-    kind = fcm_validator_classify (root);
+    msg = fcm_message_new (data, (gssize) len);
   else
+    msg = fcm_message_new_unparsed (data, (gssize) len,
+                                    "A binary WebSocket frame: FHIRcast messages are JSON text frames");
+  root = fcm_message_get_root (msg);
+  kind = fcm_message_get_kind (msg);
+  if (root == NULL)
     g_debug ("client: frame that is not JSON text (%" G_GSIZE_FORMAT " bytes)", len);
-  if (kind != FCM_MESSAGE_EVENT && kind != FCM_MESSAGE_LEGACY_EVENT)
-    g_clear_object (&event);
 
-  if (!g_utf8_validate (text, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (text, -1);
-
-      g_free (text);
-      text = valid;
-    }
-  self->frame_event = event;
-  g_signal_emit (self, signals[SIGNAL_FRAME], 0, text, kind);
-  self->frame_event = NULL;
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, msg);
+  g_signal_emit (self, signals[SIGNAL_FRAME], 0, fcm_message_get_text (msg), kind);
 
   switch (kind)
     {
@@ -1064,7 +1029,7 @@ ws_message_cb (SoupWebsocketConnection *ws,
       break;
     case FCM_MESSAGE_EVENT:
     case FCM_MESSAGE_LEGACY_EVENT:
-      on_notification (self, root, event);
+      on_notification (self, msg);
       break;
     case FCM_MESSAGE_LEGACY_STATUS:
       /* 2019 prototype: the status frame answering the connect is the confirmation */
@@ -2589,15 +2554,26 @@ fcm_hub_client_class_init (FcmHubClientClass *klass)
     g_signal_new ("denied", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
+   * FcmHubClient::message:
+   * @message: the frame, parsed once (its text, tree, kind and event)
+   *
+   * Every frame, before it is handled and acked (for monitors: #FcmMonitor
+   * validates and logs it here).
+   */
+  signals[SIGNAL_MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, FCM_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE);
+  /**
    * FcmHubClient::frame:
    * @text: the frame as received (made valid UTF-8)
    * @kind: its #FcmMessageKind
    *
-   * Every frame, before it is handled (for monitors).
+   * Every frame, right after #FcmHubClient::message, as text and kind only.
    */
   signals[SIGNAL_FRAME] =
     g_signal_new ("frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, FCM_TYPE_MESSAGE_KIND);
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, FCM_TYPE_MESSAGE_KIND);
   /**
    * FcmHubClient::ack-sent:
    * @id: the acknowledged event id

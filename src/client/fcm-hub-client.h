@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "fcm-event.h"
+#include "fcm-message.h"
 #include "fcm-validator.h"
 
 G_BEGIN_DECLS
