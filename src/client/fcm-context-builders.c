@@ -129,9 +129,7 @@ study_uid (const char *study_id)
 }
 
 #define V2_0203 "http://terminology.hl7.org/CodeSystem/v2-0203"
-
 #define DCM     "http://dicom.nema.org/resources/ontology/DCM"
-
 #define LOCAL_SYSTEM "urn:oid:2.999.1"
 
 /**

@@ -115,9 +115,10 @@ void         _fcm_hub_client_set_state               (FcmHubClient   *self,
 void         _fcm_hub_client_add_auth                (FcmHubClient   *self,
                                                       SoupMessage    *msg);
 char        *_fcm_hub_client_reason_from_body        (GBytes         *body);
-GError      *_fcm_hub_client_http_error              (SoupMessage    *msg,
-                                                      GBytes         *body,
-                                                      const char     *what);
+GBytes      *_fcm_hub_client_read_answer             (GObject        *session,
+                                                      GAsyncResult   *result,
+                                                      const char     *what,
+                                                      GError        **error);
 void         _fcm_hub_client_prefix_tls_error        (GError        **error);
 
 /* fcm-hub-client-subscribe.c */

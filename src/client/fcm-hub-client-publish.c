@@ -21,6 +21,33 @@
 #define PUBLISH_MAX_ATTEMPTS 3
 #define OWN_IDS_MAX 256
 
+/* {hub.url}/{topic}: where Get Current Context asks (C-52), and where some
+ * vendors take events (fcm_hub_client_set_post_to_topic()) */
+static char *
+topic_url (FcmHubClient *self)
+{
+  g_autofree char *escaped = g_uri_escape_string (self->topic, NULL, FALSE);
+
+  return g_str_has_suffix (self->hub_url, "/")
+           ? g_strconcat (self->hub_url, escaped, NULL)
+           : g_strconcat (self->hub_url, "/", escaped, NULL);
+}
+
+/* How a request we made on our own (not for a caller) ended: @what names it. */
+static void
+own_publish_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      what)
+{
+  g_autoptr(GError) error = NULL;
+  guint status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, NULL, NULL, &error);
+
+  if (error != NULL)
+    g_debug ("client: %s failed: %s", (const char *) what, error->message);
+  else
+    g_debug ("client: %s answered %u", (const char *) what, status);
+}
+
 /* ---------------------------------------------------------------- publish */
 
 typedef struct
@@ -214,10 +241,7 @@ publish_send (GTask *task)
   /* C-44: POST the event JSON to hub.url with the bearer token (or {hub.url}/{topic}) */
   if (self->post_to_topic)
     {
-      g_autofree char *escaped = g_uri_escape_string (self->topic, NULL, FALSE);
-      g_autofree char *url = g_str_has_suffix (self->hub_url, "/")
-                               ? g_strconcat (self->hub_url, escaped, NULL)
-                               : g_strconcat (self->hub_url, "/", escaped, NULL);
+      g_autofree char *url = topic_url (self);
 
       msg = soup_message_new (SOUP_METHOD_POST, url);
     }
@@ -298,21 +322,6 @@ fcm_hub_client_publish_finish (FcmHubClient  *self,
 
 /* ---------------------------------------------------------------- follow-up syncerror (C-30) */
 
-static void
-followup_syncerror_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  guint status;
-
-  status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, NULL, NULL, &error);
-  if (error != NULL)
-    g_debug ("client: follow-up syncerror failed: %s", error->message);
-  else
-    g_debug ("client: follow-up syncerror answered %u", status);
-}
-
 /* C-30 / C-60: after a 202 we refuse through a SyncError POST. */
 void
 _fcm_hub_client_send_followup_syncerror (FcmHubClient *self,
@@ -338,7 +347,8 @@ _fcm_hub_client_send_followup_syncerror (FcmHubClient *self,
                                          self->subscriber_name ? self->subscriber_name : "",
                                          diagnostics);
   syncerror = fcm_event_new (id, NULL, self->topic, "syncerror", context, NULL, NULL);
-  fcm_hub_client_publish_async (self, syncerror, self->cancellable, followup_syncerror_cb, NULL);
+  fcm_hub_client_publish_async (self, syncerror, self->cancellable, own_publish_done_cb,
+                                (gpointer) "follow-up syncerror");
 }
 
 /* ---------------------------------------------------------------- resend (C-51) */
@@ -389,20 +399,6 @@ syncerror_event_id (FcmEvent *event)
   return NULL;
 }
 
-static void
-resend_done_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  guint status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, NULL, NULL, &error);
-
-  if (error != NULL)
-    g_debug ("client: resending after a syncerror failed: %s", error->message);
-  else
-    g_debug ("client: resend after a syncerror answered %u", status);
-}
-
 static gboolean
 resend_cb (gpointer data)
 {
@@ -416,7 +412,8 @@ resend_cb (gpointer data)
   g_debug ("client: resending %s after a syncerror (try %u of %u)",
            fcm_event_get_name (r->event), r->tries, self->resend_max_tries);
   /* the original request: same id, original timestamp, same context */
-  fcm_hub_client_publish_async (self, r->event, self->cancellable, resend_done_cb, NULL);
+  fcm_hub_client_publish_async (self, r->event, self->cancellable, own_publish_done_cb,
+                                (gpointer) "resend after a syncerror");
   if (r->tries < self->resend_max_tries)
     r->source_id = g_timeout_add (self->resend_interval_ms, resend_cb, r);
   return G_SOURCE_REMOVE;
@@ -469,16 +466,13 @@ get_context_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   FcmHubClient *self = g_task_get_source_object (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
   JsonNode *root = NULL;
   gsize len = 0;
   const char *data;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (error == NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    error = _fcm_hub_client_http_error (msg, body, "getting the current context");
+  body = _fcm_hub_client_read_answer (source, result, "getting the current context", &error);
   if (error != NULL)
     {
       _fcm_hub_client_prefix_tls_error (&error);
@@ -514,7 +508,6 @@ fcm_hub_client_get_context_async (FcmHubClient        *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
-  g_autofree char *escaped = NULL;
   g_autofree char *url = NULL;
 
   g_return_if_fail (FCM_IS_HUB_CLIENT (self));
@@ -524,10 +517,7 @@ fcm_hub_client_get_context_async (FcmHubClient        *self,
   g_task_set_source_tag (task, fcm_hub_client_get_context_async);
 
   /* C-52: GET {hub.url}/{topic} */
-  escaped = g_uri_escape_string (self->topic, NULL, FALSE);
-  url = g_str_has_suffix (self->hub_url, "/")
-          ? g_strconcat (self->hub_url, escaped, NULL)
-          : g_strconcat (self->hub_url, "/", escaped, NULL);
+  url = topic_url (self);
   msg = soup_message_new (SOUP_METHOD_GET, url);
   if (msg == NULL)
     {

@@ -127,7 +127,6 @@ subscribe_post_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   FcmHubClient *self = g_task_get_source_object (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -136,9 +135,7 @@ subscribe_post_cb (GObject      *source,
   g_autofree char *legacy_endpoint = NULL;
   const char *endpoint = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (error == NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    error = _fcm_hub_client_http_error (msg, body, "subscribing");
+  body = _fcm_hub_client_read_answer (source, result, "subscribing", &error);
   if (error == NULL && self->legacy)
     {
       /* 2019 prototype: the socket is derived, ws(s)://host/{topic} */
@@ -283,17 +280,14 @@ renew_post_cb (GObject      *source,
                gpointer      user_data)
 {
   g_autoptr(FcmHubClient) self = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = _fcm_hub_client_read_answer (source, result, "renewing the lease", &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (self->state != FCM_CLIENT_STATE_RENEWING)
     return;
-  if (error == NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    error = _fcm_hub_client_http_error (msg, body, "renewing the lease");
   if (error != NULL)
     {
       g_debug ("client: %s", error->message);
@@ -432,13 +426,10 @@ unsubscribe_post_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   FcmHubClient *self = g_task_get_source_object (task);
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (error == NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    error = _fcm_hub_client_http_error (msg, body, "unsubscribing");
+  body = _fcm_hub_client_read_answer (source, result, "unsubscribing", &error);
 
   /* C-42: close with 1000 whatever the hub said */
   _fcm_hub_client_ws_disconnect (self, TRUE);
@@ -511,14 +502,11 @@ gettopic_cb (GObject      *source,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
   g_autofree char *text = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (error == NULL && !SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    error = _fcm_hub_client_http_error (msg, body, "GetTopic");
+  body = _fcm_hub_client_read_answer (source, result, "GetTopic", &error);
   if (error != NULL)
     {
       _fcm_hub_client_prefix_tls_error (&error);

@@ -109,10 +109,10 @@ _fcm_hub_client_add_auth (FcmHubClient *self,
     }
 }
 
-GError *
-_fcm_hub_client_http_error (SoupMessage *msg,
-                            GBytes      *body,
-                            const char  *what)
+static GError *
+http_error (SoupMessage *msg,
+            GBytes      *body,
+            const char  *what)
 {
   guint status = soup_message_get_status (msg);
   g_autofree char *reason = _fcm_hub_client_reason_from_body (body);
@@ -128,6 +128,34 @@ _fcm_hub_client_http_error (SoupMessage *msg,
   return g_error_new (FCM_ERROR, code, "%s: the hub answered %u %s%s%s", what, status,
                       soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "",
                       reason[0] ? ": " : "", reason);
+}
+
+/*
+ * _fcm_hub_client_read_answer:
+ * @session: the SoupSession a request was sent with soup_session_send_and_read_async()
+ * @what: what the request was for, to start the error message ("subscribing")
+ *
+ * Returns: (transfer full) (nullable): the body of the hub's answer; %NULL
+ *   with @error set when it could not be read or its status is not 2xx
+ */
+GBytes *
+_fcm_hub_client_read_answer (GObject       *session,
+                             GAsyncResult  *result,
+                             const char    *what,
+                             GError       **error)
+{
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (session), result);
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (session), result, error);
+  if (body == NULL)
+    return NULL;
+  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+    {
+      g_propagate_error (error, http_error (msg, body, what));
+      return NULL;
+    }
+  return g_steal_pointer (&body);
 }
 
 /* A clear message for certificate problems (TLS, toolchain §6). */
