@@ -363,7 +363,8 @@ fcm_hub_client_class_init (FcmHubClientClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   /**
    * FcmHubClient::message:
-   * @message: the frame, parsed once (its text, tree, kind and event)
+   * @message: (transfer none): the frame, parsed once (its text, tree,
+   *   kind and event); fcm_message_ref() it to keep it after the emission
    *
    * Every frame, before it is handled and acked (for monitors: #FcmMonitor
    * validates and logs it here).

@@ -3,6 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Several monitors can run at once, one per hub (C-07).
+ *
+ * A frame reaches the monitor once, as the FcmMessage the client parsed
+ * (FcmHubClient::message, before the ack): message_cb() validates that tree,
+ * logs it and emits FcmMonitor::message. After the ack, its event comes back
+ * as FcmHubClient::event and event_cb() applies it to the context store.
  */
 
 #define G_LOG_DOMAIN "Fcm"
@@ -385,8 +390,8 @@ fcm_monitor_class_init (FcmMonitorClass *klass)
 
   /**
    * FcmMonitor::message:
-   * @message: a frame received from the hub
-   * @issues: (element-type FcmIssue): what the validator found in it
+   * @message: (transfer none): a frame received from the hub (ref it to keep it)
+   * @issues: (transfer none) (element-type FcmIssue): what the validator found in it
    *
    * Every frame, once it is validated and logged (heartbeats are validated
    * but not logged, C-69), before the client acks it: the view of one
