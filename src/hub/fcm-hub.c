@@ -501,6 +501,17 @@ hub_close_connection (FcmHub     *self,
     fcm_ws_conn_close (conn, code, reason);
 }
 
+/* What a subscriber loses with its socket: the acks and syncerror resends
+ * waiting on it, and the order of the legacy socket's notifications. */
+static void
+subscriber_forget_conn (Subscriber *sub)
+{
+  g_clear_object (&sub->conn);
+  g_hash_table_remove_all (sub->pending);
+  g_hash_table_remove_all (sub->resends);
+  g_queue_clear_full (sub->legacy_sent, g_free);
+}
+
 static void
 subscriber_detach (Subscriber *sub,
                    gushort     code,
@@ -510,10 +521,7 @@ subscriber_detach (Subscriber *sub,
     return;
 
   hub_close_connection (sub->hub, sub->conn, code, reason);
-  g_clear_object (&sub->conn);
-  g_hash_table_remove_all (sub->pending);
-  g_hash_table_remove_all (sub->resends);
-  g_queue_clear_full (sub->legacy_sent, g_free);
+  subscriber_forget_conn (sub);
 }
 
 static void
@@ -630,6 +638,30 @@ subscriber_start_lease (Subscriber *sub)
   else
     sub->lease_id = g_timeout_add_seconds (sub->lease_seconds, lease_expired_cb, sub);
   sub->lease_end = g_get_monotonic_time () + lease_us;
+}
+
+/* The subscribers of @topic that subscribed to @event_name, except
+ * @except, collected before anything is sent to them (H-18). */
+static GPtrArray *
+hub_find_recipients (FcmHub     *self,
+                     const char *topic,
+                     const char *event_name,
+                     Subscriber *except)
+{
+  GPtrArray *targets = g_ptr_array_sized_new (g_hash_table_size (self->subscribers));
+  const char *canon = fcm_event_name_canonicalize (event_name);
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (sub != except && g_str_equal (sub->topic, topic) && subscriber_wants_canonical (sub, canon))
+        g_ptr_array_add (targets, sub);
+    }
+  return targets;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -778,22 +810,11 @@ hub_emit_syncerror (FcmHub     *self,
 {
   g_autofree char *id = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(GPtrArray) targets = g_ptr_array_new ();
-  GHashTableIter iter;
-  gpointer value;
+  g_autoptr(GPtrArray) targets = NULL;
 
   text = build_syncerror_text (self, topic, event_id, event_name,
                                culprit != NULL ? culprit->name : NULL, diagnostics, &id);
-
-  g_hash_table_iter_init (&iter, self->subscribers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Subscriber *sub = value;
-
-      if (sub != culprit && g_str_equal (sub->topic, topic) &&
-          subscriber_wants (sub, "syncerror"))
-        g_ptr_array_add (targets, sub);
-    }
+  targets = hub_find_recipients (self, topic, "syncerror", culprit);
 
   /* no ack tracking for syncerrors: a missing ack must not cascade */
   for (guint i = 0; i < targets->len; i++)
@@ -883,6 +904,29 @@ hub_queue_pending (FcmHub  *self,
       self->ack_queue.length++;
     }
   hub_arm_ack_timer (self);
+}
+
+/* The ack for @id from @sub is awaited from now on, for ack-timeout
+ * seconds (H-32, H-34); a second send of the same id keeps the first
+ * deadline. */
+static void
+hub_expect_ack (FcmHub     *self,
+                Subscriber *sub,
+                const char *id,
+                const char *event_name)
+{
+  if (self->ack_timeout > 0 && !g_hash_table_contains (sub->pending, id))
+    {
+      Pending *pending = g_new0 (Pending, 1);
+
+      pending->sub = sub;
+      pending->id = g_strdup (id);
+      pending->event_name = g_strdup (event_name);
+      pending->sent_at = g_get_monotonic_time ();
+      pending->deadline = pending->sent_at + (gint64) (self->ack_timeout * G_USEC_PER_SEC);
+      g_hash_table_insert (sub->pending, pending->id, pending);
+      hub_queue_pending (self, pending);
+    }
 }
 
 /* 2019 prototype: the subscriber's own (legacy) spelling of the event
@@ -993,18 +1037,8 @@ hub_deliver_frame (FcmHub     *self,
       frame = NULL;
     }
 
-  if (expect_ack && self->ack_timeout > 0 && !g_hash_table_contains (sub->pending, id))
-    {
-      Pending *pending = g_new0 (Pending, 1);
-
-      pending->sub = sub;
-      pending->id = g_strdup (id);
-      pending->event_name = g_strdup (event_name);
-      pending->sent_at = g_get_monotonic_time ();
-      pending->deadline = pending->sent_at + (gint64) (self->ack_timeout * G_USEC_PER_SEC);
-      g_hash_table_insert (sub->pending, pending->id, pending);
-      hub_queue_pending (self, pending);
-    }
+  if (expect_ack)
+    hub_expect_ack (self, sub, id, event_name);
 
   /* admin fault injection: the ack timer runs as if the frame had been sent */
   if (sub->drop != 0)
@@ -1048,21 +1082,9 @@ hub_broadcast (FcmHub     *self,
                const char *text,
                Subscriber *except)
 {
-  g_autoptr(GPtrArray) targets = g_ptr_array_sized_new (g_hash_table_size (self->subscribers));
-  const char *canon = fcm_event_name_canonicalize (event_name);
+  g_autoptr(GPtrArray) targets = hub_find_recipients (self, topic, event_name, except);
   gboolean expect_ack = !fcm_event_name_equal (event_name, "syncerror");
   g_autoptr(GBytes) frame = NULL;
-  GHashTableIter iter;
-  gpointer value;
-
-  g_hash_table_iter_init (&iter, self->subscribers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Subscriber *sub = value;
-
-      if (sub != except && g_str_equal (sub->topic, topic) && subscriber_wants_canonical (sub, canon))
-        g_ptr_array_add (targets, sub);
-    }
 
   /* the same text for every subscriber, serialized and framed once (H-18) */
   if (targets->len > 0)
@@ -1336,10 +1358,7 @@ ws_closed_cb (FcmWsConn *conn,
   g_autofree char *topic = g_strdup (sub->topic);
 
   fcm_ws_conn_set_callbacks (conn, NULL, NULL, NULL);
-  g_clear_object (&sub->conn);
-  g_hash_table_remove_all (sub->pending);
-  g_hash_table_remove_all (sub->resends);
-  g_queue_clear_full (sub->legacy_sent, g_free);
+  subscriber_forget_conn (sub);
 
   if (self->shutting_down)
     return;
@@ -2306,6 +2325,39 @@ hub_introspect (FcmHub            *self,
     soup_message_headers_replace (headers, "Authorization", self->introspect_auth);
   soup_session_send_and_read_async (self->introspect_session, request, G_PRIORITY_DEFAULT,
                                     self->introspect_cancel, introspect_done_cb, lookup);
+}
+
+/* Cancels the calls in flight and forgets the endpoint and its client
+ * credentials (wiped from memory first). */
+static void
+introspect_stop (FcmHub *self)
+{
+  if (self->introspect_cancel != NULL)
+    g_cancellable_cancel (self->introspect_cancel);
+  g_clear_object (&self->introspect_cancel);
+  g_clear_object (&self->introspect_session);
+  g_clear_pointer (&self->introspect_url, g_free);
+  if (self->introspect_auth != NULL)
+    memset (self->introspect_auth, 0, strlen (self->introspect_auth));
+  g_clear_pointer (&self->introspect_auth, g_free);
+}
+
+static void
+introspect_finalize (FcmHub *self)
+{
+  if (self->introspecting != NULL)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      /* their calls finish after us: they only free themselves */
+      g_hash_table_iter_init (&iter, self->introspecting);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        ((Lookup *) value)->hub = NULL;
+    }
+  introspect_stop (self);
+  g_clear_pointer (&self->introspecting, g_hash_table_unref);
+  g_clear_pointer (&self->introspected, g_hash_table_unref);
 }
 
 typedef enum { AUTH_OK, AUTH_REFUSED, AUTH_PAUSED } AuthResult;
@@ -4192,26 +4244,7 @@ fcm_hub_finalize (GObject *object)
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->tokens, g_ptr_array_unref);
   g_clear_pointer (&self->atna, fcm_atna_sender_free);
-  if (self->introspecting != NULL)
-    {
-      GHashTableIter iter;
-      gpointer value;
-
-      /* their calls finish after us: they only free themselves */
-      g_hash_table_iter_init (&iter, self->introspecting);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        ((Lookup *) value)->hub = NULL;
-    }
-  if (self->introspect_cancel != NULL)
-    g_cancellable_cancel (self->introspect_cancel);
-  g_clear_object (&self->introspect_cancel);
-  g_clear_object (&self->introspect_session);
-  g_clear_pointer (&self->introspecting, g_hash_table_unref);
-  g_clear_pointer (&self->introspected, g_hash_table_unref);
-  g_free (self->introspect_url);
-  if (self->introspect_auth != NULL)
-    memset (self->introspect_auth, 0, strlen (self->introspect_auth));
-  g_free (self->introspect_auth);
+  introspect_finalize (self);
   g_clear_pointer (&self->audit, audit_writer_release);
   if (self->closing != NULL)
     {
@@ -5000,15 +5033,8 @@ fcm_hub_set_introspection (FcmHub      *self,
         }
     }
 
-  if (self->introspect_cancel != NULL)
-    g_cancellable_cancel (self->introspect_cancel);
-  g_clear_object (&self->introspect_cancel);
-  g_clear_object (&self->introspect_session);
+  introspect_stop (self);
   g_hash_table_remove_all (self->introspected);
-  g_clear_pointer (&self->introspect_url, g_free);
-  if (self->introspect_auth != NULL)
-    memset (self->introspect_auth, 0, strlen (self->introspect_auth));
-  g_clear_pointer (&self->introspect_auth, g_free);
   if (url == NULL)
     return TRUE;
 
