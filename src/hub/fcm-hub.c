@@ -11,187 +11,10 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <libsoup/soup.h>
 
-#include "fcm-error.h"
-#include "fcm-event.h"
-#include "fcm-hub.h"
-#include "fcm-json-private.h"
-#include "fcm-ws-private.h"
-#include "fcm-atna-private.h"
-#include "fcm-validator.h"
-
-#define SYNCERROR_SYSTEM "https://fhircast.hl7.org/events/syncerror/"
-#define WS_PATH FCM_HUB_BASE_PATH "/ws"
-#define ADMIN_PATH "/admin"
-
-typedef struct _Subscriber Subscriber;
-
-typedef struct
-{
-  Subscriber *sub;
-  char       *id;
-  char       *event_name;
-  GList       link;          /* in FcmHub.ack_queue, ordered by deadline */
-  gint64      deadline;      /* monotonic µs */
-  gint64      sent_at;       /* monotonic µs, for the admin latency figure */
-} Pending;
-
-struct _Subscriber
-{
-  FcmHub                  *hub;
-  char                    *id;
-  char                    *topic;
-  char                    *name;
-  GPtrArray               *events;
-  GPtrArray               *events_canon;  /* canonical spellings of events (not owned) */
-  guint                    lease_seconds;
-  guint                    lease_id;
-  FcmWsConn               *conn;
-  GHashTable              *pending;       /* event id → Pending */
-  guint                    missed_acks;   /* consecutive ack timeouts */
-  gint64                   lease_end;     /* monotonic µs */
-  gint64                   last_latency;  /* µs of the last matched ack, -1 = none yet */
-  guint                    delay_ms;      /* admin fault: delay every notification */
-  int                      drop;          /* admin fault: drop the next N notifications, -1 = all */
-  char                    *implied[3];    /* H-21: Patient / ImagingStudy / Encounter id current for this subscriber */
-  GHashTable              *resends;       /* H-37: syncerror id → Resend */
-  int                      async_mode;    /* admin fault: ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT */
-  int                      async_left;    /* requests left for async_mode, -1 = all */
-  guint                    async_delay_ms;
-  char                    *async_reason;
-  guint64                  seq;           /* subscribe order */
-  gboolean                 ever_connected;
-  gboolean                 legacy;        /* connected through the 2019 ws://host/{topic} socket */
-  GQueue                  *legacy_sent;   /* ids of the notifications sent on the legacy socket */
-  char                    *token_name;    /* --tokens: the `name` of the token that subscribed */
-  gint64                   token_expires; /* --tokens: its expiry, real-time µs; 0 = none (H-09) */
-  gboolean                 lease_by_token;/* the token expires before the lease ends */
-};
-
-enum { ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT };
-
-typedef struct
-{
-  Subscriber *sub;
-  char       *id;
-  char       *text;
-  guint       left;
-  guint       timeout_id;
-} Resend;
-
-typedef struct
-{
-  char       *anchor_type;   /* "DiagnosticReport" */
-  char       *anchor_id;
-  char       *open_name;     /* the -open event name as received */
-  char       *version_id;
-  JsonNode   *open_message;  /* the broadcast -open message, for replay (H-12) */
-  char       *open_ids[2];   /* its patient and study ids, for resume (H-20) */
-  JsonArray  *context;       /* the -open context (H-30) */
-  JsonObject *content;       /* "Type/id" → resource (H-24) */
-} Context;
-
-typedef struct
-{
-  char       *topic;
-  GPtrArray  *contexts;      /* Context*, open ones; most recently activated last */
-  Context    *current;       /* NULL = empty current context */
-  GHashTable *processed;     /* event id → GUINT status (H-19) */
-} Topic;
-
-/* --tokens (H-03, H-09): one `[token LABEL]` group of the tokens file */
-typedef struct
-{
-  char      *event;          /* an event name or "*" */
-  gboolean   read;
-  gboolean   write;
-} Scope;
-
-typedef struct
-{
-  char      *label;
-  char      *secret;
-  char      *name;           /* who the bearer is: used in logs, admin and audit output */
-  GPtrArray *scopes;         /* Scope* */
-  gint64     expires;        /* real-time µs; G_MAXINT64 = never */
-  gboolean   inactive;       /* --introspect: the server said "active": false */
-  gint64     cache_until;    /* --introspect: monotonic µs until which this answer is used */
-} Token;
-
-/* --audit (H-40): JSON lines written in order without blocking the loop */
-typedef struct
-{
-  GOutputStream *stream;
-  GQueue         lines;      /* GBytes*; the head is being written while busy */
-  gboolean       busy;
-  gboolean       orphaned;   /* the hub is gone: finish the queue, then free */
-  gboolean       failed;
-} AuditWriter;
-
-/* What one HTTP request did, filled in while it is handled (synchronously) */
-typedef struct
-{
-  const char *transaction;   /* "RAD-146", …; NULL = not audited */
-  const char *action;
-  char       *topic;
-  char       *event_name;
-  char       *event_id;
-  char       *endpoint;      /* redacted */
-  char       *subscriber_name;
-  char       *events;        /* hub.events of a subscribe (ATNA query) */
-  Token      *token;
-} AuditRecord;
-
-struct _FcmHub
-{
-  GObject      parent_instance;
-
-  SoupServer  *server;
-  char        *url;
-  char        *ws_url;
-  char        *secret;
-  char        *syncerror_severity;
-  double       ack_timeout;
-  guint        max_missed_acks;
-  double       syncerror_resend_interval;   /* H-37: seconds */
-  guint        syncerror_resends;           /* H-37: resends per unacknowledged syncerror */
-  GHashTable  *async_jobs;   /* AsyncJob*, requests answered 202 and not yet decided (H-17) */
-  GQueue       ack_queue;    /* Pending*, every unacknowledged notification, earliest deadline first */
-  guint        ack_timer_id; /* one timer for all ack deadlines: the head's */
-  gint64       ack_timer_deadline;
-  guint        lease_default;
-  guint        heartbeat;
-  guint        heartbeat_id;
-
-  GHashTable  *subscribers;  /* endpoint id → Subscriber */
-  GHashTable  *retired;      /* endpoint ids never handed out again (H-14) */
-  GHashTable  *topics;       /* topic → Topic */
-  GHashTable  *closing;      /* FcmWsConn set, closing */
-  FcmValidator *validator;   /* request-role validation of context changes */
-  GHashTable  *users;        /* user name → topic (--users, 2019 GetTopic) */
-  GHashTable  *delayed;      /* Delayed*, notifications held back by the admin delay fault */
-  gboolean     admin;        /* serve /admin/… (loopback only) */
-  gboolean     legacy;       /* serve the 2019 prototype's ws://host/{topic} */
-  guint64      next_seq;
-  gboolean     validate;
-  gboolean     shutting_down;
-  GPtrArray   *tokens;       /* Token*, --tokens; NULL = off */
-  AuditWriter *audit;        /* --audit; NULL = off */
-  AuditRecord *audit_rec;    /* the request being handled, while audit is on */
-  char        *introspect_url;       /* --introspect: RFC 7662 endpoint; NULL = off */
-  char        *introspect_auth;      /* its Authorization header (client credentials) */
-  SoupSession *introspect_session;
-  GCancellable *introspect_cancel;
-  GHashTable  *introspected;         /* SHA-256 of a token → Token* (the answer, cached) */
-  GHashTable  *introspecting;        /* SHA-256 of a token → Lookup* (requests waiting) */
-  gboolean     request_paused;       /* the request being handled waits for introspection */
-  FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
-};
+#include "fcm-hub-private.h"
 
 G_DEFINE_FINAL_TYPE (FcmHub, fcm_hub, G_TYPE_OBJECT)
 
@@ -209,79 +32,8 @@ enum {
   N_PROPS
 };
 
-enum {
-  SIGNAL_SUBSCRIBER_ADDED,
-  SIGNAL_SUBSCRIBER_REMOVED,
-  SIGNAL_EVENT_BROADCAST,
-  SIGNAL_SYNCERROR,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-/* ------------------------------------------------------------------------ */
-/* helpers                                                                  */
-
-static char *
-random_hex (gsize n_bytes)
-{
-  guint8 buf[32];
-  GString *out = g_string_new (NULL);
-  gsize got = 0;
-
-  g_assert (n_bytes <= sizeof buf);
-
-  /* the OS CSPRNG; these ids are bearer tickets (H-02) */
-  while (got < n_bytes)
-    {
-      gssize r = getrandom (buf + got, n_bytes - got, 0);
-
-      if (r < 0)
-        g_error ("getrandom() failed: %s", g_strerror (errno));
-      got += (gsize)r;
-    }
-
-  for (gsize i = 0; i < n_bytes; i++)
-    g_string_append_printf (out, "%02x", buf[i]);
-
-  return g_string_free (out, FALSE);
-}
-
-static char *
-random_uuid (void)
-{
-  g_autofree char *hex = random_hex (16);
-
-  /* RFC 9562 version 4 (random) and variant 10xx bits */
-  hex[12] = '4';
-  hex[16] = "89ab"[g_ascii_xdigit_value (hex[16]) & 3];
-  return g_strdup_printf ("%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
-}
-
-/* Redacts an endpoint id for logs: the first 4 characters only. */
-static char *
-redact (const char *text)
-{
-  if (text == NULL)
-    return g_strdup ("(null)");
-  return g_strdup_printf ("%.4s…", text);
-}
-
-static char *
-node_to_string (JsonNode *node)
-{
-  return fcm_json_to_string (node, FALSE);
-}
-
-static char *
-object_to_string (JsonObject *object)
-{
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-
-  json_node_set_object (node, object);
-  return node_to_string (node);
-}
 
 static gboolean
 events_contain (GPtrArray  *events,
@@ -307,25 +59,6 @@ events_join (GPtrArray *events)
   return g_string_free (s, FALSE);
 }
 
-/* Whether @sub subscribed to @name: fcm_event_name_equal() against the
- * spellings canonicalized once at subscribe time (H-06, H-18). */
-static gboolean
-subscriber_wants_canonical (Subscriber *sub,
-                            const char *canon)
-{
-  for (guint i = 0; i < sub->events_canon->len; i++)
-    if (g_ascii_strcasecmp (g_ptr_array_index (sub->events_canon, i), canon) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-subscriber_wants (Subscriber *sub,
-                  const char *name)
-{
-  return name != NULL && subscriber_wants_canonical (sub, fcm_event_name_canonicalize (name));
-}
-
 /* Splits a comma list into a case-insensitive set (H-06). */
 static GPtrArray *
 events_parse (const char *list)
@@ -343,25 +76,6 @@ events_parse (const char *list)
   return events;
 }
 
-static gboolean
-has_suffix_ci (const char *name,
-               const char *suffix)
-{
-  gsize n = strlen (name), m = strlen (suffix);
-
-  return n > m && g_ascii_strcasecmp (name + n - m, suffix) == 0;
-}
-
-/* "DiagnosticReport-open" → "DiagnosticReport" */
-static char *
-anchor_type_of (const char *name)
-{
-  const char *canonical = fcm_event_name_canonicalize (name);
-  const char *dash = strrchr (canonical, '-');
-
-  return dash != NULL ? g_strndup (canonical, dash - canonical) : NULL;
-}
-
 /* The context key of an anchor type (FC §3.6: report, study, patient, …). */
 static char *
 anchor_key_of (const char *anchor_type)
@@ -371,13 +85,6 @@ anchor_key_of (const char *anchor_type)
   if (g_ascii_strcasecmp (anchor_type, "ImagingStudy") == 0)
     return g_strdup ("study");
   return g_ascii_strdown (anchor_type, -1);
-}
-
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char * const *)a, *(const char * const *)b);
 }
 
 static gboolean
@@ -449,7 +156,7 @@ topic_find_context (Topic      *topic,
 static char *
 topic_new_version (void)
 {
-  return random_uuid ();
+  return _fcm_hub_random_uuid ();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -544,17 +251,11 @@ subscriber_free (Subscriber *sub)
   g_free (sub);
 }
 
-static gboolean
-subscriber_is_open (Subscriber *sub)
-{
-  return sub->conn != NULL && fcm_ws_conn_get_state (sub->conn) == FCM_WS_STATE_OPEN;
-}
-
 static void
 subscriber_send_text (Subscriber *sub,
                       const char *text)
 {
-  if (subscriber_is_open (sub))
+  if (_fcm_hub_subscriber_is_open (sub))
     fcm_ws_conn_send_text (sub->conn, text);
 }
 
@@ -580,7 +281,7 @@ subscriber_send_mode (Subscriber *sub,
     json_object_set_int_member (obj, "hub.lease_seconds", sub->lease_seconds);
   if (reason != NULL)
     json_object_set_string_member (obj, "hub.reason", reason);
-  text = object_to_string (obj);
+  text = _fcm_hub_object_to_string (obj);
   subscriber_send_text (sub, text);
 }
 
@@ -594,7 +295,7 @@ hub_remove_subscriber (FcmHub     *self,
   g_autofree char *topic = g_strdup (sub->topic);
   g_autofree char *name = g_strdup (sub->name);
   g_autofree char *id = g_strdup (sub->id);
-  g_autofree char *redacted = redact (sub->id);
+  g_autofree char *redacted = _fcm_hub_redact (sub->id);
 
   g_debug ("removing subscriber %s (%s): %s", redacted, name ? name : "unnamed", reason);
   if (send_denial)
@@ -658,7 +359,7 @@ hub_find_recipients (FcmHub     *self,
     {
       Subscriber *sub = value;
 
-      if (sub != except && g_str_equal (sub->topic, topic) && subscriber_wants_canonical (sub, canon))
+      if (sub != except && g_str_equal (sub->topic, topic) && _fcm_hub_subscriber_wants_canonical (sub, canon))
         g_ptr_array_add (targets, sub);
     }
   return targets;
@@ -754,7 +455,7 @@ hub_deliver_syncerror (FcmHub     *self,
                        const char *id,
                        const char *text)
 {
-  if (!subscriber_is_open (sub))
+  if (!_fcm_hub_subscriber_is_open (sub))
     return;
   hub_deliver (self, sub, id, "syncerror", text, FALSE);
   if (self->syncerror_resends > 0 && self->syncerror_resend_interval > 0 &&
@@ -782,13 +483,13 @@ build_syncerror_text (FcmHub      *self,
                       const char  *diagnostics,
                       char       **out_id)
 {
-  g_autofree char *id = random_uuid ();
+  g_autofree char *id = _fcm_hub_random_uuid ();
   g_autofree char *generated = NULL;
   g_autoptr(JsonArray) context = NULL;
   g_autoptr(FcmEvent) event = NULL;
 
   if (event_id == NULL)
-    event_id = generated = random_uuid ();
+    event_id = generated = _fcm_hub_random_uuid ();
   if (event_name == NULL)
     event_name = "syncerror";
 
@@ -962,7 +663,7 @@ legacy_wrap (Subscriber *sub,
   json_object_set_string_member (header, "Content-Type", "application/json");
   json_object_set_object_member (wrapper, "header", header);
   json_object_set_member (wrapper, "body", g_steal_pointer (&root));
-  return object_to_string (wrapper);
+  return _fcm_hub_object_to_string (wrapper);
 }
 
 /* Sends a notification frame; the legacy socket remembers the order, as
@@ -973,7 +674,7 @@ subscriber_send_notification (Subscriber *sub,
                               const char *text,
                               GBytes     *frame)
 {
-  if (!subscriber_is_open (sub))
+  if (!_fcm_hub_subscriber_is_open (sub))
     return;
   /* @frame: @text as a WebSocket frame, encoded once for all recipients */
   if (frame != NULL)
@@ -983,15 +684,6 @@ subscriber_send_notification (Subscriber *sub,
   if (sub->legacy)
     g_queue_push_tail (sub->legacy_sent, g_strdup (id));
 }
-
-typedef struct
-{
-  FcmHub *hub;
-  char   *sub_id;
-  char   *id;
-  char   *text;
-  guint   source_id;
-} Delayed;
 
 static void
 delayed_free (Delayed *delayed)
@@ -1028,7 +720,7 @@ hub_deliver_frame (FcmHub     *self,
 {
   g_autofree char *wrapped = NULL;
 
-  if (!subscriber_is_open (sub))
+  if (!_fcm_hub_subscriber_is_open (sub))
     return;
 
   if (sub->legacy)
@@ -1399,11 +1091,11 @@ hub_replay_open_contexts (FcmHub     *self,
       if (g_hash_table_contains (done, ctx->anchor_type))
         continue;
       g_hash_table_add (done, ctx->anchor_type);
-      if (!subscriber_wants (sub, ctx->open_name))
+      if (!_fcm_hub_subscriber_wants (sub, ctx->open_name))
         continue;
 
       msg = json_node_get_object (ctx->open_message);
-      text = node_to_string (ctx->open_message);
+      text = _fcm_hub_node_to_string (ctx->open_message);
       hub_deliver (self, sub, fcm_json_get_string (msg, "id"), ctx->open_name, text, TRUE);
     }
 
@@ -1470,7 +1162,7 @@ legacy_ws_cb (FcmHub     *self,
   json_object_set_string_member (status, "timestamp", timestamp);
   json_object_set_string_member (status, "status", "OK");
   json_object_set_string_member (status, "statusCode", "200");
-  text = object_to_string (status);
+  text = _fcm_hub_object_to_string (status);
   subscriber_send_text (sub, text);
 }
 
@@ -1565,7 +1257,7 @@ respond_json (SoupServerMessage *msg,
               guint              status,
               JsonObject        *obj)
 {
-  g_autofree char *text = object_to_string (obj);
+  g_autofree char *text = _fcm_hub_object_to_string (obj);
 
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
@@ -1581,22 +1273,6 @@ constant_time_equal (const char *a,
   for (gsize i = 0; i < lb; i++)
     diff |= (guint8)(a[i % (la ? la : 1)] ^ b[i]);
   return diff == 0 && la == lb;
-}
-
-static const char *
-form_get (GHashTable *form,
-          const char *key)
-{
-  return form != NULL ? g_hash_table_lookup (form, key) : NULL;
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  for (; *text != '\0'; text++)
-    if (!g_ascii_isspace (*text))
-      return FALSE;
-  return TRUE;
 }
 
 /* ---- per-app tokens (--tokens, H-03, H-09) ---- */
@@ -1715,7 +1391,7 @@ token_load (GKeyFile    *file,
   gint64 expiry = G_MAXINT64;
   Token *token;
 
-  if (!g_str_has_prefix (group, "token ") || is_blank (group + strlen ("token ")))
+  if (!g_str_has_prefix (group, "token ") || _fcm_hub_is_blank (group + strlen ("token ")))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
                    "%s: group “%s” is not “[token LABEL]”", path, group);
@@ -1732,7 +1408,7 @@ token_load (GKeyFile    *file,
       }
 
   secret = g_key_file_get_value (file, group, "secret", NULL);
-  if (secret == NULL || is_blank (secret))
+  if (secret == NULL || _fcm_hub_is_blank (secret))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                    "%s: [token %s]: “secret” is missing or empty", path, label);
@@ -1795,7 +1471,7 @@ token_load (GKeyFile    *file,
     }
 
   name = g_key_file_get_value (file, group, "name", NULL);
-  if (name != NULL && is_blank (name))
+  if (name != NULL && _fcm_hub_is_blank (name))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                    "%s: [token %s]: “name” is empty", path, label);
@@ -1928,7 +1604,7 @@ audit_note_subscriber (FcmHub     *self,
   if (endpoint_id != NULL)
     {
       g_free (rec->endpoint);
-      rec->endpoint = redact (endpoint_id);
+      rec->endpoint = _fcm_hub_redact (endpoint_id);
     }
   if (name != NULL)
     {
@@ -2000,7 +1676,7 @@ audit_emit (FcmHub            *self,
   if (rec->endpoint != NULL)
     json_object_set_string_member (obj, "endpoint", rec->endpoint);
 
-  text = object_to_string (obj);
+  text = _fcm_hub_object_to_string (obj);
   line = g_strconcat (text, "\n", NULL);
   g_queue_push_tail (&self->audit->lines, g_bytes_new_take (line, strlen (line)));
   audit_write_next (self->audit);
@@ -2087,12 +1763,12 @@ audit_classify (FcmHub            *self,
     {
       g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
       g_autoptr(GHashTable) form = soup_form_decode (text);
-      gboolean unsubscribe = g_strcmp0 (form_get (form, "hub.mode"), "unsubscribe") == 0;
+      gboolean unsubscribe = g_strcmp0 (_fcm_hub_form_get (form, "hub.mode"), "unsubscribe") == 0;
 
       audit_note (self, unsubscribe ? "RAD-152" : "RAD-146", unsubscribe ? "unsubscribe" : "subscribe",
-                  form_get (form, "hub.topic"));
+                  _fcm_hub_form_get (form, "hub.topic"));
       if (!unsubscribe && self->audit_rec != NULL)
-        self->audit_rec->events = g_strdup (form_get (form, "hub.events"));
+        self->audit_rec->events = g_strdup (_fcm_hub_form_get (form, "hub.events"));
     }
   else if (g_str_equal (method, SOUP_METHOD_POST))
     audit_note (self, "context-change", "context-change", *rest != '\0' ? rest : NULL);
@@ -2360,8 +2036,6 @@ introspect_finalize (FcmHub *self)
   g_clear_pointer (&self->introspected, g_hash_table_unref);
 }
 
-typedef enum { AUTH_OK, AUTH_REFUSED, AUTH_PAUSED } AuthResult;
-
 /* With --introspect: the token for @secret from the cache, or a paused
  * request while the authorization server is asked. */
 static AuthResult
@@ -2525,13 +2199,13 @@ handle_form (FcmHub            *self,
              GHashTable        *form,
              Token             *token)
 {
-  const char *type = form_get (form, "hub.channel.type");
-  const char *mode = form_get (form, "hub.mode");
-  const char *topic = form_get (form, "hub.topic");
-  const char *events = form_get (form, "hub.events");
-  const char *endpoint = form_get (form, "hub.channel.endpoint");
-  const char *name = form_get (form, "subscriber.name");
-  const char *lease = form_get (form, "hub.lease_seconds");
+  const char *type = _fcm_hub_form_get (form, "hub.channel.type");
+  const char *mode = _fcm_hub_form_get (form, "hub.mode");
+  const char *topic = _fcm_hub_form_get (form, "hub.topic");
+  const char *events = _fcm_hub_form_get (form, "hub.events");
+  const char *endpoint = _fcm_hub_form_get (form, "hub.channel.endpoint");
+  const char *name = _fcm_hub_form_get (form, "subscriber.name");
+  const char *lease = _fcm_hub_form_get (form, "hub.lease_seconds");
   g_autoptr(GPtrArray) event_set = NULL;
   guint64 lease_seconds = self->lease_default;
   Subscriber *sub = NULL;
@@ -2587,7 +2261,7 @@ handle_form (FcmHub            *self,
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.events is missing or empty");
       return;
     }
-  if (name != NULL && is_blank (name))
+  if (name != NULL && _fcm_hub_is_blank (name))
     {
       respond_text (msg, SOUP_STATUS_BAD_REQUEST, "subscriber.name is empty");
       return;
@@ -2610,7 +2284,7 @@ handle_form (FcmHub            *self,
     }
 
   if (lease == NULL)
-    lease = form_get (form, "hub.lease");   /* seen in the field (interop.md) */
+    lease = _fcm_hub_form_get (form, "hub.lease");   /* seen in the field (interop.md) */
   if (lease != NULL &&
       !g_ascii_string_to_unsigned (lease, 10, 1, G_MAXUINT32 / 1000, &lease_seconds, NULL))
     {
@@ -2639,7 +2313,7 @@ handle_form (FcmHub            *self,
       do
         {
           g_free (sub->id);
-          sub->id = random_hex (16);   /* 128 bits */
+          sub->id = _fcm_hub_random_hex (16);   /* 128 bits */
         }
       while (g_hash_table_contains (self->retired, sub->id) ||
              g_hash_table_contains (self->subscribers, sub->id));
@@ -2680,7 +2354,7 @@ handle_form (FcmHub            *self,
   audit_note_subscriber (self, sub->id, NULL);
   if (token != NULL)
     {
-      g_autofree char *redacted = redact (sub->id);
+      g_autofree char *redacted = _fcm_hub_redact (sub->id);
 
       g_debug ("subscription %s: token %s, lease %u s", redacted, token->name, sub->lease_seconds);
     }
@@ -2694,15 +2368,6 @@ handle_form (FcmHub            *self,
 }
 
 /* ---- context changes ---- */
-
-typedef struct
-{
-  guint  status;
-  char  *reason;
-} Verdict;
-
-#define REJECT(v, code, ...) \
-  G_STMT_START { (v)->status = (code); (v)->reason = g_strdup_printf (__VA_ARGS__); return FALSE; } G_STMT_END
 
 static gboolean
 require_key (FcmEvent   *event,
@@ -2868,13 +2533,13 @@ process_event (FcmHub      *self,
 {
   const char *name = fcm_event_get_name (event);
   g_autoptr(JsonNode) message = json_node_copy (fcm_event_get_root (event));
-  g_autofree char *anchor_type = anchor_type_of (name);
+  g_autofree char *anchor_type = _fcm_hub_anchor_type_of (name);
   g_autofree char *anchor_key = anchor_type != NULL ? anchor_key_of (anchor_type) : NULL;
   g_autofree char *anchor_id = NULL;
-  gboolean is_open = has_suffix_ci (name, "-open");
-  gboolean is_close = has_suffix_ci (name, "-close");
-  gboolean is_update = has_suffix_ci (name, "-update");
-  gboolean is_select = has_suffix_ci (name, "-select");
+  gboolean is_open = _fcm_hub_has_suffix_ci (name, "-open");
+  gboolean is_close = _fcm_hub_has_suffix_ci (name, "-close");
+  gboolean is_update = _fcm_hub_has_suffix_ci (name, "-update");
+  gboolean is_select = _fcm_hub_has_suffix_ci (name, "-select");
   gboolean is_report = anchor_type != NULL && g_ascii_strcasecmp (anchor_type, "DiagnosticReport") == 0;
   Context *ctx = NULL;
 
@@ -3144,7 +2809,7 @@ derived_event_text (const char  *timestamp,
     json_array_add_object_element (context, json_object_ref (patient));
   if (item != patient)
     json_array_add_object_element (context, json_object_ref (item));
-  *out_id = random_uuid ();
+  *out_id = _fcm_hub_random_uuid ();
   derived = fcm_event_new (*out_id, timestamp, topic, derived_name, context, NULL, NULL);
 
   return fcm_event_to_json (derived, FALSE);
@@ -3164,11 +2829,11 @@ hub_derive_implied (FcmHub     *self,
 {
   const char *name = fcm_event_get_name (event);
   const char *topic = fcm_event_get_topic (event);
-  gboolean is_open = has_suffix_ci (name, "-open");
-  g_autofree char *anchor_type = anchor_type_of (name);
+  gboolean is_open = _fcm_hub_has_suffix_ci (name, "-open");
+  g_autofree char *anchor_type = _fcm_hub_anchor_type_of (name);
 
   if (anchor_context == NULL || anchor_type == NULL ||
-      (!is_open && !has_suffix_ci (name, "-close")))
+      (!is_open && !_fcm_hub_has_suffix_ci (name, "-close")))
     return;
 
   for (guint d = 0; d < G_N_ELEMENTS (implied_types); d++)
@@ -3192,8 +2857,8 @@ hub_derive_implied (FcmHub     *self,
             {
               Subscriber *sub = l->data;
 
-              if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
-                  !subscriber_wants (sub, name))
+              if (!g_str_equal (sub->topic, topic) || !_fcm_hub_subscriber_is_open (sub) ||
+                  !_fcm_hub_subscriber_wants (sub, name))
                 continue;
               g_clear_pointer (&sub->implied[d], g_free);
               if (is_open)
@@ -3207,8 +2872,8 @@ hub_derive_implied (FcmHub     *self,
         {
           Subscriber *sub = l->data;
 
-          if (!g_str_equal (sub->topic, topic) || !subscriber_is_open (sub) ||
-              subscriber_wants (sub, name) || !subscriber_wants (sub, derived_name))
+          if (!g_str_equal (sub->topic, topic) || !_fcm_hub_subscriber_is_open (sub) ||
+              _fcm_hub_subscriber_wants (sub, name) || !_fcm_hub_subscriber_wants (sub, derived_name))
             continue;
           /* no duplicates: only a change of patient / study is sent */
           if (is_open == (g_strcmp0 (sub->implied[d], item_id) == 0))
@@ -3254,7 +2919,7 @@ hub_replay_derived_opens (FcmHub     *self,
         ctx = c;
     }
 
-  if (ctx == NULL || subscriber_wants (sub, ctx->open_name))
+  if (ctx == NULL || _fcm_hub_subscriber_wants (sub, ctx->open_name))
     return;
 
   timestamp = fcm_json_get_string (json_node_get_object (ctx->open_message), "timestamp");
@@ -3267,8 +2932,8 @@ hub_replay_derived_opens (FcmHub     *self,
       g_autofree char *id = NULL;
       g_autofree char *text = NULL;
 
-      if (item_id == NULL || !subscriber_wants (sub, derived_name) ||
-          g_strcmp0 (sub->implied[d], item_id) == 0 || !subscriber_is_open (sub))
+      if (item_id == NULL || !_fcm_hub_subscriber_wants (sub, derived_name) ||
+          g_strcmp0 (sub->implied[d], item_id) == 0 || !_fcm_hub_subscriber_is_open (sub))
         continue;
 
       text = derived_event_text (timestamp, sub->topic, derived_name, ctx->context, item, &id);
@@ -3287,7 +2952,7 @@ hub_publish (FcmHub    *self,
 {
   const char *topic_name = fcm_event_get_topic (event);
   const char *id = fcm_event_get_id (event);
-  g_autofree char *text = node_to_string (message);
+  g_autofree char *text = _fcm_hub_node_to_string (message);
 
   if (fcm_event_name_equal (fcm_event_get_name (event), "syncerror"))
     {
@@ -3301,17 +2966,6 @@ hub_publish (FcmHub    *self,
   hub_broadcast (self, topic_name, id, fcm_event_get_name (event), text, NULL);
   hub_derive_implied (self, event, anchor_context);
 }
-
-/* H-17: a context request answered 202 Accepted, decided later. */
-typedef struct
-{
-  FcmHub   *hub;
-  char     *sub_id;      /* the subscriber that plays the requester */
-  FcmEvent *event;
-  gboolean  reject;
-  char     *reason;
-  guint     source_id;
-} AsyncJob;
 
 static void
 async_job_free (AsyncJob *job)
@@ -3397,7 +3051,7 @@ find_async_requester (FcmHub     *self,
 
   /* sorted, so that the choice does not depend on hash order */
   keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
-  qsort (keys, n, sizeof (gpointer), compare_strings);
+  qsort (keys, n, sizeof (gpointer), _fcm_hub_compare_strings);
   for (guint i = 0; i < n; i++)
     {
       Subscriber *sub = g_hash_table_lookup (self->subscribers, keys[i]);
@@ -3696,7 +3350,7 @@ admin_subscriber_json (Subscriber *sub)
   else
     json_object_set_null_member (obj, "name");
   json_object_set_array_member (obj, "events", events);
-  json_object_set_boolean_member (obj, "connected", subscriber_is_open (sub));
+  json_object_set_boolean_member (obj, "connected", _fcm_hub_subscriber_is_open (sub));
   json_object_set_int_member (obj, "leaseSecondsLeft", MAX (left, 0));
   json_object_set_int_member (obj, "acksPending", g_hash_table_size (sub->pending));
   if (sub->last_latency >= 0)
@@ -3747,7 +3401,7 @@ admin_list (FcmHub            *self,
     keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
   else
     keys = g_hash_table_get_keys_as_array (self->topics, &n);
-  qsort (keys, n, sizeof (gpointer), compare_strings);
+  qsort (keys, n, sizeof (gpointer), _fcm_hub_compare_strings);
 
   for (guint i = 0; i < n; i++)
     {
@@ -3851,7 +3505,7 @@ admin_fault (FcmHub            *self,
           respond_text (msg, SOUP_STATUS_BAD_REQUEST, "code must be a sendable close code (1000..4999)");
           return;
         }
-      if (!subscriber_is_open (sub))
+      if (!_fcm_hub_subscriber_is_open (sub))
         {
           respond_text (msg, SOUP_STATUS_CONFLICT, "subscriber is not connected");
           return;
@@ -4192,13 +3846,13 @@ heartbeat_cb (gpointer data)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Subscriber *sub = value;
-      g_autofree char *id = random_uuid ();
+      g_autofree char *id = _fcm_hub_random_uuid ();
       g_autoptr(JsonArray) context = json_array_new ();
       JsonObject *period = json_object_new ();
       g_autoptr(FcmEvent) event = NULL;
       g_autofree char *text = NULL;
 
-      if (!subscriber_is_open (sub))
+      if (!_fcm_hub_subscriber_is_open (sub))
         continue;
       json_object_set_string_member (period, "key", "period");
       json_object_set_int_member (period, "decimal", self->heartbeat);
@@ -4747,7 +4401,7 @@ fcm_hub_load_users (FcmHub      *self,
   groups = g_key_file_get_groups (file, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
     {
-      g_autofree char *topic = random_uuid ();
+      g_autofree char *topic = _fcm_hub_random_uuid ();
       g_auto(GStrv) names = g_key_file_get_string_list (file, groups[i], "users", NULL, error);
 
       if (names == NULL)

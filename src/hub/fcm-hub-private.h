@@ -1,0 +1,278 @@
+/* fcm-hub-private.h: the reference hub's state, shared by its files
+ *
+ * The FcmHub instance struct, the subscription (Subscriber), the per-topic
+ * state and the other types the hub's files share, and the functions they
+ * call in each other, grouped by the file that has them. Functions shared
+ * between the files start with _fcm_hub_; everything else is static in its
+ * file.
+ *
+ * Everything runs on the thread-default main context of the caller of
+ * fcm_hub_listen(): no threads, no blocking calls. Rule ids (H-xx) refer
+ * to the project's spec digest, §2.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "fcm-atna-private.h"
+#include "fcm-event.h"
+#include "fcm-hub.h"
+#include "fcm-json-private.h"
+#include "fcm-validator.h"
+#include "fcm-ws-private.h"
+
+G_BEGIN_DECLS
+
+#define SYNCERROR_SYSTEM "https://fhircast.hl7.org/events/syncerror/"
+#define WS_PATH FCM_HUB_BASE_PATH "/ws"
+#define ADMIN_PATH "/admin"
+
+typedef struct _Subscriber Subscriber;
+
+typedef struct
+{
+  Subscriber *sub;
+  char       *id;
+  char       *event_name;
+  GList       link;          /* in FcmHub.ack_queue, ordered by deadline */
+  gint64      deadline;      /* monotonic µs */
+  gint64      sent_at;       /* monotonic µs, for the admin latency figure */
+} Pending;
+
+struct _Subscriber
+{
+  FcmHub                  *hub;
+  char                    *id;
+  char                    *topic;
+  char                    *name;
+  GPtrArray               *events;
+  GPtrArray               *events_canon;  /* canonical spellings of events (not owned) */
+  guint                    lease_seconds;
+  guint                    lease_id;
+  FcmWsConn               *conn;
+  GHashTable              *pending;       /* event id → Pending */
+  guint                    missed_acks;   /* consecutive ack timeouts */
+  gint64                   lease_end;     /* monotonic µs */
+  gint64                   last_latency;  /* µs of the last matched ack, -1 = none yet */
+  guint                    delay_ms;      /* admin fault: delay every notification */
+  int                      drop;          /* admin fault: drop the next N notifications, -1 = all */
+  char                    *implied[3];    /* H-21: Patient / ImagingStudy / Encounter id current for this subscriber */
+  GHashTable              *resends;       /* H-37: syncerror id → Resend */
+  int                      async_mode;    /* admin fault: ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT */
+  int                      async_left;    /* requests left for async_mode, -1 = all */
+  guint                    async_delay_ms;
+  char                    *async_reason;
+  guint64                  seq;           /* subscribe order */
+  gboolean                 ever_connected;
+  gboolean                 legacy;        /* connected through the 2019 ws://host/{topic} socket */
+  GQueue                  *legacy_sent;   /* ids of the notifications sent on the legacy socket */
+  char                    *token_name;    /* --tokens: the `name` of the token that subscribed */
+  gint64                   token_expires; /* --tokens: its expiry, real-time µs; 0 = none (H-09) */
+  gboolean                 lease_by_token;/* the token expires before the lease ends */
+};
+
+enum { ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT };
+
+typedef struct
+{
+  Subscriber *sub;
+  char       *id;
+  char       *text;
+  guint       left;
+  guint       timeout_id;
+} Resend;
+
+typedef struct
+{
+  char       *anchor_type;   /* "DiagnosticReport" */
+  char       *anchor_id;
+  char       *open_name;     /* the -open event name as received */
+  char       *version_id;
+  JsonNode   *open_message;  /* the broadcast -open message, for replay (H-12) */
+  char       *open_ids[2];   /* its patient and study ids, for resume (H-20) */
+  JsonArray  *context;       /* the -open context (H-30) */
+  JsonObject *content;       /* "Type/id" → resource (H-24) */
+} Context;
+
+typedef struct
+{
+  char       *topic;
+  GPtrArray  *contexts;      /* Context*, open ones; most recently activated last */
+  Context    *current;       /* NULL = empty current context */
+  GHashTable *processed;     /* event id → GUINT status (H-19) */
+} Topic;
+
+/* --tokens (H-03, H-09): one `[token LABEL]` group of the tokens file */
+typedef struct
+{
+  char      *event;          /* an event name or "*" */
+  gboolean   read;
+  gboolean   write;
+} Scope;
+
+typedef struct
+{
+  char      *label;
+  char      *secret;
+  char      *name;           /* who the bearer is: used in logs, admin and audit output */
+  GPtrArray *scopes;         /* Scope* */
+  gint64     expires;        /* real-time µs; G_MAXINT64 = never */
+  gboolean   inactive;       /* --introspect: the server said "active": false */
+  gint64     cache_until;    /* --introspect: monotonic µs until which this answer is used */
+} Token;
+
+/* --audit (H-40): JSON lines written in order without blocking the loop */
+typedef struct
+{
+  GOutputStream *stream;
+  GQueue         lines;      /* GBytes*; the head is being written while busy */
+  gboolean       busy;
+  gboolean       orphaned;   /* the hub is gone: finish the queue, then free */
+  gboolean       failed;
+} AuditWriter;
+
+/* What one HTTP request did, filled in while it is handled (synchronously) */
+typedef struct
+{
+  const char *transaction;   /* "RAD-146", …; NULL = not audited */
+  const char *action;
+  char       *topic;
+  char       *event_name;
+  char       *event_id;
+  char       *endpoint;      /* redacted */
+  char       *subscriber_name;
+  char       *events;        /* hub.events of a subscribe (ATNA query) */
+  Token      *token;
+} AuditRecord;
+
+struct _FcmHub
+{
+  GObject      parent_instance;
+
+  SoupServer  *server;
+  char        *url;
+  char        *ws_url;
+  char        *secret;
+  char        *syncerror_severity;
+  double       ack_timeout;
+  guint        max_missed_acks;
+  double       syncerror_resend_interval;   /* H-37: seconds */
+  guint        syncerror_resends;           /* H-37: resends per unacknowledged syncerror */
+  GHashTable  *async_jobs;   /* AsyncJob*, requests answered 202 and not yet decided (H-17) */
+  GQueue       ack_queue;    /* Pending*, every unacknowledged notification, earliest deadline first */
+  guint        ack_timer_id; /* one timer for all ack deadlines: the head's */
+  gint64       ack_timer_deadline;
+  guint        lease_default;
+  guint        heartbeat;
+  guint        heartbeat_id;
+
+  GHashTable  *subscribers;  /* endpoint id → Subscriber */
+  GHashTable  *retired;      /* endpoint ids never handed out again (H-14) */
+  GHashTable  *topics;       /* topic → Topic */
+  GHashTable  *closing;      /* FcmWsConn set, closing */
+  FcmValidator *validator;   /* request-role validation of context changes */
+  GHashTable  *users;        /* user name → topic (--users, 2019 GetTopic) */
+  GHashTable  *delayed;      /* Delayed*, notifications held back by the admin delay fault */
+  gboolean     admin;        /* serve /admin/… (loopback only) */
+  gboolean     legacy;       /* serve the 2019 prototype's ws://host/{topic} */
+  guint64      next_seq;
+  gboolean     validate;
+  gboolean     shutting_down;
+  GPtrArray   *tokens;       /* Token*, --tokens; NULL = off */
+  AuditWriter *audit;        /* --audit; NULL = off */
+  AuditRecord *audit_rec;    /* the request being handled, while audit is on */
+  char        *introspect_url;       /* --introspect: RFC 7662 endpoint; NULL = off */
+  char        *introspect_auth;      /* its Authorization header (client credentials) */
+  SoupSession *introspect_session;
+  GCancellable *introspect_cancel;
+  GHashTable  *introspected;         /* SHA-256 of a token → Token* (the answer, cached) */
+  GHashTable  *introspecting;        /* SHA-256 of a token → Lookup* (requests waiting) */
+  gboolean     request_paused;       /* the request being handled waits for introspection */
+  FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
+};
+
+enum {
+  SIGNAL_SUBSCRIBER_ADDED,
+  SIGNAL_SUBSCRIBER_REMOVED,
+  SIGNAL_EVENT_BROADCAST,
+  SIGNAL_SYNCERROR,
+  N_SIGNALS
+};
+
+typedef struct
+{
+  FcmHub *hub;
+  char   *sub_id;
+  char   *id;
+  char   *text;
+  guint   source_id;
+} Delayed;
+
+typedef enum { AUTH_OK, AUTH_REFUSED, AUTH_PAUSED } AuthResult;
+
+typedef struct
+{
+  guint  status;
+  char  *reason;
+} Verdict;
+
+#define REJECT(v, code, ...) \
+  G_STMT_START { (v)->status = (code); (v)->reason = g_strdup_printf (__VA_ARGS__); return FALSE; } G_STMT_END
+
+/* H-17: a context request answered 202 Accepted, decided later. */
+typedef struct
+{
+  FcmHub   *hub;
+  char     *sub_id;      /* the subscriber that plays the requester */
+  FcmEvent *event;
+  gboolean  reject;
+  char     *reason;
+  guint     source_id;
+} AsyncJob;
+
+/* Called for every subscriber of every broadcast: inline, like the static functions they were */
+
+/* Whether @sub subscribed to @name: fcm_event_name_equal() against the
+ * spellings canonicalized once at subscribe time (H-06, H-18). */
+static inline gboolean
+_fcm_hub_subscriber_wants_canonical (Subscriber *sub,
+                                     const char *canon)
+{
+  for (guint i = 0; i < sub->events_canon->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (sub->events_canon, i), canon) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static inline gboolean
+_fcm_hub_subscriber_wants (Subscriber *sub,
+                           const char *name)
+{
+  return name != NULL && _fcm_hub_subscriber_wants_canonical (sub, fcm_event_name_canonicalize (name));
+}
+
+static inline gboolean
+_fcm_hub_subscriber_is_open (Subscriber *sub)
+{
+  return sub->conn != NULL && fcm_ws_conn_get_state (sub->conn) == FCM_WS_STATE_OPEN;
+}
+
+/* fcm-hub-util.c */
+char *_fcm_hub_random_hex (gsize n_bytes);
+char *_fcm_hub_random_uuid (void);
+char *_fcm_hub_redact (const char *text);
+char *_fcm_hub_node_to_string (JsonNode *node);
+char *_fcm_hub_object_to_string (JsonObject *object);
+gboolean _fcm_hub_has_suffix_ci (const char *name,
+                                 const char *suffix);
+char *_fcm_hub_anchor_type_of (const char *name);
+int _fcm_hub_compare_strings (gconstpointer a,
+                              gconstpointer b);
+const char *_fcm_hub_form_get (GHashTable *form,
+                               const char *key);
+gboolean _fcm_hub_is_blank (const char *text);
+
+G_END_DECLS
