@@ -275,4 +275,30 @@ const char *_fcm_hub_form_get (GHashTable *form,
                                const char *key);
 gboolean _fcm_hub_is_blank (const char *text);
 
+/* fcm-hub-audit.c */
+void _fcm_hub_audit_writer_release (AuditWriter *writer);
+void _fcm_hub_audit_record_clear (AuditRecord *rec);
+void _fcm_hub_audit_note (FcmHub     *self,
+                          const char *transaction,
+                          const char *action,
+                          const char *topic);
+void _fcm_hub_audit_note_event (FcmHub     *self,
+                                const char *event_name,
+                                const char *event_id);
+void _fcm_hub_audit_note_subscriber (FcmHub     *self,
+                                     const char *endpoint_id,
+                                     const char *name);
+const char *_fcm_hub_audit_transaction_of (const char *event_name);
+void _fcm_hub_audit_emit (FcmHub            *self,
+                          SoupServerMessage *msg,
+                          AuditRecord       *rec);
+void _fcm_hub_audit_emit_atna (FcmHub            *self,
+                               SoupServerMessage *msg,
+                               AuditRecord       *rec);
+gboolean _fcm_hub_auditing (FcmHub *self);
+void _fcm_hub_audit_classify (FcmHub            *self,
+                              SoupServerMessage *msg,
+                              const char        *path,
+                              GBytes            *body);
+
 G_END_DECLS
