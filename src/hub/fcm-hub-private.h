@@ -260,6 +260,15 @@ _fcm_hub_subscriber_is_open (Subscriber *sub)
   return sub->conn != NULL && fcm_ws_conn_get_state (sub->conn) == FCM_WS_STATE_OPEN;
 }
 
+/* fcm-hub.c */
+void _fcm_hub_respond_text (SoupServerMessage *msg,
+                            guint              status,
+                            const char        *text);
+void _fcm_hub_handle (FcmHub            *self,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query);
+
 /* fcm-hub-util.c */
 char *_fcm_hub_random_hex (gsize n_bytes);
 char *_fcm_hub_random_uuid (void);
@@ -300,5 +309,41 @@ void _fcm_hub_audit_classify (FcmHub            *self,
                               SoupServerMessage *msg,
                               const char        *path,
                               GBytes            *body);
+
+/* fcm-hub-tokens.c */
+void _fcm_hub_scope_free (Scope *scope);
+void _fcm_hub_token_free (Token *token);
+gboolean _fcm_hub_token_allows (Token      *token,
+                                const char *event_name,
+                                gboolean    write);
+gboolean _fcm_hub_token_reads_any (Token *token);
+Token *_fcm_hub_find_token (FcmHub     *self,
+                            const char *secret);
+gboolean _fcm_hub_token_expired (Token *token);
+Scope *_fcm_hub_scope_parse (const char *text);
+
+/* fcm-hub-introspect.c */
+void _fcm_hub_introspect_finalize (FcmHub *self);
+AuthResult _fcm_hub_introspected_token (FcmHub             *self,
+                                        SoupServerMessage  *msg,
+                                        const char         *path,
+                                        GHashTable         *query,
+                                        const char         *secret,
+                                        Token             **out_token,
+                                        const char        **out_reason);
+
+/* fcm-hub-auth.c */
+gboolean _fcm_hub_constant_time_equal (const char *a,
+                                       const char *b);
+gboolean _fcm_hub_check_auth (FcmHub             *self,
+                              SoupServerMessage  *msg,
+                              const char         *path,
+                              GHashTable         *query,
+                              Token             **out_token);
+gboolean _fcm_hub_is_gettopic_path (const char *path);
+void _fcm_hub_handle_gettopic (FcmHub            *self,
+                               SoupServerMessage *msg,
+                               const char        *path,
+                               GHashTable        *query);
 
 G_END_DECLS

@@ -1241,10 +1241,10 @@ ws_handshake (FcmHub            *self,
 /* ------------------------------------------------------------------------ */
 /* HTTP                                                                     */
 
-static void
-respond_text (SoupServerMessage *msg,
-              guint              status,
-              const char        *text)
+void
+_fcm_hub_respond_text (SoupServerMessage *msg,
+                       guint              status,
+                       const char        *text)
 {
   soup_server_message_set_status (msg, status, NULL);
   if (text != NULL)
@@ -1261,597 +1261,6 @@ respond_json (SoupServerMessage *msg,
 
   soup_server_message_set_status (msg, status, NULL);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, text, strlen (text));
-}
-
-static gboolean
-constant_time_equal (const char *a,
-                     const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  guint8 diff = la != lb;
-
-  for (gsize i = 0; i < lb; i++)
-    diff |= (guint8)(a[i % (la ? la : 1)] ^ b[i]);
-  return diff == 0 && la == lb;
-}
-
-/* ---- per-app tokens (--tokens, H-03, H-09) ---- */
-
-static void
-scope_free (Scope *scope)
-{
-  g_free (scope->event);
-  g_free (scope);
-}
-
-static void
-token_free (Token *token)
-{
-  g_free (token->label);
-  if (token->secret != NULL)
-    memset (token->secret, 0, strlen (token->secret));
-  g_free (token->secret);
-  g_free (token->name);
-  g_ptr_array_unref (token->scopes);
-  g_free (token);
-}
-
-/* Whether @token may receive (@write FALSE) or send @event_name. */
-static gboolean
-token_allows (Token      *token,
-              const char *event_name,
-              gboolean    write)
-{
-  for (guint i = 0; i < token->scopes->len; i++)
-    {
-      Scope *scope = g_ptr_array_index (token->scopes, i);
-
-      if ((write ? scope->write : scope->read) &&
-          (g_str_equal (scope->event, "*") || fcm_event_name_equal (scope->event, event_name)))
-        return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-token_reads_any (Token *token)
-{
-  for (guint i = 0; i < token->scopes->len; i++)
-    if (((Scope *) g_ptr_array_index (token->scopes, i))->read)
-      return TRUE;
-  return FALSE;
-}
-
-/* Every token is compared (in constant time), so the time taken does not
- * tell which one matched. */
-static Token *
-hub_find_token (FcmHub     *self,
-                const char *secret)
-{
-  Token *found = NULL;
-
-  for (guint i = 0; i < self->tokens->len; i++)
-    {
-      Token *token = g_ptr_array_index (self->tokens, i);
-
-      if (constant_time_equal (secret, token->secret) && found == NULL)
-        found = token;
-    }
-  return found;
-}
-
-static gboolean
-token_expired (Token *token)
-{
-  return token->expires != G_MAXINT64 && g_get_real_time () >= token->expires;
-}
-
-/* fhircast/EVENT.read, .write or .* where EVENT is an event name or a star */
-static Scope *
-scope_parse (const char *text)
-{
-  const char *dot;
-  Scope *scope;
-
-  if (!g_str_has_prefix (text, "fhircast/"))
-    return NULL;
-  text += strlen ("fhircast/");
-  dot = strrchr (text, '.');
-  if (dot == NULL || dot == text)
-    return NULL;
-  scope = g_new0 (Scope, 1);
-  scope->read = g_str_equal (dot + 1, "read") || g_str_equal (dot + 1, "*");
-  scope->write = g_str_equal (dot + 1, "write") || g_str_equal (dot + 1, "*");
-  if (!scope->read && !scope->write)
-    {
-      g_free (scope);
-      return NULL;
-    }
-  scope->event = g_strndup (text, dot - text);
-  return scope;
-}
-
-static Token *
-token_load (GKeyFile    *file,
-            const char  *group,
-            const char  *path,
-            gint64       now,
-            GError     **error)
-{
-  static const char * const known[] = { "secret", "scopes", "name", "expires", "lifetime", NULL };
-  g_autoptr(GPtrArray) scopes = g_ptr_array_new_with_free_func ((GDestroyNotify)scope_free);
-  g_auto(GStrv) keys = NULL;
-  g_auto(GStrv) parts = NULL;
-  g_autofree char *label = NULL;
-  g_autofree char *secret = NULL;
-  g_autofree char *scope_text = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *expires = NULL;
-  g_autofree char *lifetime = NULL;
-  gint64 expiry = G_MAXINT64;
-  Token *token;
-
-  if (!g_str_has_prefix (group, "token ") || _fcm_hub_is_blank (group + strlen ("token ")))
-    {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
-                   "%s: group “%s” is not “[token LABEL]”", path, group);
-      return NULL;
-    }
-  label = g_strstrip (g_strdup (group + strlen ("token ")));
-  keys = g_key_file_get_keys (file, group, NULL, NULL);
-  for (guint i = 0; keys != NULL && keys[i] != NULL; i++)
-    if (!g_strv_contains (known, keys[i]))
-      {
-        g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-                     "%s: [token %s]: unknown key “%s”", path, label, keys[i]);
-        return NULL;
-      }
-
-  secret = g_key_file_get_value (file, group, "secret", NULL);
-  if (secret == NULL || _fcm_hub_is_blank (secret))
-    {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “secret” is missing or empty", path, label);
-      return NULL;
-    }
-  scope_text = g_key_file_get_value (file, group, "scopes", NULL);
-  parts = g_strsplit_set (scope_text != NULL ? scope_text : "", " \t;", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      Scope *scope;
-
-      if (*parts[i] == '\0')
-        continue;
-      if ((scope = scope_parse (parts[i])) == NULL)
-        {
-          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       "%s: [token %s]: “%s” is not a scope fhircast/EVENT.read|write|*", path, label, parts[i]);
-          return NULL;
-        }
-      g_ptr_array_add (scopes, scope);
-    }
-  if (scopes->len == 0)
-    {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “scopes” is missing or empty", path, label);
-      return NULL;
-    }
-
-  expires = g_key_file_get_value (file, group, "expires", NULL);
-  lifetime = g_key_file_get_value (file, group, "lifetime", NULL);
-  if (expires != NULL && lifetime != NULL)
-    {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “expires” and “lifetime” exclude each other", path, label);
-      return NULL;
-    }
-  if (expires != NULL)
-    {
-      g_autoptr(GDateTime) dt = g_date_time_new_from_iso8601 (g_strstrip (expires), NULL);
-
-      if (dt == NULL)
-        {
-          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       "%s: [token %s]: “expires” is not an ISO 8601 time with a time zone", path, label);
-          return NULL;
-        }
-      expiry = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
-    }
-  if (lifetime != NULL)
-    {
-      guint64 seconds;
-
-      if (!g_ascii_string_to_unsigned (g_strstrip (lifetime), 10, 1, G_MAXINT32, &seconds, NULL))
-        {
-          g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       "%s: [token %s]: “lifetime” is not a number of seconds (1..%d)", path, label, G_MAXINT32);
-          return NULL;
-        }
-      expiry = now + (gint64)seconds * G_USEC_PER_SEC;
-    }
-
-  name = g_key_file_get_value (file, group, "name", NULL);
-  if (name != NULL && _fcm_hub_is_blank (name))
-    {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “name” is empty", path, label);
-      return NULL;
-    }
-
-  token = g_new0 (Token, 1);
-  token->name = name != NULL ? g_strstrip (g_steal_pointer (&name)) : g_strdup (label);
-  token->label = g_steal_pointer (&label);
-  token->secret = g_steal_pointer (&secret);
-  token->scopes = g_steal_pointer (&scopes);
-  token->expires = expiry;
-  return token;
-}
-
-/* ---- OAuth 2.0 token introspection (--introspect, RFC 7662, H-03) ---- */
-
-#define INTROSPECT_CACHE_S     60      /* an active answer is used this long at most */
-#define INTROSPECT_NEGATIVE_S  10      /* an inactive one */
-#define INTROSPECT_CACHE_MAX   4096
-#define INTROSPECT_MAX_BODY    (64 * 1024)
-
-typedef struct
-{
-  SoupServerMessage *msg;
-  char              *path;
-  GHashTable        *query;
-} Waiting;
-
-typedef struct
-{
-  FcmHub    *hub;
-  char      *key;
-  GPtrArray *waiting;   /* Waiting* */
-} Lookup;
-
-static void hub_handle (FcmHub            *self,
-                        SoupServerMessage *msg,
-                        const char        *path,
-                        GHashTable        *query);
-
-static void
-waiting_free (Waiting *w)
-{
-  g_object_unref (w->msg);
-  g_free (w->path);
-  g_clear_pointer (&w->query, g_hash_table_unref);
-  g_free (w);
-}
-
-static void
-lookup_free (Lookup *lookup)
-{
-  g_ptr_array_unref (lookup->waiting);
-  g_free (lookup->key);
-  g_free (lookup);
-}
-
-/* The introspection answer (RFC 7662 §2.2) as a Token; NULL and @failure
- * when it is not one. Scopes other than fhircast/… are ignored. */
-static Token *
-introspection_parse (GBytes  *body,
-                     char   **failure)
-{
-  gsize size = 0;
-  const char *data = g_bytes_get_data (body, &size);
-  g_autoptr(JsonNode) root = NULL;
-  JsonObject *obj;
-  JsonNode *active, *exp;
-  const char *scope, *name;
-  Token *token;
-
-  if (size > INTROSPECT_MAX_BODY)
-    {
-      *failure = g_strdup ("token introspection failed: answer larger than 64 KiB");
-      return NULL;
-    }
-  root = fcm_json_parse (data, size, NULL);
-  obj = root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-  active = obj != NULL ? json_object_get_member (obj, "active") : NULL;
-  if (active == NULL || !JSON_NODE_HOLDS_VALUE (active) || json_node_get_value_type (active) != G_TYPE_BOOLEAN)
-    {
-      *failure = g_strdup ("token introspection failed: the answer has no boolean \"active\"");
-      return NULL;
-    }
-
-  token = g_new0 (Token, 1);
-  token->scopes = g_ptr_array_new_with_free_func ((GDestroyNotify)scope_free);
-  token->expires = G_MAXINT64;
-  token->inactive = !json_node_get_boolean (active);
-  if (token->inactive)
-    return token;
-
-  scope = fcm_json_get_string (obj, "scope");
-  if (scope != NULL)
-    {
-      g_auto(GStrv) parts = g_strsplit (scope, " ", -1);
-
-      for (guint i = 0; parts[i] != NULL; i++)
-        {
-          Scope *parsed = scope_parse (parts[i]);
-
-          if (parsed != NULL)
-            g_ptr_array_add (token->scopes, parsed);
-        }
-    }
-  exp = json_object_get_member (obj, "exp");
-  if (exp != NULL && JSON_NODE_HOLDS_VALUE (exp) &&
-      (json_node_get_value_type (exp) == G_TYPE_INT64 || json_node_get_value_type (exp) == G_TYPE_DOUBLE))
-    {
-      double seconds = json_node_get_double (exp);
-
-      if (seconds > 0 && seconds < (double) (G_MAXINT64 / G_USEC_PER_SEC))
-        token->expires = (gint64) (seconds * G_USEC_PER_SEC);
-    }
-  /* who the bearer is: the client first, as it names the application */
-  name = fcm_json_get_string (obj, "client_id");
-  if (name == NULL)
-    name = fcm_json_get_string (obj, "username");
-  if (name == NULL)
-    name = fcm_json_get_string (obj, "sub");
-  token->name = g_strdup (name != NULL ? name : "OAuth client");
-  return token;
-}
-
-static void
-introspect_cache (FcmHub     *self,
-                  const char *key,
-                  Token      *token)
-{
-  gint64 now = g_get_monotonic_time ();
-
-  if (g_hash_table_size (self->introspected) >= INTROSPECT_CACHE_MAX)
-    {
-      GHashTableIter iter;
-      gpointer value;
-
-      g_hash_table_iter_init (&iter, self->introspected);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        if (((Token *) value)->cache_until <= now)
-          g_hash_table_iter_remove (&iter);
-      if (g_hash_table_size (self->introspected) >= INTROSPECT_CACHE_MAX)
-        g_hash_table_remove_all (self->introspected);
-    }
-  token->cache_until = now + (token->inactive ? INTROSPECT_NEGATIVE_S : INTROSPECT_CACHE_S) * G_USEC_PER_SEC;
-  g_hash_table_replace (self->introspected, g_strdup (key), token);
-}
-
-static void
-introspect_done_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Lookup *lookup = user_data;
-  SoupMessage *request = soup_session_get_async_result_message (SOUP_SESSION (source), result);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  g_autofree char *failure = NULL;
-  FcmHub *self = lookup->hub;
-  Token *token = NULL;
-
-  if (self == NULL)
-    {
-      lookup_free (lookup);   /* the hub is gone */
-      return;
-    }
-
-  g_hash_table_steal (self->introspecting, lookup->key);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    failure = g_strdup ("token introspection was reconfigured; try again");
-  else if (error != NULL)
-    failure = g_strdup_printf ("token introspection failed: %s", error->message);
-  else if (soup_message_get_status (request) != SOUP_STATUS_OK)
-    failure = g_strdup_printf ("token introspection failed: HTTP %u from the authorization server",
-                               soup_message_get_status (request));
-  else
-    token = introspection_parse (body, &failure);
-
-  if (token != NULL)
-    introspect_cache (self, lookup->key, token);
-  else
-    g_message ("%s", failure);   /* never the token itself */
-
-  for (guint i = 0; i < lookup->waiting->len; i++)
-    {
-      Waiting *w = g_ptr_array_index (lookup->waiting, i);
-
-      if (failure != NULL)
-        {
-          soup_message_headers_replace (soup_server_message_get_response_headers (w->msg), "Retry-After", "5");
-          respond_text (w->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, failure);
-        }
-      else
-        hub_handle (self, w->msg, w->path, w->query);   /* answered from the cache now */
-      soup_server_message_unpause (w->msg);
-    }
-  lookup_free (lookup);
-}
-
-/* Holds @msg until the authorization server has said what @secret is;
- * requests with the same token share one introspection call. */
-static void
-hub_introspect (FcmHub            *self,
-                SoupServerMessage *msg,
-                const char        *path,
-                GHashTable        *query,
-                const char        *key,
-                const char        *secret)
-{
-  Lookup *lookup = g_hash_table_lookup (self->introspecting, key);
-  Waiting *w = g_new0 (Waiting, 1);
-  g_autoptr(SoupMessage) request = NULL;
-  SoupMessageHeaders *headers;
-
-  w->msg = g_object_ref (msg);
-  w->path = g_strdup (path);
-  w->query = query != NULL ? g_hash_table_ref (query) : NULL;
-  soup_server_message_pause (msg);
-  self->request_paused = TRUE;
-
-  if (lookup != NULL)
-    {
-      g_ptr_array_add (lookup->waiting, w);
-      return;
-    }
-  lookup = g_new0 (Lookup, 1);
-  lookup->hub = self;
-  lookup->key = g_strdup (key);
-  lookup->waiting = g_ptr_array_new_with_free_func ((GDestroyNotify)waiting_free);
-  g_ptr_array_add (lookup->waiting, w);
-  g_hash_table_insert (self->introspecting, lookup->key, lookup);
-
-  request = soup_message_new_from_encoded_form (SOUP_METHOD_POST, self->introspect_url,
-                                                soup_form_encode ("token", secret,
-                                                                  "token_type_hint", "access_token",
-                                                                  NULL));
-  headers = soup_message_get_request_headers (request);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  if (self->introspect_auth != NULL)
-    soup_message_headers_replace (headers, "Authorization", self->introspect_auth);
-  soup_session_send_and_read_async (self->introspect_session, request, G_PRIORITY_DEFAULT,
-                                    self->introspect_cancel, introspect_done_cb, lookup);
-}
-
-/* Cancels the calls in flight and forgets the endpoint and its client
- * credentials (wiped from memory first). */
-static void
-introspect_stop (FcmHub *self)
-{
-  if (self->introspect_cancel != NULL)
-    g_cancellable_cancel (self->introspect_cancel);
-  g_clear_object (&self->introspect_cancel);
-  g_clear_object (&self->introspect_session);
-  g_clear_pointer (&self->introspect_url, g_free);
-  if (self->introspect_auth != NULL)
-    memset (self->introspect_auth, 0, strlen (self->introspect_auth));
-  g_clear_pointer (&self->introspect_auth, g_free);
-}
-
-static void
-introspect_finalize (FcmHub *self)
-{
-  if (self->introspecting != NULL)
-    {
-      GHashTableIter iter;
-      gpointer value;
-
-      /* their calls finish after us: they only free themselves */
-      g_hash_table_iter_init (&iter, self->introspecting);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        ((Lookup *) value)->hub = NULL;
-    }
-  introspect_stop (self);
-  g_clear_pointer (&self->introspecting, g_hash_table_unref);
-  g_clear_pointer (&self->introspected, g_hash_table_unref);
-}
-
-/* With --introspect: the token for @secret from the cache, or a paused
- * request while the authorization server is asked. */
-static AuthResult
-introspected_token (FcmHub             *self,
-                    SoupServerMessage  *msg,
-                    const char         *path,
-                    GHashTable         *query,
-                    const char         *secret,
-                    Token             **out_token,
-                    const char        **out_reason)
-{
-  g_autofree char *key = NULL;
-  Token *token;
-
-  if (secret == NULL || *secret == '\0')
-    {
-      *out_reason = "missing bearer token";
-      return AUTH_REFUSED;
-    }
-  key = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
-  token = g_hash_table_lookup (self->introspected, key);
-  if (token == NULL || g_get_monotonic_time () >= token->cache_until)
-    {
-      hub_introspect (self, msg, path, query, key, secret);
-      return AUTH_PAUSED;
-    }
-  if (token->inactive)
-    *out_reason = "bearer token is not active";
-  else if (token_expired (token))
-    *out_reason = "bearer token expired";
-  else
-    {
-      *out_token = token;
-      return AUTH_OK;
-    }
-  return AUTH_REFUSED;
-}
-
-/* ---- authorisation ---- */
-
-/* Without --tokens: the static secret, if any. With --tokens: a known,
- * unexpired token, returned in @out_token (H-03). */
-static gboolean
-check_auth (FcmHub             *self,
-            SoupServerMessage  *msg,
-            const char         *path,
-            GHashTable         *query,
-            Token             **out_token)
-{
-  const char *auth;
-  const char *reason = "missing or wrong bearer token";
-
-  *out_token = NULL;
-  if (self->tokens == NULL && self->introspect_url == NULL && (self->secret == NULL || *self->secret == '\0'))
-    return TRUE;
-
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  if (self->introspect_url != NULL)
-    {
-      gboolean bearer = auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0;
-
-      switch (introspected_token (self, msg, path, query, bearer ? auth + 7 : NULL, out_token, &reason))
-        {
-        case AUTH_OK:
-          if (self->audit_rec != NULL)
-            self->audit_rec->token = *out_token;
-          return TRUE;
-        case AUTH_PAUSED:
-          return FALSE;
-        case AUTH_REFUSED:
-        default:
-          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
-                                        bearer ? "Bearer error=\"invalid_token\"" : "Bearer");
-          respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
-          return FALSE;
-        }
-    }
-  if (self->tokens != NULL)
-    {
-      Token *token = NULL;
-
-      if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
-        reason = "missing bearer token";
-      else if ((token = hub_find_token (self, auth + 7)) == NULL)
-        reason = "unknown bearer token";
-      else if (token_expired (token))
-        reason = "bearer token expired";
-      else
-        {
-          *out_token = token;
-          if (self->audit_rec != NULL)
-            self->audit_rec->token = token;
-          return TRUE;
-        }
-    }
-  else if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 &&
-           constant_time_equal (auth + 7, self->secret))
-    return TRUE;
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "WWW-Authenticate", "Bearer");
-  respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
-  return FALSE;
 }
 
 static void
@@ -1926,12 +1335,12 @@ handle_form (FcmHub            *self,
   /* H-05 / H-14 */
   if (type == NULL || g_ascii_strcasecmp (type, "websocket") != 0)
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.channel.type must be \"websocket\"");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.channel.type must be \"websocket\"");
       return;
     }
   if (mode == NULL || (!g_str_equal (mode, "subscribe") && !g_str_equal (mode, "unsubscribe")))
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.mode must be \"subscribe\" or \"unsubscribe\"");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.mode must be \"subscribe\" or \"unsubscribe\"");
       return;
     }
   _fcm_hub_audit_note (self, g_str_equal (mode, "unsubscribe") ? "RAD-152" : "RAD-146",
@@ -1939,7 +1348,7 @@ handle_form (FcmHub            *self,
                        topic);
   if (topic == NULL || *topic == '\0')
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is missing or empty");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is missing or empty");
       return;
     }
 
@@ -1950,8 +1359,8 @@ handle_form (FcmHub            *self,
         _fcm_hub_audit_note_subscriber (self, sub->id, sub->name);
       if (sub == NULL || !g_str_equal (sub->topic, topic))
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST,
-                        "hub.channel.endpoint is not a subscription of this topic");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST,
+                                 "hub.channel.endpoint is not a subscription of this topic");
           return;
         }
     }
@@ -1960,7 +1369,7 @@ handle_form (FcmHub            *self,
     {
       if (sub == NULL)
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.channel.endpoint is missing or empty");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.channel.endpoint is missing or empty");
           return;
         }
       respond_endpoint (msg, sub);
@@ -1971,12 +1380,12 @@ handle_form (FcmHub            *self,
   event_set = events_parse (events);
   if (event_set->len == 0)
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.events is missing or empty");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.events is missing or empty");
       return;
     }
   if (name != NULL && _fcm_hub_is_blank (name))
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "subscriber.name is empty");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "subscriber.name is empty");
       return;
     }
   _fcm_hub_audit_note_subscriber (self, NULL, name);
@@ -1986,12 +1395,12 @@ handle_form (FcmHub            *self,
     {
       const char *event = g_ptr_array_index (event_set, i);
 
-      if (!token_allows (token, event, FALSE))
+      if (!_fcm_hub_token_allows (token, event, FALSE))
         {
           g_autofree char *reason = g_strdup_printf ("the bearer token lacks the scope fhircast/%s.read", event);
 
           g_debug ("subscribe refused for %s: no %s.read", token->name, event);
-          respond_text (msg, SOUP_STATUS_FORBIDDEN, reason);
+          _fcm_hub_respond_text (msg, SOUP_STATUS_FORBIDDEN, reason);
           return;
         }
     }
@@ -2001,7 +1410,7 @@ handle_form (FcmHub            *self,
   if (lease != NULL &&
       !g_ascii_string_to_unsigned (lease, 10, 1, G_MAXUINT32 / 1000, &lease_seconds, NULL))
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.lease_seconds must be a positive integer");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.lease_seconds must be a positive integer");
       return;
     }
 
@@ -2012,7 +1421,7 @@ handle_form (FcmHub            *self,
 
       if (left < 1)
         {
-          respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "bearer token expires in less than a second");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "bearer token expires in less than a second");
           return;
         }
       lease_seconds = MIN (lease_seconds, (guint64)left);
@@ -2797,12 +2206,12 @@ handle_context_change (FcmHub            *self,
   event = fcm_event_new_from_json (body, length, &error);
   if (event == NULL)
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, error->message);   /* H-15 */
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, error->message);   /* H-15 */
       return;
     }
   if (fcm_event_is_legacy_wrapped (event))
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "wrapped (pre-STU3) messages are not accepted");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "wrapped (pre-STU3) messages are not accepted");
       return;
     }
 
@@ -2811,30 +2220,30 @@ handle_context_change (FcmHub            *self,
   _fcm_hub_audit_note_event (self, fcm_event_get_name (event), fcm_event_get_id (event));
 
   /* H-03: sending an event needs its .write scope */
-  if (token != NULL && !token_allows (token, fcm_event_get_name (event), TRUE))
+  if (token != NULL && !_fcm_hub_token_allows (token, fcm_event_get_name (event), TRUE))
     {
       g_autofree char *reason = g_strdup_printf ("the bearer token lacks the scope fhircast/%s.write",
                                                  fcm_event_get_name (event));
 
       g_debug ("%s refused for %s: no write scope", fcm_event_get_name (event), token->name);
-      respond_text (msg, SOUP_STATUS_FORBIDDEN, reason);
+      _fcm_hub_respond_text (msg, SOUP_STATUS_FORBIDDEN, reason);
       return;
     }
 
   if (topic_name == NULL || *topic_name == '\0')
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "$.event['hub.topic']: required member is missing");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "$.event['hub.topic']: required member is missing");
       return;
     }
   if (path_topic != NULL && !g_str_equal (path_topic, topic_name))
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "event hub.topic does not match the URL");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "event hub.topic does not match the URL");
       return;
     }
   topic = g_hash_table_lookup (self->topics, topic_name);
   if (topic == NULL)
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is not a known session");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is not a known session");
       return;
     }
 
@@ -2854,7 +2263,7 @@ handle_context_change (FcmHub            *self,
                                                          fcm_issue_get_message (issue),
                                                          fcm_issue_get_path (issue));
 
-              respond_text (msg, SOUP_STATUS_BAD_REQUEST, reason);
+              _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, reason);
               return;
             }
         }
@@ -2890,7 +2299,7 @@ handle_context_change (FcmHub            *self,
 
   if (!process_event (self, topic, event, &message, &anchor_context, &v))
     {
-      respond_text (msg, v.status, v.reason);
+      _fcm_hub_respond_text (msg, v.status, v.reason);
       g_free (v.reason);
       return;
     }
@@ -2914,14 +2323,14 @@ handle_get_context (FcmHub            *self,
   Context *ctx;
 
   _fcm_hub_audit_note (self, "RAD-153", "get-context", topic_name);
-  if (token != NULL && !token_reads_any (token))
+  if (token != NULL && !_fcm_hub_token_reads_any (token))
     {
-      respond_text (msg, SOUP_STATUS_FORBIDDEN, "the bearer token has no fhircast/….read scope");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_FORBIDDEN, "the bearer token has no fhircast/….read scope");
       return;
     }
   if (topic == NULL)
     {
-      respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown topic");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown topic");
       return;
     }
 
@@ -2931,7 +2340,7 @@ handle_get_context (FcmHub            *self,
     {
       g_autofree char *open_name = g_strconcat (ctx->anchor_type, "-open", NULL);
 
-      if (!token_allows (token, open_name, FALSE))
+      if (!_fcm_hub_token_allows (token, open_name, FALSE))
         ctx = NULL;
     }
   context = json_array_new ();
@@ -2967,81 +2376,6 @@ handle_get_context (FcmHub            *self,
     }
   json_object_set_array_member (obj, "context", context);
   respond_json (msg, SOUP_STATUS_OK, obj);
-}
-
-/* ------------------------------------------------------------------------ */
-/* 2019 prototype GetTopic (--users)                                        */
-
-/* `GET /gettopic?username=U&secret=S` (also `/authenticate`, and both below
- * `/api/hub/`): the topic of U's radiologist as a bare text/plain body. */
-static gboolean
-is_gettopic_path (const char *path)
-{
-  if (g_str_has_prefix (path, "/api/hub/"))
-    path += strlen ("/api/hub");
-  return g_str_equal (path, "/gettopic") || g_str_equal (path, "/authenticate");
-}
-
-static void
-handle_gettopic (FcmHub            *self,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query)
-{
-  const char *username = query != NULL ? g_hash_table_lookup (query, "username") : NULL;
-  const char *secret = query != NULL ? g_hash_table_lookup (query, "secret") : NULL;
-  const char *topic;
-
-  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_GET))
-    {
-      respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
-      return;
-    }
-  if (self->introspect_url != NULL)
-    {
-      Token *token = NULL;
-      const char *reason = NULL;
-
-      switch (introspected_token (self, msg, path, query, secret, &token, &reason))
-        {
-        case AUTH_OK:
-          break;
-        case AUTH_PAUSED:
-          return;
-        case AUTH_REFUSED:
-        default:
-          respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
-          return;
-        }
-    }
-  else if (self->tokens != NULL)
-    {
-      Token *token = secret != NULL ? hub_find_token (self, secret) : NULL;
-
-      if (token == NULL || token_expired (token))
-        {
-          respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "unknown or expired token");
-          return;
-        }
-    }
-  else if (self->secret != NULL && *self->secret != '\0' &&
-           (secret == NULL || !constant_time_equal (secret, self->secret)))
-    {
-      respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "wrong secret");
-      return;
-    }
-  if (username == NULL || *username == '\0')
-    {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "username is required");
-      return;
-    }
-  topic = g_hash_table_lookup (self->users, username);
-  if (topic == NULL)
-    {
-      respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown user");
-      return;
-    }
-  respond_text (msg, SOUP_STATUS_OK, topic);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -3191,19 +2525,19 @@ admin_fault (FcmHub            *self,
 
   if (g_strv_length (parts) != 2)
     {
-      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
       return;
     }
   sub = g_hash_table_lookup (self->subscribers, parts[0]);
   if (sub == NULL)
     {
-      respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown subscriber");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown subscriber");
       return;
     }
   /* the reason goes into a close frame (≤ 123 bytes) or a JSON string */
   if (reason != NULL && (strlen (reason) > 123 || !g_utf8_validate (reason, -1, NULL)))
     {
-      respond_text (msg, SOUP_STATUS_BAD_REQUEST, "reason must be UTF-8 of at most 123 bytes");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "reason must be UTF-8 of at most 123 bytes");
       return;
     }
 
@@ -3215,12 +2549,12 @@ admin_fault (FcmHub            *self,
           code == FCM_WS_CLOSE_NO_STATUS || code == FCM_WS_CLOSE_ABNORMAL ||
           code == 1015 || code == 1004)
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "code must be a sendable close code (1000..4999)");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "code must be a sendable close code (1000..4999)");
           return;
         }
       if (!_fcm_hub_subscriber_is_open (sub))
         {
-          respond_text (msg, SOUP_STATUS_CONFLICT, "subscriber is not connected");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_CONFLICT, "subscriber is not connected");
           return;
         }
       /* the subscription stays: the client may reconnect to its endpoint */
@@ -3229,7 +2563,7 @@ admin_fault (FcmHub            *self,
   else if (g_str_equal (parts[1], "deny"))
     {
       hub_remove_subscriber (self, sub, reason != NULL ? reason : "denied by the hub administrator", TRUE);
-      respond_text (msg, SOUP_STATUS_OK, "denied");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_OK, "denied");
       return;
     }
   else if (g_str_equal (parts[1], "faults"))
@@ -3241,12 +2575,12 @@ admin_fault (FcmHub            *self,
         drop = -1;
       else if (!admin_parse_int (query, "drop", -1, G_MAXINT, &drop))
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "drop must be an integer ≥ -1 or “all”");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "drop must be an integer ≥ -1 or “all”");
           return;
         }
       if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
           return;
         }
       sub->delay_ms = (guint)delay;
@@ -3267,19 +2601,19 @@ admin_fault (FcmHub            *self,
         async_mode = ASYNC_OFF;
       else
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "mode must be reject, accept or off");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "mode must be reject, accept or off");
           return;
         }
       if (count_text != NULL && g_str_equal (count_text, "all"))
         count = -1;
       else if (!admin_parse_int (query, "count", -1, G_MAXINT, &count) || count == 0)
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "count must be a positive integer, -1 or “all”");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "count must be a positive integer, -1 or “all”");
           return;
         }
       if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
         {
-          respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
           return;
         }
       sub->async_mode = async_mode;
@@ -3290,7 +2624,7 @@ admin_fault (FcmHub            *self,
     }
   else
     {
-      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
       return;
     }
 
@@ -3321,14 +2655,14 @@ handle_admin (FcmHub            *self,
 
   if (!is_loopback_client (msg))
     {
-      respond_text (msg, SOUP_STATUS_FORBIDDEN, "admin endpoints are loopback only");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_FORBIDDEN, "admin endpoints are loopback only");
       return;
     }
 
   if (g_str_equal (rest, "topics") || g_str_equal (rest, "subscribers") || g_str_equal (rest, "contexts"))
     {
       if (!g_str_equal (method, SOUP_METHOD_GET))
-        respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+        _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
       else
         admin_list (self, msg, rest, query);
       return;
@@ -3336,12 +2670,12 @@ handle_admin (FcmHub            *self,
   if (g_str_has_prefix (rest, "subscribers/"))
     {
       if (!g_str_equal (method, SOUP_METHOD_POST))
-        respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST");
+        _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST");
       else
         admin_fault (self, msg, rest + strlen ("subscribers/"), query);
       return;
     }
-  respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+  _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
 }
 
 static gboolean
@@ -3368,7 +2702,7 @@ http_dispatch (FcmHub            *self,
   if (g_str_has_prefix (path, WS_PATH "/"))
     {
       if (!g_hash_table_contains (self->subscribers, path + strlen (WS_PATH "/")))
-        respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown endpoint");
+        _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown endpoint");
       else
         ws_handshake (self, msg);
       return;
@@ -3388,9 +2722,9 @@ http_dispatch (FcmHub            *self,
     }
 
   /* the prototype's GetTopic carries the secret in its query instead */
-  if (self->users != NULL && is_gettopic_path (path))
+  if (self->users != NULL && _fcm_hub_is_gettopic_path (path))
     {
-      handle_gettopic (self, msg, path, query);
+      _fcm_hub_handle_gettopic (self, msg, path, query);
       return;
     }
 
@@ -3402,7 +2736,7 @@ http_dispatch (FcmHub            *self,
     }
 
   /* the secret or a token guards every HTTP call, discovery included */
-  if (!check_auth (self, msg, path, query, &token))
+  if (!_fcm_hub_check_auth (self, msg, path, query, &token))
     return;
 
   if (self->admin && g_str_has_prefix (path, ADMIN_PATH "/"))
@@ -3416,7 +2750,7 @@ http_dispatch (FcmHub            *self,
     {
       if (!g_str_equal (method, SOUP_METHOD_GET))
         {
-          respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
           return;
         }
       handle_well_known (self, msg);   /* H-01 */
@@ -3425,13 +2759,13 @@ http_dispatch (FcmHub            *self,
 
   if (!g_str_equal (path, FCM_HUB_BASE_PATH) && !g_str_has_prefix (path, FCM_HUB_BASE_PATH "/"))
     {
-      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
       return;
     }
 
   if (request_body->length > FCM_HUB_MAX_MESSAGE_BYTES)
     {
-      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body larger than 1 MiB");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body larger than 1 MiB");
       return;
     }
 
@@ -3440,7 +2774,7 @@ http_dispatch (FcmHub            *self,
     rest++;
   if (strchr (rest, '/') != NULL)
     {
-      respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
       return;
     }
 
@@ -3450,7 +2784,7 @@ http_dispatch (FcmHub            *self,
     {
       if (*rest == '\0')
         {
-          respond_text (msg, SOUP_STATUS_NOT_FOUND, "GET " FCM_HUB_BASE_PATH "/{topic}");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "GET " FCM_HUB_BASE_PATH "/{topic}");
           return;
         }
       handle_get_context (self, msg, rest, token);
@@ -3459,7 +2793,7 @@ http_dispatch (FcmHub            *self,
 
   if (!g_str_equal (method, SOUP_METHOD_POST))
     {
-      respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET or POST");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET or POST");
       return;
     }
 
@@ -3483,15 +2817,15 @@ http_dispatch (FcmHub            *self,
       }
   }
 
-  respond_text (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
-                "expected application/x-www-form-urlencoded or application/json");
+  _fcm_hub_respond_text (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+                         "expected application/x-www-form-urlencoded or application/json");
 }
 
-static void
-hub_handle (FcmHub            *self,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query)
+void
+_fcm_hub_handle (FcmHub            *self,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query)
 {
   AuditRecord rec = { NULL, };
 
@@ -3524,7 +2858,7 @@ http_cb (SoupServer        *server,
          GHashTable        *query,
          gpointer           user_data)
 {
-  hub_handle (user_data, msg, path, query);
+  _fcm_hub_handle (user_data, msg, path, query);
 }
 
 /* Refuses an announced oversized body before it is read. */
@@ -3541,7 +2875,7 @@ early_cb (SoupServer        *server,
       soup_message_headers_get_content_length (headers) > FCM_HUB_MAX_MESSAGE_BYTES)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body larger than 1 MiB");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body larger than 1 MiB");
     }
 }
 
@@ -3611,7 +2945,7 @@ fcm_hub_finalize (GObject *object)
   g_clear_pointer (&self->users, g_hash_table_unref);
   g_clear_pointer (&self->tokens, g_ptr_array_unref);
   g_clear_pointer (&self->atna, fcm_atna_sender_free);
-  introspect_finalize (self);
+  _fcm_hub_introspect_finalize (self);
   g_clear_pointer (&self->audit, _fcm_hub_audit_writer_release);
   if (self->closing != NULL)
     {
@@ -3797,7 +3131,7 @@ fcm_hub_init (FcmHub *self)
   self->closing = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
   self->delayed = g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)delayed_free, NULL);
   self->async_jobs = g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify)async_job_free, NULL);
-  self->introspected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)token_free);
+  self->introspected = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)_fcm_hub_token_free);
   self->introspecting = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
@@ -4089,80 +3423,6 @@ fcm_hub_get_admin (FcmHub *self)
 }
 
 /**
- * fcm_hub_load_users:
- * @path: a key file; each group is one radiologist, its `users` key lists the
- *   user names (one per application) that share that radiologist's topic
- *
- * Enables the 2019 prototype's `GET /gettopic` (and `/authenticate`). Every
- * group gets a fresh topic from the OS CSPRNG. Replaces earlier users.
- */
-gboolean
-fcm_hub_load_users (FcmHub      *self,
-                    const char  *path,
-                    GError     **error)
-{
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_auto(GStrv) groups = NULL;
-
-  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
-    return FALSE;
-
-  groups = g_key_file_get_groups (file, NULL);
-  for (guint i = 0; groups[i] != NULL; i++)
-    {
-      g_autofree char *topic = _fcm_hub_random_uuid ();
-      g_auto(GStrv) names = g_key_file_get_string_list (file, groups[i], "users", NULL, error);
-
-      if (names == NULL)
-        {
-          g_prefix_error (error, "%s: ", path);
-          return FALSE;
-        }
-      for (guint j = 0; names[j] != NULL; j++)
-        {
-          g_strstrip (names[j]);
-          if (*names[j] == '\0')
-            continue;
-          if (g_hash_table_contains (users, names[j]))
-            {
-              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                           "%s: user “%s” is listed twice", path, names[j]);
-              return FALSE;
-            }
-          g_hash_table_insert (users, g_strdup (names[j]), g_strdup (topic));
-        }
-    }
-  if (g_hash_table_size (users) == 0)
-    {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, "%s: no users", path);
-      return FALSE;
-    }
-
-  g_clear_pointer (&self->users, g_hash_table_unref);
-  self->users = g_steal_pointer (&users);
-  g_debug ("loaded %u users in %u groups", g_hash_table_size (self->users), g_strv_length (groups));
-  return TRUE;
-}
-
-/**
- * fcm_hub_get_user_topic:
- *
- * Returns: (nullable): the topic GetTopic answers for @username
- */
-const char *
-fcm_hub_get_user_topic (FcmHub     *self,
-                        const char *username)
-{
-  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
-  g_return_val_if_fail (username != NULL, NULL);
-  return self->users != NULL ? g_hash_table_lookup (self->users, username) : NULL;
-}
-
-/**
  * fcm_hub_set_syncerror_resend:
  * @interval: seconds to wait for the ack of a hub-generated syncerror
  * @resends: how often to resend it (same id and timestamp); 0 = never
@@ -4226,73 +3486,6 @@ fcm_hub_get_legacy (FcmHub *self)
 }
 
 /**
- * fcm_hub_load_tokens:
- * @path: a key file with one `[token LABEL]` group per access token: `secret`
- *   (required), `scopes` (required, `fhircast/EVENT.read|write|*`, EVENT may
- *   be `*`; separated by spaces or `;`), `name` (default LABEL), and at most
- *   one of `expires` (ISO 8601 with a time zone) or `lifetime` (seconds from
- *   now)
- *
- * From then on every HTTP call needs `Authorization: Bearer SECRET` of a
- * known, unexpired token (the `secret` property is no longer used), and the
- * token's scopes decide what it may subscribe to, publish and read (H-03);
- * leases end no later than the token (H-09). A failed load keeps the old
- * tokens.
- */
-gboolean
-fcm_hub_load_tokens (FcmHub      *self,
-                     const char  *path,
-                     GError     **error)
-{
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func ((GDestroyNotify)token_free);
-  g_auto(GStrv) groups = NULL;
-  gint64 now = g_get_real_time ();
-
-  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return FALSE;
-    }
-
-  groups = g_key_file_get_groups (file, NULL);
-  for (guint i = 0; groups[i] != NULL; i++)
-    {
-      Token *token = token_load (file, groups[i], path, now, error);
-
-      if (token == NULL)
-        return FALSE;
-      for (guint j = 0; j < tokens->len; j++)
-        {
-          Token *other = g_ptr_array_index (tokens, j);
-
-          if (g_str_equal (other->secret, token->secret) || g_str_equal (other->label, token->label))
-            {
-              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                           "%s: [token %s]: the same %s as [token %s]", path, token->label,
-                           g_str_equal (other->label, token->label) ? "label" : "secret", other->label);
-              token_free (token);
-              return FALSE;
-            }
-        }
-      g_ptr_array_add (tokens, token);
-    }
-  if (tokens->len == 0)
-    {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, "%s: no [token …] groups", path);
-      return FALSE;
-    }
-
-  g_clear_pointer (&self->tokens, g_ptr_array_unref);
-  self->tokens = g_steal_pointer (&tokens);
-  g_debug ("loaded %u access tokens", self->tokens->len);
-  return TRUE;
-}
-
-/**
  * fcm_hub_get_n_closing:
  *
  * Returns: the number of WebSocket connections whose close handshake is
@@ -4303,83 +3496,4 @@ fcm_hub_get_n_closing (FcmHub *self)
 {
   g_return_val_if_fail (FCM_IS_HUB (self), 0);
   return g_hash_table_size (self->closing);
-}
-
-/**
- * fcm_hub_set_introspection:
- * @url: (nullable): the authorization server's token introspection endpoint
- *   (RFC 7662), https, or http on a loopback address; %NULL turns it off
- * @client_id: (nullable): the hub's client id there
- * @client_secret: (nullable): its secret (sent as HTTP Basic credentials)
- *
- * Every HTTP call then needs a bearer token that the authorization server
- * says is active; its `scope` (`fhircast/EVENT.read|write`), `exp` and
- * `client_id` act as a --tokens entry would (H-03, H-09). Answers are
- * cached for a minute (inactive ones for 10 s), keyed by the token's
- * SHA-256; the token itself is kept nowhere.
- *
- * Returns: %FALSE with @error for a URL that is not allowed
- */
-gboolean
-fcm_hub_set_introspection (FcmHub      *self,
-                           const char  *url,
-                           const char  *client_id,
-                           const char  *client_secret,
-                           GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-
-  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
-
-  if (url != NULL)
-    {
-      const char *scheme, *host;
-      g_autoptr(GInetAddress) address = NULL;
-
-      uri = g_uri_parse (url, G_URI_FLAGS_NONE, error);
-      if (uri == NULL)
-        return FALSE;
-      scheme = g_uri_get_scheme (uri);
-      host = g_uri_get_host (uri);
-      if (host != NULL && host[0] == '[')
-        host = NULL;
-      address = host != NULL ? g_inet_address_new_from_string (host) : NULL;
-      if (g_ascii_strcasecmp (scheme, "https") != 0 &&
-          !(g_ascii_strcasecmp (scheme, "http") == 0 &&
-            ((address != NULL && g_inet_address_get_is_loopback (address)) ||
-             g_strcmp0 (host, "localhost") == 0)))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "the introspection endpoint must be https (or http on a loopback address): %s", url);
-          return FALSE;
-        }
-      if (client_secret != NULL && client_id == NULL)
-        {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "an introspection client secret needs a client id");
-          return FALSE;
-        }
-    }
-
-  introspect_stop (self);
-  g_hash_table_remove_all (self->introspected);
-  if (url == NULL)
-    return TRUE;
-
-  self->introspect_url = g_strdup (url);
-  if (client_id != NULL)
-    {
-      /* RFC 6749 §2.3.1: form-encoded, then Basic */
-      g_autofree char *id = g_uri_escape_string (client_id, NULL, FALSE);
-      g_autofree char *secret = g_uri_escape_string (client_secret != NULL ? client_secret : "", NULL, FALSE);
-      g_autofree char *pair = g_strconcat (id, ":", secret, NULL);
-      g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
-
-      self->introspect_auth = g_strconcat ("Basic ", encoded, NULL);
-      memset (pair, 0, strlen (pair));
-      memset (secret, 0, strlen (secret));
-    }
-  self->introspect_session = soup_session_new_with_options ("timeout", 10, "idle-timeout", 60, NULL);
-  self->introspect_cancel = g_cancellable_new ();
-  return TRUE;
 }
