@@ -261,9 +261,19 @@ _fcm_hub_subscriber_is_open (Subscriber *sub)
 }
 
 /* fcm-hub.c */
+void _fcm_hub_subscriber_detach (Subscriber *sub,
+                                 gushort     code,
+                                 const char *reason);
+void _fcm_hub_remove_subscriber (FcmHub     *self,
+                                 Subscriber *sub,
+                                 const char *reason,
+                                 gboolean    send_denial);
 void _fcm_hub_respond_text (SoupServerMessage *msg,
                             guint              status,
                             const char        *text);
+void _fcm_hub_respond_json (SoupServerMessage *msg,
+                            guint              status,
+                            JsonObject        *obj);
 void _fcm_hub_handle (FcmHub            *self,
                       SoupServerMessage *msg,
                       const char        *path,
@@ -345,5 +355,11 @@ void _fcm_hub_handle_gettopic (FcmHub            *self,
                                SoupServerMessage *msg,
                                const char        *path,
                                GHashTable        *query);
+
+/* fcm-hub-admin.c */
+void _fcm_hub_handle_admin (FcmHub            *self,
+                            SoupServerMessage *msg,
+                            const char        *path,
+                            GHashTable        *query);
 
 G_END_DECLS

@@ -219,10 +219,10 @@ subscriber_forget_conn (Subscriber *sub)
   g_queue_clear_full (sub->legacy_sent, g_free);
 }
 
-static void
-subscriber_detach (Subscriber *sub,
-                   gushort     code,
-                   const char *reason)
+void
+_fcm_hub_subscriber_detach (Subscriber *sub,
+                            gushort     code,
+                            const char *reason)
 {
   if (sub->conn == NULL)
     return;
@@ -234,7 +234,7 @@ subscriber_detach (Subscriber *sub,
 static void
 subscriber_free (Subscriber *sub)
 {
-  subscriber_detach (sub, FCM_WS_CLOSE_GOING_AWAY, NULL);
+  _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_GOING_AWAY, NULL);
   g_clear_handle_id (&sub->lease_id, g_source_remove);
   g_hash_table_unref (sub->pending);
   g_hash_table_unref (sub->resends);
@@ -286,11 +286,11 @@ subscriber_send_mode (Subscriber *sub,
 }
 
 /* Unsubscribes: denial frame, close, id retired forever (H-13, H-14). */
-static void
-hub_remove_subscriber (FcmHub     *self,
-                       Subscriber *sub,
-                       const char *reason,
-                       gboolean    send_denial)
+void
+_fcm_hub_remove_subscriber (FcmHub     *self,
+                            Subscriber *sub,
+                            const char *reason,
+                            gboolean    send_denial)
 {
   g_autofree char *topic = g_strdup (sub->topic);
   g_autofree char *name = g_strdup (sub->name);
@@ -300,7 +300,7 @@ hub_remove_subscriber (FcmHub     *self,
   g_debug ("removing subscriber %s (%s): %s", redacted, name ? name : "unnamed", reason);
   if (send_denial)
     subscriber_send_mode (sub, "denied", reason);
-  subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, reason);
+  _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, reason);
   g_hash_table_add (self->retired, g_strdup (id));
   g_hash_table_remove (self->subscribers, id);
   g_signal_emit (self, signals[SIGNAL_SUBSCRIBER_REMOVED], 0, topic, name, reason);
@@ -312,8 +312,8 @@ lease_expired_cb (gpointer data)
   Subscriber *sub = data;
 
   sub->lease_id = 0;
-  hub_remove_subscriber (sub->hub, sub,
-                         sub->lease_by_token ? "access token expired" : "subscription lease expired", TRUE);
+  _fcm_hub_remove_subscriber (sub->hub, sub,
+                              sub->lease_by_token ? "access token expired" : "subscription lease expired", TRUE);
   return G_SOURCE_REMOVE;
 }
 
@@ -542,7 +542,7 @@ ack_timeout (Pending *pending)
   hub_emit_syncerror (self, topic, sub, event_id, event_name, diagnostics);
   /* H-34: unresponsive after max-missed-acks consecutive timeouts (default 1) */
   if (++sub->missed_acks >= self->max_missed_acks)
-    hub_remove_subscriber (self, sub, "unresponsive: no acknowledgement", TRUE);
+    _fcm_hub_remove_subscriber (self, sub, "unresponsive: no acknowledgement", TRUE);
 }
 
 static void hub_arm_ack_timer (FcmHub *self);
@@ -1063,7 +1063,7 @@ ws_closed_cb (FcmWsConn *conn,
                                                     sub->name ? sub->name : "A subscriber", code);
 
     hub_emit_syncerror (self, topic, sub, NULL, NULL, diagnostics);
-    hub_remove_subscriber (self, sub, "websocket closed abnormally", FALSE);
+    _fcm_hub_remove_subscriber (self, sub, "websocket closed abnormally", FALSE);
   }
 }
 
@@ -1189,7 +1189,7 @@ ws_open (FcmHub     *self,
     }
 
   /* a reconnect to the same endpoint replaces the old socket */
-  subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, "replaced by a new connection");
+  _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, "replaced by a new connection");
 
   subscriber_attach (sub, conn, FALSE);
   subscriber_send_mode (sub, "subscribe", NULL);   /* H-11 */
@@ -1252,10 +1252,10 @@ _fcm_hub_respond_text (SoupServerMessage *msg,
                                       text, strlen (text));
 }
 
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonObject        *obj)
+void
+_fcm_hub_respond_json (SoupServerMessage *msg,
+                       guint              status,
+                       JsonObject        *obj)
 {
   g_autofree char *text = _fcm_hub_object_to_string (obj);
 
@@ -1287,7 +1287,7 @@ handle_well_known (FcmHub            *self,
   json_object_set_boolean_member (caps, "supportsNonCurrentContextUpdates", FALSE);
   json_object_set_object_member (obj, "capabilities", caps);
   json_object_set_string_member (obj, "fhirVersion", "R5");
-  respond_json (msg, SOUP_STATUS_OK, obj);
+  _fcm_hub_respond_json (msg, SOUP_STATUS_OK, obj);
 }
 
 /* Finds the subscription of an endpoint URL by its id alone, so that
@@ -1312,7 +1312,7 @@ respond_endpoint (SoupServerMessage *msg,
   g_autofree char *endpoint = subscriber_dup_endpoint (sub);
 
   json_object_set_string_member (obj, "hub.channel.endpoint", endpoint);
-  respond_json (msg, SOUP_STATUS_ACCEPTED, obj);
+  _fcm_hub_respond_json (msg, SOUP_STATUS_ACCEPTED, obj);
 }
 
 static void
@@ -1373,7 +1373,7 @@ handle_form (FcmHub            *self,
           return;
         }
       respond_endpoint (msg, sub);
-      hub_remove_subscriber (self, sub, "unsubscribed", TRUE);
+      _fcm_hub_remove_subscriber (self, sub, "unsubscribed", TRUE);
       return;
     }
 
@@ -2375,307 +2375,7 @@ handle_get_context (FcmHub            *self,
       json_array_add_object_element (context, item);
     }
   json_object_set_array_member (obj, "context", context);
-  respond_json (msg, SOUP_STATUS_OK, obj);
-}
-
-/* ------------------------------------------------------------------------ */
-/* admin / inspection (--admin)                                             */
-
-static JsonObject *
-admin_subscriber_json (Subscriber *sub)
-{
-  JsonObject *obj = json_object_new ();
-  JsonArray *events = json_array_new ();
-  gint64 left = (sub->lease_end - g_get_monotonic_time ()) / G_USEC_PER_SEC;
-
-  for (guint i = 0; i < sub->events->len; i++)
-    json_array_add_string_element (events, g_ptr_array_index (sub->events, i));
-  json_object_set_string_member (obj, "endpoint", sub->id);
-  json_object_set_string_member (obj, "topic", sub->topic);
-  if (sub->name != NULL)
-    json_object_set_string_member (obj, "name", sub->name);
-  else
-    json_object_set_null_member (obj, "name");
-  json_object_set_array_member (obj, "events", events);
-  json_object_set_boolean_member (obj, "connected", _fcm_hub_subscriber_is_open (sub));
-  json_object_set_int_member (obj, "leaseSecondsLeft", MAX (left, 0));
-  json_object_set_int_member (obj, "acksPending", g_hash_table_size (sub->pending));
-  if (sub->last_latency >= 0)
-    json_object_set_double_member (obj, "lastAckLatencyMs", (double)sub->last_latency / 1000.0);
-  else
-    json_object_set_null_member (obj, "lastAckLatencyMs");
-  json_object_set_int_member (obj, "missedAcks", sub->missed_acks);
-  json_object_set_int_member (obj, "delayMs", sub->delay_ms);
-  json_object_set_int_member (obj, "drop", sub->drop);
-  json_object_set_string_member (obj, "async", sub->async_mode == ASYNC_ACCEPT ? "accept" :
-                                               sub->async_mode == ASYNC_REJECT ? "reject" : "off");
-  json_object_set_boolean_member (obj, "legacy", sub->legacy);
-  if (sub->token_name != NULL)
-    json_object_set_string_member (obj, "token", sub->token_name);
-  else
-    json_object_set_null_member (obj, "token");
-  json_object_set_int_member (obj, "asyncLeft", sub->async_mode != ASYNC_OFF ? sub->async_left : 0);
-  return obj;
-}
-
-static JsonObject *
-admin_context_json (Context *ctx,
-                    gboolean current)
-{
-  JsonObject *obj = json_object_new ();
-
-  json_object_set_string_member (obj, "type", ctx->anchor_type);
-  json_object_set_string_member (obj, "id", ctx->anchor_id);
-  json_object_set_string_member (obj, "versionId", ctx->version_id);
-  json_object_set_boolean_member (obj, "current", current);
-  json_object_set_int_member (obj, "contentEntries", json_object_get_size (ctx->content));
-  return obj;
-}
-
-static void
-admin_list (FcmHub            *self,
-            SoupServerMessage *msg,
-            const char        *what,
-            GHashTable        *query)
-{
-  const char *only_topic = query != NULL ? g_hash_table_lookup (query, "topic") : NULL;
-  g_autoptr(JsonObject) root = json_object_new ();
-  JsonArray *list = json_array_new ();
-  g_autofree gpointer *keys = NULL;
-  guint n = 0;
-
-  if (g_str_equal (what, "subscribers"))
-    keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
-  else
-    keys = g_hash_table_get_keys_as_array (self->topics, &n);
-  qsort (keys, n, sizeof (gpointer), _fcm_hub_compare_strings);
-
-  for (guint i = 0; i < n; i++)
-    {
-      if (g_str_equal (what, "subscribers"))
-        {
-          Subscriber *sub = g_hash_table_lookup (self->subscribers, keys[i]);
-
-          if (only_topic == NULL || g_str_equal (only_topic, sub->topic))
-            json_array_add_object_element (list, admin_subscriber_json (sub));
-        }
-      else
-        {
-          Topic *topic = g_hash_table_lookup (self->topics, keys[i]);
-          JsonObject *obj = json_object_new ();
-
-          if (only_topic != NULL && !g_str_equal (only_topic, topic->topic))
-            {
-              json_object_unref (obj);
-              continue;
-            }
-          json_object_set_string_member (obj, "topic", topic->topic);
-          if (g_str_equal (what, "topics"))
-            {
-              json_object_set_int_member (obj, "subscribers", fcm_hub_get_n_subscribers (self, topic->topic));
-              json_object_set_int_member (obj, "openContexts", topic->contexts->len);
-              if (topic->current != NULL)
-                json_object_set_object_member (obj, "current", admin_context_json (topic->current, TRUE));
-              else
-                json_object_set_null_member (obj, "current");
-            }
-          else
-            {
-              JsonArray *contexts = json_array_new ();
-
-              for (guint j = 0; j < topic->contexts->len; j++)
-                {
-                  Context *ctx = g_ptr_array_index (topic->contexts, j);
-
-                  json_array_add_object_element (contexts, admin_context_json (ctx, ctx == topic->current));
-                }
-              json_object_set_array_member (obj, "contexts", contexts);
-            }
-          json_array_add_object_element (list, obj);
-        }
-    }
-  json_object_set_array_member (root, what, list);
-  respond_json (msg, SOUP_STATUS_OK, root);
-}
-
-static gboolean
-admin_parse_int (GHashTable *query,
-                 const char *key,
-                 gint64      min,
-                 gint64      max,
-                 gint64     *out)
-{
-  const char *text = query != NULL ? g_hash_table_lookup (query, key) : NULL;
-
-  if (text == NULL)
-    return TRUE;   /* keep *out */
-  return g_ascii_string_to_signed (text, 10, min, max, out, NULL);
-}
-
-/* POST /admin/subscribers/{endpoint}/{close|deny|faults} */
-static void
-admin_fault (FcmHub            *self,
-             SoupServerMessage *msg,
-             const char        *rest,
-             GHashTable        *query)
-{
-  g_auto(GStrv) parts = g_strsplit (rest, "/", -1);
-  const char *reason = query != NULL ? g_hash_table_lookup (query, "reason") : NULL;
-  Subscriber *sub;
-
-  if (g_strv_length (parts) != 2)
-    {
-      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
-      return;
-    }
-  sub = g_hash_table_lookup (self->subscribers, parts[0]);
-  if (sub == NULL)
-    {
-      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown subscriber");
-      return;
-    }
-  /* the reason goes into a close frame (≤ 123 bytes) or a JSON string */
-  if (reason != NULL && (strlen (reason) > 123 || !g_utf8_validate (reason, -1, NULL)))
-    {
-      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "reason must be UTF-8 of at most 123 bytes");
-      return;
-    }
-
-  if (g_str_equal (parts[1], "close"))
-    {
-      gint64 code = FCM_WS_CLOSE_NORMAL;
-
-      if (!admin_parse_int (query, "code", 1000, 4999, &code) ||
-          code == FCM_WS_CLOSE_NO_STATUS || code == FCM_WS_CLOSE_ABNORMAL ||
-          code == 1015 || code == 1004)
-        {
-          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "code must be a sendable close code (1000..4999)");
-          return;
-        }
-      if (!_fcm_hub_subscriber_is_open (sub))
-        {
-          _fcm_hub_respond_text (msg, SOUP_STATUS_CONFLICT, "subscriber is not connected");
-          return;
-        }
-      /* the subscription stays: the client may reconnect to its endpoint */
-      subscriber_detach (sub, (gushort)code, reason);
-    }
-  else if (g_str_equal (parts[1], "deny"))
-    {
-      hub_remove_subscriber (self, sub, reason != NULL ? reason : "denied by the hub administrator", TRUE);
-      _fcm_hub_respond_text (msg, SOUP_STATUS_OK, "denied");
-      return;
-    }
-  else if (g_str_equal (parts[1], "faults"))
-    {
-      gint64 delay = sub->delay_ms, drop = sub->drop;
-      const char *drop_text = query != NULL ? g_hash_table_lookup (query, "drop") : NULL;
-
-      if (drop_text != NULL && g_str_equal (drop_text, "all"))
-        drop = -1;
-      else if (!admin_parse_int (query, "drop", -1, G_MAXINT, &drop))
-        {
-          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "drop must be an integer ≥ -1 or “all”");
-          return;
-        }
-      if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
-        {
-          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
-          return;
-        }
-      sub->delay_ms = (guint)delay;
-      sub->drop = (int)drop;
-    }
-  else if (g_str_equal (parts[1], "async"))
-    {
-      const char *mode = query != NULL ? g_hash_table_lookup (query, "mode") : NULL;
-      const char *count_text = query != NULL ? g_hash_table_lookup (query, "count") : NULL;
-      gint64 count = 1, delay = 100;
-      int async_mode;
-
-      if (g_strcmp0 (mode, "reject") == 0)
-        async_mode = ASYNC_REJECT;
-      else if (g_strcmp0 (mode, "accept") == 0)
-        async_mode = ASYNC_ACCEPT;
-      else if (g_strcmp0 (mode, "off") == 0)
-        async_mode = ASYNC_OFF;
-      else
-        {
-          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "mode must be reject, accept or off");
-          return;
-        }
-      if (count_text != NULL && g_str_equal (count_text, "all"))
-        count = -1;
-      else if (!admin_parse_int (query, "count", -1, G_MAXINT, &count) || count == 0)
-        {
-          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "count must be a positive integer, -1 or “all”");
-          return;
-        }
-      if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
-        {
-          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
-          return;
-        }
-      sub->async_mode = async_mode;
-      sub->async_left = async_mode != ASYNC_OFF ? (int)count : 0;
-      sub->async_delay_ms = (guint)delay;
-      g_free (sub->async_reason);
-      sub->async_reason = g_strdup (reason);
-    }
-  else
-    {
-      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
-      return;
-    }
-
-  {
-    g_autoptr(JsonObject) obj = admin_subscriber_json (sub);
-
-    respond_json (msg, SOUP_STATUS_OK, obj);
-  }
-}
-
-static gboolean
-is_loopback_client (SoupServerMessage *msg)
-{
-  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
-
-  return G_IS_INET_SOCKET_ADDRESS (remote) &&
-         g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
-}
-
-static void
-handle_admin (FcmHub            *self,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query)
-{
-  const char *method = soup_server_message_get_method (msg);
-  const char *rest = path + strlen (ADMIN_PATH "/");
-
-  if (!is_loopback_client (msg))
-    {
-      _fcm_hub_respond_text (msg, SOUP_STATUS_FORBIDDEN, "admin endpoints are loopback only");
-      return;
-    }
-
-  if (g_str_equal (rest, "topics") || g_str_equal (rest, "subscribers") || g_str_equal (rest, "contexts"))
-    {
-      if (!g_str_equal (method, SOUP_METHOD_GET))
-        _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
-      else
-        admin_list (self, msg, rest, query);
-      return;
-    }
-  if (g_str_has_prefix (rest, "subscribers/"))
-    {
-      if (!g_str_equal (method, SOUP_METHOD_POST))
-        _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST");
-      else
-        admin_fault (self, msg, rest + strlen ("subscribers/"), query);
-      return;
-    }
-  _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+  _fcm_hub_respond_json (msg, SOUP_STATUS_OK, obj);
 }
 
 static gboolean
@@ -2741,7 +2441,7 @@ http_dispatch (FcmHub            *self,
 
   if (self->admin && g_str_has_prefix (path, ADMIN_PATH "/"))
     {
-      handle_admin (self, msg, path, query);
+      _fcm_hub_handle_admin (self, msg, path, query);
       return;
     }
 
@@ -3243,7 +2943,7 @@ fcm_hub_shutdown (FcmHub *self)
   g_hash_table_remove_all (self->async_jobs);
   subs = g_hash_table_get_values (self->subscribers);
   for (GList *l = subs; l != NULL; l = l->next)
-    subscriber_detach (l->data, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
+    _fcm_hub_subscriber_detach (l->data, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
   g_hash_table_remove_all (self->subscribers);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
@@ -3397,29 +3097,6 @@ fcm_hub_set_max_missed_acks (FcmHub *self,
     return;
   self->max_missed_acks = n;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_MISSED_ACKS]);
-}
-
-/**
- * fcm_hub_set_admin:
- *
- * Serves the inspection and fault-injection endpoints below `/admin/`
- * (docs/hub.md). Set it before fcm_hub_listen(), which then refuses any
- * non-loopback address.
- */
-void
-fcm_hub_set_admin (FcmHub   *self,
-                   gboolean  admin)
-{
-  g_return_if_fail (FCM_IS_HUB (self));
-  g_return_if_fail (self->server == NULL);
-  self->admin = !!admin;
-}
-
-gboolean
-fcm_hub_get_admin (FcmHub *self)
-{
-  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
-  return self->admin;
 }
 
 /**
