@@ -261,13 +261,24 @@ _fcm_hub_subscriber_is_open (Subscriber *sub)
 }
 
 /* fcm-hub.c */
+void _fcm_hub_close_connection (FcmHub     *self,
+                                FcmWsConn  *conn,
+                                gushort     code,
+                                const char *reason);
 void _fcm_hub_subscriber_detach (Subscriber *sub,
                                  gushort     code,
                                  const char *reason);
+void _fcm_hub_subscriber_send_text (Subscriber *sub,
+                                    const char *text);
 void _fcm_hub_remove_subscriber (FcmHub     *self,
                                  Subscriber *sub,
                                  const char *reason,
                                  gboolean    send_denial);
+void _fcm_hub_handle_ack (Subscriber *sub,
+                          JsonObject *obj);
+void _fcm_hub_subscriber_attach (Subscriber *sub,
+                                 FcmWsConn  *conn,
+                                 gboolean    legacy);
 void _fcm_hub_respond_text (SoupServerMessage *msg,
                             guint              status,
                             const char        *text);
@@ -361,5 +372,16 @@ void _fcm_hub_handle_admin (FcmHub            *self,
                             SoupServerMessage *msg,
                             const char        *path,
                             GHashTable        *query);
+
+/* fcm-hub-legacy.c */
+char *_fcm_hub_legacy_wrap (Subscriber *sub,
+                            const char *text);
+void _fcm_hub_handle_legacy_reply (Subscriber *sub,
+                                   JsonObject *obj);
+void _fcm_hub_legacy_ws_cb (FcmHub     *self,
+                            const char *topic,
+                            FcmWsConn  *conn);
+gboolean _fcm_hub_is_legacy_ws_path (FcmHub     *self,
+                                     const char *path);
 
 G_END_DECLS

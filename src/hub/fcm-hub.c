@@ -192,11 +192,11 @@ closing_closed_cb (FcmWsConn *conn,
 
 /* Closes and forgets a connection; it is kept alive until the close
  * handshake finishes. */
-static void
-hub_close_connection (FcmHub     *self,
-                      FcmWsConn  *conn,
-                      gushort     code,
-                      const char *reason)
+void
+_fcm_hub_close_connection (FcmHub     *self,
+                           FcmWsConn  *conn,
+                           gushort     code,
+                           const char *reason)
 {
   fcm_ws_conn_set_callbacks (conn, NULL, NULL, NULL);
   if (fcm_ws_conn_get_state (conn) == FCM_WS_STATE_CLOSED)
@@ -227,7 +227,7 @@ _fcm_hub_subscriber_detach (Subscriber *sub,
   if (sub->conn == NULL)
     return;
 
-  hub_close_connection (sub->hub, sub->conn, code, reason);
+  _fcm_hub_close_connection (sub->hub, sub->conn, code, reason);
   subscriber_forget_conn (sub);
 }
 
@@ -251,9 +251,9 @@ subscriber_free (Subscriber *sub)
   g_free (sub);
 }
 
-static void
-subscriber_send_text (Subscriber *sub,
-                      const char *text)
+void
+_fcm_hub_subscriber_send_text (Subscriber *sub,
+                               const char *text)
 {
   if (_fcm_hub_subscriber_is_open (sub))
     fcm_ws_conn_send_text (sub->conn, text);
@@ -282,7 +282,7 @@ subscriber_send_mode (Subscriber *sub,
   if (reason != NULL)
     json_object_set_string_member (obj, "hub.reason", reason);
   text = _fcm_hub_object_to_string (obj);
-  subscriber_send_text (sub, text);
+  _fcm_hub_subscriber_send_text (sub, text);
 }
 
 /* Unsubscribes: denial frame, close, id retired forever (H-13, H-14). */
@@ -630,42 +630,6 @@ hub_expect_ack (FcmHub     *self,
     }
 }
 
-/* 2019 prototype: the subscriber's own (legacy) spelling of the event
- * name, and the {"header","body"} wrapper (digest §4.1). */
-static char *
-legacy_wrap (Subscriber *sub,
-             const char *text)
-{
-  g_autoptr(JsonNode) root = fcm_json_parse (text, -1, NULL);
-  g_autoptr(JsonObject) wrapper = json_object_new ();
-  JsonObject *header = json_object_new ();
-  JsonObject *event;
-  const char *name;
-
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      json_object_unref (header);
-      return g_strdup (text);
-    }
-  event = fcm_json_get_object (json_node_get_object (root), "event");
-  name = fcm_json_get_string (event, "hub.event");
-  for (guint i = 0; name != NULL && i < sub->events->len; i++)
-    {
-      const char *mine = g_ptr_array_index (sub->events, i);
-
-      if (fcm_event_name_equal (mine, name))
-        {
-          json_object_set_string_member (event, "hub.event", mine);
-          break;
-        }
-    }
-  /* the prototype copied the HTTP headers here; never the secret */
-  json_object_set_string_member (header, "Content-Type", "application/json");
-  json_object_set_object_member (wrapper, "header", header);
-  json_object_set_member (wrapper, "body", g_steal_pointer (&root));
-  return _fcm_hub_object_to_string (wrapper);
-}
-
 /* Sends a notification frame; the legacy socket remembers the order, as
  * its replies carry no id. */
 static void
@@ -725,7 +689,7 @@ hub_deliver_frame (FcmHub     *self,
 
   if (sub->legacy)
     {
-      text = wrapped = legacy_wrap (sub, text);
+      text = wrapped = _fcm_hub_legacy_wrap (sub, text);
       frame = NULL;
     }
 
@@ -826,9 +790,9 @@ ws_handle_ack_status (Subscriber *sub,
     }
 }
 
-static void
-ws_handle_ack (Subscriber *sub,
-               JsonObject *obj)
+void
+_fcm_hub_handle_ack (Subscriber *sub,
+                     JsonObject *obj)
 {
   const char *id = fcm_json_get_string (obj, "id");
   JsonNode *node = json_object_get_member (obj, "status");
@@ -959,33 +923,6 @@ parse_plain_ack (const char *data,
   return TRUE;
 }
 
-/* 2019 prototype reply {"timestamp","status","statusCode"}: no id, so it
- * answers the oldest notification not yet answered on this socket. */
-static void
-ws_handle_legacy_reply (Subscriber *sub,
-                        JsonObject *obj)
-{
-  g_autoptr(JsonObject) ack = json_object_new ();
-  g_autofree char *id = NULL;
-  JsonNode *code = json_object_get_member (obj, "statusCode");
-
-  if (code == NULL)
-    code = json_object_get_member (obj, "statuscode");   /* the gkustas client */
-  if (code == NULL && !json_object_has_member (obj, "status"))
-    return;   /* not a reply (the prototype's client→hub events are not served) */
-
-  id = g_queue_pop_head (sub->legacy_sent);
-  if (id == NULL)
-    return;
-  json_object_set_string_member (ack, "id", id);
-  if (code != NULL)
-    json_object_set_member (ack, "status", json_node_copy (code));
-  else if (g_ascii_strcasecmp (fcm_json_get_string (obj, "status") ? fcm_json_get_string (obj, "status") : "",
-                               "OK") != 0)
-    json_object_set_int_member (ack, "status", 500);   /* a status word other than OK, no code */
-  ws_handle_ack (sub, ack);
-}
-
 static void
 ws_message_cb (FcmWsConn  *conn,
                gboolean    is_text,
@@ -1022,7 +959,7 @@ ws_message_cb (FcmWsConn  *conn,
 
   if (sub->legacy && !json_object_has_member (json_node_get_object (root), "id"))
     {
-      ws_handle_legacy_reply (sub, json_node_get_object (root));
+      _fcm_hub_handle_legacy_reply (sub, json_node_get_object (root));
       return;
     }
   if (sub->legacy)
@@ -1037,7 +974,7 @@ ws_message_cb (FcmWsConn  *conn,
           g_queue_delete_link (sub->legacy_sent, l);
         }
     }
-  ws_handle_ack (sub, json_node_get_object (root));
+  _fcm_hub_handle_ack (sub, json_node_get_object (root));
 }
 
 static void
@@ -1102,68 +1039,15 @@ hub_replay_open_contexts (FcmHub     *self,
   hub_replay_derived_opens (self, sub, topic);
 }
 
-static void
-subscriber_attach (Subscriber *sub,
-                   FcmWsConn  *conn,
-                   gboolean    legacy)
+void
+_fcm_hub_subscriber_attach (Subscriber *sub,
+                            FcmWsConn  *conn,
+                            gboolean    legacy)
 {
   sub->conn = g_object_ref (conn);
   sub->legacy = legacy;
   sub->ever_connected = TRUE;
   fcm_ws_conn_set_callbacks (conn, ws_message_cb, ws_closed_cb, sub);
-}
-
-/* The subscription a 2019 prototype socket to ws://host/{topic} belongs
- * to: the oldest one of the topic never connected, else the oldest legacy
- * one whose socket is down (a reconnect). */
-static Subscriber *
-legacy_find_subscription (FcmHub     *self,
-                          const char *topic)
-{
-  GHashTableIter iter;
-  gpointer value;
-  Subscriber *fresh = NULL, *again = NULL;
-
-  g_hash_table_iter_init (&iter, self->subscribers);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      Subscriber *sub = value;
-
-      if (!g_str_equal (sub->topic, topic) || sub->conn != NULL)
-        continue;
-      if (!sub->ever_connected && (fresh == NULL || sub->seq < fresh->seq))
-        fresh = sub;
-      else if (sub->ever_connected && sub->legacy && (again == NULL || sub->seq < again->seq))
-        again = sub;
-    }
-  return fresh != NULL ? fresh : again;
-}
-
-static void
-legacy_ws_cb (FcmHub     *self,
-              const char *topic,
-              FcmWsConn  *conn)
-{
-  Subscriber *sub = legacy_find_subscription (self, topic);
-  g_autoptr(JsonObject) status = json_object_new ();
-  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-  g_autofree char *timestamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
-  g_autofree char *text = NULL;
-
-  if (sub == NULL)
-    {
-      hub_close_connection (self, conn, FCM_WS_CLOSE_POLICY_VIOLATION,
-                            "no subscription waiting for this topic");
-      return;
-    }
-
-  subscriber_attach (sub, conn, TRUE);
-  /* the prototype's connect answer instead of the STU3 confirmation (no replay) */
-  json_object_set_string_member (status, "timestamp", timestamp);
-  json_object_set_string_member (status, "status", "OK");
-  json_object_set_string_member (status, "statusCode", "200");
-  text = _fcm_hub_object_to_string (status);
-  subscriber_send_text (sub, text);
 }
 
 static void
@@ -1176,7 +1060,7 @@ ws_open (FcmHub     *self,
 
   if (!g_str_has_prefix (path, WS_PATH "/"))
     {
-      legacy_ws_cb (self, path + 1, conn);
+      _fcm_hub_legacy_ws_cb (self, path + 1, conn);
       return;
     }
 
@@ -1184,14 +1068,14 @@ ws_open (FcmHub     *self,
   if (sub == NULL)
     {
       /* checked before the upgrade, but it may have ended since */
-      hub_close_connection (self, conn, FCM_WS_CLOSE_POLICY_VIOLATION, "unknown endpoint");
+      _fcm_hub_close_connection (self, conn, FCM_WS_CLOSE_POLICY_VIOLATION, "unknown endpoint");
       return;
     }
 
   /* a reconnect to the same endpoint replaces the old socket */
   _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, "replaced by a new connection");
 
-  subscriber_attach (sub, conn, FALSE);
+  _fcm_hub_subscriber_attach (sub, conn, FALSE);
   subscriber_send_mode (sub, "subscribe", NULL);   /* H-11 */
   hub_replay_open_contexts (self, sub);            /* H-12 */
 }
@@ -1221,7 +1105,7 @@ ws_upgrade_cb (SoupServerMessage *msg,
     return;
   if (self->shutting_down)
     {
-      hub_close_connection (self, conn, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
+      _fcm_hub_close_connection (self, conn, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
       return;
     }
   ws_open (self, path, conn);
@@ -2378,14 +2262,6 @@ handle_get_context (FcmHub            *self,
   _fcm_hub_respond_json (msg, SOUP_STATUS_OK, obj);
 }
 
-static gboolean
-is_legacy_ws_path (FcmHub     *self,
-                   const char *path)
-{
-  return path[0] == '/' && path[1] != '\0' && strchr (path + 1, '/') == NULL &&
-         g_hash_table_contains (self->topics, path + 1);
-}
-
 static void
 http_dispatch (FcmHub            *self,
                SoupServerMessage *msg,
@@ -2409,7 +2285,7 @@ http_dispatch (FcmHub            *self,
     }
 
   /* 2019 prototype: the derived socket ws://host/{topic} (--legacy) */
-  if (self->legacy && g_str_equal (method, SOUP_METHOD_GET) && is_legacy_ws_path (self, path))
+  if (self->legacy && g_str_equal (method, SOUP_METHOD_GET) && _fcm_hub_is_legacy_ws_path (self, path))
     {
       const char *upgrade = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                           "Upgrade");
@@ -3138,28 +3014,6 @@ fcm_hub_get_syncerror_resends (FcmHub *self)
 {
   g_return_val_if_fail (FCM_IS_HUB (self), 0);
   return self->syncerror_resends;
-}
-
-/**
- * fcm_hub_set_legacy:
- *
- * Also serves the 2019 prototype's derived WebSocket `ws://host/{topic}`
- * (digest §4.1): status frames, wrapped notifications, legacy event names
- * and id-less replies. Off by default.
- */
-void
-fcm_hub_set_legacy (FcmHub   *self,
-                    gboolean  legacy)
-{
-  g_return_if_fail (FCM_IS_HUB (self));
-  self->legacy = !!legacy;
-}
-
-gboolean
-fcm_hub_get_legacy (FcmHub *self)
-{
-  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
-  return self->legacy;
 }
 
 /**
