@@ -233,6 +233,8 @@ typedef struct
   guint     source_id;
 } AsyncJob;
 
+extern guint _fcm_hub_signals[N_SIGNALS];
+
 /* Called for every subscriber of every broadcast: inline, like the static functions they were */
 
 /* Whether @sub subscribed to @name: fcm_event_name_equal() against the
@@ -274,8 +276,16 @@ void _fcm_hub_remove_subscriber (FcmHub     *self,
                                  Subscriber *sub,
                                  const char *reason,
                                  gboolean    send_denial);
-void _fcm_hub_handle_ack (Subscriber *sub,
-                          JsonObject *obj);
+GPtrArray *_fcm_hub_find_recipients (FcmHub     *self,
+                                     const char *topic,
+                                     const char *event_name,
+                                     Subscriber *except);
+void _fcm_hub_deliver (FcmHub     *self,
+                       Subscriber *sub,
+                       const char *id,
+                       const char *event_name,
+                       const char *text,
+                       gboolean    expect_ack);
 void _fcm_hub_subscriber_attach (Subscriber *sub,
                                  FcmWsConn  *conn,
                                  gboolean    legacy);
@@ -383,5 +393,28 @@ void _fcm_hub_legacy_ws_cb (FcmHub     *self,
                             FcmWsConn  *conn);
 gboolean _fcm_hub_is_legacy_ws_path (FcmHub     *self,
                                      const char *path);
+
+/* fcm-hub-acks.c */
+void _fcm_hub_pending_free (Pending *pending);
+void _fcm_hub_resend_free (Resend *resend);
+void _fcm_hub_emit_syncerror (FcmHub     *self,
+                              const char *topic,
+                              Subscriber *culprit,
+                              const char *event_id,
+                              const char *event_name,
+                              const char *diagnostics);
+void _fcm_hub_syncerror_to_requester (FcmHub     *self,
+                                      Subscriber *sub,
+                                      FcmEvent   *event,
+                                      const char *reason);
+void _fcm_hub_expect_ack (FcmHub     *self,
+                          Subscriber *sub,
+                          const char *id,
+                          const char *event_name);
+void _fcm_hub_handle_ack_status (Subscriber *sub,
+                                 const char *id,
+                                 guint       status);
+void _fcm_hub_handle_ack (Subscriber *sub,
+                          JsonObject *obj);
 
 G_END_DECLS
