@@ -276,16 +276,6 @@ void _fcm_hub_remove_subscriber (FcmHub     *self,
                                  Subscriber *sub,
                                  const char *reason,
                                  gboolean    send_denial);
-GPtrArray *_fcm_hub_find_recipients (FcmHub     *self,
-                                     const char *topic,
-                                     const char *event_name,
-                                     Subscriber *except);
-void _fcm_hub_deliver (FcmHub     *self,
-                       Subscriber *sub,
-                       const char *id,
-                       const char *event_name,
-                       const char *text,
-                       gboolean    expect_ack);
 void _fcm_hub_subscriber_attach (Subscriber *sub,
                                  FcmWsConn  *conn,
                                  gboolean    legacy);
@@ -416,5 +406,25 @@ void _fcm_hub_handle_ack_status (Subscriber *sub,
                                  guint       status);
 void _fcm_hub_handle_ack (Subscriber *sub,
                           JsonObject *obj);
+
+/* fcm-hub-broadcast.c */
+GPtrArray *_fcm_hub_find_recipients (FcmHub     *self,
+                                     const char *topic,
+                                     const char *event_name,
+                                     Subscriber *except);
+void _fcm_hub_delayed_free (Delayed *delayed);
+void _fcm_hub_deliver (FcmHub     *self,
+                       Subscriber *sub,
+                       const char *id,
+                       const char *event_name,
+                       const char *text,
+                       gboolean    expect_ack);
+void _fcm_hub_broadcast (FcmHub     *self,
+                         const char *topic,
+                         const char *id,
+                         const char *event_name,
+                         const char *text,
+                         Subscriber *except);
+void _fcm_hub_restart_heartbeat (FcmHub *self);
 
 G_END_DECLS
