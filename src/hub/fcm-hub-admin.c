@@ -6,6 +6,9 @@
  * changes 202 and decide later, H-17) make the hub misbehave on purpose,
  * to test how other applications cope. docs/hub.md has the details.
  *
+ * The faults take effect in fcm-hub-broadcast.c (delay, drop) and
+ * fcm-hub-context.c (async).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -427,4 +427,38 @@ void _fcm_hub_broadcast (FcmHub     *self,
                          Subscriber *except);
 void _fcm_hub_restart_heartbeat (FcmHub *self);
 
+/* fcm-hub-context.c */
+void _fcm_hub_topic_free (Topic *topic);
+Topic *_fcm_hub_ensure_topic (FcmHub     *self,
+                              const char *name);
+void _fcm_hub_async_job_free (AsyncJob *job);
+void _fcm_hub_handle_context_change (FcmHub            *self,
+                                     SoupServerMessage *msg,
+                                     const char        *path_topic,
+                                     const char        *body,
+                                     gsize              length,
+                                     Token             *token);
+void _fcm_hub_handle_get_context (FcmHub            *self,
+                                  SoupServerMessage *msg,
+                                  const char        *topic_name,
+                                  Token             *token);
+
+/* fcm-hub-content.c */
+char *_fcm_hub_resource_key (JsonObject *resource);
+gboolean _fcm_hub_context_knows (Context    *ctx,
+                                 const char *key);
+gboolean _fcm_hub_check_update_bundle (Context    *ctx,
+                                       JsonObject *bundle,
+                                       Verdict    *v);
+void _fcm_hub_apply_update_bundle (Context    *ctx,
+                                   JsonObject *bundle);
+
+/* fcm-hub-derived.c */
+void _fcm_hub_derive_implied (FcmHub     *self,
+                              FcmEvent   *event,
+                              JsonArray  *anchor_context);
+void _fcm_hub_replay_derived_opens (FcmHub     *self,
+                                    Subscriber *sub,
+                                    Topic      *topic);
+
 G_END_DECLS
