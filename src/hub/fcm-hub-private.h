@@ -272,10 +272,6 @@ void _fcm_hub_subscriber_detach (Subscriber *sub,
                                  const char *reason);
 void _fcm_hub_subscriber_send_text (Subscriber *sub,
                                     const char *text);
-void _fcm_hub_remove_subscriber (FcmHub     *self,
-                                 Subscriber *sub,
-                                 const char *reason,
-                                 gboolean    send_denial);
 void _fcm_hub_subscriber_attach (Subscriber *sub,
                                  FcmWsConn  *conn,
                                  gboolean    legacy);
@@ -460,5 +456,19 @@ void _fcm_hub_derive_implied (FcmHub     *self,
 void _fcm_hub_replay_derived_opens (FcmHub     *self,
                                     Subscriber *sub,
                                     Topic      *topic);
+
+/* fcm-hub-subscriptions.c */
+void _fcm_hub_subscriber_free (Subscriber *sub);
+void _fcm_hub_subscriber_send_mode (Subscriber *sub,
+                                    const char *mode,
+                                    const char *reason);
+void _fcm_hub_remove_subscriber (FcmHub     *self,
+                                 Subscriber *sub,
+                                 const char *reason,
+                                 gboolean    send_denial);
+void _fcm_hub_handle_form (FcmHub            *self,
+                           SoupServerMessage *msg,
+                           GHashTable        *form,
+                           Token             *token);
 
 G_END_DECLS
