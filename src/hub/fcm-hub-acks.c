@@ -10,6 +10,9 @@
  * requester of a change answered 202 and rejected later gets its syncerror
  * from here too (H-17).
  *
+ * Acks arrive from fcm-hub-channel.c, which reads the usual
+ * {"id":"…","status":200} without building a JSON tree.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -263,18 +263,6 @@ _fcm_hub_subscriber_is_open (Subscriber *sub)
 }
 
 /* fcm-hub.c */
-void _fcm_hub_close_connection (FcmHub     *self,
-                                FcmWsConn  *conn,
-                                gushort     code,
-                                const char *reason);
-void _fcm_hub_subscriber_detach (Subscriber *sub,
-                                 gushort     code,
-                                 const char *reason);
-void _fcm_hub_subscriber_send_text (Subscriber *sub,
-                                    const char *text);
-void _fcm_hub_subscriber_attach (Subscriber *sub,
-                                 FcmWsConn  *conn,
-                                 gboolean    legacy);
 void _fcm_hub_respond_text (SoupServerMessage *msg,
                             guint              status,
                             const char        *text);
@@ -470,5 +458,21 @@ void _fcm_hub_handle_form (FcmHub            *self,
                            SoupServerMessage *msg,
                            GHashTable        *form,
                            Token             *token);
+
+/* fcm-hub-channel.c */
+void _fcm_hub_close_connection (FcmHub     *self,
+                                FcmWsConn  *conn,
+                                gushort     code,
+                                const char *reason);
+void _fcm_hub_subscriber_detach (Subscriber *sub,
+                                 gushort     code,
+                                 const char *reason);
+void _fcm_hub_subscriber_send_text (Subscriber *sub,
+                                    const char *text);
+void _fcm_hub_subscriber_attach (Subscriber *sub,
+                                 FcmWsConn  *conn,
+                                 gboolean    legacy);
+void _fcm_hub_ws_handshake (FcmHub            *self,
+                            SoupServerMessage *msg);
 
 G_END_DECLS
