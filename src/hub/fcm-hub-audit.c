@@ -9,6 +9,9 @@
  * message, which fcm-atna.c formats and sends. Never a secret; an endpoint
  * id only as its first 4 characters.
  *
+ * The request handler that writes the records is _fcm_hub_handle() in
+ * fcm-hub-http.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 

@@ -13,6 +13,36 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* Where things are, in src/hub/:
+ *
+ *   fcm-hub.c                the GObject: properties, options, listen, shutdown
+ *   fcm-hub-http.c           every HTTP request: routing, body limit, discovery,
+ *                            the common replies
+ *   fcm-hub-auth.c           who may call: secret, tokens, introspection; the
+ *                            2019 GetTopic (--users)
+ *   fcm-hub-tokens.c         the --tokens file and scope checks (H-03, H-09)
+ *   fcm-hub-introspect.c     OAuth 2.0 token introspection (RFC 7662)
+ *   fcm-hub-subscriptions.c  subscribe, renew, unsubscribe, leases, denial
+ *                            (H-04..H-14)
+ *   fcm-hub-channel.c        the WebSocket endpoints: a socket bound to its
+ *                            subscription, incoming frames, closes (H-10..H-12,
+ *                            H-35)
+ *   fcm-hub-context.c        context change requests, versionIds, async, Get
+ *                            Current Context (H-15..H-30)
+ *   fcm-hub-content.c        DiagnosticReport-update Bundles (H-24, H-25)
+ *   fcm-hub-derived.c        implied Patient / ImagingStudy / Encounter events
+ *                            (H-21)
+ *   fcm-hub-broadcast.c      sending: one frame for all, admin faults,
+ *                            heartbeat (H-18, H-39)
+ *   fcm-hub-acks.c           acks and their deadlines; the syncerror for a
+ *                            refused or missed ack; resends (H-32..H-37)
+ *   fcm-hub-audit.c          the audit trail and ATNA messages (H-40)
+ *   fcm-hub-admin.c          /admin/: inspection and fault injection
+ *   fcm-hub-legacy.c         the 2019 prototype's ws://host/{topic} socket
+ *   fcm-hub-util.c           random ids, redaction, JSON text, event names
+ *   fcm-ws.c                 RFC 6455 (FcmWsConn); fcm-atna.c ATNA over syslog
+ */
+
 #pragma once
 
 #include <libsoup/soup.h>
@@ -262,18 +292,6 @@ _fcm_hub_subscriber_is_open (Subscriber *sub)
   return sub->conn != NULL && fcm_ws_conn_get_state (sub->conn) == FCM_WS_STATE_OPEN;
 }
 
-/* fcm-hub.c */
-void _fcm_hub_respond_text (SoupServerMessage *msg,
-                            guint              status,
-                            const char        *text);
-void _fcm_hub_respond_json (SoupServerMessage *msg,
-                            guint              status,
-                            JsonObject        *obj);
-void _fcm_hub_handle (FcmHub            *self,
-                      SoupServerMessage *msg,
-                      const char        *path,
-                      GHashTable        *query);
-
 /* fcm-hub-util.c */
 char *_fcm_hub_random_hex (gsize n_bytes);
 char *_fcm_hub_random_uuid (void);
@@ -474,5 +492,27 @@ void _fcm_hub_subscriber_attach (Subscriber *sub,
                                  gboolean    legacy);
 void _fcm_hub_ws_handshake (FcmHub            *self,
                             SoupServerMessage *msg);
+
+/* fcm-hub-http.c */
+void _fcm_hub_respond_text (SoupServerMessage *msg,
+                            guint              status,
+                            const char        *text);
+void _fcm_hub_respond_json (SoupServerMessage *msg,
+                            guint              status,
+                            JsonObject        *obj);
+void _fcm_hub_handle (FcmHub            *self,
+                      SoupServerMessage *msg,
+                      const char        *path,
+                      GHashTable        *query);
+void _fcm_hub_http_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data);
+void _fcm_hub_early_cb (SoupServer        *server,
+                        SoupServerMessage *msg,
+                        const char        *path,
+                        GHashTable        *query,
+                        gpointer           user_data);
 
 G_END_DECLS
