@@ -4,6 +4,14 @@
  *
  *   fcm-validator.c               the object, classification, dispatch by kind
  *   fcm-validator-util.c          the shared reader: issues, paths, typed getters
+ *   fcm-validator-event.c         every event's envelope and context[] items
+ *   fcm-validator-context.c       DiagnosticReport-open and -close
+ *   fcm-validator-content.c       DiagnosticReport-update and -select
+ *   fcm-validator-syncerror.c     syncerror
+ *   fcm-validator-subscription.c  subscribe forms, hub frames, acks
+ *   fcm-validator-current.c       Get Current Context answers
+ *   fcm-validator-configuration.c .well-known/fhircast-configuration
+ *   fcm-validator-legacy.c        the 2019 prototype and heartbeat
  *
  * Every rule function takes the FcmCheck it adds its issues to.
  *
@@ -126,5 +134,66 @@ char        *fcm_check_report_item_id   (FcmCheck          *c,
                                          JsonObject        *item,
                                          const char        *item_path,
                                          const char        *rule);
+
+/* The rules, by the file that holds them. Each adds its issues to @c. */
+
+/* fcm-validator-event.c */
+void         fcm_validate_event_message (FcmCheck          *c,
+                                         JsonObject        *message,
+                                         const char        *base);
+void         fcm_check_context_array    (FcmCheck          *c,
+                                         JsonArray         *context,
+                                         const char        *path);
+
+/* fcm-validator-context.c */
+void         fcm_check_dr_open          (FcmCheck          *c,
+                                         FcmEventInfo      *ev);
+void         fcm_check_dr_close         (FcmCheck          *c,
+                                         FcmEventInfo      *ev);
+
+/* fcm-validator-content.c */
+void         fcm_check_dr_update        (FcmCheck          *c,
+                                         FcmEventInfo      *ev);
+void         fcm_check_dr_select        (FcmCheck          *c,
+                                         FcmEventInfo      *ev);
+
+/* fcm-validator-syncerror.c */
+void         fcm_check_syncerror        (FcmCheck          *c,
+                                         FcmEventInfo      *ev);
+
+/* fcm-validator-subscription.c */
+void         fcm_validate_confirmation  (FcmCheck          *c,
+                                         JsonObject        *root,
+                                         gboolean           denial);
+void         fcm_validate_subscription_request
+                                        (FcmCheck          *c,
+                                         JsonObject        *root);
+void         fcm_validate_subscription_response
+                                        (FcmCheck          *c,
+                                         JsonObject        *root);
+void         fcm_check_form             (FcmCheck          *c,
+                                         GHashTable        *form,
+                                         const char        *base);
+void         fcm_validate_ack           (FcmCheck          *c,
+                                         JsonObject        *root);
+
+/* fcm-validator-current.c */
+void         fcm_validate_current_context
+                                        (FcmCheck          *c,
+                                         JsonNode          *root);
+
+/* fcm-validator-configuration.c */
+void         fcm_validate_configuration (FcmCheck          *c,
+                                         JsonObject        *root);
+
+/* fcm-validator-legacy.c */
+void         fcm_validate_legacy_event  (FcmCheck          *c,
+                                         JsonObject        *root);
+void         fcm_validate_legacy_status (FcmCheck          *c,
+                                         JsonObject        *root);
+void         fcm_validate_gettopic      (FcmCheck          *c,
+                                         JsonObject        *root);
+void         fcm_check_heartbeat        (FcmCheck          *c,
+                                         FcmEventInfo      *ev);
 
 G_END_DECLS
