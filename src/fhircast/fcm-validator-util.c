@@ -417,8 +417,9 @@ fcm_key_matches (const char *key,
                  const char *wanted)
 {
   /* Keys compare case-sensitively (C-14), but capitalised keys such as
-   * "Report" appear in IRA examples: they were already flagged by
-   * check_context_item(), so read them leniently (digest §4.3 item 6). */
+   * "Report" appear in IRA examples: they were already flagged by the
+   * generic item check (fcm-validator-event.c), so read them leniently
+   * (digest §4.3 item 6). */
   return key != NULL && g_ascii_strcasecmp (key, wanted) == 0;
 }
 
