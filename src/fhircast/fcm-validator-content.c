@@ -17,20 +17,82 @@
 #include "fcm-validator-private.h"
 
 /* ------------------------------------------------------------------------ */
+/* Bundles in context items (C-56, H-29)                                    */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * fcm_check_bundle:
+ * @bundle: the Bundle held by the context item @key (its resourceType
+ *   already checked by the caller)
+ * @path: the JSON path of @bundle
+ * @key: the context item's key, for the messages ("updates", "content")
+ * @bundle_type: the Bundle.type it must have
+ * @check_entry: called for every entry that is an object
+ *
+ * What the updates Bundle of -update (C-56) and the content Bundle of a
+ * current context (H-29) share: the Bundle type, and entries that are
+ * objects.
+ *
+ * Returns: the entry array, or %NULL when it is absent or not an array
+ */
+JsonArray *
+fcm_check_bundle (FcmCheck           *c,
+                  JsonObject         *bundle,
+                  const char         *path,
+                  const char         *key,
+                  const char         *bundle_type,
+                  const char         *rule,
+                  FcmBundleEntryFunc  check_entry,
+                  gpointer            user_data)
+{
+  g_autofree char *entry_path = fcm_path_member (path, "entry");
+  g_autofree char *why = g_strdup_printf ("the %s Bundle has type '%s'", key, bundle_type);
+  const char *type;
+  JsonArray *entries;
+
+  type = fcm_check_require_string (c, bundle, path, "type", rule, ERROR, why);
+  if (type != NULL && strcmp (type, bundle_type) != 0)
+    {
+      g_autofree char *type_path = fcm_path_member (path, "type");
+
+      fcm_check_add (c, ERROR, rule, type_path, "The %s Bundle must have type '%s', got '%.*s%s'",
+                     key, bundle_type, SHOW (type));
+    }
+
+  entries = fcm_check_read_array (c, bundle, path, "entry", rule);
+
+  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+    {
+      g_autofree char *one_path = fcm_path_index (entry_path, i);
+      JsonNode *node = json_array_get_element (entries, i);
+
+      if (fcm_as_object (node) == NULL)
+        fcm_check_add (c, ERROR, rule, one_path, "Bundle entries must be objects, got %s",
+                       fcm_json_node_type_name (node));
+      else
+        check_entry (c, fcm_as_object (node), one_path, user_data);
+    }
+
+  return entries;
+}
+
+/* ------------------------------------------------------------------------ */
 /* DiagnosticReport-update (C-56, C-57, H-24)                               */
 /* ------------------------------------------------------------------------ */
 
+/* One entry of the updates Bundle; @user_data is the set of the
+ * resources seen so far. */
 static void
 check_update_entry (FcmCheck   *c,
-                    JsonNode   *node,
+                    JsonObject *entry,
                     const char *entry_path,
-                    GHashTable *seen)
+                    gpointer    user_data)
 {
+  GHashTable *seen = user_data;
   g_autofree char *request_path = fcm_path_member (entry_path, "request");
   g_autofree char *method_path = fcm_path_member (request_path, "method");
   g_autofree char *resource_path = fcm_path_member (entry_path, "resource");
   g_autofree char *identity = NULL;
-  JsonObject *entry;
   JsonObject *request;
   JsonNode *resource_node;
   JsonObject *resource;
@@ -38,13 +100,6 @@ check_update_entry (FcmCheck   *c,
   const char *url = NULL;
   const char *full_url;
   gboolean has_full_url;
-
-  if (!(entry = fcm_as_object (node)))
-    {
-      fcm_check_add (c, ERROR, "C-56", entry_path, "Bundle entries must be objects, got %s",
-                     fcm_json_node_type_name (node));
-      return;
-    }
 
   resource_node = fcm_get_member (entry, "resource");
   resource = fcm_as_object (resource_node);
@@ -167,10 +222,7 @@ check_update_bundle (FcmCheck   *c,
                      const char *path)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *entry_path = fcm_path_member (path, "entry");
-  g_autofree char *type_path = fcm_path_member (path, "type");
   const char *resource_type;
-  const char *type;
   JsonArray *entries;
 
   resource_type = fcm_json_get_string (bundle, "resourceType");
@@ -186,60 +238,52 @@ check_update_bundle (FcmCheck   *c,
       return;
     }
 
-  type = fcm_check_require_string (c, bundle, path, "type", "C-56", ERROR,
-                                   "the updates Bundle has type 'transaction'");
-  if (type != NULL && strcmp (type, "transaction") != 0)
-    fcm_check_add (c, ERROR, "C-56", type_path,
-                   "The updates Bundle must have type 'transaction', got '%.*s%s'", SHOW (type));
-
-  entries = fcm_check_read_array (c, bundle, path, "entry", "C-56");
-  if (entries == NULL)
+  entries = fcm_check_bundle (c, bundle, path, "updates", "transaction", "C-56",
+                              check_update_entry, seen);
+  if (entries == NULL && fcm_get_member (bundle, "entry") == NULL)
     {
-      if (fcm_get_member (bundle, "entry") == NULL)
-        fcm_check_add (c, INFO, "C-56", entry_path, "The updates Bundle has no entries");
+      g_autofree char *entry_path = fcm_path_member (path, "entry");
+
+      fcm_check_add (c, INFO, "C-56", entry_path, "The updates Bundle has no entries");
+    }
+}
+
+/* -update and -select name the report whose content they change. */
+static void
+check_report_item (FcmCheck     *c,
+                   FcmEventInfo *ev,
+                   const char   *rule)
+{
+  g_autofree char *item_path = NULL;
+  JsonObject *item;
+  guint idx = 0;
+
+  if (!(item = fcm_find_item (ev->context, "report", &idx)))
+    {
+      fcm_check_add (c, ERROR, rule, ev->ctx_path,
+                     "%s needs a 'report' context item (a reference to DiagnosticReport/<id>)",
+                     ev->canonical);
       return;
     }
 
-  for (guint i = 0; i < json_array_get_length (entries); i++)
-    {
-      g_autofree char *one_path = fcm_path_index (entry_path, i);
-
-      check_update_entry (c, json_array_get_element (entries, i), one_path, seen);
-    }
+  item_path = fcm_path_index (ev->ctx_path, idx);
+  g_free (fcm_check_report_item_id (c, item, item_path, rule));
 }
 
 void
 fcm_check_dr_update (FcmCheck     *c,
                      FcmEventInfo *ev)
 {
-  JsonObject *item;
-  guint idx = 0;
+  JsonObject *updates;
   guint n_updates = 0;
-  guint n;
 
-  if (!(item = fcm_find_item (ev->context, "report", &idx)))
-    {
-      fcm_check_add (c, ERROR, "C-56", ev->ctx_path,
-                     "%s needs a 'report' context item (a reference to DiagnosticReport/<id>)",
-                     ev->canonical);
-    }
-  else
-    {
-      g_autofree char *item_path = fcm_path_index (ev->ctx_path, idx);
+  check_report_item (c, ev, "C-56");
 
-      g_free (fcm_check_report_item_id (c, item, item_path, "C-56"));
-    }
-
-  n = ev->context ? json_array_get_length (ev->context) : 0;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; (updates = fcm_next_item (ev->context, "updates", &i)); i++)
     {
-      JsonObject *updates = fcm_json_array_get_object (ev->context, i);
       g_autofree char *item_path = NULL;
       g_autofree char *res_path = NULL;
       JsonObject *bundle;
-
-      if (!fcm_key_matches (fcm_json_get_string (updates, "key"), "updates"))
-        continue;
 
       item_path = fcm_path_index (ev->ctx_path, i);
       if (++n_updates > 1)
@@ -343,38 +387,20 @@ void
 fcm_check_dr_select (FcmCheck     *c,
                      FcmEventInfo *ev)
 {
-  JsonObject *item;
-  guint idx = 0;
+  JsonObject *select;
   guint n_select = 0;
-  guint n;
 
-  if (!(item = fcm_find_item (ev->context, "report", &idx)))
-    {
-      fcm_check_add (c, ERROR, "C-58", ev->ctx_path,
-                     "%s needs a 'report' context item (a reference to DiagnosticReport/<id>)",
-                     ev->canonical);
-    }
-  else
-    {
-      g_autofree char *item_path = fcm_path_index (ev->ctx_path, idx);
-
-      g_free (fcm_check_report_item_id (c, item, item_path, "C-58"));
-    }
+  check_report_item (c, ev, "C-58");
 
   /* Three shapes (digest §4.3 item 5): repeated {"key":"select","reference":{…}},
    * one {"key":"select","resource":[…]} (IRA), and one
    * {"key":"select","reference":[…]}. A single resource object is read too. */
-  n = ev->context ? json_array_get_length (ev->context) : 0;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; (select = fcm_next_item (ev->context, "select", &i)); i++)
     {
-      JsonObject *select = fcm_json_array_get_object (ev->context, i);
       g_autofree char *item_path = NULL;
       const char *member = "reference";
       g_autofree char *value_path = NULL;
       JsonNode *value;
-
-      if (!fcm_key_matches (fcm_json_get_string (select, "key"), "select"))
-        continue;
 
       n_select++;
       item_path = fcm_path_index (ev->ctx_path, i);

@@ -461,9 +461,9 @@ fcm_check_dr_open (FcmCheck     *c,
   g_autoptr(GPtrArray) study_ids = g_ptr_array_new ();
   JsonObject *report;
   JsonObject *patient;
+  JsonObject *item;
   const char *patient_id = NULL;
   guint n_studies = 0;
-  guint n;
 
   report = context_resource (c, ev, "report", "DiagnosticReport", "C-46", &report_path);
   patient = context_resource (c, ev, "patient", "Patient", "C-46", &patient_path);
@@ -476,19 +476,14 @@ fcm_check_dr_open (FcmCheck     *c,
     }
 
   /* `study` is 0..* in FC; IRA requires at least one. */
-  n = ev->context ? json_array_get_length (ev->context) : 0;
-  for (guint i = 0; i < n; i++)
+  for (guint i = 0; (item = fcm_next_item (ev->context, "study", &i)); i++)
     {
-      JsonObject *item = fcm_json_array_get_object (ev->context, i);
       g_autofree char *item_path = NULL;
       g_autofree char *res_path = NULL;
       g_autofree char *type_path = NULL;
       JsonObject *study;
       const char *study_type;
       const char *study_id;
-
-      if (!fcm_key_matches (fcm_json_get_string (item, "key"), "study"))
-        continue;
 
       n_studies++;
       item_path = fcm_path_index (ev->ctx_path, i);

@@ -17,6 +17,21 @@
 #include "fcm-validator-private.h"
 
 static void
+check_content_entry (FcmCheck   *c,
+                     JsonObject *entry,
+                     const char *entry_path,
+                     gpointer    user_data)
+{
+  if (fcm_get_member (entry, "request") != NULL)
+    {
+      g_autofree char *request_path = fcm_path_member (entry_path, "request");
+
+      fcm_check_add (c, ERROR, "H-29", request_path,
+                     "Entries of the content Bundle carry no 'request' (it is a collection)");
+    }
+}
+
+static void
 check_content_bundle (FcmCheck   *c,
                       JsonArray  *context,
                       const char *ctx_path,
@@ -24,11 +39,8 @@ check_content_bundle (FcmCheck   *c,
 {
   g_autofree char *item_path = NULL;
   g_autofree char *res_path = NULL;
-  g_autofree char *entry_path = NULL;
   JsonObject *item;
   JsonObject *bundle;
-  const char *type;
-  JsonArray *entries;
   guint idx = 0;
 
   if (!(item = fcm_find_item (context, "content", &idx)))
@@ -53,34 +65,8 @@ check_content_bundle (FcmCheck   *c,
       return;
     }
 
-  type = fcm_check_require_string (c, bundle, res_path, "type", "H-29", ERROR,
-                                   "the content Bundle has type 'collection'");
-  if (type != NULL && strcmp (type, "collection") != 0)
-    {
-      g_autofree char *type_path = fcm_path_member (res_path, "type");
-
-      fcm_check_add (c, ERROR, "H-29", type_path,
-                     "The content Bundle must have type 'collection', got '%.*s%s'", SHOW (type));
-    }
-
-  entry_path = fcm_path_member (res_path, "entry");
-  entries = fcm_check_read_array (c, bundle, res_path, "entry", "H-29");
-  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
-    {
-      g_autofree char *one_path = fcm_path_index (entry_path, i);
-      JsonObject *entry = fcm_json_array_get_object (entries, i);
-
-      if (entry == NULL)
-        fcm_check_add (c, ERROR, "H-29", one_path, "Bundle entries must be objects, got %s",
-                       fcm_json_node_type_name (json_array_get_element (entries, i)));
-      else if (fcm_get_member (entry, "request") != NULL)
-        {
-          g_autofree char *request_path = fcm_path_member (one_path, "request");
-
-          fcm_check_add (c, ERROR, "H-29", request_path,
-                         "Entries of the content Bundle carry no 'request' (it is a collection)");
-        }
-    }
+  fcm_check_bundle (c, bundle, res_path, "content", "collection", "H-29",
+                    check_content_entry, NULL);
 }
 
 void

@@ -126,6 +126,9 @@ gboolean     fcm_key_matches            (const char        *key,
 JsonObject  *fcm_find_item              (JsonArray         *context,
                                          const char        *key,
                                          guint             *out_index);
+JsonObject  *fcm_next_item              (JsonArray         *context,
+                                         const char        *key,
+                                         guint             *index_);
 void         fcm_check_reference_object (FcmCheck          *c,
                                          JsonObject        *reference,
                                          const char        *path,
@@ -152,10 +155,23 @@ void         fcm_check_dr_close         (FcmCheck          *c,
                                          FcmEventInfo      *ev);
 
 /* fcm-validator-content.c */
+typedef void (*FcmBundleEntryFunc)      (FcmCheck          *c,
+                                         JsonObject        *entry,
+                                         const char        *entry_path,
+                                         gpointer           user_data);
+
 void         fcm_check_dr_update        (FcmCheck          *c,
                                          FcmEventInfo      *ev);
 void         fcm_check_dr_select        (FcmCheck          *c,
                                          FcmEventInfo      *ev);
+JsonArray   *fcm_check_bundle           (FcmCheck          *c,
+                                         JsonObject        *bundle,
+                                         const char        *path,
+                                         const char        *key,
+                                         const char        *bundle_type,
+                                         const char        *rule,
+                                         FcmBundleEntryFunc check_entry,
+                                         gpointer           user_data);
 
 /* fcm-validator-syncerror.c */
 void         fcm_check_syncerror        (FcmCheck          *c,

@@ -232,7 +232,34 @@ fcm_check_require_string (FcmCheck    *c,
   return value;
 }
 
-/* An object member. Absent: NULL without issue. Wrong type: error. */
+/* A member that must hold an object or an array. Absent: NULL without
+ * issue. Wrong type: error. */
+static JsonNode *
+read_container (FcmCheck     *c,
+                JsonObject   *object,
+                const char   *base,
+                const char   *name,
+                const char   *rule,
+                JsonNodeType  type)
+{
+  JsonNode *node = fcm_get_member (object, name);
+  g_autofree char *path = NULL;
+
+  if (node == NULL)
+    return NULL;
+
+  if (type == JSON_NODE_OBJECT ? fcm_as_object (node) != NULL : fcm_as_array (node) != NULL)
+    return node;
+
+  path = fcm_path_member (base, name);
+  fcm_check_add (c, ERROR, rule, path,
+                 type == JSON_NODE_OBJECT ? "'%s' must be an object, got %s"
+                                          : "'%s' must be an array, got %s",
+                 name, fcm_json_node_type_name (node));
+
+  return NULL;
+}
+
 JsonObject *
 fcm_check_read_object (FcmCheck   *c,
                        JsonObject *object,
@@ -240,23 +267,9 @@ fcm_check_read_object (FcmCheck   *c,
                        const char *name,
                        const char *rule)
 {
-  JsonNode *node = fcm_get_member (object, name);
-  g_autofree char *path = NULL;
-
-  if (node == NULL)
-    return NULL;
-
-  if (fcm_as_object (node) != NULL)
-    return fcm_as_object (node);
-
-  path = fcm_path_member (base, name);
-  fcm_check_add (c, ERROR, rule, path, "'%s' must be an object, got %s",
-                 name, fcm_json_node_type_name (node));
-
-  return NULL;
+  return fcm_as_object (read_container (c, object, base, name, rule, JSON_NODE_OBJECT));
 }
 
-/* An array member. Absent: NULL without issue. Wrong type: error. */
 JsonArray *
 fcm_check_read_array (FcmCheck   *c,
                       JsonObject *object,
@@ -264,20 +277,7 @@ fcm_check_read_array (FcmCheck   *c,
                       const char *name,
                       const char *rule)
 {
-  JsonNode *node = fcm_get_member (object, name);
-  g_autofree char *path = NULL;
-
-  if (node == NULL)
-    return NULL;
-
-  if (fcm_as_array (node) != NULL)
-    return fcm_as_array (node);
-
-  path = fcm_path_member (base, name);
-  fcm_check_add (c, ERROR, rule, path, "'%s' must be an array, got %s",
-                 name, fcm_json_node_type_name (node));
-
-  return NULL;
+  return fcm_as_array (read_container (c, object, base, name, rule, JSON_NODE_ARRAY));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -452,6 +452,30 @@ fcm_find_item (JsonArray  *context,
               return item;
             }
         }
+    }
+
+  return NULL;
+}
+
+/* The first context item at or after *@index_ whose key is @key, compared
+ * as fcm_key_matches() does; *@index_ is set to its position. For keys
+ * that may repeat:
+ *
+ *   for (guint i = 0; (item = fcm_next_item (context, "study", &i)); i++)
+ */
+JsonObject *
+fcm_next_item (JsonArray  *context,
+               const char *key,
+               guint      *index_)
+{
+  guint n = context != NULL ? json_array_get_length (context) : 0;
+
+  for (; *index_ < n; (*index_)++)
+    {
+      JsonObject *item = fcm_json_array_get_object (context, *index_);
+
+      if (fcm_key_matches (fcm_json_get_string (item, "key"), key))
+        return item;
     }
 
   return NULL;
