@@ -463,8 +463,8 @@ fcm_validate_confirmation (FcmCheck   *c,
   if (!has_topic)
     fcm_check_add (c, denial ? ERROR : WARNING, rule, "$['hub.topic']",
                    denial ? "A denial names the 'hub.topic' it refers to"
-                : "The confirmation has no 'hub.topic' (the sandbox.js hub omits it); "
-                  "FHIRcast sends it");
+                          : "The confirmation has no 'hub.topic' (the sandbox.js hub omits it); "
+                            "FHIRcast sends it");
   else if (topic != NULL && *topic == '\0')
     fcm_check_add (c, ERROR, rule, "$['hub.topic']", "'hub.topic' must not be empty");
 
@@ -472,8 +472,8 @@ fcm_validate_confirmation (FcmCheck   *c,
   if (!has_events)
     fcm_check_add (c, WARNING, rule, "$['hub.events']",
                    denial ? "The denial has no 'hub.events'"
-                : "The confirmation has no 'hub.events' (the sandbox.js hub omits it); without "
-                  "it the granted event set is unknown");
+                          : "The confirmation has no 'hub.events' (the sandbox.js hub omits it); "
+                            "without it the granted event set is unknown");
   else if (events != NULL)
     check_events_list (c, events, "$['hub.events']", rule, FALSE);
 
