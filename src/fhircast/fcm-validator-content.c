@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -46,7 +47,7 @@ fcm_check_bundle (FcmCheck           *c,
                   gpointer            user_data)
 {
   g_autofree char *entry_path = fcm_path_member (path, "entry");
-  g_autofree char *why = g_strdup_printf ("the %s Bundle has type '%s'", key, bundle_type);
+  g_autofree char *why = g_strdup_printf (_("the %s Bundle has type '%s'"), key, bundle_type);
   const char *type;
   JsonArray *entries;
 
@@ -55,8 +56,9 @@ fcm_check_bundle (FcmCheck           *c,
     {
       g_autofree char *type_path = fcm_path_member (path, "type");
 
-      fcm_check_add (c, ERROR, rule, type_path, "The %s Bundle must have type '%s', got '%.*s%s'",
-                     key, bundle_type, SHOW (type));
+      fcm_check_add (c, ERROR, rule, type_path,
+                     _("The %s Bundle must have type '%s', got '%.*s%s'"), key, bundle_type,
+                     SHOW (type));
     }
 
   entries = fcm_check_read_array (c, bundle, path, "entry", rule);
@@ -67,7 +69,7 @@ fcm_check_bundle (FcmCheck           *c,
       JsonNode *node = json_array_get_element (entries, i);
 
       if (fcm_as_object (node) == NULL)
-        fcm_check_add (c, ERROR, rule, one_path, "Bundle entries must be objects, got %s",
+        fcm_check_add (c, ERROR, rule, one_path, _("Bundle entries must be objects, got %s"),
                        fcm_json_node_type_name (node));
       else
         check_entry (c, fcm_as_object (node), one_path, user_data);
@@ -108,15 +110,16 @@ check_update_entry (FcmCheck   *c,
   request = fcm_check_read_object (c, entry, entry_path, "request", "C-56");
   if (request == NULL && fcm_get_member (entry, "request") == NULL)
     fcm_check_add (c, ERROR, "C-56", request_path,
-                   "Update bundle entries need 'request' with 'method' (PUT or DELETE) and 'url'");
+                   _("Update bundle entries need 'request' with 'method' (PUT or DELETE) and "
+                     "'url'"));
 
   if (request != NULL)
     {
       method = fcm_check_require_string (c, request, request_path, "method", "C-56", ERROR,
-                                         "PUT or DELETE");
+                                         _("PUT or DELETE"));
       url = fcm_check_require_string (c, request, request_path, "url", "C-56", ERROR,
-                                      "the FC content-update-bundle profile requires request.url "
-                                      "(the FC §3.6.3 examples omit it, digest §4.3 item 7)");
+                                      _("the FC content-update-bundle profile requires request.url "
+                                        "(the FC §3.6.3 examples omit it, digest §4.3 item 7)"));
     }
 
   if (method == NULL)
@@ -127,10 +130,10 @@ check_update_entry (FcmCheck   *c,
     {
       if (resource_node == NULL)
         fcm_check_add (c, ERROR, "C-56", resource_path,
-                       "A PUT entry needs the 'resource' it writes");
+                       _("A PUT entry needs the 'resource' it writes"));
       else if (resource == NULL)
         fcm_check_add (c, ERROR, "C-56", resource_path,
-                       "'resource' must be a FHIR resource object, got %s",
+                       _("'resource' must be a FHIR resource object, got %s"),
                        fcm_json_node_type_name (resource_node));
       else
         {
@@ -140,7 +143,7 @@ check_update_entry (FcmCheck   *c,
 
           if (type == NULL)
             fcm_check_add (c, ERROR, "C-56", resource_path,
-                           "The PUT resource has no 'resourceType'");
+                           _("The PUT resource has no 'resourceType'"));
           if (type != NULL && id != NULL && url != NULL)
             {
               g_autofree char *want = g_strdup_printf ("%s/%s", type, id);
@@ -151,8 +154,8 @@ check_update_entry (FcmCheck   *c,
                   g_autofree char *url_path = fcm_path_member (request_path, "url");
 
                   fcm_check_add (c, WARNING, "C-56", url_path,
-                                 "request.url '%.*s%s' does not name the resource it carries "
-                                 "(%.*s%s)", SHOW (url), SHOW (want));
+                                 _("request.url '%.*s%s' does not name the resource it carries "
+                                   "(%.*s%s)"), SHOW (url), SHOW (want));
                 }
             }
         }
@@ -165,36 +168,36 @@ check_update_entry (FcmCheck   *c,
         {
           g_autofree char *full_url_path = fcm_path_member (entry_path, "fullUrl");
 
-          fcm_check_add (c, ERROR, "C-56", full_url_path, "A DELETE entry needs 'fullUrl'");
+          fcm_check_add (c, ERROR, "C-56", full_url_path, _("A DELETE entry needs 'fullUrl'"));
         }
       else if (full_url != NULL && *full_url == '\0')
         {
           g_autofree char *full_url_path = fcm_path_member (entry_path, "fullUrl");
 
-          fcm_check_add (c, ERROR, "C-56", full_url_path, "'fullUrl' must not be empty");
+          fcm_check_add (c, ERROR, "C-56", full_url_path, _("'fullUrl' must not be empty"));
         }
 
       if (resource_node != NULL)
-        fcm_check_add (c, ERROR, "C-56", resource_path, "A DELETE entry carries no 'resource'");
+        fcm_check_add (c, ERROR, "C-56", resource_path, _("A DELETE entry carries no 'resource'"));
 
       target = fcm_json_reference_key (url != NULL ? url : full_url);
       if (target != NULL &&
           (g_str_has_prefix (target, "Patient/") || g_str_has_prefix (target, "ImagingStudy/")))
         fcm_check_add (c, ERROR, "C-57", entry_path,
-                       "An update must never delete the patient or study context (%.*s%s); IRA "
-                       "answers 400. Close and re-open the report instead", SHOW (target));
+                       _("An update must never delete the patient or study context (%.*s%s); IRA "
+                         "answers 400. Close and re-open the report instead"), SHOW (target));
     }
   else if (strcmp (method, "POST") == 0)
     {
       fcm_check_add (c, ERROR, "C-56", method_path,
-                     "POST entries are not allowed: the FC content-update-bundle profile allows "
-                     "only PUT and DELETE (IRA examples and some clients use POST, digest §4.3 "
-                     "item 7)");
+                     _("POST entries are not allowed: the FC content-update-bundle profile allows "
+                       "only PUT and DELETE (IRA examples and some clients use POST, digest §4.3 "
+                       "item 7)"));
     }
   else
     {
       fcm_check_add (c, ERROR, "C-56", method_path,
-                     "request.method must be PUT or DELETE, got '%.*s%s'", SHOW (method));
+                     _("request.method must be PUT or DELETE, got '%.*s%s'"), SHOW (method));
     }
 
   /* A resource may appear only once in the bundle. */
@@ -209,8 +212,8 @@ check_update_entry (FcmCheck   *c,
     {
       if (g_hash_table_contains (seen, identity))
         fcm_check_add (c, ERROR, "C-56", entry_path,
-                       "%.*s%s appears more than once in the bundle; a resource may appear only "
-                       "once", SHOW (identity));
+                       _("%.*s%s appears more than once in the bundle; a resource may appear only "
+                         "once"), SHOW (identity));
       else
         g_hash_table_add (seen, g_steal_pointer (&identity));
     }
@@ -233,7 +236,7 @@ check_update_bundle (FcmCheck   *c,
     {
       g_autofree char *rt_path = fcm_path_member (path, "resourceType");
 
-      fcm_check_add (c, ERROR, "C-56", rt_path, "'updates' must be a Bundle, got '%.*s%s'",
+      fcm_check_add (c, ERROR, "C-56", rt_path, _("'updates' must be a Bundle, got '%.*s%s'"),
                      SHOW (resource_type));
       return;
     }
@@ -244,7 +247,7 @@ check_update_bundle (FcmCheck   *c,
     {
       g_autofree char *entry_path = fcm_path_member (path, "entry");
 
-      fcm_check_add (c, INFO, "C-56", entry_path, "The updates Bundle has no entries");
+      fcm_check_add (c, INFO, "C-56", entry_path, _("The updates Bundle has no entries"));
     }
 }
 
@@ -261,7 +264,7 @@ check_report_item (FcmCheck     *c,
   if (!(item = fcm_find_item (ev->context, "report", &idx)))
     {
       fcm_check_add (c, ERROR, rule, ev->ctx_path,
-                     "%s needs a 'report' context item (a reference to DiagnosticReport/<id>)",
+                     _("%s needs a 'report' context item (a reference to DiagnosticReport/<id>)"),
                      ev->canonical);
       return;
     }
@@ -289,8 +292,8 @@ fcm_check_dr_update (FcmCheck     *c,
       if (++n_updates > 1)
         {
           fcm_check_add (c, ERROR, "C-56", item_path,
-                         "%s carries more than one 'updates' item; exactly one Bundle is allowed",
-                         ev->canonical);
+                         _("%s carries more than one 'updates' item; exactly one Bundle is "
+                           "allowed"), ev->canonical);
           continue;
         }
 
@@ -299,7 +302,7 @@ fcm_check_dr_update (FcmCheck     *c,
         {
           if (fcm_get_member (updates, "resource") == NULL)
             fcm_check_add (c, ERROR, "C-56", res_path,
-                           "'updates' must hold the Bundle as 'resource'");
+                           _("'updates' must hold the Bundle as 'resource'"));
           continue;
         }
 
@@ -308,7 +311,7 @@ fcm_check_dr_update (FcmCheck     *c,
 
   if (n_updates == 0)
     fcm_check_add (c, ERROR, "C-56", ev->ctx_path,
-                   "%s needs an 'updates' context item holding a transaction Bundle",
+                   _("%s needs an 'updates' context item holding a transaction Bundle"),
                    ev->canonical);
 
   /* Requests carry the version the sender knows; hub notifications carry
@@ -320,15 +323,16 @@ fcm_check_dr_update (FcmCheck     *c,
           g_autofree char *version_path = fcm_path_member (ev->ev_path, "context.versionId");
 
           fcm_check_add (c, ERROR, "H-24", version_path,
-                         "A %s notification must carry the new 'context.versionId'", ev->canonical);
+                         _("A %s notification must carry the new 'context.versionId'"),
+                         ev->canonical);
         }
       if (!ev->has_prior_version)
         {
           g_autofree char *prior_path = fcm_path_member (ev->ev_path, "context.priorVersionId");
 
           fcm_check_add (c, ERROR, "H-24", prior_path,
-                         "A %s notification must carry 'context.priorVersionId' (the version it "
-                         "replaces)", ev->canonical);
+                         _("A %s notification must carry 'context.priorVersionId' (the version it "
+                           "replaces)"), ev->canonical);
         }
       if (ev->version_id != NULL && ev->prior_version_id != NULL &&
           strcmp (ev->version_id, ev->prior_version_id) == 0)
@@ -336,8 +340,8 @@ fcm_check_dr_update (FcmCheck     *c,
           g_autofree char *version_path = fcm_path_member (ev->ev_path, "context.versionId");
 
           fcm_check_add (c, ERROR, "H-24", version_path,
-                         "'context.versionId' equals 'context.priorVersionId'; the hub creates a "
-                         "new version for every applied update");
+                         _("'context.versionId' equals 'context.priorVersionId'; the hub creates a "
+                           "new version for every applied update"));
         }
     }
   else if (!ev->has_version)
@@ -345,8 +349,8 @@ fcm_check_dr_update (FcmCheck     *c,
       g_autofree char *version_path = fcm_path_member (ev->ev_path, "context.versionId");
 
       fcm_check_add (c, ERROR, "C-56", version_path,
-                     "A %s request must carry 'context.versionId' (the newest version the sender "
-                     "knows); a hub following the spec rejects it otherwise", ev->canonical);
+                     _("A %s request must carry 'context.versionId' (the newest version the sender "
+                       "knows); a hub following the spec rejects it otherwise"), ev->canonical);
     }
 }
 
@@ -364,7 +368,7 @@ check_selected_node (FcmCheck   *c,
 
   if (!(obj = fcm_as_object (node)))
     {
-      fcm_check_add (c, ERROR, "C-58", path, "A selected item must be an object, got %s",
+      fcm_check_add (c, ERROR, "C-58", path, _("A selected item must be an object, got %s"),
                      fcm_json_node_type_name (node));
       return;
     }
@@ -378,9 +382,9 @@ check_selected_node (FcmCheck   *c,
     }
 
   fcm_check_require_string (c, obj, path, "resourceType", "C-58", ERROR,
-                            "a selected resource needs its type");
+                            _("a selected resource needs its type"));
   fcm_check_require_string (c, obj, path, "id", "C-58", ERROR,
-                            "a selected resource is identified by its id");
+                            _("a selected resource is identified by its id"));
 }
 
 void
@@ -437,6 +441,6 @@ fcm_check_dr_select (FcmCheck     *c,
 
   if (n_select == 0)
     fcm_check_add (c, ERROR, "C-58", ev->ctx_path,
-                   "%s needs 'select' context (IRA answers 400 without it); an empty selection is "
-                   "{\"key\": \"select\", \"resource\": []}", ev->canonical);
+                   _("%s needs 'select' context (IRA answers 400 without it); an empty selection "
+                     "is {\"key\": \"select\", \"resource\": []}"), ev->canonical);
 }

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -43,7 +44,7 @@ context_resource (FcmCheck      *c,
   if (!(item = fcm_find_item (ev->context, key, &idx)))
     {
       fcm_check_add (c, ERROR, rule, ev->ctx_path,
-                     "%s needs a '%s' context item holding the %s", ev->canonical, key, type);
+                     _("%s needs a '%s' context item holding the %s"), ev->canonical, key, type);
       return NULL;
     }
 
@@ -54,9 +55,9 @@ context_resource (FcmCheck      *c,
     {
       if (fcm_get_member (item, "reference") != NULL)
         fcm_check_add (c, ERROR, rule, item_path,
-                       "'%s' must be given as a %s resource in %s, not as a reference "
-                       "(the identifiers IRA requires travel with the resource)",
-                       key, type, ev->canonical);
+                       _("'%s' must be given as a %s resource in %s, not as a reference (the "
+                         "identifiers IRA requires travel with the resource)"), key, type,
+                       ev->canonical);
       /* otherwise the generic item check has already reported it */
       return NULL;
     }
@@ -69,7 +70,7 @@ context_resource (FcmCheck      *c,
     {
       g_autofree char *type_path = fcm_path_member (res_path, "resourceType");
 
-      fcm_check_add (c, ERROR, rule, type_path, "'%s' must be a %s, got '%.*s%s'",
+      fcm_check_add (c, ERROR, rule, type_path, _("'%s' must be a %s, got '%.*s%s'"),
                      key, type, SHOW (resource_type));
       return NULL;
     }
@@ -119,9 +120,9 @@ require_identifiers (FcmCheck   *c,
   JsonArray *identifiers = fcm_check_read_array (c, resource, res_path, "identifier", "C-47");
 
   if (identifiers == NULL && fcm_get_member (resource, "identifier") == NULL)
-    fcm_check_add (c, ERROR, "C-47", path, "%s needs 'identifier' (%s)", "The resource", what);
+    fcm_check_add (c, ERROR, "C-47", path, _("The resource needs 'identifier' (%s)"), what);
   else if (identifiers != NULL && json_array_get_length (identifiers) == 0)
-    fcm_check_add (c, ERROR, "C-47", path, "'identifier' is empty (%s)", what);
+    fcm_check_add (c, ERROR, "C-47", path, _("'identifier' is empty (%s)"), what);
 
   return identifiers;
 }
@@ -164,24 +165,24 @@ check_subject (FcmCheck   *c,
   if (subject == NULL)
     {
       if (fcm_get_member (resource, "subject") == NULL)
-        fcm_check_add (c, ERROR, "C-47", subject_path, "%s needs 'subject' referencing the Patient",
-                       owner);
+        fcm_check_add (c, ERROR, "C-47", subject_path,
+                       _("%s needs 'subject' referencing the Patient"), owner);
       return;
     }
 
   ref = fcm_check_require_string (c, subject, subject_path, "reference", "C-47", ERROR,
-                                  "the subject must reference the Patient in this event");
+                                  _("the subject must reference the Patient in this event"));
   if (ref == NULL)
     return;
 
   ref_id = fcm_json_reference_id (ref, "Patient");
   if (ref_id == NULL)
     fcm_check_add (c, ERROR, "C-47", ref_path,
-                   "%s.subject '%.*s%s' is not a reference to a Patient", owner, SHOW (ref));
+                   _("%s.subject '%.*s%s' is not a reference to a Patient"), owner, SHOW (ref));
   else if (patient_id != NULL && strcmp (ref_id, patient_id) != 0)
     fcm_check_add (c, ERROR, "C-47", ref_path,
-                   "%s.subject references Patient/%.*s%s but the patient in this event has id "
-                   "'%.*s%s'", owner, SHOW (ref_id), SHOW (patient_id));
+                   _("%s.subject references Patient/%.*s%s but the patient in this event has id "
+                     "'%.*s%s'"), owner, SHOW (ref_id), SHOW (patient_id));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -200,15 +201,15 @@ check_open_patient (FcmCheck   *c,
   guint idx = 0;
 
   identifiers = require_identifiers (c, patient, res_path,
-                                     "IRA needs one typed v2-0203 MR with a value");
+                                     _("IRA needs one typed v2-0203 MR with a value"));
   if (identifiers == NULL || json_array_get_length (identifiers) == 0)
     return;
 
   if (!(mr = find_identifier_by_type (identifiers, "MR", &idx, &system)))
     {
       fcm_check_add (c, ERROR, "C-47", ids_path,
-                     "Patient has no identifier with type v2-0203 'MR' (medical record number), "
-                     "which IRA's PatientContext requires");
+                     _("Patient has no identifier with type v2-0203 'MR' (medical record number), "
+                       "which IRA's PatientContext requires"));
       return;
     }
 
@@ -217,11 +218,11 @@ check_open_patient (FcmCheck   *c,
 
     if (system != NULL && strcmp (system, SYSTEM_V2_0203) != 0)
       fcm_check_add (c, WARNING, "C-47", mr_path,
-                     "The MR identifier type is coded in '%.*s%s' instead of %s",
+                     _("The MR identifier type is coded in '%.*s%s' instead of %s"),
                      SHOW (system), SYSTEM_V2_0203);
 
     fcm_check_require_string (c, mr, mr_path, "value", "C-47", ERROR,
-                              "the MR identifier needs a value");
+                              _("the MR identifier needs a value"));
   }
 }
 
@@ -240,7 +241,7 @@ check_open_study (FcmCheck   *c,
   guint idx = 0;
 
   identifiers = require_identifiers (c, study, res_path,
-                                     "IRA needs the Study Instance UID and the ACSN accession");
+                                     _("IRA needs the Study Instance UID and the ACSN accession"));
 
   if (identifiers != NULL && json_array_get_length (identifiers) > 0)
     {
@@ -264,8 +265,8 @@ check_open_study (FcmCheck   *c,
                   idx = i;
                   type_path = fcm_path_member (id_path, "type");
                   fcm_check_add (c, ERROR, "C-47", type_path,
-                                 "The Study Instance UID identifier must have type DCM 110180 "
-                                 "(system %s, code 110180)", SYSTEM_DCM);
+                                 _("The Study Instance UID identifier must have type DCM 110180 "
+                                   "(system %s, code 110180)"), SYSTEM_DCM);
                 }
             }
         }
@@ -273,8 +274,8 @@ check_open_study (FcmCheck   *c,
       if (uid == NULL)
         {
           fcm_check_add (c, ERROR, "C-47", ids_path,
-                         "ImagingStudy has no Study Instance UID identifier (type DCM 110180, "
-                         "system urn:dicom:uid, value urn:oid:<uid>)");
+                         _("ImagingStudy has no Study Instance UID identifier (type DCM 110180, "
+                           "system urn:dicom:uid, value urn:oid:<uid>)"));
         }
       else
         {
@@ -286,50 +287,50 @@ check_open_study (FcmCheck   *c,
 
           if (system != NULL && strcmp (system, SYSTEM_DCM) != 0)
             fcm_check_add (c, WARNING, "C-47", uid_path,
-                           "The Study Instance UID type is coded in '%.*s%s' instead of %s",
+                           _("The Study Instance UID type is coded in '%.*s%s' instead of %s"),
                            SHOW (system), SYSTEM_DCM);
 
           uid_system = fcm_check_require_string (c, uid, uid_path, "system", "C-47", ERROR,
-                                                 "the Study Instance UID identifier's system is "
-                                                 "urn:dicom:uid");
+                                                 _("the Study Instance UID identifier's system is "
+                                                   "urn:dicom:uid"));
           if (uid_system != NULL && strcmp (uid_system, SYSTEM_DICOM_UID) != 0)
             fcm_check_add (c, ERROR, "C-47", system_path,
-                           "The Study Instance UID identifier's system must be 'urn:dicom:uid', "
-                           "got '%.*s%s'", SHOW (uid_system));
+                           _("The Study Instance UID identifier's system must be 'urn:dicom:uid', "
+                             "got '%.*s%s'"), SHOW (uid_system));
 
           value = fcm_check_require_string (c, uid, uid_path, "value", "C-47", ERROR,
-                                            "the Study Instance UID value is urn:oid:<uid>");
+                                            _("the Study Instance UID value is urn:oid:<uid>"));
           if (value != NULL &&
               !(g_str_has_prefix (value, "urn:oid:") && is_oid (value + strlen ("urn:oid:"))))
             fcm_check_add (c, ERROR, "C-47", value_path,
-                           "The Study Instance UID value must be 'urn:oid:' followed by a dotted "
-                           "numeric UID, got '%.*s%s'", SHOW (value));
+                           _("The Study Instance UID value must be 'urn:oid:' followed by a dotted "
+                             "numeric UID, got '%.*s%s'"), SHOW (value));
         }
 
       if (!(acsn = find_identifier_by_type (identifiers, "ACSN", &idx, &system)))
         {
           fcm_check_add (c, ERROR, "C-47", ids_path,
-                         "ImagingStudy has no accession number identifier (type v2-0203 'ACSN'), "
-                         "which IRA's ImagingStudyContext requires");
+                         _("ImagingStudy has no accession number identifier (type v2-0203 'ACSN'), "
+                           "which IRA's ImagingStudyContext requires"));
         }
       else
         {
           g_autofree char *acsn_path = fcm_path_index (ids_path, idx);
 
           fcm_check_require_string (c, acsn, acsn_path, "value", "C-47", ERROR,
-                                    "the ACSN identifier needs the accession number");
+                                    _("the ACSN identifier needs the accession number"));
         }
     }
 
   status = fcm_check_require_string (c, study, res_path, "status", "C-47", ERROR,
-                                     "IRA fixes ImagingStudy.status to 'available'");
+                                     _("IRA fixes ImagingStudy.status to 'available'"));
   if (status != NULL && strcmp (status, "available") != 0)
     {
       g_autofree char *status_path = fcm_path_member (res_path, "status");
 
       fcm_check_add (c, ERROR, "C-47", status_path,
-                     "ImagingStudy.status must be 'available' (IRA ImagingStudyContext), got "
-                     "'%.*s%s'", SHOW (status));
+                     _("ImagingStudy.status must be 'available' (IRA ImagingStudyContext), got "
+                       "'%.*s%s'"), SHOW (status));
     }
 
   check_subject (c, study, res_path, "ImagingStudy", patient_id);
@@ -347,14 +348,15 @@ check_study_reference (FcmCheck   *c,
 
   if (!(ref_obj = fcm_as_object (node)))
     {
-      fcm_check_add (c, ERROR, "C-47", path, "A study reference must be a Reference object, got %s",
+      fcm_check_add (c, ERROR, "C-47", path,
+                     _("A study reference must be a Reference object, got %s"),
                      fcm_json_node_type_name (node));
       return;
     }
 
   ref = fcm_check_require_string (c, ref_obj, path, "reference", "C-47", ERROR,
-                                  "the report references the ImagingStudy as "
-                                  "\"ImagingStudy/<id>\"");
+                                  _("the report references the ImagingStudy as "
+                                    "\"ImagingStudy/<id>\""));
   if (ref == NULL)
     return;
 
@@ -362,8 +364,8 @@ check_study_reference (FcmCheck   *c,
     {
       g_autofree char *ref_path = fcm_path_member (path, "reference");
 
-      fcm_check_add (c, ERROR, "C-47", ref_path, "'%.*s%s' is not a reference to an ImagingStudy",
-                     SHOW (ref));
+      fcm_check_add (c, ERROR, "C-47", ref_path,
+                     _("'%.*s%s' is not a reference to an ImagingStudy"), SHOW (ref));
       return;
     }
 
@@ -375,8 +377,8 @@ check_study_reference (FcmCheck   *c,
     g_autofree char *ref_path = fcm_path_member (path, "reference");
 
     fcm_check_add (c, WARNING, "C-47", ref_path,
-                   "The report references ImagingStudy/%.*s%s, which is not a study in this event",
-                   SHOW (id));
+                   _("The report references ImagingStudy/%.*s%s, which is not a study in this "
+                     "event"), SHOW (id));
   }
 }
 
@@ -392,7 +394,8 @@ check_open_report (FcmCheck   *c,
   JsonNode *node;
 
   fcm_check_require_string (c, report, res_path, "status", "C-47", ERROR,
-                            "DiagnosticReport.status is mandatory (IRA fixes 'unknown' on open)");
+                            _("DiagnosticReport.status is mandatory (IRA fixes 'unknown' on "
+                              "open)"));
   check_subject (c, report, res_path, "DiagnosticReport", patient_id);
 
   node = fcm_get_member (report, "study");
@@ -401,8 +404,8 @@ check_open_report (FcmCheck   *c,
       element = "imagingStudy";
       element_path = fcm_path_member (res_path, element);
       fcm_check_add (c, WARNING, "C-47", element_path,
-                     "DiagnosticReport uses the R4 element 'imagingStudy'; IRA (FHIR R5) uses "
-                     "'study' (digest §4.3 item 9). Both are accepted");
+                     _("DiagnosticReport uses the R4 element 'imagingStudy'; IRA (FHIR R5) uses "
+                       "'study' (digest §4.3 item 9). Both are accepted"));
     }
 
   if (element_path == NULL)
@@ -411,8 +414,8 @@ check_open_report (FcmCheck   *c,
   if (node == NULL)
     {
       fcm_check_add (c, ERROR, "C-47", element_path,
-                     "DiagnosticReport needs a reference to the ImagingStudy ('study' in R5/IRA, "
-                     "'imagingStudy' in R4)");
+                     _("DiagnosticReport needs a reference to the ImagingStudy ('study' in R5/IRA, "
+                       "'imagingStudy' in R4)"));
     }
   else if (fcm_as_array (node) != NULL)
     {
@@ -421,7 +424,7 @@ check_open_report (FcmCheck   *c,
 
       if (n == 0)
         fcm_check_add (c, ERROR, "C-47", element_path,
-                       "'%s' is empty; the report must reference the study", element);
+                       _("'%s' is empty; the report must reference the study"), element);
 
       for (guint i = 0; i < n; i++)
         {
@@ -433,23 +436,25 @@ check_open_report (FcmCheck   *c,
   else if (fcm_as_object (node) != NULL)
     {
       fcm_check_add (c, WARNING, "C-47", element_path,
-                     "'%s' is a single Reference; it is an array (0..*) in FHIR", element);
+                     _("'%s' is a single Reference; it is an array (0..*) in FHIR"), element);
       check_study_reference (c, node, element_path, study_ids);
     }
   else
     {
-      fcm_check_add (c, ERROR, "C-47", element_path, "'%s' must be an array of References, got %s",
-                     element, fcm_json_node_type_name (node));
+      fcm_check_add (c, ERROR, "C-47", element_path,
+                     _("'%s' must be an array of References, got %s"), element,
+                     fcm_json_node_type_name (node));
     }
 
   if (fcm_get_member (report, "identifier") == NULL && fcm_get_member (report, "basedOn") == NULL)
     fcm_check_add (c, WARNING, "C-47", res_path,
-                   "FC's DiagnosticReport-open profile wants a business 'identifier' or a "
-                   "'basedOn' ServiceRequest carrying the ACSN accession (at least one of the "
-                   "two)");
+                   _("FC's DiagnosticReport-open profile wants a business 'identifier' or a "
+                     "'basedOn' ServiceRequest carrying the ACSN accession (at least one of the "
+                     "two)"));
 
   if (fcm_get_member (report, "code") == NULL)
-    fcm_check_add (c, WARNING, "C-47", res_path, "DiagnosticReport.code is mandatory in base FHIR");
+    fcm_check_add (c, WARNING, "C-47", res_path,
+                   _("DiagnosticReport.code is mandatory in base FHIR"));
 }
 
 void
@@ -471,7 +476,7 @@ fcm_check_dr_open (FcmCheck     *c,
   if (patient != NULL)
     {
       patient_id = fcm_check_require_string (c, patient, patient_path, "id", "C-47", ERROR,
-                                             "every context resource needs an id");
+                                             _("every context resource needs an id"));
       check_open_patient (c, patient, patient_path);
     }
 
@@ -494,8 +499,8 @@ fcm_check_dr_open (FcmCheck     *c,
         {
           if (fcm_get_member (item, "reference") != NULL)
             fcm_check_add (c, ERROR, "C-46", item_path,
-                           "'study' must be given as an ImagingStudy resource in %s, not as a "
-                           "reference (the identifiers IRA requires travel with the resource)",
+                           _("'study' must be given as an ImagingStudy resource in %s, not as a "
+                             "reference (the identifiers IRA requires travel with the resource)"),
                            ev->canonical);
           continue;
         }
@@ -506,12 +511,12 @@ fcm_check_dr_open (FcmCheck     *c,
       if (strcmp (study_type, "ImagingStudy") != 0)
         {
           fcm_check_add (c, ERROR, "C-46", type_path,
-                         "'study' must be a ImagingStudy, got '%.*s%s'", SHOW (study_type));
+                         _("'study' must be a ImagingStudy, got '%.*s%s'"), SHOW (study_type));
           continue;
         }
 
       study_id = fcm_check_require_string (c, study, res_path, "id", "C-47", ERROR,
-                                           "every context resource needs an id");
+                                           _("every context resource needs an id"));
       if (study_id != NULL)
         g_ptr_array_add (study_ids, (gpointer) study_id);
 
@@ -520,13 +525,14 @@ fcm_check_dr_open (FcmCheck     *c,
 
   if (n_studies == 0)
     fcm_check_add (c, ERROR, "C-46", ev->ctx_path,
-                   "%s needs a 'study' context item holding the ImagingStudy (required by IRA)",
+                   _("%s needs a 'study' context item holding the ImagingStudy (required by IRA)"),
                    ev->canonical);
 
   if (report != NULL)
     {
       fcm_check_require_string (c, report, report_path, "id", "C-47", ERROR,
-                                "every context resource needs an id, reused by the later -close");
+                                _("every context resource needs an id, reused by the later "
+                                  "-close"));
       check_open_report (c, report, report_path, patient_id, study_ids);
     }
 
@@ -535,8 +541,8 @@ fcm_check_dr_open (FcmCheck     *c,
       g_autofree char *version_path = fcm_path_member (ev->ev_path, "context.versionId");
 
       fcm_check_add (c, WARNING, "H-23", version_path,
-                     "The hub assigns a context.versionId on every -open and sends it in the "
-                     "notification; it is missing");
+                     _("The hub assigns a context.versionId on every -open and sends it in the "
+                       "notification; it is missing"));
     }
 }
 
@@ -556,7 +562,7 @@ fcm_check_dr_close (FcmCheck     *c,
   if (!(item = fcm_find_item (ev->context, "report", &idx)))
     {
       fcm_check_add (c, ERROR, "C-50", ev->ctx_path,
-                     "%s needs a 'report' context item with the id used in the -open",
+                     _("%s needs a 'report' context item with the id used in the -open"),
                      ev->canonical);
       return;
     }
@@ -573,12 +579,12 @@ fcm_check_dr_close (FcmCheck     *c,
           g_autofree char *type_path = fcm_path_member (res_path, "resourceType");
 
           fcm_check_add (c, ERROR, "C-50", type_path,
-                         "'report' must be a DiagnosticReport, got '%.*s%s'", SHOW (type));
+                         _("'report' must be a DiagnosticReport, got '%.*s%s'"), SHOW (type));
         }
 
       fcm_check_require_string (c, resource, res_path, "id", "H-15", ERROR,
-                                "IRA answers 400 when the report's resource.id is missing on "
-                                "-close");
+                                _("IRA answers 400 when the report's resource.id is missing on "
+                                  "-close"));
     }
   else if (fcm_json_get_object (item, "reference"))
     {
@@ -586,12 +592,12 @@ fcm_check_dr_close (FcmCheck     *c,
 
       if (id != NULL)
         fcm_check_add (c, WARNING, "C-50", item_path,
-                       "'report' is given as a reference; IRA expects the DiagnosticReport "
-                       "resource with the id used in the -open (digest §4.3 item 6)");
+                       _("'report' is given as a reference; IRA expects the DiagnosticReport "
+                         "resource with the id used in the -open (digest §4.3 item 6)"));
     }
 
   if (fcm_find_item (ev->context, "patient", NULL) == NULL)
     fcm_check_add (c, WARNING, "C-50", ev->ctx_path,
-                   "FC STU3 also requires 'patient' (with the ids of the -open) in %s; IRA accepts "
-                   "'report' alone", ev->canonical);
+                   _("FC STU3 also requires 'patient' (with the ids of the -open) in %s; IRA "
+                     "accepts 'report' alone"), ev->canonical);
 }

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -27,7 +28,7 @@ check_content_entry (FcmCheck   *c,
       g_autofree char *request_path = fcm_path_member (entry_path, "request");
 
       fcm_check_add (c, ERROR, "H-29", request_path,
-                     "Entries of the content Bundle carry no 'request' (it is a collection)");
+                     _("Entries of the content Bundle carry no 'request' (it is a collection)"));
     }
 }
 
@@ -45,10 +46,15 @@ check_content_bundle (FcmCheck   *c,
 
   if (!(item = fcm_find_item (context, "content", &idx)))
     {
-      fcm_check_add (c, empty_context ? INFO : WARNING, "H-29", ctx_path,
-                     "No 'content' item: IRA requires a {\"key\": \"content\", \"resource\": "
-                     "<Bundle type=collection>} entry in the current context%s",
-                     empty_context ? " (with no entries when there is no content)" : "");
+      if (empty_context)
+        fcm_check_add (c, INFO, "H-29", ctx_path,
+                       _("No 'content' item: IRA requires a {\"key\": \"content\", \"resource\": "
+                         "<Bundle type=collection>} entry in the current context (with no "
+                         "entries when there is no content)"));
+      else
+        fcm_check_add (c, WARNING, "H-29", ctx_path,
+                       _("No 'content' item: IRA requires a {\"key\": \"content\", \"resource\": "
+                         "<Bundle type=collection>} entry in the current context"));
       return;
     }
 
@@ -61,7 +67,7 @@ check_content_bundle (FcmCheck   *c,
     {
       g_autofree char *type_path = fcm_path_member (res_path, "resourceType");
 
-      fcm_check_add (c, ERROR, "H-29", type_path, "'content' must be a Bundle");
+      fcm_check_add (c, ERROR, "H-29", type_path, _("'content' must be a Bundle"));
       return;
     }
 
@@ -84,8 +90,8 @@ fcm_validate_current_context (FcmCheck *c,
   if (fcm_as_array (root) != NULL)
     {
       fcm_check_add (c, WARNING, "C-52", "$",
-                     "A bare context array (as the sandbox.js hub answers); Get Current Context "
-                     "returns {\"context.type\", \"context.versionId\", \"context\"}");
+                     _("A bare context array (as the sandbox.js hub answers); Get Current Context "
+                       "returns {\"context.type\", \"context.versionId\", \"context\"}"));
       fcm_check_context_array (c, fcm_as_array (root), "$");
       return;
     }
@@ -99,9 +105,9 @@ fcm_validate_current_context (FcmCheck *c,
       const char *timestamp;
 
       fcm_check_add (c, WARNING, "C-52", "$",
-                     "2019 prototype current-context shape {\"timestamp\", \"id\", \"event\"} "
-                     "(legacy); STU3 answers {\"context.type\", \"context.versionId\", "
-                     "\"context\"}");
+                     _("2019 prototype current-context shape {\"timestamp\", \"id\", \"event\"} "
+                       "(legacy); STU3 answers {\"context.type\", \"context.versionId\", "
+                       "\"context\"}"));
 
       timestamp = fcm_check_read_string (c, obj, "$", "timestamp", "C-25", NULL);
       if (timestamp != NULL)
@@ -111,14 +117,15 @@ fcm_validate_current_context (FcmCheck *c,
       if ((context = fcm_check_read_array (c, event, "$.event", "context", "C-52")) != NULL)
         fcm_check_context_array (c, context, "$.event.context");
       else if (fcm_get_member (event, "context") == NULL)
-        fcm_check_add (c, ERROR, "C-52", "$.event.context", "Required member 'context' is missing");
+        fcm_check_add (c, ERROR, "C-52", "$.event.context",
+                       _("Required member 'context' is missing"));
       return;
     }
 
   context = fcm_check_read_array (c, obj, "$", "context", "C-52");
   if (context == NULL && fcm_get_member (obj, "context") == NULL)
     fcm_check_add (c, ERROR, "C-52", "$.context",
-                   "Required member 'context' is missing (an empty current context is [])");
+                   _("Required member 'context' is missing (an empty current context is [])"));
   if (context != NULL)
     fcm_check_context_array (c, context, "$.context");
 
@@ -127,29 +134,30 @@ fcm_validate_current_context (FcmCheck *c,
   type = fcm_check_read_string (c, obj, "$", "context.type", "C-52", &has_type);
   if (!has_type)
     fcm_check_add (c, ERROR, "C-52", "$['context.type']",
-                   "Required member 'context.type' is missing (the anchor resource type, or \"\")");
+                   _("Required member 'context.type' is missing (the anchor resource type, or "
+                     "\"\")"));
   else if (type != NULL && *type == '\0' && !empty)
     fcm_check_add (c, WARNING, "C-52", "$['context.type']",
-                   "'context.type' is empty but the context is not");
+                   _("'context.type' is empty but the context is not"));
   else if (type != NULL && *type != '\0' && empty && context != NULL)
     fcm_check_add (c, WARNING, "C-52", "$['context.type']",
-                   "'context.type' is '%.*s%s' but the context is empty", SHOW (type));
+                   _("'context.type' is '%.*s%s' but the context is empty"), SHOW (type));
   else if (type != NULL && *type != '\0' && !g_ascii_isupper (*type))
     fcm_check_add (c, WARNING, "C-52", "$['context.type']",
-                   "'context.type' should be a FHIR resource type such as 'DiagnosticReport', got "
-                   "'%.*s%s'", SHOW (type));
+                   _("'context.type' should be a FHIR resource type such as 'DiagnosticReport', "
+                     "got '%.*s%s'"), SHOW (type));
 
   fcm_check_read_string (c, obj, "$", "context.versionId", "C-52", &has_version);
   if (!has_version)
     {
       if (empty)
         fcm_check_add (c, INFO, "C-52", "$['context.versionId']",
-                       "'context.versionId' is omitted; accepted for an empty context (digest §4.3 "
-                       "item 12)");
+                       _("'context.versionId' is omitted; accepted for an empty context (digest "
+                         "§4.3 item 12)"));
       else
         fcm_check_add (c, ERROR, "C-52", "$['context.versionId']",
-                       "Required member 'context.versionId' is missing; it is needed to detect "
-                       "missed updates (C-33)");
+                       _("Required member 'context.versionId' is missing; it is needed to detect "
+                         "missed updates (C-33)"));
     }
 
   if (context != NULL)

@@ -16,6 +16,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -50,8 +51,8 @@ check_context_item (FcmCheck   *c,
   if (!(item = fcm_as_object (node)))
     {
       fcm_check_add (c, ERROR, "C-25", path,
-                     "Context items must be objects {\"key\", "
-                     "\"resource\"|\"reference\"|<datatype>}, got %s",
+                     _("Context items must be objects {\"key\", "
+                       "\"resource\"|\"reference\"|<datatype>}, got %s"),
                      fcm_json_node_type_name (node));
       return NULL;
     }
@@ -62,13 +63,13 @@ check_context_item (FcmCheck   *c,
     {
       g_autofree char *key_path = fcm_path_member (path, "key");
 
-      fcm_check_add (c, ERROR, "C-25", key_path, "Context item has no 'key'");
+      fcm_check_add (c, ERROR, "C-25", key_path, _("Context item has no 'key'"));
     }
   else if (key != NULL && *key == '\0')
     {
       g_autofree char *key_path = fcm_path_member (path, "key");
 
-      fcm_check_add (c, ERROR, "C-25", key_path, "Context item has an empty 'key'");
+      fcm_check_add (c, ERROR, "C-25", key_path, _("Context item has an empty 'key'"));
     }
   else if (key != NULL && !is_lower_case (key))
     {
@@ -76,8 +77,8 @@ check_context_item (FcmCheck   *c,
       g_autofree char *lower = g_ascii_strdown (key, -1);
 
       fcm_check_add (c, WARNING, "C-14", key_path,
-                     "Context key '%.*s%s' is not lower case; keys are lower case and compared "
-                     "case-sensitively (read leniently as '%.*s%s', digest §4.3 item 6)",
+                     _("Context key '%.*s%s' is not lower case; keys are lower case and compared "
+                       "case-sensitively (read leniently as '%.*s%s', digest §4.3 item 6)"),
                      SHOW (key), SHOW (lower));
     }
 
@@ -109,13 +110,13 @@ check_context_item (FcmCheck   *c,
                   g_autofree char *type_path = fcm_path_member (value_path, "resourceType");
 
                   fcm_check_add (c, ERROR, "C-25", type_path,
-                                 "'resource' must be a FHIR resource with a 'resourceType'");
+                                 _("'resource' must be a FHIR resource with a 'resourceType'"));
                 }
             }
           else if (!(is_select && fcm_as_array (value) != NULL))
             {
               fcm_check_add (c, ERROR, "C-25", value_path,
-                             "'resource' must be a FHIR resource object, got %s",
+                             _("'resource' must be a FHIR resource object, got %s"),
                              fcm_json_node_type_name (value));
             }
         }
@@ -125,24 +126,24 @@ check_context_item (FcmCheck   *c,
             fcm_check_reference_object (c, fcm_as_object (value), value_path, "C-25");
           else if (!(is_select && fcm_as_array (value) != NULL))
             fcm_check_add (c, ERROR, "C-25", value_path,
-                           "'reference' must be a FHIR Reference object, got %s",
+                           _("'reference' must be a FHIR Reference object, got %s"),
                            fcm_json_node_type_name (value));
         }
       else if (!g_ascii_islower (name[0]))
         {
           fcm_check_add (c, WARNING, "C-25", value_path,
-                         "Context value member '%.*s%s' is not 'resource', 'reference' or a "
-                         "lower-case FHIR datatype name such as 'decimal'", SHOW (name));
+                         _("Context value member '%.*s%s' is not 'resource', 'reference' or a "
+                           "lower-case FHIR datatype name such as 'decimal'"), SHOW (name));
         }
     }
 
   if (n_values == 0)
     fcm_check_add (c, ERROR, "C-25", path,
-                   "Context item '%.*s%s' carries no value: expected 'resource', 'reference' or a "
-                   "lower-case datatype member", SHOW (key));
+                   _("Context item '%.*s%s' carries no value: expected 'resource', 'reference' or "
+                     "a lower-case datatype member"), SHOW (key));
   else if (n_values > 1)
     fcm_check_add (c, WARNING, "C-25", path,
-                   "Context item '%.*s%s' carries %u value members; expected exactly one",
+                   _("Context item '%.*s%s' carries %u value members; expected exactly one"),
                    SHOW (key), n_values);
 
   return key;
@@ -187,8 +188,8 @@ read_version (FcmCheck   *c,
       name = plain;
       path = fcm_path_member (ev_path, plain);
       fcm_check_add (c, WARNING, "C-25", path,
-                     "'%s' is the undotted spelling of FC §2.3's table; every example uses '%s' "
-                     "(digest §4.3 item 2)", plain, dotted);
+                     _("'%s' is the undotted spelling of FC §2.3's table; every example uses '%s' "
+                       "(digest §4.3 item 2)"), plain, dotted);
     }
 
   if (node == NULL)
@@ -199,7 +200,7 @@ read_version (FcmCheck   *c,
 
   if (JSON_NODE_HOLDS_NULL (node))
     {
-      fcm_check_add (c, WARNING, "C-25", path, "'%s' is null; read as absent", name);
+      fcm_check_add (c, WARNING, "C-25", path, _("'%s' is null; read as absent"), name);
       return NULL;
     }
 
@@ -207,14 +208,14 @@ read_version (FcmCheck   *c,
 
   if (!fcm_json_node_is_string (node))
     {
-      fcm_check_add (c, ERROR, "C-25", path, "'%s' must be a string, got %s",
+      fcm_check_add (c, ERROR, "C-25", path, _("'%s' must be a string, got %s"),
                      name, fcm_json_node_type_name (node));
       return NULL;
     }
 
   if (*json_node_get_string (node) == '\0')
     {
-      fcm_check_add (c, ERROR, "C-25", path, "'%s' must not be empty", name);
+      fcm_check_add (c, ERROR, "C-25", path, _("'%s' must not be empty"), name);
       return NULL;
     }
 
@@ -229,16 +230,16 @@ check_event_name (FcmCheck   *c,
 {
   if (fcm_event_name_is_legacy (name))
     fcm_check_add (c, WARNING, "C-14", path,
-                   "'%.*s%s' is a 2019 prototype / May-2019 ballot event name (legacy); STU3 calls "
-                   "it '%s'", SHOW (name), canonical);
+                   _("'%.*s%s' is a 2019 prototype / May-2019 ballot event name (legacy); STU3 "
+                     "calls it '%s'"), SHOW (name), canonical);
   else if (canonical == name)
     fcm_check_add (c, INFO, "H-22", path,
-                   "'%.*s%s' is not an event of the FHIRcast catalog; as a custom event only its "
-                   "generic shape is checked (hubs relay any valid event)", SHOW (name));
+                   _("'%.*s%s' is not an event of the FHIRcast catalog; as a custom event only its "
+                     "generic shape is checked (hubs relay any valid event)"), SHOW (name));
   else if (strcmp (name, canonical) != 0 && g_ascii_strcasecmp (name, "syncerror") != 0)
     fcm_check_add (c, INFO, "C-14", path,
-                   "Event names match case-insensitively, so '%.*s%s' is fine; the recommended "
-                   "spelling is '%s'", SHOW (name), canonical);
+                   _("Event names match case-insensitively, so '%.*s%s' is fine; the recommended "
+                     "spelling is '%s'"), SHOW (name), canonical);
 }
 
 void
@@ -255,12 +256,12 @@ fcm_validate_event_message (FcmCheck   *c,
   gboolean is_heartbeat;
 
   timestamp = fcm_check_require_string (c, message, base, "timestamp", shape_rule, ERROR,
-                                        "when the event happened, ISO 8601 in UTC");
+                                        _("when the event happened, ISO 8601 in UTC"));
   if (timestamp != NULL)
     fcm_check_timestamp (c, timestamp, ts_path, "C-25");
 
   fcm_check_require_string (c, message, base, "id", shape_rule, ERROR,
-                            "the event id, unique per hub (a UUID)");
+                            _("the event id, unique per hub (a UUID)"));
 
   ev.ev_path = fcm_path_member (base, "event");
   node = fcm_get_member (message, "event");
@@ -268,16 +269,16 @@ fcm_validate_event_message (FcmCheck   *c,
   if (node == NULL)
     {
       fcm_check_add (c, ERROR, shape_rule, ev.ev_path,
-                     "Required member 'event' is missing: {\"hub.topic\", \"hub.event\", "
-                     "\"context\"}");
+                     _("Required member 'event' is missing: {\"hub.topic\", \"hub.event\", "
+                       "\"context\"}"));
       goto out;
     }
 
   if (!(ev.event = fcm_as_object (node)))
     {
       fcm_check_add (c, ERROR, shape_rule, ev.ev_path,
-                     "'event' must be an object {\"hub.topic\", \"hub.event\", \"context\"}, got "
-                     "%s", fcm_json_node_type_name (node));
+                     _("'event' must be an object {\"hub.topic\", \"hub.event\", \"context\"}, got "
+                       "%s"), fcm_json_node_type_name (node));
       goto out;
     }
 
@@ -285,9 +286,9 @@ fcm_validate_event_message (FcmCheck   *c,
   name_path = fcm_path_member (ev.ev_path, "hub.event");
 
   fcm_check_require_string (c, ev.event, ev.ev_path, "hub.topic", "C-25", ERROR,
-                            "the session topic");
+                            _("the session topic"));
   ev.name = fcm_check_require_string (c, ev.event, ev.ev_path, "hub.event", "C-25", ERROR,
-                                      "the event name");
+                                      _("the event name"));
   ev.canonical = ev.name ? fcm_event_name_canonicalize (ev.name) : NULL;
   is_heartbeat = ev.canonical != NULL && g_ascii_strcasecmp (ev.canonical, "heartbeat") == 0;
 
@@ -301,9 +302,9 @@ fcm_validate_event_message (FcmCheck   *c,
   node = fcm_get_member (ev.event, "context");
   if (node == NULL)
     fcm_check_add (c, is_heartbeat ? WARNING : ERROR, "C-25", ev.ctx_path,
-                   "Required member 'context' is missing (an empty context is [])");
+                   _("Required member 'context' is missing (an empty context is [])"));
   else if (!(ev.context = fcm_as_array (node)))
-    fcm_check_add (c, ERROR, "C-25", ev.ctx_path, "'context' must be an array, got %s",
+    fcm_check_add (c, ERROR, "C-25", ev.ctx_path, _("'context' must be an array, got %s"),
                    fcm_json_node_type_name (node));
   else
     fcm_check_context_array (c, ev.context, ev.ctx_path);

@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -29,18 +30,18 @@ fcm_validate_legacy_event (FcmCheck   *c,
   JsonNode *body = fcm_get_member (root, "body");
 
   fcm_check_add (c, WARNING, "C-25", "$",
-                 "2019 prototype {\"header\", \"body\"} wrapper (legacy); STU3 sends the bare "
-                 "{\"timestamp\", \"id\", \"event\"}");
+                 _("2019 prototype {\"header\", \"body\"} wrapper (legacy); STU3 sends the bare "
+                   "{\"timestamp\", \"id\", \"event\"}"));
 
   if (header != NULL && fcm_as_object (header) == NULL)
     fcm_check_add (c, WARNING, "C-25", "$.header",
-                   "'header' should be an object of HTTP headers, got %s",
+                   _("'header' should be an object of HTTP headers, got %s"),
                    fcm_json_node_type_name (header));
 
   if (fcm_as_object (body) == NULL)
     {
       fcm_check_add (c, ERROR, "C-25", "$.body",
-                     "'body' must be an object {\"timestamp\", \"id\", \"event\"}, got %s",
+                     _("'body' must be an object {\"timestamp\", \"id\", \"event\"}, got %s"),
                      fcm_json_node_type_name (body));
       return;
     }
@@ -59,8 +60,8 @@ fcm_validate_legacy_status (FcmCheck   *c,
   gboolean is_string;
 
   fcm_check_add (c, WARNING, "C-28", "$",
-                 "2019 prototype status frame {\"timestamp\", \"status\", \"statusCode\"} "
-                 "(legacy); STU3 acknowledges with {\"id\", \"status\"}");
+                 _("2019 prototype status frame {\"timestamp\", \"status\", \"statusCode\"} "
+                   "(legacy); STU3 acknowledges with {\"id\", \"status\"}"));
 
   if (code_node == NULL && (code_node = fcm_get_member (root, "statuscode")) != NULL)
     code_name = "statuscode";
@@ -74,13 +75,13 @@ fcm_validate_legacy_status (FcmCheck   *c,
   else if (status != NULL && !fcm_json_node_is_string (status))
     {
       fcm_check_add (c, ERROR, "C-28", "$.status",
-                     "'status' must be a string such as \"OK\", got %s",
+                     _("'status' must be a string such as \"OK\", got %s"),
                      fcm_json_node_type_name (status));
     }
 
   if (code_node == NULL)
     {
-      fcm_check_add (c, WARNING, "C-28", "$.statusCode", "The status frame has no 'statusCode'");
+      fcm_check_add (c, WARNING, "C-28", "$.statusCode", _("The status frame has no 'statusCode'"));
     }
   else
     {
@@ -88,7 +89,7 @@ fcm_validate_legacy_status (FcmCheck   *c,
       gint64 code = fcm_status_code_from_node (code_node, &is_string);
 
       if (code < 100 || code > 599)
-        fcm_check_add (c, ERROR, "C-28", code_path, "'%s' must be an HTTP status code, got %s",
+        fcm_check_add (c, ERROR, "C-28", code_path, _("'%s' must be an HTTP status code, got %s"),
                        code_name, fcm_json_node_type_name (code_node));
     }
 
@@ -105,20 +106,21 @@ fcm_validate_gettopic (FcmCheck   *c,
   const char *method;
 
   fcm_check_add (c, WARNING, "C-01", "$",
-                 "2019 prototype GetTopic topic discovery (legacy); STU3 obtains hub.topic from "
-                 "the launch (SMART or otherwise)");
+                 _("2019 prototype GetTopic topic discovery (legacy); STU3 obtains hub.topic from "
+                   "the launch (SMART or otherwise)"));
 
   method = fcm_check_read_string (c, root, "$", "method", "C-01", NULL);
   if (method != NULL && strcmp (method, "GET") != 0)
-    fcm_check_add (c, WARNING, "C-01", "$.method", "GetTopic is a GET, got '%.*s%s'",
+    fcm_check_add (c, WARNING, "C-01", "$.method", _("GetTopic is a GET, got '%.*s%s'"),
                    SHOW (method));
 
   if (body != NULL && !fcm_json_node_is_string (body))
     fcm_check_add (c, ERROR, "C-01", "$.responseBody",
-                   "The GetTopic answer is the bare topic string, got %s",
+                   _("The GetTopic answer is the bare topic string, got %s"),
                    fcm_json_node_type_name (body));
   else if (body != NULL && fcm_is_blank (json_node_get_string (body)))
-    fcm_check_add (c, ERROR, "C-01", "$.responseBody", "The GetTopic answer (the topic) is empty");
+    fcm_check_add (c, ERROR, "C-01", "$.responseBody",
+                   _("The GetTopic answer (the topic) is empty"));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -133,8 +135,8 @@ fcm_check_heartbeat (FcmCheck     *c,
   guint idx = 0;
 
   fcm_check_add (c, INFO, "C-69", ev->ev_path,
-                 "heartbeat is not part of FHIRcast STU3 (removed in June 2024); accepted as a "
-                 "liveness signal and acknowledged");
+                 _("heartbeat is not part of FHIRcast STU3 (removed in June 2024); accepted as a "
+                   "liveness signal and acknowledged"));
 
   if ((item = fcm_find_item (ev->context, "period", &idx)))
     {
@@ -144,13 +146,13 @@ fcm_check_heartbeat (FcmCheck     *c,
 
       if (value == NULL)
         fcm_check_add (c, WARNING, "C-69", item_path,
-                       "The heartbeat 'period' is given as 'decimal'");
+                       _("The heartbeat 'period' is given as 'decimal'"));
       else if (!(JSON_NODE_HOLDS_VALUE (value) &&
                  (json_node_get_value_type (value) == G_TYPE_INT64 ||
                   json_node_get_value_type (value) == G_TYPE_DOUBLE ||
                   json_node_get_value_type (value) == G_TYPE_STRING)))
         fcm_check_add (c, WARNING, "C-69", value_path,
-                       "The heartbeat period must be a number of seconds, got %s",
+                       _("The heartbeat period must be a number of seconds, got %s"),
                        fcm_json_node_type_name (value));
     }
 }

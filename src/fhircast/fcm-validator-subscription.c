@@ -12,6 +12,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -48,28 +49,28 @@ check_ws_url (FcmCheck   *c,
 
   if (strcmp (stripped, url) != 0)
     fcm_check_add (c, WARNING, rule, path,
-                   "%s has leading or trailing whitespace; it is trimmed before comparing "
-                   "endpoints (digest §4.3 item 13)", what);
+                   _("%s has leading or trailing whitespace; it is trimmed before comparing "
+                     "endpoints (digest §4.3 item 13)"), what);
 
   if (str_has_prefix_ci (stripped, "wss://"))
     {
       if (!g_uri_is_valid (stripped, G_URI_FLAGS_NONE, NULL))
-        fcm_check_add (c, ERROR, rule, path, "%s '%.*s%s' is not a valid URL", what,
+        fcm_check_add (c, ERROR, rule, path, _("%s '%.*s%s' is not a valid URL"), what,
                        SHOW (stripped));
     }
   else if (str_has_prefix_ci (stripped, "ws://"))
     {
       if (!g_uri_is_valid (stripped, G_URI_FLAGS_NONE, NULL))
-        fcm_check_add (c, ERROR, rule, path, "%s '%.*s%s' is not a valid URL", what,
+        fcm_check_add (c, ERROR, rule, path, _("%s '%.*s%s' is not a valid URL"), what,
                        SHOW (stripped));
       else
         fcm_check_add (c, WARNING, "C-06", path,
-                       "%s uses ws://; FHIRcast requires wss:// (plain ws is for a loopback test "
-                       "hub only)", what);
+                       _("%s uses ws://; FHIRcast requires wss:// (plain ws is for a loopback test "
+                         "hub only)"), what);
     }
   else
     {
-      fcm_check_add (c, ERROR, rule, path, "%s must be a wss:// WebSocket URL, got '%.*s%s'",
+      fcm_check_add (c, ERROR, rule, path, _("%s must be a wss:// WebSocket URL, got '%.*s%s'"),
                      what, SHOW (stripped));
     }
 }
@@ -95,7 +96,7 @@ check_events_list (FcmCheck   *c,
       if (*name == '\0')
         {
           fcm_check_add (c, WARNING, "C-13", path,
-                         "hub.events contains an empty entry at position %u", i);
+                         _("hub.events contains an empty entry at position %u"), i);
           continue;
         }
 
@@ -104,8 +105,8 @@ check_events_list (FcmCheck   *c,
       if (strchr (name, '*') != NULL)
         {
           fcm_check_add (c, is_subscribe_request ? ERROR : WARNING, "C-13", path,
-                         "hub.events entry '%.*s%s' is a wildcard; wildcards are spec shorthand "
-                         "only and hubs do not accept them", SHOW (name));
+                         _("hub.events entry '%.*s%s' is a wildcard; wildcards are spec shorthand "
+                           "only and hubs do not accept them"), SHOW (name));
           continue;
         }
 
@@ -115,21 +116,21 @@ check_events_list (FcmCheck   *c,
 
       if (duplicate)
         fcm_check_add (c, WARNING, "C-13", path,
-                       "hub.events lists '%.*s%s' more than once (names compare "
-                       "case-insensitively, C-14)", SHOW (name));
+                       _("hub.events lists '%.*s%s' more than once (names compare "
+                         "case-insensitively, C-14)"), SHOW (name));
       else
         g_ptr_array_add (seen, name);
 
       if (fcm_event_name_is_legacy (name))
         fcm_check_add (c, WARNING, "C-14", path,
-                       "hub.events entry '%.*s%s' is a 2019 prototype event name; STU3 calls it "
-                       "'%s'", SHOW (name), fcm_event_name_canonicalize (name));
+                       _("hub.events entry '%.*s%s' is a 2019 prototype event name; STU3 calls it "
+                         "'%s'"), SHOW (name), fcm_event_name_canonicalize (name));
     }
 
   if (n_names == 0)
     {
       fcm_check_add (c, is_subscribe_request ? ERROR : WARNING,
-                     is_subscribe_request ? "H-05" : rule, path, "hub.events lists no event");
+                     is_subscribe_request ? "H-05" : rule, path, _("hub.events lists no event"));
       return;
     }
 
@@ -149,8 +150,8 @@ check_events_list (FcmCheck   *c,
 
   if (missing->len > 0)
     fcm_check_add (c, WARNING, "C-12", path,
-                   "IRA requires hub.events to include at least "
-                   "DiagnosticReport-open/-close/-update/-select and syncerror; missing: %s",
+                   _("IRA requires hub.events to include at least "
+                     "DiagnosticReport-open/-close/-update/-select and syncerror; missing: %s"),
                    missing->str);
 }
 
@@ -193,75 +194,79 @@ fcm_check_form (FcmCheck   *c,
 
   if (!has_mode)
     fcm_check_add (c, ERROR, "H-05", mode_path,
-                   "'hub.mode' is required: \"subscribe\" or \"unsubscribe\"");
+                   _("'hub.mode' is required: \"subscribe\" or \"unsubscribe\""));
   else if (strcmp (mode, "unsubscribe") == 0)
     unsubscribe = TRUE;
   else if (strcmp (mode, "subscribe") != 0)
     fcm_check_add (c, ERROR, "H-05", mode_path,
-                   "'hub.mode' must be \"subscribe\" or \"unsubscribe\", got '%.*s%s'",
+                   _("'hub.mode' must be \"subscribe\" or \"unsubscribe\", got '%.*s%s'"),
                    SHOW (mode));
 
   rule = unsubscribe ? "H-14" : "H-05";
 
   if (!has_type)
     fcm_check_add (c, ERROR, rule, type_path,
-                   "'hub.channel.type' is required and must be \"websocket\" (IRA answers 400)");
+                   _("'hub.channel.type' is required and must be \"websocket\" (IRA answers 400)"));
   else if (strcmp (type, "websocket") != 0)
     fcm_check_add (c, ERROR, rule, type_path,
-                   "'hub.channel.type' must be \"websocket\", got '%.*s%s' (IRA answers 400)",
+                   _("'hub.channel.type' must be \"websocket\", got '%.*s%s' (IRA answers 400)"),
                    SHOW (type));
 
   if (fcm_is_blank (topic))
-    fcm_check_add (c, ERROR, rule, topic_path, "'hub.topic' is %s (IRA answers 400)",
-                   has_topic ? "empty" : "missing");
+    fcm_check_add (c, ERROR, rule, topic_path,
+                   has_topic ? _("'hub.topic' is empty (IRA answers 400)")
+                             : _("'hub.topic' is missing (IRA answers 400)"));
   else if (g_ascii_isspace (topic[0]) || g_ascii_isspace (topic[strlen (topic) - 1]))
     fcm_check_add (c, WARNING, "C-12", topic_path,
-                   "'hub.topic' has leading or trailing whitespace");
+                   _("'hub.topic' has leading or trailing whitespace"));
 
   if (!unsubscribe)
     {
       if (fcm_is_blank (events))
         fcm_check_add (c, ERROR, "H-05", events_path,
-                       "'hub.events' is %s on subscribe (IRA answers 400)",
-                       has_events ? "empty" : "missing");
+                       has_events ? _("'hub.events' is empty on subscribe (IRA answers 400)")
+                                  : _("'hub.events' is missing on subscribe (IRA answers 400)"));
       else
         check_events_list (c, events, events_path, "C-12", TRUE);
 
       if (!has_name)
         fcm_check_add (c, WARNING, "C-12", name_path,
-                       "IRA requires 'subscriber.name' (FC: optional; @medplum/core omits it); it "
-                       "identifies the subscriber in syncerrors");
+                       _("IRA requires 'subscriber.name' (FC: optional; @medplum/core omits it); "
+                         "it identifies the subscriber in syncerrors"));
       else if (fcm_is_blank (name))
-        fcm_check_add (c, ERROR, "H-05", name_path, "'subscriber.name' is empty (IRA answers 400)");
+        fcm_check_add (c, ERROR, "H-05", name_path,
+                       _("'subscriber.name' is empty (IRA answers 400)"));
 
       if (has_endpoint && !fcm_is_blank (endpoint))
         check_ws_url (c, endpoint, endpoint_path, "C-12", "'hub.channel.endpoint'");
       else if (has_endpoint)
         fcm_check_add (c, ERROR, "C-12", endpoint_path,
-                       "'hub.channel.endpoint' is empty; omit it for a new subscription");
+                       _("'hub.channel.endpoint' is empty; omit it for a new subscription"));
     }
   else
     {
       if (fcm_is_blank (endpoint))
         fcm_check_add (c, ERROR, "H-14", endpoint_path,
-                       "'hub.channel.endpoint' is %s; unsubscribe needs the endpoint being "
-                       "cancelled (C-40, IRA answers 400)", has_endpoint ? "empty" : "missing");
+                       has_endpoint ? _("'hub.channel.endpoint' is empty; unsubscribe needs the "
+                                        "endpoint being cancelled (C-40, IRA answers 400)")
+                                    : _("'hub.channel.endpoint' is missing; unsubscribe needs the "
+                                        "endpoint being cancelled (C-40, IRA answers 400)"));
       else
         check_ws_url (c, endpoint, endpoint_path, "H-14", "'hub.channel.endpoint'");
     }
 
   if (has_lease && !fcm_parse_positive (lease, NULL))
     fcm_check_add (c, ERROR, "C-12", lease_path,
-                   "'hub.lease_seconds' must be a positive integer number of seconds, got '%.*s%s'",
-                   SHOW (lease));
+                   _("'hub.lease_seconds' must be a positive integer number of seconds, got "
+                     "'%.*s%s'"), SHOW (lease));
 
   if (g_hash_table_contains (form, "hub.lease"))
     {
       g_autofree char *wrong_path = fcm_path_member (base, "hub.lease");
 
       fcm_check_add (c, WARNING, "C-12", wrong_path,
-                     "'hub.lease' is not a FHIRcast parameter (some clients send it); the lease is "
-                     "'hub.lease_seconds'");
+                     _("'hub.lease' is not a FHIRcast parameter (some clients send it); the lease "
+                       "is 'hub.lease_seconds'"));
     }
 }
 
@@ -279,7 +284,8 @@ fcm_validate_subscription_request (FcmCheck   *c,
   method = fcm_check_read_string (c, root, "$", "method", "C-11", NULL);
   if (method != NULL && strcmp (method, "POST") != 0)
     fcm_check_add (c, ERROR, "C-11", "$.method",
-                   "Subscribe and unsubscribe are POSTs to hub.url, got '%.*s%s'", SHOW (method));
+                   _("Subscribe and unsubscribe are POSTs to hub.url, got '%.*s%s'"),
+                   SHOW (method));
 
   headers = fcm_check_read_object (c, root, "$", "headers", "C-11");
   if (headers != NULL)
@@ -299,8 +305,8 @@ fcm_validate_subscription_request (FcmCheck   *c,
           value = fcm_check_read_string (c, headers, "$.headers", header, "C-11", NULL);
           if (value != NULL && !str_has_prefix_ci (value, "application/x-www-form-urlencoded"))
             fcm_check_add (c, ERROR, "C-11", header_path,
-                           "Subscribe and unsubscribe bodies are "
-                           "application/x-www-form-urlencoded, got '%.*s%s'", SHOW (value));
+                           _("Subscribe and unsubscribe bodies are "
+                             "application/x-www-form-urlencoded, got '%.*s%s'"), SHOW (value));
         }
     }
 
@@ -322,7 +328,7 @@ fcm_validate_subscription_request (FcmCheck   *c,
         {
           g_autofree char *value_path = fcm_path_member ("$.form", name);
 
-          fcm_check_add (c, ERROR, "C-11", value_path, "Form parameters are strings, got %s",
+          fcm_check_add (c, ERROR, "C-11", value_path, _("Form parameters are strings, got %s"),
                          fcm_json_node_type_name (value));
         }
     }
@@ -348,15 +354,15 @@ fcm_validate_subscription_request (FcmCheck   *c,
         {
           if (g_hash_table_contains (decoded, attr))
             fcm_check_add (c, ERROR, "C-11", "$.body",
-                           "Parameter '%.*s%s' appears more than once; each parameter appears at "
-                           "most once and multiple values are comma-separated", SHOW (attr));
+                           _("Parameter '%.*s%s' appears more than once; each parameter appears at "
+                             "most once and multiple values are comma-separated"), SHOW (attr));
           g_hash_table_replace (decoded, attr, value);
         }
 
       if (error != NULL)
         {
           fcm_check_add (c, ERROR, "C-11", "$.body",
-                         "The body is not valid form-urlencoded data: %s", error->message);
+                         _("The body is not valid form-urlencoded data: %s"), error->message);
           return;
         }
 
@@ -367,7 +373,7 @@ fcm_validate_subscription_request (FcmCheck   *c,
 
           if (g_strcmp0 (wire, form_value) != 0)
             fcm_check_add (c, WARNING, "C-11", "$.body",
-                           "The wire body does not match 'form' for '%.*s%s'",
+                           _("The wire body does not match 'form' for '%.*s%s'"),
                            SHOW ((const char *) key));
         }
     }
@@ -380,7 +386,7 @@ fcm_validate_subscription_response (FcmCheck   *c,
   const char *endpoint;
 
   endpoint = fcm_check_require_string (c, root, "$", "hub.channel.endpoint", "C-15", ERROR,
-                                       "the WebSocket URL to connect to");
+                                       _("the WebSocket URL to connect to"));
   if (endpoint != NULL)
     check_ws_url (c, endpoint, "$['hub.channel.endpoint']", "C-15", "'hub.channel.endpoint'");
 }
@@ -417,8 +423,8 @@ check_lease_node (FcmCheck   *c,
 
       if (!integral || d <= 0)
         fcm_check_add (c, ERROR, rule, path,
-                       "'hub.lease_seconds' must be a positive integer number of seconds, got %g",
-                       d);
+                       _("'hub.lease_seconds' must be a positive integer number of seconds, got "
+                         "%g"), d);
       return;
     }
 
@@ -428,15 +434,16 @@ check_lease_node (FcmCheck   *c,
 
       if (fcm_parse_positive (s, NULL))
         fcm_check_add (c, WARNING, rule, path,
-                       "'hub.lease_seconds' is the string \"%.*s%s\"; it should be a number",
+                       _("'hub.lease_seconds' is the string \"%.*s%s\"; it should be a number"),
                        SHOW (s));
       else
         fcm_check_add (c, ERROR, rule, path,
-                       "'hub.lease_seconds' must be a positive integer, got \"%.*s%s\"", SHOW (s));
+                       _("'hub.lease_seconds' must be a positive integer, got \"%.*s%s\""),
+                       SHOW (s));
       return;
     }
 
-  fcm_check_add (c, ERROR, rule, path, "'hub.lease_seconds' must be a positive integer, got %s",
+  fcm_check_add (c, ERROR, rule, path, _("'hub.lease_seconds' must be a positive integer, got %s"),
                  fcm_json_node_type_name (node));
 }
 
@@ -456,24 +463,24 @@ fcm_validate_confirmation (FcmCheck   *c,
   mode = fcm_check_read_string (c, root, "$", "hub.mode", rule, NULL);
   if (mode != NULL && strcmp (mode, denial ? "denied" : "subscribe") != 0)
     fcm_check_add (c, ERROR, rule, "$['hub.mode']",
-                   "A hub frame has 'hub.mode' \"subscribe\" (confirmation) or \"denied\" "
-                   "(denial), got '%.*s%s'", SHOW (mode));
+                   _("A hub frame has 'hub.mode' \"subscribe\" (confirmation) or \"denied\" "
+                     "(denial), got '%.*s%s'"), SHOW (mode));
 
   topic = fcm_check_read_string (c, root, "$", "hub.topic", rule, &has_topic);
   if (!has_topic)
     fcm_check_add (c, denial ? ERROR : WARNING, rule, "$['hub.topic']",
-                   denial ? "A denial names the 'hub.topic' it refers to"
-                          : "The confirmation has no 'hub.topic' (the sandbox.js hub omits it); "
-                            "FHIRcast sends it");
+                   denial ? _("A denial names the 'hub.topic' it refers to")
+                          : _("The confirmation has no 'hub.topic' (the sandbox.js hub omits "
+                              "it); FHIRcast sends it"));
   else if (topic != NULL && *topic == '\0')
-    fcm_check_add (c, ERROR, rule, "$['hub.topic']", "'hub.topic' must not be empty");
+    fcm_check_add (c, ERROR, rule, "$['hub.topic']", _("'hub.topic' must not be empty"));
 
   events = fcm_check_read_string (c, root, "$", "hub.events", rule, &has_events);
   if (!has_events)
     fcm_check_add (c, WARNING, rule, "$['hub.events']",
-                   denial ? "The denial has no 'hub.events'"
-                          : "The confirmation has no 'hub.events' (the sandbox.js hub omits it); "
-                            "without it the granted event set is unknown");
+                   denial ? _("The denial has no 'hub.events'")
+                          : _("The confirmation has no 'hub.events' (the sandbox.js hub omits "
+                              "it); without it the granted event set is unknown"));
   else if (events != NULL)
     check_events_list (c, events, "$['hub.events']", rule, FALSE);
 
@@ -482,7 +489,7 @@ fcm_validate_confirmation (FcmCheck   *c,
     {
       if (lease == NULL)
         fcm_check_add (c, ERROR, rule, "$['hub.lease_seconds']",
-                       "The confirmation must carry 'hub.lease_seconds', the granted lease");
+                       _("The confirmation must carry 'hub.lease_seconds', the granted lease"));
       else
         check_lease_node (c, lease, "$['hub.lease_seconds']", rule);
     }
@@ -491,7 +498,8 @@ fcm_validate_confirmation (FcmCheck   *c,
       JsonNode *reason = fcm_get_member (root, "hub.reason");
 
       if (reason != NULL && !fcm_json_node_is_string (reason))
-        fcm_check_add (c, ERROR, rule, "$['hub.reason']", "'hub.reason' must be a string, got %s",
+        fcm_check_add (c, ERROR, rule, "$['hub.reason']",
+                       _("'hub.reason' must be a string, got %s"),
                        fcm_json_node_type_name (reason));
       if (lease != NULL)
         check_lease_node (c, lease, "$['hub.lease_seconds']", rule);
@@ -511,13 +519,14 @@ fcm_validate_ack (FcmCheck   *c,
   gboolean is_string;
   gint64 code;
 
-  fcm_check_require_string (c, root, "$", "id", "C-28", ERROR, "the id of the acknowledged event");
+  fcm_check_require_string (c, root, "$", "id", "C-28", ERROR,
+                            _("the id of the acknowledged event"));
 
   if (status == NULL)
     {
       fcm_check_add (c, WARNING, "C-28", "$.status",
-                     "The ack has no 'status' (as @medplum/core sends); FHIRcast acks carry the "
-                     "HTTP status code, e.g. \"200\"");
+                     _("The ack has no 'status' (as @medplum/core sends); FHIRcast acks carry the "
+                       "HTTP status code, e.g. \"200\""));
     }
   else
     {
@@ -525,20 +534,24 @@ fcm_validate_ack (FcmCheck   *c,
 
       if ((code < 100 || code > 599) && is_string)
         fcm_check_add (c, ERROR, "C-28", "$.status",
-                       "'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got "
-                       "\"%.*s%s\"", SHOW (json_node_get_string (status)));
+                       _("'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got "
+                         "\"%.*s%s\""), SHOW (json_node_get_string (status)));
+      else if (code > 0 && (code < 100 || code > 599))
+        fcm_check_add (c, ERROR, "C-28", "$.status",
+                       _("'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got "
+                         "%s out of range"), fcm_json_node_type_name (status));
       else if (code < 100 || code > 599)
         fcm_check_add (c, ERROR, "C-28", "$.status",
-                       "'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got %s%s",
-                       fcm_json_node_type_name (status), code > 0 ? " out of range" : "");
+                       _("'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got %s"),
+                       fcm_json_node_type_name (status));
       else if (is_string)
         fcm_check_add (c, WARNING, "C-28", "$.status",
-                       "'status' is the string \"%" G_GINT64_FORMAT "\": FC's table says numeric "
-                       "HTTP status code while every example sends a string; hubs accept both "
-                       "(H-32, digest §4.3 item 1)", code);
+                       _("'status' is the string \"%lld\": FC's table says numeric HTTP status "
+                         "code while every example sends a string; hubs accept both (H-32, "
+                         "digest §4.3 item 1)"), (long long) code);
     }
 
   if (timestamp != NULL && !fcm_json_node_is_string (timestamp))
-    fcm_check_add (c, WARNING, "C-28", "$.timestamp", "'timestamp' should be a string, got %s",
+    fcm_check_add (c, WARNING, "C-28", "$.timestamp", _("'timestamp' should be a string, got %s"),
                    fcm_json_node_type_name (timestamp));
 }

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -60,9 +61,9 @@ fcm_check_syncerror (FcmCheck     *c,
 {
   static const char * const coding_names[N_CODINGS] = { "eventid", "eventname", "subscribername" };
   static const char * const coding_meaning[N_CODINGS] = {
-    "the id of the event that caused the error",
-    "the name of the event that caused the error",
-    "the subscriber.name of the subscriber that caused the error",
+    N_("the id of the event that caused the error"),
+    N_("the name of the event that caused the error"),
+    N_("the subscriber.name of the subscriber that caused the error"),
   };
   const char *rule = c->role == FCM_VALIDATOR_ROLE_REQUEST ? "C-60" : "H-36";
   g_autofree char *item_path = NULL;
@@ -88,8 +89,8 @@ fcm_check_syncerror (FcmCheck     *c,
   if (!(item = fcm_find_item (ev->context, "operationoutcome", &idx)))
     {
       fcm_check_add (c, ERROR, rule, ev->ctx_path,
-                     "A syncerror needs an 'operationoutcome' context item holding an "
-                     "OperationOutcome (IRA answers 400 without it, H-15)");
+                     _("A syncerror needs an 'operationoutcome' context item holding an "
+                       "OperationOutcome (IRA answers 400 without it, H-15)"));
       return;
     }
 
@@ -100,7 +101,7 @@ fcm_check_syncerror (FcmCheck     *c,
     {
       if (fcm_get_member (item, "resource") == NULL)
         fcm_check_add (c, ERROR, rule, res_path,
-                       "'operationoutcome' must hold the OperationOutcome as 'resource'");
+                       _("'operationoutcome' must hold the OperationOutcome as 'resource'"));
       return;
     }
 
@@ -112,7 +113,7 @@ fcm_check_syncerror (FcmCheck     *c,
       g_autofree char *type_path = fcm_path_member (res_path, "resourceType");
 
       fcm_check_add (c, ERROR, rule, type_path,
-                     "'operationoutcome' must be an OperationOutcome, got '%.*s%s'",
+                     _("'operationoutcome' must be an OperationOutcome, got '%.*s%s'"),
                      SHOW (resource_type));
       return;
     }
@@ -123,49 +124,49 @@ fcm_check_syncerror (FcmCheck     *c,
     {
       if (issues != NULL || fcm_get_member (outcome, "issue") == NULL)
         fcm_check_add (c, ERROR, rule, issue_array_path,
-                       "The OperationOutcome needs at least one 'issue'");
+                       _("The OperationOutcome needs at least one 'issue'"));
       return;
     }
 
   issue_path = fcm_path_index (issue_array_path, 0);
   if (!(issue = fcm_json_array_get_object (issues, 0)))
     {
-      fcm_check_add (c, ERROR, rule, issue_path, "issue[0] must be an object, got %s",
+      fcm_check_add (c, ERROR, rule, issue_path, _("issue[0] must be an object, got %s"),
                      fcm_json_node_type_name (json_array_get_element (issues, 0)));
       return;
     }
 
   severity = fcm_check_require_string (c, issue, issue_path, "severity", rule, ERROR,
-                                       "'warning' (FC STU3) or 'information' (IRA)");
+                                       _("'warning' (FC STU3) or 'information' (IRA)"));
   if (severity != NULL)
     {
       g_autofree char *severity_path = fcm_path_member (issue_path, "severity");
 
       if (strcmp (severity, "information") == 0)
         fcm_check_add (c, WARNING, "C-64", severity_path,
-                       "syncerror severity 'information' follows IRA/the pre-2024 FC profile; FC "
-                       "STU3 fixes 'warning' (digest §4.3 item 3). Both are accepted");
+                       _("syncerror severity 'information' follows IRA/the pre-2024 FC profile; FC "
+                         "STU3 fixes 'warning' (digest §4.3 item 3). Both are accepted"));
       else if (strcmp (severity, "warning") != 0)
         fcm_check_add (c, ERROR, rule, severity_path,
-                       "syncerror severity must be 'warning' (FC STU3) or 'information' (IRA), got "
-                       "'%.*s%s'", SHOW (severity));
+                       _("syncerror severity must be 'warning' (FC STU3) or 'information' (IRA), "
+                         "got '%.*s%s'"), SHOW (severity));
     }
 
-  code = fcm_check_require_string (c, issue, issue_path, "code", rule, ERROR, "'processing'");
+  code = fcm_check_require_string (c, issue, issue_path, "code", rule, ERROR, _("'processing'"));
   if (code != NULL && strcmp (code, "processing") != 0)
     {
       g_autofree char *code_path = fcm_path_member (issue_path, "code");
 
       if (strcmp (code, "too-long") == 0)
         fcm_check_add (c, INFO, "C-59", code_path,
-                       "issue.code 'too-long': the subscriber could not handle the bundle size");
+                       _("issue.code 'too-long': the subscriber could not handle the bundle size"));
       else
         fcm_check_add (c, WARNING, rule, code_path,
-                       "syncerror issue.code is 'processing', got '%.*s%s'", SHOW (code));
+                       _("syncerror issue.code is 'processing', got '%.*s%s'"), SHOW (code));
     }
 
   fcm_check_require_string (c, issue, issue_path, "diagnostics", rule, ERROR,
-                            "a human-readable description is required");
+                            _("a human-readable description is required"));
 
   details_path = fcm_path_member (issue_path, "details");
   details = fcm_check_read_object (c, issue, issue_path, "details", rule);
@@ -173,8 +174,8 @@ fcm_check_syncerror (FcmCheck     *c,
     {
       if (fcm_get_member (issue, "details") == NULL)
         fcm_check_add (c, ERROR, rule, details_path,
-                       "issue[0] needs 'details.coding' with the event id, event name and "
-                       "subscriber name");
+                       _("issue[0] needs 'details.coding' with the event id, event name and "
+                         "subscriber name"));
       return;
     }
 
@@ -184,7 +185,8 @@ fcm_check_syncerror (FcmCheck     *c,
     {
       if (fcm_get_member (details, "coding") == NULL)
         fcm_check_add (c, ERROR, rule, coding_path,
-                       "details needs 'coding' with the event id, event name and subscriber name");
+                       _("details needs 'coding' with the event id, event name and subscriber "
+                         "name"));
       return;
     }
 
@@ -201,7 +203,7 @@ fcm_check_syncerror (FcmCheck     *c,
         {
           g_autofree char *one_path = fcm_path_index (coding_path, i);
 
-          fcm_check_add (c, ERROR, rule, one_path, "A coding must be an object, got %s",
+          fcm_check_add (c, ERROR, rule, one_path, _("A coding must be an object, got %s"),
                          fcm_json_node_type_name (json_array_get_element (codings, i)));
           continue;
         }
@@ -220,9 +222,9 @@ fcm_check_syncerror (FcmCheck     *c,
 
           system_path = fcm_path_member (one_path, "system");
           fcm_check_add (c, INFO, "C-63", system_path,
-                         "The subscriber coding uses the system '…/syncerror/subscriber' of the FC "
-                         "§3.2.1 example; the FC profile spells it '…/syncerror/subscribername' "
-                         "(digest §4.3 item 4)");
+                         _("The subscriber coding uses the system '…/syncerror/subscriber' of the "
+                           "FC §3.2.1 example; the FC profile spells it "
+                           "'…/syncerror/subscribername' (digest §4.3 item 4)"));
         }
     }
 
@@ -243,15 +245,16 @@ fcm_check_syncerror (FcmCheck     *c,
               found_index[r] = r;
               one_path = fcm_path_index (coding_path, r);
               fcm_check_add (c, WARNING, "C-63", one_path,
-                             "No coding with system %s%s; read %s from position %u (IRA defines "
-                             "the codings by index)", SYNCERROR_SYSTEM, coding_names[r],
+                             _("No coding with system %s%s; read %s from position %u (IRA defines "
+                               "the codings by index)"), SYNCERROR_SYSTEM, coding_names[r],
                              coding_names[r], r);
             }
           else
             {
               fcm_check_add (c, ERROR, rule, coding_path,
-                             "details.coding lacks the %s coding (%s%s): %s",
-                             coding_names[r], SYNCERROR_SYSTEM, coding_names[r], coding_meaning[r]);
+                             _("details.coding lacks the %s coding (%s%s): %s"),
+                             coding_names[r], SYNCERROR_SYSTEM, coding_names[r],
+                             _(coding_meaning[r]));
               continue;
             }
         }
@@ -260,7 +263,7 @@ fcm_check_syncerror (FcmCheck     *c,
         one_path = fcm_path_index (coding_path, found_index[r]);
 
       value = fcm_check_require_string (c, found[r], one_path, "code", rule, ERROR,
-                                        coding_meaning[r]);
+                                        _(coding_meaning[r]));
 
       if (r == CODING_EVENT_NAME && value != NULL && c->role == FCM_VALIDATOR_ROLE_REQUEST &&
           (g_str_has_suffix (value, "-update") || g_str_has_suffix (value, "-select") ||
@@ -269,8 +272,8 @@ fcm_check_syncerror (FcmCheck     *c,
           g_autofree char *code_path = fcm_path_member (one_path, "code");
 
           fcm_check_add (c, WARNING, "C-61", code_path,
-                         "Subscribers must not use syncerror to reject %.*s%s (no syncerror for "
-                         "*-update or *-select)", SHOW (value));
+                         _("Subscribers must not use syncerror to reject %.*s%s (no syncerror for "
+                           "*-update or *-select)"), SHOW (value));
         }
     }
 }

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -48,7 +49,7 @@ fcm_check_finish (FcmCheck *c)
   if (c->n_dropped > 0)
     {
       g_autofree char *message =
-        g_strdup_printf ("%u further issue(s) were not reported (limit of %d per message)",
+        g_strdup_printf (_("%u further issue(s) were not reported (limit of %d per message)"),
                          c->n_dropped, MAX_ISSUES);
 
       g_ptr_array_add (c->issues,
@@ -193,7 +194,7 @@ fcm_check_read_string (FcmCheck   *c,
     return json_node_get_string (node);
 
   path = fcm_path_member (base, name);
-  fcm_check_add (c, ERROR, rule, path, "'%s' must be a string, got %s",
+  fcm_check_add (c, ERROR, rule, path, _("'%s' must be a string, got %s"),
                  name, fcm_json_node_type_name (node));
 
   return NULL;
@@ -217,15 +218,20 @@ fcm_check_require_string (FcmCheck    *c,
 
   if (!present)
     {
-      fcm_check_add (c, severity, rule, path, "Required member '%s' is missing%s%s",
-                     name, why ? ": " : "", why ? why : "");
+      if (why != NULL)
+        fcm_check_add (c, severity, rule, path, _("Required member '%s' is missing: %s"),
+                       name, why);
+      else
+        fcm_check_add (c, severity, rule, path, _("Required member '%s' is missing"), name);
       return NULL;
     }
 
   if (value != NULL && *value == '\0')
     {
-      fcm_check_add (c, severity, rule, path, "'%s' must not be empty%s%s",
-                     name, why ? ": " : "", why ? why : "");
+      if (why != NULL)
+        fcm_check_add (c, severity, rule, path, _("'%s' must not be empty: %s"), name, why);
+      else
+        fcm_check_add (c, severity, rule, path, _("'%s' must not be empty"), name);
       return NULL;
     }
 
@@ -253,8 +259,8 @@ read_container (FcmCheck     *c,
 
   path = fcm_path_member (base, name);
   fcm_check_add (c, ERROR, rule, path,
-                 type == JSON_NODE_OBJECT ? "'%s' must be an object, got %s"
-                                          : "'%s' must be an array, got %s",
+                 type == JSON_NODE_OBJECT ? _("'%s' must be an object, got %s")
+                                          : _("'%s' must be an array, got %s"),
                  name, fcm_json_node_type_name (node));
 
   return NULL;
@@ -317,19 +323,18 @@ fcm_check_timestamp (FcmCheck   *c,
   if (!fcm_json_parse_timestamp (value, NULL))
     {
       fcm_check_add (c, ERROR, rule, path,
-                     "'%.*s%s' is not an ISO 8601 date-time (expected e.g. "
-                     "2025-03-14T09:26:53.589Z)", SHOW (value));
+                     _("'%.*s%s' is not an ISO 8601 date-time (expected e.g. "
+                       "2025-03-14T09:26:53.589Z)"), SHOW (value));
       return;
     }
 
   if (!timestamp_zone (value, &utc))
     fcm_check_add (c, WARNING, rule, path,
-                   "Timestamp '%.*s%s' has no time zone; it is read as UTC (digest §4.3 item 14), "
-                   "but FHIRcast timestamps are UTC and should end in 'Z'",
-                   SHOW (value));
+                   _("Timestamp '%.*s%s' has no time zone; it is read as UTC (digest §4.3 item "
+                     "14), but FHIRcast timestamps are UTC and should end in 'Z'"), SHOW (value));
   else if (!utc)
     fcm_check_add (c, INFO, "C-45", path,
-                   "Timestamp '%.*s%s' uses a UTC offset; FHIRcast timestamps are UTC",
+                   _("Timestamp '%.*s%s' uses a UTC offset; FHIRcast timestamps are UTC"),
                    SHOW (value));
 }
 
@@ -494,10 +499,10 @@ fcm_check_reference_object (FcmCheck   *c,
 
   if (!has_ref && fcm_get_member (reference, "identifier") == NULL)
     fcm_check_add (c, ERROR, rule, path,
-                   "A Reference needs 'reference' (e.g. \"DiagnosticReport/<id>\") or "
-                   "'identifier'");
+                   _("A Reference needs 'reference' (e.g. \"DiagnosticReport/<id>\") or "
+                     "'identifier'"));
   else if (has_ref && ref != NULL && *ref == '\0')
-    fcm_check_add (c, ERROR, rule, path, "'reference' must not be empty");
+    fcm_check_add (c, ERROR, rule, path, _("'reference' must not be empty"));
 }
 
 /* The DiagnosticReport id of a `report` item given as a resource (IRA) or
@@ -521,12 +526,12 @@ fcm_check_report_item_id (FcmCheck   *c,
           g_autofree char *type_path = fcm_path_member (res_path, "resourceType");
 
           fcm_check_add (c, ERROR, rule, type_path,
-                         "'report' must be a DiagnosticReport, got '%.*s%s'", SHOW (type));
+                         _("'report' must be a DiagnosticReport, got '%.*s%s'"), SHOW (type));
           return NULL;
         }
 
       id = fcm_check_require_string (c, obj, res_path, "id", rule, ERROR,
-                                     "the report must carry the id used in the -open");
+                                     _("the report must carry the id used in the -open"));
       return g_strdup (id);
     }
 
@@ -541,14 +546,14 @@ fcm_check_report_item_id (FcmCheck   *c,
           g_autofree char *inner_path = fcm_path_member (ref_path, "reference");
 
           fcm_check_add (c, ERROR, rule, inner_path,
-                         "'report' must reference \"DiagnosticReport/<id>\", got '%.*s%s'",
+                         _("'report' must reference \"DiagnosticReport/<id>\", got '%.*s%s'"),
                          SHOW (ref));
         }
       else if (id == NULL && fcm_get_member (obj, "reference") == NULL)
         {
           fcm_check_add (c, ERROR, rule, ref_path,
-                         "'report' must reference \"DiagnosticReport/<id>\" so the hub can find "
-                         "the context");
+                         _("'report' must reference \"DiagnosticReport/<id>\" so the hub can find "
+                           "the context"));
         }
 
       return id;

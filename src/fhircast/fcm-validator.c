@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -100,21 +101,22 @@ validate_backport (FcmCheck   *c,
       if (bundle_type == NULL)
         bundle_type = "?";
       fcm_check_add (c, INFO, "C-25", "$",
-                     "FHIR Subscriptions R5 Backport notification Bundle (type %.*s%s, status type "
-                     "%.*s%s): recognised only, not a FHIRcast message (digest §4.2)",
+                     _("FHIR Subscriptions R5 Backport notification Bundle (type %.*s%s, status "
+                       "type %.*s%s): recognised only, not a FHIRcast message (digest §4.2)"),
                      SHOW (bundle_type), SHOW (type));
     }
   else if (resource_type != NULL)
     {
       fcm_check_add (c, INFO, "C-25", "$",
-                     "FHIR Subscriptions R5 Backport %.*s%s (e.g. a $get-ws-binding-token answer): "
-                     "recognised only, not a FHIRcast message (digest §4.2)", SHOW (resource_type));
+                     _("FHIR Subscriptions R5 Backport %.*s%s (e.g. a $get-ws-binding-token "
+                       "answer): recognised only, not a FHIRcast message (digest §4.2)"),
+                     SHOW (resource_type));
     }
   else
     {
       fcm_check_add (c, INFO, "C-25", "$",
-                     "FHIR Subscriptions R5 Backport bind-with-token message: recognised only, not "
-                     "a FHIRcast message (digest §4.2)");
+                     _("FHIR Subscriptions R5 Backport bind-with-token message: recognised only, "
+                       "not a FHIRcast message (digest §4.2)"));
     }
 }
 
@@ -476,15 +478,16 @@ fcm_validator_validate (FcmValidator   *self,
     case FCM_MESSAGE_UNKNOWN:
     default:
       if (root == NULL)
-        fcm_check_add (&c, ERROR, "C-25", "$", "No message");
+        fcm_check_add (&c, ERROR, "C-25", "$", _("No message"));
       else if (!JSON_NODE_HOLDS_OBJECT (root))
-        fcm_check_add (&c, ERROR, "C-25", "$", "A FHIRcast message is a JSON object, got %s",
+        fcm_check_add (&c, ERROR, "C-25", "$", _("A FHIRcast message is a JSON object, got %s"),
                        fcm_json_node_type_name (root));
       else
         fcm_check_add (&c, ERROR, "C-25", "$",
-                       "Not a recognised FHIRcast message: expected an event {\"timestamp\", "
-                       "\"id\", \"event\"}, a hub frame {\"hub.mode\", …}, an ack {\"id\", "
-                       "\"status\"} or a current-context answer {\"context.type\", \"context\"}");
+                       _("Not a recognised FHIRcast message: expected an event {\"timestamp\", "
+                         "\"id\", \"event\"}, a hub frame {\"hub.mode\", …}, an ack {\"id\", "
+                         "\"status\"} or a current-context answer {\"context.type\", "
+                         "\"context\"}"));
       kind = FCM_MESSAGE_UNKNOWN;
       break;
     }
@@ -574,7 +577,7 @@ fcm_validator_validate_form (FcmValidator *self,
   fcm_check_init (&c, self->role);
 
   if (form == NULL)
-    fcm_check_add (&c, ERROR, "H-05", "$", "No form parameters");
+    fcm_check_add (&c, ERROR, "H-05", "$", _("No form parameters"));
   else
     fcm_check_form (&c, form, "$");
 
