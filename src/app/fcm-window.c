@@ -210,6 +210,8 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-report", NULL, _fcm_window_publish_action);
   gtk_widget_class_install_action (widget_class, "win.update-report", NULL, _fcm_window_publish_action);
   gtk_widget_class_install_action (widget_class, "win.select-content", NULL, _fcm_window_publish_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-report", "s", _fcm_window_resume_report_action);
+  gtk_widget_class_install_action (widget_class, "win.close-suspended", "s", _fcm_window_close_suspended_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-alert", NULL, _fcm_window_dismiss_alert_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, _fcm_window_add_connection_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, _fcm_window_reconnect_action);
@@ -235,6 +237,9 @@ fcm_window_init (FcmWindow *self)
 
   self->cancellable = g_cancellable_new ();
   _fcm_window_setup_sidebar (self);
+  /* a suspended report chosen in the panel is what Close/Update/Select act on */
+  g_signal_connect_object (self->context_panel, "notify::chosen",
+                           G_CALLBACK (_fcm_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::is-active", G_CALLBACK (_fcm_window_is_active_cb), self, G_CONNECT_SWAPPED);
   _fcm_window_update_current (self);
 }
