@@ -604,12 +604,20 @@ open_enabled (FcmOpenReportDialog *dialog)
   return adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "open");
 }
 
+static gboolean
+is_random_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Random Demo Study") == 0;
+}
+
 /* C-46, C-47: "open" needs the report, the patient and the study */
 static void
 test_dialog_required (Fixture       *f,
                       gconstpointer  data)
 {
   FcmOpenReportDialog *dialog = g_object_ref (fcm_open_report_dialog_new (f->window));
+  g_autofree char *errors = NULL;
 
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == f->window);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
@@ -653,17 +661,74 @@ test_dialog_required (Fixture       *f,
   g_assert_null (fcm_open_report_dialog_get_accession (dialog));
   g_assert_true (open_enabled (dialog));
 
-  /* not a FHIR id: it would not fit in a reference */
+  /* not a FHIR id: it would not fit in a reference; said in words */
   set_row (dialog, "Report ID", "rpt 9/x");
   g_assert_false (open_enabled (dialog));
   g_assert_true (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==, "Report ID: use up to 64 letters, digits, “-” and “.”");
+  g_clear_pointer (&errors, g_free);
+  /* nothing typed is changed */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"))),
+                   ==, "rpt 9/x");
   set_row (dialog, "Report ID", "rpt-9");
   g_assert_true (open_enabled (dialog));
   g_assert_false (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+
+  /* the details are checked as typed, each reason under its group */
+  set_row (dialog, "Birth Date (optional, YYYY-MM-DD)", "12.04.1961");
+  set_row (dialog, "Modality (optional, e.g. CT)", "ct");
+  set_row (dialog, "Date (optional, YYYY-MM-DD)", "2025-02-30");
+  g_assert_false (open_enabled (dialog));
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_nonnull (strstr (errors, "Birth Date (optional, YYYY-MM-DD): not a date; use YYYY-MM-DD"));
+  g_assert_nonnull (strstr (errors, "Modality (optional, e.g. CT): use a DICOM modality code in capitals"));
+  g_assert_nonnull (strstr (errors, "Date (optional, YYYY-MM-DD): not a date"));
+  g_clear_pointer (&errors, g_free);
+  set_row (dialog, "Birth Date (optional, YYYY-MM-DD)", "2999-01-01");
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_nonnull (strstr (errors, "is in the future"));
+  g_clear_pointer (&errors, g_free);
+  set_row (dialog, "Name (optional)", "Doe, Jane");
+  set_row (dialog, "Birth Date (optional, YYYY-MM-DD)", "1961-04-12");
+  set_row (dialog, "Modality (optional, e.g. CT)", "MR");
+  set_row (dialog, "Date (optional, YYYY-MM-DD)", "2025-02-28");
+  g_assert_true (open_enabled (dialog));
+  {
+    FcmReportDetails details;
+
+    fcm_open_report_dialog_get_details (dialog, &details);
+    g_assert_cmpstr (details.patient_name, ==, "Doe, Jane");
+    g_assert_null (details.patient_sex);
+    g_assert_cmpstr (details.birth_date, ==, "1961-04-12");
+    g_assert_cmpstr (details.modality, ==, "MR");
+    g_assert_cmpstr (details.study_date, ==, "2025-02-28");
+    g_assert_null (details.study_description);
+  }
 
   set_row (dialog, "Study ID (ImagingStudy)", "");
   g_assert_false (open_enabled (dialog));
   g_assert_null (fcm_open_report_dialog_get_study_id (dialog));
+
+  /* Enter with a required field empty says which, instead of nothing */
+  g_signal_emit_by_name (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number (optional)"),
+                         "entry-activated");
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==, "Study ID (ImagingStudy) is required");
+  g_clear_pointer (&errors, g_free);
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (dialog)) == FALSE ||
+                 gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (
+                   GTK_EDITABLE (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Study ID (ImagingStudy)"))))));
+
+  /* the Random button is named without its mnemonic */
+  {
+    GtkWidget *random = fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_random_button, NULL);
+
+    g_assert_nonnull (random);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (random), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "Random Demo Study");
+  }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
@@ -681,6 +746,8 @@ test_dialog_random (Fixture       *f,
   g_autoptr(GPtrArray) issues = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *first_report = NULL;
+  g_autoptr(GError) error = NULL;
+  FcmReportDetails details;
   const char *mrn;
 
   fcm_open_report_dialog_fill_random (dialog);
@@ -704,6 +771,15 @@ test_dialog_random (Fixture       *f,
                                 fcm_open_report_dialog_get_study_id (dialog),
                                 fcm_open_report_dialog_get_accession (dialog),
                                 fcm_open_report_dialog_get_mrn (dialog));
+  /* a realistic patient and study come with it */
+  fcm_open_report_dialog_get_details (dialog, &details);
+  g_assert_nonnull (strchr (details.patient_name, ' '));
+  g_assert_true (fcm_patient_sex_is_valid (details.patient_sex));
+  g_assert_true (fcm_fhir_date_is_valid (details.birth_date));
+  g_assert_true (fcm_modality_is_valid (details.modality));
+  g_assert_nonnull (details.study_description);
+  g_assert_true (fcm_fhir_date_is_valid (details.study_date));
+  g_assert_true (fcm_context_add_details (ctx, &details, &error));
   event = fcm_event_new (id, NULL, TOPIC, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, NULL, NULL);
   fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_REQUEST);
   issues = fcm_validator_validate_event (validator, event);
@@ -729,6 +805,9 @@ test_dialog_random (Fixture       *f,
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_STUDY_ID), ==,
                    fcm_open_report_dialog_get_study_id (dialog));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Opened by this app");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_PATIENT_NAME), ==, details.patient_name);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_STUDY_DESCRIPTION), ==, details.study_description);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MODALITY), ==, details.modality);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);

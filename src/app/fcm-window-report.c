@@ -160,6 +160,17 @@ open_report_response_cb (FcmOpenReportDialog *dialog,
                                                    fcm_open_report_dialog_get_study_id (dialog),
                                                    fcm_open_report_dialog_get_accession (dialog),
                                                    fcm_open_report_dialog_get_mrn (dialog));
+      g_autoptr(GError) error = NULL;
+      FcmReportDetails details;
+
+      /* the dialog lets "open" through only when the details are valid */
+      fcm_open_report_dialog_get_details (dialog, &details);
+      if (!fcm_context_add_details (context, &details, &error))
+        {
+          json_array_unref (context);
+          show_answer (self, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 0, error->message, TRUE);
+          return;
+        }
       publish (self, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, context);
     }
 }
