@@ -102,18 +102,47 @@ create_connection_row (gpointer item,
   return row;
 }
 
+/* The row of the shown connection is the selected one. */
+static void
+select_shown_row (FcmWindow *self)
+{
+  guint position;
+  GtkListBoxRow *row = NULL;
+
+  if (self->connection_list == NULL)   /* disposed */
+    return;
+  if (self->connection != NULL && g_list_store_find (self->connections, self->connection, &position))
+    row = gtk_list_box_get_row_at_index (self->connection_list, position);
+  if (gtk_list_box_get_selected_row (self->connection_list) == row)
+    return;
+  if (row != NULL)
+    gtk_list_box_select_row (self->connection_list, row);
+  else
+    gtk_list_box_unselect_all (self->connection_list);
+}
+
+/* Activating a row (click, Enter, Space) shows its connection. */
+static void
+row_activated_cb (GtkListBox    *list,
+                  GtkListBoxRow *row,
+                  FcmWindow     *self)
+{
+  g_autoptr(FcmConnection) connection = NULL;
+
+  connection = g_list_model_get_item (G_LIST_MODEL (self->connections),
+                                      gtk_list_box_row_get_index (row));
+  fcm_window_set_connection (self, connection);
+}
+
+/* Moving the keyboard focus onto a row selects it in GtkListBox; that must
+ * not switch the monitored hub, so the selection goes back to the shown
+ * connection's row (the focus stays where it is). */
 static void
 row_selected_cb (GtkListBox    *list,
                  GtkListBoxRow *row,
                  FcmWindow     *self)
 {
-  g_autoptr(FcmConnection) connection = NULL;
-
-  if (row == NULL)
-    return;
-  connection = g_list_model_get_item (G_LIST_MODEL (self->connections),
-                                      gtk_list_box_row_get_index (row));
-  fcm_window_set_connection (self, connection);
+  select_shown_row (self);
 }
 
 /* the list of connections, bound to the sidebar (init) */
@@ -123,6 +152,9 @@ _fcm_window_setup_sidebar (FcmWindow *self)
   self->connections = g_list_store_new (FCM_TYPE_CONNECTION);
   gtk_list_box_bind_model (self->connection_list, G_LIST_MODEL (self->connections),
                            create_connection_row, self, NULL);
+  gtk_list_box_set_activate_on_single_click (self->connection_list, TRUE);
+  g_signal_connect_object (self->connection_list, "row-activated",
+                           G_CALLBACK (row_activated_cb), self, 0);
   g_signal_connect_object (self->connection_list, "row-selected",
                            G_CALLBACK (row_selected_cb), self, 0);
 }
@@ -170,16 +202,11 @@ void
 fcm_window_add_connection (FcmWindow     *self,
                            FcmConnection *connection)
 {
-  guint n;
-
   g_return_if_fail (FCM_IS_WINDOW (self));
   g_return_if_fail (FCM_IS_CONNECTION (connection));
 
   _fcm_window_watch_alerts (self, connection);
   g_list_store_append (self->connections, connection);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-  gtk_list_box_select_row (self->connection_list,
-                           gtk_list_box_get_row_at_index (self->connection_list, n - 1));
   fcm_window_set_connection (self, connection);
 }
 
@@ -210,10 +237,9 @@ fcm_window_remove_connection (FcmWindow     *self,
   g_list_store_remove (self->connections, position);
   if (self->connection == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->connections)) > 0)
     {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->connection_list, 0);
+      g_autoptr(FcmConnection) first = g_list_model_get_item (G_LIST_MODEL (self->connections), 0);
 
-      gtk_list_box_select_row (self->connection_list, row);
-      row_selected_cb (self->connection_list, row, self);
+      fcm_window_set_connection (self, first);
     }
   g_object_unref (connection);
 }
@@ -242,6 +268,7 @@ fcm_window_set_connection (FcmWindow     *self,
 
   _fcm_window_unwatch_context (self);
   g_set_object (&self->connection, connection);
+  select_shown_row (self);
 
   if (connection != NULL)
     {
@@ -394,4 +421,34 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   add_fields_changed_cb (ADW_MESSAGE_DIALOG (dialog));
   g_signal_connect_object (dialog, "response", G_CALLBACK (add_connection_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------- copy */
+
+static void
+copy_label (FcmWindow  *self,
+            GtkLabel   *label,
+            const char *toast)
+{
+  const char *text = gtk_label_get_text (label);
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
+}
+
+/* win.copy-hub-url and win.copy-topic: what another app needs to join the
+ * session, in full, whatever the sidebar's width cuts off */
+void
+_fcm_window_copy_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.copy-hub-url"))
+    copy_label (self, self->hub_url_label, _("Hub URL copied"));
+  else
+    copy_label (self, self->topic_label, _("Topic copied"));
 }
