@@ -9,6 +9,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -683,6 +684,78 @@ test_window_keyboard (Fixture       *f,
   close_window (window);
 }
 
+
+static GtkWindow *
+find_message_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+is_error_label (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") &&
+         gtk_widget_get_visible (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), data) != NULL;
+}
+
+/* Add Hub: bad input is explained in words under the field; Enter never
+ * drops a value silently (issue 11) */
+static void
+test_window_add_hub_errors (Fixture       *f,
+                            gconstpointer  data)
+{
+  FcmWindow *window = new_window (f);
+  AdwMessageDialog *dialog;
+  GtkWidget *url, *topic;
+
+  show_and_wait (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-connection", NULL);
+  dialog = ADW_MESSAGE_DIALOG (find_message_dialog ("Add Hub"));
+  g_assert_nonnull (dialog);
+  url = fcm_test_find_entry_row (GTK_WIDGET (dialog), "Hub URL");
+  topic = fcm_test_find_entry_row (GTK_WIDGET (dialog), "Topic");
+
+  /* nothing typed yet: nothing to complain about, but nothing to connect */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "connect"));
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, ""));
+
+  gtk_editable_set_text (GTK_EDITABLE (url), "htp://hub.example.org/api/hub");
+  g_assert_true (gtk_widget_has_css_class (url, "error"));
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label,
+                                                   "Not a hub URL: it starts with http:// or https://"));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (url), GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (url), "http://");
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, "host name is missing"));
+
+  /* Enter with the topic empty: says so, keeps what was typed */
+  gtk_editable_set_text (GTK_EDITABLE (url), "http://127.0.0.1:9/api/hub");
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, ""));
+  g_signal_emit_by_name (url, "entry-activated");
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, "The topic is required"));
+  g_assert_true (gtk_widget_has_css_class (topic, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url)), ==, "http://127.0.0.1:9/api/hub");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "connect"));
+
+  gtk_editable_set_text (GTK_EDITABLE (topic), "session-1");
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, ""));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "connect"));
+
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
 static gboolean
 widget_class_has_action (GType       type,
                          const char *name)
@@ -893,6 +966,7 @@ main (int   argc,
   ADD ("/fcm/window/two-connections", test_window_two_connections);
   ADD ("/fcm/window/suspended", test_window_suspended);
   ADD ("/fcm/window/keyboard", test_window_keyboard);
+  ADD ("/fcm/window/add-hub-errors", test_window_add_hub_errors);
   ADD ("/fcm/application/configured-hub", test_application_configured_hub);
   ADD ("/fcm/window/primary-menu", test_window_primary_menu);
   ADD ("/fcm/window/size-remembered", test_window_size_remembered);

@@ -131,6 +131,27 @@ fcm_a11y_set_error (GtkWidget  *field,
   g_return_if_fail (GTK_IS_WIDGET (field));
   g_return_if_fail (GTK_IS_LABEL (error_label));
 
+  /* the text field inside an entry row is what has focus: it says it too */
+  if (ADW_IS_ENTRY_ROW (field) && gtk_editable_get_delegate (GTK_EDITABLE (field)) != NULL)
+    {
+      GtkWidget *text = GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (field)));
+
+      if (message != NULL)
+        {
+          gtk_accessible_update_state (GTK_ACCESSIBLE (text),
+                                       GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                       -1);
+          gtk_accessible_update_relation (GTK_ACCESSIBLE (text),
+                                          GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, error_label, NULL,
+                                          -1);
+        }
+      else
+        {
+          gtk_accessible_reset_state (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_STATE_INVALID);
+          gtk_accessible_reset_relation (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+        }
+    }
+
   if (message != NULL)
     {
       gtk_label_set_text (error_label, message);

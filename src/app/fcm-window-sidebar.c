@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fcm-a11y.h"
 #include "fcm-window-private.h"
 
 /* ------------------------------------------------------------- the sidebar */
@@ -328,31 +329,88 @@ typedef struct
   GtkEditable *url;
   GtkEditable *topic;
   GtkEditable *name;
+  GtkLabel    *url_error;
+  GtkLabel    *topic_error;
+  gboolean     topic_touched;  /* typed in, or Enter pressed: "required" may show */
 } AddFields;
 
-static gboolean
-hub_url_valid (const char *url)
+static const char *
+hub_url_problem (const char *url)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
 
-  return uri != NULL && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0' &&
-         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0);
+  if (url[0] == '\0')
+    return _("The hub URL is required, for example http://localhost:8080/api/hub.");
+  for (const char *p = url; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return _("A URL has no spaces.");
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    return _("Not a hub URL: it starts with http:// or https://, for example http://localhost:8080/api/hub.");
+  if (g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    return _("Not a hub URL: the host name is missing after http:// or https://.");
+  return NULL;
+}
+
+static const char *
+topic_problem (const char *topic)
+{
+  if (topic[0] == '\0')
+    return _("The topic is required: the session's name on the hub, as the reporting app shows it.");
+  for (const char *p = topic; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      return _("The topic cannot hold control characters.");
+  return NULL;
+}
+
+static gboolean
+add_fields_check (AdwMessageDialog *dialog,
+                  gboolean          show_required)
+{
+  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
+  const char *url = gtk_editable_get_text (fields->url);
+  const char *topic = gtk_editable_get_text (fields->topic);
+  const char *url_why = hub_url_problem (url);
+  const char *topic_why = topic_problem (topic);
+
+  /* what is missing is said once it matters; what is wrong at once */
+  fcm_a11y_set_error (GTK_WIDGET (fields->url), fields->url_error,
+                      url[0] != '\0' || show_required ? url_why : NULL);
+  fcm_a11y_set_error (GTK_WIDGET (fields->topic), fields->topic_error,
+                      topic[0] != '\0' || show_required || fields->topic_touched ? topic_why : NULL);
+  adw_message_dialog_set_response_enabled (dialog, "connect", url_why == NULL && topic_why == NULL);
+  return url_why == NULL && topic_why == NULL;
 }
 
 static void
 add_fields_changed_cb (AdwMessageDialog *dialog)
 {
-  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
-  const char *url = gtk_editable_get_text (fields->url);
-  const char *topic = gtk_editable_get_text (fields->topic);
-  gboolean url_ok = hub_url_valid (url);
+  add_fields_check (dialog, FALSE);
+}
 
-  if (url[0] != '\0' && !url_ok)
-    gtk_widget_add_css_class (GTK_WIDGET (fields->url), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (fields->url), "error");
-  adw_message_dialog_set_response_enabled (dialog, "connect", url_ok && topic[0] != '\0');
+static void
+add_topic_changed_cb (AdwMessageDialog *dialog)
+{
+  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
+
+  fields->topic_touched = TRUE;
+  add_fields_check (dialog, FALSE);
+}
+
+/* Enter: connects when the fields are valid (activates-default); else it
+ * says why under the fields and goes to the first one to fix. */
+static void
+add_entry_activated_cb (AdwMessageDialog *dialog)
+{
+  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
+
+  if (add_fields_check (dialog, TRUE))
+    return;
+  gtk_widget_error_bell (GTK_WIDGET (dialog));
+  gtk_widget_grab_focus (GTK_WIDGET (hub_url_problem (gtk_editable_get_text (fields->url)) ? fields->url
+                                                                                           : fields->topic));
 }
 
 static void
@@ -375,16 +433,36 @@ add_connection_response_cb (AdwMessageDialog *dialog,
   fcm_connection_start (connection);
 }
 
+/* A group holding one entry row and, under it, the label that says what
+ * is wrong with its value. */
 static GtkEditable *
-add_entry_row (AdwPreferencesGroup *group,
-               const char          *title,
-               const char          *text)
+add_entry_row (GtkBox      *box,
+               const char  *title,
+               const char  *text,
+               GtkLabel   **out_error)
 {
+  GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *row = adw_entry_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
-  adw_preferences_group_add (group, row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  if (out_error != NULL)
+    {
+      GtkWidget *error = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (error), 0);
+      gtk_label_set_wrap (GTK_LABEL (error), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (error), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_set_margin_top (error, 6);
+      gtk_widget_add_css_class (error, "caption");
+      gtk_widget_add_css_class (error, "error");
+      gtk_widget_set_visible (error, FALSE);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), error);
+      *out_error = GTK_LABEL (error);
+    }
+  gtk_box_append (box, group);
   return GTK_EDITABLE (row);
 }
 
@@ -395,7 +473,7 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
 {
   FcmWindow *self = FCM_WINDOW (widget);
   g_autofree char *name = g_settings_get_string (self->settings, "subscriber-name");
-  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkBox *box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 12));
   AddFields *fields = g_new0 (AddFields, 1);
   GtkWidget *dialog;
 
@@ -403,10 +481,10 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
                                    _("Subscribe to a session on another FHIRcast hub. "
                                      "The hub URL is its hub.url, for example "
                                      "http://localhost:8080/api/hub."));
-  fields->url = add_entry_row (group, _("Hub URL"), NULL);
-  fields->topic = add_entry_row (group, _("Topic"), NULL);
-  fields->name = add_entry_row (group, _("Subscriber Name"), name);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (group));
+  fields->url = add_entry_row (box, _("Hub URL"), NULL, &fields->url_error);
+  fields->topic = add_entry_row (box, _("Topic"), NULL, &fields->topic_error);
+  fields->name = add_entry_row (box, _("Subscriber Name"), name, NULL);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (box));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "connect", _("C_onnect"),
@@ -417,9 +495,13 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "fields", fields, g_free);
   g_signal_connect_swapped (fields->url, "changed", G_CALLBACK (add_fields_changed_cb), dialog);
-  g_signal_connect_swapped (fields->topic, "changed", G_CALLBACK (add_fields_changed_cb), dialog);
-  add_fields_changed_cb (ADW_MESSAGE_DIALOG (dialog));
+  g_signal_connect_swapped (fields->topic, "changed", G_CALLBACK (add_topic_changed_cb), dialog);
+  g_signal_connect_swapped (fields->url, "entry-activated", G_CALLBACK (add_entry_activated_cb), dialog);
+  g_signal_connect_swapped (fields->topic, "entry-activated", G_CALLBACK (add_entry_activated_cb), dialog);
+  g_signal_connect_swapped (fields->name, "entry-activated", G_CALLBACK (add_entry_activated_cb), dialog);
+  add_fields_check (ADW_MESSAGE_DIALOG (dialog), FALSE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (add_connection_response_cb), self, 0);
+  fcm_a11y_fix_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
