@@ -10,14 +10,21 @@
  *  - AdwButtonContent's label does the same;
  *  - the text field inside an AdwEntryRow, which is what gets focus, has no
  *    name: it reads "GtkText".
+ *  - a check button or switch inside an action row is named by its type
+ *    ("GtkCheckButton") even when labelled by the row;
+ *  - a GtkDropDown's own toggle button (what gets focus) reads
+ *    "GtkToggleButton"; AdwPasswordEntryRow's show-text icon and
+ *    AdwPreferencesWindow's search entry have no name either.
  * fcm_a11y_fix_names() walks a widget tree once it is built and gives each
- * of those one name: the one the .ui gave, else the label without its
- * underscore; an entry row's text gets the row's title.
+ * of those one name: the one set with the "fcm-a11y-name" data, else the
+ * label without its underscore, the row's title, or the drop-down's name.
  */
 
 #define G_LOG_DOMAIN "FcmA11y"
 
 #include "config.h"
+
+#include <glib/gi18n.h>
 
 #include "fcm-a11y.h"
 
@@ -90,6 +97,52 @@ fix_entry_row (AdwEntryRow *row)
   gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
 }
 
+static void
+name_by_row (GtkWidget *widget)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_ROW);
+  const char *title;
+
+  if (row == NULL || (title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row))) == NULL)
+    return;
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+}
+
+static void
+fix_other (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  /* a switch or a check button without its own label, in a row */
+  if ((GTK_IS_SWITCH (widget) ||
+       (GTK_IS_CHECK_BUTTON (widget) && gtk_check_button_get_label (GTK_CHECK_BUTTON (widget)) == NULL)) &&
+      gtk_widget_get_ancestor (widget, ADW_TYPE_ACTION_ROW) != NULL)
+    name_by_row (widget);
+  /* the drop-down's button is what gets focus: it says what the drop-down is */
+  else if (GTK_IS_TOGGLE_BUTTON (widget) && parent != NULL && GTK_IS_DROP_DOWN (parent))
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (widget),
+                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY, parent, NULL,
+                                    -1);
+  /* AdwPasswordEntryRow's show-text icon */
+  else if (GTK_IS_IMAGE (widget) &&
+           gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (widget)) == GTK_ACCESSIBLE_ROLE_BUTTON &&
+           gtk_widget_get_ancestor (widget, ADW_TYPE_PASSWORD_ENTRY_ROW) != NULL)
+    {
+      GtkWidget *row = gtk_widget_get_ancestor (widget, ADW_TYPE_PASSWORD_ENTRY_ROW);
+      /* Translators: %s is a password field, e.g. "Access Token" */
+      g_autofree char *name = g_strdup_printf (_("Show %s"),
+                                               adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
+  /* AdwPreferencesWindow's search */
+  else if (GTK_IS_SEARCH_ENTRY (widget) &&
+           gtk_widget_get_ancestor (widget, ADW_TYPE_PREFERENCES_WINDOW) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Search Preferences"), -1);
+}
+
 /**
  * fcm_a11y_fix_names:
  * @root: a window or a widget in one
@@ -103,10 +156,12 @@ fcm_a11y_fix_names (GtkWidget *root)
 {
   g_return_if_fail (GTK_IS_WIDGET (root));
 
-  if (GTK_IS_BUTTON (root))
+  if (GTK_IS_BUTTON (root) && !GTK_IS_TOGGLE_BUTTON (root))
     fix_button (GTK_BUTTON (root));
   else if (ADW_IS_ENTRY_ROW (root))
     fix_entry_row (ADW_ENTRY_ROW (root));
+  else
+    fix_other (root);
 
   for (GtkWidget *child = gtk_widget_get_first_child (root);
        child != NULL;

@@ -813,6 +813,8 @@ static void
 fcm_preferences_window_init (FcmPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  /* the text fields carry their row's name */
+  /* the text fields carry their row's name; some of libadwaita's parts
+   * are made when the window is shown */
   fcm_a11y_fix_names (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (fcm_a11y_fix_names), NULL);
 }
