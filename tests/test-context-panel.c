@@ -278,11 +278,11 @@ test_panel_open (Fixture       *f,
   g_assert_null (field (f, FCM_CONTEXT_FIELD_PATIENT_NAME));
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_PATIENT), ==, "Name not given");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_PATIENT_DETAIL), ==,
-                   "MRN MRN-123456");
+                   "MRN MRN-123456");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY), ==,
                    "Study description not given");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY_DETAIL), ==,
-                   "Accession ACC-4711");
+                   "Accession ACC-4711");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "unknown");
   g_assert_true (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_null (field (f, FCM_CONTEXT_FIELD_SELECTION));
@@ -362,11 +362,11 @@ test_panel_headline (Fixture       *f,
                                            "title-1"));
   detail = _fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_PATIENT_DETAIL);
   g_assert_true (g_str_has_prefix (detail, "Female · born 1961-04-12 ("));
-  g_assert_true (g_str_has_suffix (detail, " years) · MRN MRN-7"));
+  g_assert_true (g_str_has_suffix (detail, " years) · MRN MRN-7"));
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY), ==,
                    "CT Chest with contrast");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY_DETAIL), ==,
-                   "CT · 2025-11-21 14:05 · Accession ACC-7");
+                   "CT · 2025-11-21 14:05 · Accession ACC-7");
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_PATIENT_SEX), ==, "Female");
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MODALITY), ==, "CT");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_OPENED_BY), ==,

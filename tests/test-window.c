@@ -756,6 +756,49 @@ test_window_add_hub_errors (Fixture       *f,
   g_assert_finalize_object (window);
 }
 
+
+/* Usable at 800×600: the sidebar folds away (F9 shows it over the rest),
+ * the context and the timeline keep their minimum widths side by side; at
+ * 1366×768 all three show (issue 11) */
+static void
+test_window_small (Fixture       *f,
+                   gconstpointer  data)
+{
+  FcmWindow *window = NULL;
+  g_autoptr(FcmConnection) connection = add_embedded (f, &window);
+  FcmWindowParts parts;
+
+  fcm_window_get_parts (window, &parts);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  /* the window's width, less its client-side shadow */
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) >= 1300);
+  adw_flap_set_reveal_flap (parts.flap, TRUE);
+  FCM_TEST_WAIT_UNTIL (!adw_flap_get_folded (parts.flap) && gtk_widget_get_width (parts.timeline) > 0);
+  g_assert_true (gtk_widget_get_mapped (adw_flap_get_flap (parts.flap)));
+  g_assert_cmpint (gtk_widget_get_width (parts.timeline), >=, 700);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) <= 800);
+  FCM_TEST_WAIT_UNTIL (adw_flap_get_folded (parts.flap));
+  FCM_TEST_WAIT_UNTIL (!adw_flap_get_reveal_flap (parts.flap));
+  g_assert_cmpint (gtk_widget_get_width (parts.context_panel), >=, 260);
+  g_assert_cmpint (gtk_widget_get_width (parts.timeline), >=, 500);
+  /* side by side, inside the window */
+  {
+    graphene_point_t p;
+
+    g_assert_true (gtk_widget_compute_point (parts.timeline, GTK_WIDGET (window),
+                                             &GRAPHENE_POINT_INIT (gtk_widget_get_width (parts.timeline), 0), &p));
+    g_assert_cmpfloat (p.x, <=, 800);
+  }
+
+  /* F9 shows the sidebar over the content, with the hub URL copy button */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-sidebar", NULL);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (adw_flap_get_flap (parts.flap)));
+
+  close_window (window);
+}
+
 static gboolean
 widget_class_has_action (GType       type,
                          const char *name)
@@ -967,6 +1010,7 @@ main (int   argc,
   ADD ("/fcm/window/suspended", test_window_suspended);
   ADD ("/fcm/window/keyboard", test_window_keyboard);
   ADD ("/fcm/window/add-hub-errors", test_window_add_hub_errors);
+  ADD ("/fcm/window/small", test_window_small);
   ADD ("/fcm/application/configured-hub", test_application_configured_hub);
   ADD ("/fcm/window/primary-menu", test_window_primary_menu);
   ADD ("/fcm/window/size-remembered", test_window_size_remembered);

@@ -381,7 +381,8 @@ show_headline (FcmContextPanel *self,
       join (line, self->shown[FCM_CONTEXT_FIELD_BIRTH_DATE]);
       if (self->shown[FCM_CONTEXT_FIELD_MRN] != NULL)
         /* Translators: %s is a medical record number */
-        mrn = g_strdup_printf (_("MRN %s"), self->shown[FCM_CONTEXT_FIELD_MRN]);
+        /* a no-break space: "MRN" stays with its number */
+        mrn = g_strdup_printf (_("MRN %s"), self->shown[FCM_CONTEXT_FIELD_MRN]);
       join (line, mrn ? mrn : _("no MRN"));
       set_label_text (self, self->lines[FCM_CONTEXT_LINE_PATIENT_DETAIL], line->str);
     }
@@ -408,7 +409,7 @@ show_headline (FcmContextPanel *self,
       join (line, self->shown[FCM_CONTEXT_FIELD_STUDY_DATE]);
       if (self->shown[FCM_CONTEXT_FIELD_ACCESSION] != NULL)
         /* Translators: %s is an accession number */
-        accession = g_strdup_printf (_("Accession %s"), self->shown[FCM_CONTEXT_FIELD_ACCESSION]);
+        accession = g_strdup_printf (_("Accession %s"), self->shown[FCM_CONTEXT_FIELD_ACCESSION]);
       join (line, accession ? accession : _("no accession"));
       set_label_text (self, self->lines[FCM_CONTEXT_LINE_STUDY_DETAIL], line->str);
     }
@@ -883,7 +884,7 @@ create_rows (FcmContextPanel *self)
       gtk_label_set_xalign (GTK_LABEL (label), 1.0);
       /* a natural width that leaves the title room in a narrow column */
       gtk_label_set_width_chars (GTK_LABEL (label), 6);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
       gtk_widget_set_hexpand (label, TRUE);
       gtk_widget_add_css_class (label, "dim-label");
       gtk_widget_set_has_tooltip (label, TRUE);
