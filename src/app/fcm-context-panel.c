@@ -12,7 +12,7 @@
 
 #include <glib/gi18n.h>
 
-#include "fcm-context-panel-private.h"
+#include "fcm-context-panel-internal.h"
 
 /**
  * FcmContextPanel:
@@ -31,45 +31,11 @@
  * callback), and only the labels whose text really changed are touched.
  * Tooltips are computed when GTK asks for them (#GtkWidget::query-tooltip):
  * in GTK 4.8 setting one asks the X server for the pointer, synchronously.
+ *
+ * The headline's lines and the suspended rows are in
+ * fcm-context-panel-text.c, what the tests look at in
+ * fcm-context-panel-test.c (fcm-context-panel-internal.h).
  */
-struct _FcmContextPanel
-{
-  GtkWidget            parent_instance;
-
-  FcmMonitor          *monitor;
-  GSignalGroup        *monitor_signals;
-  GSignalGroup        *store_signals;
-  GSignalGroup        *item_signals;     /* the current item */
-  GtkCustomFilter     *suspended_filter;
-  GtkFilterListModel  *suspended_model;
-  FcmContextItem      *chosen;           /* a suspended item, or NULL */
-
-  /* what is shown, per field: NULL when not given */
-  char                *shown[FCM_CONTEXT_N_FIELDS];
-  char                *opened_by_event;  /* for the tooltip */
-  gboolean             has_current;
-  AdwActionRow        *rows[FCM_CONTEXT_N_FIELDS];
-  GtkLabel            *values[FCM_CONTEXT_N_FIELDS];
-
-  guint                tick_id;
-  guint                filter_dirty : 1;
-  guint                n_label_updates;
-  guint                n_applies;
-
-  /* Template children */
-  GtkRevealer         *stale_revealer;
-  GtkLabel            *stale_reason_label;
-  GtkStack            *stack;
-  GtkScrolledWindow   *report_scroller;
-  GtkWidget           *suspended_button;
-  GtkWidget           *headline;
-  GtkLabel            *lines[FCM_CONTEXT_N_LINES];
-  GtkWidget           *no_current_label;
-  AdwPreferencesGroup *current_group;
-  AdwPreferencesGroup *suspended_group;
-  GtkListBox          *suspended_list;
-};
-
 G_DEFINE_FINAL_TYPE (FcmContextPanel, fcm_context_panel, GTK_TYPE_WIDGET)
 
 enum {
@@ -81,14 +47,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
-{
-  const char         *title;
-  gboolean            row;         /* an identifier row below the headline */
-  gboolean            monospace;
-} FieldInfo;
-
-static const FieldInfo fields[FCM_CONTEXT_N_FIELDS] = {
+const FcmFieldInfo _fcm_context_fields[FCM_CONTEXT_N_FIELDS] = {
   [FCM_CONTEXT_FIELD_PATIENT_NAME] = { N_("Patient"), FALSE, FALSE },
   [FCM_CONTEXT_FIELD_PATIENT_SEX] = { N_("Sex"), FALSE, FALSE },
   [FCM_CONTEXT_FIELD_BIRTH_DATE] = { N_("Birth Date"), FALSE, FALSE },
@@ -107,6 +66,7 @@ static const FieldInfo fields[FCM_CONTEXT_N_FIELDS] = {
   [FCM_CONTEXT_FIELD_N_CONTENT] = { N_("Content Resources"), TRUE, FALSE },
   [FCM_CONTEXT_FIELD_SELECTION] = { N_("Selection"), TRUE, TRUE },
 };
+
 
 static void queue_apply (FcmContextPanel *self);
 static void apply       (FcmContextPanel *self);
@@ -154,75 +114,6 @@ get_current (FcmContextPanel *self)
 
 /* --------------------------------------------------------- what is shown */
 
-static gboolean
-given (const char *s)
-{
-  return s != NULL && s[0] != '\0';
-}
-
-/* Patient.gender as a person reads it */
-static const char *
-sex_text (const char *sex)
-{
-  if (!given (sex))
-    return NULL;
-  if (g_str_equal (sex, "female"))
-    return _("Female");
-  if (g_str_equal (sex, "male"))
-    return _("Male");
-  if (g_str_equal (sex, "other"))
-    return _("Other sex");
-  if (g_str_equal (sex, "unknown"))
-    return _("Sex unknown");
-  return sex;
-}
-
-/* Whole years from a YYYY-MM-DD birth date to today, or -1 */
-static int
-age_in_years (const char *birth_date)
-{
-  g_autoptr(GDateTime) now = NULL;
-  int y, m, d, age;
-
-  if (strlen (birth_date) != 10 ||
-      sscanf (birth_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
-    return -1;
-
-  now = g_date_time_new_now_local ();
-  age = g_date_time_get_year (now) - y;
-  if (g_date_time_get_month (now) < m ||
-      (g_date_time_get_month (now) == m && g_date_time_get_day_of_month (now) < d))
-    age--;
-  return age >= 0 && age < 200 ? age : -1;
-}
-
-static char *
-birth_date_text (const char *birth_date)
-{
-  int age;
-
-  if (!given (birth_date))
-    return NULL;
-  if ((age = age_in_years (birth_date)) < 0)
-    /* Translators: %s is a birth date as sent, e.g. 1961 or 1961-04 */
-    return g_strdup_printf (_("born %s"), birth_date);
-  /* Translators: 1: a birth date (YYYY-MM-DD), 2: the age in years */
-  return g_strdup_printf (ngettext ("born %s (%d year)", "born %s (%d years)", age), birth_date, age);
-}
-
-/* A FHIR dateTime to the minute, without its seconds and time zone */
-static char *
-study_date_text (const char *date)
-{
-  const char *t;
-
-  if (!given (date))
-    return NULL;
-  if ((t = strchr (date, 'T')) == NULL || strlen (t) < 6)
-    return g_strdup (date);
-  return g_strdup_printf ("%.*s %.5s", (int) (t - date), date, t + 1);
-}
-
 static char *
 opened_by_text (FcmContextPanel *self,
                 FcmContextItem  *item)
@@ -249,15 +140,15 @@ dup_field (FcmContextPanel *self,
     case FCM_CONTEXT_FIELD_PATIENT_NAME:
       return g_strdup (fcm_context_item_get_patient_name (item));
     case FCM_CONTEXT_FIELD_PATIENT_SEX:
-      return g_strdup (sex_text (fcm_context_item_get_patient_sex (item)));
+      return g_strdup (_fcm_context_sex_text (fcm_context_item_get_patient_sex (item)));
     case FCM_CONTEXT_FIELD_BIRTH_DATE:
-      return birth_date_text (fcm_context_item_get_birth_date (item));
+      return _fcm_context_birth_date_text (fcm_context_item_get_birth_date (item));
     case FCM_CONTEXT_FIELD_STUDY_DESCRIPTION:
       return g_strdup (fcm_context_item_get_study_description (item));
     case FCM_CONTEXT_FIELD_MODALITY:
       return g_strdup (fcm_context_item_get_modality (item));
     case FCM_CONTEXT_FIELD_STUDY_DATE:
-      return study_date_text (fcm_context_item_get_study_date (item));
+      return _fcm_context_study_date_text (fcm_context_item_get_study_date (item));
     case FCM_CONTEXT_FIELD_REPORT_STATUS:
       return g_strdup (fcm_context_item_get_report_status (item));
     case FCM_CONTEXT_FIELD_OPENED_BY:
@@ -289,8 +180,8 @@ dup_field (FcmContextPanel *self,
 
 /* ------------------------------------------------------- applying changes */
 
-static void
-set_label_text (FcmContextPanel *self,
+void
+_fcm_context_panel_set_label_text (FcmContextPanel *self,
                 GtkLabel        *label,
                 const char      *text)
 {
@@ -300,8 +191,8 @@ set_label_text (FcmContextPanel *self,
   self->n_label_updates++;
 }
 
-static void
-set_visible (FcmContextPanel *self,
+void
+_fcm_context_panel_set_visible (FcmContextPanel *self,
              GtkWidget       *widget,
              gboolean         visible)
 {
@@ -322,14 +213,14 @@ show_row_value (FcmContextPanel *self,
   gboolean has_value = value != NULL;
   gboolean had_value = gtk_label_get_selectable (label);
 
-  set_label_text (self, label, has_value ? value : "—");
+  _fcm_context_panel_set_label_text (self, label, has_value ? value : "—");
   if (has_value != had_value)
     {
       gtk_label_set_selectable (label, has_value);
       if (has_value)
         {
           gtk_widget_remove_css_class (widget, "dim-label");
-          if (fields[field].monospace)
+          if (_fcm_context_fields[field].monospace)
             gtk_widget_add_css_class (widget, "monospace");
         }
       else
@@ -341,110 +232,6 @@ show_row_value (FcmContextPanel *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, has_value ? value : _("Not given"),
                                   -1);
-}
-
-static void
-join (GString    *str,
-      const char *part)
-{
-  if (!given (part))
-    return;
-  if (str->len > 0)
-    g_string_append (str, " · ");
-  g_string_append (str, part);
-}
-
-static void
-show_headline (FcmContextPanel *self,
-               const gboolean  *changed)
-{
-  const char *status = self->shown[FCM_CONTEXT_FIELD_REPORT_STATUS];
-
-  if (changed[FCM_CONTEXT_FIELD_PATIENT_NAME])
-    {
-      const char *name = self->shown[FCM_CONTEXT_FIELD_PATIENT_NAME];
-
-      set_label_text (self, self->lines[FCM_CONTEXT_LINE_PATIENT], name ? name : _("Name not given"));
-      if (name != NULL)
-        gtk_widget_remove_css_class (GTK_WIDGET (self->lines[FCM_CONTEXT_LINE_PATIENT]), "dim-label");
-      else
-        gtk_widget_add_css_class (GTK_WIDGET (self->lines[FCM_CONTEXT_LINE_PATIENT]), "dim-label");
-    }
-
-  if (changed[FCM_CONTEXT_FIELD_PATIENT_SEX] || changed[FCM_CONTEXT_FIELD_BIRTH_DATE] ||
-      changed[FCM_CONTEXT_FIELD_MRN])
-    {
-      g_autoptr(GString) line = g_string_new (NULL);
-      g_autofree char *mrn = NULL;
-
-      join (line, self->shown[FCM_CONTEXT_FIELD_PATIENT_SEX]);
-      join (line, self->shown[FCM_CONTEXT_FIELD_BIRTH_DATE]);
-      if (self->shown[FCM_CONTEXT_FIELD_MRN] != NULL)
-        /* Translators: %s is a medical record number */
-        /* a no-break space: "MRN" stays with its number */
-        mrn = g_strdup_printf (_("MRN %s"), self->shown[FCM_CONTEXT_FIELD_MRN]);
-      join (line, mrn ? mrn : _("no MRN"));
-      set_label_text (self, self->lines[FCM_CONTEXT_LINE_PATIENT_DETAIL], line->str);
-    }
-
-  if (changed[FCM_CONTEXT_FIELD_STUDY_DESCRIPTION])
-    {
-      const char *description = self->shown[FCM_CONTEXT_FIELD_STUDY_DESCRIPTION];
-
-      set_label_text (self, self->lines[FCM_CONTEXT_LINE_STUDY],
-                      description ? description : _("Study description not given"));
-      if (description != NULL)
-        gtk_widget_remove_css_class (GTK_WIDGET (self->lines[FCM_CONTEXT_LINE_STUDY]), "dim-label");
-      else
-        gtk_widget_add_css_class (GTK_WIDGET (self->lines[FCM_CONTEXT_LINE_STUDY]), "dim-label");
-    }
-
-  if (changed[FCM_CONTEXT_FIELD_MODALITY] || changed[FCM_CONTEXT_FIELD_STUDY_DATE] ||
-      changed[FCM_CONTEXT_FIELD_ACCESSION])
-    {
-      g_autoptr(GString) line = g_string_new (NULL);
-      g_autofree char *accession = NULL;
-
-      join (line, self->shown[FCM_CONTEXT_FIELD_MODALITY]);
-      join (line, self->shown[FCM_CONTEXT_FIELD_STUDY_DATE]);
-      if (self->shown[FCM_CONTEXT_FIELD_ACCESSION] != NULL)
-        /* Translators: %s is an accession number */
-        accession = g_strdup_printf (_("Accession %s"), self->shown[FCM_CONTEXT_FIELD_ACCESSION]);
-      join (line, accession ? accession : _("no accession"));
-      set_label_text (self, self->lines[FCM_CONTEXT_LINE_STUDY_DETAIL], line->str);
-    }
-
-  if (changed[FCM_CONTEXT_FIELD_REPORT_STATUS])
-    {
-      GtkWidget *pill = GTK_WIDGET (self->lines[FCM_CONTEXT_LINE_STATUS]);
-      g_autofree char *name = NULL;
-
-      set_label_text (self, self->lines[FCM_CONTEXT_LINE_STATUS], status ? status : _("no status"));
-      gtk_widget_remove_css_class (pill, "success");
-      gtk_widget_remove_css_class (pill, "warning");
-      gtk_widget_remove_css_class (pill, "error");
-      gtk_widget_remove_css_class (pill, "accent");
-      if (g_strcmp0 (status, "final") == 0)
-        gtk_widget_add_css_class (pill, "success");
-      else if (g_strcmp0 (status, "preliminary") == 0 || g_strcmp0 (status, "partial") == 0)
-        gtk_widget_add_css_class (pill, "accent");
-      else if (g_strcmp0 (status, "amended") == 0 || g_strcmp0 (status, "corrected") == 0 ||
-               g_strcmp0 (status, "appended") == 0)
-        gtk_widget_add_css_class (pill, "warning");
-      else if (g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "entered-in-error") == 0)
-        gtk_widget_add_css_class (pill, "error");
-      /* Translators: %s is a DiagnosticReport status, e.g. preliminary */
-      name = g_strdup_printf (_("Report status: %s"), status ? status : _("not given"));
-      gtk_accessible_update_property (GTK_ACCESSIBLE (pill), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-    }
-
-  if (changed[FCM_CONTEXT_FIELD_OPENED_BY])
-    {
-      const char *opened_by = self->shown[FCM_CONTEXT_FIELD_OPENED_BY];
-
-      set_label_text (self, self->lines[FCM_CONTEXT_LINE_OPENED_BY], opened_by ? opened_by : "");
-      set_visible (self, GTK_WIDGET (self->lines[FCM_CONTEXT_LINE_OPENED_BY]), opened_by != NULL);
-    }
 }
 
 static void
@@ -537,17 +324,17 @@ apply (FcmContextPanel *self)
     }
 
   /* C-35: closing the current context leaves it empty, suspended ones stay */
-  set_visible (self, self->headline, item != NULL);
-  set_visible (self, self->no_current_label, item == NULL);
-  set_visible (self, GTK_WIDGET (self->current_group), item != NULL);
+  _fcm_context_panel_set_visible (self, self->headline, item != NULL);
+  _fcm_context_panel_set_visible (self, self->no_current_label, item == NULL);
+  _fcm_context_panel_set_visible (self, GTK_WIDGET (self->current_group), item != NULL);
   self->has_current = item != NULL;
   if (item == NULL || !any)
     return;
 
   for (guint i = 0; i < FCM_CONTEXT_N_FIELDS; i++)
-    if (fields[i].row && changed[i])
+    if (_fcm_context_fields[i].row && changed[i])
       show_row_value (self, i);
-  show_headline (self, changed);
+  _fcm_context_panel_show_headline (self, changed);
 }
 
 static gboolean
@@ -573,9 +360,9 @@ queue_apply (FcmContextPanel *self)
 
 /* ---------------------------------------------------------------- tooltips */
 
-static char *
-dup_tooltip (FcmContextPanel *self,
-             FcmContextField  field)
+char *
+_fcm_context_panel_dup_tooltip (FcmContextPanel *self,
+                                FcmContextField  field)
 {
   FcmContextItem *item = get_current (self);
   const char * const *selection;
@@ -605,7 +392,7 @@ on_value_query_tooltip_cb (GtkWidget  *label,
                            gpointer    user_data)
 {
   FcmContextPanel *self = FCM_CONTEXT_PANEL (gtk_widget_get_ancestor (label, FCM_TYPE_CONTEXT_PANEL));
-  g_autofree char *text = dup_tooltip (self, GPOINTER_TO_UINT (user_data));
+  g_autofree char *text = _fcm_context_panel_dup_tooltip (self, GPOINTER_TO_UINT (user_data));
 
   if (text == NULL)
     return FALSE;
@@ -714,114 +501,6 @@ suspended_filter_func (gpointer item,
 }
 
 static void
-update_suspended_row (AdwActionRow   *row,
-                      FcmContextItem *item)
-{
-  const char *patient = fcm_context_item_get_patient_name (item);
-  const char *description = fcm_context_item_get_study_description (item);
-  const char *accession = fcm_context_item_get_accession (item);
-  const char *mrn = fcm_context_item_get_mrn (item);
-  g_autoptr(GString) title = g_string_new (NULL);
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-  g_autofree char *mrn_text = NULL;
-  g_autofree char *accession_text = NULL;
-
-  /* who first, as in the headline: name, else the MRN, else the id */
-  if (mrn != NULL)
-    mrn_text = g_strdup_printf (_("MRN %s"), mrn);
-  if (accession != NULL)
-    accession_text = g_strdup_printf (_("Accession %s"), accession);
-  if (patient != NULL)
-    {
-      join (title, patient);
-      join (subtitle, mrn_text);
-    }
-  else
-    {
-      join (title, mrn_text ? mrn_text : fcm_context_item_get_patient_id (item));
-    }
-  if (title->len == 0)
-    g_string_append (title, _("Unknown patient"));
-  join (subtitle, description);
-  join (subtitle, accession_text);
-  /* Translators: %s is a report id */
-  {
-    g_autofree char *report = g_strdup_printf (_("Report %s"), fcm_context_item_get_anchor_id (item));
-
-    join (subtitle, report);
-  }
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title->str);
-  adw_action_row_set_subtitle (row, subtitle->str);
-}
-
-static void
-on_suspended_item_notify_cb (FcmContextItem *item,
-                             GParamSpec     *pspec,
-                             AdwActionRow   *row)
-{
-  update_suspended_row (row, item);
-}
-
-static GtkWidget *
-add_row_button (AdwActionRow *row,
-                const char   *icon_name,
-                const char   *label,
-                const char   *action_name,
-                const char   *anchor_id)
-{
-  GtkWidget *button = gtk_button_new_from_icon_name (icon_name);
-
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, label);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", anchor_id);
-  adw_action_row_add_suffix (row, button);
-  return button;
-}
-
-static GtkWidget *
-create_suspended_row (gpointer item,
-                      gpointer user_data)
-{
-  GtkWidget *row = adw_action_row_new ();
-  const char *anchor_id = fcm_context_item_get_anchor_id (item);
-  GtkWidget *resume;
-  GtkWidget *close;
-
-  /* names and ids are data, not markup */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
-  update_suspended_row (ADW_ACTION_ROW (row), item);
-  g_signal_connect_object (item, "notify", G_CALLBACK (on_suspended_item_notify_cb), row, 0);
-
-  /* C-37: re-opening resumes it (win.resume-report); C-50: close it */
-  resume = add_row_button (ADW_ACTION_ROW (row), "media-playback-start-symbolic", _("Resume (make current)"),
-                           "win.resume-report", anchor_id);
-  close = add_row_button (ADW_ACTION_ROW (row), "window-close-symbolic", _("Close this report"),
-                          "win.close-suspended", anchor_id);
-  g_object_set_data (G_OBJECT (row), "resume", resume);
-  g_object_set_data (G_OBJECT (row), "close", close);
-  {
-    g_autofree char *resume_name = NULL;
-    g_autofree char *close_name = NULL;
-
-    /* Translators: %s is the suspended report's title, usually the patient */
-    resume_name = g_strdup_printf (_("Resume report of %s"),
-                                   adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-    /* Translators: %s is the suspended report's title, usually the patient */
-    close_name = g_strdup_printf (_("Close report of %s"),
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-    gtk_accessible_update_property (GTK_ACCESSIBLE (resume), GTK_ACCESSIBLE_PROPERTY_LABEL, resume_name, -1);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL, close_name, -1);
-  }
-
-  return row;
-}
-
-static void
 on_suspended_changed_cb (FcmContextPanel *self)
 {
   update_suspended_count (self);
@@ -870,12 +549,12 @@ create_rows (FcmContextPanel *self)
       GtkWidget *row;
       GtkWidget *label;
 
-      if (!fields[i].row)
+      if (!_fcm_context_fields[i].row)
         continue;
 
       row = adw_action_row_new ();
       label = gtk_label_new ("—");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(fields[i].title));
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(_fcm_context_fields[i].title));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       /* the value is the stop (selectable, Ctrl+C copies), not the row */
       gtk_widget_set_focusable (row, FALSE);
@@ -891,7 +570,7 @@ create_rows (FcmContextPanel *self)
       g_signal_connect (label, "query-tooltip", G_CALLBACK (on_value_query_tooltip_cb), GUINT_TO_POINTER (i));
       gtk_accessible_update_property (GTK_ACCESSIBLE (label),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not given"),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(fields[i].title),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(_fcm_context_fields[i].title),
                                       -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       adw_preferences_group_add (self->current_group, row);
@@ -1083,7 +762,7 @@ fcm_context_panel_init (FcmContextPanel *self)
   g_signal_connect_object (self->suspended_model, "items-changed",
                            G_CALLBACK (on_suspended_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->suspended_list, G_LIST_MODEL (self->suspended_model),
-                           create_suspended_row, NULL, NULL);
+                           _fcm_context_panel_create_suspended_row, NULL, NULL);
   g_signal_connect_object (self->suspended_list, "row-selected",
                            G_CALLBACK (on_suspended_row_selected_cb), self, G_CONNECT_SWAPPED);
 
@@ -1208,193 +887,3 @@ fcm_context_panel_get_target (FcmContextPanel *self)
   return self->chosen != NULL ? self->chosen : get_current (self);
 }
 
-/* ------------------------------------------------------------- for tests */
-
-const char *
-_fcm_context_panel_get_page (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-
-  return gtk_stack_get_visible_child_name (self->stack);
-}
-
-const char *
-_fcm_context_panel_get_field_text (FcmContextPanel *self,
-                                   FcmContextField  field)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, NULL);
-
-  if (!gtk_widget_get_visible (self->headline))
-    return NULL;
-
-  return self->shown[field];
-}
-
-gboolean
-_fcm_context_panel_get_field_visible (FcmContextPanel *self,
-                                      FcmContextField  field)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
-  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, FALSE);
-
-  if (fields[field].row)
-    return gtk_widget_get_visible (GTK_WIDGET (self->current_group)) &&
-           gtk_widget_get_visible (GTK_WIDGET (self->rows[field]));
-  return gtk_widget_get_visible (self->headline) && self->shown[field] != NULL;
-}
-
-GtkWidget *
-_fcm_context_panel_get_field_label (FcmContextPanel *self,
-                                    FcmContextField  field)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, NULL);
-
-  return GTK_WIDGET (self->values[field]);
-}
-
-GtkWidget *
-_fcm_context_panel_get_line (FcmContextPanel *self,
-                             FcmContextLine   line)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-  g_return_val_if_fail (line < FCM_CONTEXT_N_LINES, NULL);
-
-  return GTK_WIDGET (self->lines[line]);
-}
-
-const char *
-_fcm_context_panel_get_line_text (FcmContextPanel *self,
-                                  FcmContextLine   line)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-  g_return_val_if_fail (line < FCM_CONTEXT_N_LINES, NULL);
-
-  if (!gtk_widget_get_visible (self->headline) || !gtk_widget_get_visible (GTK_WIDGET (self->lines[line])))
-    return NULL;
-  return gtk_label_get_text (self->lines[line]);
-}
-
-gboolean
-_fcm_context_panel_get_headline_visible (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
-
-  return gtk_widget_get_visible (self->headline);
-}
-
-char *
-_fcm_context_panel_dup_field_tooltip (FcmContextPanel *self,
-                                      FcmContextField  field)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, NULL);
-
-  return dup_tooltip (self, field);
-}
-
-guint
-_fcm_context_panel_get_n_suspended (FcmContextPanel *self)
-{
-  guint n = 0;
-
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), 0);
-
-  while (gtk_list_box_get_row_at_index (self->suspended_list, n) != NULL)
-    n++;
-
-  return n;
-}
-
-GtkWidget *
-_fcm_context_panel_get_suspended_row (FcmContextPanel *self,
-                                      guint            position)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-
-  return GTK_WIDGET (gtk_list_box_get_row_at_index (self->suspended_list, position));
-}
-
-const char *
-_fcm_context_panel_get_suspended_title (FcmContextPanel *self,
-                                        guint            position)
-{
-  GtkListBoxRow *row;
-
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-
-  row = gtk_list_box_get_row_at_index (self->suspended_list, position);
-  if (row == NULL)
-    return NULL;
-
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-}
-
-const char *
-_fcm_context_panel_get_suspended_subtitle (FcmContextPanel *self,
-                                           guint            position)
-{
-  GtkListBoxRow *row;
-
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-
-  row = gtk_list_box_get_row_at_index (self->suspended_list, position);
-  if (row == NULL)
-    return NULL;
-
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
-}
-
-gboolean
-_fcm_context_panel_get_suspended_visible (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
-
-  return gtk_widget_get_visible (GTK_WIDGET (self->suspended_group));
-}
-
-const char *
-_fcm_context_panel_get_suspended_count (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-
-  if (!gtk_widget_get_visible (self->suspended_button))
-    return NULL;
-  return gtk_button_get_label (GTK_BUTTON (self->suspended_button));
-}
-
-const char *
-_fcm_context_panel_get_stale_reason (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-
-  if (!gtk_revealer_get_reveal_child (self->stale_revealer))
-    return NULL;
-
-  return gtk_label_get_text (self->stale_reason_label);
-}
-
-guint
-_fcm_context_panel_get_n_label_updates (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), 0);
-
-  return self->n_label_updates;
-}
-
-guint
-_fcm_context_panel_get_n_applies (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), 0);
-
-  return self->n_applies;
-}
-
-gboolean
-_fcm_context_panel_get_pending (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
-
-  return self->tick_id != 0;
-}
