@@ -154,6 +154,14 @@ run (FcmApplication *app)
   settle (400);
   save_png (GTK_WIDGET (window), "event-details.png");
 
+  /* 2c: the subscribers of the session, from the built-in hub itself */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-subscribers", NULL);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (parts.subscribers_panel));
+  settle (500);
+  save_png (GTK_WIDGET (window), "subscribers.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-subscribers", NULL);
+  FCM_TEST_WAIT_UNTIL (!gtk_widget_get_mapped (parts.subscribers_panel));
+
   /* 3: the open-report dialog with a demo study */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", NULL);
   settle (300);
