@@ -97,6 +97,8 @@ broadcast (FcmProbeCtx *ctx)
       for (s->j = 0; s->j < 2; s->j++)
         {
           frame = fcm_probe_hub_take_notification (ctx, s->subs[s->j], s->id, broadcast_events[s->i]);
+          if (frame == NULL && s->i == 0)
+            PT_EXIT (ctx);          /* without the open the rest would only fail the same way */
           if (frame != NULL && s->j == 0 && s->i <= 1)
             {
               g_free (s->version);
@@ -213,10 +215,9 @@ version_chain (FcmProbeCtx *ctx)
     {
       fcm_probe_wait_frame (s->a, FCM_PROBE_MATCH_SYNCERROR, s->stale_id, fcm_probe_ctx_timeout (ctx));
       PT_YIELD (ctx);
-      fcm_probe_check (ctx, fcm_probe_sub_take (s->a, FCM_PROBE_MATCH_SYNCERROR, s->stale_id) != NULL, "H-24",
-                       _("An update with a stale versionId: 202, then %s"),
-                       fcm_probe_sub_find (s->a, FCM_PROBE_MATCH_SYNCERROR, s->stale_id) ? _("a syncerror")
-                                                                                          : _("no syncerror"));
+      frame = fcm_probe_sub_take (s->a, FCM_PROBE_MATCH_SYNCERROR, s->stale_id);
+      fcm_probe_check (ctx, frame != NULL, "H-24", _("An update with a stale versionId: 202, then %s"),
+                       frame != NULL ? _("a syncerror") : _("no syncerror"));
     }
   else
     fcm_probe_fail (ctx, "H-24", _("An update with a stale versionId was accepted (%u)"), ctx->status);

@@ -145,8 +145,9 @@ discovery (FcmProbeCtx *ctx)
   events = fcm_json_get_array (obj, "eventsSupported");
   fcm_probe_check (ctx, events != NULL && json_array_get_length (events) > 0, "H-01",
                    _("eventsSupported lists %u events"), events != NULL ? json_array_get_length (events) : 0);
-  fcm_probe_check (ctx, fcm_json_get_bool (obj, "websocketSupport", &ws) && ws, "H-01",
-                   _("websocketSupport is %s"), ws ? "true" : _("not true"));
+  if (!fcm_json_get_bool (obj, "websocketSupport", &ws))
+    ws = FALSE;
+  fcm_probe_check (ctx, ws, "H-01", _("websocketSupport is %s"), ws ? "true" : _("not true"));
   if (fcm_json_get_string (obj, "fhircastVersion") == NULL)
     fcm_probe_warn (ctx, "H-01", _("fhircastVersion is missing"));
   caps = fcm_json_get_object (obj, "capabilities");
@@ -169,6 +170,7 @@ check_subscribe_answer (FcmProbeCtx *ctx,
                         FcmProbeSub *sub)
 {
   g_autofree char *what = g_strdup_printf (_("subscribe %s"), sub->label);
+  gboolean has_endpoint;
 
   if (ctx->error != NULL)
     {
@@ -176,9 +178,9 @@ check_subscribe_answer (FcmProbeCtx *ctx,
       return;
     }
   fcm_probe_check (ctx, ctx->status == 202, "H-08", _("%s answered %u (expected 202 Accepted)"), what, ctx->status);
-  if (!fcm_probe_check (ctx, fcm_probe_sub_take_endpoint (sub), "H-08",
-                        _("%s: the answer %s hub.channel.endpoint"), what,
-                        sub->endpoint != NULL ? _("carries") : _("lacks")))
+  has_endpoint = fcm_probe_sub_take_endpoint (sub);
+  if (!fcm_probe_check (ctx, has_endpoint, "H-08", _("%s: the answer %s hub.channel.endpoint"), what,
+                        has_endpoint ? _("carries") : _("lacks")))
     return;
   fcm_probe_check (ctx, g_str_has_prefix (sub->endpoint, "ws://") || g_str_has_prefix (sub->endpoint, "wss://"),
                    "H-08", _("%s: the endpoint is a ws:// or wss:// URL"), what);
@@ -317,8 +319,10 @@ confirmation (FcmProbeCtx *ctx)
   events = fcm_json_get_string (obj, "hub.events");
   fcm_probe_check (ctx, events != NULL && events[0] != '\0', "H-11",
                    _("The confirmation lists the granted events (hub.events “%s”)"), events ? events : "");
-  fcm_probe_check (ctx, fcm_json_get_int (obj, "hub.lease_seconds", &lease) && lease > 0, "H-11",
-                   _("The confirmation grants a lease (hub.lease_seconds %lld)"), (long long) lease);
+  if (!fcm_json_get_int (obj, "hub.lease_seconds", &lease))
+    lease = 0;
+  fcm_probe_check (ctx, lease > 0, "H-11", _("The confirmation grants a lease (hub.lease_seconds %lld)"),
+                   (long long) lease);
   fcm_probe_validate (ctx, _("the confirmation"), frame->json, FCM_VALIDATOR_ROLE_ANY, TRUE);
   PT_END (ctx);
 }
