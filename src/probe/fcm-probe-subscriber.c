@@ -678,6 +678,15 @@ closed_cond (FcmProbeCtx *ctx,
   return sub->closed;
 }
 
+static gboolean
+unsubscribed_cond (FcmProbeCtx *ctx,
+                   gpointer     data)
+{
+  FcmSpSub *sub = data;
+
+  return sub->unsubscribe != NULL;
+}
+
 static void
 unsubscribe (FcmProbeCtx *ctx)
 {
@@ -692,6 +701,9 @@ unsubscribe (FcmProbeCtx *ctx)
 
   fcm_sp_request_action (ctx, FCM_SUBSCRIBER_PROBE_ACTION_DISCONNECT);
   fcm_probe_ctx_wait (ctx, closed_cond, s->sub, fcm_sp_connect_timeout (fcm_sp_probe (ctx)));
+  PT_YIELD (ctx);
+  /* an app may close before its unsubscribe has arrived */
+  fcm_probe_ctx_wait (ctx, unsubscribed_cond, s->sub, fcm_probe_get_window (ctx->probe));
   PT_YIELD (ctx);
 
   form = s->sub->unsubscribe;
