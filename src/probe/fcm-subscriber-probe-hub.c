@@ -381,7 +381,8 @@ ws_message_cb (SoupWebsocketConnection *ws,
 
       ack->id = g_strdup (id);
       ack->at = g_get_monotonic_time ();
-      if (status != NULL && JSON_NODE_HOLDS_VALUE (status) && json_node_get_value_type (status) == G_TYPE_INT64)
+      if (status != NULL && JSON_NODE_HOLDS_VALUE (status) && json_node_get_value_type (status) == G_TYPE_INT64 &&
+          json_node_get_int (status) >= 100 && json_node_get_int (status) <= 599)
         {
           ack->status = (int) json_node_get_int (status);
           ack->has_status = TRUE;
