@@ -107,16 +107,24 @@ rewrite_form (FcmProbeProxy *self,
               const char    *body)
 {
   g_autoptr(GHashTable) form = soup_form_decode (body);
-  const char *endpoint = g_hash_table_lookup (form, "hub.channel.endpoint");
+  g_autoptr(GHashTable) out = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
 
-  if (endpoint != NULL && endpoint[0] != '\0')
+  /* soup_form_decode()'s table owns its keys only: build a new one */
+  g_hash_table_iter_init (&iter, form);
+  while (g_hash_table_iter_next (&iter, &key, &value))
     {
-      g_autofree char *id = g_strstrip (g_strdup (last_segment (endpoint)));
+      if (g_str_equal (key, "hub.channel.endpoint") && ((char *) value)[0] != '\0')
+        {
+          g_autofree char *id = g_strstrip (g_strdup (last_segment (value)));
 
-      g_hash_table_insert (form, g_strdup ("hub.channel.endpoint"),
-                           g_strconcat (self->upstream_ws, real_for_fake (self, id), NULL));
+          g_hash_table_insert (out, key, g_strconcat (self->upstream_ws, real_for_fake (self, id), NULL));
+        }
+      else
+        g_hash_table_insert (out, key, g_strdup (value));
     }
-  return soup_form_encode_hash (form);
+  return soup_form_encode_hash (out);
 }
 
 static void
@@ -474,7 +482,9 @@ fcm_probe_proxy_new (const char     *upstream_url,
   FcmProbeProxy *self = g_new0 (FcmProbeProxy, 1);
   g_autoptr(GUri) upstream = g_uri_parse (upstream_url, G_URI_FLAGS_NONE, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  GSList *listeners;
+  guint16 port;
 
   g_assert_nonnull (upstream);
   self->faults = faults;
@@ -490,9 +500,14 @@ fcm_probe_proxy_new (const char     *upstream_url,
   soup_server_add_handler (self->server, NULL, http_cb, self, NULL);
   soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (self->server);
-  self->url = g_strdup_printf ("http://127.0.0.1:%d/fhircast", g_uri_get_port (uris->data));
-  self->ws = g_strdup_printf ("ws://127.0.0.1:%d/fhircast/ws/", g_uri_get_port (uris->data));
+  /* not soup_server_get_uris(): it leaks a GSocketAddress in libsoup 3.2 */
+  listeners = soup_server_get_listeners (self->server);
+  local = g_socket_get_local_address (listeners->data, &error);
+  g_slist_free (listeners);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  self->url = g_strdup_printf ("http://127.0.0.1:%u/fhircast", port);
+  self->ws = g_strdup_printf ("ws://127.0.0.1:%u/fhircast/ws/", port);
   return self;
 }
 

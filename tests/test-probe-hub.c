@@ -25,6 +25,10 @@
 #define PROBE_TIMEOUT        2.0
 #define PROBE_TIMEOUT_BROKEN 1.0
 #define PROBE_WINDOW         0.25
+/* The hub's ack timeout: short, but not so short that a loaded machine
+ * makes our own scripted subscribers miss it. */
+#define HUB_ACK_TIMEOUT      1.0
+#define PROBE_ACK_WAIT       3.0
 
 typedef struct
 {
@@ -76,7 +80,7 @@ new_probe (const char *url,
   fcm_probe_set_timeout (FCM_PROBE (probe), PROBE_TIMEOUT);
   fcm_probe_set_window (FCM_PROBE (probe), PROBE_WINDOW);
   fcm_hub_probe_set_lease (probe, 1);
-  fcm_hub_probe_set_ack_wait (probe, PROBE_TIMEOUT);
+  fcm_hub_probe_set_ack_wait (probe, PROBE_ACK_WAIT);
   if (only != NULL)
     {
       g_auto(GStrv) ids = g_strsplit (only, ",", -1);
@@ -93,7 +97,7 @@ new_hub (void)
   FcmHub *hub = fcm_hub_new ();
   g_autoptr(GError) error = NULL;
 
-  fcm_hub_set_ack_timeout (hub, 0.2);
+  fcm_hub_set_ack_timeout (hub, HUB_ACK_TIMEOUT);
   fcm_hub_listen (hub, "127.0.0.1", 0, NULL, &error);
   g_assert_no_error (error);
   return hub;
@@ -541,7 +545,7 @@ start_cli_hub (const char  *extra,
   GSubprocess *proc;
 
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, g_getenv ("FHIRCAST_CLI"), "hub",
-                           "--ack-timeout", "0.2", extra, NULL);
+                           "--ack-timeout", "1", extra, NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (proc));
   *out_url = g_data_input_stream_read_line (out, NULL, NULL, &error);

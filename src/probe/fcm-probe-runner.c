@@ -276,7 +276,8 @@ fcm_probe_add_secret (FcmProbe   *self,
   const char *end;
   Secret *s;
 
-  if (secret == NULL || strlen (secret) < 4)
+  /* a token is hidden however short; an id only when it can be told apart */
+  if (secret == NULL || secret[0] == '\0' || (keep > 0 && strlen (secret) < 4))
     return;
   for (guint i = 0; i < priv->secrets->len; i++)
     if (g_str_equal (((Secret *) g_ptr_array_index (priv->secrets, i))->secret, secret))

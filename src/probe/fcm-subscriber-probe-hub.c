@@ -482,7 +482,8 @@ fcm_sp_hub_listen (FcmSubscriberProbe  *self,
 {
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  GSList *listeners;
   g_autofree char *host = NULL;
   int port;
 
@@ -506,8 +507,17 @@ fcm_sp_hub_listen (FcmSubscriberProbe  *self,
       g_clear_object (&self->server);
       return FALSE;
     }
-  uris = soup_server_get_uris (self->server);
-  port = uris != NULL ? g_uri_get_port (uris->data) : (int) self->port;
+  /* not soup_server_get_uris(): it leaks a GSocketAddress in libsoup 3.2 */
+  listeners = soup_server_get_listeners (self->server);
+  local = listeners != NULL ? g_socket_get_local_address (listeners->data, error) : NULL;
+  g_slist_free (listeners);
+  if (local == NULL)
+    {
+      soup_server_disconnect (self->server);
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
   host = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
          ? g_strdup_printf ("[%s]", self->host) : g_strdup (self->host);
   self->hub_url = g_strdup_printf ("http://%s:%d" BASE_PATH, host, port);
