@@ -69,6 +69,8 @@ send_ack (Scripted   *sc,
 {
   g_autofree char *ack = NULL;
 
+  if (soup_websocket_connection_get_state (sc->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
   if ((sc->flags & BAD_ACK_ONCE) && !g_hash_table_add (sc->acked, g_strdup (id)))
     return;
   ack = (sc->flags & BAD_ACK_NO_STATUS) ? g_strdup_printf ("{\"id\":\"%s\"}", id)
@@ -129,6 +131,12 @@ message_cb (SoupWebsocketConnection *ws,
 
   if (root == NULL && (sc->flags & BAD_DIE_ON_GARBAGE))
     sc->dead = TRUE;
+  if (root == NULL && (sc->flags & BAD_CLOSE_ON_GARBAGE) &&
+      soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_UNSUPPORTED_DATA, NULL);
+      return;
+    }
   if (sc->dead)
     return;
   switch (kind)
@@ -181,7 +189,7 @@ closed_cb (SoupWebsocketConnection *ws,
            Scripted                *sc)
 {
   g_clear_handle_id (&sc->renew_id, g_source_remove);
-  if (sc->stopped || (sc->flags & (BAD_NO_RECONNECT | BAD_SMALL_FRAMES)))
+  if (sc->stopped || (sc->flags & BAD_NO_RECONNECT))
     return;
   /* C-68: a new subscription */
   sc->reconnect_id = g_timeout_add (100, reconnect_cb, sc);

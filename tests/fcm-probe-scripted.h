@@ -22,7 +22,7 @@ typedef enum
   BAD_ACK_NO_STATUS    = 1 << 3,   /* acks {"id"} without a status */
   BAD_ACK_ONCE         = 1 << 4,   /* acks an id only the first time */
   BAD_DIE_ON_GARBAGE   = 1 << 5,   /* stops acking after a frame that is not JSON */
-  BAD_SMALL_FRAMES     = 1 << 6,   /* chokes on big frames and does not come back */
+  BAD_SMALL_FRAMES     = 1 << 6,   /* takes frames of 64 KiB at most (libsoup closes with 1009) */
   BAD_NO_RENEW         = 1 << 7,
   BAD_NO_RECONNECT     = 1 << 8,
   BAD_IGNORE_DENIAL    = 1 << 9,   /* subscribes again after a denial */
@@ -30,6 +30,7 @@ typedef enum
   BAD_RESEND_AT_ONCE   = 1 << 11,  /* resends a rejected request at once */
   BAD_NO_UNSUBSCRIBE   = 1 << 12,  /* leaves with a close only */
   BAD_CLOSE_4000       = 1 << 13,  /* unsubscribes, then closes with 4000 */
+  BAD_CLOSE_ON_GARBAGE = 1 << 14,  /* closes the socket (1003) on a frame that is not JSON */
 } BadFlags;
 
 typedef struct _Scripted Scripted;

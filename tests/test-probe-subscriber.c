@@ -220,7 +220,7 @@ static const Broken broken[] = {
   { "ack-without-status", BAD_ACK_NO_STATUS, "ack", "C-28" },
   { "ack-once", BAD_ACK_ONCE, "duplicate", "C-67" },
   { "dies-on-garbage", BAD_DIE_ON_GARBAGE, "malformed", "C-28" },
-  { "chokes-on-big-frames", BAD_SMALL_FRAMES, "oversized", "C-59" },
+  { "chokes-on-big-frames", BAD_SMALL_FRAMES | BAD_NO_RECONNECT, "oversized", "C-59" },
   { "no-gap-fetch", BAD_NO_GAP_FETCH, "version-gap", "C-33" },
   { "no-renewal", BAD_NO_RENEW, "renew", "C-23" },
   { "no-reconnect", BAD_NO_RECONNECT, "reconnect", "C-68" },
@@ -243,6 +243,35 @@ test_broken (gconstpointer data)
   show (result);
   g_assert_cmpint (fcm_probe_result_get_verdict (result), ==, FCM_PROBE_VERDICT_FAIL);
   g_assert_true (fcm_probe_result_has_failed_rule (result, b->rule));
+}
+
+/* Other ways of coping that the probe accepts: closing the socket on an
+ * oversized frame and resubscribing (pass), or on a malformed one (warning:
+ * ignoring it is enough). */
+typedef struct
+{
+  const char      *name;
+  guint            flags;
+  const char      *scenario;
+  FcmProbeVerdict  verdict;
+} Tolerated;
+
+static const Tolerated tolerated[] = {
+  { "small-frames-resubscribes", BAD_SMALL_FRAMES, "oversized", FCM_PROBE_VERDICT_PASS },
+  { "garbage-resubscribes", BAD_CLOSE_ON_GARBAGE, "malformed", FCM_PROBE_VERDICT_WARNING },
+};
+
+static void
+test_tolerated (gconstpointer data)
+{
+  const Tolerated *t = data;
+  g_autoptr(FcmSubscriberProbe) probe = new_probe (t->scenario);
+  FcmProbeResult *result;
+
+  run_scripted (probe, t->flags);
+  result = result_of (FCM_PROBE (probe), t->scenario);
+  show (result);
+  g_assert_cmpint (fcm_probe_result_get_verdict (result), ==, t->verdict);
 }
 
 /* ------------------------------------------------- our client library */
@@ -515,6 +544,12 @@ main (int   argc,
       g_autofree char *path = g_strdup_printf ("/fcm/probe/subscriber/broken/%s", broken[i].name);
 
       g_test_add_data_func (path, &broken[i], test_broken);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (tolerated); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/fcm/probe/subscriber/tolerated/%s", tolerated[i].name);
+
+      g_test_add_data_func (path, &tolerated[i], test_tolerated);
     }
   g_test_add_func ("/fcm/probe/subscriber/bad-commands", test_bad_commands);
   g_test_add_func ("/fcm/probe/subscriber/nobody", test_nobody);

@@ -169,6 +169,8 @@ send_ack (FcmProbeSub *sub,
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
+  if (soup_websocket_connection_get_state (sub->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "id");
   json_builder_add_string_value (b, id);

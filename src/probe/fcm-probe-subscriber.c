@@ -329,8 +329,7 @@ survived_cond (FcmProbeCtx *ctx,
 {
   Survive *s = data;
 
-  return fcm_sp_find_ack (s->sub, s->id) != NULL ||
-         (s->sub->closed && fcm_sp_find_unclaimed (s->sub->probe, TRUE) != NULL);
+  return fcm_sp_find_ack (s->sub, s->id) != NULL || s->sub->closed;
 }
 
 static void
@@ -378,8 +377,14 @@ survive (FcmProbeCtx *ctx)
   send_garbage (s);
   s->id = g_uuid_string_random ();
   g_free (send_probe_event (s->sub, s->id));
-  fcm_probe_ctx_wait (ctx, survived_cond, s, fcm_sp_connect_timeout (fcm_sp_probe (ctx)));
+  fcm_probe_ctx_wait (ctx, survived_cond, s, fcm_probe_ctx_timeout (ctx));
   PT_YIELD (ctx);
+  if (s->sub->closed && fcm_sp_find_ack (s->sub, s->id) == NULL)
+    {
+      /* it closed the socket: does it come back? */
+      fcm_probe_ctx_wait (ctx, app_ready_cond, NULL, fcm_sp_connect_timeout (fcm_sp_probe (ctx)));
+      PT_YIELD (ctx);
+    }
 
   if (fcm_sp_find_ack (s->sub, s->id) != NULL)
     {
