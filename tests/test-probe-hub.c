@@ -583,13 +583,13 @@ test_cli (void)
   g_auto(CliRun) token = { 0, };
   g_autoptr(GError) error = NULL;
 
-  /* NDJSON and JUnit (every scenario runs in /fcm/probe/hub/conformant) */
+  /* every scenario against `fhircast hub`, as NDJSON and JUnit */
   run_cli (&ok, (const char *[]) { "probe", "hub", url, "--json", "--junit", junit, "--timeout", "2",
-                                   "--window", "0.25", "--only", "discovery,subscribe,broadcast,ack-refused", NULL });
+                                   "--window", "0.25", "--lease", "1", "--ack-wait", "3", NULL });
   g_test_message ("%s", ok.err);
   g_assert_cmpint (ok.status, ==, 0);
   lines = g_strsplit (g_strstrip (ok.out), "\n", -1);
-  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_cmpuint (g_strv_length (lines), ==, 20);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       g_autoptr(JsonNode) node = fcm_json_parse (lines[i], -1, &error);
@@ -598,7 +598,7 @@ test_cli (void)
       g_assert_cmpstr (fcm_json_get_string (json_node_get_object (node), "verdict"), ==, "pass");
     }
   g_assert_true (g_file_get_contents (junit, &xml, NULL, &error));
-  g_assert_nonnull (strstr (xml, "tests=\"4\" failures=\"0\""));
+  g_assert_nonnull (strstr (xml, "tests=\"20\" failures=\"0\""));
 
   /* the table, and the scenario list */
   run_cli (&table, (const char *[]) { "probe", "hub", url, "--only", "discovery,subscribe", NULL });

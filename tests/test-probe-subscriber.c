@@ -23,7 +23,7 @@
 #define PROBE_TIMEOUT   1.5
 #define PROBE_WINDOW    0.25
 #define PROBE_LEASE     2
-#define CONNECT_TIMEOUT 4.0
+#define CONNECT_TIMEOUT 3.0
 
 /* -------------------------------------------------------- running a probe */
 
