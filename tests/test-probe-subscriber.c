@@ -396,22 +396,9 @@ test_watch (void)
 
       if (verdict != FCM_PROBE_VERDICT_PASS)
         show (result);
+      /* `fhircast watch` never requests a context change: that one is skipped */
       if (g_str_equal (id, "async-reject"))
-        {
-          /* `fhircast watch` never requests a context change */
-          g_assert_cmpint (verdict, ==, FCM_PROBE_VERDICT_SKIPPED);
-        }
-      else if (g_str_equal (id, "version-gap") && verdict == FCM_PROBE_VERDICT_FAIL)
-        {
-          g_auto(GStrv) failed = fcm_probe_result_dup_failed_rules (result);
-
-          /* Known defect (issue 16 report): `fhircast watch` uses FcmHubClient
-           * without FcmMonitor and does not fetch the context after a version
-           * gap (C-33). Allowed here until watch does; anything else fails. */
-          g_test_message ("known: fhircast watch does not refetch after a version gap (C-33)");
-          g_assert_cmpuint (g_strv_length (failed), ==, 1);
-          g_assert_cmpstr (failed[0], ==, "C-33");
-        }
+        g_assert_cmpint (verdict, ==, FCM_PROBE_VERDICT_SKIPPED);
       else
         g_assert_cmpint (verdict, ==, FCM_PROBE_VERDICT_PASS);
     }

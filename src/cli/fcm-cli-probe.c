@@ -206,80 +206,55 @@ set_only (FcmProbe   *probe,
   return TRUE;
 }
 
-/* ------------------------------------------------------------------- hub */
+/* ------------------------------------------------------------ the command */
+
+typedef struct
+{
+  char     *topic;
+  char     *token_file;
+  char     *only;
+  char     *junit;
+  char     *host;
+  char     *command;
+  gboolean  json;
+  gboolean  verbose;
+  gboolean  list;
+  double    timeout;
+  double    window;
+  double    ack_wait;
+  double    connect_timeout;
+  int       lease;
+  int       port;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_clear_pointer (&o->topic, g_free);
+  g_clear_pointer (&o->token_file, g_free);
+  g_clear_pointer (&o->only, g_free);
+  g_clear_pointer (&o->junit, g_free);
+  g_clear_pointer (&o->host, g_free);
+  g_clear_pointer (&o->command, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
 static int
-probe_hub (int    argc,
-           char **argv)
+probe_hub (Options    *o,
+           const char *url)
 {
-  g_autofree char *topic = NULL;
-  g_autofree char *token_file = NULL;
-  g_autofree char *only = NULL;
-  g_autofree char *junit = NULL;
-  gboolean json = FALSE, verbose = FALSE, list = FALSE;
-  double timeout = 5, window = 0.5, ack_wait = 15;
-  int lease = 2;
-  GOptionEntry entries[] = {
-    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("Use this topic for every scenario (default: a new one each)"), N_("TOPIC") },
-    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, N_("Send the bearer token in the first line of FILE"), N_("FILE") },
-    { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Run only these scenarios (comma-separated ids)"), N_("ID,…") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per scenario (NDJSON) instead of a table"), NULL },
-    { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit, N_("Also write a JUnit XML report to FILE"), N_("FILE") },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every check and the evidence of every scenario"), NULL },
-    { "list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the scenarios and exit"), NULL },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to wait for an answer or a frame (default 5)"), N_("S") },
-    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &window, N_("Seconds to watch that nothing arrives (default 0.5)"), N_("S") },
-    { "lease", 0, 0, G_OPTION_ARG_INT, &lease, N_("Lease to ask for in the lease scenario (default 2)"), N_("S") },
-    { "ack-wait", 0, 0, G_OPTION_ARG_DOUBLE, &ack_wait, N_("Seconds to wait for the hub to notice a missing ack (default 15)"), N_("S") },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("URL"));
+  g_autoptr(FcmHubProbe) probe = fcm_hub_probe_new (url);
   g_autoptr(GError) error = NULL;
-  g_autoptr(FcmHubProbe) probe = NULL;
 
-  g_set_prgname ("fhircast probe hub");
-  g_option_context_set_summary (context, _("Run conformance scenarios against the FHIRcast hub at URL (hub.url).\n\n"
-                                           "Example:\n  fhircast probe hub http://127.0.0.1:8080/fhircast --junit probe.xml"));
-  g_option_context_set_description (context, _("Exit status: 0 all scenarios passed (warnings and skips allowed), "
-                                               "1 a scenario failed, 2 the hub cannot be reached or a file cannot be "
-                                               "read or written, 64 bad usage, 130 interrupted."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "probe: %s\n", error->message);
-      return FCM_CLI_EXIT_USAGE;
-    }
-  if (list)
-    {
-      probe = fcm_hub_probe_new ("http://127.0.0.1/");
-      return list_scenarios (FCM_PROBE (probe));
-    }
-  if (argc != 2)
-    {
-      fprintf (stderr, "probe: %s\n", argc < 2 ? _("the hub URL is missing") : _("unexpected argument"));
-      return FCM_CLI_EXIT_USAGE;
-    }
-  if (!g_str_has_prefix (argv[1], "http://") && !g_str_has_prefix (argv[1], "https://"))
-    {
-      fprintf (stderr, "probe: %s\n", _("the hub URL must be http:// or https://"));
-      return FCM_CLI_EXIT_USAGE;
-    }
-  if (!(timeout >= 0.05 && timeout <= 3600) || !(window >= 0.01 && window <= 600) || lease < 1 || lease > 3600 ||
-      !(ack_wait >= 0.05 && ack_wait <= 3600))
-    {
-      fprintf (stderr, "probe: %s\n", _("an option value is out of range"));
-      return FCM_CLI_EXIT_USAGE;
-    }
-
-  probe = fcm_hub_probe_new (argv[1]);
-  if (!set_only (FCM_PROBE (probe), only))
+  if (!set_only (FCM_PROBE (probe), o->only))
     return FCM_CLI_EXIT_USAGE;
-  if (token_file != NULL)
+  if (o->token_file != NULL)
     {
       g_autofree char *contents = NULL;
       g_autofree char *token = NULL;
 
-      if (!g_file_get_contents (token_file, &contents, NULL, &error))
+      if (!g_file_get_contents (o->token_file, &contents, NULL, &error))
         {
           fprintf (stderr, "probe: %s\n", error->message);
           return FCM_CLI_EXIT_UNREADABLE;
@@ -289,137 +264,187 @@ probe_hub (int    argc,
       fcm_hub_probe_set_token (probe, token);
       memset (token, 0, strlen (token));
     }
-  fcm_hub_probe_set_topic (probe, topic);
-  fcm_hub_probe_set_lease (probe, (guint) lease);
-  fcm_hub_probe_set_ack_wait (probe, ack_wait);
-  fcm_probe_set_timeout (FCM_PROBE (probe), timeout);
-  fcm_probe_set_window (FCM_PROBE (probe), window);
+  fcm_hub_probe_set_topic (probe, o->topic);
+  fcm_hub_probe_set_lease (probe, o->lease > 0 ? (guint) o->lease : 2);
+  fcm_hub_probe_set_ack_wait (probe, o->ack_wait);
+  fcm_probe_set_timeout (FCM_PROBE (probe), o->timeout);
+  fcm_probe_set_window (FCM_PROBE (probe), o->window);
 
-  return run_probe (FCM_PROBE (probe), json, verbose, junit, "fhircast probe hub");
+  return run_probe (FCM_PROBE (probe), o->json, o->verbose, o->junit, "fhircast probe hub");
 }
 
-/* ------------------------------------------------------------ subscriber */
-
 static int
-probe_subscriber (int    argc,
-                  char **argv)
+probe_subscriber (Options *o)
 {
-  g_autofree char *host = NULL;
-  g_autofree char *command = NULL;
-  g_autofree char *only = NULL;
-  g_autofree char *junit = NULL;
-  gboolean json = FALSE, verbose = FALSE, list = FALSE;
-  double timeout = 5, window = 0.5, connect_timeout = 0;
-  int port = 0, lease = 3;
-  GOptionEntry entries[] = {
-    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port of the probe's hub (default 0: any free port)"), N_("PORT") },
-    { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Address of the probe's hub (default 127.0.0.1)"), N_("ADDR") },
-    { "command", 0, 0, G_OPTION_ARG_STRING, &command, N_("Run this subscriber for each scenario; {hub} and {topic} are replaced"), N_("COMMAND") },
-    { "only", 0, 0, G_OPTION_ARG_STRING, &only, N_("Run only these scenarios (comma-separated ids)"), N_("ID,…") },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object per scenario (NDJSON) instead of a table"), NULL },
-    { "junit", 0, 0, G_OPTION_ARG_FILENAME, &junit, N_("Also write a JUnit XML report to FILE"), N_("FILE") },
-    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show every check and the evidence of every scenario"), NULL },
-    { "list", 0, 0, G_OPTION_ARG_NONE, &list, N_("List the scenarios and exit"), NULL },
-    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to wait for the app to react (default 5)"), N_("S") },
-    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &window, N_("Seconds to watch that nothing happens (default 0.5)"), N_("S") },
-    { "lease", 0, 0, G_OPTION_ARG_INT, &lease, N_("Lease granted in the renew scenario (default 3)"), N_("S") },
-    { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &connect_timeout, N_("Seconds to wait for the app to subscribe (default 60, 10 with --command)"), N_("S") },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr(FcmSubscriberProbe) probe = fcm_subscriber_probe_new ();
   g_autoptr(GError) error = NULL;
-  g_autoptr(FcmSubscriberProbe) probe = NULL;
 
-  g_set_prgname ("fhircast probe subscriber");
-  g_option_context_set_summary (context, _("Run a hub that misbehaves on purpose and check what a FHIRcast subscriber "
-                                           "does.\n\nExamples:\n"
-                                           "  fhircast probe subscriber --port 8090\n"
-                                           "  fhircast probe subscriber --command \"fhircast watch --hub {hub} --topic {topic}\""));
-  g_option_context_set_description (context, _("Exit status: 0 all scenarios passed (warnings and skips allowed), "
-                                               "1 a scenario failed, 2 the probe's hub cannot listen or a file cannot "
-                                               "be written, 64 bad usage, 130 interrupted."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "probe: %s\n", error->message);
-      return FCM_CLI_EXIT_USAGE;
-    }
-  probe = fcm_subscriber_probe_new ();
-  if (list)
-    return list_scenarios (FCM_PROBE (probe));
-  if (argc > 1)
-    {
-      fprintf (stderr, "probe: %s: %s\n", _("unexpected argument"), argv[1]);
-      return FCM_CLI_EXIT_USAGE;
-    }
-  if (port < 0 || port > 65535 || !(timeout >= 0.05 && timeout <= 3600) || !(window >= 0.01 && window <= 600) ||
-      lease < 1 || lease > 3600 || connect_timeout < 0 || connect_timeout > 3600)
-    {
-      fprintf (stderr, "probe: %s\n", _("an option value is out of range"));
-      return FCM_CLI_EXIT_USAGE;
-    }
-  if (host != NULL && !g_hostname_is_ip_address (host))
-    {
-      fprintf (stderr, "probe: %s\n", _("--host must be an IP address"));
-      return FCM_CLI_EXIT_USAGE;
-    }
-  if (command != NULL && !fcm_subscriber_probe_set_command (probe, command, &error))
+  if (o->command != NULL && !fcm_subscriber_probe_set_command (probe, o->command, &error))
     {
       fprintf (stderr, "probe: --command: %s\n", error->message);
       return FCM_CLI_EXIT_USAGE;
     }
-  if (!set_only (FCM_PROBE (probe), only))
+  if (!set_only (FCM_PROBE (probe), o->only))
     return FCM_CLI_EXIT_USAGE;
-  fcm_subscriber_probe_set_host (probe, host);
-  fcm_subscriber_probe_set_port (probe, (guint) port);
-  fcm_subscriber_probe_set_lease (probe, (guint) lease);
-  if (connect_timeout > 0)
-    fcm_subscriber_probe_set_connect_timeout (probe, connect_timeout);
-  fcm_probe_set_timeout (FCM_PROBE (probe), timeout);
-  fcm_probe_set_window (FCM_PROBE (probe), window);
+  fcm_subscriber_probe_set_host (probe, o->host);
+  fcm_subscriber_probe_set_port (probe, (guint) o->port);
+  fcm_subscriber_probe_set_lease (probe, o->lease > 0 ? (guint) o->lease : 3);
+  if (o->connect_timeout > 0)
+    fcm_subscriber_probe_set_connect_timeout (probe, o->connect_timeout);
+  fcm_probe_set_timeout (FCM_PROBE (probe), o->timeout);
+  fcm_probe_set_window (FCM_PROBE (probe), o->window);
 
   if (!fcm_subscriber_probe_listen (probe, &error))
     {
       fprintf (stderr, "probe: %s\n", error->message);
       return FCM_CLI_EXIT_UNREADABLE;
     }
-  if (command == NULL)
+  if (o->command == NULL)
     {
       fprintf (stderr, "probe: %s\n", _("Point the app under test at this hub:"));
       fprintf (stderr, "  hub.url   %s\n  hub.topic %s\n", fcm_subscriber_probe_get_hub_url (probe),
                fcm_subscriber_probe_get_topic (probe));
     }
-  return run_probe (FCM_PROBE (probe), json, verbose, junit, "fhircast probe subscriber");
+  return run_probe (FCM_PROBE (probe), o->json, o->verbose, o->junit, "fhircast probe subscriber");
 }
 
-static void
-print_usage (FILE *stream)
+/* An option that only one of the two targets takes, given to the other. */
+static gboolean
+misplaced (const char *target,
+           const char *option,
+           gboolean    given)
 {
-  fprintf (stream, "%s\n\n", _("Usage: fhircast probe hub URL [OPTION…] | fhircast probe subscriber [OPTION…]"));
-  fprintf (stream, "  %-11s %s\n", "hub", _("Run conformance scenarios against a hub"));
-  fprintf (stream, "  %-11s %s\n", "subscriber", _("Run a misbehaving hub and check a subscriber"));
-  fprintf (stream, "\n%s\n", _("Run “fhircast probe hub --help” or “fhircast probe subscriber --help” for the options."));
+  if (!given)
+    return FALSE;
+  fprintf (stderr, _("probe: %s is for “fhircast probe %s” only\n"), option, target);
+  return TRUE;
 }
 
+/**
+ * fcm_cli_probe:
+ *
+ * `fhircast probe hub URL [OPTION…]` and `fhircast probe subscriber
+ * [OPTION…]`: one option table for both (each says which target takes it),
+ * so that `fhircast probe --help` lists every option.
+ */
 int
 fcm_cli_probe (int    argc,
                char **argv)
 {
-  if (argc < 2)
+  g_auto(Options) o = { NULL, };
+  GOptionEntry entries[] = {
+    { "only", 0, 0, G_OPTION_ARG_STRING, &o.only, N_("Run only these scenarios (comma-separated ids)"), N_("IDS") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print one JSON object per scenario (NDJSON) instead of a table"), NULL },
+    { "junit", 0, 0, G_OPTION_ARG_FILENAME, &o.junit, N_("Also write a JUnit XML report to FILE"), N_("FILE") },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose, N_("Show every check and the evidence of every scenario"), NULL },
+    { "list", 0, 0, G_OPTION_ARG_NONE, &o.list, N_("List the scenarios and exit"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.timeout, N_("Seconds to wait for an answer, a frame or the app (default 5)"), N_("S") },
+    { "window", 0, 0, G_OPTION_ARG_DOUBLE, &o.window, N_("Seconds to watch that nothing happens (default 0.5)"), N_("S") },
+    { "lease", 0, 0, G_OPTION_ARG_INT, &o.lease, N_("hub: lease to ask for (default 2); subscriber: lease granted in renew (default 3)"), N_("S") },
+    { "topic", 0, 0, G_OPTION_ARG_STRING, &o.topic, N_("hub: use this topic for every scenario (default: a new one each)"), N_("TOPIC") },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &o.token_file, N_("hub: send the bearer token in the first line of FILE"), N_("FILE") },
+    { "ack-wait", 0, 0, G_OPTION_ARG_DOUBLE, &o.ack_wait, N_("hub: seconds to wait for the hub to notice a missing ack (default 15)"), N_("S") },
+    { "port", 0, 0, G_OPTION_ARG_INT, &o.port, N_("subscriber: port of the probe's hub (default 0: any free port)"), N_("PORT") },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &o.host, N_("subscriber: address of the probe's hub (default 127.0.0.1)"), N_("ADDR") },
+    { "command", 0, 0, G_OPTION_ARG_STRING, &o.command, N_("subscriber: run this app for each scenario; {hub} and {topic} are replaced"), N_("COMMAND") },
+    { "connect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &o.connect_timeout, N_("subscriber: seconds to wait for the app to subscribe (default 60, 10 with --command)"), N_("S") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("hub URL | subscriber"));
+  g_autoptr(GError) error = NULL;
+  const char *target;
+
+  o.timeout = 5;
+  o.window = 0.5;
+  o.ack_wait = 15;
+  g_set_prgname ("fhircast probe");
+  g_option_context_set_summary (context, _("Test a FHIRcast hub, or a subscriber through a hub that misbehaves on "
+                                           "purpose, against FHIRcast STU3 and IHE IRA.\n\n"
+                                           "Examples:\n"
+                                           "  fhircast probe hub http://127.0.0.1:8080/fhircast --junit probe.xml\n"
+                                           "  fhircast probe subscriber --port 8090\n"
+                                           "  fhircast probe subscriber --command \"fhircast watch --hub {hub} --topic {topic}\""));
+  g_option_context_set_description (context, _("Exit status: 0 all scenarios passed (warnings and skips allowed), "
+                                               "1 a scenario failed, 2 the hub cannot be reached, the probe's hub "
+                                               "cannot listen, or a file cannot be read or written, 64 bad usage, "
+                                               "130 interrupted."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      print_usage (stderr);
+      fprintf (stderr, "probe: %s\n", error->message);
       return FCM_CLI_EXIT_USAGE;
     }
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+  target = argc > 1 ? argv[1] : NULL;
+
+  if (o.list && target == NULL)
     {
-      print_usage (stdout);
-      return FCM_CLI_EXIT_OK;
+      g_autoptr(FcmHubProbe) hub = fcm_hub_probe_new ("http://127.0.0.1/");
+      g_autoptr(FcmSubscriberProbe) subscriber = fcm_subscriber_probe_new ();
+
+      printf ("%s\n", _("hub:"));
+      list_scenarios (FCM_PROBE (hub));
+      printf ("\n%s\n", _("subscriber:"));
+      return list_scenarios (FCM_PROBE (subscriber));
     }
-  if (g_str_equal (argv[1], "hub"))
-    return probe_hub (argc - 1, argv + 1);
-  if (g_str_equal (argv[1], "subscriber"))
-    return probe_subscriber (argc - 1, argv + 1);
-  fprintf (stderr, _("probe: unknown target “%s”\n\n"), argv[1]);
-  print_usage (stderr);
-  return FCM_CLI_EXIT_USAGE;
+  if (g_strcmp0 (target, "hub") != 0 && g_strcmp0 (target, "subscriber") != 0)
+    {
+      if (target == NULL)
+        fprintf (stderr, "probe: %s\n", _("say what to test: hub URL, or subscriber"));
+      else
+        fprintf (stderr, _("probe: unknown target “%s” (hub or subscriber)\n"), target);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (!(o.timeout >= 0.05 && o.timeout <= 3600) || !(o.window >= 0.01 && o.window <= 600) ||
+      o.lease < 0 || o.lease > 3600 || !(o.ack_wait >= 0.05 && o.ack_wait <= 3600) ||
+      o.port < 0 || o.port > 65535 || o.connect_timeout < 0 || o.connect_timeout > 3600)
+    {
+      fprintf (stderr, "probe: %s\n", _("an option value is out of range"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+
+  if (g_str_equal (target, "hub"))
+    {
+      if (misplaced ("subscriber", "--port", o.port != 0) || misplaced ("subscriber", "--host", o.host != NULL) ||
+          misplaced ("subscriber", "--command", o.command != NULL) ||
+          misplaced ("subscriber", "--connect-timeout", o.connect_timeout != 0))
+        return FCM_CLI_EXIT_USAGE;
+      if (o.list)
+        {
+          g_autoptr(FcmHubProbe) hub = fcm_hub_probe_new ("http://127.0.0.1/");
+
+          return list_scenarios (FCM_PROBE (hub));
+        }
+      if (argc != 3)
+        {
+          fprintf (stderr, "probe: %s\n", argc < 3 ? _("the hub URL is missing") : _("unexpected argument"));
+          return FCM_CLI_EXIT_USAGE;
+        }
+      if (!g_str_has_prefix (argv[2], "http://") && !g_str_has_prefix (argv[2], "https://"))
+        {
+          fprintf (stderr, "probe: %s\n", _("the hub URL must be http:// or https://"));
+          return FCM_CLI_EXIT_USAGE;
+        }
+      return probe_hub (&o, argv[2]);
+    }
+
+  if (misplaced ("hub", "--topic", o.topic != NULL) || misplaced ("hub", "--token-file", o.token_file != NULL) ||
+      misplaced ("hub", "--ack-wait", o.ack_wait != 15))
+    return FCM_CLI_EXIT_USAGE;
+  if (o.list)
+    {
+      g_autoptr(FcmSubscriberProbe) subscriber = fcm_subscriber_probe_new ();
+
+      return list_scenarios (FCM_PROBE (subscriber));
+    }
+  if (argc > 2)
+    {
+      fprintf (stderr, "probe: %s: %s\n", _("unexpected argument"), argv[2]);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (o.host != NULL && !g_hostname_is_ip_address (o.host))
+    {
+      fprintf (stderr, "probe: %s\n", _("--host must be an IP address"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  return probe_subscriber (&o);
 }
