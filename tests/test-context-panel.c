@@ -283,7 +283,10 @@ test_panel_open (Fixture       *f,
                    "Study description not given");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY_DETAIL), ==,
                    "Accession ACC-4711");
-  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "unknown");
+  /* IRA's "unknown" (C-47) in words, not a lone lower-case code */
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "Status Unknown");
+  g_assert_true (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
+                                           "neutral"));
   g_assert_true (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_null (field (f, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Opened by another app");
@@ -373,7 +376,7 @@ test_panel_headline (Fixture       *f,
                    "Opened by another app");
   /* the status pill is named for a screen reader */
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS)),
-                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Report status: unknown");
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Report status unknown");
 
   /* C-57: a status change travels as an update of the report */
   {
@@ -410,6 +413,9 @@ test_panel_headline (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_STATUS), "final") == 0);
   g_assert_true (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
                                            "success"));
+  g_assert_false (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
+                                            "neutral"));
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "Final");
 }
 
 typedef struct
