@@ -231,6 +231,7 @@ test_builtin (Fixture       *f,
   g_assert_nonnull (toggle);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL, "Show subscribers");
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  g_assert_true (gtk_widget_get_visible (toggle));   /* there is room at 1366 */
 
   viewer = other_app (connection, "PACS Viewer", 200);
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), TRUE);
@@ -459,9 +460,26 @@ test_window (Fixture       *f,
   g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (f->window), NULL));
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (f->parts.subscribers_panel));
 
-  /* the header's toggle follows */
+  /* the header's toggle follows; at this width it leaves its room to the
+   * title and subtitle ("Sync lost"), the main menu has the panel too */
   toggle = fcm_test_find_widget_matching (GTK_WIDGET (f->window), is_subscribers_toggle, NULL);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  FCM_TEST_WAIT_UNTIL (adw_flap_get_folded (f->parts.flap) && !gtk_widget_get_visible (toggle));
+  {
+    GtkWidget *menu_button = fcm_test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON);
+    GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+    g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+    gboolean found = FALSE;
+
+    for (int i = 0; i < g_menu_model_get_n_items (section); i++)
+      {
+        g_autofree char *action = NULL;
+
+        if (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+          found |= g_strcmp0 (action, "win.toggle-subscribers") == 0;
+      }
+    g_assert_true (found);
+  }
 
   /* 800×600: over the timeline, not squeezing it; inside the window */
   FCM_TEST_WAIT_UNTIL (adw_flap_get_folded (f->parts.subscribers_flap) &&

@@ -45,6 +45,8 @@ struct _FcmWindow
   FcmTimeline          *timeline;
   AdwFlap              *subscribers_flap;
   FcmSubscribersPanel  *subscribers_panel;
+  GtkWidget            *subscribers_button;
+  guint                 folded_idle;      /* shows or hides subscribers_button */
 };
 
 /* fcm-window-alerts.c: the header's status line, the alert while sync or

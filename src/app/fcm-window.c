@@ -73,6 +73,28 @@ toggle_sidebar_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
+/* The header's subscribers toggle only where it leaves the title room: a
+ * narrow window (the sidebar folded) has Ctrl+Shift+S and the main menu,
+ * and keeps "Sync lost" in the subtitle readable */
+static gboolean
+update_subscribers_button (gpointer data)
+{
+  FcmWindow *self = data;
+
+  self->folded_idle = 0;
+  gtk_widget_set_visible (self->subscribers_button, !adw_flap_get_folded (self->flap));
+  return G_SOURCE_REMOVE;
+}
+
+/* the flap folds while the window is allocated: not the moment to resize
+ * the header bar */
+static void
+flap_folded_cb (FcmWindow *self)
+{
+  if (self->folded_idle == 0)
+    self->folded_idle = g_idle_add (update_subscribers_button, self);
+}
+
 static void
 toggle_subscribers_action (GtkWidget  *widget,
                            const char *action_name,
@@ -238,6 +260,7 @@ fcm_window_dispose (GObject *object)
   FcmWindow *self = FCM_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->folded_idle, g_source_remove);
   _fcm_window_unwatch_context (self);
   for (guint i = 0; self->connections && i < g_list_model_get_n_items (G_LIST_MODEL (self->connections)); i++)
     {
@@ -306,6 +329,7 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, timeline);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_flap);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_panel);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_button);
 
   gtk_widget_class_install_action (widget_class, "win.open-report", NULL, _fcm_window_open_report_action);
   gtk_widget_class_install_action (widget_class, "win.close-report", NULL, _fcm_window_publish_action);
@@ -355,6 +379,8 @@ fcm_window_init (FcmWindow *self)
   g_signal_connect_object (self->context_panel, "notify::chosen",
                            G_CALLBACK (_fcm_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::is-active", G_CALLBACK (_fcm_window_is_active_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (flap_folded_cb), self, G_CONNECT_SWAPPED);
+  update_subscribers_button (self);
   _fcm_window_update_current (self);
 }
 
