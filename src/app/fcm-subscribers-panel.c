@@ -306,7 +306,12 @@ row_update (Row               *row,
   g_autoptr(GString) accessible = NULL;
   const char *name = view->name != NULL ? view->name : _("Unnamed subscriber");
 
-  set_label (row->name, name);
+  if (g_strcmp0 (gtk_label_get_text (row->name), name) != 0)
+    {
+      gtk_label_set_text (row->name, name);
+      /* in full, when "This app" leaves it too little room */
+      gtk_widget_set_tooltip_text (GTK_WIDGET (row->name), name);
+    }
   gtk_widget_set_visible (row->tag, view->is_self);
   if (g_strcmp0 (gtk_label_get_text (row->events), events) != 0)
     {
