@@ -480,9 +480,11 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Hub"),
+                                   /* the example on a line of its own: wrapped, a URL
+                                    * broke after "http://" */
                                    _("Subscribe to a session on another FHIRcast hub. "
-                                     "The hub URL is its hub.url, for example "
-                                     "http://localhost:8080/api/hub."));
+                                     "The hub URL is its hub.url, for example:\n"
+                                     "http://localhost:8080/api/hub"));
   fields->url = add_entry_row (box, _("Hub URL"), NULL, &fields->url_error);
   fields->topic = add_entry_row (box, _("Topic"), NULL, &fields->topic_error);
   fields->name = add_entry_row (box, _("Subscriber Name"), name, NULL);
