@@ -500,7 +500,6 @@ fcm_subscribers_panel_set_connection (FcmSubscribersPanel *self,
   unwatch (self);
   /* another hub's subscribers: none of the rows stay */
   apply (self, NULL);
-  g_hash_table_remove_all (self->rows);
 
   if (connection != NULL)
     {
