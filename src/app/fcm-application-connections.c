@@ -70,6 +70,7 @@ add_connection (FcmApplication *self,
   GSettings *settings = fcm_application_get_settings (self);
   FcmHubClient *client = fcm_connection_get_client (connection);
   g_auto(GStrv) events = g_settings_get_strv (settings, "events");
+  FcmContextStore *store = fcm_monitor_get_context_store (fcm_connection_get_monitor (connection));
 
   g_return_if_fail (FCM_IS_APPLICATION (self));
   g_return_if_fail (FCM_IS_CONNECTION (connection));
@@ -82,6 +83,9 @@ add_connection (FcmApplication *self,
   g_signal_connect_object (connection, "notify::status-text",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::sync-lost",
+                           G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
+  /* the tray names the patient */
+  g_signal_connect_object (store, "notify::current",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
 
   fcm_window_add_connection (_fcm_application_ensure_window (self), connection);

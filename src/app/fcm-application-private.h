@@ -8,6 +8,7 @@
 
 #include "fcm-application.h"
 #include "fcm-tray.h"
+#include "fcm-tray-menu.h"
 #include "fcm-window.h"
 
 G_BEGIN_DECLS
@@ -18,15 +19,40 @@ struct _FcmApplication
 
   GSettings      *settings;
   FcmTray        *tray;
+  FcmTrayMenu    *tray_menu;
   gboolean        started_connections;
   guint           notify_watch[2];
   guint           settings_idle;
   gboolean        notify_owned[2];
+
+  /* fcm-application-quit.c */
+  GtkWidget      *quit_dialog;
+  guint           signal_source[3];   /* SIGTERM, SIGINT, SIGHUP */
+  gboolean        leaving;            /* unsubscribing before the exit */
+  gboolean        left;
 };
 
 /* fcm-application.c */
+void       _fcm_application_start                     (FcmApplication *self,
+                                                       gboolean        present);
+FcmWindow *_fcm_application_get_window                (FcmApplication *self);
 FcmWindow *_fcm_application_ensure_window             (FcmApplication *self);
+GPtrArray *_fcm_application_dup_connections           (FcmApplication *self);
+
+/* fcm-application-tray.c: the tray icon, its menu and tooltip */
+void       _fcm_application_setup_tray                (FcmApplication  *self,
+                                                       GDBusConnection *bus);
 void       _fcm_application_update_tray               (FcmApplication *self);
+
+/* fcm-application-quit.c: background, Quit, signals, the session's end */
+void       _fcm_application_setup_quit                (FcmApplication *self);
+void       _fcm_application_leave_and_quit            (FcmApplication *self);
+void       _fcm_application_leave_now                 (FcmApplication *self);
+void       _fcm_application_quit_action               (GSimpleAction  *action,
+                                                       GVariant       *parameter,
+                                                       gpointer        user_data);
+GStrv      _fcm_application_dup_other_subscribers     (FcmApplication *self) G_GNUC_WARN_UNUSED_RESULT;
+char      *_fcm_application_describe_subscribers      (const char * const *names) G_GNUC_WARN_UNUSED_RESULT;
 
 /* fcm-application-connections.c: settings and options into connections */
 void       _fcm_application_follow_settings           (FcmApplication *self);

@@ -33,10 +33,12 @@ fcm_application_new (const char        *application_id,
 {
   g_return_val_if_fail (application_id != NULL, NULL);
 
+  /* register-session: query-end at the end of the desktop session */
   return g_object_new (FCM_TYPE_APPLICATION,
                        "application-id", application_id,
                        "flags", flags,
                        "resource-base-path", FCM_RESOURCE_BASE_PATH,
+                       "register-session", TRUE,
                        NULL);
 }
 
@@ -59,27 +61,46 @@ fcm_application_get_settings (FcmApplication *self)
   return self->settings;
 }
 
+/**
+ * _fcm_application_get_window:
+ *
+ * Returns: (transfer none) (nullable): the main window, shown or hidden
+ *   (not the preferences or another dialog)
+ */
+FcmWindow *
+_fcm_application_get_window (FcmApplication *self)
+{
+  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    if (FCM_IS_WINDOW (w->data))
+      return FCM_WINDOW (w->data);
+  return NULL;
+}
+
 FcmWindow *
 _fcm_application_ensure_window (FcmApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  FcmWindow *window = _fcm_application_get_window (self);
 
   if (window == NULL)
-    window = GTK_WINDOW (fcm_window_new (self));
-  return FCM_WINDOW (window);
+    {
+      window = fcm_window_new (self);
+      /* the tray names the report the window shows */
+      g_signal_connect_object (window, "notify::connection",
+                               G_CALLBACK (_fcm_application_update_tray), self, G_CONNECT_SWAPPED);
+    }
+  return window;
 }
 
-/* The tray shows the worst state of all connections: attention while any
- * has lost sync or its hub (C-68), active while all are live. */
-void
-_fcm_application_update_tray (FcmApplication *self)
+/**
+ * _fcm_application_dup_connections:
+ *
+ * Returns: (transfer container) (element-type FcmConnection): every hub
+ *   connection of the app
+ */
+GPtrArray *
+_fcm_application_dup_connections (FcmApplication *self)
 {
-  FcmTrayStatus status = FCM_TRAY_STATUS_PASSIVE;
-  g_autofree char *body = NULL;
-  guint n_live = 0, n_alert = 0;
-
-  if (self->tray == NULL)
-    return;
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
     {
@@ -89,40 +110,25 @@ _fcm_application_update_tray (FcmApplication *self)
         continue;
       connections = fcm_window_get_connections (FCM_WINDOW (w->data));
       for (guint i = 0; connections != NULL && i < g_list_model_get_n_items (connections); i++)
-        {
-          g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i);
-          g_autofree char *alert = fcm_connection_dup_alert (connection);
-
-          if (alert != NULL)
-            {
-              n_alert++;
-              if (body == NULL)
-                body = g_steal_pointer (&alert);
-            }
-          else if (fcm_connection_get_live (connection))
-            n_live++;
-        }
+        g_ptr_array_add (all, g_list_model_get_item (connections, i));
     }
-
-  if (n_alert > 0)
-    status = FCM_TRAY_STATUS_NEEDS_ATTENTION;
-  else if (n_live > 0)
-    status = FCM_TRAY_STATUS_ACTIVE;
-  fcm_tray_set_status (self->tray, status);
-
-  if (body == NULL)
-    /* Translators: tray tooltip; %u is a number of hub connections */
-    body = g_strdup_printf (ngettext ("%u hub connection live", "%u hub connections live", n_live), n_live);
-  fcm_tray_set_tooltip (self->tray, _("FHIRcast Monitor"), body);
+  return all;
 }
 
-static void
-fcm_application_activate (GApplication *app)
+/* The window, and the connections of a first start; @present: show the
+ * window (not with --background: tray and hubs only). */
+void
+_fcm_application_start (FcmApplication *self,
+                        gboolean        present)
 {
-  FcmApplication *self = FCM_APPLICATION (app);
-  FcmWindow *window = _fcm_application_ensure_window (self);
+  FcmWindow *window;
 
-  gtk_window_present (GTK_WINDOW (window));
+  if (self->leaving)
+    return;
+
+  window = _fcm_application_ensure_window (self);
+  if (present)
+    gtk_window_present (GTK_WINDOW (window));
 
   if (!self->started_connections)
     {
@@ -130,6 +136,13 @@ fcm_application_activate (GApplication *app)
       if (g_settings_get_boolean (fcm_application_get_settings (self), "auto-connect"))
         _fcm_application_start_default_connections (self);
     }
+}
+
+/* Launching the app again, the tray icon, a notification: the window. */
+static void
+fcm_application_activate (GApplication *app)
+{
+  _fcm_application_start (FCM_APPLICATION (app), TRUE);
 }
 
 static int
@@ -143,7 +156,11 @@ fcm_application_command_line (GApplication            *app,
   if (status != 0)
     return status;
 
-  g_application_activate (app);
+  /* --background (autostart): tray and hubs, the window when asked for */
+  if (g_variant_dict_contains (options, "background"))
+    _fcm_application_start (self, FALSE);
+  else
+    g_application_activate (app);
   return 0;
 }
 
@@ -232,15 +249,6 @@ fcm_application_get_can_notify (FcmApplication *self)
 }
 
 static void
-tray_activate_cb (FcmTray        *tray,
-                  int             x,
-                  int             y,
-                  FcmApplication *self)
-{
-  g_application_activate (G_APPLICATION (self));
-}
-
-static void
 fcm_application_about_action (GSimpleAction *action,
                               GVariant      *parameter,
                               gpointer       user_data)
@@ -284,29 +292,11 @@ fcm_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
-static void
-fcm_application_quit_action (GSimpleAction *action,
-                             GVariant      *parameter,
-                             gpointer       user_data)
-{
-  FcmApplication *self = user_data;
-  GList *windows;
-
-  /* Close the windows first so that they can save their state. */
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-  g_list_foreach (windows, (GFunc) g_object_ref, NULL);
-  for (const GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (GTK_WINDOW (l->data));
-  g_list_free_full (windows, g_object_unref);
-
-  g_application_quit (G_APPLICATION (self));
-}
-
 static const GActionEntry app_actions[] = {
   { "about", fcm_application_about_action },
   { "preferences", fcm_application_preferences_action },
   { "show-window", fcm_application_show_window_action },
-  { "quit", fcm_application_quit_action },
+  { "quit", _fcm_application_quit_action },
 };
 
 static void
@@ -332,14 +322,14 @@ fcm_application_startup (GApplication *app)
   /* preferences apply at once: another hub or topic, another ack status */
   _fcm_application_follow_settings (self);
 
+  /* closing hides the window; signals and the session's end leave cleanly */
+  _fcm_application_setup_quit (self);
+
   /* A tray icon where the desktop has a StatusNotifierWatcher; nothing otherwise. */
   bus = g_application_get_dbus_connection (app);
   if (bus != NULL)
     {
-      self->tray = fcm_tray_new (g_application_get_application_id (app), g_application_get_application_id (app));
-      g_signal_connect_object (self->tray, "activate", G_CALLBACK (tray_activate_cb), self, 0);
-      fcm_tray_register (self->tray, bus);
-      _fcm_application_update_tray (self);
+      _fcm_application_setup_tray (self, bus);
 
       for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
         self->notify_watch[i] =
@@ -351,6 +341,15 @@ fcm_application_startup (GApplication *app)
     }
 }
 
+/* However the main loop ended, no hub is left behind without an unsubscribe. */
+static void
+fcm_application_shutdown (GApplication *app)
+{
+  _fcm_application_leave_now (FCM_APPLICATION (app));
+
+  G_APPLICATION_CLASS (fcm_application_parent_class)->shutdown (app);
+}
+
 static void
 fcm_application_dispose (GObject *object)
 {
@@ -358,6 +357,7 @@ fcm_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->tray);
+  g_clear_object (&self->tray_menu);
   g_clear_handle_id (&self->settings_idle, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->notify_watch); i++)
     g_clear_handle_id (&self->notify_watch[i], g_bus_unwatch_name);
@@ -377,6 +377,7 @@ fcm_application_class_init (FcmApplicationClass *klass)
   app_class->command_line = fcm_application_command_line;
   app_class->handle_local_options = fcm_application_handle_local_options;
   app_class->startup = fcm_application_startup;
+  app_class->shutdown = fcm_application_shutdown;
 }
 
 static void
@@ -386,6 +387,7 @@ fcm_application_init (FcmApplication *self)
     { "hub", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscribe to this hub (its hub.url) instead of the built-in one"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Session topic on that hub"), N_("TOPIC") },
     { "name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscriber name to send to the hub"), N_("NAME") },
+    { "background", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start without a window: the tray icon and the hub connections only (for autostart)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the program name and version and exit"), NULL },
     { NULL }
   };

@@ -267,6 +267,7 @@ fcm_window_set_connection (FcmWindow     *self,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->answer_label), FALSE);
   _fcm_window_update_current (self);
+  _fcm_window_notify_connection (self);
 }
 
 /* ----------------------------------------------------------------- actions */
