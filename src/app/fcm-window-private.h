@@ -78,6 +78,9 @@ void _fcm_window_reconnect_action         (GtkWidget      *widget,
 void _fcm_window_remove_connection_action (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_copy_action              (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
 
 /* fcm-window.c: FcmWindow:connection changed */
 void _fcm_window_notify_connection        (FcmWindow      *self);
@@ -93,6 +96,9 @@ typedef struct
   GtkWidget   *timeline;
   GtkListBox  *connection_list;
   GtkWidget   *open_button;
+  GtkLabel    *hub_url_label;
+  GtkLabel    *topic_label;
+  AdwFlap     *flap;
 } FcmWindowParts;
 
 void fcm_window_get_parts (FcmWindow      *self,

@@ -396,3 +396,33 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   g_signal_connect_object (dialog, "response", G_CALLBACK (add_connection_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
+
+/* ------------------------------------------------------------------- copy */
+
+static void
+copy_label (FcmWindow  *self,
+            GtkLabel   *label,
+            const char *toast)
+{
+  const char *text = gtk_label_get_text (label);
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
+}
+
+/* win.copy-hub-url and win.copy-topic: what another app needs to join the
+ * session, in full, whatever the sidebar's width cuts off */
+void
+_fcm_window_copy_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.copy-hub-url"))
+    copy_label (self, self->hub_url_label, _("Hub URL copied"));
+  else
+    copy_label (self, self->topic_label, _("Topic copied"));
+}

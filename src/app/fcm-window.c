@@ -261,6 +261,8 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.clear-timeline", NULL, clear_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-hub-url", NULL, _fcm_window_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-topic", NULL, _fcm_window_copy_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-report", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.close-report", NULL);
@@ -299,4 +301,7 @@ fcm_window_get_parts (FcmWindow      *self,
   parts->timeline = GTK_WIDGET (self->timeline);
   parts->connection_list = self->connection_list;
   parts->open_button = self->open_button;
+  parts->hub_url_label = self->hub_url_label;
+  parts->topic_label = self->topic_label;
+  parts->flap = self->flap;
 }
