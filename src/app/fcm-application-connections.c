@@ -62,21 +62,25 @@ apply_ack_policy (FcmApplication *self,
     fcm_hub_client_set_ack_policy (client, events[i], status);
 }
 
-static void
-add_connection (FcmApplication *self,
-                FcmConnection  *connection,
-                gboolean        start)
+/* @events: (nullable): instead of the preferences' events (a remembered hub) */
+void
+_fcm_application_add_connection_full (FcmApplication     *self,
+                FcmConnection      *connection,
+                gboolean            start,
+                const char * const *events)
 {
   GSettings *settings = fcm_application_get_settings (self);
   FcmHubClient *client = fcm_connection_get_client (connection);
-  g_auto(GStrv) events = g_settings_get_strv (settings, "events");
+  g_auto(GStrv) preferred = g_settings_get_strv (settings, "events");
   FcmContextStore *store = fcm_monitor_get_context_store (fcm_connection_get_monitor (connection));
 
   g_return_if_fail (FCM_IS_APPLICATION (self));
   g_return_if_fail (FCM_IS_CONNECTION (connection));
 
+  if (events == NULL || events[0] == NULL)
+    events = (const char * const *) preferred;
   if (events[0] != NULL)
-    fcm_hub_client_set_events (client, (const char * const *) events);
+    fcm_hub_client_set_events (client, events);
   fcm_hub_client_set_lease_seconds (client, (guint) g_settings_get_int (settings, "lease-seconds"));
   apply_ack_policy (self, client);
 
@@ -113,17 +117,17 @@ void
 fcm_application_add_connection (FcmApplication *self,
                                 FcmConnection  *connection)
 {
-  add_connection (self, connection, TRUE);
+  _fcm_application_add_connection_full (self, connection, TRUE, NULL);
 }
 
 /* The connection made from the preferences, replaced when they change. */
-static void
-add_settings_connection (FcmApplication *self,
-                         FcmConnection  *connection,
-                         gboolean        start)
+void
+_fcm_application_add_settings_connection (FcmApplication *self,
+                                          FcmConnection  *connection,
+                                          gboolean        start)
 {
   g_object_set_data (G_OBJECT (connection), "fcm-from-settings", GINT_TO_POINTER (TRUE));
-  add_connection (self, connection, start);
+  _fcm_application_add_connection_full (self, connection, start, NULL);
 }
 
 static gboolean
@@ -143,8 +147,13 @@ reconnect_from_settings (gpointer user_data)
         {
           g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i - 1);
 
-          if (g_object_get_data (G_OBJECT (connection), "fcm-from-settings"))
-            fcm_window_remove_connection (FCM_WINDOW (w->data), connection);
+          if (!g_object_get_data (G_OBJECT (connection), "fcm-from-settings"))
+            continue;
+          /* its port is free for the new hub at once, even while
+           * something still holds the old connection */
+          if (fcm_connection_get_hub (connection) != NULL)
+            fcm_hub_shutdown (fcm_connection_get_hub (connection));
+          fcm_window_remove_connection (FCM_WINDOW (w->data), connection);
         }
     }
   _fcm_application_start_default_connections (self);
@@ -158,6 +167,19 @@ connection_settings_changed_cb (FcmApplication *self)
 {
   if (self->started_connections && self->settings_idle == 0)
     self->settings_idle = g_idle_add (reconnect_from_settings, self);
+}
+
+/* Port or topic of the built-in hub changed in the preferences (not just
+ * stored after a first start): the hub moves there. */
+static void
+builtin_settings_changed_cb (FcmApplication *self)
+{
+  g_autofree char *hub_url = g_settings_get_string (fcm_application_get_settings (self), "hub-url");
+
+  if (self->storing_builtin)
+    return;
+  if (hub_url[0] == '\0' && !_fcm_application_builtin_hub_matches_settings (self))
+    connection_settings_changed_cb (self);
 }
 
 static void
@@ -216,11 +238,11 @@ gettopic_cb (GObject      *source,
     {
       g_autofree char *message = g_strdup_printf (_("No topic for user “%s”: %s"), d->user, error->message);
 
-      add_settings_connection (d->app, connection, FALSE);
+      _fcm_application_add_settings_connection (d->app, connection, FALSE);
       fcm_connection_set_failed (connection, message);
     }
   else
-    add_settings_connection (d->app, connection, TRUE);
+    _fcm_application_add_settings_connection (d->app, connection, TRUE);
   discovery_free (d);
 }
 
@@ -260,23 +282,10 @@ _fcm_application_start_default_connections (FcmApplication *self)
   g_autofree char *user = g_settings_get_string (settings, "gettopic-user");
   g_autofree char *name = g_settings_get_string (settings, "subscriber-name");
   g_autoptr(FcmConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
 
   self->started_connections = TRUE;  /* and follow the preferences from now on */
   if (hub_url[0] == '\0')
-    {
-      connection = fcm_connection_new_embedded (&error);
-      if (connection == NULL)
-        {
-          /* shown in the window instead of a silent empty app */
-          connection = fcm_connection_new ("http://127.0.0.1/", "", name);
-          add_settings_connection (self, connection, FALSE);
-          fcm_connection_set_failed (connection, error->message);
-          return;
-        }
-      fcm_hub_client_set_subscriber_name (fcm_connection_get_client (connection), name);
-      add_settings_connection (self, connection, TRUE);
-    }
+    _fcm_application_start_builtin_hub (self, name);
   else if (topic[0] == '\0' && user[0] != '\0')
     {
       Discovery *d = g_new0 (Discovery, 1);
@@ -290,13 +299,13 @@ _fcm_application_start_default_connections (FcmApplication *self)
   else if (topic[0] == '\0')
     {
       connection = fcm_connection_new (hub_url, "", name);
-      add_settings_connection (self, connection, FALSE);
+      _fcm_application_add_settings_connection (self, connection, FALSE);
       fcm_connection_set_failed (connection, _("No topic configured: set a topic or a GetTopic user in the preferences"));
     }
   else
     {
       connection = fcm_connection_new (hub_url, topic, name);
-      add_settings_connection (self, connection, TRUE);
+      _fcm_application_add_settings_connection (self, connection, TRUE);
     }
 }
 
@@ -312,6 +321,13 @@ _fcm_application_follow_settings (FcmApplication *self)
     }
   g_signal_connect_object (fcm_application_get_settings (self), "changed::ack-policy",
                            G_CALLBACK (ack_policy_changed_cb), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < 2; i++)
+    {
+      static const char * const keys[] = { "changed::builtin-hub-port", "changed::builtin-hub-topic" };
+
+      g_signal_connect_object (fcm_application_get_settings (self), keys[i],
+                               G_CALLBACK (builtin_settings_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 }
 
 /* --hub, --topic and --name: a connection to that hub, instead of the

@@ -30,6 +30,11 @@ struct _FcmApplication
   guint           signal_source[3];   /* SIGTERM, SIGINT, SIGHUP */
   gboolean        leaving;            /* unsubscribing before the exit */
   gboolean        left;
+
+  /* fcm-application-hubs.c */
+  guint           taken_port;         /* the built-in hub's port was taken */
+  gboolean        storing_builtin;    /* its first port and topic */
+  GtkWidget      *port_dialog;
 };
 
 /* fcm-application.c */
@@ -59,9 +64,26 @@ void       _fcm_application_follow_settings           (FcmApplication *self);
 int        _fcm_application_connect_from_options      (FcmApplication          *self,
                                                        GApplicationCommandLine *command_line,
                                                        GVariantDict            *options);
+void       _fcm_application_add_connection_full       (FcmApplication     *self,
+                                                       FcmConnection      *connection,
+                                                       gboolean            start,
+                                                       const char * const *events);
+void       _fcm_application_add_settings_connection   (FcmApplication *self,
+                                                       FcmConnection  *connection,
+                                                       gboolean        start);
+
+/* fcm-application-hubs.c: the built-in hub kept across restarts, and the
+ * hubs added with Add Hub remembered */
+void       _fcm_application_start_builtin_hub         (FcmApplication *self,
+                                                       const char     *subscriber_name);
+gboolean   _fcm_application_builtin_hub_matches_settings (FcmApplication *self);
+void       _fcm_application_show_port_taken           (FcmApplication *self);
+guint      _fcm_application_find_free_port            (guint           near);
+void       _fcm_application_start_remembered_hubs     (FcmApplication *self);
 
 /* What a first activation does when "auto-connect" is on: the built-in hub,
- * or the hub and topic (or GetTopic user) from the preferences. */
+ * or the hub and topic (or GetTopic user) from the preferences, and the
+ * hubs added with Add Hub. */
 void _fcm_application_start_default_connections (FcmApplication *self);
 /* Stop reconnecting when the hub URL, topic or GetTopic user change. */
 void _fcm_application_stop_following_settings   (FcmApplication *self);

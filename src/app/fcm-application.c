@@ -128,13 +128,20 @@ _fcm_application_start (FcmApplication *self,
 
   window = _fcm_application_ensure_window (self);
   if (present)
-    gtk_window_present (GTK_WINDOW (window));
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      if (self->taken_port != 0)
+        _fcm_application_show_port_taken (self);
+    }
 
   if (!self->started_connections)
     {
       self->started_connections = TRUE;
       if (g_settings_get_boolean (fcm_application_get_settings (self), "auto-connect"))
-        _fcm_application_start_default_connections (self);
+        {
+          _fcm_application_start_default_connections (self);
+          _fcm_application_start_remembered_hubs (self);
+        }
     }
 }
 

@@ -290,9 +290,14 @@ _fcm_window_remove_connection_action (GtkWidget  *widget,
 {
   FcmWindow *self = FCM_WINDOW (widget);
 
-  /* unsubscribes (C-19); the built-in hub stops with its connection */
+  /* unsubscribes (C-19); the built-in hub stops with its connection; a hub
+   * added with Add Hub is not subscribed to at the next start */
   if (self->connection != NULL)
-    fcm_window_remove_connection (self, self->connection);
+    {
+      fcm_application_forget_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                  self->connection);
+      fcm_window_remove_connection (self, self->connection);
+    }
 }
 
 /* ---------------------------------------------------------- add connection */
@@ -302,6 +307,7 @@ typedef struct
   GtkEditable *url;
   GtkEditable *topic;
   GtkEditable *name;
+  GtkEditable *token;
 } AddFields;
 
 static gboolean
@@ -335,18 +341,19 @@ add_connection_response_cb (AdwMessageDialog *dialog,
                             FcmWindow        *self)
 {
   AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
-  g_autoptr(FcmConnection) connection = NULL;
   const char *name;
 
   if (g_strcmp0 (response, "connect") != 0)
     return;
 
+  /* subscribed with the preferences' events, and remembered for the next
+   * start (the token in the keyring) */
   name = gtk_editable_get_text (fields->name);
-  connection = fcm_connection_new (gtk_editable_get_text (fields->url),
-                                   gtk_editable_get_text (fields->topic),
-                                   name[0] ? name : NULL);
-  fcm_window_add_connection (self, connection);
-  fcm_connection_start (connection);
+  fcm_application_add_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                           gtk_editable_get_text (fields->url),
+                           gtk_editable_get_text (fields->topic),
+                           name[0] ? name : NULL,
+                           gtk_editable_get_text (fields->token));
 }
 
 static GtkEditable *
@@ -380,6 +387,9 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   fields->url = add_entry_row (group, _("Hub URL"), NULL);
   fields->topic = add_entry_row (group, _("Topic"), NULL);
   fields->name = add_entry_row (group, _("Subscriber Name"), name);
+  fields->token = GTK_EDITABLE (adw_password_entry_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fields->token), _("Access Token (optional)"));
+  adw_preferences_group_add (group, GTK_WIDGET (fields->token));
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (group));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
