@@ -65,6 +65,12 @@ void _fcm_window_open_report_action       (GtkWidget      *widget,
 void _fcm_window_publish_action           (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_resume_report_action     (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_close_suspended_action   (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
 
 /* fcm-window-sidebar.c: the hub connections, which one is shown */
 void _fcm_window_setup_sidebar            (FcmWindow      *self);
