@@ -561,33 +561,14 @@ test_quit (Fixture       *f,
   g_assert_cmpint (g_settings_get_int (f->settings, "window-width"), ==, 1100);
 }
 
-static void
-run_tests_cb (GApplication *app,
-              int          *status)
-{
-  /* Instead of FcmApplication's own activate, which opens a window. */
-  g_signal_stop_emission_by_name (app, "activate");
-
-  *status = g_test_run ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  int status = 1;
+  int status;
 
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  g_setenv ("GTK_A11Y", "test", FALSE);
-
-  if (!gtk_init_check ())
-    {
-      g_printerr ("test-background: no display, skipping\n");
-      return 77;
-    }
-  adw_init ();
+  if (!fcm_gtk_test_init (&argc, &argv, "test-background"))
+    return 77;
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -604,8 +585,7 @@ main (int   argc,
 #undef ADD
 
   the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
-  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  status = fcm_gtk_test_run_in_application (G_APPLICATION (the_app));
   g_assert_finalize_object (the_app);
 
   return status;

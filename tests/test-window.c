@@ -970,39 +970,14 @@ test_application_quit (Fixture       *f,
   g_assert_finalize_object (window);
 }
 
-static void
-run_tests_cb (GApplication *app,
-              int          *status)
-{
-  /* Instead of FcmApplication's own activate, which opens a window. */
-  g_signal_stop_emission_by_name (app, "activate");
-
-  *status = g_test_run ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  int status = 1;
+  int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  /* What gtk_test_init() does, except that no display means SKIP. */
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-
-  /* GTK's in-process accessibility backend: accessible properties can be
-   * checked, and no AT-SPI bus is needed (without a session bus the AT-SPI
-   * backend warns, and warnings are fatal). */
-  g_setenv ("GTK_A11Y", "test", FALSE);
-
-  if (!gtk_init_check ())
-    {
-      g_printerr ("test-window: no display, skipping\n");
-      return 77;
-    }
-  adw_init ();
+  if (!fcm_gtk_test_init (&argc, &argv, "test-window"))
+    return 77;
   start_fake_notification_daemon ();
 
 #define ADD(path, func) \
@@ -1028,8 +1003,7 @@ main (int   argc,
   /* The tests run from "activate"; with no window left afterwards, the
    * application shuts down and g_application_run() returns. */
   the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
-  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  status = fcm_gtk_test_run_in_application (G_APPLICATION (the_app));
   g_assert_finalize_object (the_app);
   g_clear_object (&fake_notify_bus);
   g_clear_pointer (&notifications, g_ptr_array_unref);
