@@ -93,6 +93,9 @@ void _fcm_window_copy_action              (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
 
+/* fcm-window.c: FcmWindow:connection changed */
+void _fcm_window_notify_connection        (FcmWindow      *self);
+
 /* for tests */
 typedef struct
 {

@@ -29,6 +29,14 @@
 
 G_DEFINE_FINAL_TYPE (FcmWindow, fcm_window, ADW_TYPE_APPLICATION_WINDOW)
 
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 /**
  * fcm_window_new:
  * @application: the #FcmApplication
@@ -290,6 +298,31 @@ fcm_window_finalize (GObject *object)
 }
 
 static void
+fcm_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  FcmWindow *self = FCM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* fcm-window-sidebar.c: the shown connection changed */
+void
+_fcm_window_notify_connection (FcmWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+static void
 fcm_window_class_init (FcmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -299,6 +332,17 @@ fcm_window_class_init (FcmWindowClass *klass)
   object_class->constructed = fcm_window_constructed;
   object_class->dispose = fcm_window_dispose;
   object_class->finalize = fcm_window_finalize;
+  object_class->get_property = fcm_window_get_property;
+
+  /**
+   * FcmWindow:connection:
+   *
+   * The connection shown (fcm_window_set_connection()).
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, FCM_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = fcm_window_close_request;
 
