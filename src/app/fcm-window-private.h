@@ -88,6 +88,10 @@ void _fcm_window_copy_action              (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
 
+/* fcm-window-probe.c: Test a Hub…, Test an App…, the sidebar's hub menu */
+void _fcm_window_probe_class_init         (GtkWidgetClass *widget_class);
+void _fcm_window_probe_init               (FcmWindow      *self);
+
 /* for tests */
 typedef struct
 {

@@ -13,6 +13,7 @@
  *   fcm-window-report.c   the report buttons and the hub's answer
  *   fcm-window-alerts.c   the header's status, the alert, toasts and
  *                         desktop notifications
+ *   fcm-window-probe.c    Test a Hub…, Test an App…
  */
 
 #define G_LOG_DOMAIN "FcmWindow"
@@ -318,6 +319,7 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
+  _fcm_window_probe_class_init (widget_class);
 }
 
 static void
@@ -327,6 +329,7 @@ fcm_window_init (FcmWindow *self)
 
   self->cancellable = g_cancellable_new ();
   _fcm_window_setup_sidebar (self);
+  _fcm_window_probe_init (self);
   /* one accessible name each; the header's buttons say what they act on */
   g_object_set_data (G_OBJECT (self->close_button), "fcm-a11y-name", (gpointer) _("Close Report"));
   g_object_set_data (G_OBJECT (self->update_button), "fcm-a11y-name", (gpointer) _("Update Report"));
