@@ -625,6 +625,7 @@ typedef struct
   char           *topic;
   gboolean        saw_waiting;
   gboolean        saw_connect;
+  gboolean        saw_publish;
 } AppHarness;
 
 /* a new subscriber for every scenario, pointed where the window says */
@@ -653,10 +654,15 @@ app_action_cb (FcmSubscriberProbe       *probe,
   const char *status = gtk_label_get_text (h->window->status_label);
 
   /* the window runs first (connected first): it already says what it waits for */
-  if (strstr (status, "is waiting for the app") != NULL && strstr (status, text) != NULL)
+  if (strstr (status, "is waiting for the app") != NULL)
     h->saw_waiting = TRUE;
-  if (action == FCM_SUBSCRIBER_PROBE_ACTION_CONNECT && strstr (status, "Connect the app") != NULL)
+  if (action == FCM_SUBSCRIBER_PROBE_ACTION_CONNECT &&
+      strstr (status, ": subscribe the app to the hub.url and hub.topic above") != NULL)
     h->saw_connect = TRUE;
+  if (action == FCM_SUBSCRIBER_PROBE_ACTION_PUBLISH &&
+      strstr (status, "“Request accepted, then rejected”, is waiting for the app") != NULL &&
+      strstr (status, ": make the app request a context change") != NULL)
+    h->saw_publish = TRUE;
   if (client == NULL)
     return;
   if (action == FCM_SUBSCRIBER_PROBE_ACTION_DISCONNECT)
@@ -750,6 +756,7 @@ test_app_client_library (void)
   assert_all_passed (window, n);
   g_assert_true (h.saw_waiting);
   g_assert_true (h.saw_connect);
+  g_assert_true (h.saw_publish);
   {
     g_autofree char *summary = g_strdup_printf ("%u passed, 0 failed, 0 warnings", n);
 
@@ -793,7 +800,13 @@ test_app_waiting (void)
   FCM_TEST_WAIT_UNTIL (window->asked != NULL);
   status = gtk_label_get_text (window->status_label);
   g_assert_true (g_str_has_prefix (status, "Scenario 1 of 1, “Subscribe request”, is waiting for the app (0:0"));
-  g_assert_nonnull (strstr (status, "Connect the app: hub.url http://127.0.0.1:"));
+  g_assert_true (g_str_has_suffix (status, "left): subscribe the app to the hub.url and hub.topic above"));
+  /* the probe's own words are in the evidence */
+  {
+    g_autofree char *evidence = evidence_text (window);
+
+    g_assert_nonnull (strstr (evidence, "⇄ Connect the app: hub.url http://127.0.0.1:"));
+  }
   g_assert_true (gtk_widget_has_css_class (window->status_box, "probe-waiting"));
   wait_for_run (window);
   result = fcm_probe_item_get_result (item_at (window, 0));

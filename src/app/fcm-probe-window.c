@@ -271,6 +271,7 @@ evidence_added_cb (FcmProbe       *probe,
       gtk_text_buffer_insert (buffer, &end, line, -1);
       gtk_text_buffer_get_end_iter (buffer, &end);
       gtk_text_buffer_insert (buffer, &end, "\n", 1);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.copy-evidence", TRUE);
     }
   /* "←": the app under test did something, so it is no longer waited for */
   if (self->asked != NULL && g_str_has_prefix (line, "←"))
@@ -287,7 +288,22 @@ action_requested_cb (FcmSubscriberProbe       *probe,
                      FcmProbeWindow           *self)
 {
   clear_asked (self);
-  self->asked = g_strdup (instructions);
+  /* the probe's own words repeat the URL and topic shown above */
+  switch (action)
+    {
+    case FCM_SUBSCRIBER_PROBE_ACTION_CONNECT:
+      self->asked = g_strdup (_("subscribe the app to the hub.url and hub.topic above"));
+      break;
+    case FCM_SUBSCRIBER_PROBE_ACTION_DISCONNECT:
+      self->asked = g_strdup (_("stop the app normally: it should unsubscribe and close with 1000"));
+      break;
+    case FCM_SUBSCRIBER_PROBE_ACTION_PUBLISH:
+      self->asked = g_strdup (_("make the app request a context change, for example open a report"));
+      break;
+    default:
+      self->asked = g_strdup (instructions);
+      break;
+    }
   self->asked_at = g_get_monotonic_time ();
   self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
   update_status (self);
