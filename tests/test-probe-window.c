@@ -886,6 +886,26 @@ test_main_window_actions (void)
   again = find_probe_window (FALSE, &n);
   g_assert_true (again == hub_window);
   g_assert_cmpuint (n, ==, 1);
+  /* the sidebar's context menu of the hub's row names that action */
+  {
+    GtkWidget *popover = _fcm_window_show_hub_menu (main_window, 0);
+    GMenuModel *hub_menu;
+    g_autoptr(GVariant) target = NULL;
+    g_autofree char *action = NULL;
+
+    g_assert_true (GTK_IS_POPOVER_MENU (popover));
+    g_object_ref (popover);
+    hub_menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (popover));
+    g_assert_cmpint (g_menu_model_get_n_items (hub_menu), ==, 1);
+    g_assert_true (g_menu_model_get_item_attribute (hub_menu, 0, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+    g_assert_cmpstr (action, ==, "win.test-hub-at");
+    target = g_menu_model_get_item_attribute_value (hub_menu, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_UINT32);
+    g_assert_cmpuint (g_variant_get_uint32 (target), ==, 0);
+    FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (popover));
+    gtk_popover_popdown (GTK_POPOVER (popover));
+    FCM_TEST_WAIT_UNTIL (gtk_widget_get_parent (popover) == NULL);
+    g_assert_finalize_object (popover);
+  }
 
   /* Test an App… */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window), "win.test-app", NULL));

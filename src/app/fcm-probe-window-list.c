@@ -401,13 +401,15 @@ selected_item (FcmProbeWindow *self)
 void
 _fcm_probe_window_show_selected (FcmProbeWindow *self)
 {
-  FcmProbeItem *item = selected_item (self);
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->evidence_view);
+  FcmProbeItem *item;
+  GtkTextBuffer *buffer;
   g_autofree char *text = NULL;
   g_autofree char *message = NULL;
 
-  if (self->evidence_view == NULL)   /* disposed */
+  if (self->evidence_view == NULL || self->selection == NULL)   /* disposed */
     return;
+  item = selected_item (self);
+  buffer = gtk_text_view_get_buffer (self->evidence_view);
   if (item == NULL)
     {
       gtk_label_set_text (self->evidence_title, _("No Scenario Selected"));
@@ -520,10 +522,8 @@ _fcm_probe_window_copy_evidence_action (GtkWidget  *widget,
 static void
 check_toggled_cb (FcmProbeWindow *self)
 {
-  g_auto(GStrv) chosen = _fcm_probe_window_dup_chosen (self);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.run",
-                                 chosen[0] != NULL && !fcm_probe_get_running (self->probe));
+  /* Run is off while nothing is chosen */
+  _fcm_probe_window_update_state (self);
 }
 
 /**

@@ -103,6 +103,9 @@ struct _FcmProbeWindow
   GtkListBox          *check_list;
 };
 
+/* fcm-probe-window.c */
+void   _fcm_probe_window_update_state      (FcmProbeWindow *self);
+
 /* fcm-probe-window-list.c: the scenario list, its rows, the evidence pane,
  * the choice of scenarios */
 void   _fcm_probe_window_setup_list        (FcmProbeWindow *self);

@@ -34,8 +34,6 @@
 
 G_DEFINE_FINAL_TYPE (FcmProbeWindow, fcm_probe_window, ADW_TYPE_WINDOW)
 
-static void update_state (FcmProbeWindow *self);
-
 /* ------------------------------------------------------------------ status */
 
 /* "17 passed, 2 failed, 1 warning" (and ", 1 skipped") */
@@ -152,8 +150,9 @@ update_status (FcmProbeWindow *self)
     gtk_widget_remove_css_class (self->status_box, "probe-waiting");
 }
 
-static void
-update_state (FcmProbeWindow *self)
+/* the buttons, actions and status follow the run */
+void
+_fcm_probe_window_update_state (FcmProbeWindow *self)
 {
   gboolean running = fcm_probe_get_running (self->probe);
   gboolean busy = running || self->run_pending;
@@ -230,7 +229,7 @@ scenario_started_cb (FcmProbe       *probe,
     _fcm_probe_window_select (self, position);
   if (gtk_single_selection_get_selected_item (self->selection) == (gpointer) item)
     _fcm_probe_window_show_selected (self);
-  update_state (self);
+  _fcm_probe_window_update_state (self);
 }
 
 static void
@@ -248,7 +247,7 @@ scenario_finished_cb (FcmProbe       *probe,
   fcm_probe_item_set_result (item, result);
   if (gtk_single_selection_get_selected_item (self->selection) == (gpointer) item)
     _fcm_probe_window_show_selected (self);
-  update_state (self);
+  _fcm_probe_window_update_state (self);
 }
 
 static void
@@ -375,7 +374,7 @@ run_done_cb (GObject      *source,
           }
       }
   _fcm_probe_window_show_selected (self);
-  update_state (self);
+  _fcm_probe_window_update_state (self);
 }
 
 /**
@@ -397,7 +396,7 @@ fcm_probe_window_run (FcmProbeWindow *self)
   if (!self->token_known)
     {
       self->run_pending = TRUE;
-      update_state (self);
+      _fcm_probe_window_update_state (self);
       return;
     }
   self->run_pending = FALSE;
@@ -405,7 +404,7 @@ fcm_probe_window_run (FcmProbeWindow *self)
   if (chosen[0] == NULL)
     {
       _fcm_probe_window_toast (self, _("Choose at least one scenario to run"));
-      update_state (self);
+      _fcm_probe_window_update_state (self);
       return;
     }
   if (!fcm_probe_set_only (self->probe, (const char * const *) chosen, &error))
@@ -428,7 +427,7 @@ fcm_probe_window_run (FcmProbeWindow *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   fcm_probe_run_async (self->probe, self->cancellable, run_done_cb, weak_self (self));
-  update_state (self);
+  _fcm_probe_window_update_state (self);
 }
 
 /**
@@ -445,7 +444,7 @@ fcm_probe_window_stop (FcmProbeWindow *self)
     {
       self->run_pending = FALSE;
       self->stopped = TRUE;
-      update_state (self);
+      _fcm_probe_window_update_state (self);
     }
   g_cancellable_cancel (self->cancellable);
 }
@@ -507,7 +506,7 @@ token_cb (GObject      *source,
   if (self->run_pending)
     fcm_probe_window_run (self);
   else
-    update_state (self);
+    _fcm_probe_window_update_state (self);
 }
 
 /* ------------------------------------------------------------ construction */
@@ -527,7 +526,7 @@ setup (FcmProbeWindow *self,
   _fcm_probe_window_setup_list (self);
   _fcm_probe_window_fill_items (self);
   fcm_a11y_fix_names (GTK_WIDGET (self));
-  update_state (self);
+  _fcm_probe_window_update_state (self);
 }
 
 /**

@@ -123,7 +123,7 @@ menu_closed_cb (GtkPopover *popover)
   g_idle_add (unparent_idle, g_object_ref (popover));
 }
 
-static void
+static GtkWidget *
 show_hub_menu (FcmWindow     *self,
                GtkListBoxRow *row,
                double         x,
@@ -145,6 +145,24 @@ show_hub_menu (FcmWindow     *self,
     }
   g_signal_connect (popover, "closed", G_CALLBACK (menu_closed_cb), NULL);
   gtk_popover_popup (GTK_POPOVER (popover));
+  return popover;
+}
+
+/**
+ * _fcm_window_show_hub_menu:
+ * @position: a row of the sidebar
+ *
+ * Pops up the hub's context menu on that row, as Shift+F10 does there.
+ *
+ * Returns: (transfer none) (nullable): the menu, until it closes
+ */
+GtkWidget *
+_fcm_window_show_hub_menu (FcmWindow *self,
+                           guint      position)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->connection_list, (int) position);
+
+  return row != NULL ? show_hub_menu (self, row, -1, -1) : NULL;
 }
 
 static void
