@@ -1,12 +1,10 @@
-/* test-probe-window.c: "Test a Hub…" and "Test an App…", real windows on real probes
+/* test-probe-window.c: "Test a Hub…", a real window on real probes
  *
  * Test a Hub against the built-in hub shows every scenario passing, and
  * one made to fail by the hub's admin fault shown as failed with its rule;
- * the reports it exports parse as NDJSON and JUnit. Test an App with our
- * own client library (FcmHubClient + FcmMonitor, pointed at the URL and
- * topic the window shows) shows every scenario passing, and says what it
- * waits for meanwhile. Stop, the choice of scenarios, an unreachable hub
- * (its token never shown), the main window's actions and 800×600.
+ * the reports it exports parse as NDJSON and JUnit. Stop, the choice of
+ * scenarios, an unreachable hub (its token never shown), the main window's
+ * actions and menus, and 800×600. Test an App: test-probe-window-app.c.
  *
  * Needs a display: exits 77 (meson: SKIP) when GTK cannot open one.
  *
@@ -26,298 +24,11 @@
 #include "fcm-fhircast.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-json-private.h"
-#include "fcm-probe-window-private.h"
+#include "fcm-probe-window-test-util.h"
 #include "fcm-test-util.h"
 #include "fcm-window-private.h"
 
-/* The probe's waits: short for a test, long enough for a loaded machine
- * (the values of tests/test-probe-hub.c and test-probe-subscriber.c). */
-#define HUB_PROBE_TIMEOUT    2.0
-#define HUB_PROBE_WINDOW     0.25
-#define HUB_ACK_TIMEOUT      1.0
-#define HUB_PROBE_ACK_WAIT   3.0
-#define APP_PROBE_TIMEOUT    1.5
-#define APP_PROBE_WINDOW     0.25
-#define APP_PROBE_LEASE      2
-#define APP_CONNECT_TIMEOUT  3.0
-
-/* Spin until EXPR holds, for up to SECONDS (a whole probe run). */
-#define WAIT_LONG(expr, seconds)                                             \
-  G_STMT_START {                                                             \
-    gint64 _deadline = g_get_monotonic_time ()                               \
-                       + (gint64) ((seconds) * G_USEC_PER_SEC                \
-                                   * fcm_test_timeout_scale ());            \
-    guint _wake = g_timeout_add (20, fcm_test_wakeup, NULL);                 \
-    while (!(expr))                                                          \
-      {                                                                      \
-        if (g_get_monotonic_time () > _deadline)                             \
-          g_error ("timed out waiting for: %s", #expr);                      \
-        g_main_context_iteration (NULL, TRUE);                               \
-      }                                                                      \
-    g_source_remove (_wake);                                                 \
-  } G_STMT_END
-
 static FcmApplication *the_app;
-
-/* ----------------------------------------------------------------- helpers */
-
-static FcmConnection *
-add_embedded (FcmWindow **out_window)
-{
-  g_autoptr(GError) error = NULL;
-  FcmConnection *connection = fcm_connection_new_embedded (&error);
-
-  g_assert_no_error (error);
-  fcm_application_add_connection (the_app, connection);
-  *out_window = g_object_ref (FCM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (the_app))));
-  gtk_window_present (GTK_WINDOW (*out_window));
-  FCM_TEST_WAIT_UNTIL (fcm_connection_get_live (connection));
-  fcm_hub_set_ack_timeout (fcm_connection_get_hub (connection), HUB_ACK_TIMEOUT);
-  return connection;
-}
-
-static void
-close_all (FcmWindow *main_window)
-{
-  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (the_app)));
-
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (l->data != (gpointer) main_window)
-      gtk_window_destroy (GTK_WINDOW (l->data));
-  g_list_free (windows);
-  gtk_window_destroy (GTK_WINDOW (main_window));
-  g_assert_finalize_object (main_window);
-  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (the_app)));
-}
-
-static void
-tune_hub_probe (FcmProbeWindow *window)
-{
-  FcmProbe *probe = _fcm_probe_window_get_probe (window);
-
-  fcm_probe_set_timeout (probe, HUB_PROBE_TIMEOUT);
-  fcm_probe_set_window (probe, HUB_PROBE_WINDOW);
-  fcm_hub_probe_set_lease (FCM_HUB_PROBE (probe), 1);
-  fcm_hub_probe_set_ack_wait (FCM_HUB_PROBE (probe), HUB_PROBE_ACK_WAIT);
-}
-
-static gboolean
-probe_idle (FcmProbeWindow *window)
-{
-  /* the run's callback has been: the window knows how it ended */
-  return !fcm_probe_get_running (_fcm_probe_window_get_probe (window)) && !window->run_pending &&
-         window->ended != 0;
-}
-
-static void
-wait_for_run (FcmProbeWindow *window)
-{
-  WAIT_LONG (probe_idle (window), 150);
-}
-
-static guint
-n_scenarios (FcmProbeWindow *window)
-{
-  g_autoptr(GPtrArray) scenarios = fcm_probe_list_scenarios (_fcm_probe_window_get_probe (window));
-
-  return scenarios->len;
-}
-
-static FcmProbeItem *
-item_at (FcmProbeWindow *window,
-         guint           position)
-{
-  FcmProbeItem *item = g_list_model_get_item (_fcm_probe_window_get_items (window), position);
-
-  g_object_unref (item);   /* the store keeps it */
-  return item;
-}
-
-/* Every item is done and passed; the details of any that did not. */
-static void
-assert_all_passed (FcmProbeWindow *window,
-                   guint           expected)
-{
-  GListModel *items = _fcm_probe_window_get_items (window);
-  guint bad = 0;
-
-  g_assert_cmpuint (g_list_model_get_n_items (items), ==, expected);
-  for (guint i = 0; i < expected; i++)
-    {
-      FcmProbeItem *item = item_at (window, i);
-      FcmProbeResult *result = fcm_probe_item_get_result (item);
-
-      g_assert_cmpint (fcm_probe_item_get_state (item), ==, FCM_PROBE_ITEM_DONE);
-      g_assert_nonnull (result);
-      if (fcm_probe_result_get_verdict (result) != FCM_PROBE_VERDICT_PASS)
-        {
-          g_autofree char *details = fcm_probe_report_details (result, FCM_PROBE_REPORT_VERBOSE);
-
-          g_test_message ("%s", details);
-          bad++;
-        }
-    }
-  g_assert_cmpuint (bad, ==, 0);
-}
-
-static void
-choose_only (FcmProbeWindow *window,
-             const char     *id)
-{
-  gtk_widget_activate_action (GTK_WIDGET (window), "probe.select-none", NULL);
-  for (guint i = 0; i < window->checks->len; i++)
-    {
-      GtkCheckButton *check = g_ptr_array_index (window->checks, i);
-
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (check), "scenario-id"), id) == 0)
-        gtk_check_button_set_active (check, TRUE);
-    }
-}
-
-static gboolean
-is_label_with_text (GtkWidget     *widget,
-                    gconstpointer  text)
-{
-  return GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 &&
-         gtk_widget_get_mapped (widget);
-}
-
-static char *
-evidence_text (FcmProbeWindow *window)
-{
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (window->evidence_view);
-  GtkTextIter start, end;
-
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-}
-
-/* ---------------------------------------------------------------- reports */
-
-typedef struct
-{
-  gboolean done;
-  gboolean ok;
-} Exported;
-
-static void
-exported_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      data)
-{
-  Exported *e = data;
-  g_autoptr(GError) error = NULL;
-
-  e->ok = _fcm_probe_window_export_finish (FCM_PROBE_WINDOW (source), result, &error);
-  g_assert_no_error (error);
-  e->done = TRUE;
-}
-
-static char *
-export_to (FcmProbeWindow     *window,
-           FcmProbeReportKind  kind,
-           const char         *dir,
-           const char         *name)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
-  Exported e = { FALSE, FALSE };
-  char *text = NULL;
-
-  _fcm_probe_window_export_async (window, kind, file, exported_cb, &e);
-  FCM_TEST_WAIT_UNTIL (e.done);
-  g_assert_true (e.ok);
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
-}
-
-/* One JSON object per line, one line per result, each with its verdict. */
-static void
-assert_ndjson (const char *text,
-               guint       expected,
-               const char *kind,
-               const char *verdict)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
-      JsonObject *object;
-
-      if (lines[i][0] == '\0')
-        {
-          g_assert_null (lines[i + 1]);   /* only after the last line */
-          continue;
-        }
-      node = fcm_json_parse (lines[i], -1, &error);
-      g_assert_no_error (error);
-      g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-      object = json_node_get_object (node);
-      g_assert_cmpstr (fcm_json_get_string (object, "kind"), ==, kind);
-      if (verdict != NULL)
-        g_assert_cmpstr (fcm_json_get_string (object, "verdict"), ==, verdict);
-      g_assert_nonnull (fcm_json_get_string (object, "id"));
-      n++;
-    }
-  g_assert_cmpuint (n, ==, expected);
-}
-
-typedef struct
-{
-  guint testcases;
-  guint failures;
-  char *classname;
-} JUnitCount;
-
-static void
-junit_start_cb (GMarkupParseContext  *context,
-                const char           *element,
-                const char          **names,
-                const char          **values,
-                gpointer              data,
-                GError              **error)
-{
-  JUnitCount *count = data;
-
-  if (g_str_equal (element, "testcase"))
-    {
-      count->testcases++;
-      for (guint i = 0; names[i] != NULL; i++)
-        if (g_str_equal (names[i], "classname"))
-          {
-            g_free (count->classname);
-            count->classname = g_strdup (values[i]);
-          }
-    }
-  else if (g_str_equal (element, "failure"))
-    count->failures++;
-}
-
-static void
-assert_junit (const char *text,
-              guint       testcases,
-              guint       failures,
-              const char *classname)
-{
-  static const GMarkupParser parser = { junit_start_cb, NULL, NULL, NULL, NULL };
-  JUnitCount count = { 0, 0, NULL };
-  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, &count, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_markup_parse_context_parse (context, text, -1, &error);
-  g_assert_no_error (error);
-  g_markup_parse_context_end_parse (context, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (count.testcases, ==, testcases);
-  g_assert_cmpuint (count.failures, ==, failures);
-  g_assert_cmpstr (count.classname, ==, classname);
-  g_free (count.classname);
-}
 
 /* ------------------------------------------------------------- Test a Hub */
 
@@ -325,7 +36,7 @@ static void
 test_hub_conformant (void)
 {
   FcmWindow *main_window = NULL;
-  g_autoptr(FcmConnection) connection = add_embedded (&main_window);
+  g_autoptr(FcmConnection) connection = add_embedded (the_app, &main_window);
   g_autofree char *dir = g_dir_make_tmp ("fcm-probe-window-XXXXXX", NULL);
   g_autofree char *ndjson = NULL;
   g_autofree char *junit = NULL;
@@ -428,7 +139,7 @@ test_hub_conformant (void)
     g_unlink (p1);
     g_rmdir (dir);
   }
-  close_all (main_window);
+  close_all (the_app, main_window);
 }
 
 /* The hub's admin fault (docs/hub.md --admin): every context change on the
@@ -513,7 +224,7 @@ test_hub_fault (void)
     g_assert_nonnull (failed);
     g_assert_true (gtk_widget_has_css_class (gtk_widget_get_parent (failed), "error"));
   }
-  close_all (main_window);
+  close_all (the_app, main_window);
 }
 
 /* Stop keeps the results so far; what did not run says so; Run Again runs
@@ -530,7 +241,7 @@ static void
 test_hub_stop_and_choose (void)
 {
   FcmWindow *main_window = NULL;
-  g_autoptr(FcmConnection) connection = add_embedded (&main_window);
+  g_autoptr(FcmConnection) connection = add_embedded (the_app, &main_window);
   FcmProbeWindow *window = fcm_probe_window_new_for_hub (GTK_WINDOW (main_window), connection);
   FcmProbe *probe = _fcm_probe_window_get_probe (window);
   g_autofree char *status = NULL;
@@ -569,7 +280,7 @@ test_hub_stop_and_choose (void)
   assert_all_passed (window, 2);
   g_assert_false (window->stopped);
   g_assert_true (g_str_has_prefix (gtk_label_get_text (window->status_label), "Finished: 2 scenarios in "));
-  close_all (main_window);
+  close_all (the_app, main_window);
 }
 
 /* A hub nobody answers at: the run cannot start, the window says why; the
@@ -612,209 +323,9 @@ test_hub_unreachable (void)
 
     g_assert_null (strstr (ndjson, token));
   }
-  close_all (main_window);
+  close_all (the_app, main_window);
 }
 
-/* ------------------------------------------------------------ Test an App */
-
-typedef struct
-{
-  FcmProbeWindow *window;
-  FcmMonitor     *monitor;
-  char           *hub_url;
-  char           *topic;
-  gboolean        saw_waiting;
-  gboolean        saw_connect;
-  gboolean        saw_publish;
-} AppHarness;
-
-/* a new subscriber for every scenario, pointed where the window says */
-static void
-app_started_cb (FcmProbe   *probe,
-                const char *id,
-                const char *title,
-                AppHarness *h)
-{
-  g_autoptr(FcmHubClient) client = fcm_hub_client_new (h->hub_url, h->topic);
-
-  g_clear_object (&h->monitor);
-  fcm_hub_client_set_subscriber_name (client, "FcmMonitor under test");
-  fcm_hub_client_set_reconnect_delay (client, 200, 1000);
-  h->monitor = fcm_monitor_new (client);
-  fcm_hub_client_subscribe_async (client, NULL, NULL, NULL);
-}
-
-static void
-app_action_cb (FcmSubscriberProbe       *probe,
-               FcmSubscriberProbeAction  action,
-               const char               *text,
-               AppHarness               *h)
-{
-  FcmHubClient *client = h->monitor != NULL ? fcm_monitor_get_client (h->monitor) : NULL;
-  const char *status = gtk_label_get_text (h->window->status_label);
-
-  /* the window runs first (connected first): it already says what it waits for */
-  if (strstr (status, "is waiting for the app") != NULL)
-    h->saw_waiting = TRUE;
-  if (action == FCM_SUBSCRIBER_PROBE_ACTION_CONNECT &&
-      strstr (status, ": subscribe the app to the hub.url and hub.topic above") != NULL)
-    h->saw_connect = TRUE;
-  if (action == FCM_SUBSCRIBER_PROBE_ACTION_PUBLISH &&
-      strstr (status, "“Request accepted, then rejected”, is waiting for the app") != NULL &&
-      strstr (status, ": make the app request a context change") != NULL)
-    h->saw_publish = TRUE;
-  if (client == NULL)
-    return;
-  if (action == FCM_SUBSCRIBER_PROBE_ACTION_DISCONNECT)
-    fcm_hub_client_unsubscribe_async (client, NULL, NULL, NULL);
-  else if (action == FCM_SUBSCRIBER_PROBE_ACTION_PUBLISH)
-    {
-      g_autoptr(JsonArray) context = fcm_context_build_open ("rpt-window", "pat-window", "st-window", NULL, NULL);
-      g_autofree char *id = g_uuid_string_random ();
-      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *stamp = g_date_time_format_iso8601 (now);
-      g_autoptr(FcmEvent) event = fcm_event_new (id, stamp, h->topic, "DiagnosticReport-open", context, NULL, NULL);
-
-      fcm_hub_client_publish_async (client, event, NULL, NULL, NULL);
-    }
-}
-
-typedef struct
-{
-  gboolean  done;
-  char     *text;
-} ClipboardRead;
-
-static void
-clipboard_read_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      data)
-{
-  ClipboardRead *r = data;
-
-  r->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, NULL);
-  r->done = TRUE;
-}
-
-static char *
-clipboard_text (GtkWidget *widget)
-{
-  ClipboardRead r = { FALSE, NULL };
-
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), NULL, clipboard_read_cb, &r);
-  FCM_TEST_WAIT_UNTIL (r.done);
-  return r.text;
-}
-
-static void
-test_app_client_library (void)
-{
-  FcmWindow *main_window = g_object_ref (fcm_window_new (the_app));
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fcm-probe-window-XXXXXX", NULL);
-  g_autofree char *junit = NULL;
-  g_autofree char *ndjson = NULL;
-  g_autofree char *copied = NULL;
-  FcmProbeWindow *window;
-  FcmProbe *probe;
-  AppHarness h = { NULL, };
-  guint n;
-
-  gtk_window_present (GTK_WINDOW (main_window));
-  window = fcm_probe_window_new_for_app (GTK_WINDOW (main_window), &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (window);
-  probe = _fcm_probe_window_get_probe (window);
-  fcm_probe_set_timeout (probe, APP_PROBE_TIMEOUT);
-  fcm_probe_set_window (probe, APP_PROBE_WINDOW);
-  fcm_subscriber_probe_set_lease (FCM_SUBSCRIBER_PROBE (probe), APP_PROBE_LEASE);
-  _fcm_probe_window_set_connect_timeout (window, APP_CONNECT_TIMEOUT);
-  gtk_window_present (GTK_WINDOW (window));
-  n = n_scenarios (window);
-
-  /* where to point the app: shown, and copied as shown */
-  g_assert_true (gtk_widget_get_visible (window->app_box));
-  g_assert_false (gtk_widget_get_visible (window->target_box));
-  h.window = window;
-  h.hub_url = g_strdup (gtk_label_get_text (window->app_url_label));
-  h.topic = g_strdup (gtk_label_get_text (window->app_topic_label));
-  g_assert_true (g_str_has_prefix (h.hub_url, "http://127.0.0.1:"));
-  g_assert_cmpstr (h.hub_url, ==, fcm_subscriber_probe_get_hub_url (FCM_SUBSCRIBER_PROBE (probe)));
-  g_assert_cmpstr (h.topic, ==, fcm_subscriber_probe_get_topic (FCM_SUBSCRIBER_PROBE (probe)));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "probe.copy-topic", NULL));
-  copied = clipboard_text (GTK_WIDGET (window));
-  g_assert_cmpstr (copied, ==, h.topic);
-  g_assert_cmpstr (_fcm_probe_window_get_last_toast (window), ==, "Copied the topic");
-
-  g_signal_connect (probe, "scenario-started", G_CALLBACK (app_started_cb), &h);
-  g_signal_connect (probe, "action-requested", G_CALLBACK (app_action_cb), &h);
-  fcm_probe_window_run (window);
-  wait_for_run (window);
-  g_signal_handlers_disconnect_by_data (probe, &h);
-  g_clear_object (&h.monitor);
-
-  assert_all_passed (window, n);
-  g_assert_true (h.saw_waiting);
-  g_assert_true (h.saw_connect);
-  g_assert_true (h.saw_publish);
-  {
-    g_autofree char *summary = g_strdup_printf ("%u passed, 0 failed, 0 warnings", n);
-
-    g_assert_cmpstr (gtk_label_get_text (window->summary_label), ==, summary);
-  }
-  g_assert_false (gtk_widget_has_css_class (window->status_box, "probe-waiting"));
-
-  ndjson = export_to (window, FCM_PROBE_REPORT_KIND_NDJSON, dir, "app.ndjson");
-  assert_ndjson (ndjson, n, "subscriber", "pass");
-  junit = export_to (window, FCM_PROBE_REPORT_KIND_JUNIT, dir, "app.xml");
-  assert_junit (junit, n, 0, "fhircast.probe.subscriber");
-  {
-    g_autofree char *p1 = g_build_filename (dir, "app.ndjson", NULL);
-    g_autofree char *p2 = g_build_filename (dir, "app.xml", NULL);
-
-    g_unlink (p1);
-    g_unlink (p2);
-    g_rmdir (dir);
-  }
-  g_free (h.hub_url);
-  g_free (h.topic);
-  close_all (main_window);
-}
-
-/* Nobody connects: the window says which scenario waits and for what, and
- * highlights it; the scenario is skipped when the time is up. */
-static void
-test_app_waiting (void)
-{
-  FcmWindow *main_window = g_object_ref (fcm_window_new (the_app));
-  g_autoptr(GError) error = NULL;
-  FcmProbeWindow *window = fcm_probe_window_new_for_app (GTK_WINDOW (main_window), &error);
-  const char *status;
-  FcmProbeResult *result;
-
-  g_assert_no_error (error);
-  _fcm_probe_window_set_connect_timeout (window, 1.0);
-  choose_only (window, "subscribe");
-  gtk_window_present (GTK_WINDOW (window));
-  fcm_probe_window_run (window);
-  FCM_TEST_WAIT_UNTIL (window->asked != NULL);
-  status = gtk_label_get_text (window->status_label);
-  g_assert_true (g_str_has_prefix (status, "Scenario 1 of 1, “Subscribe request”, is waiting for the app (0:0"));
-  g_assert_true (g_str_has_suffix (status, "left): subscribe the app to the hub.url and hub.topic above"));
-  /* the probe's own words are in the evidence */
-  {
-    g_autofree char *evidence = evidence_text (window);
-
-    g_assert_nonnull (strstr (evidence, "⇄ Connect the app: hub.url http://127.0.0.1:"));
-  }
-  g_assert_true (gtk_widget_has_css_class (window->status_box, "probe-waiting"));
-  wait_for_run (window);
-  result = fcm_probe_item_get_result (item_at (window, 0));
-  g_assert_cmpint (fcm_probe_result_get_verdict (result), ==, FCM_PROBE_VERDICT_SKIPPED);
-  g_assert_cmpstr (gtk_label_get_text (window->summary_label), ==, "0 passed, 0 failed, 0 warnings, 1 skipped");
-  g_assert_false (gtk_widget_has_css_class (window->status_box, "probe-waiting"));
-  close_all (main_window);
-}
 
 /* ------------------------------------------------- from the main window */
 
@@ -863,7 +374,7 @@ static void
 test_main_window_actions (void)
 {
   FcmWindow *main_window = NULL;
-  g_autoptr(FcmConnection) connection = add_embedded (&main_window);
+  g_autoptr(FcmConnection) connection = add_embedded (the_app, &main_window);
   GtkWidget *menu_button = fcm_test_find_widget (GTK_WIDGET (main_window), GTK_TYPE_MENU_BUTTON);
   GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
   FcmProbeWindow *hub_window, *again, *app_window;
@@ -930,7 +441,7 @@ test_main_window_actions (void)
   fcm_probe_window_stop (hub_window);
   wait_for_run (app_window);
   wait_for_run (hub_window);
-  close_all (main_window);
+  close_all (the_app, main_window);
 }
 
 /* 800×600: the list and the evidence side by side, inside the window */
@@ -938,7 +449,7 @@ static void
 test_small (void)
 {
   FcmWindow *main_window = NULL;
-  g_autoptr(FcmConnection) connection = add_embedded (&main_window);
+  g_autoptr(FcmConnection) connection = add_embedded (the_app, &main_window);
   FcmProbeWindow *window = fcm_probe_window_new_for_hub (GTK_WINDOW (main_window), connection);
   graphene_point_t p;
 
@@ -955,7 +466,7 @@ test_small (void)
                                            &GRAPHENE_POINT_INIT (gtk_widget_get_width (GTK_WIDGET (window->evidence_view)), 0),
                                            &p));
   g_assert_cmpfloat (p.x, <=, 800);
-  close_all (main_window);
+  close_all (the_app, main_window);
 }
 
 static void
@@ -989,8 +500,6 @@ main (int   argc,
   g_test_add_func ("/fcm/probe-window/hub/admin-fault", test_hub_fault);
   g_test_add_func ("/fcm/probe-window/hub/stop-and-choose", test_hub_stop_and_choose);
   g_test_add_func ("/fcm/probe-window/hub/unreachable", test_hub_unreachable);
-  g_test_add_func ("/fcm/probe-window/app/client-library", test_app_client_library);
-  g_test_add_func ("/fcm/probe-window/app/waiting", test_app_waiting);
   g_test_add_func ("/fcm/probe-window/main-window-actions", test_main_window_actions);
   g_test_add_func ("/fcm/probe-window/small", test_small);
 
