@@ -66,6 +66,7 @@ test_hub_conformant (void)
   fcm_probe_window_run (window);
   g_assert_true (gtk_widget_get_visible (window->stop_button));
   g_assert_false (gtk_widget_get_visible (window->run_button));
+  g_assert_true (gtk_widget_grab_focus (window->stop_button));
   /* the rows fill in as the scenarios finish */
   WAIT_LONG (fcm_probe_item_get_state (item_at (window, 0)) == FCM_PROBE_ITEM_DONE, 30);
   g_assert_true (fcm_probe_get_running (_fcm_probe_window_get_probe (window)));
@@ -78,6 +79,8 @@ test_hub_conformant (void)
   g_assert_true (g_str_has_prefix (gtk_label_get_text (window->status_label), "Finished: "));
   g_assert_false (gtk_widget_get_visible (window->stop_button));
   g_assert_true (gtk_widget_get_visible (window->run_button));
+  /* the keyboard focus went from Stop to Run Again */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == window->run_button);
 
   /* a row says its verdict in words, with an icon and a colour */
   gtk_test_widget_wait_for_draw (GTK_WIDGET (window));

@@ -158,15 +158,23 @@ _fcm_probe_window_update_state (FcmProbeWindow *self)
   gboolean busy = running || self->run_pending;
   guint n_results = g_list_model_get_n_items (fcm_probe_get_results (self->probe));
   g_auto(GStrv) chosen = _fcm_probe_window_dup_chosen (self);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean on_button = focus != NULL && (focus == self->stop_button || focus == self->run_button ||
+                                         gtk_widget_is_ancestor (focus, self->stop_button) ||
+                                         gtk_widget_is_ancestor (focus, self->run_button));
 
-  gtk_widget_set_visible (self->stop_button, busy);
-  gtk_widget_set_visible (self->run_button, !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.stop", busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.run", !busy && chosen[0] != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.export-ndjson", n_results > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.export-junit", n_results > 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.select-all", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "probe.select-none", !busy);
+  /* Stop and Run Again take turns in one place; the keyboard focus follows
+   * (the button to show is sensitive by now: its action is on) */
+  gtk_widget_set_visible (busy ? self->stop_button : self->run_button, TRUE);
+  if (on_button)
+    gtk_widget_grab_focus (busy ? self->stop_button : self->run_button);
+  gtk_widget_set_visible (busy ? self->run_button : self->stop_button, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->check_list), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->use_topic_check), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
