@@ -1,15 +1,99 @@
-/* fcm-timeline-private.h: internals of the timeline shared with its details
- * pane, the tests and the benchmark
+/* fcm-timeline-private.h: internals of the timeline shared between its
+ * files (fcm-timeline*.c), its details pane, the tests and the benchmark
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #pragma once
 
+#include <adwaita.h>
+
 #include "fcm-event-details.h"
 #include "fcm-timeline.h"
 
 G_BEGIN_DECLS
+
+/* fcm-timeline-batch.c: the log as the view sees it, changed at most once a
+ * frame */
+#define FCM_TYPE_TIMELINE_BATCH (fcm_timeline_batch_get_type ())
+G_DECLARE_FINAL_TYPE (FcmTimelineBatch, fcm_timeline_batch, FCM, TIMELINE_BATCH, GObject)
+
+void             _fcm_timeline_batch_set_source   (FcmTimelineBatch     *self,
+                                                   GListModel           *source);
+void             _fcm_timeline_batch_flush        (FcmTimelineBatch     *self);
+
+/* the rows of the "type" drop-down, in order */
+typedef enum
+{
+  FCM_TIMELINE_TYPE_FILTER_ALL,
+  FCM_TIMELINE_TYPE_FILTER_OPEN,
+  FCM_TIMELINE_TYPE_FILTER_CLOSE,
+  FCM_TIMELINE_TYPE_FILTER_UPDATE,
+  FCM_TIMELINE_TYPE_FILTER_SELECT,
+  FCM_TIMELINE_TYPE_FILTER_SYNCERROR,
+  FCM_TIMELINE_TYPE_FILTER_OTHER,
+} FcmTimelineTypeFilter;
+
+struct _FcmTimeline
+{
+  GtkWidget              parent_instance;
+
+  FcmEventLog           *event_log;
+  FcmTimelineBatch      *batch;
+  GtkFilterListModel    *filter_model;
+  GtkSingleSelection    *selection;
+  GtkCustomFilter       *filter;
+
+  /* the filter state (fcm-timeline-filter.c) */
+  FcmTimelineTypeFilter  type;
+  char                  *needle;        /* casefolded, NULL when not searching */
+  gboolean               needle_ascii;
+
+  /* auto-scroll (fcm-timeline-scroll.c) */
+  gboolean               following;
+  gboolean               settling;     /* rows changed, the list has not laid out yet */
+  double                 last_value;
+  guint                  scroll_tick_id;
+  gulong                 after_paint_id;
+  GdkFrameClock         *frame_clock;
+
+  double                 paned_share;
+  int                    paned_max;
+  gboolean               placing_divider;
+
+  /* Template children */
+  GtkDropDown           *type_filter;
+  GtkSearchEntry        *search_entry;
+  GtkScrolledWindow     *scroller;
+  GtkColumnView         *column_view;
+  AdwStatusPage         *empty_page;
+  GtkRevealer           *jump_revealer;
+  GtkButton             *jump_button;
+  FcmEventDetails       *details;
+  GtkPaned              *paned;
+};
+
+/* fcm-timeline-columns.c: the columns and their cells */
+void             _fcm_timeline_add_columns        (FcmTimeline          *self);
+
+/* fcm-timeline-filter.c: the type drop-down, the search, the empty state */
+void             _fcm_timeline_setup_filter       (FcmTimeline          *self);
+void             _fcm_timeline_update_empty_state (FcmTimeline          *self);
+
+/* fcm-timeline-scroll.c: following new rows, "Jump to Latest" */
+void             _fcm_timeline_setup_scrolling    (FcmTimeline          *self);
+void             _fcm_timeline_set_following      (FcmTimeline          *self,
+                                                   gboolean              following);
+void             _fcm_timeline_watch_frame_clock  (FcmTimeline          *self);
+void             _fcm_timeline_unwatch_frame_clock (FcmTimeline         *self);
+
+/* fcm-timeline-export.c: the copy-json and export actions */
+void             _fcm_timeline_copy_json_action   (GtkWidget            *widget,
+                                                   const char           *action_name,
+                                                   GVariant             *parameter);
+void             _fcm_timeline_export_action      (GtkWidget            *widget,
+                                                   const char           *action_name,
+                                                   GVariant             *parameter);
 
 /* the Event column and the details title: the event name, or the kind */
 const char      *_fcm_entry_title                 (FcmEventLogEntry     *entry);

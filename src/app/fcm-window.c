@@ -6,6 +6,16 @@
  * context panel, the event timeline with its details, the buttons that
  * request context changes (C-44) with the hub's answer inline, and the
  * persistent alert while sync is lost (C-63..C-68).
+ *
+ * This file is the window's shell: its template, actions and shortcuts,
+ * and its size kept across runs. The subscribers panel (Ctrl+Shift+S,
+ * fcm-subscribers-panel.c) folds over the timeline when there is no room
+ * beside it. The rest is split by concern:
+ *   fcm-window-sidebar.c  the hub connections, which one is shown, Add Hub
+ *   fcm-window-report.c   the report buttons and the hub's answer
+ *   fcm-window-alerts.c   the header's status, the alert, toasts and
+ *                         desktop notifications
+ *   fcm-window-probe.c    Test a Hub…, Test an App…
  */
 
 #define G_LOG_DOMAIN "FcmWindow"
@@ -13,49 +23,20 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <libsoup/soup.h>
 
-#include "fcm-context-panel.h"
-#include "fcm-client.h"
-#include "fcm-open-report-dialog.h"
-#include "fcm-timeline.h"
+#include "fcm-a11y.h"
+#include "fcm-event-details.h"
 #include "fcm-window-private.h"
-
-struct _FcmWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  GListStore           *connections;
-  FcmConnection        *connection;       /* the selected one */
-  GCancellable         *cancellable;
-  gboolean              alert_dismissed;  /* for the current alert text */
-  char                 *alert_text;
-
-  /* Template children */
-  AdwToastOverlay      *toast_overlay;
-  AdwWindowTitle       *window_title;
-  AdwFlap              *flap;
-  GtkListBox           *connection_list;
-  GtkWidget            *connection_details;
-  GtkLabel             *hub_url_label;
-  GtkLabel             *topic_label;
-  GtkRevealer          *alert_revealer;
-  GtkLabel             *alert_title;
-  GtkLabel             *alert_label;
-  GtkImage             *alert_icon;
-  GtkLabel             *answer_label;
-  GtkWidget            *open_button;
-  GtkWidget            *close_button;
-  GtkWidget            *update_button;
-  GtkWidget            *select_button;
-  FcmContextPanel      *context_panel;
-  FcmTimeline          *timeline;
-};
 
 G_DEFINE_FINAL_TYPE (FcmWindow, fcm_window, ADW_TYPE_APPLICATION_WINDOW)
 
-static void update_current (FcmWindow *self);
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * fcm_window_new:
@@ -73,368 +54,7 @@ fcm_window_new (FcmApplication *application)
                        NULL);
 }
 
-/* ------------------------------------------------------------ notifications */
-
-static char *
-notification_id (FcmConnection *connection)
-{
-  return g_strdup_printf ("sync-%p", (gpointer) connection);
-}
-
-/* Tell the user: a toast in the window, and a desktop notification when the
- * window is not focused (it stays in the shell's list until sync returns). */
-static void
-tell_user (FcmWindow     *self,
-           FcmConnection *connection,
-           const char    *title,
-           const char    *body)
-{
-  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  AdwToast *toast = adw_toast_new (title);
-
-  adw_toast_set_timeout (toast, 5);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-
-  if (FCM_IS_APPLICATION (app) && !gtk_window_is_active (GTK_WINDOW (self)) &&
-      fcm_application_get_can_notify (FCM_APPLICATION (app)))
-    {
-      g_autoptr(GNotification) notification = g_notification_new (title);
-      g_autoptr(GIcon) icon = g_themed_icon_new ("dialog-warning-symbolic");
-      g_autofree char *id = notification_id (connection);
-
-      g_notification_set_body (notification, body);
-      g_notification_set_icon (notification, icon);
-      g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
-      g_notification_set_default_action (notification, "app.show-window");
-      g_application_send_notification (app, id, notification);
-    }
-}
-
-static void
-withdraw_notification (FcmWindow     *self,
-                       FcmConnection *connection)
-{
-  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  g_autofree char *id = notification_id (connection);
-
-  if (FCM_IS_APPLICATION (app) && g_application_get_is_registered (app) &&
-      fcm_application_get_can_notify (FCM_APPLICATION (app)))
-    g_application_withdraw_notification (app, id);
-}
-
-/* ------------------------------------------------------------------ alerts */
-
-static void
-update_alert (FcmWindow *self)
-{
-  g_autofree char *text = NULL;
-  gboolean sync_lost = FALSE;
-
-  if (self->connection != NULL)
-    {
-      text = fcm_connection_dup_alert (self->connection);
-      sync_lost = !fcm_connection_get_connection_lost (self->connection);
-    }
-
-  if (g_strcmp0 (text, self->alert_text) != 0)
-    {
-      g_free (self->alert_text);
-      self->alert_text = g_strdup (text);
-      self->alert_dismissed = FALSE;
-    }
-
-  if (text != NULL)
-    {
-      gtk_label_set_text (self->alert_title, sync_lost ? _("Sync Lost") : _("Not Connected"));
-      gtk_label_set_text (self->alert_label, text);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->alert_revealer),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      sync_lost ? _("Sync lost") : _("Not connected"),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                      -1);
-    }
-  gtk_revealer_set_reveal_child (self->alert_revealer, text != NULL && !self->alert_dismissed);
-}
-
-/* Any connection: sync lost or connection lost → tell the user, once per change. */
-static void
-connection_alert_changed_cb (FcmConnection *connection,
-                             GParamSpec    *pspec,
-                             FcmWindow     *self)
-{
-  g_autofree char *text = fcm_connection_dup_alert (connection);
-  const char *previous = g_object_get_data (G_OBJECT (connection), "fcm-alert-text");
-
-  if (g_strcmp0 (text, previous) != 0)
-    {
-      if (text != NULL)
-        {
-          gboolean sync_lost = !fcm_connection_get_connection_lost (connection);
-          g_autofree char *title = NULL;
-
-          /* Translators: %s is a hub, e.g. "Built-in Hub" or "hub.example.org:443" */
-          title = g_strdup_printf (sync_lost ? _("Sync lost on %s") : _("Connection lost to %s"),
-                                   fcm_connection_get_title (connection));
-          tell_user (self, connection, title, text);
-        }
-      else
-        {
-          /* C-66: restored; the alert and the desktop notification go away */
-          withdraw_notification (self, connection);
-          if (previous != NULL)
-            {
-              g_autofree char *title = g_strdup_printf (_("Back in sync on %s"),
-                                                        fcm_connection_get_title (connection));
-              adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
-            }
-        }
-      g_object_set_data_full (G_OBJECT (connection), "fcm-alert-text",
-                              g_steal_pointer (&text), g_free);
-    }
-
-  if (connection == self->connection)
-    update_current (self);
-}
-
-static void
-dismiss_alert_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  FcmWindow *self = FCM_WINDOW (widget);
-
-  self->alert_dismissed = TRUE;
-  gtk_revealer_set_reveal_child (self->alert_revealer, FALSE);
-}
-
 /* ----------------------------------------------------------------- actions */
-
-static FcmContextItem *
-current_context (FcmWindow *self)
-{
-  if (self->connection == NULL)
-    return NULL;
-  return fcm_context_store_get_current (fcm_monitor_get_context_store (fcm_connection_get_monitor (self->connection)));
-}
-
-static void
-set_button_state (GtkWidget  *button,
-                  gboolean    enabled,
-                  const char *enabled_tooltip,
-                  const char *disabled_tooltip)
-{
-  /* The action's enabled state drives sensitivity; the tooltip says why not. */
-  gtk_widget_set_tooltip_text (button, enabled ? enabled_tooltip : disabled_tooltip);
-}
-
-static void
-update_actions (FcmWindow *self)
-{
-  gboolean live = self->connection != NULL && fcm_connection_get_live (self->connection);
-  gboolean has_report = live && current_context (self) != NULL;
-  const char *why_not = live ? _("No report is open") : _("Not connected to a hub");
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-report", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-report", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.update-report", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-content", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", self->connection != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-connection", self->connection != NULL);
-
-  set_button_state (self->open_button, live,
-                    _("Open a report in the session (Ctrl+O)"), _("Not connected to a hub"));
-  set_button_state (self->close_button, has_report,
-                    _("Close the current report (Ctrl+Shift+W)"), why_not);
-  set_button_state (self->update_button, has_report,
-                    _("Add a demo measurement to the current report (Ctrl+U)"), why_not);
-  set_button_state (self->select_button, has_report,
-                    _("Select the newest content of the current report (Ctrl+E)"), why_not);
-}
-
-static void
-update_current (FcmWindow *self)
-{
-  if (self->connection != NULL)
-    {
-      g_autofree char *subtitle = g_strdup_printf ("%s · %s",
-                                                   fcm_connection_get_title (self->connection),
-                                                   fcm_connection_get_status_text (self->connection));
-      adw_window_title_set_subtitle (self->window_title, subtitle);
-    }
-  else
-    adw_window_title_set_subtitle (self->window_title, _("Not connected"));
-
-  update_actions (self);
-  update_alert (self);
-}
-
-static void
-context_changed_cb (FcmWindow *self)
-{
-  update_actions (self);
-}
-
-static void
-show_answer (FcmWindow  *self,
-             const char *what,
-             guint       status,
-             const char *reason,
-             gboolean    failed)
-{
-  g_autofree char *text = NULL;
-  const char *phrase = status ? soup_status_get_phrase (status) : NULL;
-
-  if (status == 0)
-    /* Translators: 1: an event name, 2: an error message */
-    text = g_strdup_printf (_("%s: %s"), what, reason ? reason : _("failed"));
-  else if (reason != NULL && reason[0] != '\0')
-    /* Translators: 1: an event name, 2: HTTP status code, 3: its phrase, 4: the hub's reason */
-    text = g_strdup_printf (_("%s: %u %s — %s"), what, status, phrase ? phrase : "", reason);
-  else
-    text = g_strdup_printf (_("%s: %u %s"), what, status, phrase ? phrase : "");
-
-  gtk_label_set_text (self->answer_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->answer_label), text);
-  gtk_widget_set_visible (GTK_WIDGET (self->answer_label), TRUE);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->answer_label), "error");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->answer_label), "success");
-  gtk_widget_add_css_class (GTK_WIDGET (self->answer_label), failed ? "error" : "success");
-}
-
-typedef struct
-{
-  GWeakRef   window;  /* the answer may come after the window is gone */
-  char      *what;
-} Publish;
-
-static void
-publish_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  Publish *p = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FcmWindow) window = g_weak_ref_get (&p->window);
-  g_autofree char *reason = NULL;
-  guint status;
-
-  status = fcm_connection_publish_finish (FCM_CONNECTION (source), result, &reason, &error);
-  if (window != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    show_answer (window, p->what, status, error ? error->message : reason,
-                 error != NULL || status < 200 || status >= 300);
-  g_weak_ref_clear (&p->window);
-  g_free (p->what);
-  g_free (p);
-}
-
-static void
-publish (FcmWindow  *self,
-         const char *event_name,
-         JsonArray  *context)
-{
-  Publish *p = g_new0 (Publish, 1);
-
-  g_weak_ref_init (&p->window, self);
-  p->what = g_strdup (event_name);
-  gtk_label_set_text (self->answer_label, _("Sending…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->answer_label), TRUE);
-  fcm_connection_publish_async (self->connection, event_name, context, self->cancellable, publish_cb, p);
-}
-
-static void
-open_report_response_cb (FcmOpenReportDialog *dialog,
-                         const char          *response,
-                         FcmWindow           *self)
-{
-  if (g_strcmp0 (response, "open") == 0 && self->connection != NULL)
-    {
-      JsonArray *context = fcm_context_build_open (fcm_open_report_dialog_get_report_id (dialog),
-                                                   fcm_open_report_dialog_get_patient_id (dialog),
-                                                   fcm_open_report_dialog_get_study_id (dialog),
-                                                   fcm_open_report_dialog_get_accession (dialog),
-                                                   fcm_open_report_dialog_get_mrn (dialog));
-      publish (self, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, context);
-    }
-}
-
-static void
-open_report_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  FcmWindow *self = FCM_WINDOW (widget);
-  FcmOpenReportDialog *dialog = fcm_open_report_dialog_new (GTK_WINDOW (self));
-
-  g_signal_connect_object (dialog, "response", G_CALLBACK (open_report_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-static void
-publish_built (FcmWindow  *self,
-               const char *event_name,
-               JsonArray  *(*build) (FcmConnection *, GError **))
-{
-  g_autoptr(GError) error = NULL;
-  JsonArray *context;
-
-  if (self->connection == NULL)
-    return;
-  context = build (self->connection, &error);
-  if (context == NULL)
-    {
-      show_answer (self, event_name, 0, error->message, TRUE);
-      return;
-    }
-  publish (self, event_name, context);
-}
-
-static void
-close_report_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  publish_built (FCM_WINDOW (widget), FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, fcm_connection_build_close);
-}
-
-static void
-update_report_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  publish_built (FCM_WINDOW (widget), FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update);
-}
-
-static void
-select_content_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  publish_built (FCM_WINDOW (widget), FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, fcm_connection_build_select);
-}
-
-static void
-reconnect_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  FcmWindow *self = FCM_WINDOW (widget);
-
-  if (self->connection != NULL)
-    fcm_connection_start (self->connection);
-}
-
-static void
-remove_connection_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  FcmWindow *self = FCM_WINDOW (widget);
-
-  /* unsubscribes (C-19); the built-in hub stops with its connection */
-  if (self->connection != NULL)
-    fcm_window_remove_connection (self, self->connection);
-}
 
 static void
 export_timeline_action (GtkWidget  *widget,
@@ -462,353 +82,118 @@ toggle_sidebar_action (GtkWidget  *widget,
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
 }
 
-/* ---------------------------------------------------------- add connection */
-
-typedef struct
-{
-  GtkEditable *url;
-  GtkEditable *topic;
-  GtkEditable *name;
-} AddFields;
-
+/* The header's subscribers toggle only where it leaves the title room: a
+ * narrow window (the sidebar folded) has Ctrl+Shift+S and the main menu,
+ * and keeps "Sync lost" in the subtitle readable */
 static gboolean
-hub_url_valid (const char *url)
+update_subscribers_button (gpointer data)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  FcmWindow *self = data;
 
-  return uri != NULL && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0' &&
-         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0);
+  self->folded_idle = 0;
+  gtk_widget_set_visible (self->subscribers_button, !adw_flap_get_folded (self->flap));
+  return G_SOURCE_REMOVE;
+}
+
+/* the flap folds while the window is allocated: not the moment to resize
+ * the header bar */
+static void
+flap_folded_cb (FcmWindow *self)
+{
+  if (self->folded_idle == 0)
+    self->folded_idle = g_idle_add (update_subscribers_button, self);
 }
 
 static void
-add_fields_changed_cb (AdwMessageDialog *dialog)
-{
-  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
-  const char *url = gtk_editable_get_text (fields->url);
-  const char *topic = gtk_editable_get_text (fields->topic);
-  gboolean url_ok = hub_url_valid (url);
-
-  if (url[0] != '\0' && !url_ok)
-    gtk_widget_add_css_class (GTK_WIDGET (fields->url), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (fields->url), "error");
-  adw_message_dialog_set_response_enabled (dialog, "connect", url_ok && topic[0] != '\0');
-}
-
-static void
-add_connection_response_cb (AdwMessageDialog *dialog,
-                            const char       *response,
-                            FcmWindow        *self)
-{
-  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
-  g_autoptr(FcmConnection) connection = NULL;
-  const char *name;
-
-  if (g_strcmp0 (response, "connect") != 0)
-    return;
-
-  name = gtk_editable_get_text (fields->name);
-  connection = fcm_connection_new (gtk_editable_get_text (fields->url),
-                                   gtk_editable_get_text (fields->topic),
-                                   name[0] ? name : NULL);
-  fcm_window_add_connection (self, connection);
-  fcm_connection_start (connection);
-}
-
-static GtkEditable *
-add_entry_row (AdwPreferencesGroup *group,
-               const char          *title,
-               const char          *text)
-{
-  GtkWidget *row = adw_entry_row_new ();
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
-  adw_preferences_group_add (group, row);
-  return GTK_EDITABLE (row);
-}
-
-static void
-add_connection_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
+toggle_subscribers_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
 {
   FcmWindow *self = FCM_WINDOW (widget);
-  g_autofree char *name = g_settings_get_string (self->settings, "subscriber-name");
-  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  AddFields *fields = g_new0 (AddFields, 1);
-  GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Hub"),
-                                   _("Subscribe to a session on another FHIRcast hub. "
-                                     "The hub URL is its hub.url, for example "
-                                     "http://localhost:8080/api/hub."));
-  fields->url = add_entry_row (group, _("Hub URL"), NULL);
-  fields->topic = add_entry_row (group, _("Topic"), NULL);
-  fields->name = add_entry_row (group, _("Subscriber Name"), name);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (group));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "connect", _("C_onnect"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "connect",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "connect");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "fields", fields, g_free);
-  g_signal_connect_swapped (fields->url, "changed", G_CALLBACK (add_fields_changed_cb), dialog);
-  g_signal_connect_swapped (fields->topic, "changed", G_CALLBACK (add_fields_changed_cb), dialog);
-  add_fields_changed_cb (ADW_MESSAGE_DIALOG (dialog));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (add_connection_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  adw_flap_set_reveal_flap (self->subscribers_flap, !adw_flap_get_reveal_flap (self->subscribers_flap));
 }
 
-/* ------------------------------------------------------------- the sidebar */
-
-static const char *
-state_icon (FcmConnection *connection)
-{
-  if (fcm_connection_get_connection_lost (connection))
-    return "network-error-symbolic";
-  if (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)))
-    return "dialog-warning-symbolic";
-
-  switch (fcm_connection_get_state (connection))
-    {
-    case FCM_CLIENT_STATE_ACTIVE:
-    case FCM_CLIENT_STATE_RENEWING:
-      return "emblem-ok-symbolic";
-    case FCM_CLIENT_STATE_SUBSCRIBING:
-    case FCM_CLIENT_STATE_CONNECTING:
-    case FCM_CLIENT_STATE_RECONNECTING:
-      return "network-wired-acquiring-symbolic";
-    case FCM_CLIENT_STATE_DENIED:
-    case FCM_CLIENT_STATE_ERROR:
-      return "network-error-symbolic";
-    case FCM_CLIENT_STATE_DISCONNECTED:
-    default:
-      return "network-offline-symbolic";
-    }
-}
-
-static void
-row_status_changed_cb (FcmConnection *connection,
-                       GParamSpec    *pspec,
-                       GtkWidget     *row)
-{
-  GtkImage *icon = g_object_get_data (G_OBJECT (row), "icon");
-  GtkLabel *status = g_object_get_data (G_OBJECT (row), "status");
-  g_autofree char *label = NULL;
-
-  gtk_image_set_from_icon_name (icon, state_icon (connection));
-  gtk_label_set_text (status, fcm_connection_get_status_text (connection));
-  /* Translators: 1: a hub, 2: its state, e.g. "Built-in Hub, Live" */
-  label = g_strdup_printf (_("%s, %s"), fcm_connection_get_title (connection),
-                           fcm_connection_get_status_text (connection));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  if (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)) ||
-      fcm_connection_get_state (connection) >= FCM_CLIENT_STATE_RECONNECTING)
-    gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
-}
-
+/* F6 and Shift+F6: sidebar → context → timeline → details (→ subscribers
+ * when shown), so a long
+ * timeline (or a long context) can be skipped by keyboard. A region that is
+ * hidden or has nothing to focus is passed over. */
 static GtkWidget *
-create_connection_row (gpointer item,
-                       gpointer user_data)
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
 {
-  FcmConnection *connection = item;
-  GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
-  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *icon = gtk_image_new ();
-  GtkWidget *title = gtk_label_new (fcm_connection_get_title (connection));
-  GtkWidget *status = gtk_label_new (NULL);
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
 
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 6);
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
-  gtk_label_set_xalign (GTK_LABEL (status), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (status), PANGO_ELLIPSIZE_END);
-  gtk_widget_add_css_class (status, "caption");
-  gtk_widget_add_css_class (status, "dim-label");
-  gtk_widget_set_tooltip_text (title, fcm_connection_get_subtitle (connection));
-  gtk_box_append (GTK_BOX (labels), title);
-  gtk_box_append (GTK_BOX (labels), status);
-  gtk_box_append (GTK_BOX (box), icon);
-  gtk_box_append (GTK_BOX (box), labels);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
 
-  g_object_set_data (G_OBJECT (row), "icon", icon);
-  g_object_set_data (G_OBJECT (row), "status", status);
-  g_signal_connect_object (connection, "notify::status-text",
-                           G_CALLBACK (row_status_changed_cb), row, 0);
-  g_signal_connect_object (connection, "notify::sync-lost",
-                           G_CALLBACK (row_status_changed_cb), row, 0);
-  row_status_changed_cb (connection, NULL, row);
-  return row;
+static guint
+get_regions (FcmWindow  *self,
+             GtkWidget **regions)
+{
+  guint n = 0;
+
+  regions[n++] = adw_flap_get_flap (self->flap);
+  regions[n++] = GTK_WIDGET (self->context_panel);
+  /* the timeline's table, then the selected message's details */
+  regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), GTK_TYPE_COLUMN_VIEW);
+  regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), FCM_TYPE_EVENT_DETAILS);
+  regions[n++] = GTK_WIDGET (self->subscribers_panel);
+  return n;
+}
+
+static gboolean
+focus_region (FcmWindow *self,
+              GtkWidget *region)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (region == NULL || !gtk_widget_is_drawable (region))
+    return FALSE;
+  if (GTK_IS_COLUMN_VIEW (region))
+    return gtk_widget_grab_focus (region);
+  if (gtk_widget_child_focus (region, GTK_DIR_TAB_FORWARD))
+    return TRUE;
+  /* child_focus may have cycled inside a region that already had focus */
+  return focus != gtk_root_get_focus (GTK_ROOT (self)) &&
+         gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)), region);
 }
 
 static void
-row_selected_cb (GtkListBox    *list,
-                 GtkListBoxRow *row,
-                 FcmWindow     *self)
+region_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
 {
-  g_autoptr(FcmConnection) connection = NULL;
+  FcmWindow *self = FCM_WINDOW (widget);
+  GtkWidget *regions[5];
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  guint n = get_regions (self, regions);
+  int step = g_str_equal (action_name, "win.next-region") ? 1 : -1;
+  int current = -1;
 
-  if (row == NULL)
-    return;
-  connection = g_list_model_get_item (G_LIST_MODEL (self->connections),
-                                      gtk_list_box_row_get_index (row));
-  fcm_window_set_connection (self, connection);
-}
+  for (guint i = 0; i < n && focus != NULL; i++)
+    if (regions[i] != NULL && (focus == regions[i] || gtk_widget_is_ancestor (focus, regions[i])))
+      current = i;
 
-/* ------------------------------------------------------------------ public */
-
-/**
- * fcm_window_get_connections:
- *
- * Returns: (transfer none): a #GListModel of #FcmConnection
- */
-GListModel *
-fcm_window_get_connections (FcmWindow *self)
-{
-  g_return_val_if_fail (FCM_IS_WINDOW (self), NULL);
-  return G_LIST_MODEL (self->connections);
-}
-
-/**
- * fcm_window_add_connection:
- *
- * Lists @connection in the sidebar and selects it. The caller starts it.
- */
-void
-fcm_window_add_connection (FcmWindow     *self,
-                           FcmConnection *connection)
-{
-  guint n;
-
-  g_return_if_fail (FCM_IS_WINDOW (self));
-  g_return_if_fail (FCM_IS_CONNECTION (connection));
-
-  g_signal_connect_object (connection, "notify::status-text",
-                           G_CALLBACK (connection_alert_changed_cb), self, 0);
-  g_signal_connect_object (connection, "notify::sync-lost",
-                           G_CALLBACK (connection_alert_changed_cb), self, 0);
-  g_list_store_append (self->connections, connection);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-  gtk_list_box_select_row (self->connection_list,
-                           gtk_list_box_get_row_at_index (self->connection_list, n - 1));
-  fcm_window_set_connection (self, connection);
-}
-
-/**
- * fcm_window_remove_connection:
- *
- * Unsubscribes @connection (C-19) and takes it out of the sidebar; the next
- * one is shown if it was the shown one.
- */
-void
-fcm_window_remove_connection (FcmWindow     *self,
-                              FcmConnection *connection)
-{
-  guint position;
-
-  g_return_if_fail (FCM_IS_WINDOW (self));
-  g_return_if_fail (FCM_IS_CONNECTION (connection));
-
-  if (!g_list_store_find (self->connections, connection, &position))
-    return;
-
-  g_object_ref (connection);
-  g_signal_handlers_disconnect_by_data (connection, self);
-  withdraw_notification (self, connection);
-  fcm_connection_stop (connection);
-  if (self->connection == connection)
-    fcm_window_set_connection (self, NULL);
-  g_list_store_remove (self->connections, position);
-  if (self->connection == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->connections)) > 0)
+  for (guint tries = 1; tries <= n; tries++)
     {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->connection_list, 0);
+      int next = current < 0 ? (step > 0 ? (int) tries - 1 : (int) (n - tries))
+                             : (int) ((current + step * (int) tries + (int) n) % (int) n);
 
-      gtk_list_box_select_row (self->connection_list, row);
-      row_selected_cb (self->connection_list, row, self);
+      if (regions[next] != NULL && focus_region (self, regions[next]))
+        {
+          gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+          return;
+        }
     }
-  g_object_unref (connection);
-}
-
-/**
- * fcm_window_get_connection:
- *
- * Returns: (transfer none) (nullable): the connection shown
- */
-FcmConnection *
-fcm_window_get_connection (FcmWindow *self)
-{
-  g_return_val_if_fail (FCM_IS_WINDOW (self), NULL);
-  return self->connection;
-}
-
-void
-fcm_window_set_connection (FcmWindow     *self,
-                           FcmConnection *connection)
-{
-  g_return_if_fail (FCM_IS_WINDOW (self));
-  g_return_if_fail (!connection || FCM_IS_CONNECTION (connection));
-
-  if (self->connection == connection)
-    return;
-
-  if (self->connection != NULL)
-    {
-      FcmContextStore *store = fcm_monitor_get_context_store (fcm_connection_get_monitor (self->connection));
-
-      g_signal_handlers_disconnect_by_func (store, context_changed_cb, self);
-    }
-  g_set_object (&self->connection, connection);
-
-  if (connection != NULL)
-    {
-      FcmMonitor *monitor = fcm_connection_get_monitor (connection);
-
-      /* items-changed can come before the store names its new current item */
-      g_signal_connect_object (fcm_monitor_get_context_store (monitor), "notify::current",
-                               G_CALLBACK (context_changed_cb), self, G_CONNECT_SWAPPED);
-      fcm_context_panel_set_monitor (self->context_panel, monitor);
-      fcm_timeline_set_event_log (self->timeline, fcm_monitor_get_event_log (monitor));
-      /* what another app needs to join this session */
-      gtk_label_set_text (self->hub_url_label, fcm_hub_client_get_hub_url (fcm_connection_get_client (connection)));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->hub_url_label), gtk_label_get_text (self->hub_url_label));
-      gtk_label_set_text (self->topic_label, fcm_hub_client_get_topic (fcm_connection_get_client (connection)));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->topic_label), gtk_label_get_text (self->topic_label));
-      gtk_widget_set_visible (self->connection_details, TRUE);
-    }
-  else
-    {
-      gtk_widget_set_visible (self->connection_details, FALSE);
-      fcm_context_panel_set_monitor (self->context_panel, NULL);
-      fcm_timeline_set_event_log (self->timeline, NULL);
-    }
-  gtk_widget_set_visible (GTK_WIDGET (self->answer_label), FALSE);
-  update_current (self);
-}
-
-void
-fcm_window_get_parts (FcmWindow      *self,
-                      FcmWindowParts *parts)
-{
-  g_return_if_fail (FCM_IS_WINDOW (self));
-
-  parts->alert_revealer = self->alert_revealer;
-  parts->alert_title = self->alert_title;
-  parts->alert_label = self->alert_label;
-  parts->answer_label = self->answer_label;
-  parts->context_panel = GTK_WIDGET (self->context_panel);
-  parts->timeline = GTK_WIDGET (self->timeline);
-  parts->connection_list = self->connection_list;
-  parts->open_button = self->open_button;
+  gtk_widget_error_bell (widget);
 }
 
 /* ------------------------------------------------------------ window state */
@@ -859,21 +244,6 @@ fcm_window_close_request (GtkWindow *window)
 }
 
 static void
-is_active_cb (FcmWindow *self)
-{
-  /* Back in the window: the toast and the alert say it all now. */
-  if (gtk_window_is_active (GTK_WINDOW (self)))
-    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->connections)); i++)
-      {
-        g_autoptr(FcmConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
-        g_autofree char *text = fcm_connection_dup_alert (connection);
-
-        if (text == NULL)
-          withdraw_notification (self, connection);
-      }
-}
-
-static void
 fcm_window_constructed (GObject *object)
 {
   FcmWindow *self = FCM_WINDOW (object);
@@ -899,12 +269,8 @@ fcm_window_dispose (GObject *object)
   FcmWindow *self = FCM_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->connection != NULL)
-    {
-      FcmContextStore *store = fcm_monitor_get_context_store (fcm_connection_get_monitor (self->connection));
-
-      g_signal_handlers_disconnect_by_func (store, context_changed_cb, self);
-    }
+  g_clear_handle_id (&self->folded_idle, g_source_remove);
+  _fcm_window_unwatch_context (self);
   for (guint i = 0; self->connections && i < g_list_model_get_n_items (G_LIST_MODEL (self->connections)); i++)
     {
       g_autoptr(FcmConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
@@ -933,6 +299,31 @@ fcm_window_finalize (GObject *object)
 }
 
 static void
+fcm_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  FcmWindow *self = FCM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* fcm-window-sidebar.c: the shown connection changed */
+void
+_fcm_window_notify_connection (FcmWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+static void
 fcm_window_class_init (FcmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -942,11 +333,23 @@ fcm_window_class_init (FcmWindowClass *klass)
   object_class->constructed = fcm_window_constructed;
   object_class->dispose = fcm_window_dispose;
   object_class->finalize = fcm_window_finalize;
+  object_class->get_property = fcm_window_get_property;
+
+  /**
+   * FcmWindow:connection:
+   *
+   * The connection shown (fcm_window_set_connection()).
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, FCM_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = fcm_window_close_request;
 
   g_type_ensure (FCM_TYPE_CONTEXT_PANEL);
   g_type_ensure (FCM_TYPE_TIMELINE);
+  g_type_ensure (FCM_TYPE_SUBSCRIBERS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fhircastmonitor/FhircastMonitor/"
@@ -969,18 +372,28 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, select_button);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, context_panel);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_flap);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_panel);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_button);
 
-  gtk_widget_class_install_action (widget_class, "win.open-report", NULL, open_report_action);
-  gtk_widget_class_install_action (widget_class, "win.close-report", NULL, close_report_action);
-  gtk_widget_class_install_action (widget_class, "win.update-report", NULL, update_report_action);
-  gtk_widget_class_install_action (widget_class, "win.select-content", NULL, select_content_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-alert", NULL, dismiss_alert_action);
-  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, add_connection_action);
-  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, reconnect_action);
-  gtk_widget_class_install_action (widget_class, "win.remove-connection", NULL, remove_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.open-report", NULL, _fcm_window_open_report_action);
+  gtk_widget_class_install_action (widget_class, "win.close-report", NULL, _fcm_window_publish_action);
+  gtk_widget_class_install_action (widget_class, "win.update-report", NULL, _fcm_window_publish_action);
+  gtk_widget_class_install_action (widget_class, "win.select-content", NULL, _fcm_window_publish_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-report", "s", _fcm_window_resume_report_action);
+  gtk_widget_class_install_action (widget_class, "win.close-suspended", "s", _fcm_window_close_suspended_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-alert", NULL, _fcm_window_dismiss_alert_action);
+  gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, _fcm_window_add_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, _fcm_window_reconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-connection", NULL, _fcm_window_remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.clear-timeline", NULL, clear_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-subscribers", NULL, toggle_subscribers_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-hub-url", NULL, _fcm_window_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-topic", NULL, _fcm_window_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.next-region", NULL, region_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, region_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-report", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.close-report", NULL);
@@ -990,6 +403,10 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reconnect", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.export-timeline", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.toggle-subscribers", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
+  _fcm_window_probe_class_init (widget_class);
 }
 
 static void
@@ -998,11 +415,41 @@ fcm_window_init (FcmWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->connections = g_list_store_new (FCM_TYPE_CONNECTION);
-  gtk_list_box_bind_model (self->connection_list, G_LIST_MODEL (self->connections),
-                           create_connection_row, self, NULL);
-  g_signal_connect_object (self->connection_list, "row-selected",
-                           G_CALLBACK (row_selected_cb), self, 0);
-  g_signal_connect_object (self, "notify::is-active", G_CALLBACK (is_active_cb), self, G_CONNECT_SWAPPED);
-  update_current (self);
+  _fcm_window_setup_sidebar (self);
+  _fcm_window_probe_init (self);
+  /* one accessible name each; the header's buttons say what they act on */
+  g_object_set_data (G_OBJECT (self->close_button), "fcm-a11y-name", (gpointer) _("Close Report"));
+  g_object_set_data (G_OBJECT (self->update_button), "fcm-a11y-name", (gpointer) _("Update Report"));
+  g_object_set_data (G_OBJECT (self->select_button), "fcm-a11y-name", (gpointer) _("Select Content"));
+  fcm_a11y_fix_names (GTK_WIDGET (self));
+  /* a suspended report chosen in the panel is what Close/Update/Select act on */
+  g_signal_connect_object (self->context_panel, "notify::chosen",
+                           G_CALLBACK (_fcm_window_update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "notify::is-active", G_CALLBACK (_fcm_window_is_active_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (flap_folded_cb), self, G_CONNECT_SWAPPED);
+  update_subscribers_button (self);
+  _fcm_window_update_current (self);
+}
+
+/* ------------------------------------------------------------ private, for tests */
+
+void
+fcm_window_get_parts (FcmWindow      *self,
+                      FcmWindowParts *parts)
+{
+  g_return_if_fail (FCM_IS_WINDOW (self));
+
+  parts->alert_revealer = self->alert_revealer;
+  parts->alert_title = self->alert_title;
+  parts->alert_label = self->alert_label;
+  parts->answer_label = self->answer_label;
+  parts->context_panel = GTK_WIDGET (self->context_panel);
+  parts->timeline = GTK_WIDGET (self->timeline);
+  parts->connection_list = self->connection_list;
+  parts->open_button = self->open_button;
+  parts->hub_url_label = self->hub_url_label;
+  parts->topic_label = self->topic_label;
+  parts->flap = self->flap;
+  parts->subscribers_flap = self->subscribers_flap;
+  parts->subscribers_panel = GTK_WIDGET (self->subscribers_panel);
 }

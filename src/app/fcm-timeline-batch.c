@@ -1,0 +1,173 @@
+/* fcm-timeline-batch.c: the event log as the timeline's rows see it
+ *
+ * FcmTimelineBatch: the log as the view sees it, changed at most once per
+ * main-loop turn. A list view in GTK 4.8 does work proportional to its
+ * length for every items-changed, so a burst of k messages into a log of n
+ * rows must not cost k signals: appends at the end and drops at the front
+ * (a full log, C-69 heartbeats aside) are gathered and applied together just
+ * before the next frame. Any other change resets the view.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "FcmTimeline"
+
+#include "config.h"
+
+#include "fcm-timeline-private.h"
+
+struct _FcmTimelineBatch
+{
+  GObject     parent_instance;
+
+  GListModel *source;
+  GPtrArray  *items;          /* what the view sees (references) */
+  guint       source_len;     /* the source's length after the changes seen */
+  guint       front_removed;  /* pending */
+  gboolean    reset;          /* pending: anything but front drops and appends */
+  guint       flush_id;
+};
+
+static void fcm_timeline_batch_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (FcmTimelineBatch, fcm_timeline_batch, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fcm_timeline_batch_model_init))
+
+static GType
+fcm_timeline_batch_get_item_type (GListModel *model)
+{
+  return FCM_TYPE_EVENT_LOG_ENTRY;
+}
+
+static guint
+fcm_timeline_batch_get_n_items (GListModel *model)
+{
+  return FCM_TIMELINE_BATCH (model)->items->len;
+}
+
+static gpointer
+fcm_timeline_batch_get_item (GListModel *model,
+                             guint       position)
+{
+  FcmTimelineBatch *self = FCM_TIMELINE_BATCH (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+fcm_timeline_batch_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = fcm_timeline_batch_get_item_type;
+  iface->get_n_items = fcm_timeline_batch_get_n_items;
+  iface->get_item = fcm_timeline_batch_get_item;
+}
+
+/* applies the pending changes now (clear_action needs them at once) */
+void
+_fcm_timeline_batch_flush (FcmTimelineBatch *self)
+{
+  guint n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
+  guint old_len = self->items->len;
+  guint kept;
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+
+  if (self->reset)
+    {
+      self->reset = FALSE;
+      self->front_removed = 0;
+      g_ptr_array_set_size (self->items, 0);
+      for (guint i = 0; i < n; i++)
+        g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, n);
+      return;
+    }
+
+  if (self->front_removed > 0)
+    {
+      guint drop = MIN (self->front_removed, self->items->len);
+
+      self->front_removed = 0;
+      g_ptr_array_remove_range (self->items, 0, drop);
+      if (drop > 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), 0, drop, 0);
+    }
+  /* what is left is the start of the source: add the rest */
+  kept = self->items->len;
+  for (guint i = kept; i < n; i++)
+    g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
+  if (n > kept)
+    g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, n - kept);
+}
+
+static gboolean
+fcm_timeline_batch_flush_cb (gpointer data)
+{
+  FcmTimelineBatch *self = data;
+
+  self->flush_id = 0;
+  _fcm_timeline_batch_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fcm_timeline_batch_source_changed_cb (GListModel       *source,
+                                      guint             position,
+                                      guint             removed,
+                                      guint             added,
+                                      FcmTimelineBatch *self)
+{
+  guint old_len = self->source_len;
+
+  self->source_len = old_len - removed + added;
+  if (position == 0 && added == 0)
+    self->front_removed += removed;
+  else if (!(removed == 0 && position == old_len))
+    self->reset = TRUE;
+  /* before the next frame is drawn (GDK_PRIORITY_REDRAW is HIGH_IDLE + 20),
+   * after the messages that are already waiting (default priority) */
+  if (self->flush_id == 0)
+    self->flush_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, fcm_timeline_batch_flush_cb, self, NULL);
+}
+
+void
+_fcm_timeline_batch_set_source (FcmTimelineBatch *self,
+                                GListModel       *source)
+{
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_set_object (&self->source, source);
+  self->source_len = source != NULL ? g_list_model_get_n_items (source) : 0;
+  if (source != NULL)
+    g_signal_connect (source, "items-changed", G_CALLBACK (fcm_timeline_batch_source_changed_cb), self);
+  self->reset = TRUE;
+  _fcm_timeline_batch_flush (self);
+}
+
+static void
+fcm_timeline_batch_dispose (GObject *object)
+{
+  FcmTimelineBatch *self = FCM_TIMELINE_BATCH (object);
+
+  g_clear_handle_id (&self->flush_id, g_source_remove);
+  if (self->source != NULL)
+    g_signal_handlers_disconnect_by_data (self->source, self);
+  g_clear_object (&self->source);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (fcm_timeline_batch_parent_class)->dispose (object);
+}
+
+static void
+fcm_timeline_batch_class_init (FcmTimelineBatchClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = fcm_timeline_batch_dispose;
+}
+
+static void
+fcm_timeline_batch_init (FcmTimelineBatch *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+}

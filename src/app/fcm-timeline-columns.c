@@ -1,0 +1,229 @@
+/* fcm-timeline-columns.c: the timeline's columns and their cells
+ *
+ * One GtkSignalListItemFactory a column. Cells are GtkInscriptions, which
+ * are cheap to measure; the Validation pill is a label.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "FcmTimeline"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "fcm-timeline-private.h"
+
+typedef enum
+{
+  COLUMN_TIME,
+  COLUMN_EVENT,
+  COLUMN_ID,
+  COLUMN_FROM,
+  COLUMN_ACK,
+  COLUMN_LATENCY,
+  COLUMN_VALIDATION,
+} Column;
+
+static const char *
+entry_from (FcmEventLogEntry *entry)
+{
+  if (fcm_event_log_entry_get_own_echo (entry))
+    return _("This app");
+  /* Confirmations, denials and the hub's answers come from the hub; so do
+   * syncerrors: hub-generated ones (H-33, RAD-155) look the same on the
+   * wire as relayed ones, and both name the subscriber that caused them. */
+  if (fcm_event_log_entry_get_name (entry) == NULL ||
+      fcm_event_name_equal (fcm_event_log_entry_get_name (entry), FCM_EVENT_SYNCERROR))
+    return _("Hub");
+  return _("Other app");
+}
+
+static void
+update_ack (FcmEventLogEntry *entry,
+            GParamSpec       *pspec,
+            GtkInscription   *inscription)
+{
+  guint status = fcm_event_log_entry_get_ack_status (entry);
+  char buf[16];
+
+  if (status == 0)
+    gtk_inscription_set_text (inscription, "—");
+  else
+    {
+      g_snprintf (buf, sizeof buf, "%u", status);
+      gtk_inscription_set_text (inscription, buf);
+    }
+}
+
+static void
+setup_cb (GtkSignalListItemFactory *factory,
+          GtkListItem              *item,
+          gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_UINT (user_data);
+  GtkWidget *child;
+
+  if (column == COLUMN_VALIDATION)
+    {
+      child = gtk_label_new (NULL);
+      gtk_widget_add_css_class (child, "fcm-badge");
+      gtk_widget_set_halign (child, GTK_ALIGN_START);
+      gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
+      gtk_label_set_single_line_mode (GTK_LABEL (child), TRUE);
+      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
+    }
+  else
+    {
+      /* never NULL text: GTK 4.8's AT-SPI text of an inscription calls
+       * g_utf8_strlen (NULL) (a GLib-CRITICAL per cell a screen reader reads) */
+      child = gtk_inscription_new ("");
+      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (child),
+                                         column == COLUMN_ID ? GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE
+                                                             : GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+      gtk_inscription_set_min_lines (GTK_INSCRIPTION (child), 1);
+      gtk_inscription_set_nat_lines (GTK_INSCRIPTION (child), 1);
+      switch (column)
+        {
+        case COLUMN_TIME:
+          gtk_inscription_set_nat_chars (GTK_INSCRIPTION (child), 12);
+          gtk_widget_add_css_class (child, "numeric");
+          break;
+        case COLUMN_ID:
+          gtk_inscription_set_nat_chars (GTK_INSCRIPTION (child), 14);
+          gtk_widget_add_css_class (child, "monospace");
+          break;
+        case COLUMN_ACK:
+        case COLUMN_LATENCY:
+          gtk_inscription_set_xalign (GTK_INSCRIPTION (child), 1.0);
+          gtk_widget_add_css_class (child, "numeric");
+          break;
+        case COLUMN_EVENT:
+        case COLUMN_FROM:
+        case COLUMN_VALIDATION:
+        default:
+          break;
+        }
+    }
+  gtk_list_item_set_child (item, child);
+}
+
+static void
+bind_cb (GtkSignalListItemFactory *factory,
+         GtkListItem              *item,
+         gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_UINT (user_data);
+  FcmEventLogEntry *entry = gtk_list_item_get_item (item);
+  GtkWidget *child = gtk_list_item_get_child (item);
+  char buf[64];
+
+  switch (column)
+    {
+    case COLUMN_TIME:
+      {
+        gint64 usec = fcm_event_log_entry_get_received (entry);
+        g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+
+        if (dt != NULL)
+          g_snprintf (buf, sizeof buf, "%02d:%02d:%02d.%03d",
+                      g_date_time_get_hour (dt), g_date_time_get_minute (dt),
+                      g_date_time_get_second (dt), (int) ((usec % G_USEC_PER_SEC) / 1000));
+        else
+          buf[0] = '\0';
+        gtk_inscription_set_text (GTK_INSCRIPTION (child), buf);
+      }
+      break;
+    case COLUMN_EVENT:
+      gtk_inscription_set_text (GTK_INSCRIPTION (child), _fcm_entry_title (entry));
+      break;
+    case COLUMN_ID:
+      gtk_inscription_set_text (GTK_INSCRIPTION (child), fcm_event_log_entry_get_event_id (entry) ? fcm_event_log_entry_get_event_id (entry) : "");
+      break;
+    case COLUMN_FROM:
+      gtk_inscription_set_text (GTK_INSCRIPTION (child), entry_from (entry) ? entry_from (entry) : "");
+      break;
+    case COLUMN_ACK:
+      update_ack (entry, NULL, GTK_INSCRIPTION (child));
+      /* acks are sent after the row appears (C-28) */
+      g_signal_connect_object (entry, "notify::ack-status", G_CALLBACK (update_ack), child, 0);
+      break;
+    case COLUMN_LATENCY:
+      {
+        gint64 ms = fcm_event_log_entry_get_latency_ms (entry);
+
+        if (ms == G_MININT64)
+          gtk_inscription_set_text (GTK_INSCRIPTION (child), "—");
+        else
+          {
+            g_autofree char *text = NULL;
+
+            g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, ms);
+            /* TRANSLATORS: a latency in milliseconds */
+            text = g_strdup_printf (_("%s ms"), buf);
+            gtk_inscription_set_text (GTK_INSCRIPTION (child), text);
+          }
+      }
+      break;
+    case COLUMN_VALIDATION:
+      {
+        g_autofree char *badge = NULL;
+        const char *css = NULL;
+        const char *classes[] = { "fcm-badge", NULL, NULL };
+
+        badge = _fcm_entry_badge (entry, &css);
+        classes[1] = css;
+        gtk_label_set_label (GTK_LABEL (child), badge);
+        gtk_widget_set_css_classes (child, classes);
+      }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+unbind_cb (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  user_data)
+{
+  Column column = GPOINTER_TO_UINT (user_data);
+  FcmEventLogEntry *entry = gtk_list_item_get_item (item);
+
+  if (column == COLUMN_ACK && entry != NULL)
+    g_signal_handlers_disconnect_by_func (entry, update_ack, gtk_list_item_get_child (item));
+}
+
+static void
+add_column (FcmTimeline *self,
+            Column       column,
+            const char  *title,
+            int          fixed_width,
+            gboolean     expand)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) col = NULL;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GUINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GUINT_TO_POINTER (column));
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), GUINT_TO_POINTER (column));
+  col = gtk_column_view_column_new (title, g_steal_pointer (&factory));
+  gtk_column_view_column_set_resizable (col, TRUE);
+  gtk_column_view_column_set_expand (col, expand);
+  if (fixed_width > 0)
+    gtk_column_view_column_set_fixed_width (col, fixed_width);
+  gtk_column_view_append_column (self->column_view, col);
+}
+
+void
+_fcm_timeline_add_columns (FcmTimeline *self)
+{
+  /* fits ~700 px: the event name whole, the id ellipsized in the middle */
+  add_column (self, COLUMN_TIME, _("Time"), 96, FALSE);
+  add_column (self, COLUMN_EVENT, _("Event"), 184, FALSE);
+  add_column (self, COLUMN_ID, _("ID"), -1, TRUE);
+  add_column (self, COLUMN_FROM, _("From"), 86, FALSE);
+  add_column (self, COLUMN_ACK, _("Ack"), 44, FALSE);
+  add_column (self, COLUMN_LATENCY, _("Latency"), 68, FALSE);
+  add_column (self, COLUMN_VALIDATION, _("Validation"), 92, FALSE);
+}
