@@ -65,7 +65,7 @@ check-all: build build-asan
 # `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=ws` for a longer run of one.
 FUZZ_BUILDDIR ?= _build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= message ws http
+FUZZ_TARGETS ?= message ws http client
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 FUZZ_MESON_OPTS = -Dfuzzing=true -Dgtk=false -Db_sanitize=address,undefined -Db_lundef=false
 

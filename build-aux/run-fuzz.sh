@@ -7,7 +7,7 @@
 # BUILDDIR/fuzz-corpus/TARGET (kept between runs), starting from the seeds
 # that tests/test-fuzz-regressions.c also replays; a finding is written to
 # BUILDDIR/fuzz-artifacts/TARGET/. Prints per target the executions, the
-# rate and the edges reached; exit 1 if any target crashed, leaked or hung.
+# rate, the edges reached and the CPU seconds used; exit 1 if any target crashed, leaked or hung.
 # A finding becomes a regression input: copy it to
 # tests/data/fuzz-regressions/TARGET/ (README.md there).
 # $FUZZ_ARGS is passed on to libFuzzer, e.g. "-fork=1 -ignore_crashes=1" to
@@ -19,7 +19,7 @@ set -u
 builddir=${1:?usage: run-fuzz.sh BUILDDIR SECONDS [TARGET...]}
 seconds=${2:?usage: run-fuzz.sh BUILDDIR SECONDS [TARGET...]}
 shift 2
-targets=${*:-message ws http}
+targets=${*:-message ws http client}
 src=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$(cd "$builddir" && pwd)
 status=0
@@ -57,11 +57,16 @@ for t in $targets; do
   leaks=1
   [ "$t" = http ] && leaks=0
 
+  # CPU seconds next to the wall-clock ones: on a shared machine a niced
+  # run may get a fraction of a core
+  timer=
+  [ -x /usr/bin/time ] && timer="/usr/bin/time -f %U+%S -o $builddir/fuzz-$t.time"
+
   # shellcheck disable=SC2086
   ASAN_OPTIONS="detect_leaks=$leaks:abort_on_error=1:allocator_may_return_null=1" \
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
   G_SLICE=always-malloc GIO_USE_PROXY_RESOLVER=dummy GIO_USE_VFS=local LC_ALL=C.UTF-8 \
-    nice -n 10 "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    $timer nice -n 10 "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -detect_leaks=$leaks -print_final_stats=1 -artifact_prefix="$artifacts/" \
       $dict ${FUZZ_ARGS:-} "$corpus" $seeds > "$log" 2>&1
   rc=$?
@@ -96,6 +101,7 @@ for t in $targets; do
   total=$(sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' "$fuzz_log" | head -1)
   features=$(grep -o 'ft: [0-9]*' "$fuzz_log" | tail -1 | cut -d' ' -f2)
   inputs=$(find "$corpus" -type f | wc -l)
+  cpu=$( [ -n "$timer" ] && tail -n 1 "$builddir/fuzz-$t.time" | awk -F+ '{ printf "%.0f", $1 + $2 }')
   found=$(( $(find "$artifacts" -type f | wc -l) - found_before ))
   [ $rc = 0 ] && [ $found -gt 0 ] && rc=1
   if [ $rc = 0 ]; then
@@ -104,8 +110,8 @@ for t in $targets; do
     result="FAILED (exit $rc, $found new in $artifacts; $log)"
     status=1
   fi
-  printf '%-8s %12s execs %7s exec/s  cov %s of %s edges  ft %s  corpus %s  %s\n' \
-    "$t" "${execs:-?}" "${rate:-?}" "${edges:-?}" "${total:-?}" "${features:-?}" "$inputs" "$result"
+  printf '%-8s %12s execs %7s exec/s  cov %s of %s edges  ft %s  corpus %s  cpu %ss  %s\n' \
+    "$t" "${execs:-?}" "${rate:-?}" "${edges:-?}" "${total:-?}" "${features:-?}" "$inputs" "${cpu:-?}" "$result"
   if [ $rc != 0 ]; then
     grep -E '^==[0-9]+==|^SUMMARY|^artifact_prefix|Test unit written|fuzz-(ws|http):' "$log" | head -12 | sed 's/^/  /'
   fi

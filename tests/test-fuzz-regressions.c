@@ -21,6 +21,7 @@
 static const char *const message_seed_dirs[] = { "fuzz/corpus/message", "data/vectors", "data/invalid", NULL };
 static const char *const ws_seed_dirs[] = { "fuzz/corpus/ws", NULL };
 static const char *const http_seed_dirs[] = { "fuzz/corpus/http", NULL };
+static const char *const client_seed_dirs[] = { "fuzz/corpus/client", NULL };
 
 typedef struct
 {
@@ -106,6 +107,8 @@ seed_dirs_of (const char *name)
     return ws_seed_dirs;
   if (g_str_equal (name, "http"))
     return http_seed_dirs;
+  if (g_str_equal (name, "client"))
+    return client_seed_dirs;
   g_error ("no seeds listed for fuzz target %s", name);
 }
 

@@ -14,6 +14,7 @@ const FcmFuzzTarget fcm_fuzz_targets[] = {
   { "message", fcm_fuzz_message, fcm_fuzz_message_cleanup },
   { "ws", fcm_fuzz_ws, fcm_fuzz_ws_cleanup },
   { "http", fcm_fuzz_http, fcm_fuzz_http_cleanup },
+  { "client", fcm_fuzz_client, fcm_fuzz_client_cleanup },
 };
 
 const guint fcm_fuzz_n_targets = G_N_ELEMENTS (fcm_fuzz_targets);

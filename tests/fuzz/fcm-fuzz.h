@@ -45,11 +45,18 @@ void fcm_fuzz_ws      (const guint8 *data,
 void fcm_fuzz_http    (const guint8 *data,
                        gsize         size);
 
+/* client: a subscriber's FcmHubClient and FcmMonitor on the frames its hub
+ * sends (parse, validate, ack, context update); byte 0 chooses the client's
+ * settings, the rest is up to 8 messages separated by NUL bytes */
+void fcm_fuzz_client  (const guint8 *data,
+                       gsize         size);
+
 /* What each keeps between inputs (the message target's store, the http
  * target's hub), released so that a leak checker at exit sees only leaks. */
 void fcm_fuzz_message_cleanup (void);
 void fcm_fuzz_ws_cleanup      (void);
 void fcm_fuzz_http_cleanup    (void);
+void fcm_fuzz_client_cleanup  (void);
 
 /* Makes GLib warnings and criticals abort(), as libFuzzer only counts
  * crashes (G_DEBUG=fatal-criticals raises SIGTRAP, which it ignores). */

@@ -132,3 +132,27 @@ write("message", "open-then-current-context", compact("diagnosticreport-open.jso
 write("message", "subscribe-form", subscribe)
 write("message", "unsubscribe-form", b"hub.channel.type=websocket&hub.mode=unsubscribe&hub.topic=" + TOPIC
       + b"&hub.channel.endpoint=wss%3A%2F%2Fhub.example.org%2Fws%2F1")
+
+# client: byte 0 = the client's settings (fcm-fuzz-client.c), then what the
+# hub sends, one frame per message (NUL between messages)
+LEGACY, ACK_202, ACK_409, RESEND, CLOSE_FRAME, LAST_BINARY = 1, 2, 4, 8, 16, 32
+
+
+def client(name, flags, *messages):
+    write("client", name, bytes([flags]) + b"\0".join(messages))
+
+
+confirmation = compact("subscription-confirmation.json")
+client("confirm-open-update-select-close", 0, confirmation, *(compact(name) for name in (
+    "diagnosticreport-open-event.json", "diagnosticreport-update-event.json",
+    "diagnosticreport-select.json", "diagnosticreport-close.json")))
+client("heartbeat-syncerrors-resend", RESEND | CLOSE_FRAME, confirmation, compact("heartbeat.json"),
+       compact("syncerror-hub.json"), compact("syncerror-subscriber.json"),
+       compact("syncerror-hub-connection.json"))
+client("open-acked-202", ACK_202 | ACK_409, confirmation, compact("diagnosticreport-open-event.json"))
+client("denial", CLOSE_FRAME, compact("subscription-denial.json"))
+client("legacy", LEGACY, compact("proto2019-ws-status.json"), compact("proto2019-notification.json"))
+client("binary-last", LAST_BINARY, confirmation, compact("diagnosticreport-open-event.json"))
+client("not-fhircast", 0, b"not json", b'{"id":5}', b"[]", compact("websocket-ack.json"),
+       compact("get-current-context-response.json"), compact("userlogout.json"),
+       compact("userhibernate.json"))
