@@ -115,7 +115,10 @@ check_answers (const GByteArray *response)
       /* every body the hub writes is JSON or text/plain; charset=utf-8 */
       if (!g_utf8_validate_len (p, length, NULL))
         {
-          g_printerr ("fuzz-http: an answer body is not UTF-8\n");
+          g_autofree char *shown = g_strndup (p, MIN (length, 300));
+          g_autofree char *escaped = g_strescape (shown, NULL);
+
+          g_printerr ("fuzz-http: an answer body is not UTF-8: %s\n", escaped);
           abort ();
         }
       p += length;
