@@ -307,6 +307,10 @@ test_json_trailing_and_surrogates (void)
     "{\"id\":\"\\udc00\"}",
     "{\"id\":\"\\uD83D\\u0041\"}",
     "{\"id\":\"\\ud83d\"}",
+    "{\"id\":\"RPT-\\731\"}",
+    "{\"id\":\"x\\qy\"}",
+    "{\"id\":\"\\u12\"}",
+    "{\"id\":\"x\\\"}",
   };
   static const char *good[] = {
     "{\"a\":1}  \r\n\t",
@@ -315,6 +319,7 @@ test_json_trailing_and_surrogates (void)
     " true ",
     "\"x\\\"}{\"",
     "{\"id\":\"\\ud83d\\ude00 \\u00e9 \\\\ud800\"}",
+    "{\"id\":\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0041\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

@@ -47,10 +47,13 @@ hex4 (const char *p,
  *   document and keeps what it built, so "1[{…},…]" cost 69 MB per MiB
  *   (issue 14 item 2), and "{…}{…}" passed as one message; only
  *   whitespace may follow the value;
- * - a lone UTF-16 surrogate escape ("\ud800" not followed by "\udc00"…
- *   "\udfff", or a low one alone): it decodes it into bytes that are not
- *   UTF-8, which then go out in answers and WebSocket text frames (found by
- *   tests/fuzz, tests/data/fuzz-regressions/message/lone-surrogate-escape).
+ * - escapes it decodes into bytes that are not UTF-8, which then go out in
+ *   answers and WebSocket text frames (found by tests/fuzz): a lone UTF-16
+ *   surrogate ("\ud800" not followed by "\udc00"…"\udfff", or a low one
+ *   alone; tests/data/fuzz-regressions/message/lone-surrogate-escape), and
+ *   escapes RFC 8259 does not have, which its scanner reads as C escapes
+ *   ("\731" is the byte D9; message/octal-escape); only \" \\ \/ \b \f \n
+ *   \r \t and \uXXXX are JSON.
  * Anything else that is not JSON is left to json-glib to report. */
 static gboolean
 check_text (const char  *text,
@@ -77,8 +80,16 @@ check_text (const char  *text,
             }
           else if (c == '\\' && i + 1 < length)
             {
-              int unit = text[++i] == 'u' ? hex4 (text + i + 1, end) : -1;
+              char escaped = text[++i];
+              int unit = escaped == 'u' ? hex4 (text + i + 1, end) : -1;
 
+              if (escaped == 'u' ? unit < 0 : strchr ("\"\\/bfnrt", escaped) == NULL)
+                {
+                  g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                               _("Not valid JSON: an unknown escape in a string (at byte %zu)"),
+                               (size_t) i - 1);
+                  return FALSE;
+                }
               if (unit >= 0xd800 && unit <= 0xdbff)
                 {
                   int low = i + 6 < length && text[i + 5] == '\\' && text[i + 6] == 'u'
