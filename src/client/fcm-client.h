@@ -15,3 +15,5 @@
 #include "fcm-event-log.h"
 #include "fcm-hub-client.h"
 #include "fcm-monitor.h"
+#include "fcm-recorder.h"
+#include "fcm-recording.h"
