@@ -122,4 +122,15 @@ void        fcm_recording_load_async      (GFile             *file,
 FcmRecordingInfo *fcm_recording_load_finish (GAsyncResult    *result,
                                            GError          **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* fcm-recording-export.c: with the PHI removed, for a bug report */
+void        fcm_recording_anonymize_async  (GBytes           *input,
+                                            GCancellable     *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer          user_data);
+GBytes     *fcm_recording_anonymize_finish (GAsyncResult     *result,
+                                            GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+GBytes     *fcm_recording_from_event_log   (FcmEventLog      *event_log,
+                                            const char       *hub_url,
+                                            const char       *topic) G_GNUC_WARN_UNUSED_RESULT;
+
 G_END_DECLS
