@@ -4,8 +4,8 @@
  *
  * Publishes the context changes of a recorded session (the
  * DiagnosticReport open, close, update and select events it received or
- * sent) into a hub, in order, with their recorded spacing divided by
- * --speed. Each is a new request (C-44): a fresh id and timestamp unless
+ * sent) into a hub, in order, each its recorded gap to the one before
+ * (divided by --speed) after the hub answered that one. Each is a new request (C-44): a fresh id and timestamp unless
  * --keep-ids, the --topic given, and for an update the hub's current
  * context.versionId (C-56), since the versions of the recorded hub mean
  * nothing to this one. An event seen twice in the recording (our request
@@ -184,6 +184,7 @@ due_cb (gpointer data)
   Item *item = &g_array_index (r->items, Item, r->index);
 
   r->timer_id = 0;
+  r->offset_ms = (g_get_monotonic_time () - r->start_mono) / 1000;
   g_clear_pointer (&r->version_id, g_free);
   if (fcm_event_has_name (item->event, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
     fcm_hub_client_get_context_async (r->client, NULL, context_cb, r);
@@ -192,13 +193,14 @@ due_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Item i is due at the start plus its recorded offset / --speed; one that
- * is late (the hub was slow) goes at once, the order never changes. */
+/* Item i waits its recorded gap to the one before (÷ --speed) after the
+ * hub answered that one: the spacing holds however long the hub takes to
+ * answer (a slow answer delays what follows, the order never changes). */
 static void
 schedule_next (Replay *r)
 {
-  Item *item, *first;
-  gint64 due, now;
+  Item *item, *previous;
+  gint64 gap_ms = 0;
 
   if (r->index >= r->items->len)
     {
@@ -206,13 +208,14 @@ schedule_next (Replay *r)
       return;
     }
   item = &g_array_index (r->items, Item, r->index);
-  first = &g_array_index (r->items, Item, 0);
-  r->offset_ms = (gint64) ((double) (item->at_usec - first->at_usec) / 1000.0 / r->speed);
-  if (r->offset_ms < 0)
-    r->offset_ms = 0;
-  due = r->start_mono + r->offset_ms * 1000;
-  now = g_get_monotonic_time ();
-  r->timer_id = g_timeout_add (due > now ? (guint) ((due - now + 999) / 1000) : 0, due_cb, r);
+  if (r->index > 0)
+    {
+      previous = &g_array_index (r->items, Item, r->index - 1);
+      gap_ms = (gint64) ((double) (item->at_usec - previous->at_usec) / 1000.0 / r->speed);
+    }
+  if (gap_ms < 0)
+    gap_ms = 0;
+  r->timer_id = g_timeout_add ((guint) MIN (gap_ms, G_MAXUINT), due_cb, r);
 }
 
 int

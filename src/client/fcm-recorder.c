@@ -57,6 +57,8 @@ struct _FcmRecorder
   guint64 size;                /* of the current part */
   guint part;                  /* parts started by this recorder */
   GString *pending;            /* lines queued, not yet handed to a write */
+  GArray *marks;               /* Mark: where each line in pending ends, and its seq */
+  gboolean fresh_part;         /* no line in this part yet: never rotate it away */
   guint64 queued_seq;          /* the last line queued */
   guint64 pending_seq;         /* the last line in pending */
   GBytes *writing;             /* handed to the write in flight */
@@ -87,6 +89,12 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+typedef struct
+{
+  gsize end;
+  guint64 seq;
+} Mark;
 
 static void start_work (FcmRecorder *self);
 
@@ -261,6 +269,11 @@ fcm_recorder_record (FcmRecorder   *self,
       fcm_recording_append_string (out, text);
     }
   g_string_append (out, "}\n");
+  {
+    Mark mark = { out->len, self->queued_seq };
+
+    g_array_append_val (self->marks, mark);
+  }
   self->pending_seq = self->queued_seq;
 
   start_work (self);
@@ -378,6 +391,7 @@ fail (FcmRecorder *self,
       g_prefix_error (&error, _("Recording to %s failed: "), self->path);
       self->error = error;
       g_string_truncate (self->pending, 0);
+      g_array_set_size (self->marks, 0);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
     }
   else
@@ -516,17 +530,50 @@ rotate_closed_cb (GObject      *source,
   rotate_next (self);
 }
 
+/* Hands @len bytes of pending (whole lines, the last one @seq) to a write. */
 static void
-start_write (FcmRecorder *self)
+start_write (FcmRecorder *self,
+             gsize        len,
+             guint64      seq)
 {
-  GString *buffer = g_steal_pointer (&self->pending);
-  gsize len = buffer->len;
+  guint n_marks = 0;
 
-  self->pending = g_string_sized_new (MAX (len, 256));
-  self->writing = g_string_free_to_bytes (buffer);
-  self->writing_seq = self->pending_seq;
+  while (n_marks < self->marks->len && g_array_index (self->marks, Mark, n_marks).end <= len)
+    n_marks++;
+  g_array_remove_range (self->marks, 0, n_marks);
+  for (guint i = 0; i < self->marks->len; i++)
+    g_array_index (self->marks, Mark, i).end -= len;
+
+  self->writing = g_bytes_new (self->pending->str, len);
+  g_string_erase (self->pending, 0, (gssize) len);
+  self->writing_seq = seq;
   g_output_stream_write_all_async (self->stream, g_bytes_get_data (self->writing, NULL), len,
                                    G_PRIORITY_DEFAULT, NULL, written_cb, self);
+}
+
+/* Writes what is queued, as much as the part has room for: whole lines,
+ * at least one into a fresh part (a line longer than the cap is never
+ * split nor dropped). */
+static void
+write_pending (FcmRecorder *self)
+{
+  guint64 room = self->max_size > self->size ? self->max_size - self->size : 0;
+  Mark fit = { 0, 0 };
+
+  if (self->pending->len <= room)
+    {
+      start_write (self, self->pending->len, self->pending_seq);
+      return;
+    }
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      Mark *mark = &g_array_index (self->marks, Mark, i);
+
+      if (mark->end > room && (i > 0 || !self->fresh_part))
+        break;
+      fit = *mark;
+    }
+  start_write (self, fit.end, fit.seq);
 }
 
 /* One step at a time, in order: open, rotate, write what is queued, close. */
@@ -542,10 +589,13 @@ start_work (FcmRecorder *self)
       g_object_ref (self);
       if (self->stream == NULL)
         open_part (self);
-      else if (self->size > 0 && self->size + self->pending->len > self->max_size)
+      else if (!self->fresh_part && self->size + g_array_index (self->marks, Mark, 0).end > self->max_size)
         g_output_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, rotate_closed_cb, self);
       else
-        start_write (self);
+        {
+          write_pending (self);
+          self->fresh_part = FALSE;
+        }
       return;
     }
 
@@ -570,10 +620,11 @@ opened_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GFileOutputStream) stream = g_file_append_to_finish (G_FILE (source), result, &error);
   g_autoptr(GFileInfo) info = NULL;
-  g_autoptr(GString) header = g_string_new (NULL);
+  GString *header = g_string_new (NULL);
 
   if (stream == NULL)
     {
+      g_string_free (header, TRUE);
       fail (self, g_steal_pointer (&error));
       step_done (self);
       return;
@@ -584,11 +635,15 @@ opened_cb (GObject      *source,
                                           G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
   self->size = info ? (guint64) g_file_info_get_size (info) : 0;
 
-  /* each part starts with a header, before the lines queued meanwhile */
+  /* each part starts with a header, written before the lines queued meanwhile */
   append_header (self, header);
-  g_string_prepend (self->pending, header->str);
   self->part++;
-  start_write (self);
+  self->fresh_part = TRUE;
+  self->writing = g_string_free_to_bytes (g_steal_pointer (&header));
+  self->writing_seq = self->written_seq;
+  g_output_stream_write_all_async (self->stream, g_bytes_get_data (self->writing, NULL),
+                                   g_bytes_get_size (self->writing), G_PRIORITY_DEFAULT, NULL,
+                                   written_cb, self);
 }
 
 static void
@@ -720,6 +775,7 @@ fcm_recorder_finalize (GObject *object)
   g_free (self->subscriber);
   g_ptr_array_unref (self->secrets);
   g_string_free (self->pending, TRUE);
+  g_array_unref (self->marks);
   g_clear_pointer (&self->writing, g_bytes_unref);
   g_clear_error (&self->error);
   g_clear_pointer (&self->close_tasks, g_ptr_array_unref);
@@ -784,6 +840,7 @@ fcm_recorder_init (FcmRecorder *self)
   self->max_files = FCM_RECORDING_DEFAULT_MAX_FILES;
   self->secrets = g_ptr_array_new_with_free_func (g_free);
   self->pending = g_string_sized_new (4096);
+  self->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
 }
 
 /**
