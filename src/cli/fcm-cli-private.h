@@ -35,6 +35,8 @@ int fcm_cli_context  (int    argc,
                       char **argv);
 int fcm_cli_gettopic (int    argc,
                       char **argv);
+int fcm_cli_probe    (int    argc,
+                      char **argv);
 int fcm_cli_replay   (int    argc,
                       char **argv);
 int fcm_cli_anonymize (int    argc,

@@ -18,6 +18,7 @@ static const FcmCliCommand commands[] = {
   { "publish", N_("Request a context change"), fcm_cli_publish },
   { "context", N_("Print the current context of a topic"), fcm_cli_context },
   { "gettopic", N_("Ask a 2019-prototype hub for a user's topic"), fcm_cli_gettopic },
+  { "probe", N_("Test a hub or a subscriber against FHIRcast STU3 and IHE IRA"), fcm_cli_probe },
   { "replay", N_("Publish a recorded session's context changes into a hub"), fcm_cli_replay },
   { "anonymize", N_("Remove the PHI from a recording, for a bug report"), fcm_cli_anonymize },
 };
