@@ -508,34 +508,24 @@ fcm_cli_watch (int    argc,
 
 /* ------------------------------------------------------------------ publish */
 
-static JsonArray *
-context_from_file (const char  *path,
-                   GError     **error)
+/* sandbox.js takes events at {hub.url}/{topic} only, and a POST to hub.url
+ * hangs: say that --topic-path exists as soon as the first try times out
+ * (the client keeps retrying meanwhile), or when the hub answers 404/405 */
+static const char *
+topic_path_hint (void)
 {
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autoptr(JsonNode) root = NULL;
+  return _("a hub that takes events at {hub.url}/{topic} (such as sandbox.js, see docs/cli.md) "
+           "needs --topic-path");
+}
 
-  if (!g_file_get_contents (path, &text, &len, error))
-    return NULL;
-  root = fcm_json_parse (text, (gssize) len, error);
-  if (root == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_ARRAY (root))
-    return json_array_ref (json_node_get_array (root));
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonObject *event = fcm_json_get_object (json_node_get_object (root), "event");
-      JsonArray *context = event ? fcm_json_get_array (event, "context") : NULL;
+static gboolean
+no_answer_hint_cb (gpointer data)
+{
+  guint *id = data;
 
-      if (context == NULL)
-        context = fcm_json_get_array (json_node_get_object (root), "context");
-      if (context != NULL)
-        return json_array_ref (context);
-    }
-  g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-               "%s: %s", path, _("expected a context array or a message with event.context"));
-  return NULL;
+  *id = 0;
+  fprintf (stderr, "publish: %s; %s\n", _("no answer from the hub yet (retrying)"), topic_path_hint ());
+  return G_SOURCE_REMOVE;
 }
 
 int
@@ -561,11 +551,14 @@ fcm_cli_publish (int    argc,
   g_autofree char *modality = NULL;
   g_autofree char *study_date = NULL;
   gboolean topic_path = FALSE;
+  double timeout = 10;
+  guint hint_id = 0;
   GOptionEntry entries[] = {
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
     { "topic-path", 0, 0, G_OPTION_ARG_NONE, &topic_path, N_("POST to URL/TOPIC instead of URL"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to wait for each try before resending (default 10; 3 tries)"), N_("S") },
     { "report", 0, 0, G_OPTION_ARG_STRING, &report, N_("DiagnosticReport id"), N_("ID") },
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Patient id"), N_("ID") },
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("ImagingStudy id"), N_("ID") },
@@ -577,7 +570,7 @@ fcm_cli_publish (int    argc,
     { "study-description", 0, 0, G_OPTION_ARG_STRING, &study_description, N_("Study description (open)"), N_("TEXT") },
     { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, N_("Study modality (open), a DICOM code such as CT"), N_("CODE") },
     { "study-date", 0, 0, G_OPTION_ARG_STRING, &study_date, N_("Study date (open)"), N_("YYYY-MM-DD") },
-    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("Context array (or a whole message) from FILE"), N_("FILE") },
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("Context array (or a whole message) from FILE, “-” for standard input"), N_("FILE") },
     { "id", 0, 0, G_OPTION_ARG_STRING, &id, N_("Event id (default: a new UUID)"), N_("ID") },
     { "version-id", 0, 0, G_OPTION_ARG_STRING, &version_id, N_("context.versionId (update; default: the hub's current one)"), N_("V") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
@@ -614,13 +607,19 @@ fcm_cli_publish (int    argc,
       return FCM_CLI_EXIT_USAGE;
     }
   name = argv[1];
+  if (!(timeout >= 0.05 && timeout <= 3600))
+    {
+      fprintf (stderr, "publish: %s\n", _("--timeout takes 0.05 to 3600 seconds"));
+      return FCM_CLI_EXIT_USAGE;
+    }
   client = make_client ("publish", hub, topic, token, ca_file, &exit_code);
   if (client == NULL)
     return exit_code;
+  fcm_hub_client_set_request_timeout (client, (guint) (timeout * 1000));
 
   if (file != NULL)
     {
-      ctx = context_from_file (file, &error);
+      ctx = fcm_cli_context_from_file (file, &error);
       if (ctx == NULL)
         {
           fprintf (stderr, "publish: %s\n", error->message);
@@ -691,9 +690,14 @@ fcm_cli_publish (int    argc,
   event = fcm_event_new (id, NULL, topic, name, ctx, version_id, NULL);
 
   fcm_hub_client_publish_async (client, event, NULL, wait_cb, &wait);
+  if (!topic_path)
+    hint_id = g_timeout_add ((guint) (timeout * 1000) + 50, no_answer_hint_cb, &hint_id);
   status = fcm_hub_client_publish_finish (client, wait_for_result (&wait), &reason, &sent_id, &error);
+  g_clear_handle_id (&hint_id, g_source_remove);
   if (error != NULL)
     return request_failed ("publish", error);
+  if (!topic_path && (status == 404 || status == 405))
+    fprintf (stderr, "publish: %s %u; %s\n", _("the hub answered"), status, topic_path_hint ());
 
   obj = json_object_new ();
   json_object_set_int_member (obj, "status", status);
@@ -717,11 +721,13 @@ fcm_cli_context (int    argc,
   g_autofree char *topic = NULL;
   g_autofree char *token = NULL;
   g_autofree char *ca_file = NULL;
+  gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print {\"context\": the answer, \"stu3\": its shape is STU3's, \"issues\": […]}"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -751,7 +757,8 @@ fcm_cli_context (int    argc,
   context = fcm_hub_client_get_context_finish (client, wait_for_result (&wait), &error);
   if (context == NULL)
     return request_failed ("context", error);
-  text = fcm_json_to_string (context, FALSE);
+
+  text = fcm_cli_context_answer (context, json);
   printf ("%s\n", text);
   return FCM_CLI_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -58,6 +59,12 @@ FcmHubClient *fcm_cli_make_client    (const char    *cmd,
                                       const char    *token,
                                       const char    *ca_file,
                                       int           *exit_code);
+
+/* fcm-cli-client-io.c */
+JsonArray    *fcm_cli_context_from_file (const char *path,
+                                         GError    **error);
+char         *fcm_cli_context_answer    (JsonNode   *context,
+                                         gboolean    json);
 
 /* fcm-cli-record.c: `watch --record FILE` */
 typedef struct _FcmCliRecord FcmCliRecord;

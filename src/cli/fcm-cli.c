@@ -26,11 +26,15 @@ static const FcmCliCommand commands[] = {
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: fhircast COMMAND [OPTION…]"));
+  fprintf (stream, "%s\n", _("Usage: fhircast COMMAND [OPTION…]"));
+  fprintf (stream, "%s\n\n", _("       fhircast --help | --version"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (stream, "\n%s\n", _("Run “fhircast COMMAND --help” for the options of a command."));
+  fprintf (stream, "\n%s\n", _("Options:"));
+  fprintf (stream, "  %-10s %s\n", "--help", _("Print this list of commands"));
+  fprintf (stream, "  %-10s %s\n", "--version", _("Print the version of fhircast and exit"));
+  fprintf (stream, "\n%s\n", _("Run “fhircast COMMAND --help” for the options of a command and an example."));
 }
 
 int
