@@ -78,18 +78,34 @@ void
 fcm_recording_append_time (GString *out,
                            gint64   usec)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  /* once per line on the recorder's path: the date and time of a second
+   * are formatted once (the main loop is one thread) */
+  static gint64 cached_second = G_MININT64;
+  static char cached[24];
+  gint64 second = usec / G_USEC_PER_SEC;
+  char micro[8];
 
-  if (dt == NULL)
+  if (usec < 0)
+    usec = second = 0;
+  if (second != cached_second)
     {
-      g_string_append (out, "1970-01-01T00:00:00.000000Z");
-      return;
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (second);
+
+      if (dt == NULL)
+        {
+          g_string_append (out, "1970-01-01T00:00:00.000000Z");
+          return;
+        }
+      g_snprintf (cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d",
+                  g_date_time_get_year (dt), g_date_time_get_month (dt),
+                  g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
+                  g_date_time_get_minute (dt), g_date_time_get_second (dt));
+      cached_second = second;
     }
-  g_string_append_printf (out, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                          g_date_time_get_year (dt), g_date_time_get_month (dt),
-                          g_date_time_get_day_of_month (dt), g_date_time_get_hour (dt),
-                          g_date_time_get_minute (dt), g_date_time_get_second (dt),
-                          (int) (usec % G_USEC_PER_SEC));
+  g_string_append (out, cached);
+  g_snprintf (micro, sizeof micro, ".%06d", (int) (usec % G_USEC_PER_SEC));
+  g_string_append (out, micro);
+  g_string_append_c (out, 'Z');
 }
 
 /**
@@ -103,30 +119,44 @@ void
 fcm_recording_append_string (GString    *out,
                              const char *text)
 {
-  const char *run = text;
-  const char *p;
+  static const char hex[] = "0123456789abcdef";
+  gsize len = strlen (text);
+  gsize start = out->len;
+  char *p;
 
-  g_string_append_c (out, '"');
-  for (p = text; *p != '\0'; p++)
+  /* hot path (a recorder line per frame, tests/bench/bench-recorder): written
+   * straight into room for the worst case (every byte as \u00XX), then cut */
+  g_string_set_size (out, start + 2 + len * 6);
+  p = out->str + start;
+  *p++ = '"';
+  for (const char *q = text; *q != '\0'; q++)
     {
-      guchar c = (guchar) *p;
+      guchar c = (guchar) *q;
 
-      if (c != '"' && c != '\\' && c >= 0x20)
-        continue;
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
+      if (c >= 0x20 && c != '"' && c != '\\')
+        {
+          *p++ = (char) c;
+          continue;
+        }
+      *p++ = '\\';
       switch (c)
         {
-        case '"':  g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:   g_string_append_printf (out, "\\u%04x", c); break;
+        case '"':  *p++ = '"'; break;
+        case '\\': *p++ = '\\'; break;
+        case '\n': *p++ = 'n'; break;
+        case '\r': *p++ = 'r'; break;
+        case '\t': *p++ = 't'; break;
+        default:
+          *p++ = 'u';
+          *p++ = '0';
+          *p++ = '0';
+          *p++ = hex[c >> 4];
+          *p++ = hex[c & 0xf];
+          break;
         }
     }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
+  *p++ = '"';
+  g_string_truncate (out, p - out->str);
 }
 
 /**
