@@ -300,6 +300,19 @@ fcm_record_parse (const char  *line,
   return TRUE;
 }
 
+/**
+ * fcm_record_get_string:
+ * @member: a member of the line, such as a header's "hub" or "topic"
+ *
+ * Returns: (nullable): its value when it is a string
+ */
+const char *
+fcm_record_get_string (FcmRecord  *record,
+                       const char *member)
+{
+  return record->object ? fcm_json_get_string (record->object, member) : NULL;
+}
+
 void
 fcm_record_clear (FcmRecord *record)
 {

@@ -73,6 +73,8 @@ gboolean    fcm_record_parse              (const char    *line,
                                            FcmRecord     *record,
                                            GError       **error);
 void        fcm_record_clear              (FcmRecord     *record);
+const char *fcm_record_get_string         (FcmRecord     *record,
+                                           const char    *member);
 
 GPtrArray  *fcm_recording_read_file       (const char    *path,
                                            GError       **error) G_GNUC_WARN_UNUSED_RESULT;

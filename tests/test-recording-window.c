@@ -1,0 +1,449 @@
+/* test-recording-window.c: the app records its connections, Open Recording…
+ * shows a recording read-only with the same rows, Export Bug Report…
+ *
+ * Needs a display: exits 77 (meson: SKIP) when GTK cannot open one.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include <adwaita.h>
+
+#include "fcm-application-private.h"
+#include "fcm-connection.h"
+#include "fcm-context-panel-private.h"
+#include "fcm-gtk-test-util.h"
+#include "fcm-hub.h"
+#include "fcm-recordings.h"
+#include "fcm-test-util.h"
+#include "fcm-timeline-private.h"
+#include "fcm-window-private.h"
+
+static FcmApplication *the_app;
+
+typedef struct
+{
+  FcmHub *hub;
+  FcmHubClient *other;      /* another app on the same topic */
+  char *topic;
+  char *dir;
+  GSettings *settings;
+} Fixture;
+
+static void
+done_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  *(GAsyncResult **) data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  FCM_TEST_WAIT_UNTIL (*slot != NULL);
+  return *slot;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  f->settings = g_object_ref (fcm_application_get_settings (the_app));
+  g_settings_reset (f->settings, "record-sessions");
+  f->hub = fcm_hub_new ();
+  g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  f->topic = g_uuid_string_random ();
+  f->other = fcm_hub_client_new (fcm_hub_get_url (f->hub), f->topic);
+  fcm_hub_client_set_subscriber_name (f->other, "Other app");
+  fcm_hub_client_subscribe_async (f->other, NULL, done_cb, &result);
+  g_assert_true (fcm_hub_client_subscribe_finish (f->other, wait_result (&result), &error));
+  f->dir = g_dir_make_tmp ("fcm-recording-window-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (f->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+  g_object_unref (f->other);
+  fcm_hub_shutdown (f->hub);
+  g_object_unref (f->hub);
+  g_free (f->topic);
+  g_settings_reset (f->settings, "record-sessions");
+  g_object_unref (f->settings);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (the_app)));
+}
+
+static char *
+publish_from (FcmHubClient *client,
+              const char   *name,
+              JsonArray    *context)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, fcm_hub_client_get_topic (client), name,
+                                             context, NULL, NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fcm_hub_client_publish_async (client, event, NULL, done_cb, &result);
+  g_assert_cmpuint (fcm_hub_client_publish_finish (client, wait_result (&result), NULL, NULL, &error), ==, 200);
+  g_assert_no_error (error);
+  return g_steal_pointer (&id);
+}
+
+static guint
+last_ack (FcmEventLog *log)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (log));
+  g_autoptr(FcmEventLogEntry) entry = n > 0 ? g_list_model_get_item (G_LIST_MODEL (log), n - 1) : NULL;
+
+  return entry ? fcm_event_log_entry_get_ack_status (entry) : 0;
+}
+
+/* A live session on the built-in path: the other app opens two reports
+ * (one with a patient name and birth date), closes one, selects; we open a
+ * third ourselves (our own echo, C-38). */
+static FcmConnection *
+live_session (Fixture    *f,
+              FcmWindow **out_window)
+{
+  FcmConnection *connection = fcm_connection_new (fcm_hub_get_url (f->hub), f->topic, "Recorded app");
+  FcmEventLog *log;
+  g_autoptr(JsonArray) open1 = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-448120");
+  g_autoptr(JsonArray) open2 = fcm_context_build_open ("rpt-2", "pat-2", "st-2", "ACC-2", "MRN-2");
+  g_autoptr(JsonArray) close2 = fcm_context_build_close ("rpt-2", "pat-2", "st-2");
+  g_autoptr(JsonArray) select1 = fcm_context_build_select ("rpt-1", (const char *[]) { "ImagingStudy/st-1", NULL });
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  FcmReportDetails details = { "Doe, Jane", "female", "1961-04-12", NULL, NULL, NULL };
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+
+  g_assert_true (fcm_context_add_details (open1, &details, &error));
+  fcm_application_add_connection (the_app, connection);
+  *out_window = g_object_ref (FCM_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (the_app))));
+  gtk_window_present (GTK_WINDOW (*out_window));
+  FCM_TEST_WAIT_UNTIL (fcm_connection_get_live (connection));
+
+  log = fcm_monitor_get_event_log (fcm_connection_get_monitor (connection));
+  a = publish_from (f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open1);
+  b = publish_from (f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open2);
+  c = publish_from (f->other, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, close2);
+  d = publish_from (f->other, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, select1);
+  {
+    g_autoptr(JsonArray) open3 = fcm_context_build_open ("rpt-3", "pat-3", "st-3", "ACC-3", "MRN-3");
+
+    fcm_connection_publish_async (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
+                                  g_steal_pointer (&open3), NULL, done_cb, &result);
+    g_assert_cmpuint (fcm_connection_publish_finish (connection, wait_result (&result), NULL, &error), ==, 200);
+  }
+  /* the confirmation and five events, each acked */
+  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (log)) == 6);
+  FCM_TEST_WAIT_UNTIL (last_ack (log) == 200);
+  return connection;
+}
+
+static void
+wait_recorded (FcmConnection *connection)
+{
+  FcmRecorder *recorder = fcm_recordings_get_recorder (connection);
+
+  g_assert_nonnull (recorder);
+  FCM_TEST_WAIT_UNTIL (fcm_recorder_get_written_seq (recorder) == fcm_recorder_get_queued_seq (recorder));
+  g_assert_null (fcm_recorder_get_error (recorder));
+}
+
+static guint
+shown_rows (FcmWindow *window)
+{
+  FcmWindowParts parts;
+
+  fcm_window_get_parts (window, &parts);
+  return g_list_model_get_n_items (_fcm_timeline_get_model (FCM_TIMELINE (parts.timeline)));
+}
+
+/* Open Recording… on what the app recorded: a read-only connection whose
+ * timeline has the same rows, under every filter, with the same validation,
+ * acks and own echoes, and the same context. */
+static void
+test_open_recording (Fixture       *f,
+                     gconstpointer  data)
+{
+  FcmWindow *window = NULL;
+  g_autoptr(FcmConnection) live = live_session (f, &window);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  FcmConnection *recording;
+  FcmEventLog *live_log = fcm_monitor_get_event_log (fcm_connection_get_monitor (live));
+  FcmEventLog *recorded_log;
+  FcmWindowParts parts;
+  GtkDropDown *type_filter;
+  guint live_counts[7];
+  g_autofree char *path = NULL;
+
+  wait_recorded (live);
+  file = fcm_recordings_dup_source (live);
+  g_assert_nonnull (file);
+  path = g_file_get_path (file);
+  /* under $XDG_DATA_HOME/fhircast-monitor/recordings/ */
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+  g_assert_nonnull (strstr (path, "/fhircast-monitor/recordings/"));
+
+  /* rows of the live timeline under each type filter */
+  fcm_window_get_parts (window, &parts);
+  type_filter = _fcm_timeline_get_type_filter (FCM_TIMELINE (parts.timeline));
+  /* the timeline takes new rows once per frame */
+  FCM_TEST_WAIT_UNTIL (shown_rows (window) == 6);
+  for (guint i = 0; i < G_N_ELEMENTS (live_counts); i++)
+    {
+      gtk_drop_down_set_selected (type_filter, i);
+      live_counts[i] = shown_rows (window);
+    }
+  gtk_drop_down_set_selected (type_filter, 0);
+  g_assert_cmpuint (live_counts[0], ==, 6);
+
+  _fcm_window_open_recording (window, file, NULL, done_cb, &result);
+  g_assert_cmpint (_fcm_window_open_recording_finish (window, wait_result (&result), &error), ==, 6);
+  g_assert_no_error (error);
+
+  /* a second connection, selected, read-only, without a hub */
+  recording = fcm_window_get_connection (window);
+  g_assert_true (recording != live);
+  g_assert_true (fcm_connection_get_recording (recording) != NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 2);
+  g_assert_cmpstr (fcm_connection_get_status_text (recording), ==, "Recording, read-only");
+  g_assert_false (fcm_connection_get_live (recording));
+  g_assert_null (fcm_recordings_get_recorder (recording));
+
+  /* the timeline shows the recording: the same rows */
+  recorded_log = fcm_monitor_get_event_log (fcm_connection_get_monitor (recording));
+  g_assert_true (fcm_timeline_get_event_log (FCM_TIMELINE (parts.timeline)) == recorded_log);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (recorded_log)), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (live_log)));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (live_log)); i++)
+    {
+      g_autoptr(FcmEventLogEntry) a = g_list_model_get_item (G_LIST_MODEL (live_log), i);
+      g_autoptr(FcmEventLogEntry) b = g_list_model_get_item (G_LIST_MODEL (recorded_log), i);
+      const char *css_a = NULL, *css_b = NULL;
+      g_autofree char *badge_a = _fcm_entry_badge (a, &css_a);
+      g_autofree char *badge_b = _fcm_entry_badge (b, &css_b);
+
+      g_assert_cmpstr (fcm_event_log_entry_get_text (a), ==, fcm_event_log_entry_get_text (b));
+      g_assert_cmpstr (_fcm_entry_title (a), ==, _fcm_entry_title (b));
+      g_assert_cmpstr (badge_a, ==, badge_b);
+      g_assert_cmpstr (css_a, ==, css_b);
+      g_assert_cmpuint (fcm_event_log_entry_get_ack_status (a), ==, fcm_event_log_entry_get_ack_status (b));
+      g_assert_cmpint (fcm_event_log_entry_get_own_echo (a), ==, fcm_event_log_entry_get_own_echo (b));
+      /* the recorded receive time (within the µs between the two stamps) */
+      g_assert_cmpint (ABS (fcm_event_log_entry_get_received (a) - fcm_event_log_entry_get_received (b)), <,
+                       G_USEC_PER_SEC / 10);
+    }
+  /* … under every filter */
+  FCM_TEST_WAIT_UNTIL (shown_rows (window) == live_counts[0]);
+  for (guint i = 0; i < G_N_ELEMENTS (live_counts); i++)
+    {
+      gtk_drop_down_set_selected (type_filter, i);
+      g_assert_cmpuint (shown_rows (window), ==, live_counts[i]);
+    }
+  gtk_drop_down_set_selected (type_filter, 0);
+
+  /* the same context: rpt-3 current (ours), rpt-1 suspended */
+  {
+    FcmContextStore *a = fcm_monitor_get_context_store (fcm_connection_get_monitor (live));
+    FcmContextStore *b = fcm_monitor_get_context_store (fcm_connection_get_monitor (recording));
+
+    g_assert_nonnull (fcm_context_store_get_current (b));
+    g_assert_cmpstr (fcm_context_item_get_anchor_id (fcm_context_store_get_current (b)), ==,
+                     fcm_context_item_get_anchor_id (fcm_context_store_get_current (a)));
+    g_assert_nonnull (fcm_context_store_lookup (b, "rpt-1"));
+    g_assert_null (fcm_context_store_lookup (b, "rpt-2"));
+  }
+
+  /* read-only: no publishing, the report buttons off */
+  {
+    g_autoptr(JsonArray) close = fcm_context_build_close ("rpt-3", "pat-3", "st-3");
+
+    g_clear_object (&result);
+    fcm_connection_publish_async (recording, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, g_steal_pointer (&close),
+                                  NULL, done_cb, &result);
+    g_assert_cmpuint (fcm_connection_publish_finish (recording, wait_result (&result), NULL, &error), ==, 0);
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY);
+    g_clear_error (&error);
+    gtk_test_widget_wait_for_draw (GTK_WIDGET (window));
+    g_assert_false (gtk_widget_get_sensitive (parts.open_button));
+  }
+
+  g_clear_object (&result);     /* its task holds the window */
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+/* Not a recording: said so, nothing added. */
+static void
+test_open_not_recording (Fixture       *f,
+                         gconstpointer  data)
+{
+  FcmWindow *window = g_object_ref (fcm_window_new (the_app));
+  g_autofree char *path = g_build_filename (f->dir, "not.ndjson", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "{\"id\":\"x\"}\n", -1, &error));
+  _fcm_window_open_recording (window, file, NULL, done_cb, &result);
+  g_assert_cmpint (_fcm_window_open_recording_finish (window, wait_result (&result), &error), ==, -1);
+  g_assert_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE);
+  g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 0);
+
+  g_clear_object (&result);     /* its task holds the window */
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static GPtrArray *
+read_export (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *records = fcm_recording_read_file (path, &error);
+
+  g_assert_no_error (error);
+  return records;
+}
+
+/* Export Bug Report… of the selected connection: anonymized, with the
+ * validation results; from the timeline when it was not recorded. */
+static void
+test_export_bug_report (Fixture       *f,
+                        gconstpointer  data)
+{
+  FcmWindow *window = NULL;
+  g_autoptr(FcmConnection) live = live_session (f, &window);
+  g_autofree char *path = g_build_filename (f->dir, "report.ndjson", NULL);
+  g_autoptr(GFile) destination = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  FcmRecord *header, *summary;
+
+  wait_recorded (live);
+  _fcm_window_export_bug_report (window, destination, NULL, done_cb, &result);
+  g_assert_true (_fcm_window_export_bug_report_finish (window, wait_result (&result), &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  for (const char *phi = "MRN-448120\0Doe\0Jane\0" "1961-04-12\0pat-1\0"; *phi; phi += strlen (phi) + 1)
+    if (strstr (contents, phi) != NULL)
+      g_error ("%s is in the bug report", phi);
+  records = read_export (path);
+  header = g_ptr_array_index (records, 0);
+  summary = g_ptr_array_index (records, records->len - 1);
+  g_assert_cmpint (header->type, ==, FCM_RECORD_HEADER);
+  g_assert_cmpstr (fcm_record_get_string (header, "topic"), ==, f->topic);
+  g_assert_cmpint (summary->type, ==, FCM_RECORD_SUMMARY);
+  /* frames and acks and our request, each with its issues */
+  for (guint i = 1; i + 1 < records->len; i++)
+    {
+      FcmRecord *r = g_ptr_array_index (records, i);
+
+      if (r->type == FCM_RECORD_FRAME || r->type == FCM_RECORD_ACK || r->type == FCM_RECORD_REQUEST)
+        g_assert_true (json_object_has_member (r->object, "issues"));
+    }
+  g_clear_object (&result);     /* its task holds the window */
+  g_clear_object (&result);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+
+  /* not recorded: from what the timeline holds */
+  g_settings_set_boolean (f->settings, "record-sessions", FALSE);
+  {
+    FcmWindow *second = NULL;
+    g_autoptr(FcmConnection) unrecorded = NULL;
+    g_autoptr(GPtrArray) again = NULL;
+    g_autofree char *text = NULL;
+    guint n_frames = 0;
+
+    g_free (f->topic);
+    f->topic = g_uuid_string_random ();
+    g_clear_object (&f->other);
+    f->other = fcm_hub_client_new (fcm_hub_get_url (f->hub), f->topic);
+    fcm_hub_client_subscribe_async (f->other, NULL, done_cb, &result);
+    g_assert_true (fcm_hub_client_subscribe_finish (f->other, wait_result (&result), &error));
+    g_clear_object (&result);
+    unrecorded = live_session (f, &second);
+    g_assert_null (fcm_recordings_get_recorder (unrecorded));
+    _fcm_window_export_bug_report (second, destination, NULL, done_cb, &result);
+    g_assert_true (_fcm_window_export_bug_report_finish (second, wait_result (&result), &error));
+    g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+    g_assert_null (strstr (text, "MRN-448120"));
+    again = read_export (path);
+    for (guint i = 0; i < again->len; i++)
+      n_frames += ((FcmRecord *) g_ptr_array_index (again, i))->type == FCM_RECORD_FRAME;
+    g_assert_cmpuint (n_frames, ==, 6);
+    g_clear_object (&result);
+    gtk_window_destroy (GTK_WINDOW (second));
+    g_assert_finalize_object (second);
+  }
+}
+
+static void
+run_tests_cb (GApplication *app,
+              int          *status)
+{
+  g_signal_stop_emission_by_name (app, "activate");
+  *status = g_test_run ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status = 1;
+
+  g_test_init (&argc, &argv, NULL);
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+  g_setenv ("GTK_A11Y", "test", FALSE);
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-recording-window: no display, skipping\n");
+      return 77;
+    }
+  adw_init ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/fcm/recording/open", test_open_recording);
+  ADD ("/fcm/recording/open-not-recording", test_open_not_recording);
+  ADD ("/fcm/recording/export-bug-report", test_export_bug_report);
+
+#undef ADD
+
+  the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
+  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  g_assert_finalize_object (the_app);
+  return status;
+}
