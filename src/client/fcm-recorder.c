@@ -23,6 +23,9 @@
  * split, and each part starts with its own header. Endpoint URLs and ids
  * (C-09) and the bearer token are replaced by "[redacted]" before a line is
  * queued.
+ *
+ * This file: the object, the lines and the client's signals;
+ * fcm-recorder-writer.c: opening, writing, rotating and closing the file.
  */
 
 #define G_LOG_DOMAIN "Fcm"
@@ -33,45 +36,10 @@
 #include <glib/gi18n-lib.h>
 
 #include "fcm-json-private.h"
-#include "fcm-recorder.h"
+#include "fcm-recorder-private.h"
 
 #define REDACTED "[redacted]"
 #define MAX_SECRETS 8
-
-struct _FcmRecorder
-{
-  GObject parent_instance;
-
-  char *path;
-  GFile *file;
-  guint64 max_size;
-  guint max_files;
-
-  FcmHubClient *client;        /* weak: the client may go first */
-  char *hub_url;               /* public form (fcm_recording_public_url) */
-  char *topic;
-  char *subscriber;
-  GPtrArray *secrets;          /* endpoint URLs and ids, the token: never written */
-
-  GOutputStream *stream;
-  guint64 size;                /* of the current part */
-  guint part;                  /* parts started by this recorder */
-  GString *pending;            /* lines queued, not yet handed to a write */
-  GArray *marks;               /* Mark: where each line in pending ends, and its seq */
-  gboolean fresh_part;         /* no line in this part yet: never rotate it away */
-  guint64 queued_seq;          /* the last line queued */
-  guint64 pending_seq;         /* the last line in pending */
-  GBytes *writing;             /* handed to the write in flight */
-  guint64 writing_seq;
-  guint64 written_seq;         /* the last line in the kernel */
-  gboolean busy;               /* opening, writing, rotating or closing */
-  gboolean opened_once;
-  gboolean closing;
-  gboolean closed;
-  guint rotate_step;
-  GError *error;               /* the first failure; nothing is recorded after it */
-  GPtrArray *close_tasks;
-};
 
 G_DEFINE_FINAL_TYPE (FcmRecorder, fcm_recorder, G_TYPE_OBJECT)
 
@@ -82,6 +50,7 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+GParamSpec *_fcm_recorder_pspec_error;
 
 enum {
   SIGNAL_WRITTEN,
@@ -89,14 +58,7 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-typedef struct
-{
-  gsize end;
-  guint64 seq;
-} Mark;
-
-static void start_work (FcmRecorder *self);
+guint _fcm_recorder_signal_written;
 
 /* ---------------------------------------------------------------- secrets */
 
@@ -164,8 +126,8 @@ compare_length (gconstpointer a,
 
 /* ---------------------------------------------------------------- lines */
 
-static void
-append_header (FcmRecorder *self,
+void
+_fcm_recorder_append_header (FcmRecorder *self,
                GString     *out)
 {
   g_string_append (out, "{\"recording\":\"fhircast\",\"version\":");
@@ -276,7 +238,7 @@ fcm_recorder_record (FcmRecorder   *self,
   }
   self->pending_seq = self->queued_seq;
 
-  start_work (self);
+  _fcm_recorder_start_work (self);
 }
 
 /* ---------------------------------------------------------------- the client's signals */
@@ -336,8 +298,8 @@ endpoint_cb (FcmHubClient *client,
   g_ptr_array_sort (self->secrets, compare_length);
 }
 
-static void
-detach (FcmRecorder *self)
+void
+_fcm_recorder_detach (FcmRecorder *self)
 {
   if (self->client == NULL)
     return;
@@ -380,328 +342,6 @@ fcm_recorder_attach (FcmRecorder  *self,
   g_signal_connect (client, "notify::token", G_CALLBACK (endpoint_cb), self);
 }
 
-/* ---------------------------------------------------------------- writing */
-
-static void
-fail (FcmRecorder *self,
-      GError      *error)
-{
-  if (self->error == NULL)
-    {
-      g_prefix_error (&error, _("Recording to %s failed: "), self->path);
-      self->error = error;
-      g_string_truncate (self->pending, 0);
-      g_array_set_size (self->marks, 0);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ERROR]);
-    }
-  else
-    g_error_free (error);
-}
-
-/* The end of a step: drop the reference the step held, go on. */
-static void
-step_done (FcmRecorder *self)
-{
-  self->busy = FALSE;
-  start_work (self);
-  g_object_unref (self);
-}
-
-/* The file is closed (or was never opened): answer fcm_recorder_close_async(). */
-static void
-finish_close (FcmRecorder  *self,
-              const GError *error)
-{
-  g_autoptr(GPtrArray) tasks = g_steal_pointer (&self->close_tasks);
-
-  g_clear_object (&self->stream);
-  self->closed = TRUE;
-  for (guint i = 0; tasks != NULL && i < tasks->len; i++)
-    {
-      GTask *task = g_ptr_array_index (tasks, i);
-
-      if (self->error != NULL)
-        g_task_return_error (task, g_error_copy (self->error));
-      else if (error != NULL)
-        g_task_return_error (task, g_error_copy (error));
-      else
-        g_task_return_boolean (task, TRUE);
-    }
-  self->busy = FALSE;
-  g_object_unref (self);
-}
-
-static void
-closed_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error);
-  finish_close (user_data, error);
-}
-
-static void
-written_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  FcmRecorder *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gsize written = 0;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, &error))
-    fail (self, g_steal_pointer (&error));
-  else
-    {
-      self->size += written;
-      self->written_seq = self->writing_seq;
-      g_signal_emit (self, signals[SIGNAL_WRITTEN], 0, self->written_seq);
-    }
-  g_clear_pointer (&self->writing, g_bytes_unref);
-  step_done (self);
-}
-
-static void open_part (FcmRecorder *self);
-static void rotate_next (FcmRecorder *self);
-
-static void
-rotate_step_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  FcmRecorder *self = user_data;
-  g_autoptr(GError) error = NULL;
-  gboolean ok;
-
-  if (self->rotate_step + 1 == self->max_files)
-    ok = g_file_delete_finish (G_FILE (source), result, &error);
-  else
-    ok = g_file_move_finish (G_FILE (source), result, &error);
-  if (!ok && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      fail (self, g_steal_pointer (&error));
-      step_done (self);
-      return;
-    }
-  rotate_next (self);
-}
-
-/* FILE.(n-1) deleted, FILE.(i-1) → FILE.i …, FILE → FILE.1, one at a time */
-static void
-rotate_next (FcmRecorder *self)
-{
-  g_autofree char *from_path = NULL;
-  g_autoptr(GFile) from = NULL;
-
-  if (self->rotate_step == 0)
-    {
-      open_part (self);
-      return;
-    }
-  self->rotate_step--;
-  from_path = fcm_recording_part_path (self->path, self->rotate_step);
-  from = g_file_new_for_path (from_path);
-  if (self->rotate_step + 1 == self->max_files)
-    g_file_delete_async (from, G_PRIORITY_DEFAULT, NULL, rotate_step_cb, self);
-  else
-    {
-      g_autofree char *to_path = fcm_recording_part_path (self->path, self->rotate_step + 1);
-      g_autoptr(GFile) to = g_file_new_for_path (to_path);
-
-      g_file_move_async (from, to, G_FILE_COPY_OVERWRITE, G_PRIORITY_DEFAULT, NULL,
-                         NULL, NULL, rotate_step_cb, self);
-    }
-}
-
-static void
-rotate_closed_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  FcmRecorder *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
-    g_debug ("recorder: closing a full part: %s", error->message);
-  g_clear_object (&self->stream);
-  self->rotate_step = self->max_files;
-  rotate_next (self);
-}
-
-/* Hands @len bytes of pending (whole lines, the last one @seq) to a write. */
-static void
-start_write (FcmRecorder *self,
-             gsize        len,
-             guint64      seq)
-{
-  guint n_marks = 0;
-
-  while (n_marks < self->marks->len && g_array_index (self->marks, Mark, n_marks).end <= len)
-    n_marks++;
-  g_array_remove_range (self->marks, 0, n_marks);
-  for (guint i = 0; i < self->marks->len; i++)
-    g_array_index (self->marks, Mark, i).end -= len;
-
-  self->writing = g_bytes_new (self->pending->str, len);
-  g_string_erase (self->pending, 0, (gssize) len);
-  self->writing_seq = seq;
-  g_output_stream_write_all_async (self->stream, g_bytes_get_data (self->writing, NULL), len,
-                                   G_PRIORITY_DEFAULT, NULL, written_cb, self);
-}
-
-/* Writes what is queued, as much as the part has room for: whole lines,
- * at least one into a fresh part (a line longer than the cap is never
- * split nor dropped). */
-static void
-write_pending (FcmRecorder *self)
-{
-  guint64 room = self->max_size > self->size ? self->max_size - self->size : 0;
-  Mark fit = { 0, 0 };
-
-  if (self->pending->len <= room)
-    {
-      start_write (self, self->pending->len, self->pending_seq);
-      return;
-    }
-  for (guint i = 0; i < self->marks->len; i++)
-    {
-      Mark *mark = &g_array_index (self->marks, Mark, i);
-
-      if (mark->end > room && (i > 0 || !self->fresh_part))
-        break;
-      fit = *mark;
-    }
-  start_write (self, fit.end, fit.seq);
-}
-
-/* One step at a time, in order: open, rotate, write what is queued, close. */
-static void
-start_work (FcmRecorder *self)
-{
-  if (self->busy || self->closed)
-    return;
-
-  if (self->error == NULL && self->pending->len > 0)
-    {
-      self->busy = TRUE;
-      g_object_ref (self);
-      if (self->stream == NULL)
-        open_part (self);
-      else if (!self->fresh_part && self->size + g_array_index (self->marks, Mark, 0).end > self->max_size)
-        g_output_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, rotate_closed_cb, self);
-      else
-        {
-          write_pending (self);
-          self->fresh_part = FALSE;
-        }
-      return;
-    }
-
-  if (self->closing)
-    {
-      self->busy = TRUE;
-      g_object_ref (self);
-      detach (self);
-      if (self->stream != NULL)
-        g_output_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, closed_cb, self);
-      else
-        finish_close (self, NULL);
-    }
-}
-
-static void
-opened_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  FcmRecorder *self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GFileOutputStream) stream = g_file_append_to_finish (G_FILE (source), result, &error);
-  g_autoptr(GFileInfo) info = NULL;
-  GString *header = g_string_new (NULL);
-
-  if (stream == NULL)
-    {
-      g_string_free (header, TRUE);
-      fail (self, g_steal_pointer (&error));
-      step_done (self);
-      return;
-    }
-  self->stream = G_OUTPUT_STREAM (g_steal_pointer (&stream));
-  /* appending to a file of an earlier run: its size counts (cheap fstat) */
-  info = g_file_output_stream_query_info (G_FILE_OUTPUT_STREAM (self->stream),
-                                          G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, NULL);
-  self->size = info ? (guint64) g_file_info_get_size (info) : 0;
-
-  /* each part starts with a header, written before the lines queued meanwhile */
-  append_header (self, header);
-  self->part++;
-  self->fresh_part = TRUE;
-  self->writing = g_string_free_to_bytes (g_steal_pointer (&header));
-  self->writing_seq = self->written_seq;
-  g_output_stream_write_all_async (self->stream, g_bytes_get_data (self->writing, NULL),
-                                   g_bytes_get_size (self->writing), G_PRIORITY_DEFAULT, NULL,
-                                   written_cb, self);
-}
-
-static void
-mkdir_cb (GObject      *source,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  FcmRecorder *self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_file_make_directory_finish (G_FILE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (G_FILE (source));
-
-      /* its parent is missing too: make that first, then this one again */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) && parent != NULL &&
-          g_object_get_data (source, "fcm-retried") == NULL)
-        {
-          g_object_set_data (G_OBJECT (parent), "fcm-then", g_object_ref (source));
-          g_file_make_directory_async (parent, G_PRIORITY_DEFAULT, NULL, mkdir_cb, self);
-          return;
-        }
-      fail (self, g_steal_pointer (&error));
-      step_done (self);
-      return;
-    }
-
-  if (g_object_get_data (source, "fcm-then") != NULL)
-    {
-      GFile *then = g_object_steal_data (source, "fcm-then");
-
-      g_object_set_data (G_OBJECT (then), "fcm-retried", GINT_TO_POINTER (TRUE));
-      g_file_make_directory_async (then, G_PRIORITY_DEFAULT, NULL, mkdir_cb, self);
-      g_object_unref (then);
-      return;
-    }
-  g_file_append_to_async (self->file, G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT, NULL, opened_cb, self);
-}
-
-static void
-open_part (FcmRecorder *self)
-{
-  if (!self->opened_once)
-    {
-      g_autoptr(GFile) dir = g_file_get_parent (self->file);
-
-      /* the first time: make the folder (and its parents) if needed */
-      self->opened_once = TRUE;
-      if (dir != NULL)
-        {
-          g_file_make_directory_async (dir, G_PRIORITY_DEFAULT, NULL, mkdir_cb, self);
-          return;
-        }
-    }
-  g_file_append_to_async (self->file, G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT, NULL, opened_cb, self);
-}
-
 /* ---------------------------------------------------------------- closing */
 
 /**
@@ -736,8 +376,8 @@ fcm_recorder_close_async (FcmRecorder         *self,
     self->close_tasks = g_ptr_array_new_with_free_func (g_object_unref);
   g_ptr_array_add (self->close_tasks, task);
   self->closing = TRUE;
-  detach (self);
-  start_work (self);
+  _fcm_recorder_detach (self);
+  _fcm_recorder_start_work (self);
 }
 
 gboolean
@@ -757,7 +397,7 @@ fcm_recorder_dispose (GObject *object)
 {
   FcmRecorder *self = FCM_RECORDER (object);
 
-  detach (self);
+  _fcm_recorder_detach (self);
   G_OBJECT_CLASS (fcm_recorder_parent_class)->dispose (object);
 }
 
@@ -820,6 +460,7 @@ fcm_recorder_class_init (FcmRecorderClass *klass)
     g_param_spec_boxed ("error", NULL, NULL, G_TYPE_ERROR,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+  _fcm_recorder_pspec_error = properties[PROP_ERROR];
 
   /**
    * FcmRecorder::written:
@@ -831,6 +472,7 @@ fcm_recorder_class_init (FcmRecorderClass *klass)
   signals[SIGNAL_WRITTEN] =
     g_signal_new ("written", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT64);
+  _fcm_recorder_signal_written = signals[SIGNAL_WRITTEN];
 }
 
 static void
