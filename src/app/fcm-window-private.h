@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fcm-context-panel.h"
+#include "fcm-subscribers-panel.h"
 #include "fcm-timeline.h"
 #include "fcm-window.h"
 
@@ -42,6 +43,10 @@ struct _FcmWindow
   GtkWidget            *select_button;
   FcmContextPanel      *context_panel;
   FcmTimeline          *timeline;
+  AdwFlap              *subscribers_flap;
+  FcmSubscribersPanel  *subscribers_panel;
+  GtkWidget            *subscribers_button;
+  guint                 folded_idle;      /* shows or hides subscribers_button */
 };
 
 /* fcm-window-alerts.c: the header's status line, the alert while sync or
@@ -126,6 +131,8 @@ typedef struct
   GtkLabel    *hub_url_label;
   GtkLabel    *topic_label;
   AdwFlap     *flap;
+  AdwFlap     *subscribers_flap;
+  GtkWidget   *subscribers_panel;
 } FcmWindowParts;
 
 void fcm_window_get_parts (FcmWindow      *self,

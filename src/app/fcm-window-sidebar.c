@@ -279,6 +279,7 @@ fcm_window_set_connection (FcmWindow     *self,
       g_signal_connect_object (fcm_monitor_get_context_store (monitor), "notify::current",
                                G_CALLBACK (context_changed_cb), self, G_CONNECT_SWAPPED);
       fcm_context_panel_set_monitor (self->context_panel, monitor);
+      fcm_subscribers_panel_set_connection (self->subscribers_panel, connection);
       fcm_timeline_set_event_log (self->timeline, fcm_monitor_get_event_log (monitor));
       /* what another app needs to join this session */
       gtk_label_set_text (self->hub_url_label, fcm_hub_client_get_hub_url (fcm_connection_get_client (connection)));
@@ -291,6 +292,7 @@ fcm_window_set_connection (FcmWindow     *self,
     {
       gtk_widget_set_visible (self->connection_details, FALSE);
       fcm_context_panel_set_monitor (self->context_panel, NULL);
+      fcm_subscribers_panel_set_connection (self->subscribers_panel, NULL);
       fcm_timeline_set_event_log (self->timeline, NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->answer_label), FALSE);
@@ -478,9 +480,11 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Hub"),
+                                   /* the example on a line of its own: wrapped, a URL
+                                    * broke after "http://" */
                                    _("Subscribe to a session on another FHIRcast hub. "
-                                     "The hub URL is its hub.url, for example "
-                                     "http://localhost:8080/api/hub."));
+                                     "The hub URL is its hub.url, for example:\n"
+                                     "http://localhost:8080/api/hub"));
   fields->url = add_entry_row (box, _("Hub URL"), NULL, &fields->url_error);
   fields->topic = add_entry_row (box, _("Topic"), NULL, &fields->topic_error);
   fields->name = add_entry_row (box, _("Subscriber Name"), name, NULL);

@@ -229,6 +229,19 @@ fcm_hub_class_init (FcmHubClass *klass)
   _fcm_hub_signals[SIGNAL_SYNCERROR] =
     g_signal_new ("syncerror", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * FcmHub::subscribers-changed:
+   * @topic: the topic whose subscribers changed
+   *
+   * The subscribers of @topic or their figures (fcm_hub_list_subscribers())
+   * changed: one came or went, connected or disconnected, or acks came,
+   * were refused or missed. Emitted at most once every
+   * %FCM_HUB_SUBSCRIBERS_CHANGED_INTERVAL_MS for all changes since, so a
+   * burst of events costs a listener nothing per event.
+   */
+  _fcm_hub_signals[SIGNAL_SUBSCRIBERS_CHANGED] =
+    g_signal_new ("subscribers-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -356,6 +369,7 @@ fcm_hub_shutdown (FcmHub *self)
 
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  _fcm_hub_subscribers_changed_stop (self);
   g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_hash_table_remove_all (self->delayed);
   g_hash_table_remove_all (self->async_jobs);
