@@ -15,6 +15,7 @@
  *   fcm-window-report.c   the report buttons and the hub's answer
  *   fcm-window-alerts.c   the header's status, the alert, toasts and
  *                         desktop notifications
+ *   fcm-window-probe.c    Test a Hub…, Test an App…
  */
 
 #define G_LOG_DOMAIN "FcmWindow"
@@ -28,6 +29,14 @@
 #include "fcm-window-private.h"
 
 G_DEFINE_FINAL_TYPE (FcmWindow, fcm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * fcm_window_new:
@@ -290,6 +299,31 @@ fcm_window_finalize (GObject *object)
 }
 
 static void
+fcm_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  FcmWindow *self = FCM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* fcm-window-sidebar.c: the shown connection changed */
+void
+_fcm_window_notify_connection (FcmWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+static void
 fcm_window_class_init (FcmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -299,6 +333,17 @@ fcm_window_class_init (FcmWindowClass *klass)
   object_class->constructed = fcm_window_constructed;
   object_class->dispose = fcm_window_dispose;
   object_class->finalize = fcm_window_finalize;
+  object_class->get_property = fcm_window_get_property;
+
+  /**
+   * FcmWindow:connection:
+   *
+   * The connection shown (fcm_window_set_connection()).
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, FCM_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = fcm_window_close_request;
 
@@ -363,6 +408,7 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.toggle-subscribers", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
+  _fcm_window_probe_class_init (widget_class);
 }
 
 static void
@@ -372,6 +418,7 @@ fcm_window_init (FcmWindow *self)
 
   self->cancellable = g_cancellable_new ();
   _fcm_window_setup_sidebar (self);
+  _fcm_window_probe_init (self);
   /* one accessible name each; the header's buttons say what they act on */
   g_object_set_data (G_OBJECT (self->close_button), "fcm-a11y-name", (gpointer) _("Close Report"));
   g_object_set_data (G_OBJECT (self->update_button), "fcm-a11y-name", (gpointer) _("Update Report"));

@@ -398,6 +398,55 @@ fcm_hub_get_n_subscribers (FcmHub     *self,
   return n;
 }
 
+static int
+compare_subscriber_seq (gconstpointer a,
+                        gconstpointer b)
+{
+  const Subscriber *sa = *(Subscriber * const *) a;
+  const Subscriber *sb = *(Subscriber * const *) b;
+
+  return sa->seq < sb->seq ? -1 : sa->seq > sb->seq;
+}
+
+/**
+ * fcm_hub_dup_subscriber_names:
+ * @topic: (nullable): only this topic's subscribers; %NULL for all
+ *
+ * For a hub embedded in an application that wants to say who depends on it
+ * before it stops: the subscribers whose WebSocket is open right now.
+ *
+ * Returns: (transfer full): their subscriber.name values in the order they
+ *   subscribed; "" for a subscriber that gave no name
+ */
+GStrv
+fcm_hub_dup_subscriber_names (FcmHub     *self,
+                              const char *topic)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) open = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (_fcm_hub_subscriber_is_open (sub) && (topic == NULL || g_str_equal (sub->topic, topic)))
+        g_ptr_array_add (open, sub);
+    }
+  g_ptr_array_sort (open, compare_subscriber_seq);
+  for (guint i = 0; i < open->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (open, i);
+
+      g_strv_builder_add (builder, sub->name ? sub->name : "");
+    }
+  return g_strv_builder_end (builder);
+}
+
 const char *
 fcm_hub_get_secret (FcmHub *self)
 {

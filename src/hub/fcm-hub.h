@@ -29,6 +29,8 @@ const char  *fcm_hub_get_url                (FcmHub           *self);
 void         fcm_hub_shutdown               (FcmHub           *self);
 guint        fcm_hub_get_n_subscribers      (FcmHub           *self,
                                              const char       *topic);
+GStrv        fcm_hub_dup_subscriber_names   (FcmHub           *self,
+                                             const char       *topic) G_GNUC_WARN_UNUSED_RESULT;
 
 const char  *fcm_hub_get_secret             (FcmHub           *self);
 void         fcm_hub_set_secret             (FcmHub           *self,
