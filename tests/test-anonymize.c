@@ -299,6 +299,12 @@ test_anonymize (Fixture       *f,
     g_assert_null (strstr (last->text, "448120"));
     g_assert_null (strstr (last->text, "1961-04-12"));
   }
+  /* … and so did the whole file, short values and parts of values too
+   * (pseudonyms are consonant-vowel words: "Doe" and "Jane" cannot occur) */
+  for (const char *value = "Doe\0Jane\0" "448120\0" "000731\0" "1961-04-12\0" "113619\0pat-jd\0rpt-jd\0";
+       *value != '\0'; value += strlen (value) + 1)
+    if (strstr (output, value) != NULL)
+      g_error ("%s is still in the anonymized recording", value);
 
   /* consistent: each vector of the first round reads the same in the second */
   {
@@ -326,6 +332,19 @@ test_anonymize (Fixture       *f,
     g_assert_nonnull (strstr (fcm_json_get_string (name, "text"), fcm_json_get_string (name, "family")));
     g_assert_cmpstr (fcm_json_get_string (patient, "birthDate"), !=, "1961-04-12");
     g_assert_cmpuint (strlen (fcm_json_get_string (patient, "birthDate")), ==, 10);
+
+    /* the free text names her by the same pseudonyms as the resources */
+    {
+      FcmRecord *last = RECORD (records, records->len - 2);
+      JsonArray *given = fcm_json_get_array (name, "given");
+      JsonObject *identifier = fcm_json_array_get_object (fcm_json_get_array (patient, "identifier"), 0);
+
+      g_assert_nonnull (strstr (last->text, fcm_json_get_string (name, "family")));
+      g_assert_nonnull (given);
+      g_assert_nonnull (strstr (last->text, json_array_get_string_element (given, 0)));
+      g_assert_nonnull (strstr (last->text, fcm_json_get_string (identifier, "value")));
+      g_assert_nonnull (strstr (last->text, fcm_json_get_string (patient, "birthDate")));
+    }
   }
 
   /* two exports: different keys, different pseudonyms */
