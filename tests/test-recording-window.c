@@ -1,5 +1,6 @@
 /* test-recording-window.c: the app records its connections, Open Recording…
- * shows a recording read-only with the same rows, Export Bug Report…
+ * shows a recording read-only with the same rows, Export Bug Report…; and
+ * both from the main menu through the real file chooser dialogs
  *
  * Needs a display: exits 77 (meson: SKIP) when GTK cannot open one.
  *
@@ -8,7 +9,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <glib/gstdio.h>
 
@@ -371,7 +371,6 @@ test_export_bug_report (Fixture       *f,
         g_assert_true (json_object_has_member (r->object, "issues"));
     }
   g_clear_object (&result);     /* its task holds the window */
-  g_clear_object (&result);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
 
@@ -407,30 +406,199 @@ test_export_bug_report (Fixture       *f,
   }
 }
 
-static void
-run_tests_cb (GApplication *app,
-              int          *status)
+/* ------------------------------------------------ through the menu */
+
+/* the item of @menu (and its sections) that runs @action; its label */
+static char *
+menu_label_for (GMenuModel *menu,
+                const char *action)
 {
-  g_signal_stop_emission_by_name (app, "activate");
-  *status = g_test_run ();
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *item_action = NULL;
+      g_autofree char *label = NULL;
+
+      if (section != NULL)
+        {
+          char *found = menu_label_for (section, action);
+
+          if (found != NULL)
+            return found;
+          continue;
+        }
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &item_action) &&
+          g_str_equal (item_action, action) &&
+          g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
+        return g_steal_pointer (&label);
+    }
+  return NULL;
+}
+
+/* The file chooser a GtkFileChooserNative shows without a portal: a real
+ * GtkFileChooserDialog, transient for @parent. */
+static GtkWidget *
+find_file_chooser (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
+          gtk_window_get_transient_for (window) == parent)
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_has (GtkFileChooser *chooser,
+             GFile          *wanted)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (chooser);
+
+  return file != NULL && g_file_equal (file, wanted);
+}
+
+static gboolean
+in_folder (GtkFileChooser *chooser,
+           const char     *path)
+{
+  g_autoptr(GFile) folder = gtk_file_chooser_get_current_folder (chooser);
+
+  return folder != NULL && g_strcmp0 (g_file_peek_path (folder), path) == 0;
+}
+
+/* a whole bug report: written to its last line, the summary */
+static gboolean
+report_written (const char *path)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &text, &length, NULL) || length == 0 || text[length - 1] != '\n')
+    return FALSE;
+  return strstr (text, "\"type\":\"summary\"") != NULL;
+}
+
+static gboolean
+contains_phi (const char *text)
+{
+  for (const char *phi = "MRN-448120\0Doe\0Jane\0" "1961-04-12\0pat-1\0"; *phi; phi += strlen (phi) + 1)
+    if (strstr (text, phi) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* What a user does: the main menu's Export Bug Report…, a name in the save
+ * dialog, Export; then Open Recording…, the exported file chosen in the
+ * open dialog, Open. Real menu model, real actions, real file chooser. */
+static void
+test_menu_and_file_chooser (Fixture       *f,
+                            gconstpointer  data)
+{
+  FcmWindow *window = NULL;
+  g_autoptr(FcmConnection) live = live_session (f, &window);
+  g_autofree char *path = g_build_filename (f->dir, "bug.ndjson", NULL);
+  g_autoptr(GFile) report = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *open_label = NULL;
+  g_autofree char *export_label = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *recordings = NULL;
+  GtkWidget *menu_button;
+  GMenuModel *menu;
+  GtkWidget *chooser;
+  FcmConnection *recording;
+  FcmEventLog *log;
+
+  wait_recorded (live);
+
+  /* both items in the main menu */
+  menu_button = fcm_test_find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (menu_button);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+  open_label = menu_label_for (menu, "win.open-recording");
+  export_label = menu_label_for (menu, "win.export-bug-report");
+  g_assert_cmpstr (open_label, ==, "_Open Recording…");
+  g_assert_cmpstr (export_label, ==, "Export _Bug Report…");
+
+  /* Export Bug Report…: a save dialog with a dated name */
+  g_assert_null (find_file_chooser (GTK_WINDOW (window)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-bug-report", NULL));
+  FCM_TEST_WAIT_UNTIL ((chooser = find_file_chooser (GTK_WINDOW (window))) != NULL);
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (chooser)));
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==, GTK_FILE_CHOOSER_ACTION_SAVE);
+  {
+    g_autofree char *name = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+
+    g_assert_true (g_str_has_prefix (name, "fhircast-bug-report-"));
+    g_assert_true (g_str_has_suffix (name, ".ndjson"));
+  }
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (chooser));
+  /* a whole path typed into the Name field, as a user may (a folder set
+   * with gtk_file_chooser_set_current_folder() here did not hold: the
+   * dialog showed its parent) */
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), path);
+  /* only ever into our temporary folder: never Export anywhere else */
+  FCM_TEST_WAIT_UNTIL (chooser_has (GTK_FILE_CHOOSER (chooser), report));
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT));
+  FCM_TEST_WAIT_UNTIL (report_written (path));
+  FCM_TEST_WAIT_UNTIL (find_file_chooser (GTK_WINDOW (window)) == NULL);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  if (contains_phi (text))
+    g_error ("patient data in the bug report: %s", text);
+
+  /* Open Recording…: an open dialog in the app's recordings folder */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recording", NULL));
+  FCM_TEST_WAIT_UNTIL ((chooser = find_file_chooser (GTK_WINDOW (window))) != NULL);
+  g_assert_cmpint (gtk_file_chooser_get_action (GTK_FILE_CHOOSER (chooser)), ==, GTK_FILE_CHOOSER_ACTION_OPEN);
+  recordings = fcm_recording_default_dir ();
+  FCM_TEST_WAIT_UNTIL (in_folder (GTK_FILE_CHOOSER (chooser), recordings));
+  /* the exported report opens like any recording */
+  g_assert_true (gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), report, &error));
+  g_assert_no_error (error);
+  FCM_TEST_WAIT_UNTIL (chooser_has (GTK_FILE_CHOOSER (chooser), report));
+  gtk_widget_activate (gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT));
+  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (fcm_window_get_connections (window)) == 2);
+  FCM_TEST_WAIT_UNTIL (find_file_chooser (GTK_WINDOW (window)) == NULL);
+
+  recording = fcm_window_get_connection (window);
+  g_assert_true (recording != live);
+  g_assert_true (g_file_equal (fcm_connection_get_recording (recording), report));
+  log = fcm_monitor_get_event_log (fcm_connection_get_monitor (recording));
+  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (log)) == 6);
+  FCM_TEST_WAIT_UNTIL (shown_rows (window) == 6);
+  /* pseudonyms in the timeline, and a current report in the context */
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
+
+      g_assert_false (contains_phi (fcm_event_log_entry_get_text (entry)));
+    }
+  g_assert_nonnull (fcm_context_store_get_current (fcm_monitor_get_context_store (fcm_connection_get_monitor (recording))));
+
+  /* the dialogs' handlers and the open's task let go of the window */
+  {
+    gpointer weak = window;
+
+    g_object_add_weak_pointer (G_OBJECT (window), &weak);
+    gtk_window_destroy (GTK_WINDOW (window));
+    g_object_unref (window);
+    FCM_TEST_WAIT_UNTIL (weak == NULL);
+  }
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status = 1;
+  int status;
 
-  g_test_init (&argc, &argv, NULL);
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  g_setenv ("GTK_A11Y", "test", FALSE);
-  if (!gtk_init_check ())
-    {
-      g_printerr ("test-recording-window: no display, skipping\n");
-      return 77;
-    }
-  adw_init ();
+  if (!fcm_gtk_test_init (&argc, &argv, "test-recording-window"))
+    return 77;
 
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
@@ -438,12 +606,12 @@ main (int   argc,
   ADD ("/fcm/recording/open", test_open_recording);
   ADD ("/fcm/recording/open-not-recording", test_open_not_recording);
   ADD ("/fcm/recording/export-bug-report", test_export_bug_report);
+  ADD ("/fcm/recording/menu-and-file-chooser", test_menu_and_file_chooser);
 
 #undef ADD
 
   the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
-  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  status = fcm_gtk_test_run_in_application (G_APPLICATION (the_app));
   g_assert_finalize_object (the_app);
   return status;
 }
