@@ -9,7 +9,10 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include <adwaita.h>
@@ -591,6 +594,88 @@ test_menu_and_file_chooser (Fixture       *f,
   }
 }
 
+/* ------------------------------------------------ shown once written */
+
+static guint
+timeline_rows (FcmTimeline *timeline)
+{
+  return g_list_model_get_n_items (_fcm_timeline_get_model (timeline));
+}
+
+static void
+run_for_ms (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A row shows only once its line is in the recording (issue 16.5: a crash
+ * loses nothing that was shown). The recording is a FIFO nobody reads yet:
+ * once its 64 KiB are full, the recorder's write waits, and so does the
+ * row; reading the FIFO lets the write finish and the row show. */
+static void
+test_timeline_waits_for_write (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "recording.ndjson", NULL);
+  g_autoptr(FcmRecorder) recorder = NULL;
+  g_autoptr(FcmEventLog) log = fcm_event_log_new ();
+  g_autoptr(FcmEventLog) unrecorded_log = fcm_event_log_new ();
+  g_autoptr(FcmEvent) event = fcm_event_new ("ev-1", NULL, "t", FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, NULL, NULL, NULL);
+  g_autofree char *text = fcm_event_to_json (event, FALSE);
+  g_autofree char *filler = g_strnfill (96 * 1024, 'x');
+  g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new (text, FCM_MESSAGE_EVENT, event, NULL);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *timeline = fcm_timeline_new ();
+  char buffer[16 * 1024];
+  int fd;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  /* a reader end first, so that opening the FIFO for writing does not wait */
+  fd = g_open (fifo, O_RDONLY | O_NONBLOCK, 0);
+  g_assert_cmpint (fd, >=, 0);
+
+  gtk_window_set_child (GTK_WINDOW (window), timeline);
+  gtk_window_present (GTK_WINDOW (window));
+  recorder = fcm_recorder_new (fifo);
+  fcm_timeline_set_recorder (FCM_TIMELINE (timeline), recorder);
+  fcm_timeline_set_event_log (FCM_TIMELINE (timeline), log);
+
+  /* more than the FIFO holds: this write cannot finish until it is read */
+  fcm_recorder_record (recorder, FCM_RECORD_FRAME, NULL, 0, filler);
+  run_for_ms (100);
+  g_assert_cmpuint (fcm_recorder_get_written_seq (recorder), <, fcm_recorder_get_queued_seq (recorder));
+
+  /* the monitor logs a frame, the recorder queues its line: not shown */
+  fcm_event_log_append (log, entry);
+  fcm_recorder_record (recorder, FCM_RECORD_FRAME, NULL, 0, text);
+  run_for_ms (300);                     /* many frames */
+  g_assert_cmpuint (timeline_rows (FCM_TIMELINE (timeline)), ==, 0);
+  g_assert_cmpuint (fcm_recorder_get_written_seq (recorder), <, fcm_recorder_get_queued_seq (recorder));
+
+  /* read: the writes finish, the row shows */
+  while (fcm_recorder_get_written_seq (recorder) < fcm_recorder_get_queued_seq (recorder))
+    {
+      while (read (fd, buffer, sizeof buffer) > 0)
+        ;
+      g_main_context_iteration (NULL, FALSE);
+    }
+  FCM_TEST_WAIT_UNTIL (timeline_rows (FCM_TIMELINE (timeline)) == 1);
+  g_assert_null (fcm_recorder_get_error (recorder));
+
+  /* without a recorder nothing waits */
+  fcm_timeline_set_recorder (FCM_TIMELINE (timeline), NULL);
+  fcm_timeline_set_event_log (FCM_TIMELINE (timeline), unrecorded_log);
+  fcm_event_log_append (unrecorded_log, entry);
+  FCM_TEST_WAIT_UNTIL (timeline_rows (FCM_TIMELINE (timeline)) == 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  close (fd);
+  g_unlink (fifo);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +692,7 @@ main (int   argc,
   ADD ("/fcm/recording/open-not-recording", test_open_not_recording);
   ADD ("/fcm/recording/export-bug-report", test_export_bug_report);
   ADD ("/fcm/recording/menu-and-file-chooser", test_menu_and_file_chooser);
+  ADD ("/fcm/recording/timeline-waits-for-write", test_timeline_waits_for_write);
 
 #undef ADD
 

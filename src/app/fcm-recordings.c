@@ -7,9 +7,10 @@
  * start, unless the "record-sessions" setting is off; "recording-max-size"
  * (MiB) and "recording-max-files" cap it. The connection's monitor exists
  * before the recorder, so a frame reaches the event log a moment before the
- * recorder queues it, in the same main-loop iteration; the timeline draws
- * it at the next frame, and the write is done long before (docs/cli.md,
- * "Recorded sessions", has the figures). No GTK here.
+ * recorder queues it, in the same main-loop iteration; the timeline shows
+ * the row once the recorder has written it (fcm_timeline_set_recorder()),
+ * so a crash loses nothing that was shown (docs/cli.md, "Recorded
+ * sessions", has the figures). No GTK here.
  */
 
 #define G_LOG_DOMAIN "FcmRecordings"
