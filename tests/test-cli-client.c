@@ -255,6 +255,9 @@ test_publish_topic_path_hint (void)
   g_assert_nonnull (hint);
   g_assert_nonnull (failure);
   g_assert_true (hint < failure);
+  /* after the first try, while the others were still to come */
+  g_assert_nonnull (strstr (c.err, "no answer from the hub yet (retrying)"));
+  g_assert_true (strstr (c.err, "(retrying)") < hint);
   /* said once */
   g_assert_null (strstr (hint + 1, "--topic-path"));
   g_assert_cmpuint (s->hanging->len, ==, 3);
