@@ -25,6 +25,7 @@
 #include "fcm-recordings.h"
 #include "fcm-test-util.h"
 #include "fcm-timeline-private.h"
+#include "fcm-tray-menu.h"
 #include "fcm-window-private.h"
 
 static FcmApplication *the_app;
@@ -238,6 +239,8 @@ test_open_recording (Fixture       *f,
   g_assert_cmpstr (fcm_connection_get_status_text (recording), ==, "Recording, read-only");
   g_assert_false (fcm_connection_get_live (recording));
   g_assert_null (fcm_recordings_get_recorder (recording));
+  /* the tray does not present the recorded patient as the live context */
+  g_assert_cmpstr (fcm_tray_describe_state (recording), ==, "a recording, read-only");
 
   /* the timeline shows the recording: the same rows */
   recorded_log = fcm_monitor_get_event_log (fcm_connection_get_monitor (recording));
