@@ -22,6 +22,7 @@
 #include "fcm-context-panel-private.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-hub.h"
+#include "fcm-probe-window.h"
 #include "fcm-recordings.h"
 #include "fcm-test-util.h"
 #include "fcm-timeline-private.h"
@@ -241,6 +242,18 @@ test_open_recording (Fixture       *f,
   g_assert_null (fcm_recordings_get_recorder (recording));
   /* the tray does not present the recorded patient as the live context */
   g_assert_cmpstr (fcm_tray_describe_state (recording), ==, "a recording, read-only");
+  /* Test a Hub… has no hub to test: the one in the header is not probed */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.test-hub", NULL));
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) toplevel = g_list_model_get_item (toplevels, i);
+
+        g_assert_false (FCM_IS_PROBE_WINDOW (toplevel));
+      }
+  }
 
   /* the timeline shows the recording: the same rows */
   recorded_log = fcm_monitor_get_event_log (fcm_connection_get_monitor (recording));
