@@ -22,6 +22,7 @@
 #include "fcm-context-panel-private.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-hub.h"
+#include "fcm-preferences-window.h"
 #include "fcm-probe-window.h"
 #include "fcm-recordings.h"
 #include "fcm-test-util.h"
@@ -692,6 +693,54 @@ test_timeline_waits_for_write (Fixture       *f,
   g_unlink (fifo);
 }
 
+/* ------------------------------------------------ preferences */
+
+static GtkWidget *
+find_named (GtkWidget  *root,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Preferences → Record Sessions is the record-sessions setting; the group
+ * says where the recordings go */
+static void
+test_preferences (Fixture       *f,
+                  gconstpointer  data)
+{
+  GtkWidget *prefs = g_object_ref (fcm_preferences_window_new (NULL, f->settings));
+  GtkWidget *group, *row, *sw;
+  g_autofree char *dir = fcm_recording_default_dir ();
+  const char *tail = strstr (dir, "/fhircast-monitor/recordings");
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  group = find_named (prefs, "recordings_group");
+  row = find_named (prefs, "record_sessions_row");
+  g_assert_nonnull (group);
+  g_assert_nonnull (row);
+  g_assert_nonnull (tail);
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (group)), tail));
+
+  sw = fcm_test_find_widget (row, GTK_TYPE_SWITCH);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+  gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  g_assert_false (g_settings_get_boolean (f->settings, "record-sessions"));
+  g_settings_set_boolean (f->settings, "record-sessions", TRUE);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (sw)));
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  g_assert_finalize_object (prefs);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -709,6 +758,7 @@ main (int   argc,
   ADD ("/fcm/recording/export-bug-report", test_export_bug_report);
   ADD ("/fcm/recording/menu-and-file-chooser", test_menu_and_file_chooser);
   ADD ("/fcm/recording/timeline-waits-for-write", test_timeline_waits_for_write);
+  ADD ("/fcm/recording/preferences", test_preferences);
 
 #undef ADD
 
