@@ -37,6 +37,7 @@ typedef struct
   SoupWebsocketConnection *ws;
   GPtrArray               *frames;   /* JsonNode */
   char                    *endpoint;
+  char                    *auth;     /* Authorization of the upgrade (tokens bind endpoints) */
   GError                  *error;
   gboolean                 connect_done;
   AckMode                  ack_mode;
@@ -103,6 +104,7 @@ client_free (Client *c)
   g_clear_object (&c->ws);
   g_ptr_array_unref (c->frames);
   g_free (c->endpoint);
+  g_free (c->auth);
   g_clear_error (&c->error);
   g_free (c);
 }
@@ -299,6 +301,8 @@ client_connect (Fixture    *f,
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", endpoint);
 
   g_assert_nonnull (msg);
+  if (c->auth != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", c->auth);
   c->connect_done = FALSE;
   g_clear_error (&c->error);
   soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
@@ -1604,6 +1608,7 @@ token_subscribe (Fixture     *f,
       Client *c = client_new ();
 
       c->endpoint = endpoint_from_body (body);
+      c->auth = g_strdup (auth);
       g_assert_true (client_connect (f, c, c->endpoint));
       FCM_TEST_WAIT_UNTIL (client_find_mode (c, "subscribe") != NULL);
       *out_client = c;

@@ -176,14 +176,18 @@ heartbeat_cb (gpointer data)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Subscriber *sub = value;
-      g_autofree char *id = _fcm_hub_random_uuid ();
-      g_autoptr(JsonArray) context = json_array_new ();
-      JsonObject *period = json_object_new ();
+      g_autofree char *id = NULL;
+      g_autoptr(JsonArray) context = NULL;
+      JsonObject *period;
       g_autoptr(FcmEvent) event = NULL;
       g_autofree char *text = NULL;
 
+      /* connected sockets only (nothing is built for the others) */
       if (!_fcm_hub_subscriber_is_open (sub))
         continue;
+      id = _fcm_hub_random_uuid ();
+      context = json_array_new ();
+      period = json_object_new ();
       json_object_set_string_member (period, "key", "period");
       json_object_set_int_member (period, "decimal", self->heartbeat);
       json_array_add_object_element (context, period);
