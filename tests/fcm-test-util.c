@@ -286,7 +286,7 @@ fcm_test_raw_send (GSocket    *socket,
                    const void *data,
                    gsize       length)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
   gsize done = 0;
 
   while (done < length)
@@ -338,7 +338,7 @@ guint
 fcm_test_raw_read_answer (GSocket  *socket,
                           char    **out_body)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
   g_autoptr(GString) in = g_string_new (NULL);
   const char *head_end = NULL;
   gsize body_length = 0;
@@ -379,7 +379,7 @@ fcm_test_raw_read_answer (GSocket  *socket,
 gboolean
 fcm_test_raw_wait_closed (GSocket *socket)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
 
   while (g_get_monotonic_time () < deadline)
     {
@@ -421,4 +421,17 @@ fcm_test_rss_kib (void)
   line = strstr (status, "VmRSS:");
   g_assert_nonnull (line);
   return (gsize) g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+double
+fcm_test_timeout_scale (void)
+{
+  static double scale = 0;
+
+  if (scale == 0)
+    {
+      const char *env = g_getenv ("FCM_TEST_TIMEOUT_SCALE");
+      double value = env != NULL ? g_ascii_strtod (env, NULL) : 1;
+
+      scale = value >= 1 ? value : 1;
+    }
+  return scale;
 }

@@ -65,6 +65,12 @@ void _fcm_window_open_report_action       (GtkWidget      *widget,
 void _fcm_window_publish_action           (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_resume_report_action     (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_close_suspended_action   (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
 
 /* fcm-window-sidebar.c: the hub connections, which one is shown */
 void _fcm_window_setup_sidebar            (FcmWindow      *self);
@@ -76,6 +82,9 @@ void _fcm_window_reconnect_action         (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
 void _fcm_window_remove_connection_action (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_copy_action              (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
 
@@ -90,6 +99,9 @@ typedef struct
   GtkWidget   *timeline;
   GtkListBox  *connection_list;
   GtkWidget   *open_button;
+  GtkLabel    *hub_url_label;
+  GtkLabel    *topic_label;
+  AdwFlap     *flap;
 } FcmWindowParts;
 
 void fcm_window_get_parts (FcmWindow      *self,
