@@ -421,6 +421,8 @@ fcm_test_rss_kib (void)
   line = strstr (status, "VmRSS:");
   g_assert_nonnull (line);
   return (gsize) g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
+}
+
 double
 fcm_test_timeout_scale (void)
 {
