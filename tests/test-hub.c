@@ -2716,6 +2716,7 @@ test_cli_users_admin (void)
   g_autofree char *topic = NULL;
   g_autofree char *topic2 = NULL;
   g_autofree char *admin = NULL;
+  g_autofree char *admin_file = NULL;
   g_autofree char *get = NULL;
 
   if (!cli_available ())
@@ -2725,9 +2726,12 @@ test_cli_users_admin (void)
   path = g_build_filename (dir, "users.ini", NULL);
   g_assert_true (g_file_set_contents (path, "[Dr Smith]\nusers=joe;joe2\n", -1, &error));
   g_assert_no_error (error);
+  admin_file = g_build_filename (dir, "admin-token", NULL);
+  g_assert_true (g_file_set_contents (admin_file, "admin-token-3f9c\n", -1, &error));
+  g_assert_no_error (error);
 
   proc = cli_spawn (&url, "--port", "0", "--secret", "S", "--users", path, "--admin", "--legacy",
-                    "--syncerror-resend", "0.5", "--syncerror-resends", "2", NULL);
+                    "--admin-token-file", admin_file, "--syncerror-resend", "0.5", "--syncerror-resends", "2", NULL);
   base = g_strndup (url, strlen (url) - strlen ("/fhircast"));
   get = g_strconcat (base, "/gettopic?username=joe&secret=S", NULL);
   g_assert_cmpuint (cli_get (get, NULL, &topic), ==, 200);
@@ -2736,12 +2740,13 @@ test_cli_users_admin (void)
   g_assert_cmpuint (cli_get (get, NULL, &topic2), ==, 200);
   g_assert_cmpstr (topic, ==, topic2);
   g_assert_cmpuint (strlen (topic), ==, 36);
-  /* admin is behind the bearer secret like everything else */
+  /* admin is behind its own token (issue 14.4), not the shared secret */
   g_free (get);
   get = g_strconcat (base, "/admin/topics", NULL);
   g_assert_cmpuint (cli_get (get, NULL, &admin), ==, 401);
   cli_terminate (proc);
 
+  g_assert_cmpint (g_unlink (admin_file), ==, 0);
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }

@@ -381,3 +381,33 @@ fcm_hub_set_audit_syslog (FcmHub      *self,
   self->atna = sender;
   return TRUE;
 }
+
+/**
+ * fcm_hub_set_audit_syslog_tls:
+ * @client_certificate: (nullable): presented to a tls:// collector (mutual
+ *   TLS, as IHE ATNA node authentication expects); with its private key
+ * @trust: (nullable): the CAs the collector's certificate must chain to;
+ *   %NULL = the system's trust store
+ *
+ * Call after fcm_hub_set_audit_syslog() with a tls:// URL.
+ *
+ * Returns: %FALSE with @error when the syslog output is not tls://, or the
+ *   certificate has no private key
+ */
+gboolean
+fcm_hub_set_audit_syslog_tls (FcmHub           *self,
+                              GTlsCertificate  *client_certificate,
+                              GTlsDatabase     *trust,
+                              GError          **error)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  g_return_val_if_fail (client_certificate == NULL || G_IS_TLS_CERTIFICATE (client_certificate), FALSE);
+  g_return_val_if_fail (trust == NULL || G_IS_TLS_DATABASE (trust), FALSE);
+
+  if (self->atna == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no tls:// syslog output (--audit-syslog)");
+      return FALSE;
+    }
+  return fcm_atna_sender_set_tls (self->atna, client_certificate, trust, error);
+}
