@@ -1,9 +1,8 @@
 /* test-atna.c: the hub's IHE ATNA audit messages over syslog (H-40)
  *
- * Real syslog collectors on loopback (a UDP socket, a TCP listener, a TLS
- * listener that requires a client certificate, IHE ATNA node
- * authentication) in this
- * process; a real FcmHub; subscribe, Get Current Context and unsubscribe
+ * Real syslog collectors on loopback (a UDP socket, a TCP listener, and a
+ * TLS listener that requires a client certificate, IHE ATNA node
+ * authentication) in this process; a real FcmHub; subscribe, Get Current Context and unsubscribe
  * over HTTP; each message is parsed: the RFC 5424 header, then the DICOM
  * audit XML with GMarkup.
  *
