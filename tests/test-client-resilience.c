@@ -6,6 +6,8 @@
  * - a hub that drops the socket soon after every activation got a
  *   resubscribe every second or two: the backoff started over with every
  *   confirmation. Now it starts over only after a stable period (C-68).
+ * And point 11: plain http/ws only to this machine unless allowed; the
+ * bearer token on the WebSocket upgrade only to the hub's own origin.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +31,8 @@ typedef enum
 typedef struct
 {
   HubMode                  mode;
+  char                    *endpoint_override;   /* the endpoint the 202 names, if not ours */
+  GPtrArray               *upgrade_auth;        /* the Authorization of each upgrade, "" = none */
   SoupServer              *server;
   char                    *url;
   char                    *ws_url;
@@ -77,7 +81,9 @@ hub_http_cb (SoupServer        *server,
     }
   if (subscribe)
     {
-      g_autofree char *body = g_strdup_printf ("{\"hub.channel.endpoint\":\"%s\"}", hub->ws_url);
+      g_autofree char *body = g_strdup_printf ("{\"hub.channel.endpoint\":\"%s\"}",
+                                               hub->endpoint_override != NULL ? hub->endpoint_override
+                                                                              : hub->ws_url);
 
       soup_server_message_set_status (msg, 202, NULL);
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
@@ -104,7 +110,9 @@ hub_ws_cb (SoupServer              *server,
            gpointer                 data)
 {
   Hub *hub = data;
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
 
+  g_ptr_array_add (hub->upgrade_auth, g_strdup (auth != NULL ? auth : ""));
   g_ptr_array_add (hub->sockets, g_object_ref (ws));
   soup_websocket_connection_send_text (ws, "{\"hub.mode\":\"subscribe\",\"hub.topic\":\"t\","
                                            "\"hub.events\":\"DiagnosticReport-open\",\"hub.lease_seconds\":3600}");
@@ -126,6 +134,7 @@ hub_start (Hub     *hub,
   hub->hold_ms = 50;
   hub->sockets = g_ptr_array_new_with_free_func (g_object_unref);
   hub->held = g_ptr_array_new_with_free_func (g_object_unref);
+  hub->upgrade_auth = g_ptr_array_new_with_free_func (g_free);
   hub->subscribes = g_array_new (FALSE, FALSE, sizeof (gint64));
   hub->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (hub->server, "/hub", hub_http_cb, hub, NULL);
@@ -154,7 +163,9 @@ hub_stop (Hub *hub)
     ;
   g_ptr_array_unref (hub->sockets);
   g_ptr_array_unref (hub->held);
+  g_ptr_array_unref (hub->upgrade_auth);
   g_array_unref (hub->subscribes);
+  g_free (hub->endpoint_override);
   g_clear_object (&hub->server);
   g_free (hub->url);
   g_free (hub->ws_url);
@@ -277,6 +288,134 @@ test_backoff_resets_after_stable (void)
   hub_stop (&hub);
 }
 
+/* ------------------------------------------------------------------------ */
+/* point 11                                                                  */
+
+typedef struct
+{
+  gboolean  done;
+  GError   *error;
+} Result;
+
+static void
+subscribe_result_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      data)
+{
+  Result *r = data;
+
+  fcm_hub_client_subscribe_finish (FCM_HUB_CLIENT (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+publish_result_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Result *r = data;
+
+  fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, NULL, NULL, &r->error);
+  r->done = TRUE;
+}
+
+static void
+context_result_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  Result *r = data;
+  g_autoptr(JsonNode) node = fcm_hub_client_get_context_finish (FCM_HUB_CLIENT (source), result, &r->error);
+
+  r->done = TRUE;
+}
+
+/* Plain http:// to a hub that is not on this machine fails at once with
+ * FCM_ERROR_INSECURE (192.0.2.0/24 is TEST-NET-1: nothing is contacted). */
+static void
+test_insecure_refused (void)
+{
+  g_autoptr(FcmHubClient) client = fcm_hub_client_new ("http://192.0.2.10:8080/fhircast", "t");
+  g_autoptr(FcmEvent) event = fcm_event_new ("insecure-1", NULL, "t", "x-custom", NULL, NULL, NULL);
+  Result sub = { FALSE, NULL }, pub = { FALSE, NULL }, ctx = { FALSE, NULL };
+
+  g_assert_false (fcm_hub_client_get_insecure (client));
+  fcm_hub_client_subscribe_async (client, NULL, subscribe_result_cb, &sub);
+  fcm_hub_client_publish_async (client, event, NULL, publish_result_cb, &pub);
+  fcm_hub_client_get_context_async (client, NULL, context_result_cb, &ctx);
+  FCM_TEST_WAIT_UNTIL (sub.done && pub.done && ctx.done);
+  g_assert_error (sub.error, FCM_ERROR, FCM_ERROR_INSECURE);
+  g_assert_error (pub.error, FCM_ERROR, FCM_ERROR_INSECURE);
+  g_assert_error (ctx.error, FCM_ERROR, FCM_ERROR_INSECURE);
+  g_assert_nonnull (strstr (sub.error->message, "refusing plain http:// to 192.0.2.10"));
+  g_assert_cmpint (fcm_hub_client_get_state (client), ==, FCM_CLIENT_STATE_ERROR);
+  g_error_free (sub.error);
+  g_error_free (pub.error);
+  g_error_free (ctx.error);
+}
+
+/* A hub on this machine that names a ws:// endpoint elsewhere: refused
+ * before connecting, as the notifications would cross the network in the
+ * clear. */
+static void
+test_insecure_endpoint_refused (void)
+{
+  g_autoptr(FcmHubClient) client = NULL;
+  Hub hub = { 0, };
+  Result sub = { FALSE, NULL };
+
+  hub_start (&hub, HUB_DROP_AFTER_CONFIRM);
+  hub.endpoint_override = g_strdup ("ws://192.0.2.10/ws/0123456789abcdef0123456789abcdef");
+  client = fcm_hub_client_new (hub.url, "t");
+  fcm_hub_client_subscribe_async (client, NULL, subscribe_result_cb, &sub);
+  FCM_TEST_WAIT_UNTIL (sub.done);
+  g_assert_error (sub.error, FCM_ERROR, FCM_ERROR_INSECURE);
+  g_assert_nonnull (strstr (sub.error->message, "hub.channel.endpoint: refusing plain ws://"));
+  g_error_free (sub.error);
+  g_clear_object (&client);
+  hub_stop (&hub);
+}
+
+/* The bearer token goes on the WebSocket upgrade (a hub with tokens binds
+ * the endpoint to it), to the hub's own origin only: an endpoint on
+ * another port gets none. */
+static void
+test_token_same_origin (void)
+{
+  g_autoptr(FcmHubClient) client = NULL;
+  Hub hub = { 0, };
+  Hub other = { 0, };
+  Result sub = { FALSE, NULL };
+
+  hub_start (&hub, HUB_DROP_AFTER_CONFIRM);
+  hub.hold_ms = 60000;
+  client = fcm_hub_client_new (hub.url, "t");
+  fcm_hub_client_set_token (client, "tok-5e1a");
+  fcm_hub_client_subscribe_async (client, NULL, subscribe_result_cb, &sub);
+  FCM_TEST_WAIT_UNTIL (sub.done);
+  g_assert_no_error (sub.error);
+  g_assert_cmpuint (hub.upgrade_auth->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (hub.upgrade_auth, 0), ==, "Bearer tok-5e1a");
+  g_clear_object (&client);
+
+  /* the same hub naming an endpoint on another server */
+  hub_start (&other, HUB_DROP_AFTER_CONFIRM);
+  other.hold_ms = 60000;
+  hub.endpoint_override = g_strdup (other.ws_url);
+  client = fcm_hub_client_new (hub.url, "t");
+  fcm_hub_client_set_token (client, "tok-5e1a");
+  sub.done = FALSE;
+  fcm_hub_client_subscribe_async (client, NULL, subscribe_result_cb, &sub);
+  FCM_TEST_WAIT_UNTIL (sub.done);
+  g_assert_no_error (sub.error);
+  g_assert_cmpuint (other.upgrade_auth->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (other.upgrade_auth, 0), ==, "");
+
+  g_clear_object (&client);
+  hub_stop (&other);
+  hub_stop (&hub);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -286,6 +425,9 @@ main (int   argc,
   g_test_add_func ("/fcm/client/resilience/resubscribe-unanswered", test_resubscribe_unanswered);
   g_test_add_func ("/fcm/client/resilience/backoff-grows", test_backoff_grows);
   g_test_add_func ("/fcm/client/resilience/backoff-resets-after-stable", test_backoff_resets_after_stable);
+  g_test_add_func ("/fcm/client/security/insecure-refused", test_insecure_refused);
+  g_test_add_func ("/fcm/client/security/insecure-endpoint-refused", test_insecure_endpoint_refused);
+  g_test_add_func ("/fcm/client/security/token-same-origin", test_token_same_origin);
 
   return g_test_run ();
 }
