@@ -334,7 +334,8 @@ test_unconnected (Fixture       *f,
   g_autofree char *endpoint = NULL;
   Ws w = { NULL, };
 
-  fcm_hub_set_unconnected_timeout (f->hub, 0.3);
+  /* long enough for the connect below, also under valgrind */
+  fcm_hub_set_unconnected_timeout (f->hub, 1.0 * fcm_test_timeout_scale ());
   g_assert_cmpuint (post_form (f, form, NULL), ==, 202);
   g_assert_cmpuint (post_form (f, form, &body), ==, 202);
   endpoint = endpoint_of (body);

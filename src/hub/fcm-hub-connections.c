@@ -42,7 +42,9 @@
 struct _HubConnection
 {
   FcmHub  *hub;
-  GSocket *socket;       /* weak; the key in FcmHub.connections */
+  GSocket *socket;       /* the key in FcmHub.connections; a reference (libsoup 3.2
+                          * never frees an accepted GSocket, so no weak reference:
+                          * its data would leak with it) */
   GSource *source;       /* while idle: the peer sends or goes away */
   guint    idle_id;      /* while idle: the idle timeout */
   gboolean busy;         /* a request is being read or answered */
@@ -74,9 +76,6 @@ _fcm_hub_conn_listen (FcmHub        *self,
 /* ------------------------------------------------------------------------ */
 /* watching idle connections                                                */
 
-static void connection_socket_gone (gpointer  data,
-                                    GObject  *where_the_socket_was);
-
 static void
 connection_stop_watching (HubConnection *conn)
 {
@@ -92,20 +91,7 @@ void
 _fcm_hub_connection_free (HubConnection *conn)
 {
   connection_stop_watching (conn);
-  g_object_weak_unref (G_OBJECT (conn->socket), connection_socket_gone, conn);
-  g_free (conn);
-}
-
-static void
-connection_socket_gone (gpointer  data,
-                        GObject  *where_the_socket_was)
-{
-  HubConnection *conn = data;
-
-  /* the socket is finalized: nothing left to watch (our source held a
-   * reference, so there is none) */
-  g_clear_handle_id (&conn->idle_id, g_source_remove);
-  g_hash_table_steal (conn->hub->connections, where_the_socket_was);
+  g_object_unref (conn->socket);
   g_free (conn);
 }
 
@@ -203,8 +189,7 @@ connection_lookup (FcmHub            *self,
     {
       conn = g_new0 (HubConnection, 1);
       conn->hub = self;
-      conn->socket = socket;
-      g_object_weak_ref (G_OBJECT (socket), connection_socket_gone, conn);
+      conn->socket = g_object_ref (socket);
       g_hash_table_insert (self->connections, socket, conn);
     }
   return conn;
