@@ -42,18 +42,29 @@ save_png (GtkWidget  *widget,
           const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (output_dir, name, NULL);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer;
+  int width = 0, height = 0;
 
-  gtk_test_widget_wait_for_draw (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  /* the size once drawn: read before, a window just presented had none
+   * yet and gave an empty snapshot now and then */
+  for (guint tries = 0; node == NULL; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      if (tries == 50)
+        g_error ("nothing drawn for %s", name);
+      if (tries > 0)
+        settle (100);
+      gtk_test_widget_wait_for_draw (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (!gdk_texture_save_to_png (texture, path))
     g_error ("could not write %s", path);
@@ -153,6 +164,14 @@ run (FcmApplication *app)
   _fcm_timeline_select (FCM_TIMELINE (parts.timeline), 2);
   settle (400);
   save_png (GTK_WIDGET (window), "event-details.png");
+
+  /* 2c: the subscribers of the session, from the built-in hub itself */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-subscribers", NULL);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (parts.subscribers_panel));
+  settle (500);
+  save_png (GTK_WIDGET (window), "subscribers.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-subscribers", NULL);
+  FCM_TEST_WAIT_UNTIL (!gtk_widget_get_mapped (parts.subscribers_panel));
 
   /* 3: the open-report dialog with a demo study */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", NULL);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fcm-context-panel.h"
+#include "fcm-subscribers-panel.h"
 #include "fcm-timeline.h"
 #include "fcm-window.h"
 
@@ -42,6 +43,10 @@ struct _FcmWindow
   GtkWidget            *select_button;
   FcmContextPanel      *context_panel;
   FcmTimeline          *timeline;
+  AdwFlap              *subscribers_flap;
+  FcmSubscribersPanel  *subscribers_panel;
+  GtkWidget            *subscribers_button;
+  guint                 folded_idle;      /* shows or hides subscribers_button */
 };
 
 /* fcm-window-alerts.c: the header's status line, the alert while sync or
@@ -88,6 +93,9 @@ void _fcm_window_copy_action              (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
 
+/* fcm-window.c: FcmWindow:connection changed */
+void _fcm_window_notify_connection        (FcmWindow      *self);
+
 /* for tests */
 typedef struct
 {
@@ -102,6 +110,8 @@ typedef struct
   GtkLabel    *hub_url_label;
   GtkLabel    *topic_label;
   AdwFlap     *flap;
+  AdwFlap     *subscribers_flap;
+  GtkWidget   *subscribers_panel;
 } FcmWindowParts;
 
 void fcm_window_get_parts (FcmWindow      *self,

@@ -119,6 +119,9 @@ struct _Subscriber
   guint                    unconnected_id;/* no socket: the subscription ends when this fires */
   gint64                   token_expires; /* --tokens: its expiry, real-time µs; 0 = none (H-09) */
   gboolean                 lease_by_token;/* the token expires before the lease ends */
+  guint64                  acks;          /* acks matched to a pending notification, in total */
+  guint64                  refused_acks;  /* of them, not 2xx */
+  guint64                  missed_total;  /* ack timeouts, in total */
 };
 
 enum { ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT };
@@ -250,6 +253,8 @@ struct _FcmHub
   double       unconnected_timeout;  /* seconds a subscription may stay without a socket */
   guint        max_subscriptions;    /* per token, or per address without tokens */
   GHashTable  *quota;                /* quota key → number of subscriptions (GUINT) */
+  GHashTable  *changed_topics;       /* topics whose subscribers changed since the last signal */
+  guint        changed_id;           /* the timer that emits ::subscribers-changed */
 };
 
 enum {
@@ -257,6 +262,7 @@ enum {
   SIGNAL_SUBSCRIBER_REMOVED,
   SIGNAL_EVENT_BROADCAST,
   SIGNAL_SYNCERROR,
+  SIGNAL_SUBSCRIBERS_CHANGED,
   N_SIGNALS
 };
 
@@ -453,6 +459,9 @@ void _fcm_hub_handle_admin (FcmHub            *self,
                             SoupServerMessage *msg,
                             const char        *path,
                             GHashTable        *query);
+void _fcm_hub_subscribers_changed (FcmHub     *self,
+                                   const char *topic);
+void _fcm_hub_subscribers_changed_stop (FcmHub *self);
 
 /* fcm-hub-legacy.c */
 char *_fcm_hub_legacy_wrap (Subscriber *sub,
