@@ -18,6 +18,7 @@
 #include "fcm-application.h"
 #include "fcm-connection.h"
 #include "fcm-open-report-dialog.h"
+#include "fcm-probe-window-private.h"
 #include "fcm-window.h"
 #include "fcm-window-private.h"
 #include "fcm-test-util.h"
@@ -213,7 +214,28 @@ run (FcmApplication *app)
   settle (400);
   save_png (GTK_WIDGET (window), "sync-lost.png");
 
-  /* 5: the same in the dark style */
+  /* 5: Test a Hub… on the built-in hub, every scenario done, one chosen */
+  {
+    FcmProbeWindow *probe_window = fcm_probe_window_new_for_hub (GTK_WINDOW (window), connection);
+    FcmProbe *probe = _fcm_probe_window_get_probe (probe_window);
+    guint position = 0;
+
+    /* the scenarios that wait for the hub's ack timeout, sooner */
+    fcm_hub_set_ack_timeout (fcm_connection_get_hub (connection), 1.0);
+    fcm_hub_probe_set_ack_wait (FCM_HUB_PROBE (probe), 5.0);
+    gtk_window_set_default_size (GTK_WINDOW (probe_window), 1100, 720);
+    gtk_window_present (GTK_WINDOW (probe_window));
+    fcm_probe_window_run (probe_window);
+    while (fcm_probe_get_running (probe) || probe_window->ended == 0)
+      g_main_context_iteration (NULL, TRUE);
+    _fcm_probe_window_find_item (probe_window, "ack-refused", &position);
+    _fcm_probe_window_select (probe_window, position);
+    settle (400);
+    save_png (GTK_WIDGET (probe_window), "test-a-hub.png");
+    gtk_window_destroy (GTK_WINDOW (probe_window));
+  }
+
+  /* 6: sync lost (4) in the dark style */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   settle (400);
   save_png (GTK_WIDGET (window), "sync-lost-dark.png");

@@ -395,6 +395,51 @@ test_cancel (void)
   g_assert_cmpuint (g_list_model_get_n_items (fcm_probe_get_results (FCM_PROBE (probe))), >=, 1);
 }
 
+/* Each evidence line comes as a signal while its scenario runs, redacted as
+ * in the result (the app shows a long scenario's progress with it). */
+typedef struct
+{
+  GString  *lines;
+  gboolean  finished;
+} EvidenceSeen;
+
+static void
+evidence_added_cb (FcmProbe     *probe,
+                   const char   *id,
+                   const char   *line,
+                   EvidenceSeen *seen)
+{
+  g_assert_cmpstr (id, ==, "subscribe");
+  g_assert_false (seen->finished);
+  g_string_append_printf (seen->lines, "%s\n", line);
+}
+
+static void
+evidence_finished_cb (FcmProbe       *probe,
+                      FcmProbeResult *result,
+                      EvidenceSeen   *seen)
+{
+  seen->finished = TRUE;
+}
+
+static void
+test_evidence_signal (void)
+{
+  g_autoptr(FcmHub) hub = new_hub ();
+  g_autoptr(FcmHubProbe) probe = new_probe (fcm_hub_get_url (hub), "subscribe");
+  g_autoptr(GError) error = NULL;
+  EvidenceSeen seen = { g_string_new (NULL), FALSE };
+
+  g_signal_connect (probe, "evidence-added", G_CALLBACK (evidence_added_cb), &seen);
+  g_signal_connect (probe, "scenario-finished", G_CALLBACK (evidence_finished_cb), &seen);
+  run_to_end (FCM_PROBE (probe), &error);
+  g_assert_no_error (error);
+  g_assert_true (seen.finished);
+  g_assert_cmpuint (seen.lines->len, >, 0);
+  g_assert_cmpstr (seen.lines->str, ==, fcm_probe_result_get_evidence (result_of (FCM_PROBE (probe), "subscribe")));
+  g_string_free (seen.lines, TRUE);
+}
+
 /* ---------------------------------------------------------------- reports */
 
 typedef struct
@@ -667,6 +712,7 @@ main (int   argc,
   g_test_add_func ("/fcm/probe/hub/token-and-topic", test_token_and_topic);
   g_test_add_func ("/fcm/probe/hub/unreachable", test_unreachable);
   g_test_add_func ("/fcm/probe/hub/cancel", test_cancel);
+  g_test_add_func ("/fcm/probe/hub/evidence-signal", test_evidence_signal);
   g_test_add_func ("/fcm/probe/reports", test_reports);
   g_test_add_func ("/fcm/probe/hub/cli", test_cli);
   g_test_add_func ("/fcm/probe/hub/cli-failure", test_cli_failure);

@@ -96,6 +96,12 @@ void _fcm_window_copy_action              (GtkWidget      *widget,
 /* fcm-window.c: FcmWindow:connection changed */
 void _fcm_window_notify_connection        (FcmWindow      *self);
 
+/* fcm-window-probe.c: Test a Hub…, Test an App…, the sidebar's hub menu */
+void _fcm_window_probe_class_init         (GtkWidgetClass *widget_class);
+void _fcm_window_probe_init               (FcmWindow      *self);
+GtkWidget *_fcm_window_show_hub_menu      (FcmWindow      *self,
+                                           guint           position);
+
 /* for tests */
 typedef struct
 {

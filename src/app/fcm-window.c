@@ -15,6 +15,7 @@
  *   fcm-window-report.c   the report buttons and the hub's answer
  *   fcm-window-alerts.c   the header's status, the alert, toasts and
  *                         desktop notifications
+ *   fcm-window-probe.c    Test a Hub…, Test an App…
  */
 
 #define G_LOG_DOMAIN "FcmWindow"
@@ -405,6 +406,7 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.toggle-subscribers", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
+  _fcm_window_probe_class_init (widget_class);
 }
 
 static void
@@ -414,6 +416,7 @@ fcm_window_init (FcmWindow *self)
 
   self->cancellable = g_cancellable_new ();
   _fcm_window_setup_sidebar (self);
+  _fcm_window_probe_init (self);
   /* one accessible name each; the header's buttons say what they act on */
   g_object_set_data (G_OBJECT (self->close_button), "fcm-a11y-name", (gpointer) _("Close Report"));
   g_object_set_data (G_OBJECT (self->update_button), "fcm-a11y-name", (gpointer) _("Update Report"));

@@ -310,6 +310,7 @@ fcm_probe_evidence (FcmProbeCtx *ctx,
   va_end (ap);
   redacted = fcm_probe_redact (ctx->probe, text);
   fcm_probe_result_append_evidence (ctx->result, redacted);
+  fcm_probe_emit_evidence_added (ctx->probe, ctx->scenario->info.id, redacted);
 }
 
 static char *

@@ -136,6 +136,9 @@ void            fcm_probe_add_endpoint_secret  (FcmProbe     *self,
 char           *fcm_probe_redact               (FcmProbe     *self,
                                                 const char   *text) G_GNUC_WARN_UNUSED_RESULT;
 FcmProbeCtx    *fcm_probe_get_current_ctx      (FcmProbe     *self);
+void            fcm_probe_emit_evidence_added  (FcmProbe     *self,
+                                                const char   *scenario_id,
+                                                const char   *line);
 
 /* fcm-probe-ctx.c: operations, findings, evidence */
 FcmProbeCtx    *fcm_probe_ctx_new              (FcmProbe               *probe,

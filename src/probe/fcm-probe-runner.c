@@ -54,6 +54,7 @@ enum {
 enum {
   SIGNAL_SCENARIO_STARTED,
   SIGNAL_SCENARIO_FINISHED,
+  SIGNAL_EVIDENCE_ADDED,
   N_SIGNALS
 };
 
@@ -184,6 +185,18 @@ fcm_probe_class_init (FcmProbeClass *klass)
   signals[SIGNAL_SCENARIO_FINISHED] =
     g_signal_new ("scenario-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, FCM_TYPE_PROBE_RESULT);
+  /**
+   * FcmProbe::evidence-added:
+   * @id: the id of the scenario in progress
+   * @line: the evidence just added to its result (one line as a rule),
+   *   redacted as there
+   *
+   * Lets a window show what a long scenario is doing (for example waiting
+   * for the app under test) before #FcmProbe::scenario-finished.
+   */
+  signals[SIGNAL_EVIDENCE_ADDED] =
+    g_signal_new ("evidence-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 }
 
 static void
@@ -235,6 +248,14 @@ fcm_probe_set_token_internal (FcmProbe   *self,
   priv->token = (token != NULL && token[0] != '\0') ? g_strdup (token) : NULL;
   if (priv->token != NULL)
     fcm_probe_add_secret (self, priv->token, 0);
+}
+
+void
+fcm_probe_emit_evidence_added (FcmProbe    *self,
+                               const char  *scenario_id,
+                               const char  *line)
+{
+  g_signal_emit (self, signals[SIGNAL_EVIDENCE_ADDED], 0, scenario_id, line);
 }
 
 FcmProbeCtx *
