@@ -23,6 +23,7 @@
 #define READER_SECRET "reader-token-7c41e9b2"
 #define WRITER_SECRET "writer-token-0d5fa613"
 #define ADMIN_SECRET "admin-token-e28b5c70"
+#define HUB_SECRET "hub-secret-4b19d7c3"
 
 typedef struct
 {
@@ -365,6 +366,72 @@ test_secrets_stay_secret (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* Issue 14.11: `fhircast hub --secret-file` and `gettopic --secret-file`:
+ * the secret comes from a file, works, is on no command line and in no
+ * output; a client without it gets 401 (exit 1), with it from
+ * FHIRCAST_TOKEN or --token-file 200. */
+static void
+test_secret_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fcm-cli-secret-file-XXXXXX", &error);
+  g_autofree char *secret = NULL;
+  g_autofree char *users = NULL;
+  g_autofree char *cmdline = NULL;
+  g_autofree char *cmdline_path = NULL;
+  g_auto(Run) hub_run = { NULL, };
+  g_auto(Run) none = { NULL, };
+  g_auto(Run) from_env = { NULL, };
+  g_auto(Run) from_file = { NULL, };
+  g_auto(Run) topic = { NULL, };
+  const char *secrets[] = { HUB_SECRET, NULL };
+  Hub hub = { NULL, };
+
+  g_assert_no_error (error);
+  secret = write_file (dir, "hub.secret", HUB_SECRET "\n");
+  users = write_file (dir, "users.ini", "[Dr Smith]\nusers=joe\n");
+  hub_start (&hub, dir, (const char *[]) { "--port", "0", "--secret-file", secret, "--users", users, NULL });
+  cmdline_path = g_strdup_printf ("/proc/%s/cmdline", g_subprocess_get_identifier (hub.proc));
+  g_assert_true (g_file_get_contents (cmdline_path, &cmdline, NULL, NULL));
+  assert_no_secret ("the hub's command line", cmdline, secrets);
+
+  run_cli (&none, NULL, (const char *[]) { "gettopic", "--hub", hub.url, "--user", "joe", NULL });
+  g_assert_cmpint (none.status, ==, 1);
+  run_cli (&topic, NULL, (const char *[]) { "gettopic", "--hub", hub.url, "--user", "joe", "--secret-file", secret,
+                                            NULL });
+  g_assert_cmpint (topic.status, ==, 0);
+  g_strchomp (topic.out);
+  g_assert_cmpuint (strlen (topic.out), ==, 36);   /* a UUID */
+  run_clear (&none);
+  run_cli (&none, NULL, (const char *[]) { "context", "--hub", hub.url, "--topic", topic.out, NULL });
+  g_assert_cmpint (none.status, ==, 1);
+  g_assert_nonnull (strstr (none.err, "401"));
+  /* the topic exists once somebody subscribed or published: either way
+   * the answer is the hub's, not a 401 */
+  run_cli (&from_env, HUB_SECRET, (const char *[]) { "context", "--hub", hub.url, "--topic", topic.out, NULL });
+  g_assert_null (strstr (from_env.err, "401"));
+  run_cli (&from_file, NULL, (const char *[]) { "context", "--hub", hub.url, "--topic", topic.out, "--token-file",
+                                                secret, NULL });
+  g_assert_null (strstr (from_file.err, "401"));
+  g_assert_cmpint (from_file.status, ==, from_env.status);
+  /* no warning: nothing secret was on a command line */
+  g_assert_null (strstr (from_file.err, "warning"));
+  g_assert_null (strstr (topic.err, "warning"));
+  hub_stop (&hub, &hub_run);
+
+  assert_no_secret ("hub output", hub_run.out, secrets);
+  assert_no_secret ("hub stderr", hub_run.err, secrets);
+  assert_no_secret ("context stderr", from_env.err, secrets);
+  assert_no_secret ("context stdout", from_env.out, secrets);
+  assert_no_secret ("context stderr", from_file.err, secrets);
+  assert_no_secret ("gettopic stderr", topic.err, secrets);
+  assert_no_secret ("gettopic stdout", topic.out, secrets);
+
+  g_assert_cmpint (g_unlink (secret), ==, 0);
+  g_assert_cmpint (g_unlink (users), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 /* A secret on the command line still works, with a warning; the two ways
  * of giving the token exclude each other. */
 static void
@@ -438,6 +505,7 @@ main (int   argc,
 
   g_test_add_func ("/fcm/cli/security/logs-on-stderr", test_logs_on_stderr);
   g_test_add_func ("/fcm/cli/security/secrets-stay-secret", test_secrets_stay_secret);
+  g_test_add_func ("/fcm/cli/security/secret-file", test_secret_file);
   g_test_add_func ("/fcm/cli/security/command-line-secret-warns", test_command_line_secret_warns);
   g_test_add_func ("/fcm/cli/security/plain-http-off-loopback", test_plain_http_off_loopback);
 

@@ -267,6 +267,35 @@ test_renew_unsubscribe_bound (Fixture       *f,
   g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 0);
 }
 
+/* Issue 14.6: with tokens the subscriptions are counted per token, not
+ * per address: one application at its cap does not lock out another on
+ * the same machine, and an ended subscription frees its place. */
+static void
+test_per_token (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *form = soup_form_encode ("hub.channel.type", "websocket", "hub.mode", "subscribe",
+                                            "hub.topic", TOPIC, "hub.events", "DiagnosticReport-open", NULL);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *unsubscribe = NULL;
+
+  fcm_hub_set_max_subscriptions (f->hub, 2);
+  first = subscribe (f, READER);
+  second = subscribe (f, READER);
+  g_assert_cmpuint (http (f, "POST", "/fhircast", form, READER, &reason), ==, 429);
+  g_assert_cmpstr (reason, ==, "too many subscriptions for this token (at most 2)");
+  /* another application from the same address still gets in */
+  g_assert_cmpuint (http (f, "POST", "/fhircast", form, OTHER, NULL), ==, 202);
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 3);
+
+  unsubscribe = soup_form_encode ("hub.channel.type", "websocket", "hub.mode", "unsubscribe", "hub.topic", TOPIC,
+                                  "hub.channel.endpoint", first, NULL);
+  g_assert_cmpuint (http (f, "POST", "/fhircast", unsubscribe, READER, NULL), ==, 202);
+  g_assert_cmpuint (http (f, "POST", "/fhircast", form, READER, NULL), ==, 202);
+}
+
 /* With a static --secret every application holds the same credential, so
  * it can't be the admin one: /admin/ needs the admin token. */
 static void
@@ -304,6 +333,7 @@ main (int   argc,
   ADD ("endpoint-bound", test_endpoint_bound);
   ADD ("endpoint-token-optional", test_endpoint_token_optional);
   ADD ("renew-unsubscribe-bound", test_renew_unsubscribe_bound);
+  ADD ("per-token", test_per_token);
 #undef ADD
   g_test_add_func ("/fcm/hub/access/admin-with-secret", test_admin_with_secret);
 
