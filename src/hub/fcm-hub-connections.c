@@ -281,6 +281,30 @@ fcm_hub_get_idle_timeout (FcmHub *self)
   return self->idle_timeout;
 }
 
+/**
+ * fcm_hub_set_max_queued_bytes:
+ * @bytes: the most a subscriber's unsent notifications may take; 0 = no
+ *   limit. Default 4 MiB.
+ *
+ * A subscriber whose socket takes no more (it stopped reading) is
+ * unsubscribed once this much waits for it, with a syncerror naming it to
+ * the others of its topic: its queue can't grow without bound.
+ */
+void
+fcm_hub_set_max_queued_bytes (FcmHub *self,
+                              gsize   bytes)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  self->max_queued_bytes = bytes;
+}
+
+gsize
+fcm_hub_get_max_queued_bytes (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->max_queued_bytes;
+}
+
 /* ------------------------------------------------------------------------ */
 /* answering before the body                                                */
 

@@ -117,6 +117,7 @@ struct _Subscriber
                                            * it may renew, unsubscribe or connect the endpoint */
   char                    *quota_key;     /* what it counts against: the owner, else the address */
   guint                    unconnected_id;/* no socket: the subscription ends when this fires */
+  guint                    too_slow_id;   /* its send queue passed the cap: it ends when this runs */
   gint64                   token_expires; /* --tokens: its expiry, real-time µs; 0 = none (H-09) */
   gboolean                 lease_by_token;/* the token expires before the lease ends */
   guint64                  acks;          /* acks matched to a pending notification, in total */
@@ -253,6 +254,7 @@ struct _FcmHub
   double       unconnected_timeout;  /* seconds a subscription may stay without a socket */
   guint        max_subscriptions;    /* per token, or per address without tokens */
   GHashTable  *quota;                /* quota key → number of subscriptions (GUINT) */
+  gsize        max_queued_bytes;     /* a subscriber's unsent notifications beyond this: it ends */
   GHashTable  *changed_topics;       /* topics whose subscribers changed since the last signal */
   guint        changed_id;           /* the timer that emits ::subscribers-changed */
 };

@@ -86,6 +86,7 @@ _fcm_hub_subscriber_free (Subscriber *sub)
   _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_GOING_AWAY, NULL);
   g_clear_handle_id (&sub->lease_id, g_source_remove);
   g_clear_handle_id (&sub->unconnected_id, g_source_remove);
+  g_clear_handle_id (&sub->too_slow_id, g_source_remove);
   if (sub->quota_key != NULL && sub->hub->quota != NULL)
     {
       guint n = GPOINTER_TO_UINT (g_hash_table_lookup (sub->hub->quota, sub->quota_key));

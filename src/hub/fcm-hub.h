@@ -104,6 +104,9 @@ void         fcm_hub_set_unconnected_timeout (FcmHub          *self,
 guint        fcm_hub_get_max_subscriptions  (FcmHub           *self);
 void         fcm_hub_set_max_subscriptions  (FcmHub           *self,
                                              guint             n);
+gsize        fcm_hub_get_max_queued_bytes   (FcmHub           *self);
+void         fcm_hub_set_max_queued_bytes   (FcmHub           *self,
+                                             gsize             bytes);
 
 /* Subscribers, for inspection (fcm-hub-admin.c) */
 
