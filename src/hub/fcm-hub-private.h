@@ -255,6 +255,8 @@ struct _FcmHub
   guint        max_subscriptions;    /* per token, or per address without tokens */
   GHashTable  *quota;                /* quota key → number of subscriptions (GUINT) */
   gsize        max_queued_bytes;     /* a subscriber's unsent notifications beyond this: it ends */
+  guint        subscribers_peak;     /* most subscribers since the heap was last trimmed */
+  guint        trim_id;              /* idle: give freed memory back to the system */
   GHashTable  *changed_topics;       /* topics whose subscribers changed since the last signal */
   guint        changed_id;           /* the timer that emits ::subscribers-changed */
 };

@@ -441,6 +441,7 @@ fcm_hub_shutdown (FcmHub *self)
 
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   _fcm_hub_subscribers_changed_stop (self);
   g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_hash_table_remove_all (self->delayed);

@@ -281,7 +281,52 @@ sub_connected_cb (GObject      *source,
   g_signal_connect (sub->ws, "closed", G_CALLBACK (sub_closed_cb), sub);
 }
 
-/* Subscribes (STU3 form) and connects; FALSE when the hub said no. */
+static void
+sub_posted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  FaultsSub *sub = data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SoupMessage) upgrade = NULL;
+
+  if (body == NULL || soup_message_get_status (msg) != 202)
+    {
+      sub->closed = TRUE;
+      return;
+    }
+  root = fcm_json_parse (g_bytes_get_data (body, NULL), (gssize) g_bytes_get_size (body), NULL);
+  g_assert_nonnull (root);
+  g_free (sub->endpoint);
+  sub->endpoint = g_strdup (fcm_json_get_string (json_node_get_object (root), "hub.channel.endpoint"));
+  upgrade = soup_message_new ("GET", sub->endpoint);
+  soup_session_websocket_connect_async (sub->session, upgrade, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        sub_connected_cb, sub);
+}
+
+/* Starts subscribing (STU3 form) and connecting; sets confirmed, or
+ * closed when the hub said no. Many can be under way at once. */
+void
+faults_sub_start (FaultsSub  *sub,
+                  const char *hub_url,
+                  const char *topic,
+                  const char *name,
+                  const char *events)
+{
+  g_autofree char *form = soup_form_encode ("hub.channel.type", "websocket", "hub.mode", "subscribe",
+                                            "hub.topic", topic, "hub.events", events, "subscriber.name", name,
+                                            NULL);
+  g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", hub_url);
+
+  sub->confirmed = sub->closed = FALSE;
+  soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+  soup_session_send_and_read_async (sub->session, msg, G_PRIORITY_DEFAULT, NULL, sub_posted_cb, sub);
+}
+
+/* Subscribes and connects; FALSE when the hub said no. */
 gboolean
 faults_sub_subscribe (FaultsSub  *sub,
                       const char *hub_url,
@@ -289,24 +334,7 @@ faults_sub_subscribe (FaultsSub  *sub,
                       const char *name,
                       const char *events)
 {
-  g_autofree char *form = soup_form_encode ("hub.channel.type", "websocket", "hub.mode", "subscribe",
-                                            "hub.topic", topic, "hub.events", events, "subscriber.name", name,
-                                            NULL);
-  g_autofree char *body = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-
-  if (fcm_test_http (sub->session, "POST", hub_url, "application/x-www-form-urlencoded", form, -1, NULL,
-                     &body) != 202)
-    return FALSE;
-  root = fcm_json_parse (body, -1, NULL);
-  g_assert_nonnull (root);
-  g_free (sub->endpoint);
-  sub->endpoint = g_strdup (fcm_json_get_string (json_node_get_object (root), "hub.channel.endpoint"));
-  msg = soup_message_new ("GET", sub->endpoint);
-  sub->confirmed = sub->closed = FALSE;
-  soup_session_websocket_connect_async (sub->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        sub_connected_cb, sub);
+  faults_sub_start (sub, hub_url, topic, name, events);
   FCM_TEST_WAIT_UNTIL (sub->confirmed || sub->closed);
   return sub->confirmed;
 }
@@ -320,7 +348,9 @@ faults_sub_new (SoupSession *session,
 {
   FaultsSub *sub = g_new0 (FaultsSub, 1);
 
-  sub->session = g_object_ref (session);
+  /* a session of its own: a session with many WebSocket connections gets
+   * slower with each new request (libsoup 3.2 looks through them all) */
+  sub->session = session != NULL ? g_object_ref (session) : soup_session_new ();
   sub->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   sub->syncerrors = g_ptr_array_new_with_free_func (g_free);
   sub->arrivals = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -328,6 +358,27 @@ faults_sub_new (SoupSession *session,
   if (hub_url != NULL)
     g_assert_true (faults_sub_subscribe (sub, hub_url, topic, name, events));
   return sub;
+}
+
+/* Starts unsubscribing and closing with 1000 (C-40, C-42), without
+ * waiting: many can be under way at once. */
+void
+faults_sub_start_leaving (FaultsSub  *sub,
+                          const char *hub_url,
+                          const char *topic)
+{
+  if (sub->endpoint != NULL && hub_url != NULL)
+    {
+      g_autofree char *form = soup_form_encode ("hub.channel.type", "websocket", "hub.mode", "unsubscribe",
+                                                "hub.topic", topic, "hub.channel.endpoint", sub->endpoint, NULL);
+      g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", hub_url);
+
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", bytes);
+      soup_session_send_and_read_async (sub->session, msg, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+    }
+  if (sub->ws != NULL && soup_websocket_connection_get_state (sub->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (sub->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
 }
 
 /* Unsubscribes and closes with 1000 (C-40, C-42). */

@@ -65,6 +65,14 @@ FaultsSub *faults_sub_new          (SoupSession        *session,
                                     const char         *topic,
                                     const char         *name,
                                     const char         *events);
+void       faults_sub_start        (FaultsSub          *sub,
+                                    const char         *hub_url,
+                                    const char         *topic,
+                                    const char         *name,
+                                    const char         *events);
+void       faults_sub_start_leaving (FaultsSub         *sub,
+                                    const char         *hub_url,
+                                    const char         *topic);
 gboolean   faults_sub_subscribe    (FaultsSub          *sub,
                                     const char         *hub_url,
                                     const char         *topic,
