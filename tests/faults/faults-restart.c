@@ -31,7 +31,7 @@
 typedef struct
 {
   FcmHubClient *client;
-  GHashTable   *seen;       /* event id → times received */
+  GHashTable   *seen;       /* event id -> times received */
   gint64        back_at;    /* monotonic µs: active and holding the re-opened context */
   const char   *reopen_id;
 } Subscriber;
