@@ -127,12 +127,13 @@ fcm_bench_record (const char   *bench,
       result = met ? "met" : "missed";
     }
 
-  if (comparison != NULL)
-    printf ("%-40s median %10.1f %-16s (%g–%g, %u run%s)  target %s %g  %s\n", name, median, unit,
-            lo, hi, n_runs, n_runs == 1 ? "" : "s", comparison, target, met ? "met" : "MISSED");
+  if (n_runs == 1)
+    printf ("%-44s %10.1f %-16s", name, median, unit);
   else
-    printf ("%-40s median %10.1f %-16s (%g–%g, %u run%s)\n", name, median, unit, lo, hi, n_runs,
-            n_runs == 1 ? "" : "s");
+    printf ("%-44s %10.1f %-16s median of %u runs (%.1f–%.1f)", name, median, unit, n_runs, lo, hi);
+  if (comparison != NULL)
+    printf ("  target %s %g  %s", comparison, target, met ? "met" : "MISSED");
+  printf ("\n");
   fflush (stdout);
 
   run_id = g_getenv ("FCM_BENCH_RUN") != NULL
