@@ -28,8 +28,8 @@ G_DEFINE_FINAL_TYPE (FcmApplication, fcm_application, ADW_TYPE_APPLICATION)
  * that is LLVM loaded and set up, about a third of the time to the first
  * frame and ~58 MB of RSS under Xvfb (docs/performance.md, First frame).
  * Tell GDK, keeping whatever GDK_DEBUG already says; before GTK starts. */
-static void
-skip_gl_when_drawing_with_cairo (void)
+void
+_fcm_application_skip_gl_when_drawing_with_cairo (void)
 {
   const char *debug = g_getenv ("GDK_DEBUG");
   g_autofree char *flags = NULL;
@@ -53,7 +53,7 @@ fcm_application_new (const char        *application_id,
 {
   g_return_val_if_fail (application_id != NULL, NULL);
 
-  skip_gl_when_drawing_with_cairo ();
+  _fcm_application_skip_gl_when_drawing_with_cairo ();
   /* register-session: query-end at the end of the desktop session */
   return g_object_new (FCM_TYPE_APPLICATION,
                        "application-id", application_id,

@@ -27,6 +27,7 @@
 #include "fcm-timeline.h"
 #include "fcm-timeline-private.h"
 #include "fcm-bench-record.h"
+#include "fcm-application-private.h"
 
 static double
 status_mb (const char *field)
@@ -154,6 +155,8 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 2;
     }
+  /* as the app does: no GL with the cairo renderer (make bench sets it) */
+  _fcm_application_skip_gl_when_drawing_with_cairo ();
   if (!gtk_init_check ())
     {
       g_printerr ("bench-timeline: no display (run under xvfb-run)\n");
