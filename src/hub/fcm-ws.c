@@ -444,6 +444,10 @@ ws_send_close (FcmWsConn  *self,
   self->close_sent = TRUE;
   self->state = FCM_WS_STATE_CLOSING;
   ws_send_bytes (self, frame);
+  /* at once, with whatever is queued before it: a hub shutting down may not
+   * turn its main loop again */
+  if (!self->terminating)
+    ws_flush (self);
 }
 
 /**
