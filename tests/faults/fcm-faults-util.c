@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <glib/gstdio.h>
 
@@ -18,6 +19,13 @@
 
 /* ------------------------------------------------------------------------ */
 /* the hub process                                                          */
+
+/* the hub dies with this process, also when a failed assertion aborts it */
+static void
+hub_child_setup (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
 
 /**
  * faults_hub_start:
@@ -46,6 +54,7 @@ faults_hub_start (guint               port,
   g_subprocess_launcher_set_stdout_file_path (launcher, hub->out_path);
   g_subprocess_launcher_set_stderr_file_path (launcher, hub->err_path);
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  g_subprocess_launcher_set_child_setup (launcher, hub_child_setup, NULL, NULL);
   g_ptr_array_add (argv, g_strdup (g_getenv ("FHIRCAST_CLI")));
   g_ptr_array_add (argv, g_strdup ("hub"));
   g_ptr_array_add (argv, g_strdup ("--port"));
