@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,7 +119,11 @@ fixture_setup (Fixture       *f,
   f->monitor = fcm_monitor_new (f->ours);
 
   f->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (f->window, 700, 500);
+  /* data: a small window, the timeline much longer than its pane */
+  if (data != NULL)
+    gtk_window_set_default_size (f->window, 640, 360);
+  else
+    gtk_window_set_default_size (f->window, 700, 500);
   f->timeline = FCM_TIMELINE (fcm_timeline_new ());
   gtk_window_set_child (f->window, GTK_WIDGET (f->timeline));
   fcm_timeline_set_event_log (f->timeline, fcm_monitor_get_event_log (f->monitor));
@@ -181,9 +186,13 @@ test_timeline_rows (Fixture       *f,
   g_assert_true (fcm_event_log_entry_get_own_echo (fcm_event_log_find_event (
                    fcm_monitor_get_event_log (f->monitor), our_open)));
 
+  /* the count next to the filter (issue 11.9) */
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "4 messages");
+
   /* filter by type */
   gtk_drop_down_set_selected (type_filter, 1);     /* DiagnosticReport-open */
   g_assert_cmpuint (n_rows (f), ==, 2);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "2 of 4");
   gtk_drop_down_set_selected (type_filter, 2);     /* DiagnosticReport-close */
   g_assert_cmpuint (n_rows (f), ==, 1);
   gtk_drop_down_set_selected (type_filter, 5);     /* SyncError */
@@ -194,12 +203,14 @@ test_timeline_rows (Fixture       *f,
   g_assert_cmpuint (n_rows (f), ==, 1);
   gtk_drop_down_set_selected (type_filter, 0);
   g_assert_cmpuint (n_rows (f), ==, 4);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "4 messages");
 
   /* free-text search over the raw message, case-insensitive */
   gtk_editable_set_text (search, "RPT-2");
   FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
   gtk_editable_set_text (search, "rpt-");
   FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "3 of 4");
   /* search and type together */
   gtk_drop_down_set_selected (type_filter, 2);
   g_assert_cmpuint (n_rows (f), ==, 1);
@@ -463,6 +474,241 @@ test_timeline_autoscroll (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (at_bottom (adj));
 }
 
+/* "27 of 1,204": thousands grouped (C locale: a comma) */
+static void
+test_timeline_count_format (void)
+{
+  const struct { guint n; const char *text; } cases[] = {
+    { 0, "0" }, { 27, "27" }, { 999, "999" }, { 1204, "1,204" }, { 100000, "100,000" }, { 1234567, "1,234,567" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = _fcm_format_count (cases[i].n);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+/* ---------------------------------------------------------------- following */
+
+typedef struct
+{
+  guint  pending;
+  guint  failed;
+} Publishes;
+
+static void
+published_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Publishes *p = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  guint status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, &reason, NULL, &error);
+
+  /* 206: the select names a resource the hub does not know (H-27); delivered all the same */
+  if (status < 200 || status >= 300)
+    {
+      g_printerr ("publish: %u %s %s\n", status, reason ? reason : "", error ? error->message : "");
+      p->failed++;
+    }
+  p->pending--;
+}
+
+/* @n events from the other app at once: the hub fans them out as fast as it
+ * can, so several land in one frame */
+static char *
+publish_batch (Fixture *f,
+               guint    n,
+               guint    first)
+{
+  Publishes p = { 0, };
+  char *last = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("follow-%04u", first + i);
+      const char *refs[] = { "Observation/obs-1", NULL };
+      g_autoptr(JsonArray) context = fcm_context_build_select ("rpt-1", refs);
+      g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, f->topic, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
+                                                 context, NULL, NULL);
+
+      p.pending++;
+      fcm_hub_client_publish_async (f->other, event, NULL, published_cb, &p);
+      if (i == n - 1)
+        last = g_strdup (id);
+    }
+  FCM_TEST_WAIT_UNTIL (p.pending == 0);
+  g_assert_cmpuint (p.failed, ==, 0);
+  return last;
+}
+
+static GtkWidget *
+list_view_of (Fixture *f)
+{
+  GtkWidget *column_view = GTK_WIDGET (_fcm_timeline_get_column_view (f->timeline));
+
+  return fcm_test_find_widget (column_view, GTK_TYPE_LIST_VIEW);
+}
+
+static gboolean
+is_cell_with_text (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), data) == 0;
+}
+
+/* the cell showing @text is drawn, whole, inside the rows' visible area */
+static gboolean
+cell_visible (Fixture    *f,
+              const char *text)
+{
+  GtkWidget *list = list_view_of (f);
+  GtkWidget *cell = fcm_test_find_widget_matching (list, is_cell_with_text, text);
+  graphene_rect_t bounds;
+
+  if (cell == NULL || !gtk_widget_get_mapped (cell) || !gtk_widget_compute_bounds (cell, list, &bounds))
+    return FALSE;
+  for (GtkWidget *w = cell; w != list; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_child_visible (w))
+      return FALSE;
+  return bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list) + 0.5;
+}
+
+static gboolean
+at_end (GtkAdjustment *adj)
+{
+  return G_APPROX_VALUE (gtk_adjustment_get_value (adj),
+                         gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj), 0.5);
+}
+
+/* the cells of a column, by its title, that are on screen */
+static void
+collect_column_cells (Fixture    *f,
+                      const char *title,
+                      GPtrArray  *out)
+{
+  GtkWidget *list = list_view_of (f);
+  GListModel *columns = gtk_column_view_get_columns (_fcm_timeline_get_column_view (f->timeline));
+  guint index = G_MAXUINT;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        index = i;
+    }
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+  /* row widget → one cell widget per column, in column order → its child */
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (row);
+
+      for (guint i = 0; cell != NULL && i < index; i++)
+        cell = gtk_widget_get_next_sibling (cell);
+      if (cell != NULL && gtk_widget_get_mapped (cell) && gtk_widget_get_child_visible (row))
+        g_ptr_array_add (out, cell);
+    }
+}
+
+/* issue 11.1: while following, the newest row is on screen after every batch,
+ * in the frame that lays it out; scrolled up, it is not, and "Jump to
+ * Latest" shows, under the rows, hiding none of the Ack/Latency/Validation
+ * cells */
+static void
+test_timeline_follow_newest (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const guint batches[] = { 1, 1, 1, 1, 2, 1, 3, 5, 1, 8, 13, 1, 21, 34, 1, 50, 56 };
+  GtkAdjustment *adj = _fcm_timeline_get_vadjustment (f->timeline);
+  GtkWidget *jump = fcm_test_find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_REVEALER);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
+  guint sent = 0;
+
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+
+  subscribe (f->ours);
+  subscribe (f->other);
+  /* the selects below are about this report */
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
+
+  for (guint b = 0; b < G_N_ELEMENTS (batches); b++)
+    {
+      guint before = n_log (f);
+      g_autofree char *last = publish_batch (f, batches[b], sent);
+      gint64 frame;
+
+      sent += batches[b];
+      FCM_TEST_WAIT_UNTIL (n_log (f) == before + batches[b] && n_rows (f) == n_log (f));
+      /* the next frame shows it (the view took the rows before it) */
+      frame = gdk_frame_clock_get_frame_counter (clock);
+      gtk_widget_queue_draw (GTK_WIDGET (f->window));
+      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame);
+      if (!at_end (adj) || !cell_visible (f, last))
+        g_error ("batch %u (%u rows): newest row %s not shown; value %.1f, page %.1f, upper %.1f",
+                 b, n_rows (f), last, gtk_adjustment_get_value (adj),
+                 gtk_adjustment_get_page_size (adj), gtk_adjustment_get_upper (adj));
+      g_assert_true (_fcm_timeline_get_following (f->timeline));
+      g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
+    }
+  g_assert_cmpuint (sent, ==, 200);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "202 messages");
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, 5 * gtk_adjustment_get_page_size (adj));
+
+  /* the user scrolls up a little (the wheel): following stops */
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) - 60);
+  g_assert_false (_fcm_timeline_get_following (f->timeline));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
+  {
+    double value = gtk_adjustment_get_value (adj);
+    guint before = n_log (f);
+    g_autofree char *last = publish_batch (f, 7, sent);
+    g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+    GtkWidget *button = fcm_test_find_widget (jump, GTK_TYPE_BUTTON);
+    GtkWidget *label = gtk_widget_get_first_child (gtk_revealer_get_child (GTK_REVEALER (jump)));
+    graphene_rect_t button_bounds;
+
+    sent += 7;
+    FCM_TEST_WAIT_UNTIL (n_log (f) == before + 7 && n_rows (f) == n_log (f));
+    FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (button) && gtk_widget_get_child_visible (button) &&
+                         gtk_widget_get_height (button) > 0);
+    wait_frames (f, 1);
+    /* the view stays where the user put it (give or take the bar that
+     * appeared under it), the newest row is not shown */
+    g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - value), <, 60);
+    g_assert_false (at_end (adj));
+    g_assert_false (cell_visible (f, last));
+    g_assert_false (_fcm_timeline_get_following (f->timeline));
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "7 new messages below");
+
+    /* "Jump to Latest" covers none of the Ack, Latency and Validation cells */
+    g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->window), &button_bounds));
+    collect_column_cells (f, "Ack", cells);
+    collect_column_cells (f, "Latency", cells);
+    collect_column_cells (f, "Validation", cells);
+    g_assert_cmpuint (cells->len, >=, 9);
+    for (guint i = 0; i < cells->len; i++)
+      {
+        graphene_rect_t cell_bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (cells, i), GTK_WIDGET (f->window), &cell_bounds));
+        g_assert_false (graphene_rect_intersection (&button_bounds, &cell_bounds, NULL));
+      }
+
+    /* the button: back to the newest row, following again */
+    gtk_widget_activate (button);      /* as Enter or Space: "clicked" a moment later */
+    FCM_TEST_WAIT_UNTIL (_fcm_timeline_get_following (f->timeline));
+    wait_frames (f, 1);
+    g_assert_true (at_end (adj));
+    g_assert_true (cell_visible (f, last));
+  }
+}
+
+
 int
 main (int   argc,
       char *argv[])
@@ -476,9 +722,11 @@ main (int   argc,
     }
   adw_init ();
 
+  g_test_add_func ("/timeline/count-format", test_timeline_count_format);
   g_test_add ("/timeline/rows", Fixture, NULL, fixture_setup, test_timeline_rows, fixture_teardown);
   g_test_add ("/timeline/issues", Fixture, NULL, fixture_setup, test_timeline_issues, fixture_teardown);
   g_test_add ("/timeline/autoscroll", Fixture, NULL, fixture_setup, test_timeline_autoscroll, fixture_teardown);
+  g_test_add ("/timeline/follow-newest", Fixture, "small", fixture_setup, test_timeline_follow_newest, fixture_teardown);
 
   return g_test_run ();
 }

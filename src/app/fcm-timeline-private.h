@@ -51,10 +51,10 @@ struct _FcmTimeline
 
   /* auto-scroll (fcm-timeline-scroll.c) */
   gboolean               following;
-  gboolean               settling;     /* rows changed, the list has not laid out yet */
+  gboolean               configuring;  /* the list reconfigured the adjustment */
   double                 last_value;
-  guint                  scroll_tick_id;
-  gulong                 after_paint_id;
+  guint                  n_unseen;     /* rows added since following stopped */
+  gulong                 layout_id;
   GdkFrameClock         *frame_clock;
 
   double                 paned_share;
@@ -69,6 +69,8 @@ struct _FcmTimeline
   AdwStatusPage         *empty_page;
   GtkRevealer           *jump_revealer;
   GtkButton             *jump_button;
+  GtkLabel              *jump_label;
+  GtkLabel              *count_label;
   FcmEventDetails       *details;
   GtkPaned              *paned;
 };
@@ -95,6 +97,9 @@ void             _fcm_timeline_export_action      (GtkWidget            *widget,
                                                    const char           *action_name,
                                                    GVariant             *parameter);
 
+/* 1204 → "1,204" */
+char            *_fcm_format_count                (guint                 n);
+
 /* the Event column and the details title: the event name, or the kind */
 const char      *_fcm_entry_title                 (FcmEventLogEntry     *entry);
 /* the Validation pill: "✓", "2 warnings", "1 error" and its css class */
@@ -108,6 +113,7 @@ GtkDropDown     *_fcm_timeline_get_type_filter    (FcmTimeline          *self);
 GtkEditable     *_fcm_timeline_get_search_entry   (FcmTimeline          *self);
 FcmEventDetails *_fcm_timeline_get_details        (FcmTimeline          *self);
 GtkAdjustment   *_fcm_timeline_get_vadjustment    (FcmTimeline          *self);
+const char      *_fcm_timeline_get_count_text     (FcmTimeline          *self);
 gboolean         _fcm_timeline_get_following      (FcmTimeline          *self);
 void             _fcm_timeline_select             (FcmTimeline          *self,
                                                    guint                 position);

@@ -133,11 +133,6 @@ fcm_timeline_dispose (GObject *object)
   FcmTimeline *self = FCM_TIMELINE (object);
   GtkWidget *child;
 
-  if (self->scroll_tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
-      self->scroll_tick_id = 0;
-    }
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FCM_TYPE_TIMELINE);
@@ -235,6 +230,8 @@ fcm_timeline_class_init (FcmTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, empty_page);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_button);
+  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_label);
+  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, count_label);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, details);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, paned);
 
@@ -362,6 +359,12 @@ GtkAdjustment *
 _fcm_timeline_get_vadjustment (FcmTimeline *self)
 {
   return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+const char *
+_fcm_timeline_get_count_text (FcmTimeline *self)
+{
+  return gtk_label_get_text (self->count_label);
 }
 
 gboolean
