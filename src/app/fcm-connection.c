@@ -32,8 +32,11 @@ struct _FcmConnection
   char          *title;
   char          *subtitle;
   char          *status_text;
+  char          *alert;        /* title and text, as last notified */
   char          *last_error;
+  char          *id;
   gboolean       started;
+  gboolean       ever_live;    /* was live once: a loss is "lost", not "could not connect" */
   gboolean       failed;       /* set up failed before subscribing (e.g. GetTopic) */
 };
 
@@ -50,6 +53,7 @@ enum {
   PROP_SYNC_LOST,
   PROP_STATUS_TEXT,
   PROP_LAST_ERROR,
+  PROP_ALERT,
   N_PROPS
 };
 
@@ -82,6 +86,8 @@ compute_status_text (FcmConnection *self)
     case FCM_CLIENT_STATE_CONNECTING:
       return g_strdup (_("Connecting…"));
     case FCM_CLIENT_STATE_RECONNECTING:
+      if (!self->ever_live)
+        return g_strdup (_("Could not connect, trying again…"));
       return g_strdup (_("Connection lost, reconnecting…"));
     case FCM_CLIENT_STATE_DENIED:
       return g_strdup (_("Subscription ended by the hub"));
@@ -100,12 +106,21 @@ static void
 update_status (FcmConnection *self)
 {
   g_autofree char *text = compute_status_text (self);
+  g_autofree char *title = fcm_connection_dup_alert_title (self);
+  g_autofree char *body = fcm_connection_dup_alert (self);
+  g_autofree char *alert = title != NULL ? g_strconcat (title, "\n", body, NULL) : NULL;
 
   if (g_strcmp0 (text, self->status_text) != 0)
     {
       g_free (self->status_text);
       self->status_text = g_steal_pointer (&text);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+    }
+  if (g_strcmp0 (alert, self->alert) != 0)
+    {
+      g_free (self->alert);
+      self->alert = g_steal_pointer (&alert);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERT]);
     }
 }
 
@@ -114,6 +129,8 @@ monitor_state_cb (FcmMonitor    *monitor,
                   GParamSpec    *pspec,
                   FcmConnection *self)
 {
+  if (state_is_live (fcm_monitor_get_state (monitor)))
+    self->ever_live = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
   update_status (self);
@@ -164,6 +181,9 @@ setup (FcmConnection *self,
                            G_CALLBACK (monitor_state_cb), self, 0);
   g_signal_connect_object (self->monitor, "notify::sync-lost",
                            G_CALLBACK (monitor_sync_lost_cb), self, 0);
+  /* another syncerror while sync is lost: the alert names the newest */
+  g_signal_connect_object (self->monitor, "notify::last-sync-error",
+                           G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   update_status (self);
 }
 
@@ -532,34 +552,30 @@ fcm_connection_get_connection_lost (FcmConnection *self)
 }
 
 /**
- * fcm_connection_dup_alert:
+ * fcm_connection_get_alert_kind:
  *
- * Returns: (transfer full) (nullable): what the alert should say: the last
- *   syncerror while sync is lost (what failed, which app, which event), or the
- *   connection loss; %NULL when all is well
+ * Returns: what the alert is about; a lost connection comes before a lost
+ *   sync (C-68 before C-63)
  */
-char *
-fcm_connection_dup_alert (FcmConnection *self)
+FcmConnectionAlert
+fcm_connection_get_alert_kind (FcmConnection *self)
 {
   FcmClientState state;
 
-  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), FCM_CONNECTION_ALERT_NONE);
 
   state = fcm_monitor_get_state (self->monitor);
-
   if (self->failed && !state_is_live (state))
-    return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
-
+    return FCM_CONNECTION_ALERT_COULD_NOT_CONNECT;
   switch (state)
     {
-    case FCM_CLIENT_STATE_RECONNECTING:
-      return g_strdup (_("Connection to the hub lost. Reconnecting; the context shown may be stale."));
-    case FCM_CLIENT_STATE_DENIED:
-      return g_strdup (_("The hub ended the subscription. The context shown may be stale."));
     case FCM_CLIENT_STATE_ERROR:
-      if (self->last_error != NULL)
-        return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
-      return g_strdup (_("Could not subscribe to the hub."));
+      return FCM_CONNECTION_ALERT_COULD_NOT_CONNECT;
+    case FCM_CLIENT_STATE_RECONNECTING:
+      return self->ever_live ? FCM_CONNECTION_ALERT_CONNECTION_LOST
+                             : FCM_CONNECTION_ALERT_COULD_NOT_CONNECT;
+    case FCM_CLIENT_STATE_DENIED:
+      return FCM_CONNECTION_ALERT_ENDED;
     case FCM_CLIENT_STATE_DISCONNECTED:
     case FCM_CLIENT_STATE_SUBSCRIBING:
     case FCM_CLIENT_STATE_CONNECTING:
@@ -568,33 +584,135 @@ fcm_connection_dup_alert (FcmConnection *self)
     default:
       break;
     }
-
   if (fcm_monitor_get_sync_lost (self->monitor))
+    return FCM_CONNECTION_ALERT_SYNC_LOST;
+  return FCM_CONNECTION_ALERT_NONE;
+}
+
+/**
+ * fcm_connection_dup_alert_title:
+ *
+ * Returns: (transfer full) (nullable): the alert's headline, naming the hub:
+ *   "Sync lost on Built-in Hub", "Could not connect to hub.example.org";
+ *   %NULL when all is well
+ */
+char *
+fcm_connection_dup_alert_title (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+
+  /* Translators: %s is a hub, e.g. "Built-in Hub" or "hub.example.org:443" */
+  switch (fcm_connection_get_alert_kind (self))
     {
-      FcmEvent *syncerror = fcm_monitor_get_last_sync_error (self->monitor);
-      const char *event_id = NULL, *event_name = NULL, *subscriber = NULL, *diagnostics = NULL;
-
-      if (syncerror != NULL)
-        fcm_event_get_syncerror_details (syncerror, &event_id, &event_name, &subscriber, &diagnostics);
-      if (subscriber == NULL)
-        subscriber = _("An application");
-      if (event_name == NULL)
-        event_name = _("an event");
-      if (diagnostics != NULL &&
-          (strstr (diagnostics, subscriber) != NULL || strstr (diagnostics, event_name) != NULL))
-        /* Translators: 1: the hub's reason, e.g. "Viewer refused to follow
-         * DiagnosticReport-open (HTTP 409)", 2: an event id */
-        return g_strdup_printf (_("%s. Event %s."), diagnostics, event_id ? event_id : "?");
-      if (diagnostics != NULL)
-        /* Translators: 1: an app name, 2: an event name, 3: the hub's reason, 4: an event id */
-        return g_strdup_printf (_("%s did not follow %s: %s. Event %s."),
-                                subscriber, event_name, diagnostics, event_id ? event_id : "?");
-      /* Translators: 1: an app name, 2: an event name, 3: an event id */
-      return g_strdup_printf (_("%s did not follow %s (event %s)."),
-                              subscriber, event_name, event_id ? event_id : "?");
+    case FCM_CONNECTION_ALERT_COULD_NOT_CONNECT:
+      return g_strdup_printf (_("Could not connect to %s"), self->title);
+    case FCM_CONNECTION_ALERT_CONNECTION_LOST:
+      return g_strdup_printf (_("Connection lost to %s"), self->title);
+    case FCM_CONNECTION_ALERT_ENDED:
+      return g_strdup_printf (_("Subscription ended by %s"), self->title);
+    case FCM_CONNECTION_ALERT_SYNC_LOST:
+      return g_strdup_printf (_("Sync lost on %s"), self->title);
+    case FCM_CONNECTION_ALERT_NONE:
+    default:
+      return NULL;
     }
+}
 
-  return NULL;
+static char *
+sync_lost_text (FcmConnection *self)
+{
+  FcmEvent *syncerror = fcm_monitor_get_last_sync_error (self->monitor);
+  const char *event_id = NULL, *event_name = NULL, *subscriber = NULL, *diagnostics = NULL;
+
+  if (syncerror != NULL)
+    fcm_event_get_syncerror_details (syncerror, &event_id, &event_name, &subscriber, &diagnostics);
+  if (subscriber == NULL || subscriber[0] == '\0')
+    subscriber = _("An application");
+  if (event_name == NULL)
+    event_name = _("an event");
+  if (diagnostics != NULL &&
+      (strstr (diagnostics, subscriber) != NULL || strstr (diagnostics, event_name) != NULL))
+    /* Translators: 1: the hub's reason, e.g. "Viewer refused to follow
+     * DiagnosticReport-open (HTTP 409)", 2: an event id */
+    return g_strdup_printf (_("%s. Event %s."), diagnostics, event_id ? event_id : "?");
+  if (diagnostics != NULL)
+    /* Translators: 1: an app name, 2: an event name, 3: the hub's reason, 4: an event id */
+    return g_strdup_printf (_("%s did not follow %s: %s. Event %s."),
+                            subscriber, event_name, diagnostics, event_id ? event_id : "?");
+  /* Translators: 1: an app name, 2: an event name, 3: an event id */
+  return g_strdup_printf (_("%s did not follow %s (event %s)."),
+                          subscriber, event_name, event_id ? event_id : "?");
+}
+
+/**
+ * fcm_connection_dup_alert:
+ *
+ * What the alert says under its title: the last syncerror while sync is
+ * lost (what failed, which app, which event), why the hub could not be
+ * reached, or what happens now. Whether the context shown may be stale is
+ * the context panel's to say, not repeated here.
+ *
+ * Returns: (transfer full) (nullable): the text, %NULL when all is well
+ */
+char *
+fcm_connection_dup_alert (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+
+  switch (fcm_connection_get_alert_kind (self))
+    {
+    case FCM_CONNECTION_ALERT_COULD_NOT_CONNECT:
+      if (self->last_error != NULL)
+        return g_strdup (self->last_error);
+      if (fcm_monitor_get_state (self->monitor) == FCM_CLIENT_STATE_RECONNECTING)
+        return g_strdup (_("The hub did not answer. Trying again."));
+      return g_strdup (_("The hub did not accept the subscription."));
+    case FCM_CONNECTION_ALERT_CONNECTION_LOST:
+      return g_strdup (_("The hub is out of reach. Reconnecting, waiting longer after each try."));
+    case FCM_CONNECTION_ALERT_ENDED:
+      return g_strdup (_("The hub ended the subscription. Reconnect to subscribe again."));
+    case FCM_CONNECTION_ALERT_SYNC_LOST:
+      return sync_lost_text (self);
+    case FCM_CONNECTION_ALERT_NONE:
+    default:
+      return NULL;
+    }
+}
+
+/**
+ * fcm_testing_describe:
+ * @ack_status: the status our acks carry (Preferences → Testing, C-28)
+ *
+ * Returns: (transfer full) (nullable): what testing mode does, for the
+ *   window's banner and the tray: "Testing: refusing every event with 409";
+ *   %NULL for 200, normal operation
+ */
+char *
+fcm_testing_describe (guint ack_status)
+{
+  if (ack_status == 200 || ack_status == 0)
+    return NULL;
+  if (ack_status == 202)
+    /* C-30, C-60: accepted, then refused with a syncerror */
+    return g_strdup (_("Testing: accepting every event with 202, then refusing it with a syncerror"));
+  if (ack_status >= 200 && ack_status < 300)
+    /* Translators: %u is an HTTP status */
+    return g_strdup_printf (_("Testing: answering every event with %u"), ack_status);
+  /* Translators: %u is an HTTP status, e.g. 409 */
+  return g_strdup_printf (_("Testing: refusing every event with %u"), ack_status);
+}
+
+/**
+ * fcm_connection_get_id:
+ *
+ * Returns: an id unique in this process, for actions and notifications
+ *   ("app.show-connection::hub-2")
+ */
+const char *
+fcm_connection_get_id (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->id;
 }
 
 FcmMonitor *
@@ -699,6 +817,8 @@ fcm_connection_finalize (GObject *object)
   g_free (self->subtitle);
   g_free (self->status_text);
   g_free (self->last_error);
+  g_free (self->alert);
+  g_free (self->id);
 
   G_OBJECT_CLASS (fcm_connection_parent_class)->finalize (object);
 }
@@ -741,6 +861,9 @@ fcm_connection_get_property (GObject    *object,
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
+    case PROP_ALERT:
+      g_value_set_string (value, self->alert);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -775,11 +898,22 @@ fcm_connection_class_init (FcmConnectionClass *klass)
     g_param_spec_string ("status-text", NULL, NULL, NULL, ro);
   properties[PROP_LAST_ERROR] =
     g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  /**
+   * FcmConnection:alert:
+   *
+   * The alert's title and text, a newline between, or %NULL when all is
+   * well: notified whenever either changes (each new syncerror too).
+   */
+  properties[PROP_ALERT] =
+    g_param_spec_string ("alert", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 fcm_connection_init (FcmConnection *self)
 {
+  static guint last_id;
+
+  self->id = g_strdup_printf ("hub-%u", ++last_id);
   self->cancellable = g_cancellable_new ();
 }
