@@ -15,6 +15,7 @@
 #include "fcm-application-private.h"
 #include "fcm-connection.h"
 #include "fcm-context-panel-private.h"
+#include "fcm-hub-alert.h"
 #include "fcm-open-report-dialog.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
@@ -314,6 +315,7 @@ test_window_syncerror_alert (Fixture       *f,
   g_autoptr(FcmHubClient) refuser = NULL;
   FcmHubClient *client = fcm_connection_get_client (connection);
   FcmWindowParts parts;
+  FcmHubAlert *alert;
 
   fcm_window_get_parts (window, &parts);
   refuser = fcm_hub_client_new (fcm_hub_client_get_hub_url (client), fcm_hub_client_get_topic (client));
@@ -328,11 +330,12 @@ test_window_syncerror_alert (Fixture       *f,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_open_dialog ()), "open");
 
   FCM_TEST_WAIT_UNTIL (gtk_revealer_get_reveal_child (parts.alert_revealer));
-  g_assert_cmpstr (gtk_label_get_text (parts.alert_title), ==, "Sync Lost");
-  g_assert_nonnull (strstr (gtk_label_get_text (parts.alert_label), "Refusing Viewer"));
-  g_assert_nonnull (strstr (gtk_label_get_text (parts.alert_label), "DiagnosticReport-open"));
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (parts.alert_revealer),
-                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Sync lost");
+  alert = FCM_HUB_ALERT (_fcm_window_get_alert (window, connection));
+  g_assert_cmpstr (fcm_hub_alert_get_title (alert), ==, "Sync lost on Built-in Hub");
+  g_assert_nonnull (strstr (fcm_hub_alert_get_text (alert), "Refusing Viewer"));
+  g_assert_nonnull (strstr (fcm_hub_alert_get_text (alert), "DiagnosticReport-open"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (alert),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Sync lost on Built-in Hub");
 
   /* a desktop notification too while the window is not focused (no window manager
    * here, so it usually is not) */
@@ -365,13 +368,13 @@ test_window_connection_lost (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
   fcm_hub_shutdown (fcm_connection_get_hub (connection));
   FCM_TEST_WAIT_UNTIL (gtk_revealer_get_reveal_child (parts.alert_revealer));
-  g_assert_cmpstr (gtk_label_get_text (parts.alert_title), ==, "Not Connected");
-  g_assert_nonnull (strstr (gtk_label_get_text (parts.alert_label), "stale"));
+  g_assert_cmpstr (fcm_hub_alert_get_title (FCM_HUB_ALERT (_fcm_window_get_alert (window, connection))), ==,
+                   "Connection lost to Built-in Hub");
   FCM_TEST_WAIT_UNTIL (!gtk_widget_get_sensitive (parts.open_button));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (parts.open_button), ==, "Not connected to a hub");
 
   /* dismissing hides it until the next change */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-alert", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-alert", "s", fcm_connection_get_id (connection));
   g_assert_false (gtk_revealer_get_reveal_child (parts.alert_revealer));
 
   close_window (window);

@@ -15,6 +15,7 @@
 #include "fcm-secret.h"
 #include "fcm-tray.h"
 #include "fcm-window.h"
+#include "fcm-window-private.h"
 
 /* Fixed, so that the .Devel flavour finds the same resources (style.css,
  * gtk/help-overlay.ui, icons/) as the stable one. */
@@ -30,6 +31,7 @@ struct _FcmApplication
   guint           notify_watch[2];
   guint           settings_idle;
   gboolean        notify_owned[2];
+  gboolean        testing_was_on;   /* at start-up: say that it is off now */
 };
 
 G_DEFINE_FINAL_TYPE (FcmApplication, fcm_application, ADW_TYPE_APPLICATION)
@@ -83,13 +85,24 @@ ensure_window (FcmApplication *self)
   return FCM_WINDOW (window);
 }
 
+static guint
+ack_policy_status (FcmApplication *self)
+{
+  g_autofree char *ack = g_settings_get_string (fcm_application_get_settings (self), "ack-policy");
+  guint status = (guint) g_ascii_strtoull (ack, NULL, 10);
+
+  return status >= 200 && status <= 599 ? status : 200;
+}
+
 /* The tray shows the worst state of all connections: attention while any
- * has lost sync or its hub (C-68), active while all are live. */
+ * has lost sync or its hub (C-68), or testing mode refuses every event;
+ * active while all are live. */
 static void
 update_tray (FcmApplication *self)
 {
   FcmTrayStatus status = FCM_TRAY_STATUS_PASSIVE;
   g_autofree char *body = NULL;
+  g_autofree char *testing = fcm_testing_describe (ack_policy_status (self));
   guint n_live = 0, n_alert = 0;
 
   if (self->tray == NULL)
@@ -105,20 +118,23 @@ update_tray (FcmApplication *self)
       for (guint i = 0; connections != NULL && i < g_list_model_get_n_items (connections); i++)
         {
           g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i);
-          g_autofree char *alert = fcm_connection_dup_alert (connection);
+          g_autofree char *title = fcm_connection_dup_alert_title (connection);
 
-          if (alert != NULL)
+          if (title != NULL)
             {
+              g_autofree char *text = fcm_connection_dup_alert (connection);
+
               n_alert++;
               if (body == NULL)
-                body = g_steal_pointer (&alert);
+                /* Translators: the tray tooltip: an alert's title, then its text */
+                body = g_strdup_printf (_("%s: %s"), title, text);
             }
           else if (fcm_connection_get_live (connection))
             n_live++;
         }
     }
 
-  if (n_alert > 0)
+  if (n_alert > 0 || testing != NULL)
     status = FCM_TRAY_STATUS_NEEDS_ATTENTION;
   else if (n_live > 0)
     status = FCM_TRAY_STATUS_ACTIVE;
@@ -127,6 +143,13 @@ update_tray (FcmApplication *self)
   if (body == NULL)
     /* Translators: tray tooltip; %u is a number of hub connections */
     body = g_strdup_printf (ngettext ("%u hub connection live", "%u hub connections live", n_live), n_live);
+  if (testing != NULL)
+    {
+      g_autofree char *both = g_strdup_printf ("%s\n%s", testing, body);
+
+      g_free (body);
+      body = g_steal_pointer (&both);
+    }
   fcm_tray_set_tooltip (self->tray, _("FHIRcast Monitor"), body);
 }
 
@@ -171,11 +194,8 @@ apply_ack_policy (FcmApplication *self,
     FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE,
     FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
   };
-  g_autofree char *ack = g_settings_get_string (fcm_application_get_settings (self), "ack-policy");
-  guint status = (guint) g_ascii_strtoull (ack, NULL, 10);
+  guint status = ack_policy_status (self);
 
-  if (status < 200 || status > 599)
-    status = 200;
   for (guint i = 0; i < G_N_ELEMENTS (events); i++)
     fcm_hub_client_set_ack_policy (client, events[i], status);
 }
@@ -199,7 +219,7 @@ add_connection (FcmApplication *self,
 
   g_signal_connect_object (connection, "notify::status-text",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (connection, "notify::sync-lost",
+  g_signal_connect_object (connection, "notify::alert",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
 
   fcm_window_add_connection (ensure_window (self), connection);
@@ -268,6 +288,7 @@ connection_settings_changed_cb (FcmApplication *self)
 static void
 ack_policy_changed_cb (FcmApplication *self)
 {
+  update_tray (self);
   for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
     {
       GListModel *connections;
@@ -413,6 +434,13 @@ fcm_application_activate (GApplication *app)
 
   gtk_window_present (GTK_WINDOW (window));
 
+  if (self->testing_was_on)
+    {
+      self->testing_was_on = FALSE;
+      _fcm_window_add_toast (window, adw_toast_new (_("Testing mode was on when the app last quit; "
+                                                      "it is off now: every event is acknowledged with 200 OK")));
+    }
+
   if (!self->started_connections)
     {
       self->started_connections = TRUE;
@@ -484,6 +512,60 @@ fcm_application_show_window_action (GSimpleAction *action,
                                     gpointer       user_data)
 {
   g_application_activate (G_APPLICATION (user_data));
+}
+
+static FcmConnection *
+find_connection (FcmApplication  *self,
+                 const char      *id,
+                 FcmWindow      **out_window)
+{
+  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    {
+      FcmConnection *connection;
+
+      if (!FCM_IS_WINDOW (w->data))
+        continue;
+      connection = _fcm_window_find_connection (FCM_WINDOW (w->data), id);
+      if (connection != NULL)
+        {
+          *out_window = FCM_WINDOW (w->data);
+          return connection;
+        }
+    }
+  return NULL;
+}
+
+/* app.show-connection ("s": a connection id): a notification's Show */
+static void
+fcm_application_show_connection_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  FcmApplication *self = user_data;
+  FcmWindow *window = NULL;
+  FcmConnection *connection = find_connection (self, g_variant_get_string (parameter, NULL), &window);
+
+  if (connection != NULL)
+    {
+      fcm_window_show_connection (window, connection);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  else
+    g_application_activate (G_APPLICATION (self));
+}
+
+/* app.reconnect-connection ("s"): a notification's Reconnect */
+static void
+fcm_application_reconnect_connection_action (GSimpleAction *action,
+                                             GVariant      *parameter,
+                                             gpointer       user_data)
+{
+  FcmApplication *self = user_data;
+  FcmWindow *window = NULL;
+  FcmConnection *connection = find_connection (self, g_variant_get_string (parameter, NULL), &window);
+
+  if (connection != NULL)
+    fcm_connection_start (connection);
 }
 
 /* GNotification warns on the terminal when nobody receives notifications
@@ -610,6 +692,8 @@ static const GActionEntry app_actions[] = {
   { "about", fcm_application_about_action },
   { "preferences", fcm_application_preferences_action },
   { "show-window", fcm_application_show_window_action },
+  { "show-connection", fcm_application_show_connection_action, "s" },
+  { "reconnect-connection", fcm_application_reconnect_connection_action, "s" },
   { "quit", fcm_application_quit_action },
 };
 
@@ -632,6 +716,15 @@ fcm_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+
+  /* Testing mode (acks that refuse every event) is not restored at start:
+   * an app that silently refuses the session's events after a restart would
+   * break sync for every app in it. Start in normal mode and say so. */
+  if (ack_policy_status (self) != 200)
+    {
+      self->testing_was_on = TRUE;
+      g_settings_set_string (fcm_application_get_settings (self), "ack-policy", "200");
+    }
 
   /* preferences apply at once: another hub or topic, another ack status */
   for (guint i = 0; i < 3; i++)

@@ -80,7 +80,10 @@ show_answer (FcmWindow  *self,
 
   gtk_label_set_text (self->answer_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->answer_label), text);
-  gtk_widget_set_visible (GTK_WIDGET (self->answer_label), TRUE);
+  /* no green "200 OK" while an alert says sync is lost (it came first) */
+  gtk_widget_set_visible (GTK_WIDGET (self->answer_label),
+                          failed || self->connection == NULL ||
+                          fcm_connection_get_alert_kind (self->connection) == FCM_CONNECTION_ALERT_NONE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->answer_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->answer_label), "success");
   gtk_widget_add_css_class (GTK_WIDGET (self->answer_label), failed ? "error" : "success");

@@ -23,7 +23,7 @@ state_icon (FcmConnection *connection)
   if (fcm_connection_get_connection_lost (connection))
     return "network-error-symbolic";
   if (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)))
-    return "dialog-warning-symbolic";
+    return "dialog-error-symbolic";
 
   switch (fcm_connection_get_state (connection))
     {
@@ -58,11 +58,11 @@ row_status_changed_cb (FcmConnection *connection,
   label = g_strdup_printf (_("%s, %s"), fcm_connection_get_title (connection),
                            fcm_connection_get_status_text (connection));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  if (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)) ||
-      fcm_connection_get_state (connection) >= FCM_CLIENT_STATE_RECONNECTING)
-    gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
+  /* as the alert: red while sync or the hub is lost */
+  if (fcm_connection_get_alert_kind (connection) != FCM_CONNECTION_ALERT_NONE)
+    gtk_widget_add_css_class (GTK_WIDGET (icon), "error");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
+    gtk_widget_remove_css_class (GTK_WIDGET (icon), "error");
 }
 
 static GtkWidget *
@@ -96,7 +96,7 @@ create_connection_row (gpointer item,
   g_object_set_data (G_OBJECT (row), "status", status);
   g_signal_connect_object (connection, "notify::status-text",
                            G_CALLBACK (row_status_changed_cb), row, 0);
-  g_signal_connect_object (connection, "notify::sync-lost",
+  g_signal_connect_object (connection, "notify::alert",
                            G_CALLBACK (row_status_changed_cb), row, 0);
   row_status_changed_cb (connection, NULL, row);
   return row;
@@ -202,8 +202,8 @@ fcm_window_remove_connection (FcmWindow     *self,
     return;
 
   g_object_ref (connection);
+  _fcm_window_unwatch_alerts (self, connection);
   g_signal_handlers_disconnect_by_data (connection, self);
-  _fcm_window_withdraw_notification (self, connection);
   fcm_connection_stop (connection);
   if (self->connection == connection)
     fcm_window_set_connection (self, NULL);
@@ -215,6 +215,7 @@ fcm_window_remove_connection (FcmWindow     *self,
       gtk_list_box_select_row (self->connection_list, row);
       row_selected_cb (self->connection_list, row, self);
     }
+  _fcm_window_update_current (self);
   g_object_unref (connection);
 }
 
@@ -271,15 +272,72 @@ fcm_window_set_connection (FcmWindow     *self,
 
 /* ----------------------------------------------------------------- actions */
 
+/**
+ * _fcm_window_find_connection:
+ * @id: fcm_connection_get_id()
+ *
+ * Returns: (transfer none) (nullable): the connection listed with @id
+ */
+FcmConnection *
+_fcm_window_find_connection (FcmWindow  *self,
+                             const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->connections)); i++)
+    {
+      g_autoptr(FcmConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (g_strcmp0 (fcm_connection_get_id (connection), id) == 0)
+        return connection;  /* the list keeps it */
+    }
+  return NULL;
+}
+
+/* win.reconnect (the shown hub) and win.reconnect-connection ("s": an id) */
 void
 _fcm_window_reconnect_action (GtkWidget  *widget,
                               const char *action_name,
                               GVariant   *parameter)
 {
   FcmWindow *self = FCM_WINDOW (widget);
+  FcmConnection *connection = self->connection;
 
-  if (self->connection != NULL)
-    fcm_connection_start (self->connection);
+  if (parameter != NULL)
+    connection = _fcm_window_find_connection (self, g_variant_get_string (parameter, NULL));
+  if (connection != NULL)
+    fcm_connection_start (connection);
+}
+
+/**
+ * fcm_window_show_connection:
+ *
+ * Selects @connection in the sidebar and shows it.
+ */
+void
+fcm_window_show_connection (FcmWindow     *self,
+                            FcmConnection *connection)
+{
+  guint position;
+
+  g_return_if_fail (FCM_IS_WINDOW (self));
+  g_return_if_fail (FCM_IS_CONNECTION (connection));
+
+  if (!g_list_store_find (self->connections, connection, &position))
+    return;
+  gtk_list_box_select_row (self->connection_list, gtk_list_box_get_row_at_index (self->connection_list, position));
+  fcm_window_set_connection (self, connection);
+}
+
+/* win.show-connection ("s": an id): from an alert about another hub */
+void
+_fcm_window_show_connection_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+  FcmConnection *connection = _fcm_window_find_connection (self, g_variant_get_string (parameter, NULL));
+
+  if (connection != NULL)
+    fcm_window_show_connection (self, connection);
 }
 
 void
