@@ -21,6 +21,7 @@
 #include "fcm-hub-alert.h"
 #include "fcm-open-report-dialog.h"
 #include "fcm-test-util.h"
+#include "fcm-timeline-private.h"
 #include "fcm-window-private.h"
 
 /* ------------------------------------------------- org.freedesktop.Notifications */
@@ -328,6 +329,44 @@ spin (guint ms)
   g_source_remove (wake);
 }
 
+static void
+open_report (Fixture *f)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-report", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (FCM_IS_OPEN_REPORT_DIALOG (w))
+        {
+          fcm_open_report_dialog_fill_random (FCM_OPEN_REPORT_DIALOG (w));
+          adw_message_dialog_response (ADW_MESSAGE_DIALOG (w), "open");
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* the echo of our own open in the log */
+static gboolean
+own_open (FcmEventLog       *log,
+          FcmEventLogEntry **out)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (log)); i++)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
+
+      if (fcm_event_log_entry_get_own_echo (entry))
+        {
+          *out = entry;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* ---------------------------------------------------------------------- tests */
 
 /* Testing mode is not restored at start (main() left it on): the app
@@ -364,21 +403,7 @@ test_alert_every_hub (Fixture       *f,
   /* our own open on the second hub: the hub's answer, green */
   g_assert_true (fcm_window_get_connection (f->window) == second);
   refuser = new_subscriber (second, NULL, "PACS", 409);
-  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.open-report", NULL);
-  {
-    GListModel *toplevels = gtk_window_get_toplevels ();
-
-    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-      {
-        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
-
-        if (ADW_IS_MESSAGE_DIALOG (w))
-          {
-            fcm_open_report_dialog_fill_random (FCM_OPEN_REPORT_DIALOG (w));
-            adw_message_dialog_response (ADW_MESSAGE_DIALOG (w), "open");
-          }
-      }
-  }
+  open_report (f);
   FCM_TEST_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (f->parts.answer_label), "DiagnosticReport-open: 200"));
   /* … then PACS refuses it: no green "200 OK" next to "sync lost" */
   FCM_TEST_WAIT_UNTIL (alert_of (f, second) != NULL);
@@ -662,6 +687,23 @@ test_testing_banner (Fixture       *f,
 
       g_assert_nonnull (strstr (tooltip, "Testing: refusing every event with 409"));
     }
+
+  /* our own open: the hub's 200 in the header, our refusal in the row's Ack
+   * cell, and both say why */
+  open_report (f);
+  FCM_TEST_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (f->parts.answer_label), "DiagnosticReport-open: 200"));
+  g_assert_cmpstr (gtk_label_get_text (f->parts.answer_label), ==,
+                   "DiagnosticReport-open: 200 OK · this app answers 409 (Testing)");
+  {
+    FcmEventLog *log = fcm_monitor_get_event_log (fcm_connection_get_monitor (f->connection));
+    FcmEventLogEntry *own = NULL;
+    g_autofree char *why = NULL;
+
+    FCM_TEST_WAIT_UNTIL (own_open (log, &own) && fcm_event_log_entry_get_ack_status (own) == 409);
+    why = _fcm_entry_ack_explanation (own);
+    g_assert_nonnull (strstr (why, "Testing"));
+    g_assert_nonnull (strstr (why, "The hub accepted the request"));
+  }
 
   /* a new window shows it from its first frame */
   {

@@ -490,6 +490,73 @@ test_timeline_count_format (void)
     }
 }
 
+static gboolean
+is_syncerror_cell (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_INSCRIPTION (widget) && gtk_widget_has_css_class (widget, "fcm-syncerror") &&
+         g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), data) == 0;
+}
+
+/* issue 11.3: a syncerror row reads as an error, and activating it selects
+ * the row of the event it names, even when the filter hid that row */
+static void
+test_timeline_syncerror_link (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(FcmHubClient) refuser = NULL;
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-5", "pat-5", "st-5", "ACC-5", "MRN-5");
+  GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
+  GtkColumnView *column_view = _fcm_timeline_get_column_view (f->timeline);
+  g_autofree char *open_id = NULL;
+  FcmEventLogEntry *syncerror = NULL;
+  FcmEventLogEntry *selected;
+  guint position = GTK_INVALID_LIST_POSITION;
+  GListModel *model = _fcm_timeline_get_model (f->timeline);
+
+  refuser = fcm_hub_client_new (fcm_hub_get_url (f->hub), f->topic);
+  fcm_hub_client_set_subscriber_name (refuser, "PACS");
+  fcm_hub_client_set_ack_policy (refuser, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 409);
+  subscribe (f->ours);
+  subscribe (f->other);
+  subscribe (refuser);
+  open_id = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open);
+  FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (f->monitor));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == n_log (f));
+  wait_frames (f, 1);
+
+  /* in red, marked without colour too */
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell, "⚠ syncerror"));
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell,
+                                                FCM_EVENT_DIAGNOSTIC_REPORT_OPEN));
+
+  /* only syncerrors shown: the open is filtered out */
+  gtk_drop_down_set_selected (type_filter, 5);
+  g_assert_cmpuint (n_rows (f), ==, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (model, i);
+
+      if (fcm_event_log_entry_get_name (entry) != NULL &&
+          fcm_event_name_equal (fcm_event_log_entry_get_name (entry), FCM_EVENT_SYNCERROR))
+        {
+          syncerror = entry;
+          position = i;
+        }
+    }
+  g_assert_nonnull (syncerror);
+
+  /* Enter on the syncerror row: the open it names is selected */
+  g_signal_emit_by_name (column_view, "activate", position);
+  g_assert_cmpuint (gtk_drop_down_get_selected (type_filter), ==, 0);
+  selected = fcm_timeline_get_selected (f->timeline);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (fcm_event_log_entry_get_event_id (selected), ==, open_id);
+  /* the view goes there and stays */
+  g_assert_false (_fcm_timeline_get_following (f->timeline));
+}
+
+
 /* ---------------------------------------------------------------- following */
 
 typedef struct
@@ -726,6 +793,7 @@ main (int   argc,
   g_test_add ("/timeline/rows", Fixture, NULL, fixture_setup, test_timeline_rows, fixture_teardown);
   g_test_add ("/timeline/issues", Fixture, NULL, fixture_setup, test_timeline_issues, fixture_teardown);
   g_test_add ("/timeline/autoscroll", Fixture, NULL, fixture_setup, test_timeline_autoscroll, fixture_teardown);
+  g_test_add ("/timeline/syncerror-link", Fixture, NULL, fixture_setup, test_timeline_syncerror_link, fixture_teardown);
   g_test_add ("/timeline/follow-newest", Fixture, "small", fixture_setup, test_timeline_follow_newest, fixture_teardown);
 
   return g_test_run ();

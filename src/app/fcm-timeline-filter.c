@@ -119,6 +119,21 @@ refilter (FcmTimeline       *self,
   update_count (self);
 }
 
+/* the search entry waits a moment before it says "search-changed": apply
+ * what the widgets say at once */
+void
+_fcm_timeline_refilter_now (FcmTimeline *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (text == NULL || text[0] == '\0')
+    g_clear_pointer (&self->needle, g_free);
+  self->type = gtk_drop_down_get_selected (self->type_filter);
+  if (self->type > FCM_TIMELINE_TYPE_FILTER_OTHER)
+    self->type = FCM_TIMELINE_TYPE_FILTER_ALL;
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
+}
+
 static void
 type_filter_changed_cb (FcmTimeline *self)
 {

@@ -81,6 +81,7 @@ void             _fcm_timeline_add_columns        (FcmTimeline          *self);
 /* fcm-timeline-filter.c: the type drop-down, the search, the empty state */
 void             _fcm_timeline_setup_filter       (FcmTimeline          *self);
 void             _fcm_timeline_update_empty_state (FcmTimeline          *self);
+void             _fcm_timeline_refilter_now       (FcmTimeline          *self);
 
 /* fcm-timeline-scroll.c: following new rows, "Jump to Latest" */
 void             _fcm_timeline_setup_scrolling    (FcmTimeline          *self);
@@ -102,6 +103,8 @@ char            *_fcm_format_count                (guint                 n);
 
 /* the Event column and the details title: the event name, or the kind */
 const char      *_fcm_entry_title                 (FcmEventLogEntry     *entry);
+/* the Ack cell's tooltip: what our ack means */
+char            *_fcm_entry_ack_explanation       (FcmEventLogEntry     *entry);
 /* the Validation pill: "✓", "2 warnings", "1 error" and its css class */
 char            *_fcm_entry_badge                 (FcmEventLogEntry     *entry,
                                                    const char          **css_class);
@@ -118,6 +121,8 @@ gboolean         _fcm_timeline_get_following      (FcmTimeline          *self);
 void             _fcm_timeline_select             (FcmTimeline          *self,
                                                    guint                 position);
 void             _fcm_timeline_scroll_to_end      (FcmTimeline          *self);
+void             _fcm_timeline_show_row           (FcmTimeline          *self,
+                                                   guint                 position);
 void             _fcm_timeline_export_to_file     (FcmTimeline          *self,
                                                    GFile                *file,
                                                    GCancellable         *cancellable,

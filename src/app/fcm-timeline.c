@@ -80,6 +80,83 @@ selection_changed_cb (FcmTimeline *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+/* ----------------------------------------------------------------- activate */
+
+static guint
+find_event_row (FcmTimeline *self,
+                const char  *event_id)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  /* the newest row for the id (a resend repeats it) */
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (model, i - 1);
+
+      if (g_strcmp0 (fcm_event_log_entry_get_event_id (entry), event_id) == 0)
+        return i - 1;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/**
+ * _fcm_timeline_show_row:
+ *
+ * Selects @position and scrolls it into view; the timeline stops following.
+ */
+void
+_fcm_timeline_show_row (FcmTimeline *self,
+                        guint        position)
+{
+  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+  while (list != NULL && !GTK_IS_LIST_VIEW (list))
+    list = gtk_widget_get_next_sibling (list);
+  _fcm_timeline_set_following (self, FALSE);
+  gtk_single_selection_set_selected (self->selection, position);
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+}
+
+/* A syncerror row links to the row of the event it names (C-63): Enter or
+ * a double click there selects that row (all types shown if need be). */
+static void
+row_activated_cb (FcmTimeline *self,
+                  guint        position)
+{
+  g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  FcmEvent *event = entry != NULL ? fcm_event_log_entry_get_event (entry) : NULL;
+  const char *failed_id = NULL;
+  guint target;
+
+  if (event == NULL || !fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
+    return;
+  fcm_event_get_syncerror_details (event, &failed_id, NULL, NULL, NULL);
+  if (failed_id == NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  target = find_event_row (self, failed_id);
+  if (target == GTK_INVALID_LIST_POSITION &&
+      (self->type != FCM_TIMELINE_TYPE_FILTER_ALL || self->needle != NULL))
+    {
+      /* filtered out: show every row, then look again */
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      gtk_drop_down_set_selected (self->type_filter, FCM_TIMELINE_TYPE_FILTER_ALL);
+      _fcm_timeline_refilter_now (self);
+      target = find_event_row (self, failed_id);
+    }
+  if (target == GTK_INVALID_LIST_POSITION)
+    {
+      /* before the timeline's oldest row, or cleared */
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return;
+    }
+  _fcm_timeline_show_row (self, target);
+}
+
 /* ------------------------------------------------------------------ actions */
 
 static void
@@ -264,6 +341,8 @@ fcm_timeline_init (FcmTimeline *self)
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
   self->paned_share = 0.55;
   g_signal_connect_object (self->paned, "notify::max-position",
                            G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);

@@ -78,6 +78,22 @@ show_answer (FcmWindow  *self,
   else
     text = g_strdup_printf (_("%s: %u %s"), what, status, phrase ? phrase : "");
 
+  /* Testing mode refuses the echo of our own event too: the hub's 200 here
+   * and the 409 in the row's Ack cell, said side by side */
+  if (!failed && !g_str_equal (what, FCM_EVENT_SYNCERROR))
+    {
+      g_autofree char *policy = g_settings_get_string (self->settings, "ack-policy");
+      guint ack = (guint) g_ascii_strtoull (policy, NULL, 10);
+
+      if (ack != 200 && ack != 0)
+        {
+          g_autofree char *plain = g_steal_pointer (&text);
+
+          /* Translators: 1: the hub's answer, e.g. "DiagnosticReport-open: 200 OK", 2: an HTTP status */
+          text = g_strdup_printf (_("%s · this app answers %u (Testing)"), plain, ack);
+        }
+    }
+
   gtk_label_set_text (self->answer_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->answer_label), text);
   /* no green "200 OK" while an alert says sync is lost (it came first) */
