@@ -30,6 +30,7 @@ typedef struct
   FcmHubClient *other;       /* another app in the session */
   FcmMonitor   *monitor;
   GtkWindow    *window;
+  AdwToastOverlay *overlay;
   FcmTimeline  *timeline;
 } Fixture;
 
@@ -125,7 +126,10 @@ fixture_setup (Fixture       *f,
   else
     gtk_window_set_default_size (f->window, 700, 500);
   f->timeline = FCM_TIMELINE (fcm_timeline_new ());
-  gtk_window_set_child (f->window, GTK_WIDGET (f->timeline));
+  /* as in the window: what actions did is said in toasts */
+  f->overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (f->overlay, GTK_WIDGET (f->timeline));
+  gtk_window_set_child (f->window, GTK_WIDGET (f->overlay));
   fcm_timeline_set_event_log (f->timeline, fcm_monitor_get_event_log (f->monitor));
   gtk_window_present (f->window);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -154,6 +158,8 @@ test_timeline_rows (Fixture       *f,
   g_autoptr(JsonArray) open1 = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
   g_autoptr(JsonArray) close1 = fcm_context_build_close ("rpt-1", "pat-1", "st-1");
   g_autoptr(JsonArray) open2 = fcm_context_build_open ("rpt-2", "pat-2", "st-2", "ACC-2", "MRN-2");
+  g_autoptr(JsonArray) open3 = fcm_context_build_open ("rpt-3", "pat-3", "st-3", "ACC-3", "MRN-3");
+  g_autoptr(JsonArray) close3 = fcm_context_build_close ("rpt-3", "pat-3", "st-3");
   g_autofree char *other_open = NULL;
   g_autofree char *other_close = NULL;
   g_autofree char *our_open = NULL;
@@ -252,6 +258,9 @@ test_timeline_rows (Fixture       *f,
     copied = gdk_clipboard_read_text_finish (clipboard, result, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (copied, ==, json);
+    /* and says so (issue 11.8) */
+    g_assert_cmpstr (adw_toast_get_title (_fcm_timeline_get_feedback (f->timeline)), ==,
+                     "Copied the JSON of DiagnosticReport-open");
   }
 
   /* export the shown rows as NDJSON: every line parses */
@@ -285,6 +294,11 @@ test_timeline_rows (Fixture       *f,
         g_assert_cmpint (json_object_get_boolean_member (obj, "ownEcho"), ==, i == 1);
       }
     g_assert_cmpstr (lines[2], ==, "");
+    {
+      g_autofree char *said = g_strdup_printf ("Exported 2 messages to %s", path);
+
+      g_assert_cmpstr (adw_toast_get_title (_fcm_timeline_get_feedback (f->timeline)), ==, said);
+    }
     gtk_drop_down_set_selected (type_filter, 0);
     g_unlink (path);
     g_rmdir (dir);
@@ -305,10 +319,47 @@ test_timeline_rows (Fixture       *f,
     g_assert_true (focus == GTK_WIDGET (search) || gtk_widget_is_ancestor (focus, GTK_WIDGET (search)));
   }
 
-  /* clear */
+  /* clear, with Undo (issue 11.8) */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
   g_assert_cmpuint (n_rows (f), ==, 0);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "0 messages");
+  {
+    AdwToast *toast = _fcm_timeline_get_feedback (f->timeline);
+
+    g_assert_cmpstr (adw_toast_get_title (toast), ==, "Cleared 4 messages");
+    g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+    g_assert_cmpuint (n_log (f), ==, 4);
+    g_signal_emit_by_name (toast, "button-clicked");
+    adw_toast_dismiss (toast);
+  }
+  g_assert_cmpuint (n_rows (f), ==, 4);
+  g_assert_cmpuint (n_log (f), ==, 4);
+  /* once the toast goes without Undo, the log is cleared for real */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
+  g_assert_cmpuint (n_rows (f), ==, 0);
+  adw_toast_dismiss (_fcm_timeline_get_feedback (f->timeline));
   g_assert_cmpuint (n_log (f), ==, 0);
+  g_assert_cmpuint (n_rows (f), ==, 0);
+
+  /* new messages after a clear show; Undo puts the old ones back before them */
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open3));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
+  {
+    AdwToast *toast = _fcm_timeline_get_feedback (f->timeline);
+
+    g_assert_cmpstr (adw_toast_get_title (toast), ==, "Cleared 1 message");
+    g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, close3));
+    FCM_TEST_WAIT_UNTIL (n_rows (f) == 1 && n_log (f) == 2);
+    g_signal_emit_by_name (toast, "button-clicked");
+    adw_toast_dismiss (toast);
+    g_assert_cmpuint (n_rows (f), ==, 2);
+    {
+      g_autoptr(FcmEventLogEntry) first = g_list_model_get_item (_fcm_timeline_get_model (f->timeline), 0);
+
+      g_assert_cmpstr (fcm_event_log_entry_get_name (first), ==, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN);
+    }
+  }
 }
 
 /* a message with validation issues lists them in the details pane */

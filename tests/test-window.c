@@ -445,6 +445,34 @@ test_application_configured_hub (Fixture       *f,
   fcm_hub_shutdown (hub);
 }
 
+/* Remove Hub, answered with @response; returns the dialog's heading when
+ * the hub was removed */
+static char *
+remove_shown (FcmWindow  *window,
+              const char *response)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+  char *heading;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        dialog = ADW_MESSAGE_DIALOG (w);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "remove"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  heading = g_strdup (adw_message_dialog_get_heading (dialog));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (g_strcmp0 (response, "remove") != 0)
+    g_clear_pointer (&heading, g_free);
+  return heading;
+}
+
 /* Two hubs at once, each with its own state in the sidebar (C-07). */
 static void
 test_window_two_connections (Fixture       *f,
@@ -470,11 +498,18 @@ test_window_two_connections (Fixture       *f,
   g_assert_true (fcm_window_get_connection (window) == first);
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
 
-  /* Remove Hub: the shown one goes, the other is shown */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  /* Remove Hub asks first (issue 11.8); Cancel keeps it */
+  g_assert_null (remove_shown (window, "cancel"));
+  g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 2);
+  /* Remove: the shown one goes, the other is shown */
+  {
+    g_autofree char *heading = remove_shown (window, "remove");
+
+    g_assert_cmpstr (heading, ==, "Remove Built-in Hub?");
+  }
   g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 1);
   g_assert_true (fcm_window_get_connection (window) == second);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  g_free (remove_shown (window, "remove"));
   g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 0);
   g_assert_null (fcm_window_get_connection (window));
   g_assert_cmpstr (_fcm_context_panel_get_page (FCM_CONTEXT_PANEL (parts.context_panel)), ==, "not-connected");

@@ -21,6 +21,10 @@ G_DECLARE_FINAL_TYPE (FcmTimelineBatch, fcm_timeline_batch, FCM, TIMELINE_BATCH,
 void             _fcm_timeline_batch_set_source   (FcmTimelineBatch     *self,
                                                    GListModel           *source);
 void             _fcm_timeline_batch_flush        (FcmTimelineBatch     *self);
+guint            _fcm_timeline_batch_hide_all     (FcmTimelineBatch     *self);
+void             _fcm_timeline_batch_show_all     (FcmTimelineBatch     *self);
+guint            _fcm_timeline_batch_get_n_hidden (FcmTimelineBatch     *self);
+void             _fcm_timeline_commit_clear       (GListModel           *log);
 
 /* the rows of the "type" drop-down, in order */
 typedef enum
@@ -57,6 +61,8 @@ struct _FcmTimeline
   gulong                 layout_id;
   GdkFrameClock         *frame_clock;
 
+  AdwToast              *feedback;     /* the last toast the timeline gave (weak) */
+
   double                 paned_share;
   int                    paned_max;
   gboolean               placing_divider;
@@ -90,6 +96,11 @@ void             _fcm_timeline_set_following      (FcmTimeline          *self,
 void             _fcm_timeline_watch_frame_clock  (FcmTimeline          *self);
 void             _fcm_timeline_unwatch_frame_clock (FcmTimeline         *self);
 
+/* a toast in the window's overlay, if the timeline is in one; it says what
+ * an action did */
+void             _fcm_timeline_tell               (FcmTimeline          *self,
+                                                   AdwToast             *toast);
+
 /* fcm-timeline-export.c: the copy-json and export actions */
 void             _fcm_timeline_copy_json_action   (GtkWidget            *widget,
                                                    const char           *action_name,
@@ -116,6 +127,7 @@ GtkDropDown     *_fcm_timeline_get_type_filter    (FcmTimeline          *self);
 GtkEditable     *_fcm_timeline_get_search_entry   (FcmTimeline          *self);
 FcmEventDetails *_fcm_timeline_get_details        (FcmTimeline          *self);
 GtkAdjustment   *_fcm_timeline_get_vadjustment    (FcmTimeline          *self);
+AdwToast        *_fcm_timeline_get_feedback       (FcmTimeline          *self);
 const char      *_fcm_timeline_get_count_text     (FcmTimeline          *self);
 gboolean         _fcm_timeline_get_following      (FcmTimeline          *self);
 void             _fcm_timeline_select             (FcmTimeline          *self,

@@ -159,17 +159,103 @@ row_activated_cb (FcmTimeline *self,
 
 /* ------------------------------------------------------------------ actions */
 
+/**
+ * _fcm_timeline_tell:
+ * @toast: (transfer full): what an action did
+ *
+ * Shows @toast in the window's toast overlay. Without one (the timeline
+ * on its own) it is dropped, as "dismissed".
+ */
+void
+_fcm_timeline_tell (FcmTimeline *self,
+                    AdwToast    *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_set_weak_pointer (&self->feedback, toast);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    {
+      adw_toast_dismiss (toast);
+      g_object_unref (toast);
+    }
+}
+
+typedef struct
+{
+  GWeakRef  timeline;
+  GWeakRef  log;
+  gboolean  undone;
+} Clear;
+
+static void
+clear_free (gpointer data)
+{
+  Clear *c = data;
+
+  g_weak_ref_clear (&c->timeline);
+  g_weak_ref_clear (&c->log);
+  g_free (c);
+}
+
+static void
+clear_undo_cb (AdwToast *toast,
+               Clear    *c)
+{
+  g_autoptr(FcmTimeline) self = g_weak_ref_get (&c->timeline);
+  g_autoptr(GListModel) log = g_weak_ref_get (&c->log);
+
+  c->undone = TRUE;
+  if (self != NULL && log != NULL && G_LIST_MODEL (self->event_log) == log)
+    _fcm_timeline_batch_show_all (self->batch);
+}
+
+/* the undo is no longer offered: clear the log for real */
+static void
+clear_dismissed_cb (AdwToast *toast,
+                    Clear    *c)
+{
+  g_autoptr(GListModel) log = g_weak_ref_get (&c->log);
+
+  if (!c->undone && log != NULL)
+    _fcm_timeline_commit_clear (log);
+}
+
+/* Clear Timeline, with Undo (issue 11.8): the rows go at once, the log's
+ * memory when the toast goes */
 static void
 clear_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   FcmTimeline *self = FCM_TIMELINE (widget);
+  g_autofree char *count = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+  Clear *c;
+  guint n;
 
-  if (self->event_log != NULL)
-    fcm_event_log_clear (self->event_log);
-  _fcm_timeline_batch_flush (self->batch);
   _fcm_timeline_set_following (self, TRUE);
+  if (self->event_log == NULL)
+    return;
+  n = _fcm_timeline_batch_hide_all (self->batch);
+  if (n == 0)
+    return;
+
+  count = _fcm_format_count (n);
+  /* Translators: %s is a number of messages, e.g. "1,204" */
+  title = g_strdup_printf (ngettext ("Cleared %s message", "Cleared %s messages", n), count);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_timeout (toast, 8);
+  c = g_new0 (Clear, 1);
+  g_weak_ref_init (&c->timeline, self);
+  g_weak_ref_init (&c->log, self->event_log);
+  g_signal_connect (toast, "button-clicked", G_CALLBACK (clear_undo_cb), c);
+  g_signal_connect_data (toast, "dismissed", G_CALLBACK (clear_dismissed_cb), c,
+                         (GClosureNotify) (void (*) (void)) clear_free, 0);
+  _fcm_timeline_tell (self, toast);
 }
 
 static void
@@ -223,6 +309,7 @@ fcm_timeline_dispose (GObject *object)
   g_clear_object (&self->batch);
   g_clear_object (&self->filter);
   g_clear_object (&self->event_log);
+  g_clear_weak_pointer (&self->feedback);
 
   G_OBJECT_CLASS (fcm_timeline_parent_class)->dispose (object);
 }
@@ -438,6 +525,12 @@ GtkAdjustment *
 _fcm_timeline_get_vadjustment (FcmTimeline *self)
 {
   return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+AdwToast *
+_fcm_timeline_get_feedback (FcmTimeline *self)
+{
+  return self->feedback;
 }
 
 const char *

@@ -340,16 +340,49 @@ _fcm_window_show_connection_action (GtkWidget  *widget,
     fcm_window_show_connection (self, connection);
 }
 
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FcmWindow        *self)
+{
+  FcmConnection *connection = g_object_get_data (G_OBJECT (dialog), "fcm-connection");
+
+  if (g_strcmp0 (response, "remove") == 0)
+    fcm_window_remove_connection (self, connection);
+}
+
+/* Remove Hub asks first (issue 11.8): removing unsubscribes (C-19), drops
+ * the hub's timeline, and stops the built-in hub with the session of every
+ * app on it; an undo could not bring that back as it was */
 void
 _fcm_window_remove_connection_action (GtkWidget  *widget,
                                       const char *action_name,
                                       GVariant   *parameter)
 {
   FcmWindow *self = FCM_WINDOW (widget);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
 
-  /* unsubscribes (C-19); the built-in hub stops with its connection */
-  if (self->connection != NULL)
-    fcm_window_remove_connection (self, self->connection);
+  if (self->connection == NULL)
+    return;
+  /* Translators: %s is a hub, e.g. "Built-in Hub" or "hub.example.org:443" */
+  heading = g_strdup_printf (_("Remove %s?"), fcm_connection_get_title (self->connection));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   fcm_connection_get_embedded (self->connection)
+                                   ? _("The built-in hub stops: every app in its session loses the session. "
+                                       "Its timeline is discarded.")
+                                   : _("This app unsubscribes from the session on this hub and discards its "
+                                       "timeline. Other apps in the session are not affected."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "fcm-connection", g_object_ref (self->connection), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---------------------------------------------------------- add connection */
