@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -1160,6 +1161,170 @@ test_cli (Fixture       *f,
   cli_clear (&w);
 }
 
+/* ------------------------------------------------------------------ watch runs the monitor */
+
+/* A scripted hub that counts Get Current Context requests */
+typedef struct
+{
+  SoupServer *server;
+  char *url;
+  char *endpoint;
+  SoupWebsocketConnection *ws;
+  GPtrArray *acked;     /* event ids */
+  guint n_gets;
+} Gap;
+
+static void
+gap_ack_cb (SoupWebsocketConnection *ws,
+            SoupWebsocketDataType    type,
+            GBytes                  *message,
+            Gap                     *g)
+{
+  g_autoptr(JsonNode) root = fcm_json_parse (g_bytes_get_data (message, NULL),
+                                             (gssize) g_bytes_get_size (message), NULL);
+
+  g_assert_nonnull (root);
+  g_ptr_array_add (g->acked, g_strdup (fcm_json_get_string (json_node_get_object (root), "id")));
+}
+
+static void
+gap_ws_cb (SoupServer              *server,
+           SoupServerMessage       *msg,
+           const char              *path,
+           SoupWebsocketConnection *ws,
+           gpointer                 data)
+{
+  Gap *g = data;
+
+  g_clear_object (&g->ws);
+  g->ws = g_object_ref (ws);
+  g_signal_connect (ws, "message", G_CALLBACK (gap_ack_cb), g);
+  soup_websocket_connection_send_text (ws, "{\"hub.mode\":\"subscribe\",\"hub.topic\":\"t\","
+                                       "\"hub.events\":\"DiagnosticReport-open,DiagnosticReport-update\","
+                                       "\"hub.lease_seconds\":3600}");
+}
+
+static void
+gap_http_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           data)
+{
+  Gap *g = data;
+
+  if (g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      /* subscribe and unsubscribe */
+      g_autofree char *body = g_strdup_printf ("{\"hub.channel.endpoint\":\"%s\"}", g->endpoint);
+
+      soup_server_message_set_status (msg, 202, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+      return;
+    }
+  /* GET {hub}/{topic}: Get Current Context, nothing open */
+  g->n_gets++;
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "[]", 2);
+}
+
+/* Sends a DiagnosticReport event for rpt-g and waits for its ack. */
+static void
+gap_send (Gap        *g,
+          const char *id,
+          const char *name,
+          JsonArray  *context,
+          const char *version_id,
+          const char *prior_version_id)
+{
+  g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, "t", name, context, version_id, prior_version_id);
+  g_autofree char *text = fcm_event_to_json (event, FALSE);
+  guint n = g->acked->len;
+
+  soup_websocket_connection_send_text (g->ws, text);
+  FCM_TEST_WAIT_UNTIL (g->acked->len > n);
+  g_assert_cmpstr (g_ptr_array_index (g->acked, n), ==, id);
+}
+
+/* `fhircast watch` is the app's subscriber (FcmMonitor): after a version gap it fetches the
+ * current context again (C-33), which the bare FcmHubClient it used to run did not do */
+static void
+test_cli_watch_refetch (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) watch = NULL;
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-g", "pat-g", "st-g", NULL, NULL);
+  g_autoptr(JsonNode) entries = parse ("[{\"fullUrl\":\"DiagnosticReport/rpt-g\","
+                                       "\"resource\":{\"resourceType\":\"DiagnosticReport\",\"id\":\"rpt-g\","
+                                       "\"status\":\"preliminary\"},"
+                                       "\"request\":{\"method\":\"PUT\",\"url\":\"DiagnosticReport/rpt-g\"}}]");
+  g_autoptr(JsonArray) update = fcm_context_build_update ("rpt-g", "pat-g", json_node_get_array (entries));
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GHashTable) kinds = g_hash_table_new (g_str_hash, g_str_equal);
+  GSList *uris;
+  const char *args[] = { "watch", "--hub", NULL, "--topic", "t", "--timeout", "30", NULL };
+  guint port, n_gets;
+  Gap g = { 0 };
+  Cli w = { 0 };
+
+  g.server = soup_server_new (NULL, NULL);
+  g.acked = g_ptr_array_new_with_free_func (g_free);
+  soup_server_add_handler (g.server, "/hub", gap_http_cb, &g, NULL);
+  soup_server_add_websocket_handler (g.server, "/ws", NULL, NULL, gap_ws_cb, &g, NULL);
+  g_assert_true (soup_server_listen_local (g.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (g.server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g.url = g_strdup_printf ("http://127.0.0.1:%u/hub", port);
+  g.endpoint = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+  args[2] = g.url;
+
+  watch = cli_start (&w, args);
+  /* confirmed, and the context fetched once on confirmation (C-22) */
+  FCM_TEST_WAIT_UNTIL (g.n_gets == 1 && g.ws != NULL);
+  run_for (100);
+
+  /* an open and an update in sequence: no gap */
+  gap_send (&g, "gap-open", FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open, "v1", NULL);
+  gap_send (&g, "gap-update-1", FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, update, "v2", "v1");
+  run_for (100);
+  n_gets = g.n_gets;
+
+  /* v3 was missed: the update after it is based on v3, not on v2 */
+  gap_send (&g, "gap-update-2", FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, update, "v4", "v3");
+  FCM_TEST_WAIT_UNTIL (g.n_gets > n_gets);
+
+  /* SIGTERM: unsubscribe and exit 0; the output is what it always was */
+  g_subprocess_send_signal (watch, SIGTERM);
+  FCM_TEST_WAIT_UNTIL (w.done);
+  g_assert_cmpint (w.status, ==, 0);
+  lines = g_strsplit (g_strstrip (w.out), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) root = parse (lines[i]);
+
+      g_hash_table_add (kinds, (gpointer) g_intern_string (fcm_json_get_string (json_node_get_object (root),
+                                                                                "kind")));
+    }
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 1 + 1 + 1 + 3 * 2 + 1);
+  g_assert_true (g_hash_table_contains (kinds, "state"));
+  g_assert_true (g_hash_table_contains (kinds, "confirmation"));
+  g_assert_true (g_hash_table_contains (kinds, "event"));
+  g_assert_true (g_hash_table_contains (kinds, "ack"));
+  g_assert_nonnull (strstr (w.out, "{\"id\":\"gap-update-2\",\"status\":\"200\"}"));
+  cli_clear (&w);
+
+  if (g.ws != NULL)
+    g_signal_handlers_disconnect_by_data (g.ws, &g);
+  g_clear_object (&g.ws);
+  soup_server_disconnect (g.server);
+  g_clear_object (&g.server);
+  g_ptr_array_unref (g.acked);
+  g_free (g.url);
+  g_free (g.endpoint);
+}
+
 /* ------------------------------------------------------------------ misbehaving scripted hub */
 
 typedef struct
@@ -1760,6 +1925,7 @@ main (int   argc,
   g_test_add_func ("/fcm/client/medplum-hub", test_medplum_hub);
   g_test_add_func ("/fcm/client/tls", test_tls);
   g_test_add_func ("/fcm/client/event-log", test_event_log);
+  g_test_add_func ("/fcm/client/cli-watch-refetch", test_cli_watch_refetch);
 
   return g_test_run ();
 }

@@ -384,6 +384,92 @@ test_json_helpers (void)
   g_assert_false (fcm_json_parse_timestamp ("", &usec));
 }
 
+/* FcmMessage: one parse, the same tree for the kind, the event and the validator */
+static void
+test_message (void)
+{
+  g_autofree char *text = fcm_test_load_text ("data", "vectors", "diagnosticreport-open.json", NULL);
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+  g_autoptr(FcmMessage) open = fcm_message_new (text, -1);
+  g_autoptr(FcmMessage) confirmation = NULL;
+  g_autoptr(FcmMessage) garbage = NULL;
+  g_autoptr(FcmMessage) bad_utf8 = NULL;
+  g_autoptr(FcmMessage) unusable = NULL;
+  g_autoptr(FcmMessage) binary = NULL;
+  g_autoptr(FcmMessage) copy = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(GPtrArray) text_issues = NULL;
+  FcmMessageKind kind = FCM_MESSAGE_UNKNOWN;
+
+  fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_NOTIFICATION);
+
+  g_assert_cmpint (fcm_message_get_kind (open), ==, FCM_MESSAGE_EVENT);
+  g_assert_true (fcm_message_is_event (open));
+  g_assert_cmpstr (fcm_message_get_text (open), ==, text);
+  g_assert_nonnull (fcm_message_get_root (open));
+  g_assert_null (fcm_message_get_error (open));
+  g_assert_nonnull (fcm_message_get_event (open));
+  /* the event reads the message's tree, and keeps the text as its raw form */
+  g_assert_true (fcm_event_get_root (fcm_message_get_event (open)) == fcm_message_get_root (open));
+  g_assert_cmpstr (fcm_event_get_raw (fcm_message_get_event (open)), ==, text);
+  g_assert_cmpstr (fcm_event_get_id (fcm_message_get_event (open)), ==,
+                   "e1a7c3f0-52b8-4d19-8e6a-0f3b9d2c7a45");
+  issues = fcm_validator_validate_message (validator, open, &kind);
+  text_issues = fcm_validator_validate_text (validator, text, -1, NULL);
+  g_assert_cmpint (kind, ==, FCM_MESSAGE_EVENT);
+  g_assert_cmpuint (issues->len, ==, text_issues->len);
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  g_clear_pointer (&text_issues, g_ptr_array_unref);
+
+  /* a boxed type: a copy is a reference to the same value */
+  copy = g_boxed_copy (FCM_TYPE_MESSAGE, open);
+  g_assert_true (copy == open);
+  g_boxed_free (FCM_TYPE_MESSAGE, g_steal_pointer (&copy));
+
+  confirmation = fcm_message_new ("{\"hub.mode\":\"subscribe\",\"hub.topic\":\"t\","
+                                  "\"hub.events\":\"DiagnosticReport-open\",\"hub.lease_seconds\":60}", -1);
+  g_assert_cmpint (fcm_message_get_kind (confirmation), ==, FCM_MESSAGE_CONFIRMATION);
+  g_assert_false (fcm_message_is_event (confirmation));
+  g_assert_null (fcm_message_get_event (confirmation));
+  g_assert_null (fcm_message_get_error (confirmation));
+
+  /* not JSON: a message all the same, and the validator's single "JSON" error */
+  garbage = fcm_message_new ("not json {", -1);
+  g_assert_cmpint (fcm_message_get_kind (garbage), ==, FCM_MESSAGE_UNKNOWN);
+  g_assert_null (fcm_message_get_root (garbage));
+  g_assert_nonnull (fcm_message_get_error (garbage));
+  issues = fcm_validator_validate_message (validator, garbage, &kind);
+  text_issues = fcm_validator_validate_text (validator, "not json {", -1, NULL);
+  g_assert_cmpint (kind, ==, FCM_MESSAGE_UNKNOWN);
+  g_assert_cmpuint (issues->len, ==, 1);
+  g_assert_cmpstr (fcm_issue_get_rule_id (g_ptr_array_index (issues, 0)), ==, "JSON");
+  g_assert_cmpstr (fcm_issue_get_message (g_ptr_array_index (issues, 0)), ==,
+                   fcm_issue_get_message (g_ptr_array_index (text_issues, 0)));
+  g_clear_pointer (&issues, g_ptr_array_unref);
+  g_clear_pointer (&text_issues, g_ptr_array_unref);
+
+  /* invalid UTF-8 is not parsed, and the text is made printable */
+  bad_utf8 = fcm_message_new ("{\"id\":\"\xff\"}", -1);
+  g_assert_null (fcm_message_get_root (bad_utf8));
+  g_assert_true (g_error_matches (fcm_message_get_error (bad_utf8), FCM_ERROR, FCM_ERROR_INVALID_UTF8));
+  g_assert_true (g_utf8_validate (fcm_message_get_text (bad_utf8), -1, NULL));
+
+  /* shaped as an event, but not a usable one: the error says why */
+  unusable = fcm_message_new ("{\"timestamp\":\"2025-01-01T00:00:00Z\",\"id\":\"x\","
+                              "\"event\":{\"hub.topic\":\"t\",\"hub.event\":7}}", -1);
+  g_assert_true (fcm_message_is_event (unusable));
+  g_assert_nonnull (fcm_message_get_root (unusable));
+  g_assert_null (fcm_message_get_event (unusable));
+  g_assert_true (g_error_matches (fcm_message_get_error (unusable), FCM_ERROR, FCM_ERROR_INVALID_MESSAGE));
+
+  /* kept but not read (a binary WebSocket frame) */
+  binary = fcm_message_new_unparsed ("{\"id\":\"x\",\"status\":200}", -1, "a binary frame");
+  g_assert_cmpint (fcm_message_get_kind (binary), ==, FCM_MESSAGE_UNKNOWN);
+  g_assert_null (fcm_message_get_root (binary));
+  g_assert_cmpstr (fcm_message_get_error (binary)->message, ==, "a binary frame");
+  g_assert_cmpstr (fcm_message_get_text (binary), ==, "{\"id\":\"x\",\"status\":200}");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -401,6 +487,7 @@ main (int   argc,
   g_test_add_func ("/fcm/event/bad/huge", test_event_huge);
   g_test_add_func ("/fcm/event/bad/truncated", test_event_truncations);
   g_test_add_func ("/fcm/json/helpers", test_json_helpers);
+  g_test_add_func ("/fcm/message", test_message);
 
   return g_test_run ();
 }

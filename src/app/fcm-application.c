@@ -494,6 +494,21 @@ fcm_application_command_line (GApplication            *app,
   return 0;
 }
 
+/* `--version` is answered in the launching process, before registering on
+ * the bus or opening a display. */
+static int
+fcm_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("%s %s\n", "fhircast-monitor", PACKAGE_VERSION);
+      return 0;
+    }
+
+  return -1;
+}
+
 static void
 fcm_application_preferences_action (GSimpleAction *action,
                                     GVariant      *parameter,
@@ -780,6 +795,7 @@ fcm_application_class_init (FcmApplicationClass *klass)
 
   app_class->activate = fcm_application_activate;
   app_class->command_line = fcm_application_command_line;
+  app_class->handle_local_options = fcm_application_handle_local_options;
   app_class->startup = fcm_application_startup;
 }
 
@@ -790,6 +806,7 @@ fcm_application_init (FcmApplication *self)
     { "hub", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscribe to this hub (its hub.url) instead of the built-in one"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Session topic on that hub"), N_("TOPIC") },
     { "name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscriber name to send to the hub"), N_("NAME") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the program name and version and exit"), NULL },
     { NULL }
   };
 

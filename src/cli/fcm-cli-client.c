@@ -24,6 +24,81 @@ now_iso (void)
   return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S.%fZ");
 }
 
+/* ------------------------------------------------------------------ common set-up */
+
+/* Parses the options of subcommand @cmd ("fhircast CMD" in --help); FALSE
+ * after printing why for a bad command line. */
+static gboolean
+parse_options (const char    *cmd,
+               const char    *parameter,
+               const char    *summary,
+               GOptionEntry  *entries,
+               int           *argc,
+               char        ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (parameter);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strconcat ("fhircast ", cmd, NULL);
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      fprintf (stderr, "%s: %s\n", cmd, error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* One request to the hub at a time: start it with wait_cb and &wait, then
+ * wait_for_result() runs the main loop until it is done. */
+typedef struct
+{
+  GMainLoop    *loop;
+  GAsyncResult *result;
+} Wait;
+
+static void
+wait_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      data)
+{
+  Wait *wait = data;
+
+  wait->result = g_object_ref (result);
+  g_main_loop_quit (wait->loop);
+}
+
+static GAsyncResult *
+wait_for_result (Wait *wait)
+{
+  g_clear_object (&wait->result);
+  if (wait->loop == NULL)
+    wait->loop = g_main_loop_new (NULL, FALSE);
+  g_main_loop_run (wait->loop);
+  return wait->result;
+}
+
+static void
+wait_clear (Wait *wait)
+{
+  g_clear_object (&wait->result);
+  g_clear_pointer (&wait->loop, g_main_loop_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Wait, wait_clear)
+
+/* Prints "CMD: why" and returns the exit status of a failed request. */
+static int
+request_failed (const char   *cmd,
+                const GError *error)
+{
+  fprintf (stderr, "%s: %s\n", cmd, error->message);
+  return FCM_CLI_EXIT_INVALID;
+}
+
+/* A client for --hub and --topic, with --token and --ca-file. */
 static FcmHubClient *
 make_client (const char  *cmd,
              const char  *hub,
@@ -60,10 +135,14 @@ make_client (const char  *cmd,
 
 /* ------------------------------------------------------------------ watch */
 
+/* `watch` is one FcmMonitor, the subscriber the app runs for each hub: it
+ * validates every frame, keeps the context store (and so fetches the current
+ * context after a version gap or somebody else's close, C-33 / C-54) and
+ * its event log. Watch prints what the monitor saw. */
 typedef struct
 {
+  FcmMonitor *monitor;
   FcmHubClient *client;
-  FcmValidator *validator;
   GMainLoop *loop;
   int count;
   int seen;
@@ -129,46 +208,27 @@ watch_stop (Watch *w,
   fcm_hub_client_unsubscribe_async (w->client, NULL, unsubscribed_cb, w);
 }
 
-static void
-frame_cb (FcmHubClient   *client,
-          const char     *text,
-          FcmMessageKind  kind,
-          Watch          *w)
+/* the "kind" of an output line for a frame */
+static const char *
+line_kind (FcmMessage *message)
 {
-  g_autoptr(GPtrArray) issues = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(FcmEvent) event = NULL;
-  FcmMessageKind vkind = kind;
-  const char *name = "invalid";
+  FcmEvent *event = fcm_message_get_event (message);
 
-  issues = fcm_validator_validate_text (w->validator, text, -1, &vkind);
-  root = fcm_json_parse (text, -1, NULL);
-  if (root == NULL)
-    {
-      root = json_node_new (JSON_NODE_VALUE);
-      json_node_set_string (root, text);
-    }
-
-  switch (kind)
+  switch (fcm_message_get_kind (message))
     {
     case FCM_MESSAGE_CONFIRMATION:
-      name = "confirmation";
-      break;
+      return "confirmation";
     case FCM_MESSAGE_DENIAL:
-      name = "denial";
-      break;
+      return "denial";
     case FCM_MESSAGE_EVENT:
     case FCM_MESSAGE_LEGACY_EVENT:
-      event = fcm_event_new_from_json (text, -1, NULL);
       if (event == NULL)
-        name = "invalid";
-      else if (fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
-        name = "heartbeat";
-      else if (fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
-        name = "syncerror";
-      else
-        name = "event";
-      break;
+        return "invalid";
+      if (fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
+        return "heartbeat";
+      if (fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
+        return "syncerror";
+      return "event";
     case FCM_MESSAGE_UNKNOWN:
     case FCM_MESSAGE_ACK:
     case FCM_MESSAGE_LEGACY_STATUS:
@@ -179,10 +239,28 @@ frame_cb (FcmHubClient   *client,
     case FCM_MESSAGE_BACKPORT:
     case FCM_MESSAGE_GETTOPIC:
     default:
-      name = "invalid";
-      break;
+      return "invalid";
     }
-  print_line (name, root, issues);
+}
+
+/* every frame, validated by the monitor (before the client acks it) */
+static void
+message_cb (FcmMonitor *monitor,
+            FcmMessage *message,
+            GPtrArray  *issues,
+            Watch      *w)
+{
+  g_autoptr(JsonNode) text = NULL;
+  JsonNode *root = fcm_message_get_root (message);
+
+  if (root == NULL)
+    {
+      /* not JSON: the text as a string */
+      text = json_node_new (JSON_NODE_VALUE);
+      json_node_set_string (text, fcm_message_get_text (message));
+      root = text;
+    }
+  print_line (line_kind (message), root, issues);
 }
 
 static void
@@ -212,13 +290,13 @@ ack_cb (FcmHubClient *client,
 }
 
 static void
-state_cb (FcmHubClient *client,
-          GParamSpec   *pspec,
-          Watch        *w)
+state_cb (FcmMonitor *monitor,
+          GParamSpec *pspec,
+          Watch      *w)
 {
   g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
   g_autoptr(JsonObject) obj = json_object_new ();
-  FcmClientState state = fcm_hub_client_get_state (client);
+  FcmClientState state = fcm_monitor_get_state (monitor);
 
   json_object_set_string_member (obj, "state", fcm_client_state_to_string (state));
   json_node_set_object (node, obj);
@@ -299,24 +377,16 @@ fcm_cli_watch (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  g_autoptr(GError) error = NULL;
   g_autoptr(FcmHubClient) client = NULL;
-  g_autoptr(FcmValidator) validator = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   Watch w = { 0 };
   guint sigint_id, sigterm_id;
   int exit_code = 0;
 
-  g_set_prgname ("fhircast watch");
-  g_option_context_set_summary (context, _("Subscribe to a topic and print one JSON object per line "
-                                           "for everything that happens."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "watch: %s\n", error->message);
-      return FCM_CLI_EXIT_USAGE;
-    }
+  if (!parse_options ("watch", NULL, _("Subscribe to a topic and print one JSON object per line "
+                                       "for everything that happens."),
+                      entries, &argc, &argv))
+    return FCM_CLI_EXIT_USAGE;
   if (argc > 1)
     {
       fprintf (stderr, "watch: %s: %s\n", _("unexpected argument"), argv[1]);
@@ -344,18 +414,16 @@ fcm_cli_watch (int    argc,
   fcm_hub_client_set_ack_policy (client, NULL, (guint) ack);
   fcm_hub_client_set_legacy (client, legacy);
 
-  validator = fcm_validator_new ();
-  fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_NOTIFICATION);
   loop = g_main_loop_new (NULL, FALSE);
+  w.monitor = fcm_monitor_new (client);
   w.client = client;
-  w.validator = validator;
   w.loop = loop;
   w.count = count;
 
-  g_signal_connect (client, "frame", G_CALLBACK (frame_cb), &w);
+  g_signal_connect (w.monitor, "message", G_CALLBACK (message_cb), &w);
+  g_signal_connect (w.monitor, "notify::state", G_CALLBACK (state_cb), &w);
   g_signal_connect (client, "event", G_CALLBACK (event_cb), &w);
   g_signal_connect (client, "ack-sent", G_CALLBACK (ack_cb), &w);
-  g_signal_connect (client, "notify::state", G_CALLBACK (state_cb), &w);
 
   sigint_id = g_unix_signal_add (SIGINT, watch_signal_cb, &w);
   sigterm_id = g_unix_signal_add (SIGTERM, watch_signal_cb, &w);
@@ -368,39 +436,15 @@ fcm_cli_watch (int    argc,
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
   g_clear_handle_id (&w.timeout_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (w.monitor, &w);
   g_signal_handlers_disconnect_by_data (client, &w);
+  g_clear_object (&w.monitor);                /* cancels a Get Current Context under way */
   while (g_main_context_iteration (NULL, FALSE))
     ;
   return w.exit_code;
 }
 
 /* ------------------------------------------------------------------ publish */
-
-static void context_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      data);
-
-typedef struct
-{
-  GMainLoop *loop;
-  guint status;
-  char *id;
-  char *reason;
-  JsonNode *context;
-  GError *error;
-} Request;
-
-static void
-published_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      data)
-{
-  Request *r = data;
-
-  r->status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, &r->reason, &r->id,
-                                             &r->error);
-  g_main_loop_quit (r->loop);
-}
 
 static JsonArray *
 context_from_file (const char  *path,
@@ -465,27 +509,23 @@ fcm_cli_publish (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (N_("EVENT"));
   g_autoptr(GError) error = NULL;
   g_autoptr(FcmHubClient) client = NULL;
   g_autoptr(JsonArray) ctx = NULL;
   g_autoptr(FcmEvent) event = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(JsonNode) out = NULL;
   g_autoptr(JsonObject) obj = NULL;
   g_autofree char *line = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *sent_id = NULL;
+  g_auto(Wait) wait = { 0 };
   const char *name;
-  Request r = { 0 };
+  guint status;
   int exit_code = 0;
 
-  g_set_prgname ("fhircast publish");
-  g_option_context_set_summary (context, _("Request a context change (POST an event to the hub)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "publish: %s\n", error->message);
-      return FCM_CLI_EXIT_USAGE;
-    }
+  if (!parse_options ("publish", N_("EVENT"), _("Request a context change (POST an event to the hub)."),
+                      entries, &argc, &argv))
+    return FCM_CLI_EXIT_USAGE;
   if (argc != 2)
     {
       fprintf (stderr, "publish: %s\n", _("exactly one EVENT name is needed"));
@@ -540,62 +580,38 @@ fcm_cli_publish (int    argc,
   if (id == NULL)
     id = g_uuid_string_random ();
 
-  loop = g_main_loop_new (NULL, FALSE);
-  r.loop = loop;
-
   /* C-56: an update carries the newest versionId we know; ask the hub when not given */
   if (version_id == NULL && fcm_event_name_equal (name, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
     {
-      fcm_hub_client_get_context_async (client, NULL, context_cb, &r);
-      g_main_loop_run (loop);
-      if (r.error != NULL)
-        {
-          fprintf (stderr, "publish: %s\n", r.error->message);
-          g_error_free (r.error);
-          return FCM_CLI_EXIT_INVALID;
-        }
-      if (JSON_NODE_HOLDS_OBJECT (r.context))
-        version_id = g_strdup (fcm_json_get_string (json_node_get_object (r.context), "context.versionId"));
-      g_clear_pointer (&r.context, json_node_unref);
+      g_autoptr(JsonNode) current = NULL;
+
+      fcm_hub_client_get_context_async (client, NULL, wait_cb, &wait);
+      current = fcm_hub_client_get_context_finish (client, wait_for_result (&wait), &error);
+      if (current == NULL)
+        return request_failed ("publish", error);
+      if (JSON_NODE_HOLDS_OBJECT (current))
+        version_id = g_strdup (fcm_json_get_string (json_node_get_object (current), "context.versionId"));
     }
   event = fcm_event_new (id, NULL, topic, name, ctx, version_id, NULL);
 
-  fcm_hub_client_publish_async (client, event, NULL, published_cb, &r);
-  g_main_loop_run (loop);
-
-  if (r.error != NULL)
-    {
-      fprintf (stderr, "publish: %s\n", r.error->message);
-      g_error_free (r.error);
-      return FCM_CLI_EXIT_INVALID;
-    }
+  fcm_hub_client_publish_async (client, event, NULL, wait_cb, &wait);
+  status = fcm_hub_client_publish_finish (client, wait_for_result (&wait), &reason, &sent_id, &error);
+  if (error != NULL)
+    return request_failed ("publish", error);
 
   obj = json_object_new ();
-  json_object_set_int_member (obj, "status", r.status);
-  json_object_set_string_member (obj, "id", r.id);
+  json_object_set_int_member (obj, "status", status);
+  json_object_set_string_member (obj, "id", sent_id);
   out = json_node_new (JSON_NODE_OBJECT);
   json_node_set_object (out, obj);
   line = fcm_json_to_string (out, FALSE);
   printf ("%s\n", line);
-  if ((r.status < 200 || r.status >= 300) && r.reason != NULL && r.reason[0] != '\0')
-    fprintf (stderr, "publish: %s\n", r.reason);
-  g_free (r.id);
-  g_free (r.reason);
-  return r.status >= 200 && r.status < 300 ? FCM_CLI_EXIT_OK : FCM_CLI_EXIT_INVALID;
+  if ((status < 200 || status >= 300) && reason != NULL && reason[0] != '\0')
+    fprintf (stderr, "publish: %s\n", reason);
+  return status >= 200 && status < 300 ? FCM_CLI_EXIT_OK : FCM_CLI_EXIT_INVALID;
 }
 
 /* ------------------------------------------------------------------ context */
-
-static void
-context_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      data)
-{
-  Request *r = data;
-
-  r->context = fcm_hub_client_get_context_finish (FCM_HUB_CLIENT (source), result, &r->error);
-  g_main_loop_quit (r->loop);
-}
 
 int
 fcm_cli_context (int    argc,
@@ -612,22 +628,16 @@ fcm_cli_context (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(FcmHubClient) client = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(JsonNode) context = NULL;
   g_autofree char *text = NULL;
-  Request r = { 0 };
+  g_auto(Wait) wait = { 0 };
   int exit_code = 0;
 
-  g_set_prgname ("fhircast context");
-  g_option_context_set_summary (context, _("Print the current context of a topic (Get Current Context)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "context: %s\n", error->message);
-      return FCM_CLI_EXIT_USAGE;
-    }
+  if (!parse_options ("context", NULL, _("Print the current context of a topic (Get Current Context)."),
+                      entries, &argc, &argv))
+    return FCM_CLI_EXIT_USAGE;
   if (argc > 1)
     {
       fprintf (stderr, "context: %s: %s\n", _("unexpected argument"), argv[1]);
@@ -637,41 +647,16 @@ fcm_cli_context (int    argc,
   if (client == NULL)
     return exit_code;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  r.loop = loop;
-  fcm_hub_client_get_context_async (client, NULL, context_cb, &r);
-  g_main_loop_run (loop);
-  if (r.error != NULL)
-    {
-      fprintf (stderr, "context: %s\n", r.error->message);
-      g_error_free (r.error);
-      return FCM_CLI_EXIT_INVALID;
-    }
-  text = fcm_json_to_string (r.context, FALSE);
+  fcm_hub_client_get_context_async (client, NULL, wait_cb, &wait);
+  context = fcm_hub_client_get_context_finish (client, wait_for_result (&wait), &error);
+  if (context == NULL)
+    return request_failed ("context", error);
+  text = fcm_json_to_string (context, FALSE);
   printf ("%s\n", text);
-  json_node_unref (r.context);
   return FCM_CLI_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ gettopic */
-
-typedef struct
-{
-  GMainLoop *loop;
-  char *topic;
-  GError *error;
-} TopicRequest;
-
-static void
-gettopic_done_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      data)
-{
-  TopicRequest *r = data;
-
-  r->topic = fcm_hub_client_gettopic_finish (FCM_HUB_CLIENT (source), result, &r->error);
-  g_main_loop_quit (r->loop);
-}
 
 int
 fcm_cli_gettopic (int    argc,
@@ -688,21 +673,15 @@ fcm_cli_gettopic (int    argc,
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(FcmHubClient) client = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  TopicRequest r = { 0 };
+  g_autofree char *topic = NULL;
+  g_auto(Wait) wait = { 0 };
   int exit_code = 0;
 
-  g_set_prgname ("fhircast gettopic");
-  g_option_context_set_summary (context, _("Ask a 2019-prototype hub for a user's topic (GetTopic)."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      fprintf (stderr, "gettopic: %s\n", error->message);
-      return FCM_CLI_EXIT_USAGE;
-    }
+  if (!parse_options ("gettopic", NULL, _("Ask a 2019-prototype hub for a user's topic (GetTopic)."),
+                      entries, &argc, &argv))
+    return FCM_CLI_EXIT_USAGE;
   if (argc > 1 || user == NULL)
     {
       fprintf (stderr, "gettopic: %s\n", _("--hub and --user are required, and nothing else"));
@@ -712,17 +691,10 @@ fcm_cli_gettopic (int    argc,
   if (client == NULL)
     return exit_code;
 
-  loop = g_main_loop_new (NULL, FALSE);
-  r.loop = loop;
-  fcm_hub_client_gettopic_async (client, user, secret, NULL, gettopic_done_cb, &r);
-  g_main_loop_run (loop);
-  if (r.error != NULL)
-    {
-      fprintf (stderr, "gettopic: %s\n", r.error->message);
-      g_error_free (r.error);
-      return FCM_CLI_EXIT_INVALID;
-    }
-  printf ("%s\n", r.topic);
-  g_free (r.topic);
+  fcm_hub_client_gettopic_async (client, user, secret, NULL, wait_cb, &wait);
+  topic = fcm_hub_client_gettopic_finish (client, wait_for_result (&wait), &error);
+  if (topic == NULL)
+    return request_failed ("gettopic", error);
+  printf ("%s\n", topic);
   return FCM_CLI_EXIT_OK;
 }

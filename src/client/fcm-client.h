@@ -11,6 +11,7 @@
 
 #include "fcm-fhircast.h"
 
+#include "fcm-context-builders.h"
 #include "fcm-event-log.h"
 #include "fcm-hub-client.h"
 #include "fcm-monitor.h"

@@ -1,14 +1,156 @@
-/* fcm-hub-client-private.h: core-internal access to FcmHubClient
+/* fcm-hub-client-private.h: what the parts of FcmHubClient share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * FcmHubClient is one object in four files:
+ *
+ *   fcm-hub-client.c            the object: properties, signals, state,
+ *                               settings; helpers for HTTP answers
+ *   fcm-hub-client-subscribe.c  subscribe, the confirmation or denial,
+ *                               lease renewal, unsubscribe; 2019 GetTopic
+ *   fcm-hub-client-socket.c     the WebSocket: frames (one FcmMessage each),
+ *                               acks, liveness watchdogs, reconnect/backoff
+ *   fcm-hub-client-publish.c    our context-change requests (retry-id rules,
+ *                               echo, resends after a syncerror, the
+ *                               follow-up syncerror), Get Current Context
+ *
+ * Functions shared between them have an _fcm_hub_client_ prefix.
  */
 
 #pragma once
 
+#include <libsoup/soup.h>
+
 #include "fcm-hub-client.h"
+#include "fcm-message.h"
 
 G_BEGIN_DECLS
 
-FcmEvent *_fcm_hub_client_get_frame_event (FcmHubClient *self);
+struct _FcmHubClient
+{
+  GObject parent_instance;
+
+  SoupSession *session;
+  GCancellable *cancellable;         /* internal operations; cancelled in dispose */
+
+  char *hub_url;
+  char *topic;
+  GStrv events;
+  char *subscriber_name;
+  char *token;
+  guint lease_seconds;               /* requested; 0 = let the hub choose */
+  guint granted_lease;
+  GStrv granted_events;
+  gboolean legacy;
+
+  FcmClientState state;
+  char *endpoint;
+  SoupWebsocketConnection *ws;
+  gboolean closing;                  /* we asked for the close */
+
+  GTask *pending;                    /* subscribe attempt waiting for the confirmation */
+  guint confirm_timeout_id;
+  guint renew_id;
+  guint reconnect_id;
+  guint attempt;
+  guint reconnect_initial_ms;
+  guint reconnect_max_ms;
+  guint request_timeout_ms;
+
+  /* liveness (C-69): heartbeat period seen, and WebSocket ping/pong */
+  gboolean post_to_topic;            /* publish to {hub}/{topic} (some vendors) */
+  guint keepalive_seconds;
+  guint heartbeat_period_ms;         /* 0 until a heartbeat carries a period */
+  guint heartbeat_watch_id;
+  guint pong_watch_id;
+
+  GHashTable *ack_policy;            /* lower-case event name → status */
+  guint default_ack;
+
+  JsonNode *current_context;
+
+  /* requests we published by id, oldest first, to spot the hub's echo (C-38) */
+  GHashTable *own_ids;               /* id → FcmEvent */
+  GQueue own_id_queue;
+
+  /* C-51: resending our requests named by a syncerror */
+  gboolean resend_on_syncerror;
+  guint resend_interval_ms;
+  guint resend_max_tries;
+  GHashTable *resends;               /* id → Resend (fcm-hub-client-publish.c) */
+};
+
+enum {
+  PROP_0,
+  PROP_STATE,
+  PROP_HUB_URL,
+  PROP_TOPIC,
+  PROP_EVENTS,
+  PROP_SUBSCRIBER_NAME,
+  PROP_TOKEN,
+  PROP_LEASE_SECONDS,
+  PROP_GRANTED_EVENTS,
+  PROP_LEGACY,
+  PROP_CURRENT_CONTEXT,
+  PROP_RESEND_ON_SYNCERROR,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_EVENT,
+  SIGNAL_SYNCERROR,
+  SIGNAL_DENIED,
+  SIGNAL_MESSAGE,
+  SIGNAL_FRAME,
+  SIGNAL_ACK_SENT,
+  N_SIGNALS
+};
+
+extern GParamSpec *_fcm_hub_client_properties[N_PROPS];
+extern guint _fcm_hub_client_signals[N_SIGNALS];
+
+/* fcm-hub-client.c */
+void         _fcm_hub_client_set_state               (FcmHubClient   *self,
+                                                      FcmClientState  state);
+void         _fcm_hub_client_add_auth                (FcmHubClient   *self,
+                                                      SoupMessage    *msg);
+char        *_fcm_hub_client_reason_from_body        (GBytes         *body);
+GBytes      *_fcm_hub_client_read_answer             (GObject        *session,
+                                                      GAsyncResult   *result,
+                                                      const char     *what,
+                                                      GError        **error);
+void         _fcm_hub_client_prefix_tls_error        (GError        **error);
+
+/* fcm-hub-client-subscribe.c */
+SoupMessage *_fcm_hub_client_subscribe_message       (FcmHubClient   *self,
+                                                      const char     *mode,
+                                                      const char     *endpoint);
+void         _fcm_hub_client_start_subscribe         (FcmHubClient   *self,
+                                                      GTask          *task);
+void         _fcm_hub_client_attempt_failed          (FcmHubClient   *self,
+                                                      GError         *error);
+void         _fcm_hub_client_on_confirmation         (FcmHubClient   *self,
+                                                      JsonObject     *object);
+void         _fcm_hub_client_on_denial               (FcmHubClient   *self,
+                                                      JsonObject     *object);
+
+/* fcm-hub-client-socket.c */
+void         _fcm_hub_client_connect_socket          (FcmHubClient   *self,
+                                                      SoupMessage    *msg,
+                                                      GTask          *task);
+void         _fcm_hub_client_ws_disconnect           (FcmHubClient   *self,
+                                                      gboolean        send_close);
+void         _fcm_hub_client_lost_sync               (FcmHubClient   *self,
+                                                      const char     *why);
+void         _fcm_hub_client_schedule_reconnect      (FcmHubClient   *self);
+gboolean     _fcm_hub_client_is_reconnect            (GTask          *task);
+
+/* fcm-hub-client-publish.c */
+void         _fcm_hub_client_send_followup_syncerror (FcmHubClient   *self,
+                                                      FcmEvent       *event);
+void         _fcm_hub_client_maybe_resend            (FcmHubClient   *self,
+                                                      FcmEvent       *syncerror);
+void         _fcm_hub_client_stop_resends            (FcmHubClient   *self);
+void         _fcm_hub_client_resend_free             (gpointer        resend);
 
 G_END_DECLS

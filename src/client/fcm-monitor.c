@@ -3,6 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Several monitors can run at once, one per hub (C-07).
+ *
+ * A frame reaches the monitor once, as the FcmMessage the client parsed
+ * (FcmHubClient::message, before the ack): message_cb() validates that tree,
+ * logs it and emits FcmMonitor::message. After the ack, its event comes back
+ * as FcmHubClient::event and event_cb() applies it to the context store.
  */
 
 #define G_LOG_DOMAIN "Fcm"
@@ -10,7 +15,6 @@
 #include "config.h"
 
 #include "fcm-monitor.h"
-#include "fcm-hub-client-private.h"
 
 struct _FcmMonitor
 {
@@ -51,36 +55,35 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  SIGNAL_MESSAGE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Hot path (tests/bench/bench-client): the client parsed the frame once;
+ * the validator and the event log read that same message. */
 static void
-frame_cb (FcmHubClient   *client,
-          const char     *text,
-          FcmMessageKind  kind,
-          FcmMonitor     *self)
+message_cb (FcmHubClient *client,
+            FcmMessage   *message,
+            FcmMonitor   *self)
 {
   g_autoptr(GPtrArray) issues = NULL;
-  g_autoptr(FcmEvent) event = NULL;
-  g_autoptr(FcmEventLogEntry) entry = NULL;
-  FcmMessageKind validated_kind = kind;
+  FcmEvent *event = fcm_message_get_event (message);
 
-  if (kind == FCM_MESSAGE_EVENT || kind == FCM_MESSAGE_LEGACY_EVENT)
+  issues = fcm_validator_validate_message (self->validator, message, NULL);
+  /* C-69: heartbeats feed liveness, not the timeline */
+  if (event == NULL || !fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
     {
-      /* Hot path (tests/bench/bench-client): the client already parsed this
-       * frame into an event; validate that tree instead of parsing again. */
-      event = _fcm_hub_client_get_frame_event (client);
-      event = event ? g_object_ref (event) : fcm_event_new_from_json (text, -1, NULL);
-      /* C-69: heartbeats feed liveness, not the timeline */
-      if (event != NULL && fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
-        return;
+      g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new_from_message (message, issues);
+
+      /* C-38: the hub's echo of our own request is our confirmation, flag it */
+      if (event != NULL && fcm_hub_client_is_own_request (client, fcm_event_get_id (event)))
+        fcm_event_log_entry_set_own_echo (entry, TRUE);
+      fcm_event_log_append (self->event_log, entry);
     }
-  if (event != NULL)
-    issues = fcm_validator_validate (self->validator, fcm_event_get_root (event), &validated_kind);
-  else
-    issues = fcm_validator_validate_text (self->validator, text, -1, &validated_kind);
-  entry = fcm_event_log_entry_new (text, kind, event, issues);
-  /* C-38: the hub's echo of our own request is our confirmation, flag it */
-  if (event != NULL && fcm_hub_client_is_own_request (client, fcm_event_get_id (event)))
-    fcm_event_log_entry_set_own_echo (entry, TRUE);
-  fcm_event_log_append (self->event_log, entry);
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, message, issues);
 }
 
 static void
@@ -263,7 +266,7 @@ fcm_monitor_constructed (GObject *object)
 
   g_return_if_fail (FCM_IS_HUB_CLIENT (self->client));
 
-  g_signal_connect_object (self->client, "frame", G_CALLBACK (frame_cb), self, 0);
+  g_signal_connect_object (self->client, "message", G_CALLBACK (message_cb), self, 0);
   g_signal_connect_object (self->client, "ack-sent", G_CALLBACK (ack_sent_cb), self, 0);
   g_signal_connect_object (self->client, "event", G_CALLBACK (event_cb), self, 0);
   g_signal_connect_object (self->client, "syncerror", G_CALLBACK (syncerror_cb), self, 0);
@@ -384,6 +387,21 @@ fcm_monitor_class_init (FcmMonitorClass *klass)
   properties[PROP_SYNC_LOST] =
     g_param_spec_boolean ("sync-lost", NULL, NULL, FALSE, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * FcmMonitor::message:
+   * @message: (transfer none): a frame received from the hub (ref it to keep it)
+   * @issues: (transfer none) (element-type FcmIssue): what the validator found in it
+   *
+   * Every frame, once it is validated and logged (heartbeats are validated
+   * but not logged, C-69), before the client acks it: the view of one
+   * subscriber's traffic that `fhircast watch` prints.
+   */
+  signals[SIGNAL_MESSAGE] =
+    g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  FCM_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void

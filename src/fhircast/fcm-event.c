@@ -11,6 +11,7 @@
 
 #include "fcm-error.h"
 #include "fcm-event.h"
+#include "fcm-event-private.h"
 #include "fcm-json-private.h"
 
 /**
@@ -381,6 +382,26 @@ fcm_event_new_from_node (JsonNode  *root,
                          GError   **error)
 {
   return event_from_node (root, NULL, error);
+}
+
+/*
+ * _fcm_event_new_from_node_with_raw:
+ * @root: a parsed message
+ * @raw: the text @root was parsed from
+ *
+ * Like fcm_event_new_from_node(), keeping @raw as the raw form instead of
+ * writing the tree out again (FcmMessage parses each frame once).
+ *
+ * Returns: (transfer full) (nullable): a new #FcmEvent
+ */
+FcmEvent *
+_fcm_event_new_from_node_with_raw (JsonNode    *root,
+                                   const char  *raw,
+                                   GError     **error)
+{
+  g_return_val_if_fail (raw != NULL, NULL);
+
+  return event_from_node (root, raw, error);
 }
 
 /**

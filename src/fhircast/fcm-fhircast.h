@@ -1,8 +1,8 @@
 /* fcm-fhircast.h: umbrella header of the FHIRcast model library
  *
  * The protocol model and its rules: events, context items and the context
- * store, the validator and its issues, errors. GLib and json-glib only: no
- * libsoup, no GTK (src/fhircast/meson.build enforces both).
+ * store, received messages, the validator and its issues, errors. GLib and
+ * json-glib only: no libsoup, no GTK (src/fhircast/meson.build enforces both).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,4 +14,5 @@
 #include "fcm-error.h"
 #include "fcm-event.h"
 #include "fcm-issue.h"
+#include "fcm-message.h"
 #include "fcm-validator.h"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fcm-json-private.h"
+#include "fcm-message.h"
 #include "fcm-validator.h"
 
 /**
@@ -3525,4 +3526,39 @@ fcm_validator_validate_form (FcmValidator *self,
     check_form (&c, form, "$");
 
   return check_finish (&c);
+}
+
+/**
+ * fcm_validator_validate_message:
+ * @self: a #FcmValidator
+ * @message: a received message
+ * @out_kind: (out) (optional): the kind the message was validated as
+ *
+ * Like fcm_validator_validate() on the tree @message was parsed into, so
+ * that a received frame is parsed only once. A message that is not JSON
+ * gives the single "JSON" error of fcm_validator_validate_text().
+ *
+ * Returns: (transfer container) (element-type FcmIssue): the issues found
+ */
+GPtrArray *
+fcm_validator_validate_message (FcmValidator   *self,
+                                FcmMessage     *message,
+                                FcmMessageKind *out_kind)
+{
+  const GError *error;
+  GPtrArray *issues;
+
+  g_return_val_if_fail (FCM_IS_VALIDATOR (self), NULL);
+  g_return_val_if_fail (message != NULL, NULL);
+
+  if (fcm_message_get_root (message) != NULL)
+    return fcm_validator_validate (self, fcm_message_get_root (message), out_kind);
+
+  error = fcm_message_get_error (message);
+  if (out_kind != NULL)
+    *out_kind = FCM_MESSAGE_UNKNOWN;
+  issues = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (issues, fcm_issue_new (FCM_SEVERITY_ERROR, "JSON", "$",
+                                          error != NULL ? error->message : "Not JSON"));
+  return issues;
 }

@@ -85,4 +85,11 @@ GPtrArray        *fcm_validator_validate_event   (FcmValidator     *self,
 GPtrArray        *fcm_validator_validate_form    (FcmValidator     *self,
                                                   GHashTable       *form);
 
+/* a received message, parsed once (fcm-message.h) */
+typedef struct _FcmMessage FcmMessage;
+
+GPtrArray        *fcm_validator_validate_message (FcmValidator     *self,
+                                                  FcmMessage       *message,
+                                                  FcmMessageKind   *out_kind);
+
 G_END_DECLS

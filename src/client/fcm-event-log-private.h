@@ -1,0 +1,85 @@
+/* fcm-event-log-private.h: how the event log stores its entries
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The event log is three files:
+ *
+ *   fcm-event-log.c        the log: a GListModel of entries, its limit, the
+ *                          NDJSON export
+ *   fcm-event-log-entry.c  one entry (FcmEventLogEntry): kept small, with
+ *                          the parsed event and the issue objects made on
+ *                          demand
+ *   fcm-event-log-store.c  the compact storage of an entry's text (a delta
+ *                          against a recent similar text, in shared chunks)
+ *                          and of its issues
+ */
+
+#pragma once
+
+#include "fcm-event-log.h"
+
+G_BEGIN_DECLS
+
+typedef struct _FcmTextBase FcmTextBase;
+typedef struct _FcmDeltaChunk FcmDeltaChunk;
+
+/* A text stored as a delta against a recent text with the same key, with an
+ * optional NUL-terminated tail (the event id) stored right after the delta. */
+typedef struct
+{
+  FcmTextBase   *base;
+  guint8        *delta;      /* the delta, then the tail, in chunk */
+  FcmDeltaChunk *chunk;
+  guint32        delta_len;
+  guint32        text_len;
+} FcmPackedText;
+
+#define FCM_PACKED_TEXT_TAIL(packed) ((const char *) (packed)->delta + (packed)->delta_len)
+
+void        _fcm_packed_text_init    (FcmPackedText       *packed,
+                                      const char          *key,
+                                      const char          *text,
+                                      const char          *tail);
+void        _fcm_packed_text_clear   (FcmPackedText       *packed);
+char       *_fcm_packed_text_dup     (const FcmPackedText *packed);
+const char *_fcm_packed_text_get_key (const FcmPackedText *packed);
+
+typedef struct
+{
+  const char  *rule;         /* interned */
+  const char  *path;         /* interned */
+  char        *message;
+  FcmSeverity  severity;
+} FcmPackedIssue;
+
+typedef struct
+{
+  guint          n;
+  FcmPackedIssue items[];
+} FcmPackedIssues;
+
+FcmPackedIssues *_fcm_packed_issues_new  (GPtrArray       *issues);
+void             _fcm_packed_issues_free (FcmPackedIssues *packed);
+
+struct _FcmEventLogEntry
+{
+  GObject parent_instance;
+
+  /* Kept small: a timeline holds up to 100,000 of these (see
+   * tests/bench/bench-timeline.c). The parsed FcmEvent is not kept; only the
+   * text and the few fields the timeline shows. get_event() parses on demand. */
+  gint64 received;         /* wall clock, µs since the epoch */
+  FcmPackedText text;      /* keyed by the event name (or the kind), the event id as tail */
+  FcmPackedIssues *issues; /* NULL when there are none */
+  gint32 latency_ms;       /* received - event timestamp; G_MININT32 when unknown */
+  guint16 ack_status;      /* 0 = no ack sent */
+  guint8 kind;             /* FcmMessageKind */
+  guint8 own_echo : 1;     /* the hub's echo of a request we published (C-38) */
+  guint8 is_event : 1;
+  guint8 has_id : 1;
+  guint8 parse_failed : 1;
+};
+
+#define FCM_EVENT_LOG_ENTRY_ID(entry) ((entry)->has_id ? FCM_PACKED_TEXT_TAIL (&(entry)->text) : NULL)
+
+G_END_DECLS

@@ -1,0 +1,470 @@
+/* fcm-hub-client-socket.c: the WebSocket: frames, acks, liveness, reconnecting
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Part of FcmHubClient (see fcm-hub-client-private.h): each frame is parsed
+ * once into an FcmMessage and handed on (C-25 … C-29), liveness is watched
+ * (C-69) and a lost connection is resubscribed with backoff (C-68).
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fcm-error.h"
+#include "fcm-hub-client-private.h"
+#include "fcm-json-private.h"
+
+/* ---------------------------------------------------------------- acks */
+
+/* @text as the inside of a JSON string (RFC 8259 §7). */
+static void
+append_json_escaped (GString    *out,
+                     const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
+    }
+}
+
+/* C-28: {"id","status"} over the same socket; status as a string (digest §4.3 item 1). */
+static void
+send_ack (FcmHubClient *self,
+          const char   *id,
+          guint         status)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *status_text = g_strdup_printf ("%u", status);
+
+  if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+
+  if (self->legacy)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      g_autofree char *ts = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+
+      /* 2019 prototype reply: {"timestamp","status","statusCode"}, no id */
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "timestamp");
+      json_builder_add_string_value (builder, ts);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, status >= 200 && status < 300 ? "OK" : "Error");
+      json_builder_set_member_name (builder, "statusCode");
+      json_builder_add_string_value (builder, status_text);
+      json_builder_end_object (builder);
+      root = json_builder_get_root (builder);
+      text = fcm_json_to_string (root, FALSE);
+    }
+  else
+    {
+      /* Hot path, one ack per notification: written directly (a JsonBuilder
+       * and generator cost ~5 % of the ingest time in bench-client). */
+      GString *ack = g_string_sized_new (64);
+
+      g_string_append (ack, "{\"id\":\"");
+      append_json_escaped (ack, id);
+      g_string_append (ack, "\",\"status\":\"");
+      g_string_append (ack, status_text);
+      g_string_append (ack, "\"}");
+      text = g_string_free (ack, FALSE);
+    }
+
+  soup_websocket_connection_send_text (self->ws, text);
+  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, id, status);
+}
+
+/* ---------------------------------------------------------------- liveness */
+
+static gboolean
+heartbeat_watch_cb (gpointer data)
+{
+  FcmHubClient *self = data;
+
+  self->heartbeat_watch_id = 0;
+  /* C-69: a heartbeat period (twice, plus slack) without anything received */
+  _fcm_hub_client_lost_sync (self, "no heartbeat within the announced period");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+pong_watch_cb (gpointer data)
+{
+  FcmHubClient *self = data;
+
+  self->pong_watch_id = 0;
+  _fcm_hub_client_lost_sync (self, "no answer to WebSocket pings");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_watchdogs (FcmHubClient *self)
+{
+  g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
+  g_clear_handle_id (&self->pong_watch_id, g_source_remove);
+}
+
+/* Anything from the hub proves the connection is alive. */
+static void
+feed_watchdogs (FcmHubClient *self)
+{
+  if (self->ws == NULL)
+    return;
+  g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
+  /* two periods plus slack (up to 1 s) with nothing received means the connection is gone */
+  if (self->heartbeat_period_ms > 0)
+    self->heartbeat_watch_id = g_timeout_add (self->heartbeat_period_ms * 2 +
+                                              MIN (self->heartbeat_period_ms, 1000),
+                                              heartbeat_watch_cb, self);
+  g_clear_handle_id (&self->pong_watch_id, g_source_remove);
+  if (self->keepalive_seconds > 0)
+    self->pong_watch_id = g_timeout_add_seconds (self->keepalive_seconds * 3,
+                                                 pong_watch_cb, self);
+}
+
+static void
+ws_pong_cb (SoupWebsocketConnection *ws,
+            GBytes                  *message,
+            gpointer                 user_data)
+{
+  feed_watchdogs (user_data);
+}
+
+static void
+note_heartbeat (FcmHubClient *self,
+                FcmEvent     *event)
+{
+  JsonObject *period = fcm_event_lookup_context (event, "period");
+  JsonNode *value = period ? json_object_get_member (period, "decimal") : NULL;
+  double seconds = 0;
+
+  if (value != NULL && JSON_NODE_HOLDS_VALUE (value))
+    {
+      GType type = json_node_get_value_type (value);
+
+      if (type == G_TYPE_INT64)
+        seconds = (double) json_node_get_int (value);
+      else if (type == G_TYPE_DOUBLE)
+        seconds = json_node_get_double (value);
+    }
+  /* the period comes from the hub (Medplum: 10 s); accept fractions of a second */
+  if (seconds >= 0.05 && seconds <= 3600)
+    {
+      self->heartbeat_period_ms = (guint) (seconds * 1000);
+      feed_watchdogs (self);
+    }
+}
+
+/* ---------------------------------------------------------------- frames */
+
+static void
+on_notification (FcmHubClient *self,
+                 FcmMessage   *message)
+{
+  FcmEvent *event = fcm_message_get_event (message);
+  guint status;
+
+  if (event == NULL)
+    {
+      JsonNode *root = fcm_message_get_root (message);
+      JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+      const char *id = object ? fcm_json_get_string (object, "id") : NULL;
+
+      g_debug ("client: unusable notification: %s", fcm_message_get_error (message)->message);
+      if (id != NULL)
+        send_ack (self, id, 400);    /* C-28: other 4xx = our side can't use it */
+      return;
+    }
+
+  status = fcm_hub_client_get_ack_status (self, fcm_event_get_name (event));
+  /* acknowledge first and quickly (C-28, C-29): syncerrors, replays, heartbeats and echoes too */
+  send_ack (self, fcm_event_get_id (event), status);
+
+  if (fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
+    {
+      note_heartbeat (self, event);  /* C-69: liveness only */
+      return;
+    }
+
+  g_object_ref (self);
+  if (fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
+    {
+      _fcm_hub_client_maybe_resend (self, event);
+      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SYNCERROR], 0, event);
+    }
+  else
+    {
+      _fcm_hub_client_stop_resends (self);
+      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_EVENT], 0, event);
+    }
+  g_object_unref (self);
+
+  if (status == 202)
+    _fcm_hub_client_send_followup_syncerror (self, event);
+}
+
+static void
+ws_message_cb (SoupWebsocketConnection *ws,
+               SoupWebsocketDataType    type,
+               GBytes                  *message,
+               gpointer                 user_data)
+{
+  FcmHubClient *self = user_data;
+  g_autoptr(FcmMessage) msg = NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (message, &len);
+  JsonNode *root;
+  FcmMessageKind kind;
+
+  g_object_ref (self);
+  feed_watchdogs (self);
+  /* Hot path (tests/bench/bench-client): each frame is parsed here, once.
+   * The FcmMessage carries the tree (and the event) forward: to the
+   * monitor, the validator and the event log, and to the handling below. */
+  if (type == SOUP_WEBSOCKET_DATA_TEXT)
+    msg = fcm_message_new (data, (gssize) len);
+  else
+    msg = fcm_message_new_unparsed (data, (gssize) len,
+                                    "A binary WebSocket frame: FHIRcast messages are JSON text frames");
+  root = fcm_message_get_root (msg);
+  kind = fcm_message_get_kind (msg);
+  if (root == NULL)
+    g_debug ("client: frame that is not JSON text (%" G_GSIZE_FORMAT " bytes)", len);
+
+  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_MESSAGE], 0, msg);
+  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_FRAME], 0, fcm_message_get_text (msg), kind);
+
+  switch (kind)
+    {
+    case FCM_MESSAGE_CONFIRMATION:
+      _fcm_hub_client_on_confirmation (self, json_node_get_object (root));
+      break;
+    case FCM_MESSAGE_DENIAL:
+      _fcm_hub_client_on_denial (self, json_node_get_object (root));
+      break;
+    case FCM_MESSAGE_EVENT:
+    case FCM_MESSAGE_LEGACY_EVENT:
+      on_notification (self, msg);
+      break;
+    case FCM_MESSAGE_LEGACY_STATUS:
+      /* 2019 prototype: the status frame answering the connect is the confirmation */
+      if (self->legacy && self->pending != NULL)
+        _fcm_hub_client_on_confirmation (self, json_node_get_object (root));
+      break;
+    case FCM_MESSAGE_UNKNOWN:
+    case FCM_MESSAGE_ACK:
+    case FCM_MESSAGE_CURRENT_CONTEXT:
+    case FCM_MESSAGE_SUBSCRIPTION_REQUEST:
+    case FCM_MESSAGE_SUBSCRIPTION_RESPONSE:
+    case FCM_MESSAGE_CONFIGURATION:
+    case FCM_MESSAGE_BACKPORT:
+    case FCM_MESSAGE_GETTOPIC:
+    default:
+      /* §4.4 step 7: log it and don't ack */
+      g_debug ("client: ignoring a %s frame", fcm_message_kind_to_string (kind));
+      break;
+    }
+  g_object_unref (self);
+}
+
+static void
+ws_closed_cb (SoupWebsocketConnection *ws,
+              gpointer                 user_data)
+{
+  FcmHubClient *self = user_data;
+  gushort code = soup_websocket_connection_get_close_code (ws);
+
+  g_debug ("client: socket closed (%u)", code);
+  g_signal_handlers_disconnect_by_data (ws, self);
+  stop_watchdogs (self);
+  if (self->ws == ws)
+    g_clear_object (&self->ws);
+
+  if (self->closing || self->state == FCM_CLIENT_STATE_DENIED ||
+      self->state == FCM_CLIENT_STATE_DISCONNECTED)
+    return;
+
+  if (self->pending != NULL)
+    {
+      /* C-18: closed before the confirmation; go back to subscribing */
+      _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_IO,
+                                                         "the hub closed the socket (%u) before confirming", code));
+      return;
+    }
+
+  /* C-68 */
+  _fcm_hub_client_lost_sync (self, "socket closed unexpectedly");
+}
+
+static gboolean
+confirm_timeout_cb (gpointer data)
+{
+  FcmHubClient *self = data;
+
+  self->confirm_timeout_id = 0;
+  _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_TIMEOUT,
+                                                     "no subscription confirmation within %u ms",
+                                                     self->request_timeout_ms));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ws_connect_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcmHubClient *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  SoupWebsocketConnection *ws;
+
+  ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  if (ws == NULL)
+    {
+      _fcm_hub_client_prefix_tls_error (&error);
+      g_prefix_error (&error, "connecting the WebSocket: ");
+      self->pending = g_steal_pointer (&task);
+      _fcm_hub_client_attempt_failed (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (self->closing)
+    {
+      soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+      g_object_unref (ws);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "unsubscribed");
+      return;
+    }
+
+  soup_websocket_connection_set_max_incoming_payload_size (ws, 16 * 1024 * 1024);
+  self->ws = ws;
+  g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), self);
+  g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
+  g_signal_connect (ws, "pong", G_CALLBACK (ws_pong_cb), self);
+  self->heartbeat_period_ms = 0;
+  if (self->keepalive_seconds > 0)
+    soup_websocket_connection_set_keepalive_interval (ws, self->keepalive_seconds);
+  feed_watchdogs (self);
+
+  /* C-19: active only once the confirmation arrives */
+  self->pending = g_steal_pointer (&task);
+  self->confirm_timeout_id = g_timeout_add (self->request_timeout_ms, confirm_timeout_cb, self);
+}
+
+/* C-17: opens the WebSocket to the endpoint in @msg for the subscribe attempt @task (taken) */
+void
+_fcm_hub_client_connect_socket (FcmHubClient *self,
+                                SoupMessage  *msg,
+                                GTask        *task)
+{
+  soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
+                                        g_task_get_cancellable (task), ws_connect_cb, task);
+}
+
+void
+_fcm_hub_client_ws_disconnect (FcmHubClient *self,
+                               gboolean      send_close)
+{
+  g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
+  g_clear_handle_id (&self->pong_watch_id, g_source_remove);
+  if (self->ws == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->ws, self);
+  if (send_close && soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  g_clear_object (&self->ws);
+}
+
+/* ---------------------------------------------------------------- reconnect */
+
+static gboolean
+reconnect_cb (gpointer data)
+{
+  FcmHubClient *self = data;
+  g_autoptr(GTask) task = NULL;
+
+  self->reconnect_id = 0;
+  if (self->state != FCM_CLIENT_STATE_RECONNECTING)
+    return G_SOURCE_REMOVE;
+
+  task = g_task_new (self, self->cancellable, NULL, NULL);
+  g_task_set_source_tag (task, _fcm_hub_client_is_reconnect);
+  _fcm_hub_client_start_subscribe (self, task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Whether @task is a resubscribe attempt of our own (reconnect_cb), not the caller's. */
+gboolean
+_fcm_hub_client_is_reconnect (GTask *task)
+{
+  return g_task_get_source_tag (task) == _fcm_hub_client_is_reconnect;
+}
+
+/* C-68: capped exponential backoff with jitter (half fixed, half random). */
+void
+_fcm_hub_client_schedule_reconnect (FcmHubClient *self)
+{
+  guint64 delay = self->reconnect_initial_ms;
+  guint jittered;
+
+  for (guint i = 0; i < self->attempt && delay < self->reconnect_max_ms; i++)
+    delay *= 2;
+  delay = MIN (delay, self->reconnect_max_ms);
+  jittered = (guint) (delay / 2 + (guint64) g_random_int_range (0, (gint32) MIN (delay / 2, G_MAXINT32 - 1) + 1));
+  self->attempt++;
+  g_debug ("client: resubscribing in %u ms (attempt %u)", jittered, self->attempt);
+  g_clear_handle_id (&self->reconnect_id, g_source_remove);
+  self->reconnect_id = g_timeout_add (jittered, reconnect_cb, self);
+}
+
+static void
+retire_post_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (error != NULL)
+    g_debug ("client: retiring the old endpoint: %s", error->message);
+}
+
+void
+_fcm_hub_client_lost_sync (FcmHubClient *self,
+                           const char   *why)
+{
+  g_debug ("client: sync lost: %s", why);
+  g_clear_handle_id (&self->renew_id, g_source_remove);
+  g_clear_handle_id (&self->confirm_timeout_id, g_source_remove);
+  _fcm_hub_client_ws_disconnect (self, TRUE);
+  if (self->endpoint != NULL)
+    {
+      /* Best effort: the hub may still hold the old subscription (a dropped
+       * socket keeps it until the lease ends); we resubscribe with a new
+       * endpoint (C-68), so retire the old one instead of leaving it behind. */
+      g_autoptr(SoupMessage) msg = _fcm_hub_client_subscribe_message (self, "unsubscribe", self->endpoint);
+
+      if (msg != NULL)
+        soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
+                                          self->cancellable, retire_post_cb, NULL);
+    }
+  g_clear_pointer (&self->endpoint, g_free);
+  _fcm_hub_client_set_state (self, FCM_CLIENT_STATE_RECONNECTING);
+  _fcm_hub_client_schedule_reconnect (self);
+}

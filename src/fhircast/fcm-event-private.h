@@ -1,0 +1,16 @@
+/* fcm-event-private.h: FcmEvent constructors for the fhircast library
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "fcm-event.h"
+
+G_BEGIN_DECLS
+
+FcmEvent *_fcm_event_new_from_node_with_raw (JsonNode    *root,
+                                             const char  *raw,
+                                             GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,228 @@
+/* fcm-message.c: one received FHIRcast message, parsed once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fcm-error.h"
+#include "fcm-event-private.h"
+#include "fcm-json-private.h"
+#include "fcm-message.h"
+
+/**
+ * FcmMessage:
+ *
+ * An immutable, reference-counted value for one message as received (a
+ * WebSocket frame): its text, the JSON tree parsed from it, its
+ * #FcmMessageKind, and the #FcmEvent when it is an event notification.
+ *
+ * The text is parsed once, when the message is made; everything after that
+ * (the hub client's acks, the validator, the event log, `fhircast watch`)
+ * reads the same tree. The tree comes from an immutable parser and must not
+ * be changed.
+ */
+struct _FcmMessage
+{
+  grefcount       ref;
+  FcmMessageKind  kind;
+  char           *text;     /* valid UTF-8 */
+  JsonNode       *root;     /* NULL when the text is not JSON */
+  FcmEvent       *event;    /* an event kind that is a usable event */
+  GError         *error;    /* why root (or, for an event kind, event) is NULL */
+};
+
+G_DEFINE_BOXED_TYPE (FcmMessage, fcm_message, fcm_message_ref, fcm_message_unref)
+
+static FcmMessage *
+message_new (const char *text,
+             gsize       length)
+{
+  FcmMessage *self = g_new0 (FcmMessage, 1);
+
+  g_ref_count_init (&self->ref);
+  self->kind = FCM_MESSAGE_UNKNOWN;
+  self->text = g_strndup (text, length);
+  return self;
+}
+
+/* Text that was not parsed may be anything: keep it printable. */
+static void
+make_text_valid (FcmMessage *self)
+{
+  if (!g_utf8_validate (self->text, -1, NULL))
+    {
+      char *valid = g_utf8_make_valid (self->text, -1);
+
+      g_free (self->text);
+      self->text = valid;
+    }
+}
+
+/**
+ * fcm_message_new:
+ * @text: the message text
+ * @length: the length of @text, or -1 if NUL-terminated
+ *
+ * Parses @text once (with the limits of every JSON text we read: size,
+ * UTF-8, depth), works out its kind with fcm_validator_classify(), and for
+ * an event (or a 2019 wrapped event) reads the #FcmEvent from the same
+ * tree. Text that is not JSON still gives a message: kind
+ * %FCM_MESSAGE_UNKNOWN, no root, and fcm_message_get_error() says why.
+ *
+ * Returns: (transfer full): a new #FcmMessage
+ */
+FcmMessage *
+fcm_message_new (const char *text,
+                 gssize      length)
+{
+  FcmMessage *self;
+  gsize len;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+
+  text = text != NULL ? text : "";
+  len = length < 0 ? strlen (text) : (gsize) length;
+  self = message_new (text, len);
+  self->root = fcm_json_parse (text, (gssize) len, &self->error);
+  if (self->root == NULL)
+    {
+      make_text_valid (self);
+      return self;
+    }
+
+  /* parsed: the text is valid UTF-8 without NUL bytes, so it is the event's raw form too */
+  self->kind = fcm_validator_classify (self->root);
+  if (fcm_message_is_event (self))
+    self->event = _fcm_event_new_from_node_with_raw (self->root, self->text, &self->error);
+  return self;
+}
+
+/**
+ * fcm_message_new_unparsed:
+ * @text: the message text
+ * @length: the length of @text, or -1 if NUL-terminated
+ * @reason: why it is not parsed (for instance a binary WebSocket frame)
+ *
+ * A message that is kept as received but not read as JSON: kind
+ * %FCM_MESSAGE_UNKNOWN, no root, @reason as its error.
+ *
+ * Returns: (transfer full): a new #FcmMessage
+ */
+FcmMessage *
+fcm_message_new_unparsed (const char *text,
+                          gssize      length,
+                          const char *reason)
+{
+  FcmMessage *self;
+
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (reason != NULL, NULL);
+
+  text = text != NULL ? text : "";
+  self = message_new (text, length < 0 ? strlen (text) : (gsize) length);
+  make_text_valid (self);
+  self->error = g_error_new_literal (FCM_ERROR, FCM_ERROR_INVALID_JSON, reason);
+  return self;
+}
+
+FcmMessage *
+fcm_message_ref (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  g_ref_count_inc (&self->ref);
+  return self;
+}
+
+void
+fcm_message_unref (FcmMessage *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_ref_count_dec (&self->ref))
+    {
+      g_clear_object (&self->event);
+      g_clear_pointer (&self->root, json_node_unref);
+      g_clear_error (&self->error);
+      g_free (self->text);
+      g_free (self);
+    }
+}
+
+FcmMessageKind
+fcm_message_get_kind (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, FCM_MESSAGE_UNKNOWN);
+  return self->kind;
+}
+
+/**
+ * fcm_message_is_event:
+ *
+ * Returns: %TRUE when the message is shaped as an event (also a 2019
+ *   wrapped one), even if it is not a usable one (then
+ *   fcm_message_get_event() is %NULL)
+ */
+gboolean
+fcm_message_is_event (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->kind == FCM_MESSAGE_EVENT || self->kind == FCM_MESSAGE_LEGACY_EVENT;
+}
+
+/**
+ * fcm_message_get_text:
+ *
+ * Returns: the text as received, made valid UTF-8 if it was not
+ */
+const char *
+fcm_message_get_text (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->text;
+}
+
+/**
+ * fcm_message_get_root:
+ *
+ * Returns: (transfer none) (nullable): the parsed tree (immutable), %NULL
+ *   when the text is not JSON
+ */
+JsonNode *
+fcm_message_get_root (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->root;
+}
+
+/**
+ * fcm_message_get_event:
+ *
+ * Returns: (transfer none) (nullable): the event, when the message is an
+ *   event that could be read (it has the members a notification needs,
+ *   of the right types)
+ */
+FcmEvent *
+fcm_message_get_event (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->event;
+}
+
+/**
+ * fcm_message_get_error:
+ *
+ * Returns: (transfer none) (nullable): why there is no root (the text is not
+ *   JSON) or, for a message shaped as an event, why there is no event
+ */
+const GError *
+fcm_message_get_error (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->error;
+}
