@@ -178,14 +178,15 @@ test_timeline_rows (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (empty_page));
   subscribe (f->ours);
   subscribe (f->other);
-  /* the confirmation frame (C-17) is the first row */
-  FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
+  /* the confirmation frame (C-17) is the first row, the note that the
+   * subscription is live the second (issue 11.9) */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
   g_assert_false (gtk_widget_get_visible (empty_page));
 
   other_open = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open1);
   other_close = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, close1);
   our_open = publish (f, f->ours, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open2);
-  FCM_TEST_WAIT_UNTIL (n_log (f) == 4 && n_rows (f) == 4);
+  FCM_TEST_WAIT_UNTIL (n_log (f) == 5 && n_rows (f) == 5);
   /* our client acks every notification (C-28), the rows follow */
   FCM_TEST_WAIT_UNTIL (fcm_event_log_entry_get_ack_status (fcm_event_log_find_event (
                          fcm_monitor_get_event_log (f->monitor), other_close)) == 200);
@@ -193,36 +194,36 @@ test_timeline_rows (Fixture       *f,
                    fcm_monitor_get_event_log (f->monitor), our_open)));
 
   /* the count next to the filter (issue 11.9) */
-  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "4 messages");
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "5 messages");
 
   /* filter by type */
   gtk_drop_down_set_selected (type_filter, 1);     /* DiagnosticReport-open */
   g_assert_cmpuint (n_rows (f), ==, 2);
-  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "2 of 4");
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "2 of 5");
   gtk_drop_down_set_selected (type_filter, 2);     /* DiagnosticReport-close */
   g_assert_cmpuint (n_rows (f), ==, 1);
   gtk_drop_down_set_selected (type_filter, 5);     /* SyncError */
   g_assert_cmpuint (n_rows (f), ==, 0);
   g_assert_true (gtk_widget_get_visible (empty_page));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==, "No Matching Messages");
-  gtk_drop_down_set_selected (type_filter, 6);     /* other messages: the confirmation */
-  g_assert_cmpuint (n_rows (f), ==, 1);
+  gtk_drop_down_set_selected (type_filter, 6);     /* other messages: the confirmation, the note */
+  g_assert_cmpuint (n_rows (f), ==, 2);
   gtk_drop_down_set_selected (type_filter, 0);
-  g_assert_cmpuint (n_rows (f), ==, 4);
-  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "4 messages");
+  g_assert_cmpuint (n_rows (f), ==, 5);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "5 messages");
 
   /* free-text search over the raw message, case-insensitive */
   gtk_editable_set_text (search, "RPT-2");
   FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
   gtk_editable_set_text (search, "rpt-");
   FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
-  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "3 of 4");
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "3 of 5");
   /* search and type together */
   gtk_drop_down_set_selected (type_filter, 2);
   g_assert_cmpuint (n_rows (f), ==, 1);
   gtk_drop_down_set_selected (type_filter, 0);
   gtk_editable_set_text (search, "");
-  FCM_TEST_WAIT_UNTIL (n_rows (f) == 4);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 5);
 
   /* nothing selected: empty details, copy disabled */
   stack = GTK_STACK (fcm_test_find_widget (GTK_WIDGET (details), GTK_TYPE_STACK));
@@ -326,14 +327,14 @@ test_timeline_rows (Fixture       *f,
   {
     AdwToast *toast = _fcm_timeline_get_feedback (f->timeline);
 
-    g_assert_cmpstr (adw_toast_get_title (toast), ==, "Cleared 4 messages");
+    g_assert_cmpstr (adw_toast_get_title (toast), ==, "Cleared 5 messages");
     g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
-    g_assert_cmpuint (n_log (f), ==, 4);
+    g_assert_cmpuint (n_log (f), ==, 5);
     g_signal_emit_by_name (toast, "button-clicked");
     adw_toast_dismiss (toast);
   }
-  g_assert_cmpuint (n_rows (f), ==, 4);
-  g_assert_cmpuint (n_log (f), ==, 4);
+  g_assert_cmpuint (n_rows (f), ==, 5);
+  g_assert_cmpuint (n_log (f), ==, 5);
   /* once the toast goes without Undo, the log is cleared for real */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
   g_assert_cmpuint (n_rows (f), ==, 0);
@@ -464,10 +465,10 @@ test_timeline_autoscroll (Fixture       *f,
   subscribe (f->ours);
   subscribe (f->other);
   first = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open);
-  FCM_TEST_WAIT_UNTIL (n_log (f) == 2);
+  FCM_TEST_WAIT_UNTIL (n_log (f) == 3);
 
   /* a burst of messages, many per frame (as the monitor logs them) */
-  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
   g_signal_connect (_fcm_timeline_get_model (f->timeline), "items-changed", G_CALLBACK (count_changes_cb), &changes);
   for (guint i = 0; i < 200; i++)
     {
@@ -752,7 +753,7 @@ test_timeline_follow_newest (Fixture       *f,
   subscribe (f->other);
   /* the selects below are about this report */
   g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
-  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
 
   for (guint b = 0; b < G_N_ELEMENTS (batches); b++)
     {
@@ -774,7 +775,7 @@ test_timeline_follow_newest (Fixture       *f,
       g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
     }
   g_assert_cmpuint (sent, ==, 200);
-  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "202 messages");
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "203 messages");
   g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, 5 * gtk_adjustment_get_page_size (adj));
 
   /* the user scrolls up a little (the wheel): following stops */

@@ -28,7 +28,7 @@ typedef enum
 static const char *
 entry_from (FcmEventLogEntry *entry)
 {
-  if (fcm_event_log_entry_get_own_echo (entry))
+  if (fcm_event_log_entry_get_own_echo (entry) || fcm_event_log_entry_get_note (entry) != NULL)
     return _("This app");
   /* Confirmations, denials and the hub's answers come from the hub; so do
    * syncerrors: hub-generated ones (H-33, RAD-155) look the same on the
@@ -184,13 +184,30 @@ bind_cb (GtkSignalListItemFactory *factory,
   GtkWidget *child = gtk_list_item_get_child (item);
   char buf[64];
 
-  /* syncerror rows read as errors, in every cell (issue 11.3) */
+  /* syncerror rows read as errors, in every cell (issue 11.3); the
+   * monitor's notes of connection changes are not messages (issue 11.9) */
   if (column != COLUMN_VALIDATION)
     {
       if (is_syncerror (entry))
         gtk_widget_add_css_class (child, "fcm-syncerror");
       else
         gtk_widget_remove_css_class (child, "fcm-syncerror");
+      if (fcm_event_log_entry_get_note (entry) != NULL)
+        gtk_widget_add_css_class (child, "fcm-note");
+      else
+        gtk_widget_remove_css_class (child, "fcm-note");
+    }
+  if (fcm_event_log_entry_get_note (entry) != NULL &&
+      (column == COLUMN_ACK || column == COLUMN_LATENCY || column == COLUMN_VALIDATION || column == COLUMN_ID))
+    {
+      if (column == COLUMN_VALIDATION)
+        {
+          gtk_label_set_label (GTK_LABEL (child), "");
+          gtk_widget_set_css_classes (child, (const char *[]) { "fcm-badge", NULL });
+        }
+      else
+        gtk_inscription_set_text (GTK_INSCRIPTION (child), "");
+      return;
     }
 
   switch (column)

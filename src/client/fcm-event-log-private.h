@@ -78,6 +78,7 @@ struct _FcmEventLogEntry
   guint8 is_event : 1;
   guint8 has_id : 1;
   guint8 parse_failed : 1;
+  guint8 is_note : 1;      /* not received: the monitor's note of a connection change; its code is the tail */
 };
 
 #define FCM_EVENT_LOG_ENTRY_ID(entry) ((entry)->has_id ? FCM_PACKED_TEXT_TAIL (&(entry)->text) : NULL)

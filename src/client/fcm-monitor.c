@@ -38,6 +38,9 @@ struct _FcmMonitor
   guint n_applied;
   guint n_applied_at_fetch;
   gboolean refetch_again;
+  /* for the timeline's notes of connection changes */
+  FcmClientState last_state;
+  gboolean was_live;
 };
 
 G_DEFINE_FINAL_TYPE (FcmMonitor, fcm_monitor, G_TYPE_OBJECT)
@@ -226,12 +229,52 @@ context_cb (FcmHubClient *client,
     g_debug ("monitor: current context not loaded: %s", error->message);
 }
 
+static gboolean
+state_is_live (FcmClientState state)
+{
+  return state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING;
+}
+
+/* Connect, loss, resubscription and the end as rows of the timeline, among
+ * the messages: what happened to the subscription, and when. A failed
+ * retry while reconnecting is not noted each time (the backoff, C-68). */
+static void
+note_state (FcmMonitor     *self,
+            FcmClientState  previous,
+            FcmClientState  state)
+{
+  const char *note = NULL;
+
+  if (state_is_live (state) && !state_is_live (previous))
+    note = self->was_live ? FCM_NOTE_RESUBSCRIBED : FCM_NOTE_SUBSCRIBED;
+  else if (state == FCM_CLIENT_STATE_RECONNECTING && state_is_live (previous))
+    note = FCM_NOTE_CONNECTION_LOST;
+  else if (state == FCM_CLIENT_STATE_DENIED && previous != FCM_CLIENT_STATE_DENIED)
+    note = FCM_NOTE_ENDED;
+  else if (state == FCM_CLIENT_STATE_ERROR && previous != FCM_CLIENT_STATE_ERROR)
+    note = FCM_NOTE_FAILED;
+  else if (state == FCM_CLIENT_STATE_DISCONNECTED && self->was_live && previous != FCM_CLIENT_STATE_DISCONNECTED)
+    note = FCM_NOTE_UNSUBSCRIBED;
+
+  if (note != NULL)
+    {
+      g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new_note (note, NULL);
+
+      fcm_event_log_append (self->event_log, entry);
+    }
+  if (state_is_live (state))
+    self->was_live = TRUE;
+}
+
 static void
 state_cb (FcmHubClient *client,
           GParamSpec   *pspec,
           FcmMonitor   *self)
 {
   FcmClientState state = fcm_hub_client_get_state (client);
+
+  note_state (self, self->last_state, state);
+  self->last_state = state;
 
   switch (state)
     {
