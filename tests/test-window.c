@@ -190,7 +190,7 @@ test_window_no_connection (Fixture       *f,
                    "not-connected");
   show_and_wait (window);
   g_assert_false (gtk_widget_get_sensitive (parts.open_button));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (parts.open_button), ==, "Not connected to a hub");
+  g_assert_cmpstr (_fcm_window_get_button_tooltip (parts.open_button), ==, "Not connected to a hub");
   g_assert_false (gtk_revealer_get_reveal_child (parts.alert_revealer));
   g_assert_null (fcm_window_get_connection (window));
 
@@ -371,7 +371,7 @@ test_window_connection_lost (Fixture       *f,
   g_assert_cmpstr (fcm_hub_alert_get_title (FCM_HUB_ALERT (_fcm_window_get_alert (window, connection))), ==,
                    "Connection lost to Built-in Hub");
   FCM_TEST_WAIT_UNTIL (!gtk_widget_get_sensitive (parts.open_button));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (parts.open_button), ==, "Not connected to a hub");
+  g_assert_cmpstr (_fcm_window_get_button_tooltip (parts.open_button), ==, "Not connected to a hub");
 
   /* dismissing hides it until the next change */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-alert", "s", fcm_connection_get_id (connection));

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "fcm-connection.h"
+#include "fcm-connection-private.h"
 
 struct _FcmConnection
 {
@@ -198,17 +199,38 @@ setup (FcmConnection *self,
 FcmConnection *
 fcm_connection_new_embedded (GError **error)
 {
+  return _fcm_connection_new_embedded_full (0, NULL, FALSE, error);
+}
+
+/**
+ * _fcm_connection_new_embedded_full:
+ * @port: the loopback port, 0 for a free one
+ * @topic: (nullable): the session topic, %NULL for a fresh one
+ * @admin: serve the hub's /admin/ endpoints (docs/hub.md; loopback only):
+ *   what bench-app-load reads the hub's ack latencies from
+ *
+ * fcm_connection_new_embedded() with a given address and topic, for the
+ * screenshots (stable pictures) and the benchmark.
+ */
+FcmConnection *
+_fcm_connection_new_embedded_full (guint16      port,
+                                   const char  *topic,
+                                   gboolean     admin,
+                                   GError     **error)
+{
   g_autoptr(FcmConnection) self = g_object_new (FCM_TYPE_CONNECTION, NULL);
-  g_autofree char *topic = NULL;
+  g_autofree char *fresh_topic = NULL;
   g_autofree char *where = NULL;
 
   self->hub = fcm_hub_new ();
-  if (!fcm_hub_listen (self->hub, "127.0.0.1", 0, NULL, error))
+  fcm_hub_set_admin (self->hub, admin);
+  if (!fcm_hub_listen (self->hub, "127.0.0.1", port, NULL, error))
     return NULL;
 
   /* A fresh session topic per start; the context panel shows it so that
    * other apps on this machine can join (H-02: the hub names topics). */
-  topic = g_uuid_string_random ();
+  if (topic == NULL)
+    topic = fresh_topic = g_uuid_string_random ();
   where = url_host_port (fcm_hub_get_url (self->hub));
   self->title = g_strdup (_("Built-in Hub"));
   self->subtitle = g_steal_pointer (&where);

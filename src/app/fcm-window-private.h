@@ -111,6 +111,8 @@ void fcm_window_get_parts (FcmWindow      *self,
 /* the alert shown for @connection, or %NULL (FcmHubAlert) */
 GtkWidget *_fcm_window_get_alert (FcmWindow     *self,
                                   FcmConnection *connection);
+/* a report button's tooltip, computed on demand (query-tooltip) */
+const char *_fcm_window_get_button_tooltip (GtkWidget *button);
 /* the last toast about @connection while it is up or queued, or %NULL */
 AdwToast *_fcm_window_get_toast (FcmWindow     *self,
                                  FcmConnection *connection);

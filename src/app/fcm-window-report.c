@@ -25,14 +25,52 @@ current_context (FcmWindow *self)
   return fcm_context_store_get_current (fcm_monitor_get_context_store (fcm_connection_get_monitor (self->connection)));
 }
 
+static gboolean
+button_query_tooltip_cb (GtkWidget  *button,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip,
+                         gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (button), "fcm-tooltip");
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 set_button_state (GtkWidget  *button,
                   gboolean    enabled,
                   const char *enabled_tooltip,
                   const char *disabled_tooltip)
 {
-  /* The action's enabled state drives sensitivity; the tooltip says why not. */
-  gtk_widget_set_tooltip_text (button, enabled ? enabled_tooltip : disabled_tooltip);
+  const char *text = enabled ? enabled_tooltip : disabled_tooltip;
+
+  /* The action's enabled state drives sensitivity; the tooltip says why
+   * not. It runs for every context change: the tooltip is computed when
+   * the pointer asks (GTK 4.8 asks the X server where the pointer is on
+   * every gtk_widget_set_tooltip_text), the description set only when it
+   * changes. */
+  if (!gtk_widget_get_has_tooltip (button))
+    {
+      g_signal_connect (button, "query-tooltip", G_CALLBACK (button_query_tooltip_cb), NULL);
+      gtk_widget_set_has_tooltip (button, TRUE);
+    }
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "fcm-tooltip"), text) == 0)
+    return;
+  /* translated strings live as long as the program */
+  g_object_set_data (G_OBJECT (button), "fcm-tooltip", (gpointer) text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+/* for tests: what the button's tooltip says now */
+const char *
+_fcm_window_get_button_tooltip (GtkWidget *button)
+{
+  return g_object_get_data (G_OBJECT (button), "fcm-tooltip");
 }
 
 void
