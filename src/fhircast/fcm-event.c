@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-error.h"
@@ -193,7 +194,8 @@ read_string_member (JsonObject  *object,
       if (required)
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "%s: required member is missing", path);
+                       /* Translators: %s is a JSON path such as $.event.context */
+                       _("%s: required member is missing"), path);
           return FALSE;
         }
       return TRUE;
@@ -207,7 +209,8 @@ read_string_member (JsonObject  *object,
         return TRUE;
 
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "%s: expected a string, got %s", path, fcm_json_node_type_name (node));
+                   /* Translators: a JSON path, then a JSON type such as "an object" */
+                   _("%s: expected a string, got %s"), path, fcm_json_node_type_name (node));
       return FALSE;
     }
 
@@ -229,7 +232,8 @@ event_from_node (JsonNode    *root,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "$: expected an object, got %s", fcm_json_node_type_name (root));
+                   /* Translators: a JSON path, then a JSON type such as "an array" */
+                   _("%s: expected an object, got %s"), "$", fcm_json_node_type_name (root));
       return NULL;
     }
 
@@ -244,7 +248,8 @@ event_from_node (JsonNode    *root,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "$.body: expected an object, got %s", fcm_json_node_type_name (node));
+                       _("%s: expected an object, got %s"), "$.body",
+                       fcm_json_node_type_name (node));
           return NULL;
         }
       message = json_node_get_object (node);
@@ -263,7 +268,7 @@ event_from_node (JsonNode    *root,
   if (!json_object_has_member (message, "event"))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "%s: required member is missing", PATH ("event"));
+                   _("%s: required member is missing"), PATH ("event"));
       return NULL;
     }
 
@@ -271,7 +276,8 @@ event_from_node (JsonNode    *root,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "%s: expected an object, got %s", PATH ("event"), fcm_json_node_type_name (node));
+                   _("%s: expected an object, got %s"), PATH ("event"),
+                   fcm_json_node_type_name (node));
       return NULL;
     }
   event = json_node_get_object (node);
@@ -302,7 +308,7 @@ event_from_node (JsonNode    *root,
       if (!JSON_NODE_HOLDS_ARRAY (node))
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "%s: expected an array, got %s", PATH ("event.context"),
+                       _("%s: expected an array, got %s"), PATH ("event.context"),
                        fcm_json_node_type_name (node));
           return NULL;
         }
@@ -314,9 +320,12 @@ event_from_node (JsonNode    *root,
 
           if (!JSON_NODE_HOLDS_OBJECT (item))
             {
+              g_autofree char *item_path = g_strdup_printf ("%s.event.context[%u]",
+                                                            wrapped ? "$.body" : "$", i);
+
               g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                           "%s.event.context[%u]: expected an object, got %s",
-                           wrapped ? "$.body" : "$", i, fcm_json_node_type_name (item));
+                           _("%s: expected an object, got %s"), item_path,
+                           fcm_json_node_type_name (item));
               return NULL;
             }
         }
