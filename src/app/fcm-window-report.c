@@ -61,8 +61,7 @@ set_button_state (GtkWidget  *button,
     }
   if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "fcm-tooltip"), text) == 0)
     return;
-  /* translated strings live as long as the program */
-  g_object_set_data (G_OBJECT (button), "fcm-tooltip", (gpointer) text);
+  g_object_set_data_full (G_OBJECT (button), "fcm-tooltip", g_strdup (text), g_free);
   gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
 }
 
@@ -73,6 +72,21 @@ _fcm_window_get_button_tooltip (GtkWidget *button)
   return g_object_get_data (G_OBJECT (button), "fcm-tooltip");
 }
 
+/* only when it changes: every context change comes here, and each call
+ * updates the action muxers of the window's widgets */
+static void
+set_action_enabled (FcmWindow  *self,
+                    const char *action_name,
+                    gboolean    enabled)
+{
+  gpointer known = g_object_get_data (G_OBJECT (self), action_name);
+
+  if (known != NULL && GPOINTER_TO_INT (known) - 1 == !!enabled)
+    return;
+  g_object_set_data (G_OBJECT (self), action_name, GINT_TO_POINTER (!!enabled + 1));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), action_name, enabled);
+}
+
 void
 _fcm_window_update_actions (FcmWindow *self)
 {
@@ -80,12 +94,12 @@ _fcm_window_update_actions (FcmWindow *self)
   gboolean has_report = live && current_context (self) != NULL;
   const char *why_not = live ? _("No report is open") : _("Not connected to a hub");
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-report", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-report", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.update-report", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-content", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", self->connection != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-connection", self->connection != NULL);
+  set_action_enabled (self, "win.open-report", live);
+  set_action_enabled (self, "win.close-report", has_report);
+  set_action_enabled (self, "win.update-report", has_report);
+  set_action_enabled (self, "win.select-content", has_report);
+  set_action_enabled (self, "win.reconnect", self->connection != NULL);
+  set_action_enabled (self, "win.remove-connection", self->connection != NULL);
 
   set_button_state (self->open_button, live,
                     _("Open a report in the session (Ctrl+O)"), _("Not connected to a hub"));

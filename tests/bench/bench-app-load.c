@@ -660,7 +660,9 @@ run_publisher (void)
   p.admin_url = g_strdup_printf ("http://%s:%d/admin/subscribers?topic=%s", g_uri_get_host (uri),
                                  g_uri_get_port (uri), opt_topic);
   p.ack_p50 = p.ack_p99 = p.ack_max = NAN;
-  p.session = soup_session_new_with_options ("max-conns", N_LANES + 8, "max-conns-per-host", N_LANES + 4, NULL);
+  /* 8 connections (more at once overflow a listen backlog of 10, the
+   * GSocket default, and get reset); the lanes' requests queue on them */
+  p.session = soup_session_new_with_options ("max-conns", 16, "max-conns-per-host", 8, NULL);
   for (guint i = 0; i < N_LANES; i++)
     p.lanes[i].report = i;
 
@@ -930,6 +932,7 @@ run_driver (const char *self_path)
 
   printf ("bench-app-load: %d events/s, %d events (≥ %d s), %d run(s) each; the app under Xvfb with real widgets\n",
           rate, MAX (n_events, rate * seconds), seconds, runs);
+  fflush (stdout);
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
       g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify) g_hash_table_unref);
