@@ -246,3 +246,18 @@ fcm_test_http (SoupSession *session,
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
   return fcm_test_send (session, msg, out_body);
 }
+
+double
+fcm_test_timeout_scale (void)
+{
+  static double scale = 0;
+
+  if (scale == 0)
+    {
+      const char *env = g_getenv ("FCM_TEST_TIMEOUT_SCALE");
+      double value = env != NULL ? g_ascii_strtod (env, NULL) : 1;
+
+      scale = value >= 1 ? value : 1;
+    }
+  return scale;
+}

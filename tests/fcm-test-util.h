@@ -37,9 +37,15 @@ guint      fcm_test_http          (SoupSession *session,
                                    const char  *authorization,
                                    char       **out_body);
 
+/* How much longer than usual a test may wait: FCM_TEST_TIMEOUT_SCALE, set
+ * by the slow test setups (valgrind, asan) in tests/meson.build. */
+double     fcm_test_timeout_scale (void);
+
 #define FCM_TEST_WAIT_UNTIL(expr)                                          \
   G_STMT_START {                                                           \
-    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;      \
+    gint64 _deadline = g_get_monotonic_time ()                             \
+                       + (gint64) (10 * G_USEC_PER_SEC                     \
+                                   * fcm_test_timeout_scale ());          \
     guint _wake = g_timeout_add (20, fcm_test_wakeup, NULL);               \
     while (!(expr))                                                        \
       {                                                                    \

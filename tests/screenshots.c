@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <adwaita.h>
@@ -108,7 +109,15 @@ run (FcmApplication *app)
   fcm_hub_client_set_subscriber_name (fcm_connection_get_client (connection), "FHIRcast Monitor");
   fcm_application_add_connection (app, connection);
   window = find_window (app);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 720);
+  /* FCM_SCREENSHOT_SIZE=800x600 renders the small-screen layout */
+  {
+    const char *size = g_getenv ("FCM_SCREENSHOT_SIZE");
+    int width = 1280, height = 720;
+
+    if (size != NULL && sscanf (size, "%dx%d", &width, &height) != 2)
+      g_error ("FCM_SCREENSHOT_SIZE: use WIDTHxHEIGHT");
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  }
   gtk_window_present (GTK_WINDOW (window));
   FCM_TEST_WAIT_UNTIL (fcm_connection_get_live (connection));
 
@@ -124,8 +133,14 @@ run (FcmApplication *app)
   save_png (GTK_WIDGET (window), "empty-session.png");
 
   /* 2: a report open, two measurements added, one selected */
-  publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
-           fcm_context_build_open ("rpt-2f81c0", "pat-5f2c8e1a", "st-0b8d44f3", "ACC-2026-11873", "MRN-448210"));
+  {
+    JsonArray *ctx = fcm_context_build_open ("rpt-2f81c0", "pat-5f2c8e1a", "st-0b8d44f3", "ACC-2026-11873", "MRN-448210");
+    FcmReportDetails details = { "Ingrid Nielsen", "female", "1958-03-14",
+                                 "CT Chest with contrast", "CT", "2026-11-21T09:42:00+01:00" };
+
+    g_assert_true (fcm_context_add_details (ctx, &details, NULL));
+    publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+  }
   FCM_TEST_WAIT_UNTIL (fcm_context_store_get_current (fcm_monitor_get_context_store (fcm_connection_get_monitor (connection))) != NULL);
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update (connection, NULL));
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update (connection, NULL));
@@ -165,8 +180,14 @@ run (FcmApplication *app)
   fcm_hub_client_set_ack_policy (refuser, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 409);
   fcm_hub_client_subscribe_async (refuser, NULL, NULL, NULL);
   FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (refuser) == FCM_CLIENT_STATE_ACTIVE);
-  publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
-           fcm_context_build_open ("rpt-91d4e7", "pat-77a0c3d2", "st-5c11e9a0", "ACC-2026-11902", "MRN-301977"));
+  {
+    JsonArray *ctx = fcm_context_build_open ("rpt-91d4e7", "pat-77a0c3d2", "st-5c11e9a0", "ACC-2026-11902", "MRN-301977");
+    FcmReportDetails details = { "Omar Haddad", "male", "1971-09-02",
+                                 "MR Brain with and without contrast", "MR", "2026-11-21T10:05:00+01:00" };
+
+    g_assert_true (fcm_context_add_details (ctx, &details, NULL));
+    publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+  }
   FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)));
   fcm_window_get_parts (window, &parts);
   FCM_TEST_WAIT_UNTIL (gtk_revealer_get_child_revealed (parts.alert_revealer));

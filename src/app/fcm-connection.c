@@ -400,11 +400,20 @@ fcm_connection_publish_async (FcmConnection       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fcm_connection_publish_async);
 
-  if (fcm_event_name_equal (event_name, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
-    version_id = fcm_context_store_get_version_id (fcm_monitor_get_context_store (self->monitor));
-
   event = fcm_event_new (id, NULL, fcm_hub_client_get_topic (self->client), event_name,
-                         owned, version_id, NULL);
+                         owned, NULL, NULL);
+  if (fcm_event_name_equal (event_name, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
+    {
+      /* the version of the report updated, which may be a suspended one */
+      FcmContextStore *store = fcm_monitor_get_context_store (self->monitor);
+      g_autofree char *report_id = fcm_event_dup_context_id (event, "report", "DiagnosticReport");
+      FcmContextItem *item = report_id ? fcm_context_store_lookup (store, report_id) : NULL;
+
+      version_id = item ? fcm_context_item_get_version_id (item) : fcm_context_store_get_version_id (store);
+      g_clear_object (&event);
+      event = fcm_event_new (id, NULL, fcm_hub_client_get_topic (self->client), event_name,
+                             owned, version_id, NULL);
+    }
   fcm_hub_client_publish_async (self->client, event, cancellable, publish_cb, g_steal_pointer (&task));
 }
 
@@ -433,16 +442,19 @@ fcm_connection_publish_finish (FcmConnection  *self,
   return (guint) status;
 }
 
+/* @item, or the current report when @item is NULL */
 static FcmContextItem *
-require_current (FcmConnection *self,
-                 GError       **error)
+require_item (FcmConnection  *self,
+              FcmContextItem *item,
+              GError        **error)
 {
-  FcmContextItem *current = fcm_context_store_get_current (fcm_monitor_get_context_store (self->monitor));
+  if (item == NULL)
+    item = fcm_context_store_get_current (fcm_monitor_get_context_store (self->monitor));
 
-  if (current == NULL)
+  if (item == NULL)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                          _("No report is open"));
-  return current;
+  return item;
 }
 
 /**
@@ -455,15 +467,55 @@ JsonArray *
 fcm_connection_build_close (FcmConnection  *self,
                             GError        **error)
 {
-  FcmContextItem *current;
+  return fcm_connection_build_close_for (self, NULL, error);
+}
 
+/**
+ * fcm_connection_build_close_for:
+ * @item: (nullable): an open report, current or suspended; %NULL for the
+ *   current one
+ *
+ * Returns: (transfer full): the context to close @item (C-50), or %NULL
+ *   with @error set
+ */
+JsonArray *
+fcm_connection_build_close_for (FcmConnection   *self,
+                                FcmContextItem  *item,
+                                GError         **error)
+{
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
-  if (!(current = require_current (self, error)))
+  if (!(item = require_item (self, item, error)))
     return NULL;
-  return fcm_context_build_close (fcm_context_item_get_anchor_id (current),
-                                  fcm_context_item_get_patient_id (current),
-                                  fcm_context_item_get_study_id (current));
+  return fcm_context_build_close (fcm_context_item_get_anchor_id (item),
+                                  fcm_context_item_get_patient_id (item),
+                                  fcm_context_item_get_study_id (item));
+}
+
+/**
+ * fcm_connection_build_resume:
+ * @item: an open report
+ *
+ * C-37, C-48: resuming a report re-sends its open's context (with a new
+ * event id).
+ *
+ * Returns: (transfer full): the `DiagnosticReport-open` context of @item
+ */
+JsonArray *
+fcm_connection_build_resume (FcmConnection  *self,
+                             FcmContextItem *item)
+{
+  JsonArray *context;
+  JsonArray *copy;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (item), NULL);
+
+  context = fcm_context_item_get_context (item);
+  copy = json_array_sized_new (json_array_get_length (context));
+  for (guint i = 0; i < json_array_get_length (context); i++)
+    json_array_add_element (copy, json_node_copy (json_array_get_element (context, i)));
+  return copy;
 }
 
 /**
@@ -479,19 +531,32 @@ JsonArray *
 fcm_connection_build_demo_update (FcmConnection  *self,
                                   GError        **error)
 {
+  return fcm_connection_build_demo_update_for (self, NULL, error);
+}
+
+/**
+ * fcm_connection_build_demo_update_for:
+ * @item: (nullable): an open report; %NULL for the current one
+ *
+ * Returns: (transfer full): the demo update of @item, or %NULL with @error set
+ */
+JsonArray *
+fcm_connection_build_demo_update_for (FcmConnection   *self,
+                                      FcmContextItem  *item,
+                                      GError         **error)
+{
   g_autoptr(JsonArray) entries = NULL;
-  FcmContextItem *current;
 
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
-  if (!(current = require_current (self, error)))
+  if (!(item = require_item (self, item, error)))
     return NULL;
 
-  entries = fcm_context_build_measurement (fcm_context_item_get_patient_id (current),
-                                           fcm_context_item_get_study_id (current),
+  entries = fcm_context_build_measurement (fcm_context_item_get_patient_id (item),
+                                           fcm_context_item_get_study_id (item),
                                            g_random_int_range (20, 400) / 10.0);
-  return fcm_context_build_update (fcm_context_item_get_anchor_id (current),
-                                   fcm_context_item_get_patient_id (current),
+  return fcm_context_build_update (fcm_context_item_get_anchor_id (item),
+                                   fcm_context_item_get_patient_id (item),
                                    entries);
 }
 
@@ -508,14 +573,28 @@ JsonArray *
 fcm_connection_build_select (FcmConnection  *self,
                              GError        **error)
 {
+  return fcm_connection_build_select_for (self, NULL, error);
+}
+
+/**
+ * fcm_connection_build_select_for:
+ * @item: (nullable): an open report; %NULL for the current one
+ *
+ * Returns: (transfer full): a select of @item's newest content, or %NULL
+ *   with @error set
+ */
+JsonArray *
+fcm_connection_build_select_for (FcmConnection   *self,
+                                 FcmContextItem  *current,
+                                 GError         **error)
+{
   g_autoptr(JsonNode) bundle = NULL;
   g_autofree char *reference = NULL;
-  FcmContextItem *current;
   JsonArray *entries = NULL;
 
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
-  if (!(current = require_current (self, error)))
+  if (!(current = require_item (self, current, error)))
     return NULL;
 
   bundle = fcm_context_item_dup_content_bundle (current);

@@ -82,5 +82,16 @@ JsonArray      *fcm_connection_build_close       (FcmConnection   *self,
                                                   GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonArray      *fcm_connection_build_select      (FcmConnection   *self,
                                                   GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_close_for   (FcmConnection   *self,
+                                                  FcmContextItem  *item,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_demo_update_for (FcmConnection *self,
+                                                  FcmContextItem  *item,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_select_for  (FcmConnection   *self,
+                                                  FcmContextItem  *item,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_resume      (FcmConnection   *self,
+                                                  FcmContextItem  *item) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -72,6 +72,12 @@ void _fcm_window_open_report_action       (GtkWidget      *widget,
 void _fcm_window_publish_action           (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_resume_report_action     (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_close_suspended_action   (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
 
 /* fcm-window-sidebar.c: the hub connections, which one is shown */
 void _fcm_window_setup_sidebar            (FcmWindow      *self);
@@ -90,6 +96,9 @@ FcmConnection *_fcm_window_find_connection (FcmWindow     *self,
 void _fcm_window_remove_connection_action (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_copy_action              (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
 
 /* for tests */
 typedef struct
@@ -104,6 +113,9 @@ typedef struct
   GtkWidget   *timeline;
   GtkListBox  *connection_list;
   GtkWidget   *open_button;
+  GtkLabel    *hub_url_label;
+  GtkLabel    *topic_label;
+  AdwFlap     *flap;
 } FcmWindowParts;
 
 void fcm_window_get_parts (FcmWindow      *self,

@@ -19,6 +19,10 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "fcm-a11y.h"
+#include "fcm-event-details.h"
 #include "fcm-window-private.h"
 
 G_DEFINE_FINAL_TYPE (FcmWindow, fcm_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -65,6 +69,86 @@ toggle_sidebar_action (GtkWidget  *widget,
   FcmWindow *self = FCM_WINDOW (widget);
 
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+/* F6 and Shift+F6: sidebar → context → timeline → details, so a long
+ * timeline (or a long context) can be skipped by keyboard. A region that is
+ * hidden or has nothing to focus is passed over. */
+static GtkWidget *
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+get_regions (FcmWindow  *self,
+             GtkWidget **regions)
+{
+  guint n = 0;
+
+  regions[n++] = adw_flap_get_flap (self->flap);
+  regions[n++] = GTK_WIDGET (self->context_panel);
+  /* the timeline's table, then the selected message's details */
+  regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), GTK_TYPE_COLUMN_VIEW);
+  regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), FCM_TYPE_EVENT_DETAILS);
+  return n;
+}
+
+static gboolean
+focus_region (FcmWindow *self,
+              GtkWidget *region)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (region == NULL || !gtk_widget_is_drawable (region))
+    return FALSE;
+  if (GTK_IS_COLUMN_VIEW (region))
+    return gtk_widget_grab_focus (region);
+  if (gtk_widget_child_focus (region, GTK_DIR_TAB_FORWARD))
+    return TRUE;
+  /* child_focus may have cycled inside a region that already had focus */
+  return focus != gtk_root_get_focus (GTK_ROOT (self)) &&
+         gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)), region);
+}
+
+static void
+region_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+  GtkWidget *regions[4];
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  guint n = get_regions (self, regions);
+  int step = g_str_equal (action_name, "win.next-region") ? 1 : -1;
+  int current = -1;
+
+  for (guint i = 0; i < n && focus != NULL; i++)
+    if (regions[i] != NULL && (focus == regions[i] || gtk_widget_is_ancestor (focus, regions[i])))
+      current = i;
+
+  for (guint tries = 1; tries <= n; tries++)
+    {
+      int next = current < 0 ? (step > 0 ? (int) tries - 1 : (int) (n - tries))
+                             : (int) ((current + step * (int) tries + (int) n) % (int) n);
+
+      if (regions[next] != NULL && focus_region (self, regions[next]))
+        {
+          gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+          return;
+        }
+    }
+  gtk_widget_error_bell (widget);
 }
 
 /* ------------------------------------------------------------ window state */
@@ -214,12 +298,18 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-connection", "s", _fcm_window_show_connection_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect-connection", "s", _fcm_window_reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.stop-testing", NULL, _fcm_window_stop_testing_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-report", "s", _fcm_window_resume_report_action);
+  gtk_widget_class_install_action (widget_class, "win.close-suspended", "s", _fcm_window_close_suspended_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, _fcm_window_add_connection_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, _fcm_window_reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.remove-connection", NULL, _fcm_window_remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.clear-timeline", NULL, clear_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-hub-url", NULL, _fcm_window_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-topic", NULL, _fcm_window_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.next-region", NULL, region_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, region_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-report", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.close-report", NULL);
@@ -229,6 +319,8 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reconnect", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.export-timeline", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
 }
 
 static void
@@ -238,6 +330,14 @@ fcm_window_init (FcmWindow *self)
 
   self->cancellable = g_cancellable_new ();
   _fcm_window_setup_sidebar (self);
+  /* one accessible name each; the header's buttons say what they act on */
+  g_object_set_data (G_OBJECT (self->close_button), "fcm-a11y-name", (gpointer) _("Close Report"));
+  g_object_set_data (G_OBJECT (self->update_button), "fcm-a11y-name", (gpointer) _("Update Report"));
+  g_object_set_data (G_OBJECT (self->select_button), "fcm-a11y-name", (gpointer) _("Select Content"));
+  fcm_a11y_fix_names (GTK_WIDGET (self));
+  /* a suspended report chosen in the panel is what Close/Update/Select act on */
+  g_signal_connect_object (self->context_panel, "notify::chosen",
+                           G_CALLBACK (_fcm_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::is-active", G_CALLBACK (_fcm_window_is_active_cb), self, G_CONNECT_SWAPPED);
   _fcm_window_update_current (self);
 }
@@ -260,4 +360,7 @@ fcm_window_get_parts (FcmWindow      *self,
   parts->timeline = GTK_WIDGET (self->timeline);
   parts->connection_list = self->connection_list;
   parts->open_button = self->open_button;
+  parts->hub_url_label = self->hub_url_label;
+  parts->topic_label = self->topic_label;
+  parts->flap = self->flap;
 }
