@@ -802,7 +802,7 @@ test_timeline_follow_newest (Fixture       *f,
     g_assert_false (at_end (adj));
     g_assert_false (cell_visible (f, last));
     g_assert_false (_fcm_timeline_get_following (f->timeline));
-    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "7 new messages below");
+    g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (label)), ==, "7 new messages below");
 
     /* "Jump to Latest" covers none of the Ack, Latency and Validation cells */
     g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->window), &button_bounds));

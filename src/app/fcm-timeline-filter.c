@@ -206,9 +206,9 @@ update_count (FcmTimeline *self)
       text = g_strdup_printf (ngettext ("%s message", "%s messages", total), total_text);
       description = g_strdup (text);
     }
-  if (g_strcmp0 (gtk_label_get_text (self->count_label), text) == 0)
+  if (g_strcmp0 (gtk_inscription_get_text (self->count_label), text) == 0)
     return;
-  gtk_label_set_text (self->count_label, text);
+  gtk_inscription_set_text (self->count_label, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->count_label),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
 }

@@ -75,8 +75,8 @@ struct _FcmTimeline
   AdwStatusPage         *empty_page;
   GtkRevealer           *jump_revealer;
   GtkButton             *jump_button;
-  GtkLabel              *jump_label;
-  GtkLabel              *count_label;
+  GtkInscription        *jump_label;
+  GtkInscription        *count_label;
   FcmEventDetails       *details;
   GtkPaned              *paned;
 };

@@ -48,14 +48,14 @@ update_jump_label (FcmTimeline *self)
 
   if (self->n_unseen == 0)
     {
-      gtk_label_set_text (self->jump_label, "");
+      gtk_inscription_set_text (self->jump_label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->jump_label), FALSE);
       return;
     }
   /* Translators: under the timeline while it is not following new rows */
   text = g_strdup_printf (ngettext ("%u new message below", "%u new messages below", self->n_unseen),
                           self->n_unseen);
-  gtk_label_set_text (self->jump_label, text);
+  gtk_inscription_set_text (self->jump_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->jump_label), TRUE);
 }
 

@@ -536,7 +536,7 @@ _fcm_timeline_get_feedback (FcmTimeline *self)
 const char *
 _fcm_timeline_get_count_text (FcmTimeline *self)
 {
-  return gtk_label_get_text (self->count_label);
+  return gtk_inscription_get_text (self->count_label);
 }
 
 gboolean
