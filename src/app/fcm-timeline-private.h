@@ -133,6 +133,7 @@ gboolean         _fcm_timeline_get_following      (FcmTimeline          *self);
 void             _fcm_timeline_select             (FcmTimeline          *self,
                                                    guint                 position);
 void             _fcm_timeline_scroll_to_end      (FcmTimeline          *self);
+void             _fcm_timeline_reset_divider      (FcmTimeline          *self);
 void             _fcm_timeline_show_row           (FcmTimeline          *self,
                                                    guint                 position);
 void             _fcm_timeline_export_to_file     (FcmTimeline          *self,

@@ -55,6 +55,15 @@ paned_max_position_cb (FcmTimeline *self)
   self->placing_divider = FALSE;
 }
 
+/* for the screenshots: the first split again, whatever the start-up's
+ * sequence of sizes left (a pixel either way changes the picture) */
+void
+_fcm_timeline_reset_divider (FcmTimeline *self)
+{
+  self->paned_share = 0.55;
+  paned_max_position_cb (self);
+}
+
 static void
 paned_position_cb (FcmTimeline *self)
 {

@@ -499,12 +499,9 @@ update_testing (FcmWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->testing_revealer),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
     }
+  /* before the window is mapped this reveals at once: shown from the first
+   * frame (a revealer with no transition would keep its room when hidden) */
   gtk_revealer_set_reveal_child (self->testing_revealer, text != NULL);
-  /* shown from the first frame: no slide-in for a state the window starts in */
-  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_revealer_set_transition_type (self->testing_revealer, GTK_REVEALER_TRANSITION_TYPE_NONE);
-  else
-    gtk_revealer_set_transition_type (self->testing_revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_DOWN);
 }
 
 void
