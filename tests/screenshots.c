@@ -25,6 +25,7 @@
 #include "fcm-connection.h"
 #include "fcm-connection-private.h"
 #include "fcm-open-report-dialog.h"
+#include "fcm-probe-window-private.h"
 #include "fcm-window.h"
 #include "fcm-window-private.h"
 #include "fcm-test-util.h"
@@ -219,15 +220,13 @@ save_png (GtkWidget  *widget,
           const char *name)
 {
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (output_dir, name, NULL);
   g_autoptr(GPtrArray) tokens = volatile_tokens ();
   g_autoptr(GArray) rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
+  GskRenderer *renderer;
+  int width = 0, height = 0;
 
   if (FCM_IS_WINDOW (widget))
     {
@@ -237,10 +236,23 @@ save_png (GtkWidget  *widget,
       _fcm_timeline_reset_divider (FCM_TIMELINE (parts.timeline));
       settle (100);
     }
-  gtk_test_widget_wait_for_draw (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  /* the size once drawn: read before, a window just presented had none
+   * yet and gave an empty snapshot now and then */
+  for (guint tries = 0; node == NULL; tries++)
+    {
+      g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+      if (tries == 50)
+        g_error ("nothing drawn for %s", name);
+      if (tries > 0)
+        settle (100);
+      gtk_test_widget_wait_for_draw (widget);
+      width = gtk_widget_get_width (widget);
+      height = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   collect_volatile (widget, widget, tokens, rects);
   /* FCM_SHOT_DEBUG=1: what is masked, where a picture differs */
@@ -410,6 +422,14 @@ run (FcmApplication *app)
   settle (400);
   save_png (GTK_WIDGET (window), "event-details.png");
 
+  /* 2c: the subscribers of the session, from the built-in hub itself */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-subscribers", NULL);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (parts.subscribers_panel));
+  settle (500);
+  save_png (GTK_WIDGET (window), "subscribers.png");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-subscribers", NULL);
+  FCM_TEST_WAIT_UNTIL (!gtk_widget_get_mapped (parts.subscribers_panel));
+
   /* 3: the open-report dialog with a demo study */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", NULL);
   settle (300);
@@ -459,7 +479,28 @@ run (FcmApplication *app)
   settle (400);
   save_png (GTK_WIDGET (window), "sync-lost.png");
 
-  /* 5: the same in the dark style */
+  /* 5: Test a Hub… on the built-in hub, every scenario done, one chosen */
+  {
+    FcmProbeWindow *probe_window = fcm_probe_window_new_for_hub (GTK_WINDOW (window), connection);
+    FcmProbe *probe = _fcm_probe_window_get_probe (probe_window);
+    guint position = 0;
+
+    /* the scenarios that wait for the hub's ack timeout, sooner */
+    fcm_hub_set_ack_timeout (fcm_connection_get_hub (connection), 1.0);
+    fcm_hub_probe_set_ack_wait (FCM_HUB_PROBE (probe), 5.0);
+    gtk_window_set_default_size (GTK_WINDOW (probe_window), 1100, 720);
+    gtk_window_present (GTK_WINDOW (probe_window));
+    fcm_probe_window_run (probe_window);
+    while (fcm_probe_get_running (probe) || probe_window->ended == 0)
+      g_main_context_iteration (NULL, TRUE);
+    _fcm_probe_window_find_item (probe_window, "ack-refused", &position);
+    _fcm_probe_window_select (probe_window, position);
+    settle (400);
+    save_png (GTK_WIDGET (probe_window), "test-a-hub.png");
+    gtk_window_destroy (GTK_WINDOW (probe_window));
+  }
+
+  /* 6: sync lost (4) in the dark style */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
   settle (400);
   save_png (GTK_WIDGET (window), "sync-lost-dark.png");

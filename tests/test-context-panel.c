@@ -283,7 +283,10 @@ test_panel_open (Fixture       *f,
                    "Study description not given");
   g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY_DETAIL), ==,
                    "Accession ACC-4711");
-  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "unknown");
+  /* IRA's "unknown" (C-47) in words, not a lone lower-case code */
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "Status Unknown");
+  g_assert_true (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
+                                           "neutral"));
   g_assert_true (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_null (field (f, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Opened by another app");
@@ -373,7 +376,7 @@ test_panel_headline (Fixture       *f,
                    "Opened by another app");
   /* the status pill is named for a screen reader */
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS)),
-                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Report status: unknown");
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Report status unknown");
 
   /* C-57: a status change travels as an update of the report */
   {
@@ -410,6 +413,9 @@ test_panel_headline (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_STATUS), "final") == 0);
   g_assert_true (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
                                            "success"));
+  g_assert_false (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
+                                            "neutral"));
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "Final");
 }
 
 typedef struct
@@ -611,7 +617,8 @@ is_random_button (GtkWidget     *widget,
   return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Random Demo Study") == 0;
 }
 
-/* C-46, C-47: "open" needs the report, the patient and the study */
+/* C-46, C-47: "open" needs the report, the patient and the study, and
+ * (IHE IRA) the MRN and the accession number */
 static void
 test_dialog_required (Fixture       *f,
                       gconstpointer  data)
@@ -638,15 +645,27 @@ test_dialog_required (Fixture       *f,
                                          "Patient ID");
   }
 
+  /* required: marked so for assistive technologies too */
+  {
+    GtkWidget *row = fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN");
+
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (row))),
+                                         GTK_ACCESSIBLE_PROPERTY_REQUIRED, TRUE);
+    g_assert_null (fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN (optional)"));
+  }
+
   set_row (dialog, "Report ID", "rpt-9");
   g_assert_false (open_enabled (dialog));
   set_row (dialog, "Patient ID", "pat-9");
   g_assert_false (open_enabled (dialog));
-  /* optional fields do not count */
-  set_row (dialog, "MRN (optional)", "MRN-9");
-  set_row (dialog, "Accession Number (optional)", "ACC9");
-  g_assert_false (open_enabled (dialog));
   set_row (dialog, "Study ID (ImagingStudy)", " st-9 ");
+  /* without the MRN and the accession the hub would answer 400 (C-47) */
+  g_assert_false (open_enabled (dialog));
+  /* nothing said about what was not reached yet */
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+  set_row (dialog, "MRN", "MRN-9");
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "Accession Number", "ACC9");
   g_assert_true (open_enabled (dialog));
   g_assert_cmpstr (fcm_open_report_dialog_get_report_id (dialog), ==, "rpt-9");
   g_assert_cmpstr (fcm_open_report_dialog_get_patient_id (dialog), ==, "pat-9");
@@ -654,11 +673,14 @@ test_dialog_required (Fixture       *f,
   g_assert_cmpstr (fcm_open_report_dialog_get_mrn (dialog), ==, "MRN-9");
   g_assert_cmpstr (fcm_open_report_dialog_get_accession (dialog), ==, "ACC9");
 
-  /* empty or blank optional fields are NULL */
-  set_row (dialog, "MRN (optional)", "");
-  set_row (dialog, "Accession Number (optional)", "   ");
+  /* empty or blank, they are NULL and "open" is off again */
+  set_row (dialog, "MRN", "");
+  set_row (dialog, "Accession Number", "   ");
   g_assert_null (fcm_open_report_dialog_get_mrn (dialog));
   g_assert_null (fcm_open_report_dialog_get_accession (dialog));
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "MRN", "MRN-9");
+  set_row (dialog, "Accession Number", "ACC9");
   g_assert_true (open_enabled (dialog));
 
   /* not a FHIR id: it would not fit in a reference; said in words */
@@ -708,15 +730,31 @@ test_dialog_required (Fixture       *f,
   }
 
   set_row (dialog, "Study ID (ImagingStudy)", "");
+  set_row (dialog, "Accession Number", "");
   g_assert_false (open_enabled (dialog));
   g_assert_null (fcm_open_report_dialog_get_study_id (dialog));
 
-  /* Enter with a required field empty says which, instead of nothing */
-  g_signal_emit_by_name (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number (optional)"),
-                         "entry-activated");
+  /* Enter with required fields empty says which, and why the accession
+   * is needed, under the field, instead of nothing */
+  g_signal_emit_by_name (fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN"), "entry-activated");
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==,
+                   "Study ID (ImagingStudy) is required\n"
+                   "Accession Number is required: IHE IRA identifies the study by its accession number "
+                   "(identifier type ACSN), and the hub refuses an open without it");
+  g_clear_pointer (&errors, g_free);
+  g_assert_true (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number"),
+                                           "error"));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (
+                                      fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number")))),
+                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+  /* filled in, the reason goes */
+  set_row (dialog, "Accession Number", "ACC9");
   errors = _fcm_open_report_dialog_dup_errors (dialog);
   g_assert_cmpstr (errors, ==, "Study ID (ImagingStudy) is required");
   g_clear_pointer (&errors, g_free);
+  g_assert_false (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number"),
+                                            "error"));
   g_assert_true (gtk_window_is_active (GTK_WINDOW (dialog)) == FALSE ||
                  gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (
                    GTK_EDITABLE (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Study ID (ImagingStudy)"))))));
@@ -813,6 +851,58 @@ test_dialog_random (Fixture       *f,
   g_assert_finalize_object (dialog);
 }
 
+/* The fewest fields the dialog opens with are what the hub needs: a dialog
+ * that looks complete is never answered 400 (C-46, C-47); a required field
+ * left empty says why as soon as focus leaves it */
+static void
+test_dialog_minimal (Fixture       *f,
+                     gconstpointer  data)
+{
+  FcmOpenReportDialog *dialog = g_object_ref (fcm_open_report_dialog_new (f->window));
+  GtkWidget *mrn = fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN");
+  g_autoptr(JsonArray) ctx = NULL;
+  g_autofree char *errors = NULL;
+  FcmReportDetails details;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+  set_row (dialog, "Report ID", "rpt-min");
+  set_row (dialog, "Patient ID", "pat-min");
+
+  /* into the MRN and out again, leaving it empty */
+  gtk_widget_grab_focus (mrn);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (mrn)))));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+  gtk_widget_grab_focus (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Study ID (ImagingStudy)"));
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==, "MRN is required: IHE IRA identifies the patient by the medical record number "
+                               "(identifier type MR), and the hub refuses an open without it");
+  g_clear_pointer (&errors, g_free);
+  g_assert_true (gtk_widget_has_css_class (mrn, "error"));
+
+  set_row (dialog, "MRN", "0042 17");
+  set_row (dialog, "Study ID (ImagingStudy)", "st-min");
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "Accession Number", "A/2026/7");
+  g_assert_true (open_enabled (dialog));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+
+  /* what the window sends for it: the real hub (validating) takes it */
+  ctx = fcm_context_build_open (fcm_open_report_dialog_get_report_id (dialog),
+                                fcm_open_report_dialog_get_patient_id (dialog),
+                                fcm_open_report_dialog_get_study_id (dialog),
+                                fcm_open_report_dialog_get_accession (dialog),
+                                fcm_open_report_dialog_get_mrn (dialog));
+  fcm_open_report_dialog_get_details (dialog, &details);
+  g_assert_true (fcm_context_add_details (ctx, &details, NULL));
+  g_assert_true (fcm_hub_get_validate (f->hub));
+  publish_from (f->client, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);   /* asserts 200 */
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -841,6 +931,7 @@ main (int   argc,
   ADD ("/fcm/context-panel/stale", test_panel_stale);
   ADD ("/fcm/open-report-dialog/required", test_dialog_required);
   ADD ("/fcm/open-report-dialog/random", test_dialog_random);
+  ADD ("/fcm/open-report-dialog/minimal", test_dialog_minimal);
 #undef ADD
 
   return g_test_run ();

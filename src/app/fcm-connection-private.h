@@ -37,7 +37,7 @@ _fcm_connection_state_is_live (FcmClientState state)
   return state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING;
 }
 
-FcmConnection *_fcm_connection_new_embedded_full (guint16      port,
+FcmConnection *_fcm_connection_new_embedded_full (guint        port,
                                                   const char  *topic,
                                                   gboolean     admin,
                                                   GError     **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -164,49 +164,64 @@ setup (FcmConnection *self,
   update_status (self);
 }
 
-/**
- * fcm_connection_new_embedded:
- *
- * Starts the built-in reference hub on a free loopback port and makes a
- * connection to a fresh topic on it. Nothing is reachable from other hosts.
- *
- * Returns: (transfer full): the connection, or %NULL if the hub could not listen
- */
+/* fcm_connection_new_embedded_at() on a free port, with a fresh topic */
 FcmConnection *
 fcm_connection_new_embedded (GError **error)
 {
-  return _fcm_connection_new_embedded_full (0, NULL, FALSE, error);
+  return fcm_connection_new_embedded_at (0, NULL, error);
+}
+
+/**
+ * fcm_connection_new_embedded_at:
+ * @port: the loopback port, 0 for a free one
+ * @topic: (nullable): the session topic; %NULL or "" for a fresh one
+ *
+ * Starts the built-in reference hub on 127.0.0.1:@port (nothing is
+ * reachable from other hosts) and makes a connection to @topic on it. The
+ * app keeps both across restarts: other apps on the workstation stay set up.
+ *
+ * Returns: (transfer full): the connection, or %NULL if the hub could not
+ *   listen (%G_IO_ERROR_ADDRESS_IN_USE: another program has the port)
+ */
+FcmConnection *
+fcm_connection_new_embedded_at (guint        port,
+                                const char  *topic,
+                                GError     **error)
+{
+  return _fcm_connection_new_embedded_full (port, topic, FALSE, error);
 }
 
 /**
  * _fcm_connection_new_embedded_full:
  * @port: the loopback port, 0 for a free one
- * @topic: (nullable): the session topic, %NULL for a fresh one
+ * @topic: (nullable): the session topic; %NULL or "" for a fresh one
  * @admin: serve the hub's /admin/ endpoints (docs/hub.md; loopback only):
  *   what bench-app-load reads the hub's ack latencies from
  *
- * fcm_connection_new_embedded() with a given address and topic, for the
- * screenshots (stable pictures) and the benchmark.
+ * fcm_connection_new_embedded_at() with the admin endpoints on or off, for
+ * the screenshots and the benchmark.
  */
 FcmConnection *
-_fcm_connection_new_embedded_full (guint16      port,
+_fcm_connection_new_embedded_full (guint        port,
                                    const char  *topic,
                                    gboolean     admin,
                                    GError     **error)
 {
   g_autoptr(FcmConnection) self = g_object_new (FCM_TYPE_CONNECTION, NULL);
-  g_autofree char *fresh_topic = NULL;
+  g_autofree char *fresh = NULL;
   g_autofree char *where = NULL;
+
+  g_return_val_if_fail (port <= G_MAXUINT16, NULL);
 
   self->hub = fcm_hub_new ();
   fcm_hub_set_admin (self->hub, admin);
   if (!fcm_hub_listen (self->hub, "127.0.0.1", port, NULL, error))
     return NULL;
 
-  /* A fresh session topic per start; the context panel shows it so that
-   * other apps on this machine can join (H-02: the hub names topics). */
-  if (topic == NULL)
-    topic = fresh_topic = g_uuid_string_random ();
+  /* The context panel shows the topic so that other apps on this machine
+   * can join (H-02: the hub names topics). */
+  if (topic == NULL || topic[0] == '\0')
+    topic = fresh = g_uuid_string_random ();
   where = url_host_port (fcm_hub_get_url (self->hub));
   self->title = g_strdup (_("Built-in Hub"));
   self->subtitle = g_steal_pointer (&where);

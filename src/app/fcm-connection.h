@@ -38,6 +38,9 @@ typedef enum
 G_DECLARE_FINAL_TYPE (FcmConnection, fcm_connection, FCM, CONNECTION, GObject)
 
 FcmConnection  *fcm_connection_new_embedded      (GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+FcmConnection  *fcm_connection_new_embedded_at   (guint            port,
+                                                  const char      *topic,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 FcmConnection  *fcm_connection_new               (const char      *hub_url,
                                                   const char      *topic,
                                                   const char      *subscriber_name) G_GNUC_WARN_UNUSED_RESULT;

@@ -94,6 +94,32 @@ _fcm_context_join (GString    *str,
   g_string_append (str, part);
 }
 
+/* DiagnosticReport.status in words: "unknown" (what IRA's open carries,
+ * C-47) read as a lone lower-case word, like a value that failed to load */
+static const char *
+report_status_words (const char *status)
+{
+  static const struct { const char *code; const char *words; } statuses[] = {
+    { "registered", N_("Registered") },
+    { "partial", N_("Partial") },
+    { "preliminary", N_("Preliminary") },
+    { "final", N_("Final") },
+    { "amended", N_("Amended") },
+    { "corrected", N_("Corrected") },
+    { "appended", N_("Appended") },
+    { "cancelled", N_("Cancelled") },
+    { "entered-in-error", N_("Entered in Error") },
+    { "unknown", N_("Status Unknown") },
+  };
+
+  if (status == NULL)
+    return _("No Status");
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (g_str_equal (status, statuses[i].code))
+      return _(statuses[i].words);
+  return status;   /* not a FHIR code: as received */
+}
+
 void
 _fcm_context_panel_show_headline (FcmContextPanel *self,
                                   const gboolean  *changed)
@@ -159,11 +185,12 @@ _fcm_context_panel_show_headline (FcmContextPanel *self,
       GtkWidget *pill = GTK_WIDGET (self->lines[FCM_CONTEXT_LINE_STATUS]);
       g_autofree char *name = NULL;
 
-      _fcm_context_panel_set_label_text (self, self->lines[FCM_CONTEXT_LINE_STATUS], status ? status : _("no status"));
+      _fcm_context_panel_set_label_text (self, self->lines[FCM_CONTEXT_LINE_STATUS], report_status_words (status));
       gtk_widget_remove_css_class (pill, "success");
       gtk_widget_remove_css_class (pill, "warning");
       gtk_widget_remove_css_class (pill, "error");
       gtk_widget_remove_css_class (pill, "accent");
+      gtk_widget_remove_css_class (pill, "neutral");
       if (g_strcmp0 (status, "final") == 0)
         gtk_widget_add_css_class (pill, "success");
       else if (g_strcmp0 (status, "preliminary") == 0 || g_strcmp0 (status, "partial") == 0)
@@ -173,8 +200,15 @@ _fcm_context_panel_show_headline (FcmContextPanel *self,
         gtk_widget_add_css_class (pill, "warning");
       else if (g_strcmp0 (status, "cancelled") == 0 || g_strcmp0 (status, "entered-in-error") == 0)
         gtk_widget_add_css_class (pill, "error");
-      /* Translators: %s is a DiagnosticReport status, e.g. preliminary */
-      name = g_strdup_printf (_("Report status: %s"), status ? status : _("not given"));
+      else
+        gtk_widget_add_css_class (pill, "neutral");
+      if (status == NULL)
+        name = g_strdup (_("No report status"));
+      else if (g_str_equal (status, "unknown"))
+        name = g_strdup (_("Report status unknown"));
+      else
+        /* Translators: %s is a DiagnosticReport status in words, e.g. Preliminary */
+        name = g_strdup_printf (_("Report status: %s"), report_status_words (status));
       gtk_accessible_update_property (GTK_ACCESSIBLE (pill), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
     }
 

@@ -17,13 +17,19 @@
  * FcmOpenReportDialog:
  *
  * A modal dialog asking for what a DiagnosticReport-open needs: the report,
- * patient and study (C-46, C-47); optionally the MRN and accession number,
- * and what people check to be sure of the patient and study: name, sex,
- * birth date (C-47: FC SHOULD), study description, modality and date.
+ * patient and study (C-46), the patient's MRN and the study's accession
+ * number (C-47: IHE IRA's Patient identifier of type MR and ImagingStudy
+ * identifier of type ACSN; the hub answers 400 without them), and what
+ * people check to be sure of the patient and study: name, sex, birth date
+ * (C-47: FC SHOULD), study description, modality and date.
+ *
  * Responses are "cancel" and "open"; "open" stays disabled until every
- * field is valid, and what is wrong is said in words under the field's
- * group. Nothing typed is changed or dropped. The caller builds the request
- * with fcm_context_build_open() and fcm_context_add_details().
+ * required field is filled and every field is valid, so a dialog that
+ * looks complete is one the hub takes. What is wrong is said in words
+ * under the field: a value as soon as it is typed, a required field left
+ * empty once focus leaves it (or on Enter), with the reason it is
+ * required. Nothing typed is changed or dropped. The caller builds the
+ * request with fcm_context_build_open() and fcm_context_add_details().
  */
 struct _FcmOpenReportDialog
 {
@@ -55,6 +61,8 @@ struct _FcmOpenReportDialog
   GtkLabel         *report_error;
   GtkLabel         *patient_error;
   GtkLabel         *study_error;
+
+  GHashTable       *touched;      /* required rows left empty once */
 };
 
 /* Patient.gender by the sex row's position; 0 is "Not given" */
@@ -110,10 +118,41 @@ given (const char *s)
   return s != NULL && s[0] != '\0';
 }
 
+/* Marks @row (and its text field, which has focus) invalid and described
+ * by @label, or valid again */
+static void
+mark_row (AdwEntryRow *row,
+          GtkLabel    *label,
+          gboolean     invalid)
+{
+  GtkAccessible *parts[] = { GTK_ACCESSIBLE (row), GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (row))) };
+
+  if (invalid)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      if (parts[i] == NULL)
+        continue;
+      if (invalid)
+        {
+          gtk_accessible_update_state (parts[i], GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
+          gtk_accessible_update_relation (parts[i], GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, label, NULL, -1);
+        }
+      else
+        {
+          gtk_accessible_reset_state (parts[i], GTK_ACCESSIBLE_STATE_INVALID);
+          gtk_accessible_reset_relation (parts[i], GTK_ACCESSIBLE_RELATION_DESCRIBED_BY);
+        }
+    }
+}
+
 /* Appends "Title: why" to @errors when @why is set; returns !why */
 static gboolean
 check_row (AdwEntryRow *row,
            const char  *why,
+           GtkLabel    *label,
            GString     *errors)
 {
   if (why != NULL)
@@ -123,16 +162,37 @@ check_row (AdwEntryRow *row,
       /* Translators: 1: a field, 2: what is wrong with its value */
       g_string_append_printf (errors, _("%s: %s"),
                               adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), why);
-      gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE, -1);
     }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID);
-    }
+  mark_row (row, label, why != NULL);
   return why == NULL;
+}
+
+/* A required row left empty: "Title is required", with the reason when
+ * the hub would refuse the open without it (C-47) */
+static gboolean
+check_required (FcmOpenReportDialog *self,
+                AdwEntryRow         *row,
+                const char          *value,
+                const char          *reason,
+                GtkLabel            *label,
+                GString             *errors)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+  if (value != NULL)
+    return TRUE;
+  if (!g_hash_table_contains (self->touched, row))
+    return FALSE;   /* not reached yet: nothing to complain about */
+  if (errors->len > 0)
+    g_string_append_c (errors, '\n');
+  if (reason != NULL)
+    /* Translators: 1: a field that must be filled in, 2: why */
+    g_string_append_printf (errors, _("%s is required: %s"), title, reason);
+  else
+    /* Translators: %s is a field that must be filled in */
+    g_string_append_printf (errors, _("%s is required"), title);
+  mark_row (row, label, TRUE);
+  return FALSE;
 }
 
 /* only complain about what was typed, not about what is still missing */
@@ -172,25 +232,42 @@ check_all (FcmOpenReportDialog *self)
   g_autoptr(GString) study = g_string_new (NULL);
   gboolean ok;
 
-  /* C-46, C-47: an open names the report, the patient and the study */
-  ok = check_row (self->report_id_row, id_problem (self->report_id), report);
-  ok = check_row (self->birth_date_row, birth_date_problem (self), patient) && ok;
-  ok = check_row (self->patient_id_row, id_problem (self->patient_id), patient) && ok;
+  /* what was typed, in the order of the fields */
+  ok = check_row (self->report_id_row, id_problem (self->report_id), self->report_error, report);
+  ok = check_row (self->birth_date_row, birth_date_problem (self), self->patient_error, patient) && ok;
+  ok = check_row (self->patient_id_row, id_problem (self->patient_id), self->patient_error, patient) && ok;
+  ok = check_row (self->mrn_row, NULL, self->patient_error, patient) && ok;
   ok = check_row (self->modality_row,
                   given (self->modality) && !fcm_modality_is_valid (self->modality)
                   ? _("use a DICOM modality code in capitals, e.g. CT, MR or US") : NULL,
-                  study) && ok;
+                  self->study_error, study) && ok;
   ok = check_row (self->study_date_row,
                   given (self->study_date) && !fcm_fhir_datetime_is_valid (self->study_date)
                   ? _("not a date; use YYYY-MM-DD, e.g. 2025-11-21") : NULL,
-                  study) && ok;
-  ok = check_row (self->study_id_row, id_problem (self->study_id), study) && ok;
+                  self->study_error, study) && ok;
+  ok = check_row (self->study_id_row, id_problem (self->study_id), self->study_error, study) && ok;
+  ok = check_row (self->accession_row, NULL, self->study_error, study) && ok;
+
+  /* C-46: an open names the report, the patient and the study; C-47: IHE
+   * IRA also needs the patient's MRN and the study's accession number,
+   * and the hub answers 400 without them */
+  ok = check_required (self, self->report_id_row, self->report_id, NULL, self->report_error, report) && ok;
+  ok = check_required (self, self->patient_id_row, self->patient_id, NULL, self->patient_error, patient) && ok;
+  ok = check_required (self, self->mrn_row, self->mrn,
+                       _("IHE IRA identifies the patient by the medical record number (identifier type MR), "
+                         "and the hub refuses an open without it"),
+                       self->patient_error, patient) && ok;
+  ok = check_required (self, self->study_id_row, self->study_id, NULL, self->study_error, study) && ok;
+  ok = check_required (self, self->accession_row, self->accession,
+                       _("IHE IRA identifies the study by its accession number (identifier type ACSN), "
+                         "and the hub refuses an open without it"),
+                       self->study_error, study) && ok;
 
   show_errors (self->report_error, report);
   show_errors (self->patient_error, patient);
   show_errors (self->study_error, study);
 
-  return ok && self->report_id != NULL && self->patient_id != NULL && self->study_id != NULL;
+  return ok;
 }
 
 static void
@@ -210,35 +287,66 @@ on_entry_changed_cb (FcmOpenReportDialog *self)
   adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (self), "open", check_all (self));
 }
 
+static AdwEntryRow **
+required_rows (FcmOpenReportDialog *self,
+               AdwEntryRow         *rows[5])
+{
+  rows[0] = self->report_id_row;
+  rows[1] = self->patient_id_row;
+  rows[2] = self->mrn_row;
+  rows[3] = self->study_id_row;
+  rows[4] = self->accession_row;
+  return rows;
+}
+
+static gboolean
+row_is_empty (AdwEntryRow *row)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+
+  return *text == '\0';
+}
+
 /* Enter in a field: opens when everything is valid (activates-default);
- * otherwise it says why instead of doing nothing. */
+ * otherwise it says why instead of doing nothing: every required field
+ * still empty says so, and the first gets focus. */
 static void
 on_entry_activated_cb (FcmOpenReportDialog *self)
 {
-  AdwEntryRow *required[] = { self->report_id_row, self->patient_id_row, self->study_id_row };
+  AdwEntryRow *rows[5];
+  AdwEntryRow *first = NULL;
 
   if (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (self), "open"))
     return;
 
   gtk_widget_error_bell (GTK_WIDGET (self));
-  for (guint i = 0; i < G_N_ELEMENTS (required); i++)
-    if (gtk_editable_get_text (GTK_EDITABLE (required[i]))[0] == '\0')
+  required_rows (self, rows);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (row_is_empty (rows[i]))
       {
-        g_autoptr(GString) why = g_string_new (NULL);
-        GtkLabel *label = i == 0 ? self->report_error : i == 1 ? self->patient_error : self->study_error;
-
-        /* Translators: %s is a field that must be filled in */
-        g_string_printf (why, _("%s is required"),
-                         adw_preferences_row_get_title (ADW_PREFERENCES_ROW (required[i])));
-        if (gtk_widget_get_visible (GTK_WIDGET (label)))
-          {
-            g_string_prepend_c (why, '\n');
-            g_string_prepend (why, gtk_label_get_text (label));
-          }
-        show_errors (label, why);
-        gtk_widget_grab_focus (GTK_WIDGET (required[i]));
-        return;
+        g_hash_table_add (self->touched, rows[i]);
+        if (first == NULL)
+          first = rows[i];
       }
+  check_all (self);
+  if (first != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (first));
+}
+
+/* Focus left a required field: if it is still empty, that is said now */
+static void
+on_focus_leave_cb (GtkEventControllerFocus *controller,
+                   FcmOpenReportDialog     *self)
+{
+  AdwEntryRow *row = ADW_ENTRY_ROW (gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (controller)));
+
+  /* not while the dialog goes away */
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)) || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (!row_is_empty (row) || g_hash_table_contains (self->touched, row))
+    return;
+  g_hash_table_add (self->touched, row);
+  check_all (self);
 }
 
 static void
@@ -256,6 +364,7 @@ fcm_open_report_dialog_finalize (GObject *object)
   g_clear_pointer (&self->study_description, g_free);
   g_clear_pointer (&self->modality, g_free);
   g_clear_pointer (&self->study_date, g_free);
+  g_clear_pointer (&self->touched, g_hash_table_unref);
 
   G_OBJECT_CLASS (fcm_open_report_dialog_parent_class)->finalize (object);
 }
@@ -292,10 +401,27 @@ fcm_open_report_dialog_class_init (FcmOpenReportDialogClass *klass)
 static void
 fcm_open_report_dialog_init (FcmOpenReportDialog *self)
 {
+  AdwEntryRow *rows[5];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->touched = g_hash_table_new (NULL, NULL);
 
   /* the focusable text fields carry their row's name; buttons one name */
   fcm_a11y_fix_names (GTK_WIDGET (self));
+
+  required_rows (self, rows);
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkEventController *focus = gtk_event_controller_focus_new ();
+      GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (rows[i]));
+
+      g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (rows[i]), focus);
+      /* assistive technologies say "required" too, not only the text above */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (rows[i]), GTK_ACCESSIBLE_PROPERTY_REQUIRED, TRUE, -1);
+      if (text != NULL)
+        gtk_accessible_update_property (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_PROPERTY_REQUIRED, TRUE, -1);
+    }
 }
 
 /**
@@ -427,7 +553,8 @@ fcm_open_report_dialog_get_patient_id (FcmOpenReportDialog *self)
  * fcm_open_report_dialog_get_mrn:
  * @self: a #FcmOpenReportDialog
  *
- * Returns: (nullable): the medical record number, or %NULL when not given
+ * Returns: (nullable): the medical record number (required: "open" is
+ *   enabled only with one), or %NULL while empty
  */
 const char *
 fcm_open_report_dialog_get_mrn (FcmOpenReportDialog *self)
@@ -455,7 +582,8 @@ fcm_open_report_dialog_get_study_id (FcmOpenReportDialog *self)
  * fcm_open_report_dialog_get_accession:
  * @self: a #FcmOpenReportDialog
  *
- * Returns: (nullable): the accession number, or %NULL when not given
+ * Returns: (nullable): the accession number (required: "open" is enabled
+ *   only with one), or %NULL while empty
  */
 const char *
 fcm_open_report_dialog_get_accession (FcmOpenReportDialog *self)

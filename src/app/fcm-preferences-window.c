@@ -29,6 +29,7 @@
 #include <glib/gi18n.h>
 
 #include "fcm-a11y.h"
+#include "fcm-preferences-background.h"
 #include "fcm-preferences-window.h"
 #include "fcm-secret.h"
 
@@ -57,6 +58,8 @@ struct _FcmPreferencesWindow
   gboolean              updating_events;
 
   /* Template children */
+  AdwPreferencesPage   *connection_page;
+  AdwPreferencesPage   *session_page;
   AdwEntryRow          *hub_url_row;
   AdwEntryRow          *topic_row;
   AdwEntryRow          *gettopic_user_row;
@@ -643,6 +646,12 @@ fcm_preferences_window_constructed (GObject *object)
   g_settings_bind (self->settings, "auto-connect",
                    self->auto_connect_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  /* fcm-preferences-background.c: the built-in hub's port and topic;
+   * running in the background and starting at login */
+  adw_preferences_page_add (self->connection_page,
+                            ADW_PREFERENCES_GROUP (fcm_preferences_builtin_hub_group_new (self->settings)));
+  adw_preferences_page_add (self->session_page,
+                            ADW_PREFERENCES_GROUP (fcm_preferences_background_group_new (self->settings)));
   g_settings_bind_with_mapping (self->settings, "ack-policy",
                                 self->ack_policy_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
@@ -782,6 +791,8 @@ fcm_preferences_window_class_init (FcmPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fhircastmonitor/FhircastMonitor/"
                                                "fcm-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, connection_page);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, session_page);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, hub_url_row);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, topic_row);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, gettopic_user_row);

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fcm-context-panel.h"
+#include "fcm-subscribers-panel.h"
 #include "fcm-timeline.h"
 #include "fcm-window.h"
 
@@ -41,6 +42,10 @@ struct _FcmWindow
   GtkWidget            *select_button;
   FcmContextPanel      *context_panel;
   FcmTimeline          *timeline;
+  AdwFlap              *subscribers_flap;
+  FcmSubscribersPanel  *subscribers_panel;
+  GtkWidget            *subscribers_button;
+  guint                 folded_idle;      /* shows or hides subscribers_button */
 };
 
 /* fcm-window-alerts.c: the header's status line, an alert for each hub
@@ -100,6 +105,15 @@ void _fcm_window_copy_action              (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
 
+/* fcm-window.c: FcmWindow:connection changed */
+void _fcm_window_notify_connection        (FcmWindow      *self);
+
+/* fcm-window-probe.c: Test a Hub…, Test an App…, the sidebar's hub menu */
+void _fcm_window_probe_class_init         (GtkWidgetClass *widget_class);
+void _fcm_window_probe_init               (FcmWindow      *self);
+GtkWidget *_fcm_window_show_hub_menu      (FcmWindow      *self,
+                                           guint           position);
+
 /* for tests */
 typedef struct
 {
@@ -116,6 +130,8 @@ typedef struct
   GtkLabel    *hub_url_label;
   GtkLabel    *topic_label;
   AdwFlap     *flap;
+  AdwFlap     *subscribers_flap;
+  GtkWidget   *subscribers_panel;
 } FcmWindowParts;
 
 void fcm_window_get_parts (FcmWindow      *self,

@@ -280,6 +280,7 @@ fcm_window_set_connection (FcmWindow     *self,
       g_signal_connect_object (fcm_monitor_get_context_store (monitor), "notify::current",
                                G_CALLBACK (context_changed_cb), self, G_CONNECT_SWAPPED);
       fcm_context_panel_set_monitor (self->context_panel, monitor);
+      fcm_subscribers_panel_set_connection (self->subscribers_panel, connection);
       fcm_timeline_set_event_log (self->timeline, fcm_monitor_get_event_log (monitor));
       /* what another app needs to join this session */
       gtk_label_set_text (self->hub_url_label, fcm_hub_client_get_hub_url (fcm_connection_get_client (connection)));
@@ -292,10 +293,12 @@ fcm_window_set_connection (FcmWindow     *self,
     {
       gtk_widget_set_visible (self->connection_details, FALSE);
       fcm_context_panel_set_monitor (self->context_panel, NULL);
+      fcm_subscribers_panel_set_connection (self->subscribers_panel, NULL);
       fcm_timeline_set_event_log (self->timeline, NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->answer_label), FALSE);
   _fcm_window_update_current (self);
+  _fcm_window_notify_connection (self);
 }
 
 /* ----------------------------------------------------------------- actions */
@@ -375,8 +378,14 @@ remove_response_cb (AdwMessageDialog *dialog,
 {
   FcmConnection *connection = g_object_get_data (G_OBJECT (dialog), "fcm-connection");
 
+  /* unsubscribes (C-19); the built-in hub stops with its connection; a hub
+   * added with Add Hub is not subscribed to at the next start */
   if (g_strcmp0 (response, "remove") == 0)
-    fcm_window_remove_connection (self, connection);
+    {
+      fcm_application_forget_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                  connection);
+      fcm_window_remove_connection (self, connection);
+    }
 }
 
 /* Remove Hub asks first (issue 11.8): removing unsubscribes (C-19), drops
@@ -420,6 +429,7 @@ typedef struct
   GtkEditable *url;
   GtkEditable *topic;
   GtkEditable *name;
+  GtkEditable *token;
   GtkLabel    *url_error;
   GtkLabel    *topic_error;
   gboolean     topic_touched;  /* typed in, or Enter pressed: "required" may show */
@@ -510,18 +520,19 @@ add_connection_response_cb (AdwMessageDialog *dialog,
                             FcmWindow        *self)
 {
   AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
-  g_autoptr(FcmConnection) connection = NULL;
   const char *name;
 
   if (g_strcmp0 (response, "connect") != 0)
     return;
 
+  /* subscribed with the preferences' events, and remembered for the next
+   * start (the token in the keyring) */
   name = gtk_editable_get_text (fields->name);
-  connection = fcm_connection_new (gtk_editable_get_text (fields->url),
-                                   gtk_editable_get_text (fields->topic),
-                                   name[0] ? name : NULL);
-  fcm_window_add_connection (self, connection);
-  fcm_connection_start (connection);
+  fcm_application_add_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                           gtk_editable_get_text (fields->url),
+                           gtk_editable_get_text (fields->topic),
+                           name[0] ? name : NULL,
+                           gtk_editable_get_text (fields->token));
 }
 
 /* A group holding one entry row and, under it, the label that says what
@@ -569,12 +580,24 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Hub"),
+                                   /* the example on a line of its own: wrapped, a URL
+                                    * broke after "http://" */
                                    _("Subscribe to a session on another FHIRcast hub. "
-                                     "The hub URL is its hub.url, for example "
-                                     "http://localhost:8080/api/hub."));
+                                     "The hub URL is its hub.url, for example:\n"
+                                     "http://localhost:8080/api/hub"));
   fields->url = add_entry_row (box, _("Hub URL"), NULL, &fields->url_error);
   fields->topic = add_entry_row (box, _("Topic"), NULL, &fields->topic_error);
   fields->name = add_entry_row (box, _("Subscriber Name"), name, NULL);
+  /* kept in the keyring for the hub's URL, never in the settings */
+  {
+    GtkWidget *token_group = adw_preferences_group_new ();
+
+    fields->token = GTK_EDITABLE (adw_password_entry_row_new ());
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fields->token), _("Access Token (optional)"));
+    adw_entry_row_set_activates_default (ADW_ENTRY_ROW (fields->token), TRUE);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (token_group), GTK_WIDGET (fields->token));
+    gtk_box_append (box, token_group);
+  }
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (box));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
