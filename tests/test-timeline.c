@@ -14,6 +14,7 @@
 
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <libsoup/soup.h>
 
 #include "fcm-client.h"
 #include "fcm-hub.h"
@@ -110,6 +111,8 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->hub = fcm_hub_new ();
+  /* data "admin": the hub's /admin/ endpoints (loopback only) */
+  fcm_hub_set_admin (f->hub, g_strcmp0 (data, "admin") == 0);
   g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
   g_assert_no_error (error);
   f->topic = g_uuid_string_random ();
@@ -120,8 +123,8 @@ fixture_setup (Fixture       *f,
   f->monitor = fcm_monitor_new (f->ours);
 
   f->window = GTK_WINDOW (gtk_window_new ());
-  /* data: a small window, the timeline much longer than its pane */
-  if (data != NULL)
+  /* data "small": a small window, the timeline much longer than its pane */
+  if (g_strcmp0 (data, "small") == 0)
     gtk_window_set_default_size (f->window, 640, 360);
   else
     gtk_window_set_default_size (f->window, 700, 500);
@@ -828,6 +831,99 @@ test_timeline_follow_newest (Fixture       *f,
 }
 
 
+/* ------------------------------------------------------------------ notes */
+
+static void
+admin_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  guint *status = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source), result));
+}
+
+static gboolean
+is_note_cell (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return is_cell_with_text (widget, data) && gtk_widget_has_css_class (widget, "fcm-note");
+}
+
+/* issue 11.9: subscribing, losing the hub and resubscribing are rows among
+ * the messages, from this app, quieter than messages and without ack,
+ * latency or validation; the hub drops our socket (its /admin/ close, as a
+ * crashed proxy would) and the client comes back by itself (C-68) */
+static void
+test_timeline_notes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *base = g_strdup (fcm_hub_get_url (f->hub));
+  g_autofree char *url = NULL;
+  g_autofree char *old_endpoint = NULL;
+  GtkWidget *list;
+  GtkWidget *cell;
+  guint status = 0;
+
+  subscribe (f->ours);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
+  old_endpoint = g_strdup (fcm_hub_client_get_endpoint (f->ours));
+
+  /* hub.url is …/fhircast; the admin paths live at the root */
+  *strstr (base, "/fhircast") = '\0';
+  url = g_strdup_printf ("%s/admin/subscribers/%s/close?code=4000", base, strrchr (old_endpoint, '/') + 1);
+  msg = soup_message_new ("POST", url);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, admin_done_cb, &status);
+  FCM_TEST_WAIT_UNTIL (status != 0);
+  g_assert_cmpuint (status, ==, 200);
+
+  /* lost, then live again on a new endpoint: two more rows */
+  FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (f->ours) == FCM_CLIENT_STATE_ACTIVE &&
+                       g_strcmp0 (fcm_hub_client_get_endpoint (f->ours), old_endpoint) != 0);
+  FCM_TEST_WAIT_UNTIL (n_log (f) >= 5 && n_rows (f) == n_log (f));
+  wait_frames (f, 1);
+
+  list = list_view_of (f);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *title = (const char *[]) { "Subscribed", "Connection lost", "Resubscribed" }[i];
+
+      cell = fcm_test_find_widget_matching (list, is_note_cell, title);
+      if (cell == NULL)
+        g_error ("no note row \"%s\" in the timeline", title);
+      g_assert_true (gtk_widget_get_mapped (cell));
+    }
+  /* from this app, and the "From" cell is a note too */
+  g_assert_nonnull (fcm_test_find_widget_matching (list, is_note_cell, "This app"));
+  /* the whole row reads quieter: every cell of the row but the badge */
+  {
+    GtkWidget *row = gtk_widget_get_parent (gtk_widget_get_parent (cell));
+    guint n_note = 0;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (row); c != NULL; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_INSCRIPTION (gtk_widget_get_first_child (c)))
+        {
+          GtkInscription *text = GTK_INSCRIPTION (gtk_widget_get_first_child (c));
+
+          g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (text), "fcm-note"));
+          n_note++;
+        }
+    g_assert_cmpuint (n_note, >=, 4);
+  }
+  /* they are counted with the messages and filtered with "other" */
+  {
+    GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
+
+    gtk_drop_down_set_selected (type_filter, 1);     /* DiagnosticReport-open */
+    g_assert_cmpuint (n_rows (f), ==, 0);
+    gtk_drop_down_set_selected (type_filter, 0);
+    g_assert_cmpuint (n_rows (f), ==, n_log (f));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -847,6 +943,7 @@ main (int   argc,
   g_test_add ("/timeline/autoscroll", Fixture, NULL, fixture_setup, test_timeline_autoscroll, fixture_teardown);
   g_test_add ("/timeline/syncerror-link", Fixture, NULL, fixture_setup, test_timeline_syncerror_link, fixture_teardown);
   g_test_add ("/timeline/follow-newest", Fixture, "small", fixture_setup, test_timeline_follow_newest, fixture_teardown);
+  g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);
 
   return g_test_run ();
 }
