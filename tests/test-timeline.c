@@ -609,6 +609,32 @@ test_timeline_syncerror_link (Fixture       *f,
   g_assert_cmpstr (fcm_event_log_entry_get_event_id (selected), ==, open_id);
   /* the view goes there and stays */
   g_assert_false (_fcm_timeline_get_following (f->timeline));
+
+  /* a double click on the syncerror row (on its Event cell) does the same,
+   * even when the first click made the list move under the pointer; on the
+   * column headers, nothing */
+  _fcm_timeline_select (f->timeline, GTK_INVALID_LIST_POSITION);
+  wait_frames (f, 1);
+  {
+    GtkWidget *cell = fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell, "⚠ syncerror");
+    graphene_rect_t bounds;
+    double x, y;
+
+    g_assert_nonnull (cell);
+    g_assert_true (gtk_widget_compute_bounds (cell, GTK_WIDGET (column_view), &bounds));
+    x = bounds.origin.x + bounds.size.width / 2;
+    y = bounds.origin.y + bounds.size.height / 2;
+    g_assert_false (_fcm_timeline_click (f->timeline, 1, x, 2));
+    g_assert_false (_fcm_timeline_click (f->timeline, 2, x, 2));
+    g_assert_null (fcm_timeline_get_selected (f->timeline));
+
+    g_assert_true (_fcm_timeline_click (f->timeline, 1, x, y));
+    /* the rows moved before the second click: it lands on the row above */
+    g_assert_true (_fcm_timeline_click (f->timeline, 2, x, y - bounds.size.height));
+  }
+  selected = fcm_timeline_get_selected (f->timeline);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (fcm_event_log_entry_get_event_id (selected), ==, open_id);
 }
 
 

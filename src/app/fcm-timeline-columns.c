@@ -159,7 +159,6 @@ setup_cb (GtkSignalListItemFactory *factory,
           break;
         case COLUMN_ACK:
           gtk_widget_set_has_tooltip (child, TRUE);
-          g_object_set_data (G_OBJECT (child), "fcm-list-item", item);
           g_signal_connect (child, "query-tooltip", G_CALLBACK (ack_query_tooltip_cb), NULL);
           G_GNUC_FALLTHROUGH;
         case COLUMN_LATENCY:
@@ -173,6 +172,8 @@ setup_cb (GtkSignalListItemFactory *factory,
           break;
         }
     }
+  /* the row a cell shows: for the Ack tooltip and a double click */
+  g_object_set_data (G_OBJECT (child), "fcm-list-item", item);
   gtk_list_item_set_child (item, child);
 }
 

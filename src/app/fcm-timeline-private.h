@@ -62,6 +62,7 @@ struct _FcmTimeline
   GdkFrameClock         *frame_clock;
 
   AdwToast              *feedback;     /* the last toast the timeline gave (weak) */
+  FcmEventLogEntry      *pressed_entry; /* the row of a click, for a double click */
 
   double                 paned_share;
   int                    paned_max;
@@ -136,6 +137,10 @@ void             _fcm_timeline_scroll_to_end      (FcmTimeline          *self);
 void             _fcm_timeline_reset_divider      (FcmTimeline          *self);
 void             _fcm_timeline_show_row           (FcmTimeline          *self,
                                                    guint                 position);
+gboolean         _fcm_timeline_click              (FcmTimeline          *self,
+                                                   int                   n_press,
+                                                   double                x,
+                                                   double                y);
 void             _fcm_timeline_export_to_file     (FcmTimeline          *self,
                                                    GFile                *file,
                                                    GCancellable         *cancellable,

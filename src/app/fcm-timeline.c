@@ -130,22 +130,21 @@ _fcm_timeline_show_row (FcmTimeline *self,
 
 /* A syncerror row links to the row of the event it names (C-63): Enter or
  * a double click there selects that row (all types shown if need be). */
-static void
-row_activated_cb (FcmTimeline *self,
-                  guint        position)
+static gboolean
+activate_entry (FcmTimeline      *self,
+                FcmEventLogEntry *entry)
 {
-  g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
-  FcmEvent *event = entry != NULL ? fcm_event_log_entry_get_event (entry) : NULL;
+  FcmEvent *event = fcm_event_log_entry_get_event (entry);
   const char *failed_id = NULL;
   guint target;
 
   if (event == NULL || !fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
-    return;
+    return FALSE;
   fcm_event_get_syncerror_details (event, &failed_id, NULL, NULL, NULL);
   if (failed_id == NULL)
     {
       gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
+      return TRUE;
     }
   target = find_event_row (self, failed_id);
   if (target == GTK_INVALID_LIST_POSITION &&
@@ -161,9 +160,97 @@ row_activated_cb (FcmTimeline *self,
     {
       /* before the timeline's oldest row, or cleared */
       gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
+      return TRUE;
     }
   _fcm_timeline_show_row (self, target);
+  return TRUE;
+}
+
+static void
+row_activated_cb (FcmTimeline *self,
+                  guint        position)
+{
+  g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (entry != NULL)
+    activate_entry (self, entry);
+}
+
+/* the row's entry at (@x, @y) of the column view, NULL on the headers or
+ * below the rows */
+static FcmEventLogEntry *
+entry_at (FcmTimeline *self,
+          double       x,
+          double       y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = NULL;
+  GtkWidget *cell_child = NULL;
+  GtkListItem *item = NULL;
+
+  /* up to the row: the widget whose parent is the list (not the header) */
+  for (GtkWidget *w = picked; w != NULL && w != GTK_WIDGET (self->column_view); w = gtk_widget_get_parent (w))
+    if (GTK_IS_LIST_VIEW (gtk_widget_get_parent (w)))
+      {
+        row = w;
+        break;
+      }
+  if (row != NULL && gtk_widget_get_first_child (row) != NULL)
+    cell_child = gtk_widget_get_first_child (gtk_widget_get_first_child (row));
+  if (cell_child != NULL)
+    item = g_object_get_data (G_OBJECT (cell_child), "fcm-list-item");
+  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+}
+
+/**
+ * _fcm_timeline_click:
+ * @n_press: 1 for a click, 2 for the second of a double click
+ * @x, @y: where, in the column view
+ *
+ * A double click on a row activates it, as Enter does. The column view
+ * counts clicks itself (in the capture phase, before the rows): in GTK 4.8
+ * a row in a GtkPaned never sees a double click (the paned's drag gesture
+ * breaks its count), and a row selects itself on every release, which would
+ * undo the jump to the row a syncerror names. The row is the one under the
+ * first click: that click selects it, which stops the timeline following
+ * and may scroll the list a little, so the second click can land on another
+ * row.
+ *
+ * Returns: for a first click, whether it was on a row; for a second,
+ *   whether it activated a syncerror row (the rows must not see it)
+ */
+gboolean
+_fcm_timeline_click (FcmTimeline *self,
+                     int          n_press,
+                     double       x,
+                     double       y)
+{
+  g_autoptr(FcmEventLogEntry) entry = NULL;
+
+  if (n_press != 2)
+    {
+      FcmEventLogEntry *pressed = entry_at (self, x, y);
+
+      g_set_object (&self->pressed_entry, pressed);
+      return pressed != NULL;
+    }
+  entry = g_steal_pointer (&self->pressed_entry);
+  if (entry == NULL && entry_at (self, x, y) != NULL)
+    entry = g_object_ref (entry_at (self, x, y));
+  return entry != NULL && activate_entry (self, entry);
+}
+
+static void
+click_pressed_cb (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  FcmTimeline     *self)
+{
+  /* a click is the row's to select; a double click on a syncerror row is
+   * ours: the rows do not see it, so they do not select it again */
+  if (_fcm_timeline_click (self, n_press, x, y) && n_press == 2)
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
 }
 
 /* ------------------------------------------------------------------ actions */
@@ -319,6 +406,7 @@ fcm_timeline_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->event_log);
   g_clear_weak_pointer (&self->feedback);
+  g_clear_object (&self->pressed_entry);
 
   G_OBJECT_CLASS (fcm_timeline_parent_class)->dispose (object);
 }
@@ -439,6 +527,14 @@ fcm_timeline_init (FcmTimeline *self)
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->column_view, "activate",
                            G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect_object (click, "pressed", G_CALLBACK (click_pressed_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+  }
   self->paned_share = 0.55;
   g_signal_connect_object (self->paned, "notify::max-position",
                            G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);
