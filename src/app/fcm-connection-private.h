@@ -29,6 +29,7 @@ struct _FcmConnection
   gboolean       started;
   gboolean       ever_live;    /* was live once: a loss is "lost", not "could not connect" */
   gboolean       failed;       /* set up failed before subscribing (e.g. GetTopic) */
+  GFile         *recording;    /* read-only: shows this recording, never subscribes */
 };
 
 static inline gboolean

@@ -25,6 +25,8 @@ guint            _fcm_timeline_batch_hide_all     (FcmTimelineBatch     *self);
 void             _fcm_timeline_batch_show_all     (FcmTimelineBatch     *self);
 guint            _fcm_timeline_batch_get_n_hidden (FcmTimelineBatch     *self);
 void             _fcm_timeline_commit_clear       (GListModel           *log);
+void             _fcm_timeline_batch_set_recorder (FcmTimelineBatch     *self,
+                                                   FcmRecorder          *recorder);
 
 /* the rows of the "type" drop-down, in order */
 typedef enum
