@@ -249,6 +249,33 @@ fcm_event_log_entry_new_note (const char *note,
   return self;
 }
 
+static gboolean
+note_state_is_live (FcmClientState state)
+{
+  return state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING;
+}
+
+/* Connect, loss, resubscription and the end. A failed retry while
+ * reconnecting is not noted each time (the backoff, C-68). @was_live: the
+ * subscription was live before (so live again is "resubscribed"). */
+const char *
+_fcm_event_log_note_for_state (FcmClientState previous,
+                               FcmClientState state,
+                               gboolean       was_live)
+{
+  if (note_state_is_live (state) && !note_state_is_live (previous))
+    return was_live ? FCM_NOTE_RESUBSCRIBED : FCM_NOTE_SUBSCRIBED;
+  if (state == FCM_CLIENT_STATE_RECONNECTING && note_state_is_live (previous))
+    return FCM_NOTE_CONNECTION_LOST;
+  if (state == FCM_CLIENT_STATE_DENIED && previous != FCM_CLIENT_STATE_DENIED)
+    return FCM_NOTE_ENDED;
+  if (state == FCM_CLIENT_STATE_ERROR && previous != FCM_CLIENT_STATE_ERROR)
+    return FCM_NOTE_FAILED;
+  if (state == FCM_CLIENT_STATE_DISCONNECTED && was_live && previous != FCM_CLIENT_STATE_DISCONNECTED)
+    return FCM_NOTE_UNSUBSCRIBED;
+  return NULL;
+}
+
 /**
  * fcm_event_log_entry_get_note:
  *

@@ -17,8 +17,15 @@
 #pragma once
 
 #include "fcm-event-log.h"
+#include "fcm-hub-client.h"
 
 G_BEGIN_DECLS
+
+/* the note (FCM_NOTE_…) a change of the client's state makes in the
+ * timeline, or %NULL; the monitor's live and a recording's replay alike */
+const char *_fcm_event_log_note_for_state (FcmClientState previous,
+                                           FcmClientState state,
+                                           gboolean       was_live);
 
 typedef struct _FcmTextBase FcmTextBase;
 typedef struct _FcmDeltaChunk FcmDeltaChunk;

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "fcm-monitor.h"
+#include "fcm-event-log-private.h"
 
 struct _FcmMonitor
 {
@@ -236,25 +237,13 @@ state_is_live (FcmClientState state)
 }
 
 /* Connect, loss, resubscription and the end as rows of the timeline, among
- * the messages: what happened to the subscription, and when. A failed
- * retry while reconnecting is not noted each time (the backoff, C-68). */
+ * the messages: what happened to the subscription, and when. */
 static void
 note_state (FcmMonitor     *self,
             FcmClientState  previous,
             FcmClientState  state)
 {
-  const char *note = NULL;
-
-  if (state_is_live (state) && !state_is_live (previous))
-    note = self->was_live ? FCM_NOTE_RESUBSCRIBED : FCM_NOTE_SUBSCRIBED;
-  else if (state == FCM_CLIENT_STATE_RECONNECTING && state_is_live (previous))
-    note = FCM_NOTE_CONNECTION_LOST;
-  else if (state == FCM_CLIENT_STATE_DENIED && previous != FCM_CLIENT_STATE_DENIED)
-    note = FCM_NOTE_ENDED;
-  else if (state == FCM_CLIENT_STATE_ERROR && previous != FCM_CLIENT_STATE_ERROR)
-    note = FCM_NOTE_FAILED;
-  else if (state == FCM_CLIENT_STATE_DISCONNECTED && self->was_live && previous != FCM_CLIENT_STATE_DISCONNECTED)
-    note = FCM_NOTE_UNSUBSCRIBED;
+  const char *note = _fcm_event_log_note_for_state (previous, state, self->was_live);
 
   if (note != NULL)
     {
