@@ -252,8 +252,7 @@ _fcm_hub_http_cb (SoupServer        *server,
   _fcm_hub_handle (user_data, msg, path, query);
 }
 
-/* Refuses an announced oversized body before it is read; closes every
- * connection but a WebSocket's after its answer. */
+/* Refuses an announced oversized body before it is read. */
 void
 _fcm_hub_early_cb (SoupServer        *server,
                    SoupServerMessage *msg,
@@ -262,14 +261,6 @@ _fcm_hub_early_cb (SoupServer        *server,
                    gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  /* libsoup 3.2's server never closes a keep-alive connection that the
-   * client closed while idle (CLOSE_WAIT: a file descriptor each, for as
-   * long as the hub runs), and libsoup's clients open a new connection for
-   * every POST anyway: the built-in hub ran out of descriptors after some
-   * thousands of context changes. The hub closes the connection itself. */
-  if (!soup_message_headers_header_contains (headers, "Connection", "Upgrade"))
-    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > FCM_HUB_MAX_MESSAGE_BYTES)
