@@ -86,7 +86,7 @@ fuzz: fuzz-setup
 # bench-hub runs the hub in its own process and raw WebSocket/HTTP clients in
 # another (docs/hub.md, Performance).
 bench: build
-	meson compile -C $(BUILDDIR) bench-hub bench-client bench-event-log bench-timeline bench-startup
+	meson compile -C $(BUILDDIR) bench-hub bench-client bench-event-log bench-timeline bench-startup bench-app-load
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-client
 	# the core event log: 1,000,000 events, no GTK (target <= 300 MB RSS)
@@ -95,6 +95,12 @@ bench: build
 	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
 	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy \
 	  $(BUILDDIR)/tests/bench/bench-timeline
+	# the app under load (issue 15.1): 2,000 events/s, 100,000 events, on the
+	# built-in hub and on a separate `fhircast hub`, 3 runs each (medians, ranges)
+	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
+	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy GSETTINGS_BACKEND=memory \
+	  GSETTINGS_SCHEMA_DIR=$(BUILDDIR)/data FHIRCAST_CLI=$(BUILDDIR)/src/cli/fhircast \
+	  $(BUILDDIR)/tests/bench/bench-app-load --runs 3 2>/dev/null
 	@echo "start-up (first frame target <= 400 ms, live < 1 s; Xvfb, cairo renderer, one session,"
 	@echo "18 starts, median and spread; the first also starts the session's accessibility bus):"
 	@xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- env \
