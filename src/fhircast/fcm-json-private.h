@@ -20,6 +20,12 @@ G_BEGIN_DECLS
 JsonNode    *fcm_json_parse                (const char  *text,
                                             gssize       length,
                                             GError     **error);
+gboolean     _fcm_json_check_text          (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
+gboolean     _fcm_doc_check_one_value      (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
 char        *fcm_json_to_string            (JsonNode    *node,
                                             gboolean     pretty);
 const char  *fcm_json_node_type_name       (JsonNode    *node);

@@ -70,13 +70,58 @@ check_depth (const char  *text,
   return TRUE;
 }
 
+/*
+ * _fcm_json_check_text:
+ * @text: JSON text, @length bytes long
+ *
+ * The checks every JSON text gets before a parser sees it: size, UTF-8
+ * without NUL bytes, nesting depth.
+ *
+ * Returns: %TRUE when @text may be parsed
+ */
+gboolean
+_fcm_json_check_text (const char  *text,
+                      gsize        length,
+                      GError     **error)
+{
+  const char *bad = NULL;
+
+  if (length > FCM_JSON_MAX_BYTES)
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_LARGE,
+                   "JSON text is %" G_GSIZE_FORMAT " bytes, more than the limit of %d bytes",
+                   length, FCM_JSON_MAX_BYTES);
+      return FALSE;
+    }
+
+  if (!g_utf8_validate_len (text, length, &bad))
+    {
+      if (bad != NULL && *bad == '\0' && (gsize) (bad - text) < length)
+        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
+                     "JSON text contains a NUL byte at offset %" G_GSIZE_FORMAT,
+                     (gsize) (bad - text));
+      else
+        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
+                     "JSON text is not valid UTF-8 (first bad byte at offset %" G_GSIZE_FORMAT ")",
+                     (gsize) (bad - text));
+      return FALSE;
+    }
+
+  return check_depth (text, length, error);
+}
+
 /**
  * fcm_json_parse:
  * @text: JSON text
  * @length: length of @text, or -1 if NUL-terminated
  * @error: return location for a #GError
  *
- * Parses @text after checking size, UTF-8 validity and nesting depth.
+ * Parses @text into a json-glib tree after checking size, UTF-8 validity
+ * and nesting depth, and that @text is exactly one JSON value: json-glib
+ * stops after the first value and keeps whatever follows it in memory
+ * (issue 14), so content after the value is refused before json-glib sees
+ * it (fcm-doc.c finds the end). Every JSON text in src/ is parsed here or by
+ * fcm_doc_parse(), which applies the same checks.
  *
  * Returns: (transfer full): the root node, or %NULL with @error set
  */
@@ -87,7 +132,6 @@ fcm_json_parse (const char  *text,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *bad = NULL;
   gsize len;
 
   if (text == NULL)
@@ -98,28 +142,8 @@ fcm_json_parse (const char  *text,
 
   len = length < 0 ? strlen (text) : (gsize) length;
 
-  if (len > FCM_JSON_MAX_BYTES)
-    {
-      g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_LARGE,
-                   "JSON text is %" G_GSIZE_FORMAT " bytes, more than the limit of %d bytes",
-                   len, FCM_JSON_MAX_BYTES);
-      return NULL;
-    }
-
-  if (!g_utf8_validate_len (text, len, &bad))
-    {
-      if (bad != NULL && *bad == '\0' && (gsize) (bad - text) < len)
-        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
-                     "JSON text contains a NUL byte at offset %" G_GSIZE_FORMAT,
-                     (gsize) (bad - text));
-      else
-        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
-                     "JSON text is not valid UTF-8 (first bad byte at offset %" G_GSIZE_FORMAT ")",
-                     (gsize) (bad - text));
-      return NULL;
-    }
-
-  if (!check_depth (text, len, error))
+  if (!_fcm_json_check_text (text, len, error) ||
+      !_fcm_doc_check_one_value (text, len, error))
     return NULL;
 
   parser = json_parser_new_immutable ();

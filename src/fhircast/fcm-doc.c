@@ -1,0 +1,623 @@
+/* fcm-doc.c: a parsed JSON document, read-only, for the hot path
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The parser is cJSON (Debian's libcjson, a maintained C library): we only
+ * wrap it. The checks every JSON text gets (size, UTF-8, nesting depth) are
+ * the ones fcm_json_parse() applies (fcm-json.c), and a text must be exactly
+ * one JSON value: whatever follows the value is refused here, before any
+ * parser keeps it (issue 14: "1[…]" made json-glib hold the rest).
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <cjson/cJSON.h>
+
+#include "fcm-doc.h"
+#include "fcm-error.h"
+#include "fcm-json-private.h"
+
+struct _FcmDoc
+{
+  grefcount  ref;
+  cJSON     *root;
+};
+
+G_DEFINE_BOXED_TYPE (FcmDoc, fcm_doc, fcm_doc_ref, fcm_doc_unref)
+
+/* FcmJson is cJSON's node, seen read-only. */
+#define CJ(value)   ((const cJSON *) (value))
+#define VALUE(node) ((const FcmJson *) (node))
+#define KIND(node)  ((node)->type & 0xFF)
+
+/* 2^53: integers up to this are exact in a double */
+#define MAX_EXACT_INT 9007199254740992.0
+
+static gboolean
+is_json_space (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void
+text_position (const char *text,
+               gsize       offset,
+               guint      *out_line,
+               guint      *out_column)
+{
+  guint line = 1;
+  gsize line_start = 0;
+
+  for (gsize i = 0; i < offset; i++)
+    if (text[i] == '\n')
+      {
+        line++;
+        line_start = i + 1;
+      }
+
+  *out_line = line;
+  *out_column = (guint) g_utf8_strlen (text + line_start, offset - line_start) + 1;
+}
+
+/* A short, printable description of what is at @offset. */
+static char *
+describe_at (const char *text,
+             gsize       length,
+             gsize       offset)
+{
+  const char *next;
+
+  if (offset >= length)
+    return g_strdup ("end of text");
+
+  next = g_utf8_next_char (text + offset);
+  if ((gsize) (next - text) > length)
+    next = text + length;
+  if ((guchar) text[offset] < 0x20)
+    return g_strdup_printf ("control character U+%04X", (guint) (guchar) text[offset]);
+  return g_strdup_printf ("“%.*s”", (int) (next - (text + offset)), text + offset);
+}
+
+/*
+ * parse_one_value:
+ *
+ * Parses @text (already checked by _fcm_json_check_text()) as exactly one
+ * JSON value with optional white space around it.
+ *
+ * Returns: (transfer full): cJSON's tree, or %NULL with @error set
+ */
+static cJSON *
+parse_one_value (const char  *text,
+                 gsize        length,
+                 GError     **error)
+{
+  const char *end = NULL;
+  g_autofree char *what = NULL;
+  cJSON *root;
+  gsize pos;
+  guint line, column;
+
+  root = cJSON_ParseWithLengthOpts (text, length, &end, FALSE);
+  pos = end != NULL && end >= text ? MIN ((gsize) (end - text), length) : 0;
+
+  if (root == NULL)
+    {
+      gsize first = 0;
+
+      while (first < length && is_json_space (text[first]))
+        first++;
+      if (first == length)
+        {
+          g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "Empty JSON document");
+          return NULL;
+        }
+
+      what = describe_at (text, length, pos);
+      text_position (text, pos, &line, &column);
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                   "Not valid JSON: syntax error near line %u, column %u (byte %" G_GSIZE_FORMAT ", %s)",
+                   line, column, pos, what);
+      return NULL;
+    }
+
+  while (pos < length && is_json_space (text[pos]))
+    pos++;
+
+  if (pos < length)
+    {
+      cJSON_Delete (root);
+      what = describe_at (text, length, pos);
+      text_position (text, pos, &line, &column);
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                   "Not valid JSON: %s after the end of the JSON value at line %u, column %u "
+                   "(byte %" G_GSIZE_FORMAT "); a message is exactly one JSON value",
+                   what, line, column, pos);
+      return NULL;
+    }
+
+  return root;
+}
+
+/*
+ * _fcm_doc_check_one_value:
+ *
+ * For parsers that keep what follows a value (json-glib): %TRUE when
+ * @text (checked by _fcm_json_check_text()) is exactly one JSON value.
+ */
+gboolean
+_fcm_doc_check_one_value (const char  *text,
+                          gsize        length,
+                          GError     **error)
+{
+  cJSON *root = parse_one_value (text, length, error);
+
+  if (root == NULL)
+    return FALSE;
+  cJSON_Delete (root);
+  return TRUE;
+}
+
+/**
+ * fcm_doc_parse:
+ * @text: JSON text
+ * @length: length of @text, or -1 if NUL-terminated
+ * @error: return location for a #GError
+ *
+ * Parses @text after the checks every JSON text gets (size, UTF-8 without
+ * NUL bytes, nesting depth). The text must be one JSON value: anything after
+ * it other than white space is an %FCM_ERROR_INVALID_JSON error that says
+ * where.
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set
+ */
+FcmDoc *
+fcm_doc_parse (const char  *text,
+               gssize       length,
+               GError     **error)
+{
+  FcmDoc *doc;
+  cJSON *root;
+  gsize len;
+
+  if (text == NULL)
+    {
+      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "No JSON text given");
+      return NULL;
+    }
+
+  len = length < 0 ? strlen (text) : (gsize) length;
+  if (!_fcm_json_check_text (text, len, error))
+    return NULL;
+  if (!(root = parse_one_value (text, len, error)))
+    return NULL;
+
+  doc = g_new (FcmDoc, 1);
+  g_ref_count_init (&doc->ref);
+  doc->root = root;
+  return doc;
+}
+
+/**
+ * fcm_doc_new_from_node:
+ * @node: a json-glib tree
+ * @error: return location for a #GError
+ *
+ * A document with the same content as @node (written out and read again),
+ * for the few callers that have a JsonNode and need the readers of the hot
+ * path (the validator's JsonNode entry points).
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set (a tree
+ *   deeper than the limit)
+ */
+FcmDoc *
+fcm_doc_new_from_node (JsonNode  *node,
+                       GError   **error)
+{
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (node != NULL, NULL);
+
+  text = fcm_json_to_string (node, FALSE);
+  return fcm_doc_parse (text, -1, error);
+}
+
+FcmDoc *
+fcm_doc_ref (FcmDoc *doc)
+{
+  g_return_val_if_fail (doc != NULL, NULL);
+
+  g_ref_count_inc (&doc->ref);
+  return doc;
+}
+
+void
+fcm_doc_unref (FcmDoc *doc)
+{
+  g_return_if_fail (doc != NULL);
+
+  if (g_ref_count_dec (&doc->ref))
+    {
+      cJSON_Delete (doc->root);
+      g_free (doc);
+    }
+}
+
+/**
+ * fcm_doc_get_root:
+ *
+ * Returns: (transfer none): the document's value
+ */
+const FcmJson *
+fcm_doc_get_root (FcmDoc *doc)
+{
+  g_return_val_if_fail (doc != NULL, NULL);
+  return VALUE (doc->root);
+}
+
+/* ---------------------------------------------------------------- values */
+
+FcmJsonType
+fcm_doc_type (const FcmJson *value)
+{
+  if (value == NULL)
+    return FCM_JSON_NULL;
+
+  switch (KIND (CJ (value)))
+    {
+    case cJSON_False:
+    case cJSON_True:
+      return FCM_JSON_BOOLEAN;
+    case cJSON_Number:
+      return FCM_JSON_NUMBER;
+    case cJSON_String:
+      return FCM_JSON_STRING;
+    case cJSON_Array:
+      return FCM_JSON_ARRAY;
+    case cJSON_Object:
+      return FCM_JSON_OBJECT;
+    default:
+      return FCM_JSON_NULL;
+    }
+}
+
+/**
+ * fcm_doc_type_name:
+ *
+ * Returns: a short JSON type name for messages ("an object", "a string", …),
+ *   the same words as fcm_json_node_type_name()
+ */
+const char *
+fcm_doc_type_name (const FcmJson *value)
+{
+  if (value == NULL)
+    return "nothing";
+
+  switch (fcm_doc_type (value))
+    {
+    case FCM_JSON_OBJECT:
+      return "an object";
+    case FCM_JSON_ARRAY:
+      return "an array";
+    case FCM_JSON_STRING:
+      return "a string";
+    case FCM_JSON_BOOLEAN:
+      return "a boolean";
+    case FCM_JSON_NUMBER:
+      return "a number";
+    case FCM_JSON_NULL:
+    default:
+      return "null";
+    }
+}
+
+gboolean
+fcm_doc_is_object (const FcmJson *value)
+{
+  return value != NULL && KIND (CJ (value)) == cJSON_Object;
+}
+
+gboolean
+fcm_doc_is_array (const FcmJson *value)
+{
+  return value != NULL && KIND (CJ (value)) == cJSON_Array;
+}
+
+gboolean
+fcm_doc_is_string (const FcmJson *value)
+{
+  return value != NULL && KIND (CJ (value)) == cJSON_String;
+}
+
+gboolean
+fcm_doc_is_null (const FcmJson *value)
+{
+  return value != NULL && KIND (CJ (value)) == cJSON_NULL;
+}
+
+/**
+ * fcm_doc_string:
+ *
+ * Returns: (nullable): the string, or %NULL when @value is not a string
+ */
+const char *
+fcm_doc_string (const FcmJson *value)
+{
+  return fcm_doc_is_string (value) ? CJ (value)->valuestring : NULL;
+}
+
+gboolean
+fcm_doc_number (const FcmJson *value,
+                double        *out_value)
+{
+  if (value == NULL || KIND (CJ (value)) != cJSON_Number)
+    return FALSE;
+  if (out_value != NULL)
+    *out_value = CJ (value)->valuedouble;
+  return TRUE;
+}
+
+/**
+ * fcm_doc_int:
+ * @out_value: (out) (optional): the value
+ *
+ * Returns: %TRUE when @value is a number with no fractional part that fits
+ *   in a #gint64 (1 and 1.0 alike, as fcm_json_get_int() reads them)
+ */
+gboolean
+fcm_doc_int (const FcmJson *value,
+             gint64        *out_value)
+{
+  double d;
+
+  if (!fcm_doc_number (value, &d))
+    return FALSE;
+  if (!isfinite (d) || d != floor (d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+    return FALSE;
+  if (out_value != NULL)
+    *out_value = (gint64) d;
+  return TRUE;
+}
+
+gboolean
+fcm_doc_boolean (const FcmJson *value,
+                 gboolean      *out_value)
+{
+  if (value == NULL || (KIND (CJ (value)) != cJSON_True && KIND (CJ (value)) != cJSON_False))
+    return FALSE;
+  if (out_value != NULL)
+    *out_value = KIND (CJ (value)) == cJSON_True;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------- containers */
+
+/**
+ * fcm_doc_member:
+ * @object: (nullable): an object
+ * @name: a member name, compared case-sensitively
+ *
+ * Returns: (nullable): the member's value (the last one when the name is
+ *   repeated), %NULL when @object is not an object or has no such member
+ */
+const FcmJson *
+fcm_doc_member (const FcmJson *object,
+                const char    *name)
+{
+  const cJSON *found = NULL;
+
+  if (!fcm_doc_is_object (object) || name == NULL)
+    return NULL;
+
+  for (const cJSON *c = CJ (object)->child; c != NULL; c = c->next)
+    if (c->string != NULL && strcmp (c->string, name) == 0)
+      found = c;
+
+  return VALUE (found);
+}
+
+gboolean
+fcm_doc_has_member (const FcmJson *object,
+                    const char    *name)
+{
+  return fcm_doc_member (object, name) != NULL;
+}
+
+const char *
+fcm_doc_get_string (const FcmJson *object,
+                    const char    *name)
+{
+  return fcm_doc_string (fcm_doc_member (object, name));
+}
+
+const FcmJson *
+fcm_doc_get_object (const FcmJson *object,
+                    const char    *name)
+{
+  const FcmJson *value = fcm_doc_member (object, name);
+
+  return fcm_doc_is_object (value) ? value : NULL;
+}
+
+const FcmJson *
+fcm_doc_get_array (const FcmJson *object,
+                   const char    *name)
+{
+  const FcmJson *value = fcm_doc_member (object, name);
+
+  return fcm_doc_is_array (value) ? value : NULL;
+}
+
+gboolean
+fcm_doc_get_int (const FcmJson *object,
+                 const char    *name,
+                 gint64        *out_value)
+{
+  return fcm_doc_int (fcm_doc_member (object, name), out_value);
+}
+
+/**
+ * fcm_doc_length:
+ *
+ * Returns: the number of elements (or members) of an array (or object), 0
+ *   for anything else. Linear in that number.
+ */
+guint
+fcm_doc_length (const FcmJson *container)
+{
+  guint n = 0;
+
+  FCM_DOC_FOREACH (container, child)
+    n++;
+  return n;
+}
+
+/**
+ * fcm_doc_first:
+ *
+ * Returns: (nullable): the first element of an array or member of an
+ *   object, %NULL when empty or not a container
+ */
+const FcmJson *
+fcm_doc_first (const FcmJson *container)
+{
+  if (!fcm_doc_is_array (container) && !fcm_doc_is_object (container))
+    return NULL;
+  return VALUE (CJ (container)->child);
+}
+
+const FcmJson *
+fcm_doc_next (const FcmJson *child)
+{
+  return child != NULL ? VALUE (CJ (child)->next) : NULL;
+}
+
+/**
+ * fcm_doc_name:
+ *
+ * Returns: (nullable): the name of an object member reached with
+ *   fcm_doc_first() / fcm_doc_next(), %NULL for an array element
+ */
+const char *
+fcm_doc_name (const FcmJson *member)
+{
+  return member != NULL ? CJ (member)->string : NULL;
+}
+
+/**
+ * fcm_doc_index:
+ *
+ * Returns: (nullable): element @index_ of @array. Linear: walk arrays with
+ *   FCM_DOC_FOREACH.
+ */
+const FcmJson *
+fcm_doc_index (const FcmJson *array,
+               guint          index_)
+{
+  if (!fcm_doc_is_array (array))
+    return NULL;
+
+  for (const cJSON *c = CJ (array)->child; c != NULL; c = c->next)
+    if (index_-- == 0)
+      return VALUE (c);
+
+  return NULL;
+}
+
+/* ---------------------------------------------------------------- json-glib */
+
+static JsonNode *
+to_node (const cJSON *c)
+{
+  JsonNode *node = json_node_alloc ();
+
+  switch (KIND (c))
+    {
+    case cJSON_False:
+    case cJSON_True:
+      return json_node_init_boolean (node, KIND (c) == cJSON_True);
+
+    case cJSON_Number:
+      /* json-glib reads "1" as an int and "1.5" as a double; cJSON keeps a
+       * double: whole numbers that are exact in it become ints again */
+      if (isfinite (c->valuedouble) && c->valuedouble == floor (c->valuedouble) &&
+          fabs (c->valuedouble) <= MAX_EXACT_INT)
+        return json_node_init_int (node, (gint64) c->valuedouble);
+      return json_node_init_double (node, c->valuedouble);
+
+    case cJSON_String:
+      return json_node_init_string (node, c->valuestring);
+
+    case cJSON_Array:
+      {
+        JsonArray *array = json_array_new ();
+
+        for (const cJSON *e = c->child; e != NULL; e = e->next)
+          json_array_add_element (array, to_node (e));
+        json_node_init_array (node, array);
+        json_array_unref (array);
+        return node;
+      }
+
+    case cJSON_Object:
+      {
+        JsonObject *object = json_object_new ();
+
+        /* like json-glib's parser: the last of repeated names wins */
+        for (const cJSON *m = c->child; m != NULL; m = m->next)
+          json_object_set_member (object, m->string, to_node (m));
+        json_node_init_object (node, object);
+        json_object_unref (object);
+        return node;
+      }
+
+    case cJSON_NULL:
+    default:
+      return json_node_init_null (node);
+    }
+}
+
+/**
+ * fcm_doc_to_node:
+ * @value: a value
+ *
+ * A json-glib copy of @value, for an API or a view that takes a JsonNode.
+ * Whole numbers up to 2^53 become ints, other numbers doubles.
+ *
+ * Returns: (transfer full): a new, sealed (immutable) tree
+ */
+JsonNode *
+fcm_doc_to_node (const FcmJson *value)
+{
+  JsonNode *node;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  node = to_node (CJ (value));
+  json_node_seal (node);
+  return node;
+}
+
+/**
+ * fcm_doc_to_string:
+ *
+ * Returns: (transfer full): @value written as compact JSON
+ */
+char *
+fcm_doc_to_string (const FcmJson *value)
+{
+  char *printed;
+  char *copy;
+
+  g_return_val_if_fail (value != NULL, NULL);
+
+  printed = cJSON_PrintUnformatted (CJ (value));
+  if (printed == NULL)
+    g_error ("%s: out of memory", G_STRFUNC);
+  copy = g_strdup (printed);
+  cJSON_free (printed);
+  return copy;
+}
