@@ -9,8 +9,8 @@
 
 G_BEGIN_DECLS
 
-FcmEvent *_fcm_event_new_from_node_with_raw (JsonNode    *root,
-                                             const char  *raw,
-                                             GError     **error);
+FcmEvent *_fcm_event_new_from_doc (FcmDoc      *doc,
+                                   const char  *raw,
+                                   GError     **error);
 
 G_END_DECLS
