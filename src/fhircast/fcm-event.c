@@ -708,7 +708,21 @@ fcm_event_lookup_context_doc (FcmEvent   *self,
   g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  FCM_DOC_FOREACH (self->context_doc, item)
+  return _fcm_context_lookup (self->context_doc, key);
+}
+
+/*
+ * _fcm_context_lookup:
+ * @context: (nullable): a context array
+ * @key: a context key, compared case-sensitively (C-14)
+ *
+ * Returns: (nullable): the first item of @context with @key
+ */
+const FcmJson *
+_fcm_context_lookup (const FcmJson *context,
+                     const char    *key)
+{
+  FCM_DOC_FOREACH (context, item)
     if (g_strcmp0 (fcm_doc_get_string (item, "key"), key) == 0)
       return item;
 
@@ -744,12 +758,26 @@ fcm_event_dup_context_id (FcmEvent   *self,
                           const char *key,
                           const char *resource_type)
 {
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+
+  return _fcm_context_dup_id (self->context_doc, key, resource_type);
+}
+
+/*
+ * _fcm_context_dup_id:
+ * @context: (nullable): a context array
+ *
+ * fcm_event_dup_context_id() for a context array.
+ */
+char *
+_fcm_context_dup_id (const FcmJson *context,
+                     const char    *key,
+                     const char    *resource_type)
+{
   const FcmJson *item;
   const FcmJson *obj;
 
-  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
-
-  if (!(item = fcm_event_lookup_context_doc (self, key)))
+  if (!(item = _fcm_context_lookup (context, key)))
     return NULL;
 
   if ((obj = fcm_doc_get_object (item, "resource")))
