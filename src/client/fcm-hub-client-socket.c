@@ -19,27 +19,6 @@
 
 /* ---------------------------------------------------------------- acks */
 
-/* @text as the inside of a JSON string (RFC 8259 §7). */
-static void
-append_json_escaped (GString    *out,
-                     const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-}
-
 /* C-28: {"id","status"} over the same socket; status as a string (digest §4.3 item 1). */
 static void
 send_ack (FcmHubClient *self,
@@ -77,9 +56,9 @@ send_ack (FcmHubClient *self,
        * and generator cost ~5 % of the ingest time in bench-client). */
       GString *ack = g_string_sized_new (64);
 
-      g_string_append (ack, "{\"id\":\"");
-      append_json_escaped (ack, id);
-      g_string_append (ack, "\",\"status\":\"");
+      g_string_append (ack, "{\"id\":");
+      fcm_json_append_string (ack, id);
+      g_string_append (ack, ",\"status\":\"");
       g_string_append (ack, status_text);
       g_string_append (ack, "\"}");
       text = g_string_free (ack, FALSE);
@@ -149,19 +128,11 @@ static void
 note_heartbeat (FcmHubClient *self,
                 FcmEvent     *event)
 {
-  JsonObject *period = fcm_event_lookup_context (event, "period");
-  JsonNode *value = period ? json_object_get_member (period, "decimal") : NULL;
+  const FcmJson *period = fcm_event_lookup_context_doc (event, "period");
   double seconds = 0;
 
-  if (value != NULL && JSON_NODE_HOLDS_VALUE (value))
-    {
-      GType type = json_node_get_value_type (value);
-
-      if (type == G_TYPE_INT64)
-        seconds = (double) json_node_get_int (value);
-      else if (type == G_TYPE_DOUBLE)
-        seconds = json_node_get_double (value);
-    }
+  if (!fcm_doc_number (fcm_doc_member (period, "decimal"), &seconds))
+    seconds = 0;
   /* the period comes from the hub (Medplum: 10 s); accept fractions of a second */
   if (seconds >= 0.05 && seconds <= 3600)
     {
@@ -181,9 +152,7 @@ on_notification (FcmHubClient *self,
 
   if (event == NULL)
     {
-      JsonNode *root = fcm_message_get_root (message);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-      const char *id = object ? fcm_json_get_string (object, "id") : NULL;
+      const char *id = fcm_doc_get_string (fcm_doc_get_root (fcm_message_get_doc (message)), "id");
 
       g_debug ("client: unusable notification: %s", fcm_message_get_error (message)->message);
       if (id != NULL)
@@ -228,22 +197,21 @@ ws_message_cb (SoupWebsocketConnection *ws,
   g_autoptr(FcmMessage) msg = NULL;
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
-  JsonNode *root;
   FcmMessageKind kind;
 
   g_object_ref (self);
   feed_watchdogs (self);
-  /* Hot path (tests/bench/bench-client): each frame is parsed here, once.
-   * The FcmMessage carries the tree (and the event) forward: to the
-   * monitor, the validator and the event log, and to the handling below. */
+  /* Hot path (tests/bench/bench-client): each frame is parsed here, once,
+   * into an FcmDoc. The FcmMessage carries it (and the event) forward: to
+   * the monitor, the validator and the event log, and to the handling
+   * below; nothing here makes a json-glib tree for an event. */
   if (type == SOUP_WEBSOCKET_DATA_TEXT)
     msg = fcm_message_new (data, (gssize) len);
   else
     msg = fcm_message_new_unparsed (data, (gssize) len,
                                     "A binary WebSocket frame: FHIRcast messages are JSON text frames");
-  root = fcm_message_get_root (msg);
   kind = fcm_message_get_kind (msg);
-  if (root == NULL)
+  if (fcm_message_get_doc (msg) == NULL)
     g_debug ("client: frame that is not JSON text (%" G_GSIZE_FORMAT " bytes)", len);
 
   g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_MESSAGE], 0, msg);
@@ -251,11 +219,12 @@ ws_message_cb (SoupWebsocketConnection *ws,
 
   switch (kind)
     {
+    /* once per connection: these read a json-glib tree */
     case FCM_MESSAGE_CONFIRMATION:
-      _fcm_hub_client_on_confirmation (self, json_node_get_object (root));
+      _fcm_hub_client_on_confirmation (self, json_node_get_object (fcm_message_get_root (msg)));
       break;
     case FCM_MESSAGE_DENIAL:
-      _fcm_hub_client_on_denial (self, json_node_get_object (root));
+      _fcm_hub_client_on_denial (self, json_node_get_object (fcm_message_get_root (msg)));
       break;
     case FCM_MESSAGE_EVENT:
     case FCM_MESSAGE_LEGACY_EVENT:
@@ -264,7 +233,7 @@ ws_message_cb (SoupWebsocketConnection *ws,
     case FCM_MESSAGE_LEGACY_STATUS:
       /* 2019 prototype: the status frame answering the connect is the confirmation */
       if (self->legacy && self->pending != NULL)
-        _fcm_hub_client_on_confirmation (self, json_node_get_object (root));
+        _fcm_hub_client_on_confirmation (self, json_node_get_object (fcm_message_get_root (msg)));
       break;
     case FCM_MESSAGE_UNKNOWN:
     case FCM_MESSAGE_ACK:

@@ -28,6 +28,8 @@ gboolean     _fcm_doc_check_one_value      (const char  *text,
                                             GError     **error);
 char        *fcm_json_to_string            (JsonNode    *node,
                                             gboolean     pretty);
+void         fcm_json_append_string        (GString     *out,
+                                            const char  *text);
 const char  *fcm_json_node_type_name       (JsonNode    *node);
 const char  *fcm_json_get_string           (JsonObject  *object,
                                             const char  *member);

@@ -179,6 +179,42 @@ fcm_json_to_string (JsonNode *node,
 }
 
 /**
+ * fcm_json_append_string:
+ * @out: where to write
+ * @text: UTF-8 text
+ *
+ * Appends @text as a JSON string, quotes included (RFC 8259 §7), for the
+ * few hot outputs written without a JsonGenerator (acks, `watch` lines).
+ */
+void
+fcm_json_append_string (GString    *out,
+                        const char *text)
+{
+  const char *run = text;
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c != '"' && c != '\\' && c >= 0x20)
+        continue;
+      g_string_append_len (out, run, p - run);
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else
+        g_string_append_printf (out, "\\u%04x", c);
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+/**
  * fcm_json_node_type_name:
  *
  * Returns: a short JSON type name for messages ("object", "string", …)
