@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-context-item-private.h"
@@ -430,8 +431,9 @@ read_bundle (const FcmJson  *bundle,
 
   if (g_strcmp0 (fcm_doc_get_string (bundle, "resourceType"), "Bundle") != 0)
     {
-      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                           "updates: resource is not a Bundle");
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                   /* Translators: %s is the context key "updates" */
+                   _("%s: resource is not a Bundle"), "updates");
       return NULL;
     }
 
@@ -461,8 +463,11 @@ read_bundle (const FcmJson  *bundle,
 
       if (op.reference == NULL)
         {
+          g_autofree char *entry_path = g_strdup_printf ("updates.entry[%u]", i);
+
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "updates.entry[%u]: cannot tell which resource it changes", i);
+                       /* Translators: %s is a JSON path such as updates.entry[2] */
+                       _("%s: cannot tell which resource it changes"), entry_path);
           return NULL;
         }
 
@@ -527,7 +532,8 @@ emit_dropped (FcmContextStore *self,
               FcmEvent        *event)
 {
   g_autofree char *reason =
-    g_strdup_printf ("%s %s is older (%s) than the event that set the current context",
+    /* Translators: an event name, its id and its timestamp */
+    g_strdup_printf (_("%s %s is older (%s) than the event that set the current context"),
                      fcm_event_get_name (event), fcm_event_get_id (event),
                      fcm_event_get_timestamp (event));
 
@@ -591,7 +597,8 @@ fcm_context_store_apply (FcmContextStore  *self,
   if (anchor_id == NULL)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "%s has no \"%s\" context with a %s id", fcm_event_get_name (event), key,
+                   /* Translators: an event name, a context key and a FHIR resource type */
+                   _("%s has no \"%s\" context with a %s id"), fcm_event_get_name (event), key,
                    anchor_type);
       return FCM_CONTEXT_REJECTED;
     }
@@ -656,7 +663,7 @@ fcm_context_store_apply (FcmContextStore  *self,
       if (bundle == NULL)
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "%s has no \"updates\" Bundle", fcm_event_get_name (event));
+                       _("%s has no \"updates\" Bundle"), fcm_event_get_name (event));
           return FCM_CONTEXT_REJECTED;
         }
 
@@ -749,14 +756,14 @@ fcm_context_store_load_current (FcmContextStore  *self,
       if (context == NULL && fcm_doc_first (root) != NULL)
         {
           g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                               "Current context: \"context\" is missing or not an array");
+                               _("Current context: \"context\" is missing or not an array"));
           return FALSE;
         }
     }
   else
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "Current context: expected an object, got %s",
+                   _("Current context: expected an object, got %s"),
                    fcm_doc_type_name (root));
       return FALSE;
     }
@@ -765,8 +772,11 @@ fcm_context_store_load_current (FcmContextStore  *self,
     {
       if (!fcm_doc_is_object (element))
         {
+          g_autofree char *item_path = g_strdup_printf ("context[%u]", i);
+
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "Current context: context[%u] is not an object", i);
+                       /* Translators: %s is a JSON path such as context[2] */
+                       _("Current context: %s is not an object"), item_path);
           return FALSE;
         }
       i++;
@@ -804,7 +814,7 @@ fcm_context_store_load_current (FcmContextStore  *self,
   if (key == NULL)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "Current context: cannot tell the anchor (context.type \"%s\")",
+                   _("Current context: cannot tell the anchor (context.type \"%s\")"),
                    type ? type : "");
       return FALSE;
     }
@@ -813,7 +823,7 @@ fcm_context_store_load_current (FcmContextStore  *self,
   if (anchor_id == NULL)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "Current context: no \"%s\" with an id", key);
+                   _("Current context: no \"%s\" with an id"), key);
       return FALSE;
     }
 

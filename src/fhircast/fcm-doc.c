@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 #include <cjson/cJSON.h>
@@ -72,13 +73,13 @@ describe_at (const char *text,
   const char *next;
 
   if (offset >= length)
-    return g_strdup ("end of text");
+    return g_strdup (_("end of text"));
 
   next = g_utf8_next_char (text + offset);
   if ((gsize) (next - text) > length)
     next = text + length;
   if ((guchar) text[offset] < 0x20)
-    return g_strdup_printf ("control character U+%04X", (guint) (guchar) text[offset]);
+    return g_strdup_printf (_("control character U+%04X"), (guint) (guchar) text[offset]);
   return g_strdup_printf ("“%.*s”", (int) (next - (text + offset)), text + offset);
 }
 
@@ -112,15 +113,16 @@ parse_one_value (const char  *text,
         first++;
       if (first == length)
         {
-          g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "Empty JSON document");
+          g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, _("Empty JSON document"));
           return NULL;
         }
 
       what = describe_at (text, length, pos);
       text_position (text, pos, &line, &column);
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
-                   "Not valid JSON: syntax error near line %u, column %u (byte %" G_GSIZE_FORMAT ", %s)",
-                   line, column, pos, what);
+                   /* Translators: the last %s is what is there: a quoted character, or "end of text" */
+                   _("Not valid JSON: syntax error near line %u, column %u (byte %zu, %s)"),
+                   line, column, (size_t) pos, what);
       return NULL;
     }
 
@@ -133,9 +135,10 @@ parse_one_value (const char  *text,
       what = describe_at (text, length, pos);
       text_position (text, pos, &line, &column);
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
-                   "Not valid JSON: %s after the end of the JSON value at line %u, column %u "
-                   "(byte %" G_GSIZE_FORMAT "); a message is exactly one JSON value",
-                   what, line, column, pos);
+                   /* Translators: the first %s is a quoted character */
+                   _("Not valid JSON: %s after the end of the JSON value at line %u, column %u "
+                     "(byte %zu); a message is exactly one JSON value"),
+                   what, line, column, (size_t) pos);
       return NULL;
     }
 
@@ -185,7 +188,7 @@ fcm_doc_parse (const char  *text,
 
   if (text == NULL)
     {
-      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "No JSON text given");
+      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, _("No JSON text given"));
       return NULL;
     }
 
@@ -294,20 +297,20 @@ const char *
 fcm_doc_type_name (const FcmJson *value)
 {
   if (value == NULL)
-    return "nothing";
+    return _("nothing");
 
   switch (fcm_doc_type (value))
     {
     case FCM_JSON_OBJECT:
-      return "an object";
+      return _("an object");
     case FCM_JSON_ARRAY:
-      return "an array";
+      return _("an array");
     case FCM_JSON_STRING:
-      return "a string";
+      return _("a string");
     case FCM_JSON_BOOLEAN:
-      return "a boolean";
+      return _("a boolean");
     case FCM_JSON_NUMBER:
-      return "a number";
+      return _("a number");
     case FCM_JSON_NULL:
     default:
       return "null";

@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-error.h"
@@ -202,7 +203,8 @@ read_string_member (const FcmJson  *object,
       if (required)
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "%s: required member is missing", path);
+                       /* Translators: %s is a JSON path such as $.event.context */
+                       _("%s: required member is missing"), path);
           return FALSE;
         }
       return TRUE;
@@ -215,7 +217,8 @@ read_string_member (const FcmJson  *object,
         return TRUE;
 
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "%s: expected a string, got %s", path, fcm_doc_type_name (node));
+                   /* Translators: a JSON path, then a JSON type such as "an object" */
+                   _("%s: expected a string, got %s"), path, fcm_doc_type_name (node));
       return FALSE;
     }
 
@@ -252,7 +255,8 @@ event_from_doc (FcmDoc      *doc,
   if (!fcm_doc_is_object (message))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "$: expected an object, got %s", fcm_doc_type_name (message));
+                   /* Translators: a JSON path, then a JSON type such as "an array" */
+                   _("%s: expected an object, got %s"), "$", fcm_doc_type_name (message));
       return NULL;
     }
 
@@ -265,7 +269,8 @@ event_from_doc (FcmDoc      *doc,
       if (!fcm_doc_is_object (node))
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "$.body: expected an object, got %s", fcm_doc_type_name (node));
+                       _("%s: expected an object, got %s"), "$.body",
+                       fcm_doc_type_name (node));
           return NULL;
         }
       message = node;
@@ -284,13 +289,14 @@ event_from_doc (FcmDoc      *doc,
   if (event == NULL)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "%s: required member is missing", PATH ("event"));
+                   _("%s: required member is missing"), PATH ("event"));
       return NULL;
     }
   if (!fcm_doc_is_object (event))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "%s: expected an object, got %s", PATH ("event"), fcm_doc_type_name (event));
+                   _("%s: expected an object, got %s"), PATH ("event"),
+                   fcm_doc_type_name (event));
       return NULL;
     }
 
@@ -318,7 +324,7 @@ event_from_doc (FcmDoc      *doc,
       if (!fcm_doc_is_array (node))
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "%s: expected an array, got %s", PATH ("event.context"),
+                       _("%s: expected an array, got %s"), PATH ("event.context"),
                        fcm_doc_type_name (node));
           return NULL;
         }
@@ -327,9 +333,12 @@ event_from_doc (FcmDoc      *doc,
         {
           if (!fcm_doc_is_object (item))
             {
+              g_autofree char *item_path = g_strdup_printf ("%s.event.context[%u]",
+                                                            wrapped ? "$.body" : "$", i);
+
               g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                           "%s.event.context[%u]: expected an object, got %s",
-                           wrapped ? "$.body" : "$", i, fcm_doc_type_name (item));
+                           _("%s: expected an object, got %s"), item_path,
+                           fcm_doc_type_name (item));
               return NULL;
             }
           i++;

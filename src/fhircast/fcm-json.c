@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "fcm-error.h"
@@ -50,8 +51,8 @@ check_depth (const char  *text,
           if (++depth > FCM_JSON_MAX_DEPTH)
             {
               g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_DEEP,
-                           "JSON nests deeper than %d levels (at byte %" G_GSIZE_FORMAT ")",
-                           FCM_JSON_MAX_DEPTH, i);
+                           _("JSON nests deeper than %d levels (at byte %zu)"),
+                           FCM_JSON_MAX_DEPTH, (size_t) i);
               return FALSE;
             }
           break;
@@ -89,8 +90,8 @@ _fcm_json_check_text (const char  *text,
   if (length > FCM_JSON_MAX_BYTES)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_LARGE,
-                   "JSON text is %" G_GSIZE_FORMAT " bytes, more than the limit of %d bytes",
-                   length, FCM_JSON_MAX_BYTES);
+                   _("JSON text is %zu bytes, more than the limit of %d bytes"),
+                   (size_t) length, FCM_JSON_MAX_BYTES);
       return FALSE;
     }
 
@@ -98,12 +99,12 @@ _fcm_json_check_text (const char  *text,
     {
       if (bad != NULL && *bad == '\0' && (gsize) (bad - text) < length)
         g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
-                     "JSON text contains a NUL byte at offset %" G_GSIZE_FORMAT,
-                     (gsize) (bad - text));
+                     _("JSON text contains a NUL byte at offset %zu"),
+                     (size_t) (bad - text));
       else
         g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
-                     "JSON text is not valid UTF-8 (first bad byte at offset %" G_GSIZE_FORMAT ")",
-                     (gsize) (bad - text));
+                     _("JSON text is not valid UTF-8 (first bad byte at offset %zu)"),
+                     (size_t) (bad - text));
       return FALSE;
     }
 
@@ -136,7 +137,7 @@ fcm_json_parse (const char  *text,
 
   if (text == NULL)
     {
-      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "No JSON text given");
+      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, _("No JSON text given"));
       return NULL;
     }
 
@@ -150,13 +151,13 @@ fcm_json_parse (const char  *text,
   if (!json_parser_load_from_data (parser, text, len, &local_error))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
-                   "Not valid JSON: %s", local_error->message);
+                   _("Not valid JSON: %s"), local_error->message);
       return NULL;
     }
 
   if (json_parser_get_root (parser) == NULL)
     {
-      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, "Empty JSON document");
+      g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON, _("Empty JSON document"));
       return NULL;
     }
 
@@ -217,20 +218,26 @@ fcm_json_append_string (GString    *out,
 /**
  * fcm_json_node_type_name:
  *
- * Returns: a short JSON type name for messages ("object", "string", …)
+ * Returns: a short, translated JSON type name for messages ("an object",
+ *   "a string", …), as in "'id' must be a string, got an object"
  */
 const char *
 fcm_json_node_type_name (JsonNode *node)
 {
   if (node == NULL)
-    return "nothing";
+    {
+      /* Translators: the JSON type names complete messages such as
+       * "'id' must be a string, got %s"; this one stands for no value */
+      return _("nothing");
+    }
 
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
-      return "an object";
+      /* Translators: as in "'id' must be a string, got an object" */
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
@@ -238,15 +245,15 @@ fcm_json_node_type_name (JsonNode *node)
         GType t = json_node_get_value_type (node);
 
         if (t == G_TYPE_STRING)
-          return "a string";
+          return _("a string");
         if (t == G_TYPE_BOOLEAN)
-          return "a boolean";
+          return _("a boolean");
         if (t == G_TYPE_INT64 || t == G_TYPE_DOUBLE)
-          return "a number";
-        return "a value";
+          return _("a number");
+        return _("a value");
       }
     default:
-      return "an unknown node";
+      return _("an unknown node");
     }
 }
 

@@ -1,0 +1,342 @@
+/* fcm-hub-admin.c: inspection and fault injection below /admin/ (--admin)
+ *
+ * Loopback only. GET /admin/topics, /admin/subscribers and /admin/contexts
+ * list the hub's state as JSON; POST /admin/subscribers/{endpoint}/close,
+ * /deny, /faults (delay or drop notifications) and /async (answer context
+ * changes 202 and decide later, H-17) make the hub misbehave on purpose,
+ * to test how other applications cope. docs/hub.md has the details.
+ *
+ * The faults take effect in fcm-hub-broadcast.c (delay, drop) and
+ * fcm-hub-context.c (async).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fcm-hub-private.h"
+
+static JsonObject *
+admin_subscriber_json (Subscriber *sub)
+{
+  JsonObject *obj = json_object_new ();
+  JsonArray *events = json_array_new ();
+  gint64 left = (sub->lease_end - g_get_monotonic_time ()) / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < sub->events->len; i++)
+    json_array_add_string_element (events, g_ptr_array_index (sub->events, i));
+  json_object_set_string_member (obj, "endpoint", sub->id);
+  json_object_set_string_member (obj, "topic", sub->topic);
+  if (sub->name != NULL)
+    json_object_set_string_member (obj, "name", sub->name);
+  else
+    json_object_set_null_member (obj, "name");
+  json_object_set_array_member (obj, "events", events);
+  json_object_set_boolean_member (obj, "connected", _fcm_hub_subscriber_is_open (sub));
+  json_object_set_int_member (obj, "leaseSecondsLeft", MAX (left, 0));
+  json_object_set_int_member (obj, "acksPending", g_hash_table_size (sub->pending));
+  if (sub->last_latency >= 0)
+    json_object_set_double_member (obj, "lastAckLatencyMs", (double)sub->last_latency / 1000.0);
+  else
+    json_object_set_null_member (obj, "lastAckLatencyMs");
+  json_object_set_int_member (obj, "missedAcks", sub->missed_acks);
+  json_object_set_int_member (obj, "delayMs", sub->delay_ms);
+  json_object_set_int_member (obj, "drop", sub->drop);
+  json_object_set_string_member (obj, "async", sub->async_mode == ASYNC_ACCEPT ? "accept" :
+                                               sub->async_mode == ASYNC_REJECT ? "reject" : "off");
+  json_object_set_boolean_member (obj, "legacy", sub->legacy);
+  if (sub->token_name != NULL)
+    json_object_set_string_member (obj, "token", sub->token_name);
+  else
+    json_object_set_null_member (obj, "token");
+  json_object_set_int_member (obj, "asyncLeft", sub->async_mode != ASYNC_OFF ? sub->async_left : 0);
+  return obj;
+}
+
+static JsonObject *
+admin_context_json (Context *ctx,
+                    gboolean current)
+{
+  JsonObject *obj = json_object_new ();
+
+  json_object_set_string_member (obj, "type", ctx->anchor_type);
+  json_object_set_string_member (obj, "id", ctx->anchor_id);
+  json_object_set_string_member (obj, "versionId", ctx->version_id);
+  json_object_set_boolean_member (obj, "current", current);
+  json_object_set_int_member (obj, "contentEntries", json_object_get_size (ctx->content));
+  return obj;
+}
+
+static void
+admin_list (FcmHub            *self,
+            SoupServerMessage *msg,
+            const char        *what,
+            GHashTable        *query)
+{
+  const char *only_topic = query != NULL ? g_hash_table_lookup (query, "topic") : NULL;
+  g_autoptr(JsonObject) root = json_object_new ();
+  JsonArray *list = json_array_new ();
+  g_autofree gpointer *keys = NULL;
+  guint n = 0;
+
+  if (g_str_equal (what, "subscribers"))
+    keys = g_hash_table_get_keys_as_array (self->subscribers, &n);
+  else
+    keys = g_hash_table_get_keys_as_array (self->topics, &n);
+  qsort (keys, n, sizeof (gpointer), _fcm_hub_compare_strings);
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (g_str_equal (what, "subscribers"))
+        {
+          Subscriber *sub = g_hash_table_lookup (self->subscribers, keys[i]);
+
+          if (only_topic == NULL || g_str_equal (only_topic, sub->topic))
+            json_array_add_object_element (list, admin_subscriber_json (sub));
+        }
+      else
+        {
+          Topic *topic = g_hash_table_lookup (self->topics, keys[i]);
+          JsonObject *obj = json_object_new ();
+
+          if (only_topic != NULL && !g_str_equal (only_topic, topic->topic))
+            {
+              json_object_unref (obj);
+              continue;
+            }
+          json_object_set_string_member (obj, "topic", topic->topic);
+          if (g_str_equal (what, "topics"))
+            {
+              json_object_set_int_member (obj, "subscribers", fcm_hub_get_n_subscribers (self, topic->topic));
+              json_object_set_int_member (obj, "openContexts", topic->contexts->len);
+              if (topic->current != NULL)
+                json_object_set_object_member (obj, "current", admin_context_json (topic->current, TRUE));
+              else
+                json_object_set_null_member (obj, "current");
+            }
+          else
+            {
+              JsonArray *contexts = json_array_new ();
+
+              for (guint j = 0; j < topic->contexts->len; j++)
+                {
+                  Context *ctx = g_ptr_array_index (topic->contexts, j);
+
+                  json_array_add_object_element (contexts, admin_context_json (ctx, ctx == topic->current));
+                }
+              json_object_set_array_member (obj, "contexts", contexts);
+            }
+          json_array_add_object_element (list, obj);
+        }
+    }
+  json_object_set_array_member (root, what, list);
+  _fcm_hub_respond_json (msg, SOUP_STATUS_OK, root);
+}
+
+static gboolean
+admin_parse_int (GHashTable *query,
+                 const char *key,
+                 gint64      min,
+                 gint64      max,
+                 gint64     *out)
+{
+  const char *text = query != NULL ? g_hash_table_lookup (query, key) : NULL;
+
+  if (text == NULL)
+    return TRUE;   /* keep *out */
+  return g_ascii_string_to_signed (text, 10, min, max, out, NULL);
+}
+
+/* POST /admin/subscribers/{endpoint}/{close|deny|faults} */
+static void
+admin_fault (FcmHub            *self,
+             SoupServerMessage *msg,
+             const char        *rest,
+             GHashTable        *query)
+{
+  g_auto(GStrv) parts = g_strsplit (rest, "/", -1);
+  const char *reason = query != NULL ? g_hash_table_lookup (query, "reason") : NULL;
+  Subscriber *sub;
+
+  if (g_strv_length (parts) != 2)
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+  sub = g_hash_table_lookup (self->subscribers, parts[0]);
+  if (sub == NULL)
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown subscriber");
+      return;
+    }
+  /* the reason goes into a close frame (≤ 123 bytes) or a JSON string */
+  if (reason != NULL && (strlen (reason) > 123 || !g_utf8_validate (reason, -1, NULL)))
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "reason must be UTF-8 of at most 123 bytes");
+      return;
+    }
+
+  if (g_str_equal (parts[1], "close"))
+    {
+      gint64 code = FCM_WS_CLOSE_NORMAL;
+
+      if (!admin_parse_int (query, "code", 1000, 4999, &code) ||
+          code == FCM_WS_CLOSE_NO_STATUS || code == FCM_WS_CLOSE_ABNORMAL ||
+          code == 1015 || code == 1004)
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "code must be a sendable close code (1000..4999)");
+          return;
+        }
+      if (!_fcm_hub_subscriber_is_open (sub))
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_CONFLICT, "subscriber is not connected");
+          return;
+        }
+      /* the subscription stays: the client may reconnect to its endpoint */
+      _fcm_hub_subscriber_detach (sub, (gushort)code, reason);
+    }
+  else if (g_str_equal (parts[1], "deny"))
+    {
+      _fcm_hub_remove_subscriber (self, sub, reason != NULL ? reason : "denied by the hub administrator", TRUE);
+      _fcm_hub_respond_text (msg, SOUP_STATUS_OK, "denied");
+      return;
+    }
+  else if (g_str_equal (parts[1], "faults"))
+    {
+      gint64 delay = sub->delay_ms, drop = sub->drop;
+      const char *drop_text = query != NULL ? g_hash_table_lookup (query, "drop") : NULL;
+
+      if (drop_text != NULL && g_str_equal (drop_text, "all"))
+        drop = -1;
+      else if (!admin_parse_int (query, "drop", -1, G_MAXINT, &drop))
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "drop must be an integer ≥ -1 or “all”");
+          return;
+        }
+      if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
+          return;
+        }
+      sub->delay_ms = (guint)delay;
+      sub->drop = (int)drop;
+    }
+  else if (g_str_equal (parts[1], "async"))
+    {
+      const char *mode = query != NULL ? g_hash_table_lookup (query, "mode") : NULL;
+      const char *count_text = query != NULL ? g_hash_table_lookup (query, "count") : NULL;
+      gint64 count = 1, delay = 100;
+      int async_mode;
+
+      if (g_strcmp0 (mode, "reject") == 0)
+        async_mode = ASYNC_REJECT;
+      else if (g_strcmp0 (mode, "accept") == 0)
+        async_mode = ASYNC_ACCEPT;
+      else if (g_strcmp0 (mode, "off") == 0)
+        async_mode = ASYNC_OFF;
+      else
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "mode must be reject, accept or off");
+          return;
+        }
+      if (count_text != NULL && g_str_equal (count_text, "all"))
+        count = -1;
+      else if (!admin_parse_int (query, "count", -1, G_MAXINT, &count) || count == 0)
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "count must be a positive integer, -1 or “all”");
+          return;
+        }
+      if (!admin_parse_int (query, "delay_ms", 0, 600000, &delay))
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "delay_ms must be 0..600000");
+          return;
+        }
+      sub->async_mode = async_mode;
+      sub->async_left = async_mode != ASYNC_OFF ? (int)count : 0;
+      sub->async_delay_ms = (guint)delay;
+      g_free (sub->async_reason);
+      sub->async_reason = g_strdup (reason);
+    }
+  else
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+      return;
+    }
+
+  {
+    g_autoptr(JsonObject) obj = admin_subscriber_json (sub);
+
+    _fcm_hub_respond_json (msg, SOUP_STATUS_OK, obj);
+  }
+}
+
+static gboolean
+is_loopback_client (SoupServerMessage *msg)
+{
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  return G_IS_INET_SOCKET_ADDRESS (remote) &&
+         g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+void
+_fcm_hub_handle_admin (FcmHub            *self,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query)
+{
+  const char *method = soup_server_message_get_method (msg);
+  const char *rest = path + strlen (ADMIN_PATH "/");
+
+  if (!is_loopback_client (msg))
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_FORBIDDEN, "admin endpoints are loopback only");
+      return;
+    }
+
+  if (g_str_equal (rest, "topics") || g_str_equal (rest, "subscribers") || g_str_equal (rest, "contexts"))
+    {
+      if (!g_str_equal (method, SOUP_METHOD_GET))
+        _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+      else
+        admin_list (self, msg, rest, query);
+      return;
+    }
+  if (g_str_has_prefix (rest, "subscribers/"))
+    {
+      if (!g_str_equal (method, SOUP_METHOD_POST))
+        _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST");
+      else
+        admin_fault (self, msg, rest + strlen ("subscribers/"), query);
+      return;
+    }
+  _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "not found");
+}
+
+/**
+ * fcm_hub_set_admin:
+ *
+ * Serves the inspection and fault-injection endpoints below `/admin/`
+ * (docs/hub.md). Set it before fcm_hub_listen(), which then refuses any
+ * non-loopback address.
+ */
+void
+fcm_hub_set_admin (FcmHub   *self,
+                   gboolean  admin)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (self->server == NULL);
+  self->admin = !!admin;
+}
+
+gboolean
+fcm_hub_get_admin (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  return self->admin;
+}

@@ -1,0 +1,248 @@
+/* fcm-hub-auth.c: who may call the hub (H-03)
+ *
+ * Every HTTP call, discovery included, goes through _fcm_hub_check_auth():
+ * no secret at all, the static secret, a --tokens token (fcm-hub-tokens.c)
+ * or an introspected one (fcm-hub-introspect.c). The WebSocket upgrades do
+ * not: their endpoint ids are the tickets (H-02).
+ *
+ * Also the 2019 prototype's GetTopic (--users): GET
+ * /gettopic?username=U&secret=S answers the topic of U's radiologist. It
+ * carries the secret or token in its query and is checked here the same
+ * ways.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "fcm-hub-private.h"
+
+gboolean
+_fcm_hub_constant_time_equal (const char *a,
+                              const char *b)
+{
+  gsize la = strlen (a), lb = strlen (b);
+  guint8 diff = la != lb;
+
+  for (gsize i = 0; i < lb; i++)
+    diff |= (guint8)(a[i % (la ? la : 1)] ^ b[i]);
+  return diff == 0 && la == lb;
+}
+
+/* Without --tokens: the static secret, if any. With --tokens: a known,
+ * unexpired token, returned in @out_token (H-03). */
+gboolean
+_fcm_hub_check_auth (FcmHub             *self,
+                     SoupServerMessage  *msg,
+                     const char         *path,
+                     GHashTable         *query,
+                     Token             **out_token)
+{
+  const char *auth;
+  const char *reason = "missing or wrong bearer token";
+
+  *out_token = NULL;
+  if (self->tokens == NULL && self->introspect_url == NULL && (self->secret == NULL || *self->secret == '\0'))
+    return TRUE;
+
+  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  if (self->introspect_url != NULL)
+    {
+      gboolean bearer = auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0;
+
+      switch (_fcm_hub_introspected_token (self, msg, path, query, bearer ? auth + 7 : NULL, out_token, &reason))
+        {
+        case AUTH_OK:
+          if (self->audit_rec != NULL)
+            self->audit_rec->token = *out_token;
+          return TRUE;
+        case AUTH_PAUSED:
+          return FALSE;
+        case AUTH_REFUSED:
+        default:
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
+                                        bearer ? "Bearer error=\"invalid_token\"" : "Bearer");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
+          return FALSE;
+        }
+    }
+  if (self->tokens != NULL)
+    {
+      Token *token = NULL;
+
+      if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
+        reason = "missing bearer token";
+      else if ((token = _fcm_hub_find_token (self, auth + 7)) == NULL)
+        reason = "unknown bearer token";
+      else if (_fcm_hub_token_expired (token))
+        reason = "bearer token expired";
+      else
+        {
+          *out_token = token;
+          if (self->audit_rec != NULL)
+            self->audit_rec->token = token;
+          return TRUE;
+        }
+    }
+  else if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 &&
+           _fcm_hub_constant_time_equal (auth + 7, self->secret))
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer");
+  _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
+  return FALSE;
+}
+
+/* ------------------------------------------------------------------------ */
+/* 2019 prototype GetTopic (--users)                                        */
+
+/* `GET /gettopic?username=U&secret=S` (also `/authenticate`, and both below
+ * `/api/hub/`): the topic of U's radiologist as a bare text/plain body. */
+gboolean
+_fcm_hub_is_gettopic_path (const char *path)
+{
+  if (g_str_has_prefix (path, "/api/hub/"))
+    path += strlen ("/api/hub");
+  return g_str_equal (path, "/gettopic") || g_str_equal (path, "/authenticate");
+}
+
+void
+_fcm_hub_handle_gettopic (FcmHub            *self,
+                          SoupServerMessage *msg,
+                          const char        *path,
+                          GHashTable        *query)
+{
+  const char *username = query != NULL ? g_hash_table_lookup (query, "username") : NULL;
+  const char *secret = query != NULL ? g_hash_table_lookup (query, "secret") : NULL;
+  const char *topic;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_GET))
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use GET");
+      return;
+    }
+  if (self->introspect_url != NULL)
+    {
+      Token *token = NULL;
+      const char *reason = NULL;
+
+      switch (_fcm_hub_introspected_token (self, msg, path, query, secret, &token, &reason))
+        {
+        case AUTH_OK:
+          break;
+        case AUTH_PAUSED:
+          return;
+        case AUTH_REFUSED:
+        default:
+          _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
+          return;
+        }
+    }
+  else if (self->tokens != NULL)
+    {
+      Token *token = secret != NULL ? _fcm_hub_find_token (self, secret) : NULL;
+
+      if (token == NULL || _fcm_hub_token_expired (token))
+        {
+          _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "unknown or expired token");
+          return;
+        }
+    }
+  else if (self->secret != NULL && *self->secret != '\0' &&
+           (secret == NULL || !_fcm_hub_constant_time_equal (secret, self->secret)))
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, "wrong secret");
+      return;
+    }
+  if (username == NULL || *username == '\0')
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "username is required");
+      return;
+    }
+  topic = g_hash_table_lookup (self->users, username);
+  if (topic == NULL)
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_NOT_FOUND, "unknown user");
+      return;
+    }
+  _fcm_hub_respond_text (msg, SOUP_STATUS_OK, topic);
+}
+
+/**
+ * fcm_hub_load_users:
+ * @path: a key file; each group is one radiologist, its `users` key lists the
+ *   user names (one per application) that share that radiologist's topic
+ *
+ * Enables the 2019 prototype's `GET /gettopic` (and `/authenticate`). Every
+ * group gets a fresh topic from the OS CSPRNG. Replaces earlier users.
+ */
+gboolean
+fcm_hub_load_users (FcmHub      *self,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GHashTable) users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_auto(GStrv) groups = NULL;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, error))
+    return FALSE;
+
+  groups = g_key_file_get_groups (file, NULL);
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_autofree char *topic = _fcm_hub_random_uuid ();
+      g_auto(GStrv) names = g_key_file_get_string_list (file, groups[i], "users", NULL, error);
+
+      if (names == NULL)
+        {
+          g_prefix_error (error, "%s: ", path);
+          return FALSE;
+        }
+      for (guint j = 0; names[j] != NULL; j++)
+        {
+          g_strstrip (names[j]);
+          if (*names[j] == '\0')
+            continue;
+          if (g_hash_table_contains (users, names[j]))
+            {
+              g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                           "%s: user “%s” is listed twice", path, names[j]);
+              return FALSE;
+            }
+          g_hash_table_insert (users, g_strdup (names[j]), g_strdup (topic));
+        }
+    }
+  if (g_hash_table_size (users) == 0)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, "%s: no users", path);
+      return FALSE;
+    }
+
+  g_clear_pointer (&self->users, g_hash_table_unref);
+  self->users = g_steal_pointer (&users);
+  g_debug ("loaded %u users in %u groups", g_hash_table_size (self->users), g_strv_length (groups));
+  return TRUE;
+}
+
+/**
+ * fcm_hub_get_user_topic:
+ *
+ * Returns: (nullable): the topic GetTopic answers for @username
+ */
+const char *
+fcm_hub_get_user_topic (FcmHub     *self,
+                        const char *username)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+  return self->users != NULL ? g_hash_table_lookup (self->users, username) : NULL;
+}
