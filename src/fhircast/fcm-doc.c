@@ -204,14 +204,100 @@ fcm_doc_parse (const char  *text,
   return doc;
 }
 
+/* cJSON's copy of a json-glib tree. A node built in code may hold an
+ * object or array type with no object or array ("hollow"), or a NULL
+ * string: those become null, as the readers treat them as "not an object". */
+static cJSON *
+from_node (JsonNode  *node,
+           guint      depth,
+           GError   **error)
+{
+  cJSON *c = NULL;
+
+  if (depth > FCM_JSON_MAX_DEPTH)
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_DEEP,
+                   _("JSON nests deeper than %d levels"), FCM_JSON_MAX_DEPTH);
+      return NULL;
+    }
+
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        if (object == NULL)
+          break;
+        c = cJSON_CreateObject ();
+        json_object_iter_init_ordered (&iter, object);
+        while (c != NULL && json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            cJSON *child = from_node (member, depth + 1, error);
+
+            if (child == NULL)
+              g_clear_pointer (&c, cJSON_Delete);
+            else
+              cJSON_AddItemToObject (c, name, child);
+          }
+        return c;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint n;
+
+        if (array == NULL)
+          break;
+        c = cJSON_CreateArray ();
+        n = json_array_get_length (array);
+        for (guint i = 0; c != NULL && i < n; i++)
+          {
+            cJSON *child = from_node (json_array_get_element (array, i), depth + 1, error);
+
+            if (child == NULL)
+              g_clear_pointer (&c, cJSON_Delete);
+            else
+              cJSON_AddItemToArray (c, child);
+          }
+        return c;
+      }
+
+    case JSON_NODE_VALUE:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_INT64)
+          c = cJSON_CreateNumber ((double) json_node_get_int (node));
+        else if (type == G_TYPE_DOUBLE)
+          c = cJSON_CreateNumber (json_node_get_double (node));
+        else if (type == G_TYPE_BOOLEAN)
+          c = cJSON_CreateBool (json_node_get_boolean (node));
+        else if (type == G_TYPE_STRING && json_node_get_string (node) != NULL)
+          c = cJSON_CreateString (json_node_get_string (node));
+        break;
+      }
+
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+
+  return c != NULL ? c : cJSON_CreateNull ();
+}
+
 /**
  * fcm_doc_new_from_node:
  * @node: a json-glib tree
  * @error: return location for a #GError
  *
- * A document with the same content as @node (written out and read again),
- * for the few callers that have a JsonNode and need the readers of the hot
- * path (the validator's JsonNode entry points).
+ * A document with the same content as @node, for the few callers that have
+ * a JsonNode and need the readers of the hot path (the validator's and the
+ * context store's JsonNode entry points).
  *
  * Returns: (transfer full): the document, or %NULL with @error set (a tree
  *   deeper than the limit)
@@ -220,12 +306,18 @@ FcmDoc *
 fcm_doc_new_from_node (JsonNode  *node,
                        GError   **error)
 {
-  g_autofree char *text = NULL;
+  FcmDoc *doc;
+  cJSON *root;
 
   g_return_val_if_fail (node != NULL, NULL);
 
-  text = fcm_json_to_string (node, FALSE);
-  return fcm_doc_parse (text, -1, error);
+  if (!(root = from_node (node, 0, error)))
+    return NULL;
+
+  doc = g_new (FcmDoc, 1);
+  g_ref_count_init (&doc->ref);
+  doc->root = root;
+  return doc;
 }
 
 FcmDoc *

@@ -70,7 +70,7 @@ make_text_valid (FcmMessage *self)
  * @length: the length of @text, or -1 if NUL-terminated
  *
  * Parses @text once (with the limits of every JSON text we read: size,
- * UTF-8, depth), works out its kind with fcm_validator_classify(), and for
+ * UTF-8, depth), works out its kind with fcm_validator_classify_doc(), and for
  * an event (or a 2019 wrapped event) reads the #FcmEvent from the same
  * tree. Text that is not JSON still gives a message: kind
  * %FCM_MESSAGE_UNKNOWN, no root, and fcm_message_get_error() says why.
@@ -98,12 +98,7 @@ fcm_message_new (const char *text,
     }
 
   /* parsed: the text is valid UTF-8 without NUL bytes, so it is the event's raw form too */
-  {
-    /* FIXME: until the validator reads FcmDoc (after its split lands) */
-    g_autoptr(JsonNode) tmp = fcm_doc_to_node (fcm_doc_get_root (self->doc));
-
-    self->kind = fcm_validator_classify (tmp);
-  }
+  self->kind = fcm_validator_classify_doc (fcm_doc_get_root (self->doc));
   if (fcm_message_is_event (self))
     self->event = _fcm_event_new_from_doc (self->doc, self->text, &self->error);
   return self;
