@@ -240,6 +240,49 @@ test_doc_trailing_memory (void)
   g_string_free (big, TRUE);
 }
 
+/* The UTF-8 check has its own ASCII fast path: it must agree with GLib's
+ * g_utf8_validate_len() on every text, and name the same first bad byte. */
+static void
+test_doc_utf8 (void)
+{
+  static const char * const pieces[] = {
+    "a", "abcdefgh", "0123456", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9d\x84\x9e",
+    "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82", "\xff", "\xc3",
+    "\x01", "\x7f",
+  };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+
+  for (guint round = 0; round < 20000; round++)
+    {
+      g_autoptr(GString) text = g_string_new ("\"");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(FcmDoc) doc = NULL;
+      guint n = g_rand_int_range (rand, 0, 12);
+      const char *bad = NULL;
+      gboolean valid;
+
+      for (guint i = 0; i < n; i++)
+        g_string_append (text, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+      if (g_rand_int_range (rand, 0, 20) == 0)
+        g_string_append_len (text, "x\0y", 3);
+      g_string_append_c (text, '"');
+
+      valid = g_utf8_validate_len (text->str, text->len, &bad);
+      doc = fcm_doc_parse (text->str, text->len, &error);
+      if (valid)
+        {
+          g_assert_false (g_error_matches (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8));
+        }
+      else
+        {
+          g_autofree char *offset = g_strdup_printf ("offset %zu", (size_t) (bad - text->str));
+
+          g_assert_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8);
+          g_assert_nonnull (strstr (error->message, offset));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -249,6 +292,7 @@ main (int   argc,
   g_test_add_func ("/fcm/doc/read", test_doc_read);
   g_test_add_func ("/fcm/doc/to-node", test_doc_to_node);
   g_test_add_func ("/fcm/doc/bad-input", test_doc_bad_input);
+  g_test_add_func ("/fcm/doc/utf8", test_doc_utf8);
   g_test_add_func ("/fcm/doc/trailing-content", test_doc_trailing_content);
   g_test_add_func ("/fcm/doc/trailing-memory", test_doc_trailing_memory);
 

@@ -177,11 +177,28 @@ _fcm_doc_check_one_value (const char  *text,
  *
  * Returns: (transfer full): the document, or %NULL with @error set
  */
+/* Whether @node nests deeper than FCM_JSON_MAX_DEPTH containers, counting
+ * @depth above it (cJSON itself stops at 1,000 levels). */
+static gboolean
+too_deep (const cJSON *node,
+          guint        depth)
+{
+  if (++depth > FCM_JSON_MAX_DEPTH)
+    return TRUE;
+
+  for (const cJSON *child = node->child; child != NULL; child = child->next)
+    if ((KIND (child) == cJSON_Array || KIND (child) == cJSON_Object) && too_deep (child, depth))
+      return TRUE;
+
+  return FALSE;
+}
+
 FcmDoc *
 fcm_doc_parse (const char  *text,
                gssize       length,
                GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
   FcmDoc *doc;
   cJSON *root;
   gsize len;
@@ -193,10 +210,28 @@ fcm_doc_parse (const char  *text,
     }
 
   len = length < 0 ? strlen (text) : (gsize) length;
-  if (!_fcm_json_check_text (text, len, error))
+  if (!_fcm_json_check_size_and_utf8 (text, len, error))
     return NULL;
-  if (!(root = parse_one_value (text, len, error)))
-    return NULL;
+
+  /* The depth is checked on the tree (a walk over ~100 values) rather than
+   * by scanning every byte first; the scan runs only to report a text that
+   * is too deep, with the byte where it is. */
+  root = parse_one_value (text, len, &local_error);
+  if (root != NULL && (KIND (root) == cJSON_Array || KIND (root) == cJSON_Object) &&
+      too_deep (root, 0))
+    g_clear_pointer (&root, cJSON_Delete);
+  if (root == NULL)
+    {
+      if (_fcm_json_check_depth (text, len, error))
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          else
+            g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_DEEP,
+                         _("JSON nests deeper than %d levels"), FCM_JSON_MAX_DEPTH);
+        }
+      return NULL;
+    }
 
   doc = g_new (FcmDoc, 1);
   g_ref_count_init (&doc->ref);
@@ -507,8 +542,10 @@ fcm_doc_member (const FcmJson *object,
   if (!fcm_doc_is_object (object) || name == NULL)
     return NULL;
 
+  /* every member is looked at (the last match wins): compare the first
+   * byte before calling strcmp() */
   for (const cJSON *c = CJ (object)->child; c != NULL; c = c->next)
-    if (c->string != NULL && strcmp (c->string, name) == 0)
+    if (c->string != NULL && c->string[0] == name[0] && strcmp (c->string, name) == 0)
       found = c;
 
   return VALUE (found);

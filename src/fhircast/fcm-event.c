@@ -128,13 +128,17 @@ static const struct {
 static gint
 find_known_name (const char *name)
 {
+  char first;
+
   if (name == NULL)
     return -1;
 
+  first = g_ascii_tolower (name[0]);
   for (guint i = 0; i < G_N_ELEMENTS (known_names); i++)
     {
       /* C-14: event names compare case-insensitively */
-      if (g_ascii_strcasecmp (known_names[i].name, name) == 0)
+      if (g_ascii_tolower (known_names[i].name[0]) == first &&
+          g_ascii_strcasecmp (known_names[i].name, name) == 0)
         return i;
     }
 
@@ -590,7 +594,11 @@ fcm_event_has_name (FcmEvent   *self,
                     const char *name)
 {
   g_return_val_if_fail (FCM_IS_EVENT (self), FALSE);
-  return fcm_event_name_equal (self->name, name);
+
+  /* fcm_event_name_equal() with our side canonicalized once, when read */
+  if (name == NULL)
+    return FALSE;
+  return g_ascii_strcasecmp (self->canonical_name, fcm_event_name_canonicalize (name)) == 0;
 }
 
 /**

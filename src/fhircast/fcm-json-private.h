@@ -23,6 +23,12 @@ JsonNode    *fcm_json_parse                (const char  *text,
 gboolean     _fcm_json_check_text          (const char  *text,
                                             gsize        length,
                                             GError     **error);
+gboolean     _fcm_json_check_size_and_utf8 (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
+gboolean     _fcm_json_check_depth         (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
 gboolean     _fcm_doc_check_one_value      (const char  *text,
                                             gsize        length,
                                             GError     **error);

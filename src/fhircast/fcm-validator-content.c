@@ -146,7 +146,7 @@ check_update_entry (FcmCheck      *c,
                            _("The PUT resource has no 'resourceType'"));
           if (type != NULL && id != NULL && url != NULL)
             {
-              g_autofree char *want = g_strdup_printf ("%s/%s", type, id);
+              g_autofree char *want = g_strconcat (type, "/", id, NULL);
               g_autofree char *have = fcm_json_reference_key (url);
 
               if (g_strcmp0 (want, have) != 0)
@@ -203,8 +203,8 @@ check_update_entry (FcmCheck      *c,
   /* A resource may appear only once in the bundle. */
   if (resource != NULL && fcm_doc_get_string (resource, "resourceType") != NULL &&
       fcm_doc_get_string (resource, "id") != NULL)
-    identity = g_strdup_printf ("%s/%s", fcm_doc_get_string (resource, "resourceType"),
-                                fcm_doc_get_string (resource, "id"));
+    identity = g_strconcat (fcm_doc_get_string (resource, "resourceType"), "/",
+                            fcm_doc_get_string (resource, "id"), NULL);
   else
     identity = fcm_json_reference_key (url != NULL ? url : full_url);
 

@@ -130,21 +130,58 @@ is_identifier (const char *name)
   return TRUE;
 }
 
+/* Paths are made for every member the rules read, issue or not (30-40 per
+ * event): they are put together here without printf. */
+static char *
+join3 (const char *a,
+       gsize       a_len,
+       const char *b,
+       gsize       b_len,
+       const char *c,
+       gsize       c_len)
+{
+  char *path = g_malloc (a_len + b_len + c_len + 1);
+
+  memcpy (path, a, a_len);
+  memcpy (path + a_len, b, b_len);
+  memcpy (path + a_len + b_len, c, c_len);
+  path[a_len + b_len + c_len] = '\0';
+  return path;
+}
+
+/* "base.name", or "base['na.me']" (at most 60 characters of the name) */
 char *
 fcm_path_member (const char *base,
                  const char *name)
 {
-  if (is_identifier (name))
-    return g_strdup_printf ("%s.%s", base, name);
+  g_autofree char *quoted = NULL;
+  int shown;
+  const char *more;
 
-  return g_strdup_printf ("%s['%.*s%s']", base, SHOW (name));
+  if (is_identifier (name))
+    return join3 (base, strlen (base), ".", 1, name, strlen (name));
+
+  shown = fcm_show_len (name);
+  more = fcm_show_more (name);
+  quoted = join3 ("['", 2, name != NULL ? name : "", shown, more, strlen (more));
+  return join3 (base, strlen (base), quoted, strlen (quoted), "']", 2);
 }
 
+/* "base[index]" */
 char *
 fcm_path_index (const char *base,
                 guint       index_)
 {
-  return g_strdup_printf ("%s[%u]", base, index_);
+  char digits[16];
+  char *p = digits + sizeof digits;
+
+  *--p = ']';
+  do
+    *--p = (char) ('0' + index_ % 10);
+  while ((index_ /= 10) > 0);
+  *--p = '[';
+
+  return join3 (base, strlen (base), p, (gsize) (digits + sizeof digits - p), "", 0);
 }
 
 /* @node when it is an object (or an array), else NULL */
