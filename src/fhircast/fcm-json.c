@@ -503,29 +503,51 @@ fcm_json_parse_timestamp (const char *text,
 char *
 fcm_json_reference_key (const char *reference)
 {
-  g_autofree char *copy = NULL;
-  g_auto(GStrv) parts = NULL;
-  char *query;
-  guint n;
+  /* the last four '/'-separated segments, last first (every bundle entry
+   * and context item goes through here: no g_strsplit) */
+  const char *start[4];
+  gsize len[4];
+  const char *end;
+  const char *p;
+  guint n_segments = 1;
+  guint got = 0;
+  guint last = 0;
 
   if (reference == NULL || *reference == '\0')
     return NULL;
 
-  copy = g_strdup (reference);
-  if ((query = strchr (copy, '?')) != NULL)
-    *query = '\0';
+  end = strchr (reference, '?');
+  if (end == NULL)
+    end = reference + strlen (reference);
+  for (p = reference; p < end; p++)
+    if (*p == '/')
+      n_segments++;
 
-  parts = g_strsplit (copy, "/", -1);
-  n = g_strv_length (parts);
+  for (p = end; got < G_N_ELEMENTS (start); got++)
+    {
+      const char *s = p;
+
+      while (s > reference && s[-1] != '/')
+        s--;
+      start[got] = s;
+      len[got] = (gsize) (p - s);
+      if (s == reference)
+        {
+          got++;
+          break;
+        }
+      p = s - 1;
+    }
 
   /* Skip a trailing "_history/N" */
-  if (n >= 4 && g_strcmp0 (parts[n - 2], "_history") == 0)
-    n -= 2;
+  if (n_segments >= 4 && len[1] == strlen ("_history") && memcmp (start[1], "_history", len[1]) == 0)
+    last = 2;
 
-  if (n < 2 || *parts[n - 2] == '\0' || *parts[n - 1] == '\0')
+  if (got < last + 2 || len[last] == 0 || len[last + 1] == 0)
     return NULL;
 
-  return g_strconcat (parts[n - 2], "/", parts[n - 1], NULL);
+  return g_strdup_printf ("%.*s/%.*s", (int) len[last + 1], start[last + 1],
+                          (int) len[last], start[last]);
 }
 
 /**

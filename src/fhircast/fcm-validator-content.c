@@ -116,10 +116,10 @@ check_update_entry (FcmCheck      *c,
   if (request != NULL)
     {
       method = fcm_check_require_string (c, request, request_path, "method", "C-56", ERROR,
-                                         _("PUT or DELETE"));
+                                         N_("PUT or DELETE"));
       url = fcm_check_require_string (c, request, request_path, "url", "C-56", ERROR,
-                                      _("the FC content-update-bundle profile requires request.url "
-                                        "(the FC §3.6.3 examples omit it, digest §4.3 item 7)"));
+                                      N_("the FC content-update-bundle profile requires request.url "
+                                         "(the FC §3.6.3 examples omit it, digest §4.3 item 7)"));
     }
 
   if (method == NULL)
@@ -383,9 +383,9 @@ check_selected_node (FcmCheck      *c,
     }
 
   fcm_check_require_string (c, obj, path, "resourceType", "C-58", ERROR,
-                            _("a selected resource needs its type"));
+                            N_("a selected resource needs its type"));
   fcm_check_require_string (c, obj, path, "id", "C-58", ERROR,
-                            _("a selected resource is identified by its id"));
+                            N_("a selected resource is identified by its id"));
 }
 
 void

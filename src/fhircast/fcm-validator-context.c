@@ -117,9 +117,9 @@ require_identifiers (FcmCheck      *c,
   const FcmJson *identifiers = fcm_check_read_array (c, resource, res_path, "identifier", "C-47");
 
   if (identifiers == NULL && fcm_get_member (resource, "identifier") == NULL)
-    fcm_check_add (c, ERROR, "C-47", path, _("The resource needs 'identifier' (%s)"), what);
+    fcm_check_add (c, ERROR, "C-47", path, _("The resource needs 'identifier' (%s)"), _(what));
   else if (identifiers != NULL && fcm_doc_first (identifiers) == NULL)
-    fcm_check_add (c, ERROR, "C-47", path, _("'identifier' is empty (%s)"), what);
+    fcm_check_add (c, ERROR, "C-47", path, _("'identifier' is empty (%s)"), _(what));
 
   return identifiers;
 }
@@ -168,7 +168,7 @@ check_subject (FcmCheck      *c,
     }
 
   ref = fcm_check_require_string (c, subject, subject_path, "reference", "C-47", ERROR,
-                                  _("the subject must reference the Patient in this event"));
+                                  N_("the subject must reference the Patient in this event"));
   if (ref == NULL)
     return;
 
@@ -198,7 +198,7 @@ check_open_patient (FcmCheck      *c,
   guint idx = 0;
 
   identifiers = require_identifiers (c, patient, res_path,
-                                     _("IRA needs one typed v2-0203 MR with a value"));
+                                     N_("IRA needs one typed v2-0203 MR with a value"));
   if (fcm_doc_first (identifiers) == NULL)
     return;
 
@@ -219,7 +219,7 @@ check_open_patient (FcmCheck      *c,
                      SHOW (system), SYSTEM_V2_0203);
 
     fcm_check_require_string (c, mr, mr_path, "value", "C-47", ERROR,
-                              _("the MR identifier needs a value"));
+                              N_("the MR identifier needs a value"));
   }
 }
 
@@ -238,7 +238,7 @@ check_open_study (FcmCheck      *c,
   guint idx = 0;
 
   identifiers = require_identifiers (c, study, res_path,
-                                     _("IRA needs the Study Instance UID and the ACSN accession"));
+                                     N_("IRA needs the Study Instance UID and the ACSN accession"));
 
   if (fcm_doc_first (identifiers) != NULL)
     {
@@ -289,15 +289,15 @@ check_open_study (FcmCheck      *c,
                            SHOW (system), SYSTEM_DCM);
 
           uid_system = fcm_check_require_string (c, uid, uid_path, "system", "C-47", ERROR,
-                                                 _("the Study Instance UID identifier's system is "
-                                                   "urn:dicom:uid"));
+                                                 N_("the Study Instance UID identifier's system is "
+                                                    "urn:dicom:uid"));
           if (uid_system != NULL && strcmp (uid_system, SYSTEM_DICOM_UID) != 0)
             fcm_check_add (c, ERROR, "C-47", system_path,
                            _("The Study Instance UID identifier's system must be 'urn:dicom:uid', "
                              "got '%.*s%s'"), SHOW (uid_system));
 
           value = fcm_check_require_string (c, uid, uid_path, "value", "C-47", ERROR,
-                                            _("the Study Instance UID value is urn:oid:<uid>"));
+                                            N_("the Study Instance UID value is urn:oid:<uid>"));
           if (value != NULL &&
               !(g_str_has_prefix (value, "urn:oid:") && is_oid (value + strlen ("urn:oid:"))))
             fcm_check_add (c, ERROR, "C-47", value_path,
@@ -316,12 +316,12 @@ check_open_study (FcmCheck      *c,
           g_autofree char *acsn_path = fcm_path_index (ids_path, idx);
 
           fcm_check_require_string (c, acsn, acsn_path, "value", "C-47", ERROR,
-                                    _("the ACSN identifier needs the accession number"));
+                                    N_("the ACSN identifier needs the accession number"));
         }
     }
 
   status = fcm_check_require_string (c, study, res_path, "status", "C-47", ERROR,
-                                     _("IRA fixes ImagingStudy.status to 'available'"));
+                                     N_("IRA fixes ImagingStudy.status to 'available'"));
   if (status != NULL && strcmp (status, "available") != 0)
     {
       g_autofree char *status_path = fcm_path_member (res_path, "status");
@@ -353,8 +353,8 @@ check_study_reference (FcmCheck      *c,
     }
 
   ref = fcm_check_require_string (c, ref_obj, path, "reference", "C-47", ERROR,
-                                  _("the report references the ImagingStudy as "
-                                    "\"ImagingStudy/<id>\""));
+                                  N_("the report references the ImagingStudy as "
+                                     "\"ImagingStudy/<id>\""));
   if (ref == NULL)
     return;
 
@@ -392,8 +392,8 @@ check_open_report (FcmCheck      *c,
   const FcmJson *node;
 
   fcm_check_require_string (c, report, res_path, "status", "C-47", ERROR,
-                            _("DiagnosticReport.status is mandatory (IRA fixes 'unknown' on "
-                              "open)"));
+                            N_("DiagnosticReport.status is mandatory (IRA fixes 'unknown' on "
+                               "open)"));
   check_subject (c, report, res_path, "DiagnosticReport", patient_id);
 
   node = fcm_get_member (report, "study");
@@ -474,7 +474,7 @@ fcm_check_dr_open (FcmCheck     *c,
   if (patient != NULL)
     {
       patient_id = fcm_check_require_string (c, patient, patient_path, "id", "C-47", ERROR,
-                                             _("every context resource needs an id"));
+                                             N_("every context resource needs an id"));
       check_open_patient (c, patient, patient_path);
     }
 
@@ -514,7 +514,7 @@ fcm_check_dr_open (FcmCheck     *c,
         }
 
       study_id = fcm_check_require_string (c, study, res_path, "id", "C-47", ERROR,
-                                           _("every context resource needs an id"));
+                                           N_("every context resource needs an id"));
       if (study_id != NULL)
         g_ptr_array_add (study_ids, (gpointer) study_id);
 
@@ -529,8 +529,8 @@ fcm_check_dr_open (FcmCheck     *c,
   if (report != NULL)
     {
       fcm_check_require_string (c, report, report_path, "id", "C-47", ERROR,
-                                _("every context resource needs an id, reused by the later "
-                                  "-close"));
+                                N_("every context resource needs an id, reused by the later "
+                                   "-close"));
       check_open_report (c, report, report_path, patient_id, study_ids);
     }
 
@@ -581,8 +581,8 @@ fcm_check_dr_close (FcmCheck     *c,
         }
 
       fcm_check_require_string (c, resource, res_path, "id", "H-15", ERROR,
-                                _("IRA answers 400 when the report's resource.id is missing on "
-                                  "-close"));
+                                N_("IRA answers 400 when the report's resource.id is missing on "
+                                   "-close"));
     }
   else if (fcm_doc_get_object (item, "reference"))
     {

@@ -252,12 +252,12 @@ fcm_validate_event_message (FcmCheck      *c,
   gboolean is_heartbeat;
 
   timestamp = fcm_check_require_string (c, message, base, "timestamp", shape_rule, ERROR,
-                                        _("when the event happened, ISO 8601 in UTC"));
+                                        N_("when the event happened, ISO 8601 in UTC"));
   if (timestamp != NULL)
     fcm_check_timestamp (c, timestamp, ts_path, "C-25");
 
   fcm_check_require_string (c, message, base, "id", shape_rule, ERROR,
-                            _("the event id, unique per hub (a UUID)"));
+                            N_("the event id, unique per hub (a UUID)"));
 
   ev.ev_path = fcm_path_member (base, "event");
   node = fcm_get_member (message, "event");
@@ -282,9 +282,9 @@ fcm_validate_event_message (FcmCheck      *c,
   name_path = fcm_path_member (ev.ev_path, "hub.event");
 
   fcm_check_require_string (c, ev.event, ev.ev_path, "hub.topic", "C-25", ERROR,
-                            _("the session topic"));
+                            N_("the session topic"));
   ev.name = fcm_check_require_string (c, ev.event, ev.ev_path, "hub.event", "C-25", ERROR,
-                                      _("the event name"));
+                                      N_("the event name"));
   ev.canonical = ev.name ? fcm_event_name_canonicalize (ev.name) : NULL;
   is_heartbeat = ev.canonical != NULL && g_ascii_strcasecmp (ev.canonical, "heartbeat") == 0;
 

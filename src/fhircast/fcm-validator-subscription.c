@@ -381,7 +381,7 @@ fcm_validate_subscription_response (FcmCheck      *c,
   const char *endpoint;
 
   endpoint = fcm_check_require_string (c, root, "$", "hub.channel.endpoint", "C-15", ERROR,
-                                       _("the WebSocket URL to connect to"));
+                                       N_("the WebSocket URL to connect to"));
   if (endpoint != NULL)
     check_ws_url (c, endpoint, "$['hub.channel.endpoint']", "C-15", "'hub.channel.endpoint'");
 }
@@ -502,7 +502,7 @@ fcm_validate_ack (FcmCheck      *c,
   gint64 code;
 
   fcm_check_require_string (c, root, "$", "id", "C-28", ERROR,
-                            _("the id of the acknowledged event"));
+                            N_("the id of the acknowledged event"));
 
   if (status == NULL)
     {

@@ -137,7 +137,7 @@ fcm_check_syncerror (FcmCheck     *c,
     }
 
   severity = fcm_check_require_string (c, issue, issue_path, "severity", rule, ERROR,
-                                       _("'warning' (FC STU3) or 'information' (IRA)"));
+                                       N_("'warning' (FC STU3) or 'information' (IRA)"));
   if (severity != NULL)
     {
       g_autofree char *severity_path = fcm_path_member (issue_path, "severity");
@@ -152,7 +152,7 @@ fcm_check_syncerror (FcmCheck     *c,
                          "got '%.*s%s'"), SHOW (severity));
     }
 
-  code = fcm_check_require_string (c, issue, issue_path, "code", rule, ERROR, _("'processing'"));
+  code = fcm_check_require_string (c, issue, issue_path, "code", rule, ERROR, N_("'processing'"));
   if (code != NULL && strcmp (code, "processing") != 0)
     {
       g_autofree char *code_path = fcm_path_member (issue_path, "code");
@@ -166,7 +166,7 @@ fcm_check_syncerror (FcmCheck     *c,
     }
 
   fcm_check_require_string (c, issue, issue_path, "diagnostics", rule, ERROR,
-                            _("a human-readable description is required"));
+                            N_("a human-readable description is required"));
 
   details_path = fcm_path_member (issue_path, "details");
   details = fcm_check_read_object (c, issue, issue_path, "details", rule);
@@ -263,7 +263,7 @@ fcm_check_syncerror (FcmCheck     *c,
         one_path = fcm_path_index (coding_path, found_index[r]);
 
       value = fcm_check_require_string (c, found[r], one_path, "code", rule, ERROR,
-                                        _(coding_meaning[r]));
+                                        coding_meaning[r]);
 
       if (r == CODING_EVENT_NAME && value != NULL && c->role == FCM_VALIDATOR_ROLE_REQUEST &&
           (g_str_has_suffix (value, "-update") || g_str_has_suffix (value, "-select") ||

@@ -232,7 +232,8 @@ fcm_check_read_string (FcmCheck      *c,
   return NULL;
 }
 
-/* A required, non-empty string member. */
+/* A required, non-empty string member. @why is untranslated (N_()): it is
+ * translated only when an issue is reported, not on every message. */
 const char *
 fcm_check_require_string (FcmCheck      *c,
                           const FcmJson *object,
@@ -252,7 +253,7 @@ fcm_check_require_string (FcmCheck      *c,
     {
       if (why != NULL)
         fcm_check_add (c, severity, rule, path, _("Required member '%s' is missing: %s"),
-                       name, why);
+                       name, _(why));
       else
         fcm_check_add (c, severity, rule, path, _("Required member '%s' is missing"), name);
       return NULL;
@@ -261,7 +262,7 @@ fcm_check_require_string (FcmCheck      *c,
   if (value != NULL && *value == '\0')
     {
       if (why != NULL)
-        fcm_check_add (c, severity, rule, path, _("'%s' must not be empty: %s"), name, why);
+        fcm_check_add (c, severity, rule, path, _("'%s' must not be empty: %s"), name, _(why));
       else
         fcm_check_add (c, severity, rule, path, _("'%s' must not be empty"), name);
       return NULL;
@@ -568,7 +569,7 @@ fcm_check_report_item_id (FcmCheck      *c,
         }
 
       id = fcm_check_require_string (c, obj, res_path, "id", rule, ERROR,
-                                     _("the report must carry the id used in the -open"));
+                                     N_("the report must carry the id used in the -open"));
       return g_strdup (id);
     }
 
