@@ -87,57 +87,67 @@ fcm_event_init (FcmEvent *self)
 
 /* Known event names in their recommended spelling, plus the 2019 prototype
  * and May-2019 ballot names mapped onto STU3 (digest §4.1 item 6). */
+#define KNOWN(name, canonical, legacy) { name, sizeof (name) - 1, canonical, legacy }
+
 static const struct {
   const char *name;
+  gsize       length;
   const char *canonical;
   gboolean    legacy;
 } known_names[] = {
-  { "DiagnosticReport-open", "DiagnosticReport-open", FALSE },
-  { "DiagnosticReport-close", "DiagnosticReport-close", FALSE },
-  { "DiagnosticReport-update", "DiagnosticReport-update", FALSE },
-  { "DiagnosticReport-select", "DiagnosticReport-select", FALSE },
-  { "ImagingStudy-open", "ImagingStudy-open", FALSE },
-  { "ImagingStudy-close", "ImagingStudy-close", FALSE },
-  { "ImagingStudy-update", "ImagingStudy-update", FALSE },
-  { "ImagingStudy-select", "ImagingStudy-select", FALSE },
-  { "Patient-open", "Patient-open", FALSE },
-  { "Patient-close", "Patient-close", FALSE },
-  { "Patient-update", "Patient-update", FALSE },
-  { "Patient-select", "Patient-select", FALSE },
-  { "Encounter-open", "Encounter-open", FALSE },
-  { "Encounter-close", "Encounter-close", FALSE },
-  { "Encounter-update", "Encounter-update", FALSE },
-  { "Encounter-select", "Encounter-select", FALSE },
-  { "Home-open", "Home-open", FALSE },
-  { "SyncError", "SyncError", FALSE },
-  { "userLogout", "userLogout", FALSE },
-  { "userHibernate", "userHibernate", FALSE },
-  { "heartbeat", "heartbeat", FALSE },
-  { "open-imaging-study", "ImagingStudy-open", TRUE },
-  { "switch-imaging-study", "ImagingStudy-open", TRUE },
-  { "close-imaging-study", "ImagingStudy-close", TRUE },
-  { "open-patient-chart", "Patient-open", TRUE },
-  { "switch-patient-chart", "Patient-open", TRUE },
-  { "close-patient-chart", "Patient-close", TRUE },
-  { "user-logout", "userLogout", TRUE },
-  { "logout", "userLogout", TRUE },
-  { "user-hibernate", "userHibernate", TRUE },
-  { "sync-error", "SyncError", TRUE },
+  KNOWN ("DiagnosticReport-open", "DiagnosticReport-open", FALSE),
+  KNOWN ("DiagnosticReport-close", "DiagnosticReport-close", FALSE),
+  KNOWN ("DiagnosticReport-update", "DiagnosticReport-update", FALSE),
+  KNOWN ("DiagnosticReport-select", "DiagnosticReport-select", FALSE),
+  KNOWN ("ImagingStudy-open", "ImagingStudy-open", FALSE),
+  KNOWN ("ImagingStudy-close", "ImagingStudy-close", FALSE),
+  KNOWN ("ImagingStudy-update", "ImagingStudy-update", FALSE),
+  KNOWN ("ImagingStudy-select", "ImagingStudy-select", FALSE),
+  KNOWN ("Patient-open", "Patient-open", FALSE),
+  KNOWN ("Patient-close", "Patient-close", FALSE),
+  KNOWN ("Patient-update", "Patient-update", FALSE),
+  KNOWN ("Patient-select", "Patient-select", FALSE),
+  KNOWN ("Encounter-open", "Encounter-open", FALSE),
+  KNOWN ("Encounter-close", "Encounter-close", FALSE),
+  KNOWN ("Encounter-update", "Encounter-update", FALSE),
+  KNOWN ("Encounter-select", "Encounter-select", FALSE),
+  KNOWN ("Home-open", "Home-open", FALSE),
+  KNOWN ("SyncError", "SyncError", FALSE),
+  KNOWN ("userLogout", "userLogout", FALSE),
+  KNOWN ("userHibernate", "userHibernate", FALSE),
+  KNOWN ("heartbeat", "heartbeat", FALSE),
+  KNOWN ("open-imaging-study", "ImagingStudy-open", TRUE),
+  KNOWN ("switch-imaging-study", "ImagingStudy-open", TRUE),
+  KNOWN ("close-imaging-study", "ImagingStudy-close", TRUE),
+  KNOWN ("open-patient-chart", "Patient-open", TRUE),
+  KNOWN ("switch-patient-chart", "Patient-open", TRUE),
+  KNOWN ("close-patient-chart", "Patient-close", TRUE),
+  KNOWN ("user-logout", "userLogout", TRUE),
+  KNOWN ("logout", "userLogout", TRUE),
+  KNOWN ("user-hibernate", "userHibernate", TRUE),
+  KNOWN ("sync-error", "SyncError", TRUE),
 };
+
+#undef KNOWN
 
 static gint
 find_known_name (const char *name)
 {
+  gsize length;
   char first;
 
   if (name == NULL)
     return -1;
 
+  /* several times per received event: compare the length and the first
+   * letter before the whole name */
+  length = strlen (name);
   first = g_ascii_tolower (name[0]);
   for (guint i = 0; i < G_N_ELEMENTS (known_names); i++)
     {
       /* C-14: event names compare case-insensitively */
-      if (g_ascii_tolower (known_names[i].name[0]) == first &&
+      if (known_names[i].length == length &&
+          g_ascii_tolower (known_names[i].name[0]) == first &&
           g_ascii_strcasecmp (known_names[i].name, name) == 0)
         return i;
     }

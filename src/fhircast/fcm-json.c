@@ -546,8 +546,15 @@ fcm_json_reference_key (const char *reference)
   if (got < last + 2 || len[last] == 0 || len[last + 1] == 0)
     return NULL;
 
-  return g_strdup_printf ("%.*s/%.*s", (int) len[last + 1], start[last + 1],
-                          (int) len[last], start[last]);
+  {
+    char *key = g_malloc (len[last + 1] + 1 + len[last] + 1);
+
+    memcpy (key, start[last + 1], len[last + 1]);
+    key[len[last + 1]] = '/';
+    memcpy (key + len[last + 1] + 1, start[last], len[last]);
+    key[len[last + 1] + 1 + len[last]] = '\0';
+    return key;
+  }
 }
 
 /**
