@@ -42,10 +42,18 @@ check: build
 # rows <= 150 MB RSS; first frame <= 400 ms.
 # bench-hub runs the hub in its own process and raw WebSocket/HTTP clients in
 # another (docs/hub.md, Performance).
+# Every figure is also appended to $(BUILDDIR)/bench.json (one JSON object a
+# line, the run's id in "run"); docs/performance.md says how each is measured.
+# The drain bench compares `fhircast watch` with @medplum/core on one hub:
+# @medplum/core comes from npm's cache or the registry (the committed lock
+# file); without it the bench says so and measures watch alone.
+bench: export FCM_BENCH_RUN := $(shell date -u +%Y%m%dT%H%M%SZ)
 bench: build
-	meson compile -C $(BUILDDIR) bench-hub bench-client bench-timeline bench-startup
+	meson compile -C $(BUILDDIR) bench-hub bench-client bench-drain bench-timeline bench-startup
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-client
+	-@sh tests/interop/install-medplum.sh tests/interop $(BUILDDIR)/tests/interop >/dev/null 2>&1
+	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-drain
 	# the timeline: 100,000 rows under Xvfb, software rendering as in the gtk tests
 	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
 	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy \
