@@ -10,7 +10,8 @@ MESON_OPTS ?=
 
 DEB_PACKAGES = meson ninja-build pkg-config gcc gettext \
   libglib2.0-dev libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev glib-networking \
-  libjson-glib-dev libcjson-dev libsecret-1-dev libgtk-4-bin desktop-file-utils appstream \
+  libjson-glib-dev libcjson-dev libsecret-1-dev libdbusmenu-glib-dev libportal-gtk4-dev \
+  libgtk-4-bin desktop-file-utils appstream \
   xvfb xauth dbus-daemon at-spi2-core gsettings-desktop-schemas adwaita-icon-theme \
   fonts-dejavu-core openssl python3 \
   gnome-keyring python3-pyatspi gir1.2-atspi-2.0

@@ -11,7 +11,9 @@
 #   StatusNotifierWatcher, the Secret Service; notifications go through the
 #   portal, so no talk-name for them); the app's module runs its tests, with
 #   no extra permission for them (they run headless and skip what needs a
-#   display or a session bus).
+#   display or a session bus); the modules the app needs beyond the runtime
+#   (libdbusmenu-glib for the tray's menu) are the same in both, and every
+#   downloaded source is pinned by its sha256.
 # show: `flatpak-builder --show-manifest` with G_DEBUG=fatal-warnings accepts
 #   each manifest (it traps on unknown keys and wrong types). Exit 77 (skip)
 #   when flatpak-builder is not installed.
@@ -38,6 +40,9 @@ FINISH_ARGS = {
     '--talk-name=org.kde.StatusNotifierWatcher', # the tray item
     '--talk-name=org.freedesktop.secrets',       # hub tokens in the keyring
 }
+
+# Libraries the app links that the GNOME runtime does not ship.
+DEPENDENCY_MODULES = ['libdbusmenu-glib']
 
 failures = []
 
@@ -104,6 +109,18 @@ def check_policy(release_path, devel_path):
     for key in ('runtime-version', 'finish-args', 'cleanup'):
         if release.get(key) != devel.get(key):
             fail(f'{key} differs between {release_path} and {devel_path}')
+    if release.get('modules', [])[:-1] != devel.get('modules', [])[:-1]:
+        fail(f'the modules before the app differ between {release_path} and {devel_path}')
+    names = [m.get('name') for m in release.get('modules', [])[:-1] if isinstance(m, dict)]
+    for needed in DEPENDENCY_MODULES:
+        if needed not in names:
+            fail(f'{release_path}: no module {needed}')
+    for path, manifest in ((release_path, release), (devel_path, devel)):
+        for module in manifest.get('modules', []):
+            for source in (module.get('sources', []) if isinstance(module, dict) else []):
+                if source.get('type') in ('archive', 'file') and 'url' in source and \
+                   len(source.get('sha256', '')) != 64:
+                    fail(f'{path}: {module.get("name")}: {source["url"]} has no sha256')
 
     if not failures:
         print(f'{release_path} and {devel_path}: ids, GNOME {release["runtime-version"]} runtime, '

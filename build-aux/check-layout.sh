@@ -5,6 +5,7 @@
 #   src/fhircast  no libsoup, no GTK, nothing from client/hub/cli/app
 #   src/client    fhircast only: nothing from hub, cli, app; no GTK
 #   src/hub       fhircast only: nothing from client, cli, app; no GTK
+#   src/probe     fhircast only: nothing from client, hub, cli, app; no GTK
 #   src/cli       no GTK, nothing from app
 # The include paths in each meson.build already make such an include fail to
 # compile; this check also catches relative paths ("../hub/fcm-hub.h") and
@@ -42,13 +43,15 @@ alt () {
 
 client_h=$(alt $(headers_of client))
 hub_h=$(alt $(headers_of hub))
+probe_h=$(alt $(headers_of probe))
 app_h=$(alt $(headers_of app))
 gtk='gtk/gtk\.h|gdk/[^>"]*|adwaita\.h|libadwaita[^>"]*|gtk/[^>"]*'
 soup='libsoup/soup\.h|libsoup/[^>"]*'
 
-check fhircast "$gtk" "$soup" "$client_h" "$hub_h" "$app_h"
-check client "$gtk" "$hub_h" "$app_h"
-check hub "$gtk" "$client_h" "$app_h"
+check fhircast "$gtk" "$soup" "$client_h" "$hub_h" "$probe_h" "$app_h"
+check client "$gtk" "$hub_h" "$probe_h" "$app_h"
+check hub "$gtk" "$client_h" "$probe_h" "$app_h"
+check probe "$gtk" "$client_h" "$hub_h" "$app_h"
 check cli "$gtk" "$app_h"
 
 exit $status

@@ -1,11 +1,73 @@
-/* fcm-gtk-test-util.c: widget lookups shared by the gtk test programs
+/* fcm-gtk-test-util.c: widget lookups and set-up shared by the gtk test programs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "config.h"
 
+#include <locale.h>
+
 #include "fcm-gtk-test-util.h"
+
+/**
+ * fcm_gtk_test_init:
+ * @program: the test's name, for the message when it skips
+ *
+ * g_test_init(), then what gtk_test_init() does, except that no display
+ * means SKIP: returns %FALSE then, and the test exits with 77.
+ */
+gboolean
+fcm_gtk_test_init (int          *argc,
+                   char       ***argv,
+                   const char   *program)
+{
+  g_test_init (argc, argv, NULL);
+
+  gtk_disable_setlocale ();
+  setlocale (LC_ALL, "C.UTF-8");
+
+  /* GTK's in-process accessibility backend: accessible properties can be
+   * checked, and no AT-SPI bus is needed (without a session bus the AT-SPI
+   * backend warns, and warnings are fatal). */
+  g_setenv ("GTK_A11Y", "test", FALSE);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("%s: no display, skipping\n", program);
+      return FALSE;
+    }
+  adw_init ();
+  return TRUE;
+}
+
+static void
+run_tests_cb (GApplication *application,
+              int          *status)
+{
+  /* Instead of the application's own activate, which opens a window. */
+  g_signal_stop_emission_by_name (application, "activate");
+
+  *status = g_test_run ();
+}
+
+/**
+ * fcm_gtk_test_run_in_application:
+ *
+ * Runs the tests added so far inside @application's "activate", so that
+ * its startup and shutdown happen as in the app; with no window left
+ * afterwards, the application ends.
+ *
+ * Returns: what g_test_run() returned
+ */
+int
+fcm_gtk_test_run_in_application (GApplication *application)
+{
+  int status = 1;
+
+  g_signal_connect (application, "activate", G_CALLBACK (run_tests_cb), &status);
+  g_assert_cmpint (g_application_run (application, 0, NULL), ==, 0);
+  return status;
+}
 
 /**
  * fcm_test_find_widget_matching:

@@ -1,4 +1,4 @@
-/* fcm-gtk-test-util.h: widget lookups shared by the gtk test programs
+/* fcm-gtk-test-util.h: widget lookups and set-up shared by the gtk test programs
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,5 +21,10 @@ GtkWidget *fcm_test_find_action_button   (GtkWidget          *root,
                                           const char         *action_name);
 GtkWidget *fcm_test_find_entry_row       (GtkWidget          *root,
                                           const char         *title);
+
+gboolean   fcm_gtk_test_init             (int                *argc,
+                                          char             ***argv,
+                                          const char         *program);
+int        fcm_gtk_test_run_in_application (GApplication     *application);
 
 G_END_DECLS

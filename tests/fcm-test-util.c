@@ -246,3 +246,134 @@ fcm_test_http (SoupSession *session,
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
   return fcm_test_send (session, msg, out_body);
 }
+
+double
+fcm_test_timeout_scale (void)
+{
+  static double scale = 0;
+
+  if (scale == 0)
+    {
+      const char *env = g_getenv ("FCM_TEST_TIMEOUT_SCALE");
+      double value = env != NULL ? g_ascii_strtod (env, NULL) : 1;
+
+      scale = value >= 1 ? value : 1;
+    }
+  return scale;
+}
+
+/* ------------------------------------------------ a subscriber, by hand */
+
+static void
+subscriber_message_cb (SoupWebsocketConnection *ws,
+                       SoupWebsocketDataType    type,
+                       GBytes                  *message,
+                       FcmTestSubscriber       *sub)
+{
+  gsize size;
+  const char *data = g_bytes_get_data (message, &size);
+  g_autoptr(JsonNode) root = fcm_json_parse (data, (gssize) size, NULL);
+  JsonObject *obj = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  const char *id = obj ? fcm_json_get_string (obj, "id") : NULL;
+  const char *event = obj ? fcm_json_get_string (fcm_json_get_object (obj, "event"), "hub.event") : NULL;
+
+  if (obj != NULL && fcm_json_get_string (obj, "hub.mode") != NULL)
+    sub->confirmed = TRUE;
+  if (id == NULL || event == NULL)
+    return;
+  g_ptr_array_add (sub->events, g_strdup (event));
+  /* every event acknowledged at once: the hub has no reason for a syncerror */
+  {
+    g_autofree char *ack = g_strdup_printf ("{\"id\":\"%s\",\"status\":200}", id);
+
+    soup_websocket_connection_send_text (ws, ack);
+  }
+}
+
+static void
+subscriber_closed_cb (SoupWebsocketConnection *ws,
+                      FcmTestSubscriber       *sub)
+{
+  sub->close_code = soup_websocket_connection_get_close_code (ws);
+  sub->closed_at = g_get_monotonic_time ();
+  sub->closed = TRUE;
+}
+
+static void
+subscriber_connected_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  FcmTestSubscriber *sub = data;
+  g_autoptr(GError) error = NULL;
+
+  sub->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  g_assert_no_error (error);
+  g_signal_connect (sub->ws, "message", G_CALLBACK (subscriber_message_cb), sub);
+  g_signal_connect (sub->ws, "closed", G_CALLBACK (subscriber_closed_cb), sub);
+}
+
+/**
+ * fcm_test_subscriber_new:
+ * @hub_url: the hub's hub.url
+ * @events: comma-separated hub.events
+ *
+ * Subscribes over HTTP (STU3 form, WebSocket channel) as a plain other
+ * application would, opens the WebSocket and waits for the hub's
+ * confirmation. Events are acknowledged with 200 and their names kept;
+ * the close code is kept when the hub closes the socket.
+ */
+FcmTestSubscriber *
+fcm_test_subscriber_new (const char *hub_url,
+                         const char *topic,
+                         const char *name,
+                         const char *events)
+{
+  FcmTestSubscriber *sub = g_new0 (FcmTestSubscriber, 1);
+  g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(SoupMessage) connect = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *body = NULL;
+  const char *endpoint;
+
+  sub->session = soup_session_new ();
+  sub->events = g_ptr_array_new_with_free_func (g_free);
+  g_hash_table_insert (form, (gpointer) "hub.channel.type", (gpointer) "websocket");
+  g_hash_table_insert (form, (gpointer) "hub.mode", (gpointer) "subscribe");
+  g_hash_table_insert (form, (gpointer) "hub.topic", (gpointer) topic);
+  g_hash_table_insert (form, (gpointer) "hub.events", (gpointer) events);
+  g_hash_table_insert (form, (gpointer) "hub.lease_seconds", (gpointer) "3600");
+  g_hash_table_insert (form, (gpointer) "subscriber.name", (gpointer) name);
+  encoded = soup_form_encode_hash (form);
+  g_assert_cmpuint (fcm_test_http (sub->session, "POST", hub_url, "application/x-www-form-urlencoded",
+                                   encoded, -1, NULL, &body), ==, 202);
+
+  root = fcm_json_parse (body, -1, NULL);
+  g_assert_nonnull (root);
+  endpoint = fcm_json_get_string (json_node_get_object (root), "hub.channel.endpoint");
+  g_assert_nonnull (endpoint);
+  connect = soup_message_new ("GET", endpoint);
+  soup_session_websocket_connect_async (sub->session, connect, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        subscriber_connected_cb, sub);
+  FCM_TEST_WAIT_UNTIL (sub->confirmed);
+  return sub;
+}
+
+void
+fcm_test_subscriber_free (FcmTestSubscriber *sub)
+{
+  if (sub->ws != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (sub->ws, sub);
+      if (soup_websocket_connection_get_state (sub->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+        {
+          soup_websocket_connection_close (sub->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+          FCM_TEST_WAIT_UNTIL (soup_websocket_connection_get_state (sub->ws) == SOUP_WEBSOCKET_STATE_CLOSED);
+        }
+    }
+  g_clear_object (&sub->ws);
+  g_clear_object (&sub->session);
+  g_ptr_array_unref (sub->events);
+  g_free (sub);
+}

@@ -37,9 +37,34 @@ guint      fcm_test_http          (SoupSession *session,
                                    const char  *authorization,
                                    char       **out_body);
 
+/* How much longer than usual a test may wait: FCM_TEST_TIMEOUT_SCALE, set
+ * by the slow test setups (valgrind, asan) in tests/meson.build. */
+double     fcm_test_timeout_scale (void);
+/* Another application on a hub: subscribed by hand (STU3 form, WebSocket
+ * channel), every event acknowledged with 200. */
+typedef struct
+{
+  SoupSession             *session;
+  SoupWebsocketConnection *ws;
+  GPtrArray               *events;     /* hub.event of each event received */
+  gboolean                 confirmed;  /* the hub's subscription confirmation came */
+  gboolean                 closed;
+  gushort                  close_code;
+  gint64                   closed_at;  /* monotonic time of the close */
+} FcmTestSubscriber;
+
+FcmTestSubscriber *fcm_test_subscriber_new  (const char        *hub_url,
+                                             const char        *topic,
+                                             const char        *name,
+                                             const char        *events);
+void               fcm_test_subscriber_free (FcmTestSubscriber *sub);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcmTestSubscriber, fcm_test_subscriber_free)
+
 #define FCM_TEST_WAIT_UNTIL(expr)                                          \
   G_STMT_START {                                                           \
-    gint64 _deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;      \
+    gint64 _deadline = g_get_monotonic_time ()                             \
+                       + (gint64) (10 * G_USEC_PER_SEC                     \
+                                   * fcm_test_timeout_scale ());          \
     guint _wake = g_timeout_add (20, fcm_test_wakeup, NULL);               \
     while (!(expr))                                                        \
       {                                                                    \

@@ -1085,6 +1085,73 @@ test_cli (Fixture       *f,
   }
   cli_clear (&c);
 
+  /* an open with the patient's and study's details (C-47: FC SHOULD) */
+  {
+    const char *details_args[] = { "publish", "--hub", url, "--topic", f->topic, "DiagnosticReport-open",
+                                   "--report", "rpt-10", "--patient", "pat-10", "--study", "st-10",
+                                   "--accession", "ACC-10", "--mrn", "MRN-10",
+                                   "--patient-name", "Doe, Jane", "--sex", "female",
+                                   "--birth-date", "1961-04-12", "--study-description", "CT Chest",
+                                   "--modality", "CT", "--study-date", "2025-11-21", NULL };
+    const char *bad_args[] = { "publish", "--hub", url, "--topic", f->topic, "DiagnosticReport-open",
+                               "--report", "rpt-11", "--patient", "pat-11", "--study", "st-11",
+                               "--accession", "ACC-11", "--mrn", "MRN-11", "--sex", "F", NULL };
+    const char *bare_args[] = { "publish", "--hub", url, "--topic", f->topic, "DiagnosticReport-open",
+                                "--report", "rpt-12", "--patient", "pat-12", "--study", "st-12", NULL };
+    g_autoptr(JsonNode) root = NULL;
+    JsonObject *patient = NULL;
+    JsonObject *study = NULL;
+    JsonArray *context;
+
+    g_assert_cmpint (cli_run (&c, details_args), ==, 0);
+    g_assert_null (strstr (c.err, "no --mrn"));
+    cli_clear (&c);
+    g_assert_cmpint (cli_run (&c, context_args), ==, 0);
+    root = parse (c.out);
+    context = fcm_json_get_array (json_node_get_object (root), "context");
+    for (guint i = 0; i < json_array_get_length (context); i++)
+      {
+        JsonObject *item = fcm_json_array_get_object (context, i);
+
+        if (g_strcmp0 (fcm_json_get_string (item, "key"), "patient") == 0)
+          patient = fcm_json_get_object (item, "resource");
+        else if (g_strcmp0 (fcm_json_get_string (item, "key"), "study") == 0)
+          study = fcm_json_get_object (item, "resource");
+      }
+    g_assert_nonnull (patient);
+    g_assert_nonnull (study);
+    g_assert_cmpstr (fcm_json_get_string (patient, "gender"), ==, "female");
+    g_assert_cmpstr (fcm_json_get_string (patient, "birthDate"), ==, "1961-04-12");
+    g_assert_cmpstr (fcm_json_get_string (fcm_json_array_get_object (fcm_json_get_array (patient, "name"), 0),
+                                          "family"), ==, "Doe");
+    g_assert_cmpstr (fcm_json_get_string (study, "description"), ==, "CT Chest");
+    g_assert_cmpstr (fcm_json_get_string (study, "started"), ==, "2025-11-21");
+    cli_clear (&c);
+
+    /* a sex that is not a FHIR code: a usage error that says why */
+    g_assert_cmpint (cli_run (&c, bad_args), ==, 64);
+    g_assert_nonnull (strstr (c.err, "sex \"F\""));
+    cli_clear (&c);
+
+    /* no --mrn, no --accession: nothing made up from the ids, and said on
+     * stderr; our hub follows IRA and refuses it (C-47) */
+    g_assert_cmpint (cli_run (&c, bare_args), ==, 1);
+    g_assert_nonnull (strstr (c.err, "no --mrn"));
+    g_assert_nonnull (strstr (c.err, "no --accession"));
+    g_assert_null (strstr (c.err, "MRN: pat-12"));
+    cli_clear (&c);
+
+    /* rpt-9 current again for what follows (C-37: a re-open resumes) */
+    {
+      const char *resume_args[] = { "publish", "--hub", url, "--topic", f->topic, "DiagnosticReport-open",
+                                    "--report", "rpt-9", "--patient", "pat-9", "--study", "st-9",
+                                    "--accession", "ACC-9", "--mrn", "MRN-9", NULL };
+
+      g_assert_cmpint (cli_run (&c, resume_args), ==, 0);
+      cli_clear (&c);
+    }
+  }
+
   /* C-56: an update from --file, with the hub's current versionId fetched first */
   {
     g_autoptr(GError) error = NULL;

@@ -158,7 +158,7 @@ test_syncerror_alert (void)
   FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (refuser) == FCM_CLIENT_STATE_ACTIVE);
 
   publish_and_wait (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
-                    fcm_context_build_open ("rpt-2", "pat-2", "st-2", NULL, NULL), &a);
+                    fcm_context_build_open ("rpt-2", "pat-2", "st-2", "ACC-2", "MRN-2"), &a);
   g_assert_cmpuint (a.status, ==, 200);
   FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (monitor));
 
@@ -190,7 +190,7 @@ test_connection_loss (void)
   Answer a = { 0, };
 
   publish_and_wait (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
-                    fcm_context_build_open ("rpt-3", "pat-3", "st-3", NULL, NULL), &a);
+                    fcm_context_build_open ("rpt-3", "pat-3", "st-3", "ACC-3", "MRN-3"), &a);
   FCM_TEST_WAIT_UNTIL (fcm_context_store_get_current (store_of (connection)) != NULL);
 
   fcm_hub_shutdown (fcm_connection_get_hub (connection));
@@ -219,7 +219,7 @@ test_connection_loss_first (void)
   fcm_hub_client_subscribe_async (refuser, NULL, NULL, NULL);
   FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (refuser) == FCM_CLIENT_STATE_ACTIVE);
   publish_and_wait (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
-                    fcm_context_build_open ("rpt-4", "pat-4", "st-4", NULL, NULL), &a);
+                    fcm_context_build_open ("rpt-4", "pat-4", "st-4", "ACC-4", "MRN-4"), &a);
   FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)));
   g_assert_false (fcm_connection_get_connection_lost (connection));
 

@@ -135,6 +135,22 @@ publish_open (Fixture    *f,
 }
 
 static void
+publish_update (Fixture   *f,
+                JsonArray *context)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  const char *version = fcm_context_store_get_version_id (fcm_monitor_get_context_store (f->monitor));
+  g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, TOPIC, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE,
+                                             context, version, NULL);
+  Wait w = { 0 };
+
+  fcm_hub_client_publish_async (f->other, event, NULL, publish_done_cb, &w);
+  FCM_TEST_WAIT_UNTIL (w.done);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (w.status, ==, 200);
+}
+
+static void
 publish_close (Fixture    *f,
                const char *report)
 {
@@ -239,12 +255,14 @@ test_panel_open (Fixture       *f,
 {
   const char *uid;
   GtkWidget *label;
+  g_autofree char *tooltip = NULL;
 
   fcm_context_panel_set_monitor (f->panel, f->monitor);
   publish_open (f, "rpt-1", "ACC-4711", "MRN-123456");
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
 
   g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
+  g_assert_true (_fcm_context_panel_get_headline_visible (f->panel));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, "MRN-123456");
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_ACCESSION), ==, "ACC-4711");
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_PATIENT_ID), ==, "pat-1");
@@ -256,25 +274,46 @@ test_panel_open (Fixture       *f,
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_N_CONTENT), ==, "0");
   /* C-32: the hub gives every context a versionId */
   g_assert_nonnull (field (f, FCM_CONTEXT_FIELD_VERSION_ID));
-  /* no patient name in the event: that row is hidden; no selection: "—" */
-  g_assert_false (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_PATIENT_NAME));
+  /* no demographics in the event: the headline says so instead of guessing */
+  g_assert_null (field (f, FCM_CONTEXT_FIELD_PATIENT_NAME));
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_PATIENT), ==, "Name not given");
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_PATIENT_DETAIL), ==,
+                   "MRN MRN-123456");
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY), ==,
+                   "Study description not given");
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY_DETAIL), ==,
+                   "Accession ACC-4711");
+  /* IRA's "unknown" (C-47) in words, not a lone lower-case code */
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "Status Unknown");
+  g_assert_true (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
+                                           "neutral"));
   g_assert_true (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_SELECTION));
   g_assert_null (field (f, FCM_CONTEXT_FIELD_SELECTION));
-  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Another app");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Opened by another app");
+  tooltip = _fcm_context_panel_dup_field_tooltip (f->panel, FCM_CONTEXT_FIELD_OPENED_BY);
+  g_assert_true (g_str_has_prefix (tooltip, "Opening event: "));
 
   /* values are copyable, and named for assistive technologies */
   label = _fcm_context_panel_get_field_label (f->panel, FCM_CONTEXT_FIELD_REPORT_ID);
   g_assert_true (gtk_label_get_selectable (GTK_LABEL (label)));
+  g_assert_true (gtk_widget_get_focusable (label));
+  g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (label)), ==, PANGO_ELLIPSIZE_MIDDLE);
   g_assert_true (gtk_widget_has_css_class (label, "monospace"));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, "rpt-1");
+  /* the full value in a tooltip, computed when asked for, never set per event */
+  g_assert_true (gtk_widget_get_has_tooltip (label));
+  g_assert_null (gtk_widget_get_tooltip_text (label));
+  g_clear_pointer (&tooltip, g_free);
+  tooltip = _fcm_context_panel_dup_field_tooltip (f->panel, FCM_CONTEXT_FIELD_REPORT_ID);
+  g_assert_cmpstr (tooltip, ==, "rpt-1");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL, "rpt-1");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                        "Report ID");
-  /* a missing value is a dim, unselectable dash */
+  /* a missing value is a dim, unselectable dash without a tooltip */
   label = _fcm_context_panel_get_field_label (f->panel, FCM_CONTEXT_FIELD_SELECTION);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "—");
   g_assert_false (gtk_label_get_selectable (GTK_LABEL (label)));
   g_assert_true (gtk_widget_has_css_class (label, "dim-label"));
+  g_assert_null (_fcm_context_panel_dup_field_tooltip (f->panel, FCM_CONTEXT_FIELD_SELECTION));
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Not given");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
@@ -282,6 +321,7 @@ test_panel_open (Fixture       *f,
 
   g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 0);
+  g_assert_null (_fcm_context_panel_get_suspended_count (f->panel));
   g_assert_null (_fcm_context_panel_get_stale_reason (f->panel));
 
   /* a select shows up as the current selection */
@@ -293,6 +333,190 @@ test_panel_open (Fixture       *f,
     FCM_TEST_WAIT_UNTIL (field (f, FCM_CONTEXT_FIELD_SELECTION) != NULL);
     g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_SELECTION), ==, "ImagingStudy/st-1");
   }
+}
+
+/* "Right patient?" in one look: name, sex, birth date, MRN; study, modality,
+ * date, accession; status and who opened it (C-47: FC SHOULD name, gender,
+ * birthDate) */
+static void
+test_panel_headline (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(JsonArray) ctx = fcm_context_build_open ("rpt-7", "pat-7", "st-7", "ACC-7", "MRN-7");
+  g_autoptr(GError) error = NULL;
+  FcmReportDetails details = {
+    .patient_name = "Jane Doe",
+    .patient_sex = "female",
+    .birth_date = "1961-04-12",
+    .study_description = "CT Chest with contrast",
+    .modality = "CT",
+    .study_date = "2025-11-21T14:05:00+01:00",
+  };
+  const char *detail;
+
+  g_assert_true (fcm_context_add_details (ctx, &details, &error));
+  g_assert_no_error (error);
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish (f, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-7") == 0);
+
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_PATIENT), ==, "Jane Doe");
+  g_assert_true (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_PATIENT),
+                                           "title-1"));
+  detail = _fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_PATIENT_DETAIL);
+  g_assert_true (g_str_has_prefix (detail, "Female · born 1961-04-12 ("));
+  g_assert_true (g_str_has_suffix (detail, " years) · MRN MRN-7"));
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY), ==,
+                   "CT Chest with contrast");
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STUDY_DETAIL), ==,
+                   "CT · 2025-11-21 14:05 · Accession ACC-7");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_PATIENT_SEX), ==, "Female");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MODALITY), ==, "CT");
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_OPENED_BY), ==,
+                   "Opened by another app");
+  /* the status pill is named for a screen reader */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS)),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Report status unknown");
+
+  /* C-57: a status change travels as an update of the report */
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    g_autoptr(JsonArray) entries = json_array_new ();
+    g_autoptr(JsonArray) update = NULL;
+    JsonNode *entry;
+
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "fullUrl");
+    json_builder_add_string_value (b, "DiagnosticReport/rpt-7");
+    json_builder_set_member_name (b, "resource");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "resourceType");
+    json_builder_add_string_value (b, "DiagnosticReport");
+    json_builder_set_member_name (b, "id");
+    json_builder_add_string_value (b, "rpt-7");
+    json_builder_set_member_name (b, "status");
+    json_builder_add_string_value (b, "final");
+    json_builder_end_object (b);
+    json_builder_set_member_name (b, "request");
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "method");
+    json_builder_add_string_value (b, "PUT");
+    json_builder_set_member_name (b, "url");
+    json_builder_add_string_value (b, "DiagnosticReport/rpt-7");
+    json_builder_end_object (b);
+    json_builder_end_object (b);
+    entry = json_builder_get_root (b);
+    json_array_add_element (entries, entry);
+    update = fcm_context_build_update ("rpt-7", "pat-7", entries);
+    publish_update (f, update);
+  }
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_STATUS), "final") == 0);
+  g_assert_true (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
+                                           "success"));
+  g_assert_false (gtk_widget_has_css_class (_fcm_context_panel_get_line (f->panel, FCM_CONTEXT_LINE_STATUS),
+                                            "neutral"));
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (f->panel, FCM_CONTEXT_LINE_STATUS), ==, "Final");
+}
+
+typedef struct
+{
+  guint n_sent;
+  guint n_done;
+  guint n_failed;
+} Burst;
+
+static void
+burst_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  Burst *burst = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *id = NULL;
+  guint status;
+
+  status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, &reason, &id, &error);
+  if (status != 200)
+    burst->n_failed++;
+  burst->n_done++;
+}
+
+/* Sends @n copies of an event built by @build, at most 32 in flight. */
+static void
+publish_burst (Fixture    *f,
+               const char *name,
+               JsonArray  *context,
+               guint       n)
+{
+  Burst burst = { 0 };
+
+  while (burst.n_done < n)
+    {
+      while (burst.n_sent < n && burst.n_sent - burst.n_done < 32)
+        {
+          g_autofree char *id = g_uuid_string_random ();
+          g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, TOPIC, name, context, NULL, NULL);
+
+          fcm_hub_client_publish_async (f->other, event, NULL, burst_done_cb, &burst);
+          burst.n_sent++;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (burst.n_failed, ==, 0);
+}
+
+static gboolean
+tooltips_unset (Fixture *f)
+{
+  for (guint i = 0; i < FCM_CONTEXT_N_FIELDS; i++)
+    {
+      GtkWidget *label = _fcm_context_panel_get_field_label (f->panel, i);
+
+      if (label != NULL && gtk_widget_get_tooltip_text (label) != NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Issue 15: the panel must not cost per event. 1,000 re-opens of the current
+ * report (C-37) change nothing but its versionId (C-32): the changes are
+ * applied at most once per frame, only the version label is touched, and no
+ * tooltip is set (GTK 4.8 asks the X server for the pointer on each). */
+static void
+test_panel_unchanged_is_free (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(JsonArray) ctx = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  const guint n_events = 1000;
+  g_autofree char *version = NULL;
+  guint updates, applies;
+
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish (f, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
+  FCM_TEST_WAIT_UNTIL (!_fcm_context_panel_get_pending (f->panel));
+  version = g_strdup (field (f, FCM_CONTEXT_FIELD_VERSION_ID));
+  updates = _fcm_context_panel_get_n_label_updates (f->panel);
+  applies = _fcm_context_panel_get_n_applies (f->panel);
+
+  publish_burst (f, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, n_events);
+  /* the last one's echo carries the hub's newest version */
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (fcm_context_store_get_version_id (fcm_monitor_get_context_store (f->monitor)),
+                                  version) != 0 && !_fcm_context_panel_get_pending (f->panel));
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_VERSION_ID),
+                                  fcm_context_store_get_version_id (fcm_monitor_get_context_store (f->monitor))) == 0);
+
+  applies = _fcm_context_panel_get_n_applies (f->panel) - applies;
+  updates = _fcm_context_panel_get_n_label_updates (f->panel) - updates;
+  g_test_message ("%u events: %u applies, %u label updates", n_events, applies, updates);
+  g_assert_cmpuint (applies, >=, 1);
+  g_assert_cmpuint (applies, <, n_events);
+  /* only the version label, once per apply at most */
+  g_assert_cmpuint (updates, <=, applies);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_REPORT_ID), ==, "rpt-1");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, "MRN-1");
+  g_assert_true (tooltips_unset (f));
 }
 
 /* A second open suspends the first (C-37); closing all leaves the empty state (C-35) */
@@ -310,21 +534,26 @@ test_panel_suspended (Fixture       *f,
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, "MRN-2");
   g_assert_true (_fcm_context_panel_get_suspended_visible (f->panel));
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
-  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-1");
+  /* listed with their patient (here only the MRN is known) and the report */
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "MRN MRN-1");
+  g_assert_nonnull (strstr (_fcm_context_panel_get_suspended_subtitle (f->panel, 0), "Report rpt-1"));
+  g_assert_nonnull (strstr (_fcm_context_panel_get_suspended_subtitle (f->panel, 0), "Accession ACC-1"));
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_count (f->panel), ==, "1 Suspended");
 
   /* re-opening the suspended one resumes it and suspends the other */
   publish_open (f, "rpt-1", "ACC-1", "MRN-1");
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
-  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-2");
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "MRN MRN-2");
 
   /* C-35: closing the current one leaves no current report, the suspended one stays */
   publish_close (f, "rpt-1");
   FCM_TEST_WAIT_UNTIL (field (f, FCM_CONTEXT_FIELD_REPORT_ID) == NULL);
   g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
   g_assert_false (_fcm_context_panel_get_field_visible (f->panel, FCM_CONTEXT_FIELD_REPORT_ID));
+  g_assert_false (_fcm_context_panel_get_headline_visible (f->panel));
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 1);
-  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "rpt-2");
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "MRN MRN-2");
 
   publish_close (f, "rpt-2");
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (_fcm_context_panel_get_page (f->panel), "empty") == 0);
@@ -381,12 +610,21 @@ open_enabled (FcmOpenReportDialog *dialog)
   return adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog), "open");
 }
 
-/* C-46, C-47: "open" needs the report, the patient and the study */
+static gboolean
+is_random_button (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Random Demo Study") == 0;
+}
+
+/* C-46, C-47: "open" needs the report, the patient and the study, and
+ * (IHE IRA) the MRN and the accession number */
 static void
 test_dialog_required (Fixture       *f,
                       gconstpointer  data)
 {
   FcmOpenReportDialog *dialog = g_object_ref (fcm_open_report_dialog_new (f->window));
+  g_autofree char *errors = NULL;
 
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == f->window);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (dialog)));
@@ -407,15 +645,27 @@ test_dialog_required (Fixture       *f,
                                          "Patient ID");
   }
 
+  /* required: marked so for assistive technologies too */
+  {
+    GtkWidget *row = fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN");
+
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (row))),
+                                         GTK_ACCESSIBLE_PROPERTY_REQUIRED, TRUE);
+    g_assert_null (fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN (optional)"));
+  }
+
   set_row (dialog, "Report ID", "rpt-9");
   g_assert_false (open_enabled (dialog));
   set_row (dialog, "Patient ID", "pat-9");
   g_assert_false (open_enabled (dialog));
-  /* optional fields do not count */
-  set_row (dialog, "MRN (optional)", "MRN-9");
-  set_row (dialog, "Accession Number (optional)", "ACC9");
-  g_assert_false (open_enabled (dialog));
   set_row (dialog, "Study ID (ImagingStudy)", " st-9 ");
+  /* without the MRN and the accession the hub would answer 400 (C-47) */
+  g_assert_false (open_enabled (dialog));
+  /* nothing said about what was not reached yet */
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+  set_row (dialog, "MRN", "MRN-9");
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "Accession Number", "ACC9");
   g_assert_true (open_enabled (dialog));
   g_assert_cmpstr (fcm_open_report_dialog_get_report_id (dialog), ==, "rpt-9");
   g_assert_cmpstr (fcm_open_report_dialog_get_patient_id (dialog), ==, "pat-9");
@@ -423,24 +673,100 @@ test_dialog_required (Fixture       *f,
   g_assert_cmpstr (fcm_open_report_dialog_get_mrn (dialog), ==, "MRN-9");
   g_assert_cmpstr (fcm_open_report_dialog_get_accession (dialog), ==, "ACC9");
 
-  /* empty or blank optional fields are NULL */
-  set_row (dialog, "MRN (optional)", "");
-  set_row (dialog, "Accession Number (optional)", "   ");
+  /* empty or blank, they are NULL and "open" is off again */
+  set_row (dialog, "MRN", "");
+  set_row (dialog, "Accession Number", "   ");
   g_assert_null (fcm_open_report_dialog_get_mrn (dialog));
   g_assert_null (fcm_open_report_dialog_get_accession (dialog));
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "MRN", "MRN-9");
+  set_row (dialog, "Accession Number", "ACC9");
   g_assert_true (open_enabled (dialog));
 
-  /* not a FHIR id: it would not fit in a reference */
+  /* not a FHIR id: it would not fit in a reference; said in words */
   set_row (dialog, "Report ID", "rpt 9/x");
   g_assert_false (open_enabled (dialog));
   g_assert_true (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==, "Report ID: use up to 64 letters, digits, “-” and “.”");
+  g_clear_pointer (&errors, g_free);
+  /* nothing typed is changed */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"))),
+                   ==, "rpt 9/x");
   set_row (dialog, "Report ID", "rpt-9");
   g_assert_true (open_enabled (dialog));
   g_assert_false (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Report ID"), "error"));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+
+  /* the details are checked as typed, each reason under its group */
+  set_row (dialog, "Birth Date (optional, YYYY-MM-DD)", "12.04.1961");
+  set_row (dialog, "Modality (optional, e.g. CT)", "ct");
+  set_row (dialog, "Date (optional, YYYY-MM-DD)", "2025-02-30");
+  g_assert_false (open_enabled (dialog));
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_nonnull (strstr (errors, "Birth Date (optional, YYYY-MM-DD): not a date; use YYYY-MM-DD"));
+  g_assert_nonnull (strstr (errors, "Modality (optional, e.g. CT): use a DICOM modality code in capitals"));
+  g_assert_nonnull (strstr (errors, "Date (optional, YYYY-MM-DD): not a date"));
+  g_clear_pointer (&errors, g_free);
+  set_row (dialog, "Birth Date (optional, YYYY-MM-DD)", "2999-01-01");
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_nonnull (strstr (errors, "is in the future"));
+  g_clear_pointer (&errors, g_free);
+  set_row (dialog, "Name (optional)", "Doe, Jane");
+  set_row (dialog, "Birth Date (optional, YYYY-MM-DD)", "1961-04-12");
+  set_row (dialog, "Modality (optional, e.g. CT)", "MR");
+  set_row (dialog, "Date (optional, YYYY-MM-DD)", "2025-02-28");
+  g_assert_true (open_enabled (dialog));
+  {
+    FcmReportDetails details;
+
+    fcm_open_report_dialog_get_details (dialog, &details);
+    g_assert_cmpstr (details.patient_name, ==, "Doe, Jane");
+    g_assert_null (details.patient_sex);
+    g_assert_cmpstr (details.birth_date, ==, "1961-04-12");
+    g_assert_cmpstr (details.modality, ==, "MR");
+    g_assert_cmpstr (details.study_date, ==, "2025-02-28");
+    g_assert_null (details.study_description);
+  }
 
   set_row (dialog, "Study ID (ImagingStudy)", "");
+  set_row (dialog, "Accession Number", "");
   g_assert_false (open_enabled (dialog));
   g_assert_null (fcm_open_report_dialog_get_study_id (dialog));
+
+  /* Enter with required fields empty says which, and why the accession
+   * is needed, under the field, instead of nothing */
+  g_signal_emit_by_name (fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN"), "entry-activated");
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==,
+                   "Study ID (ImagingStudy) is required\n"
+                   "Accession Number is required: IHE IRA identifies the study by its accession number "
+                   "(identifier type ACSN), and the hub refuses an open without it");
+  g_clear_pointer (&errors, g_free);
+  g_assert_true (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number"),
+                                           "error"));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (
+                                      fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number")))),
+                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+  /* filled in, the reason goes */
+  set_row (dialog, "Accession Number", "ACC9");
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==, "Study ID (ImagingStudy) is required");
+  g_clear_pointer (&errors, g_free);
+  g_assert_false (gtk_widget_has_css_class (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Accession Number"),
+                                            "error"));
+  g_assert_true (gtk_window_is_active (GTK_WINDOW (dialog)) == FALSE ||
+                 gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (
+                   GTK_EDITABLE (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Study ID (ImagingStudy)"))))));
+
+  /* the Random button is named without its mnemonic */
+  {
+    GtkWidget *random = fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_random_button, NULL);
+
+    g_assert_nonnull (random);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (random), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                         "Random Demo Study");
+  }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
@@ -458,6 +784,8 @@ test_dialog_random (Fixture       *f,
   g_autoptr(GPtrArray) issues = NULL;
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *first_report = NULL;
+  g_autoptr(GError) error = NULL;
+  FcmReportDetails details;
   const char *mrn;
 
   fcm_open_report_dialog_fill_random (dialog);
@@ -481,6 +809,15 @@ test_dialog_random (Fixture       *f,
                                 fcm_open_report_dialog_get_study_id (dialog),
                                 fcm_open_report_dialog_get_accession (dialog),
                                 fcm_open_report_dialog_get_mrn (dialog));
+  /* a realistic patient and study come with it */
+  fcm_open_report_dialog_get_details (dialog, &details);
+  g_assert_nonnull (strchr (details.patient_name, ' '));
+  g_assert_true (fcm_patient_sex_is_valid (details.patient_sex));
+  g_assert_true (fcm_fhir_date_is_valid (details.birth_date));
+  g_assert_true (fcm_modality_is_valid (details.modality));
+  g_assert_nonnull (details.study_description);
+  g_assert_true (fcm_fhir_date_is_valid (details.study_date));
+  g_assert_true (fcm_context_add_details (ctx, &details, &error));
   event = fcm_event_new (id, NULL, TOPIC, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, NULL, NULL);
   fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_REQUEST);
   issues = fcm_validator_validate_event (validator, event);
@@ -505,7 +842,62 @@ test_dialog_random (Fixture       *f,
                    fcm_open_report_dialog_get_patient_id (dialog));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_STUDY_ID), ==,
                    fcm_open_report_dialog_get_study_id (dialog));
-  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "This app");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_OPENED_BY), ==, "Opened by this app");
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_PATIENT_NAME), ==, details.patient_name);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_STUDY_DESCRIPTION), ==, details.study_description);
+  g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MODALITY), ==, details.modality);
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_finalize_object (dialog);
+}
+
+/* The fewest fields the dialog opens with are what the hub needs: a dialog
+ * that looks complete is never answered 400 (C-46, C-47); a required field
+ * left empty says why as soon as focus leaves it */
+static void
+test_dialog_minimal (Fixture       *f,
+                     gconstpointer  data)
+{
+  FcmOpenReportDialog *dialog = g_object_ref (fcm_open_report_dialog_new (f->window));
+  GtkWidget *mrn = fcm_test_find_entry_row (GTK_WIDGET (dialog), "MRN");
+  g_autoptr(JsonArray) ctx = NULL;
+  g_autofree char *errors = NULL;
+  FcmReportDetails details;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (GTK_WIDGET (dialog)));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+  set_row (dialog, "Report ID", "rpt-min");
+  set_row (dialog, "Patient ID", "pat-min");
+
+  /* into the MRN and out again, leaving it empty */
+  gtk_widget_grab_focus (mrn);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_editable_get_delegate (GTK_EDITABLE (mrn)))));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+  gtk_widget_grab_focus (fcm_test_find_entry_row (GTK_WIDGET (dialog), "Study ID (ImagingStudy)"));
+  errors = _fcm_open_report_dialog_dup_errors (dialog);
+  g_assert_cmpstr (errors, ==, "MRN is required: IHE IRA identifies the patient by the medical record number "
+                               "(identifier type MR), and the hub refuses an open without it");
+  g_clear_pointer (&errors, g_free);
+  g_assert_true (gtk_widget_has_css_class (mrn, "error"));
+
+  set_row (dialog, "MRN", "0042 17");
+  set_row (dialog, "Study ID (ImagingStudy)", "st-min");
+  g_assert_false (open_enabled (dialog));
+  set_row (dialog, "Accession Number", "A/2026/7");
+  g_assert_true (open_enabled (dialog));
+  g_assert_null (_fcm_open_report_dialog_dup_errors (dialog));
+
+  /* what the window sends for it: the real hub (validating) takes it */
+  ctx = fcm_context_build_open (fcm_open_report_dialog_get_report_id (dialog),
+                                fcm_open_report_dialog_get_patient_id (dialog),
+                                fcm_open_report_dialog_get_study_id (dialog),
+                                fcm_open_report_dialog_get_accession (dialog),
+                                fcm_open_report_dialog_get_mrn (dialog));
+  fcm_open_report_dialog_get_details (dialog, &details);
+  g_assert_true (fcm_context_add_details (ctx, &details, NULL));
+  g_assert_true (fcm_hub_get_validate (f->hub));
+  publish_from (f->client, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);   /* asserts 200 */
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_finalize_object (dialog);
@@ -533,10 +925,13 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/fcm/context-panel/empty", test_panel_empty);
   ADD ("/fcm/context-panel/open", test_panel_open);
+  ADD ("/fcm/context-panel/headline", test_panel_headline);
+  ADD ("/fcm/context-panel/unchanged-is-free", test_panel_unchanged_is_free);
   ADD ("/fcm/context-panel/suspended", test_panel_suspended);
   ADD ("/fcm/context-panel/stale", test_panel_stale);
   ADD ("/fcm/open-report-dialog/required", test_dialog_required);
   ADD ("/fcm/open-report-dialog/random", test_dialog_random);
+  ADD ("/fcm/open-report-dialog/minimal", test_dialog_minimal);
 #undef ADD
 
   return g_test_run ();

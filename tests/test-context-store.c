@@ -5,7 +5,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fcm-fhircast.h"
+/* the client's context builders, to add details to a real open */
+#include "fcm-hub-client.h"
 #include "fcm-json-private.h"
 #include "fcm-test-util.h"
 
@@ -411,6 +415,185 @@ test_store_load_current_bad (void)
   }
 }
 
+
+/* ------------------------------------------------------------ details */
+
+static FcmContextItem *
+open_in_store (FcmContextStore *store,
+               JsonArray       *ctx)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, "T", FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, NULL, NULL);
+
+  g_assert_cmpint (apply (store, event), ==, FCM_CONTEXT_APPLIED);
+  return fcm_context_store_get_current (store);
+}
+
+/* C-47: FC SHOULD send name, gender and birthDate; the study's description,
+ * modality and date go with it; what is not given is not made up */
+static void
+test_details_added (void)
+{
+  g_autoptr(FcmContextStore) store = fcm_context_store_new ();
+  g_autoptr(JsonArray) ctx = fcm_context_build_open ("r1", "p1", "s1", "ACC1", "MRN1");
+  g_autoptr(JsonArray) bare = fcm_context_build_open ("r2", "p2", "s2", "ACC2", "MRN2");
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(FcmEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  FcmReportDetails details = {
+    .patient_name = "  Doe, Jane Mary ",
+    .patient_sex = "female",
+    .birth_date = "1961-04-12",
+    .study_description = "PET/CT whole body",
+    .modality = "PT\\CT",
+    .study_date = "2025-11-21",
+  };
+  FcmReportDetails none = { NULL, };
+  FcmContextItem *item;
+  JsonObject *patient;
+  JsonArray *given;
+
+  g_assert_true (fcm_context_add_details (ctx, &details, &error));
+  g_assert_no_error (error);
+  item = open_in_store (store, ctx);
+  g_assert_cmpstr (fcm_context_item_get_patient_name (item), ==, "Doe, Jane Mary");
+  g_assert_cmpstr (fcm_context_item_get_patient_sex (item), ==, "female");
+  g_assert_cmpstr (fcm_context_item_get_birth_date (item), ==, "1961-04-12");
+  g_assert_cmpstr (fcm_context_item_get_study_description (item), ==, "PET/CT whole body");
+  g_assert_cmpstr (fcm_context_item_get_modality (item), ==, "PT\\CT");
+  g_assert_cmpstr (fcm_context_item_get_study_date (item), ==, "2025-11-21");
+  g_assert_cmpstr (fcm_context_item_get_mrn (item), ==, "MRN1");
+
+  /* the HumanName is split as written: family first after a comma */
+  patient = fcm_json_get_object (fcm_json_array_get_object (ctx, 1), "resource");
+  g_assert_cmpstr (fcm_json_get_string (fcm_json_array_get_object (fcm_json_get_array (patient, "name"), 0),
+                                        "family"), ==, "Doe");
+  given = fcm_json_get_array (fcm_json_array_get_object (fcm_json_get_array (patient, "name"), 0), "given");
+  g_assert_cmpuint (json_array_get_length (given), ==, 2);
+  g_assert_cmpstr (json_array_get_string_element (given, 1), ==, "Mary");
+
+  /* and it is still a valid open request */
+  event = fcm_event_new ("e1", NULL, "T", FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, NULL, NULL);
+  fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_REQUEST);
+  issues = fcm_validator_validate_event (validator, event);
+  for (guint i = 0; i < issues->len; i++)
+    g_test_message ("%s %s", fcm_issue_get_rule_id (g_ptr_array_index (issues, i)),
+                    fcm_issue_get_message (g_ptr_array_index (issues, i)));
+  g_assert_false (fcm_issues_have_errors (issues));
+
+  /* nothing given: nothing added */
+  g_assert_true (fcm_context_add_details (bare, &none, &error));
+  item = open_in_store (store, bare);
+  g_assert_null (fcm_context_item_get_patient_name (item));
+  g_assert_null (fcm_context_item_get_patient_sex (item));
+  g_assert_null (fcm_context_item_get_modality (item));
+  g_assert_null (fcm_context_item_get_study_date (item));
+
+  /* "Given Family"; R4's Coding for the modality is read too */
+  {
+    g_autoptr(JsonArray) r4 = fcm_context_build_open ("r3", "p3", "s3", "ACC3", "MRN3");
+    FcmReportDetails name_only = { .patient_name = "Jane Doe" };
+    JsonObject *study = fcm_json_get_object (fcm_json_array_get_object (r4, 2), "resource");
+    g_autoptr(JsonNode) modality = fcm_json_parse ("[{\"system\":\"x\",\"code\":\"MR\"}]", -1, &error);
+
+    g_assert_true (fcm_context_add_details (r4, &name_only, &error));
+    json_object_set_member (study, "modality", g_steal_pointer (&modality));
+    item = open_in_store (store, r4);
+    g_assert_cmpstr (fcm_context_item_get_patient_name (item), ==, "Jane Doe");
+    g_assert_cmpstr (fcm_context_item_get_modality (item), ==, "MR");
+  }
+}
+
+static void
+test_details_invalid (void)
+{
+  static const struct
+  {
+    FcmReportDetails details;
+    const char      *message_part;
+  } cases[] = {
+    { { .patient_sex = "F" }, "sex \"F\"" },
+    { { .birth_date = "1961-02-30" }, "not a date" },
+    { { .birth_date = "12.04.1961" }, "not a date" },
+    { { .birth_date = "2999-01-01" }, "in the future" },
+    { { .study_date = "2025-13-01" }, "study date" },
+    { { .study_date = "2025-11-21T14:05" }, "time zone" },
+    { { .modality = "ct" }, "modality \"ct\"" },
+    { { .modality = "CT\\" }, "modality" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonArray) ctx = fcm_context_build_open ("r1", "p1", "s1", "ACC1", "MRN1");
+      g_autoptr(JsonNode) before = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonNode) after = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *a = NULL;
+      g_autofree char *b = NULL;
+
+      json_node_set_array (before, ctx);
+      b = json_to_string (before, FALSE);
+      g_assert_false (fcm_context_add_details (ctx, &cases[i].details, &error));
+      g_assert_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE);
+      g_assert_nonnull (strstr (error->message, cases[i].message_part));
+      json_node_set_array (after, ctx);
+      a = json_to_string (after, FALSE);
+      g_assert_cmpstr (a, ==, b);
+    }
+
+  /* the dates FHIR allows */
+  g_assert_true (fcm_fhir_date_is_valid ("1961"));
+  g_assert_true (fcm_fhir_date_is_valid ("1961-04"));
+  g_assert_true (fcm_fhir_date_is_valid ("2024-02-29"));
+  g_assert_false (fcm_fhir_date_is_valid ("2023-02-29"));
+  g_assert_false (fcm_fhir_date_is_valid (""));
+  g_assert_true (fcm_fhir_datetime_is_valid ("2025-11-21T14:05:00Z"));
+  g_assert_true (fcm_fhir_datetime_is_valid ("2025-11-21T14:05:00.123+01:00"));
+  g_assert_false (fcm_fhir_datetime_is_valid ("2025-11-21 14:05"));
+
+  /* details for a study the context does not have */
+  {
+    g_autoptr(JsonArray) ctx = fcm_context_build_close ("r1", "p1", NULL);
+    FcmReportDetails study = { .modality = "CT" };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (fcm_context_add_details (ctx, &study, &error));
+    g_assert_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE);
+  }
+}
+
+/* The demo study helper: realistic names, sexes, adult birth dates */
+static void
+test_details_demo (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+
+  for (guint i = 0; i < 200; i++)
+    {
+      const char *sex = NULL;
+      g_autofree char *name = fcm_demo_patient_name (rand, &sex);
+      g_autofree char *born = fcm_demo_birth_date (rand);
+      const char *description = NULL;
+      const char *modality = NULL;
+      FcmReportDetails details = { name, sex, born, NULL, NULL, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+      int age;
+
+      fcm_demo_study (rand, &description, &modality);
+      details.study_description = description;
+      details.modality = modality;
+      g_assert_nonnull (strchr (name, ' '));
+      g_assert_true (fcm_patient_sex_is_valid (sex));
+      g_assert_true (fcm_report_details_check (&details, &error));
+      g_assert_no_error (error);
+      age = g_date_time_get_year (now) - (int) g_ascii_strtoll (born, NULL, 10);
+      g_assert_cmpint (age, >=, 17);
+      g_assert_cmpint (age, <=, 91);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -424,6 +607,9 @@ main (int   argc,
   g_test_add_func ("/fcm/context-store/duplicates-and-unknown", test_store_duplicates_and_unknown);
   g_test_add_func ("/fcm/context-store/select-shapes", test_store_select_shapes);
   g_test_add_func ("/fcm/context-store/load-current-bad", test_store_load_current_bad);
+  g_test_add_func ("/fcm/context-details/added", test_details_added);
+  g_test_add_func ("/fcm/context-details/invalid", test_details_invalid);
+  g_test_add_func ("/fcm/context-details/demo", test_details_demo);
 
   return g_test_run ();
 }

@@ -2270,6 +2270,9 @@ test_admin_inspect (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (sub, "leaseSecondsLeft"), >, 3500);
   g_assert_cmpint (json_object_get_int_member (sub, "acksPending"), ==, 0);
   g_assert_cmpfloat (json_object_get_double_member (sub, "lastAckLatencyMs"), >=, 0.0);
+  g_assert_cmpint (json_object_get_int_member (sub, "acks"), >=, 1);
+  g_assert_cmpint (json_object_get_int_member (sub, "refusedAcks"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (sub, "missedAcksTotal"), ==, 0);
   sub = admin_find_subscriber (subs, NULL);
   g_assert_nonnull (sub);
   g_assert_true (json_object_get_null_member (sub, "lastAckLatencyMs"));

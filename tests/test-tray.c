@@ -14,263 +14,12 @@
 #include <locale.h>
 #include <unistd.h>
 
+#include "fcm-test-tray.h"
 #include "fcm-test-util.h"
 #include "fcm-tray.h"
 
-#define SNI_PATH      "/StatusNotifierItem"
-#define SNI_INTERFACE "org.kde.StatusNotifierItem"
-
-static const char watcher_xml[] =
-  "<node>"
-  "  <interface name='org.kde.StatusNotifierWatcher'>"
-  "    <method name='RegisterStatusNotifierItem'>"
-  "      <arg name='service' type='s' direction='in'/>"
-  "    </method>"
-  "    <method name='RegisterStatusNotifierHost'>"
-  "      <arg name='service' type='s' direction='in'/>"
-  "    </method>"
-  "    <property name='RegisteredStatusNotifierItems' type='as' access='read'/>"
-  "    <property name='IsStatusNotifierHostRegistered' type='b' access='read'/>"
-  "    <property name='ProtocolVersion' type='i' access='read'/>"
-  "  </interface>"
-  "</node>";
-
 /* Messages at level "message" or above from the tray's log domain. */
 static guint tray_messages;
-
-typedef struct
-{
-  GDBusConnection *connection;
-  GDBusNodeInfo   *info;
-  guint            object_id;
-  guint            own_id;
-  gboolean         owned;
-  gboolean         reply_service_unknown;
-  GPtrArray       *services;
-  char            *last_sender;
-} FakeWatcher;
-
-static void
-watcher_method_call (GDBusConnection       *connection,
-                     const char            *sender,
-                     const char            *object_path,
-                     const char            *interface_name,
-                     const char            *method_name,
-                     GVariant              *parameters,
-                     GDBusMethodInvocation *invocation,
-                     gpointer               user_data)
-{
-  FakeWatcher *watcher = user_data;
-  const char *service = NULL;
-
-  if (!g_str_equal (method_name, "RegisterStatusNotifierItem"))
-    {
-      g_dbus_method_invocation_return_value (invocation, NULL);
-      return;
-    }
-
-  if (watcher->reply_service_unknown)
-    {
-      g_dbus_method_invocation_return_dbus_error (invocation,
-                                                  "org.freedesktop.DBus.Error.ServiceUnknown",
-                                                  "The name is not activatable");
-      g_ptr_array_add (watcher->services, g_strdup ("(refused)"));
-      return;
-    }
-
-  g_variant_get (parameters, "(&s)", &service);
-  g_ptr_array_add (watcher->services, g_strdup (service));
-  g_free (watcher->last_sender);
-  watcher->last_sender = g_strdup (sender);
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static GVariant *
-watcher_get_property (GDBusConnection  *connection,
-                      const char       *sender,
-                      const char       *object_path,
-                      const char       *interface_name,
-                      const char       *property_name,
-                      GError          **error,
-                      gpointer          user_data)
-{
-  FakeWatcher *watcher = user_data;
-
-  if (g_str_equal (property_name, "RegisteredStatusNotifierItems"))
-    return g_variant_new_strv ((const char * const *) watcher->services->pdata, watcher->services->len);
-  if (g_str_equal (property_name, "IsStatusNotifierHostRegistered"))
-    return g_variant_new_boolean (TRUE);
-  return g_variant_new_int32 (0);
-}
-
-static const GDBusInterfaceVTable watcher_vtable = {
-  watcher_method_call, watcher_get_property, NULL, { 0 }
-};
-
-static void
-watcher_name_acquired_cb (GDBusConnection *connection,
-                          const char      *name,
-                          gpointer         user_data)
-{
-  FakeWatcher *watcher = user_data;
-
-  watcher->owned = TRUE;
-}
-
-static GDBusConnection *
-new_private_connection (void)
-{
-  g_autofree char *address = NULL;
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *connection;
-
-  address = g_dbus_address_get_for_bus_sync (G_BUS_TYPE_SESSION, NULL, &error);
-  g_assert_no_error (error);
-  connection = g_dbus_connection_new_for_address_sync (address,
-                                                       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
-                                                       G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-                                                       NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_dbus_connection_set_exit_on_close (connection, FALSE);
-
-  return connection;
-}
-
-static FakeWatcher *
-fake_watcher_new (gboolean reply_service_unknown)
-{
-  FakeWatcher *watcher = g_new0 (FakeWatcher, 1);
-  g_autoptr(GError) error = NULL;
-
-  watcher->connection = new_private_connection ();
-  watcher->reply_service_unknown = reply_service_unknown;
-  watcher->services = g_ptr_array_new_null_terminated (4, g_free, TRUE);
-  watcher->info = g_dbus_node_info_new_for_xml (watcher_xml, &error);
-  g_assert_no_error (error);
-  watcher->object_id = g_dbus_connection_register_object (watcher->connection,
-                                                          "/StatusNotifierWatcher",
-                                                          watcher->info->interfaces[0],
-                                                          &watcher_vtable, watcher, NULL, &error);
-  g_assert_no_error (error);
-  watcher->own_id = g_bus_own_name_on_connection (watcher->connection,
-                                                  "org.kde.StatusNotifierWatcher",
-                                                  G_BUS_NAME_OWNER_FLAGS_NONE,
-                                                  watcher_name_acquired_cb, NULL,
-                                                  watcher, NULL);
-  FCM_TEST_WAIT_UNTIL (watcher->owned);
-
-  return watcher;
-}
-
-static void
-fake_watcher_free (FakeWatcher *watcher)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_bus_unown_name (watcher->own_id);
-  g_dbus_connection_unregister_object (watcher->connection, watcher->object_id);
-  g_dbus_connection_close_sync (watcher->connection, NULL, &error);
-  g_assert_no_error (error);
-  g_object_unref (watcher->connection);
-  g_dbus_node_info_unref (watcher->info);
-  g_ptr_array_unref (watcher->services);
-  g_free (watcher->last_sender);
-  g_free (watcher);
-}
-
-/* An asynchronous call, waited for on the main loop. */
-typedef struct
-{
-  gboolean  done;
-  GVariant *reply;
-  GError   *error;
-} CallResult;
-
-static void
-call_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  CallResult *call = user_data;
-
-  call->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &call->error);
-  call->done = TRUE;
-}
-
-static GVariant *
-call (GDBusConnection    *connection,
-      const char         *dest,
-      const char         *path,
-      const char         *interface,
-      const char         *method,
-      GVariant           *parameters,
-      const GVariantType *reply_type)
-{
-  CallResult result = { 0 };
-
-  g_dbus_connection_call (connection, dest, path, interface, method, parameters,
-                          reply_type, G_DBUS_CALL_FLAGS_NO_AUTO_START, 5000, NULL,
-                          call_cb, &result);
-  FCM_TEST_WAIT_UNTIL (result.done);
-  g_assert_no_error (result.error);
-
-  return result.reply;
-}
-
-static GVariant *
-get_item_property (GDBusConnection *connection,
-                   const char      *dest,
-                   const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  GVariant *value = NULL;
-
-  reply = call (connection, dest, SNI_PATH, "org.freedesktop.DBus.Properties", "Get",
-                g_variant_new ("(ss)", SNI_INTERFACE, name), G_VARIANT_TYPE ("(v)"));
-  g_variant_get (reply, "(v)", &value);
-
-  return value;
-}
-
-static char *
-get_item_string (GDBusConnection *connection,
-                 const char      *dest,
-                 const char      *name)
-{
-  g_autoptr(GVariant) value = get_item_property (connection, dest, name);
-
-  g_assert_true (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING) ||
-                 g_variant_is_of_type (value, G_VARIANT_TYPE_OBJECT_PATH));
-  return g_variant_dup_string (value, NULL);
-}
-
-static gboolean
-name_has_owner (GDBusConnection *connection,
-                const char      *name)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean has_owner = FALSE;
-
-  reply = call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", name),
-                G_VARIANT_TYPE ("(b)"));
-  g_variant_get (reply, "(b)", &has_owner);
-
-  return has_owner;
-}
-
-/* A round trip on @connection, then whatever it queued for the main loop:
- * replies to calls made before have been handled afterwards. */
-static void
-flush (GDBusConnection *connection)
-{
-  g_autoptr(GVariant) reply = NULL;
-
-  reply = call (connection, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                "org.freedesktop.DBus", "GetId", NULL, G_VARIANT_TYPE ("(s)"));
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static void
 wait_for_bus_name (FcmTray         *tray,
@@ -279,7 +28,7 @@ wait_for_bus_name (FcmTray         *tray,
   const char *name = fcm_tray_get_bus_name (tray);
 
   g_assert_nonnull (name);
-  FCM_TEST_WAIT_UNTIL (name_has_owner (other, name));
+  FCM_TEST_WAIT_UNTIL (fcm_test_name_has_owner (other, name));
 }
 
 typedef struct
@@ -356,23 +105,13 @@ item_signal_cb (GDBusConnection *connection,
     }
 }
 
-static GDBusConnection *
-session_bus (void)
-{
-  g_autoptr(GError) error = NULL;
-  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-
-  g_assert_no_error (error);
-  return bus;
-}
-
 /* No watcher on the bus (a plain GNOME session): the item is exported and
  * owns its name, but stays unregistered, and nothing is logged above debug. */
 static void
 test_tray_no_watcher (void)
 {
-  g_autoptr(GDBusConnection) bus = session_bus ();
-  g_autoptr(GDBusConnection) other = new_private_connection ();
+  g_autoptr(GDBusConnection) bus = fcm_test_session_bus ();
+  g_autoptr(GDBusConnection) other = fcm_test_private_connection ();
   g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
   g_autofree char *status = NULL;
   TraySignals signals = { 0 };
@@ -384,18 +123,18 @@ test_tray_no_watcher (void)
   fcm_tray_register (tray, bus);
   g_assert_true (g_str_has_prefix (fcm_tray_get_bus_name (tray), "org.kde.StatusNotifierItem-"));
   wait_for_bus_name (tray, other);
-  g_assert_false (name_has_owner (other, "org.kde.StatusNotifierWatcher"));
-  flush (bus);
+  g_assert_false (fcm_test_name_has_owner (other, "org.kde.StatusNotifierWatcher"));
+  fcm_test_dbus_flush (bus);
 
   g_assert_false (fcm_tray_get_registered (tray));
   g_assert_cmpuint (signals.registered_notifies, ==, 0);
   g_assert_cmpuint (tray_messages, ==, 0);
 
   /* Still a working item for whoever asks. */
-  status = get_item_string (other, fcm_tray_get_bus_name (tray), "Status");
+  status = fcm_test_item_string (other, fcm_tray_get_bus_name (tray), "Status");
   g_assert_cmpstr (status, ==, "Passive");
   fcm_tray_set_status (tray, FCM_TRAY_STATUS_NEEDS_ATTENTION);
-  flush (bus);
+  fcm_test_dbus_flush (bus);
   g_assert_cmpuint (tray_messages, ==, 0);
   g_assert_false (fcm_tray_get_registered (tray));
 }
@@ -405,7 +144,7 @@ test_tray_no_watcher (void)
 static void
 test_tray_register (void)
 {
-  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(GDBusConnection) bus = fcm_test_session_bus ();
   g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
   g_autoptr(GVariant) tooltip = NULL;
   g_autoptr(GVariant) pixmaps = NULL;
@@ -419,7 +158,7 @@ test_tray_register (void)
   g_autofree char *attention_icon_name = NULL;
   g_autofree char *menu = NULL;
   const char *tip_icon = NULL, *tip_title = NULL, *tip_body = NULL;
-  FakeWatcher *watcher = fake_watcher_new (FALSE);
+  FcmTestWatcher *watcher = fcm_test_watcher_new (FALSE);
   ItemSignals seen = { g_ptr_array_new_with_free_func (g_free), 0 };
   TraySignals signals = { 0 };
   const char *service;
@@ -443,22 +182,22 @@ test_tray_register (void)
   g_assert_cmpstr (watcher->last_sender, ==, g_dbus_connection_get_unique_name (bus));
 
   /* Properties, as a host reads them. */
-  category = get_item_string (watcher->connection, service, "Category");
+  category = fcm_test_item_string (watcher->connection, service, "Category");
   g_assert_cmpstr (category, ==, "ApplicationStatus");
-  id = get_item_string (watcher->connection, service, "Id");
+  id = fcm_test_item_string (watcher->connection, service, "Id");
   g_assert_cmpstr (id, ==, "org.example.Tray");
-  status = get_item_string (watcher->connection, service, "Status");
+  status = fcm_test_item_string (watcher->connection, service, "Status");
   g_assert_cmpstr (status, ==, "Passive");
-  icon_name = get_item_string (watcher->connection, service, "IconName");
+  icon_name = fcm_test_item_string (watcher->connection, service, "IconName");
   g_assert_cmpstr (icon_name, ==, "org.example.Tray-symbolic");
-  attention_icon_name = get_item_string (watcher->connection, service, "AttentionIconName");
+  attention_icon_name = fcm_test_item_string (watcher->connection, service, "AttentionIconName");
   g_assert_cmpstr (attention_icon_name, !=, "");
-  menu = get_item_string (watcher->connection, service, "Menu");
+  menu = fcm_test_item_string (watcher->connection, service, "Menu");
   g_assert_cmpstr (menu, ==, "/NO_DBUSMENU");
-  item_is_menu = get_item_property (watcher->connection, service, "ItemIsMenu");
+  item_is_menu = fcm_test_item_property (watcher->connection, service, "ItemIsMenu");
   g_assert_false (g_variant_get_boolean (item_is_menu));
-  all = call (watcher->connection, service, SNI_PATH, "org.freedesktop.DBus.Properties", "GetAll",
-              g_variant_new ("(s)", SNI_INTERFACE), G_VARIANT_TYPE ("(a{sv})"));
+  all = fcm_test_dbus_call (watcher->connection, service, SNI_PATH, "org.freedesktop.DBus.Properties", "GetAll",
+                            g_variant_new ("(s)", SNI_INTERFACE), G_VARIANT_TYPE ("(a{sv})"));
   props = g_variant_get_child_value (all, 0);
   g_assert_cmpuint (g_variant_n_children (props), >=, 10);
 
@@ -468,11 +207,11 @@ test_tray_register (void)
                                                      NULL, SNI_PATH, NULL,
                                                      G_DBUS_SIGNAL_FLAGS_NONE,
                                                      item_signal_cb, &seen, NULL);
-  flush (watcher->connection);
+  fcm_test_dbus_flush (watcher->connection);
 
   fcm_tray_set_tooltip (tray, "FHIRcast Monitor", "Subscribed to topic abc");
   FCM_TEST_WAIT_UNTIL (seen.tooltips == 1);
-  tooltip = get_item_property (watcher->connection, service, "ToolTip");
+  tooltip = fcm_test_item_property (watcher->connection, service, "ToolTip");
   g_assert_true (g_variant_is_of_type (tooltip, G_VARIANT_TYPE ("(sa(iiay)ss)")));
   g_variant_get (tooltip, "(&s@a(iiay)&s&s)", &tip_icon, &pixmaps, &tip_title, &tip_body);
   g_assert_cmpstr (tip_icon, ==, "org.example.Tray-symbolic");
@@ -487,7 +226,7 @@ test_tray_register (void)
   FCM_TEST_WAIT_UNTIL (seen.statuses->len == 1);
   g_assert_cmpstr (g_ptr_array_index (seen.statuses, 0), ==, "NeedsAttention");
   g_clear_pointer (&status, g_free);
-  status = get_item_string (watcher->connection, service, "Status");
+  status = fcm_test_item_string (watcher->connection, service, "Status");
   g_assert_cmpstr (status, ==, "NeedsAttention");
   FCM_TEST_WAIT_UNTIL (seen.tooltips > n_tooltips);
 
@@ -497,28 +236,28 @@ test_tray_register (void)
   FCM_TEST_WAIT_UNTIL (seen.statuses->len == 2);
   g_assert_cmpstr (g_ptr_array_index (seen.statuses, 1), ==, "Active");
   g_clear_pointer (&status, g_free);
-  status = get_item_string (watcher->connection, service, "Status");
+  status = fcm_test_item_string (watcher->connection, service, "Status");
   g_assert_cmpstr (status, ==, "Active");
 
   /* Clicks. */
-  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "Activate",
-                         g_variant_new ("(ii)", 10, 20), G_VARIANT_TYPE_UNIT));
+  g_variant_unref (fcm_test_dbus_call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "Activate",
+                                       g_variant_new ("(ii)", 10, 20), G_VARIANT_TYPE_UNIT));
   g_assert_cmpuint (signals.activated, ==, 1);
   g_assert_cmpint (signals.x, ==, 10);
   g_assert_cmpint (signals.y, ==, 20);
-  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "SecondaryActivate",
-                         g_variant_new ("(ii)", 1, 2), G_VARIANT_TYPE_UNIT));
+  g_variant_unref (fcm_test_dbus_call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "SecondaryActivate",
+                                       g_variant_new ("(ii)", 1, 2), G_VARIANT_TYPE_UNIT));
   g_assert_cmpuint (signals.secondary, ==, 1);
-  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "ContextMenu",
-                         g_variant_new ("(ii)", 3, 4), G_VARIANT_TYPE_UNIT));
+  g_variant_unref (fcm_test_dbus_call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "ContextMenu",
+                                       g_variant_new ("(ii)", 3, 4), G_VARIANT_TYPE_UNIT));
   g_assert_cmpuint (signals.context_menu, ==, 1);
-  g_variant_unref (call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "Scroll",
-                         g_variant_new ("(is)", 120, "vertical"), G_VARIANT_TYPE_UNIT));
+  g_variant_unref (fcm_test_dbus_call (watcher->connection, service, SNI_PATH, SNI_INTERFACE, "Scroll",
+                                       g_variant_new ("(is)", 120, "vertical"), G_VARIANT_TYPE_UNIT));
   g_assert_cmpuint (signals.activated, ==, 1);
 
   g_dbus_connection_signal_unsubscribe (watcher->connection, subscription);
   g_ptr_array_unref (seen.statuses);
-  fake_watcher_free (watcher);
+  fcm_test_watcher_free (watcher);
 
   /* The watcher left: no longer registered. */
   FCM_TEST_WAIT_UNTIL (!fcm_tray_get_registered (tray));
@@ -528,29 +267,29 @@ test_tray_register (void)
 static void
 test_tray_watcher_later (void)
 {
-  g_autoptr(GDBusConnection) bus = session_bus ();
-  g_autoptr(GDBusConnection) other = new_private_connection ();
+  g_autoptr(GDBusConnection) bus = fcm_test_session_bus ();
+  g_autoptr(GDBusConnection) other = fcm_test_private_connection ();
   g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
-  FakeWatcher *watcher;
+  FcmTestWatcher *watcher;
 
   fcm_tray_register (tray, bus);
   wait_for_bus_name (tray, other);
-  flush (bus);
+  fcm_test_dbus_flush (bus);
   g_assert_false (fcm_tray_get_registered (tray));
 
-  watcher = fake_watcher_new (FALSE);
+  watcher = fcm_test_watcher_new (FALSE);
   FCM_TEST_WAIT_UNTIL (fcm_tray_get_registered (tray));
   g_assert_cmpuint (watcher->services->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (watcher->services, 0), ==, fcm_tray_get_bus_name (tray));
-  fake_watcher_free (watcher);
+  fcm_test_watcher_free (watcher);
   FCM_TEST_WAIT_UNTIL (!fcm_tray_get_registered (tray));
 
   /* The host restarts. */
-  watcher = fake_watcher_new (FALSE);
+  watcher = fcm_test_watcher_new (FALSE);
   FCM_TEST_WAIT_UNTIL (fcm_tray_get_registered (tray));
   g_assert_cmpuint (watcher->services->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (watcher->services, 0), ==, fcm_tray_get_bus_name (tray));
-  fake_watcher_free (watcher);
+  fcm_test_watcher_free (watcher);
   FCM_TEST_WAIT_UNTIL (!fcm_tray_get_registered (tray));
 }
 
@@ -559,10 +298,10 @@ test_tray_watcher_later (void)
 static void
 test_tray_unique_name_fallback (void)
 {
-  g_autoptr(GDBusConnection) bus = session_bus ();
-  g_autoptr(GDBusConnection) other = new_private_connection ();
+  g_autoptr(GDBusConnection) bus = fcm_test_session_bus ();
+  g_autoptr(GDBusConnection) other = fcm_test_private_connection ();
   g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
-  FakeWatcher *watcher = fake_watcher_new (FALSE);
+  FcmTestWatcher *watcher = fcm_test_watcher_new (FALSE);
 
   /* whatever instance number the tray picks next, it is taken */
   for (guint n = 1; n <= 64; n++)
@@ -583,39 +322,39 @@ test_tray_unique_name_fallback (void)
   g_assert_cmpstr (fcm_tray_get_bus_name (tray), ==, g_dbus_connection_get_unique_name (bus));
   g_assert_cmpuint (watcher->services->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (watcher->services, 0), ==, g_dbus_connection_get_unique_name (bus));
-  fake_watcher_free (watcher);
+  fcm_test_watcher_free (watcher);
 }
 
 /* A watcher answering ServiceUnknown: unregistered, debug output only. */
 static void
 test_tray_service_unknown (void)
 {
-  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(GDBusConnection) bus = fcm_test_session_bus ();
   g_autoptr(FcmTray) tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
-  FakeWatcher *watcher = fake_watcher_new (TRUE);
+  FcmTestWatcher *watcher = fcm_test_watcher_new (TRUE);
 
   tray_messages = 0;
   fcm_tray_register (tray, bus);
   FCM_TEST_WAIT_UNTIL (watcher->services->len == 1);
-  flush (bus);
+  fcm_test_dbus_flush (bus);
   g_assert_false (fcm_tray_get_registered (tray));
   g_assert_cmpuint (tray_messages, ==, 0);
-  fake_watcher_free (watcher);
+  fcm_test_watcher_free (watcher);
 }
 
 /* Disposing the tray while its registration is in flight, then going on. */
 static void
 test_tray_dispose_pending (void)
 {
-  g_autoptr(GDBusConnection) bus = session_bus ();
+  g_autoptr(GDBusConnection) bus = fcm_test_session_bus ();
   FcmTray *tray = fcm_tray_new ("org.example.Tray", "org.example.Tray-symbolic");
-  FakeWatcher *watcher = fake_watcher_new (FALSE);
+  FcmTestWatcher *watcher = fcm_test_watcher_new (FALSE);
 
   fcm_tray_register (tray, bus);
   g_object_unref (tray);
-  flush (bus);
-  flush (watcher->connection);
-  fake_watcher_free (watcher);
+  fcm_test_dbus_flush (bus);
+  fcm_test_dbus_flush (watcher->connection);
+  fcm_test_watcher_free (watcher);
 }
 
 static GLogWriterOutput

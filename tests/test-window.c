@@ -9,6 +9,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <adwaita.h>
 
@@ -252,6 +253,29 @@ timeline_rows (GtkWidget *timeline)
   return log ? g_list_model_get_n_items (G_LIST_MODEL (log)) : 0;
 }
 
+
+static void
+clipboard_read_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  char **text = data;
+  g_autoptr(GError) error = NULL;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+read_clipboard (GdkClipboard *clipboard)
+{
+  char *text = NULL;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, clipboard_read_cb, &text);
+  FCM_TEST_WAIT_UNTIL (text != NULL);
+  return text;
+}
+
 /* The built-in hub: live at once; Open Report → dialog → the hub's answer inline,
  * the context panel shows the report and the timeline gets the rows (issue 5, C-44). */
 static void
@@ -462,9 +486,20 @@ test_window_two_connections (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (fcm_connection_get_last_error (second) != NULL);
   FCM_TEST_WAIT_UNTIL (!gtk_widget_get_sensitive (parts.open_button));
 
-  /* back to the first: live again in the window */
-  gtk_list_box_select_row (parts.connection_list, gtk_list_box_get_row_at_index (parts.connection_list, 0));
+  /* Moving the keyboard focus onto the first hub does not switch the
+   * monitored hub (issue 11); the shown one stays selected */
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (parts.connection_list, 1)));
+  g_signal_emit_by_name (parts.connection_list, "move-cursor", GTK_MOVEMENT_DISPLAY_LINES, -1, FALSE, FALSE);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (parts.connection_list, 0))));
+  g_assert_true (fcm_window_get_connection (window) == second);
+  g_assert_true (gtk_list_box_get_selected_row (parts.connection_list) ==
+                 gtk_list_box_get_row_at_index (parts.connection_list, 1));
+
+  /* activating it does: back to the first, live again in the window */
+  g_signal_emit_by_name (parts.connection_list, "activate-cursor-row");
   g_assert_true (fcm_window_get_connection (window) == first);
+  g_assert_true (gtk_list_box_get_selected_row (parts.connection_list) ==
+                 gtk_list_box_get_row_at_index (parts.connection_list, 0));
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
 
   /* Remove Hub: the shown one goes, the other is shown */
@@ -475,6 +510,291 @@ test_window_two_connections (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 0);
   g_assert_null (fcm_window_get_connection (window));
   g_assert_cmpstr (_fcm_context_panel_get_page (FCM_CONTEXT_PANEL (parts.context_panel)), ==, "not-connected");
+
+  close_window (window);
+}
+
+
+/* Opens a random demo report from the window; returns its id. */
+static char *
+open_random_report (FcmWindow      *window,
+                    FcmWindowParts *parts)
+{
+  FcmOpenReportDialog *dialog;
+  char *report_id;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.open-report", NULL);
+  dialog = find_open_dialog ();
+  g_assert_nonnull (dialog);
+  fcm_open_report_dialog_fill_random (dialog);
+  report_id = g_strdup (fcm_open_report_dialog_get_report_id (dialog));
+  gtk_label_set_text (parts->answer_label, "");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "open");
+  FCM_TEST_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (parts->answer_label), "DiagnosticReport-open: 200"));
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (_fcm_context_panel_get_field_text (FCM_CONTEXT_PANEL (parts->context_panel),
+                                                                     FCM_CONTEXT_FIELD_REPORT_ID), report_id) == 0);
+  return report_id;
+}
+
+/* Suspended reports (C-37): listed with their patient, counted in the
+ * panel's header; Close/Update/Select act on one when it is chosen; resume
+ * and close from the list. */
+static void
+test_window_suspended (Fixture       *f,
+                       gconstpointer  data)
+{
+  FcmWindow *window = NULL;
+  g_autoptr(FcmConnection) connection = add_embedded (f, &window);
+  FcmContextStore *store = fcm_monitor_get_context_store (fcm_connection_get_monitor (connection));
+  FcmContextPanel *panel;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  FcmContextItem *first_item;
+  FcmWindowParts parts;
+  GtkWidget *row;
+
+  fcm_window_get_parts (window, &parts);
+  panel = FCM_CONTEXT_PANEL (parts.context_panel);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
+  first = open_random_report (window, &parts);
+  second = open_random_report (window, &parts);
+  first_item = fcm_context_store_lookup (store, first);
+  g_assert_nonnull (first_item);
+
+  FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_n_suspended (panel) == 1);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_count (panel), ==, "1 Suspended");
+  /* listed by its patient */
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (panel, 0), ==,
+                   fcm_context_item_get_patient_name (first_item));
+
+  /* choose it: Update goes to the suspended report, not the current one */
+  row = _fcm_context_panel_get_suspended_row (panel, 0);
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (row)), GTK_LIST_BOX_ROW (row));
+  g_assert_true (fcm_context_panel_get_chosen (panel) == first_item);
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (fcm_test_find_action_button (GTK_WIDGET (window), "win.update-report"))),
+                            first));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.update-report", NULL);
+  FCM_TEST_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (parts.answer_label), "DiagnosticReport-update: "));
+  g_assert_cmpstr (gtk_label_get_text (parts.answer_label), ==, "DiagnosticReport-update: 200 OK");
+  FCM_TEST_WAIT_UNTIL (fcm_context_item_get_n_content (first_item) == 1);
+  g_assert_cmpuint (fcm_context_item_get_n_content (fcm_context_store_get_current (store)), ==, 0);
+  g_assert_cmpstr (fcm_context_item_get_anchor_id (fcm_context_store_get_current (store)), ==, second);
+
+  /* Select on the chosen one too */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.select-content", NULL);
+  FCM_TEST_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (parts.answer_label), "DiagnosticReport-select: "));
+  g_assert_cmpstr (gtk_label_get_text (parts.answer_label), ==, "DiagnosticReport-select: 200 OK");
+  FCM_TEST_WAIT_UNTIL (fcm_context_item_get_selection (first_item) != NULL);
+
+  /* Resume from the list: it is current again, the other one suspended */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.resume-report", "s", first);
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (_fcm_context_panel_get_field_text (panel, FCM_CONTEXT_FIELD_REPORT_ID), first) == 0);
+  FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_n_suspended (panel) == 1);
+  g_assert_null (fcm_context_panel_get_chosen (panel));
+  g_assert_cmpuint (fcm_context_item_get_n_content (first_item), ==, 1);
+
+  /* Close from the list: the suspended one goes, the current one stays */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.close-suspended", "s", second);
+  FCM_TEST_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (parts.answer_label), "DiagnosticReport-close: 200"));
+  FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_n_suspended (panel) == 0);
+  g_assert_null (_fcm_context_panel_get_suspended_count (panel));
+  g_assert_cmpstr (fcm_context_item_get_anchor_id (fcm_context_store_get_current (store)), ==, first);
+
+  close_window (window);
+}
+
+static gboolean
+is_named (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), data) == 0;
+}
+
+/* F6 cycles sidebar → context → timeline → details; buttons have one name
+ * each; the hub URL and topic are copied in full (issue 11) */
+static void
+test_window_keyboard (Fixture       *f,
+                      gconstpointer  data)
+{
+  FcmWindow *window = NULL;
+  g_autoptr(FcmConnection) connection = add_embedded (f, &window);
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  GtkWidget *focus;
+  GtkWidget *seen[4] = { NULL, };
+  FcmWindowParts parts;
+  g_autofree char *copied = NULL;
+
+  fcm_window_get_parts (window, &parts);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
+  g_free (open_random_report (window, &parts));
+  adw_flap_set_reveal_flap (parts.flap, TRUE);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_is_drawable (adw_flap_get_flap (parts.flap)));
+  /* a message in the details, so that region has something to focus */
+  FCM_TEST_WAIT_UNTIL (timeline_rows (parts.timeline) >= 1);
+
+  for (guint i = 0; i < 4; i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.next-region", NULL);
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      g_assert_true (gtk_window_get_focus_visible (GTK_WINDOW (window)));
+      seen[i] = focus;
+    }
+  g_assert_true (gtk_widget_is_ancestor (seen[0], adw_flap_get_flap (parts.flap)));
+  g_assert_true (gtk_widget_is_ancestor (seen[1], parts.context_panel));
+  g_assert_true (seen[2] == fcm_test_find_widget (parts.timeline, GTK_TYPE_COLUMN_VIEW) ||
+                 gtk_widget_is_ancestor (seen[2], fcm_test_find_widget (parts.timeline, GTK_TYPE_COLUMN_VIEW)));
+  /* then around again; Shift+F6 goes back */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.next-region", NULL);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), adw_flap_get_flap (parts.flap)) ||
+                 gtk_root_get_focus (GTK_ROOT (window)) == seen[3] || seen[3] == NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-region", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.previous-region", NULL);
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), parts.timeline));
+
+  /* with the sidebar hidden, F6 passes over it */
+  adw_flap_set_reveal_flap (parts.flap, FALSE);
+  FCM_TEST_WAIT_UNTIL (!gtk_widget_is_drawable (adw_flap_get_flap (parts.flap)));
+  gtk_widget_grab_focus (fcm_test_find_widget (parts.timeline, GTK_TYPE_COLUMN_VIEW));
+  for (guint i = 0; i < 3; i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.next-region", NULL);
+      g_assert_false (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), adw_flap_get_flap (parts.flap)));
+    }
+
+  /* one accessible name each: no "Close Report Close", no "_Open" */
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fcm_test_find_action_button (GTK_WIDGET (window), "win.close-report")),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Close Report");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (parts.open_button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Open Report…");
+  g_assert_false (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (parts.open_button),
+                                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+
+  /* the hub URL and topic: in full in a tooltip, and copied in full */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (parts.hub_url_label)), ==,
+                   fcm_hub_client_get_hub_url (fcm_connection_get_client (connection)));
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (window), is_named, "Copy Hub URL"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-hub-url", NULL);
+  copied = read_clipboard (clipboard);
+  g_assert_cmpstr (copied, ==, fcm_hub_client_get_hub_url (fcm_connection_get_client (connection)));
+  g_clear_pointer (&copied, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.copy-topic", NULL);
+  copied = read_clipboard (clipboard);
+  g_assert_cmpstr (copied, ==, fcm_hub_client_get_topic (fcm_connection_get_client (connection)));
+
+  close_window (window);
+}
+
+
+static GtkWindow *
+find_message_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) == 0)
+        return w;
+    }
+  return NULL;
+}
+
+static gboolean
+is_error_label (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") &&
+         gtk_widget_get_visible (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), data) != NULL;
+}
+
+/* Add Hub: bad input is explained in words under the field; Enter never
+ * drops a value silently (issue 11) */
+static void
+test_window_add_hub_errors (Fixture       *f,
+                            gconstpointer  data)
+{
+  FcmWindow *window = new_window (f);
+  AdwMessageDialog *dialog;
+  GtkWidget *url, *topic;
+
+  show_and_wait (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-connection", NULL);
+  dialog = ADW_MESSAGE_DIALOG (find_message_dialog ("Add Hub"));
+  g_assert_nonnull (dialog);
+  url = fcm_test_find_entry_row (GTK_WIDGET (dialog), "Hub URL");
+  topic = fcm_test_find_entry_row (GTK_WIDGET (dialog), "Topic");
+
+  /* nothing typed yet: nothing to complain about, but nothing to connect */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "connect"));
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, ""));
+
+  gtk_editable_set_text (GTK_EDITABLE (url), "htp://hub.example.org/api/hub");
+  g_assert_true (gtk_widget_has_css_class (url, "error"));
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label,
+                                                   "Not a hub URL: it starts with http:// or https://"));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (url), GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (url), "http://");
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, "host name is missing"));
+
+  /* Enter with the topic empty: says so, keeps what was typed */
+  gtk_editable_set_text (GTK_EDITABLE (url), "http://127.0.0.1:9/api/hub");
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, ""));
+  g_signal_emit_by_name (url, "entry-activated");
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, "The topic is required"));
+  g_assert_true (gtk_widget_has_css_class (topic, "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (url)), ==, "http://127.0.0.1:9/api/hub");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "connect"));
+
+  gtk_editable_set_text (GTK_EDITABLE (topic), "session-1");
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (dialog), is_error_label, ""));
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "connect"));
+
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+
+/* Usable at 800×600: the sidebar folds away (F9 shows it over the rest),
+ * the context and the timeline keep their minimum widths side by side; at
+ * 1366×768 all three show (issue 11) */
+static void
+test_window_small (Fixture       *f,
+                   gconstpointer  data)
+{
+  FcmWindow *window = NULL;
+  g_autoptr(FcmConnection) connection = add_embedded (f, &window);
+  FcmWindowParts parts;
+
+  fcm_window_get_parts (window, &parts);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1366, 768);
+  /* the window's width, less its client-side shadow */
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) >= 1300);
+  adw_flap_set_reveal_flap (parts.flap, TRUE);
+  FCM_TEST_WAIT_UNTIL (!adw_flap_get_folded (parts.flap) && gtk_widget_get_width (parts.timeline) > 0);
+  g_assert_true (gtk_widget_get_mapped (adw_flap_get_flap (parts.flap)));
+  g_assert_cmpint (gtk_widget_get_width (parts.timeline), >=, 700);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 600);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_width (GTK_WIDGET (window)) <= 800);
+  FCM_TEST_WAIT_UNTIL (adw_flap_get_folded (parts.flap));
+  FCM_TEST_WAIT_UNTIL (!adw_flap_get_reveal_flap (parts.flap));
+  g_assert_cmpint (gtk_widget_get_width (parts.context_panel), >=, 260);
+  g_assert_cmpint (gtk_widget_get_width (parts.timeline), >=, 500);
+  /* side by side, inside the window */
+  {
+    graphene_point_t p;
+
+    g_assert_true (gtk_widget_compute_point (parts.timeline, GTK_WIDGET (window),
+                                             &GRAPHENE_POINT_INIT (gtk_widget_get_width (parts.timeline), 0), &p));
+    g_assert_cmpfloat (p.x, <=, 800);
+  }
+
+  /* F9 shows the sidebar over the content, with the hub URL copy button */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.toggle-sidebar", NULL);
+  FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (adw_flap_get_flap (parts.flap)));
 
   close_window (window);
 }
@@ -552,7 +872,7 @@ test_window_primary_menu (Fixture       *f,
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
   g_assert_nonnull (menu);
   assert_menu_actions_exist (menu, G_ACTION_GROUP (f->app), G_ACTION_GROUP (window), &n_items);
-  g_assert_cmpuint (n_items, ==, 9);
+  g_assert_cmpuint (n_items, ==, 12);
 
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 
@@ -584,13 +904,18 @@ test_window_size_remembered (Fixture       *f,
   g_assert_cmpint (width, ==, 900);
   g_assert_cmpint (height, ==, 600);
 
-  /* ...and the current one saved on close (which needs a shown window). */
+  /* ...and the current one saved on close (which needs a shown window);
+   * running in the background, closing only hides the window (issue 12.1) */
   show_and_wait (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  g_assert_true (g_settings_get_boolean (f->settings, "run-in-background"));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_cmpint (g_settings_get_int (f->settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (f->settings, "window-height"), ==, 700);
   g_assert_false (g_settings_get_boolean (f->settings, "window-maximized"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_true (gtk_application_get_windows (GTK_APPLICATION (f->app))->data == window);
+  gtk_window_destroy (GTK_WINDOW (window));
   g_assert_finalize_object (window);
 }
 
@@ -637,46 +962,22 @@ test_application_quit (Fixture       *f,
   show_and_wait (window);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 740);
 
-  /* Quitting closes the windows, which saves their state. */
+  /* Quitting leaves every hub first (nobody else is on the built-in hub, so
+   * it does not ask), then closes the windows, which saves their state. */
   g_action_group_activate_action (G_ACTION_GROUP (f->app), "quit", NULL);
-  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (f->app)));
+  FCM_TEST_WAIT_UNTIL (gtk_application_get_windows (GTK_APPLICATION (f->app)) == NULL);
   g_assert_cmpint (g_settings_get_int (f->settings, "window-width"), ==, 1200);
   g_assert_finalize_object (window);
-}
-
-static void
-run_tests_cb (GApplication *app,
-              int          *status)
-{
-  /* Instead of FcmApplication's own activate, which opens a window. */
-  g_signal_stop_emission_by_name (app, "activate");
-
-  *status = g_test_run ();
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  int status = 1;
+  int status;
 
-  g_test_init (&argc, &argv, NULL);
-
-  /* What gtk_test_init() does, except that no display means SKIP. */
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-
-  /* GTK's in-process accessibility backend: accessible properties can be
-   * checked, and no AT-SPI bus is needed (without a session bus the AT-SPI
-   * backend warns, and warnings are fatal). */
-  g_setenv ("GTK_A11Y", "test", FALSE);
-
-  if (!gtk_init_check ())
-    {
-      g_printerr ("test-window: no display, skipping\n");
-      return 77;
-    }
-  adw_init ();
+  if (!fcm_gtk_test_init (&argc, &argv, "test-window"))
+    return 77;
   start_fake_notification_daemon ();
 
 #define ADD(path, func) \
@@ -687,6 +988,10 @@ main (int   argc,
   ADD ("/fcm/window/syncerror-alert", test_window_syncerror_alert);
   ADD ("/fcm/window/connection-lost", test_window_connection_lost);
   ADD ("/fcm/window/two-connections", test_window_two_connections);
+  ADD ("/fcm/window/suspended", test_window_suspended);
+  ADD ("/fcm/window/keyboard", test_window_keyboard);
+  ADD ("/fcm/window/add-hub-errors", test_window_add_hub_errors);
+  ADD ("/fcm/window/small", test_window_small);
   ADD ("/fcm/application/configured-hub", test_application_configured_hub);
   ADD ("/fcm/window/primary-menu", test_window_primary_menu);
   ADD ("/fcm/window/size-remembered", test_window_size_remembered);
@@ -698,8 +1003,7 @@ main (int   argc,
   /* The tests run from "activate"; with no window left afterwards, the
    * application shuts down and g_application_run() returns. */
   the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
-  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  status = fcm_gtk_test_run_in_application (G_APPLICATION (the_app));
   g_assert_finalize_object (the_app);
   g_clear_object (&fake_notify_bus);
   g_clear_pointer (&notifications, g_ptr_array_unref);

@@ -10,27 +10,13 @@
 #include <glib/gi18n.h>
 
 #include "fcm-application-private.h"
-#include "fcm-connection.h"
 #include "fcm-preferences-window.h"
-#include "fcm-secret.h"
 #include "fcm-tray.h"
 #include "fcm-window.h"
 
 /* Fixed, so that the .Devel flavour finds the same resources (style.css,
  * gtk/help-overlay.ui, icons/) as the stable one. */
 #define FCM_RESOURCE_BASE_PATH "/io/github/fhircastmonitor/FhircastMonitor"
-
-struct _FcmApplication
-{
-  AdwApplication  parent_instance;
-
-  GSettings      *settings;
-  FcmTray        *tray;
-  gboolean        started_connections;
-  guint           notify_watch[2];
-  guint           settings_idle;
-  gboolean        notify_owned[2];
-};
 
 G_DEFINE_FINAL_TYPE (FcmApplication, fcm_application, ADW_TYPE_APPLICATION)
 
@@ -47,10 +33,12 @@ fcm_application_new (const char        *application_id,
 {
   g_return_val_if_fail (application_id != NULL, NULL);
 
+  /* register-session: query-end at the end of the desktop session */
   return g_object_new (FCM_TYPE_APPLICATION,
                        "application-id", application_id,
                        "flags", flags,
                        "resource-base-path", FCM_RESOURCE_BASE_PATH,
+                       "register-session", TRUE,
                        NULL);
 }
 
@@ -73,27 +61,46 @@ fcm_application_get_settings (FcmApplication *self)
   return self->settings;
 }
 
-static FcmWindow *
-ensure_window (FcmApplication *self)
+/**
+ * _fcm_application_get_window:
+ *
+ * Returns: (transfer none) (nullable): the main window, shown or hidden
+ *   (not the preferences or another dialog)
+ */
+FcmWindow *
+_fcm_application_get_window (FcmApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
-
-  if (window == NULL)
-    window = GTK_WINDOW (fcm_window_new (self));
-  return FCM_WINDOW (window);
+  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    if (FCM_IS_WINDOW (w->data))
+      return FCM_WINDOW (w->data);
+  return NULL;
 }
 
-/* The tray shows the worst state of all connections: attention while any
- * has lost sync or its hub (C-68), active while all are live. */
-static void
-update_tray (FcmApplication *self)
+FcmWindow *
+_fcm_application_ensure_window (FcmApplication *self)
 {
-  FcmTrayStatus status = FCM_TRAY_STATUS_PASSIVE;
-  g_autofree char *body = NULL;
-  guint n_live = 0, n_alert = 0;
+  FcmWindow *window = _fcm_application_get_window (self);
 
-  if (self->tray == NULL)
-    return;
+  if (window == NULL)
+    {
+      window = fcm_window_new (self);
+      /* the tray names the report the window shows */
+      g_signal_connect_object (window, "notify::connection",
+                               G_CALLBACK (_fcm_application_update_tray), self, G_CONNECT_SWAPPED);
+    }
+  return window;
+}
+
+/**
+ * _fcm_application_dup_connections:
+ *
+ * Returns: (transfer container) (element-type FcmConnection): every hub
+ *   connection of the app
+ */
+GPtrArray *
+_fcm_application_dup_connections (FcmApplication *self)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
     {
@@ -103,322 +110,46 @@ update_tray (FcmApplication *self)
         continue;
       connections = fcm_window_get_connections (FCM_WINDOW (w->data));
       for (guint i = 0; connections != NULL && i < g_list_model_get_n_items (connections); i++)
-        {
-          g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i);
-          g_autofree char *alert = fcm_connection_dup_alert (connection);
-
-          if (alert != NULL)
-            {
-              n_alert++;
-              if (body == NULL)
-                body = g_steal_pointer (&alert);
-            }
-          else if (fcm_connection_get_live (connection))
-            n_live++;
-        }
+        g_ptr_array_add (all, g_list_model_get_item (connections, i));
     }
-
-  if (n_alert > 0)
-    status = FCM_TRAY_STATUS_NEEDS_ATTENTION;
-  else if (n_live > 0)
-    status = FCM_TRAY_STATUS_ACTIVE;
-  fcm_tray_set_status (self->tray, status);
-
-  if (body == NULL)
-    /* Translators: tray tooltip; %u is a number of hub connections */
-    body = g_strdup_printf (ngettext ("%u hub connection live", "%u hub connections live", n_live), n_live);
-  fcm_tray_set_tooltip (self->tray, _("FHIRcast Monitor"), body);
+  return all;
 }
 
-static void
-connection_changed_cb (FcmApplication *self)
+/* The window, and the connections of a first start; @present: show the
+ * window (not with --background: tray and hubs only). */
+void
+_fcm_application_start (FcmApplication *self,
+                        gboolean        present)
 {
-  update_tray (self);
-}
+  FcmWindow *window;
 
-static void
-token_lookup_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(FcmConnection) connection = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *token = fcm_secret_lookup_token_finish (result, &error);
-
-  /* No Secret Service is not fatal: the hub may not need a token. */
-  if (error != NULL)
-    g_debug ("no token from the keyring: %s", error->message);
-  if (token != NULL)
-    fcm_hub_client_set_token (fcm_connection_get_client (connection), token);
-  fcm_connection_start (connection);
-}
-
-/**
- * fcm_application_add_connection:
- * @self: a #FcmApplication
- * @connection: a new connection
- *
- * Applies the preferences (events, lease, ack policy), lists the connection
- * in the window and starts it; for another hub, with the token stored in
- * the keyring for its URL.
- */
-/* Testing other apps: the status our acks carry (C-28); 200 follows. */
-static void
-apply_ack_policy (FcmApplication *self,
-                  FcmHubClient   *client)
-{
-  static const char * const events[] = {
-    FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE,
-    FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
-  };
-  g_autofree char *ack = g_settings_get_string (fcm_application_get_settings (self), "ack-policy");
-  guint status = (guint) g_ascii_strtoull (ack, NULL, 10);
-
-  if (status < 200 || status > 599)
-    status = 200;
-  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
-    fcm_hub_client_set_ack_policy (client, events[i], status);
-}
-
-static void
-add_connection (FcmApplication *self,
-                FcmConnection  *connection,
-                gboolean        start)
-{
-  GSettings *settings = fcm_application_get_settings (self);
-  FcmHubClient *client = fcm_connection_get_client (connection);
-  g_auto(GStrv) events = g_settings_get_strv (settings, "events");
-
-  g_return_if_fail (FCM_IS_APPLICATION (self));
-  g_return_if_fail (FCM_IS_CONNECTION (connection));
-
-  if (events[0] != NULL)
-    fcm_hub_client_set_events (client, (const char * const *) events);
-  fcm_hub_client_set_lease_seconds (client, (guint) g_settings_get_int (settings, "lease-seconds"));
-  apply_ack_policy (self, client);
-
-  g_signal_connect_object (connection, "notify::status-text",
-                           G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (connection, "notify::sync-lost",
-                           G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
-
-  fcm_window_add_connection (ensure_window (self), connection);
-  update_tray (self);
-
-  if (!start)
+  if (self->leaving)
     return;
-  if (fcm_connection_get_embedded (connection) || fcm_hub_client_get_token (client) != NULL)
-    fcm_connection_start (connection);
-  else
-    fcm_secret_lookup_token_async (fcm_hub_client_get_hub_url (client), NULL,
-                                   token_lookup_cb, g_object_ref (connection));
-}
 
-void
-fcm_application_add_connection (FcmApplication *self,
-                                FcmConnection  *connection)
-{
-  add_connection (self, connection, TRUE);
-}
-
-/* The connection made from the preferences, replaced when they change. */
-static void
-add_settings_connection (FcmApplication *self,
-                         FcmConnection  *connection,
-                         gboolean        start)
-{
-  g_object_set_data (G_OBJECT (connection), "fcm-from-settings", GINT_TO_POINTER (TRUE));
-  add_connection (self, connection, start);
-}
-
-static gboolean
-reconnect_from_settings (gpointer user_data)
-{
-  FcmApplication *self = user_data;
-
-  self->settings_idle = 0;
-  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+  window = _fcm_application_ensure_window (self);
+  if (present)
     {
-      GListModel *connections;
-
-      if (!FCM_IS_WINDOW (w->data))
-        continue;
-      connections = fcm_window_get_connections (FCM_WINDOW (w->data));
-      for (guint i = g_list_model_get_n_items (connections); i > 0; i--)
-        {
-          g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i - 1);
-
-          if (g_object_get_data (G_OBJECT (connection), "fcm-from-settings"))
-            fcm_window_remove_connection (FCM_WINDOW (w->data), connection);
-        }
+      gtk_window_present (GTK_WINDOW (window));
+      if (self->taken_port != 0)
+        _fcm_application_show_port_taken (self);
     }
-  _fcm_application_start_default_connections (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Hub URL, topic or GetTopic user changed: connect there instead, once the
- * preferences window has written all of them (one idle for a burst). */
-static void
-connection_settings_changed_cb (FcmApplication *self)
-{
-  if (self->started_connections && self->settings_idle == 0)
-    self->settings_idle = g_idle_add (reconnect_from_settings, self);
-}
-
-static void
-ack_policy_changed_cb (FcmApplication *self)
-{
-  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
-    {
-      GListModel *connections;
-
-      if (!FCM_IS_WINDOW (w->data))
-        continue;
-      connections = fcm_window_get_connections (FCM_WINDOW (w->data));
-      for (guint i = 0; i < g_list_model_get_n_items (connections); i++)
-        {
-          g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i);
-
-          apply_ack_policy (self, fcm_connection_get_client (connection));
-        }
-    }
-}
-
-typedef struct
-{
-  FcmApplication *app;
-  char           *hub_url;
-  char           *name;
-  char           *user;
-  char           *token;
-} Discovery;
-
-static void
-discovery_free (Discovery *d)
-{
-  g_object_unref (d->app);
-  g_free (d->hub_url);
-  g_free (d->name);
-  g_free (d->user);
-  g_free (d->token);
-  g_free (d);
-}
-
-static void
-gettopic_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  Discovery *d = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *topic = fcm_hub_client_gettopic_finish (FCM_HUB_CLIENT (source), result, &error);
-  g_autoptr(FcmConnection) connection = NULL;
-
-  connection = fcm_connection_new (d->hub_url, topic ? topic : "", d->name);
-  if (d->token != NULL)
-    fcm_hub_client_set_token (fcm_connection_get_client (connection), d->token);
-  if (topic == NULL)
-    {
-      g_autofree char *message = g_strdup_printf (_("No topic for user “%s”: %s"), d->user, error->message);
-
-      add_settings_connection (d->app, connection, FALSE);
-      fcm_connection_set_failed (connection, message);
-    }
-  else
-    add_settings_connection (d->app, connection, TRUE);
-  discovery_free (d);
-}
-
-static void
-discovery_token_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Discovery *d = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FcmHubClient) lookup = NULL;
-
-  d->token = fcm_secret_lookup_token_finish (result, &error);
-  if (error != NULL)
-    g_debug ("no token from the keyring: %s", error->message);
-
-  /* the 2019 prototype's discovery: GET /gettopic?username=&secret= */
-  lookup = fcm_hub_client_new (d->hub_url, "");
-  fcm_hub_client_gettopic_async (lookup, d->user, d->token ? d->token : "", NULL, gettopic_cb, d);
-}
-
-/* With nothing configured, the built-in hub; else the configured hub and
- * topic, or the topic the hub gives the configured user (GetTopic). */
-void
-_fcm_application_stop_following_settings (FcmApplication *self)
-{
-  self->started_connections = FALSE;
-  g_clear_handle_id (&self->settings_idle, g_source_remove);
-}
-
-void
-_fcm_application_start_default_connections (FcmApplication *self)
-{
-  GSettings *settings = fcm_application_get_settings (self);
-  g_autofree char *hub_url = g_settings_get_string (settings, "hub-url");
-  g_autofree char *topic = g_settings_get_string (settings, "topic");
-  g_autofree char *user = g_settings_get_string (settings, "gettopic-user");
-  g_autofree char *name = g_settings_get_string (settings, "subscriber-name");
-  g_autoptr(FcmConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-
-  self->started_connections = TRUE;  /* and follow the preferences from now on */
-  if (hub_url[0] == '\0')
-    {
-      connection = fcm_connection_new_embedded (&error);
-      if (connection == NULL)
-        {
-          /* shown in the window instead of a silent empty app */
-          connection = fcm_connection_new ("http://127.0.0.1/", "", name);
-          add_settings_connection (self, connection, FALSE);
-          fcm_connection_set_failed (connection, error->message);
-          return;
-        }
-      fcm_hub_client_set_subscriber_name (fcm_connection_get_client (connection), name);
-      add_settings_connection (self, connection, TRUE);
-    }
-  else if (topic[0] == '\0' && user[0] != '\0')
-    {
-      Discovery *d = g_new0 (Discovery, 1);
-
-      d->app = g_object_ref (self);
-      d->hub_url = g_steal_pointer (&hub_url);
-      d->name = g_steal_pointer (&name);
-      d->user = g_steal_pointer (&user);
-      fcm_secret_lookup_token_async (d->hub_url, NULL, discovery_token_cb, d);
-    }
-  else if (topic[0] == '\0')
-    {
-      connection = fcm_connection_new (hub_url, "", name);
-      add_settings_connection (self, connection, FALSE);
-      fcm_connection_set_failed (connection, _("No topic configured: set a topic or a GetTopic user in the preferences"));
-    }
-  else
-    {
-      connection = fcm_connection_new (hub_url, topic, name);
-      add_settings_connection (self, connection, TRUE);
-    }
-}
-
-static void
-fcm_application_activate (GApplication *app)
-{
-  FcmApplication *self = FCM_APPLICATION (app);
-  FcmWindow *window = ensure_window (self);
-
-  gtk_window_present (GTK_WINDOW (window));
 
   if (!self->started_connections)
     {
       self->started_connections = TRUE;
       if (g_settings_get_boolean (fcm_application_get_settings (self), "auto-connect"))
-        _fcm_application_start_default_connections (self);
+        {
+          _fcm_application_start_default_connections (self);
+          _fcm_application_start_remembered_hubs (self);
+        }
     }
+}
+
+/* Launching the app again, the tray icon, a notification: the window. */
+static void
+fcm_application_activate (GApplication *app)
+{
+  _fcm_application_start (FCM_APPLICATION (app), TRUE);
 }
 
 static int
@@ -427,42 +158,16 @@ fcm_application_command_line (GApplication            *app,
 {
   FcmApplication *self = FCM_APPLICATION (app);
   GVariantDict *options = g_application_command_line_get_options_dict (command_line);
-  const char *hub = NULL, *topic = NULL, *name = NULL;
-  g_autoptr(FcmConnection) connection = NULL;
+  int status = _fcm_application_connect_from_options (self, command_line, options);
 
-  g_variant_dict_lookup (options, "hub", "&s", &hub);
-  g_variant_dict_lookup (options, "topic", "&s", &topic);
-  g_variant_dict_lookup (options, "name", "&s", &name);
+  if (status != 0)
+    return status;
 
-  if (hub == NULL && (topic != NULL || name != NULL))
-    {
-      g_application_command_line_printerr (command_line, "%s\n",
-                                           _("--topic and --name need --hub"));
-      return 64;
-    }
-  if (hub != NULL)
-    {
-      g_autoptr(GUri) uri = g_uri_parse (hub, G_URI_FLAGS_NONE, NULL);
-
-      if (uri == NULL || g_uri_get_host (uri) == NULL ||
-          (g_strcmp0 (g_uri_get_scheme (uri), "http") != 0 && g_strcmp0 (g_uri_get_scheme (uri), "https") != 0))
-        {
-          g_application_command_line_printerr (command_line, "%s\n",
-                                               _("--hub needs an http:// or https:// URL"));
-          return 64;
-        }
-      if (topic == NULL)
-        {
-          g_application_command_line_printerr (command_line, "%s\n", _("--hub needs --topic"));
-          return 64;
-        }
-      /* an explicit hub replaces the default connection of a first start */
-      self->started_connections = TRUE;
-      connection = fcm_connection_new (hub, topic, name);
-      fcm_application_add_connection (self, connection);
-    }
-
-  g_application_activate (app);
+  /* --background (autostart): tray and hubs, the window when asked for */
+  if (g_variant_dict_contains (options, "background"))
+    _fcm_application_start (self, FALSE);
+  else
+    g_application_activate (app);
   return 0;
 }
 
@@ -551,15 +256,6 @@ fcm_application_get_can_notify (FcmApplication *self)
 }
 
 static void
-tray_activate_cb (FcmTray        *tray,
-                  int             x,
-                  int             y,
-                  FcmApplication *self)
-{
-  g_application_activate (G_APPLICATION (self));
-}
-
-static void
 fcm_application_about_action (GSimpleAction *action,
                               GVariant      *parameter,
                               gpointer       user_data)
@@ -603,29 +299,11 @@ fcm_application_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
-static void
-fcm_application_quit_action (GSimpleAction *action,
-                             GVariant      *parameter,
-                             gpointer       user_data)
-{
-  FcmApplication *self = user_data;
-  GList *windows;
-
-  /* Close the windows first so that they can save their state. */
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-  g_list_foreach (windows, (GFunc) g_object_ref, NULL);
-  for (const GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (GTK_WINDOW (l->data));
-  g_list_free_full (windows, g_object_unref);
-
-  g_application_quit (G_APPLICATION (self));
-}
-
 static const GActionEntry app_actions[] = {
   { "about", fcm_application_about_action },
   { "preferences", fcm_application_preferences_action },
   { "show-window", fcm_application_show_window_action },
-  { "quit", fcm_application_quit_action },
+  { "quit", _fcm_application_quit_action },
 };
 
 static void
@@ -649,24 +327,16 @@ fcm_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
 
   /* preferences apply at once: another hub or topic, another ack status */
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const keys[] = { "changed::hub-url", "changed::topic", "changed::gettopic-user" };
+  _fcm_application_follow_settings (self);
 
-      g_signal_connect_object (fcm_application_get_settings (self), keys[i],
-                               G_CALLBACK (connection_settings_changed_cb), self, G_CONNECT_SWAPPED);
-    }
-  g_signal_connect_object (fcm_application_get_settings (self), "changed::ack-policy",
-                           G_CALLBACK (ack_policy_changed_cb), self, G_CONNECT_SWAPPED);
+  /* closing hides the window; signals and the session's end leave cleanly */
+  _fcm_application_setup_quit (self);
 
   /* A tray icon where the desktop has a StatusNotifierWatcher; nothing otherwise. */
   bus = g_application_get_dbus_connection (app);
   if (bus != NULL)
     {
-      self->tray = fcm_tray_new (g_application_get_application_id (app), g_application_get_application_id (app));
-      g_signal_connect_object (self->tray, "activate", G_CALLBACK (tray_activate_cb), self, 0);
-      fcm_tray_register (self->tray, bus);
-      update_tray (self);
+      _fcm_application_setup_tray (self, bus);
 
       for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
         self->notify_watch[i] =
@@ -678,6 +348,15 @@ fcm_application_startup (GApplication *app)
     }
 }
 
+/* However the main loop ended, no hub is left behind without an unsubscribe. */
+static void
+fcm_application_shutdown (GApplication *app)
+{
+  _fcm_application_leave_now (FCM_APPLICATION (app));
+
+  G_APPLICATION_CLASS (fcm_application_parent_class)->shutdown (app);
+}
+
 static void
 fcm_application_dispose (GObject *object)
 {
@@ -685,6 +364,7 @@ fcm_application_dispose (GObject *object)
 
   g_clear_object (&self->settings);
   g_clear_object (&self->tray);
+  g_clear_object (&self->tray_menu);
   g_clear_handle_id (&self->settings_idle, g_source_remove);
   for (guint i = 0; i < G_N_ELEMENTS (self->notify_watch); i++)
     g_clear_handle_id (&self->notify_watch[i], g_bus_unwatch_name);
@@ -704,6 +384,7 @@ fcm_application_class_init (FcmApplicationClass *klass)
   app_class->command_line = fcm_application_command_line;
   app_class->handle_local_options = fcm_application_handle_local_options;
   app_class->startup = fcm_application_startup;
+  app_class->shutdown = fcm_application_shutdown;
 }
 
 static void
@@ -713,6 +394,7 @@ fcm_application_init (FcmApplication *self)
     { "hub", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscribe to this hub (its hub.url) instead of the built-in one"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Session topic on that hub"), N_("TOPIC") },
     { "name", 0, 0, G_OPTION_ARG_STRING, NULL, N_("Subscriber name to send to the hub"), N_("NAME") },
+    { "background", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Start without a window: the tray icon and the hub connections only (for autostart)"), NULL },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the program name and version and exit"), NULL },
     { NULL }
   };

@@ -21,5 +21,12 @@ GSettings      *fcm_application_get_settings (FcmApplication    *self);
 gboolean        fcm_application_get_can_notify (FcmApplication  *self);
 void            fcm_application_add_connection (FcmApplication  *self,
                                               FcmConnection     *connection);
+void            fcm_application_add_hub       (FcmApplication   *self,
+                                              const char        *hub_url,
+                                              const char        *topic,
+                                              const char        *subscriber_name,
+                                              const char        *token);
+void            fcm_application_forget_hub    (FcmApplication   *self,
+                                              FcmConnection     *connection);
 
 G_END_DECLS

@@ -167,28 +167,44 @@ setup (FcmConnection *self,
   update_status (self);
 }
 
-/**
- * fcm_connection_new_embedded:
- *
- * Starts the built-in reference hub on a free loopback port and makes a
- * connection to a fresh topic on it. Nothing is reachable from other hosts.
- *
- * Returns: (transfer full): the connection, or %NULL if the hub could not listen
- */
+/* fcm_connection_new_embedded_at() on a free port, with a fresh topic */
 FcmConnection *
 fcm_connection_new_embedded (GError **error)
 {
+  return fcm_connection_new_embedded_at (0, NULL, error);
+}
+
+/**
+ * fcm_connection_new_embedded_at:
+ * @port: the loopback port, 0 for a free one
+ * @topic: (nullable): the session topic; %NULL or "" for a fresh one
+ *
+ * Starts the built-in reference hub on 127.0.0.1:@port (nothing is
+ * reachable from other hosts) and makes a connection to @topic on it. The
+ * app keeps both across restarts: other apps on the workstation stay set up.
+ *
+ * Returns: (transfer full): the connection, or %NULL if the hub could not
+ *   listen (%G_IO_ERROR_ADDRESS_IN_USE: another program has the port)
+ */
+FcmConnection *
+fcm_connection_new_embedded_at (guint        port,
+                                const char  *topic,
+                                GError     **error)
+{
   g_autoptr(FcmConnection) self = g_object_new (FCM_TYPE_CONNECTION, NULL);
-  g_autofree char *topic = NULL;
+  g_autofree char *fresh = NULL;
   g_autofree char *where = NULL;
 
+  g_return_val_if_fail (port <= G_MAXUINT16, NULL);
+
   self->hub = fcm_hub_new ();
-  if (!fcm_hub_listen (self->hub, "127.0.0.1", 0, NULL, error))
+  if (!fcm_hub_listen (self->hub, "127.0.0.1", port, NULL, error))
     return NULL;
 
-  /* A fresh session topic per start; the context panel shows it so that
-   * other apps on this machine can join (H-02: the hub names topics). */
-  topic = g_uuid_string_random ();
+  /* The context panel shows the topic so that other apps on this machine
+   * can join (H-02: the hub names topics). */
+  if (topic == NULL || topic[0] == '\0')
+    topic = fresh = g_uuid_string_random ();
   where = url_host_port (fcm_hub_get_url (self->hub));
   self->title = g_strdup (_("Built-in Hub"));
   self->subtitle = g_steal_pointer (&where);
@@ -358,11 +374,20 @@ fcm_connection_publish_async (FcmConnection       *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fcm_connection_publish_async);
 
-  if (fcm_event_name_equal (event_name, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
-    version_id = fcm_context_store_get_version_id (fcm_monitor_get_context_store (self->monitor));
-
   event = fcm_event_new (id, NULL, fcm_hub_client_get_topic (self->client), event_name,
-                         owned, version_id, NULL);
+                         owned, NULL, NULL);
+  if (fcm_event_name_equal (event_name, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE))
+    {
+      /* the version of the report updated, which may be a suspended one */
+      FcmContextStore *store = fcm_monitor_get_context_store (self->monitor);
+      g_autofree char *report_id = fcm_event_dup_context_id (event, "report", "DiagnosticReport");
+      FcmContextItem *item = report_id ? fcm_context_store_lookup (store, report_id) : NULL;
+
+      version_id = item ? fcm_context_item_get_version_id (item) : fcm_context_store_get_version_id (store);
+      g_clear_object (&event);
+      event = fcm_event_new (id, NULL, fcm_hub_client_get_topic (self->client), event_name,
+                             owned, version_id, NULL);
+    }
   fcm_hub_client_publish_async (self->client, event, cancellable, publish_cb, g_steal_pointer (&task));
 }
 
@@ -391,16 +416,19 @@ fcm_connection_publish_finish (FcmConnection  *self,
   return (guint) status;
 }
 
+/* @item, or the current report when @item is NULL */
 static FcmContextItem *
-require_current (FcmConnection *self,
-                 GError       **error)
+require_item (FcmConnection  *self,
+              FcmContextItem *item,
+              GError        **error)
 {
-  FcmContextItem *current = fcm_context_store_get_current (fcm_monitor_get_context_store (self->monitor));
+  if (item == NULL)
+    item = fcm_context_store_get_current (fcm_monitor_get_context_store (self->monitor));
 
-  if (current == NULL)
+  if (item == NULL)
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                          _("No report is open"));
-  return current;
+  return item;
 }
 
 /**
@@ -413,15 +441,55 @@ JsonArray *
 fcm_connection_build_close (FcmConnection  *self,
                             GError        **error)
 {
-  FcmContextItem *current;
+  return fcm_connection_build_close_for (self, NULL, error);
+}
 
+/**
+ * fcm_connection_build_close_for:
+ * @item: (nullable): an open report, current or suspended; %NULL for the
+ *   current one
+ *
+ * Returns: (transfer full): the context to close @item (C-50), or %NULL
+ *   with @error set
+ */
+JsonArray *
+fcm_connection_build_close_for (FcmConnection   *self,
+                                FcmContextItem  *item,
+                                GError         **error)
+{
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
-  if (!(current = require_current (self, error)))
+  if (!(item = require_item (self, item, error)))
     return NULL;
-  return fcm_context_build_close (fcm_context_item_get_anchor_id (current),
-                                  fcm_context_item_get_patient_id (current),
-                                  fcm_context_item_get_study_id (current));
+  return fcm_context_build_close (fcm_context_item_get_anchor_id (item),
+                                  fcm_context_item_get_patient_id (item),
+                                  fcm_context_item_get_study_id (item));
+}
+
+/**
+ * fcm_connection_build_resume:
+ * @item: an open report
+ *
+ * C-37, C-48: resuming a report re-sends its open's context (with a new
+ * event id).
+ *
+ * Returns: (transfer full): the `DiagnosticReport-open` context of @item
+ */
+JsonArray *
+fcm_connection_build_resume (FcmConnection  *self,
+                             FcmContextItem *item)
+{
+  JsonArray *context;
+  JsonArray *copy;
+
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (item), NULL);
+
+  context = fcm_context_item_get_context (item);
+  copy = json_array_sized_new (json_array_get_length (context));
+  for (guint i = 0; i < json_array_get_length (context); i++)
+    json_array_add_element (copy, json_node_copy (json_array_get_element (context, i)));
+  return copy;
 }
 
 /**
@@ -437,19 +505,32 @@ JsonArray *
 fcm_connection_build_demo_update (FcmConnection  *self,
                                   GError        **error)
 {
+  return fcm_connection_build_demo_update_for (self, NULL, error);
+}
+
+/**
+ * fcm_connection_build_demo_update_for:
+ * @item: (nullable): an open report; %NULL for the current one
+ *
+ * Returns: (transfer full): the demo update of @item, or %NULL with @error set
+ */
+JsonArray *
+fcm_connection_build_demo_update_for (FcmConnection   *self,
+                                      FcmContextItem  *item,
+                                      GError         **error)
+{
   g_autoptr(JsonArray) entries = NULL;
-  FcmContextItem *current;
 
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
-  if (!(current = require_current (self, error)))
+  if (!(item = require_item (self, item, error)))
     return NULL;
 
-  entries = fcm_context_build_measurement (fcm_context_item_get_patient_id (current),
-                                           fcm_context_item_get_study_id (current),
+  entries = fcm_context_build_measurement (fcm_context_item_get_patient_id (item),
+                                           fcm_context_item_get_study_id (item),
                                            g_random_int_range (20, 400) / 10.0);
-  return fcm_context_build_update (fcm_context_item_get_anchor_id (current),
-                                   fcm_context_item_get_patient_id (current),
+  return fcm_context_build_update (fcm_context_item_get_anchor_id (item),
+                                   fcm_context_item_get_patient_id (item),
                                    entries);
 }
 
@@ -466,14 +547,28 @@ JsonArray *
 fcm_connection_build_select (FcmConnection  *self,
                              GError        **error)
 {
+  return fcm_connection_build_select_for (self, NULL, error);
+}
+
+/**
+ * fcm_connection_build_select_for:
+ * @item: (nullable): an open report; %NULL for the current one
+ *
+ * Returns: (transfer full): a select of @item's newest content, or %NULL
+ *   with @error set
+ */
+JsonArray *
+fcm_connection_build_select_for (FcmConnection   *self,
+                                 FcmContextItem  *current,
+                                 GError         **error)
+{
   g_autoptr(JsonNode) bundle = NULL;
   g_autofree char *reference = NULL;
-  FcmContextItem *current;
   JsonArray *entries = NULL;
 
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
 
-  if (!(current = require_current (self, error)))
+  if (!(current = require_item (self, current, error)))
     return NULL;
 
   bundle = fcm_context_item_dup_content_bundle (current);

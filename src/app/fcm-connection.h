@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (FcmConnection, fcm_connection, FCM, CONNECTION, GObject)
 
 FcmConnection  *fcm_connection_new_embedded      (GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+FcmConnection  *fcm_connection_new_embedded_at   (guint            port,
+                                                  const char      *topic,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 FcmConnection  *fcm_connection_new               (const char      *hub_url,
                                                   const char      *topic,
                                                   const char      *subscriber_name) G_GNUC_WARN_UNUSED_RESULT;
@@ -55,5 +58,16 @@ JsonArray      *fcm_connection_build_close       (FcmConnection   *self,
                                                   GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonArray      *fcm_connection_build_select      (FcmConnection   *self,
                                                   GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_close_for   (FcmConnection   *self,
+                                                  FcmContextItem  *item,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_demo_update_for (FcmConnection *self,
+                                                  FcmContextItem  *item,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_select_for  (FcmConnection   *self,
+                                                  FcmContextItem  *item,
+                                                  GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+JsonArray      *fcm_connection_build_resume      (FcmConnection   *self,
+                                                  FcmContextItem  *item) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

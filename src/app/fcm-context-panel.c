@@ -7,75 +7,69 @@
 
 #include "config.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include <glib/gi18n.h>
 
-#include "fcm-context-panel-private.h"
+#include "fcm-context-panel-internal.h"
 
 /**
  * FcmContextPanel:
  *
  * Shows what the #FcmContextStore of a #FcmMonitor knows: the current
- * report context as a card of copyable values, the suspended contexts
- * (C-37) as a list, and a warning while the context may be stale because
- * the connection is down (C-68) or a version gap was seen (C-33).
+ * report context as a headline in large type that answers "right patient,
+ * right study?" (name, sex, birth date, MRN; study description, modality,
+ * date, accession; report status and who opened it), its identifiers
+ * below as copyable values, the suspended contexts (C-37) as a list that
+ * can resume, close or choose one, and a warning while the context may be
+ * stale because the connection is down (C-68) or a version gap was seen
+ * (C-33).
+ *
+ * Under load the store changes once per event. The panel only marks itself
+ * dirty then; the changes are applied at most once per frame (a tick
+ * callback), and only the labels whose text really changed are touched.
+ * Tooltips are computed when GTK asks for them (#GtkWidget::query-tooltip):
+ * in GTK 4.8 setting one asks the X server for the pointer, synchronously.
+ *
+ * The headline's lines and the suspended rows are in
+ * fcm-context-panel-text.c, what the tests look at in
+ * fcm-context-panel-test.c (fcm-context-panel-internal.h).
  */
-struct _FcmContextPanel
-{
-  GtkWidget            parent_instance;
-
-  FcmMonitor          *monitor;
-  GSignalGroup        *monitor_signals;
-  GSignalGroup        *store_signals;
-  GSignalGroup        *item_signals;     /* the current item */
-  GtkCustomFilter     *suspended_filter;
-  GtkFilterListModel  *suspended_model;
-
-  AdwActionRow        *rows[FCM_CONTEXT_N_FIELDS];
-  GtkLabel            *values[FCM_CONTEXT_N_FIELDS];
-  gboolean             has_value[FCM_CONTEXT_N_FIELDS];
-
-  /* Template children */
-  GtkRevealer         *stale_revealer;
-  GtkLabel            *stale_reason_label;
-  GtkStack            *stack;
-  AdwPreferencesGroup *current_group;
-  AdwPreferencesGroup *suspended_group;
-  GtkListBox          *suspended_list;
-};
-
 G_DEFINE_FINAL_TYPE (FcmContextPanel, fcm_context_panel, GTK_TYPE_WIDGET)
 
 enum {
   PROP_0,
   PROP_MONITOR,
+  PROP_CHOSEN,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-typedef struct
-{
-  const char         *title;
-  gboolean            monospace;
-  gboolean            hide_when_missing;
-  PangoEllipsizeMode  ellipsize;
-} FieldInfo;
-
-static const FieldInfo fields[FCM_CONTEXT_N_FIELDS] = {
-  [FCM_CONTEXT_FIELD_REPORT_ID] = { N_("Report ID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_REPORT_STATUS] = { N_("Report Status"), FALSE, FALSE, PANGO_ELLIPSIZE_END },
-  [FCM_CONTEXT_FIELD_PATIENT_NAME] = { N_("Patient"), FALSE, TRUE, PANGO_ELLIPSIZE_END },
-  [FCM_CONTEXT_FIELD_MRN] = { N_("MRN"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_PATIENT_ID] = { N_("Patient ID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_ACCESSION] = { N_("Accession"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_STUDY_UID] = { N_("Study UID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_STUDY_ID] = { N_("Study ID"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_STUDY_DESCRIPTION] = { N_("Study Description"), FALSE, TRUE, PANGO_ELLIPSIZE_END },
-  [FCM_CONTEXT_FIELD_VERSION_ID] = { N_("Version"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
-  [FCM_CONTEXT_FIELD_OPENED_BY] = { N_("Opened By"), FALSE, TRUE, PANGO_ELLIPSIZE_END },
-  [FCM_CONTEXT_FIELD_N_CONTENT] = { N_("Content Resources"), FALSE, FALSE, PANGO_ELLIPSIZE_END },
-  [FCM_CONTEXT_FIELD_SELECTION] = { N_("Selection"), TRUE, FALSE, PANGO_ELLIPSIZE_MIDDLE },
+const FcmFieldInfo _fcm_context_fields[FCM_CONTEXT_N_FIELDS] = {
+  [FCM_CONTEXT_FIELD_PATIENT_NAME] = { N_("Patient"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_PATIENT_SEX] = { N_("Sex"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_BIRTH_DATE] = { N_("Birth Date"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_STUDY_DESCRIPTION] = { N_("Study Description"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_MODALITY] = { N_("Modality"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_STUDY_DATE] = { N_("Study Date"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_REPORT_STATUS] = { N_("Report Status"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_OPENED_BY] = { N_("Opened By"), FALSE, FALSE },
+  [FCM_CONTEXT_FIELD_MRN] = { N_("MRN"), TRUE, TRUE },
+  [FCM_CONTEXT_FIELD_ACCESSION] = { N_("Accession"), TRUE, TRUE },
+  [FCM_CONTEXT_FIELD_REPORT_ID] = { N_("Report ID"), TRUE, TRUE },
+  [FCM_CONTEXT_FIELD_PATIENT_ID] = { N_("Patient ID"), TRUE, TRUE },
+  [FCM_CONTEXT_FIELD_STUDY_ID] = { N_("Study ID"), TRUE, TRUE },
+  [FCM_CONTEXT_FIELD_STUDY_UID] = { N_("Study UID"), TRUE, TRUE },
+  [FCM_CONTEXT_FIELD_VERSION_ID] = { N_("Version"), TRUE, TRUE },
+  [FCM_CONTEXT_FIELD_N_CONTENT] = { N_("Content Resources"), TRUE, FALSE },
+  [FCM_CONTEXT_FIELD_SELECTION] = { N_("Selection"), TRUE, TRUE },
 };
+
+
+static void queue_apply (FcmContextPanel *self);
+static void apply       (FcmContextPanel *self);
 
 /**
  * fcm_context_panel_new:
@@ -94,112 +88,331 @@ get_store (FcmContextPanel *self)
   return self->monitor != NULL ? fcm_monitor_get_context_store (self->monitor) : NULL;
 }
 
+static gboolean
+store_has (FcmContextPanel *self,
+           FcmContextItem  *item)
+{
+  GListModel *store = G_LIST_MODEL (get_store (self));
+
+  for (guint i = 0; store != NULL && i < g_list_model_get_n_items (store); i++)
+    {
+      g_autoptr(FcmContextItem) it = g_list_model_get_item (store, i);
+
+      if (it == item)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static FcmContextItem *
+get_current (FcmContextPanel *self)
+{
+  FcmContextStore *store = get_store (self);
+
+  return store != NULL ? fcm_context_store_get_current (store) : NULL;
+}
+
+/* --------------------------------------------------------- what is shown */
+
+static char *
+opened_by_text (FcmContextPanel *self,
+                FcmContextItem  *item)
+{
+  const char *opened_by = fcm_context_item_get_opened_by (item);
+  /* the store knows the opening event; the client knows its own requests (C-38) */
+  FcmHubClient *client = fcm_monitor_get_client (self->monitor);
+
+  if (opened_by == NULL)
+    return NULL;
+  return g_strdup (fcm_hub_client_is_own_request (client, opened_by)
+                   ? _("Opened by this app") : _("Opened by another app"));
+}
+
+static char *
+dup_field (FcmContextPanel *self,
+           FcmContextItem  *item,
+           FcmContextField  field)
+{
+  const char * const *selection;
+
+  switch (field)
+    {
+    case FCM_CONTEXT_FIELD_PATIENT_NAME:
+      return g_strdup (fcm_context_item_get_patient_name (item));
+    case FCM_CONTEXT_FIELD_PATIENT_SEX:
+      return g_strdup (_fcm_context_sex_text (fcm_context_item_get_patient_sex (item)));
+    case FCM_CONTEXT_FIELD_BIRTH_DATE:
+      return _fcm_context_birth_date_text (fcm_context_item_get_birth_date (item));
+    case FCM_CONTEXT_FIELD_STUDY_DESCRIPTION:
+      return g_strdup (fcm_context_item_get_study_description (item));
+    case FCM_CONTEXT_FIELD_MODALITY:
+      return g_strdup (fcm_context_item_get_modality (item));
+    case FCM_CONTEXT_FIELD_STUDY_DATE:
+      return _fcm_context_study_date_text (fcm_context_item_get_study_date (item));
+    case FCM_CONTEXT_FIELD_REPORT_STATUS:
+      return g_strdup (fcm_context_item_get_report_status (item));
+    case FCM_CONTEXT_FIELD_OPENED_BY:
+      return opened_by_text (self, item);
+    case FCM_CONTEXT_FIELD_MRN:
+      return g_strdup (fcm_context_item_get_mrn (item));
+    case FCM_CONTEXT_FIELD_ACCESSION:
+      return g_strdup (fcm_context_item_get_accession (item));
+    case FCM_CONTEXT_FIELD_REPORT_ID:
+      return g_strdup (fcm_context_item_get_anchor_id (item));
+    case FCM_CONTEXT_FIELD_PATIENT_ID:
+      return g_strdup (fcm_context_item_get_patient_id (item));
+    case FCM_CONTEXT_FIELD_STUDY_ID:
+      return g_strdup (fcm_context_item_get_study_id (item));
+    case FCM_CONTEXT_FIELD_STUDY_UID:
+      return g_strdup (fcm_context_item_get_study_uid (item));
+    case FCM_CONTEXT_FIELD_VERSION_ID:
+      return g_strdup (fcm_context_item_get_version_id (item));
+    case FCM_CONTEXT_FIELD_N_CONTENT:
+      return g_strdup_printf ("%u", fcm_context_item_get_n_content (item));
+    case FCM_CONTEXT_FIELD_SELECTION:
+      selection = fcm_context_item_get_selection (item);
+      return selection != NULL && selection[0] != NULL ? g_strjoinv (", ", (char **) selection) : NULL;
+    case FCM_CONTEXT_N_FIELDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* ------------------------------------------------------- applying changes */
+
+void
+_fcm_context_panel_set_label_text (FcmContextPanel *self,
+                GtkLabel        *label,
+                const char      *text)
+{
+  if (g_strcmp0 (gtk_label_get_text (label), text) == 0)
+    return;
+  gtk_label_set_text (label, text);
+  self->n_label_updates++;
+}
+
+void
+_fcm_context_panel_set_visible (FcmContextPanel *self,
+             GtkWidget       *widget,
+             gboolean         visible)
+{
+  if (gtk_widget_get_visible (widget) == visible)
+    return;
+  gtk_widget_set_visible (widget, visible);
+  self->n_label_updates++;
+}
+
+/* An identifier row's value; its tooltip is computed in query-tooltip */
 static void
-set_field (FcmContextPanel *self,
-           FcmContextField  field,
-           const char      *value,
-           const char      *tooltip)
+show_row_value (FcmContextPanel *self,
+                FcmContextField  field)
 {
   GtkLabel *label = self->values[field];
   GtkWidget *widget = GTK_WIDGET (label);
-  gboolean has_value = value != NULL && *value != '\0';
+  const char *value = self->shown[field];
+  gboolean has_value = value != NULL;
+  gboolean had_value = gtk_label_get_selectable (label);
 
-  self->has_value[field] = has_value;
-  gtk_widget_set_visible (GTK_WIDGET (self->rows[field]),
-                          has_value || !fields[field].hide_when_missing);
-
-  if (has_value)
+  _fcm_context_panel_set_label_text (self, label, has_value ? value : "—");
+  if (has_value != had_value)
     {
-      gtk_label_set_text (label, value);
-      gtk_label_set_selectable (label, TRUE);
-      gtk_widget_set_tooltip_text (widget, tooltip ? tooltip : value);
-      gtk_widget_remove_css_class (widget, "dim-label");
-      if (fields[field].monospace)
-        gtk_widget_add_css_class (widget, "monospace");
-      /* after the tooltip, which GTK also makes the accessible description */
-      gtk_accessible_update_property (GTK_ACCESSIBLE (label),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, value,
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(fields[field].title),
-                                      -1);
+      gtk_label_set_selectable (label, has_value);
+      if (has_value)
+        {
+          gtk_widget_remove_css_class (widget, "dim-label");
+          if (_fcm_context_fields[field].monospace)
+            gtk_widget_add_css_class (widget, "monospace");
+        }
+      else
+        {
+          gtk_widget_add_css_class (widget, "dim-label");
+          gtk_widget_remove_css_class (widget, "monospace");
+        }
     }
-  else
-    {
-      gtk_label_set_text (label, "—");
-      gtk_label_set_selectable (label, FALSE);
-      gtk_widget_set_tooltip_text (widget, NULL);
-      gtk_widget_add_css_class (widget, "dim-label");
-      gtk_widget_remove_css_class (widget, "monospace");
-      gtk_accessible_update_property (GTK_ACCESSIBLE (label),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not given"),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(fields[field].title),
-                                      -1);
-    }
+  gtk_accessible_update_property (GTK_ACCESSIBLE (label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, has_value ? value : _("Not given"),
+                                  -1);
 }
 
 static void
-update_card (FcmContextPanel *self)
+update_suspended_count (FcmContextPanel *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->suspended_model));
+  g_autofree char *count = NULL;
+  g_autofree char *title = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->suspended_group), n > 0);
+  gtk_widget_set_visible (self->suspended_button, n > 0);
+  if (n == 0)
+    return;
+
+  /* Translators: a button in the panel's header; %u is a number of reports */
+  count = g_strdup_printf (ngettext ("%u Suspended", "%u Suspended", n), n);
+  gtk_button_set_label (GTK_BUTTON (self->suspended_button), count);
+  /* Translators: %u is a number of reports */
+  title = g_strdup_printf (ngettext ("Suspended Report (%u)", "Suspended Reports (%u)", n), n);
+  adw_preferences_group_set_title (self->suspended_group, title);
+  gtk_widget_set_tooltip_text (self->suspended_button, _("Go to the suspended reports"));
+}
+
+static void
+update_page (FcmContextPanel *self)
 {
   FcmContextStore *store = get_store (self);
-  FcmContextItem *item = store != NULL ? fcm_context_store_get_current (store) : NULL;
-  const char * const *selection;
-  g_autofree char *n_content = NULL;
-  g_autofree char *selection_text = NULL;
-  g_autofree char *selection_tooltip = NULL;
-  g_autofree char *opened_by_tooltip = NULL;
-  const char *opened_by;
+  const char *page;
+
+  if (store == NULL)
+    page = "not-connected";
+  else if (g_list_model_get_n_items (G_LIST_MODEL (store)) == 0)
+    page = "empty";
+  else
+    page = "report";
+
+  gtk_stack_set_visible_child_name (self->stack, page);
+}
+
+static void
+apply (FcmContextPanel *self)
+{
+  FcmContextItem *item = get_current (self);
+  gboolean changed[FCM_CONTEXT_N_FIELDS] = { FALSE, };
+  gboolean any = FALSE;
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  self->n_applies++;
+
+  update_page (self);
+  if (self->filter_dirty)
+    {
+      self->filter_dirty = FALSE;
+      /* the filter reads FcmContextItem:current, which the list model does not watch */
+      gtk_filter_changed (GTK_FILTER (self->suspended_filter), GTK_FILTER_CHANGE_DIFFERENT);
+    }
+  /* a chosen report that was resumed or closed is no longer a choice */
+  if (self->chosen != NULL &&
+      (fcm_context_item_get_current (self->chosen) || !store_has (self, self->chosen)))
+    fcm_context_panel_set_chosen (self, NULL);
 
   for (guint i = 0; i < FCM_CONTEXT_N_FIELDS; i++)
-    gtk_widget_set_visible (GTK_WIDGET (self->rows[i]), item != NULL);
-
-  if (item == NULL)
     {
-      /* C-35: closing the current context leaves it empty, suspended ones stay */
-      adw_preferences_group_set_description (self->current_group,
-                                             _("No report is current. The suspended reports below are still open."));
-      return;
+      g_autofree char *value = item != NULL ? dup_field (self, item, i) : NULL;
+
+      if (value != NULL && value[0] == '\0')
+        g_clear_pointer (&value, g_free);
+      if (g_strcmp0 (value, self->shown[i]) != 0 || (item != NULL && !self->has_current))
+        {
+          changed[i] = TRUE;
+          any = TRUE;
+          g_free (self->shown[i]);
+          self->shown[i] = g_steal_pointer (&value);
+        }
     }
 
-  adw_preferences_group_set_description (self->current_group, NULL);
-
-  set_field (self, FCM_CONTEXT_FIELD_REPORT_ID, fcm_context_item_get_anchor_id (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_REPORT_STATUS, fcm_context_item_get_report_status (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_PATIENT_NAME, fcm_context_item_get_patient_name (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_MRN, fcm_context_item_get_mrn (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_PATIENT_ID, fcm_context_item_get_patient_id (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_ACCESSION, fcm_context_item_get_accession (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_STUDY_UID, fcm_context_item_get_study_uid (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_STUDY_ID, fcm_context_item_get_study_id (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_STUDY_DESCRIPTION,
-             fcm_context_item_get_study_description (item), NULL);
-  set_field (self, FCM_CONTEXT_FIELD_VERSION_ID, fcm_context_item_get_version_id (item), NULL);
-  opened_by = fcm_context_item_get_opened_by (item);
-  if (opened_by != NULL)
+  if (item != NULL)
     {
-      /* the store knows the opening event; the client knows its own requests (C-38) */
-      FcmHubClient *client = fcm_monitor_get_client (self->monitor);
+      const char *opened_by = fcm_context_item_get_opened_by (item);
 
-      /* Translators: %s is the id of a FHIRcast event */
-      opened_by_tooltip = g_strdup_printf (_("Opening event: %s"), opened_by);
-      set_field (self, FCM_CONTEXT_FIELD_OPENED_BY,
-                 fcm_hub_client_is_own_request (client, opened_by) ? _("This app") : _("Another app"),
-                 opened_by_tooltip);
-    }
-  else
-    {
-      set_field (self, FCM_CONTEXT_FIELD_OPENED_BY, NULL, NULL);
+      if (g_strcmp0 (opened_by, self->opened_by_event) != 0)
+        {
+          g_free (self->opened_by_event);
+          self->opened_by_event = g_strdup (opened_by);
+        }
     }
 
-  n_content = g_strdup_printf ("%u", fcm_context_item_get_n_content (item));
-  set_field (self, FCM_CONTEXT_FIELD_N_CONTENT, n_content, NULL);
+  /* C-35: closing the current context leaves it empty, suspended ones stay */
+  _fcm_context_panel_set_visible (self, self->headline, item != NULL);
+  _fcm_context_panel_set_visible (self, self->no_current_label, item == NULL);
+  _fcm_context_panel_set_visible (self, GTK_WIDGET (self->current_group), item != NULL);
+  self->has_current = item != NULL;
+  if (item == NULL || !any)
+    return;
 
-  selection = fcm_context_item_get_selection (item);
-  if (selection != NULL && selection[0] != NULL)
-    {
-      selection_text = g_strjoinv (", ", (char **) selection);
-      selection_tooltip = g_strjoinv ("\n", (char **) selection);
-    }
-  set_field (self, FCM_CONTEXT_FIELD_SELECTION, selection_text, selection_tooltip);
+  for (guint i = 0; i < FCM_CONTEXT_N_FIELDS; i++)
+    if (_fcm_context_fields[i].row && changed[i])
+      show_row_value (self, i);
+  _fcm_context_panel_show_headline (self, changed);
 }
+
+static gboolean
+apply_tick_cb (GtkWidget     *widget,
+               GdkFrameClock *frame_clock,
+               gpointer       user_data)
+{
+  FcmContextPanel *self = FCM_CONTEXT_PANEL (widget);
+
+  self->tick_id = 0;
+  apply (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Applies the changes with the next frame; many events in one frame cost
+ * one update. Nothing is done while the panel is not shown. */
+static void
+queue_apply (FcmContextPanel *self)
+{
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_tick_cb, NULL, NULL);
+}
+
+/* ---------------------------------------------------------------- tooltips */
+
+char *
+_fcm_context_panel_dup_tooltip (FcmContextPanel *self,
+                                FcmContextField  field)
+{
+  FcmContextItem *item = get_current (self);
+  const char * const *selection;
+
+  if (item == NULL || self->shown[field] == NULL)
+    return NULL;
+
+  if (field == FCM_CONTEXT_FIELD_SELECTION)
+    {
+      selection = fcm_context_item_get_selection (item);
+      return selection != NULL ? g_strjoinv ("\n", (char **) selection) : NULL;
+    }
+  if (field == FCM_CONTEXT_FIELD_OPENED_BY)
+    /* Translators: %s is the id of a FHIRcast event */
+    return self->opened_by_event ? g_strdup_printf (_("Opening event: %s"), self->opened_by_event) : NULL;
+
+  /* the full value of an ellipsized one */
+  return g_strdup (self->shown[field]);
+}
+
+static gboolean
+on_value_query_tooltip_cb (GtkWidget  *label,
+                           int         x,
+                           int         y,
+                           gboolean    keyboard_mode,
+                           GtkTooltip *tooltip,
+                           gpointer    user_data)
+{
+  FcmContextPanel *self = FCM_CONTEXT_PANEL (gtk_widget_get_ancestor (label, FCM_TYPE_CONTEXT_PANEL));
+  g_autofree char *text = _fcm_context_panel_dup_tooltip (self, GPOINTER_TO_UINT (user_data));
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static gboolean
+on_opened_by_query_tooltip_cb (GtkWidget  *label,
+                               int         x,
+                               int         y,
+                               gboolean    keyboard_mode,
+                               GtkTooltip *tooltip,
+                               gpointer    user_data)
+{
+  return on_value_query_tooltip_cb (label, x, y, keyboard_mode, tooltip,
+                                    GUINT_TO_POINTER (FCM_CONTEXT_FIELD_OPENED_BY));
+}
+
+/* ----------------------------------------------------------------- state */
 
 static const char *
 disconnected_reason (FcmClientState state)
@@ -246,38 +459,12 @@ update_stale (FcmContextPanel *self)
 }
 
 static void
-update_page (FcmContextPanel *self)
-{
-  FcmContextStore *store = get_store (self);
-  const char *page;
-
-  if (store == NULL)
-    page = "not-connected";
-  else if (g_list_model_get_n_items (G_LIST_MODEL (store)) == 0)
-    page = "empty";
-  else
-    page = "report";
-
-  gtk_stack_set_visible_child_name (self->stack, page);
-}
-
-static void
-update_current (FcmContextPanel *self)
-{
-  FcmContextStore *store = get_store (self);
-
-  g_signal_group_set_target (self->item_signals,
-                             store != NULL ? fcm_context_store_get_current (store) : NULL);
-  /* the filter reads FcmContextItem:current, which the list model does not watch */
-  gtk_filter_changed (GTK_FILTER (self->suspended_filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_card (self);
-  update_stale (self);
-}
-
-static void
 on_store_current_cb (FcmContextPanel *self)
 {
-  update_current (self);
+  g_signal_group_set_target (self->item_signals, get_current (self));
+  self->filter_dirty = TRUE;
+  queue_apply (self);
+  update_stale (self);
 }
 
 static void
@@ -289,13 +476,13 @@ on_store_stale_cb (FcmContextPanel *self)
 static void
 on_store_n_items_cb (FcmContextPanel *self)
 {
-  update_page (self);
+  queue_apply (self);
 }
 
 static void
 on_item_notify_cb (FcmContextPanel *self)
 {
-  update_card (self);
+  queue_apply (self);
 }
 
 static void
@@ -304,12 +491,7 @@ on_monitor_state_cb (FcmContextPanel *self)
   update_stale (self);
 }
 
-static void
-on_suspended_changed_cb (FcmContextPanel *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->suspended_group),
-                          g_list_model_get_n_items (G_LIST_MODEL (self->suspended_model)) > 0);
-}
+/* -------------------------------------------------------- suspended list */
 
 static gboolean
 suspended_filter_func (gpointer item,
@@ -319,77 +501,76 @@ suspended_filter_func (gpointer item,
 }
 
 static void
-update_suspended_row (AdwActionRow   *row,
-                      GParamSpec     *pspec,
-                      FcmContextItem *item)
+on_suspended_changed_cb (FcmContextPanel *self)
 {
-  const char *patient = fcm_context_item_get_patient_name (item);
-  const char *accession = fcm_context_item_get_accession (item);
-  g_autoptr(GString) subtitle = g_string_new (NULL);
-
-  if (patient == NULL)
-    patient = fcm_context_item_get_mrn (item);
-  if (patient == NULL)
-    patient = fcm_context_item_get_patient_id (item);
-
-  if (patient != NULL)
-    g_string_append (subtitle, patient);
-  if (accession != NULL)
-    {
-      if (subtitle->len > 0)
-        g_string_append (subtitle, " · ");
-      g_string_append (subtitle, accession);
-    }
-
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fcm_context_item_get_anchor_id (item));
-  adw_action_row_set_subtitle (row, subtitle->str);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row), fcm_context_item_get_anchor_id (item));
+  update_suspended_count (self);
 }
 
 static void
-on_suspended_item_notify_cb (FcmContextItem *item,
-                             GParamSpec     *pspec,
-                             AdwActionRow   *row)
+on_suspended_row_selected_cb (FcmContextPanel *self,
+                              GtkListBoxRow   *row)
 {
-  update_suspended_row (row, pspec, item);
+  g_autoptr(FcmContextItem) item = NULL;
+
+  if (row != NULL)
+    item = g_list_model_get_item (G_LIST_MODEL (self->suspended_model), gtk_list_box_row_get_index (row));
+  fcm_context_panel_set_chosen (self, item);
 }
 
-static GtkWidget *
-create_suspended_row (gpointer item,
-                      gpointer user_data)
+static void
+on_suspended_button_clicked_cb (FcmContextPanel *self)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (self->suspended_list, 0);
 
-  /* ids are data, not markup */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
-  update_suspended_row (ADW_ACTION_ROW (row), NULL, item);
-  g_signal_connect_object (item, "notify", G_CALLBACK (on_suspended_item_notify_cb), row, 0);
-
-  return row;
+  if (first != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (first));
 }
+
+static gboolean
+unchoose_cb (GtkWidget *widget,
+             GVariant  *args,
+             gpointer   user_data)
+{
+  FcmContextPanel *self = FCM_CONTEXT_PANEL (gtk_widget_get_ancestor (widget, FCM_TYPE_CONTEXT_PANEL));
+
+  if (self->chosen == NULL)
+    return FALSE;
+  gtk_list_box_unselect_all (self->suspended_list);
+  return TRUE;
+}
+
+/* --------------------------------------------------------------- set-up */
 
 static void
 create_rows (FcmContextPanel *self)
 {
   for (guint i = 0; i < FCM_CONTEXT_N_FIELDS; i++)
     {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *label = gtk_label_new ("—");
+      GtkWidget *row;
+      GtkWidget *label;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(fields[i].title));
+      if (!_fcm_context_fields[i].row)
+        continue;
+
+      row = adw_action_row_new ();
+      label = gtk_label_new ("—");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(_fcm_context_fields[i].title));
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      /* the value is the stop (selectable, Ctrl+C copies), not the row */
+      gtk_widget_set_focusable (row, FALSE);
 
-      gtk_label_set_ellipsize (GTK_LABEL (label), fields[i].ellipsize);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
       gtk_label_set_xalign (GTK_LABEL (label), 1.0);
       /* a natural width that leaves the title room in a narrow column */
       gtk_label_set_width_chars (GTK_LABEL (label), 6);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 20);
       gtk_widget_set_hexpand (label, TRUE);
       gtk_widget_add_css_class (label, "dim-label");
+      gtk_widget_set_has_tooltip (label, TRUE);
+      g_signal_connect (label, "query-tooltip", G_CALLBACK (on_value_query_tooltip_cb), GUINT_TO_POINTER (i));
       gtk_accessible_update_property (GTK_ACCESSIBLE (label),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(fields[i].title),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, _("Not given"),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _(_fcm_context_fields[i].title),
                                       -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       adw_preferences_group_add (self->current_group, row);
@@ -405,6 +586,11 @@ fcm_context_panel_dispose (GObject *object)
   FcmContextPanel *self = (FcmContextPanel *)object;
   GtkWidget *child;
 
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
   if (self->item_signals != NULL)
@@ -417,6 +603,7 @@ fcm_context_panel_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
 
+  g_clear_object (&self->chosen);
   g_clear_object (&self->suspended_model);
   g_clear_object (&self->suspended_filter);
   g_clear_object (&self->store_signals);
@@ -425,6 +612,18 @@ fcm_context_panel_dispose (GObject *object)
   g_clear_object (&self->monitor);
 
   G_OBJECT_CLASS (fcm_context_panel_parent_class)->dispose (object);
+}
+
+static void
+fcm_context_panel_finalize (GObject *object)
+{
+  FcmContextPanel *self = (FcmContextPanel *)object;
+
+  for (guint i = 0; i < FCM_CONTEXT_N_FIELDS; i++)
+    g_free (self->shown[i]);
+  g_free (self->opened_by_event);
+
+  G_OBJECT_CLASS (fcm_context_panel_parent_class)->finalize (object);
 }
 
 static void
@@ -439,6 +638,9 @@ fcm_context_panel_get_property (GObject    *object,
     {
     case PROP_MONITOR:
       g_value_set_object (value, self->monitor);
+      break;
+    case PROP_CHOSEN:
+      g_value_set_object (value, self->chosen);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -458,6 +660,9 @@ fcm_context_panel_set_property (GObject      *object,
     case PROP_MONITOR:
       fcm_context_panel_set_monitor (self, g_value_get_object (value));
       break;
+    case PROP_CHOSEN:
+      fcm_context_panel_set_chosen (self, g_value_get_object (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -470,6 +675,7 @@ fcm_context_panel_class_init (FcmContextPanelClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = fcm_context_panel_dispose;
+  object_class->finalize = fcm_context_panel_finalize;
   object_class->get_property = fcm_context_panel_get_property;
   object_class->set_property = fcm_context_panel_set_property;
 
@@ -482,6 +688,16 @@ fcm_context_panel_class_init (FcmContextPanelClass *klass)
     g_param_spec_object ("monitor", NULL, NULL, FCM_TYPE_MONITOR,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * FcmContextPanel:chosen:
+   *
+   * A suspended report chosen in the list, which Close, Update and Select
+   * act on instead of the current one; %NULL for the current one.
+   */
+  properties[PROP_CHOSEN] =
+    g_param_spec_object ("chosen", NULL, NULL, FCM_TYPE_CONTEXT_ITEM,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -489,9 +705,27 @@ fcm_context_panel_class_init (FcmContextPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, stale_revealer);
   gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, stale_reason_label);
   gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, stack);
+  gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, report_scroller);
+  gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, suspended_button);
+  gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, headline);
+  gtk_widget_class_bind_template_child_full (widget_class, "patient_label", FALSE,
+                                             G_STRUCT_OFFSET (FcmContextPanel, lines[FCM_CONTEXT_LINE_PATIENT]));
+  gtk_widget_class_bind_template_child_full (widget_class, "patient_line_label", FALSE,
+                                             G_STRUCT_OFFSET (FcmContextPanel, lines[FCM_CONTEXT_LINE_PATIENT_DETAIL]));
+  gtk_widget_class_bind_template_child_full (widget_class, "study_label", FALSE,
+                                             G_STRUCT_OFFSET (FcmContextPanel, lines[FCM_CONTEXT_LINE_STUDY]));
+  gtk_widget_class_bind_template_child_full (widget_class, "study_line_label", FALSE,
+                                             G_STRUCT_OFFSET (FcmContextPanel, lines[FCM_CONTEXT_LINE_STUDY_DETAIL]));
+  gtk_widget_class_bind_template_child_full (widget_class, "status_label", FALSE,
+                                             G_STRUCT_OFFSET (FcmContextPanel, lines[FCM_CONTEXT_LINE_STATUS]));
+  gtk_widget_class_bind_template_child_full (widget_class, "opened_by_label", FALSE,
+                                             G_STRUCT_OFFSET (FcmContextPanel, lines[FCM_CONTEXT_LINE_OPENED_BY]));
+  gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, no_current_label);
   gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, current_group);
   gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, suspended_group);
   gtk_widget_class_bind_template_child (widget_class, FcmContextPanel, suspended_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_suspended_button_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_opened_by_query_tooltip_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "contextpanel");
@@ -501,6 +735,8 @@ fcm_context_panel_class_init (FcmContextPanelClass *klass)
 static void
 fcm_context_panel_init (FcmContextPanel *self)
 {
+  GtkEventController *shortcuts;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   create_rows (self);
@@ -526,11 +762,20 @@ fcm_context_panel_init (FcmContextPanel *self)
   g_signal_connect_object (self->suspended_model, "items-changed",
                            G_CALLBACK (on_suspended_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->suspended_list, G_LIST_MODEL (self->suspended_model),
-                           create_suspended_row, NULL, NULL);
+                           _fcm_context_panel_create_suspended_row, NULL, NULL);
+  g_signal_connect_object (self->suspended_list, "row-selected",
+                           G_CALLBACK (on_suspended_row_selected_cb), self, G_CONNECT_SWAPPED);
 
-  update_page (self);
-  update_current (self);
-  on_suspended_changed_cb (self);
+  /* Escape in the list goes back to acting on the current report */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_callback_action_new (unchoose_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self->suspended_list), shortcuts);
+
+  apply (self);
+  update_stale (self);
+  update_suspended_count (self);
 }
 
 /**
@@ -551,6 +796,8 @@ fcm_context_panel_get_monitor (FcmContextPanel *self)
  * fcm_context_panel_set_monitor:
  * @self: a #FcmContextPanel
  * @monitor: (nullable): the monitor to show, or %NULL for "Not Connected"
+ *
+ * Shows @monitor's contexts at once (not with the next frame).
  */
 void
 fcm_context_panel_set_monitor (FcmContextPanel *self,
@@ -564,103 +811,79 @@ fcm_context_panel_set_monitor (FcmContextPanel *self,
   if (!g_set_object (&self->monitor, monitor))
     return;
 
+  fcm_context_panel_set_chosen (self, NULL);
   store = get_store (self);
   g_signal_group_set_target (self->monitor_signals, monitor);
   g_signal_group_set_target (self->store_signals, store);
+  g_signal_group_set_target (self->item_signals, get_current (self));
   gtk_filter_list_model_set_model (self->suspended_model, G_LIST_MODEL (store));
 
-  update_page (self);
-  update_current (self);
+  self->filter_dirty = TRUE;
+  apply (self);
+  update_stale (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MONITOR]);
 }
 
-/* ------------------------------------------------------------- for tests */
-
-const char *
-_fcm_context_panel_get_page (FcmContextPanel *self)
+/**
+ * fcm_context_panel_get_chosen:
+ * @self: a #FcmContextPanel
+ *
+ * Returns: (transfer none) (nullable): the suspended report chosen in the
+ *   list, or %NULL
+ */
+FcmContextItem *
+fcm_context_panel_get_chosen (FcmContextPanel *self)
 {
   g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
 
-  return gtk_stack_get_visible_child_name (self->stack);
+  return self->chosen;
 }
 
-const char *
-_fcm_context_panel_get_field_text (FcmContextPanel *self,
-                                   FcmContextField  field)
+/**
+ * fcm_context_panel_set_chosen:
+ * @self: a #FcmContextPanel
+ * @item: (nullable): a suspended report of the monitor's store, or %NULL
+ *   to act on the current one again
+ */
+void
+fcm_context_panel_set_chosen (FcmContextPanel *self,
+                              FcmContextItem  *item)
 {
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, NULL);
+  g_return_if_fail (FCM_IS_CONTEXT_PANEL (self));
+  g_return_if_fail (item == NULL || FCM_IS_CONTEXT_ITEM (item));
 
-  if (!self->has_value[field] || !gtk_widget_get_visible (GTK_WIDGET (self->rows[field])))
-    return NULL;
+  if (item != NULL && fcm_context_item_get_current (item))
+    item = NULL;
+  if (!g_set_object (&self->chosen, item))
+    return;
 
-  return gtk_label_get_text (self->values[field]);
+  if (item == NULL)
+    gtk_list_box_unselect_all (self->suspended_list);
+  else
+    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->suspended_model)); i++)
+      {
+        g_autoptr(FcmContextItem) it = g_list_model_get_item (G_LIST_MODEL (self->suspended_model), i);
+
+        if (it == item)
+          gtk_list_box_select_row (self->suspended_list, gtk_list_box_get_row_at_index (self->suspended_list, i));
+      }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);
 }
 
-gboolean
-_fcm_context_panel_get_field_visible (FcmContextPanel *self,
-                                      FcmContextField  field)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
-  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, FALSE);
-
-  return gtk_widget_get_visible (GTK_WIDGET (self->rows[field]));
-}
-
-GtkWidget *
-_fcm_context_panel_get_field_label (FcmContextPanel *self,
-                                    FcmContextField  field)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, NULL);
-
-  return GTK_WIDGET (self->values[field]);
-}
-
-guint
-_fcm_context_panel_get_n_suspended (FcmContextPanel *self)
-{
-  guint n = 0;
-
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), 0);
-
-  while (gtk_list_box_get_row_at_index (self->suspended_list, n) != NULL)
-    n++;
-
-  return n;
-}
-
-const char *
-_fcm_context_panel_get_suspended_title (FcmContextPanel *self,
-                                        guint            position)
-{
-  GtkListBoxRow *row;
-
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
-
-  row = gtk_list_box_get_row_at_index (self->suspended_list, position);
-  if (row == NULL)
-    return NULL;
-
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-}
-
-gboolean
-_fcm_context_panel_get_suspended_visible (FcmContextPanel *self)
-{
-  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
-
-  return gtk_widget_get_visible (GTK_WIDGET (self->suspended_group));
-}
-
-const char *
-_fcm_context_panel_get_stale_reason (FcmContextPanel *self)
+/**
+ * fcm_context_panel_get_target:
+ * @self: a #FcmContextPanel
+ *
+ * Returns: (transfer none) (nullable): what Close, Update and Select act on:
+ *   the chosen suspended report, else the current one
+ */
+FcmContextItem *
+fcm_context_panel_get_target (FcmContextPanel *self)
 {
   g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
 
-  if (!gtk_revealer_get_reveal_child (self->stale_revealer))
-    return NULL;
-
-  return gtk_label_get_text (self->stale_reason_label);
+  return self->chosen != NULL ? self->chosen : get_current (self);
 }
+

@@ -15,9 +15,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (FcmContextPanel, fcm_context_panel, FCM, CONTEXT_PANEL, GtkWidget)
 
-GtkWidget  *fcm_context_panel_new         (void);
-FcmMonitor *fcm_context_panel_get_monitor (FcmContextPanel *self);
-void        fcm_context_panel_set_monitor (FcmContextPanel *self,
-                                           FcmMonitor      *monitor);
+GtkWidget      *fcm_context_panel_new         (void);
+FcmMonitor     *fcm_context_panel_get_monitor (FcmContextPanel *self);
+void            fcm_context_panel_set_monitor (FcmContextPanel *self,
+                                               FcmMonitor      *monitor);
+FcmContextItem *fcm_context_panel_get_chosen  (FcmContextPanel *self);
+void            fcm_context_panel_set_chosen  (FcmContextPanel *self,
+                                               FcmContextItem  *item);
+FcmContextItem *fcm_context_panel_get_target  (FcmContextPanel *self);
 
 G_END_DECLS

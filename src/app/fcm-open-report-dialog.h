@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "fcm-client.h"
+
 G_BEGIN_DECLS
 
 #define FCM_TYPE_OPEN_REPORT_DIALOG (fcm_open_report_dialog_get_type ())
@@ -20,5 +22,10 @@ const char          *fcm_open_report_dialog_get_patient_id (FcmOpenReportDialog 
 const char          *fcm_open_report_dialog_get_mrn        (FcmOpenReportDialog *self);
 const char          *fcm_open_report_dialog_get_study_id   (FcmOpenReportDialog *self);
 const char          *fcm_open_report_dialog_get_accession  (FcmOpenReportDialog *self);
+void                 fcm_open_report_dialog_get_details    (FcmOpenReportDialog *self,
+                                                            FcmReportDetails    *details);
+
+/* for tests */
+char                *_fcm_open_report_dialog_dup_errors    (FcmOpenReportDialog *self) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -7,9 +7,11 @@
  * keys changes the subscription, and writing them per keystroke would make
  * the application resubscribe to every half-typed URL. Settings → row goes
  * through g_settings_bind (G_SETTINGS_BIND_GET), so outside changes still
- * show. An invalid hub URL is never written; its row gets the "error" style
- * while it is invalid. Switches, the spin button, the combo row and the
- * event checks write at once, since each change is a single step.
+ * show. An invalid hub URL or lease is never written, and never rewritten:
+ * the text stays as typed and the reason shows in words under the row. The
+ * lease takes digits only and says so when something else is typed.
+ * Switches, the combo row and the event checks write at once, since each
+ * change is a single step.
  *
  * The token is not a setting: it lives in the Secret Service (fcm-secret.c),
  * keyed by the applied hub URL, and is stored on apply or when the row
@@ -26,6 +28,8 @@
 
 #include <glib/gi18n.h>
 
+#include "fcm-a11y.h"
+#include "fcm-preferences-background.h"
 #include "fcm-preferences-window.h"
 #include "fcm-secret.h"
 
@@ -54,6 +58,8 @@ struct _FcmPreferencesWindow
   gboolean              updating_events;
 
   /* Template children */
+  AdwPreferencesPage   *connection_page;
+  AdwPreferencesPage   *session_page;
   AdwEntryRow          *hub_url_row;
   AdwEntryRow          *topic_row;
   AdwEntryRow          *gettopic_user_row;
@@ -65,8 +71,10 @@ struct _FcmPreferencesWindow
   GtkCheckButton       *update_event_check;
   GtkCheckButton       *select_event_check;
   GtkCheckButton       *syncerror_event_check;
-  AdwActionRow         *lease_row;
-  GtkSpinButton        *lease_spin;
+  AdwEntryRow          *lease_row;
+  GtkLabel             *lease_hint;
+  GtkLabel             *lease_error;
+  GtkLabel             *hub_url_error;
   GtkSwitch            *auto_connect_switch;
   AdwComboRow          *ack_policy_row;
 };
@@ -143,27 +151,11 @@ update_hub_url_error (FcmPreferencesWindow *self)
 {
   g_autofree char *text = row_text_stripped (self->hub_url_row);
 
-  if (hub_url_is_valid (text))
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->hub_url_row), "error");
-      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->hub_url_row),
-                                  GTK_ACCESSIBLE_STATE_INVALID);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hub_url_row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      _("Empty means the built-in reference hub"),
-                                      -1);
-    }
-  else
-    {
-      gtk_widget_add_css_class (GTK_WIDGET (self->hub_url_row), "error");
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self->hub_url_row),
-                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
-                                   -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->hub_url_row),
-                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                      _("Not a hub URL: use http, https, ws or wss with a host name"),
-                                      -1);
-    }
+  /* said in words under the field, not by colour alone */
+  fcm_a11y_set_error (GTK_WIDGET (self->hub_url_row), self->hub_url_error,
+                      hub_url_is_valid (text) ? NULL
+                      : _("Not a hub URL: use http, https, ws or wss with a host name, for example "
+                          "https://hub.example.org/fhircast. Empty means the built-in hub."));
 }
 
 static void
@@ -493,17 +485,99 @@ format_duration (int seconds)
   return g_strdup_printf (_("%d min %d s"), seconds / 60, seconds % 60);
 }
 
+#define LEASE_MIN 60
+#define LEASE_MAX 86400
+
 static void
-update_lease_subtitle (FcmPreferencesWindow *self)
+update_lease_hint (FcmPreferencesWindow *self)
 {
-  int seconds = gtk_spin_button_get_value_as_int (self->lease_spin);
+  int seconds = g_settings_get_int (self->settings, "lease-seconds");
   g_autofree char *duration = format_duration (seconds);
-  g_autofree char *subtitle = NULL;
+  g_autofree char *hint = NULL;
 
   /* Translators: %s is a duration, like "1 hour" or "2 min 5 s" */
-  subtitle = g_strdup_printf (_("Seconds a subscription lasts (now %s). It is renewed before it runs out."),
-                              duration);
-  adw_action_row_set_subtitle (self->lease_row, subtitle);
+  hint = g_strdup_printf (_("Now %s. A subscription lasts this long and is renewed before it runs out."),
+                          duration);
+  gtk_label_set_text (self->lease_hint, hint);
+}
+
+/* Why the lease text is not a lease, or NULL; @out_seconds gets the value */
+static const char *
+lease_problem (const char *text,
+               int        *out_seconds)
+{
+  guint64 value = 0;
+
+  if (text[0] == '\0')
+    return _("Type a number of seconds, from 60 to 86400 (one day).");
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT32, &value, NULL))
+    return _("Only digits: the lease is a whole number of seconds, from 60 to 86400.");
+  if (value < LEASE_MIN)
+    return _("Too short: at least 60 seconds.");
+  if (value > LEASE_MAX)
+    return _("Too long: at most 86400 seconds (one day).");
+  *out_seconds = (int) value;
+  return NULL;
+}
+
+static void
+on_lease_changed_cb (FcmPreferencesWindow *self)
+{
+  g_autofree char *text = row_text_stripped (self->lease_row);
+  int seconds;
+
+  fcm_a11y_set_error (GTK_WIDGET (self->lease_row), self->lease_error, lease_problem (text, &seconds));
+}
+
+/* Enter or the apply button: a valid lease is written; anything else stays
+ * as typed, with the reason under it. */
+static void
+on_lease_apply_cb (FcmPreferencesWindow *self)
+{
+  g_autofree char *text = row_text_stripped (self->lease_row);
+  const char *why;
+  int seconds = 0;
+
+  why = lease_problem (text, &seconds);
+  fcm_a11y_set_error (GTK_WIDGET (self->lease_row), self->lease_error, why);
+  if (why != NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self->lease_row));
+      return;
+    }
+  g_settings_set_int (self->settings, "lease-seconds", seconds);
+}
+
+/* Numbers only: a letter is refused as it is typed (or pasted), and the
+ * field says why instead of swallowing it silently. */
+static void
+on_lease_insert_text_cb (GtkEditable          *text,
+                         const char           *new_text,
+                         int                   length,
+                         int                  *position,
+                         FcmPreferencesWindow *self)
+{
+  gsize len = length < 0 ? strlen (new_text) : (gsize) length;
+
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (new_text[i]))
+      {
+        g_signal_stop_emission_by_name (text, "insert-text");
+        fcm_a11y_set_error (GTK_WIDGET (self->lease_row), self->lease_error,
+                            _("Only digits: the lease is a whole number of seconds, from 60 to 86400."));
+        gtk_widget_error_bell (GTK_WIDGET (self->lease_row));
+        return;
+      }
+}
+
+static void
+on_lease_setting_changed_cb (FcmPreferencesWindow *self)
+{
+  g_autofree char *text = g_strdup_printf ("%d", g_settings_get_int (self->settings, "lease-seconds"));
+
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->lease_row)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->lease_row), text);
+  update_lease_hint (self);
 }
 
 /* Ack policy ---------------------------------------------------------------- */
@@ -558,16 +632,26 @@ fcm_preferences_window_constructed (GObject *object)
                            G_CALLBACK (on_hub_url_row_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
-  g_settings_bind (self->settings, "lease-seconds",
-                   gtk_spin_button_get_adjustment (self->lease_spin), "value",
-                   G_SETTINGS_BIND_DEFAULT);
-  g_signal_connect_object (self->lease_spin, "value-changed",
-                           G_CALLBACK (update_lease_subtitle), self,
-                           G_CONNECT_SWAPPED);
-  update_lease_subtitle (self);
+  on_lease_setting_changed_cb (self);
+  g_signal_connect_object (self->settings, "changed::lease-seconds",
+                           G_CALLBACK (on_lease_setting_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lease_row, "changed",
+                           G_CALLBACK (on_lease_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lease_row, "apply",
+                           G_CALLBACK (on_lease_apply_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->lease_row, "entry-activated",
+                           G_CALLBACK (on_lease_apply_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->lease_row)), "insert-text",
+                           G_CALLBACK (on_lease_insert_text_cb), self, 0);
   g_settings_bind (self->settings, "auto-connect",
                    self->auto_connect_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  /* fcm-preferences-background.c: the built-in hub's port and topic;
+   * running in the background and starting at login */
+  adw_preferences_page_add (self->connection_page,
+                            ADW_PREFERENCES_GROUP (fcm_preferences_builtin_hub_group_new (self->settings)));
+  adw_preferences_page_add (self->session_page,
+                            ADW_PREFERENCES_GROUP (fcm_preferences_background_group_new (self->settings)));
   g_settings_bind_with_mapping (self->settings, "ack-policy",
                                 self->ack_policy_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,
@@ -707,6 +791,8 @@ fcm_preferences_window_class_init (FcmPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fhircastmonitor/FhircastMonitor/"
                                                "fcm-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, connection_page);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, session_page);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, hub_url_row);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, topic_row);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, gettopic_user_row);
@@ -719,7 +805,9 @@ fcm_preferences_window_class_init (FcmPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, select_event_check);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, syncerror_event_check);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_row);
-  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_spin);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_hint);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, lease_error);
+  gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, hub_url_error);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, auto_connect_switch);
   gtk_widget_class_bind_template_child (widget_class, FcmPreferencesWindow, ack_policy_row);
 
@@ -736,4 +824,8 @@ static void
 fcm_preferences_window_init (FcmPreferencesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the text fields carry their row's name; some of libadwaita's parts
+   * are made when the window is shown */
+  fcm_a11y_fix_names (GTK_WIDGET (self));
+  g_signal_connect (self, "map", G_CALLBACK (fcm_a11y_fix_names), NULL);
 }

@@ -75,7 +75,9 @@ setup_cb (GtkSignalListItemFactory *factory,
     }
   else
     {
-      child = gtk_inscription_new (NULL);
+      /* never NULL text: GTK 4.8's AT-SPI text of an inscription calls
+       * g_utf8_strlen (NULL) (a GLib-CRITICAL per cell a screen reader reads) */
+      child = gtk_inscription_new ("");
       gtk_inscription_set_text_overflow (GTK_INSCRIPTION (child),
                                          column == COLUMN_ID ? GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE
                                                              : GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
@@ -136,10 +138,10 @@ bind_cb (GtkSignalListItemFactory *factory,
       gtk_inscription_set_text (GTK_INSCRIPTION (child), _fcm_entry_title (entry));
       break;
     case COLUMN_ID:
-      gtk_inscription_set_text (GTK_INSCRIPTION (child), fcm_event_log_entry_get_event_id (entry));
+      gtk_inscription_set_text (GTK_INSCRIPTION (child), fcm_event_log_entry_get_event_id (entry) ? fcm_event_log_entry_get_event_id (entry) : "");
       break;
     case COLUMN_FROM:
-      gtk_inscription_set_text (GTK_INSCRIPTION (child), entry_from (entry));
+      gtk_inscription_set_text (GTK_INSCRIPTION (child), entry_from (entry) ? entry_from (entry) : "");
       break;
     case COLUMN_ACK:
       update_ack (entry, NULL, GTK_INSCRIPTION (child));

@@ -9,7 +9,8 @@
  * item stays exported but unregistered, quietly.
  *
  * The status goes to NEEDS_ATTENTION while FHIRcast sync is lost; the app
- * decides that, this file only exports it.
+ * decides that, this file only exports it. The item's menu is served by
+ * FcmTrayMenu (fcm-tray-menu.c, com.canonical.dbusmenu); Menu names it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -83,6 +84,7 @@ struct _FcmTray
   char            *icon_name;
   char            *tooltip_title;
   char            *tooltip_body;
+  char            *menu_path;
   FcmTrayStatus    status;
 
   GDBusConnection *connection;
@@ -415,7 +417,7 @@ item_get_property (GDBusConnection  *connection,
   if (g_str_equal (property_name, "ItemIsMenu"))
     return g_variant_new_boolean (FALSE);
   if (g_str_equal (property_name, "Menu"))
-    return g_variant_new_object_path ("/NO_DBUSMENU");
+    return g_variant_new_object_path (self->menu_path ? self->menu_path : "/NO_DBUSMENU");
 
   g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY,
                "No property %s", property_name);
@@ -553,6 +555,25 @@ fcm_tray_set_tooltip (FcmTray    *self,
   emit_item_signal (self, "NewToolTip", NULL);
 }
 
+/**
+ * fcm_tray_set_menu_path:
+ * @self: a #FcmTray
+ * @object_path: (nullable): where the item's com.canonical.dbusmenu menu is
+ *   exported on the same connection (see #FcmTrayMenu); %NULL for none
+ *
+ * Set it before fcm_tray_register(): hosts read Menu once.
+ */
+void
+fcm_tray_set_menu_path (FcmTray    *self,
+                        const char *object_path)
+{
+  g_return_if_fail (FCM_IS_TRAY (self));
+  g_return_if_fail (object_path == NULL || g_variant_is_object_path (object_path));
+
+  g_free (self->menu_path);
+  self->menu_path = g_strdup (object_path);
+}
+
 gboolean
 fcm_tray_get_registered (FcmTray *self)
 {
@@ -604,6 +625,7 @@ fcm_tray_finalize (GObject *object)
   g_free (self->icon_name);
   g_free (self->tooltip_title);
   g_free (self->tooltip_body);
+  g_free (self->menu_path);
   g_free (self->bus_name);
 
   G_OBJECT_CLASS (fcm_tray_parent_class)->finalize (object);
@@ -707,8 +729,8 @@ fcm_tray_class_init (FcmTrayClass *klass)
    * @x: screen x
    * @y: screen y
    *
-   * The host asked for a context menu (usually a right click); the item
-   * exports no menu (Menu is /NO_DBUSMENU).
+   * The host asked for a context menu (usually a right click) although
+   * the item exports one (fcm_tray_set_menu_path()), or has none.
    */
   signals[CONTEXT_MENU] =
     g_signal_new ("context-menu", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -37,6 +37,8 @@ FcmTrayStatus  fcm_tray_get_status     (FcmTray         *self);
 void           fcm_tray_set_tooltip    (FcmTray         *self,
                                         const char      *title,
                                         const char      *body);
+void           fcm_tray_set_menu_path  (FcmTray         *self,
+                                        const char      *object_path);
 gboolean       fcm_tray_get_registered (FcmTray         *self);
 const char    *fcm_tray_get_bus_name   (FcmTray         *self);
 

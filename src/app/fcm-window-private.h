@@ -7,6 +7,7 @@
 #pragma once
 
 #include "fcm-context-panel.h"
+#include "fcm-subscribers-panel.h"
 #include "fcm-timeline.h"
 #include "fcm-window.h"
 
@@ -42,6 +43,10 @@ struct _FcmWindow
   GtkWidget            *select_button;
   FcmContextPanel      *context_panel;
   FcmTimeline          *timeline;
+  AdwFlap              *subscribers_flap;
+  FcmSubscribersPanel  *subscribers_panel;
+  GtkWidget            *subscribers_button;
+  guint                 folded_idle;      /* shows or hides subscribers_button */
 };
 
 /* fcm-window-alerts.c: the header's status line, the alert while sync or
@@ -65,6 +70,12 @@ void _fcm_window_open_report_action       (GtkWidget      *widget,
 void _fcm_window_publish_action           (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_resume_report_action     (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_close_suspended_action   (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
 
 /* fcm-window-sidebar.c: the hub connections, which one is shown */
 void _fcm_window_setup_sidebar            (FcmWindow      *self);
@@ -78,6 +89,18 @@ void _fcm_window_reconnect_action         (GtkWidget      *widget,
 void _fcm_window_remove_connection_action (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_copy_action              (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+
+/* fcm-window.c: FcmWindow:connection changed */
+void _fcm_window_notify_connection        (FcmWindow      *self);
+
+/* fcm-window-probe.c: Test a Hub…, Test an App…, the sidebar's hub menu */
+void _fcm_window_probe_class_init         (GtkWidgetClass *widget_class);
+void _fcm_window_probe_init               (FcmWindow      *self);
+GtkWidget *_fcm_window_show_hub_menu      (FcmWindow      *self,
+                                           guint           position);
 
 /* for tests */
 typedef struct
@@ -90,6 +113,11 @@ typedef struct
   GtkWidget   *timeline;
   GtkListBox  *connection_list;
   GtkWidget   *open_button;
+  GtkLabel    *hub_url_label;
+  GtkLabel    *topic_label;
+  AdwFlap     *flap;
+  AdwFlap     *subscribers_flap;
+  GtkWidget   *subscribers_panel;
 } FcmWindowParts;
 
 void fcm_window_get_parts (FcmWindow      *self,

@@ -17,12 +17,14 @@
 #include "fcm-open-report-dialog.h"
 #include "fcm-window-private.h"
 
+/* what Close, Update and Select act on: the suspended report chosen in the
+ * panel, else the current one */
 static FcmContextItem *
-current_context (FcmWindow *self)
+target_context (FcmWindow *self)
 {
   if (self->connection == NULL)
     return NULL;
-  return fcm_context_store_get_current (fcm_monitor_get_context_store (fcm_connection_get_monitor (self->connection)));
+  return fcm_context_panel_get_target (self->context_panel);
 }
 
 static void
@@ -39,8 +41,13 @@ void
 _fcm_window_update_actions (FcmWindow *self)
 {
   gboolean live = self->connection != NULL && fcm_connection_get_live (self->connection);
-  gboolean has_report = live && current_context (self) != NULL;
+  FcmContextItem *target = live ? target_context (self) : NULL;
+  gboolean has_report = target != NULL;
+  gboolean suspended = has_report && !fcm_context_item_get_current (target);
   const char *why_not = live ? _("No report is open") : _("Not connected to a hub");
+  g_autofree char *close_tip = NULL;
+  g_autofree char *update_tip = NULL;
+  g_autofree char *select_tip = NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-report", live);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-report", has_report);
@@ -51,12 +58,27 @@ _fcm_window_update_actions (FcmWindow *self)
 
   set_button_state (self->open_button, live,
                     _("Open a report in the session (Ctrl+O)"), _("Not connected to a hub"));
+  if (suspended)
+    {
+      const char *id = fcm_context_item_get_anchor_id (target);
+
+      /* Translators: %s is the id of a suspended report chosen in the panel */
+      close_tip = g_strdup_printf (_("Close the suspended report %s (Ctrl+Shift+W)"), id);
+      /* Translators: %s is the id of a suspended report chosen in the panel */
+      update_tip = g_strdup_printf (_("Add a demo measurement to the suspended report %s (Ctrl+U)"), id);
+      /* Translators: %s is the id of a suspended report chosen in the panel */
+      select_tip = g_strdup_printf (_("Select the newest content of the suspended report %s (Ctrl+E)"), id);
+    }
   set_button_state (self->close_button, has_report,
-                    _("Close the current report (Ctrl+Shift+W)"), why_not);
+                    close_tip ? close_tip : _("Close the current report (Ctrl+Shift+W)"), why_not);
   set_button_state (self->update_button, has_report,
-                    _("Add a demo measurement to the current report (Ctrl+U)"), why_not);
+                    update_tip ? update_tip : _("Add a demo measurement to the current report (Ctrl+U)"),
+                    why_not);
   set_button_state (self->select_button, has_report,
-                    _("Select the newest content of the current report (Ctrl+E)"), why_not);
+                    select_tip ? select_tip : _("Select the newest content of the current report (Ctrl+E)"),
+                    why_not);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-report", live);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-suspended", live);
 }
 
 static void
@@ -138,6 +160,17 @@ open_report_response_cb (FcmOpenReportDialog *dialog,
                                                    fcm_open_report_dialog_get_study_id (dialog),
                                                    fcm_open_report_dialog_get_accession (dialog),
                                                    fcm_open_report_dialog_get_mrn (dialog));
+      g_autoptr(GError) error = NULL;
+      FcmReportDetails details;
+
+      /* the dialog lets "open" through only when the details are valid */
+      fcm_open_report_dialog_get_details (dialog, &details);
+      if (!fcm_context_add_details (context, &details, &error))
+        {
+          json_array_unref (context);
+          show_answer (self, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 0, error->message, TRUE);
+          return;
+        }
       publish (self, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, context);
     }
 }
@@ -157,14 +190,15 @@ _fcm_window_open_report_action (GtkWidget  *widget,
 static void
 publish_built (FcmWindow  *self,
                const char *event_name,
-               JsonArray  *(*build) (FcmConnection *, GError **))
+               JsonArray  *(*build) (FcmConnection *, FcmContextItem *, GError **),
+               FcmContextItem *item)
 {
   g_autoptr(GError) error = NULL;
   JsonArray *context;
 
   if (self->connection == NULL)
     return;
-  context = build (self->connection, &error);
+  context = build (self->connection, item, &error);
   if (context == NULL)
     {
       show_answer (self, event_name, 0, error->message, TRUE);
@@ -173,25 +207,72 @@ publish_built (FcmWindow  *self,
   publish (self, event_name, context);
 }
 
-/* the actions whose context the connection builds from the current report */
+/* the actions whose context the connection builds from the target report */
 static const struct
 {
   const char *action_name;
   const char *event_name;
-  JsonArray  *(*build) (FcmConnection *, GError **);
+  JsonArray  *(*build) (FcmConnection *, FcmContextItem *, GError **);
 } built_events[] = {
-  { "win.close-report", FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, fcm_connection_build_close },
-  { "win.update-report", FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update },
-  { "win.select-content", FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, fcm_connection_build_select },
+  { "win.close-report", FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, fcm_connection_build_close_for },
+  { "win.update-report", FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update_for },
+  { "win.select-content", FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, fcm_connection_build_select_for },
 };
 
-/* win.close-report, win.update-report and win.select-content */
+/* win.close-report, win.update-report and win.select-content: on the
+ * suspended report chosen in the panel, else on the current one */
 void
 _fcm_window_publish_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *parameter)
 {
+  FcmWindow *self = FCM_WINDOW (widget);
+
   for (guint i = 0; i < G_N_ELEMENTS (built_events); i++)
     if (g_strcmp0 (action_name, built_events[i].action_name) == 0)
-      publish_built (FCM_WINDOW (widget), built_events[i].event_name, built_events[i].build);
+      publish_built (self, built_events[i].event_name, built_events[i].build, target_context (self));
+}
+
+static FcmContextItem *
+lookup_report (FcmWindow *self,
+               GVariant  *parameter)
+{
+  if (self->connection == NULL || parameter == NULL)
+    return NULL;
+  return fcm_context_store_lookup (fcm_monitor_get_context_store (fcm_connection_get_monitor (self->connection)),
+                                   g_variant_get_string (parameter, NULL));
+}
+
+/* win.resume-report(s): re-open a suspended report (C-37, C-48) */
+void
+_fcm_window_resume_report_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+  FcmContextItem *item = lookup_report (self, parameter);
+
+  if (item == NULL)
+    {
+      show_answer (self, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 0, _("That report is no longer open"), TRUE);
+      return;
+    }
+  publish (self, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, fcm_connection_build_resume (self->connection, item));
+}
+
+/* win.close-suspended(s): close a report from the suspended list (C-50) */
+void
+_fcm_window_close_suspended_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+  FcmContextItem *item = lookup_report (self, parameter);
+
+  if (item == NULL)
+    {
+      show_answer (self, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, 0, _("That report is no longer open"), TRUE);
+      return;
+    }
+  publish_built (self, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, fcm_connection_build_close_for, item);
 }

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "fcm-a11y.h"
 #include "fcm-window-private.h"
 
 /* ------------------------------------------------------------- the sidebar */
@@ -102,18 +103,47 @@ create_connection_row (gpointer item,
   return row;
 }
 
+/* The row of the shown connection is the selected one. */
+static void
+select_shown_row (FcmWindow *self)
+{
+  guint position;
+  GtkListBoxRow *row = NULL;
+
+  if (self->connection_list == NULL)   /* disposed */
+    return;
+  if (self->connection != NULL && g_list_store_find (self->connections, self->connection, &position))
+    row = gtk_list_box_get_row_at_index (self->connection_list, position);
+  if (gtk_list_box_get_selected_row (self->connection_list) == row)
+    return;
+  if (row != NULL)
+    gtk_list_box_select_row (self->connection_list, row);
+  else
+    gtk_list_box_unselect_all (self->connection_list);
+}
+
+/* Activating a row (click, Enter, Space) shows its connection. */
+static void
+row_activated_cb (GtkListBox    *list,
+                  GtkListBoxRow *row,
+                  FcmWindow     *self)
+{
+  g_autoptr(FcmConnection) connection = NULL;
+
+  connection = g_list_model_get_item (G_LIST_MODEL (self->connections),
+                                      gtk_list_box_row_get_index (row));
+  fcm_window_set_connection (self, connection);
+}
+
+/* Moving the keyboard focus onto a row selects it in GtkListBox; that must
+ * not switch the monitored hub, so the selection goes back to the shown
+ * connection's row (the focus stays where it is). */
 static void
 row_selected_cb (GtkListBox    *list,
                  GtkListBoxRow *row,
                  FcmWindow     *self)
 {
-  g_autoptr(FcmConnection) connection = NULL;
-
-  if (row == NULL)
-    return;
-  connection = g_list_model_get_item (G_LIST_MODEL (self->connections),
-                                      gtk_list_box_row_get_index (row));
-  fcm_window_set_connection (self, connection);
+  select_shown_row (self);
 }
 
 /* the list of connections, bound to the sidebar (init) */
@@ -123,6 +153,9 @@ _fcm_window_setup_sidebar (FcmWindow *self)
   self->connections = g_list_store_new (FCM_TYPE_CONNECTION);
   gtk_list_box_bind_model (self->connection_list, G_LIST_MODEL (self->connections),
                            create_connection_row, self, NULL);
+  gtk_list_box_set_activate_on_single_click (self->connection_list, TRUE);
+  g_signal_connect_object (self->connection_list, "row-activated",
+                           G_CALLBACK (row_activated_cb), self, 0);
   g_signal_connect_object (self->connection_list, "row-selected",
                            G_CALLBACK (row_selected_cb), self, 0);
 }
@@ -170,16 +203,11 @@ void
 fcm_window_add_connection (FcmWindow     *self,
                            FcmConnection *connection)
 {
-  guint n;
-
   g_return_if_fail (FCM_IS_WINDOW (self));
   g_return_if_fail (FCM_IS_CONNECTION (connection));
 
   _fcm_window_watch_alerts (self, connection);
   g_list_store_append (self->connections, connection);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->connections));
-  gtk_list_box_select_row (self->connection_list,
-                           gtk_list_box_get_row_at_index (self->connection_list, n - 1));
   fcm_window_set_connection (self, connection);
 }
 
@@ -210,10 +238,9 @@ fcm_window_remove_connection (FcmWindow     *self,
   g_list_store_remove (self->connections, position);
   if (self->connection == NULL && g_list_model_get_n_items (G_LIST_MODEL (self->connections)) > 0)
     {
-      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->connection_list, 0);
+      g_autoptr(FcmConnection) first = g_list_model_get_item (G_LIST_MODEL (self->connections), 0);
 
-      gtk_list_box_select_row (self->connection_list, row);
-      row_selected_cb (self->connection_list, row, self);
+      fcm_window_set_connection (self, first);
     }
   g_object_unref (connection);
 }
@@ -242,6 +269,7 @@ fcm_window_set_connection (FcmWindow     *self,
 
   _fcm_window_unwatch_context (self);
   g_set_object (&self->connection, connection);
+  select_shown_row (self);
 
   if (connection != NULL)
     {
@@ -251,6 +279,7 @@ fcm_window_set_connection (FcmWindow     *self,
       g_signal_connect_object (fcm_monitor_get_context_store (monitor), "notify::current",
                                G_CALLBACK (context_changed_cb), self, G_CONNECT_SWAPPED);
       fcm_context_panel_set_monitor (self->context_panel, monitor);
+      fcm_subscribers_panel_set_connection (self->subscribers_panel, connection);
       fcm_timeline_set_event_log (self->timeline, fcm_monitor_get_event_log (monitor));
       /* what another app needs to join this session */
       gtk_label_set_text (self->hub_url_label, fcm_hub_client_get_hub_url (fcm_connection_get_client (connection)));
@@ -263,10 +292,12 @@ fcm_window_set_connection (FcmWindow     *self,
     {
       gtk_widget_set_visible (self->connection_details, FALSE);
       fcm_context_panel_set_monitor (self->context_panel, NULL);
+      fcm_subscribers_panel_set_connection (self->subscribers_panel, NULL);
       fcm_timeline_set_event_log (self->timeline, NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->answer_label), FALSE);
   _fcm_window_update_current (self);
+  _fcm_window_notify_connection (self);
 }
 
 /* ----------------------------------------------------------------- actions */
@@ -289,9 +320,14 @@ _fcm_window_remove_connection_action (GtkWidget  *widget,
 {
   FcmWindow *self = FCM_WINDOW (widget);
 
-  /* unsubscribes (C-19); the built-in hub stops with its connection */
+  /* unsubscribes (C-19); the built-in hub stops with its connection; a hub
+   * added with Add Hub is not subscribed to at the next start */
   if (self->connection != NULL)
-    fcm_window_remove_connection (self, self->connection);
+    {
+      fcm_application_forget_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                  self->connection);
+      fcm_window_remove_connection (self, self->connection);
+    }
 }
 
 /* ---------------------------------------------------------- add connection */
@@ -301,31 +337,89 @@ typedef struct
   GtkEditable *url;
   GtkEditable *topic;
   GtkEditable *name;
+  GtkEditable *token;
+  GtkLabel    *url_error;
+  GtkLabel    *topic_error;
+  gboolean     topic_touched;  /* typed in, or Enter pressed: "required" may show */
 } AddFields;
 
-static gboolean
-hub_url_valid (const char *url)
+static const char *
+hub_url_problem (const char *url)
 {
-  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
 
-  return uri != NULL && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0' &&
-         (g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0);
+  if (url[0] == '\0')
+    return _("The hub URL is required, for example http://localhost:8080/api/hub.");
+  for (const char *p = url; *p != '\0'; p++)
+    if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+      return _("A URL has no spaces.");
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  scheme = uri ? g_uri_get_scheme (uri) : NULL;
+  if (uri == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0))
+    return _("Not a hub URL: it starts with http:// or https://, for example http://localhost:8080/api/hub.");
+  if (g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
+    return _("Not a hub URL: the host name is missing after http:// or https://.");
+  return NULL;
+}
+
+static const char *
+topic_problem (const char *topic)
+{
+  if (topic[0] == '\0')
+    return _("The topic is required: the session's name on the hub, as the reporting app shows it.");
+  for (const char *p = topic; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      return _("The topic cannot hold control characters.");
+  return NULL;
+}
+
+static gboolean
+add_fields_check (AdwMessageDialog *dialog,
+                  gboolean          show_required)
+{
+  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
+  const char *url = gtk_editable_get_text (fields->url);
+  const char *topic = gtk_editable_get_text (fields->topic);
+  const char *url_why = hub_url_problem (url);
+  const char *topic_why = topic_problem (topic);
+
+  /* what is missing is said once it matters; what is wrong at once */
+  fcm_a11y_set_error (GTK_WIDGET (fields->url), fields->url_error,
+                      url[0] != '\0' || show_required ? url_why : NULL);
+  fcm_a11y_set_error (GTK_WIDGET (fields->topic), fields->topic_error,
+                      topic[0] != '\0' || show_required || fields->topic_touched ? topic_why : NULL);
+  adw_message_dialog_set_response_enabled (dialog, "connect", url_why == NULL && topic_why == NULL);
+  return url_why == NULL && topic_why == NULL;
 }
 
 static void
 add_fields_changed_cb (AdwMessageDialog *dialog)
 {
-  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
-  const char *url = gtk_editable_get_text (fields->url);
-  const char *topic = gtk_editable_get_text (fields->topic);
-  gboolean url_ok = hub_url_valid (url);
+  add_fields_check (dialog, FALSE);
+}
 
-  if (url[0] != '\0' && !url_ok)
-    gtk_widget_add_css_class (GTK_WIDGET (fields->url), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (fields->url), "error");
-  adw_message_dialog_set_response_enabled (dialog, "connect", url_ok && topic[0] != '\0');
+static void
+add_topic_changed_cb (AdwMessageDialog *dialog)
+{
+  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
+
+  fields->topic_touched = TRUE;
+  add_fields_check (dialog, FALSE);
+}
+
+/* Enter: connects when the fields are valid (activates-default); else it
+ * says why under the fields and goes to the first one to fix. */
+static void
+add_entry_activated_cb (AdwMessageDialog *dialog)
+{
+  AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
+
+  if (add_fields_check (dialog, TRUE))
+    return;
+  gtk_widget_error_bell (GTK_WIDGET (dialog));
+  gtk_widget_grab_focus (GTK_WIDGET (hub_url_problem (gtk_editable_get_text (fields->url)) ? fields->url
+                                                                                           : fields->topic));
 }
 
 static void
@@ -334,30 +428,51 @@ add_connection_response_cb (AdwMessageDialog *dialog,
                             FcmWindow        *self)
 {
   AddFields *fields = g_object_get_data (G_OBJECT (dialog), "fields");
-  g_autoptr(FcmConnection) connection = NULL;
   const char *name;
 
   if (g_strcmp0 (response, "connect") != 0)
     return;
 
+  /* subscribed with the preferences' events, and remembered for the next
+   * start (the token in the keyring) */
   name = gtk_editable_get_text (fields->name);
-  connection = fcm_connection_new (gtk_editable_get_text (fields->url),
-                                   gtk_editable_get_text (fields->topic),
-                                   name[0] ? name : NULL);
-  fcm_window_add_connection (self, connection);
-  fcm_connection_start (connection);
+  fcm_application_add_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                           gtk_editable_get_text (fields->url),
+                           gtk_editable_get_text (fields->topic),
+                           name[0] ? name : NULL,
+                           gtk_editable_get_text (fields->token));
 }
 
+/* A group holding one entry row and, under it, the label that says what
+ * is wrong with its value. */
 static GtkEditable *
-add_entry_row (AdwPreferencesGroup *group,
-               const char          *title,
-               const char          *text)
+add_entry_row (GtkBox      *box,
+               const char  *title,
+               const char  *text,
+               GtkLabel   **out_error)
 {
+  GtkWidget *group = adw_preferences_group_new ();
   GtkWidget *row = adw_entry_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
-  adw_preferences_group_add (group, row);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  if (out_error != NULL)
+    {
+      GtkWidget *error = gtk_label_new (NULL);
+
+      gtk_label_set_xalign (GTK_LABEL (error), 0);
+      gtk_label_set_wrap (GTK_LABEL (error), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (error), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_set_margin_top (error, 6);
+      gtk_widget_add_css_class (error, "caption");
+      gtk_widget_add_css_class (error, "error");
+      gtk_widget_set_visible (error, FALSE);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), error);
+      *out_error = GTK_LABEL (error);
+    }
+  gtk_box_append (box, group);
   return GTK_EDITABLE (row);
 }
 
@@ -368,18 +483,30 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
 {
   FcmWindow *self = FCM_WINDOW (widget);
   g_autofree char *name = g_settings_get_string (self->settings, "subscriber-name");
-  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  GtkBox *box = GTK_BOX (gtk_box_new (GTK_ORIENTATION_VERTICAL, 12));
   AddFields *fields = g_new0 (AddFields, 1);
   GtkWidget *dialog;
 
   dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Add Hub"),
+                                   /* the example on a line of its own: wrapped, a URL
+                                    * broke after "http://" */
                                    _("Subscribe to a session on another FHIRcast hub. "
-                                     "The hub URL is its hub.url, for example "
-                                     "http://localhost:8080/api/hub."));
-  fields->url = add_entry_row (group, _("Hub URL"), NULL);
-  fields->topic = add_entry_row (group, _("Topic"), NULL);
-  fields->name = add_entry_row (group, _("Subscriber Name"), name);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (group));
+                                     "The hub URL is its hub.url, for example:\n"
+                                     "http://localhost:8080/api/hub"));
+  fields->url = add_entry_row (box, _("Hub URL"), NULL, &fields->url_error);
+  fields->topic = add_entry_row (box, _("Topic"), NULL, &fields->topic_error);
+  fields->name = add_entry_row (box, _("Subscriber Name"), name, NULL);
+  /* kept in the keyring for the hub's URL, never in the settings */
+  {
+    GtkWidget *token_group = adw_preferences_group_new ();
+
+    fields->token = GTK_EDITABLE (adw_password_entry_row_new ());
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (fields->token), _("Access Token (optional)"));
+    adw_entry_row_set_activates_default (ADW_ENTRY_ROW (fields->token), TRUE);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (token_group), GTK_WIDGET (fields->token));
+    gtk_box_append (box, token_group);
+  }
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), GTK_WIDGET (box));
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
                                     "connect", _("C_onnect"),
@@ -390,8 +517,42 @@ _fcm_window_add_connection_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "fields", fields, g_free);
   g_signal_connect_swapped (fields->url, "changed", G_CALLBACK (add_fields_changed_cb), dialog);
-  g_signal_connect_swapped (fields->topic, "changed", G_CALLBACK (add_fields_changed_cb), dialog);
-  add_fields_changed_cb (ADW_MESSAGE_DIALOG (dialog));
+  g_signal_connect_swapped (fields->topic, "changed", G_CALLBACK (add_topic_changed_cb), dialog);
+  g_signal_connect_swapped (fields->url, "entry-activated", G_CALLBACK (add_entry_activated_cb), dialog);
+  g_signal_connect_swapped (fields->topic, "entry-activated", G_CALLBACK (add_entry_activated_cb), dialog);
+  g_signal_connect_swapped (fields->name, "entry-activated", G_CALLBACK (add_entry_activated_cb), dialog);
+  add_fields_check (ADW_MESSAGE_DIALOG (dialog), FALSE);
   g_signal_connect_object (dialog, "response", G_CALLBACK (add_connection_response_cb), self, 0);
+  fcm_a11y_fix_names (dialog);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ------------------------------------------------------------------- copy */
+
+static void
+copy_label (FcmWindow  *self,
+            GtkLabel   *label,
+            const char *toast)
+{
+  const char *text = gtk_label_get_text (label);
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (toast));
+}
+
+/* win.copy-hub-url and win.copy-topic: what another app needs to join the
+ * session, in full, whatever the sidebar's width cuts off */
+void
+_fcm_window_copy_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.copy-hub-url"))
+    copy_label (self, self->hub_url_label, _("Hub URL copied"));
+  else
+    copy_label (self, self->topic_label, _("Topic copied"));
 }

@@ -8,20 +8,35 @@
  * persistent alert while sync is lost (C-63..C-68).
  *
  * This file is the window's shell: its template, actions and shortcuts,
- * and its size kept across runs. The rest is split by concern:
+ * and its size kept across runs. The subscribers panel (Ctrl+Shift+S,
+ * fcm-subscribers-panel.c) folds over the timeline when there is no room
+ * beside it. The rest is split by concern:
  *   fcm-window-sidebar.c  the hub connections, which one is shown, Add Hub
  *   fcm-window-report.c   the report buttons and the hub's answer
  *   fcm-window-alerts.c   the header's status, the alert, toasts and
  *                         desktop notifications
+ *   fcm-window-probe.c    Test a Hub…, Test an App…
  */
 
 #define G_LOG_DOMAIN "FcmWindow"
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
+#include "fcm-a11y.h"
+#include "fcm-event-details.h"
 #include "fcm-window-private.h"
 
 G_DEFINE_FINAL_TYPE (FcmWindow, fcm_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONNECTION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /**
  * fcm_window_new:
@@ -65,6 +80,120 @@ toggle_sidebar_action (GtkWidget  *widget,
   FcmWindow *self = FCM_WINDOW (widget);
 
   adw_flap_set_reveal_flap (self->flap, !adw_flap_get_reveal_flap (self->flap));
+}
+
+/* The header's subscribers toggle only where it leaves the title room: a
+ * narrow window (the sidebar folded) has Ctrl+Shift+S and the main menu,
+ * and keeps "Sync lost" in the subtitle readable */
+static gboolean
+update_subscribers_button (gpointer data)
+{
+  FcmWindow *self = data;
+
+  self->folded_idle = 0;
+  gtk_widget_set_visible (self->subscribers_button, !adw_flap_get_folded (self->flap));
+  return G_SOURCE_REMOVE;
+}
+
+/* the flap folds while the window is allocated: not the moment to resize
+ * the header bar */
+static void
+flap_folded_cb (FcmWindow *self)
+{
+  if (self->folded_idle == 0)
+    self->folded_idle = g_idle_add (update_subscribers_button, self);
+}
+
+static void
+toggle_subscribers_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+
+  adw_flap_set_reveal_flap (self->subscribers_flap, !adw_flap_get_reveal_flap (self->subscribers_flap));
+}
+
+/* F6 and Shift+F6: sidebar → context → timeline → details (→ subscribers
+ * when shown), so a long
+ * timeline (or a long context) can be skipped by keyboard. A region that is
+ * hidden or has nothing to focus is passed over. */
+static GtkWidget *
+find_widget_of_type (GtkWidget *root,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+get_regions (FcmWindow  *self,
+             GtkWidget **regions)
+{
+  guint n = 0;
+
+  regions[n++] = adw_flap_get_flap (self->flap);
+  regions[n++] = GTK_WIDGET (self->context_panel);
+  /* the timeline's table, then the selected message's details */
+  regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), GTK_TYPE_COLUMN_VIEW);
+  regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), FCM_TYPE_EVENT_DETAILS);
+  regions[n++] = GTK_WIDGET (self->subscribers_panel);
+  return n;
+}
+
+static gboolean
+focus_region (FcmWindow *self,
+              GtkWidget *region)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (region == NULL || !gtk_widget_is_drawable (region))
+    return FALSE;
+  if (GTK_IS_COLUMN_VIEW (region))
+    return gtk_widget_grab_focus (region);
+  if (gtk_widget_child_focus (region, GTK_DIR_TAB_FORWARD))
+    return TRUE;
+  /* child_focus may have cycled inside a region that already had focus */
+  return focus != gtk_root_get_focus (GTK_ROOT (self)) &&
+         gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (self)), region);
+}
+
+static void
+region_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+  GtkWidget *regions[5];
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  guint n = get_regions (self, regions);
+  int step = g_str_equal (action_name, "win.next-region") ? 1 : -1;
+  int current = -1;
+
+  for (guint i = 0; i < n && focus != NULL; i++)
+    if (regions[i] != NULL && (focus == regions[i] || gtk_widget_is_ancestor (focus, regions[i])))
+      current = i;
+
+  for (guint tries = 1; tries <= n; tries++)
+    {
+      int next = current < 0 ? (step > 0 ? (int) tries - 1 : (int) (n - tries))
+                             : (int) ((current + step * (int) tries + (int) n) % (int) n);
+
+      if (regions[next] != NULL && focus_region (self, regions[next]))
+        {
+          gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+          return;
+        }
+    }
+  gtk_widget_error_bell (widget);
 }
 
 /* ------------------------------------------------------------ window state */
@@ -140,6 +269,7 @@ fcm_window_dispose (GObject *object)
   FcmWindow *self = FCM_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->folded_idle, g_source_remove);
   _fcm_window_unwatch_context (self);
   for (guint i = 0; self->connections && i < g_list_model_get_n_items (G_LIST_MODEL (self->connections)); i++)
     {
@@ -169,6 +299,31 @@ fcm_window_finalize (GObject *object)
 }
 
 static void
+fcm_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  FcmWindow *self = FCM_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONNECTION:
+      g_value_set_object (value, self->connection);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* fcm-window-sidebar.c: the shown connection changed */
+void
+_fcm_window_notify_connection (FcmWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION]);
+}
+
+static void
 fcm_window_class_init (FcmWindowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -178,11 +333,23 @@ fcm_window_class_init (FcmWindowClass *klass)
   object_class->constructed = fcm_window_constructed;
   object_class->dispose = fcm_window_dispose;
   object_class->finalize = fcm_window_finalize;
+  object_class->get_property = fcm_window_get_property;
+
+  /**
+   * FcmWindow:connection:
+   *
+   * The connection shown (fcm_window_set_connection()).
+   */
+  properties[PROP_CONNECTION] =
+    g_param_spec_object ("connection", NULL, NULL, FCM_TYPE_CONNECTION,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   window_class->close_request = fcm_window_close_request;
 
   g_type_ensure (FCM_TYPE_CONTEXT_PANEL);
   g_type_ensure (FCM_TYPE_TIMELINE);
+  g_type_ensure (FCM_TYPE_SUBSCRIBERS_PANEL);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/fhircastmonitor/FhircastMonitor/"
@@ -205,11 +372,16 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, select_button);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, context_panel);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, timeline);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_flap);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_panel);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, subscribers_button);
 
   gtk_widget_class_install_action (widget_class, "win.open-report", NULL, _fcm_window_open_report_action);
   gtk_widget_class_install_action (widget_class, "win.close-report", NULL, _fcm_window_publish_action);
   gtk_widget_class_install_action (widget_class, "win.update-report", NULL, _fcm_window_publish_action);
   gtk_widget_class_install_action (widget_class, "win.select-content", NULL, _fcm_window_publish_action);
+  gtk_widget_class_install_action (widget_class, "win.resume-report", "s", _fcm_window_resume_report_action);
+  gtk_widget_class_install_action (widget_class, "win.close-suspended", "s", _fcm_window_close_suspended_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-alert", NULL, _fcm_window_dismiss_alert_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, _fcm_window_add_connection_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, _fcm_window_reconnect_action);
@@ -217,6 +389,11 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.clear-timeline", NULL, clear_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-subscribers", NULL, toggle_subscribers_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-hub-url", NULL, _fcm_window_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-topic", NULL, _fcm_window_copy_action);
+  gtk_widget_class_install_action (widget_class, "win.next-region", NULL, region_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-region", NULL, region_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-report", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_W, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.close-report", NULL);
@@ -226,6 +403,10 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.reconnect", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.export-timeline", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F9, 0, "win.toggle-sidebar", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_S, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.toggle-subscribers", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, 0, "win.next-region", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, "win.previous-region", NULL);
+  _fcm_window_probe_class_init (widget_class);
 }
 
 static void
@@ -235,7 +416,18 @@ fcm_window_init (FcmWindow *self)
 
   self->cancellable = g_cancellable_new ();
   _fcm_window_setup_sidebar (self);
+  _fcm_window_probe_init (self);
+  /* one accessible name each; the header's buttons say what they act on */
+  g_object_set_data (G_OBJECT (self->close_button), "fcm-a11y-name", (gpointer) _("Close Report"));
+  g_object_set_data (G_OBJECT (self->update_button), "fcm-a11y-name", (gpointer) _("Update Report"));
+  g_object_set_data (G_OBJECT (self->select_button), "fcm-a11y-name", (gpointer) _("Select Content"));
+  fcm_a11y_fix_names (GTK_WIDGET (self));
+  /* a suspended report chosen in the panel is what Close/Update/Select act on */
+  g_signal_connect_object (self->context_panel, "notify::chosen",
+                           G_CALLBACK (_fcm_window_update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::is-active", G_CALLBACK (_fcm_window_is_active_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->flap, "notify::folded", G_CALLBACK (flap_folded_cb), self, G_CONNECT_SWAPPED);
+  update_subscribers_button (self);
   _fcm_window_update_current (self);
 }
 
@@ -255,4 +447,9 @@ fcm_window_get_parts (FcmWindow      *self,
   parts->timeline = GTK_WIDGET (self->timeline);
   parts->connection_list = self->connection_list;
   parts->open_button = self->open_button;
+  parts->hub_url_label = self->hub_url_label;
+  parts->topic_label = self->topic_label;
+  parts->flap = self->flap;
+  parts->subscribers_flap = self->subscribers_flap;
+  parts->subscribers_panel = GTK_WIDGET (self->subscribers_panel);
 }

@@ -538,6 +538,12 @@ fcm_cli_publish (int    argc,
   g_autofree char *id = NULL;
   g_autofree char *ca_file = NULL;
   g_autofree char *version_id = NULL;
+  g_autofree char *patient_name = NULL;
+  g_autofree char *birth_date = NULL;
+  g_autofree char *sex = NULL;
+  g_autofree char *study_description = NULL;
+  g_autofree char *modality = NULL;
+  g_autofree char *study_date = NULL;
   gboolean topic_path = FALSE;
   GOptionEntry entries[] = {
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
@@ -549,6 +555,12 @@ fcm_cli_publish (int    argc,
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("ImagingStudy id"), N_("ID") },
     { "accession", 0, 0, G_OPTION_ARG_STRING, &accession, N_("Accession number"), N_("A") },
     { "mrn", 0, 0, G_OPTION_ARG_STRING, &mrn, N_("Medical record number"), N_("M") },
+    { "patient-name", 0, 0, G_OPTION_ARG_STRING, &patient_name, N_("Patient's name (open), e.g. \"Jane Doe\" or \"Doe, Jane\""), N_("NAME") },
+    { "birth-date", 0, 0, G_OPTION_ARG_STRING, &birth_date, N_("Patient's birth date (open)"), N_("YYYY-MM-DD") },
+    { "sex", 0, 0, G_OPTION_ARG_STRING, &sex, N_("Patient's sex (open): male, female, other or unknown"), N_("SEX") },
+    { "study-description", 0, 0, G_OPTION_ARG_STRING, &study_description, N_("Study description (open)"), N_("TEXT") },
+    { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, N_("Study modality (open), a DICOM code such as CT"), N_("CODE") },
+    { "study-date", 0, 0, G_OPTION_ARG_STRING, &study_date, N_("Study date (open)"), N_("YYYY-MM-DD") },
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("Context array (or a whole message) from FILE"), N_("FILE") },
     { "id", 0, 0, G_OPTION_ARG_STRING, &id, N_("Event id (default: a new UUID)"), N_("ID") },
     { "version-id", 0, 0, G_OPTION_ARG_STRING, &version_id, N_("context.versionId (update; default: the hub's current one)"), N_("V") },
@@ -593,12 +605,26 @@ fcm_cli_publish (int    argc,
     }
   else if (fcm_event_name_equal (name, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN))
     {
+      FcmReportDetails details = { patient_name, sex, birth_date, study_description, modality, study_date };
+
       if (report == NULL || patient == NULL || study == NULL)
         {
           fprintf (stderr, "publish: %s\n", _("an open needs --report, --patient and --study"));
           return FCM_CLI_EXIT_USAGE;
         }
       ctx = fcm_context_build_open (report, patient, study, accession, mrn);
+      if (!fcm_context_add_details (ctx, &details, &error))
+        {
+          fprintf (stderr, "publish: %s\n", error->message);
+          return FCM_CLI_EXIT_USAGE;
+        }
+      /* nothing is made up from the ids: say what the open goes without */
+      if (mrn == NULL)
+        fprintf (stderr, "publish: %s\n",
+                 _("no --mrn: the open carries no medical record number (hubs that follow IHE IRA refuse it)"));
+      if (accession == NULL)
+        fprintf (stderr, "publish: %s\n",
+                 _("no --accession: the open carries no accession number (hubs that follow IHE IRA refuse it)"));
     }
   else if (fcm_event_name_equal (name, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE))
     {

@@ -35,5 +35,7 @@ int fcm_cli_context  (int    argc,
                       char **argv);
 int fcm_cli_gettopic (int    argc,
                       char **argv);
+int fcm_cli_probe    (int    argc,
+                      char **argv);
 
 G_END_DECLS

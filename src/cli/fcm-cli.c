@@ -18,6 +18,7 @@ static const FcmCliCommand commands[] = {
   { "publish", N_("Request a context change"), fcm_cli_publish },
   { "context", N_("Print the current context of a topic"), fcm_cli_context },
   { "gettopic", N_("Ask a 2019-prototype hub for a user's topic"), fcm_cli_gettopic },
+  { "probe", N_("Test a hub or a subscriber against FHIRcast STU3 and IHE IRA"), fcm_cli_probe },
 };
 
 static void

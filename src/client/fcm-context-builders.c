@@ -134,11 +134,13 @@ study_uid (const char *study_id)
 
 /**
  * fcm_context_build_open:
- * @accession: (nullable): accession number; defaults to @study_id
- * @mrn: (nullable): medical record number; defaults to @patient_id
+ * @accession: (nullable): accession number, or %NULL when not known
+ * @mrn: (nullable): medical record number, or %NULL when not known
  *
  * A DiagnosticReport-open context (report, patient, study) with the IRA
- * identifier slices (C-46, C-47).
+ * identifier slices (C-46, C-47). An MRN or accession number that is not
+ * given is left out, never made up from the resource ids: a wrong MRN is
+ * worse than none (the validator then says what IRA misses).
  *
  * Returns: (transfer full): the context array
  */
@@ -154,10 +156,6 @@ fcm_context_build_open (const char *report_id,
 
   g_return_val_if_fail (report_id != NULL && patient_id != NULL && study_id != NULL, NULL);
 
-  if (accession == NULL)
-    accession = study_id;
-  if (mrn == NULL)
-    mrn = patient_id;
   uid = study_uid (study_id);
 
   json_builder_begin_array (b);
@@ -172,15 +170,18 @@ fcm_context_build_open (const char *report_id,
   json_builder_add_string_value (b, report_id);
   json_builder_end_object (b);
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "basedOn");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, "ServiceRequest");
-  json_builder_set_member_name (b, "identifier");
-  add_typed_identifier (b, V2_0203, "ACSN", NULL, LOCAL_SYSTEM ".200", accession);
-  json_builder_end_object (b);
-  json_builder_end_array (b);
+  if (accession != NULL)
+    {
+      json_builder_set_member_name (b, "basedOn");
+      json_builder_begin_array (b);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, "ServiceRequest");
+      json_builder_set_member_name (b, "identifier");
+      add_typed_identifier (b, V2_0203, "ACSN", NULL, LOCAL_SYSTEM ".200", accession);
+      json_builder_end_object (b);
+      json_builder_end_array (b);
+    }
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, "unknown");
   json_builder_set_member_name (b, "code");
@@ -200,17 +201,21 @@ fcm_context_build_open (const char *report_id,
   end_item (b);
 
   begin_item (b, "patient", "Patient", patient_id);
-  json_builder_set_member_name (b, "identifier");
-  json_builder_begin_array (b);
-  add_typed_identifier (b, V2_0203, "MR", "Medical Record Number", LOCAL_SYSTEM ".100", mrn);
-  json_builder_end_array (b);
+  if (mrn != NULL)
+    {
+      json_builder_set_member_name (b, "identifier");
+      json_builder_begin_array (b);
+      add_typed_identifier (b, V2_0203, "MR", "Medical Record Number", LOCAL_SYSTEM ".100", mrn);
+      json_builder_end_array (b);
+    }
   end_item (b);
 
   begin_item (b, "study", "ImagingStudy", study_id);
   json_builder_set_member_name (b, "identifier");
   json_builder_begin_array (b);
   add_typed_identifier (b, DCM, "110180", "Study Instance UID", "urn:dicom:uid", uid);
-  add_typed_identifier (b, V2_0203, "ACSN", "Accession ID", LOCAL_SYSTEM ".200", accession);
+  if (accession != NULL)
+    add_typed_identifier (b, V2_0203, "ACSN", "Accession ID", LOCAL_SYSTEM ".200", accession);
   json_builder_end_array (b);
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, "available");

@@ -31,11 +31,15 @@ struct _FcmContextItem
   char       *report_status;
   char       *patient_id;
   char       *patient_name;
+  char       *patient_sex;
+  char       *birth_date;
   char       *mrn;
   char       *study_id;
   char       *study_uid;
   char       *accession;
   char       *study_description;
+  char       *modality;
+  char       *study_date;
   char       *version_id;
   char       *opened_by;
   GStrv       selection;
@@ -56,11 +60,15 @@ enum {
   PROP_REPORT_STATUS,
   PROP_PATIENT_ID,
   PROP_PATIENT_NAME,
+  PROP_PATIENT_SEX,
+  PROP_BIRTH_DATE,
   PROP_MRN,
   PROP_STUDY_ID,
   PROP_STUDY_UID,
   PROP_ACCESSION,
   PROP_STUDY_DESCRIPTION,
+  PROP_MODALITY,
+  PROP_STUDY_DATE,
   PROP_VERSION_ID,
   PROP_OPENED_BY,
   PROP_CURRENT,
@@ -115,11 +123,15 @@ fcm_context_item_finalize (GObject *object)
   g_clear_pointer (&self->report_status, g_free);
   g_clear_pointer (&self->patient_id, g_free);
   g_clear_pointer (&self->patient_name, g_free);
+  g_clear_pointer (&self->patient_sex, g_free);
+  g_clear_pointer (&self->birth_date, g_free);
   g_clear_pointer (&self->mrn, g_free);
   g_clear_pointer (&self->study_id, g_free);
   g_clear_pointer (&self->study_uid, g_free);
   g_clear_pointer (&self->accession, g_free);
   g_clear_pointer (&self->study_description, g_free);
+  g_clear_pointer (&self->modality, g_free);
+  g_clear_pointer (&self->study_date, g_free);
   g_clear_pointer (&self->version_id, g_free);
   g_clear_pointer (&self->opened_by, g_free);
   g_clear_pointer (&self->selection, g_strfreev);
@@ -156,6 +168,12 @@ fcm_context_item_get_property (GObject    *object,
     case PROP_PATIENT_NAME:
       g_value_set_string (value, self->patient_name);
       break;
+    case PROP_PATIENT_SEX:
+      g_value_set_string (value, self->patient_sex);
+      break;
+    case PROP_BIRTH_DATE:
+      g_value_set_string (value, self->birth_date);
+      break;
     case PROP_MRN:
       g_value_set_string (value, self->mrn);
       break;
@@ -170,6 +188,12 @@ fcm_context_item_get_property (GObject    *object,
       break;
     case PROP_STUDY_DESCRIPTION:
       g_value_set_string (value, self->study_description);
+      break;
+    case PROP_MODALITY:
+      g_value_set_string (value, self->modality);
+      break;
+    case PROP_STUDY_DATE:
+      g_value_set_string (value, self->study_date);
       break;
     case PROP_VERSION_ID:
       g_value_set_string (value, self->version_id);
@@ -208,12 +232,20 @@ fcm_context_item_class_init (FcmContextItemClass *klass)
   properties[PROP_REPORT_STATUS] = g_param_spec_string ("report-status", NULL, NULL, NULL, flags);
   properties[PROP_PATIENT_ID] = g_param_spec_string ("patient-id", NULL, NULL, NULL, flags);
   properties[PROP_PATIENT_NAME] = g_param_spec_string ("patient-name", NULL, NULL, NULL, flags);
+  /* Patient.gender: male | female | other | unknown */
+  properties[PROP_PATIENT_SEX] = g_param_spec_string ("patient-sex", NULL, NULL, NULL, flags);
+  /* Patient.birthDate: YYYY, YYYY-MM or YYYY-MM-DD */
+  properties[PROP_BIRTH_DATE] = g_param_spec_string ("birth-date", NULL, NULL, NULL, flags);
   properties[PROP_MRN] = g_param_spec_string ("mrn", NULL, NULL, NULL, flags);
   properties[PROP_STUDY_ID] = g_param_spec_string ("study-id", NULL, NULL, NULL, flags);
   properties[PROP_STUDY_UID] = g_param_spec_string ("study-uid", NULL, NULL, NULL, flags);
   properties[PROP_ACCESSION] = g_param_spec_string ("accession", NULL, NULL, NULL, flags);
   properties[PROP_STUDY_DESCRIPTION] =
     g_param_spec_string ("study-description", NULL, NULL, NULL, flags);
+  /* the DICOM modality codes of ImagingStudy.modality, e.g. "CT" or "MR\PT" */
+  properties[PROP_MODALITY] = g_param_spec_string ("modality", NULL, NULL, NULL, flags);
+  /* ImagingStudy.started as sent (a FHIR dateTime) */
+  properties[PROP_STUDY_DATE] = g_param_spec_string ("study-date", NULL, NULL, NULL, flags);
   properties[PROP_VERSION_ID] = g_param_spec_string ("version-id", NULL, NULL, NULL, flags);
   properties[PROP_OPENED_BY] = g_param_spec_string ("opened-by", NULL, NULL, NULL, flags);
   properties[PROP_CURRENT] = g_param_spec_boolean ("current", NULL, NULL, FALSE, flags);
@@ -336,6 +368,29 @@ dup_human_name (const FcmJson *patient)
   return str->len ? g_string_free (g_steal_pointer (&str), FALSE) : NULL;
 }
 
+/* ImagingStudy.modality: Coding[] in R4, CodeableConcept[] in R5; the
+ * codes joined with "\\" as DICOM writes several (e.g. "PT\\CT"). */
+static char *
+dup_modality (const FcmJson *study)
+{
+  g_autoptr(GString) str = g_string_new (NULL);
+
+  FCM_DOC_FOREACH (fcm_doc_get_array (study, "modality"), m)
+    {
+      const char *code = fcm_doc_get_string (m, "code");
+
+      if (code == NULL)
+        code = fcm_doc_get_string (fcm_doc_first (fcm_doc_get_array (m, "coding")), "code");
+      if (code == NULL || code[0] == '\0')
+        continue;
+      if (str->len)
+        g_string_append_c (str, '\\');
+      g_string_append (str, code);
+    }
+
+  return str->len ? g_string_free (g_steal_pointer (&str), FALSE) : NULL;
+}
+
 static const FcmJson *
 lookup_resource (const FcmJson *context,
                  const char    *key)
@@ -367,6 +422,7 @@ _fcm_context_item_set_context (FcmContextItem *self,
   const FcmJson *patient;
   const FcmJson *study;
   g_autofree char *name = NULL;
+  g_autofree char *modality = NULL;
   const char *uid;
   const char *accession;
 
@@ -396,6 +452,10 @@ _fcm_context_item_set_context (FcmContextItem *self,
       update_str (self, &self->patient_id, fcm_doc_get_string (patient, "id"), PROP_PATIENT_ID);
       name = dup_human_name (patient);
       update_str (self, &self->patient_name, name, PROP_PATIENT_NAME);
+      update_str (self, &self->patient_sex, fcm_doc_get_string (patient, "gender"),
+                  PROP_PATIENT_SEX);
+      update_str (self, &self->birth_date, fcm_doc_get_string (patient, "birthDate"),
+                  PROP_BIRTH_DATE);
       update_str (self, &self->mrn, mrn ? mrn : first_identifier (patient), PROP_MRN);
     }
 
@@ -411,6 +471,9 @@ _fcm_context_item_set_context (FcmContextItem *self,
       update_str (self, &self->accession, accession, PROP_ACCESSION);
       update_str (self, &self->study_description, fcm_doc_get_string (study, "description"),
                   PROP_STUDY_DESCRIPTION);
+      modality = dup_modality (study);
+      update_str (self, &self->modality, modality, PROP_MODALITY);
+      update_str (self, &self->study_date, fcm_doc_get_string (study, "started"), PROP_STUDY_DATE);
     }
 
   update_str (self, &self->opened_by, opened_by, PROP_OPENED_BY);
@@ -585,6 +648,30 @@ fcm_context_item_get_patient_name (FcmContextItem *self)
   return self->patient_name;
 }
 
+/**
+ * fcm_context_item_get_patient_sex:
+ *
+ * Returns: (nullable): Patient.gender as sent (male, female, other, unknown)
+ */
+const char *
+fcm_context_item_get_patient_sex (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->patient_sex;
+}
+
+/**
+ * fcm_context_item_get_birth_date:
+ *
+ * Returns: (nullable): Patient.birthDate as sent
+ */
+const char *
+fcm_context_item_get_birth_date (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->birth_date;
+}
+
 const char *
 fcm_context_item_get_mrn (FcmContextItem *self)
 {
@@ -618,6 +705,30 @@ fcm_context_item_get_study_description (FcmContextItem *self)
 {
   g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
   return self->study_description;
+}
+
+/**
+ * fcm_context_item_get_modality:
+ *
+ * Returns: (nullable): the study's modality codes, several joined with a backslash
+ */
+const char *
+fcm_context_item_get_modality (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->modality;
+}
+
+/**
+ * fcm_context_item_get_study_date:
+ *
+ * Returns: (nullable): ImagingStudy.started as sent
+ */
+const char *
+fcm_context_item_get_study_date (FcmContextItem *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+  return self->study_date;
 }
 
 const char *

@@ -9,6 +9,7 @@
 
 #pragma once
 
+#include "fcm-context-details.h"
 #include "fcm-context-item.h"
 #include "fcm-context-store.h"
 #include "fcm-error.h"

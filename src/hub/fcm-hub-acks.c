@@ -225,6 +225,8 @@ ack_timeout (Pending *pending)
   g_autofree char *topic = g_strdup (sub->topic);
 
   g_hash_table_remove (sub->pending, event_id);
+  sub->missed_total++;
+  _fcm_hub_subscribers_changed (self, topic);
 
   diagnostics = g_strdup_printf ("%s did not acknowledge %s within %.1f s",
                                  sub->name ? sub->name : "A subscriber", event_name,
@@ -351,6 +353,10 @@ _fcm_hub_handle_ack_status (Subscriber *sub,
   sub->last_latency = g_get_monotonic_time () - pending->sent_at;
   g_hash_table_remove (sub->pending, id);
   sub->missed_acks = 0;
+  sub->acks++;
+  if (!status_is_success (status))
+    sub->refused_acks++;
+  _fcm_hub_subscribers_changed (self, sub->topic);
 
   if (!status_is_success (status))
     {

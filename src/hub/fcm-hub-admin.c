@@ -9,6 +9,11 @@
  * The faults take effect in fcm-hub-broadcast.c (delay, drop) and
  * fcm-hub-context.c (async).
  *
+ * The same figures without HTTP, for the app's subscribers panel:
+ * fcm_hub_list_subscribers() and FcmHub::subscribers-changed, which the
+ * hub's files ask for with _fcm_hub_subscribers_changed() and which comes
+ * at most every FCM_HUB_SUBSCRIBERS_CHANGED_INTERVAL_MS.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -45,6 +50,9 @@ admin_subscriber_json (Subscriber *sub)
   else
     json_object_set_null_member (obj, "lastAckLatencyMs");
   json_object_set_int_member (obj, "missedAcks", sub->missed_acks);
+  json_object_set_int_member (obj, "acks", (gint64) sub->acks);
+  json_object_set_int_member (obj, "refusedAcks", (gint64) sub->refused_acks);
+  json_object_set_int_member (obj, "missedAcksTotal", (gint64) sub->missed_total);
   json_object_set_int_member (obj, "delayMs", sub->delay_ms);
   json_object_set_int_member (obj, "drop", sub->drop);
   json_object_set_string_member (obj, "async", sub->async_mode == ASYNC_ACCEPT ? "accept" :
@@ -339,4 +347,175 @@ fcm_hub_get_admin (FcmHub *self)
 {
   g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
   return self->admin;
+}
+
+/* ------------------------------------------------------------------------ */
+/* the subscribers, without HTTP                                            */
+
+G_DEFINE_BOXED_TYPE (FcmHubSubscriberInfo, fcm_hub_subscriber_info,
+                     fcm_hub_subscriber_info_copy, fcm_hub_subscriber_info_free)
+
+FcmHubSubscriberInfo *
+fcm_hub_subscriber_info_copy (const FcmHubSubscriberInfo *info)
+{
+  FcmHubSubscriberInfo *copy;
+
+  g_return_val_if_fail (info != NULL, NULL);
+
+  copy = g_memdup2 (info, sizeof *info);
+  copy->name = g_strdup (info->name);
+  copy->endpoint = g_strdup (info->endpoint);
+  copy->events = g_strdupv (info->events);
+  return copy;
+}
+
+void
+fcm_hub_subscriber_info_free (FcmHubSubscriberInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->name);
+  g_free (info->endpoint);
+  g_strfreev (info->events);
+  g_free (info);
+}
+
+static FcmHubSubscriberInfo *
+subscriber_info_new (Subscriber *sub)
+{
+  FcmHubSubscriberInfo *info = g_new0 (FcmHubSubscriberInfo, 1);
+  GStrvBuilder *events = g_strv_builder_new ();
+
+  for (guint i = 0; i < sub->events->len; i++)
+    g_strv_builder_add (events, g_ptr_array_index (sub->events, i));
+  info->serial = sub->seq + 1;
+  info->name = g_strdup (sub->name);
+  info->endpoint = _fcm_hub_redact (sub->id);   /* C-09, H-02 */
+  info->events = g_strv_builder_end (events);
+  info->connected = _fcm_hub_subscriber_is_open (sub);
+  info->acks = sub->acks;
+  info->refused_acks = sub->refused_acks;
+  info->missed_acks = sub->missed_total;
+  info->pending_acks = g_hash_table_size (sub->pending);
+  info->last_ack_latency = sub->last_latency;
+  g_strv_builder_unref (events);
+  return info;
+}
+
+static int
+compare_serial (gconstpointer a,
+                gconstpointer b)
+{
+  const FcmHubSubscriberInfo *x = *(FcmHubSubscriberInfo * const *) a;
+  const FcmHubSubscriberInfo *y = *(FcmHubSubscriberInfo * const *) b;
+
+  return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+/**
+ * fcm_hub_list_subscribers:
+ * @topic: (nullable): only the subscribers of this topic; %NULL for all
+ *
+ * What /admin/subscribers shows, without HTTP and with the endpoint ids
+ * redacted: for an app that embeds the hub.
+ *
+ * Returns: (transfer full) (element-type FcmHubSubscriberInfo): the
+ *   subscriptions in subscribe order
+ */
+GPtrArray *
+fcm_hub_list_subscribers (FcmHub     *self,
+                          const char *topic)
+{
+  GPtrArray *list;
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) fcm_hub_subscriber_info_free);
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (topic == NULL || g_str_equal (sub->topic, topic))
+        g_ptr_array_add (list, subscriber_info_new (sub));
+    }
+  g_ptr_array_sort (list, compare_serial);
+  return list;
+}
+
+/**
+ * fcm_hub_get_subscriber_serial:
+ * @endpoint: an endpoint URL (hub.channel.endpoint) or its id
+ *
+ * Which of fcm_hub_list_subscribers()'s entries is this endpoint's, for
+ * an app that knows its own subscription's endpoint.
+ *
+ * Returns: its #FcmHubSubscriberInfo.serial, or 0 when it is not a
+ *   subscription of this hub
+ */
+guint64
+fcm_hub_get_subscriber_serial (FcmHub     *self,
+                               const char *endpoint)
+{
+  const char *slash;
+  Subscriber *sub;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+
+  if (endpoint == NULL)
+    return 0;
+  slash = strrchr (endpoint, '/');
+  sub = g_hash_table_lookup (self->subscribers, slash != NULL ? slash + 1 : endpoint);
+  return sub != NULL ? sub->seq + 1 : 0;
+}
+
+static gboolean
+subscribers_changed_cb (gpointer data)
+{
+  FcmHub *self = data;
+  g_autoptr(GHashTable) topics = g_steal_pointer (&self->changed_topics);
+  g_autofree gpointer *names = NULL;
+  guint n = 0;
+
+  self->changed_id = 0;
+  if (topics == NULL)
+    return G_SOURCE_REMOVE;
+  names = g_hash_table_get_keys_as_array (topics, &n);
+  qsort (names, n, sizeof (gpointer), _fcm_hub_compare_strings);
+  g_object_ref (self);
+  for (guint i = 0; i < n; i++)
+    g_signal_emit (self, _fcm_hub_signals[SIGNAL_SUBSCRIBERS_CHANGED], 0, names[i]);
+  g_object_unref (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Called wherever a subscriber's figures change, up to once per
+ * notification: a lookup at most. FcmHub::subscribers-changed follows
+ * within FCM_HUB_SUBSCRIBERS_CHANGED_INTERVAL_MS, once for all. Nothing
+ * at all while no one listens. */
+void
+_fcm_hub_subscribers_changed (FcmHub     *self,
+                              const char *topic)
+{
+  if (self->shutting_down || topic == NULL)
+    return;
+  if (self->changed_id == 0)
+    {
+      if (!g_signal_has_handler_pending (self, _fcm_hub_signals[SIGNAL_SUBSCRIBERS_CHANGED], 0, TRUE))
+        return;
+      self->changed_id = g_timeout_add (FCM_HUB_SUBSCRIBERS_CHANGED_INTERVAL_MS, subscribers_changed_cb, self);
+    }
+  if (self->changed_topics == NULL)
+    self->changed_topics = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_contains (self->changed_topics, topic))
+    g_hash_table_add (self->changed_topics, g_strdup (topic));
+}
+
+void
+_fcm_hub_subscribers_changed_stop (FcmHub *self)
+{
+  g_clear_handle_id (&self->changed_id, g_source_remove);
+  g_clear_pointer (&self->changed_topics, g_hash_table_unref);
 }

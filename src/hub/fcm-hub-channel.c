@@ -54,6 +54,7 @@ _fcm_hub_close_connection (FcmHub     *self,
 static void
 subscriber_forget_conn (Subscriber *sub)
 {
+  _fcm_hub_subscribers_changed (sub->hub, sub->topic);
   g_clear_object (&sub->conn);
   g_hash_table_remove_all (sub->pending);
   g_hash_table_remove_all (sub->resends);
@@ -304,6 +305,7 @@ _fcm_hub_subscriber_attach (Subscriber *sub,
   sub->legacy = legacy;
   sub->ever_connected = TRUE;
   fcm_ws_conn_set_callbacks (conn, ws_message_cb, ws_closed_cb, sub);
+  _fcm_hub_subscribers_changed (sub->hub, sub->topic);
 }
 
 static void

@@ -102,6 +102,9 @@ struct _Subscriber
   char                    *token_name;    /* --tokens: the `name` of the token that subscribed */
   gint64                   token_expires; /* --tokens: its expiry, real-time µs; 0 = none (H-09) */
   gboolean                 lease_by_token;/* the token expires before the lease ends */
+  guint64                  acks;          /* acks matched to a pending notification, in total */
+  guint64                  refused_acks;  /* of them, not 2xx */
+  guint64                  missed_total;  /* ack timeouts, in total */
 };
 
 enum { ASYNC_OFF, ASYNC_ACCEPT, ASYNC_REJECT };
@@ -222,6 +225,8 @@ struct _FcmHub
   GHashTable  *introspecting;        /* SHA-256 of a token → Lookup* (requests waiting) */
   gboolean     request_paused;       /* the request being handled waits for introspection */
   FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
+  GHashTable  *changed_topics;       /* topics whose subscribers changed since the last signal */
+  guint        changed_id;           /* the timer that emits ::subscribers-changed */
 };
 
 enum {
@@ -229,6 +234,7 @@ enum {
   SIGNAL_SUBSCRIBER_REMOVED,
   SIGNAL_EVENT_BROADCAST,
   SIGNAL_SYNCERROR,
+  SIGNAL_SUBSCRIBERS_CHANGED,
   N_SIGNALS
 };
 
@@ -374,6 +380,9 @@ void _fcm_hub_handle_admin (FcmHub            *self,
                             SoupServerMessage *msg,
                             const char        *path,
                             GHashTable        *query);
+void _fcm_hub_subscribers_changed (FcmHub     *self,
+                                   const char *topic);
+void _fcm_hub_subscribers_changed_stop (FcmHub *self);
 
 /* fcm-hub-legacy.c */
 char *_fcm_hub_legacy_wrap (Subscriber *sub,

@@ -125,6 +125,7 @@ _fcm_hub_remove_subscriber (FcmHub     *self,
   _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, reason);
   g_hash_table_add (self->retired, g_strdup (id));
   g_hash_table_remove (self->subscribers, id);
+  _fcm_hub_subscribers_changed (self, topic);
   g_signal_emit (self, _fcm_hub_signals[SIGNAL_SUBSCRIBER_REMOVED], 0, topic, name, reason);
 }
 
@@ -355,6 +356,7 @@ _fcm_hub_handle_form (FcmHub            *self,
     }
 
   respond_endpoint (msg, sub);
+  _fcm_hub_subscribers_changed (self, sub->topic);   /* new, or new events or name (H-07) */
 
   if (endpoint != NULL)
     _fcm_hub_subscriber_send_mode (sub, "subscribe", NULL);   /* confirm the renewal */

@@ -229,6 +229,19 @@ fcm_hub_class_init (FcmHubClass *klass)
   _fcm_hub_signals[SIGNAL_SYNCERROR] =
     g_signal_new ("syncerror", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  /**
+   * FcmHub::subscribers-changed:
+   * @topic: the topic whose subscribers changed
+   *
+   * The subscribers of @topic or their figures (fcm_hub_list_subscribers())
+   * changed: one came or went, connected or disconnected, or acks came,
+   * were refused or missed. Emitted at most once every
+   * %FCM_HUB_SUBSCRIBERS_CHANGED_INTERVAL_MS for all changes since, so a
+   * burst of events costs a listener nothing per event.
+   */
+  _fcm_hub_signals[SIGNAL_SUBSCRIBERS_CHANGED] =
+    g_signal_new ("subscribers-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -356,6 +369,7 @@ fcm_hub_shutdown (FcmHub *self)
 
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  _fcm_hub_subscribers_changed_stop (self);
   g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_hash_table_remove_all (self->delayed);
   g_hash_table_remove_all (self->async_jobs);
@@ -382,6 +396,55 @@ fcm_hub_get_n_subscribers (FcmHub     *self,
     if (topic == NULL || g_str_equal (((Subscriber *)value)->topic, topic))
       n++;
   return n;
+}
+
+static int
+compare_subscriber_seq (gconstpointer a,
+                        gconstpointer b)
+{
+  const Subscriber *sa = *(Subscriber * const *) a;
+  const Subscriber *sb = *(Subscriber * const *) b;
+
+  return sa->seq < sb->seq ? -1 : sa->seq > sb->seq;
+}
+
+/**
+ * fcm_hub_dup_subscriber_names:
+ * @topic: (nullable): only this topic's subscribers; %NULL for all
+ *
+ * For a hub embedded in an application that wants to say who depends on it
+ * before it stops: the subscribers whose WebSocket is open right now.
+ *
+ * Returns: (transfer full): their subscriber.name values in the order they
+ *   subscribed; "" for a subscriber that gave no name
+ */
+GStrv
+fcm_hub_dup_subscriber_names (FcmHub     *self,
+                              const char *topic)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) open = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_return_val_if_fail (FCM_IS_HUB (self), NULL);
+
+  g_hash_table_iter_init (&iter, self->subscribers);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      Subscriber *sub = value;
+
+      if (_fcm_hub_subscriber_is_open (sub) && (topic == NULL || g_str_equal (sub->topic, topic)))
+        g_ptr_array_add (open, sub);
+    }
+  g_ptr_array_sort (open, compare_subscriber_seq);
+  for (guint i = 0; i < open->len; i++)
+    {
+      Subscriber *sub = g_ptr_array_index (open, i);
+
+      g_strv_builder_add (builder, sub->name ? sub->name : "");
+    }
+  return g_strv_builder_end (builder);
 }
 
 const char *

@@ -29,6 +29,8 @@ const char  *fcm_hub_get_url                (FcmHub           *self);
 void         fcm_hub_shutdown               (FcmHub           *self);
 guint        fcm_hub_get_n_subscribers      (FcmHub           *self,
                                              const char       *topic);
+GStrv        fcm_hub_dup_subscriber_names   (FcmHub           *self,
+                                             const char       *topic) G_GNUC_WARN_UNUSED_RESULT;
 
 const char  *fcm_hub_get_secret             (FcmHub           *self);
 void         fcm_hub_set_secret             (FcmHub           *self,
@@ -82,5 +84,55 @@ gboolean     fcm_hub_set_introspection      (FcmHub           *self,
                                             const char       *client_id,
                                             const char       *client_secret,
                                             GError          **error);
+
+/* Subscribers, for inspection (fcm-hub-admin.c) */
+
+/* FcmHub::subscribers-changed comes at most this often: a burst of events
+ * costs a listener nothing per event. */
+#define FCM_HUB_SUBSCRIBERS_CHANGED_INTERVAL_MS 250
+
+/**
+ * FcmHubSubscriberInfo:
+ * @serial: the subscription's number in this hub, from 1 in subscribe
+ *   order; not a secret
+ * @name: (nullable): the name it subscribed with
+ * @endpoint: its endpoint id, redacted: the first characters and "…"
+ *   (the full id is a bearer ticket, C-09, H-02)
+ * @events: the events it subscribed to, as it spelled them
+ * @connected: its WebSocket is open
+ * @acks: acks received for notifications that waited for one (H-32)
+ * @refused_acks: of @acks, those with a status other than 2xx (H-33)
+ * @missed_acks: notifications not acknowledged within ack-timeout, in
+ *   total (H-34)
+ * @pending_acks: notifications waiting for their ack now
+ * @last_ack_latency: microseconds from sending a notification to its ack,
+ *   for the last one acknowledged; -1 before the first
+ *
+ * A snapshot of one subscription, from fcm_hub_list_subscribers().
+ */
+typedef struct
+{
+  guint64   serial;
+  char     *name;
+  char     *endpoint;
+  char    **events;
+  gboolean  connected;
+  guint64   acks;
+  guint64   refused_acks;
+  guint64   missed_acks;
+  guint     pending_acks;
+  gint64    last_ack_latency;
+} FcmHubSubscriberInfo;
+
+#define FCM_TYPE_HUB_SUBSCRIBER_INFO (fcm_hub_subscriber_info_get_type ())
+GType                 fcm_hub_subscriber_info_get_type (void) G_GNUC_CONST;
+FcmHubSubscriberInfo *fcm_hub_subscriber_info_copy     (const FcmHubSubscriberInfo *info);
+void                  fcm_hub_subscriber_info_free     (FcmHubSubscriberInfo       *info);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcmHubSubscriberInfo, fcm_hub_subscriber_info_free)
+
+GPtrArray   *fcm_hub_list_subscribers       (FcmHub           *self,
+                                             const char       *topic) G_GNUC_WARN_UNUSED_RESULT;
+guint64      fcm_hub_get_subscriber_serial  (FcmHub           *self,
+                                             const char       *endpoint);
 
 G_END_DECLS

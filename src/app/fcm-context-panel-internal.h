@@ -1,0 +1,87 @@
+/* fcm-context-panel-internal.h: what the files of FcmContextPanel share
+ *
+ * fcm-context-panel.c        the widget: applying changes once per frame,
+ *                            tooltips, state, set-up, public API
+ * fcm-context-panel-text.c   the headline's lines and the suspended rows
+ * fcm-context-panel-test.c   what the tests look at
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "fcm-context-panel-private.h"
+
+G_BEGIN_DECLS
+
+struct _FcmContextPanel
+{
+  GtkWidget            parent_instance;
+
+  FcmMonitor          *monitor;
+  GSignalGroup        *monitor_signals;
+  GSignalGroup        *store_signals;
+  GSignalGroup        *item_signals;     /* the current item */
+  GtkCustomFilter     *suspended_filter;
+  GtkFilterListModel  *suspended_model;
+  FcmContextItem      *chosen;           /* a suspended item, or NULL */
+
+  /* what is shown, per field: NULL when not given */
+  char                *shown[FCM_CONTEXT_N_FIELDS];
+  char                *opened_by_event;  /* for the tooltip */
+  gboolean             has_current;
+  AdwActionRow        *rows[FCM_CONTEXT_N_FIELDS];
+  GtkLabel            *values[FCM_CONTEXT_N_FIELDS];
+
+  guint                tick_id;
+  guint                filter_dirty : 1;
+  guint                n_label_updates;
+  guint                n_applies;
+
+  /* Template children */
+  GtkRevealer         *stale_revealer;
+  GtkLabel            *stale_reason_label;
+  GtkStack            *stack;
+  GtkScrolledWindow   *report_scroller;
+  GtkWidget           *suspended_button;
+  GtkWidget           *headline;
+  GtkLabel            *lines[FCM_CONTEXT_N_LINES];
+  GtkWidget           *no_current_label;
+  AdwPreferencesGroup *current_group;
+  AdwPreferencesGroup *suspended_group;
+  GtkListBox          *suspended_list;
+};
+
+
+typedef struct
+{
+  const char         *title;
+  gboolean            row;         /* an identifier row below the headline */
+  gboolean            monospace;
+} FcmFieldInfo;
+
+extern const FcmFieldInfo _fcm_context_fields[FCM_CONTEXT_N_FIELDS];
+
+/* fcm-context-panel.c */
+void        _fcm_context_panel_set_label_text (FcmContextPanel *self,
+                                               GtkLabel        *label,
+                                               const char      *text);
+void        _fcm_context_panel_set_visible    (FcmContextPanel *self,
+                                               GtkWidget       *widget,
+                                               gboolean         visible);
+char       *_fcm_context_panel_dup_tooltip    (FcmContextPanel *self,
+                                               FcmContextField  field);
+
+/* fcm-context-panel-text.c */
+gboolean    _fcm_context_given                (const char      *s);
+const char *_fcm_context_sex_text             (const char      *sex);
+char       *_fcm_context_birth_date_text      (const char      *birth_date);
+char       *_fcm_context_study_date_text      (const char      *date);
+void        _fcm_context_join                 (GString         *str,
+                                               const char      *part);
+void        _fcm_context_panel_show_headline  (FcmContextPanel *self,
+                                               const gboolean  *changed);
+GtkWidget  *_fcm_context_panel_create_suspended_row (gpointer   item,
+                                               gpointer         user_data);
+
+G_END_DECLS
