@@ -50,9 +50,10 @@ check: build
 # file); without it the bench says so and measures watch alone.
 bench: export FCM_BENCH_RUN := $(shell date -u +%Y%m%dT%H%M%SZ)
 bench: build
-	meson compile -C $(BUILDDIR) bench-hub bench-client bench-drain bench-timeline bench-startup
+	meson compile -C $(BUILDDIR) bench-hub bench-client bench-validate bench-drain bench-timeline bench-startup
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-client
+	G_TEST_SRCDIR=tests $(BUILDDIR)/tests/bench/bench-validate
 	-@sh tests/interop/install-medplum.sh tests/interop $(BUILDDIR)/tests/interop >/dev/null 2>&1
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-drain
 	# the timeline: 100,000 rows under Xvfb, software rendering as in the gtk tests
