@@ -142,27 +142,58 @@ add_json_result (JsonBuilder    *builder,
 
 /* ------------------------------------------------------------------ NDJSON */
 
-/* Reads one line of @in into @line, without its "\n" (nor a "\r" before
- * it). A line longer than a message may be is read to its end but not
- * kept: *@out_too_long is then set. Returns FALSE at the end of @in. */
+/* Lines of a file read 64 KiB at a time (a getc() per byte was a fifth
+ * of `validate --ndjson`'s time). */
+typedef struct
+{
+  FILE  *in;
+  char   buf[64 * 1024];
+  gsize  pos;
+  gsize  len;
+} LineReader;
+
+/* Reads the next line into @line, without its "\n" (nor a "\r" before
+ * it). A line longer than a message may be is read to its end but only
+ * its start is kept; *@out_length is its full length. Returns FALSE at
+ * the end of the input. */
 static gboolean
-read_line (FILE     *in,
-           GString  *line,
-           guint64  *out_length)
+read_line (LineReader *reader,
+           GString    *line,
+           guint64    *out_length)
 {
   guint64 length = 0;
-  int c;
+  gboolean newline = FALSE;
 
   g_string_truncate (line, 0);
 
-  while ((c = getc_unlocked (in)) != EOF && c != '\n')
+  while (!newline)
     {
+      const char *start, *nl;
+      gsize n;
+
+      if (reader->pos == reader->len)
+        {
+          reader->pos = 0;
+          reader->len = fread (reader->buf, 1, sizeof reader->buf, reader->in);
+          if (reader->len == 0)
+            break;
+        }
+      start = reader->buf + reader->pos;
+      nl = memchr (start, '\n', reader->len - reader->pos);
+      n = nl != NULL ? (gsize) (nl - start) : reader->len - reader->pos;
       if (line->len < FCM_JSON_MAX_BYTES)
-        g_string_append_c (line, (char) c);
-      length++;
+        g_string_append_len (line, start, MIN (n, FCM_JSON_MAX_BYTES - line->len));
+      length += n;
+      reader->pos += n;
+      if (nl != NULL)
+        {
+          reader->pos++;
+          newline = TRUE;
+        }
     }
+
   *out_length = length;
-  if (c == EOF && length == 0)
+  if (!newline && length == 0)
     return FALSE;
   if (line->len > 0 && line->str[line->len - 1] == '\r')
     g_string_truncate (line, line->len - 1);
@@ -206,6 +237,7 @@ validate_ndjson (FcmValidator  *validator,
                  GError       **error)
 {
   g_autoptr(GString) line = g_string_sized_new (4096);
+  g_autofree LineReader *reader = g_new (LineReader, 1);
   FILE *in = g_strcmp0 (path, "-") == 0 ? stdin : fopen (path, "r");
   guint64 number = 0;
   guint64 length;
@@ -218,7 +250,9 @@ validate_ndjson (FcmValidator  *validator,
       return FALSE;
     }
 
-  while (read_line (in, line, &length))
+  reader->in = in;
+  reader->pos = reader->len = 0;
+  while (read_line (reader, line, &length))
     {
       g_autoptr(GPtrArray) issues = NULL;
       g_autofree char *where = NULL;
