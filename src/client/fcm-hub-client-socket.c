@@ -68,15 +68,45 @@ send_ack (FcmHubClient *self,
   g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, id, status);
 }
 
-/* ---------------------------------------------------------------- liveness */
+/* ---------------------------------------------------------------- liveness
+ *
+ * Each watchdog is one timer that is not moved per frame: a frame only
+ * notes when it arrived (last_rx_usec), and a timer that fires early
+ * waits out the rest. Removing and adding two timeouts for every frame
+ * was a third of `fhircast watch`'s time draining a backlog: GLib looks
+ * sources up by id in a hash table that such churn fills with tombstones.
+ */
+
+/* C-69: a heartbeat period twice, plus slack (up to 1 s), with nothing
+ * received means the connection is gone */
+static guint
+heartbeat_timeout_ms (FcmHubClient *self)
+{
+  return self->heartbeat_period_ms * 2 + MIN (self->heartbeat_period_ms, 1000);
+}
+
+/* The time left before @timeout_ms have passed without a frame, or 0. */
+static guint
+quiet_ms_left (FcmHubClient *self,
+               guint64       timeout_ms)
+{
+  gint64 quiet_ms = (g_get_monotonic_time () - self->last_rx_usec) / 1000;
+
+  return quiet_ms < 0 || (guint64) quiet_ms >= timeout_ms ? 0 : (guint) (timeout_ms - (guint64) quiet_ms);
+}
 
 static gboolean
 heartbeat_watch_cb (gpointer data)
 {
   FcmHubClient *self = data;
+  guint left = quiet_ms_left (self, heartbeat_timeout_ms (self));
 
   self->heartbeat_watch_id = 0;
-  /* C-69: a heartbeat period (twice, plus slack) without anything received */
+  if (left > 0)
+    {
+      self->heartbeat_watch_id = g_timeout_add (left, heartbeat_watch_cb, self);
+      return G_SOURCE_REMOVE;
+    }
   _fcm_hub_client_lost_sync (self, "no heartbeat within the announced period");
   return G_SOURCE_REMOVE;
 }
@@ -85,8 +115,14 @@ static gboolean
 pong_watch_cb (gpointer data)
 {
   FcmHubClient *self = data;
+  guint left = quiet_ms_left (self, (guint64) self->keepalive_seconds * 3 * 1000);
 
   self->pong_watch_id = 0;
+  if (left > 0)
+    {
+      self->pong_watch_id = g_timeout_add (left, pong_watch_cb, self);
+      return G_SOURCE_REMOVE;
+    }
   _fcm_hub_client_lost_sync (self, "no answer to WebSocket pings");
   return G_SOURCE_REMOVE;
 }
@@ -104,16 +140,11 @@ feed_watchdogs (FcmHubClient *self)
 {
   if (self->ws == NULL)
     return;
-  g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
-  /* two periods plus slack (up to 1 s) with nothing received means the connection is gone */
-  if (self->heartbeat_period_ms > 0)
-    self->heartbeat_watch_id = g_timeout_add (self->heartbeat_period_ms * 2 +
-                                              MIN (self->heartbeat_period_ms, 1000),
-                                              heartbeat_watch_cb, self);
-  g_clear_handle_id (&self->pong_watch_id, g_source_remove);
-  if (self->keepalive_seconds > 0)
-    self->pong_watch_id = g_timeout_add_seconds (self->keepalive_seconds * 3,
-                                                 pong_watch_cb, self);
+  self->last_rx_usec = g_get_monotonic_time ();
+  if (self->heartbeat_period_ms > 0 && self->heartbeat_watch_id == 0)
+    self->heartbeat_watch_id = g_timeout_add (heartbeat_timeout_ms (self), heartbeat_watch_cb, self);
+  if (self->keepalive_seconds > 0 && self->pong_watch_id == 0)
+    self->pong_watch_id = g_timeout_add_seconds (self->keepalive_seconds * 3, pong_watch_cb, self);
 }
 
 static void
@@ -136,6 +167,9 @@ note_heartbeat (FcmHubClient *self,
   /* the period comes from the hub (Medplum: 10 s); accept fractions of a second */
   if (seconds >= 0.05 && seconds <= 3600)
     {
+      /* a new period: the timer is set again for it */
+      if ((guint) (seconds * 1000) != self->heartbeat_period_ms)
+        g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
       self->heartbeat_period_ms = (guint) (seconds * 1000);
       feed_watchdogs (self);
     }
@@ -326,6 +360,7 @@ ws_connect_cb (GObject      *source,
   g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
   g_signal_connect (ws, "pong", G_CALLBACK (ws_pong_cb), self);
   self->heartbeat_period_ms = 0;
+  stop_watchdogs (self);
   if (self->keepalive_seconds > 0)
     soup_websocket_connection_set_keepalive_interval (ws, self->keepalive_seconds);
   feed_watchdogs (self);

@@ -290,12 +290,37 @@ poll_hub (Bench *bench,
 
 /* ------------------------------------------------------------------ one drain */
 
+/* How many times @pid went to sleep (voluntary context switches, all its
+ * threads): each is a wake-up that waits for a core on a busy machine. */
+static guint64
+pid_sleeps (GPid pid)
+{
+  g_autofree char *dir = g_strdup_printf ("/proc/%d/task", (int) pid);
+  g_autoptr(GDir) tasks = g_dir_open (dir, 0, NULL);
+  const char *task;
+  guint64 total = 0;
+
+  while (tasks != NULL && (task = g_dir_read_name (tasks)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, task, "status", NULL);
+      g_autofree char *status = NULL;
+      const char *line;
+
+      if (g_file_get_contents (path, &status, NULL, NULL) &&
+          (line = strstr (status, "\nvoluntary_ctxt_switches:")) != NULL)
+        total += g_ascii_strtoull (line + strlen ("\nvoluntary_ctxt_switches:"), NULL, 10);
+    }
+  return total;
+}
+
 typedef struct
 {
   gint   backlog;       /* what the hub had queued (n_events, or more after a retry) */
   double rate;          /* events/s */
   double cpu_ms;        /* subscriber CPU over the drain */
   double hub_cpu_ms;    /* the hub's, over the same time */
+  guint64 sleeps;       /* the subscriber's voluntary context switches */
+  guint64 hub_sleeps;   /* the hub's */
   double seconds;
 } Drain;
 
@@ -361,6 +386,7 @@ drain (Bench      *bench,
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   gint64 t0, t1;
   double cpu0, cpu1, hub0, hub1;
+  guint64 sleeps0, hub_sleeps0;
   Drain d = { 0, };
   GPid pid;
 
@@ -386,6 +412,8 @@ drain (Bench      *bench,
 
   cpu0 = fcm_bench_pid_cpu_ms (pid);
   hub0 = fcm_bench_pid_cpu_ms (bench->hub_pid);
+  sleeps0 = pid_sleeps (pid);
+  hub_sleeps0 = pid_sleeps (bench->hub_pid);
   t0 = g_get_monotonic_time ();
   kill (pid, SIGCONT);
   deadline = t0 + 120 * G_USEC_PER_SEC;
@@ -399,6 +427,8 @@ drain (Bench      *bench,
   t1 = g_get_monotonic_time ();
   cpu1 = fcm_bench_pid_cpu_ms (pid);
   hub1 = fcm_bench_pid_cpu_ms (bench->hub_pid);
+  d.sleeps = pid_sleeps (pid) - sleeps0;
+  d.hub_sleeps = pid_sleeps (bench->hub_pid) - hub_sleeps0;
   if (!bench->connected)
     fail (bench, "%s left while draining", peer_names[peer]);
 
@@ -513,8 +543,8 @@ main (int   argc,
             "there is no ratio\n",
             node == NULL ? "no node on PATH"
                                                     : "not installed by tests/interop/install-medplum.sh");
-  printf ("%6s %-16s %12s %10s %16s %16s\n", "round", "subscriber", "events/s", "seconds",
-          "CPU s/1000 ev", "hub CPU s/1000");
+  printf ("%6s %-16s %12s %10s %16s %16s %8s %10s\n", "round", "subscriber", "events/s", "seconds",
+          "CPU s/1000 ev", "hub CPU s/1000", "sleeps", "hub sleeps");
   fflush (stdout);
 
   for (gint r = 0; r < n_rounds; r++)
@@ -529,8 +559,9 @@ main (int   argc,
           d = drain (&bench, peer, fhircast, r);
           rates[peer][r] = d.rate;
           cpus[peer][r] = d.cpu_ms / d.backlog;  /* ms per event = s per 1000 */
-          printf ("%6d %-16s %12.0f %10.3f %16.3f %16.3f\n", r + 1, peer_names[peer], d.rate,
-                  d.seconds, cpus[peer][r], d.hub_cpu_ms / d.backlog);
+          printf ("%6d %-16s %12.0f %10.3f %16.3f %16.3f %8" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT "\n",
+                  r + 1, peer_names[peer], d.rate, d.seconds, cpus[peer][r], d.hub_cpu_ms / d.backlog,
+                  d.sleeps, d.hub_sleeps);
           fflush (stdout);
         }
       if (with_medplum)
