@@ -22,6 +22,7 @@ GtkWidget *fcm_test_find_action_button   (GtkWidget          *root,
 GtkWidget *fcm_test_find_entry_row       (GtkWidget          *root,
                                           const char         *title);
 
+void       fcm_gtk_test_set_fatal_handler (void);
 gboolean   fcm_gtk_test_init             (int                *argc,
                                           char             ***argv,
                                           const char         *program);

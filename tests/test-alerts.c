@@ -750,6 +750,7 @@ main (int   argc,
   int status = 1;
 
   g_test_init (&argc, &argv, NULL);
+  fcm_gtk_test_set_fatal_handler ();
   gtk_disable_setlocale ();
   setlocale (LC_ALL, "C.UTF-8");
   g_setenv ("GTK_A11Y", "test", FALSE);

@@ -908,6 +908,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  fcm_gtk_test_set_fatal_handler ();
 
   /* What gtk_test_init() does, except that no display means SKIP. */
   gtk_disable_setlocale ();

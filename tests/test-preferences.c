@@ -19,6 +19,7 @@
 
 #include "fcm-preferences-window.h"
 #include "fcm-secret.h"
+#include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
 
 static gboolean with_keyring;
@@ -583,6 +584,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  fcm_gtk_test_set_fatal_handler ();
 
   gtk_disable_setlocale ();
   setlocale (LC_ALL, "C.UTF-8");

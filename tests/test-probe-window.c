@@ -487,6 +487,7 @@ main (int   argc,
   int status = 1;
 
   g_test_init (&argc, &argv, NULL);
+  fcm_gtk_test_set_fatal_handler ();
   gtk_disable_setlocale ();
   setlocale (LC_ALL, "C.UTF-8");
   /* GTK's in-process accessibility backend: accessible properties can be

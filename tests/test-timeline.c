@@ -956,6 +956,7 @@ main (int   argc,
 {
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
+  fcm_gtk_test_set_fatal_handler ();
   if (!gtk_init_check ())
     {
       g_printerr ("No display; skipping\n");
