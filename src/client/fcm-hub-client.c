@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -125,7 +126,9 @@ http_error (SoupMessage *msg,
   else if (status == SOUP_STATUS_CONFLICT)
     code = FCM_ERROR_CONFLICT;
 
-  return g_error_new (FCM_ERROR, code, "%s: the hub answered %u %s%s%s", what, status,
+  /* Translators: what was asked ("subscribing"), the HTTP status code and
+   * reason phrase, then ": " and the hub's own reason if it gave one */
+  return g_error_new (FCM_ERROR, code, _("%s: the hub answered %u %s%s%s"), what, status,
                       soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "",
                       reason[0] ? ": " : "", reason);
 }
@@ -165,7 +168,7 @@ _fcm_hub_client_prefix_tls_error (GError **error)
   if (error != NULL && *error != NULL && (*error)->domain == G_TLS_ERROR)
     g_prefix_error (error, "TLS: %s",
                     (*error)->code == G_TLS_ERROR_BAD_CERTIFICATE
-                      ? "the hub's certificate is not trusted (use --ca-file for a private CA): "
+                      ? _("the hub's certificate is not trusted (use --ca-file for a private CA): ")
                       : "");
 }
 
