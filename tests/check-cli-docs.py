@@ -4,6 +4,7 @@
 #   check-cli-docs.py completion FHIRCAST COMPLETION-SCRIPT
 #   check-cli-docs.py man FHIRCAST FHIRCAST-MONITOR|- FHIRCAST.1 [FHIRCAST-MONITOR.1]
 #   check-cli-docs.py lint MAN-PAGE…
+#   check-cli-docs.py docs FHIRCAST PAGE.md…
 #
 # completion: sources the completion in bash and completes, as bash would,
 #   every command of `fhircast --help` and every option of `fhircast COMMAND
@@ -15,6 +16,13 @@
 #   OPTIONS and `fhircast-monitor --help`.
 # lint: `groff -ww -z -man` and `man --warnings -l` print no warning.
 #   Exit 77 (skip) when neither is installed.
+# docs: the Markdown pages (docs/cli.md, docs/hub.md) against the program:
+#   the part of a page under a heading that names `fhircast COMMAND` (down to
+#   the next heading of the same or a higher level) documents COMMAND. Every
+#   option on a `fhircast COMMAND …` line of a code block and in the first
+#   column of a table there must be an option of `fhircast COMMAND --help`;
+#   every option in the prose must be an option of some command; and every
+#   option of `fhircast COMMAND --help` must appear in its part.
 #
 # Standard library only, so that it runs in the Flatpak SDK too.
 #
@@ -303,6 +311,154 @@ def check_lint(pages):
               f'({", ".join(p for p, t in (("groff", groff), ("man", man)) if t)})')
 
 
+# ------------------------------------------------------------------ Markdown docs
+
+DOC_OPTION = re.compile(r'(?<![\w-])--[a-z][a-z0-9-]*')
+DOC_HEADING = re.compile(r'^(#+)\s+(.*)$')
+DOC_COMMAND = re.compile(r'`fhircast ([a-z]+)')
+
+
+def doc_parts(path, commands):
+    """[(command, [(kind, line)])]: the parts of a page that document a command;
+    kind is 'code', 'table' or 'prose'."""
+    parts, current, level, in_code = [], None, 0, False
+    with open(path, encoding='utf-8') as f:
+        for line in f:
+            line = line.rstrip('\n')
+            if line.startswith('```'):
+                in_code = not in_code
+                continue
+            m = None if in_code else DOC_HEADING.match(line)
+            if m:
+                depth = len(m.group(1))
+                named = DOC_COMMAND.search(m.group(2))
+                if named and named.group(1) in commands:
+                    current, level = (named.group(1), []), depth
+                    parts.append(current)
+                elif current is not None and depth <= level:
+                    current = None
+                if current is not None:
+                    current[1].append(('prose', m.group(2)))
+                continue
+            if current is None:
+                continue
+            if in_code:
+                current[1].append(('code', line))
+            elif line.startswith('|'):
+                current[1].append(('table', line))
+            else:
+                current[1].append(('prose', line))
+    return parts
+
+
+def code_invocations(lines):
+    """(command, text) for every `fhircast COMMAND …` in the code lines, with
+    continued lines joined and each pipeline stage separate."""
+    joined, buf = [], ''
+    for line in lines:
+        if line.endswith('\\'):
+            buf += line[:-1] + ' '
+            continue
+        joined.append(buf + line)
+        buf = ''
+    if buf:
+        joined.append(buf)
+    for line in joined:
+        line = line.split(' #', 1)[0]
+        for stage in re.split(r'\||;|&&|\$\(|\)', line):
+            yield from stage_invocations(stage)
+
+
+def stage_invocations(stage):
+    """One shell command: `fhircast CMD` owns the options after it, except
+    those inside a quoted word that runs fhircast itself ("--command
+    'fhircast watch --hub …'"), which is an invocation of its own."""
+    try:
+        words = shlex.split(stage)
+    except ValueError:
+        words = stage.split()
+    command, text = None, []
+    for i, word in enumerate(words):
+        if ' ' in word and re.search(r'\bfhircast [a-z]+', word):
+            yield from stage_invocations(word)
+            continue
+        if word == 'fhircast' and i + 1 < len(words) and re.fullmatch(r'[a-z]+', words[i + 1]):
+            if command:
+                yield command, ' '.join(text)
+            command, text = words[i + 1], []
+            continue
+        text.append(word)
+    if command:
+        yield command, ' '.join(text)
+
+
+def prose_spans(line):
+    """(program, text) for each `…` span of a prose line (program: the command
+    it runs, '' for bare options) and ('', rest) for the text outside them."""
+    outside = re.sub(r'`[^`]*`', ' ', line)
+    yield '', outside
+    for span in re.findall(r'`([^`]*)`', line):
+        m = re.match(r'\s*fhircast ([a-z]+)', span)
+        if m:
+            yield 'fhircast ' + m.group(1), span
+        elif re.match(r'\s*[A-Za-z][\w.-]*\s', span) and not span.lstrip().startswith('-'):
+            yield span.split()[0], span
+        else:
+            yield '', span
+
+
+def check_docs(fhircast, pages):
+    commands = commands_of(fhircast)
+    options = {c: {long_name(t) for t in options_of([fhircast, c], groups=('Help Options:', 'Application Options:'))}
+               for c in commands}
+    every = set().union(*options.values()) | {'--help', '--version'}
+    documented = {}
+    for page in pages:
+        for command, lines in doc_parts(page, commands):
+            seen = documented.setdefault(command, set())
+            for kind, line in lines:
+                if kind == 'code':
+                    for invoked, text in code_invocations([line]):
+                        if invoked not in options:
+                            fail(f'{page}: `fhircast {invoked}` is not a command of `fhircast --help`')
+                            continue
+                        for opt in DOC_OPTION.findall(text):
+                            if opt not in options[invoked]:
+                                fail(f'{page}: `fhircast {invoked} {opt}` in an example, but '
+                                     f'`fhircast {invoked} --help` has no {opt}')
+                            if invoked == command:
+                                seen.add(opt)
+                    continue
+                if kind == 'table':
+                    first = line.strip('|').split('|')[0]
+                    for opt in DOC_OPTION.findall(first):
+                        if opt not in options[command]:
+                            fail(f'{page}: the table of `fhircast {command}` has {opt}, '
+                                 f'which `fhircast {command} --help` does not list')
+                for program, text in prose_spans(line):
+                    found = DOC_OPTION.findall(text)
+                    if program.startswith('fhircast '):
+                        invoked = program.split()[1]
+                        for opt in found:
+                            if opt not in options.get(invoked, ()):
+                                fail(f'{page}: `{program} … {opt}`, but `{program} --help` has no {opt}')
+                    elif program:
+                        continue      # another program's options (meson, npm …)
+                    else:
+                        for opt in found:
+                            if opt not in every:
+                                fail(f'{page}: {opt} is no option of any fhircast command')
+                    if not program or program == 'fhircast ' + command:
+                        seen.update(o for o in found if o in options[command])
+    for command, seen in sorted(documented.items()):
+        missing = sorted(options[command] - seen - {'--help'})
+        if missing:
+            fail(f'`fhircast {command} --help` has {missing}, which its part of the docs never mentions')
+    if not failures:
+        print(f'docs: {", ".join(pages)}: {len(documented)} commands '
+              f'({", ".join(sorted(documented))}) match their `--help`')
+
+
 def main(argv):
     if len(argv) >= 4 and argv[1] == 'completion':
         check_completion(argv[2], argv[3])
@@ -310,6 +466,8 @@ def main(argv):
         check_man(argv[2], argv[3], argv[4], argv[5] if len(argv) > 5 else None)
     elif len(argv) >= 3 and argv[1] == 'lint':
         check_lint(argv[2:])
+    elif len(argv) >= 4 and argv[1] == 'docs':
+        check_docs(argv[2], argv[3:])
     else:
         sys.exit('usage: see the head of tests/check-cli-docs.py')
     return 1 if failures else 0

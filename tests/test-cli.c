@@ -115,9 +115,35 @@ test_cli_help (void)
   g_assert_cmpint (unknown.status, ==, 64);
   g_assert_nonnull (strstr (unknown.err, "frobnicate"));
 
+  g_assert_nonnull (strstr (top.out, "--version"));
+
+  /* the usage line names the command and its files once; exit 64 is documented */
   run_cli (&help, NULL, (const char *[]) { "validate", "--help", NULL });
   g_assert_cmpint (help.status, ==, 0);
   g_assert_nonnull (strstr (help.out, "--json"));
+  g_assert_nonnull (strstr (help.out, "fhircast validate [OPTION…] FILE… | -\n"));
+  g_assert_null (strstr (help.out, "FILE… FILE…"));
+  g_assert_nonnull (strstr (help.out, "64 bad command line"));
+
+  /* every command's --help has an example */
+  for (const char *p = strstr (top.out, "Commands:\n"); p != NULL && (p = strchr (p, '\n')) != NULL;)
+    {
+      g_auto(Run) command = { 0 };
+      g_autofree char *name = NULL;
+      g_autofree char *runs = NULL;
+
+      p++;
+      if (!g_str_has_prefix (p, "  "))
+        break;
+      name = g_strndup (p + 2, strcspn (p + 2, " "));
+      run_cli (&command, NULL, (const char *[]) { name, "--help", NULL });
+      g_assert_cmpint (command.status, ==, 0);
+      if (strstr (command.out, "Example") == NULL)
+        g_error ("fhircast %s --help shows no example", name);
+      runs = g_strconcat ("fhircast ", name, " ", NULL);
+      if (strstr (command.out, runs) == NULL)
+        g_error ("fhircast %s --help: no example or usage runs it", name);
+    }
 }
 
 static void
@@ -173,6 +199,8 @@ test_cli_validate_json (void)
   g_auto(Run) run = { 0 };
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) first_root = NULL;
+  g_auto(GStrv) lines = NULL;
   JsonObject *first;
   JsonObject *second;
   JsonArray *issues;
@@ -181,16 +209,21 @@ test_cli_validate_json (void)
            (const char *[]) { "validate", "--json", path, "-", NULL });
   g_assert_cmpint (run.status, ==, 1);
 
-  root = fcm_json_parse (run.out, -1, &error);
+  /* NDJSON: one object per file, each on one line */
+  lines = g_strsplit (g_strchomp (run.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  first_root = fcm_json_parse (lines[0], -1, &error);
   g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
-  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 2);
+  root = fcm_json_parse (lines[1], -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (first_root));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
 
-  first = fcm_json_array_get_object (json_node_get_array (root), 0);
+  first = json_node_get_object (first_root);
   g_assert_cmpstr (fcm_json_get_string (first, "kind"), ==, "ack");
   g_assert_true (json_object_get_boolean_member (first, "valid"));
 
-  second = fcm_json_array_get_object (json_node_get_array (root), 1);
+  second = json_node_get_object (root);
   g_assert_cmpstr (fcm_json_get_string (second, "file"), ==, "-");
   g_assert_false (json_object_get_boolean_member (second, "valid"));
   issues = fcm_json_get_array (second, "issues");

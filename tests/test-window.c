@@ -872,7 +872,7 @@ test_window_primary_menu (Fixture       *f,
   menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
   g_assert_nonnull (menu);
   assert_menu_actions_exist (menu, G_ACTION_GROUP (f->app), G_ACTION_GROUP (window), &n_items);
-  g_assert_cmpuint (n_items, ==, 12);
+  g_assert_cmpuint (n_items, ==, 14);
 
   g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
 

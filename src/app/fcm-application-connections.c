@@ -19,6 +19,7 @@
 
 #include "fcm-application-private.h"
 #include "fcm-connection.h"
+#include "fcm-recordings.h"
 #include "fcm-secret.h"
 
 static void
@@ -84,6 +85,7 @@ _fcm_application_add_connection_full (FcmApplication     *self,
   fcm_hub_client_set_lease_seconds (client, (guint) g_settings_get_int (settings, "lease-seconds"));
   apply_ack_policy (self, client);
 
+  fcm_recordings_attach (connection, settings);   /* issue 16.5: every session recorded */
   g_signal_connect_object (connection, "notify::status-text",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::sync-lost",

@@ -35,6 +35,7 @@ struct _FcmConnection
   char          *last_error;
   gboolean       started;
   gboolean       failed;       /* set up failed before subscribing (e.g. GetTopic) */
+  GFile         *recording;    /* read-only: shows this recording, never subscribes */
 };
 
 G_DEFINE_FINAL_TYPE (FcmConnection, fcm_connection, G_TYPE_OBJECT)
@@ -66,6 +67,8 @@ compute_status_text (FcmConnection *self)
 {
   FcmClientState state = fcm_monitor_get_state (self->monitor);
 
+  if (self->recording != NULL)
+    return g_strdup (_("Recording, read-only"));
   if (self->failed && !state_is_live (state))
     return g_strdup_printf (_("Failed: %s"), self->last_error);
   if (state_is_live (state) && fcm_monitor_get_sync_lost (self->monitor))
@@ -243,6 +246,56 @@ fcm_connection_new (const char *hub_url,
   return self;
 }
 
+/**
+ * fcm_connection_new_recording:
+ * @file: the recording it shows
+ * @hub_url: (nullable): the hub it was recorded from (its header), shown
+ *   only; the file's URI when %NULL
+ * @topic: (nullable): the recorded topic
+ *
+ * A read-only connection without a hub: its monitor's event log and context
+ * store are filled from @file (fcm_recording_load_async()), it never
+ * subscribes and refuses to publish.
+ *
+ * Returns: (transfer full): the connection
+ */
+FcmConnection *
+fcm_connection_new_recording (GFile      *file,
+                              const char *hub_url,
+                              const char *topic)
+{
+  FcmConnection *self;
+  g_autofree char *uri = NULL;
+  g_autofree char *where = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  self = g_object_new (FCM_TYPE_CONNECTION, NULL);
+  self->recording = g_object_ref (file);
+  self->title = g_file_get_basename (file);
+  if (hub_url == NULL)
+    hub_url = uri = g_file_get_uri (file);
+  else
+    where = url_host_port (hub_url);
+  /* Translators: the sidebar's line under a recording's file name; %s is a hub's host and port */
+  self->subtitle = where ? g_strdup_printf (_("Recorded from %s"), where) : g_strdup (_("Recording"));
+  setup (self, fcm_hub_client_new (hub_url, topic ? topic : ""));
+  return self;
+}
+
+/**
+ * fcm_connection_get_recording:
+ *
+ * Returns: (transfer none) (nullable): the recording a read-only
+ *   connection shows, %NULL for a live one
+ */
+GFile *
+fcm_connection_get_recording (FcmConnection *self)
+{
+  g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
+  return self->recording;
+}
+
 static void
 subscribe_cb (GObject      *source,
               GAsyncResult *result,
@@ -271,6 +324,8 @@ fcm_connection_start (FcmConnection *self)
 {
   g_return_if_fail (FCM_IS_CONNECTION (self));
 
+  if (self->recording != NULL)
+    return;
   self->started = TRUE;
   self->failed = FALSE;
   fcm_hub_client_subscribe_async (self->client, self->cancellable,
@@ -322,6 +377,8 @@ fcm_connection_stop (FcmConnection *self)
 {
   g_return_if_fail (FCM_IS_CONNECTION (self));
 
+  if (self->recording != NULL)
+    return;
   fcm_hub_client_unsubscribe_async (self->client, NULL, unsubscribe_cb, NULL);
 }
 
@@ -373,6 +430,12 @@ fcm_connection_publish_async (FcmConnection       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, fcm_connection_publish_async);
+  if (self->recording != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_READ_ONLY, "%s",
+                               _("A recording is read-only: it has no hub to publish to"));
+      return;
+    }
 
   event = fcm_event_new (id, NULL, fcm_hub_client_get_topic (self->client), event_name,
                          owned, NULL, NULL);
@@ -790,6 +853,7 @@ fcm_connection_finalize (GObject *object)
   FcmConnection *self = FCM_CONNECTION (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->recording);
   g_free (self->title);
   g_free (self->subtitle);
   g_free (self->status_text);

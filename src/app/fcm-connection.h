@@ -23,6 +23,11 @@ FcmConnection  *fcm_connection_new               (const char      *hub_url,
                                                   const char      *topic,
                                                   const char      *subscriber_name) G_GNUC_WARN_UNUSED_RESULT;
 
+FcmConnection  *fcm_connection_new_recording     (GFile           *file,
+                                                  const char      *hub_url,
+                                                  const char      *topic) G_GNUC_WARN_UNUSED_RESULT;
+GFile          *fcm_connection_get_recording     (FcmConnection   *self);
+
 FcmMonitor     *fcm_connection_get_monitor       (FcmConnection   *self);
 FcmHubClient   *fcm_connection_get_client        (FcmConnection   *self);
 FcmHub         *fcm_connection_get_hub           (FcmConnection   *self);

@@ -30,6 +30,7 @@
 
 #include "fcm-a11y.h"
 #include "fcm-preferences-background.h"
+#include "fcm-preferences-recordings.h"
 #include "fcm-preferences-window.h"
 #include "fcm-secret.h"
 
@@ -652,6 +653,9 @@ fcm_preferences_window_constructed (GObject *object)
                             ADW_PREFERENCES_GROUP (fcm_preferences_builtin_hub_group_new (self->settings)));
   adw_preferences_page_add (self->session_page,
                             ADW_PREFERENCES_GROUP (fcm_preferences_background_group_new (self->settings)));
+  /* fcm-preferences-recordings.c: Record Sessions (issue 16.5) */
+  adw_preferences_page_add (self->session_page,
+                            ADW_PREFERENCES_GROUP (fcm_preferences_recordings_group_new (self->settings)));
   g_settings_bind_with_mapping (self->settings, "ack-policy",
                                 self->ack_policy_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT,

@@ -40,7 +40,7 @@ host_is_loopback (const char *host)
 }
 
 /* http(s)://host:port/admin/subscribers?topic=…, or NULL when the hub is
- * not on this computer */
+ * not on this computer (or the connection is a recording: no hub now) */
 static char *
 admin_url (FcmSubscribersPanel *self)
 {
@@ -50,7 +50,8 @@ admin_url (FcmSubscribersPanel *self)
   g_autofree char *query = NULL;
   g_autofree char *topic = NULL;
 
-  if (uri == NULL || !host_is_loopback (g_uri_get_host (uri)))
+  if (uri == NULL || !host_is_loopback (g_uri_get_host (uri)) ||
+      fcm_connection_get_recording (self->connection) != NULL)
     return NULL;
   topic = g_uri_escape_string (fcm_hub_client_get_topic (client), NULL, FALSE);
   query = g_strconcat ("topic=", topic, NULL);

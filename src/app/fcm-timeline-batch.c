@@ -7,6 +7,15 @@
  * (a full log, C-69 heartbeats aside) are gathered and applied together just
  * before the next frame. Any other change resets the view.
  *
+ * With a recorder (fcm_timeline_set_recorder()) a row is shown only once
+ * its line is in the recording (issue 16.5: a crash loses nothing that was
+ * shown). The monitor logs a frame and the recorder queues its line in the
+ * same emission, so when the batch is applied the rows that arrived since
+ * the last time are covered by the recorder's queued_seq of that moment:
+ * they wait, as one group, for a "written" at or past it. Each group waits
+ * for its own lines only, so a steady stream of messages never holds back
+ * the rows already written.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -26,9 +35,20 @@ struct _FcmTimelineBatch
   guint       front_removed;  /* pending */
   gboolean    reset;          /* pending: anything but front drops and appends */
   guint       flush_id;
+
+  FcmRecorder *recorder;      /* nullable: show rows once written */
+  GQueue       held;          /* Held, oldest first: the source's last rows */
+  guint        n_held;        /* rows in held */
 };
 
+typedef struct
+{
+  guint   count;
+  guint64 seq;                /* shown once written_seq reaches it */
+} Held;
+
 static void fcm_timeline_batch_model_init (GListModelInterface *iface);
+static void schedule_flush                (FcmTimelineBatch    *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (FcmTimelineBatch, fcm_timeline_batch, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, fcm_timeline_batch_model_init))
@@ -64,6 +84,43 @@ fcm_timeline_batch_model_init (GListModelInterface *iface)
   iface->get_item = fcm_timeline_batch_get_item;
 }
 
+static void
+release_all (FcmTimelineBatch *self)
+{
+  g_queue_clear_full (&self->held, g_free);
+  self->n_held = 0;
+}
+
+/* The rows not shown yet that no group covers: one new group, unless the
+ * recorder has written all it queued (or failed: then nothing is held). */
+static void
+hold_new_rows (FcmTimelineBatch *self,
+               guint             n,
+               guint             shown)
+{
+  guint64 queued;
+  Held *held;
+
+  if (self->recorder == NULL || fcm_recorder_get_error (self->recorder) != NULL || shown > n)
+    {
+      release_all (self);
+      return;
+    }
+  /* the log dropped rows that were held (more arrived than it keeps) */
+  if (self->n_held > n - shown)
+    self->n_held = n - shown;
+  if (n - shown == self->n_held)
+    return;
+  queued = fcm_recorder_get_queued_seq (self->recorder);
+  if (fcm_recorder_get_written_seq (self->recorder) >= queued)
+    return;
+  held = g_new0 (Held, 1);
+  held->count = n - shown - self->n_held;
+  held->seq = queued;
+  g_queue_push_tail (&self->held, held);
+  self->n_held += held->count;
+}
+
 /* applies the pending changes now (clear_action needs them at once) */
 void
 _fcm_timeline_batch_flush (FcmTimelineBatch *self)
@@ -71,6 +128,7 @@ _fcm_timeline_batch_flush (FcmTimelineBatch *self)
   guint n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
   guint old_len = self->items->len;
   guint kept;
+  guint limit;
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
 
@@ -79,6 +137,11 @@ _fcm_timeline_batch_flush (FcmTimelineBatch *self)
       self->reset = FALSE;
       self->front_removed = 0;
       g_ptr_array_set_size (self->items, 0);
+      /* held rows are at the end of the log: those left stay held */
+      if (self->n_held > n)
+        release_all (self);
+      hold_new_rows (self, n, 0);
+      n -= self->n_held;
       for (guint i = 0; i < n; i++)
         g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
       g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, n);
@@ -94,12 +157,60 @@ _fcm_timeline_batch_flush (FcmTimelineBatch *self)
       if (drop > 0)
         g_list_model_items_changed (G_LIST_MODEL (self), 0, drop, 0);
     }
-  /* what is left is the start of the source: add the rest */
+  /* what is left is the start of the source: add the rest, but the
+   * rows still waiting for the recorder */
   kept = self->items->len;
-  for (guint i = kept; i < n; i++)
+  hold_new_rows (self, n, kept);
+  limit = n - self->n_held;
+  for (guint i = kept; i < limit; i++)
     g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
-  if (n > kept)
-    g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, n - kept);
+  if (limit > kept)
+    g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, limit - kept);
+}
+
+/* lines up to @seq are in the file: the groups they cover are shown */
+static void
+recorder_written_cb (FcmRecorder      *recorder,
+                     guint64           seq,
+                     FcmTimelineBatch *self)
+{
+  Held *held;
+  gboolean released = FALSE;
+
+  while ((held = g_queue_peek_head (&self->held)) != NULL && held->seq <= seq)
+    {
+      self->n_held -= MIN (held->count, self->n_held);
+      g_free (g_queue_pop_head (&self->held));
+      released = TRUE;
+    }
+  if (released)
+    schedule_flush (self);
+}
+
+static void
+recorder_error_cb (FcmRecorder      *recorder,
+                   GParamSpec       *pspec,
+                   FcmTimelineBatch *self)
+{
+  /* nothing more is written: hold nothing back */
+  release_all (self);
+  schedule_flush (self);
+}
+
+void
+_fcm_timeline_batch_set_recorder (FcmTimelineBatch *self,
+                                  FcmRecorder      *recorder)
+{
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_data (self->recorder, self);
+  g_set_object (&self->recorder, recorder);
+  if (recorder != NULL)
+    {
+      g_signal_connect (recorder, "written", G_CALLBACK (recorder_written_cb), self);
+      g_signal_connect (recorder, "notify::error", G_CALLBACK (recorder_error_cb), self);
+    }
+  release_all (self);
+  schedule_flush (self);
 }
 
 static gboolean
@@ -126,6 +237,12 @@ fcm_timeline_batch_source_changed_cb (GListModel       *source,
     self->front_removed += removed;
   else if (!(removed == 0 && position == old_len))
     self->reset = TRUE;
+  schedule_flush (self);
+}
+
+static void
+schedule_flush (FcmTimelineBatch *self)
+{
   /* before the next frame is drawn (GDK_PRIORITY_REDRAW is HIGH_IDLE + 20),
    * after the messages that are already waiting (default priority) */
   if (self->flush_id == 0)
@@ -139,6 +256,7 @@ _fcm_timeline_batch_set_source (FcmTimelineBatch *self,
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_set_object (&self->source, source);
+  release_all (self);
   self->source_len = source != NULL ? g_list_model_get_n_items (source) : 0;
   if (source != NULL)
     g_signal_connect (source, "items-changed", G_CALLBACK (fcm_timeline_batch_source_changed_cb), self);
@@ -155,6 +273,10 @@ fcm_timeline_batch_dispose (GObject *object)
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
+  if (self->recorder != NULL)
+    g_signal_handlers_disconnect_by_data (self->recorder, self);
+  g_clear_object (&self->recorder);
+  release_all (self);
   g_clear_pointer (&self->items, g_ptr_array_unref);
 
   G_OBJECT_CLASS (fcm_timeline_batch_parent_class)->dispose (object);

@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (FcmTimelineBatch, fcm_timeline_batch, FCM, TIMELINE_BATCH,
 void             _fcm_timeline_batch_set_source   (FcmTimelineBatch     *self,
                                                    GListModel           *source);
 void             _fcm_timeline_batch_flush        (FcmTimelineBatch     *self);
+void             _fcm_timeline_batch_set_recorder (FcmTimelineBatch     *self,
+                                                   FcmRecorder          *recorder);
 
 /* the rows of the "type" drop-down, in order */
 typedef enum

@@ -315,6 +315,24 @@ fcm_timeline_set_event_log (FcmTimeline *self,
 }
 
 /**
+ * fcm_timeline_set_recorder:
+ * @recorder: (nullable): the recorder of the shown log's connection
+ *
+ * Shows a row only once @recorder has written its line to the recording,
+ * so that a crash loses nothing that was shown (issue 16.5). Rows are held
+ * back for no longer than the write takes; none once @recorder failed.
+ */
+void
+fcm_timeline_set_recorder (FcmTimeline *self,
+                           FcmRecorder *recorder)
+{
+  g_return_if_fail (FCM_IS_TIMELINE (self));
+  g_return_if_fail (recorder == NULL || FCM_IS_RECORDER (recorder));
+
+  _fcm_timeline_batch_set_recorder (self->batch, recorder);
+}
+
+/**
  * fcm_timeline_get_selected:
  *
  * Returns: (transfer none) (nullable): the selected entry

@@ -19,6 +19,8 @@ GtkWidget        *fcm_timeline_new            (void);
 FcmEventLog      *fcm_timeline_get_event_log  (FcmTimeline *self);
 void              fcm_timeline_set_event_log  (FcmTimeline *self,
                                                FcmEventLog *log);
+void              fcm_timeline_set_recorder   (FcmTimeline *self,
+                                               FcmRecorder *recorder);
 FcmEventLogEntry *fcm_timeline_get_selected   (FcmTimeline *self);
 
 G_END_DECLS

@@ -92,6 +92,9 @@ fcm_tray_describe_state (FcmConnection *connection)
 {
   if (connection == NULL)
     return _("no hub");
+  /* Open Recording…: an old session's patient, not a live one */
+  if (fcm_connection_get_recording (connection) != NULL)
+    return _("a recording, read-only");
   if (fcm_connection_get_connection_lost (connection))
     return _("connection lost");
   if (fcm_connection_get_live (connection))

@@ -61,6 +61,30 @@ void _fcm_window_dismiss_alert_action     (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
 
+/* fcm-window-recording.c: Open Recording… and Export Bug Report… */
+void _fcm_window_open_recording_action    (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_export_bug_report_action (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_open_recording           (FcmWindow           *self,
+                                           GFile               *file,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+int  _fcm_window_open_recording_finish    (FcmWindow           *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+void _fcm_window_export_bug_report        (FcmWindow           *self,
+                                           GFile               *destination,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean _fcm_window_export_bug_report_finish (FcmWindow       *self,
+                                           GAsyncResult        *result,
+                                           GError             **error);
+
 /* fcm-window-report.c: the buttons that ask for context changes (C-44) and
  * the hub's answer */
 void _fcm_window_update_actions           (FcmWindow      *self);

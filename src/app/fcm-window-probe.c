@@ -47,6 +47,13 @@ test_hub (FcmWindow     *self,
       adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("No hub to test: add a hub first")));
       return;
     }
+  if (fcm_connection_get_recording (connection) != NULL)
+    {
+      /* the hub named in a recording's header was not asked for this */
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("A recording has no hub to test: select a live hub")));
+      return;
+    }
   window = find_probe_window (connection, FALSE);
   if (window == NULL)
     {

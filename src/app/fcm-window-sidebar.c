@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "fcm-a11y.h"
+#include "fcm-recordings.h"
 #include "fcm-window-private.h"
 
 /* ------------------------------------------------------------- the sidebar */
@@ -280,6 +281,8 @@ fcm_window_set_connection (FcmWindow     *self,
                                G_CALLBACK (context_changed_cb), self, G_CONNECT_SWAPPED);
       fcm_context_panel_set_monitor (self->context_panel, monitor);
       fcm_subscribers_panel_set_connection (self->subscribers_panel, connection);
+      /* a row shows once it is in the recording (issue 16.5) */
+      fcm_timeline_set_recorder (self->timeline, fcm_recordings_get_recorder (connection));
       fcm_timeline_set_event_log (self->timeline, fcm_monitor_get_event_log (monitor));
       /* what another app needs to join this session */
       gtk_label_set_text (self->hub_url_label, fcm_hub_client_get_hub_url (fcm_connection_get_client (connection)));
@@ -293,6 +296,7 @@ fcm_window_set_connection (FcmWindow     *self,
       gtk_widget_set_visible (self->connection_details, FALSE);
       fcm_context_panel_set_monitor (self->context_panel, NULL);
       fcm_subscribers_panel_set_connection (self->subscribers_panel, NULL);
+      fcm_timeline_set_recorder (self->timeline, NULL);
       fcm_timeline_set_event_log (self->timeline, NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->answer_label), FALSE);

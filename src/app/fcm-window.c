@@ -387,6 +387,8 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, _fcm_window_reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.remove-connection", NULL, _fcm_window_remove_connection_action);
   gtk_widget_class_install_action (widget_class, "win.export-timeline", NULL, export_timeline_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recording", NULL, _fcm_window_open_recording_action);
+  gtk_widget_class_install_action (widget_class, "win.export-bug-report", NULL, _fcm_window_export_bug_report_action);
   gtk_widget_class_install_action (widget_class, "win.clear-timeline", NULL, clear_timeline_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, toggle_sidebar_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-subscribers", NULL, toggle_subscribers_action);

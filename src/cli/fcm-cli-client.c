@@ -26,22 +26,26 @@ now_iso (void)
 
 /* ------------------------------------------------------------------ common set-up */
 
-/* Parses the options of subcommand @cmd ("fhircast CMD" in --help); FALSE
+/* Parses the options of subcommand @cmd ("fhircast CMD" in --help), whose
+ * --help ends with @description (its examples, and the exit status); FALSE
  * after printing why for a bad command line. */
-static gboolean
-parse_options (const char    *cmd,
-               const char    *parameter,
-               const char    *summary,
-               GOptionEntry  *entries,
-               int           *argc,
-               char        ***argv)
+gboolean
+fcm_cli_parse_options (const char    *cmd,
+                       const char    *parameter,
+                       const char    *summary,
+                       const char    *description,
+                       GOptionEntry  *entries,
+                       int           *argc,
+                       char        ***argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (parameter);
   g_autoptr(GError) error = NULL;
   g_autofree char *prgname = g_strconcat ("fhircast ", cmd, NULL);
 
   g_set_prgname (prgname);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, description);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     {
@@ -133,6 +137,18 @@ make_client (const char  *cmd,
   return g_steal_pointer (&client);
 }
 
+/* make_client() for the subcommands in other files (replay) */
+FcmHubClient *
+fcm_cli_make_client (const char *cmd,
+                     const char *hub,
+                     const char *topic,
+                     const char *token,
+                     const char *ca_file,
+                     int        *exit_code)
+{
+  return make_client (cmd, hub, topic, token, ca_file, exit_code);
+}
+
 /* ------------------------------------------------------------------ watch */
 
 /* `watch` is one FcmMonitor, the subscriber the app runs for each hub: it
@@ -150,6 +166,21 @@ typedef struct
   gboolean stopping;
   guint timeout_id;
 } Watch;
+
+/* --record: a line is shown once what it is about is in the recording */
+static FcmCliRecord *watch_record;
+
+static void
+watch_show (const char *line)
+{
+  if (watch_record != NULL)
+    {
+      fcm_cli_record_show (watch_record, line);
+      return;
+    }
+  printf ("%s\n", line);
+  fflush (stdout);
+}
 
 static void
 print_line (const char *kind,
@@ -179,8 +210,7 @@ print_line (const char *kind,
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   text = fcm_json_to_string (root, FALSE);
-  printf ("%s\n", text);
-  fflush (stdout);
+  watch_show (text);
 }
 
 static void
@@ -341,6 +371,12 @@ watch_timeout_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+watch_record_failed (gpointer data)
+{
+  watch_stop (data, FCM_CLI_EXIT_UNREADABLE);
+}
+
 static gboolean
 watch_signal_cb (gpointer data)
 {
@@ -363,6 +399,10 @@ fcm_cli_watch (int    argc,
   int count = 0;
   double timeout = 0;
   gboolean legacy = FALSE;
+  g_autofree char *record = NULL;
+  g_autofree char *record_max_size = NULL;
+  int record_max_files = FCM_RECORDING_DEFAULT_MAX_FILES;
+  guint64 record_cap = FCM_RECORDING_DEFAULT_MAX_SIZE;
   GOptionEntry entries[] = {
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
@@ -375,6 +415,9 @@ fcm_cli_watch (int    argc,
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Exit after S seconds"), N_("S") },
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, N_("2019 prototype mode"), NULL },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { "record", 0, 0, G_OPTION_ARG_FILENAME, &record, N_("Record every frame, ack and request in FILE (NDJSON, appended)"), N_("FILE") },
+    { "record-max-size", 0, 0, G_OPTION_ARG_STRING, &record_max_size, N_("Start a new part of the recording past SIZE (default 64M)"), N_("SIZE") },
+    { "record-max-files", 0, 0, G_OPTION_ARG_INT, &record_max_files, N_("Keep N parts of the recording, the oldest dropped (default 5)"), N_("N") },
     { NULL }
   };
   g_autoptr(FcmHubClient) client = NULL;
@@ -383,9 +426,15 @@ fcm_cli_watch (int    argc,
   guint sigint_id, sigterm_id;
   int exit_code = 0;
 
-  if (!parse_options ("watch", NULL, _("Subscribe to a topic and print one JSON object per line "
-                                       "for everything that happens."),
-                      entries, &argc, &argv))
+  if (!fcm_cli_parse_options ("watch", NULL, _("Subscribe to a topic and print one JSON object per line "
+                                               "for everything that happens."),
+                              _("Examples:\n"
+                                "  fhircast watch --hub http://127.0.0.1:8080/fhircast --topic demo --count 1\n"
+                                "  fhircast watch --hub URL --topic T --record session.ndjson\n\n"
+                                "Exit status: 0 after --count, --timeout, SIGINT or SIGTERM; 1 when subscribing "
+                                "fails or the hub denies it;\n2 when --ca-file can't be read or --record can't "
+                                "be written; 64 bad command line."),
+                              entries, &argc, &argv))
     return FCM_CLI_EXIT_USAGE;
   if (argc > 1)
     {
@@ -395,6 +444,13 @@ fcm_cli_watch (int    argc,
   if (lease < 0 || ack < 100 || ack > 599 || count < 0 || timeout < 0 || timeout > 86400 * 365)
     {
       fprintf (stderr, "watch: %s\n", _("an option value is out of range"));
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if ((record_max_size != NULL && !fcm_cli_parse_size (record_max_size, &record_cap)) ||
+      record_max_files < 1 || record_max_files > 1000)
+    {
+      fprintf (stderr, "watch: %s\n",
+               _("--record-max-size takes a size such as 64M (at least 1K), --record-max-files 1 to 1000"));
       return FCM_CLI_EXIT_USAGE;
     }
   client = make_client ("watch", hub, topic, token, ca_file, &exit_code);
@@ -415,6 +471,10 @@ fcm_cli_watch (int    argc,
   fcm_hub_client_set_legacy (client, legacy);
 
   loop = g_main_loop_new (NULL, FALSE);
+  /* before the monitor: each frame is queued for the file before it is shown */
+  if (record != NULL)
+    watch_record = fcm_cli_record_new (record, record_cap, (guint) record_max_files, client,
+                                       watch_record_failed, &w);
   w.monitor = fcm_monitor_new (client);
   w.client = client;
   w.loop = loop;
@@ -441,39 +501,31 @@ fcm_cli_watch (int    argc,
   g_clear_object (&w.monitor);                /* cancels a Get Current Context under way */
   while (g_main_context_iteration (NULL, FALSE))
     ;
+  if (watch_record != NULL && !fcm_cli_record_finish (g_steal_pointer (&watch_record)))
+    return FCM_CLI_EXIT_UNREADABLE;
   return w.exit_code;
 }
 
 /* ------------------------------------------------------------------ publish */
 
-static JsonArray *
-context_from_file (const char  *path,
-                   GError     **error)
+/* sandbox.js takes events at {hub.url}/{topic} only, and a POST to hub.url
+ * hangs: say that --topic-path exists as soon as the first try times out
+ * (the client keeps retrying meanwhile), or when the hub answers 404/405 */
+static const char *
+topic_path_hint (void)
 {
-  g_autofree char *text = NULL;
-  gsize len = 0;
-  g_autoptr(JsonNode) root = NULL;
+  return _("a hub that takes events at {hub.url}/{topic} (such as sandbox.js, see docs/cli.md) "
+           "needs --topic-path");
+}
 
-  if (!g_file_get_contents (path, &text, &len, error))
-    return NULL;
-  root = fcm_json_parse (text, (gssize) len, error);
-  if (root == NULL)
-    return NULL;
-  if (JSON_NODE_HOLDS_ARRAY (root))
-    return json_array_ref (json_node_get_array (root));
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      JsonObject *event = fcm_json_get_object (json_node_get_object (root), "event");
-      JsonArray *context = event ? fcm_json_get_array (event, "context") : NULL;
+static gboolean
+no_answer_hint_cb (gpointer data)
+{
+  guint *id = data;
 
-      if (context == NULL)
-        context = fcm_json_get_array (json_node_get_object (root), "context");
-      if (context != NULL)
-        return json_array_ref (context);
-    }
-  g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-               "%s: %s", path, _("expected a context array or a message with event.context"));
-  return NULL;
+  *id = 0;
+  fprintf (stderr, "publish: %s; %s\n", _("no answer from the hub yet (retrying)"), topic_path_hint ());
+  return G_SOURCE_REMOVE;
 }
 
 int
@@ -499,11 +551,14 @@ fcm_cli_publish (int    argc,
   g_autofree char *modality = NULL;
   g_autofree char *study_date = NULL;
   gboolean topic_path = FALSE;
+  double timeout = 10;
+  guint hint_id = 0;
   GOptionEntry entries[] = {
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
     { "topic-path", 0, 0, G_OPTION_ARG_NONE, &topic_path, N_("POST to URL/TOPIC instead of URL"), NULL },
+    { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to wait for each try before resending (default 10; 3 tries)"), N_("S") },
     { "report", 0, 0, G_OPTION_ARG_STRING, &report, N_("DiagnosticReport id"), N_("ID") },
     { "patient", 0, 0, G_OPTION_ARG_STRING, &patient, N_("Patient id"), N_("ID") },
     { "study", 0, 0, G_OPTION_ARG_STRING, &study, N_("ImagingStudy id"), N_("ID") },
@@ -515,7 +570,7 @@ fcm_cli_publish (int    argc,
     { "study-description", 0, 0, G_OPTION_ARG_STRING, &study_description, N_("Study description (open)"), N_("TEXT") },
     { "modality", 0, 0, G_OPTION_ARG_STRING, &modality, N_("Study modality (open), a DICOM code such as CT"), N_("CODE") },
     { "study-date", 0, 0, G_OPTION_ARG_STRING, &study_date, N_("Study date (open)"), N_("YYYY-MM-DD") },
-    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("Context array (or a whole message) from FILE"), N_("FILE") },
+    { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("Context array (or a whole message) from FILE, “-” for standard input"), N_("FILE") },
     { "id", 0, 0, G_OPTION_ARG_STRING, &id, N_("Event id (default: a new UUID)"), N_("ID") },
     { "version-id", 0, 0, G_OPTION_ARG_STRING, &version_id, N_("context.versionId (update; default: the hub's current one)"), N_("V") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
@@ -535,8 +590,16 @@ fcm_cli_publish (int    argc,
   guint status;
   int exit_code = 0;
 
-  if (!parse_options ("publish", N_("EVENT"), _("Request a context change (POST an event to the hub)."),
-                      entries, &argc, &argv))
+  if (!fcm_cli_parse_options ("publish", _("EVENT"), _("Request a context change (POST an event to the hub)."),
+                              _("Examples:\n"
+                                "  fhircast publish --hub URL --topic T DiagnosticReport-open --report rpt-1 \\\n"
+                                "    --patient pat-1 --study st-1 --mrn MRN-1 --accession ACC-1\n"
+                                "  fhircast publish --hub URL --topic T DiagnosticReport-close --report rpt-1\n"
+                                "  jq .event.context update.json | fhircast publish --hub URL --topic T "
+                                "DiagnosticReport-update --file -\n\n"
+                                "Exit status: 0 the hub answered 2xx; 1 it refused or did not answer; "
+                                "2 --file can't be read;\n64 bad command line."),
+                              entries, &argc, &argv))
     return FCM_CLI_EXIT_USAGE;
   if (argc != 2)
     {
@@ -544,13 +607,19 @@ fcm_cli_publish (int    argc,
       return FCM_CLI_EXIT_USAGE;
     }
   name = argv[1];
+  if (!(timeout >= 0.05 && timeout <= 3600))
+    {
+      fprintf (stderr, "publish: %s\n", _("--timeout takes 0.05 to 3600 seconds"));
+      return FCM_CLI_EXIT_USAGE;
+    }
   client = make_client ("publish", hub, topic, token, ca_file, &exit_code);
   if (client == NULL)
     return exit_code;
+  fcm_hub_client_set_request_timeout (client, (guint) (timeout * 1000));
 
   if (file != NULL)
     {
-      ctx = context_from_file (file, &error);
+      ctx = fcm_cli_context_from_file (file, &error);
       if (ctx == NULL)
         {
           fprintf (stderr, "publish: %s\n", error->message);
@@ -621,9 +690,14 @@ fcm_cli_publish (int    argc,
   event = fcm_event_new (id, NULL, topic, name, ctx, version_id, NULL);
 
   fcm_hub_client_publish_async (client, event, NULL, wait_cb, &wait);
+  if (!topic_path)
+    hint_id = g_timeout_add ((guint) (timeout * 1000) + 50, no_answer_hint_cb, &hint_id);
   status = fcm_hub_client_publish_finish (client, wait_for_result (&wait), &reason, &sent_id, &error);
+  g_clear_handle_id (&hint_id, g_source_remove);
   if (error != NULL)
     return request_failed ("publish", error);
+  if (!topic_path && (status == 404 || status == 405))
+    fprintf (stderr, "publish: %s %u; %s\n", _("the hub answered"), status, topic_path_hint ());
 
   obj = json_object_new ();
   json_object_set_int_member (obj, "status", status);
@@ -647,11 +721,13 @@ fcm_cli_context (int    argc,
   g_autofree char *topic = NULL;
   g_autofree char *token = NULL;
   g_autofree char *ca_file = NULL;
+  gboolean json = FALSE;
   GOptionEntry entries[] = {
     { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
     { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
     { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print {\"context\": the answer, \"stu3\": its shape is STU3's, \"issues\": […]}"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -661,8 +737,12 @@ fcm_cli_context (int    argc,
   g_auto(Wait) wait = { 0 };
   int exit_code = 0;
 
-  if (!parse_options ("context", NULL, _("Print the current context of a topic (Get Current Context)."),
-                      entries, &argc, &argv))
+  if (!fcm_cli_parse_options ("context", NULL, _("Print the current context of a topic (Get Current Context)."),
+                              _("Examples:\n"
+                                "  fhircast context --hub http://127.0.0.1:8080/fhircast --topic demo\n"
+                                "  fhircast context --hub URL --topic T --json | jq .issues\n\n"
+                                "Exit status: 0 the hub answered 2xx; 1 otherwise; 64 bad command line."),
+                              entries, &argc, &argv))
     return FCM_CLI_EXIT_USAGE;
   if (argc > 1)
     {
@@ -677,7 +757,8 @@ fcm_cli_context (int    argc,
   context = fcm_hub_client_get_context_finish (client, wait_for_result (&wait), &error);
   if (context == NULL)
     return request_failed ("context", error);
-  text = fcm_json_to_string (context, FALSE);
+
+  text = fcm_cli_context_answer (context, json);
   printf ("%s\n", text);
   return FCM_CLI_EXIT_OK;
 }
@@ -705,8 +786,11 @@ fcm_cli_gettopic (int    argc,
   g_auto(Wait) wait = { 0 };
   int exit_code = 0;
 
-  if (!parse_options ("gettopic", NULL, _("Ask a 2019-prototype hub for a user's topic (GetTopic)."),
-                      entries, &argc, &argv))
+  if (!fcm_cli_parse_options ("gettopic", NULL, _("Ask a 2019-prototype hub for a user's topic (GetTopic)."),
+                              _("Example:\n"
+                                "  topic=$(fhircast gettopic --hub http://127.0.0.1:8080 --user joe --secret S)\n\n"
+                                "Exit status: 0 a topic was printed; 1 the hub refused; 64 bad command line."),
+                              entries, &argc, &argv))
     return FCM_CLI_EXIT_USAGE;
   if (argc > 1 || user == NULL)
     {

@@ -92,6 +92,11 @@ fcm_cli_hub (int    argc,
 
   g_set_prgname ("fhircast hub");
   g_option_context_set_summary (context, _("Run a FHIRcast reference hub."));
+  g_option_context_set_description (context,
+    _("Examples:\n"
+      "  fhircast hub --port 8080            # prints its hub.url first\n"
+      "  fhircast hub --port 8443 --tls-cert cert.pem --tls-key key.pem --tokens tokens.ini\n\n"
+      "See docs/hub.md for every option, the admin interface and the exit status."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

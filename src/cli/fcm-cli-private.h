@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -37,5 +38,48 @@ int fcm_cli_gettopic (int    argc,
                       char **argv);
 int fcm_cli_probe    (int    argc,
                       char **argv);
+int fcm_cli_replay   (int    argc,
+                      char **argv);
+int fcm_cli_anonymize (int    argc,
+                       char **argv);
+
+typedef struct _FcmHubClient FcmHubClient;
+
+/* fcm-cli-client.c */
+gboolean      fcm_cli_parse_options  (const char    *cmd,
+                                      const char    *parameter,
+                                      const char    *summary,
+                                      const char    *description,
+                                      GOptionEntry  *entries,
+                                      int           *argc,
+                                      char        ***argv);
+FcmHubClient *fcm_cli_make_client    (const char    *cmd,
+                                      const char    *hub,
+                                      const char    *topic,
+                                      const char    *token,
+                                      const char    *ca_file,
+                                      int           *exit_code);
+
+/* fcm-cli-client-io.c */
+JsonArray    *fcm_cli_context_from_file (const char *path,
+                                         GError    **error);
+char         *fcm_cli_context_answer    (JsonNode   *context,
+                                         gboolean    json);
+
+/* fcm-cli-record.c: `watch --record FILE` */
+typedef struct _FcmCliRecord FcmCliRecord;
+
+gboolean      fcm_cli_parse_size     (const char    *text,
+                                      guint64       *out_bytes);
+FcmCliRecord *fcm_cli_record_new     (const char    *path,
+                                      guint64        max_size,
+                                      guint          max_files,
+                                      FcmHubClient  *client,
+                                      void         (*on_failure) (gpointer data),
+                                      gpointer       data);
+gboolean      fcm_cli_record_failed  (FcmCliRecord  *rec);
+void          fcm_cli_record_show    (FcmCliRecord  *rec,
+                                      const char    *line);
+gboolean      fcm_cli_record_finish  (FcmCliRecord  *rec);
 
 G_END_DECLS

@@ -19,11 +19,12 @@ static char **opt_files;
 
 static const GOptionEntry entries[] = {
   { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json,
-    N_("Print the results as JSON"), NULL },
+    N_("Print one JSON object per file, one per line (NDJSON)"), NULL },
   { "role", 'r', 0, G_OPTION_ARG_STRING, &opt_role,
     N_("Read messages as a “request” (client to hub), a “notification” (hub to client) "
        "or “any” (default: infer)"), N_("ROLE") },
-  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, N_("FILE…") },
+  /* no arg_description: the parameter string of the context says it once */
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, NULL },
   { NULL }
 };
 
@@ -98,13 +99,18 @@ print_text_result (const char     *path,
           path, fcm_message_kind_to_string (kind));
 }
 
+/* --json: one object per file, each on its own line (NDJSON, as every other
+ * command prints JSON) */
 static void
-add_json_result (JsonBuilder    *builder,
-                 const char     *path,
-                 FcmMessageKind  kind,
-                 GPtrArray      *issues,
-                 const char     *read_error)
+print_json_result (const char     *path,
+                   FcmMessageKind  kind,
+                   GPtrArray      *issues,
+                   const char     *read_error)
 {
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *out = NULL;
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "file");
   json_builder_add_string_value (builder, path);
@@ -113,20 +119,24 @@ add_json_result (JsonBuilder    *builder,
     {
       json_builder_set_member_name (builder, "error");
       json_builder_add_string_value (builder, read_error);
-      json_builder_end_object (builder);
-      return;
     }
+  else
+    {
 
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, fcm_message_kind_to_string (kind));
-  json_builder_set_member_name (builder, "valid");
-  json_builder_add_boolean_value (builder, !fcm_issues_have_errors (issues));
-  json_builder_set_member_name (builder, "issues");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < issues->len; i++)
-    json_builder_add_value (builder, fcm_issue_to_json (g_ptr_array_index (issues, i)));
-  json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, fcm_message_kind_to_string (kind));
+      json_builder_set_member_name (builder, "valid");
+      json_builder_add_boolean_value (builder, !fcm_issues_have_errors (issues));
+      json_builder_set_member_name (builder, "issues");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < issues->len; i++)
+        json_builder_add_value (builder, fcm_issue_to_json (g_ptr_array_index (issues, i)));
+      json_builder_end_array (builder);
+    }
   json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  out = fcm_json_to_string (root, FALSE);
+  printf ("%s\n", out);
 }
 
 int
@@ -136,17 +146,22 @@ fcm_cli_validate (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FcmValidator) validator = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
   gboolean any_invalid = FALSE;
   gboolean any_unreadable = FALSE;
 
+  g_set_prgname ("fhircast validate");
   context = g_option_context_new (_("FILE… | -"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
     _("Checks FHIRcast messages (events, requests, acks, subscription frames, current-context\n"
       "answers) against FHIRcast STU3 and IHE IRA. Each issue is printed with its rule id\n"
-      "(C-xx client rules, H-xx hub rules) and JSON path.\n\n"
-      "Exit status: 0 valid (warnings allowed), 1 invalid, 2 unreadable input."));
+      "(C-xx client rules, H-xx hub rules) and JSON path."));
+  g_option_context_set_description (context,
+    _("Examples:\n"
+      "  fhircast validate open.json\n"
+      "  fhircast validate --json tests/data/vectors/*.json | jq -c 'select(.valid | not)'\n"
+      "  curl -s http://127.0.0.1:8080/fhircast/demo | fhircast validate -\n\n"
+      "Exit status: 0 valid (warnings allowed), 1 invalid, 2 unreadable input, 64 bad command line."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -175,12 +190,6 @@ fcm_cli_validate (int    argc,
       return FCM_CLI_EXIT_USAGE;
     }
 
-  if (opt_json)
-    {
-      builder = json_builder_new ();
-      json_builder_begin_array (builder);
-    }
-
   for (guint i = 0; opt_files[i] != NULL; i++)
     {
       const char *path = opt_files[i];
@@ -194,8 +203,8 @@ fcm_cli_validate (int    argc,
         {
           any_unreadable = TRUE;
           fprintf (stderr, _("fhircast validate: cannot read %s: %s\n"), path, read_error->message);
-          if (builder)
-            add_json_result (builder, path, kind, NULL, read_error->message);
+          if (opt_json)
+            print_json_result (path, kind, NULL, read_error->message);
           continue;
         }
 
@@ -203,21 +212,10 @@ fcm_cli_validate (int    argc,
       if (fcm_issues_have_errors (issues))
         any_invalid = TRUE;
 
-      if (builder)
-        add_json_result (builder, path, kind, issues, NULL);
+      if (opt_json)
+        print_json_result (path, kind, issues, NULL);
       else
         print_text_result (path, kind, issues);
-    }
-
-  if (builder)
-    {
-      g_autoptr(JsonNode) root = NULL;
-      g_autofree char *out = NULL;
-
-      json_builder_end_array (builder);
-      root = json_builder_get_root (builder);
-      out = fcm_json_to_string (root, TRUE);
-      printf ("%s\n", out);
     }
 
   g_clear_pointer (&opt_files, g_strfreev);

@@ -18,16 +18,22 @@ static const FcmCliCommand commands[] = {
   { "context", N_("Print the current context of a topic"), fcm_cli_context },
   { "gettopic", N_("Ask a 2019-prototype hub for a user's topic"), fcm_cli_gettopic },
   { "probe", N_("Test a hub or a subscriber against FHIRcast STU3 and IHE IRA"), fcm_cli_probe },
+  { "replay", N_("Publish a recorded session's context changes into a hub"), fcm_cli_replay },
+  { "anonymize", N_("Remove the PHI from a recording, for a bug report"), fcm_cli_anonymize },
 };
 
 static void
 print_usage (FILE *stream)
 {
-  fprintf (stream, "%s\n\n", _("Usage: fhircast COMMAND [OPTION…]"));
+  fprintf (stream, "%s\n", _("Usage: fhircast COMMAND [OPTION…]"));
+  fprintf (stream, "%s\n\n", _("       fhircast --help | --version"));
   fprintf (stream, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (stream, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
-  fprintf (stream, "\n%s\n", _("Run “fhircast COMMAND --help” for the options of a command."));
+  fprintf (stream, "\n%s\n", _("Options:"));
+  fprintf (stream, "  %-10s %s\n", "--help", _("Print this list of commands"));
+  fprintf (stream, "  %-10s %s\n", "--version", _("Print the version of fhircast and exit"));
+  fprintf (stream, "\n%s\n", _("Run “fhircast COMMAND --help” for the options of a command and an example."));
 }
 
 int

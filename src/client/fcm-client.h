@@ -11,7 +11,10 @@
 
 #include "fcm-fhircast.h"
 
+#include "fcm-anonymizer.h"
 #include "fcm-context-builders.h"
 #include "fcm-event-log.h"
 #include "fcm-hub-client.h"
 #include "fcm-monitor.h"
+#include "fcm-recorder.h"
+#include "fcm-recording.h"

@@ -207,6 +207,18 @@ fcm_event_log_entry_new_from_message (FcmMessage *message,
                                   fcm_message_get_event (message), issues);
 }
 
+void
+_fcm_event_log_entry_set_received (FcmEventLogEntry *self,
+                                   gint64            received_usec,
+                                   FcmEvent         *event)
+{
+  gint64 ts = event != NULL ? fcm_event_get_timestamp_usec (event) : 0;
+
+  self->received = received_usec;
+  if (ts > 0)
+    self->latency_ms = (gint32) CLAMP ((self->received - ts) / 1000, G_MININT32 + 1, G_MAXINT32);
+}
+
 gint64
 fcm_event_log_entry_get_received (FcmEventLogEntry *self)
 {

@@ -80,6 +80,12 @@ struct _FcmEventLogEntry
   guint8 parse_failed : 1;
 };
 
+/* fcm-event-log-entry.c: a recorded entry gets its recorded receive time
+ * (fcm-recording.c); the latency follows from @event's timestamp */
+void _fcm_event_log_entry_set_received (FcmEventLogEntry *self,
+                                        gint64            received_usec,
+                                        FcmEvent         *event);
+
 #define FCM_EVENT_LOG_ENTRY_ID(entry) ((entry)->has_id ? FCM_PACKED_TEXT_TAIL (&(entry)->text) : NULL)
 
 G_END_DECLS

@@ -259,6 +259,8 @@ publish_send (GTask *task)
   text = fcm_event_to_json (d->event, FALSE);
   bytes = g_bytes_new_take (text, strlen (text));
   soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SENT], 0,
+                 "request", fcm_event_get_id (d->event), 0u, text);
 
   d->timeout_id = g_timeout_add (self->request_timeout_ms, publish_timeout_cb, d);
   soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,

@@ -87,6 +87,7 @@ send_ack (FcmHubClient *self,
     }
 
   soup_websocket_connection_send_text (self->ws, text);
+  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SENT], 0, "ack", id, status, text);
   g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, id, status);
 }
 

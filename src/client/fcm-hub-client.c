@@ -394,6 +394,24 @@ fcm_hub_client_class_init (FcmHubClientClass *klass)
   _fcm_hub_client_signals[SIGNAL_ACK_SENT] =
     g_signal_new ("ack-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+  /**
+   * FcmHubClient::sent:
+   * @what: "ack" (a frame on the WebSocket) or "request" (a context change POSTed)
+   * @id: (nullable): the acknowledged event's id, or the request's event id
+   * @status: the status of an ack, 0 for a request
+   * @text: exactly what was sent (the frame, or the request body)
+   *
+   * Everything we send to the hub besides the subscription forms, as it
+   * leaves: each ack before #FcmHubClient::ack-sent, each try of a request
+   * (retries and resends too). #FcmRecorder records these.
+   */
+  _fcm_hub_client_signals[SIGNAL_SENT] =
+    g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
+                  G_TYPE_UINT,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
 
 static void
