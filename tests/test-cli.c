@@ -296,13 +296,14 @@ test_cli_validate_german (void)
   g_assert_null (strstr (german.out, "needs a 'report'"));
   g_assert_nonnull (strstr (german.out, ": ungültig (event)"));
 
-  /* --json: the message is German, the keys, the rule and the path are not */
+  /* --json (NDJSON, one file: one line): the message is German, the keys,
+   * the rule and the path are not */
   run_cli_in (&json, "de", NULL, (const char *[]) { "validate", "--json", path, NULL });
   g_assert_cmpint (json.status, ==, 1);
-  root = fcm_json_parse (json.out, -1, &error);
+  root = fcm_json_parse (g_strchomp (json.out), -1, &error);
   g_assert_no_error (error);
-  issue = fcm_json_array_get_object (fcm_json_get_array (
-            fcm_json_array_get_object (json_node_get_array (root), 0), "issues"), 0);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  issue = fcm_json_array_get_object (fcm_json_get_array (json_node_get_object (root), "issues"), 0);
   g_assert_nonnull (issue);
   g_assert_cmpstr (fcm_json_get_string (issue, "severity"), ==, "error");
   g_assert_cmpstr (fcm_json_get_string (issue, "rule"), ==, "C-50");

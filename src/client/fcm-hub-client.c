@@ -744,7 +744,8 @@ fcm_hub_client_set_ca_file (FcmHubClient  *self,
   db = g_tls_file_database_new (path, error);
   if (db == NULL)
     {
-      g_prefix_error (error, "CA file %s: ", path);
+      /* Translators: %s is the path of a PEM file */
+      g_prefix_error (error, _("CA file %s: "), path);
       return FALSE;
     }
   soup_session_set_tls_database (self->session, db);

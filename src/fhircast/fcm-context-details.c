@@ -341,7 +341,8 @@ fcm_context_add_details (JsonArray               *context,
   if ((wants_patient && patient == NULL) || (wants_study && study == NULL))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "the context has no %s resource for these details",
+                   /* Translators: %s is the context key "patient" or "study" */
+                   _("the context has no %s resource for these details"),
                    wants_patient && patient == NULL ? "patient" : "study");
       return FALSE;
     }
