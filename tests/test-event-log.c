@@ -285,7 +285,7 @@ test_export (void)
   g_rmdir (dir);
 }
 
-/* texts are stored as deltas against similar ones: they come back exactly */
+/* texts are compressed against similar ones: they come back exactly */
 static void
 test_text_store (void)
 {
@@ -311,6 +311,18 @@ test_text_store (void)
       g_ptr_array_add (texts, g_strdup_printf ("{\"id\":\"%s\",\"status\":200}", id));
       g_ptr_array_add (entries, fcm_event_log_entry_new (g_ptr_array_index (texts, texts->len - 1),
                                                          FCM_MESSAGE_ACK, NULL, NULL));
+    }
+  /* texts that do not compress against the current base become the base:
+   * the entries made against the old one still come back */
+  for (guint k = 0; k < 6; k++)
+    {
+      GString *noise = g_string_new ("{\"noise\":\"");
+
+      for (guint i = 0; i < 3000; i++)
+        g_string_append_c (noise, 'A' + g_test_rand_int_range (0, 58));
+      g_string_append (noise, "\"}");
+      g_ptr_array_add (entries, fcm_event_log_entry_new (noise->str, FCM_MESSAGE_UNKNOWN, NULL, NULL));
+      g_ptr_array_add (texts, g_string_free (noise, FALSE));
     }
   g_ptr_array_add (texts, g_strdup (""));
   g_ptr_array_add (entries, fcm_event_log_entry_new ("", FCM_MESSAGE_UNKNOWN, NULL, NULL));

@@ -703,6 +703,30 @@ test_hub_close (Fixture       *f,
   g_assert_nonnull (admin_subscriber (f, "Closed"));   /* the endpoint stays valid */
 }
 
+/* Frames wait for the next main-loop turn, but a close does not: a hub
+ * shutting down (1001) has sent it when fcm_hub_shutdown() returns, as a
+ * hub process leaves its main loop right after. */
+static void
+test_shutdown_close (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(Raw) r = raw_subscribe (f, "Leaving");
+  GSocket *socket = g_socket_connection_get_socket (r->conn);
+  g_auto(Frame) frame = { 0 };
+
+  fcm_hub_shutdown (f->hub);
+  /* no main-loop turn from here on: only what was written at once arrives */
+  while (!raw_take_frame (r, &frame))
+    {
+      g_assert_false (r->eof);
+      g_assert_true (g_socket_condition_timed_wait (socket, G_IO_IN, 10 * G_USEC_PER_SEC, NULL, NULL));
+      raw_pump (r);
+    }
+  g_assert_cmpuint (frame.opcode, ==, 0x8);
+  g_assert_cmpuint (g_bytes_get_size (frame.payload), >=, 2);
+  g_assert_cmpmem (g_bytes_get_data (frame.payload, NULL), 2, "\x03\xe9", 2);   /* 1001 */
+}
+
 /* A subscriber that stops reading: the hub queues (several MB, more than
  * the socket buffers hold) and delivers everything, in order, once it
  * reads again; the other subscriber is not held up. */
@@ -761,6 +785,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add ("/fcm/ws/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("handshake", test_handshake);
   ADD ("not-an-upgrade", test_not_an_upgrade);
+  ADD ("shutdown-close", test_shutdown_close);
   ADD ("fragmented-ack", test_fragmented_ack);
   ADD ("protocol-errors", test_protocol_errors);
   ADD ("close-handshake", test_close_handshake);

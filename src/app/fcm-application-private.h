@@ -87,5 +87,8 @@ void       _fcm_application_start_remembered_hubs     (FcmApplication *self);
 void _fcm_application_start_default_connections (FcmApplication *self);
 /* Stop reconnecting when the hub URL, topic or GetTopic user change. */
 void _fcm_application_stop_following_settings   (FcmApplication *self);
+/* Before GTK starts: no OpenGL when asked to draw with cairo (the app does
+ * it in fcm_application_new(); benchmarks that make windows alone too). */
+void _fcm_application_skip_gl_when_drawing_with_cairo (void);
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "fcm-application-private.h"
@@ -19,6 +21,24 @@
 #define FCM_RESOURCE_BASE_PATH "/io/github/fhircastmonitor/FhircastMonitor"
 
 G_DEFINE_FINAL_TYPE (FcmApplication, fcm_application, ADW_TYPE_APPLICATION)
+
+/* Asked to draw with cairo (GSK_RENDERER=cairo: software rendering, remote
+ * desktops, Xvfb), the app needs no OpenGL, yet GTK 4.8 on X11 brings GL up
+ * when it opens the display, to choose a visual: with Mesa's software driver
+ * that is LLVM loaded and set up, about a third of the time to the first
+ * frame and ~58 MB of RSS under Xvfb (docs/performance.md, First frame).
+ * Tell GDK, keeping whatever GDK_DEBUG already says; before GTK starts. */
+void
+_fcm_application_skip_gl_when_drawing_with_cairo (void)
+{
+  const char *debug = g_getenv ("GDK_DEBUG");
+  g_autofree char *flags = NULL;
+
+  if (g_strcmp0 (g_getenv ("GSK_RENDERER"), "cairo") != 0 || (debug != NULL && strstr (debug, "gl") != NULL))
+    return;
+  flags = debug != NULL && debug[0] != '\0' ? g_strconcat (debug, ",gl-disable", NULL) : g_strdup ("gl-disable");
+  g_setenv ("GDK_DEBUG", flags, TRUE);
+}
 
 /**
  * fcm_application_new:
@@ -33,6 +53,7 @@ fcm_application_new (const char        *application_id,
 {
   g_return_val_if_fail (application_id != NULL, NULL);
 
+  _fcm_application_skip_gl_when_drawing_with_cairo ();
   /* register-session: query-end at the end of the desktop session */
   return g_object_new (FCM_TYPE_APPLICATION,
                        "application-id", application_id,
@@ -115,6 +136,73 @@ _fcm_application_dup_connections (FcmApplication *self)
   return all;
 }
 
+/* The connections of a first start wait for the window's first frame: the
+ * built-in hub, the subscription and their sockets run at the default
+ * priority, above GTK's redraw, and drawn first the window shows in a
+ * fraction of the time, live a frame later (docs/performance.md, First
+ * frame). A window that is not drawn within a second does not hold them up. */
+typedef struct
+{
+  FcmApplication *app;
+  GdkFrameClock  *clock;
+  gulong          paint_id;
+  guint           timeout_id;
+} FirstFrameWait;
+
+static void
+first_frame_wait_done (FirstFrameWait *wait)
+{
+  FcmApplication *self = wait->app;
+
+  g_clear_signal_handler (&wait->paint_id, wait->clock);
+  g_clear_handle_id (&wait->timeout_id, g_source_remove);
+  g_clear_object (&wait->clock);
+  g_free (wait);
+  if (!self->leaving)
+    {
+      _fcm_application_start_default_connections (self);
+      _fcm_application_start_remembered_hubs (self);
+    }
+  g_object_unref (self);
+}
+
+static void
+first_frame_painted_cb (GdkFrameClock  *clock,
+                        FirstFrameWait *wait)
+{
+  first_frame_wait_done (wait);
+}
+
+static gboolean
+first_frame_timeout_cb (gpointer data)
+{
+  FirstFrameWait *wait = data;
+
+  wait->timeout_id = 0;
+  first_frame_wait_done (wait);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_connections_after_first_frame (FcmApplication *self,
+                                     FcmWindow      *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  FirstFrameWait *wait;
+
+  if (clock == NULL)   /* not shown (--background): nothing to wait for */
+    {
+      _fcm_application_start_default_connections (self);
+      _fcm_application_start_remembered_hubs (self);
+      return;
+    }
+  wait = g_new0 (FirstFrameWait, 1);
+  wait->app = g_object_ref (self);
+  wait->clock = g_object_ref (clock);
+  wait->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_painted_cb), wait);
+  wait->timeout_id = g_timeout_add (1000, first_frame_timeout_cb, wait);
+}
+
 /* The window, and the connections of a first start; @present: show the
  * window (not with --background: tray and hubs only). */
 void
@@ -138,10 +226,7 @@ _fcm_application_start (FcmApplication *self,
     {
       self->started_connections = TRUE;
       if (g_settings_get_boolean (fcm_application_get_settings (self), "auto-connect"))
-        {
-          _fcm_application_start_default_connections (self);
-          _fcm_application_start_remembered_hubs (self);
-        }
+        start_connections_after_first_frame (self, window);
     }
 }
 

@@ -166,7 +166,7 @@ fcm_event_log_entry_new (const char     *text,
 {
   FcmEventLogEntry *self = g_object_new (FCM_TYPE_EVENT_LOG_ENTRY, NULL);
   const char *event_id = event != NULL ? fcm_event_get_id (event) : NULL;
-  /* texts with the same key are stored as deltas against each other */
+  /* texts with the same key are compressed against each other */
   const char *key = event != NULL ? g_intern_string (fcm_event_get_name (event))
                                   : fcm_message_kind_to_string (kind);
 

@@ -9,9 +9,9 @@
  *   fcm-event-log-entry.c  one entry (FcmEventLogEntry): kept small, with
  *                          the parsed event and the issue objects made on
  *                          demand
- *   fcm-event-log-store.c  the compact storage of an entry's text (a delta
- *                          against a recent similar text, in shared chunks)
- *                          and of its issues
+ *   fcm-event-log-store.c  the compact storage of an entry's text (zstd
+ *                          against a recent text of its kind as a prefix
+ *                          dictionary, in shared chunks) and of its issues
  */
 
 #pragma once
@@ -23,12 +23,13 @@ G_BEGIN_DECLS
 typedef struct _FcmTextBase FcmTextBase;
 typedef struct _FcmDeltaChunk FcmDeltaChunk;
 
-/* A text stored as a delta against a recent text with the same key, with an
- * optional NUL-terminated tail (the event id) stored right after the delta. */
+/* A text stored as a zstd frame (without its magic number) compressed
+ * against a recent text with the same key, with an optional NUL-terminated
+ * tail (the event id) stored right after the frame. */
 typedef struct
 {
   FcmTextBase   *base;
-  guint8        *delta;      /* the delta, then the tail, in chunk */
+  guint8        *delta;      /* the frame, then the tail, in chunk */
   FcmDeltaChunk *chunk;
   guint32        delta_len;
   guint32        text_len;

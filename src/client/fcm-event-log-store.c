@@ -11,32 +11,35 @@
 
 #include <string.h>
 
+#include <zstd.h>
+
 #include "fcm-event-log-private.h"
 
-/* ------------------------------------------------------------------ text deltas */
+/* ------------------------------------------------------------------ texts */
 
 /* A timeline holds up to 100,000 messages, and the messages of one kind are
  * nearly the same text: a DiagnosticReport-open differs from the previous
- * one in its ids and timestamp only. Each text is therefore stored as a
- * delta against a recent message of the same kind (its "base"): runs copied
- * from the base and literal bytes, ~10 % of the raw size. A text that does not
- * compress well against the current base becomes the new base. Bases are
- * reference-counted and shared by the entries encoded against them.
+ * one in its ids and timestamp only. Each text is therefore compressed with
+ * zstd against a recent message of the same kind (its "base"), used as a
+ * raw-content prefix dictionary: what the base already says costs a few
+ * bytes. A text that does not compress to half its size against the current
+ * base becomes the new base. Bases are reference-counted and shared by the
+ * entries compressed against them; the decoder needs the same base.
  *
- * Encoding: a sequence of (varint literal length, literal bytes, varint copy
- * offset, varint copy length); a copy length of 0 ends nothing, the stream
- * ends with the buffer. Main-thread only, as the rest of the log. */
+ * Frames are written without checksum, dictionary id or content size (the
+ * entry keeps the length), and stored without their 4-byte magic number,
+ * which is put back to decode. Main-thread only, as the rest of the log. */
 
-#define MIN_COPY 6
-#define INDEX_BITS 12
+#define ZSTD_LEVEL 1
+/* a text longer than this never becomes a base: it is kept against an empty one */
+#define MAX_BASE_LEN (64 * 1024)
 
 struct _FcmTextBase
 {
-  grefcount  ref;
-  guint32    len;
-  guint16   *index;     /* hash of 4 bytes → position + 1; only while current */
+  grefcount   ref;
+  guint32     len;
   const char *key;      /* interned: the event name, or the kind of message */
-  char      *text;
+  char       *text;
 };
 
 static FcmTextBase *
@@ -65,163 +68,73 @@ text_base_unref (FcmTextBase *base)
 {
   if (base != NULL && g_ref_count_dec (&base->ref))
     {
-      g_free (base->index);
       g_free (base->text);
       g_free (base);
     }
 }
 
-static inline guint
-hash4 (const char *p)
-{
-  guint32 v;
+/* ZSTD_MAGICNUMBER as the frame starts with it (little-endian) */
+static const guint8 zstd_magic[4] = {
+  ZSTD_MAGICNUMBER & 0xff, (ZSTD_MAGICNUMBER >> 8) & 0xff,
+  (ZSTD_MAGICNUMBER >> 16) & 0xff, (ZSTD_MAGICNUMBER >> 24) & 0xff,
+};
 
-  memcpy (&v, p, 4);
-  return (v * 2654435761u) >> (32 - INDEX_BITS);
+static ZSTD_CCtx *cctx;
+static ZSTD_DCtx *dctx;
+static guint8 *scratch;        /* the compressed text, or the frame to decode */
+static gsize scratch_size;
+
+static guint8 *
+scratch_get (gsize size)
+{
+  if (size > scratch_size)
+    {
+      scratch_size = MAX (size, 4096);
+      scratch = g_realloc (scratch, scratch_size);
+    }
+  return scratch;
 }
 
 static void
-text_base_build_index (FcmTextBase *base)
+zstd_check (size_t      ret,
+            const char *what)
 {
-  if (base->index != NULL || base->len > G_MAXUINT16 - 1)
-    return;
-  base->index = g_new0 (guint16, 1 << INDEX_BITS);
-  /* first occurrence wins: the encoder walks forward through similar texts */
-  for (guint32 i = base->len >= 4 ? base->len - 4 + 1 : 0; i > 0; i--)
-    base->index[hash4 (base->text + i - 1)] = (guint16) i;
+  if (ZSTD_isError (ret))
+    g_error ("zstd %s: %s", what, ZSTD_getErrorName (ret));
 }
 
-static void
-put_varint (GByteArray *out,
-            guint32     v)
-{
-  while (v >= 0x80)
-    {
-      guint8 b = (v & 0x7f) | 0x80;
-
-      g_byte_array_append (out, &b, 1);
-      v >>= 7;
-    }
-  {
-    guint8 b = (guint8) v;
-
-    g_byte_array_append (out, &b, 1);
-  }
-}
-
-static gboolean
-get_varint (const guint8 **p,
-            const guint8  *end,
-            guint32       *v)
-{
-  guint32 result = 0;
-
-  for (guint shift = 0; *p < end && shift < 32; shift += 7)
-    {
-      guint8 b = *(*p)++;
-
-      result |= (guint32) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0)
-        {
-          *v = result;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
-
+/* Compresses @text against @base into scratch (after the 4 bytes of the
+ * magic number, which are left out); returns the size without them. */
 static gsize
-match_length (const char *a,
-              gsize       a_len,
-              const char *b,
-              gsize       b_len)
-{
-  gsize n = 0;
-
-  while (n < a_len && n < b_len && a[n] == b[n])
-    n++;
-  return n;
-}
-
-/* Returns the delta of @text against @base, or NULL when @base has no index.
- * Copies come from the base, or (offsets past the base) from the text
- * already encoded: values repeated inside a message (a study UID in three
- * places) are stored once. */
-static GByteArray *
 text_encode (FcmTextBase *base,
              const char  *text,
              gsize        len)
 {
-  GByteArray *out;
-  g_autofree guint16 *self_index = NULL;
-  gsize lit_start = 0;
-  gsize i = 0;
-  gsize indexed = 0;      /* text positions [0, indexed) are in self_index */
-  gsize expect = 0;       /* where the base probably continues */
+  gsize bound = ZSTD_compressBound (len);
+  guint8 *out = scratch_get (bound);
+  size_t n;
 
-  if (base->index == NULL || len > G_MAXUINT16 - 1)
-    return NULL;
-
-  out = g_byte_array_sized_new (len / 8 + 16);
-  self_index = g_new0 (guint16, 1 << INDEX_BITS);
-  while (i + 4 <= len)
+  if (cctx == NULL)
     {
-      gsize best_len = 0, best_off = 0;
-      guint h = hash4 (text + i);
-      guint16 slot = base->index[h];
-
-      for (; indexed + 4 <= i; indexed++)
-        self_index[hash4 (text + indexed)] = (guint16) (indexed + 1);
-
-      if (slot != 0)
-        {
-          gsize off = slot - 1;
-          gsize n = match_length (text + i, len - i, base->text + off, base->len - off);
-
-          if (n > best_len)
-            best_len = n, best_off = off;
-        }
-      if (expect < base->len)
-        {
-          gsize n = match_length (text + i, len - i, base->text + expect, base->len - expect);
-
-          if (n > best_len)
-            best_len = n, best_off = expect;
-        }
-      slot = self_index[h];
-      if (slot != 0)
-        {
-          gsize off = slot - 1;
-          /* the source may run into the bytes being copied: that is fine */
-          gsize n = match_length (text + i, len - i, text + off, len - off);
-
-          if (n > best_len + 2)
-            best_len = n, best_off = base->len + off;
-        }
-      if (best_len < MIN_COPY)
-        {
-          i++;
-          expect++;
-          continue;
-        }
-      put_varint (out, (guint32) (i - lit_start));
-      g_byte_array_append (out, (const guint8 *) text + lit_start, (guint) (i - lit_start));
-      put_varint (out, (guint32) best_off);
-      put_varint (out, (guint32) best_len);
-      i += best_len;
-      lit_start = i;
-      if (best_off < base->len)
-        expect = best_off + best_len;
+      cctx = ZSTD_createCCtx ();
+      if (cctx == NULL)
+        g_error ("zstd: out of memory");
+      zstd_check (ZSTD_CCtx_setParameter (cctx, ZSTD_c_compressionLevel, ZSTD_LEVEL), "level");
+      zstd_check (ZSTD_CCtx_setParameter (cctx, ZSTD_c_checksumFlag, 0), "checksum");
+      zstd_check (ZSTD_CCtx_setParameter (cctx, ZSTD_c_contentSizeFlag, 0), "content size");
+      zstd_check (ZSTD_CCtx_setParameter (cctx, ZSTD_c_dictIDFlag, 0), "dictionary id");
     }
-  if (lit_start < len)
-    {
-      put_varint (out, (guint32) (len - lit_start));
-      g_byte_array_append (out, (const guint8 *) text + lit_start, (guint) (len - lit_start));
-    }
-  return out;
+  /* a prefix is used for one frame only; the parameters stay */
+  zstd_check (ZSTD_CCtx_reset (cctx, ZSTD_reset_session_only), "reset");
+  if (base->len > 0)
+    zstd_check (ZSTD_CCtx_refPrefix (cctx, base->text, base->len), "prefix");
+  n = ZSTD_compress2 (cctx, out, bound, text, len);
+  zstd_check (n, "compress");
+  g_assert (n >= 4 && memcmp (out, zstd_magic, 4) == 0);
+  return n - 4;
 }
 
-/* Decodes into @out (raw_len + 1 bytes); FALSE on a corrupt stream */
+/* Decodes into @out (raw_len + 1 bytes); FALSE on a corrupt frame */
 static gboolean
 text_decode (FcmTextBase  *base,
              const guint8 *data,
@@ -229,50 +142,28 @@ text_decode (FcmTextBase  *base,
              char         *out,
              gsize         raw_len)
 {
-  const guint8 *p = data, *end = data + data_len;
-  gsize o = 0;
+  guint8 *frame = scratch_get (data_len + 4);
+  size_t n;
 
-  while (p < end)
-    {
-      guint32 lit, off, n;
-
-      if (!get_varint (&p, end, &lit) || lit > (gsize) (end - p) || o + lit > raw_len)
-        return FALSE;
-      memcpy (out + o, p, lit);
-      p += lit;
-      o += lit;
-      if (p == end)
-        break;
-      if (!get_varint (&p, end, &off) || !get_varint (&p, end, &n) || o + n > raw_len)
-        return FALSE;
-      if (off < base->len)
-        {
-          if ((gsize) off + n > base->len)
-            return FALSE;
-          memcpy (out + o, base->text + off, n);
-        }
-      else
-        {
-          gsize from = off - base->len;
-
-          if (from >= o)
-            return FALSE;
-          /* byte by byte: source and destination may overlap */
-          for (guint32 k = 0; k < n; k++)
-            out[o + k] = out[from + k];
-        }
-      o += n;
-    }
-  out[o] = '\0';
-  return o == raw_len;
+  if (dctx == NULL && (dctx = ZSTD_createDCtx ()) == NULL)
+    g_error ("zstd: out of memory");
+  memcpy (frame, zstd_magic, 4);
+  memcpy (frame + 4, data, data_len);
+  if (base->len > 0 && ZSTD_isError (ZSTD_DCtx_refPrefix (dctx, base->text, base->len)))
+    return FALSE;
+  n = ZSTD_decompressDCtx (dctx, out, raw_len, frame, data_len + 4);
+  if (ZSTD_isError (n) || n != raw_len)
+    return FALSE;
+  out[n] = '\0';
+  return TRUE;
 }
 
 /* the current base of each kind of message ("DiagnosticReport-open", "ack" …) */
 static GHashTable *current_bases;
 
-/* ------------------------------------------------------------------ delta storage */
+/* ------------------------------------------------------------------ frame storage */
 
-/* The deltas of consecutive entries are packed into shared 64 KiB chunks
+/* The frames ("deltas") of consecutive entries are packed into shared 64 KiB chunks
  * instead of one malloc block each: no per-block header, and the long-lived
  * deltas do not end up scattered between the short-lived JSON trees parsed
  * for each message (heap fragmentation was ~7 MB at 100,000 rows). A chunk is
@@ -350,17 +241,17 @@ _fcm_packed_text_init (FcmPackedText *packed,
 {
   gsize tail_size = tail != NULL ? strlen (tail) + 1 : 0;
   gsize len = strlen (text);
-  g_autoptr(GByteArray) delta = NULL;
-  FcmTextBase *base = NULL;
-  gboolean too_long = len + 1 >= G_MAXUINT16;
+  gsize n = 0;
+  FcmTextBase *base;
 
   if (current_bases == NULL)
     current_bases = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                            (GDestroyNotify) text_base_unref);
 
-  if (too_long)
+  if (len > MAX_BASE_LEN)
     {
-      /* too long to index: one literal run, against an empty base */
+      /* too long to pin as a base: compressed on its own, against an
+       * empty base that only keeps the key */
       static GHashTable *empty_bases;
 
       if (empty_bases == NULL)
@@ -372,31 +263,29 @@ _fcm_packed_text_init (FcmPackedText *packed,
           base = text_base_new (key, "", 0);
           g_hash_table_insert (empty_bases, (gpointer) key, base);
         }
-      delta = g_byte_array_new ();
-      put_varint (delta, (guint32) len);
-      g_byte_array_append (delta, (const guint8 *) text, (guint) len);
+      n = text_encode (base, text, len);
     }
-  else if ((base = g_hash_table_lookup (current_bases, key)) != NULL)
-    delta = text_encode (base, text, len);
-  if (!too_long && (delta == NULL || delta->len > len / 2))
+  else
     {
-      /* a new kind of text: it becomes the base of those that follow */
-      g_clear_pointer (&delta, g_byte_array_unref);
+      base = g_hash_table_lookup (current_bases, key);
       if (base != NULL)
-        g_clear_pointer (&base->index, g_free);     /* no longer current */
-      base = text_base_new (key, text, len);
-      text_base_build_index (base);
-      g_hash_table_replace (current_bases, (gpointer) key, base);
-      delta = text_encode (base, text, len);
+        n = text_encode (base, text, len);
+      if (base == NULL || n > len / 2)
+        {
+          /* a new kind of text: it becomes the base of those that follow */
+          base = text_base_new (key, text, len);
+          g_hash_table_replace (current_bases, (gpointer) key, base);
+          n = text_encode (base, text, len);
+        }
     }
   packed->base = text_base_ref (base);
   packed->text_len = (guint32) len;
-  packed->delta_len = delta->len;
-  /* the delta and the tail, side by side */
-  packed->delta = delta_chunk_alloc (delta->len + tail_size, &packed->chunk);
-  memcpy (packed->delta, delta->data, delta->len);
+  packed->delta_len = (guint32) n;
+  /* the frame and the tail, side by side */
+  packed->delta = delta_chunk_alloc (n + tail_size, &packed->chunk);
+  memcpy (packed->delta, scratch + 4, n);
   if (tail != NULL)
-    memcpy (packed->delta + delta->len, tail, tail_size);
+    memcpy (packed->delta + n, tail, tail_size);
 }
 
 void

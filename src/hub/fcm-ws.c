@@ -43,6 +43,7 @@ struct _FcmWsConn
   GPollableOutputStream *output;
   GSource               *input_source;
   GSource               *output_source;
+  GSource               *flush_source;    /* a write is due at the next main-loop turn */
   guint                  close_timeout_id;
 
   FcmWsState             state;
@@ -192,6 +193,34 @@ ws_enqueue (FcmWsConn *self,
   self->queued += g_bytes_get_size (bytes) - offset;
 }
 
+/* Frames are written one main-loop turn after they are queued, so that the
+ * frames of the events a turn handled go out in one writev() per
+ * connection, and the subscriber reads them, and answers their acks, in
+ * one read and one write too. At the default priority, with the sockets:
+ * a busy hub cannot starve it. The source holds a reference, so a
+ * connection dropped right after a send still writes what it was given. */
+static gboolean
+flush_cb (gpointer user_data)
+{
+  FcmWsConn *self = user_data;
+
+  g_clear_pointer (&self->flush_source, g_source_unref);
+  ws_flush (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+ws_schedule_flush (FcmWsConn *self)
+{
+  if (self->flush_source != NULL || self->output_source != NULL)
+    return;   /* already due, or waiting for the socket to take more */
+  self->flush_source = g_idle_source_new ();
+  g_source_set_priority (self->flush_source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (self->flush_source, "[fcm] ws flush");
+  g_source_set_callback (self->flush_source, flush_cb, g_object_ref (self), g_object_unref);
+  g_source_attach (self->flush_source, g_main_context_get_thread_default ());
+}
+
 static gboolean
 output_ready_cb (GObject  *stream,
                  gpointer  user_data)
@@ -291,36 +320,10 @@ static void
 ws_send_bytes (FcmWsConn *self,
                GBytes    *frame)
 {
-  gsize size;
-  const guint8 *data;
-  gssize n;
-  g_autoptr(GError) error = NULL;
-
   if (self->terminating)
     return;
-  if (!g_queue_is_empty (&self->out))
-    {
-      ws_enqueue (self, frame, 0);
-      return;
-    }
-
-  /* the common case: nothing waiting, write it at once */
-  data = g_bytes_get_data (frame, &size);
-  n = g_pollable_output_stream_write_nonblocking (self->output, data, size, NULL, &error);
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    n = 0;
-  else if (n < 0)
-    {
-      ws_write_failed (self, error);
-      return;
-    }
-  if ((gsize) n < size)
-    {
-      ws_enqueue (self, frame, n);
-      ws_wait_writable (self);
-    }
-  else
-    ws_drained (self);
+  ws_enqueue (self, frame, 0);
+  ws_schedule_flush (self);
 }
 
 /**
@@ -382,6 +385,7 @@ ws_stop (FcmWsConn *self)
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
   source_clear (&self->input_source);
   source_clear (&self->output_source);
+  source_clear (&self->flush_source);
   ws_clear_queue (self);
 }
 
@@ -440,6 +444,10 @@ ws_send_close (FcmWsConn  *self,
   self->close_sent = TRUE;
   self->state = FCM_WS_STATE_CLOSING;
   ws_send_bytes (self, frame);
+  /* at once, with whatever is queued before it: a hub shutting down may not
+   * turn its main loop again */
+  if (!self->terminating)
+    ws_flush (self);
 }
 
 /**
@@ -913,6 +921,11 @@ fcm_ws_conn_new (GIOStream *stream,
 
   self->input_source = g_pollable_input_stream_create_source (self->input, NULL);
   g_source_set_callback (self->input_source, G_SOURCE_FUNC (input_ready_cb), self, NULL);
+  /* GLib 2.74 blocks a source that cannot recurse for its dispatch, taking
+   * its fd out of the poll set and back, and each of those signals the
+   * context's wakeup eventfd: two write()s, a read() and an extra poll()
+   * round per ack read. Nothing runs a nested main loop from here. */
+  g_source_set_can_recurse (self->input_source, TRUE);
   g_source_attach (self->input_source, g_main_context_get_thread_default ());
   return self;
 }
