@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fcm-json-private.h"
@@ -245,6 +247,180 @@ fcm_test_http (SoupSession *session,
   if (authorization != NULL)
     soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", authorization);
   return fcm_test_send (session, msg, out_body);
+}
+
+/* ------------------------------------------------------------------------ */
+/* raw HTTP                                                                  */
+
+/**
+ * fcm_test_raw_connect:
+ * @url: an http:// URL on a loopback address
+ *
+ * Returns: (transfer full): a connected, non-blocking TCP socket
+ */
+GSocket *
+fcm_test_raw_connect (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GError) error = NULL;
+  GSocket *socket;
+
+  g_assert_nonnull (uri);
+  address = g_inet_address_new_from_string (g_uri_get_host (uri));
+  g_assert_nonnull (address);
+  socket_address = g_inet_socket_address_new (address, g_uri_get_port (uri));
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  /* the kernel completes the handshake from the listen queue: no main loop needed */
+  g_socket_connect (socket, socket_address, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_blocking (socket, FALSE);
+  return socket;
+}
+
+/* Sends it all; FALSE when the peer closed or reset the connection first. */
+gboolean
+fcm_test_raw_send (GSocket    *socket,
+                   const void *data,
+                   gsize       length)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
+  gsize done = 0;
+
+  while (done < length)
+    {
+      g_autoptr(GError) error = NULL;
+      gssize n = g_socket_send (socket, (const char *) data + done, length - done, NULL, &error);
+
+      if (n > 0)
+        {
+          done += (gsize) n;
+          continue;
+        }
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        return FALSE;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out sending %" G_GSIZE_FORMAT " bytes", length);
+      g_main_context_iteration (NULL, FALSE);
+      if (!(g_socket_condition_check (socket, G_IO_OUT) & G_IO_OUT))
+        g_usleep (200);
+    }
+  return TRUE;
+}
+
+/* Reads what is there; -1 at EOF or an error, 0 when nothing came. */
+static gssize
+raw_receive (GSocket *socket,
+             char    *buffer,
+             gsize    size)
+{
+  g_autoptr(GError) error = NULL;
+  gssize n = g_socket_receive (socket, buffer, size, NULL, &error);
+
+  if (n > 0)
+    return n;
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+    return 0;
+  return -1;
+}
+
+/**
+ * fcm_test_raw_read_answer:
+ * @out_body: (out) (optional): the answer's body
+ *
+ * Reads one HTTP answer (headers, then Content-Length bytes), at most 10 s.
+ *
+ * Returns: its status, 0 when the connection ended first
+ */
+guint
+fcm_test_raw_read_answer (GSocket  *socket,
+                          char    **out_body)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
+  g_autoptr(GString) in = g_string_new (NULL);
+  const char *head_end = NULL;
+  gsize body_length = 0;
+  guint status = 0;
+
+  for (;;)
+    {
+      char buffer[4096];
+      gssize n = raw_receive (socket, buffer, sizeof buffer);
+
+      if (n < 0)
+        return 0;
+      g_string_append_len (in, buffer, n);
+      if (head_end == NULL && (head_end = strstr (in->str, "\r\n\r\n")) != NULL)
+        {
+          const char *length = strstr (in->str, "Content-Length: ");
+
+          g_assert_true (g_str_has_prefix (in->str, "HTTP/1.1 "));
+          status = (guint) atoi (in->str + strlen ("HTTP/1.1 "));
+          body_length = length != NULL && length < head_end ? (gsize) atol (length + strlen ("Content-Length: ")) : 0;
+        }
+      if (head_end != NULL && in->len >= (gsize) (head_end - in->str) + 4 + body_length)
+        break;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out waiting for an HTTP answer");
+      if (n == 0)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (200);
+        }
+    }
+  if (out_body != NULL)
+    *out_body = g_strndup (head_end + 4, body_length);
+  return status;
+}
+
+/* Waits (at most 10 s) for the peer to close the connection. */
+gboolean
+fcm_test_raw_wait_closed (GSocket *socket)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      char buffer[4096];
+      gssize n = raw_receive (socket, buffer, sizeof buffer);
+
+      if (n < 0)
+        return TRUE;
+      if (n == 0)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (500);
+        }
+    }
+  return FALSE;
+}
+
+/* The open file descriptors of this process. */
+guint
+fcm_test_count_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n - 1;   /* the directory's own */
+}
+
+/* This process's resident set size (VmRSS). */
+gsize
+fcm_test_rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, "VmRSS:");
+  g_assert_nonnull (line);
+  return (gsize) g_ascii_strtoull (line + strlen ("VmRSS:"), NULL, 10);
 }
 
 double

@@ -37,6 +37,20 @@ guint      fcm_test_http          (SoupSession *session,
                                    const char  *authorization,
                                    char       **out_body);
 
+/* Raw HTTP over a loopback TCP socket, for what a well-behaved client
+ * never does (half a request, a huge body, a connection left open). The
+ * main context is iterated while waiting, so an in-process hub runs. */
+GSocket   *fcm_test_raw_connect   (const char  *url);
+gboolean   fcm_test_raw_send      (GSocket     *socket,
+                                   const void  *data,
+                                   gsize        length);
+guint      fcm_test_raw_read_answer (GSocket   *socket,
+                                   char       **out_body);
+gboolean   fcm_test_raw_wait_closed (GSocket   *socket);
+
+guint      fcm_test_count_fds     (void);
+gsize      fcm_test_rss_kib       (void);
+
 /* How much longer than usual a test may wait: FCM_TEST_TIMEOUT_SCALE, set
  * by the slow test setups (valgrind, asan) in tests/meson.build. */
 double     fcm_test_timeout_scale (void);

@@ -1,7 +1,8 @@
 /* test-atna.c: the hub's IHE ATNA audit messages over syslog (H-40)
  *
- * Real syslog collectors on loopback (a UDP socket, a TCP listener) in this
- * process; a real FcmHub; subscribe, Get Current Context and unsubscribe
+ * Real syslog collectors on loopback (a UDP socket, a TCP listener, and a
+ * TLS listener that requires a client certificate, IHE ATNA node
+ * authentication) in this process; a real FcmHub; subscribe, Get Current Context and unsubscribe
  * over HTTP; each message is parsed: the RFC 5424 header, then the DICOM
  * audit XML with GMarkup.
  *
@@ -11,6 +12,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "fcm-fhircast.h"
@@ -475,6 +477,203 @@ test_bad_urls (void)
   }
 }
 
+/* ------------------------------------------------------------------------ */
+/* mutual TLS (issue 14.11)                                                  */
+
+/* A tls:// collector that requires a client certificate (RFC 5425 with IHE
+ * ATNA node authentication): it records the certificate the hub presented
+ * and the messages that came. */
+typedef struct
+{
+  GSocketListener    *listener;
+  GTlsCertificate    *certificate;
+  GIOStream          *tls;
+  GTlsCertificate    *peer;
+  GByteArray         *in;
+  GPtrArray          *messages;
+  gboolean            handshake_failed;
+  guint8              buffer[16384];
+} TlsCollector;
+
+static gboolean
+tls_accept_any_cb (GTlsConnection       *connection,
+                   GTlsCertificate      *peer,
+                   GTlsCertificateFlags  errors,
+                   TlsCollector         *c)
+{
+  g_set_object (&c->peer, peer);
+  return TRUE;   /* self-signed for the test; what counts is that there is one */
+}
+
+static void tls_read (TlsCollector *c);
+
+static void
+tls_read_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  TlsCollector *c = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0)
+    return;
+  g_byte_array_append (c->in, c->buffer, (guint) n);
+  /* octet counting: "LEN SP MSG" */
+  for (;;)
+    {
+      const char *space = memchr (c->in->data, ' ', c->in->len);
+      guint64 len = 0;
+      g_autofree char *count = NULL;
+      gsize header;
+
+      if (space == NULL)
+        break;
+      count = g_strndup ((const char *) c->in->data, space - (const char *) c->in->data);
+      g_assert_true (g_ascii_string_to_unsigned (count, 10, 1, 1 << 20, &len, NULL));
+      header = space - (const char *) c->in->data + 1;
+      if (c->in->len < header + len)
+        break;
+      g_ptr_array_add (c->messages, g_strndup ((const char *) c->in->data + header, len));
+      g_byte_array_remove_range (c->in, 0, header + len);
+    }
+  tls_read (c);
+}
+
+static void
+tls_read (TlsCollector *c)
+{
+  g_input_stream_read_async (g_io_stream_get_input_stream (c->tls), c->buffer, sizeof c->buffer,
+                             G_PRIORITY_DEFAULT, NULL, tls_read_cb, c);
+}
+
+static void
+tls_handshake_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  TlsCollector *c = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    {
+      g_test_message ("collector: handshake failed: %s", error->message);
+      c->handshake_failed = TRUE;
+      return;
+    }
+  tls_read (c);
+}
+
+static void
+tls_accepted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  TlsCollector *c = data;
+  g_autoptr(GSocketConnection) connection = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result,
+                                                                             NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (connection == NULL)
+    return;
+  c->tls = g_tls_server_connection_new (G_IO_STREAM (connection), c->certificate, &error);
+  g_assert_no_error (error);
+  g_object_set (c->tls, "authentication-mode", G_TLS_AUTHENTICATION_REQUIRED, NULL);
+  g_signal_connect (c->tls, "accept-certificate", G_CALLBACK (tls_accept_any_cb), c);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (c->tls), G_PRIORITY_DEFAULT, NULL, tls_handshake_cb, c);
+}
+
+static void
+atna_tls_run (gboolean with_client_certificate)
+{
+  g_autoptr(GTlsCertificate) server_cert = NULL;
+  g_autoptr(GTlsCertificate) client_cert = NULL;
+  g_autoptr(GTlsDatabase) trust = NULL;
+  g_autoptr(FcmHub) hub = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *server_dir = NULL, *server_pem = NULL, *server_key = NULL;
+  g_autofree char *client_dir = NULL, *client_pem = NULL, *client_key = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  TlsCollector c = { NULL, };
+  guint16 port;
+
+  if (!(server_cert = fcm_test_make_certificate ("fcm-atna-server", &server_dir, &server_pem, &server_key)) ||
+      !(client_cert = fcm_test_make_certificate ("fcm-atna-client", &client_dir, &client_pem, &client_key)))
+    return;
+  c.certificate = server_cert;
+  c.in = g_byte_array_new ();
+  c.messages = g_ptr_array_new_with_free_func (g_free);
+  c.listener = g_socket_listener_new ();
+  port = g_socket_listener_add_any_inet_port (c.listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_accept_async (c.listener, NULL, tls_accepted_cb, &c);
+
+  hub = fcm_hub_new ();
+  url = g_strdup_printf ("tls://127.0.0.1:%u", port);
+  g_assert_true (fcm_hub_set_audit_syslog (hub, url, &error));
+  trust = g_tls_file_database_new (server_pem, &error);
+  g_assert_no_error (error);
+  g_assert_true (fcm_hub_set_audit_syslog_tls (hub, with_client_certificate ? client_cert : NULL, trust, &error));
+  g_assert_no_error (error);
+  g_assert_true (fcm_hub_listen (hub, "127.0.0.1", 0, NULL, &error));
+  g_assert_no_error (error);
+  session = soup_session_new ();
+  body = soup_form_encode ("hub.channel.type", "websocket", "hub.mode", "subscribe", "hub.topic", TOPIC,
+                           "hub.events", "syncerror", NULL);
+  g_assert_cmpuint (fcm_test_http (session, "POST", fcm_hub_get_url (hub), "application/x-www-form-urlencoded",
+                                   body, -1, NULL, NULL), ==, 202);
+
+  if (with_client_certificate)
+    {
+      FCM_TEST_WAIT_UNTIL (c.messages->len == 1);
+      g_assert_nonnull (strstr (g_ptr_array_index (c.messages, 0), "<EventTypeCode csd-code=\"RAD-146\""));
+      /* the collector saw the hub's own certificate */
+      g_assert_nonnull (c.peer);
+      g_assert_true (g_tls_certificate_is_same (c.peer, client_cert));
+    }
+  else
+    {
+      /* no certificate, no audit trail: the collector refuses the handshake */
+      FCM_TEST_WAIT_UNTIL (c.handshake_failed && fcm_hub_get_audit_pending (hub) == 0);
+      g_assert_cmpuint (c.messages->len, ==, 0);
+      g_assert_null (c.peer);
+    }
+
+  fcm_hub_shutdown (hub);
+  g_clear_object (&hub);
+  g_socket_listener_close (c.listener);
+  g_clear_object (&c.listener);
+  if (c.tls != NULL)
+    g_io_stream_close (c.tls, NULL, NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&c.tls);
+  g_clear_object (&c.peer);
+  g_byte_array_unref (c.in);
+  g_ptr_array_unref (c.messages);
+  for (const char *const *path = (const char *const[]) { server_pem, server_key, client_pem, client_key, NULL };
+       *path != NULL; path++)
+    g_assert_cmpint (g_unlink (*path), ==, 0);
+  g_assert_cmpint (g_rmdir (server_dir), ==, 0);
+  g_assert_cmpint (g_rmdir (client_dir), ==, 0);
+}
+
+/* IHE ATNA node authentication over tls://: the hub presents its client
+ * certificate to a collector that requires one (issue 14.11). */
+static void
+test_tls_client_certificate (void)
+{
+  atna_tls_run (TRUE);
+}
+
+/* The same collector without a client certificate from the hub: refused. */
+static void
+test_tls_no_client_certificate (void)
+{
+  atna_tls_run (FALSE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -486,6 +685,8 @@ main (int   argc,
   g_test_add ("/fcm/hub/atna/collector-down", Fixture, NULL, fixture_setup_down, test_collector_down,
               fixture_teardown);
   g_test_add_func ("/fcm/hub/atna/bad-urls", test_bad_urls);
+  g_test_add_func ("/fcm/hub/atna/tls-client-certificate", test_tls_client_certificate);
+  g_test_add_func ("/fcm/hub/atna/tls-no-client-certificate", test_tls_no_client_certificate);
 
   return g_test_run ();
 }

@@ -298,16 +298,20 @@ ws_connected_cb (GObject      *source,
   g_signal_connect (w->ws, "message", G_CALLBACK (ws_message_cb), w);
 }
 
-/* The hub.lease_seconds of the confirmation on @endpoint (H-11). */
+/* The hub.lease_seconds of the confirmation on @endpoint (H-11); the
+ * upgrade carries the subscribing @token (the endpoint is bound to it). */
 static gint64
 confirmed_lease (Fixture    *f,
-                 const char *endpoint)
+                 const char *endpoint,
+                 const char *token)
 {
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", endpoint);
+  g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
   Ws w = { NULL, NULL };
   g_autoptr(JsonNode) root = NULL;
   const char *lease;
 
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         ws_connected_cb, &w);
   FCM_TEST_WAIT_UNTIL (w.first != NULL);
@@ -353,7 +357,7 @@ test_active (Fixture       *f,
   g_assert_cmpuint (request (f, "POST", f->url, "application/x-www-form-urlencoded", form, "good-token",
                              &body, NULL), ==, 202);
   endpoint = endpoint_of (body);
-  g_assert_cmpint (confirmed_lease (f, endpoint), ==, 600);
+  g_assert_cmpint (confirmed_lease (f, endpoint, "good-token"), ==, 600);
   g_assert_cmpuint (request (f, "POST", f->url, "application/json", event, "good-token", NULL, NULL), ==, 200);
   g_assert_cmpuint (calls_for (f, "good-token"), ==, 1);
   g_assert_true (g_str_has_prefix (f->last_auth, "Basic "));
@@ -375,7 +379,7 @@ test_scopes_and_lease (Fixture       *f,
   g_assert_cmpuint (request (f, "POST", f->url, "application/x-www-form-urlencoded", form, "reader-token",
                              &body, NULL), ==, 202);
   endpoint = endpoint_of (body);
-  lease = confirmed_lease (f, endpoint);
+  lease = confirmed_lease (f, endpoint, "reader-token");
   g_assert_cmpint (lease, >, 90);
   g_assert_cmpint (lease, <=, 100);
 

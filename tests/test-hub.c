@@ -37,6 +37,7 @@ typedef struct
   SoupWebsocketConnection *ws;
   GPtrArray               *frames;   /* JsonNode */
   char                    *endpoint;
+  char                    *auth;     /* Authorization of the upgrade (tokens bind endpoints) */
   GError                  *error;
   gboolean                 connect_done;
   AckMode                  ack_mode;
@@ -103,6 +104,7 @@ client_free (Client *c)
   g_clear_object (&c->ws);
   g_ptr_array_unref (c->frames);
   g_free (c->endpoint);
+  g_free (c->auth);
   g_clear_error (&c->error);
   g_free (c);
 }
@@ -299,6 +301,8 @@ client_connect (Fixture    *f,
   g_autoptr(SoupMessage) msg = soup_message_new ("GET", endpoint);
 
   g_assert_nonnull (msg);
+  if (c->auth != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", c->auth);
   c->connect_done = FALSE;
   g_clear_error (&c->error);
   soup_session_websocket_connect_async (f->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
@@ -1604,6 +1608,7 @@ token_subscribe (Fixture     *f,
       Client *c = client_new ();
 
       c->endpoint = endpoint_from_body (body);
+      c->auth = g_strdup (auth);
       g_assert_true (client_connect (f, c, c->endpoint));
       FCM_TEST_WAIT_UNTIL (client_find_mode (c, "subscribe") != NULL);
       *out_client = c;
@@ -2714,6 +2719,7 @@ test_cli_users_admin (void)
   g_autofree char *topic = NULL;
   g_autofree char *topic2 = NULL;
   g_autofree char *admin = NULL;
+  g_autofree char *admin_file = NULL;
   g_autofree char *get = NULL;
 
   if (!cli_available ())
@@ -2723,9 +2729,12 @@ test_cli_users_admin (void)
   path = g_build_filename (dir, "users.ini", NULL);
   g_assert_true (g_file_set_contents (path, "[Dr Smith]\nusers=joe;joe2\n", -1, &error));
   g_assert_no_error (error);
+  admin_file = g_build_filename (dir, "admin-token", NULL);
+  g_assert_true (g_file_set_contents (admin_file, "admin-token-3f9c\n", -1, &error));
+  g_assert_no_error (error);
 
   proc = cli_spawn (&url, "--port", "0", "--secret", "S", "--users", path, "--admin", "--legacy",
-                    "--syncerror-resend", "0.5", "--syncerror-resends", "2", NULL);
+                    "--admin-token-file", admin_file, "--syncerror-resend", "0.5", "--syncerror-resends", "2", NULL);
   base = g_strndup (url, strlen (url) - strlen ("/fhircast"));
   get = g_strconcat (base, "/gettopic?username=joe&secret=S", NULL);
   g_assert_cmpuint (cli_get (get, NULL, &topic), ==, 200);
@@ -2734,12 +2743,13 @@ test_cli_users_admin (void)
   g_assert_cmpuint (cli_get (get, NULL, &topic2), ==, 200);
   g_assert_cmpstr (topic, ==, topic2);
   g_assert_cmpuint (strlen (topic), ==, 36);
-  /* admin is behind the bearer secret like everything else */
+  /* admin is behind its own token (issue 14.4), not the shared secret */
   g_free (get);
   get = g_strconcat (base, "/admin/topics", NULL);
   g_assert_cmpuint (cli_get (get, NULL, &admin), ==, 401);
   cli_terminate (proc);
 
+  g_assert_cmpint (g_unlink (admin_file), ==, 0);
   g_assert_cmpint (g_unlink (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }

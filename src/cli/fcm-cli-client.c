@@ -102,33 +102,129 @@ request_failed (const char   *cmd,
   return FCM_CLI_EXIT_INVALID;
 }
 
-/* A client for --hub and --topic, with --token and --ca-file. */
+/* The options every client command shares. */
+typedef struct
+{
+  char     *hub;
+  char     *topic;
+  char     *token;
+  char     *token_file;
+  char     *ca_file;
+  gboolean  insecure;
+} ClientOptions;
+
+static void
+client_options_clear (ClientOptions *o)
+{
+  g_free (o->hub);
+  g_free (o->topic);
+  if (o->token != NULL)
+    memset (o->token, 0, strlen (o->token));
+  g_free (o->token);
+  g_free (o->token_file);
+  g_free (o->ca_file);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ClientOptions, client_options_clear)
+
+#define CLIENT_OPTION_ENTRIES(o) \
+  { "hub", 0, 0, G_OPTION_ARG_STRING, &(o).hub, N_("hub.url of the hub"), N_("URL") }, \
+  { "topic", 0, 0, G_OPTION_ARG_STRING, &(o).topic, N_("hub.topic (session id)"), N_("TOPIC") }, \
+  { "token", 0, 0, G_OPTION_ARG_STRING, &(o).token, N_("Bearer token (visible to other users: prefer --token-file or FHIRCAST_TOKEN)"), N_("TOKEN") }, \
+  { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &(o).token_file, N_("Bearer token in the first line of FILE"), N_("FILE") }, \
+  { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &(o).ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") }, \
+  { "insecure", 0, 0, G_OPTION_ARG_NONE, &(o).insecure, N_("Allow plain http:// to a hub that is not on this machine"), NULL }
+
+/* The bearer token: --token (with a warning), --token-file or FHIRCAST_TOKEN.
+ * FALSE after printing why (@exit_code set). */
+static gboolean
+resolve_token (const char    *cmd,
+               ClientOptions *o,
+               int           *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+  const char *env = g_getenv ("FHIRCAST_TOKEN");
+
+  if (o->token != NULL && o->token_file != NULL)
+    {
+      fprintf (stderr, "%s: %s\n", cmd, _("--token and --token-file exclude each other"));
+      *exit_code = FCM_CLI_EXIT_USAGE;
+      return FALSE;
+    }
+  if (o->token != NULL)
+    fcm_cli_warn_command_line_secret (cmd, "--token", "--token-file or FHIRCAST_TOKEN");
+  else if (o->token_file != NULL)
+    {
+      o->token = fcm_cli_read_secret_file (o->token_file, &error);
+      if (o->token == NULL)
+        {
+          fprintf (stderr, "%s: %s\n", cmd, error->message);
+          *exit_code = FCM_CLI_EXIT_UNREADABLE;
+          return FALSE;
+        }
+    }
+  else if (env != NULL && *env != '\0')
+    o->token = g_strdup (env);
+  return TRUE;
+}
+
+/* A client for --hub and --topic, with the token, --ca-file and --insecure. */
 static FcmHubClient *
-make_client (const char  *cmd,
-             const char  *hub,
-             const char  *topic,
-             const char  *token,
-             const char  *ca_file,
-             int         *exit_code)
+make_client (const char    *cmd,
+             ClientOptions *o,
+             int           *exit_code)
 {
   g_autoptr(FcmHubClient) client = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = NULL;
 
-  if (hub == NULL || topic == NULL || topic[0] == '\0')
+  if (o->hub == NULL || o->topic == NULL || o->topic[0] == '\0')
     {
       fprintf (stderr, "%s: %s\n", cmd, _("--hub and --topic are required"));
       *exit_code = FCM_CLI_EXIT_USAGE;
       return NULL;
     }
-  if (!g_str_has_prefix (hub, "http://") && !g_str_has_prefix (hub, "https://"))
+  if (!g_str_has_prefix (o->hub, "http://") && !g_str_has_prefix (o->hub, "https://"))
     {
       fprintf (stderr, "%s: %s\n", cmd, _("--hub must be an http:// or https:// URL"));
       *exit_code = FCM_CLI_EXIT_USAGE;
       return NULL;
     }
-  client = fcm_hub_client_new (hub, topic);
-  fcm_hub_client_set_token (client, token);
-  if (ca_file != NULL && !fcm_hub_client_set_ca_file (client, ca_file, &error))
+  if (!resolve_token (cmd, o, exit_code))
+    return NULL;
+  client = fcm_hub_client_new (o->hub, o->topic);
+  fcm_hub_client_set_insecure (client, o->insecure);
+  /* the same check the client makes, up front: a clear error and exit 64 */
+  uri = g_uri_parse (o->hub, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    {
+      fprintf (stderr, "%s: %s\n", cmd, _("--hub must be an http:// or https:// URL"));
+      *exit_code = FCM_CLI_EXIT_USAGE;
+      return NULL;
+    }
+  if (!o->insecure && g_str_has_prefix (o->hub, "http://"))
+    {
+      g_autoptr(GInetAddress) address = NULL;
+      g_autofree char *host = g_strdup (g_uri_get_host (uri));
+
+      if (host[0] == '[')
+        {
+          memmove (host, host + 1, strlen (host));
+          host[strlen (host) - 1] = '\0';
+        }
+      address = g_inet_address_new_from_string (host);
+      if (g_ascii_strcasecmp (host, "localhost") != 0 &&
+          (address == NULL || !g_inet_address_get_is_loopback (address)))
+        {
+          fprintf (stderr, _("%s: refusing plain http:// to %s, which is not this machine: the token and patient "
+                             "context would cross the network unencrypted; use https:// (or --insecure)\n"),
+                   cmd, g_uri_get_host (uri));
+          *exit_code = FCM_CLI_EXIT_USAGE;
+          return NULL;
+        }
+    }
+  fcm_hub_client_set_token (client, o->token);
+  if (o->ca_file != NULL && !fcm_hub_client_set_ca_file (client, o->ca_file, &error))
     {
       fprintf (stderr, "%s: %s\n", cmd, error->message);
       *exit_code = FCM_CLI_EXIT_UNREADABLE;
@@ -137,7 +233,9 @@ make_client (const char  *cmd,
   return g_steal_pointer (&client);
 }
 
-/* make_client() for the subcommands in other files (replay) */
+/* make_client() for the subcommands in other files (replay): the same
+ * token rules (a warning for --token, else FHIRCAST_TOKEN) and no plain
+ * http:// off this machine */
 FcmHubClient *
 fcm_cli_make_client (const char *cmd,
                      const char *hub,
@@ -146,7 +244,9 @@ fcm_cli_make_client (const char *cmd,
                      const char *ca_file,
                      int        *exit_code)
 {
-  return make_client (cmd, hub, topic, token, ca_file, exit_code);
+  g_auto(ClientOptions) o = { g_strdup (hub), g_strdup (topic), g_strdup (token), NULL, g_strdup (ca_file), FALSE };
+
+  return make_client (cmd, &o, exit_code);
 }
 
 /* ------------------------------------------------------------------ watch */
@@ -388,12 +488,9 @@ int
 fcm_cli_watch (int    argc,
                char **argv)
 {
-  g_autofree char *hub = NULL;
-  g_autofree char *topic = NULL;
+  g_auto(ClientOptions) o = { NULL, };
   g_autofree char *events = NULL;
   g_autofree char *name = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *ca_file = NULL;
   int lease = 0;
   int ack = 200;
   int count = 0;
@@ -404,17 +501,14 @@ fcm_cli_watch (int    argc,
   int record_max_files = FCM_RECORDING_DEFAULT_MAX_FILES;
   guint64 record_cap = FCM_RECORDING_DEFAULT_MAX_SIZE;
   GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
-    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
+    CLIENT_OPTION_ENTRIES (o),
     { "events", 0, 0, G_OPTION_ARG_STRING, &events, N_("Comma-separated events (default: the IRA set)"), N_("LIST") },
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, N_("subscriber.name (default “fhircast watch”)"), N_("NAME") },
-    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
     { "lease", 0, 0, G_OPTION_ARG_INT, &lease, N_("hub.lease_seconds to ask for"), N_("S") },
     { "ack", 0, 0, G_OPTION_ARG_INT, &ack, N_("Status to acknowledge every event with (default 200)"), N_("CODE") },
     { "count", 0, 0, G_OPTION_ARG_INT, &count, N_("Exit after N events"), N_("N") },
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Exit after S seconds"), N_("S") },
     { "legacy", 0, 0, G_OPTION_ARG_NONE, &legacy, N_("2019 prototype mode"), NULL },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &record, N_("Record every frame, ack and request in FILE (NDJSON, appended)"), N_("FILE") },
     { "record-max-size", 0, 0, G_OPTION_ARG_STRING, &record_max_size, N_("Start a new part of the recording past SIZE (default 64M)"), N_("SIZE") },
     { "record-max-files", 0, 0, G_OPTION_ARG_INT, &record_max_files, N_("Keep N parts of the recording, the oldest dropped (default 5)"), N_("N") },
@@ -432,7 +526,7 @@ fcm_cli_watch (int    argc,
                                 "  fhircast watch --hub http://127.0.0.1:8080/fhircast --topic demo --count 1\n"
                                 "  fhircast watch --hub URL --topic T --record session.ndjson\n\n"
                                 "Exit status: 0 after --count, --timeout, SIGINT or SIGTERM; 1 when subscribing "
-                                "fails or the hub denies it;\n2 when --ca-file can't be read or --record can't "
+                                "fails or the hub denies it;\n2 when --ca-file or --token-file can't be read or --record can't "
                                 "be written; 64 bad command line."),
                               entries, &argc, &argv))
     return FCM_CLI_EXIT_USAGE;
@@ -453,7 +547,7 @@ fcm_cli_watch (int    argc,
                _("--record-max-size takes a size such as 64M (at least 1K), --record-max-files 1 to 1000"));
       return FCM_CLI_EXIT_USAGE;
     }
-  client = make_client ("watch", hub, topic, token, ca_file, &exit_code);
+  client = make_client ("watch", &o, &exit_code);
   if (client == NULL)
     return exit_code;
 
@@ -532,9 +626,7 @@ int
 fcm_cli_publish (int    argc,
                  char **argv)
 {
-  g_autofree char *hub = NULL;
-  g_autofree char *topic = NULL;
-  g_autofree char *token = NULL;
+  g_auto(ClientOptions) o = { NULL, };
   g_autofree char *report = NULL;
   g_autofree char *patient = NULL;
   g_autofree char *study = NULL;
@@ -542,7 +634,6 @@ fcm_cli_publish (int    argc,
   g_autofree char *mrn = NULL;
   g_autofree char *file = NULL;
   g_autofree char *id = NULL;
-  g_autofree char *ca_file = NULL;
   g_autofree char *version_id = NULL;
   g_autofree char *patient_name = NULL;
   g_autofree char *birth_date = NULL;
@@ -554,9 +645,7 @@ fcm_cli_publish (int    argc,
   double timeout = 10;
   guint hint_id = 0;
   GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
-    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
-    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
+    CLIENT_OPTION_ENTRIES (o),
     { "topic-path", 0, 0, G_OPTION_ARG_NONE, &topic_path, N_("POST to URL/TOPIC instead of URL"), NULL },
     { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout, N_("Seconds to wait for each try before resending (default 10; 3 tries)"), N_("S") },
     { "report", 0, 0, G_OPTION_ARG_STRING, &report, N_("DiagnosticReport id"), N_("ID") },
@@ -573,7 +662,6 @@ fcm_cli_publish (int    argc,
     { "file", 0, 0, G_OPTION_ARG_FILENAME, &file, N_("Context array (or a whole message) from FILE, “-” for standard input"), N_("FILE") },
     { "id", 0, 0, G_OPTION_ARG_STRING, &id, N_("Event id (default: a new UUID)"), N_("ID") },
     { "version-id", 0, 0, G_OPTION_ARG_STRING, &version_id, N_("context.versionId (update; default: the hub's current one)"), N_("V") },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -612,7 +700,7 @@ fcm_cli_publish (int    argc,
       fprintf (stderr, "publish: %s\n", _("--timeout takes 0.05 to 3600 seconds"));
       return FCM_CLI_EXIT_USAGE;
     }
-  client = make_client ("publish", hub, topic, token, ca_file, &exit_code);
+  client = make_client ("publish", &o, &exit_code);
   if (client == NULL)
     return exit_code;
   fcm_hub_client_set_request_timeout (client, (guint) (timeout * 1000));
@@ -687,7 +775,7 @@ fcm_cli_publish (int    argc,
       if (JSON_NODE_HOLDS_OBJECT (current))
         version_id = g_strdup (fcm_json_get_string (json_node_get_object (current), "context.versionId"));
     }
-  event = fcm_event_new (id, NULL, topic, name, ctx, version_id, NULL);
+  event = fcm_event_new (id, NULL, o.topic, name, ctx, version_id, NULL);
 
   fcm_hub_client_publish_async (client, event, NULL, wait_cb, &wait);
   if (!topic_path)
@@ -717,16 +805,10 @@ int
 fcm_cli_context (int    argc,
                  char **argv)
 {
-  g_autofree char *hub = NULL;
-  g_autofree char *topic = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *ca_file = NULL;
+  g_auto(ClientOptions) o = { NULL, };
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("hub.url of the hub"), N_("URL") },
-    { "topic", 0, 0, G_OPTION_ARG_STRING, &topic, N_("hub.topic (session id)"), N_("TOPIC") },
-    { "token", 0, 0, G_OPTION_ARG_STRING, &token, N_("Bearer token"), N_("TOKEN") },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    CLIENT_OPTION_ENTRIES (o),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print {\"context\": the answer, \"stu3\": its shape is STU3's, \"issues\": […]}"), NULL },
     { NULL }
   };
@@ -749,7 +831,7 @@ fcm_cli_context (int    argc,
       fprintf (stderr, "context: %s: %s\n", _("unexpected argument"), argv[1]);
       return FCM_CLI_EXIT_USAGE;
     }
-  client = make_client ("context", hub, topic, token, ca_file, &exit_code);
+  client = make_client ("context", &o, &exit_code);
   if (client == NULL)
     return exit_code;
 
@@ -769,15 +851,17 @@ int
 fcm_cli_gettopic (int    argc,
                   char **argv)
 {
-  g_autofree char *hub = NULL;
+  ClientOptions o = { NULL, };
   g_autofree char *user = NULL;
   g_autofree char *secret = NULL;
-  g_autofree char *ca_file = NULL;
+  g_autofree char *secret_file = NULL;
   GOptionEntry entries[] = {
-    { "hub", 0, 0, G_OPTION_ARG_STRING, &hub, N_("Base URL of the hub"), N_("URL") },
+    { "hub", 0, 0, G_OPTION_ARG_STRING, &o.hub, N_("Base URL of the hub"), N_("URL") },
     { "user", 0, 0, G_OPTION_ARG_STRING, &user, N_("User name"), N_("USER") },
-    { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Application secret"), N_("SECRET") },
-    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { "secret", 0, 0, G_OPTION_ARG_STRING, &secret, N_("Application secret (visible to other users: prefer --secret-file)"), N_("SECRET") },
+    { "secret-file", 0, 0, G_OPTION_ARG_FILENAME, &secret_file, N_("Application secret in the first line of FILE"), N_("FILE") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &o.ca_file, N_("Trust the CA certificates in FILE (PEM)"), N_("FILE") },
+    { "insecure", 0, 0, G_OPTION_ARG_NONE, &o.insecure, N_("Allow plain http:// to a hub that is not on this machine"), NULL },
     { NULL }
   };
   g_autoptr(GError) error = NULL;
@@ -788,21 +872,40 @@ fcm_cli_gettopic (int    argc,
 
   if (!fcm_cli_parse_options ("gettopic", NULL, _("Ask a 2019-prototype hub for a user's topic (GetTopic)."),
                               _("Example:\n"
-                                "  topic=$(fhircast gettopic --hub http://127.0.0.1:8080 --user joe --secret S)\n\n"
-                                "Exit status: 0 a topic was printed; 1 the hub refused; 64 bad command line."),
+                                "  topic=$(fhircast gettopic --hub http://127.0.0.1:8080 --user joe --secret-file S.txt)\n\n"
+                                "Exit status: 0 a topic was printed; 1 the hub refused; 2 --secret-file can't be read;\n"
+                                "64 bad command line."),
                               entries, &argc, &argv))
-    return FCM_CLI_EXIT_USAGE;
-  if (argc > 1 || user == NULL)
     {
-      fprintf (stderr, "gettopic: %s\n", _("--hub and --user are required, and nothing else"));
+      client_options_clear (&o);
       return FCM_CLI_EXIT_USAGE;
     }
-  client = make_client ("gettopic", hub, "-", NULL, ca_file, &exit_code);
+  o.topic = g_strdup ("-");
+  if (argc > 1 || user == NULL || (secret != NULL && secret_file != NULL))
+    {
+      fprintf (stderr, "gettopic: %s\n", _("--hub and --user are required (and at most one of --secret and --secret-file), and nothing else"));
+      client_options_clear (&o);
+      return FCM_CLI_EXIT_USAGE;
+    }
+  if (secret != NULL)
+    fcm_cli_warn_command_line_secret ("gettopic", "--secret", "--secret-file");
+  if (secret_file != NULL && (secret = fcm_cli_read_secret_file (secret_file, &error)) == NULL)
+    {
+      fprintf (stderr, "gettopic: %s\n", error->message);
+      client_options_clear (&o);
+      return FCM_CLI_EXIT_UNREADABLE;
+    }
+  /* GetTopic carries no bearer token: the environment's is not used */
+  g_unsetenv ("FHIRCAST_TOKEN");
+  client = make_client ("gettopic", &o, &exit_code);
+  client_options_clear (&o);
   if (client == NULL)
     return exit_code;
 
   fcm_hub_client_gettopic_async (client, user, secret, NULL, wait_cb, &wait);
   topic = fcm_hub_client_gettopic_finish (client, wait_for_result (&wait), &error);
+  if (secret != NULL)
+    memset (secret, 0, strlen (secret));
   if (topic == NULL)
     return request_failed ("gettopic", error);
   printf ("%s\n", topic);

@@ -24,6 +24,14 @@ typedef struct
   int       (*run) (int argc, char **argv);
 } FcmCliCommand;
 
+/* fcm-cli.c: secrets come from files or the environment; warnings for
+ * the command line (/proc/PID/cmdline shows it to every local user) */
+char *fcm_cli_read_secret_file (const char  *path,
+                                GError     **error);
+void  fcm_cli_warn_command_line_secret (const char *cmd,
+                                        const char *option,
+                                        const char *instead);
+
 int fcm_cli_hub      (int    argc,
                       char **argv);
 int fcm_cli_validate (int    argc,

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 
 #include "fcm-fhircast.h"
@@ -21,6 +23,60 @@ static const FcmCliCommand commands[] = {
   { "replay", N_("Publish a recorded session's context changes into a hub"), fcm_cli_replay },
   { "anonymize", N_("Remove the PHI from a recording, for a bug report"), fcm_cli_anonymize },
 };
+
+/* Every log message goes to stderr: stdout carries the commands' output
+ * (the hub's first line is its URL, watch writes NDJSON), and GLib's
+ * default writer prints debug and info messages there. Debug messages
+ * still follow G_MESSAGES_DEBUG. */
+static GLogWriterOutput
+log_to_stderr (GLogLevelFlags   log_level,
+               const GLogField *fields,
+               gsize            n_fields,
+               gpointer         user_data)
+{
+  g_autofree char *line = NULL;
+  const char *domain = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+      domain = fields[i].value;
+  if (g_log_writer_default_would_drop (log_level, domain))
+    return G_LOG_WRITER_HANDLED;
+  line = g_log_writer_format_fields (log_level, fields, n_fields, g_log_writer_supports_color (STDERR_FILENO));
+  fprintf (stderr, "%s\n", line);
+  fflush (stderr);
+  return G_LOG_WRITER_HANDLED;
+}
+
+/* The first line of @path, without its line ending. */
+char *
+fcm_cli_read_secret_file (const char  *path,
+                          GError     **error)
+{
+  g_autofree char *contents = NULL;
+  char *secret;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  secret = g_strndup (contents, strcspn (contents, "\r\n"));
+  memset (contents, 0, strlen (contents));
+  if (*secret == '\0')
+    {
+      g_free (secret);
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _("%s: the first line is empty"), path);
+      return NULL;
+    }
+  return secret;
+}
+
+void
+fcm_cli_warn_command_line_secret (const char *cmd,
+                                  const char *option,
+                                  const char *instead)
+{
+  fprintf (stderr, _("%s: warning: %s puts the secret on the command line, where every local user can read it "
+                     "(/proc/PID/cmdline); use %s\n"), cmd, option, instead);
+}
 
 static void
 print_usage (FILE *stream)
@@ -42,6 +98,7 @@ main (int   argc,
 {
   fcm_i18n_init ();
   g_set_prgname ("fhircast");
+  g_log_set_writer_func (log_to_stderr, NULL, NULL);
 
   if (argc < 2)
     {

@@ -13,6 +13,8 @@
  *   fcm-hub-client-publish.c    our context-change requests (retry-id rules,
  *                               echo, resends after a syncerror, the
  *                               follow-up syncerror), Get Current Context
+ *   fcm-hub-client-http.c       every request within the request timeout;
+ *                               which URLs may be used (TLS off this machine)
  *
  * Functions shared between them have an _fcm_hub_client_ prefix.
  */
@@ -42,6 +44,7 @@ struct _FcmHubClient
   guint granted_lease;
   GStrv granted_events;
   gboolean legacy;
+  gboolean insecure;                 /* plain http/ws to other hosts allowed */
 
   FcmClientState state;
   char *endpoint;
@@ -52,7 +55,9 @@ struct _FcmHubClient
   guint confirm_timeout_id;
   guint renew_id;
   guint reconnect_id;
-  guint attempt;
+  guint attempt;                     /* reconnects since the last stable connection */
+  guint stable_id;                   /* the connection has not been up long enough yet */
+  guint stable_ms;
   guint reconnect_initial_ms;
   guint reconnect_max_ms;
   guint request_timeout_ms;
@@ -110,16 +115,35 @@ enum {
 extern GParamSpec *_fcm_hub_client_properties[N_PROPS];
 extern guint _fcm_hub_client_signals[N_SIGNALS];
 
+typedef struct _FcmDeadline FcmDeadline;
+
+/* fcm-hub-client-http.c */
+FcmDeadline *_fcm_hub_client_deadline_new             (GCancellable   *outer,
+                                                      guint           ms);
+GCancellable *_fcm_hub_client_deadline_get_cancellable (FcmDeadline   *deadline);
+void         _fcm_hub_client_deadline_free            (FcmDeadline    *deadline,
+                                                      GError        **error);
+void         _fcm_hub_client_send                    (FcmHubClient   *self,
+                                                      SoupMessage    *msg,
+                                                      GCancellable   *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer        user_data);
+GBytes      *_fcm_hub_client_read_answer             (GObject        *source,
+                                                      GAsyncResult   *result,
+                                                      const char     *what,
+                                                      GError        **error);
+gboolean     _fcm_hub_client_check_url               (FcmHubClient   *self,
+                                                      const char     *url,
+                                                      GError        **error);
+gboolean     _fcm_hub_client_same_origin             (FcmHubClient   *self,
+                                                      const char     *endpoint);
+
 /* fcm-hub-client.c */
 void         _fcm_hub_client_set_state               (FcmHubClient   *self,
                                                       FcmClientState  state);
 void         _fcm_hub_client_add_auth                (FcmHubClient   *self,
                                                       SoupMessage    *msg);
 char        *_fcm_hub_client_reason_from_body        (GBytes         *body);
-GBytes      *_fcm_hub_client_read_answer             (GObject        *session,
-                                                      GAsyncResult   *result,
-                                                      const char     *what,
-                                                      GError        **error);
 void         _fcm_hub_client_prefix_tls_error        (GError        **error);
 
 /* fcm-hub-client-subscribe.c */
@@ -145,6 +169,7 @@ void         _fcm_hub_client_lost_sync               (FcmHubClient   *self,
                                                       const char     *why);
 void         _fcm_hub_client_schedule_reconnect      (FcmHubClient   *self);
 gboolean     _fcm_hub_client_is_reconnect            (GTask          *task);
+void         _fcm_hub_client_start_stable_timer      (FcmHubClient   *self);
 
 /* fcm-hub-client-publish.c */
 void         _fcm_hub_client_send_followup_syncerror (FcmHubClient   *self,

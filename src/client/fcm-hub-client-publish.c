@@ -217,6 +217,7 @@ publish_send (GTask *task)
   PublishData *d = g_task_get_task_data (task);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
   char *text;
 
   if (d->cancel_id != 0)
@@ -252,6 +253,12 @@ publish_send (GTask *task)
     {
       g_task_return_new_error (task, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                                _("hub URL is not a valid http(s) URL"));
+      g_object_unref (task);
+      return;
+    }
+  if (!_fcm_hub_client_check_url (self, self->hub_url, &error))
+    {
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
@@ -512,6 +519,7 @@ fcm_hub_client_get_context_async (FcmHubClient        *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(SoupMessage) msg = NULL;
   g_autofree char *url = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (FCM_IS_HUB_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -528,11 +536,15 @@ fcm_hub_client_get_context_async (FcmHubClient        *self,
                                _("hub URL is not a valid http(s) URL"));
       return;
     }
+  if (!_fcm_hub_client_check_url (self, url, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   _fcm_hub_client_add_auth (self, msg);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Accept",
                                 "application/json");
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    get_context_cb, g_steal_pointer (&task));
+  _fcm_hub_client_send (self, msg, cancellable, get_context_cb, g_steal_pointer (&task));
 }
 
 JsonNode *

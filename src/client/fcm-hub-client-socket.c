@@ -336,6 +336,7 @@ ws_connect_cb (GObject      *source,
   SoupWebsocketConnection *ws;
 
   ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &error);
+  _fcm_hub_client_deadline_free (g_object_steal_data (G_OBJECT (task), "fcm-deadline"), &error);
   if (ws == NULL)
     {
       _fcm_hub_client_prefix_tls_error (&error);
@@ -368,14 +369,18 @@ ws_connect_cb (GObject      *source,
   self->confirm_timeout_id = g_timeout_add (self->request_timeout_ms, confirm_timeout_cb, self);
 }
 
-/* C-17: opens the WebSocket to the endpoint in @msg for the subscribe attempt @task (taken) */
+/* C-17: opens the WebSocket to the endpoint in @msg for the subscribe attempt @task (taken),
+ * within the request timeout */
 void
 _fcm_hub_client_connect_socket (FcmHubClient *self,
                                 SoupMessage  *msg,
                                 GTask        *task)
 {
+  FcmDeadline *deadline = _fcm_hub_client_deadline_new (g_task_get_cancellable (task), self->request_timeout_ms);
+
+  g_object_set_data_full (G_OBJECT (task), "fcm-deadline", deadline, NULL);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
-                                        g_task_get_cancellable (task), ws_connect_cb, task);
+                                        _fcm_hub_client_deadline_get_cancellable (deadline), ws_connect_cb, task);
 }
 
 void
@@ -442,9 +447,29 @@ retire_post_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  body = _fcm_hub_client_read_answer (source, result, "retiring the old endpoint", &error);
   if (error != NULL)
-    g_debug ("client: retiring the old endpoint: %s", error->message);
+    g_debug ("client: %s", error->message);
+}
+
+static gboolean
+stable_cb (gpointer data)
+{
+  FcmHubClient *self = data;
+
+  self->stable_id = 0;
+  self->attempt = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* C-68: a connection counts as a success (the backoff starts over) only
+ * after it stayed up for the stable period. */
+void
+_fcm_hub_client_start_stable_timer (FcmHubClient *self)
+{
+  g_clear_handle_id (&self->stable_id, g_source_remove);
+  if (self->attempt > 0)
+    self->stable_id = g_timeout_add (self->stable_ms, stable_cb, self);
 }
 
 void
@@ -452,6 +477,7 @@ _fcm_hub_client_lost_sync (FcmHubClient *self,
                            const char   *why)
 {
   g_debug ("client: sync lost: %s", why);
+  g_clear_handle_id (&self->stable_id, g_source_remove);   /* not a stable connection */
   g_clear_handle_id (&self->renew_id, g_source_remove);
   g_clear_handle_id (&self->confirm_timeout_id, g_source_remove);
   _fcm_hub_client_ws_disconnect (self, TRUE);
@@ -463,8 +489,7 @@ _fcm_hub_client_lost_sync (FcmHubClient *self,
       g_autoptr(SoupMessage) msg = _fcm_hub_client_subscribe_message (self, "unsubscribe", self->endpoint);
 
       if (msg != NULL)
-        soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                          self->cancellable, retire_post_cb, NULL);
+        _fcm_hub_client_send (self, msg, self->cancellable, retire_post_cb, NULL);
     }
   g_clear_pointer (&self->endpoint, g_free);
   _fcm_hub_client_set_state (self, FCM_CLIENT_STATE_RECONNECTING);

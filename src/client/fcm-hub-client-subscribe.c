@@ -185,7 +185,7 @@ subscribe_post_cb (GObject      *source,
   shown = redact_url (self->endpoint);
   g_debug ("client: subscribed, endpoint %s", shown);
 
-  /* C-17: exactly the returned endpoint */
+  /* C-17: exactly the returned endpoint (over TLS off this machine) */
   ws_msg = soup_message_new (SOUP_METHOD_GET, self->endpoint);
   if (ws_msg == NULL)
     {
@@ -194,6 +194,17 @@ subscribe_post_cb (GObject      *source,
                                                          _("hub.channel.endpoint is not a valid URL")));
       return;
     }
+  if (!_fcm_hub_client_check_url (self, self->endpoint, &error))
+    {
+      g_prefix_error (&error, "hub.channel.endpoint: ");
+      self->pending = g_steal_pointer (&task);
+      _fcm_hub_client_attempt_failed (self, g_steal_pointer (&error));
+      return;
+    }
+  /* a hub with tokens binds the endpoint to the token that subscribed: the
+   * upgrade carries it, to the hub's own origin only (docs/hub.md) */
+  if (_fcm_hub_client_same_origin (self, self->endpoint))
+    _fcm_hub_client_add_auth (self, ws_msg);
   _fcm_hub_client_set_state (self, FCM_CLIENT_STATE_CONNECTING);
   _fcm_hub_client_connect_socket (self, ws_msg, g_steal_pointer (&task));
 }
@@ -203,10 +214,19 @@ _fcm_hub_client_start_subscribe (FcmHubClient *self,
                                  GTask        *task)
 {
   g_autoptr(SoupMessage) msg = NULL;
+  GError *error = NULL;
 
   self->closing = FALSE;
   if (self->state != FCM_CLIENT_STATE_RECONNECTING)
     _fcm_hub_client_set_state (self, FCM_CLIENT_STATE_SUBSCRIBING);
+
+  /* TLS off this machine */
+  if (!_fcm_hub_client_check_url (self, self->hub_url, &error))
+    {
+      self->pending = g_object_ref (task);
+      _fcm_hub_client_attempt_failed (self, g_steal_pointer (&error));
+      return;
+    }
 
   /* C-11 / C-12: form POST to hub.url itself */
   msg = _fcm_hub_client_subscribe_message (self, "subscribe", NULL);
@@ -217,9 +237,7 @@ _fcm_hub_client_start_subscribe (FcmHubClient *self,
                                                          _("hub URL is not a valid http(s) URL")));
       return;
     }
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT,
-                                    g_task_get_cancellable (task), subscribe_post_cb,
-                                    g_object_ref (task));
+  _fcm_hub_client_send (self, msg, g_task_get_cancellable (task), subscribe_post_cb, g_object_ref (task));
 }
 
 void
@@ -315,8 +333,7 @@ renew_cb (gpointer data)
   _fcm_hub_client_set_state (self, FCM_CLIENT_STATE_RENEWING);
   /* C-23: same topic and the same hub.channel.endpoint */
   msg = _fcm_hub_client_subscribe_message (self, "subscribe", self->endpoint);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, self->cancellable,
-                                    renew_post_cb, g_object_ref (self));
+  _fcm_hub_client_send (self, msg, self->cancellable, renew_post_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 
@@ -369,7 +386,8 @@ _fcm_hub_client_on_confirmation (FcmHubClient *self,
     self->granted_lease = 0;
 
   g_clear_handle_id (&self->confirm_timeout_id, g_source_remove);
-  self->attempt = 0;
+  /* C-68: the backoff starts over only once this connection proved stable */
+  _fcm_hub_client_start_stable_timer (self);
   _fcm_hub_client_set_state (self, FCM_CLIENT_STATE_ACTIVE);
   schedule_renewal (self);
 
@@ -481,8 +499,7 @@ fcm_hub_client_unsubscribe_async (FcmHubClient        *self,
 
   /* C-40: all four fields */
   msg = _fcm_hub_client_subscribe_message (self, "unsubscribe", self->legacy ? NULL : self->endpoint);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    unsubscribe_post_cb, g_steal_pointer (&task));
+  _fcm_hub_client_send (self, msg, cancellable, unsubscribe_post_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -557,6 +574,7 @@ fcm_hub_client_gettopic_async (FcmHubClient        *self,
   g_autoptr(GUri) base = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autofree char *query = NULL;
+  GError *error = NULL;
 
   g_return_if_fail (FCM_IS_HUB_CLIENT (self));
   g_return_if_fail (username != NULL);
@@ -572,12 +590,16 @@ fcm_hub_client_gettopic_async (FcmHubClient        *self,
                                _("hub URL is not a valid http(s) URL"));
       return;
     }
+  if (!_fcm_hub_client_check_url (self, self->hub_url, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   query = soup_form_encode ("username", username, secret ? "secret" : NULL, secret, NULL);
   uri = g_uri_build (G_URI_FLAGS_ENCODED_QUERY, g_uri_get_scheme (base), NULL, g_uri_get_host (base),
                      g_uri_get_port (base), "/gettopic", query, NULL);
   msg = soup_message_new_from_uri (SOUP_METHOD_GET, uri);
-  soup_session_send_and_read_async (self->session, msg, G_PRIORITY_DEFAULT, cancellable,
-                                    gettopic_cb, g_steal_pointer (&task));
+  _fcm_hub_client_send (self, msg, cancellable, gettopic_cb, g_steal_pointer (&task));
 }
 
 /**

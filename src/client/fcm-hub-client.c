@@ -25,6 +25,7 @@
 #define DEFAULT_RECONNECT_MAX_MS 60000
 #define DEFAULT_RESEND_INTERVAL_MS 10000
 #define DEFAULT_RESEND_MAX_TRIES 3
+#define DEFAULT_STABLE_MS 30000
 #define MAX_REASON_CHARS 200
 
 G_DEFINE_FINAL_TYPE (FcmHubClient, fcm_hub_client, G_TYPE_OBJECT)
@@ -110,57 +111,6 @@ _fcm_hub_client_add_auth (FcmHubClient *self,
     }
 }
 
-static GError *
-http_error (SoupMessage *msg,
-            GBytes      *body,
-            const char  *what)
-{
-  guint status = soup_message_get_status (msg);
-  g_autofree char *reason = _fcm_hub_client_reason_from_body (body);
-  FcmError code = FCM_ERROR_REFUSED;
-
-  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
-    code = FCM_ERROR_UNAUTHORIZED;
-  else if (status == SOUP_STATUS_NOT_FOUND)
-    code = FCM_ERROR_NOT_FOUND;
-  else if (status == SOUP_STATUS_CONFLICT)
-    code = FCM_ERROR_CONFLICT;
-
-  /* Translators: what was asked ("subscribing"), the HTTP status code and
-   * reason phrase, then ": " and the hub's own reason if it gave one */
-  return g_error_new (FCM_ERROR, code, _("%s: the hub answered %u %s%s%s"), what, status,
-                      soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "",
-                      reason[0] ? ": " : "", reason);
-}
-
-/*
- * _fcm_hub_client_read_answer:
- * @session: the SoupSession a request was sent with soup_session_send_and_read_async()
- * @what: what the request was for, to start the error message ("subscribing")
- *
- * Returns: (transfer full) (nullable): the body of the hub's answer; %NULL
- *   with @error set when it could not be read or its status is not 2xx
- */
-GBytes *
-_fcm_hub_client_read_answer (GObject       *session,
-                             GAsyncResult  *result,
-                             const char    *what,
-                             GError       **error)
-{
-  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (session), result);
-  g_autoptr(GBytes) body = NULL;
-
-  body = soup_session_send_and_read_finish (SOUP_SESSION (session), result, error);
-  if (body == NULL)
-    return NULL;
-  if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
-    {
-      g_propagate_error (error, http_error (msg, body, what));
-      return NULL;
-    }
-  return g_steal_pointer (&body);
-}
-
 /* A clear message for certificate problems (TLS, toolchain §6). */
 void
 _fcm_hub_client_prefix_tls_error (GError **error)
@@ -185,6 +135,7 @@ fcm_hub_client_dispose (GObject *object)
   g_clear_handle_id (&self->renew_id, g_source_remove);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   g_clear_handle_id (&self->confirm_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->stable_id, g_source_remove);
   self->closing = TRUE;
   _fcm_hub_client_ws_disconnect (self, TRUE);
   if (self->session != NULL)
@@ -426,6 +377,7 @@ fcm_hub_client_init (FcmHubClient *self)
   self->reconnect_initial_ms = DEFAULT_RECONNECT_INITIAL_MS;
   self->reconnect_max_ms = DEFAULT_RECONNECT_MAX_MS;
   self->request_timeout_ms = DEFAULT_REQUEST_TIMEOUT_MS;
+  self->stable_ms = DEFAULT_STABLE_MS;
   self->keepalive_seconds = 15;
   self->own_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->resends = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _fcm_hub_client_resend_free);
@@ -691,6 +643,48 @@ fcm_hub_client_set_request_timeout (FcmHubClient *self,
   g_return_if_fail (timeout_ms > 0);
 
   self->request_timeout_ms = timeout_ms;
+}
+
+/**
+ * fcm_hub_client_set_stable_period:
+ * @ms: how long a connection must stay up before the reconnect backoff
+ *   starts from its first delay again (default 30 s)
+ *
+ * C-68: a hub that accepts every resubscribe and drops the socket soon
+ * after gets reconnects ever further apart, not one every second or two.
+ */
+void
+fcm_hub_client_set_stable_period (FcmHubClient *self,
+                                  guint         ms)
+{
+  g_return_if_fail (FCM_IS_HUB_CLIENT (self));
+  g_return_if_fail (ms > 0);
+
+  self->stable_ms = ms;
+}
+
+/**
+ * fcm_hub_client_set_insecure:
+ * @insecure: allow plain http:// and ws:// to hosts other than this machine
+ *
+ * Off by default: bearer tokens and patient context go to another host only
+ * over TLS (https://, wss://); such a request fails with
+ * %FCM_ERROR_INSECURE.
+ */
+void
+fcm_hub_client_set_insecure (FcmHubClient *self,
+                             gboolean      insecure)
+{
+  g_return_if_fail (FCM_IS_HUB_CLIENT (self));
+
+  self->insecure = !!insecure;
+}
+
+gboolean
+fcm_hub_client_get_insecure (FcmHubClient *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB_CLIENT (self), FALSE);
+  return self->insecure;
 }
 
 /**

@@ -97,6 +97,11 @@ void            fcm_hub_client_set_keepalive       (FcmHubClient        *self,
                                                     guint                seconds);
 void            fcm_hub_client_set_request_timeout (FcmHubClient        *self,
                                                     guint                timeout_ms);
+void            fcm_hub_client_set_stable_period   (FcmHubClient        *self,
+                                                    guint                ms);
+void            fcm_hub_client_set_insecure        (FcmHubClient        *self,
+                                                    gboolean             insecure);
+gboolean        fcm_hub_client_get_insecure        (FcmHubClient        *self);
 gboolean        fcm_hub_client_set_ca_file         (FcmHubClient        *self,
                                                     const char          *path,
                                                     GError             **error);

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @FCM_ERROR_TIMEOUT: no answer in time
  * @FCM_ERROR_IO: reading or writing failed
  * @FCM_ERROR_UNAUTHORIZED: missing or wrong credentials (HTTP 401)
+ * @FCM_ERROR_INSECURE: plain http:// or ws:// to a host that is not this
+ *   machine, without an explicit permission to do so
  */
 typedef enum
 {
@@ -42,6 +44,7 @@ typedef enum
   FCM_ERROR_TIMEOUT,
   FCM_ERROR_IO,
   FCM_ERROR_UNAUTHORIZED,
+  FCM_ERROR_INSECURE,
 } FcmError;
 
 GQuark fcm_error_quark (void);

@@ -33,6 +33,10 @@ typedef struct _FcmAtnaSender FcmAtnaSender;
 
 FcmAtnaSender  *fcm_atna_sender_new      (const char          *url,
                                           GError             **error);
+gboolean        fcm_atna_sender_set_tls  (FcmAtnaSender       *sender,
+                                          GTlsCertificate     *client_certificate,
+                                          GTlsDatabase        *trust,
+                                          GError             **error);
 void            fcm_atna_sender_send     (FcmAtnaSender       *sender,
                                           const char          *xml,
                                           GDateTime           *time);

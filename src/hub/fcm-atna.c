@@ -139,7 +139,15 @@ struct _FcmAtnaSender
   gboolean           writing;
   GQueue             queue;         /* GBytes, framed */
   GCancellable      *cancellable;
+  GTlsCertificate   *client_certificate;  /* TLS: presented to the collector (mutual TLS) */
+  GTlsDatabase      *trust;         /* TLS: the collector's CAs; NULL = system */
 };
+
+static void client_event_cb (GSocketClient      *client,
+                             GSocketClientEvent  event,
+                             GSocketConnectable *connectable,
+                             GIOStream          *connection,
+                             gpointer            data);
 
 static FcmAtnaSender *
 sender_ref (FcmAtnaSender *sender)
@@ -159,6 +167,8 @@ sender_unref (FcmAtnaSender *sender)
   g_clear_object (&sender->client);
   g_clear_object (&sender->stream);
   g_clear_object (&sender->cancellable);
+  g_clear_object (&sender->client_certificate);
+  g_clear_object (&sender->trust);
   g_free (sender->host);
   g_free (sender);
 }
@@ -242,11 +252,71 @@ fcm_atna_sender_new (const char  *url,
       sender->client = g_socket_client_new ();
       g_socket_client_set_timeout (sender->client, 10);
       g_socket_client_set_tls (sender->client, transport == TRANSPORT_TLS);
+      if (transport == TRANSPORT_TLS)
+        g_signal_connect (sender->client, "event", G_CALLBACK (client_event_cb), sender);
     }
   return sender;
 }
 
 static void sender_pump (FcmAtnaSender *sender);
+
+/* The TLS handshake with the collector: our certificate (IHE ATNA node
+ * authentication is mutual TLS) and the CAs its certificate must chain to. */
+static void
+client_event_cb (GSocketClient      *client,
+                 GSocketClientEvent  event,
+                 GSocketConnectable *connectable,
+                 GIOStream          *connection,
+                 gpointer            data)
+{
+  FcmAtnaSender *sender = data;
+
+  if (event != G_SOCKET_CLIENT_TLS_HANDSHAKING || !G_IS_TLS_CONNECTION (connection))
+    return;
+  if (sender->client_certificate != NULL)
+    g_tls_connection_set_certificate (G_TLS_CONNECTION (connection), sender->client_certificate);
+  if (sender->trust != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (connection), sender->trust);
+}
+
+/**
+ * fcm_atna_sender_set_tls:
+ * @client_certificate: (nullable): with its private key
+ * @trust: (nullable): %NULL = the system's trust store
+ *
+ * For a tls:// sender: what it presents to the collector and what it
+ * trusts. Applies from the next connection.
+ */
+gboolean
+fcm_atna_sender_set_tls (FcmAtnaSender    *sender,
+                         GTlsCertificate  *client_certificate,
+                         GTlsDatabase     *trust,
+                         GError          **error)
+{
+  if (sender->transport != TRANSPORT_TLS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("a client certificate and trusted CAs need a tls:// syslog URL"));
+      return FALSE;
+    }
+  if (client_certificate != NULL)
+    {
+      g_autofree char *key = NULL;
+
+      g_object_get (client_certificate, "private-key-pem", &key, NULL);
+      if (key == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("the syslog client certificate has no private key"));
+          return FALSE;
+        }
+      memset (key, 0, strlen (key));
+    }
+  g_set_object (&sender->client_certificate, client_certificate);
+  g_set_object (&sender->trust, trust);
+  g_clear_object (&sender->stream);   /* the next message connects with them */
+  return TRUE;
+}
 
 /* The collector is unreachable: what is queued is dropped (and said), so
  * that nothing waits on it forever; the next message tries again. */

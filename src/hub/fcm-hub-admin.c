@@ -1,6 +1,10 @@
 /* fcm-hub-admin.c: inspection and fault injection below /admin/ (--admin)
  *
- * Loopback only. GET /admin/topics, /admin/subscribers and /admin/contexts
+ * Loopback only, with its own credential when the hub has any auth: the
+ * --admin-token-file secret, or a --tokens token with the `admin` scope
+ * (any FHIRcast token would otherwise see every endpoint id here, and with
+ * it read other applications' notifications). GET /admin/topics,
+ * /admin/subscribers and /admin/contexts
  * list the hub's state as JSON; POST /admin/subscribers/{endpoint}/close,
  * /deny, /faults (delay or drop notifications) and /async (answer context
  * changes 202 and decide later, H-17) make the hub misbehave on purpose,
@@ -292,6 +296,53 @@ is_loopback_client (SoupServerMessage *msg)
          g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
 }
 
+/*
+ * _fcm_hub_admin_authorized:
+ *
+ * The admin endpoints' own credential: the admin token (--admin-token-file)
+ * when there is one, else a --tokens token with the `admin` scope. Without
+ * any auth (no secret, tokens or introspection) they are open, as the hub
+ * is (loopback only either way). The static --secret and introspected
+ * tokens are FHIRcast credentials, never admin ones.
+ */
+gboolean
+_fcm_hub_admin_authorized (FcmHub            *self,
+                           SoupServerMessage *msg,
+                           AuthRefusal       *refusal)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  gboolean bearer = auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0;
+  Token *token;
+
+  refusal->status = SOUP_STATUS_UNAUTHORIZED;
+  refusal->challenge = "Bearer";
+  refusal->reason = "the admin endpoints need the admin token";
+  if (self->admin_secret != NULL)
+    {
+      return bearer && _fcm_hub_constant_time_equal (auth + 7, self->admin_secret);
+    }
+  if (self->tokens != NULL)
+    {
+      if (!bearer || (token = _fcm_hub_find_token (self, auth + 7)) == NULL || _fcm_hub_token_expired (token))
+        {
+          refusal->reason = "the admin endpoints need a token with the admin scope";
+          return FALSE;
+        }
+      if (token->admin)
+        return TRUE;
+      refusal->status = SOUP_STATUS_FORBIDDEN;
+      refusal->challenge = NULL;
+      refusal->reason = "the bearer token lacks the admin scope";
+      return FALSE;
+    }
+  if (self->introspect_url == NULL && (self->secret == NULL || *self->secret == '\0'))
+    return TRUE;
+  refusal->status = SOUP_STATUS_FORBIDDEN;
+  refusal->challenge = NULL;
+  refusal->reason = "the admin endpoints need their own credential (--admin-token-file)";
+  return FALSE;
+}
+
 void
 _fcm_hub_handle_admin (FcmHub            *self,
                        SoupServerMessage *msg,
@@ -347,6 +398,38 @@ fcm_hub_get_admin (FcmHub *self)
 {
   g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
   return self->admin;
+}
+
+/**
+ * fcm_hub_set_admin_token:
+ * @secret: (nullable): the bearer token the `/admin/` endpoints require;
+ *   %NULL = none (then a `--tokens` token with the `admin` scope, or no
+ *   auth at all)
+ */
+void
+fcm_hub_set_admin_token (FcmHub     *self,
+                         const char *secret)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  if (self->admin_secret != NULL)
+    memset (self->admin_secret, 0, strlen (self->admin_secret));
+  g_free (self->admin_secret);
+  self->admin_secret = secret != NULL && *secret != '\0' ? g_strdup (secret) : NULL;
+}
+
+/**
+ * fcm_hub_set_ws_token_optional:
+ * @optional: with tokens (`--tokens`, `--introspect`), accept a WebSocket
+ *   upgrade that carries no token at all (the endpoint id is then the
+ *   ticket, as in FHIRcast, C-09); a token it does carry must still be the
+ *   subscribing application's. Default %FALSE: the upgrade must carry it.
+ */
+void
+fcm_hub_set_ws_token_optional (FcmHub   *self,
+                               gboolean  optional)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  self->ws_token_optional = !!optional;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -18,10 +18,14 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
 #include "fcm-hub-private.h"
+
+/* hub.events longer than this is not repeated in the ATNA query */
+#define AUDIT_MAX_EVENTS_BYTES 4096
 
 static void
 audit_writer_free (AuditWriter *writer)
@@ -291,21 +295,28 @@ _fcm_hub_audit_classify (FcmHub            *self,
     return;
 
   if (g_str_equal (method, SOUP_METHOD_GET) && *rest != '\0')
-    _fcm_hub_audit_note (self, "RAD-153", "get-context", rest);
+    _fcm_hub_audit_note (self, "RAD-153", "get-context", _fcm_hub_check_topic (rest) == NULL ? rest : NULL);
   else if (g_str_equal (method, SOUP_METHOD_POST) && ct != NULL &&
            g_ascii_strcasecmp (ct, "application/x-www-form-urlencoded") == 0)
     {
-      g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
-      g_autoptr(GHashTable) form = soup_form_decode (text);
+      const char *bad_field = NULL;
+      g_autoptr(GHashTable) form = body != NULL ? _fcm_hub_form_decode (g_bytes_get_data (body, NULL),
+                                                                        g_bytes_get_size (body), &bad_field)
+                                                : NULL;
       gboolean unsubscribe = g_strcmp0 (_fcm_hub_form_get (form, "hub.mode"), "unsubscribe") == 0;
+      const char *topic = _fcm_hub_form_get (form, "hub.topic");
+      const char *events = _fcm_hub_form_get (form, "hub.events");
 
+      /* a refusal before the body was read (its body is NULL) is recorded as
+       * RAD-146 without a topic; a topic that is not one is left out */
       _fcm_hub_audit_note (self, unsubscribe ? "RAD-152" : "RAD-146", unsubscribe ? "unsubscribe" : "subscribe",
-                           _fcm_hub_form_get (form, "hub.topic"));
-      if (!unsubscribe && self->audit_rec != NULL)
-        self->audit_rec->events = g_strdup (_fcm_hub_form_get (form, "hub.events"));
+                           _fcm_hub_check_topic (topic) == NULL ? topic : NULL);
+      if (!unsubscribe && self->audit_rec != NULL && events != NULL && strlen (events) <= AUDIT_MAX_EVENTS_BYTES)
+        self->audit_rec->events = g_strdup (events);
     }
   else if (g_str_equal (method, SOUP_METHOD_POST))
-    _fcm_hub_audit_note (self, "context-change", "context-change", *rest != '\0' ? rest : NULL);
+    _fcm_hub_audit_note (self, "context-change", "context-change",
+                         *rest != '\0' && _fcm_hub_check_topic (rest) == NULL ? rest : NULL);
 }
 
 /**
@@ -370,4 +381,34 @@ fcm_hub_set_audit_syslog (FcmHub      *self,
   g_clear_pointer (&self->atna, fcm_atna_sender_free);
   self->atna = sender;
   return TRUE;
+}
+
+/**
+ * fcm_hub_set_audit_syslog_tls:
+ * @client_certificate: (nullable): presented to a tls:// collector (mutual
+ *   TLS, as IHE ATNA node authentication expects); with its private key
+ * @trust: (nullable): the CAs the collector's certificate must chain to;
+ *   %NULL = the system's trust store
+ *
+ * Call after fcm_hub_set_audit_syslog() with a tls:// URL.
+ *
+ * Returns: %FALSE with @error when the syslog output is not tls://, or the
+ *   certificate has no private key
+ */
+gboolean
+fcm_hub_set_audit_syslog_tls (FcmHub           *self,
+                              GTlsCertificate  *client_certificate,
+                              GTlsDatabase     *trust,
+                              GError          **error)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), FALSE);
+  g_return_val_if_fail (client_certificate == NULL || G_IS_TLS_CERTIFICATE (client_certificate), FALSE);
+  g_return_val_if_fail (trust == NULL || G_IS_TLS_DATABASE (trust), FALSE);
+
+  if (self->atna == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("no tls:// syslog output (--audit-syslog)"));
+      return FALSE;
+    }
+  return fcm_atna_sender_set_tls (self->atna, client_certificate, trust, error);
 }

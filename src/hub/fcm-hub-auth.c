@@ -1,9 +1,13 @@
 /* fcm-hub-auth.c: who may call the hub (H-03)
  *
- * Every HTTP call, discovery included, goes through _fcm_hub_check_auth():
+ * Every HTTP call, discovery included, goes through _fcm_hub_authenticate():
  * no secret at all, the static secret, a --tokens token (fcm-hub-tokens.c)
- * or an introspected one (fcm-hub-introspect.c). The WebSocket upgrades do
- * not: their endpoint ids are the tickets (H-02).
+ * or an introspected one (fcm-hub-introspect.c); first from the headers,
+ * before the body is read (_fcm_hub_early_check()), then again when the
+ * request is handled. A WebSocket upgrade needs the token of the
+ * application that subscribed when tokens are on (fcm-hub-http.c); else
+ * its endpoint id is the ticket (H-02, C-09). /admin/ has its own
+ * credential (fcm-hub-admin.c).
  *
  * Also the 2019 prototype's GetTopic (--users): GET
  * /gettopic?username=U&secret=S answers the topic of U's radiologist. It
@@ -34,8 +38,86 @@ _fcm_hub_constant_time_equal (const char *a,
   return diff == 0 && la == lb;
 }
 
+/*
+ * _fcm_hub_authenticate:
+ * @early: called before the body is read (a request waiting for token
+ *   introspection then resumes reading instead of being handled again)
+ * @out_token: (out): with --tokens or --introspect, the caller's token
+ * @refusal: (out): why not, when it returns AUTH_REFUSED
+ *
+ * Who calls, from the headers alone (H-03): nobody needs to say without
+ * auth; else the static secret, a known unexpired --tokens token, or a
+ * token the introspection endpoint calls active.
+ */
+AuthResult
+_fcm_hub_authenticate (FcmHub             *self,
+                       SoupServerMessage  *msg,
+                       const char         *path,
+                       GHashTable         *query,
+                       gboolean            early,
+                       Token             **out_token,
+                       AuthRefusal        *refusal)
+{
+  const char *auth;
+  gboolean bearer;
+
+  *out_token = NULL;
+  refusal->status = SOUP_STATUS_UNAUTHORIZED;
+  refusal->reason = "missing or wrong bearer token";
+  refusal->challenge = "Bearer";
+  if (self->tokens == NULL && self->introspect_url == NULL && (self->secret == NULL || *self->secret == '\0'))
+    return AUTH_OK;
+
+  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  bearer = auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0;
+  if (self->introspect_url != NULL)
+    {
+      AuthResult result = _fcm_hub_introspected_token (self, msg, path, query, bearer ? auth + 7 : NULL, early,
+                                                       out_token, &refusal->reason);
+
+      if (result == AUTH_REFUSED && bearer)
+        refusal->challenge = "Bearer error=\"invalid_token\"";
+      return result;
+    }
+  if (self->tokens != NULL)
+    {
+      Token *token = NULL;
+
+      if (!bearer)
+        refusal->reason = "missing bearer token";
+      else if ((token = _fcm_hub_find_token (self, auth + 7)) == NULL)
+        refusal->reason = "unknown bearer token";
+      else if (_fcm_hub_token_expired (token))
+        refusal->reason = "bearer token expired";
+      else
+        {
+          *out_token = token;
+          return AUTH_OK;
+        }
+      return AUTH_REFUSED;
+    }
+  if (bearer && _fcm_hub_constant_time_equal (auth + 7, self->secret))
+    return AUTH_OK;
+  return AUTH_REFUSED;
+}
+
+/* Answers @msg with the refusal. */
+void
+_fcm_hub_refuse (SoupServerMessage *msg,
+                 AuthRefusal       *refusal)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  if (refusal->challenge != NULL)
+    soup_message_headers_replace (headers, "WWW-Authenticate", refusal->challenge);
+  if (refusal->status == SOUP_STATUS_SERVICE_UNAVAILABLE)
+    soup_message_headers_replace (headers, "Retry-After", "5");
+  _fcm_hub_respond_text (msg, refusal->status, refusal->reason);
+}
+
 /* Without --tokens: the static secret, if any. With --tokens: a known,
- * unexpired token, returned in @out_token (H-03). */
+ * unexpired token, returned in @out_token (H-03). FALSE when @msg was
+ * answered (or waits for introspection). */
 gboolean
 _fcm_hub_check_auth (FcmHub             *self,
                      SoupServerMessage  *msg,
@@ -43,60 +125,21 @@ _fcm_hub_check_auth (FcmHub             *self,
                      GHashTable         *query,
                      Token             **out_token)
 {
-  const char *auth;
-  const char *reason = "missing or wrong bearer token";
+  AuthRefusal refusal = { 0, };
 
-  *out_token = NULL;
-  if (self->tokens == NULL && self->introspect_url == NULL && (self->secret == NULL || *self->secret == '\0'))
-    return TRUE;
-
-  auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
-  if (self->introspect_url != NULL)
+  switch (_fcm_hub_authenticate (self, msg, path, query, FALSE, out_token, &refusal))
     {
-      gboolean bearer = auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0;
-
-      switch (_fcm_hub_introspected_token (self, msg, path, query, bearer ? auth + 7 : NULL, out_token, &reason))
-        {
-        case AUTH_OK:
-          if (self->audit_rec != NULL)
-            self->audit_rec->token = *out_token;
-          return TRUE;
-        case AUTH_PAUSED:
-          return FALSE;
-        case AUTH_REFUSED:
-        default:
-          soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate",
-                                        bearer ? "Bearer error=\"invalid_token\"" : "Bearer");
-          _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
-          return FALSE;
-        }
+    case AUTH_OK:
+      if (self->audit_rec != NULL)
+        self->audit_rec->token = *out_token;
+      return TRUE;
+    case AUTH_PAUSED:
+      return FALSE;
+    case AUTH_REFUSED:
+    default:
+      _fcm_hub_refuse (msg, &refusal);
+      return FALSE;
     }
-  if (self->tokens != NULL)
-    {
-      Token *token = NULL;
-
-      if (auth == NULL || g_ascii_strncasecmp (auth, "Bearer ", 7) != 0)
-        reason = "missing bearer token";
-      else if ((token = _fcm_hub_find_token (self, auth + 7)) == NULL)
-        reason = "unknown bearer token";
-      else if (_fcm_hub_token_expired (token))
-        reason = "bearer token expired";
-      else
-        {
-          *out_token = token;
-          if (self->audit_rec != NULL)
-            self->audit_rec->token = token;
-          return TRUE;
-        }
-    }
-  else if (auth != NULL && g_ascii_strncasecmp (auth, "Bearer ", 7) == 0 &&
-           _fcm_hub_constant_time_equal (auth + 7, self->secret))
-    return TRUE;
-
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "WWW-Authenticate", "Bearer");
-  _fcm_hub_respond_text (msg, SOUP_STATUS_UNAUTHORIZED, reason);
-  return FALSE;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -132,7 +175,7 @@ _fcm_hub_handle_gettopic (FcmHub            *self,
       Token *token = NULL;
       const char *reason = NULL;
 
-      switch (_fcm_hub_introspected_token (self, msg, path, query, secret, &token, &reason))
+      switch (_fcm_hub_introspected_token (self, msg, path, query, secret, FALSE, &token, &reason))
         {
         case AUTH_OK:
           break;

@@ -83,6 +83,73 @@ delayed_send_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A subscriber that stopped reading (issue 14.10): its unsent notifications
+ * passed max-queued-bytes. It gets no more; the others of its topic get a
+ * syncerror naming it (as for a missed ack, H-34), and it is unsubscribed.
+ * From an idle callback: this runs in the middle of a broadcast. */
+typedef struct
+{
+  FcmHub *hub;
+  char   *sub_id;
+  char   *event_id;
+  char   *event_name;
+} TooSlow;
+
+static void
+too_slow_free (gpointer data)
+{
+  TooSlow *slow = data;
+
+  g_free (slow->sub_id);
+  g_free (slow->event_id);
+  g_free (slow->event_name);
+  g_free (slow);
+}
+
+static gboolean
+too_slow_cb (gpointer data)
+{
+  TooSlow *slow = data;
+  FcmHub *self = slow->hub;
+  Subscriber *sub = g_hash_table_lookup (self->subscribers, slow->sub_id);
+  g_autofree char *diagnostics = NULL;
+  g_autofree char *topic = NULL;
+
+  if (sub == NULL)
+    return G_SOURCE_REMOVE;
+  sub->too_slow_id = 0;
+  topic = g_strdup (sub->topic);
+  diagnostics = g_strdup_printf ("%s stopped reading its notifications (more than %" G_GSIZE_FORMAT
+                                 " bytes unsent); it is unsubscribed",
+                                 sub->name ? sub->name : "A subscriber", self->max_queued_bytes);
+  _fcm_hub_emit_syncerror (self, topic, sub, slow->event_id, slow->event_name, diagnostics);
+  /* no denial frame: it would wait behind everything it does not read */
+  _fcm_hub_remove_subscriber (self, sub, "too slow: notifications not read", FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+subscriber_too_slow (FcmHub     *self,
+                     Subscriber *sub,
+                     const char *id,
+                     const char *event_name)
+{
+  TooSlow *slow;
+
+  if (sub->too_slow_id != 0)
+    return TRUE;
+  if (sub->conn == NULL || self->max_queued_bytes == 0 ||
+      fcm_ws_conn_get_queued_bytes (sub->conn) <= self->max_queued_bytes)
+    return FALSE;
+  slow = g_new0 (TooSlow, 1);
+  slow->hub = self;
+  slow->sub_id = g_strdup (sub->id);
+  slow->event_id = g_strdup (id);
+  slow->event_name = g_strdup (event_name);
+  sub->too_slow_id = g_idle_add_full (G_PRIORITY_DEFAULT, too_slow_cb, slow, too_slow_free);
+  return TRUE;
+}
+
 /* @frame: (nullable): @text as a WebSocket frame, shared by a broadcast */
 static void
 hub_deliver_frame (FcmHub     *self,
@@ -95,7 +162,7 @@ hub_deliver_frame (FcmHub     *self,
 {
   g_autofree char *wrapped = NULL;
 
-  if (!_fcm_hub_subscriber_is_open (sub))
+  if (!_fcm_hub_subscriber_is_open (sub) || subscriber_too_slow (self, sub, id, event_name))
     return;
 
   if (sub->legacy)
@@ -176,14 +243,18 @@ heartbeat_cb (gpointer data)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       Subscriber *sub = value;
-      g_autofree char *id = _fcm_hub_random_uuid ();
-      g_autoptr(JsonArray) context = json_array_new ();
-      JsonObject *period = json_object_new ();
+      g_autofree char *id = NULL;
+      g_autoptr(JsonArray) context = NULL;
+      JsonObject *period;
       g_autoptr(FcmEvent) event = NULL;
       g_autofree char *text = NULL;
 
+      /* connected sockets only (nothing is built for the others) */
       if (!_fcm_hub_subscriber_is_open (sub))
         continue;
+      id = _fcm_hub_random_uuid ();
+      context = json_array_new ();
+      period = json_object_new ();
       json_object_set_string_member (period, "key", "period");
       json_object_set_int_member (period, "decimal", self->heartbeat);
       json_array_add_object_element (context, period);

@@ -59,6 +59,7 @@ subscriber_forget_conn (Subscriber *sub)
   g_hash_table_remove_all (sub->pending);
   g_hash_table_remove_all (sub->resends);
   g_queue_clear_full (sub->legacy_sent, g_free);
+  _fcm_hub_subscriber_wait_for_socket (sub);
 }
 
 void
@@ -304,6 +305,7 @@ _fcm_hub_subscriber_attach (Subscriber *sub,
   sub->conn = g_object_ref (conn);
   sub->legacy = legacy;
   sub->ever_connected = TRUE;
+  g_clear_handle_id (&sub->unconnected_id, g_source_remove);
   fcm_ws_conn_set_callbacks (conn, ws_message_cb, ws_closed_cb, sub);
   _fcm_hub_subscribers_changed (sub->hub, sub->topic);
 }
@@ -311,6 +313,7 @@ _fcm_hub_subscriber_attach (Subscriber *sub,
 static void
 ws_open (FcmHub     *self,
          const char *path,
+         const char *principal,
          FcmWsConn  *conn)
 {
   const char *id = path + strlen (WS_PATH "/");
@@ -318,7 +321,7 @@ ws_open (FcmHub     *self,
 
   if (!g_str_has_prefix (path, WS_PATH "/"))
     {
-      _fcm_hub_legacy_ws_cb (self, path + 1, conn);
+      _fcm_hub_legacy_ws_cb (self, path + 1, principal, conn);
       return;
     }
 
@@ -345,6 +348,7 @@ ws_upgrade_cb (SoupServerMessage *msg,
 {
   FcmHub *self = user_data;
   g_autofree char *path = NULL;
+  g_autofree char *principal = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(FcmWsConn) conn = NULL;
 
@@ -353,6 +357,8 @@ ws_upgrade_cb (SoupServerMessage *msg,
   g_signal_handlers_disconnect_by_func (msg, ws_upgrade_cb, self);
 
   path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
+  principal = g_strdup (g_object_get_data (G_OBJECT (msg), "fcm-principal"));
+  _fcm_hub_conn_forget (self, msg);   /* ours now, not libsoup's */
   g_object_ref (msg);
   stream = soup_server_message_steal_connection (msg);
   g_object_unref (msg);
@@ -366,7 +372,7 @@ ws_upgrade_cb (SoupServerMessage *msg,
       _fcm_hub_close_connection (self, conn, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
       return;
     }
-  ws_open (self, path, conn);
+  ws_open (self, path, principal, conn);
 }
 
 /* Answers a WebSocket handshake (400 when it is not one); the hub's own

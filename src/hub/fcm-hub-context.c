@@ -459,6 +459,12 @@ _fcm_hub_handle_context_change (FcmHub            *self,
   Topic *topic;
   gpointer seen;
 
+  /* json-glib would cut a string at an escaped NUL */
+  if (_fcm_hub_json_has_nul (body, length))
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "JSON strings must not contain \\u0000");
+      return;
+    }
   event = fcm_event_new_from_json (body, length, &error);
   if (event == NULL)
     {
@@ -472,7 +478,8 @@ _fcm_hub_handle_context_change (FcmHub            *self,
     }
 
   topic_name = fcm_event_get_topic (event);
-  _fcm_hub_audit_note (self, _fcm_hub_audit_transaction_of (fcm_event_get_name (event)), "context-change", topic_name);
+  _fcm_hub_audit_note (self, _fcm_hub_audit_transaction_of (fcm_event_get_name (event)), "context-change",
+                       _fcm_hub_check_topic (topic_name) == NULL ? topic_name : NULL);
   _fcm_hub_audit_note_event (self, fcm_event_get_name (event), fcm_event_get_id (event));
 
   /* H-03: sending an event needs its .write scope */
@@ -489,6 +496,11 @@ _fcm_hub_handle_context_change (FcmHub            *self,
   if (topic_name == NULL || *topic_name == '\0')
     {
       _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "$.event['hub.topic']: required member is missing");
+      return;
+    }
+  if (_fcm_hub_check_topic (topic_name) != NULL)
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, _fcm_hub_check_topic (topic_name));
       return;
     }
   if (path_topic != NULL && !g_str_equal (path_topic, topic_name))

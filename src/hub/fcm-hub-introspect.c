@@ -2,8 +2,9 @@
  *
  * A request whose bearer token has no recent answer is paused while the
  * authorization server is asked (one call per token, however many requests
- * wait for it), then handled again from the cache; a failed call answers
- * 503. Answers are cached by the token's SHA-256 for a minute (inactive
+ * wait for it), then checked again from the cache: before its body is read
+ * (paused in the early handler, it then reads on or is refused), or handled
+ * again; a failed call answers 503. Answers are cached by the token's SHA-256 for a minute (inactive
  * ones for 10 s); the token itself is kept nowhere.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -28,6 +29,7 @@ typedef struct
   SoupServerMessage *msg;
   char              *path;
   GHashTable        *query;
+  gboolean           early;   /* paused before its body was read */
 } Waiting;
 
 typedef struct
@@ -65,7 +67,7 @@ introspection_parse (GBytes  *body,
   g_autoptr(JsonNode) root = NULL;
   JsonObject *obj;
   JsonNode *active, *exp;
-  const char *scope, *name;
+  const char *scope, *name, *client, *subject;
   Token *token;
 
   if (size > INTROSPECT_MAX_BODY)
@@ -118,6 +120,13 @@ introspection_parse (GBytes  *body,
   if (name == NULL)
     name = fcm_json_get_string (obj, "sub");
   token->name = g_strdup (name != NULL ? name : "OAuth client");
+  /* the application (its client) and on whose behalf (sub): a refreshed
+   * token of the same pair may renew and connect what the old one made */
+  client = fcm_json_get_string (obj, "client_id");
+  subject = fcm_json_get_string (obj, "sub");
+  if (subject == NULL)
+    subject = fcm_json_get_string (obj, "username");
+  token->principal = g_strdup_printf ("oauth:%s\n%s", client != NULL ? client : "", subject != NULL ? subject : "");
   return token;
 }
 
@@ -183,6 +192,18 @@ introspect_done_cb (GObject      *source,
     {
       Waiting *w = g_ptr_array_index (lookup->waiting, i);
 
+      if (w->early)
+        {
+          /* before its body: refused now, or it reads on (checked again once read) */
+          if (failure != NULL)
+            {
+              soup_message_headers_replace (soup_server_message_get_response_headers (w->msg), "Retry-After", "5");
+              _fcm_hub_answer_early (self, w->msg, w->path, SOUP_STATUS_SERVICE_UNAVAILABLE, failure);
+            }
+          else if (_fcm_hub_early_check (self, w->msg, w->path, w->query))
+            soup_server_message_unpause (w->msg);
+          continue;
+        }
       if (failure != NULL)
         {
           soup_message_headers_replace (soup_server_message_get_response_headers (w->msg), "Retry-After", "5");
@@ -203,7 +224,8 @@ hub_introspect (FcmHub            *self,
                 const char        *path,
                 GHashTable        *query,
                 const char        *key,
-                const char        *secret)
+                const char        *secret,
+                gboolean           early)
 {
   Lookup *lookup = g_hash_table_lookup (self->introspecting, key);
   Waiting *w = g_new0 (Waiting, 1);
@@ -213,6 +235,7 @@ hub_introspect (FcmHub            *self,
   w->msg = g_object_ref (msg);
   w->path = g_strdup (path);
   w->query = query != NULL ? g_hash_table_ref (query) : NULL;
+  w->early = early;
   soup_server_message_pause (msg);
   self->request_paused = TRUE;
 
@@ -281,6 +304,7 @@ _fcm_hub_introspected_token (FcmHub             *self,
                              const char         *path,
                              GHashTable         *query,
                              const char         *secret,
+                             gboolean            early,
                              Token             **out_token,
                              const char        **out_reason)
 {
@@ -296,7 +320,7 @@ _fcm_hub_introspected_token (FcmHub             *self,
   token = g_hash_table_lookup (self->introspected, key);
   if (token == NULL || g_get_monotonic_time () >= token->cache_until)
     {
-      hub_introspect (self, msg, path, query, key, secret);
+      hub_introspect (self, msg, path, query, key, secret, early);
       return AUTH_PAUSED;
     }
   if (token->inactive)

@@ -87,9 +87,12 @@ _fcm_hub_handle_legacy_reply (Subscriber *sub,
 /* The subscription a 2019 prototype socket to ws://host/{topic} belongs
  * to: the oldest one of the topic never connected, else the oldest legacy
  * one whose socket is down (a reconnect). */
+/* @principal: (nullable): with tokens, the application the socket belongs
+ * to: only its own subscriptions (and ones made without a token) qualify */
 static Subscriber *
 legacy_find_subscription (FcmHub     *self,
-                          const char *topic)
+                          const char *topic,
+                          const char *principal)
 {
   GHashTableIter iter;
   gpointer value;
@@ -102,6 +105,10 @@ legacy_find_subscription (FcmHub     *self,
 
       if (!g_str_equal (sub->topic, topic) || sub->conn != NULL)
         continue;
+      if (principal != NULL && sub->owner != NULL && !g_str_equal (principal, sub->owner))
+        continue;
+      if (principal == NULL && sub->owner != NULL && !self->ws_token_optional)
+        continue;
       if (!sub->ever_connected && (fresh == NULL || sub->seq < fresh->seq))
         fresh = sub;
       else if (sub->ever_connected && sub->legacy && (again == NULL || sub->seq < again->seq))
@@ -113,9 +120,10 @@ legacy_find_subscription (FcmHub     *self,
 void
 _fcm_hub_legacy_ws_cb (FcmHub     *self,
                        const char *topic,
+                       const char *principal,
                        FcmWsConn  *conn)
 {
-  Subscriber *sub = legacy_find_subscription (self, topic);
+  Subscriber *sub = legacy_find_subscription (self, topic, principal);
   g_autoptr(JsonObject) status = json_object_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *timestamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");

@@ -16,8 +16,12 @@
 /* Where things are, in src/hub/:
  *
  *   fcm-hub.c                the GObject: properties, options, listen, shutdown
- *   fcm-hub-http.c           every HTTP request: routing, body limit, discovery,
+ *   fcm-hub-http.c           every HTTP request: routing, the checks made from
+ *                            the headers alone (before the body), discovery,
  *                            the common replies
+ *   fcm-hub-connections.c    the TCP connections: the listening socket and its
+ *                            backlog, closed and idle keep-alive connections,
+ *                            answers written before the body is read
  *   fcm-hub-auth.c           who may call: secret, tokens, introspection; the
  *                            2019 GetTopic (--users)
  *   fcm-hub-tokens.c         the --tokens file and scope checks (H-03, H-09)
@@ -37,7 +41,8 @@
  *   fcm-hub-acks.c           acks and their deadlines; the syncerror for a
  *                            refused or missed ack; resends (H-32..H-37)
  *   fcm-hub-audit.c          the audit trail and ATNA messages (H-40)
- *   fcm-hub-admin.c          /admin/: inspection and fault injection
+ *   fcm-hub-admin.c          /admin/: inspection and fault injection, and who
+ *                            may use it
  *   fcm-hub-legacy.c         the 2019 prototype's ws://host/{topic} socket
  *   fcm-hub-util.c           random ids, redaction, JSON text, event names
  *   fcm-ws.c                 RFC 6455 (FcmWsConn); fcm-atna.c ATNA over syslog
@@ -60,7 +65,15 @@ G_BEGIN_DECLS
 #define WS_PATH FCM_HUB_BASE_PATH "/ws"
 #define ADMIN_PATH "/admin"
 
+/* Limits of a subscription request (docs/hub.md, "Limits") */
+#define MAX_EVENTS 100             /* distinct names in hub.events */
+#define MAX_EVENT_NAME_BYTES 128
+#define MAX_TOPIC_BYTES 256
+#define MAX_NAME_BYTES 256         /* subscriber.name */
+
 typedef struct _Subscriber Subscriber;
+typedef struct _HubConnection HubConnection;
+typedef struct _EarlyAnswer EarlyAnswer;
 
 typedef struct
 {
@@ -100,6 +113,11 @@ struct _Subscriber
   gboolean                 legacy;        /* connected through the 2019 ws://host/{topic} socket */
   GQueue                  *legacy_sent;   /* ids of the notifications sent on the legacy socket */
   char                    *token_name;    /* --tokens: the `name` of the token that subscribed */
+  char                    *owner;         /* --tokens/--introspect: the principal of that token; only
+                                           * it may renew, unsubscribe or connect the endpoint */
+  char                    *quota_key;     /* what it counts against: the owner, else the address */
+  guint                    unconnected_id;/* no socket: the subscription ends when this fires */
+  guint                    too_slow_id;   /* its send queue passed the cap: it ends when this runs */
   gint64                   token_expires; /* --tokens: its expiry, real-time µs; 0 = none (H-09) */
   gboolean                 lease_by_token;/* the token expires before the lease ends */
   guint64                  acks;          /* acks matched to a pending notification, in total */
@@ -151,6 +169,8 @@ typedef struct
   char      *label;
   char      *secret;
   char      *name;           /* who the bearer is: used in logs, admin and audit output */
+  char      *principal;      /* which application: its subscriptions are bound to it */
+  gboolean   admin;          /* --tokens: the `admin` scope (the /admin/ endpoints) */
   GPtrArray *scopes;         /* Scope* */
   gint64     expires;        /* real-time µs; G_MAXINT64 = never */
   gboolean   inactive;       /* --introspect: the server said "active": false */
@@ -225,6 +245,18 @@ struct _FcmHub
   GHashTable  *introspecting;        /* SHA-256 of a token → Lookup* (requests waiting) */
   gboolean     request_paused;       /* the request being handled waits for introspection */
   FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
+  GHashTable  *connections;          /* GSocket → HubConnection, watched while idle */
+  double       idle_timeout;         /* seconds; keep-alive connections idle longer are closed */
+  GHashTable  *early_answers;        /* EarlyAnswer set: answers written before the body */
+  char        *admin_secret;         /* the /admin/ credential; NULL = none */
+  gboolean     ws_token_optional;    /* accept token-less upgrades with --tokens/--introspect */
+  guint        lease_max;            /* longest lease granted */
+  double       unconnected_timeout;  /* seconds a subscription may stay without a socket */
+  guint        max_subscriptions;    /* per token, or per address without tokens */
+  GHashTable  *quota;                /* quota key → number of subscriptions (GUINT) */
+  gsize        max_queued_bytes;     /* a subscriber's unsent notifications beyond this: it ends */
+  guint        subscribers_peak;     /* most subscribers since the heap was last trimmed */
+  guint        trim_id;              /* idle: give freed memory back to the system */
   GHashTable  *changed_topics;       /* topics whose subscribers changed since the last signal */
   guint        changed_id;           /* the timer that emits ::subscribers-changed */
 };
@@ -299,6 +331,12 @@ _fcm_hub_subscriber_is_open (Subscriber *sub)
 }
 
 /* fcm-hub-util.c */
+const char *_fcm_hub_check_topic (const char *topic);
+gboolean _fcm_hub_json_has_nul (const char *text,
+                                gsize       length);
+GHashTable *_fcm_hub_form_decode (const char  *text,
+                                  gsize        length,
+                                  const char **out_bad_field);
 char *_fcm_hub_random_hex (gsize n_bytes);
 char *_fcm_hub_random_uuid (void);
 char *_fcm_hub_redact (const char *text);
@@ -339,6 +377,31 @@ void _fcm_hub_audit_classify (FcmHub            *self,
                               const char        *path,
                               GBytes            *body);
 
+/* fcm-hub-connections.c */
+gboolean _fcm_hub_conn_listen (FcmHub        *self,
+                               GInetAddress  *address,
+                               guint          port,
+                               gboolean       tls,
+                               GError       **error);
+void _fcm_hub_connection_free (HubConnection *conn);
+void _fcm_hub_conn_request_started_cb (SoupServer        *server,
+                                       SoupServerMessage *msg,
+                                       FcmHub            *self);
+void _fcm_hub_conn_request_done_cb (SoupServer        *server,
+                                    SoupServerMessage *msg,
+                                    FcmHub            *self);
+void _fcm_hub_conn_forget (FcmHub            *self,
+                           SoupServerMessage *msg);
+void _fcm_hub_early_answer_orphan (EarlyAnswer *early);
+void _fcm_hub_answer_early (FcmHub            *self,
+                            SoupServerMessage *msg,
+                            const char        *path,
+                            guint              status,
+                            const char        *reason);
+gboolean _fcm_hub_conn_limit_body (FcmHub            *self,
+                                   SoupServerMessage *msg,
+                                   const char        *path);
+
 /* fcm-hub-tokens.c */
 void _fcm_hub_scope_free (Scope *scope);
 void _fcm_hub_token_free (Token *token);
@@ -358,12 +421,29 @@ AuthResult _fcm_hub_introspected_token (FcmHub             *self,
                                         const char         *path,
                                         GHashTable         *query,
                                         const char         *secret,
+                                        gboolean            early,
                                         Token             **out_token,
                                         const char        **out_reason);
 
 /* fcm-hub-auth.c */
+typedef struct
+{
+  guint       status;        /* 401, 403 or 503 */
+  const char *reason;
+  const char *challenge;     /* the WWW-Authenticate value, or NULL */
+} AuthRefusal;
+
 gboolean _fcm_hub_constant_time_equal (const char *a,
                                        const char *b);
+AuthResult _fcm_hub_authenticate (FcmHub             *self,
+                                  SoupServerMessage  *msg,
+                                  const char         *path,
+                                  GHashTable         *query,
+                                  gboolean            early,
+                                  Token             **out_token,
+                                  AuthRefusal        *refusal);
+void _fcm_hub_refuse (SoupServerMessage *msg,
+                      AuthRefusal       *refusal);
 gboolean _fcm_hub_check_auth (FcmHub             *self,
                               SoupServerMessage  *msg,
                               const char         *path,
@@ -376,6 +456,9 @@ void _fcm_hub_handle_gettopic (FcmHub            *self,
                                GHashTable        *query);
 
 /* fcm-hub-admin.c */
+gboolean _fcm_hub_admin_authorized (FcmHub            *self,
+                                    SoupServerMessage *msg,
+                                    AuthRefusal       *refusal);
 void _fcm_hub_handle_admin (FcmHub            *self,
                             SoupServerMessage *msg,
                             const char        *path,
@@ -391,6 +474,7 @@ void _fcm_hub_handle_legacy_reply (Subscriber *sub,
                                    JsonObject *obj);
 void _fcm_hub_legacy_ws_cb (FcmHub     *self,
                             const char *topic,
+                            const char *principal,
                             FcmWsConn  *conn);
 gboolean _fcm_hub_is_legacy_ws_path (FcmHub     *self,
                                      const char *path);
@@ -474,6 +558,7 @@ void _fcm_hub_replay_derived_opens (FcmHub     *self,
 
 /* fcm-hub-subscriptions.c */
 void _fcm_hub_subscriber_free (Subscriber *sub);
+void _fcm_hub_subscriber_wait_for_socket (Subscriber *sub);
 void _fcm_hub_subscriber_send_mode (Subscriber *sub,
                                     const char *mode,
                                     const char *reason);
@@ -518,6 +603,10 @@ void _fcm_hub_http_cb (SoupServer        *server,
                        const char        *path,
                        GHashTable        *query,
                        gpointer           user_data);
+gboolean _fcm_hub_early_check (FcmHub            *self,
+                               SoupServerMessage *msg,
+                               const char        *path,
+                               GHashTable        *query);
 void _fcm_hub_early_cb (SoupServer        *server,
                         SoupServerMessage *msg,
                         const char        *path,

@@ -18,17 +18,11 @@
 
 #include <string.h>
 
-#include "fcm-hub-private.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
-static gboolean
-events_contain (GPtrArray  *events,
-                const char *name)
-{
-  for (guint i = 0; i < events->len; i++)
-    if (fcm_event_name_equal (g_ptr_array_index (events, i), name))
-      return TRUE;
-  return FALSE;
-}
+#include "fcm-hub-private.h"
 
 static char *
 events_join (GPtrArray *events)
@@ -44,21 +38,50 @@ events_join (GPtrArray *events)
   return g_string_free (s, FALSE);
 }
 
-/* Splits a comma list into a case-insensitive set (H-06). */
+/* Splits a comma list into a case-insensitive set (H-06), in one pass: a
+ * name is a duplicate when its canonical spelling (legacy names mapped,
+ * fcm_event_name_equal()) is already in. At most MAX_EVENTS distinct names
+ * of at most MAX_EVENT_NAME_BYTES; %NULL and @out_reason beyond that. */
 static GPtrArray *
-events_parse (const char *list)
+events_parse (const char  *list,
+              char       **out_reason)
 {
-  GPtrArray *events = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) parts = g_strsplit (list != NULL ? list : "", ",", -1);
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const char *p = list != NULL ? list : "";
 
-  for (guint i = 0; parts[i] != NULL; i++)
+  for (;;)
     {
-      char *name = g_strstrip (parts[i]);
+      const char *comma = strchr (p, ',');
+      const char *end = comma != NULL ? comma : p + strlen (p);
+      g_autofree char *name = g_strstrip (g_strndup (p, end - p));
 
-      if (*name != '\0' && !events_contain (events, name))
-        g_ptr_array_add (events, g_strdup (name));
+      if (*name != '\0')
+        {
+          char *key;
+
+          if (strlen (name) > MAX_EVENT_NAME_BYTES)
+            {
+              *out_reason = g_strdup_printf ("hub.events: an event name is longer than %d bytes",
+                                             MAX_EVENT_NAME_BYTES);
+              return NULL;
+            }
+          key = g_ascii_strdown (fcm_event_name_canonicalize (name), -1);
+          if (!g_hash_table_add (seen, key))
+            ;   /* a duplicate: the first spelling stays */
+          else if (events->len == MAX_EVENTS)
+            {
+              *out_reason = g_strdup_printf ("hub.events has more than %d events", MAX_EVENTS);
+              return NULL;
+            }
+          else
+            g_ptr_array_add (events, g_steal_pointer (&name));
+        }
+      if (comma == NULL)
+        break;
+      p = comma + 1;
     }
-  return events;
+  return g_steal_pointer (&events);
 }
 
 void
@@ -66,6 +89,19 @@ _fcm_hub_subscriber_free (Subscriber *sub)
 {
   _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_GOING_AWAY, NULL);
   g_clear_handle_id (&sub->lease_id, g_source_remove);
+  g_clear_handle_id (&sub->unconnected_id, g_source_remove);
+  g_clear_handle_id (&sub->too_slow_id, g_source_remove);
+  if (sub->quota_key != NULL && sub->hub->quota != NULL)
+    {
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (sub->hub->quota, sub->quota_key));
+
+      if (n > 1)
+        g_hash_table_insert (sub->hub->quota, g_strdup (sub->quota_key), GUINT_TO_POINTER (n - 1));
+      else
+        g_hash_table_remove (sub->hub->quota, sub->quota_key);
+    }
+  g_free (sub->quota_key);
+  g_free (sub->owner);
   g_hash_table_unref (sub->pending);
   g_hash_table_unref (sub->resends);
   g_ptr_array_unref (sub->events);
@@ -107,6 +143,33 @@ _fcm_hub_subscriber_send_mode (Subscriber *sub,
   _fcm_hub_subscriber_send_text (sub, text);
 }
 
+/* Once most of the subscribers of a busy moment have gone, the memory they
+ * used goes back to the system: glibc keeps freed memory in its arenas, and
+ * a hub that once had 1,000 subscribers would hold their 30 MB for good
+ * (issue 14.10, "RSS back after they leave"). At most once a second. */
+static gboolean
+hub_trim_cb (gpointer data)
+{
+  FcmHub *self = data;
+
+  self->trim_id = 0;
+  self->subscribers_peak = g_hash_table_size (self->subscribers);
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+  return G_SOURCE_REMOVE;
+}
+
+static void
+hub_maybe_trim (FcmHub *self)
+{
+  guint n = g_hash_table_size (self->subscribers);
+
+  if (self->trim_id != 0 || self->shutting_down || self->subscribers_peak < 64 || n > self->subscribers_peak / 2)
+    return;
+  self->trim_id = g_timeout_add_full (G_PRIORITY_LOW, 1000, hub_trim_cb, self, NULL);
+}
+
 /* Unsubscribes: denial frame, close, id retired forever (H-13, H-14). */
 void
 _fcm_hub_remove_subscriber (FcmHub     *self,
@@ -125,8 +188,31 @@ _fcm_hub_remove_subscriber (FcmHub     *self,
   _fcm_hub_subscriber_detach (sub, FCM_WS_CLOSE_NORMAL, reason);
   g_hash_table_add (self->retired, g_strdup (id));
   g_hash_table_remove (self->subscribers, id);
+  hub_maybe_trim (self);
   _fcm_hub_subscribers_changed (self, topic);
   g_signal_emit (self, _fcm_hub_signals[SIGNAL_SUBSCRIBER_REMOVED], 0, topic, name, reason);
+}
+
+static gboolean
+unconnected_cb (gpointer data)
+{
+  Subscriber *sub = data;
+
+  sub->unconnected_id = 0;
+  _fcm_hub_remove_subscriber (sub->hub, sub, sub->ever_connected ? "no WebSocket connection"
+                                                                 : "the WebSocket never connected", FALSE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A subscription without a socket (not yet connected, or dropped with
+ * 1000/1001, H-35) ends after the unconnected timeout unless one comes. */
+void
+_fcm_hub_subscriber_wait_for_socket (Subscriber *sub)
+{
+  g_clear_handle_id (&sub->unconnected_id, g_source_remove);
+  if (sub->hub->shutting_down)
+    return;
+  sub->unconnected_id = g_timeout_add ((guint) MAX (sub->hub->unconnected_timeout * 1000, 1), unconnected_cb, sub);
 }
 
 static gboolean
@@ -203,7 +289,10 @@ _fcm_hub_handle_form (FcmHub            *self,
   const char *name = _fcm_hub_form_get (form, "subscriber.name");
   const char *lease = _fcm_hub_form_get (form, "hub.lease_seconds");
   g_autoptr(GPtrArray) event_set = NULL;
-  guint64 lease_seconds = self->lease_default;
+  g_autofree char *events_problem = NULL;
+  g_autofree char *quota_key = NULL;
+  guint64 lease_seconds = MIN (self->lease_default, self->lease_max);
+  const char *topic_problem;
   Subscriber *sub = NULL;
 
   /* H-05 / H-14 */
@@ -217,12 +306,13 @@ _fcm_hub_handle_form (FcmHub            *self,
       _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.mode must be \"subscribe\" or \"unsubscribe\"");
       return;
     }
+  topic_problem = _fcm_hub_check_topic (topic);
   _fcm_hub_audit_note (self, g_str_equal (mode, "unsubscribe") ? "RAD-152" : "RAD-146",
                        g_str_equal (mode, "unsubscribe") ? "unsubscribe" : (endpoint != NULL ? "renew" : "subscribe"),
-                       topic);
-  if (topic == NULL || *topic == '\0')
+                       topic_problem == NULL ? topic : NULL);
+  if (topic_problem != NULL)
     {
-      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.topic is missing or empty");
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, topic_problem);
       return;
     }
 
@@ -235,6 +325,15 @@ _fcm_hub_handle_form (FcmHub            *self,
         {
           _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST,
                                  "hub.channel.endpoint is not a subscription of this topic");
+          return;
+        }
+      /* only the application that subscribed may renew or end it */
+      if (sub->owner != NULL && (token == NULL || g_strcmp0 (token->principal, sub->owner) != 0))
+        {
+          g_debug ("%s refused for %s: another application's endpoint", mode,
+                   token != NULL ? token->name : "a request without a token");
+          _fcm_hub_respond_text (msg, SOUP_STATUS_FORBIDDEN,
+                                 "hub.channel.endpoint belongs to another application's token");
           return;
         }
     }
@@ -251,7 +350,12 @@ _fcm_hub_handle_form (FcmHub            *self,
       return;
     }
 
-  event_set = events_parse (events);
+  event_set = events_parse (events, &events_problem);
+  if (event_set == NULL)
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, events_problem);
+      return;
+    }
   if (event_set->len == 0)
     {
       _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.events is missing or empty");
@@ -260,6 +364,11 @@ _fcm_hub_handle_form (FcmHub            *self,
   if (name != NULL && _fcm_hub_is_blank (name))
     {
       _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "subscriber.name is empty");
+      return;
+    }
+  if (name != NULL && strlen (name) > MAX_NAME_BYTES)
+    {
+      _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "subscriber.name is longer than 256 bytes");
       return;
     }
   _fcm_hub_audit_note_subscriber (self, NULL, name);
@@ -287,6 +396,7 @@ _fcm_hub_handle_form (FcmHub            *self,
       _fcm_hub_respond_text (msg, SOUP_STATUS_BAD_REQUEST, "hub.lease_seconds must be a positive integer");
       return;
     }
+  lease_seconds = MIN (lease_seconds, self->lease_max);   /* H-09: the hub grants at most lease-max */
 
   /* H-09: the lease ends no later than the token */
   if (token != NULL && token->expires != G_MAXINT64)
@@ -299,6 +409,24 @@ _fcm_hub_handle_form (FcmHub            *self,
           return;
         }
       lease_seconds = MIN (lease_seconds, (guint64)left);
+    }
+
+  /* a new subscription counts against its token (its address without tokens) */
+  if (sub == NULL)
+    {
+      quota_key = token != NULL ? g_strdup (token->principal)
+                                : g_strconcat ("address:", soup_server_message_get_remote_host (msg), NULL);
+      if (GPOINTER_TO_UINT (g_hash_table_lookup (self->quota, quota_key)) >= self->max_subscriptions)
+        {
+          g_autofree char *reason = g_strdup_printf ("too many subscriptions for this %s (at most %u)",
+                                                     token != NULL ? "token" : "address",
+                                                     self->max_subscriptions);
+
+          g_debug ("subscribe refused: %s", reason);
+          _fcm_hub_respond_text (msg, 429, reason);
+          soup_server_message_set_status (msg, 429, "Too Many Requests");   /* RFC 6585 */
+          return;
+        }
     }
 
   if (sub == NULL)
@@ -318,7 +446,14 @@ _fcm_hub_handle_form (FcmHub            *self,
       sub->resends = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)_fcm_hub_resend_free);
       sub->legacy_sent = g_queue_new ();
       sub->seq = self->next_seq++;
+      sub->quota_key = g_steal_pointer (&quota_key);
+      g_hash_table_insert (self->quota, g_strdup (sub->quota_key),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (self->quota, sub->quota_key)) + 1));
+      if (token != NULL)
+        sub->owner = g_strdup (token->principal);
+      _fcm_hub_subscriber_wait_for_socket (sub);
       g_hash_table_insert (self->subscribers, sub->id, sub);
+      self->subscribers_peak = MAX (self->subscribers_peak, g_hash_table_size (self->subscribers));
       _fcm_hub_ensure_topic (self, topic);   /* H-04: a session starts on first subscribe */
     }
   else

@@ -1,7 +1,8 @@
 /* fcm-hub-tokens.c: per-application access tokens (--tokens; H-03, H-09)
  *
  * The tokens file has one `[token LABEL]` group per token: its secret,
- * scopes (fhircast/EVENT.read|write|*), name and expiry. A Token is also
+ * scopes (fhircast/EVENT.read|write|*, and `admin` for the /admin/
+ * endpoints), name and expiry. A Token is also
  * what token introspection answers with (fcm-hub-introspect.c). Here too
  * are the scope checks: what a token may subscribe to (read), publish
  * (write) and see in Get Current Context; its expiry also ends the leases
@@ -34,6 +35,7 @@ _fcm_hub_token_free (Token *token)
     memset (token->secret, 0, strlen (token->secret));
   g_free (token->secret);
   g_free (token->name);
+  g_free (token->principal);
   g_ptr_array_unref (token->scopes);
   g_free (token);
 }
@@ -131,6 +133,7 @@ token_load (GKeyFile    *file,
   g_autofree char *expires = NULL;
   g_autofree char *lifetime = NULL;
   gint64 expiry = G_MAXINT64;
+  gboolean admin = FALSE;
   Token *token;
 
   if (!g_str_has_prefix (group, "token ") || _fcm_hub_is_blank (group + strlen ("token ")))
@@ -164,15 +167,22 @@ token_load (GKeyFile    *file,
 
       if (*parts[i] == '\0')
         continue;
+      /* the /admin/ endpoints (--admin): never implied by fhircast/… scopes */
+      if (g_str_equal (parts[i], "admin"))
+        {
+          admin = TRUE;
+          continue;
+        }
       if ((scope = _fcm_hub_scope_parse (parts[i])) == NULL)
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       _("%s: [token %s]: “%s” is not a scope fhircast/EVENT.read|write|*"), path, label, parts[i]);
+                       _("%s: [token %s]: “%s” is not a scope fhircast/EVENT.read|write|* or admin"), path, label,
+                       parts[i]);
           return NULL;
         }
       g_ptr_array_add (scopes, scope);
     }
-  if (scopes->len == 0)
+  if (scopes->len == 0 && !admin)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
                    _("%s: [token %s]: “scopes” is missing or empty"), path, label);
@@ -222,6 +232,8 @@ token_load (GKeyFile    *file,
 
   token = g_new0 (Token, 1);
   token->name = name != NULL ? g_strstrip (g_steal_pointer (&name)) : g_strdup (label);
+  token->principal = g_strconcat ("token:", label, NULL);
+  token->admin = admin;
   token->label = g_steal_pointer (&label);
   token->secret = g_steal_pointer (&secret);
   token->scopes = g_steal_pointer (&scopes);

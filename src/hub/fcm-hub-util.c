@@ -118,3 +118,122 @@ _fcm_hub_is_blank (const char *text)
       return FALSE;
   return TRUE;
 }
+
+/* Why @topic can't be a topic, or NULL when it can: UTF-8 text of at most
+ * MAX_TOPIC_BYTES, no control characters (H-02: topics are opaque, but
+ * they go into JSON, logs and audit records). */
+const char *
+_fcm_hub_check_topic (const char *topic)
+{
+  if (topic == NULL || *topic == '\0')
+    return "hub.topic is missing or empty";
+  if (strlen (topic) > MAX_TOPIC_BYTES)
+    return "hub.topic is longer than 256 bytes";
+  if (!g_utf8_validate (topic, -1, NULL))
+    return "hub.topic is not UTF-8";
+  for (const char *p = topic; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      return "hub.topic contains a control character";
+  return NULL;
+}
+
+/* Whether JSON text carries an escaped NUL (\u0000) in a string: json-glib
+ * would cut the string there. */
+gboolean
+_fcm_hub_json_has_nul (const char *text,
+                       gsize       length)
+{
+  const char *end = text + length;
+
+  for (const char *p = text; p < end; p++)
+    {
+      gsize backslashes = 0;
+
+      if (*p != '\\')
+        continue;
+      while (p < end && *p == '\\')
+        {
+          backslashes++;
+          p++;
+        }
+      /* an odd run escapes what follows */
+      if (backslashes % 2 == 1 && end - p >= 5 && p[0] == 'u' &&
+          p[1] == '0' && p[2] == '0' && p[3] == '0' && p[4] == '0')
+        return TRUE;
+      p--;
+    }
+  return FALSE;
+}
+
+static GBytes *
+form_unescape (const char *start,
+               const char *end)
+{
+  g_autofree char *plus = g_strndup (start, end - start);
+
+  for (char *p = plus; *p != '\0'; p++)
+    if (*p == '+')
+      *p = ' ';
+  return g_uri_unescape_bytes (plus, -1, NULL, NULL);
+}
+
+/*
+ * _fcm_hub_form_decode:
+ * @out_bad_field: (out): the field that is not text, when it fails
+ *
+ * application/x-www-form-urlencoded as soup_form_decode() reads it (the
+ * last of repeated keys wins; pairs without '=' are skipped), in one pass,
+ * but every key and value must be UTF-8 without NUL: soup_form_decode()
+ * would cut a value at an encoded %00 without saying so.
+ *
+ * Returns: (transfer full) (nullable): key → value, or %NULL
+ */
+GHashTable *
+_fcm_hub_form_decode (const char  *text,
+                      gsize        length,
+                      const char **out_bad_field)
+{
+  g_autoptr(GHashTable) form = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *p = text, *end = text + length;
+
+  *out_bad_field = NULL;
+  while (p < end)
+    {
+      const char *amp = memchr (p, '&', end - p);
+      const char *pair_end = amp != NULL ? amp : end;
+      const char *eq = memchr (p, '=', pair_end - p);
+
+      if (eq != NULL)
+        {
+          g_autoptr(GBytes) key = form_unescape (p, eq);
+          g_autoptr(GBytes) value = form_unescape (eq + 1, pair_end);
+          gsize key_len = 0, value_len = 0;
+          const char *key_data = key != NULL ? g_bytes_get_data (key, &key_len) : NULL;
+          const char *value_data = value != NULL ? g_bytes_get_data (value, &value_len) : NULL;
+
+          if (key == NULL || value == NULL ||
+              (key_len > 0 && memchr (key_data, '\0', key_len) != NULL) ||
+              (value_len > 0 && memchr (value_data, '\0', value_len) != NULL) ||
+              !g_utf8_validate (key_data != NULL ? key_data : "", key_len, NULL) ||
+              !g_utf8_validate (value_data != NULL ? value_data : "", value_len, NULL))
+            {
+              g_autofree char *name = key != NULL ? g_strndup (key_data, key_len) : NULL;
+
+              /* name the field when it is one we know */
+              *out_bad_field = "a field";
+              for (const char *const *known = (const char *const[]) { "hub.topic", "hub.events", "hub.mode",
+                                                                      "hub.channel.type", "hub.channel.endpoint",
+                                                                      "subscriber.name", "hub.lease_seconds",
+                                                                      "hub.lease", NULL };
+                   *known != NULL; known++)
+                if (name != NULL && g_str_equal (name, *known))
+                  *out_bad_field = *known;
+              return NULL;
+            }
+          g_hash_table_replace (form, g_strndup (key_data != NULL ? key_data : "", key_len),
+                                g_strndup (value_data != NULL ? value_data : "", value_len));
+        }
+      p = pair_end + 1;
+    }
+  return g_steal_pointer (&form);
+}

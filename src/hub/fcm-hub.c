@@ -17,6 +17,8 @@
 #include "config.h"
 #include <glib/gi18n-lib.h>
 
+#include <string.h>
+
 #include "fcm-hub-private.h"
 
 G_DEFINE_FINAL_TYPE (FcmHub, fcm_hub, G_TYPE_OBJECT)
@@ -32,6 +34,10 @@ enum {
   PROP_MAX_MISSED_ACKS,
   PROP_SYNCERROR_RESEND_INTERVAL,
   PROP_SYNCERROR_RESENDS,
+  PROP_LEASE_MAX,
+  PROP_UNCONNECTED_TIMEOUT,
+  PROP_MAX_SUBSCRIPTIONS,
+  PROP_IDLE_TIMEOUT,
   N_PROPS
 };
 
@@ -47,6 +53,7 @@ fcm_hub_dispose (GObject *object)
   FcmHub *self = FCM_HUB (object);
 
   fcm_hub_shutdown (self);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
   G_OBJECT_CLASS (fcm_hub_parent_class)->dispose (object);
 }
 
@@ -77,6 +84,21 @@ fcm_hub_finalize (GObject *object)
         fcm_ws_conn_set_callbacks (conn, NULL, NULL, NULL);
     }
   g_clear_pointer (&self->closing, g_hash_table_unref);
+  if (self->early_answers != NULL)
+    {
+      GHashTableIter iter;
+      gpointer early;
+
+      /* they finish on their own */
+      g_hash_table_iter_init (&iter, self->early_answers);
+      while (g_hash_table_iter_next (&iter, &early, NULL))
+        _fcm_hub_early_answer_orphan (early);
+    }
+  g_clear_pointer (&self->early_answers, g_hash_table_unref);
+  g_clear_pointer (&self->quota, g_hash_table_unref);
+  if (self->admin_secret != NULL)
+    memset (self->admin_secret, 0, strlen (self->admin_secret));
+  g_free (self->admin_secret);
   g_clear_object (&self->validator);
   g_clear_object (&self->server);
   g_free (self->url);
@@ -124,6 +146,18 @@ fcm_hub_get_property (GObject    *object,
     case PROP_SYNCERROR_RESENDS:
       g_value_set_uint (value, self->syncerror_resends);
       break;
+    case PROP_LEASE_MAX:
+      g_value_set_uint (value, self->lease_max);
+      break;
+    case PROP_UNCONNECTED_TIMEOUT:
+      g_value_set_double (value, self->unconnected_timeout);
+      break;
+    case PROP_MAX_SUBSCRIPTIONS:
+      g_value_set_uint (value, self->max_subscriptions);
+      break;
+    case PROP_IDLE_TIMEOUT:
+      g_value_set_double (value, self->idle_timeout);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -165,6 +199,18 @@ fcm_hub_set_property (GObject      *object,
       break;
     case PROP_SYNCERROR_RESENDS:
       fcm_hub_set_syncerror_resend (self, self->syncerror_resend_interval, g_value_get_uint (value));
+      break;
+    case PROP_LEASE_MAX:
+      fcm_hub_set_lease_max (self, g_value_get_uint (value));
+      break;
+    case PROP_UNCONNECTED_TIMEOUT:
+      fcm_hub_set_unconnected_timeout (self, g_value_get_double (value));
+      break;
+    case PROP_MAX_SUBSCRIPTIONS:
+      fcm_hub_set_max_subscriptions (self, g_value_get_uint (value));
+      break;
+    case PROP_IDLE_TIMEOUT:
+      fcm_hub_set_idle_timeout (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -212,6 +258,22 @@ fcm_hub_class_init (FcmHubClass *klass)
   properties[PROP_SYNCERROR_RESENDS] =
     g_param_spec_uint ("syncerror-resends", NULL, NULL, 0, 100, 1,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* the longest lease granted; longer requests get this (H-09) */
+  properties[PROP_LEASE_MAX] =
+    g_param_spec_uint ("lease-max", NULL, NULL, 1, G_MAXUINT32 / 1000, 86400,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* a subscription without a socket for this long ends (never connected, or dropped) */
+  properties[PROP_UNCONNECTED_TIMEOUT] =
+    g_param_spec_double ("unconnected-timeout", NULL, NULL, 0.001, 86400.0, 60.0,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* subscriptions per token (per address without tokens); more get 429 */
+  properties[PROP_MAX_SUBSCRIPTIONS] =
+    g_param_spec_uint ("max-subscriptions", NULL, NULL, 1, G_MAXUINT, 1000,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* keep-alive connections without a request for this long are closed; 0 = never */
+  properties[PROP_IDLE_TIMEOUT] =
+    g_param_spec_double ("idle-timeout", NULL, NULL, 0.0, 86400.0, 60.0,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (topic, subscriber name or NULL) */
@@ -253,6 +315,15 @@ fcm_hub_init (FcmHub *self)
   self->syncerror_resend_interval = 10.0;
   self->syncerror_resends = 1;
   self->lease_default = 3600;
+  self->lease_max = 86400;
+  self->unconnected_timeout = 60.0;
+  self->max_subscriptions = 1000;
+  self->idle_timeout = 60.0;
+  self->max_queued_bytes = 4 * 1024 * 1024;
+  self->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                             (GDestroyNotify)_fcm_hub_connection_free);
+  self->early_answers = g_hash_table_new (g_direct_hash, g_direct_equal);
+  self->quota = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->syncerror_severity = g_strdup ("warning");
   self->validate = TRUE;
   self->validator = fcm_validator_new ();
@@ -290,7 +361,6 @@ fcm_hub_listen (FcmHub           *self,
                 GError          **error)
 {
   g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GSList) listeners = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autofree char *host_part = NULL;
@@ -320,11 +390,13 @@ fcm_hub_listen (FcmHub           *self,
   self->server = soup_server_new ("tls-certificate", tls_certificate, NULL);
   soup_server_add_early_handler (self->server, NULL, _fcm_hub_early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, _fcm_hub_http_cb, self, NULL);
+  soup_server_add_early_handler (self->server, WS_PATH, _fcm_hub_early_cb, self, NULL);
   soup_server_add_handler (self->server, WS_PATH, _fcm_hub_http_cb, self, NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (_fcm_hub_conn_request_started_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (_fcm_hub_conn_request_done_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (_fcm_hub_conn_request_done_cb), self);
 
-  socket_address = g_inet_socket_address_new (address, port);
-  if (!soup_server_listen (self->server, socket_address,
-                           tls_certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
+  if (!_fcm_hub_conn_listen (self, address, port, tls_certificate != NULL, error))
     {
       g_clear_object (&self->server);
       return FALSE;
@@ -370,6 +442,7 @@ fcm_hub_shutdown (FcmHub *self)
 
   self->shutting_down = TRUE;
   g_clear_handle_id (&self->heartbeat_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   _fcm_hub_subscribers_changed_stop (self);
   g_clear_handle_id (&self->ack_timer_id, g_source_remove);
   g_hash_table_remove_all (self->delayed);
@@ -378,8 +451,13 @@ fcm_hub_shutdown (FcmHub *self)
   for (GList *l = subs; l != NULL; l = l->next)
     _fcm_hub_subscriber_detach (l->data, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
   g_hash_table_remove_all (self->subscribers);
+  if (self->connections != NULL)
+    g_hash_table_remove_all (self->connections);
   if (self->server != NULL)
-    soup_server_disconnect (self->server);
+    {
+      g_signal_handlers_disconnect_by_data (self->server, self);
+      soup_server_disconnect (self->server);
+    }
 }
 
 guint
@@ -633,4 +711,80 @@ fcm_hub_get_n_closing (FcmHub *self)
 {
   g_return_val_if_fail (FCM_IS_HUB (self), 0);
   return g_hash_table_size (self->closing);
+}
+
+guint
+fcm_hub_get_lease_max (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->lease_max;
+}
+
+/**
+ * fcm_hub_set_lease_max:
+ * @seconds: the longest lease granted (default 86400, one day)
+ *
+ * A subscriber asking for more gets this (H-09: the confirmation says
+ * what was granted).
+ */
+void
+fcm_hub_set_lease_max (FcmHub *self,
+                       guint   seconds)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (seconds > 0);
+  if (self->lease_max == seconds)
+    return;
+  self->lease_max = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LEASE_MAX]);
+}
+
+double
+fcm_hub_get_unconnected_timeout (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->unconnected_timeout;
+}
+
+/**
+ * fcm_hub_set_unconnected_timeout:
+ * @seconds: how long a subscription may stay without a WebSocket (never
+ *   connected, or dropped with 1000/1001) before it ends; default 60
+ *
+ * Applies to subscriptions that lose (or never get) their socket from now on.
+ */
+void
+fcm_hub_set_unconnected_timeout (FcmHub *self,
+                                 double  seconds)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (seconds > 0);
+  if (self->unconnected_timeout == seconds)
+    return;
+  self->unconnected_timeout = seconds;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNCONNECTED_TIMEOUT]);
+}
+
+guint
+fcm_hub_get_max_subscriptions (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->max_subscriptions;
+}
+
+/**
+ * fcm_hub_set_max_subscriptions:
+ * @n: subscriptions one token may hold (one address, without tokens);
+ *   default 1000. One more gets 429.
+ */
+void
+fcm_hub_set_max_subscriptions (FcmHub *self,
+                               guint   n)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (n > 0);
+  if (self->max_subscriptions == n)
+    return;
+  self->max_subscriptions = n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_SUBSCRIPTIONS]);
 }

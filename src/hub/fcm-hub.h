@@ -84,6 +84,29 @@ gboolean     fcm_hub_set_introspection      (FcmHub           *self,
                                             const char       *client_id,
                                             const char       *client_secret,
                                             GError          **error);
+gboolean     fcm_hub_set_audit_syslog_tls   (FcmHub           *self,
+                                             GTlsCertificate  *client_certificate,
+                                             GTlsDatabase     *trust,
+                                             GError          **error);
+void         fcm_hub_set_idle_timeout       (FcmHub           *self,
+                                             double            seconds);
+double       fcm_hub_get_idle_timeout       (FcmHub           *self);
+void         fcm_hub_set_admin_token        (FcmHub           *self,
+                                             const char       *secret);
+void         fcm_hub_set_ws_token_optional  (FcmHub           *self,
+                                             gboolean          optional);
+guint        fcm_hub_get_lease_max          (FcmHub           *self);
+void         fcm_hub_set_lease_max          (FcmHub           *self,
+                                             guint             seconds);
+double       fcm_hub_get_unconnected_timeout (FcmHub          *self);
+void         fcm_hub_set_unconnected_timeout (FcmHub          *self,
+                                             double            seconds);
+guint        fcm_hub_get_max_subscriptions  (FcmHub           *self);
+void         fcm_hub_set_max_subscriptions  (FcmHub           *self,
+                                             guint             n);
+gsize        fcm_hub_get_max_queued_bytes   (FcmHub           *self);
+void         fcm_hub_set_max_queued_bytes   (FcmHub           *self,
+                                             gsize             bytes);
 
 /* Subscribers, for inspection (fcm-hub-admin.c) */
 

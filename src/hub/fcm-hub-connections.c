@@ -1,0 +1,516 @@
+/* fcm-hub-connections.c: the hub's TCP connections, where SoupServer
+ * (libsoup 3.2.3) needs help
+ *
+ * - Listening: the hub makes its own listening socket with a backlog of
+ *   LISTEN_BACKLOG; soup_server_listen() uses 10, so a burst of connects
+ *   stalled for a second (the SYN retransmit) once ten were queued.
+ * - Closed and idle keep-alive connections: SoupServer leaves a
+ *   connection whose peer closed it between two requests in CLOSE-WAIT
+ *   for good (one file descriptor per `fhircast publish`, until the hub
+ *   runs out of them). Every connection is watched while no request is
+ *   in progress: a peer that has gone gets the connection closed, and one
+ *   that stays idle for the idle timeout (default 60 s) gets it shut
+ *   down. The watch runs at a lower priority than libsoup's own I/O, so
+ *   libsoup always sees the end of a connection first and closes it
+ *   itself when it does; only what it leaves behind is closed here.
+ * - Answers before the body: a request refused from its headers alone
+ *   (authorization, an announced body over the limit) or a chunked body
+ *   that passes the limit is answered without reading (any more of) the
+ *   body. SoupServer reads a whole body before it writes any answer, so
+ *   the hub takes the connection over, writes the answer itself, reads
+ *   and drops whatever the client still sends (at most EARLY_DRAIN_BYTES
+ *   for EARLY_DRAIN_SECONDS, so the client can read the answer), then
+ *   closes it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "Fcm"
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "fcm-hub-private.h"
+
+#define LISTEN_BACKLOG 1024
+#define EARLY_DRAIN_SECONDS 2
+#define EARLY_DRAIN_BYTES (8 * 1024 * 1024)
+
+struct _HubConnection
+{
+  FcmHub  *hub;
+  GSocket *socket;       /* the key in FcmHub.connections; a reference (libsoup 3.2
+                          * never frees an accepted GSocket, so no weak reference:
+                          * its data would leak with it) */
+  GSource *source;       /* while idle: the peer sends or goes away */
+  guint    idle_id;      /* while idle: the idle timeout */
+  gboolean busy;         /* a request is being read or answered */
+};
+
+/* ------------------------------------------------------------------------ */
+/* listening                                                                */
+
+gboolean
+_fcm_hub_conn_listen (FcmHub        *self,
+                      GInetAddress  *address,
+                      guint          port,
+                      gboolean       tls,
+                      GError       **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, port);
+
+  socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         error);
+  if (socket == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
+    return FALSE;
+  return soup_server_listen_socket (self->server, socket, tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+}
+
+/* ------------------------------------------------------------------------ */
+/* watching idle connections                                                */
+
+static void
+connection_stop_watching (HubConnection *conn)
+{
+  if (conn->source != NULL)
+    {
+      g_source_destroy (conn->source);
+      g_clear_pointer (&conn->source, g_source_unref);
+    }
+  g_clear_handle_id (&conn->idle_id, g_source_remove);
+}
+
+void
+_fcm_hub_connection_free (HubConnection *conn)
+{
+  connection_stop_watching (conn);
+  g_object_unref (conn->socket);
+  g_free (conn);
+}
+
+static void
+connection_forget (HubConnection *conn)
+{
+  /* frees @conn */
+  g_hash_table_remove (conn->hub->connections, conn->socket);
+}
+
+static gboolean connection_ready_cb (GSocket      *socket,
+                                     GIOCondition  condition,
+                                     gpointer      data);
+
+static void
+connection_watch (HubConnection *conn)
+{
+  if (conn->source != NULL)
+    return;
+  conn->source = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  /* after libsoup's own I/O (G_PRIORITY_DEFAULT): it sees the end of a
+   * connection it still reads first */
+  g_source_set_priority (conn->source, G_PRIORITY_LOW);
+  g_source_set_callback (conn->source, (GSourceFunc) (void (*) (void)) connection_ready_cb, conn, NULL);
+  g_source_attach (conn->source, g_main_context_get_thread_default ());
+}
+
+static gboolean
+connection_idle_cb (gpointer data)
+{
+  HubConnection *conn = data;
+
+  conn->idle_id = 0;
+  if (g_socket_is_closed (conn->socket))
+    {
+      connection_forget (conn);
+      return G_SOURCE_REMOVE;
+    }
+  /* libsoup sees the end and closes it; if it left the connection alone,
+   * the watch sees the end and closes it */
+  g_debug ("closing a connection idle for %g s", conn->hub->idle_timeout);
+  g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
+  connection_watch (conn);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+connection_ready_cb (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      data)
+{
+  HubConnection *conn = data;
+  char byte;
+  gssize n;
+
+  if (g_socket_is_closed (socket))
+    {
+      g_clear_pointer (&conn->source, g_source_unref);
+      connection_forget (conn);
+      return G_SOURCE_REMOVE;
+    }
+  if (!(condition & (G_IO_HUP | G_IO_ERR)))
+    {
+      n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))   /* EWOULDBLOCK is EAGAIN */
+        return G_SOURCE_CONTINUE;
+      if (n > 0)
+        {
+          /* a request is coming: libsoup reads it (the idle timeout keeps
+           * running until it does) */
+          g_clear_pointer (&conn->source, g_source_unref);
+          return G_SOURCE_REMOVE;
+        }
+    }
+
+  /* the peer has gone while no request was in progress */
+  g_clear_pointer (&conn->source, g_source_unref);
+  g_socket_close (socket, NULL);
+  connection_forget (conn);
+  return G_SOURCE_REMOVE;
+}
+
+static HubConnection *
+connection_lookup (FcmHub            *self,
+                   SoupServerMessage *msg,
+                   gboolean           create)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  HubConnection *conn;
+
+  if (socket == NULL || self->connections == NULL)
+    return NULL;
+  conn = g_hash_table_lookup (self->connections, socket);
+  if (conn == NULL && create && !g_socket_is_closed (socket))
+    {
+      conn = g_new0 (HubConnection, 1);
+      conn->hub = self;
+      conn->socket = g_object_ref (socket);
+      g_hash_table_insert (self->connections, socket, conn);
+    }
+  return conn;
+}
+
+/* No request in progress: watch the connection until one comes. */
+static void
+connection_set_idle (HubConnection *conn)
+{
+  conn->busy = FALSE;
+  if (g_socket_is_closed (conn->socket))
+    {
+      connection_forget (conn);
+      return;
+    }
+  connection_watch (conn);
+  if (conn->idle_id == 0 && conn->hub->idle_timeout > 0)
+    conn->idle_id = g_timeout_add ((guint) MAX (conn->hub->idle_timeout * 1000, 1), connection_idle_cb, conn);
+}
+
+static void
+request_got_headers_cb (SoupServerMessage *msg,
+                        FcmHub            *self)
+{
+  HubConnection *conn = connection_lookup (self, msg, FALSE);
+
+  if (conn != NULL)
+    {
+      conn->busy = TRUE;
+      connection_stop_watching (conn);
+    }
+}
+
+void
+_fcm_hub_conn_request_started_cb (SoupServer        *server,
+                                  SoupServerMessage *msg,
+                                  FcmHub            *self)
+{
+  HubConnection *conn = connection_lookup (self, msg, TRUE);
+
+  g_signal_connect_object (msg, "got-headers", G_CALLBACK (request_got_headers_cb), self, 0);
+  if (conn != NULL && !conn->busy)
+    connection_set_idle (conn);
+}
+
+void
+_fcm_hub_conn_request_done_cb (SoupServer        *server,
+                               SoupServerMessage *msg,
+                               FcmHub            *self)
+{
+  HubConnection *conn = connection_lookup (self, msg, FALSE);
+
+  if (conn != NULL)
+    connection_set_idle (conn);
+}
+
+/* Before the connection of @msg is taken over (a WebSocket, an early
+ * answer): it is not libsoup's any more, nor ours to watch. */
+void
+_fcm_hub_conn_forget (FcmHub            *self,
+                      SoupServerMessage *msg)
+{
+  HubConnection *conn = connection_lookup (self, msg, FALSE);
+
+  if (conn != NULL)
+    connection_forget (conn);
+}
+
+/**
+ * fcm_hub_set_idle_timeout:
+ * @seconds: close a keep-alive connection after this long without a
+ *   request; 0 = never
+ *
+ * Default 60 s. Applies to connections that become idle from now on.
+ */
+void
+fcm_hub_set_idle_timeout (FcmHub *self,
+                          double  seconds)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  g_return_if_fail (seconds >= 0 && seconds <= 86400);
+  self->idle_timeout = seconds;
+}
+
+double
+fcm_hub_get_idle_timeout (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->idle_timeout;
+}
+
+/**
+ * fcm_hub_set_max_queued_bytes:
+ * @bytes: the most a subscriber's unsent notifications may take; 0 = no
+ *   limit. Default 4 MiB.
+ *
+ * A subscriber whose socket takes no more (it stopped reading) is
+ * unsubscribed once this much waits for it, with a syncerror naming it to
+ * the others of its topic: its queue can't grow without bound.
+ */
+void
+fcm_hub_set_max_queued_bytes (FcmHub *self,
+                              gsize   bytes)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  self->max_queued_bytes = bytes;
+}
+
+gsize
+fcm_hub_get_max_queued_bytes (FcmHub *self)
+{
+  g_return_val_if_fail (FCM_IS_HUB (self), 0);
+  return self->max_queued_bytes;
+}
+
+/* ------------------------------------------------------------------------ */
+/* answering before the body                                                */
+
+struct _EarlyAnswer
+{
+  FcmHub       *hub;          /* NULL once the hub is gone */
+  GIOStream    *stream;
+  GBytes       *answer;
+  GCancellable *cancellable;
+  guint         deadline_id;
+  gsize         drained;
+  guint8        buffer[16384];
+};
+
+static void
+early_answer_free (EarlyAnswer *early)
+{
+  g_clear_handle_id (&early->deadline_id, g_source_remove);
+  g_clear_object (&early->stream);
+  g_clear_pointer (&early->answer, g_bytes_unref);
+  g_clear_object (&early->cancellable);
+  g_free (early);
+}
+
+/* The hub lets its answers finish on their own. */
+void
+_fcm_hub_early_answer_orphan (EarlyAnswer *early)
+{
+  early->hub = NULL;
+}
+
+static void
+early_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  EarlyAnswer *early = data;
+
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  if (early->hub != NULL)
+    g_hash_table_steal (early->hub->early_answers, early);
+  early_answer_free (early);
+}
+
+static void
+early_close (EarlyAnswer *early)
+{
+  g_clear_handle_id (&early->deadline_id, g_source_remove);
+  g_io_stream_close_async (early->stream, G_PRIORITY_DEFAULT, NULL, early_closed_cb, early);
+}
+
+static gboolean
+early_deadline_cb (gpointer data)
+{
+  EarlyAnswer *early = data;
+
+  early->deadline_id = 0;
+  g_cancellable_cancel (early->cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+early_drained_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  EarlyAnswer *early = data;
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  /* drop what the client still sends, so that it gets to read the answer,
+   * until it closes, for a while, up to a limit */
+  if (n > 0 && early->drained + (gsize) n <= EARLY_DRAIN_BYTES)
+    {
+      early->drained += (gsize) n;
+      g_input_stream_read_async (g_io_stream_get_input_stream (early->stream), early->buffer,
+                                 sizeof early->buffer, G_PRIORITY_LOW, early->cancellable,
+                                 early_drained_cb, early);
+      return;
+    }
+  early_close (early);
+}
+
+static void
+early_written_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  EarlyAnswer *early = data;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    {
+      early_close (early);
+      return;
+    }
+  g_input_stream_read_async (g_io_stream_get_input_stream (early->stream), early->buffer,
+                             sizeof early->buffer, G_PRIORITY_LOW, early->cancellable,
+                             early_drained_cb, early);
+}
+
+/*
+ * _fcm_hub_answer_early:
+ * @status: the answer's status
+ * @reason: (nullable): its plain-text body
+ *
+ * Answers @msg now, from its headers alone, and closes its connection
+ * afterwards; the request body is not read. Response headers already set
+ * on @msg (WWW-Authenticate, Retry-After) go out with the answer. The
+ * answer is audited like any other (H-40).
+ */
+void
+_fcm_hub_answer_early (FcmHub            *self,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       guint              status,
+                       const char        *reason)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  const char *challenge = soup_message_headers_get_one (headers, "WWW-Authenticate");
+  const char *retry_after = soup_message_headers_get_one (headers, "Retry-After");
+  g_autoptr(GIOStream) stream = NULL;
+  GString *answer = g_string_new (NULL);
+  EarlyAnswer *early;
+
+  if (reason == NULL)
+    reason = "";
+  soup_server_message_set_status (msg, status, NULL);
+  if (_fcm_hub_auditing (self))
+    {
+      AuditRecord rec = { NULL, };
+
+      self->audit_rec = &rec;
+      _fcm_hub_audit_classify (self, msg, path, NULL);
+      self->audit_rec = NULL;
+      if (rec.transaction != NULL)
+        {
+          if (self->audit != NULL && !self->audit->failed)
+            _fcm_hub_audit_emit (self, msg, &rec);
+          if (self->atna != NULL)
+            _fcm_hub_audit_emit_atna (self, msg, &rec);
+        }
+      _fcm_hub_audit_record_clear (&rec);
+    }
+
+  g_string_append_printf (answer, "HTTP/1.1 %u %s\r\n", status, soup_status_get_phrase (status));
+  if (challenge != NULL)
+    g_string_append_printf (answer, "WWW-Authenticate: %s\r\n", challenge);
+  if (retry_after != NULL)
+    g_string_append_printf (answer, "Retry-After: %s\r\n", retry_after);
+  g_string_append_printf (answer, "Content-Type: text/plain; charset=utf-8\r\n"
+                                  "Content-Length: %zu\r\n"
+                                  "Connection: close\r\n\r\n%s", strlen (reason), reason);
+
+  _fcm_hub_conn_forget (self, msg);
+  g_object_ref (msg);
+  stream = soup_server_message_steal_connection (msg);
+  g_object_unref (msg);
+  if (stream == NULL)
+    {
+      g_string_free (answer, TRUE);
+      return;
+    }
+
+  early = g_new0 (EarlyAnswer, 1);
+  early->hub = self;
+  early->stream = g_steal_pointer (&stream);
+  early->answer = g_string_free_to_bytes (answer);
+  early->cancellable = g_cancellable_new ();
+  early->deadline_id = g_timeout_add_seconds (EARLY_DRAIN_SECONDS, early_deadline_cb, early);
+  g_hash_table_add (self->early_answers, early);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (early->stream),
+                                   g_bytes_get_data (early->answer, NULL), g_bytes_get_size (early->answer),
+                                   G_PRIORITY_DEFAULT, early->cancellable, early_written_cb, early);
+}
+
+/* A chunked body is counted as it comes; past the limit it is refused. */
+static void
+request_got_chunk_cb (SoupServerMessage *msg,
+                      GBytes            *chunk,
+                      FcmHub            *self)
+{
+  if (soup_server_message_get_request_body (msg)->length <= FCM_HUB_MAX_MESSAGE_BYTES)
+    return;
+  g_signal_handlers_disconnect_by_func (msg, request_got_chunk_cb, self);
+  _fcm_hub_answer_early (self, msg, g_uri_get_path (soup_server_message_get_uri (msg)),
+                         SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "request body larger than 1 MiB");
+}
+
+/* Called from the early handler: FALSE when @msg was answered already
+ * (an announced body over the limit). */
+gboolean
+_fcm_hub_conn_limit_body (FcmHub            *self,
+                          SoupServerMessage *msg,
+                          const char        *path)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    {
+      if (soup_message_headers_get_content_length (headers) > FCM_HUB_MAX_MESSAGE_BYTES)
+        {
+          _fcm_hub_answer_early (self, msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                 "request body larger than 1 MiB");
+          return FALSE;
+        }
+      return TRUE;
+    }
+  g_signal_connect_object (msg, "got-chunk", G_CALLBACK (request_got_chunk_cb), self, 0);
+  return TRUE;
+}
