@@ -3,6 +3,11 @@
 #   make run     install missing Debian packages, build, start the app
 #   make check   same set-up, then every test suite headless
 #
+#   make check-asan  every suite that needs no display under ASan + UBSan +
+#                    LSan (gcc, in _build-asan)
+#   make fuzz        the libFuzzer targets, FUZZ_SECONDS each (clang, in
+#                    _build-fuzz)
+#
 # Everything else (meson, ninja) is called from here; see README.md.
 
 BUILDDIR ?= _build
@@ -16,7 +21,7 @@ DEB_PACKAGES = meson ninja-build pkg-config gcc gettext \
   fonts-dejavu-core openssl python3 \
   gnome-keyring python3-pyatspi gir1.2-atspi-2.0
 
-.PHONY: all deps setup build run check bench screenshots clean
+.PHONY: all deps setup build run check build-asan check-asan check-all fuzz-setup fuzz bench screenshots clean
 
 all: build
 
@@ -37,6 +42,42 @@ run: build
 check: build
 	@build-aux/run-tests.sh $(BUILDDIR)
 
+# ASan + UBSan + LSan (gcc). The GTK app is not built: its suites need a
+# display and are not run here (tests/meson.build, the asan test setup).
+ASAN_BUILDDIR ?= _build-asan
+ASAN_MESON_OPTS = -Dgtk=false -Db_sanitize=address,undefined -Db_lundef=false
+
+$(ASAN_BUILDDIR)/build.ninja:
+	CC=gcc meson setup $(ASAN_BUILDDIR) $(ASAN_MESON_OPTS) $(MESON_OPTS)
+
+build-asan: deps $(ASAN_BUILDDIR)/build.ninja
+	meson compile -C $(ASAN_BUILDDIR)
+
+check-asan: build-asan
+	@build-aux/run-tests.sh --asan $(ASAN_BUILDDIR)
+
+# `make check` and `make check-asan` with one closing "N passed, N failed".
+check-all: build build-asan
+	@build-aux/run-tests.sh $(BUILDDIR) $(ASAN_BUILDDIR)
+
+# libFuzzer (clang, ASan + UBSan, leak detection): every target for
+# FUZZ_SECONDS, one after the other; fails on a crash, a leak or a hang.
+# `make fuzz FUZZ_SECONDS=600 FUZZ_TARGETS=ws` for a longer run of one.
+FUZZ_BUILDDIR ?= _build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= message ws http client
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+FUZZ_MESON_OPTS = -Dfuzzing=true -Dgtk=false -Db_sanitize=address,undefined -Db_lundef=false
+
+fuzz-setup: deps
+	@build-aux/install-deps.sh $(FUZZ_PACKAGES)
+	@test -f $(FUZZ_BUILDDIR)/build.ninja || \
+	  CC=clang meson setup $(FUZZ_BUILDDIR) $(FUZZ_MESON_OPTS) $(MESON_OPTS)
+
+fuzz: fuzz-setup
+	meson compile -C $(FUZZ_BUILDDIR) $(addprefix fuzz-,$(FUZZ_TARGETS))
+	@build-aux/run-fuzz.sh $(FUZZ_BUILDDIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 # Speed targets (issue notes and README): hub publish->deliver p50 <= 0.3 ms,
 # fan-out >= 50,000 notifications/s, on loopback; client ingest (FcmHubClient
 # in an FcmMonitor, hub in a child process) >= 20,000 events/s; 100,000 timeline
@@ -45,7 +86,7 @@ check: build
 # bench-hub runs the hub in its own process and raw WebSocket/HTTP clients in
 # another (docs/hub.md, Performance).
 bench: build
-	meson compile -C $(BUILDDIR) bench-hub bench-client bench-event-log bench-timeline bench-startup
+	meson compile -C $(BUILDDIR) bench-hub bench-client bench-event-log bench-timeline bench-startup bench-app-load
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub
 	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-client
 	# the core event log: 1,000,000 events, no GTK (target <= 300 MB RSS)
@@ -54,6 +95,12 @@ bench: build
 	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
 	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy \
 	  $(BUILDDIR)/tests/bench/bench-timeline
+	# the app under load (issue 15.1): 2,000 events/s, 100,000 events, on the
+	# built-in hub and on a separate `fhircast hub`, 3 runs each (medians, ranges)
+	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
+	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy GSETTINGS_BACKEND=memory \
+	  GSETTINGS_SCHEMA_DIR=$(BUILDDIR)/data FHIRCAST_CLI=$(BUILDDIR)/src/cli/fhircast \
+	  $(BUILDDIR)/tests/bench/bench-app-load --runs 3 2>/dev/null
 	@echo "start-up (first frame target <= 400 ms, live < 1 s; Xvfb, cairo renderer, one session,"
 	@echo "18 starts, median and spread; the first also starts the session's accessibility bus):"
 	@xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- env \
@@ -69,4 +116,4 @@ screenshots: build
 	  $(BUILDDIR)/tests/fcm-screenshots data/screenshots
 
 clean:
-	rm -rf $(BUILDDIR)
+	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR) $(FUZZ_BUILDDIR)

@@ -18,7 +18,8 @@ JsonNode  *fcm_test_load_json     (const char *first_path,
 GPtrArray *fcm_test_list_data     (const char *subdir,
                                    const char *suffix);
 
-/* Spin the default main context until EXPR is true or 10 s pass. */
+/* Spin the default main context until EXPR is true or 10 s pass (times
+ * fcm_test_timeout_scale ()). */
 gboolean   fcm_test_wakeup        (gpointer    data);
 GTlsCertificate *fcm_test_make_certificate (const char  *prefix,
                                             char       **out_dir,

@@ -4,6 +4,11 @@
  *
  * Usage: fcm-screenshots OUTPUT-DIR   (needs a display; run under xvfb-run)
  *
+ * A PNG is written only when it differs from the one in OUTPUT-DIR outside
+ * the few texts that change from run to run (clock times, latencies, the
+ * hub's own ids): `make screenshots` leaves the tree clean when nothing
+ * changed visually.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -12,17 +17,22 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <adwaita.h>
 
 #include "fcm-application.h"
 #include "fcm-connection.h"
+#include "fcm-connection-private.h"
 #include "fcm-open-report-dialog.h"
 #include "fcm-probe-window-private.h"
 #include "fcm-window.h"
 #include "fcm-window-private.h"
 #include "fcm-test-util.h"
 #include "fcm-timeline-private.h"
+
+#define SCREENSHOT_PORT  47611
+#define SCREENSHOT_TOPIC "5f0c2e9a-7d41-4b8e-9a36-c1d2e3f4a5b6"
 
 static const char *output_dir;
 static int exit_status = 1;
@@ -38,6 +48,174 @@ settle (guint ms)
   g_source_remove (wake);
 }
 
+/* --------------------------------------------------- what may differ, run to run
+ *
+ * `make screenshots` rewrites a PNG only when it changed visually, so that
+ * the working tree stays clean otherwise. Everything the scenario chooses
+ * is fixed (the hub's port and topic, ids and demo data from a seeded
+ * GRand), but a few texts cannot be: clock times, latencies, durations,
+ * and what the hub and the probe make from their CSPRNG (versionIds, the
+ * ids of syncerrors, endpoints, the probe's topics and event ids).
+ * The widgets showing those are masked out of the comparison. */
+
+static FcmConnection *the_connection;
+static GRegex *volatile_regex;   /* a time, a latency */
+
+/* versionIds, timestamps and the hub's own event ids, from the log */
+static GPtrArray *
+volatile_tokens (void)
+{
+  GPtrArray *tokens = g_ptr_array_new_with_free_func (g_free);
+  GListModel *log = G_LIST_MODEL (fcm_monitor_get_event_log (fcm_connection_get_monitor (the_connection)));
+  g_autoptr(GRegex) fields = g_regex_new ("\"(context\\.versionId|context\\.priorVersionId|versionId|priorVersionId|timestamp)\"\\s*:\\s*\"([^\"]+)\"",
+                                          0, 0, NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (log); i++)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (log, i);
+      g_autofree char *text = fcm_event_log_entry_dup_text (entry);
+      g_autoptr(GMatchInfo) match = NULL;
+
+      /* the hub's syncerrors and derived events have ids from its CSPRNG */
+      if (fcm_event_log_entry_get_event_id (entry) != NULL && !fcm_event_log_entry_get_own_echo (entry))
+        g_ptr_array_add (tokens, g_strdup (fcm_event_log_entry_get_event_id (entry)));
+      for (g_regex_match (fields, text, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+        g_ptr_array_add (tokens, g_match_info_fetch (match, 2));
+    }
+  return tokens;
+}
+
+static gboolean
+is_volatile (const char *text,
+             GPtrArray  *tokens)
+{
+  if (text == NULL || text[0] == '\0')
+    return FALSE;
+  if (g_regex_match (volatile_regex, text, 0, NULL))
+    return TRUE;
+  for (guint i = 0; i < tokens->len; i++)
+    if (strstr (text, g_ptr_array_index (tokens, i)) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+add_widget_rect (GArray    *rects,
+                 GtkWidget *widget,
+                 GtkWidget *root)
+{
+  graphene_rect_t bounds;
+
+  if (gtk_widget_get_mapped (widget) && gtk_widget_compute_bounds (widget, root, &bounds))
+    g_array_append_val (rects, bounds);
+}
+
+/* the lines of a text view (the details' JSON) with a volatile text */
+static void
+add_text_view_rects (GArray      *rects,
+                     GtkTextView *view,
+                     GtkWidget   *root,
+                     GPtrArray   *tokens)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter line, end;
+
+  for (gtk_text_buffer_get_start_iter (buffer, &line); !gtk_text_iter_is_end (&line); )
+    {
+      g_autofree char *text = NULL;
+      int y, height, wx, wy;
+      graphene_point_t p;
+
+      end = line;
+      if (!gtk_text_iter_ends_line (&end))
+        gtk_text_iter_forward_to_line_end (&end);
+      text = gtk_text_iter_get_text (&line, &end);
+      if (is_volatile (text, tokens))
+        {
+          gtk_text_view_get_line_yrange (view, &line, &y, &height);
+          gtk_text_view_buffer_to_window_coords (view, GTK_TEXT_WINDOW_WIDGET, 0, y, &wx, &wy);
+          if (gtk_widget_compute_point (GTK_WIDGET (view), root, &GRAPHENE_POINT_INIT (0, wy), &p))
+            {
+              graphene_rect_t r = GRAPHENE_RECT_INIT (p.x, p.y, gtk_widget_get_width (GTK_WIDGET (view)), height);
+
+              g_array_append_val (rects, r);
+            }
+        }
+      if (!gtk_text_iter_forward_line (&line))
+        break;
+    }
+}
+
+static void
+collect_volatile (GtkWidget *widget,
+                  GtkWidget *root,
+                  GPtrArray *tokens,
+                  GArray    *rects)
+{
+  const char *text = NULL;
+
+  if (!gtk_widget_get_mapped (widget))
+    return;
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_INSCRIPTION (widget))
+    text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
+  else if (GTK_IS_TEXT_VIEW (widget))
+    add_text_view_rects (rects, GTK_TEXT_VIEW (widget), root, tokens);
+  if (is_volatile (text, tokens))
+    add_widget_rect (rects, widget, root);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    collect_volatile (child, root, tokens, rects);
+}
+
+static gboolean
+masked (GArray *rects,
+        int     x,
+        int     y)
+{
+  for (guint i = 0; i < rects->len; i++)
+    {
+      graphene_rect_t *r = &g_array_index (rects, graphene_rect_t, i);
+
+      /* a margin: antialiasing, glyphs that overhang their box */
+      if (x >= r->origin.x - 3 && x <= r->origin.x + r->size.width + 3 &&
+          y >= r->origin.y - 3 && y <= r->origin.y + r->size.height + 3)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* the same size, and the same pixels outside the masked rectangles */
+static gboolean
+same_picture (GdkTexture *fresh,
+              const char *path,
+              GArray     *rects)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GdkTexture) old = gdk_texture_new_from_file (file, NULL);
+  int width = gdk_texture_get_width (fresh), height = gdk_texture_get_height (fresh);
+  g_autofree guchar *a = NULL;
+  g_autofree guchar *b = NULL;
+  gsize stride = (gsize) width * 4;
+
+  if (old == NULL || gdk_texture_get_width (old) != width || gdk_texture_get_height (old) != height)
+    return FALSE;
+  a = g_malloc (stride * height);
+  b = g_malloc (stride * height);
+  gdk_texture_download (fresh, a, stride);
+  gdk_texture_download (old, b, stride);
+  for (int y = 0; y < height; y++)
+    if (memcmp (a + y * stride, b + y * stride, stride) != 0)
+      for (int x = 0; x < width; x++)
+        if (memcmp (a + y * stride + x * 4, b + y * stride + x * 4, 4) != 0 && !masked (rects, x, y))
+          {
+            if (g_getenv ("FCM_SHOT_DEBUG"))
+              g_printerr ("  first difference at %d,%d\n", x, y);
+            return FALSE;
+          }
+  return TRUE;
+}
+
 static void
 save_png (GtkWidget  *widget,
           const char *name)
@@ -46,9 +224,19 @@ save_png (GtkWidget  *widget,
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *path = g_build_filename (output_dir, name, NULL);
+  g_autoptr(GPtrArray) tokens = volatile_tokens ();
+  g_autoptr(GArray) rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
   GskRenderer *renderer;
   int width = 0, height = 0;
 
+  if (FCM_IS_WINDOW (widget))
+    {
+      FcmWindowParts parts;
+
+      fcm_window_get_parts (FCM_WINDOW (widget), &parts);
+      _fcm_timeline_reset_divider (FCM_TIMELINE (parts.timeline));
+      settle (100);
+    }
   /* the size once drawn: read before, a window just presented had none
    * yet and gave an empty snapshot now and then */
   for (guint tries = 0; node == NULL; tries++)
@@ -67,6 +255,20 @@ save_png (GtkWidget  *widget,
     }
   renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  collect_volatile (widget, widget, tokens, rects);
+  /* FCM_SHOT_DEBUG=1: what is masked, where a picture differs */
+  if (g_getenv ("FCM_SHOT_DEBUG"))
+    for (guint i = 0; i < rects->len; i++)
+      {
+        graphene_rect_t *r = &g_array_index (rects, graphene_rect_t, i);
+
+        g_printerr ("  mask %s %.0f,%.0f %.0fx%.0f\n", name, r->origin.x, r->origin.y, r->size.width, r->size.height);
+      }
+  if (same_picture (texture, path, rects))
+    {
+      g_print ("%s: unchanged (%u volatile areas ignored)\n", path, rects->len);
+      return;
+    }
   if (!gdk_texture_save_to_png (texture, path))
     g_error ("could not write %s", path);
   g_print ("%s (%d×%d)\n", path, width, height);
@@ -89,6 +291,17 @@ published_cb (GObject      *source,
   a->done = TRUE;
 }
 
+/* The process's GRand also makes the WebSocket masks of every frame our
+ * clients send, as many as the timing has it: each step starts from its
+ * own seed, so that the ids and the demo values it draws are the same. */
+static void
+reseed (void)
+{
+  static guint32 step;
+
+  g_random_set_seed (20261121 + step++);
+}
+
 static void
 publish (FcmConnection *connection,
          const char    *name,
@@ -96,8 +309,39 @@ publish (FcmConnection *connection,
 {
   Answer a = { 0, };
 
+  reseed ();
   fcm_connection_publish_async (connection, name, context, NULL, published_cb, &a);
   FCM_TEST_WAIT_UNTIL (a.done);
+}
+
+/* The dialog's Random Demo Study draws from its own GRand and uses today's
+ * date: the same demo study every time instead (what the button could
+ * have drawn) */
+static void
+fix_demo_study (GtkWidget *widget)
+{
+  static const struct { const char *title; const char *text; } fields[] = {
+    { "Report ID", "3c7e1a52-9d04-4f6b-8b21-5e0a9c4d7f18" },
+    { "Patient ID", "demo-6a1f0e93" },
+    { "Name (optional)", "Noah Okafor" },
+    { "Birth Date (optional, YYYY-MM-DD)", "1958-01-14" },
+    { "MRN (optional)", "MRN-207533" },
+    { "Description (optional)", "CT Abdomen and Pelvis with contrast" },
+    { "Modality (optional, e.g. CT)", "CT" },
+    { "Date (optional, YYYY-MM-DD)", "2026-11-21" },
+    { "Study ID (ImagingStudy)", "demo-study-3f9a61c2" },
+    { "Accession Number (optional)", "ACC20261121" },
+  };
+
+  if (ADW_IS_ENTRY_ROW (widget))
+    for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), fields[i].title) == 0)
+        gtk_editable_set_text (GTK_EDITABLE (widget), fields[i].text);
+  if (ADW_IS_COMBO_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Sex (optional)") == 0)
+    adw_combo_row_set_selected (ADW_COMBO_ROW (widget), 2);   /* male */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    fix_demo_study (child);
 }
 
 static FcmWindow *
@@ -110,14 +354,25 @@ static void
 run (FcmApplication *app)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FcmConnection) connection = fcm_connection_new_embedded (&error);
+  g_autoptr(FcmConnection) connection = NULL;
   g_autoptr(FcmHubClient) viewer = NULL;
   g_autoptr(FcmHubClient) refuser = NULL;
   FcmWindow *window;
   FcmWindowParts parts;
   GtkWindow *dialog;
 
+  /* the same pictures each time: a fixed port and topic (the sidebar shows
+   * them), ids and demo data from a seeded GRand (g_uuid_string_random too) */
+  reseed ();
+  connection = _fcm_connection_new_embedded_full (SCREENSHOT_PORT, SCREENSHOT_TOPIC, FALSE, &error);
+  if (connection == NULL)
+    {
+      g_printerr ("port %u: %s; a free one instead (the pictures will differ)\n", SCREENSHOT_PORT, error->message);
+      g_clear_error (&error);
+      connection = _fcm_connection_new_embedded_full (0, SCREENSHOT_TOPIC, FALSE, &error);
+    }
   g_assert_no_error (error);
+  the_connection = connection;
   fcm_hub_client_set_subscriber_name (fcm_connection_get_client (connection), "FHIRcast Monitor");
   fcm_application_add_connection (app, connection);
   window = find_window (app);
@@ -154,7 +409,9 @@ run (FcmApplication *app)
     publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
   }
   FCM_TEST_WAIT_UNTIL (fcm_context_store_get_current (fcm_monitor_get_context_store (fcm_connection_get_monitor (connection))) != NULL);
+  reseed ();
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update (connection, NULL));
+  reseed ();
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update (connection, NULL));
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, fcm_connection_build_select (connection, NULL));
   settle (500);
@@ -189,6 +446,7 @@ run (FcmApplication *app)
   }
   g_assert_nonnull (dialog);
   fcm_open_report_dialog_fill_random (FCM_OPEN_REPORT_DIALOG (dialog));
+  fix_demo_study (GTK_WIDGET (dialog));
   settle (300);
   save_png (GTK_WIDGET (dialog), "open-report-dialog.png");
   gtk_window_destroy (dialog);
@@ -211,7 +469,23 @@ run (FcmApplication *app)
   FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)));
   fcm_window_get_parts (window, &parts);
   FCM_TEST_WAIT_UNTIL (gtk_revealer_get_child_revealed (parts.alert_revealer));
-  settle (400);
+  /* the syncerror selected: what the hub said, as the details show it */
+  {
+    GListModel *rows = _fcm_timeline_get_model (FCM_TIMELINE (parts.timeline));
+
+    FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (rows) ==
+                         g_list_model_get_n_items (G_LIST_MODEL (fcm_monitor_get_event_log (fcm_connection_get_monitor (connection)))));
+    _fcm_timeline_select (FCM_TIMELINE (parts.timeline), g_list_model_get_n_items (rows) - 1);
+  }
+  /* the toast says what the alert says, over the JSON, and is gone or not
+   * by the time of the picture: without it, the same every time */
+  {
+    AdwToast *toast = _fcm_window_get_toast (window, connection);
+
+    if (toast != NULL)
+      adw_toast_dismiss (toast);
+  }
+  settle (600);
   save_png (GTK_WIDGET (window), "sync-lost.png");
 
   /* 5: Test a Hub… on the built-in hub, every scenario done, one chosen */
@@ -277,6 +551,12 @@ main (int   argc,
       return 77;
     }
   adw_init ();
+  /* clock times and latencies; the subscribers panel's latencies and
+   * shortened endpoint ids; the probe's durations, its random topics,
+   * event ids and endpoints */
+  volatile_regex = g_regex_new ("[0-9]{2}:[0-9]{2}:[0-9]{2}|^[0-9]+ ms$|[0-9.]+ ms ·|endpoint [0-9a-f]"
+                                "|in [0-9]+ s$|^[0-9.]+ s$|fhircast-probe-|/ws/[0-9a-f]"
+                                "|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}", 0, 0, NULL);
 
   app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
   g_signal_connect (app, "activate", G_CALLBACK (activate_cb), NULL);

@@ -449,9 +449,21 @@ test_hubs_remembered (Fixture       *f,
   g_assert_cmpuint (g_strv_length (names), ==, 1);
   g_assert_cmpstr (names[0], ==, "Reading Room 2");
 
-  /* Remove Hub: unsubscribed and forgotten */
+  /* Remove Hub (it asks first, issue 11.8): unsubscribed and forgotten */
   fcm_window_set_connection (window, connection);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  {
+    AdwMessageDialog *dialog = find_message_dialog ();
+
+    g_assert_nonnull (dialog);
+    /* asked, not yet removed nor forgotten */
+    g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 1);
+    hubs = g_settings_get_value (f->settings, "hubs");
+    g_assert_cmpuint (g_variant_n_children (hubs), ==, 1);
+    g_clear_pointer (&hubs, g_variant_unref);
+    adw_message_dialog_response (dialog, "remove");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
   g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 0);
   hubs = g_settings_get_value (f->settings, "hubs");
   g_assert_cmpuint (g_variant_n_children (hubs), ==, 0);

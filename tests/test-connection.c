@@ -168,6 +168,9 @@ test_syncerror_alert (void)
   g_assert_nonnull (strstr (alert, "DiagnosticReport-open"));
   g_assert_cmpstr (fcm_connection_get_status_text (connection), ==, "Sync lost");
   g_clear_pointer (&alert, g_free);
+  alert = fcm_connection_dup_alert_title (connection);
+  g_assert_cmpstr (alert, ==, "Sync lost on Built-in Hub");
+  g_clear_pointer (&alert, g_free);
 
   /* the refuser follows updates; a newer event restores sync (C-66) */
   publish_and_wait (connection, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE,
@@ -195,8 +198,14 @@ test_connection_loss (void)
 
   fcm_hub_shutdown (fcm_connection_get_hub (connection));
   FCM_TEST_WAIT_UNTIL (!fcm_connection_get_live (connection));
-  FCM_TEST_WAIT_UNTIL ((alert = fcm_connection_dup_alert (connection)) != NULL);
-  g_assert_nonnull (strstr (alert, "stale"));
+  FCM_TEST_WAIT_UNTIL ((alert = fcm_connection_dup_alert_title (connection)) != NULL);
+  /* it was live: lost, not "could not connect" */
+  g_assert_cmpint (fcm_connection_get_alert_kind (connection), ==, FCM_CONNECTION_ALERT_CONNECTION_LOST);
+  g_assert_cmpstr (alert, ==, "Connection lost to Built-in Hub");
+  /* that the context may be stale is the context panel's to say, once */
+  g_clear_pointer (&alert, g_free);
+  alert = fcm_connection_dup_alert (connection);
+  g_assert_null (strstr (alert, "stale"));
   g_assert_true (fcm_context_store_get_stale (store_of (connection)));
 
   answer_clear (&a);
@@ -225,8 +234,8 @@ test_connection_loss_first (void)
 
   fcm_hub_shutdown (fcm_connection_get_hub (connection));
   FCM_TEST_WAIT_UNTIL (fcm_connection_get_connection_lost (connection));
-  alert = fcm_connection_dup_alert (connection);
-  g_assert_true (g_str_has_prefix (alert, "Connection to the hub lost"));
+  alert = fcm_connection_dup_alert_title (connection);
+  g_assert_cmpstr (alert, ==, "Connection lost to Built-in Hub");
   g_assert_true (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)));
 
   answer_clear (&a);
@@ -237,6 +246,8 @@ static void
 test_unreachable_hub (void)
 {
   g_autoptr(FcmConnection) connection = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
 
   connection = fcm_connection_new ("http://127.0.0.1:9/fhircast", "t", "Tester");
   g_assert_false (fcm_connection_get_embedded (connection));
@@ -244,6 +255,14 @@ test_unreachable_hub (void)
   fcm_connection_start (connection);
   FCM_TEST_WAIT_UNTIL (fcm_connection_get_last_error (connection) != NULL);
   g_assert_false (fcm_connection_get_live (connection));
+
+  /* never live: "could not connect", with the reason, not "connection lost" */
+  g_assert_cmpint (fcm_connection_get_alert_kind (connection), ==, FCM_CONNECTION_ALERT_COULD_NOT_CONNECT);
+  title = fcm_connection_dup_alert_title (connection);
+  g_assert_cmpstr (title, ==, "Could not connect to 127.0.0.1:9");
+  text = fcm_connection_dup_alert (connection);
+  g_assert_cmpstr (text, ==, fcm_connection_get_last_error (connection));
+  g_assert_null (strstr (fcm_connection_get_status_text (connection), "lost"));
 }
 
 int

@@ -290,6 +290,56 @@ test_event_deep_nesting (void)
   g_assert_nonnull (event);
 }
 
+/* Issue 14 item 2 and the fuzzing finding message/lone-surrogate-escape:
+ * fcm_json_parse refuses what json-glib 1.6 would let through. */
+static void
+test_json_trailing_and_surrogates (void)
+{
+  static const char *bad[] = {
+    "{\"a\":1}{\"id\":5}",
+    "{\"a\":1} [1,{\"b\":[2]}]",
+    "1[{\"a\":1},{\"b\":2}]",
+    "1 2",
+    "\"a\"\"b\"",
+    "true,",
+    "[1]]",
+    "{\"id\":\"rpt-\\ud800x\"}",
+    "{\"id\":\"\\udc00\"}",
+    "{\"id\":\"\\uD83D\\u0041\"}",
+    "{\"id\":\"\\ud83d\"}",
+    "{\"id\":\"RPT-\\731\"}",
+    "{\"id\":\"x\\qy\"}",
+    "{\"id\":\"\\u12\"}",
+    "{\"id\":\"x\\\"}",
+  };
+  static const char *good[] = {
+    "{\"a\":1}  \r\n\t",
+    "  [1, 2]\n",
+    "12",
+    " true ",
+    "\"x\\\"}{\"",
+    "{\"id\":\"\\ud83d\\ude00 \\u00e9 \\\\ud800\"}",
+    "{\"id\":\"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0041\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = fcm_json_parse (bad[i], -1, &error);
+
+      g_assert_null (node);
+      g_assert_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = fcm_json_parse (good[i], -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (node);
+    }
+}
+
 static void
 test_event_huge (void)
 {
@@ -484,6 +534,7 @@ main (int   argc,
   g_test_add_func ("/fcm/event/build", test_event_build);
   g_test_add_func ("/fcm/event/bad/table", test_event_bad_input);
   g_test_add_func ("/fcm/event/bad/deep-nesting", test_event_deep_nesting);
+  g_test_add_func ("/fcm/json/trailing-and-surrogates", test_json_trailing_and_surrogates);
   g_test_add_func ("/fcm/event/bad/huge", test_event_huge);
   g_test_add_func ("/fcm/event/bad/truncated", test_event_truncations);
   g_test_add_func ("/fcm/json/helpers", test_json_helpers);

@@ -15,6 +15,7 @@
 
 #include "fcm-fhircast.h"
 #include "fcm-hub.h"
+#include "fcm-hub-private.h"
 #include "fcm-json-private.h"
 #include "fcm-test-util.h"
 
@@ -2275,12 +2276,26 @@ test_admin_inspect (Fixture       *f,
   g_assert_cmpint (json_object_get_int_member (sub, "leaseSecondsLeft"), >, 3500);
   g_assert_cmpint (json_object_get_int_member (sub, "acksPending"), ==, 0);
   g_assert_cmpfloat (json_object_get_double_member (sub, "lastAckLatencyMs"), >=, 0.0);
+  /* every matched ack's latency: count, p50, p99 and max */
+  {
+    JsonObject *latencies = json_object_get_object_member (sub, "ackLatencyMs");
+
+    g_assert_nonnull (latencies);
+    g_assert_cmpint (json_object_get_int_member (latencies, "count"), >=, 1);
+    g_assert_cmpfloat (json_object_get_double_member (latencies, "p50"), <=,
+                       json_object_get_double_member (latencies, "p99"));
+    g_assert_cmpfloat (json_object_get_double_member (latencies, "p99"), <=,
+                       json_object_get_double_member (latencies, "max"));
+    g_assert_cmpfloat (json_object_get_double_member (latencies, "max"), >=,
+                       json_object_get_double_member (sub, "lastAckLatencyMs"));
+  }
   g_assert_cmpint (json_object_get_int_member (sub, "acks"), >=, 1);
   g_assert_cmpint (json_object_get_int_member (sub, "refusedAcks"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (sub, "missedAcksTotal"), ==, 0);
   sub = admin_find_subscriber (subs, NULL);
   g_assert_nonnull (sub);
   g_assert_true (json_object_get_null_member (sub, "lastAckLatencyMs"));
+  g_assert_true (json_object_get_null_member (sub, "ackLatencyMs"));
   g_assert_cmpstr (fcm_json_get_string (sub, "endpoint"), ==, strrchr (b->endpoint, '/') + 1);
 
   contexts = admin_get (f, "/admin/contexts?topic=" TOPIC);
@@ -2850,6 +2865,27 @@ test_cli_tls (void)
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
+/* the ack latency quantiles /admin/ reports: within about 10 % */
+static void
+test_ack_histogram (void)
+{
+  AckHistogram h = { { 0, }, 0, 0 };
+
+  g_assert_cmpfloat (_fcm_hub_ack_histogram_quantile (&h, 0.5), ==, 0);
+  /* 1 ms … 1,000 ms, one each */
+  for (gint64 ms = 1; ms <= 1000; ms++)
+    _fcm_hub_ack_histogram_add (&h, ms * 1000);
+  g_assert_cmpuint (h.n, ==, 1000);
+  g_assert_cmpint (h.max, ==, 1000000);
+  g_assert_cmpfloat_with_epsilon (_fcm_hub_ack_histogram_quantile (&h, 0.50), 500000, 50000);
+  g_assert_cmpfloat_with_epsilon (_fcm_hub_ack_histogram_quantile (&h, 0.99), 990000, 99000);
+  g_assert_cmpfloat (_fcm_hub_ack_histogram_quantile (&h, 1.0), <=, 1000000);
+  /* a long one at the end is the max */
+  _fcm_hub_ack_histogram_add (&h, 30 * G_USEC_PER_SEC);
+  g_assert_cmpint (h.max, ==, 30 * G_USEC_PER_SEC);
+  g_assert_cmpfloat_with_epsilon (_fcm_hub_ack_histogram_quantile (&h, 0.50), 500000, 50000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2906,6 +2942,7 @@ main (int   argc,
   ADD_TOKENS ("auth/tokens-file-errors", test_tokens_file_errors);
   ADD_TOKENS ("audit/tokens", test_audit);
 #undef ADD_TOKENS
+  g_test_add_func ("/fcm/hub/admin/ack-histogram", test_ack_histogram);
   g_test_add_func ("/fcm/hub/admin/refuses-public", test_admin_refuses_public);
   g_test_add_func ("/fcm/hub/cli", test_cli);
   g_test_add_func ("/fcm/hub/tls", test_tls);

@@ -163,8 +163,9 @@ live_session (Fixture    *f,
                                   g_steal_pointer (&open3), NULL, done_cb, &result);
     g_assert_cmpuint (fcm_connection_publish_finish (connection, wait_result (&result), NULL, &error), ==, 200);
   }
-  /* the confirmation and five events, each acked */
-  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (log)) == 6);
+  /* the confirmation, the note that the subscription is live (issue 11.9)
+   * and five events, each acked */
+  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (log)) == 7);
   FCM_TEST_WAIT_UNTIL (last_ack (log) == 200);
   return connection;
 }
@@ -220,14 +221,14 @@ test_open_recording (Fixture       *f,
   fcm_window_get_parts (window, &parts);
   type_filter = _fcm_timeline_get_type_filter (FCM_TIMELINE (parts.timeline));
   /* the timeline takes new rows once per frame */
-  FCM_TEST_WAIT_UNTIL (shown_rows (window) == 6);
+  FCM_TEST_WAIT_UNTIL (shown_rows (window) == 7);
   for (guint i = 0; i < G_N_ELEMENTS (live_counts); i++)
     {
       gtk_drop_down_set_selected (type_filter, i);
       live_counts[i] = shown_rows (window);
     }
   gtk_drop_down_set_selected (type_filter, 0);
-  g_assert_cmpuint (live_counts[0], ==, 6);
+  g_assert_cmpuint (live_counts[0], ==, 7);
 
   _fcm_window_open_recording (window, file, NULL, done_cb, &result);
   g_assert_cmpint (_fcm_window_open_recording_finish (window, wait_result (&result), &error), ==, 6);
@@ -589,10 +590,10 @@ test_menu_and_file_chooser (Fixture       *f,
   g_assert_true (recording != live);
   g_assert_true (g_file_equal (fcm_connection_get_recording (recording), report));
   log = fcm_monitor_get_event_log (fcm_connection_get_monitor (recording));
-  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (log)) == 6);
-  FCM_TEST_WAIT_UNTIL (shown_rows (window) == 6);
+  FCM_TEST_WAIT_UNTIL (g_list_model_get_n_items (G_LIST_MODEL (log)) == 7);
+  FCM_TEST_WAIT_UNTIL (shown_rows (window) == 7);
   /* pseudonyms in the timeline, and a current report in the context */
-  for (guint i = 0; i < 6; i++)
+  for (guint i = 0; i < 7; i++)
     {
       g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (log), i);
 

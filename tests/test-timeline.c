@@ -8,11 +8,13 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
 #include <adwaita.h>
+#include <libsoup/soup.h>
 
 #include "fcm-client.h"
 #include "fcm-hub.h"
@@ -29,6 +31,7 @@ typedef struct
   FcmHubClient *other;       /* another app in the session */
   FcmMonitor   *monitor;
   GtkWindow    *window;
+  AdwToastOverlay *overlay;
   FcmTimeline  *timeline;
 } Fixture;
 
@@ -108,6 +111,8 @@ fixture_setup (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   f->hub = fcm_hub_new ();
+  /* data "admin": the hub's /admin/ endpoints (loopback only) */
+  fcm_hub_set_admin (f->hub, g_strcmp0 (data, "admin") == 0);
   g_assert_true (fcm_hub_listen (f->hub, "127.0.0.1", 0, NULL, &error));
   g_assert_no_error (error);
   f->topic = g_uuid_string_random ();
@@ -118,9 +123,16 @@ fixture_setup (Fixture       *f,
   f->monitor = fcm_monitor_new (f->ours);
 
   f->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (f->window, 700, 500);
+  /* data "small": a small window, the timeline much longer than its pane */
+  if (g_strcmp0 (data, "small") == 0)
+    gtk_window_set_default_size (f->window, 640, 360);
+  else
+    gtk_window_set_default_size (f->window, 700, 500);
   f->timeline = FCM_TIMELINE (fcm_timeline_new ());
-  gtk_window_set_child (f->window, GTK_WIDGET (f->timeline));
+  /* as in the window: what actions did is said in toasts */
+  f->overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  adw_toast_overlay_set_child (f->overlay, GTK_WIDGET (f->timeline));
+  gtk_window_set_child (f->window, GTK_WIDGET (f->overlay));
   fcm_timeline_set_event_log (f->timeline, fcm_monitor_get_event_log (f->monitor));
   gtk_window_present (f->window);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (f->window));
@@ -149,6 +161,8 @@ test_timeline_rows (Fixture       *f,
   g_autoptr(JsonArray) open1 = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
   g_autoptr(JsonArray) close1 = fcm_context_build_close ("rpt-1", "pat-1", "st-1");
   g_autoptr(JsonArray) open2 = fcm_context_build_open ("rpt-2", "pat-2", "st-2", "ACC-2", "MRN-2");
+  g_autoptr(JsonArray) open3 = fcm_context_build_open ("rpt-3", "pat-3", "st-3", "ACC-3", "MRN-3");
+  g_autoptr(JsonArray) close3 = fcm_context_build_close ("rpt-3", "pat-3", "st-3");
   g_autofree char *other_open = NULL;
   g_autofree char *other_close = NULL;
   g_autofree char *our_open = NULL;
@@ -167,45 +181,52 @@ test_timeline_rows (Fixture       *f,
   g_assert_true (gtk_widget_get_visible (empty_page));
   subscribe (f->ours);
   subscribe (f->other);
-  /* the confirmation frame (C-17) is the first row */
-  FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
+  /* the confirmation frame (C-17) is the first row, the note that the
+   * subscription is live the second (issue 11.9) */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
   g_assert_false (gtk_widget_get_visible (empty_page));
 
   other_open = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open1);
   other_close = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, close1);
   our_open = publish (f, f->ours, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open2);
-  FCM_TEST_WAIT_UNTIL (n_log (f) == 4 && n_rows (f) == 4);
+  FCM_TEST_WAIT_UNTIL (n_log (f) == 5 && n_rows (f) == 5);
   /* our client acks every notification (C-28), the rows follow */
   FCM_TEST_WAIT_UNTIL (fcm_event_log_entry_get_ack_status (fcm_event_log_find_event (
                          fcm_monitor_get_event_log (f->monitor), other_close)) == 200);
   g_assert_true (fcm_event_log_entry_get_own_echo (fcm_event_log_find_event (
                    fcm_monitor_get_event_log (f->monitor), our_open)));
 
+  /* the count next to the filter (issue 11.9) */
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "5 messages");
+
   /* filter by type */
   gtk_drop_down_set_selected (type_filter, 1);     /* DiagnosticReport-open */
   g_assert_cmpuint (n_rows (f), ==, 2);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "2 of 5");
   gtk_drop_down_set_selected (type_filter, 2);     /* DiagnosticReport-close */
   g_assert_cmpuint (n_rows (f), ==, 1);
   gtk_drop_down_set_selected (type_filter, 5);     /* SyncError */
   g_assert_cmpuint (n_rows (f), ==, 0);
   g_assert_true (gtk_widget_get_visible (empty_page));
   g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (empty_page)), ==, "No Matching Messages");
-  gtk_drop_down_set_selected (type_filter, 6);     /* other messages: the confirmation */
-  g_assert_cmpuint (n_rows (f), ==, 1);
+  gtk_drop_down_set_selected (type_filter, 6);     /* other messages: the confirmation, the note */
+  g_assert_cmpuint (n_rows (f), ==, 2);
   gtk_drop_down_set_selected (type_filter, 0);
-  g_assert_cmpuint (n_rows (f), ==, 4);
+  g_assert_cmpuint (n_rows (f), ==, 5);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "5 messages");
 
   /* free-text search over the raw message, case-insensitive */
   gtk_editable_set_text (search, "RPT-2");
   FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
   gtk_editable_set_text (search, "rpt-");
   FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "3 of 5");
   /* search and type together */
   gtk_drop_down_set_selected (type_filter, 2);
   g_assert_cmpuint (n_rows (f), ==, 1);
   gtk_drop_down_set_selected (type_filter, 0);
   gtk_editable_set_text (search, "");
-  FCM_TEST_WAIT_UNTIL (n_rows (f) == 4);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 5);
 
   /* nothing selected: empty details, copy disabled */
   stack = GTK_STACK (fcm_test_find_widget (GTK_WIDGET (details), GTK_TYPE_STACK));
@@ -241,6 +262,9 @@ test_timeline_rows (Fixture       *f,
     copied = gdk_clipboard_read_text_finish (clipboard, result, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (copied, ==, json);
+    /* and says so (issue 11.8) */
+    g_assert_cmpstr (adw_toast_get_title (_fcm_timeline_get_feedback (f->timeline)), ==,
+                     "Copied the JSON of DiagnosticReport-open");
   }
 
   /* export the shown rows as NDJSON: every line parses */
@@ -274,6 +298,11 @@ test_timeline_rows (Fixture       *f,
         g_assert_cmpint (json_object_get_boolean_member (obj, "ownEcho"), ==, i == 1);
       }
     g_assert_cmpstr (lines[2], ==, "");
+    {
+      g_autofree char *said = g_strdup_printf ("Exported 2 messages to %s", path);
+
+      g_assert_cmpstr (adw_toast_get_title (_fcm_timeline_get_feedback (f->timeline)), ==, said);
+    }
     gtk_drop_down_set_selected (type_filter, 0);
     g_unlink (path);
     g_rmdir (dir);
@@ -294,10 +323,47 @@ test_timeline_rows (Fixture       *f,
     g_assert_true (focus == GTK_WIDGET (search) || gtk_widget_is_ancestor (focus, GTK_WIDGET (search)));
   }
 
-  /* clear */
+  /* clear, with Undo (issue 11.8) */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
   g_assert_cmpuint (n_rows (f), ==, 0);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "0 messages");
+  {
+    AdwToast *toast = _fcm_timeline_get_feedback (f->timeline);
+
+    g_assert_cmpstr (adw_toast_get_title (toast), ==, "Cleared 5 messages");
+    g_assert_cmpstr (adw_toast_get_button_label (toast), ==, "_Undo");
+    g_assert_cmpuint (n_log (f), ==, 5);
+    g_signal_emit_by_name (toast, "button-clicked");
+    adw_toast_dismiss (toast);
+  }
+  g_assert_cmpuint (n_rows (f), ==, 5);
+  g_assert_cmpuint (n_log (f), ==, 5);
+  /* once the toast goes without Undo, the log is cleared for real */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
+  g_assert_cmpuint (n_rows (f), ==, 0);
+  adw_toast_dismiss (_fcm_timeline_get_feedback (f->timeline));
   g_assert_cmpuint (n_log (f), ==, 0);
+  g_assert_cmpuint (n_rows (f), ==, 0);
+
+  /* new messages after a clear show; Undo puts the old ones back before them */
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open3));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 1);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->timeline), "timeline.clear", NULL));
+  {
+    AdwToast *toast = _fcm_timeline_get_feedback (f->timeline);
+
+    g_assert_cmpstr (adw_toast_get_title (toast), ==, "Cleared 1 message");
+    g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE, close3));
+    FCM_TEST_WAIT_UNTIL (n_rows (f) == 1 && n_log (f) == 2);
+    g_signal_emit_by_name (toast, "button-clicked");
+    adw_toast_dismiss (toast);
+    g_assert_cmpuint (n_rows (f), ==, 2);
+    {
+      g_autoptr(FcmEventLogEntry) first = g_list_model_get_item (_fcm_timeline_get_model (f->timeline), 0);
+
+      g_assert_cmpstr (fcm_event_log_entry_get_name (first), ==, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN);
+    }
+  }
 }
 
 /* a message with validation issues lists them in the details pane */
@@ -402,10 +468,10 @@ test_timeline_autoscroll (Fixture       *f,
   subscribe (f->ours);
   subscribe (f->other);
   first = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open);
-  FCM_TEST_WAIT_UNTIL (n_log (f) == 2);
+  FCM_TEST_WAIT_UNTIL (n_log (f) == 3);
 
   /* a burst of messages, many per frame (as the monitor logs them) */
-  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
   g_signal_connect (_fcm_timeline_get_model (f->timeline), "items-changed", G_CALLBACK (count_changes_cb), &changes);
   for (guint i = 0; i < 200; i++)
     {
@@ -463,6 +529,427 @@ test_timeline_autoscroll (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (at_bottom (adj));
 }
 
+/* "27 of 1,204": thousands grouped (C locale: a comma) */
+static void
+test_timeline_count_format (void)
+{
+  const struct { guint n; const char *text; } cases[] = {
+    { 0, "0" }, { 27, "27" }, { 999, "999" }, { 1204, "1,204" }, { 100000, "100,000" }, { 1234567, "1,234,567" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = _fcm_format_count (cases[i].n);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static gboolean
+is_syncerror_cell (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_INSCRIPTION (widget) && gtk_widget_has_css_class (widget, "fcm-syncerror") &&
+         g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), data) == 0;
+}
+
+/* issue 11.3: a syncerror row reads as an error, and activating it selects
+ * the row of the event it names, even when the filter hid that row */
+static void
+test_timeline_syncerror_link (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(FcmHubClient) refuser = NULL;
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-5", "pat-5", "st-5", "ACC-5", "MRN-5");
+  GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
+  GtkColumnView *column_view = _fcm_timeline_get_column_view (f->timeline);
+  g_autofree char *open_id = NULL;
+  FcmEventLogEntry *syncerror = NULL;
+  FcmEventLogEntry *selected;
+  guint position = GTK_INVALID_LIST_POSITION;
+  GListModel *model = _fcm_timeline_get_model (f->timeline);
+
+  refuser = fcm_hub_client_new (fcm_hub_get_url (f->hub), f->topic);
+  fcm_hub_client_set_subscriber_name (refuser, "PACS");
+  fcm_hub_client_set_ack_policy (refuser, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 409);
+  subscribe (f->ours);
+  subscribe (f->other);
+  subscribe (refuser);
+  open_id = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open);
+  FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (f->monitor));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == n_log (f));
+  wait_frames (f, 1);
+
+  /* in red, marked without colour too */
+  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell, "⚠ syncerror"));
+  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell,
+                                                FCM_EVENT_DIAGNOSTIC_REPORT_OPEN));
+
+  /* only syncerrors shown: the open is filtered out */
+  gtk_drop_down_set_selected (type_filter, 5);
+  g_assert_cmpuint (n_rows (f), ==, 1);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (model, i);
+
+      if (fcm_event_log_entry_get_name (entry) != NULL &&
+          fcm_event_name_equal (fcm_event_log_entry_get_name (entry), FCM_EVENT_SYNCERROR))
+        {
+          syncerror = entry;
+          position = i;
+        }
+    }
+  g_assert_nonnull (syncerror);
+
+  /* Enter on the syncerror row: the open it names is selected */
+  g_signal_emit_by_name (column_view, "activate", position);
+  g_assert_cmpuint (gtk_drop_down_get_selected (type_filter), ==, 0);
+  selected = fcm_timeline_get_selected (f->timeline);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (fcm_event_log_entry_get_event_id (selected), ==, open_id);
+  /* the view goes there and stays */
+  g_assert_false (_fcm_timeline_get_following (f->timeline));
+
+  /* a double click on the syncerror row (on its Event cell) does the same,
+   * even when the first click made the list move under the pointer; on the
+   * column headers, nothing */
+  _fcm_timeline_select (f->timeline, GTK_INVALID_LIST_POSITION);
+  wait_frames (f, 1);
+  {
+    GtkWidget *cell = fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell, "⚠ syncerror");
+    graphene_rect_t bounds;
+    double x, y;
+
+    g_assert_nonnull (cell);
+    g_assert_true (gtk_widget_compute_bounds (cell, GTK_WIDGET (column_view), &bounds));
+    x = bounds.origin.x + bounds.size.width / 2;
+    y = bounds.origin.y + bounds.size.height / 2;
+    g_assert_false (_fcm_timeline_click (f->timeline, 1, x, 2));
+    g_assert_false (_fcm_timeline_click (f->timeline, 2, x, 2));
+    g_assert_null (fcm_timeline_get_selected (f->timeline));
+
+    g_assert_true (_fcm_timeline_click (f->timeline, 1, x, y));
+    /* the rows moved before the second click: it lands on the row above */
+    g_assert_true (_fcm_timeline_click (f->timeline, 2, x, y - bounds.size.height));
+  }
+  selected = fcm_timeline_get_selected (f->timeline);
+  g_assert_nonnull (selected);
+  g_assert_cmpstr (fcm_event_log_entry_get_event_id (selected), ==, open_id);
+}
+
+
+/* ---------------------------------------------------------------- following */
+
+typedef struct
+{
+  guint  pending;
+  guint  failed;
+} Publishes;
+
+static void
+published_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Publishes *p = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reason = NULL;
+  guint status = fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, &reason, NULL, &error);
+
+  /* 206: the select names a resource the hub does not know (H-27); delivered all the same */
+  if (status < 200 || status >= 300)
+    {
+      g_printerr ("publish: %u %s %s\n", status, reason ? reason : "", error ? error->message : "");
+      p->failed++;
+    }
+  p->pending--;
+}
+
+/* @n events from the other app at once: the hub fans them out as fast as it
+ * can, so several land in one frame */
+static char *
+publish_batch (Fixture *f,
+               guint    n,
+               guint    first)
+{
+  Publishes p = { 0, };
+  char *last = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("follow-%04u", first + i);
+      const char *refs[] = { "Observation/obs-1", NULL };
+      g_autoptr(JsonArray) context = fcm_context_build_select ("rpt-1", refs);
+      g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, f->topic, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
+                                                 context, NULL, NULL);
+
+      p.pending++;
+      fcm_hub_client_publish_async (f->other, event, NULL, published_cb, &p);
+      if (i == n - 1)
+        last = g_strdup (id);
+    }
+  FCM_TEST_WAIT_UNTIL (p.pending == 0);
+  g_assert_cmpuint (p.failed, ==, 0);
+  return last;
+}
+
+static GtkWidget *
+list_view_of (Fixture *f)
+{
+  GtkWidget *column_view = GTK_WIDGET (_fcm_timeline_get_column_view (f->timeline));
+
+  return fcm_test_find_widget (column_view, GTK_TYPE_LIST_VIEW);
+}
+
+static gboolean
+is_cell_with_text (GtkWidget     *widget,
+                   gconstpointer  data)
+{
+  return GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), data) == 0;
+}
+
+/* the cell showing @text is drawn, whole, inside the rows' visible area */
+static gboolean
+cell_visible (Fixture    *f,
+              const char *text)
+{
+  GtkWidget *list = list_view_of (f);
+  GtkWidget *cell = fcm_test_find_widget_matching (list, is_cell_with_text, text);
+  graphene_rect_t bounds;
+
+  if (cell == NULL || !gtk_widget_get_mapped (cell) || !gtk_widget_compute_bounds (cell, list, &bounds))
+    return FALSE;
+  for (GtkWidget *w = cell; w != list; w = gtk_widget_get_parent (w))
+    if (!gtk_widget_get_child_visible (w))
+      return FALSE;
+  return bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list) + 0.5;
+}
+
+static gboolean
+at_end (GtkAdjustment *adj)
+{
+  return G_APPROX_VALUE (gtk_adjustment_get_value (adj),
+                         gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj), 0.5);
+}
+
+/* the cells of a column, by its title, that are on screen */
+static void
+collect_column_cells (Fixture    *f,
+                      const char *title,
+                      GPtrArray  *out)
+{
+  GtkWidget *list = list_view_of (f);
+  GListModel *columns = gtk_column_view_get_columns (_fcm_timeline_get_column_view (f->timeline));
+  guint index = G_MAXUINT;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
+        index = i;
+    }
+  g_assert_cmpuint (index, !=, G_MAXUINT);
+  /* row widget → one cell widget per column, in column order → its child */
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *cell = gtk_widget_get_first_child (row);
+
+      for (guint i = 0; cell != NULL && i < index; i++)
+        cell = gtk_widget_get_next_sibling (cell);
+      if (cell != NULL && gtk_widget_get_mapped (cell) && gtk_widget_get_child_visible (row))
+        g_ptr_array_add (out, cell);
+    }
+}
+
+/* issue 11.1: while following, the newest row is on screen after every batch,
+ * in the frame that lays it out; scrolled up, it is not, and "Jump to
+ * Latest" shows, under the rows, hiding none of the Ack/Latency/Validation
+ * cells */
+static void
+test_timeline_follow_newest (Fixture       *f,
+                             gconstpointer  data)
+{
+  static const guint batches[] = { 1, 1, 1, 1, 2, 1, 3, 5, 1, 8, 13, 1, 21, 34, 1, 50, 56 };
+  GtkAdjustment *adj = _fcm_timeline_get_vadjustment (f->timeline);
+  GtkWidget *jump = fcm_test_find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_REVEALER);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
+  guint sent = 0;
+
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+
+  subscribe (f->ours);
+  subscribe (f->other);
+  /* the selects below are about this report */
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
+
+  for (guint b = 0; b < G_N_ELEMENTS (batches); b++)
+    {
+      guint before = n_log (f);
+      g_autofree char *last = publish_batch (f, batches[b], sent);
+      gint64 frame;
+
+      sent += batches[b];
+      FCM_TEST_WAIT_UNTIL (n_log (f) == before + batches[b] && n_rows (f) == n_log (f));
+      /* the next frame shows it (the view took the rows before it) */
+      frame = gdk_frame_clock_get_frame_counter (clock);
+      gtk_widget_queue_draw (GTK_WIDGET (f->window));
+      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame);
+      if (!at_end (adj) || !cell_visible (f, last))
+        g_error ("batch %u (%u rows): newest row %s not shown; value %.1f, page %.1f, upper %.1f",
+                 b, n_rows (f), last, gtk_adjustment_get_value (adj),
+                 gtk_adjustment_get_page_size (adj), gtk_adjustment_get_upper (adj));
+      g_assert_true (_fcm_timeline_get_following (f->timeline));
+      g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
+    }
+  g_assert_cmpuint (sent, ==, 200);
+  g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "203 messages");
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adj), >, 5 * gtk_adjustment_get_page_size (adj));
+
+  /* the user scrolls up a little (the wheel): following stops */
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) - 60);
+  g_assert_false (_fcm_timeline_get_following (f->timeline));
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
+  {
+    double value = gtk_adjustment_get_value (adj);
+    guint before = n_log (f);
+    g_autofree char *last = publish_batch (f, 7, sent);
+    g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+    GtkWidget *button = fcm_test_find_widget (jump, GTK_TYPE_BUTTON);
+    GtkWidget *label = gtk_widget_get_first_child (gtk_revealer_get_child (GTK_REVEALER (jump)));
+    graphene_rect_t button_bounds;
+
+    sent += 7;
+    FCM_TEST_WAIT_UNTIL (n_log (f) == before + 7 && n_rows (f) == n_log (f));
+    FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (button) && gtk_widget_get_child_visible (button) &&
+                         gtk_widget_get_height (button) > 0);
+    wait_frames (f, 1);
+    /* the view stays where the user put it (give or take the bar that
+     * appeared under it), the newest row is not shown */
+    g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - value), <, 60);
+    g_assert_false (at_end (adj));
+    g_assert_false (cell_visible (f, last));
+    g_assert_false (_fcm_timeline_get_following (f->timeline));
+    g_assert_cmpstr (gtk_inscription_get_text (GTK_INSCRIPTION (label)), ==, "7 new messages below");
+
+    /* "Jump to Latest" covers none of the Ack, Latency and Validation cells */
+    g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->window), &button_bounds));
+    collect_column_cells (f, "Ack", cells);
+    collect_column_cells (f, "Latency", cells);
+    collect_column_cells (f, "Validation", cells);
+    g_assert_cmpuint (cells->len, >=, 9);
+    for (guint i = 0; i < cells->len; i++)
+      {
+        graphene_rect_t cell_bounds;
+
+        g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (cells, i), GTK_WIDGET (f->window), &cell_bounds));
+        g_assert_false (graphene_rect_intersection (&button_bounds, &cell_bounds, NULL));
+      }
+
+    /* the button: back to the newest row, following again */
+    gtk_widget_activate (button);      /* as Enter or Space: "clicked" a moment later */
+    FCM_TEST_WAIT_UNTIL (_fcm_timeline_get_following (f->timeline));
+    wait_frames (f, 1);
+    g_assert_true (at_end (adj));
+    g_assert_true (cell_visible (f, last));
+  }
+}
+
+
+/* ------------------------------------------------------------------ notes */
+
+static void
+admin_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  guint *status = user_data;
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source), result));
+}
+
+static gboolean
+is_note_cell (GtkWidget     *widget,
+              gconstpointer  data)
+{
+  return is_cell_with_text (widget, data) && gtk_widget_has_css_class (widget, "fcm-note");
+}
+
+/* issue 11.9: subscribing, losing the hub and resubscribing are rows among
+ * the messages, from this app, quieter than messages and without ack,
+ * latency or validation; the hub drops our socket (its /admin/ close, as a
+ * crashed proxy would) and the client comes back by itself (C-68) */
+static void
+test_timeline_notes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autofree char *base = g_strdup (fcm_hub_get_url (f->hub));
+  g_autofree char *url = NULL;
+  g_autofree char *old_endpoint = NULL;
+  GtkWidget *list;
+  GtkWidget *cell;
+  guint status = 0;
+
+  subscribe (f->ours);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 2);
+  old_endpoint = g_strdup (fcm_hub_client_get_endpoint (f->ours));
+
+  /* hub.url is …/fhircast; the admin paths live at the root */
+  *strstr (base, "/fhircast") = '\0';
+  url = g_strdup_printf ("%s/admin/subscribers/%s/close?code=4000", base, strrchr (old_endpoint, '/') + 1);
+  msg = soup_message_new ("POST", url);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, admin_done_cb, &status);
+  FCM_TEST_WAIT_UNTIL (status != 0);
+  g_assert_cmpuint (status, ==, 200);
+
+  /* lost, then live again on a new endpoint: two more rows */
+  FCM_TEST_WAIT_UNTIL (fcm_hub_client_get_state (f->ours) == FCM_CLIENT_STATE_ACTIVE &&
+                       g_strcmp0 (fcm_hub_client_get_endpoint (f->ours), old_endpoint) != 0);
+  FCM_TEST_WAIT_UNTIL (n_log (f) >= 5 && n_rows (f) == n_log (f));
+  wait_frames (f, 1);
+
+  list = list_view_of (f);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *title = (const char *[]) { "Subscribed", "Connection lost", "Resubscribed" }[i];
+
+      cell = fcm_test_find_widget_matching (list, is_note_cell, title);
+      if (cell == NULL)
+        g_error ("no note row \"%s\" in the timeline", title);
+      g_assert_true (gtk_widget_get_mapped (cell));
+    }
+  /* from this app, and the "From" cell is a note too */
+  g_assert_nonnull (fcm_test_find_widget_matching (list, is_note_cell, "This app"));
+  /* the whole row reads quieter: every cell of the row but the badge */
+  {
+    GtkWidget *row = gtk_widget_get_parent (gtk_widget_get_parent (cell));
+    guint n_note = 0;
+
+    for (GtkWidget *c = gtk_widget_get_first_child (row); c != NULL; c = gtk_widget_get_next_sibling (c))
+      if (GTK_IS_INSCRIPTION (gtk_widget_get_first_child (c)))
+        {
+          GtkInscription *text = GTK_INSCRIPTION (gtk_widget_get_first_child (c));
+
+          g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (text), "fcm-note"));
+          n_note++;
+        }
+    g_assert_cmpuint (n_note, >=, 4);
+  }
+  /* they are counted with the messages and filtered with "other" */
+  {
+    GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
+
+    gtk_drop_down_set_selected (type_filter, 1);     /* DiagnosticReport-open */
+    g_assert_cmpuint (n_rows (f), ==, 0);
+    gtk_drop_down_set_selected (type_filter, 0);
+    g_assert_cmpuint (n_rows (f), ==, n_log (f));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -476,9 +963,13 @@ main (int   argc,
     }
   adw_init ();
 
+  g_test_add_func ("/timeline/count-format", test_timeline_count_format);
   g_test_add ("/timeline/rows", Fixture, NULL, fixture_setup, test_timeline_rows, fixture_teardown);
   g_test_add ("/timeline/issues", Fixture, NULL, fixture_setup, test_timeline_issues, fixture_teardown);
   g_test_add ("/timeline/autoscroll", Fixture, NULL, fixture_setup, test_timeline_autoscroll, fixture_teardown);
+  g_test_add ("/timeline/syncerror-link", Fixture, NULL, fixture_setup, test_timeline_syncerror_link, fixture_teardown);
+  g_test_add ("/timeline/follow-newest", Fixture, "small", fixture_setup, test_timeline_follow_newest, fixture_teardown);
+  g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);
 
   return g_test_run ();
 }

@@ -16,6 +16,7 @@
 #include "fcm-application-private.h"
 #include "fcm-connection.h"
 #include "fcm-context-panel-private.h"
+#include "fcm-hub-alert.h"
 #include "fcm-open-report-dialog.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
@@ -190,7 +191,7 @@ test_window_no_connection (Fixture       *f,
                    "not-connected");
   show_and_wait (window);
   g_assert_false (gtk_widget_get_sensitive (parts.open_button));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (parts.open_button), ==, "Not connected to a hub");
+  g_assert_cmpstr (_fcm_window_get_button_tooltip (parts.open_button), ==, "Not connected to a hub");
   g_assert_false (gtk_revealer_get_reveal_child (parts.alert_revealer));
   g_assert_null (fcm_window_get_connection (window));
 
@@ -338,6 +339,7 @@ test_window_syncerror_alert (Fixture       *f,
   g_autoptr(FcmHubClient) refuser = NULL;
   FcmHubClient *client = fcm_connection_get_client (connection);
   FcmWindowParts parts;
+  FcmHubAlert *alert;
 
   fcm_window_get_parts (window, &parts);
   refuser = fcm_hub_client_new (fcm_hub_client_get_hub_url (client), fcm_hub_client_get_topic (client));
@@ -352,11 +354,12 @@ test_window_syncerror_alert (Fixture       *f,
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (find_open_dialog ()), "open");
 
   FCM_TEST_WAIT_UNTIL (gtk_revealer_get_reveal_child (parts.alert_revealer));
-  g_assert_cmpstr (gtk_label_get_text (parts.alert_title), ==, "Sync Lost");
-  g_assert_nonnull (strstr (gtk_label_get_text (parts.alert_label), "Refusing Viewer"));
-  g_assert_nonnull (strstr (gtk_label_get_text (parts.alert_label), "DiagnosticReport-open"));
-  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (parts.alert_revealer),
-                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Sync lost");
+  alert = FCM_HUB_ALERT (_fcm_window_get_alert (window, connection));
+  g_assert_cmpstr (fcm_hub_alert_get_title (alert), ==, "Sync lost on Built-in Hub");
+  g_assert_nonnull (strstr (fcm_hub_alert_get_text (alert), "Refusing Viewer"));
+  g_assert_nonnull (strstr (fcm_hub_alert_get_text (alert), "DiagnosticReport-open"));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (alert),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Sync lost on Built-in Hub");
 
   /* a desktop notification too while the window is not focused (no window manager
    * here, so it usually is not) */
@@ -389,13 +392,13 @@ test_window_connection_lost (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
   fcm_hub_shutdown (fcm_connection_get_hub (connection));
   FCM_TEST_WAIT_UNTIL (gtk_revealer_get_reveal_child (parts.alert_revealer));
-  g_assert_cmpstr (gtk_label_get_text (parts.alert_title), ==, "Not Connected");
-  g_assert_nonnull (strstr (gtk_label_get_text (parts.alert_label), "stale"));
+  g_assert_cmpstr (fcm_hub_alert_get_title (FCM_HUB_ALERT (_fcm_window_get_alert (window, connection))), ==,
+                   "Connection lost to Built-in Hub");
   FCM_TEST_WAIT_UNTIL (!gtk_widget_get_sensitive (parts.open_button));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (parts.open_button), ==, "Not connected to a hub");
+  g_assert_cmpstr (_fcm_window_get_button_tooltip (parts.open_button), ==, "Not connected to a hub");
 
   /* dismissing hides it until the next change */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-alert", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-alert", "s", fcm_connection_get_id (connection));
   g_assert_false (gtk_revealer_get_reveal_child (parts.alert_revealer));
 
   close_window (window);
@@ -466,6 +469,34 @@ test_application_configured_hub (Fixture       *f,
   fcm_hub_shutdown (hub);
 }
 
+/* Remove Hub, answered with @response; returns the dialog's heading when
+ * the hub was removed */
+static char *
+remove_shown (FcmWindow  *window,
+              const char *response)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+  char *heading;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w))
+        dialog = ADW_MESSAGE_DIALOG (w);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "remove"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  heading = g_strdup (adw_message_dialog_get_heading (dialog));
+  adw_message_dialog_response (dialog, response);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (g_strcmp0 (response, "remove") != 0)
+    g_clear_pointer (&heading, g_free);
+  return heading;
+}
+
 /* Two hubs at once, each with its own state in the sidebar (C-07). */
 static void
 test_window_two_connections (Fixture       *f,
@@ -502,11 +533,18 @@ test_window_two_connections (Fixture       *f,
                  gtk_list_box_get_row_at_index (parts.connection_list, 0));
   FCM_TEST_WAIT_UNTIL (gtk_widget_get_sensitive (parts.open_button));
 
-  /* Remove Hub: the shown one goes, the other is shown */
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  /* Remove Hub asks first (issue 11.8); Cancel keeps it */
+  g_assert_null (remove_shown (window, "cancel"));
+  g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 2);
+  /* Remove: the shown one goes, the other is shown */
+  {
+    g_autofree char *heading = remove_shown (window, "remove");
+
+    g_assert_cmpstr (heading, ==, "Remove Built-in Hub?");
+  }
   g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 1);
   g_assert_true (fcm_window_get_connection (window) == second);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.remove-connection", NULL);
+  g_free (remove_shown (window, "remove"));
   g_assert_cmpuint (g_list_model_get_n_items (fcm_window_get_connections (window)), ==, 0);
   g_assert_null (fcm_window_get_connection (window));
   g_assert_cmpstr (_fcm_context_panel_get_page (FCM_CONTEXT_PANEL (parts.context_panel)), ==, "not-connected");
@@ -571,7 +609,7 @@ test_window_suspended (Fixture       *f,
   row = _fcm_context_panel_get_suspended_row (panel, 0);
   gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (row)), GTK_LIST_BOX_ROW (row));
   g_assert_true (fcm_context_panel_get_chosen (panel) == first_item);
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (GTK_WIDGET (fcm_test_find_action_button (GTK_WIDGET (window), "win.update-report"))),
+  g_assert_nonnull (strstr (_fcm_window_get_button_tooltip (fcm_test_find_action_button (GTK_WIDGET (window), "win.update-report")),
                             first));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.update-report", NULL);
   FCM_TEST_WAIT_UNTIL (g_str_has_prefix (gtk_label_get_text (parts.answer_label), "DiagnosticReport-update: "));

@@ -803,7 +803,11 @@ main (int   argc,
   ADD_TLS ("fragmented-ack", test_fragmented_ack);
   ADD_TLS ("protocol-errors", test_protocol_errors);
   ADD_TLS ("close-handshake", test_close_handshake);
-  ADD_TLS ("backpressure", test_backpressure);
+  /* 7.5 MB through TLS: 10 s here, but about 4 minutes under `make
+   * check-asan`, where every malloc in GnuTLS unwinds its stack; the valgrind
+   * pass (run-tests.sh) still checks this one for leaks. */
+  if (g_getenv ("FCM_TEST_ASAN") == NULL)
+    ADD_TLS ("backpressure", test_backpressure);
 #undef ADD_TLS
 
   return g_test_run ();

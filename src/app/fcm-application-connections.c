@@ -54,11 +54,8 @@ apply_ack_policy (FcmApplication *self,
     FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, FCM_EVENT_DIAGNOSTIC_REPORT_CLOSE,
     FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
   };
-  g_autofree char *ack = g_settings_get_string (fcm_application_get_settings (self), "ack-policy");
-  guint status = (guint) g_ascii_strtoull (ack, NULL, 10);
+  guint status = _fcm_application_ack_policy_status (self);
 
-  if (status < 200 || status > 599)
-    status = 200;
   for (guint i = 0; i < G_N_ELEMENTS (events); i++)
     fcm_hub_client_set_ack_policy (client, events[i], status);
 }
@@ -88,7 +85,7 @@ _fcm_application_add_connection_full (FcmApplication     *self,
   fcm_recordings_attach (connection, settings);   /* issue 16.5: every session recorded */
   g_signal_connect_object (connection, "notify::status-text",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (connection, "notify::sync-lost",
+  g_signal_connect_object (connection, "notify::alert",
                            G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
   /* the tray names the patient */
   g_signal_connect_object (store, "notify::current",
@@ -187,6 +184,7 @@ builtin_settings_changed_cb (FcmApplication *self)
 static void
 ack_policy_changed_cb (FcmApplication *self)
 {
+  _fcm_application_update_tray (self);
   for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
     {
       GListModel *connections;

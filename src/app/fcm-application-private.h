@@ -24,6 +24,7 @@ struct _FcmApplication
   guint           notify_watch[2];
   guint           settings_idle;
   gboolean        notify_owned[2];
+  gboolean        testing_was_on;     /* at start-up: say that it is off now */
 
   /* fcm-application-quit.c */
   GtkWidget      *quit_dialog;
@@ -43,6 +44,7 @@ void       _fcm_application_start                     (FcmApplication *self,
 FcmWindow *_fcm_application_get_window                (FcmApplication *self);
 FcmWindow *_fcm_application_ensure_window             (FcmApplication *self);
 GPtrArray *_fcm_application_dup_connections           (FcmApplication *self);
+guint      _fcm_application_ack_policy_status         (FcmApplication *self);
 
 /* fcm-application-tray.c: the tray icon, its menu and tooltip */
 void       _fcm_application_setup_tray                (FcmApplication  *self,

@@ -3,7 +3,7 @@
  * Where the desktop has a StatusNotifierWatcher the app shows a tray icon
  * (fcm-tray.c) with a menu (fcm-tray-menu.c). The icon shows the worst
  * state of all connections: attention while any has lost sync or its hub
- * (C-68), active while all are live. The tooltip and the menu name the
+ * (C-68) or testing mode refuses every event, active while all are live. The tooltip and the menu name the
  * patient of the report the window shows and whether the app follows it
  * ("Doe, Jane · MRN 4711 — in sync"); the menu lists every hub and offers
  * Show Window, Open Report…, Close Report and Quit.
@@ -30,6 +30,8 @@ _fcm_application_update_tray (FcmApplication *self)
   FcmTrayStatus status = FCM_TRAY_STATUS_PASSIVE;
   g_autofree char *summary = NULL;
   g_autofree char *alert = NULL;
+  g_autofree char *testing = NULL;
+  g_autoptr(GString) tooltip = NULL;
   guint n_live = 0, n_alert = 0;
 
   if (self->tray == NULL)
@@ -38,34 +40,41 @@ _fcm_application_update_tray (FcmApplication *self)
   for (guint i = 0; connections != NULL && i < g_list_model_get_n_items (connections); i++)
     {
       g_autoptr(FcmConnection) connection = g_list_model_get_item (connections, i);
-      g_autofree char *text = fcm_connection_dup_alert (connection);
+      g_autofree char *title = fcm_connection_dup_alert_title (connection);
 
-      if (text != NULL)
+      if (title != NULL)
         {
           n_alert++;
           if (alert == NULL)
-            alert = g_steal_pointer (&text);
+            {
+              g_autofree char *text = fcm_connection_dup_alert (connection);
+
+              /* Translators: the tray tooltip: an alert's title, then its text */
+              alert = g_strdup_printf (_("%s: %s"), title, text);
+            }
         }
       else if (fcm_connection_get_live (connection))
         n_live++;
     }
 
-  if (n_alert > 0)
+  /* testing mode refuses every event on purpose (issue 11.4): it needs
+   * attention as much as a lost sync */
+  testing = fcm_testing_describe (_fcm_application_ack_policy_status (self));
+  if (n_alert > 0 || testing != NULL)
     status = FCM_TRAY_STATUS_NEEDS_ATTENTION;
   else if (n_live > 0)
     status = FCM_TRAY_STATUS_ACTIVE;
   fcm_tray_set_status (self->tray, status);
 
-  /* who is in context and whether we follow; then what is wrong, if anything */
+  /* who is in context and whether we follow; then what is wrong, if
+   * anything, and whether testing mode is on */
   summary = fcm_tray_dup_summary (shown);
+  tooltip = g_string_new (summary);
   if (alert != NULL)
-    {
-      g_autofree char *both = g_strdup_printf ("%s\n%s", summary, alert);
-
-      fcm_tray_set_tooltip (self->tray, _("FHIRcast Monitor"), both);
-    }
-  else
-    fcm_tray_set_tooltip (self->tray, _("FHIRcast Monitor"), summary);
+    g_string_append_printf (tooltip, "\n%s", alert);
+  if (testing != NULL)
+    g_string_append_printf (tooltip, "\n%s", testing);
+  fcm_tray_set_tooltip (self->tray, _("FHIRcast Monitor"), tooltip->str);
 
   fcm_tray_menu_update (self->tray_menu, connections, shown);
 }

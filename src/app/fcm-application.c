@@ -15,6 +15,7 @@
 #include "fcm-preferences-window.h"
 #include "fcm-tray.h"
 #include "fcm-window.h"
+#include "fcm-window-private.h"
 
 /* Fixed, so that the .Devel flavour finds the same resources (style.css,
  * gtk/help-overlay.ui, icons/) as the stable one. */
@@ -136,6 +137,21 @@ _fcm_application_dup_connections (FcmApplication *self)
   return all;
 }
 
+/**
+ * _fcm_application_ack_policy_status:
+ *
+ * Returns: the status our acks carry (Preferences → Testing, C-28): 200
+ *   normally, another to refuse every event on purpose
+ */
+guint
+_fcm_application_ack_policy_status (FcmApplication *self)
+{
+  g_autofree char *ack = g_settings_get_string (fcm_application_get_settings (self), "ack-policy");
+  guint status = (guint) g_ascii_strtoull (ack, NULL, 10);
+
+  return status >= 200 && status <= 599 ? status : 200;
+}
+
 /* The connections of a first start wait for the window's first frame: the
  * built-in hub, the subscription and their sockets run at the default
  * priority, above GTK's redraw, and drawn first the window shows in a
@@ -221,6 +237,12 @@ _fcm_application_start (FcmApplication *self,
       if (self->taken_port != 0)
         _fcm_application_show_port_taken (self);
     }
+  if (self->testing_was_on && gtk_widget_get_visible (GTK_WIDGET (window)))
+    {
+      self->testing_was_on = FALSE;
+      _fcm_window_add_toast (window, adw_toast_new (_("Testing mode was on when the app last quit; "
+                                                      "it is off now: every event is acknowledged with 200 OK")));
+    }
 
   if (!self->started_connections)
     {
@@ -289,6 +311,60 @@ fcm_application_show_window_action (GSimpleAction *action,
                                     gpointer       user_data)
 {
   g_application_activate (G_APPLICATION (user_data));
+}
+
+static FcmConnection *
+find_connection (FcmApplication  *self,
+                 const char      *id,
+                 FcmWindow      **out_window)
+{
+  for (const GList *w = gtk_application_get_windows (GTK_APPLICATION (self)); w != NULL; w = w->next)
+    {
+      FcmConnection *connection;
+
+      if (!FCM_IS_WINDOW (w->data))
+        continue;
+      connection = _fcm_window_find_connection (FCM_WINDOW (w->data), id);
+      if (connection != NULL)
+        {
+          *out_window = FCM_WINDOW (w->data);
+          return connection;
+        }
+    }
+  return NULL;
+}
+
+/* app.show-connection ("s": a connection id): a notification's Show */
+static void
+fcm_application_show_connection_action (GSimpleAction *action,
+                                        GVariant      *parameter,
+                                        gpointer       user_data)
+{
+  FcmApplication *self = user_data;
+  FcmWindow *window = NULL;
+  FcmConnection *connection = find_connection (self, g_variant_get_string (parameter, NULL), &window);
+
+  if (connection != NULL)
+    {
+      fcm_window_show_connection (window, connection);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  else
+    g_application_activate (G_APPLICATION (self));
+}
+
+/* app.reconnect-connection ("s"): a notification's Reconnect */
+static void
+fcm_application_reconnect_connection_action (GSimpleAction *action,
+                                             GVariant      *parameter,
+                                             gpointer       user_data)
+{
+  FcmApplication *self = user_data;
+  FcmWindow *window = NULL;
+  FcmConnection *connection = find_connection (self, g_variant_get_string (parameter, NULL), &window);
+
+  if (connection != NULL)
+    fcm_connection_start (connection);
 }
 
 /* GNotification warns on the terminal when nobody receives notifications
@@ -388,6 +464,8 @@ static const GActionEntry app_actions[] = {
   { "about", fcm_application_about_action },
   { "preferences", fcm_application_preferences_action },
   { "show-window", fcm_application_show_window_action },
+  { "show-connection", fcm_application_show_connection_action, "s" },
+  { "reconnect-connection", fcm_application_reconnect_connection_action, "s" },
   { "quit", _fcm_application_quit_action },
 };
 
@@ -410,6 +488,15 @@ fcm_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
+
+  /* Testing mode (acks that refuse every event) is not restored at start:
+   * an app that silently refuses the session's events after a restart would
+   * break sync for every app in it. Start in normal mode and say so. */
+  if (_fcm_application_ack_policy_status (self) != 200)
+    {
+      self->testing_was_on = TRUE;
+      g_settings_set_string (fcm_application_get_settings (self), "ack-policy", "200");
+    }
 
   /* preferences apply at once: another hub or topic, another ack status */
   _fcm_application_follow_settings (self);

@@ -19,24 +19,8 @@
 #include <glib/gi18n.h>
 
 #include "fcm-connection.h"
+#include "fcm-connection-private.h"
 
-struct _FcmConnection
-{
-  GObject        parent_instance;
-
-  FcmHub        *hub;          /* embedded only */
-  FcmHubClient  *client;
-  FcmMonitor    *monitor;
-  GCancellable  *cancellable;
-
-  char          *title;
-  char          *subtitle;
-  char          *status_text;
-  char          *last_error;
-  gboolean       started;
-  gboolean       failed;       /* set up failed before subscribing (e.g. GetTopic) */
-  GFile         *recording;    /* read-only: shows this recording, never subscribes */
-};
 
 G_DEFINE_FINAL_TYPE (FcmConnection, fcm_connection, G_TYPE_OBJECT)
 
@@ -51,16 +35,12 @@ enum {
   PROP_SYNC_LOST,
   PROP_STATUS_TEXT,
   PROP_LAST_ERROR,
+  PROP_ALERT,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static gboolean
-state_is_live (FcmClientState state)
-{
-  return state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING;
-}
 
 static char *
 compute_status_text (FcmConnection *self)
@@ -69,9 +49,9 @@ compute_status_text (FcmConnection *self)
 
   if (self->recording != NULL)
     return g_strdup (_("Recording, read-only"));
-  if (self->failed && !state_is_live (state))
+  if (self->failed && !_fcm_connection_state_is_live (state))
     return g_strdup_printf (_("Failed: %s"), self->last_error);
-  if (state_is_live (state) && fcm_monitor_get_sync_lost (self->monitor))
+  if (_fcm_connection_state_is_live (state) && fcm_monitor_get_sync_lost (self->monitor))
     return g_strdup (_("Sync lost"));
 
   switch (state)
@@ -85,6 +65,8 @@ compute_status_text (FcmConnection *self)
     case FCM_CLIENT_STATE_CONNECTING:
       return g_strdup (_("Connecting…"));
     case FCM_CLIENT_STATE_RECONNECTING:
+      if (!self->ever_live)
+        return g_strdup (_("Could not connect, trying again…"));
       return g_strdup (_("Connection lost, reconnecting…"));
     case FCM_CLIENT_STATE_DENIED:
       return g_strdup (_("Subscription ended by the hub"));
@@ -103,12 +85,21 @@ static void
 update_status (FcmConnection *self)
 {
   g_autofree char *text = compute_status_text (self);
+  g_autofree char *title = fcm_connection_dup_alert_title (self);
+  g_autofree char *body = fcm_connection_dup_alert (self);
+  g_autofree char *alert = title != NULL ? g_strconcat (title, "\n", body, NULL) : NULL;
 
   if (g_strcmp0 (text, self->status_text) != 0)
     {
       g_free (self->status_text);
       self->status_text = g_steal_pointer (&text);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_TEXT]);
+    }
+  if (g_strcmp0 (alert, self->alert) != 0)
+    {
+      g_free (self->alert);
+      self->alert = g_steal_pointer (&alert);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALERT]);
     }
 }
 
@@ -117,6 +108,8 @@ monitor_state_cb (FcmMonitor    *monitor,
                   GParamSpec    *pspec,
                   FcmConnection *self)
 {
+  if (_fcm_connection_state_is_live (fcm_monitor_get_state (monitor)))
+    self->ever_live = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
   update_status (self);
@@ -167,6 +160,9 @@ setup (FcmConnection *self,
                            G_CALLBACK (monitor_state_cb), self, 0);
   g_signal_connect_object (self->monitor, "notify::sync-lost",
                            G_CALLBACK (monitor_sync_lost_cb), self, 0);
+  /* another syncerror while sync is lost: the alert names the newest */
+  g_signal_connect_object (self->monitor, "notify::last-sync-error",
+                           G_CALLBACK (update_status), self, G_CONNECT_SWAPPED);
   update_status (self);
 }
 
@@ -194,6 +190,25 @@ fcm_connection_new_embedded_at (guint        port,
                                 const char  *topic,
                                 GError     **error)
 {
+  return _fcm_connection_new_embedded_full (port, topic, FALSE, error);
+}
+
+/**
+ * _fcm_connection_new_embedded_full:
+ * @port: the loopback port, 0 for a free one
+ * @topic: (nullable): the session topic; %NULL or "" for a fresh one
+ * @admin: serve the hub's /admin/ endpoints (docs/hub.md; loopback only):
+ *   what bench-app-load reads the hub's ack latencies from
+ *
+ * fcm_connection_new_embedded_at() with the admin endpoints on or off, for
+ * the screenshots and the benchmark.
+ */
+FcmConnection *
+_fcm_connection_new_embedded_full (guint        port,
+                                   const char  *topic,
+                                   gboolean     admin,
+                                   GError     **error)
+{
   g_autoptr(FcmConnection) self = g_object_new (FCM_TYPE_CONNECTION, NULL);
   g_autofree char *fresh = NULL;
   g_autofree char *where = NULL;
@@ -201,6 +216,7 @@ fcm_connection_new_embedded_at (guint        port,
   g_return_val_if_fail (port <= G_MAXUINT16, NULL);
 
   self->hub = fcm_hub_new ();
+  fcm_hub_set_admin (self->hub, admin);
   if (!fcm_hub_listen (self->hub, "127.0.0.1", port, NULL, error))
     return NULL;
 
@@ -683,76 +699,23 @@ fcm_connection_get_connection_lost (FcmConnection *self)
   g_return_val_if_fail (FCM_IS_CONNECTION (self), FALSE);
 
   state = fcm_monitor_get_state (self->monitor);
-  return (self->failed && !state_is_live (state)) ||
+  return (self->failed && !_fcm_connection_state_is_live (state)) ||
          state == FCM_CLIENT_STATE_RECONNECTING ||
          state == FCM_CLIENT_STATE_DENIED ||
          state == FCM_CLIENT_STATE_ERROR;
 }
 
 /**
- * fcm_connection_dup_alert:
+ * fcm_connection_get_id:
  *
- * Returns: (transfer full) (nullable): what the alert should say: the last
- *   syncerror while sync is lost (what failed, which app, which event), or the
- *   connection loss; %NULL when all is well
+ * Returns: an id unique in this process, for actions and notifications
+ *   ("app.show-connection::hub-2")
  */
-char *
-fcm_connection_dup_alert (FcmConnection *self)
+const char *
+fcm_connection_get_id (FcmConnection *self)
 {
-  FcmClientState state;
-
   g_return_val_if_fail (FCM_IS_CONNECTION (self), NULL);
-
-  state = fcm_monitor_get_state (self->monitor);
-
-  if (self->failed && !state_is_live (state))
-    return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
-
-  switch (state)
-    {
-    case FCM_CLIENT_STATE_RECONNECTING:
-      return g_strdup (_("Connection to the hub lost. Reconnecting; the context shown may be stale."));
-    case FCM_CLIENT_STATE_DENIED:
-      return g_strdup (_("The hub ended the subscription. The context shown may be stale."));
-    case FCM_CLIENT_STATE_ERROR:
-      if (self->last_error != NULL)
-        return g_strdup_printf (_("Could not subscribe: %s"), self->last_error);
-      return g_strdup (_("Could not subscribe to the hub."));
-    case FCM_CLIENT_STATE_DISCONNECTED:
-    case FCM_CLIENT_STATE_SUBSCRIBING:
-    case FCM_CLIENT_STATE_CONNECTING:
-    case FCM_CLIENT_STATE_ACTIVE:
-    case FCM_CLIENT_STATE_RENEWING:
-    default:
-      break;
-    }
-
-  if (fcm_monitor_get_sync_lost (self->monitor))
-    {
-      FcmEvent *syncerror = fcm_monitor_get_last_sync_error (self->monitor);
-      const char *event_id = NULL, *event_name = NULL, *subscriber = NULL, *diagnostics = NULL;
-
-      if (syncerror != NULL)
-        fcm_event_get_syncerror_details (syncerror, &event_id, &event_name, &subscriber, &diagnostics);
-      if (subscriber == NULL)
-        subscriber = _("An application");
-      if (event_name == NULL)
-        event_name = _("an event");
-      if (diagnostics != NULL &&
-          (strstr (diagnostics, subscriber) != NULL || strstr (diagnostics, event_name) != NULL))
-        /* Translators: 1: the hub's reason, e.g. "Viewer refused to follow
-         * DiagnosticReport-open (HTTP 409)", 2: an event id */
-        return g_strdup_printf (_("%s. Event %s."), diagnostics, event_id ? event_id : "?");
-      if (diagnostics != NULL)
-        /* Translators: 1: an app name, 2: an event name, 3: the hub's reason, 4: an event id */
-        return g_strdup_printf (_("%s did not follow %s: %s. Event %s."),
-                                subscriber, event_name, diagnostics, event_id ? event_id : "?");
-      /* Translators: 1: an app name, 2: an event name, 3: an event id */
-      return g_strdup_printf (_("%s did not follow %s (event %s)."),
-                              subscriber, event_name, event_id ? event_id : "?");
-    }
-
-  return NULL;
+  return self->id;
 }
 
 FcmMonitor *
@@ -813,7 +776,7 @@ gboolean
 fcm_connection_get_live (FcmConnection *self)
 {
   g_return_val_if_fail (FCM_IS_CONNECTION (self), FALSE);
-  return state_is_live (fcm_monitor_get_state (self->monitor));
+  return _fcm_connection_state_is_live (fcm_monitor_get_state (self->monitor));
 }
 
 const char *
@@ -858,6 +821,8 @@ fcm_connection_finalize (GObject *object)
   g_free (self->subtitle);
   g_free (self->status_text);
   g_free (self->last_error);
+  g_free (self->alert);
+  g_free (self->id);
 
   G_OBJECT_CLASS (fcm_connection_parent_class)->finalize (object);
 }
@@ -900,6 +865,9 @@ fcm_connection_get_property (GObject    *object,
     case PROP_LAST_ERROR:
       g_value_set_string (value, self->last_error);
       break;
+    case PROP_ALERT:
+      g_value_set_string (value, self->alert);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -934,11 +902,22 @@ fcm_connection_class_init (FcmConnectionClass *klass)
     g_param_spec_string ("status-text", NULL, NULL, NULL, ro);
   properties[PROP_LAST_ERROR] =
     g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  /**
+   * FcmConnection:alert:
+   *
+   * The alert's title and text, a newline between, or %NULL when all is
+   * well: notified whenever either changes (each new syncerror too).
+   */
+  properties[PROP_ALERT] =
+    g_param_spec_string ("alert", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 fcm_connection_init (FcmConnection *self)
 {
+  static guint last_id;
+
+  self->id = g_strdup_printf ("hub-%u", ++last_id);
   self->cancellable = g_cancellable_new ();
 }

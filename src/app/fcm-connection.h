@@ -12,6 +12,28 @@
 
 G_BEGIN_DECLS
 
+/**
+ * FcmConnectionAlert:
+ * @FCM_CONNECTION_ALERT_NONE: all is well
+ * @FCM_CONNECTION_ALERT_COULD_NOT_CONNECT: subscribing failed (never live, or a
+ *   failed Reconnect)
+ * @FCM_CONNECTION_ALERT_CONNECTION_LOST: was live, the hub is out of reach;
+ *   reconnecting (C-68)
+ * @FCM_CONNECTION_ALERT_ENDED: the hub ended the subscription
+ * @FCM_CONNECTION_ALERT_SYNC_LOST: a syncerror, sync not restored (C-63, C-66)
+ *
+ * What a connection's alert is about; a lost connection comes before a lost
+ * sync (C-68 before C-63).
+ */
+typedef enum
+{
+  FCM_CONNECTION_ALERT_NONE,
+  FCM_CONNECTION_ALERT_COULD_NOT_CONNECT,
+  FCM_CONNECTION_ALERT_CONNECTION_LOST,
+  FCM_CONNECTION_ALERT_ENDED,
+  FCM_CONNECTION_ALERT_SYNC_LOST,
+} FcmConnectionAlert;
+
 #define FCM_TYPE_CONNECTION (fcm_connection_get_type ())
 G_DECLARE_FINAL_TYPE (FcmConnection, fcm_connection, FCM, CONNECTION, GObject)
 
@@ -39,7 +61,10 @@ gboolean        fcm_connection_get_live          (FcmConnection   *self);
 const char     *fcm_connection_get_status_text   (FcmConnection   *self);
 const char     *fcm_connection_get_last_error    (FcmConnection   *self);
 gboolean        fcm_connection_get_connection_lost (FcmConnection *self);
+FcmConnectionAlert fcm_connection_get_alert_kind (FcmConnection  *self);
+char           *fcm_connection_dup_alert_title   (FcmConnection   *self) G_GNUC_WARN_UNUSED_RESULT;
 char           *fcm_connection_dup_alert         (FcmConnection   *self) G_GNUC_WARN_UNUSED_RESULT;
+const char     *fcm_connection_get_id            (FcmConnection   *self);
 
 void            fcm_connection_start             (FcmConnection   *self);
 void            fcm_connection_stop              (FcmConnection   *self);
@@ -56,6 +81,8 @@ guint           fcm_connection_publish_finish    (FcmConnection   *self,
                                                   GAsyncResult    *result,
                                                   char           **out_reason,
                                                   GError         **error);
+
+char           *fcm_testing_describe             (guint            ack_status) G_GNUC_WARN_UNUSED_RESULT;
 
 JsonArray      *fcm_connection_build_demo_update (FcmConnection   *self,
                                                   GError         **error) G_GNUC_WARN_UNUSED_RESULT;

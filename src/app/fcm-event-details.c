@@ -37,9 +37,28 @@ const char *
 _fcm_entry_title (FcmEventLogEntry *entry)
 {
   const char *name = fcm_event_log_entry_get_name (entry);
+  const char *note = fcm_event_log_entry_get_note (entry);
 
   if (name != NULL)
     return name;
+
+  /* the monitor's notes of connection changes (issue 11.9) */
+  if (note != NULL)
+    {
+      if (g_str_equal (note, FCM_NOTE_SUBSCRIBED))
+        return _("Subscribed");
+      if (g_str_equal (note, FCM_NOTE_RESUBSCRIBED))
+        return _("Resubscribed");
+      if (g_str_equal (note, FCM_NOTE_CONNECTION_LOST))
+        return _("Connection lost");
+      if (g_str_equal (note, FCM_NOTE_ENDED))
+        return _("Subscription ended");
+      if (g_str_equal (note, FCM_NOTE_FAILED))
+        return _("Subscribing failed");
+      if (g_str_equal (note, FCM_NOTE_UNSUBSCRIBED))
+        return _("Unsubscribed");
+      return note;
+    }
 
   switch (fcm_event_log_entry_get_kind (entry))
     {

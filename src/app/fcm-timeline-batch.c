@@ -7,6 +7,12 @@
  * (a full log, C-69 heartbeats aside) are gathered and applied together just
  * before the next frame. Any other change resets the view.
  *
+ * Clear Timeline hides the rows the log has so far (the front of the log)
+ * rather than deleting them at once, so that it can be undone; the log's
+ * own cap drops them later, or the timeline clears the log when the undo
+ * is no longer offered. Which rows are hidden is kept with the log (its
+ * last hidden entry), so another hub shown in between changes nothing.
+ *
  * With a recorder (fcm_timeline_set_recorder()) a row is shown only once
  * its line is in the recording (issue 16.5: a crash loses nothing that was
  * shown). The monitor logs a frame and the recorder queues its line in the
@@ -36,6 +42,7 @@ struct _FcmTimelineBatch
   gboolean    reset;          /* pending: anything but front drops and appends */
   guint       flush_id;
 
+  guint       hidden;         /* rows at the source's front not shown (cleared) */
   FcmRecorder *recorder;      /* nullable: show rows once written */
   GQueue       held;          /* Held, oldest first: the source's last rows */
   guint        n_held;        /* rows in held */
@@ -82,6 +89,30 @@ fcm_timeline_batch_model_init (GListModelInterface *iface)
   iface->get_item_type = fcm_timeline_batch_get_item_type;
   iface->get_n_items = fcm_timeline_batch_get_n_items;
   iface->get_item = fcm_timeline_batch_get_item;
+}
+
+#define HIDDEN_KEY "fcm-timeline-last-hidden"
+
+/* the source's newest hidden entry → how many rows are hidden */
+static guint
+count_hidden (FcmTimelineBatch *self)
+{
+  FcmEventLogEntry *last = self->source ? g_object_get_data (G_OBJECT (self->source), HIDDEN_KEY) : NULL;
+  guint n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
+
+  if (last == NULL)
+    return 0;
+  /* scanned from the end: it is usually recent */
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (self->source, i - 1);
+
+      if (entry == last)
+        return i;
+    }
+  /* dropped from the log by now, and everything before it */
+  g_object_set_data (G_OBJECT (self->source), HIDDEN_KEY, NULL);
+  return 0;
 }
 
 static void
@@ -136,36 +167,111 @@ _fcm_timeline_batch_flush (FcmTimelineBatch *self)
     {
       self->reset = FALSE;
       self->front_removed = 0;
+      self->hidden = count_hidden (self);
       g_ptr_array_set_size (self->items, 0);
-      /* held rows are at the end of the log: those left stay held */
-      if (self->n_held > n)
+      /* the source: the hidden rows (cleared), the shown ones, and at the
+       * end the held ones (waiting for the recorder); those left stay held */
+      if (self->hidden + self->n_held > n)
         release_all (self);
-      hold_new_rows (self, n, 0);
-      n -= self->n_held;
-      for (guint i = 0; i < n; i++)
+      hold_new_rows (self, n, self->hidden);
+      limit = n - self->n_held;
+      for (guint i = self->hidden; i < limit; i++)
         g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, n);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->items->len);
       return;
     }
 
   if (self->front_removed > 0)
     {
-      guint drop = MIN (self->front_removed, self->items->len);
+      /* the hidden rows go first */
+      guint from_hidden = MIN (self->front_removed, self->hidden);
+      guint drop = MIN (self->front_removed - from_hidden, self->items->len);
 
+      self->hidden -= from_hidden;
+      if (self->hidden == 0 && self->source != NULL)
+        g_object_set_data (G_OBJECT (self->source), HIDDEN_KEY, NULL);
       self->front_removed = 0;
       g_ptr_array_remove_range (self->items, 0, drop);
       if (drop > 0)
         g_list_model_items_changed (G_LIST_MODEL (self), 0, drop, 0);
     }
-  /* what is left is the start of the source: add the rest, but the
-   * rows still waiting for the recorder */
+  /* what is left is the start of the source after the hidden rows: add the
+   * rest, but the rows still waiting for the recorder */
   kept = self->items->len;
-  hold_new_rows (self, n, kept);
+  hold_new_rows (self, n, self->hidden + kept);
   limit = n - self->n_held;
-  for (guint i = kept; i < limit; i++)
+  for (guint i = self->hidden + kept; i < limit; i++)
     g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
-  if (limit > kept)
-    g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, limit - kept);
+  if (self->items->len > kept)
+    g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, self->items->len - kept);
+}
+
+/**
+ * _fcm_timeline_batch_hide_all:
+ *
+ * Hides every row the source has now (Clear Timeline); new ones show.
+ *
+ * Returns: how many rows were hidden by this call
+ */
+guint
+_fcm_timeline_batch_hide_all (FcmTimelineBatch *self)
+{
+  guint n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
+  guint shown;
+  g_autoptr(FcmEventLogEntry) last = NULL;
+
+  _fcm_timeline_batch_flush (self);
+  shown = self->items->len;
+  if (n == 0 || shown == 0)
+    return 0;
+  last = g_list_model_get_item (self->source, n - 1);
+  g_object_set_data_full (G_OBJECT (self->source), HIDDEN_KEY, g_object_ref (last), g_object_unref);
+  self->hidden = n;
+  /* rows waiting for the recorder are hidden with the rest */
+  release_all (self);
+  g_ptr_array_set_size (self->items, 0);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, shown, 0);
+  return shown;
+}
+
+/* Undo: the hidden rows again */
+void
+_fcm_timeline_batch_show_all (FcmTimelineBatch *self)
+{
+  if (self->source == NULL)
+    return;
+  g_object_set_data (G_OBJECT (self->source), HIDDEN_KEY, NULL);
+  self->reset = TRUE;
+  _fcm_timeline_batch_flush (self);
+}
+
+/**
+ * _fcm_timeline_commit_clear:
+ * @log: a log whose rows a Clear Timeline hid
+ *
+ * The undo is no longer offered: if nothing came since, the log is cleared
+ * for real (the memory goes); else the hidden rows stay hidden until the
+ * log's cap drops them.
+ */
+void
+_fcm_timeline_commit_clear (GListModel *log)
+{
+  FcmEventLogEntry *last = g_object_get_data (G_OBJECT (log), HIDDEN_KEY);
+  guint n = g_list_model_get_n_items (log);
+  g_autoptr(FcmEventLogEntry) newest = n > 0 ? g_list_model_get_item (log, n - 1) : NULL;
+
+  if (last != NULL && last == newest)
+    {
+      g_object_set_data (G_OBJECT (log), HIDDEN_KEY, NULL);
+      fcm_event_log_clear (FCM_EVENT_LOG (log));
+    }
+}
+
+/* how many rows are hidden (cleared) */
+guint
+_fcm_timeline_batch_get_n_hidden (FcmTimelineBatch *self)
+{
+  return self->hidden;
 }
 
 /* lines up to @seq are in the file: the groups they cover are shown */

@@ -28,7 +28,7 @@ typedef enum
 static const char *
 entry_from (FcmEventLogEntry *entry)
 {
-  if (fcm_event_log_entry_get_own_echo (entry))
+  if (fcm_event_log_entry_get_own_echo (entry) || fcm_event_log_entry_get_note (entry) != NULL)
     return _("This app");
   /* Confirmations, denials and the hub's answers come from the hub; so do
    * syncerrors: hub-generated ones (H-33, RAD-155) look the same on the
@@ -37,6 +37,14 @@ entry_from (FcmEventLogEntry *entry)
       fcm_event_name_equal (fcm_event_log_entry_get_name (entry), FCM_EVENT_SYNCERROR))
     return _("Hub");
   return _("Other app");
+}
+
+static gboolean
+is_syncerror (FcmEventLogEntry *entry)
+{
+  const char *name = fcm_event_log_entry_get_name (entry);
+
+  return name != NULL && fcm_event_name_equal (name, FCM_EVENT_SYNCERROR);
 }
 
 static void
@@ -54,6 +62,62 @@ update_ack (FcmEventLogEntry *entry,
       g_snprintf (buf, sizeof buf, "%u", status);
       gtk_inscription_set_text (inscription, buf);
     }
+  /* a refusal of ours stands out; its tooltip says why */
+  if (status != 0 && (status < 200 || status >= 300))
+    gtk_widget_add_css_class (GTK_WIDGET (inscription), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (inscription), "warning");
+}
+
+/**
+ * _fcm_entry_ack_explanation:
+ *
+ * Returns: (transfer full): what this app's ack of @entry means, for the Ack
+ *   cell's tooltip: above all why an event of our own was refused although
+ *   the hub accepted the request (testing mode)
+ */
+char *
+_fcm_entry_ack_explanation (FcmEventLogEntry *entry)
+{
+  guint status = fcm_event_log_entry_get_ack_status (entry);
+
+  if (status == 0)
+    return fcm_event_log_entry_get_kind (entry) == FCM_MESSAGE_EVENT
+           ? g_strdup (_("Not acknowledged yet"))
+           : g_strdup (_("Not an event: nothing to acknowledge"));
+  if (status >= 200 && status < 300 && status != 202)
+    /* Translators: %u is an HTTP status, 200 */
+    return g_strdup_printf (_("This app acknowledged it with %u"), status);
+  if (status == 400)
+    return g_strdup (_("This app could not use this message and answered 400 (C-28)"));
+  if (fcm_event_log_entry_get_own_echo (entry))
+    /* Translators: %u is an HTTP status; the header shows the hub's 200 for the request */
+    return g_strdup_printf (_("This app answered %u on purpose: Testing in the preferences refuses every "
+                              "event, its own too. The hub accepted the request itself."), status);
+  /* Translators: %u is an HTTP status */
+  return g_strdup_printf (_("This app answered %u on purpose: Testing in the preferences refuses every event"),
+                          status);
+}
+
+/* tooltips are computed when the pointer asks, never set per row (GTK 4.8
+ * queries the pointer from the X server on every set_tooltip_text) */
+static gboolean
+ack_query_tooltip_cb (GtkWidget  *widget,
+                      int         x,
+                      int         y,
+                      gboolean    keyboard,
+                      GtkTooltip *tooltip,
+                      gpointer    user_data)
+{
+  GtkListItem *item = g_object_get_data (G_OBJECT (widget), "fcm-list-item");
+  FcmEventLogEntry *entry = item != NULL ? gtk_list_item_get_item (item) : NULL;
+  g_autofree char *text = NULL;
+
+  if (entry == NULL)
+    return FALSE;
+  text = _fcm_entry_ack_explanation (entry);
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
 }
 
 static void
@@ -94,6 +158,9 @@ setup_cb (GtkSignalListItemFactory *factory,
           gtk_widget_add_css_class (child, "monospace");
           break;
         case COLUMN_ACK:
+          gtk_widget_set_has_tooltip (child, TRUE);
+          g_signal_connect (child, "query-tooltip", G_CALLBACK (ack_query_tooltip_cb), NULL);
+          G_GNUC_FALLTHROUGH;
         case COLUMN_LATENCY:
           gtk_inscription_set_xalign (GTK_INSCRIPTION (child), 1.0);
           gtk_widget_add_css_class (child, "numeric");
@@ -105,6 +172,8 @@ setup_cb (GtkSignalListItemFactory *factory,
           break;
         }
     }
+  /* the row a cell shows: for the Ack tooltip and a double click */
+  g_object_set_data (G_OBJECT (child), "fcm-list-item", item);
   gtk_list_item_set_child (item, child);
 }
 
@@ -117,6 +186,32 @@ bind_cb (GtkSignalListItemFactory *factory,
   FcmEventLogEntry *entry = gtk_list_item_get_item (item);
   GtkWidget *child = gtk_list_item_get_child (item);
   char buf[64];
+
+  /* syncerror rows read as errors, in every cell (issue 11.3); the
+   * monitor's notes of connection changes are not messages (issue 11.9) */
+  if (column != COLUMN_VALIDATION)
+    {
+      if (is_syncerror (entry))
+        gtk_widget_add_css_class (child, "fcm-syncerror");
+      else
+        gtk_widget_remove_css_class (child, "fcm-syncerror");
+      if (fcm_event_log_entry_get_note (entry) != NULL)
+        gtk_widget_add_css_class (child, "fcm-note");
+      else
+        gtk_widget_remove_css_class (child, "fcm-note");
+    }
+  if (fcm_event_log_entry_get_note (entry) != NULL &&
+      (column == COLUMN_ACK || column == COLUMN_LATENCY || column == COLUMN_VALIDATION || column == COLUMN_ID))
+    {
+      if (column == COLUMN_VALIDATION)
+        {
+          gtk_label_set_label (GTK_LABEL (child), "");
+          gtk_widget_set_css_classes (child, (const char *[]) { "fcm-badge", NULL });
+        }
+      else
+        gtk_inscription_set_text (GTK_INSCRIPTION (child), "");
+      return;
+    }
 
   switch (column)
     {
@@ -135,7 +230,14 @@ bind_cb (GtkSignalListItemFactory *factory,
       }
       break;
     case COLUMN_EVENT:
-      gtk_inscription_set_text (GTK_INSCRIPTION (child), _fcm_entry_title (entry));
+      if (is_syncerror (entry))
+        {
+          /* Translators: the Event cell of a syncerror; "⚠" marks it without colour */
+          g_snprintf (buf, sizeof buf, _("⚠ %s"), _fcm_entry_title (entry));
+          gtk_inscription_set_text (GTK_INSCRIPTION (child), buf);
+        }
+      else
+        gtk_inscription_set_text (GTK_INSCRIPTION (child), _fcm_entry_title (entry));
       break;
     case COLUMN_ID:
       gtk_inscription_set_text (GTK_INSCRIPTION (child), fcm_event_log_entry_get_event_id (entry) ? fcm_event_log_entry_get_event_id (entry) : "");

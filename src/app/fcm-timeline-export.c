@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "fcm-timeline-private.h"
@@ -23,10 +25,28 @@ _fcm_timeline_copy_json_action (GtkWidget  *widget,
   FcmEventLogEntry *entry = fcm_timeline_get_selected (self);
   g_autofree char *json = NULL;
 
+  g_autofree char *title = NULL;
+
   if (entry == NULL)
     return;
   json = fcm_event_details_format_json (entry);
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), json);
+  /* Translators: %s is what was copied, e.g. "DiagnosticReport-open" */
+  title = g_strdup_printf (_("Copied the JSON of %s"), _fcm_entry_title (entry));
+  _fcm_timeline_tell (self, adw_toast_new (title));
+}
+
+/* "~/Documents/t.ndjson": where a file went, short */
+static char *
+display_path (GFile *file)
+{
+  g_autofree char *path = g_file_get_parse_name (file);
+  const char *home = g_get_home_dir ();
+  size_t len = home != NULL ? strlen (home) : 0;
+
+  if (len > 1 && g_str_has_prefix (path, home) && path[len] == '/')
+    return g_strconcat ("~", path + len, NULL);
+  return g_steal_pointer (&path);
 }
 
 static void
@@ -38,7 +58,19 @@ export_written_cb (GObject      *source,
   GError *error = NULL;
 
   if (fcm_event_log_export_finish (FCM_EVENT_LOG (source), result, &error))
-    g_task_return_boolean (task, TRUE);
+    {
+      FcmTimeline *self = g_task_get_source_object (task);
+      guint n = GPOINTER_TO_UINT (g_task_get_task_data (task));
+      g_autofree char *count = _fcm_format_count (n);
+      g_autofree char *where = display_path (g_object_get_data (G_OBJECT (task), "fcm-file"));
+      g_autofree char *title = NULL;
+
+      /* say what was done (issue 11.8); Translators: 1: a number of messages, 2: a file */
+      title = g_strdup_printf (ngettext ("Exported %s message to %s", "Exported %s messages to %s", n),
+                               count, where);
+      _fcm_timeline_tell (self, adw_toast_new (title));
+      g_task_return_boolean (task, TRUE);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -60,6 +92,9 @@ _fcm_timeline_export_to_file (FcmTimeline         *self,
                                _("There is no timeline to export: no hub connection is shown"));
       return;
     }
+  /* how many: what the toast says when it is written */
+  g_task_set_task_data (task, GUINT_TO_POINTER (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model))), NULL);
+  g_object_set_data_full (G_OBJECT (task), "fcm-file", g_object_ref (file), g_object_unref);
   fcm_event_log_export_subset_async (self->event_log, G_LIST_MODEL (self->filter_model), file,
                                      cancellable, export_written_cb, g_steal_pointer (&task));
 }

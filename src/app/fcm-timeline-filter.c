@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -92,6 +93,8 @@ filter_func (gpointer item,
     }
 }
 
+static void update_count (FcmTimeline *self);
+
 static gboolean
 is_ascii (const char *s)
 {
@@ -107,14 +110,28 @@ refilter (FcmTimeline       *self,
 {
   /* no filter at all when nothing is filtered: the model passes through */
   if (self->type == FCM_TIMELINE_TYPE_FILTER_ALL && self->needle == NULL)
-    {
-      gtk_filter_list_model_set_filter (self->filter_model, NULL);
-      return;
-    }
-  if (gtk_filter_list_model_get_filter (self->filter_model) == NULL)
+    gtk_filter_list_model_set_filter (self->filter_model, NULL);
+  else if (gtk_filter_list_model_get_filter (self->filter_model) == NULL)
     gtk_filter_list_model_set_filter (self->filter_model, GTK_FILTER (self->filter));
   else
     gtk_filter_changed (GTK_FILTER (self->filter), change);
+  /* "27 of 27" vs "27 messages": no row may have changed */
+  update_count (self);
+}
+
+/* the search entry waits a moment before it says "search-changed": apply
+ * what the widgets say at once */
+void
+_fcm_timeline_refilter_now (FcmTimeline *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  if (text == NULL || text[0] == '\0')
+    g_clear_pointer (&self->needle, g_free);
+  self->type = gtk_drop_down_get_selected (self->type_filter);
+  if (self->type > FCM_TIMELINE_TYPE_FILTER_OTHER)
+    self->type = FCM_TIMELINE_TYPE_FILTER_ALL;
+  refilter (self, GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -145,7 +162,58 @@ search_changed_cb (FcmTimeline *self)
   refilter (self, change);
 }
 
-/* over an empty list: no messages yet, or none that match */
+/* 1204 → "1,204": the locale's thousands separator, "," where it has none (C) */
+char *
+_fcm_format_count (guint n)
+{
+  const char *sep = localeconv ()->thousands_sep;
+  g_autofree char *digits = g_strdup_printf ("%u", n);
+  GString *out = g_string_new (NULL);
+  size_t len = strlen (digits);
+
+  if (sep == NULL || sep[0] == '\0')
+    sep = ",";
+  for (size_t i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* next to the filter: "1,204 messages", or "27 of 1,204" while filtered */
+static void
+update_count (FcmTimeline *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filter_model));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (self->batch));
+  g_autofree char *shown_text = _fcm_format_count (shown);
+  g_autofree char *total_text = _fcm_format_count (total);
+  g_autofree char *text = NULL;
+  g_autofree char *description = NULL;
+
+  if (gtk_filter_list_model_get_filter (self->filter_model) != NULL)
+    {
+      /* Translators: rows shown of all rows, e.g. "27 of 1,204" */
+      text = g_strdup_printf (_("%s of %s"), shown_text, total_text);
+      /* Translators: the same for a screen reader */
+      description = g_strdup_printf (ngettext ("%s of %s message shown", "%s of %s messages shown", total),
+                                     shown_text, total_text);
+    }
+  else
+    {
+      text = g_strdup_printf (ngettext ("%s message", "%s messages", total), total_text);
+      description = g_strdup (text);
+    }
+  if (g_strcmp0 (gtk_inscription_get_text (self->count_label), text) == 0)
+    return;
+  gtk_inscription_set_text (self->count_label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->count_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, description, -1);
+}
+
+/* over an empty list: no messages yet, or none that match; and the count */
 void
 _fcm_timeline_update_empty_state (FcmTimeline *self)
 {
@@ -153,6 +221,7 @@ _fcm_timeline_update_empty_state (FcmTimeline *self)
   gboolean log_empty = self->event_log == NULL ||
                        g_list_model_get_n_items (G_LIST_MODEL (self->event_log)) == 0;
 
+  update_count (self);
   gtk_widget_set_visible (GTK_WIDGET (self->empty_page), empty);
   if (!empty)
     return;

@@ -21,6 +21,10 @@ G_DECLARE_FINAL_TYPE (FcmTimelineBatch, fcm_timeline_batch, FCM, TIMELINE_BATCH,
 void             _fcm_timeline_batch_set_source   (FcmTimelineBatch     *self,
                                                    GListModel           *source);
 void             _fcm_timeline_batch_flush        (FcmTimelineBatch     *self);
+guint            _fcm_timeline_batch_hide_all     (FcmTimelineBatch     *self);
+void             _fcm_timeline_batch_show_all     (FcmTimelineBatch     *self);
+guint            _fcm_timeline_batch_get_n_hidden (FcmTimelineBatch     *self);
+void             _fcm_timeline_commit_clear       (GListModel           *log);
 void             _fcm_timeline_batch_set_recorder (FcmTimelineBatch     *self,
                                                    FcmRecorder          *recorder);
 
@@ -53,11 +57,14 @@ struct _FcmTimeline
 
   /* auto-scroll (fcm-timeline-scroll.c) */
   gboolean               following;
-  gboolean               settling;     /* rows changed, the list has not laid out yet */
+  gboolean               configuring;  /* the list reconfigured the adjustment */
   double                 last_value;
-  guint                  scroll_tick_id;
-  gulong                 after_paint_id;
+  guint                  n_unseen;     /* rows added since following stopped */
+  gulong                 layout_id;
   GdkFrameClock         *frame_clock;
+
+  AdwToast              *feedback;     /* the last toast the timeline gave (weak) */
+  FcmEventLogEntry      *pressed_entry; /* the row of a click, for a double click */
 
   double                 paned_share;
   int                    paned_max;
@@ -71,6 +78,8 @@ struct _FcmTimeline
   AdwStatusPage         *empty_page;
   GtkRevealer           *jump_revealer;
   GtkButton             *jump_button;
+  GtkInscription        *jump_label;
+  GtkInscription        *count_label;
   FcmEventDetails       *details;
   GtkPaned              *paned;
 };
@@ -81,6 +90,7 @@ void             _fcm_timeline_add_columns        (FcmTimeline          *self);
 /* fcm-timeline-filter.c: the type drop-down, the search, the empty state */
 void             _fcm_timeline_setup_filter       (FcmTimeline          *self);
 void             _fcm_timeline_update_empty_state (FcmTimeline          *self);
+void             _fcm_timeline_refilter_now       (FcmTimeline          *self);
 
 /* fcm-timeline-scroll.c: following new rows, "Jump to Latest" */
 void             _fcm_timeline_setup_scrolling    (FcmTimeline          *self);
@@ -88,6 +98,11 @@ void             _fcm_timeline_set_following      (FcmTimeline          *self,
                                                    gboolean              following);
 void             _fcm_timeline_watch_frame_clock  (FcmTimeline          *self);
 void             _fcm_timeline_unwatch_frame_clock (FcmTimeline         *self);
+
+/* a toast in the window's overlay, if the timeline is in one; it says what
+ * an action did */
+void             _fcm_timeline_tell               (FcmTimeline          *self,
+                                                   AdwToast             *toast);
 
 /* fcm-timeline-export.c: the copy-json and export actions */
 void             _fcm_timeline_copy_json_action   (GtkWidget            *widget,
@@ -97,8 +112,13 @@ void             _fcm_timeline_export_action      (GtkWidget            *widget,
                                                    const char           *action_name,
                                                    GVariant             *parameter);
 
+/* 1204 → "1,204" */
+char            *_fcm_format_count                (guint                 n);
+
 /* the Event column and the details title: the event name, or the kind */
 const char      *_fcm_entry_title                 (FcmEventLogEntry     *entry);
+/* the Ack cell's tooltip: what our ack means */
+char            *_fcm_entry_ack_explanation       (FcmEventLogEntry     *entry);
 /* the Validation pill: "✓", "2 warnings", "1 error" and its css class */
 char            *_fcm_entry_badge                 (FcmEventLogEntry     *entry,
                                                    const char          **css_class);
@@ -110,10 +130,19 @@ GtkDropDown     *_fcm_timeline_get_type_filter    (FcmTimeline          *self);
 GtkEditable     *_fcm_timeline_get_search_entry   (FcmTimeline          *self);
 FcmEventDetails *_fcm_timeline_get_details        (FcmTimeline          *self);
 GtkAdjustment   *_fcm_timeline_get_vadjustment    (FcmTimeline          *self);
+AdwToast        *_fcm_timeline_get_feedback       (FcmTimeline          *self);
+const char      *_fcm_timeline_get_count_text     (FcmTimeline          *self);
 gboolean         _fcm_timeline_get_following      (FcmTimeline          *self);
 void             _fcm_timeline_select             (FcmTimeline          *self,
                                                    guint                 position);
 void             _fcm_timeline_scroll_to_end      (FcmTimeline          *self);
+void             _fcm_timeline_reset_divider      (FcmTimeline          *self);
+void             _fcm_timeline_show_row           (FcmTimeline          *self,
+                                                   guint                 position);
+gboolean         _fcm_timeline_click              (FcmTimeline          *self,
+                                                   int                   n_press,
+                                                   double                x,
+                                                   double                y);
 void             _fcm_timeline_export_to_file     (FcmTimeline          *self,
                                                    GFile                *file,
                                                    GCancellable         *cancellable,

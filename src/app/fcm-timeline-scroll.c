@@ -1,9 +1,27 @@
 /* fcm-timeline-scroll.c: the timeline follows new rows
  *
- * While the view is at the bottom, new rows are scrolled into view, once
- * per frame however many rows arrived (a tick callback). When the user
- * scrolls up, following stops and "Jump to Latest" appears; scrolling back
- * to the bottom, or the button, resumes it.
+ * While the view is at the bottom, new rows are scrolled into view in the
+ * frame that lays them out. When the user scrolls up, following stops and
+ * "Jump to Latest" appears under the rows; scrolling back to the bottom, or
+ * the button, resumes it.
+ *
+ * Why not list.scroll-to-item (the only scrolling GTK 4.8's list offers):
+ * new rows have no height until the list lays them out, so a scroll-to-item
+ * before the layout sees the newest row (0 px high, at the old bottom edge)
+ * as already visible and keeps the view where it is; every other new row was
+ * left below the view. Setting the adjustment from its "changed" signal is
+ * no cure: that runs inside the list's size-allocate, where the list's
+ * queue_allocate for the new value is dropped; the adjustment then said
+ * "at the bottom" while the rows stayed where they were, the wheel could not
+ * go further and "Jump to Latest" never showed (until something else, a
+ * selection or the filter, made the list lay out again).
+ *
+ * So the timeline waits for the window's layout in each frame (the frame
+ * clock's "layout" signal, connected after GtkRoot's handler, which does the
+ * allocation) and, if it follows and is not at the bottom, sets the value
+ * then. The list queues a new allocation, which the frame clock honours in
+ * the same frame (it repeats the layout phase while one is queued): the
+ * newest row is drawn in the frame that first lays it out.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,30 +30,33 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "fcm-timeline-private.h"
 
-static GtkWidget *
-find_list_view (GtkWidget *widget)
+static gboolean
+at_bottom (GtkAdjustment *adj)
 {
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_LIST_VIEW (child))
-      return child;
-  return NULL;
+  return gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)
+         >= gtk_adjustment_get_upper (adj) - 1.0;
 }
 
 static void
-scroll_to_last (FcmTimeline *self)
+update_jump_label (FcmTimeline *self)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
-  GtkWidget *list = find_list_view (GTK_WIDGET (self->column_view));
+  g_autofree char *text = NULL;
 
-  if (n == 0 || list == NULL)
-    return;
-  /* GTK 4.8 has no gtk_column_view_scroll_to (); the list's action does it
-   * at the next layout, when the new rows have their size */
-  gtk_widget_activate_action (list, "list.scroll-to-item", "u", n - 1);
+  if (self->n_unseen == 0)
+    {
+      gtk_inscription_set_text (self->jump_label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->jump_label), FALSE);
+      return;
+    }
+  /* Translators: under the timeline while it is not following new rows */
+  text = g_strdup_printf (ngettext ("%u new message below", "%u new messages below", self->n_unseen),
+                          self->n_unseen);
+  gtk_inscription_set_text (self->jump_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->jump_label), TRUE);
 }
 
 void
@@ -45,36 +66,22 @@ _fcm_timeline_set_following (FcmTimeline *self,
   if (self->following == following)
     return;
   self->following = following;
+  self->n_unseen = 0;
+  update_jump_label (self);
   gtk_revealer_set_reveal_child (self->jump_revealer, !following);
+  /* a hidden bar takes no clicks or focus */
   gtk_widget_set_can_target (GTK_WIDGET (self->jump_revealer), !following);
-}
-
-static gboolean
-scroll_tick_cb (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
-{
-  FcmTimeline *self = FCM_TIMELINE (widget);
-
-  self->scroll_tick_id = 0;
-  if (self->following)
-    scroll_to_last (self);
-  return G_SOURCE_REMOVE;
+  gtk_widget_set_can_focus (GTK_WIDGET (self->jump_button), !following);
+  if (following)
+    gtk_widget_queue_allocate (GTK_WIDGET (self->scroller));
 }
 
 static void
-queue_scroll (FcmTimeline *self)
+go_to_bottom (FcmTimeline *self)
 {
-  /* many rows in one frame cost one scroll */
-  if (self->scroll_tick_id == 0)
-    self->scroll_tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick_cb, NULL, NULL);
-}
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
-static gboolean
-at_bottom (GtkAdjustment *adj)
-{
-  return gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj)
-         >= gtk_adjustment_get_upper (adj) - 4.0;
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
 }
 
 static void
@@ -85,30 +92,35 @@ vadjustment_value_changed_cb (GtkAdjustment *adj,
 
   if (at_bottom (adj))
     _fcm_timeline_set_following (self, TRUE);
-  /* the user scrolled up; not the list moving its rows after a change */
-  else if (!self->settling && value < self->last_value)
+  /* Up, and not the list moving its rows while it lays out new or dropped
+   * ones (that comes with "changed", just before): the user's scroll, by the
+   * wheel, the scroll bar or the keyboard. */
+  else if (!self->configuring && value < self->last_value)
     _fcm_timeline_set_following (self, FALSE);
   self->last_value = value;
+  self->configuring = FALSE;
 }
 
-/* the list laid out new rows (upper grew): stay at the bottom while following;
- * the scroll-to-item of the tick ran before the layout knew their height */
+/* the list reconfigures its adjustment (upper, page) in its size-allocate;
+ * a value change that follows at once is the list's, not the user's */
 static void
 vadjustment_changed_cb (GtkAdjustment *adj,
                         FcmTimeline   *self)
 {
-  if (self->following && !at_bottom (adj))
-    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  self->configuring = TRUE;
 }
 
+/* after GtkRoot's layout handler: the list has measured the new rows */
 static void
-after_paint_cb (GdkFrameClock *clock,
-                FcmTimeline   *self)
+layout_after_cb (GdkFrameClock *clock,
+                 FcmTimeline   *self)
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
-  self->settling = FALSE;
+  self->configuring = FALSE;
   self->last_value = gtk_adjustment_get_value (adj);
+  if (self->following && !at_bottom (adj))
+    go_to_bottom (self);
 }
 
 static void
@@ -118,9 +130,11 @@ items_changed_cb (GListModel  *model,
                   guint        added,
                   FcmTimeline *self)
 {
-  self->settling = TRUE;
-  if (added > 0 && self->following)
-    queue_scroll (self);
+  if (!self->following && added > 0 && position + added == g_list_model_get_n_items (model))
+    {
+      self->n_unseen += added;
+      update_jump_label (self);
+    }
   _fcm_timeline_update_empty_state (self);
 }
 
@@ -128,7 +142,9 @@ static void
 jump_clicked_cb (FcmTimeline *self)
 {
   _fcm_timeline_set_following (self, TRUE);
-  scroll_to_last (self);
+  go_to_bottom (self);
+  /* the button goes away: keep the keyboard in the rows */
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
 void
@@ -137,6 +153,8 @@ _fcm_timeline_setup_scrolling (FcmTimeline *self)
   GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
   self->following = TRUE;
+  gtk_widget_set_can_target (GTK_WIDGET (self->jump_revealer), FALSE);
+  gtk_widget_set_can_focus (GTK_WIDGET (self->jump_button), FALSE);
   g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);
   g_signal_connect_object (self->jump_button, "clicked",
                            G_CALLBACK (jump_clicked_cb), self, G_CONNECT_SWAPPED);
@@ -144,20 +162,20 @@ _fcm_timeline_setup_scrolling (FcmTimeline *self)
   g_signal_connect_object (vadj, "changed", G_CALLBACK (vadjustment_changed_cb), self, 0);
 }
 
-/* after each frame the list has laid out its rows (realize) */
+/* realize: follow the layout of each frame */
 void
 _fcm_timeline_watch_frame_clock (FcmTimeline *self)
 {
   self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (GTK_WIDGET (self)));
-  self->after_paint_id = g_signal_connect (self->frame_clock, "after-paint",
-                                           G_CALLBACK (after_paint_cb), self);
+  self->layout_id = g_signal_connect_after (self->frame_clock, "layout",
+                                            G_CALLBACK (layout_after_cb), self);
 }
 
 /* unrealize */
 void
 _fcm_timeline_unwatch_frame_clock (FcmTimeline *self)
 {
-  g_clear_signal_handler (&self->after_paint_id, self->frame_clock);
+  g_clear_signal_handler (&self->layout_id, self->frame_clock);
   g_clear_object (&self->frame_clock);
 }
 

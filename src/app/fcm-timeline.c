@@ -55,6 +55,15 @@ paned_max_position_cb (FcmTimeline *self)
   self->placing_divider = FALSE;
 }
 
+/* for the screenshots: the first split again, whatever the start-up's
+ * sequence of sizes left (a pixel either way changes the picture) */
+void
+_fcm_timeline_reset_divider (FcmTimeline *self)
+{
+  self->paned_share = 0.55;
+  paned_max_position_cb (self);
+}
+
 static void
 paned_position_cb (FcmTimeline *self)
 {
@@ -80,19 +89,269 @@ selection_changed_cb (FcmTimeline *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
 }
 
+/* ----------------------------------------------------------------- activate */
+
+static guint
+find_event_row (FcmTimeline *self,
+                const char  *event_id)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  /* the newest row for the id (a resend repeats it) */
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (model, i - 1);
+
+      if (g_strcmp0 (fcm_event_log_entry_get_event_id (entry), event_id) == 0)
+        return i - 1;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/**
+ * _fcm_timeline_show_row:
+ *
+ * Selects @position and scrolls it into view; the timeline stops following.
+ */
+void
+_fcm_timeline_show_row (FcmTimeline *self,
+                        guint        position)
+{
+  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
+
+  while (list != NULL && !GTK_IS_LIST_VIEW (list))
+    list = gtk_widget_get_next_sibling (list);
+  _fcm_timeline_set_following (self, FALSE);
+  gtk_single_selection_set_selected (self->selection, position);
+  if (list != NULL)
+    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+}
+
+/* A syncerror row links to the row of the event it names (C-63): Enter or
+ * a double click there selects that row (all types shown if need be). */
+static gboolean
+activate_entry (FcmTimeline      *self,
+                FcmEventLogEntry *entry)
+{
+  FcmEvent *event = fcm_event_log_entry_get_event (entry);
+  const char *failed_id = NULL;
+  guint target;
+
+  if (event == NULL || !fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
+    return FALSE;
+  fcm_event_get_syncerror_details (event, &failed_id, NULL, NULL, NULL);
+  if (failed_id == NULL)
+    {
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return TRUE;
+    }
+  target = find_event_row (self, failed_id);
+  if (target == GTK_INVALID_LIST_POSITION &&
+      (self->type != FCM_TIMELINE_TYPE_FILTER_ALL || self->needle != NULL))
+    {
+      /* filtered out: show every row, then look again */
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      gtk_drop_down_set_selected (self->type_filter, FCM_TIMELINE_TYPE_FILTER_ALL);
+      _fcm_timeline_refilter_now (self);
+      target = find_event_row (self, failed_id);
+    }
+  if (target == GTK_INVALID_LIST_POSITION)
+    {
+      /* before the timeline's oldest row, or cleared */
+      gtk_widget_error_bell (GTK_WIDGET (self));
+      return TRUE;
+    }
+  _fcm_timeline_show_row (self, target);
+  return TRUE;
+}
+
+static void
+row_activated_cb (FcmTimeline *self,
+                  guint        position)
+{
+  g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (entry != NULL)
+    activate_entry (self, entry);
+}
+
+/* the row's entry at (@x, @y) of the column view, NULL on the headers or
+ * below the rows */
+static FcmEventLogEntry *
+entry_at (FcmTimeline *self,
+          double       x,
+          double       y)
+{
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
+  GtkWidget *row = NULL;
+  GtkWidget *cell_child = NULL;
+  GtkListItem *item = NULL;
+
+  /* up to the row: the widget whose parent is the list (not the header) */
+  for (GtkWidget *w = picked; w != NULL && w != GTK_WIDGET (self->column_view); w = gtk_widget_get_parent (w))
+    if (GTK_IS_LIST_VIEW (gtk_widget_get_parent (w)))
+      {
+        row = w;
+        break;
+      }
+  if (row != NULL && gtk_widget_get_first_child (row) != NULL)
+    cell_child = gtk_widget_get_first_child (gtk_widget_get_first_child (row));
+  if (cell_child != NULL)
+    item = g_object_get_data (G_OBJECT (cell_child), "fcm-list-item");
+  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+}
+
+/**
+ * _fcm_timeline_click:
+ * @n_press: 1 for a click, 2 for the second of a double click
+ * @x, @y: where, in the column view
+ *
+ * A double click on a row activates it, as Enter does. The column view
+ * counts clicks itself (in the capture phase, before the rows): in GTK 4.8
+ * a row in a GtkPaned never sees a double click (the paned's drag gesture
+ * breaks its count), and a row selects itself on every release, which would
+ * undo the jump to the row a syncerror names. The row is the one under the
+ * first click: that click selects it, which stops the timeline following
+ * and may scroll the list a little, so the second click can land on another
+ * row.
+ *
+ * Returns: for a first click, whether it was on a row; for a second,
+ *   whether it activated a syncerror row (the rows must not see it)
+ */
+gboolean
+_fcm_timeline_click (FcmTimeline *self,
+                     int          n_press,
+                     double       x,
+                     double       y)
+{
+  g_autoptr(FcmEventLogEntry) entry = NULL;
+
+  if (n_press != 2)
+    {
+      FcmEventLogEntry *pressed = entry_at (self, x, y);
+
+      g_set_object (&self->pressed_entry, pressed);
+      return pressed != NULL;
+    }
+  entry = g_steal_pointer (&self->pressed_entry);
+  if (entry == NULL && entry_at (self, x, y) != NULL)
+    entry = g_object_ref (entry_at (self, x, y));
+  return entry != NULL && activate_entry (self, entry);
+}
+
+static void
+click_pressed_cb (GtkGestureClick *gesture,
+                  int              n_press,
+                  double           x,
+                  double           y,
+                  FcmTimeline     *self)
+{
+  /* a click is the row's to select; a double click on a syncerror row is
+   * ours: the rows do not see it, so they do not select it again */
+  if (_fcm_timeline_click (self, n_press, x, y) && n_press == 2)
+    gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+}
+
 /* ------------------------------------------------------------------ actions */
 
+/**
+ * _fcm_timeline_tell:
+ * @toast: (transfer full): what an action did
+ *
+ * Shows @toast in the window's toast overlay. Without one (the timeline
+ * on its own) it is dropped, as "dismissed".
+ */
+void
+_fcm_timeline_tell (FcmTimeline *self,
+                    AdwToast    *toast)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  g_set_weak_pointer (&self->feedback, toast);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    {
+      adw_toast_dismiss (toast);
+      g_object_unref (toast);
+    }
+}
+
+typedef struct
+{
+  GWeakRef  timeline;
+  GWeakRef  log;
+  gboolean  undone;
+} Clear;
+
+static void
+clear_free (gpointer data)
+{
+  Clear *c = data;
+
+  g_weak_ref_clear (&c->timeline);
+  g_weak_ref_clear (&c->log);
+  g_free (c);
+}
+
+static void
+clear_undo_cb (AdwToast *toast,
+               Clear    *c)
+{
+  g_autoptr(FcmTimeline) self = g_weak_ref_get (&c->timeline);
+  g_autoptr(GListModel) log = g_weak_ref_get (&c->log);
+
+  c->undone = TRUE;
+  if (self != NULL && log != NULL && G_LIST_MODEL (self->event_log) == log)
+    _fcm_timeline_batch_show_all (self->batch);
+}
+
+/* the undo is no longer offered: clear the log for real */
+static void
+clear_dismissed_cb (AdwToast *toast,
+                    Clear    *c)
+{
+  g_autoptr(GListModel) log = g_weak_ref_get (&c->log);
+
+  if (!c->undone && log != NULL)
+    _fcm_timeline_commit_clear (log);
+}
+
+/* Clear Timeline, with Undo (issue 11.8): the rows go at once, the log's
+ * memory when the toast goes */
 static void
 clear_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
   FcmTimeline *self = FCM_TIMELINE (widget);
+  g_autofree char *count = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+  Clear *c;
+  guint n;
 
-  if (self->event_log != NULL)
-    fcm_event_log_clear (self->event_log);
-  _fcm_timeline_batch_flush (self->batch);
   _fcm_timeline_set_following (self, TRUE);
+  if (self->event_log == NULL)
+    return;
+  n = _fcm_timeline_batch_hide_all (self->batch);
+  if (n == 0)
+    return;
+
+  count = _fcm_format_count (n);
+  /* Translators: %s is a number of messages, e.g. "1,204" */
+  title = g_strdup_printf (ngettext ("Cleared %s message", "Cleared %s messages", n), count);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_timeout (toast, 8);
+  c = g_new0 (Clear, 1);
+  g_weak_ref_init (&c->timeline, self);
+  g_weak_ref_init (&c->log, self->event_log);
+  g_signal_connect (toast, "button-clicked", G_CALLBACK (clear_undo_cb), c);
+  g_signal_connect_data (toast, "dismissed", G_CALLBACK (clear_dismissed_cb), c,
+                         (GClosureNotify) (void (*) (void)) clear_free, 0);
+  _fcm_timeline_tell (self, toast);
 }
 
 static void
@@ -133,11 +392,6 @@ fcm_timeline_dispose (GObject *object)
   FcmTimeline *self = FCM_TIMELINE (object);
   GtkWidget *child;
 
-  if (self->scroll_tick_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick_id);
-      self->scroll_tick_id = 0;
-    }
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FCM_TYPE_TIMELINE);
@@ -151,6 +405,8 @@ fcm_timeline_dispose (GObject *object)
   g_clear_object (&self->batch);
   g_clear_object (&self->filter);
   g_clear_object (&self->event_log);
+  g_clear_weak_pointer (&self->feedback);
+  g_clear_object (&self->pressed_entry);
 
   G_OBJECT_CLASS (fcm_timeline_parent_class)->dispose (object);
 }
@@ -235,6 +491,8 @@ fcm_timeline_class_init (FcmTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, empty_page);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_button);
+  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_label);
+  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, count_label);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, details);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, paned);
 
@@ -267,6 +525,16 @@ fcm_timeline_init (FcmTimeline *self)
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->column_view, "activate",
+                           G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
+  {
+    GtkGesture *click = gtk_gesture_click_new ();
+
+    gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+    gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+    g_signal_connect_object (click, "pressed", G_CALLBACK (click_pressed_cb), self, 0);
+    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+  }
   self->paned_share = 0.55;
   g_signal_connect_object (self->paned, "notify::max-position",
                            G_CALLBACK (paned_max_position_cb), self, G_CONNECT_SWAPPED);
@@ -380,6 +648,18 @@ GtkAdjustment *
 _fcm_timeline_get_vadjustment (FcmTimeline *self)
 {
   return gtk_scrolled_window_get_vadjustment (self->scroller);
+}
+
+AdwToast *
+_fcm_timeline_get_feedback (FcmTimeline *self)
+{
+  return self->feedback;
+}
+
+const char *
+_fcm_timeline_get_count_text (FcmTimeline *self)
+{
+  return gtk_inscription_get_text (self->count_label);
 }
 
 gboolean

@@ -21,8 +21,7 @@ struct _FcmWindow
   GListStore           *connections;
   FcmConnection        *connection;       /* the selected one */
   GCancellable         *cancellable;
-  gboolean              alert_dismissed;  /* for the current alert text */
-  char                 *alert_text;
+  guint                 notify_interval_ms;  /* desktop notifications, per hub */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -33,9 +32,9 @@ struct _FcmWindow
   GtkLabel             *hub_url_label;
   GtkLabel             *topic_label;
   GtkRevealer          *alert_revealer;
-  GtkLabel             *alert_title;
-  GtkLabel             *alert_label;
-  GtkImage             *alert_icon;
+  GtkBox               *alerts_box;
+  GtkRevealer          *testing_revealer;
+  GtkLabel             *testing_label;
   GtkLabel             *answer_label;
   GtkWidget            *open_button;
   GtkWidget            *close_button;
@@ -49,17 +48,25 @@ struct _FcmWindow
   guint                 folded_idle;      /* shows or hides subscribers_button */
 };
 
-/* fcm-window-alerts.c: the header's status line, the alert while sync or
- * the connection is lost, toasts and desktop notifications */
+/* fcm-window-alerts.c: the header's status line, an alert for each hub
+ * that lost sync or its connection, toasts, desktop notifications and the
+ * testing banner */
+void _fcm_window_setup_alerts             (FcmWindow      *self);
 void _fcm_window_update_current           (FcmWindow      *self);
+void _fcm_window_update_alerts            (FcmWindow      *self);
 void _fcm_window_watch_alerts             (FcmWindow      *self,
                                            FcmConnection  *connection);
-void _fcm_window_withdraw_notification    (FcmWindow      *self,
+void _fcm_window_unwatch_alerts           (FcmWindow      *self,
                                            FcmConnection  *connection);
 void _fcm_window_is_active_cb             (FcmWindow      *self);
 void _fcm_window_dismiss_alert_action     (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_stop_testing_action      (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+void _fcm_window_add_toast                (FcmWindow      *self,
+                                           AdwToast       *toast);
 
 /* fcm-window-recording.c: Open Recording… and Export Bug Report… */
 void _fcm_window_open_recording_action    (GtkWidget      *widget,
@@ -110,6 +117,11 @@ void _fcm_window_add_connection_action    (GtkWidget      *widget,
 void _fcm_window_reconnect_action         (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
+void _fcm_window_show_connection_action   (GtkWidget      *widget,
+                                           const char     *action_name,
+                                           GVariant       *parameter);
+FcmConnection *_fcm_window_find_connection (FcmWindow     *self,
+                                           const char     *id);
 void _fcm_window_remove_connection_action (GtkWidget      *widget,
                                            const char     *action_name,
                                            GVariant       *parameter);
@@ -130,8 +142,10 @@ GtkWidget *_fcm_window_show_hub_menu      (FcmWindow      *self,
 typedef struct
 {
   GtkRevealer *alert_revealer;
-  GtkLabel    *alert_title;
-  GtkLabel    *alert_label;
+  GtkRevealer *testing_revealer;
+  GtkLabel    *testing_label;
+  GtkWidget   *window_title;
+  AdwToastOverlay *toast_overlay;
   GtkLabel    *answer_label;
   GtkWidget   *context_panel;
   GtkWidget   *timeline;
@@ -146,5 +160,16 @@ typedef struct
 
 void fcm_window_get_parts (FcmWindow      *self,
                            FcmWindowParts *parts);
+/* the alert shown for @connection, or %NULL (FcmHubAlert) */
+GtkWidget *_fcm_window_get_alert (FcmWindow     *self,
+                                  FcmConnection *connection);
+/* a report button's tooltip, computed on demand (query-tooltip) */
+const char *_fcm_window_get_button_tooltip (GtkWidget *button);
+/* the last toast about @connection while it is up or queued, or %NULL */
+AdwToast *_fcm_window_get_toast (FcmWindow     *self,
+                                 FcmConnection *connection);
+/* the shortest time between two desktop notifications for one hub */
+void _fcm_window_set_notify_interval (FcmWindow *self,
+                                      guint      interval_ms);
 
 G_END_DECLS

@@ -27,14 +27,66 @@ target_context (FcmWindow *self)
   return fcm_context_panel_get_target (self->context_panel);
 }
 
+static gboolean
+button_query_tooltip_cb (GtkWidget  *button,
+                         int         x,
+                         int         y,
+                         gboolean    keyboard,
+                         GtkTooltip *tooltip,
+                         gpointer    user_data)
+{
+  const char *text = g_object_get_data (G_OBJECT (button), "fcm-tooltip");
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
 static void
 set_button_state (GtkWidget  *button,
                   gboolean    enabled,
                   const char *enabled_tooltip,
                   const char *disabled_tooltip)
 {
-  /* The action's enabled state drives sensitivity; the tooltip says why not. */
-  gtk_widget_set_tooltip_text (button, enabled ? enabled_tooltip : disabled_tooltip);
+  const char *text = enabled ? enabled_tooltip : disabled_tooltip;
+
+  /* The action's enabled state drives sensitivity; the tooltip says why
+   * not. It runs for every context change: the tooltip is computed when
+   * the pointer asks (GTK 4.8 asks the X server where the pointer is on
+   * every gtk_widget_set_tooltip_text), the description set only when it
+   * changes. */
+  if (!gtk_widget_get_has_tooltip (button))
+    {
+      g_signal_connect (button, "query-tooltip", G_CALLBACK (button_query_tooltip_cb), NULL);
+      gtk_widget_set_has_tooltip (button, TRUE);
+    }
+  if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "fcm-tooltip"), text) == 0)
+    return;
+  g_object_set_data_full (G_OBJECT (button), "fcm-tooltip", g_strdup (text), g_free);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+/* for tests: what the button's tooltip says now */
+const char *
+_fcm_window_get_button_tooltip (GtkWidget *button)
+{
+  return g_object_get_data (G_OBJECT (button), "fcm-tooltip");
+}
+
+/* only when it changes: every context change comes here, and each call
+ * updates the action muxers of the window's widgets */
+static void
+set_action_enabled (FcmWindow  *self,
+                    const char *action_name,
+                    gboolean    enabled)
+{
+  gpointer known = g_object_get_data (G_OBJECT (self), action_name);
+
+  if (known != NULL && GPOINTER_TO_INT (known) - 1 == !!enabled)
+    return;
+  g_object_set_data (G_OBJECT (self), action_name, GINT_TO_POINTER (!!enabled + 1));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), action_name, enabled);
 }
 
 void
@@ -49,12 +101,12 @@ _fcm_window_update_actions (FcmWindow *self)
   g_autofree char *update_tip = NULL;
   g_autofree char *select_tip = NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-report", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-report", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.update-report", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.select-content", has_report);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect", self->connection != NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.remove-connection", self->connection != NULL);
+  set_action_enabled (self, "win.open-report", live);
+  set_action_enabled (self, "win.close-report", has_report);
+  set_action_enabled (self, "win.update-report", has_report);
+  set_action_enabled (self, "win.select-content", has_report);
+  set_action_enabled (self, "win.reconnect", self->connection != NULL);
+  set_action_enabled (self, "win.remove-connection", self->connection != NULL);
 
   set_button_state (self->open_button, live,
                     _("Open a report in the session (Ctrl+O)"), _("Not connected to a hub"));
@@ -77,8 +129,8 @@ _fcm_window_update_actions (FcmWindow *self)
   set_button_state (self->select_button, has_report,
                     select_tip ? select_tip : _("Select the newest content of the current report (Ctrl+E)"),
                     why_not);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.resume-report", live);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.close-suspended", live);
+  set_action_enabled (self, "win.resume-report", live);
+  set_action_enabled (self, "win.close-suspended", live);
 }
 
 static void
@@ -100,9 +152,28 @@ show_answer (FcmWindow  *self,
   else
     text = g_strdup_printf (_("%s: %u %s"), what, status, phrase ? phrase : "");
 
+  /* Testing mode refuses the echo of our own event too: the hub's 200 here
+   * and the 409 in the row's Ack cell, said side by side */
+  if (!failed && !g_str_equal (what, FCM_EVENT_SYNCERROR))
+    {
+      g_autofree char *policy = g_settings_get_string (self->settings, "ack-policy");
+      guint ack = (guint) g_ascii_strtoull (policy, NULL, 10);
+
+      if (ack != 200 && ack != 0)
+        {
+          g_autofree char *plain = g_steal_pointer (&text);
+
+          /* Translators: 1: the hub's answer, e.g. "DiagnosticReport-open: 200 OK", 2: an HTTP status */
+          text = g_strdup_printf (_("%s · this app answers %u (Testing)"), plain, ack);
+        }
+    }
+
   gtk_label_set_text (self->answer_label, text);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->answer_label), text);
-  gtk_widget_set_visible (GTK_WIDGET (self->answer_label), TRUE);
+  /* no green "200 OK" while an alert says sync is lost (it came first) */
+  gtk_widget_set_visible (GTK_WIDGET (self->answer_label),
+                          failed || self->connection == NULL ||
+                          fcm_connection_get_alert_kind (self->connection) == FCM_CONNECTION_ALERT_NONE);
   gtk_widget_remove_css_class (GTK_WIDGET (self->answer_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->answer_label), "success");
   gtk_widget_add_css_class (GTK_WIDGET (self->answer_label), failed ? "error" : "success");

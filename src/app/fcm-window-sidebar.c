@@ -25,7 +25,7 @@ state_icon (FcmConnection *connection)
   if (fcm_connection_get_connection_lost (connection))
     return "network-error-symbolic";
   if (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)))
-    return "dialog-warning-symbolic";
+    return "dialog-error-symbolic";
 
   switch (fcm_connection_get_state (connection))
     {
@@ -60,11 +60,11 @@ row_status_changed_cb (FcmConnection *connection,
   label = g_strdup_printf (_("%s, %s"), fcm_connection_get_title (connection),
                            fcm_connection_get_status_text (connection));
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  if (fcm_monitor_get_sync_lost (fcm_connection_get_monitor (connection)) ||
-      fcm_connection_get_state (connection) >= FCM_CLIENT_STATE_RECONNECTING)
-    gtk_widget_add_css_class (GTK_WIDGET (icon), "warning");
+  /* as the alert: red while sync or the hub is lost */
+  if (fcm_connection_get_alert_kind (connection) != FCM_CONNECTION_ALERT_NONE)
+    gtk_widget_add_css_class (GTK_WIDGET (icon), "error");
   else
-    gtk_widget_remove_css_class (GTK_WIDGET (icon), "warning");
+    gtk_widget_remove_css_class (GTK_WIDGET (icon), "error");
 }
 
 static GtkWidget *
@@ -98,7 +98,7 @@ create_connection_row (gpointer item,
   g_object_set_data (G_OBJECT (row), "status", status);
   g_signal_connect_object (connection, "notify::status-text",
                            G_CALLBACK (row_status_changed_cb), row, 0);
-  g_signal_connect_object (connection, "notify::sync-lost",
+  g_signal_connect_object (connection, "notify::alert",
                            G_CALLBACK (row_status_changed_cb), row, 0);
   row_status_changed_cb (connection, NULL, row);
   return row;
@@ -231,8 +231,8 @@ fcm_window_remove_connection (FcmWindow     *self,
     return;
 
   g_object_ref (connection);
+  _fcm_window_unwatch_alerts (self, connection);
   g_signal_handlers_disconnect_by_data (connection, self);
-  _fcm_window_withdraw_notification (self, connection);
   fcm_connection_stop (connection);
   if (self->connection == connection)
     fcm_window_set_connection (self, NULL);
@@ -243,6 +243,7 @@ fcm_window_remove_connection (FcmWindow     *self,
 
       fcm_window_set_connection (self, first);
     }
+  _fcm_window_update_current (self);
   g_object_unref (connection);
 }
 
@@ -306,32 +307,123 @@ fcm_window_set_connection (FcmWindow     *self,
 
 /* ----------------------------------------------------------------- actions */
 
+/**
+ * _fcm_window_find_connection:
+ * @id: fcm_connection_get_id()
+ *
+ * Returns: (transfer none) (nullable): the connection listed with @id
+ */
+FcmConnection *
+_fcm_window_find_connection (FcmWindow  *self,
+                             const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->connections)); i++)
+    {
+      g_autoptr(FcmConnection) connection = g_list_model_get_item (G_LIST_MODEL (self->connections), i);
+
+      if (g_strcmp0 (fcm_connection_get_id (connection), id) == 0)
+        return connection;  /* the list keeps it */
+    }
+  return NULL;
+}
+
+/* win.reconnect (the shown hub) and win.reconnect-connection ("s": an id) */
 void
 _fcm_window_reconnect_action (GtkWidget  *widget,
                               const char *action_name,
                               GVariant   *parameter)
 {
   FcmWindow *self = FCM_WINDOW (widget);
+  FcmConnection *connection = self->connection;
 
-  if (self->connection != NULL)
-    fcm_connection_start (self->connection);
+  if (parameter != NULL)
+    connection = _fcm_window_find_connection (self, g_variant_get_string (parameter, NULL));
+  if (connection != NULL)
+    fcm_connection_start (connection);
 }
 
+/**
+ * fcm_window_show_connection:
+ *
+ * Selects @connection in the sidebar and shows it.
+ */
+void
+fcm_window_show_connection (FcmWindow     *self,
+                            FcmConnection *connection)
+{
+  guint position;
+
+  g_return_if_fail (FCM_IS_WINDOW (self));
+  g_return_if_fail (FCM_IS_CONNECTION (connection));
+
+  if (!g_list_store_find (self->connections, connection, &position))
+    return;
+  gtk_list_box_select_row (self->connection_list, gtk_list_box_get_row_at_index (self->connection_list, position));
+  fcm_window_set_connection (self, connection);
+}
+
+/* win.show-connection ("s": an id): from an alert about another hub */
+void
+_fcm_window_show_connection_action (GtkWidget  *widget,
+                                    const char *action_name,
+                                    GVariant   *parameter)
+{
+  FcmWindow *self = FCM_WINDOW (widget);
+  FcmConnection *connection = _fcm_window_find_connection (self, g_variant_get_string (parameter, NULL));
+
+  if (connection != NULL)
+    fcm_window_show_connection (self, connection);
+}
+
+static void
+remove_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FcmWindow        *self)
+{
+  FcmConnection *connection = g_object_get_data (G_OBJECT (dialog), "fcm-connection");
+
+  /* unsubscribes (C-19); the built-in hub stops with its connection; a hub
+   * added with Add Hub is not subscribed to at the next start */
+  if (g_strcmp0 (response, "remove") == 0)
+    {
+      fcm_application_forget_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                  connection);
+      fcm_window_remove_connection (self, connection);
+    }
+}
+
+/* Remove Hub asks first (issue 11.8): removing unsubscribes (C-19), drops
+ * the hub's timeline, and stops the built-in hub with the session of every
+ * app on it; an undo could not bring that back as it was */
 void
 _fcm_window_remove_connection_action (GtkWidget  *widget,
                                       const char *action_name,
                                       GVariant   *parameter)
 {
   FcmWindow *self = FCM_WINDOW (widget);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog;
 
-  /* unsubscribes (C-19); the built-in hub stops with its connection; a hub
-   * added with Add Hub is not subscribed to at the next start */
-  if (self->connection != NULL)
-    {
-      fcm_application_forget_hub (FCM_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
-                                  self->connection);
-      fcm_window_remove_connection (self, self->connection);
-    }
+  if (self->connection == NULL)
+    return;
+  /* Translators: %s is a hub, e.g. "Built-in Hub" or "hub.example.org:443" */
+  heading = g_strdup_printf (_("Remove %s?"), fcm_connection_get_title (self->connection));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   fcm_connection_get_embedded (self->connection)
+                                   ? _("The built-in hub stops: every app in its session loses the session. "
+                                       "Its timeline is discarded.")
+                                   : _("This app unsubscribes from the session on this hub and discards its "
+                                       "timeline. Other apps in the session are not affected."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "fcm-connection", g_object_ref (self->connection), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---------------------------------------------------------- add connection */

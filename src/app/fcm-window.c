@@ -258,6 +258,7 @@ fcm_window_constructed (GObject *object)
     self->settings = g_settings_new (BASE_APP_ID);
 
   restore_window_state (self);
+  _fcm_window_setup_alerts (self);
 
   if (DEVELOPMENT_BUILD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -293,7 +294,6 @@ fcm_window_finalize (GObject *object)
   FcmWindow *self = FCM_WINDOW (object);
 
   g_clear_object (&self->cancellable);
-  g_free (self->alert_text);
 
   G_OBJECT_CLASS (fcm_window_parent_class)->finalize (object);
 }
@@ -362,9 +362,9 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, hub_url_label);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, topic_label);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, alert_revealer);
-  gtk_widget_class_bind_template_child (widget_class, FcmWindow, alert_title);
-  gtk_widget_class_bind_template_child (widget_class, FcmWindow, alert_label);
-  gtk_widget_class_bind_template_child (widget_class, FcmWindow, alert_icon);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, alerts_box);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, testing_revealer);
+  gtk_widget_class_bind_template_child (widget_class, FcmWindow, testing_label);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, answer_label);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, FcmWindow, close_button);
@@ -380,9 +380,12 @@ fcm_window_class_init (FcmWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.close-report", NULL, _fcm_window_publish_action);
   gtk_widget_class_install_action (widget_class, "win.update-report", NULL, _fcm_window_publish_action);
   gtk_widget_class_install_action (widget_class, "win.select-content", NULL, _fcm_window_publish_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-alert", "s", _fcm_window_dismiss_alert_action);
+  gtk_widget_class_install_action (widget_class, "win.show-connection", "s", _fcm_window_show_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.reconnect-connection", "s", _fcm_window_reconnect_action);
+  gtk_widget_class_install_action (widget_class, "win.stop-testing", NULL, _fcm_window_stop_testing_action);
   gtk_widget_class_install_action (widget_class, "win.resume-report", "s", _fcm_window_resume_report_action);
   gtk_widget_class_install_action (widget_class, "win.close-suspended", "s", _fcm_window_close_suspended_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-alert", NULL, _fcm_window_dismiss_alert_action);
   gtk_widget_class_install_action (widget_class, "win.add-connection", NULL, _fcm_window_add_connection_action);
   gtk_widget_class_install_action (widget_class, "win.reconnect", NULL, _fcm_window_reconnect_action);
   gtk_widget_class_install_action (widget_class, "win.remove-connection", NULL, _fcm_window_remove_connection_action);
@@ -442,8 +445,10 @@ fcm_window_get_parts (FcmWindow      *self,
   g_return_if_fail (FCM_IS_WINDOW (self));
 
   parts->alert_revealer = self->alert_revealer;
-  parts->alert_title = self->alert_title;
-  parts->alert_label = self->alert_label;
+  parts->testing_revealer = self->testing_revealer;
+  parts->testing_label = self->testing_label;
+  parts->window_title = GTK_WIDGET (self->window_title);
+  parts->toast_overlay = self->toast_overlay;
   parts->answer_label = self->answer_label;
   parts->context_panel = GTK_WIDGET (self->context_panel);
   parts->timeline = GTK_WIDGET (self->timeline);

@@ -25,5 +25,7 @@ void           fcm_window_remove_connection  (FcmWindow      *self,
 FcmConnection *fcm_window_get_connection     (FcmWindow      *self);
 void           fcm_window_set_connection     (FcmWindow      *self,
                                               FcmConnection  *connection);
+void           fcm_window_show_connection    (FcmWindow      *self,
+                                              FcmConnection  *connection);
 
 G_END_DECLS

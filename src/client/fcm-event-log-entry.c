@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include "fcm-event-log-private.h"
+#include "fcm-json-private.h"
 
 typedef struct
 {
@@ -205,6 +206,87 @@ fcm_event_log_entry_new_from_message (FcmMessage *message,
 
   return fcm_event_log_entry_new (fcm_message_get_text (message), fcm_message_get_kind (message),
                                   fcm_message_get_event (message), issues);
+}
+
+/**
+ * fcm_event_log_entry_new_note:
+ * @note: what happened to the subscription, a code (#FCM_NOTE_SUBSCRIBED …)
+ * @detail: (nullable): why, for a failure (no URL, no secret)
+ *
+ * An entry that was not received: the monitor notes connection changes in
+ * the timeline among the messages (connected, lost, resubscribed, ended).
+ * Its text is `{"note": @note, "detail": @detail}`.
+ */
+FcmEventLogEntry *
+fcm_event_log_entry_new_note (const char *note,
+                              const char *detail)
+{
+  FcmEventLogEntry *self;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_val_if_fail (note != NULL, NULL);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "note");
+  json_builder_add_string_value (b, note);
+  if (detail != NULL)
+    {
+      json_builder_set_member_name (b, "detail");
+      json_builder_add_string_value (b, detail);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  text = fcm_json_to_string (root, FALSE);
+
+  self = g_object_new (FCM_TYPE_EVENT_LOG_ENTRY, NULL);
+  self->received = g_get_real_time ();
+  self->kind = FCM_MESSAGE_UNKNOWN;
+  self->is_note = TRUE;
+  /* the code as the tail, as an event's id is */
+  _fcm_packed_text_init (&self->text, "note", text, note);
+  return self;
+}
+
+static gboolean
+note_state_is_live (FcmClientState state)
+{
+  return state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING;
+}
+
+/* Connect, loss, resubscription and the end. A failed retry while
+ * reconnecting is not noted each time (the backoff, C-68). @was_live: the
+ * subscription was live before (so live again is "resubscribed"). */
+const char *
+_fcm_event_log_note_for_state (FcmClientState previous,
+                               FcmClientState state,
+                               gboolean       was_live)
+{
+  if (note_state_is_live (state) && !note_state_is_live (previous))
+    return was_live ? FCM_NOTE_RESUBSCRIBED : FCM_NOTE_SUBSCRIBED;
+  if (state == FCM_CLIENT_STATE_RECONNECTING && note_state_is_live (previous))
+    return FCM_NOTE_CONNECTION_LOST;
+  if (state == FCM_CLIENT_STATE_DENIED && previous != FCM_CLIENT_STATE_DENIED)
+    return FCM_NOTE_ENDED;
+  if (state == FCM_CLIENT_STATE_ERROR && previous != FCM_CLIENT_STATE_ERROR)
+    return FCM_NOTE_FAILED;
+  if (state == FCM_CLIENT_STATE_DISCONNECTED && was_live && previous != FCM_CLIENT_STATE_DISCONNECTED)
+    return FCM_NOTE_UNSUBSCRIBED;
+  return NULL;
+}
+
+/**
+ * fcm_event_log_entry_get_note:
+ *
+ * Returns: (nullable): the note's code (fcm_event_log_entry_new_note()),
+ *   %NULL for a received message
+ */
+const char *
+fcm_event_log_entry_get_note (FcmEventLogEntry *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
+  return self->is_note ? FCM_PACKED_TEXT_TAIL (&self->text) : NULL;
 }
 
 void

@@ -13,6 +13,14 @@
 
 G_BEGIN_DECLS
 
+/* The monitor's notes of connection changes (fcm_event_log_entry_new_note()) */
+#define FCM_NOTE_SUBSCRIBED      "subscribed"       /* live: the hub confirmed (C-17) */
+#define FCM_NOTE_RESUBSCRIBED    "resubscribed"     /* live again after a loss (C-68) */
+#define FCM_NOTE_CONNECTION_LOST "connection-lost"  /* the socket went; reconnecting (C-68) */
+#define FCM_NOTE_ENDED           "ended"            /* the hub denied or ended the subscription */
+#define FCM_NOTE_FAILED          "failed"           /* subscribing failed, no retry */
+#define FCM_NOTE_UNSUBSCRIBED    "unsubscribed"     /* we unsubscribed (C-19) */
+
 #define FCM_TYPE_EVENT_LOG_ENTRY (fcm_event_log_entry_get_type ())
 G_DECLARE_FINAL_TYPE (FcmEventLogEntry, fcm_event_log_entry, FCM, EVENT_LOG_ENTRY, GObject)
 
@@ -22,6 +30,9 @@ FcmEventLogEntry *fcm_event_log_entry_new              (const char       *text,
                                                         GPtrArray        *issues) G_GNUC_WARN_UNUSED_RESULT;
 FcmEventLogEntry *fcm_event_log_entry_new_from_message (FcmMessage       *message,
                                                         GPtrArray        *issues) G_GNUC_WARN_UNUSED_RESULT;
+FcmEventLogEntry *fcm_event_log_entry_new_note         (const char       *note,
+                                                        const char       *detail) G_GNUC_WARN_UNUSED_RESULT;
+const char       *fcm_event_log_entry_get_note         (FcmEventLogEntry *self);
 gint64            fcm_event_log_entry_get_received     (FcmEventLogEntry *self);
 gint64            fcm_event_log_entry_get_latency_ms   (FcmEventLogEntry *self);
 FcmMessageKind    fcm_event_log_entry_get_kind         (FcmEventLogEntry *self);

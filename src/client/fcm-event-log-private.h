@@ -17,8 +17,15 @@
 #pragma once
 
 #include "fcm-event-log.h"
+#include "fcm-hub-client.h"
 
 G_BEGIN_DECLS
+
+/* the note (FCM_NOTE_…) a change of the client's state makes in the
+ * timeline, or %NULL; the monitor's live and a recording's replay alike */
+const char *_fcm_event_log_note_for_state (FcmClientState previous,
+                                           FcmClientState state,
+                                           gboolean       was_live);
 
 typedef struct _FcmTextBase FcmTextBase;
 typedef struct _FcmDeltaChunk FcmDeltaChunk;
@@ -79,6 +86,7 @@ struct _FcmEventLogEntry
   guint8 is_event : 1;
   guint8 has_id : 1;
   guint8 parse_failed : 1;
+  guint8 is_note : 1;      /* not received: the monitor's note of a connection change; its code is the tail */
 };
 
 /* fcm-event-log-entry.c: a recorded entry gets its recorded receive time

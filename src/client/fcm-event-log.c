@@ -271,7 +271,8 @@ entry_to_json (FcmEventLogEntry *entry)
   json_builder_set_member_name (b, "received");
   json_builder_add_string_value (b, received);
   json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, fcm_message_kind_to_string (entry->kind));
+  /* a note is the monitor's, not a received message */
+  json_builder_add_string_value (b, entry->is_note ? "note" : fcm_message_kind_to_string (entry->kind));
   json_builder_set_member_name (b, "latencyMs");
   if (entry->latency_ms != G_MININT32)
     json_builder_add_int_value (b, entry->latency_ms);

@@ -163,6 +163,8 @@ void         _fcm_hub_client_on_denial               (FcmHubClient   *self,
 void         _fcm_hub_client_connect_socket          (FcmHubClient   *self,
                                                       SoupMessage    *msg,
                                                       GTask          *task);
+void         _fcm_hub_client_attach_socket           (FcmHubClient   *self,
+                                                      SoupWebsocketConnection *ws);
 void         _fcm_hub_client_ws_disconnect           (FcmHubClient   *self,
                                                       gboolean        send_close);
 void         _fcm_hub_client_lost_sync               (FcmHubClient   *self,

@@ -313,6 +313,26 @@ ws_closed_cb (SoupWebsocketConnection *ws,
   _fcm_hub_client_lost_sync (self, "socket closed unexpectedly");
 }
 
+/* Takes @ws (transfer full), a WebSocket open to the hub, as the
+ * subscription's socket: every frame from it goes through ws_message_cb().
+ * Called once the connect succeeded; also, on a WebSocket over an in-memory
+ * stream, by the fuzz target of the client's frame handling
+ * (tests/fuzz/fcm-fuzz-client.c). */
+void
+_fcm_hub_client_attach_socket (FcmHubClient            *self,
+                               SoupWebsocketConnection *ws)
+{
+  soup_websocket_connection_set_max_incoming_payload_size (ws, 16 * 1024 * 1024);
+  self->ws = ws;
+  g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), self);
+  g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
+  g_signal_connect (ws, "pong", G_CALLBACK (ws_pong_cb), self);
+  self->heartbeat_period_ms = 0;
+  if (self->keepalive_seconds > 0)
+    soup_websocket_connection_set_keepalive_interval (ws, self->keepalive_seconds);
+  feed_watchdogs (self);
+}
+
 static gboolean
 confirm_timeout_cb (gpointer data)
 {
@@ -354,15 +374,7 @@ ws_connect_cb (GObject      *source,
       return;
     }
 
-  soup_websocket_connection_set_max_incoming_payload_size (ws, 16 * 1024 * 1024);
-  self->ws = ws;
-  g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), self);
-  g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
-  g_signal_connect (ws, "pong", G_CALLBACK (ws_pong_cb), self);
-  self->heartbeat_period_ms = 0;
-  if (self->keepalive_seconds > 0)
-    soup_websocket_connection_set_keepalive_interval (ws, self->keepalive_seconds);
-  feed_watchdogs (self);
+  _fcm_hub_client_attach_socket (self, ws);
 
   /* C-19: active only once the confirmation arrives */
   self->pending = g_steal_pointer (&task);

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "fcm-monitor.h"
+#include "fcm-event-log-private.h"
 
 struct _FcmMonitor
 {
@@ -38,6 +39,9 @@ struct _FcmMonitor
   guint n_applied;
   guint n_applied_at_fetch;
   gboolean refetch_again;
+  /* for the timeline's notes of connection changes */
+  FcmClientState last_state;
+  gboolean was_live;
 };
 
 G_DEFINE_FINAL_TYPE (FcmMonitor, fcm_monitor, G_TYPE_OBJECT)
@@ -226,12 +230,40 @@ context_cb (FcmHubClient *client,
     g_debug ("monitor: current context not loaded: %s", error->message);
 }
 
+static gboolean
+state_is_live (FcmClientState state)
+{
+  return state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING;
+}
+
+/* Connect, loss, resubscription and the end as rows of the timeline, among
+ * the messages: what happened to the subscription, and when. */
+static void
+note_state (FcmMonitor     *self,
+            FcmClientState  previous,
+            FcmClientState  state)
+{
+  const char *note = _fcm_event_log_note_for_state (previous, state, self->was_live);
+
+  if (note != NULL)
+    {
+      g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new_note (note, NULL);
+
+      fcm_event_log_append (self->event_log, entry);
+    }
+  if (state_is_live (state))
+    self->was_live = TRUE;
+}
+
 static void
 state_cb (FcmHubClient *client,
           GParamSpec   *pspec,
           FcmMonitor   *self)
 {
   FcmClientState state = fcm_hub_client_get_state (client);
+
+  note_state (self, self->last_state, state);
+  self->last_state = state;
 
   switch (state)
     {

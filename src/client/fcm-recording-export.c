@@ -22,6 +22,7 @@
 
 #include "fcm-anonymizer.h"
 #include "fcm-error.h"
+#include "fcm-hub-client.h"
 #include "fcm-json-private.h"
 #include "fcm-recording.h"
 
@@ -326,6 +327,23 @@ fcm_recording_anonymize_finish (GAsyncResult  *result,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* the client state a note of the monitor stands for */
+static const char *
+note_state (const char *note)
+{
+  if (g_str_equal (note, FCM_NOTE_SUBSCRIBED) || g_str_equal (note, FCM_NOTE_RESUBSCRIBED))
+    return fcm_client_state_to_string (FCM_CLIENT_STATE_ACTIVE);
+  if (g_str_equal (note, FCM_NOTE_CONNECTION_LOST))
+    return fcm_client_state_to_string (FCM_CLIENT_STATE_RECONNECTING);
+  if (g_str_equal (note, FCM_NOTE_ENDED))
+    return fcm_client_state_to_string (FCM_CLIENT_STATE_DENIED);
+  if (g_str_equal (note, FCM_NOTE_FAILED))
+    return fcm_client_state_to_string (FCM_CLIENT_STATE_ERROR);
+  if (g_str_equal (note, FCM_NOTE_UNSUBSCRIBED))
+    return fcm_client_state_to_string (FCM_CLIENT_STATE_DISCONNECTED);
+  return NULL;
+}
+
 /**
  * fcm_recording_from_event_log:
  * @hub_url: (nullable): the hub
@@ -371,7 +389,21 @@ fcm_recording_from_event_log (FcmEventLog *event_log,
       g_autofree char *text = fcm_event_log_entry_dup_text (entry);
       const char *id = fcm_event_log_entry_get_event_id (entry);
       guint status = fcm_event_log_entry_get_ack_status (entry);
+      const char *note = fcm_event_log_entry_get_note (entry);
 
+      /* the monitor's notes (issue 11.9) were no frames: the state change
+       * they note, which a replay notes again */
+      if (note != NULL)
+        {
+          const char *state = note_state (note);
+
+          if (state == NULL)
+            continue;
+          g_string_append_printf (out, "{\"seq\":%" G_GUINT64_FORMAT ",\"at\":\"", ++seq);
+          fcm_recording_append_time (out, fcm_event_log_entry_get_received (entry));
+          g_string_append_printf (out, "\",\"dir\":\"local\",\"type\":\"state\",\"state\":\"%s\"}\n", state);
+          continue;
+        }
       g_string_append_printf (out, "{\"seq\":%" G_GUINT64_FORMAT ",\"at\":\"", ++seq);
       fcm_recording_append_time (out, fcm_event_log_entry_get_received (entry));
       g_string_append (out, "\",\"dir\":\"in\",\"type\":\"frame\",\"text\":");

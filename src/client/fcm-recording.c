@@ -405,6 +405,8 @@ typedef struct
   FcmEventLogEntry *last;      /* the last frame logged, for acks without id (2019) */
   FcmRecordingInfo *info;
   gboolean seen_header;
+  FcmClientState state;        /* the last state line's, for the notes */
+  gboolean was_live;
 } Load;
 
 static void
@@ -464,6 +466,38 @@ load_frame (Load      *load,
     fcm_context_store_apply (load->store, event, NULL);
 }
 
+/* As FcmMonitor does live: the subscription's changes noted among the
+ * messages (issue 11.9), at the time they were recorded */
+static void
+load_state (Load      *load,
+            FcmRecord *record)
+{
+  FcmClientState state = FCM_CLIENT_STATE_DISCONNECTED;
+  const char *note;
+  gboolean known = FALSE;
+
+  for (FcmClientState s = FCM_CLIENT_STATE_DISCONNECTED; s <= FCM_CLIENT_STATE_ERROR; s++)
+    if (g_strcmp0 (record->state, fcm_client_state_to_string (s)) == 0)
+      {
+        state = s;
+        known = TRUE;
+      }
+  if (!known)
+    return;
+  note = _fcm_event_log_note_for_state (load->state, state, load->was_live);
+  if (note != NULL)
+    {
+      g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new_note (note, NULL);
+
+      if (record->at_usec > 0)
+        _fcm_event_log_entry_set_received (entry, record->at_usec, NULL);
+      fcm_event_log_append (load->event_log, entry);
+    }
+  if (state == FCM_CLIENT_STATE_ACTIVE || state == FCM_CLIENT_STATE_RENEWING)
+    load->was_live = TRUE;
+  load->state = state;
+}
+
 static void
 load_line (Load       *load,
            const char *line,
@@ -512,6 +546,8 @@ load_line (Load       *load,
         }
       break;
     case FCM_RECORD_STATE:
+      load_state (load, &record);
+      break;
     case FCM_RECORD_SUMMARY:
     case FCM_RECORD_OTHER:
     default:

@@ -13,16 +13,58 @@
 #include "fcm-error.h"
 #include "fcm-json-private.h"
 
-/* json-glib's parser recurses once per nesting level, so a document like
- * "[[[[…" a million levels deep would exhaust the stack. Scan the text first
- * and refuse anything nested deeper than FCM_JSON_MAX_DEPTH. */
 static gboolean
-check_depth (const char  *text,
-             gsize        length,
-             GError     **error)
+is_json_space (char c)
 {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int k = 0; k < 4; k++)
+    {
+      int digit = g_ascii_xdigit_value (p[k]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* json-glib 1.6 lets three things through that we must not, so the text is
+ * scanned before it sees it:
+ * - nesting: its parser recurses once per level, so "[[[[…" a million
+ *   levels deep would exhaust the stack; refuse anything deeper than
+ *   FCM_JSON_MAX_DEPTH;
+ * - content after the first value: it parses on past the end of the
+ *   document and keeps what it built, so "1[{…},…]" cost 69 MB per MiB
+ *   (issue 14 item 2), and "{…}{…}" passed as one message; only
+ *   whitespace may follow the value;
+ * - escapes it decodes into bytes that are not UTF-8, which then go out in
+ *   answers and WebSocket text frames (found by tests/fuzz): a lone UTF-16
+ *   surrogate ("\ud800" not followed by "\udc00"…"\udfff", or a low one
+ *   alone; tests/data/fuzz-regressions/message/lone-surrogate-escape), and
+ *   escapes RFC 8259 does not have, which its scanner reads as C escapes
+ *   ("\731" is the byte D9; message/octal-escape); only \" \\ \/ \b \f \n
+ *   \r \t and \uXXXX are JSON.
+ * Anything else that is not JSON is left to json-glib to report. */
+static gboolean
+check_text (const char  *text,
+            gsize        length,
+            GError     **error)
+{
+  const char *end = text + length;
   gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
+  gboolean in_scalar = FALSE;
+  gboolean started = FALSE;
+  gboolean ended = FALSE;
   guint depth = 0;
 
   for (gsize i = 0; i < length; i++)
@@ -31,12 +73,61 @@ check_depth (const char  *text,
 
       if (in_string)
         {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
+          if (c == '"')
+            {
+              in_string = FALSE;
+              ended = depth == 0;
+            }
+          else if (c == '\\' && i + 1 < length)
+            {
+              char escaped = text[++i];
+              int unit = escaped == 'u' ? hex4 (text + i + 1, end) : -1;
+
+              if (escaped == 'u' ? unit < 0 : strchr ("\"\\/bfnrt", escaped) == NULL)
+                {
+                  g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                               _("Not valid JSON: an unknown escape in a string (at byte %zu)"),
+                               (size_t) i - 1);
+                  return FALSE;
+                }
+              if (unit >= 0xd800 && unit <= 0xdbff)
+                {
+                  int low = i + 6 < length && text[i + 5] == '\\' && text[i + 6] == 'u'
+                    ? hex4 (text + i + 7, end) : -1;
+
+                  if (low < 0xdc00 || low > 0xdfff)
+                    goto lone_surrogate;
+                  i += 10;
+                }
+              else if (unit >= 0xdc00 && unit <= 0xdfff)
+                goto lone_surrogate;
+            }
+          continue;
+        }
+
+      if (ended)
+        {
+          if (is_json_space (c))
+            continue;
+          g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                       _("Not valid JSON: content after the end of the value (at byte %zu)"),
+                       (size_t) i);
+          return FALSE;
+        }
+
+      if (in_scalar)
+        {
+          /* a number or literal at the top level ends at whitespace; a
+           * bracket, brace or quote right after it starts a second value */
+          if (is_json_space (c))
+            ended = TRUE;
+          else if (strchr ("[]{}\",:", c) != NULL)
+            {
+              g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                           _("Not valid JSON: content after the end of the value (at byte %zu)"),
+                           (size_t) i);
+              return FALSE;
+            }
           continue;
         }
 
@@ -59,16 +150,25 @@ check_depth (const char  *text,
 
         case ']':
         case '}':
-          if (depth > 0)
-            depth--;
+          if (depth > 0 && --depth == 0)
+            ended = TRUE;
           break;
 
         default:
+          if (!is_json_space (c) && depth == 0 && !started)
+            in_scalar = TRUE;
           break;
         }
+      if (!is_json_space (c))
+        started = TRUE;
     }
 
   return TRUE;
+
+lone_surrogate:
+  g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                       _("Not valid JSON: a \\u escape names half a UTF-16 surrogate pair"));
+  return FALSE;
 }
 
 /**
@@ -77,7 +177,9 @@ check_depth (const char  *text,
  * @length: length of @text, or -1 if NUL-terminated
  * @error: return location for a #GError
  *
- * Parses @text after checking size, UTF-8 validity and nesting depth.
+ * Parses @text after checking size, UTF-8 validity, nesting depth, that
+ * nothing but whitespace follows the value and that no \u escape is half a
+ * surrogate pair.
  *
  * Returns: (transfer full): the root node, or %NULL with @error set
  */
@@ -120,7 +222,7 @@ fcm_json_parse (const char  *text,
       return NULL;
     }
 
-  if (!check_depth (text, len, error))
+  if (!check_text (text, len, error))
     return NULL;
 
   parser = json_parser_new_immutable ();

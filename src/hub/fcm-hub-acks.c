@@ -20,6 +20,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include "fcm-hub-private.h"
 
 void
@@ -351,6 +353,9 @@ _fcm_hub_handle_ack_status (Subscriber *sub,
 
   event_name = g_strdup (pending->event_name);
   sub->last_latency = g_get_monotonic_time () - pending->sent_at;
+  if (sub->latencies == NULL)
+    sub->latencies = g_new0 (AckHistogram, 1);
+  _fcm_hub_ack_histogram_add (sub->latencies, sub->last_latency);
   g_hash_table_remove (sub->pending, id);
   sub->missed_acks = 0;
   sub->acks++;
@@ -399,4 +404,44 @@ _fcm_hub_handle_ack (Subscriber *sub,
         }
     }
   _fcm_hub_handle_ack_status (sub, id, status);
+}
+
+/* ------------------------------------------------------------------ ack latencies */
+
+static guint
+bucket_of (gint64 usec)
+{
+  double b = usec > 1 ? log2 ((double) usec) * 4.0 : 0.0;
+
+  return MIN ((guint) b, ACK_HISTOGRAM_BUCKETS - 1);
+}
+
+/* O(1) for each ack */
+void
+_fcm_hub_ack_histogram_add (AckHistogram *h,
+                            gint64        usec)
+{
+  h->counts[bucket_of (MAX (usec, 0))]++;
+  h->n++;
+  h->max = MAX (h->max, usec);
+}
+
+/* the @q quantile in µs: the middle of its bucket (at most the largest seen) */
+double
+_fcm_hub_ack_histogram_quantile (AckHistogram *h,
+                                 double        q)
+{
+  guint64 rank = (guint64) ceil (q * h->n);
+  guint64 seen = 0;
+
+  if (h->n == 0)
+    return 0;
+  rank = CLAMP (rank, 1, h->n);
+  for (guint b = 0; b < ACK_HISTOGRAM_BUCKETS; b++)
+    {
+      seen += h->counts[b];
+      if (seen >= rank)
+        return MIN (exp2 ((b + 0.5) / 4.0), (double) h->max);
+    }
+  return h->max;
 }

@@ -53,6 +53,18 @@ admin_subscriber_json (Subscriber *sub)
     json_object_set_double_member (obj, "lastAckLatencyMs", (double)sub->last_latency / 1000.0);
   else
     json_object_set_null_member (obj, "lastAckLatencyMs");
+  if (sub->latencies != NULL)
+    {
+      JsonObject *latencies = json_object_new ();
+
+      json_object_set_int_member (latencies, "count", (gint64) sub->latencies->n);
+      json_object_set_double_member (latencies, "p50", _fcm_hub_ack_histogram_quantile (sub->latencies, 0.50) / 1000.0);
+      json_object_set_double_member (latencies, "p99", _fcm_hub_ack_histogram_quantile (sub->latencies, 0.99) / 1000.0);
+      json_object_set_double_member (latencies, "max", sub->latencies->max / 1000.0);
+      json_object_set_object_member (obj, "ackLatencyMs", latencies);
+    }
+  else
+    json_object_set_null_member (obj, "ackLatencyMs");
   json_object_set_int_member (obj, "missedAcks", sub->missed_acks);
   json_object_set_int_member (obj, "acks", (gint64) sub->acks);
   json_object_set_int_member (obj, "refusedAcks", (gint64) sub->refused_acks);

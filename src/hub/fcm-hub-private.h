@@ -75,6 +75,22 @@ typedef struct _Subscriber Subscriber;
 typedef struct _HubConnection HubConnection;
 typedef struct _EarlyAnswer EarlyAnswer;
 
+/* Every matched ack's latency, for /admin/ (bench-app-load reads p50/p99):
+ * four buckets per power of two of µs (±10 %), up to 2^31 µs. */
+#define ACK_HISTOGRAM_BUCKETS (31 * 4)
+
+typedef struct
+{
+  guint32 counts[ACK_HISTOGRAM_BUCKETS];
+  guint64 n;
+  gint64  max;            /* µs */
+} AckHistogram;
+
+void   _fcm_hub_ack_histogram_add      (AckHistogram *h,
+                                        gint64        usec);
+double _fcm_hub_ack_histogram_quantile (AckHistogram *h,
+                                        double        q);
+
 typedef struct
 {
   Subscriber *sub;
@@ -100,6 +116,7 @@ struct _Subscriber
   guint                    missed_acks;   /* consecutive ack timeouts */
   gint64                   lease_end;     /* monotonic µs */
   gint64                   last_latency;  /* µs of the last matched ack, -1 = none yet */
+  AckHistogram            *latencies;     /* every matched ack; NULL until the first */
   guint                    delay_ms;      /* admin fault: delay every notification */
   int                      drop;          /* admin fault: drop the next N notifications, -1 = all */
   char                    *implied[3];    /* H-21: Patient / ImagingStudy / Encounter id current for this subscriber */

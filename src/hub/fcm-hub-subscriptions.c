@@ -109,6 +109,7 @@ _fcm_hub_subscriber_free (Subscriber *sub)
   for (guint d = 0; d < G_N_ELEMENTS (sub->implied); d++)
     g_free (sub->implied[d]);
   g_free (sub->async_reason);
+  g_free (sub->latencies);
   g_queue_free_full (sub->legacy_sent, g_free);
   g_free (sub->id);
   g_free (sub->topic);
