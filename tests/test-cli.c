@@ -317,6 +317,99 @@ test_cli_validate_german (void)
   g_assert_nonnull (strstr (usage.out, "  validate   FHIRcast-Nachrichten gegen"));
 }
 
+/* The open vector on one line, as a recorded stream has it. */
+static char *
+compact_vector (const char *name)
+{
+  g_autofree char *text = fcm_test_load_text ("data", "vectors", name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = fcm_json_parse (text, -1, &error);
+
+  g_assert_no_error (error);
+  return fcm_json_to_string (node, FALSE);
+}
+
+/* Issue 14.2: a message followed by more JSON is not one valid message
+ * (json-glib stopped after the first value, so this used to say "valid"). */
+static void
+test_cli_validate_trailing (void)
+{
+  g_autofree char *open = compact_vector ("diagnosticreport-open.json");
+  g_autofree char *two = g_strconcat (open, "{\"id\":5}", NULL);
+  g_autofree char *one_then_array = g_strconcat ("1[", open, ",", open, "]", NULL);
+  g_auto(Run) run = { 0 };
+  g_auto(Run) array = { 0 };
+  g_auto(Run) spaced = { 0 };
+
+  run_cli (&run, two, (const char *[]) { "validate", "-", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "-: error JSON $"));
+  g_assert_nonnull (strstr (run.out, "a message is exactly one JSON value"));
+  g_assert_nonnull (strstr (run.out, "-: invalid"));
+
+  run_cli (&array, one_then_array, (const char *[]) { "validate", "-", NULL });
+  g_assert_cmpint (array.status, ==, 1);
+  g_assert_nonnull (strstr (array.out, "after the end of the JSON value at line 1, column 2"));
+
+  /* white space after the value is still one message */
+  {
+    g_autofree char *trailing_space = g_strconcat (open, "\n\n  \n", NULL);
+
+    run_cli (&spaced, trailing_space, (const char *[]) { "validate", "-", NULL });
+    g_assert_cmpint (spaced.status, ==, 0);
+  }
+}
+
+/* Issue 15.3: --ndjson checks a recorded stream, one message a line, in
+ * one call; issues name the line; --json then prints one object a line. */
+static void
+test_cli_validate_ndjson (void)
+{
+  g_autofree char *open = compact_vector ("diagnosticreport-open.json");
+  g_autofree char *ack = compact_vector ("websocket-ack.json");
+  g_autofree char *stream = g_strdup_printf ("%s\n\n%s{\"id\":5}\n%s\r\n%s", open, open, ack, open);
+  g_autofree char *clean = g_strdup_printf ("%s\n%s\n", open, ack);
+  g_auto(Run) run = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) good = { 0 };
+  g_auto(Run) missing = { 0 };
+  g_auto(GStrv) lines = NULL;
+  const gint64 expected_lines[] = { 1, 3, 4, 5 };
+
+  run_cli (&run, stream, (const char *[]) { "validate", "--ndjson", "-", NULL });
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "-:1: valid (event)"));
+  g_assert_null (strstr (run.out, "-:2:"));    /* blank lines are skipped */
+  g_assert_nonnull (strstr (run.out, "-:3: error JSON $"));
+  g_assert_nonnull (strstr (run.out, "-:3: invalid"));
+  g_assert_nonnull (strstr (run.out, "-:4: valid with warnings (ack)"));
+  g_assert_nonnull (strstr (run.out, "-:5: valid (event)"));  /* no final newline */
+
+  run_cli (&json, stream, (const char *[]) { "validate", "--ndjson", "--json", "-", NULL });
+  g_assert_cmpint (json.status, ==, 1);
+  lines = g_strsplit (g_strstrip (json.out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, G_N_ELEMENTS (expected_lines));
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = fcm_json_parse (lines[i], -1, &error);
+      JsonObject *result;
+
+      g_assert_no_error (error);
+      result = json_node_get_object (node);
+      g_assert_cmpint (json_object_get_int_member (result, "line"), ==, expected_lines[i]);
+      g_assert_cmpstr (fcm_json_get_string (result, "file"), ==, "-");
+      g_assert_true (json_object_get_boolean_member (result, "valid") == (i != 1));
+    }
+
+  run_cli (&good, clean, (const char *[]) { "validate", "--ndjson", "-", NULL });
+  g_assert_cmpint (good.status, ==, 0);
+
+  run_cli (&missing, NULL, (const char *[]) { "validate", "--ndjson", "/nonexistent/x.ndjson", NULL });
+  g_assert_cmpint (missing.status, ==, 2);
+  g_assert_nonnull (strstr (missing.err, "/nonexistent/x.ndjson"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -329,6 +422,8 @@ main (int   argc,
   g_test_add_func ("/fcm/cli/validate/json", test_cli_validate_json);
   g_test_add_func ("/fcm/cli/validate/unreadable", test_cli_validate_unreadable);
   g_test_add_func ("/fcm/cli/validate/german", test_cli_validate_german);
+  g_test_add_func ("/fcm/cli/validate/trailing-content", test_cli_validate_trailing);
+  g_test_add_func ("/fcm/cli/validate/ndjson", test_cli_validate_ndjson);
 
   return g_test_run ();
 }

@@ -426,6 +426,35 @@ test_json_helpers (void)
   g_assert_null (id3);
   g_assert_null (fcm_json_reference_id ("nothing", NULL));
 
+  {
+    static const struct { const char *reference; const char *key; } keys[] = {
+      { "Patient/p1", "Patient/p1" },
+      { "/Patient/p1", "Patient/p1" },
+      { "https://x/fhir/Patient/p1/_history/2", "Patient/p1" },
+      { "Patient/p1/_history/2", "Patient/p1" },
+      { "p1/_history/2", "_history/2" },          /* too short to be a version */
+      { "Patient/p1?_elements=id", "Patient/p1" },
+      { "Patient/p1/_history/2?x=/a/b", "Patient/p1" },
+      { "Patient//p1", NULL },
+      { "Patient/", NULL },
+      { "/p1", NULL },
+      { "p1", NULL },
+      { "?a/b", NULL },
+      { "", NULL },
+      { "urn:uuid:1234", NULL },
+      { "a/b/c/d/e", "d/e" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      {
+        g_autofree char *key = fcm_json_reference_key (keys[i].reference);
+
+        if (g_strcmp0 (key, keys[i].key) != 0)
+          g_error ("fcm_json_reference_key (\"%s\") = %s, expected %s", keys[i].reference,
+                   key ? key : "NULL", keys[i].key ? keys[i].key : "NULL");
+      }
+  }
+
   g_assert_true (fcm_json_parse_timestamp ("2025-03-14T09:26:53Z", &usec));
   g_assert_true (fcm_json_parse_timestamp ("2025-03-14T09:26:53.5+01:00", &usec));
   g_assert_true (fcm_json_parse_timestamp ("2019-08-02T14:06:40.82", &usec)); /* no zone = UTC */

@@ -798,6 +798,21 @@ test_bad_requests (Fixture       *f,
   g_assert_nonnull (strstr (body, "study"));
   g_assert_cmpuint (post_json (f, no_patient), ==, 400);
 
+  /* issue 14.2: a valid event followed by more JSON is refused, with where
+   * (json-glib parsed the first value and kept the rest in memory) */
+  {
+    g_autofree char *valid = open_event ("ev-3", "rpt-3", "pat-1", "st-1");
+    g_autofree char *then_more = g_strconcat (valid, "{\"id\":5}", NULL);
+    g_autofree char *one_then_array = g_strconcat ("1[", valid, ",", valid, "]", NULL);
+
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (http (f, "POST", f->url, "application/json", then_more, &body), ==, 400);
+    g_assert_nonnull (strstr (body, "a message is exactly one JSON value"));
+    g_clear_pointer (&body, g_free);
+    g_assert_cmpuint (http (f, "POST", f->url, "application/json", one_then_array, &body), ==, 400);
+    g_assert_nonnull (strstr (body, "after the end of the JSON value at line 1, column 2"));
+  }
+
   /* validator errors: "RULE: message" as the reason */
   {
     const char *minimal =

@@ -12,6 +12,7 @@
 
 #include "fcm-event-details.h"
 #include "fcm-timeline-private.h"
+#include "fcm-json-private.h"
 
 struct _FcmEventDetails
 {
@@ -116,15 +117,17 @@ _fcm_entry_badge (FcmEventLogEntry  *entry,
 char *
 fcm_event_details_format_json (FcmEventLogEntry *entry)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *text = NULL;
 
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (entry), NULL);
 
+  /* fcm_json_parse(): a text with content after its value (issue 14) is
+   * shown as received, not as its first value */
   text = fcm_event_log_entry_dup_text (entry);
-  if (!json_parser_load_from_data (parser, text, -1, NULL) || json_parser_get_root (parser) == NULL)
+  if ((root = fcm_json_parse (text, -1, NULL)) == NULL)
     return g_steal_pointer (&text);
-  return json_to_string (json_parser_get_root (parser), TRUE);
+  return json_to_string (root, TRUE);
 }
 
 /* ------------------------------------------------------------------ widget */

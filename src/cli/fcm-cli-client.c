@@ -16,14 +16,6 @@
 #include "fcm-json-private.h"
 #include "fcm-cli-private.h"
 
-static char *
-now_iso (void)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_now_utc ();
-
-  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S.%fZ");
-}
-
 /* ------------------------------------------------------------------ common set-up */
 
 /* Parses the options of subcommand @cmd ("fhircast CMD" in --help), whose
@@ -267,50 +259,118 @@ typedef struct
   guint timeout_id;
 } Watch;
 
+/* "2025-03-14T09:26:53.589123Z": the date and time formatted once a second */
+static void
+append_now (GString *out)
+{
+  static gint64 cached_second = -1;
+  static char cached[32];
+  gint64 now = g_get_real_time ();
+
+  if (now / G_USEC_PER_SEC != cached_second)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (now / G_USEC_PER_SEC);
+      g_autofree char *text = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S");
+
+      g_strlcpy (cached, text, sizeof cached);
+      cached_second = now / G_USEC_PER_SEC;
+    }
+  g_string_append_printf (out, "%s.%06dZ", cached, (int) (now % G_USEC_PER_SEC));
+}
+
+static guint flush_id;
+
+static gboolean
+flush_cb (gpointer data)
+{
+  flush_id = 0;
+  fflush (stdout);
+  return G_SOURCE_REMOVE;
+}
+
 /* --record: a line is shown once what it is about is in the recording */
 static FcmCliRecord *watch_record;
 
+/* Shows one line of output (@line without its newline). Lines are flushed
+ * when the main loop has nothing else to do, so a burst of frames costs
+ * one write; with --record, once the recording has them. */
 static void
-watch_show (const char *line)
+watch_show (const char *line,
+            gsize       len)
 {
   if (watch_record != NULL)
     {
       fcm_cli_record_show (watch_record, line);
       return;
     }
-  printf ("%s\n", line);
-  fflush (stdout);
+  fwrite (line, 1, len, stdout);
+  fputc ('\n', stdout);
+  if (flush_id == 0)
+    flush_id = g_idle_add (flush_cb, NULL);
+}
+
+/* One NDJSON line: {"kind","at","message","issues"}. @message_json is
+ * already JSON text without line breaks. Lines are flushed when the main
+ * loop has nothing else to do, so a burst of frames costs one write. */
+static void
+print_line (const char *kind,
+            const char *message_json,
+            GPtrArray  *issues)
+{
+  g_autoptr(GString) line = g_string_sized_new (128 + strlen (message_json));
+
+  g_string_append (line, "{\"kind\":");
+  fcm_json_append_string (line, kind);
+  g_string_append (line, ",\"at\":\"");
+  append_now (line);
+  g_string_append (line, "\",\"message\":");
+  g_string_append (line, message_json);
+  g_string_append (line, ",\"issues\":[");
+  for (guint i = 0; issues != NULL && i < issues->len; i++)
+    {
+      g_autoptr(JsonNode) node = fcm_issue_to_json (g_ptr_array_index (issues, i));
+      g_autofree char *text = fcm_json_to_string (node, FALSE);
+
+      if (i > 0)
+        g_string_append_c (line, ',');
+      g_string_append (line, text);
+    }
+  g_string_append (line, "]}");
+
+  watch_show (line->str, line->len);
 }
 
 static void
-print_line (const char *kind,
-            JsonNode   *message,
-            GPtrArray  *issues)
+print_node_line (const char *kind,
+                 JsonNode   *node)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *at = now_iso ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = fcm_json_to_string (node, FALSE);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, kind);
-  json_builder_set_member_name (b, "at");
-  json_builder_add_string_value (b, at);
-  json_builder_set_member_name (b, "message");
-  if (message != NULL)
-    json_builder_add_value (b, json_node_copy (message));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "issues");
-  json_builder_begin_array (b);
-  for (guint i = 0; issues != NULL && i < issues->len; i++)
-    json_builder_add_value (b, fcm_issue_to_json (g_ptr_array_index (issues, i)));
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  text = fcm_json_to_string (root, FALSE);
-  watch_show (text);
+  print_line (kind, text, NULL);
+}
+
+/* A received message as one line of JSON: its text as it came when that
+ * is one line of plain JSON (no control characters anywhere), else cJSON's
+ * compact writing of it; a text that is not JSON as a string. */
+static char *
+message_json (FcmMessage *message)
+{
+  const char *text = fcm_message_get_text (message);
+  FcmDoc *doc = fcm_message_get_doc (message);
+  GString *out;
+
+  if (doc == NULL)
+    {
+      out = g_string_new (NULL);
+      fcm_json_append_string (out, text);
+      return g_string_free (out, FALSE);
+    }
+
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar) *p < 0x20)
+      return fcm_doc_to_string (fcm_doc_get_root (doc));
+
+  return g_strdup (text);
 }
 
 static void
@@ -380,17 +440,9 @@ message_cb (FcmMonitor *monitor,
             GPtrArray  *issues,
             Watch      *w)
 {
-  g_autoptr(JsonNode) text = NULL;
-  JsonNode *root = fcm_message_get_root (message);
+  g_autofree char *json = message_json (message);
 
-  if (root == NULL)
-    {
-      /* not JSON: the text as a string */
-      text = json_node_new (JSON_NODE_VALUE);
-      json_node_set_string (text, fcm_message_get_text (message));
-      root = text;
-    }
-  print_line (line_kind (message), root, issues);
+  print_line (line_kind (message), json, issues);
 }
 
 static void
@@ -409,14 +461,11 @@ ack_cb (FcmHubClient *client,
         guint         status,
         Watch        *w)
 {
-  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(JsonObject) obj = json_object_new ();
-  g_autofree char *status_text = g_strdup_printf ("%u", status);
+  g_autoptr(GString) ack = g_string_new ("{\"id\":");
 
-  json_object_set_string_member (obj, "id", id);
-  json_object_set_string_member (obj, "status", status_text);
-  json_node_set_object (node, obj);
-  print_line ("ack", node, NULL);
+  fcm_json_append_string (ack, id);
+  g_string_append_printf (ack, ",\"status\":\"%u\"}", status);
+  print_line ("ack", ack->str, NULL);
 }
 
 static void
@@ -430,7 +479,7 @@ state_cb (FcmMonitor *monitor,
 
   json_object_set_string_member (obj, "state", fcm_client_state_to_string (state));
   json_node_set_object (node, obj);
-  print_line ("state", node, NULL);
+  print_node_line ("state", node);
 
   if (state == FCM_CLIENT_STATE_DENIED && !w->stopping)
     {
@@ -596,7 +645,13 @@ fcm_cli_watch (int    argc,
   while (g_main_context_iteration (NULL, FALSE))
     ;
   if (watch_record != NULL && !fcm_cli_record_finish (g_steal_pointer (&watch_record)))
-    return FCM_CLI_EXIT_UNREADABLE;
+    {
+      g_clear_handle_id (&flush_id, g_source_remove);
+      fflush (stdout);
+      return FCM_CLI_EXIT_UNREADABLE;
+    }
+  g_clear_handle_id (&flush_id, g_source_remove);
+  fflush (stdout);
   return w.exit_code;
 }
 

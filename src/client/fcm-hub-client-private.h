@@ -67,6 +67,7 @@ struct _FcmHubClient
   guint keepalive_seconds;
   guint heartbeat_period_ms;         /* 0 until a heartbeat carries a period */
   guint heartbeat_watch_id;
+  gint64 last_rx_usec;               /* when the last frame or pong came (monotonic) */
   guint pong_watch_id;
 
   GHashTable *ack_policy;            /* lower-case event name → status */

@@ -20,27 +20,6 @@
 
 /* ---------------------------------------------------------------- acks */
 
-/* @text as the inside of a JSON string (RFC 8259 §7). */
-static void
-append_json_escaped (GString    *out,
-                     const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, c);
-        }
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-}
-
 /* C-28: {"id","status"} over the same socket; status as a string (digest §4.3 item 1). */
 static void
 send_ack (FcmHubClient *self,
@@ -78,9 +57,9 @@ send_ack (FcmHubClient *self,
        * and generator cost ~5 % of the ingest time in bench-client). */
       GString *ack = g_string_sized_new (64);
 
-      g_string_append (ack, "{\"id\":\"");
-      append_json_escaped (ack, id);
-      g_string_append (ack, "\",\"status\":\"");
+      g_string_append (ack, "{\"id\":");
+      fcm_json_append_string (ack, id);
+      g_string_append (ack, ",\"status\":\"");
       g_string_append (ack, status_text);
       g_string_append (ack, "\"}");
       text = g_string_free (ack, FALSE);
@@ -91,15 +70,45 @@ send_ack (FcmHubClient *self,
   g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, id, status);
 }
 
-/* ---------------------------------------------------------------- liveness */
+/* ---------------------------------------------------------------- liveness
+ *
+ * Each watchdog is one timer that is not moved per frame: a frame only
+ * notes when it arrived (last_rx_usec), and a timer that fires early
+ * waits out the rest. Removing and adding two timeouts for every frame
+ * was a third of `fhircast watch`'s time draining a backlog: GLib looks
+ * sources up by id in a hash table that such churn fills with tombstones.
+ */
+
+/* C-69: a heartbeat period twice, plus slack (up to 1 s), with nothing
+ * received means the connection is gone */
+static guint
+heartbeat_timeout_ms (FcmHubClient *self)
+{
+  return self->heartbeat_period_ms * 2 + MIN (self->heartbeat_period_ms, 1000);
+}
+
+/* The time left before @timeout_ms have passed without a frame, or 0. */
+static guint
+quiet_ms_left (FcmHubClient *self,
+               guint64       timeout_ms)
+{
+  gint64 quiet_ms = (g_get_monotonic_time () - self->last_rx_usec) / 1000;
+
+  return quiet_ms < 0 || (guint64) quiet_ms >= timeout_ms ? 0 : (guint) (timeout_ms - (guint64) quiet_ms);
+}
 
 static gboolean
 heartbeat_watch_cb (gpointer data)
 {
   FcmHubClient *self = data;
+  guint left = quiet_ms_left (self, heartbeat_timeout_ms (self));
 
   self->heartbeat_watch_id = 0;
-  /* C-69: a heartbeat period (twice, plus slack) without anything received */
+  if (left > 0)
+    {
+      self->heartbeat_watch_id = g_timeout_add (left, heartbeat_watch_cb, self);
+      return G_SOURCE_REMOVE;
+    }
   _fcm_hub_client_lost_sync (self, "no heartbeat within the announced period");
   return G_SOURCE_REMOVE;
 }
@@ -108,8 +117,14 @@ static gboolean
 pong_watch_cb (gpointer data)
 {
   FcmHubClient *self = data;
+  guint left = quiet_ms_left (self, (guint64) self->keepalive_seconds * 3 * 1000);
 
   self->pong_watch_id = 0;
+  if (left > 0)
+    {
+      self->pong_watch_id = g_timeout_add (left, pong_watch_cb, self);
+      return G_SOURCE_REMOVE;
+    }
   _fcm_hub_client_lost_sync (self, "no answer to WebSocket pings");
   return G_SOURCE_REMOVE;
 }
@@ -127,16 +142,11 @@ feed_watchdogs (FcmHubClient *self)
 {
   if (self->ws == NULL)
     return;
-  g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
-  /* two periods plus slack (up to 1 s) with nothing received means the connection is gone */
-  if (self->heartbeat_period_ms > 0)
-    self->heartbeat_watch_id = g_timeout_add (self->heartbeat_period_ms * 2 +
-                                              MIN (self->heartbeat_period_ms, 1000),
-                                              heartbeat_watch_cb, self);
-  g_clear_handle_id (&self->pong_watch_id, g_source_remove);
-  if (self->keepalive_seconds > 0)
-    self->pong_watch_id = g_timeout_add_seconds (self->keepalive_seconds * 3,
-                                                 pong_watch_cb, self);
+  self->last_rx_usec = g_get_monotonic_time ();
+  if (self->heartbeat_period_ms > 0 && self->heartbeat_watch_id == 0)
+    self->heartbeat_watch_id = g_timeout_add (heartbeat_timeout_ms (self), heartbeat_watch_cb, self);
+  if (self->keepalive_seconds > 0 && self->pong_watch_id == 0)
+    self->pong_watch_id = g_timeout_add_seconds (self->keepalive_seconds * 3, pong_watch_cb, self);
 }
 
 static void
@@ -151,22 +161,17 @@ static void
 note_heartbeat (FcmHubClient *self,
                 FcmEvent     *event)
 {
-  JsonObject *period = fcm_event_lookup_context (event, "period");
-  JsonNode *value = period ? json_object_get_member (period, "decimal") : NULL;
+  const FcmJson *period = fcm_event_lookup_context_doc (event, "period");
   double seconds = 0;
 
-  if (value != NULL && JSON_NODE_HOLDS_VALUE (value))
-    {
-      GType type = json_node_get_value_type (value);
-
-      if (type == G_TYPE_INT64)
-        seconds = (double) json_node_get_int (value);
-      else if (type == G_TYPE_DOUBLE)
-        seconds = json_node_get_double (value);
-    }
+  if (!fcm_doc_number (fcm_doc_member (period, "decimal"), &seconds))
+    seconds = 0;
   /* the period comes from the hub (Medplum: 10 s); accept fractions of a second */
   if (seconds >= 0.05 && seconds <= 3600)
     {
+      /* a new period: the timer is set again for it */
+      if ((guint) (seconds * 1000) != self->heartbeat_period_ms)
+        g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
       self->heartbeat_period_ms = (guint) (seconds * 1000);
       feed_watchdogs (self);
     }
@@ -183,9 +188,7 @@ on_notification (FcmHubClient *self,
 
   if (event == NULL)
     {
-      JsonNode *root = fcm_message_get_root (message);
-      JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-      const char *id = object ? fcm_json_get_string (object, "id") : NULL;
+      const char *id = fcm_doc_get_string (fcm_doc_get_root (fcm_message_get_doc (message)), "id");
 
       g_debug ("client: unusable notification: %s", fcm_message_get_error (message)->message);
       if (id != NULL)
@@ -230,22 +233,21 @@ ws_message_cb (SoupWebsocketConnection *ws,
   g_autoptr(FcmMessage) msg = NULL;
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
-  JsonNode *root;
   FcmMessageKind kind;
 
   g_object_ref (self);
   feed_watchdogs (self);
-  /* Hot path (tests/bench/bench-client): each frame is parsed here, once.
-   * The FcmMessage carries the tree (and the event) forward: to the
-   * monitor, the validator and the event log, and to the handling below. */
+  /* Hot path (tests/bench/bench-client): each frame is parsed here, once,
+   * into an FcmDoc. The FcmMessage carries it (and the event) forward: to
+   * the monitor, the validator and the event log, and to the handling
+   * below; nothing here makes a json-glib tree for an event. */
   if (type == SOUP_WEBSOCKET_DATA_TEXT)
     msg = fcm_message_new (data, (gssize) len);
   else
     msg = fcm_message_new_unparsed (data, (gssize) len,
                                     "A binary WebSocket frame: FHIRcast messages are JSON text frames");
-  root = fcm_message_get_root (msg);
   kind = fcm_message_get_kind (msg);
-  if (root == NULL)
+  if (fcm_message_get_doc (msg) == NULL)
     g_debug ("client: frame that is not JSON text (%" G_GSIZE_FORMAT " bytes)", len);
 
   g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_MESSAGE], 0, msg);
@@ -253,11 +255,12 @@ ws_message_cb (SoupWebsocketConnection *ws,
 
   switch (kind)
     {
+    /* once per connection: these read a json-glib tree */
     case FCM_MESSAGE_CONFIRMATION:
-      _fcm_hub_client_on_confirmation (self, json_node_get_object (root));
+      _fcm_hub_client_on_confirmation (self, json_node_get_object (fcm_message_get_root (msg)));
       break;
     case FCM_MESSAGE_DENIAL:
-      _fcm_hub_client_on_denial (self, json_node_get_object (root));
+      _fcm_hub_client_on_denial (self, json_node_get_object (fcm_message_get_root (msg)));
       break;
     case FCM_MESSAGE_EVENT:
     case FCM_MESSAGE_LEGACY_EVENT:
@@ -266,7 +269,7 @@ ws_message_cb (SoupWebsocketConnection *ws,
     case FCM_MESSAGE_LEGACY_STATUS:
       /* 2019 prototype: the status frame answering the connect is the confirmation */
       if (self->legacy && self->pending != NULL)
-        _fcm_hub_client_on_confirmation (self, json_node_get_object (root));
+        _fcm_hub_client_on_confirmation (self, json_node_get_object (fcm_message_get_root (msg)));
       break;
     case FCM_MESSAGE_UNKNOWN:
     case FCM_MESSAGE_ACK:
@@ -328,6 +331,7 @@ _fcm_hub_client_attach_socket (FcmHubClient            *self,
   g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
   g_signal_connect (ws, "pong", G_CALLBACK (ws_pong_cb), self);
   self->heartbeat_period_ms = 0;
+  stop_watchdogs (self);
   if (self->keepalive_seconds > 0)
     soup_websocket_connection_set_keepalive_interval (ws, self->keepalive_seconds);
   feed_watchdogs (self);

@@ -6,13 +6,15 @@
 #pragma once
 
 #include "fcm-context-item.h"
+#include "fcm-doc.h"
 
 G_BEGIN_DECLS
 
 FcmContextItem *_fcm_context_item_new             (const char     *anchor_type,
                                                    const char     *anchor_id);
 void            _fcm_context_item_set_context     (FcmContextItem *self,
-                                                   JsonArray      *context,
+                                                   FcmDoc         *doc,
+                                                   const FcmJson  *context,
                                                    const char     *opened_by);
 void            _fcm_context_item_set_version_id  (FcmContextItem *self,
                                                    const char     *version_id);
@@ -24,7 +26,8 @@ void            _fcm_context_item_set_selection   (FcmContextItem *self,
                                                    GStrv           selection);
 void            _fcm_context_item_put_content     (FcmContextItem *self,
                                                    const char     *reference,
-                                                   JsonObject     *resource);
+                                                   FcmDoc         *doc,
+                                                   const FcmJson  *resource);
 gboolean        _fcm_context_item_delete_content  (FcmContextItem *self,
                                                    const char     *reference);
 void            _fcm_context_item_clear_content   (FcmContextItem *self);

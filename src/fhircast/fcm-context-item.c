@@ -43,8 +43,10 @@ struct _FcmContextItem
   char       *version_id;
   char       *opened_by;
   GStrv       selection;
-  JsonArray  *context;
-  GHashTable *content;      /* "Type/id" → JsonObject resource */
+  FcmDoc     *context_owner; /* holds context_doc */
+  const FcmJson *context_doc; /* the open's context array, or NULL */
+  JsonArray  *context;      /* json-glib copy of context_doc, made on demand */
+  GHashTable *content;      /* "Type/id" → Content */
   GPtrArray  *content_order; /* keys in insertion order, for stable output */
 
   guint       current : 1;
@@ -76,6 +78,37 @@ enum {
   N_PROPS
 };
 
+/* One shared resource: a value in the document of the update (or current
+ * context) that brought it, and its json-glib copy once someone asks. */
+typedef struct
+{
+  FcmDoc        *doc;
+  const FcmJson *resource;
+  JsonObject    *object;
+} Content;
+
+static void
+content_free (gpointer data)
+{
+  Content *content = data;
+
+  fcm_doc_unref (content->doc);
+  g_clear_pointer (&content->object, json_object_unref);
+  g_free (content);
+}
+
+static JsonObject *
+content_get_object (Content *content)
+{
+  if (content->object == NULL)
+    {
+      g_autoptr(JsonNode) node = fcm_doc_to_node (content->resource);
+
+      content->object = json_object_ref (json_node_get_object (node));
+    }
+  return content->object;
+}
+
 G_DEFINE_FINAL_TYPE (FcmContextItem, fcm_context_item, G_TYPE_OBJECT)
 
 static GParamSpec *properties[N_PROPS];
@@ -103,6 +136,7 @@ fcm_context_item_finalize (GObject *object)
   g_clear_pointer (&self->opened_by, g_free);
   g_clear_pointer (&self->selection, g_strfreev);
   g_clear_pointer (&self->context, json_array_unref);
+  g_clear_pointer (&self->context_owner, fcm_doc_unref);
   g_clear_pointer (&self->content, g_hash_table_unref);
   g_clear_pointer (&self->content_order, g_ptr_array_unref);
 
@@ -225,10 +259,8 @@ fcm_context_item_class_init (FcmContextItemClass *klass)
 static void
 fcm_context_item_init (FcmContextItem *self)
 {
-  self->content = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                         (GDestroyNotify) json_object_unref);
+  self->content = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, content_free);
   self->content_order = g_ptr_array_new_with_free_func (g_free);
-  self->context = json_array_new ();
 }
 
 FcmContextItem *
@@ -266,13 +298,11 @@ update_str (FcmContextItem *self,
 }
 
 static gboolean
-coding_has_code (JsonObject *codeable,
-                 const char *code)
+coding_has_code (const FcmJson *codeable,
+                 const char    *code)
 {
-  JsonArray *codings = fcm_json_get_array (codeable, "coding");
-
-  for (guint i = 0; codings && i < json_array_get_length (codings); i++)
-    if (g_strcmp0 (fcm_json_get_string (fcm_json_array_get_object (codings, i), "code"), code) == 0)
+  FCM_DOC_FOREACH (fcm_doc_get_array (codeable, "coding"), coding)
+    if (g_strcmp0 (fcm_doc_get_string (coding, "code"), code) == 0)
       return TRUE;
 
   return FALSE;
@@ -281,52 +311,46 @@ coding_has_code (JsonObject *codeable,
 /* Value of the first identifier whose type has @type_code, or whose system is
  * @system (either may be NULL). */
 static const char *
-find_identifier (JsonObject *resource,
-                 const char *type_code,
-                 const char *system)
+find_identifier (const FcmJson *resource,
+                 const char    *type_code,
+                 const char    *system)
 {
-  JsonArray *ids = fcm_json_get_array (resource, "identifier");
-
-  for (guint i = 0; ids && i < json_array_get_length (ids); i++)
+  FCM_DOC_FOREACH (fcm_doc_get_array (resource, "identifier"), id)
     {
-      JsonObject *id = fcm_json_array_get_object (ids, i);
-
-      if ((type_code && coding_has_code (fcm_json_get_object (id, "type"), type_code)) ||
-          (system && g_strcmp0 (fcm_json_get_string (id, "system"), system) == 0))
-        return fcm_json_get_string (id, "value");
+      if ((type_code && coding_has_code (fcm_doc_get_object (id, "type"), type_code)) ||
+          (system && g_strcmp0 (fcm_doc_get_string (id, "system"), system) == 0))
+        return fcm_doc_get_string (id, "value");
     }
 
   return NULL;
 }
 
 static const char *
-first_identifier (JsonObject *resource)
+first_identifier (const FcmJson *resource)
 {
-  JsonArray *ids = fcm_json_get_array (resource, "identifier");
+  const FcmJson *ids = fcm_doc_get_array (resource, "identifier");
 
-  return fcm_json_get_string (fcm_json_array_get_object (ids, 0), "value");
+  return fcm_doc_get_string (fcm_doc_first (ids), "value");
 }
 
 static char *
-dup_human_name (JsonObject *patient)
+dup_human_name (const FcmJson *patient)
 {
-  JsonObject *name = fcm_json_array_get_object (fcm_json_get_array (patient, "name"), 0);
+  const FcmJson *name = fcm_doc_first (fcm_doc_get_array (patient, "name"));
   g_autoptr(GString) str = NULL;
-  JsonArray *given;
   const char *text;
   const char *family;
 
-  if (name == NULL)
+  if (!fcm_doc_is_object (name))
     return NULL;
 
-  if ((text = fcm_json_get_string (name, "text")))
+  if ((text = fcm_doc_get_string (name, "text")))
     return g_strdup (text);
 
   str = g_string_new (NULL);
-  given = fcm_json_get_array (name, "given");
-  for (guint i = 0; given && i < json_array_get_length (given); i++)
+  FCM_DOC_FOREACH (fcm_doc_get_array (name, "given"), given)
     {
-      const char *g = fcm_json_array_get_string (given, i);
+      const char *g = fcm_doc_string (given);
 
       if (g == NULL)
         continue;
@@ -334,7 +358,7 @@ dup_human_name (JsonObject *patient)
         g_string_append_c (str, ' ');
       g_string_append (str, g);
     }
-  if ((family = fcm_json_get_string (name, "family")))
+  if ((family = fcm_doc_get_string (name, "family")))
     {
       if (str->len)
         g_string_append_c (str, ' ');
@@ -347,19 +371,16 @@ dup_human_name (JsonObject *patient)
 /* ImagingStudy.modality: Coding[] in R4, CodeableConcept[] in R5; the
  * codes joined with "\\" as DICOM writes several (e.g. "PT\\CT"). */
 static char *
-dup_modality (JsonObject *study)
+dup_modality (const FcmJson *study)
 {
-  JsonArray *modalities = fcm_json_get_array (study, "modality");
   g_autoptr(GString) str = g_string_new (NULL);
 
-  for (guint i = 0; modalities && i < json_array_get_length (modalities); i++)
+  FCM_DOC_FOREACH (fcm_doc_get_array (study, "modality"), m)
     {
-      JsonObject *m = fcm_json_array_get_object (modalities, i);
-      const char *code = fcm_json_get_string (m, "code");
+      const char *code = fcm_doc_get_string (m, "code");
 
       if (code == NULL)
-        code = fcm_json_get_string (fcm_json_array_get_object (fcm_json_get_array (m, "coding"), 0),
-                                    "code");
+        code = fcm_doc_get_string (fcm_doc_first (fcm_doc_get_array (m, "coding")), "code");
       if (code == NULL || code[0] == '\0')
         continue;
       if (str->len)
@@ -370,24 +391,22 @@ dup_modality (JsonObject *study)
   return str->len ? g_string_free (g_steal_pointer (&str), FALSE) : NULL;
 }
 
-static JsonObject *
-lookup_resource (JsonArray  *context,
-                 const char *key)
+static const FcmJson *
+lookup_resource (const FcmJson *context,
+                 const char    *key)
 {
-  for (guint i = 0; i < json_array_get_length (context); i++)
-    {
-      JsonObject *item = fcm_json_array_get_object (context, i);
-
-      if (g_strcmp0 (fcm_json_get_string (item, "key"), key) == 0)
-        return fcm_json_get_object (item, "resource");
-    }
+  FCM_DOC_FOREACH (context, item)
+    if (g_strcmp0 (fcm_doc_get_string (item, "key"), key) == 0)
+      return fcm_doc_get_object (item, "resource");
 
   return NULL;
 }
 
 /**
  * _fcm_context_item_set_context:
- * @context: the context array of the `*-open` (or of Get Current Context)
+ * @doc: the document @context is in (a reference is taken)
+ * @context: (nullable): the context array of the `*-open` (or of Get
+ *   Current Context); %NULL for none
  * @opened_by: (nullable): id of the event that opened it
  *
  * Takes patient and study details from an open's context. A resume (C-37)
@@ -395,43 +414,47 @@ lookup_resource (JsonArray  *context,
  */
 void
 _fcm_context_item_set_context (FcmContextItem *self,
-                               JsonArray      *context,
+                               FcmDoc         *doc,
+                               const FcmJson  *context,
                                const char     *opened_by)
 {
-  JsonObject *report;
-  JsonObject *patient;
-  JsonObject *study;
+  const FcmJson *report;
+  const FcmJson *patient;
+  const FcmJson *study;
   g_autofree char *name = NULL;
   g_autofree char *modality = NULL;
   const char *uid;
   const char *accession;
 
   g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
-  g_return_if_fail (context != NULL);
+  g_return_if_fail (doc != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
 
   g_clear_pointer (&self->context, json_array_unref);
-  self->context = json_array_ref (context);
+  fcm_doc_ref (doc);
+  g_clear_pointer (&self->context_owner, fcm_doc_unref);
+  self->context_owner = doc;
+  self->context_doc = context;
 
   report = lookup_resource (context, "report");
   patient = lookup_resource (context, "patient");
   study = lookup_resource (context, "study");
 
   if (report != NULL)
-    update_str (self, &self->report_status, fcm_json_get_string (report, "status"),
+    update_str (self, &self->report_status, fcm_doc_get_string (report, "status"),
                 PROP_REPORT_STATUS);
 
   if (patient != NULL)
     {
       const char *mrn = find_identifier (patient, "MR", "urn:MRN");
 
-      update_str (self, &self->patient_id, fcm_json_get_string (patient, "id"), PROP_PATIENT_ID);
+      update_str (self, &self->patient_id, fcm_doc_get_string (patient, "id"), PROP_PATIENT_ID);
       name = dup_human_name (patient);
       update_str (self, &self->patient_name, name, PROP_PATIENT_NAME);
-      update_str (self, &self->patient_sex, fcm_json_get_string (patient, "gender"),
+      update_str (self, &self->patient_sex, fcm_doc_get_string (patient, "gender"),
                   PROP_PATIENT_SEX);
-      update_str (self, &self->birth_date, fcm_json_get_string (patient, "birthDate"),
+      update_str (self, &self->birth_date, fcm_doc_get_string (patient, "birthDate"),
                   PROP_BIRTH_DATE);
       update_str (self, &self->mrn, mrn ? mrn : first_identifier (patient), PROP_MRN);
     }
@@ -440,17 +463,17 @@ _fcm_context_item_set_context (FcmContextItem *self,
     {
       uid = find_identifier (study, "110180", "urn:dicom:uid");
       if (uid == NULL)
-        uid = fcm_json_get_string (study, "uid"); /* 2019 prototype: STU3 ImagingStudy.uid */
+        uid = fcm_doc_get_string (study, "uid"); /* 2019 prototype: STU3 ImagingStudy.uid */
       accession = find_identifier (study, "ACSN", "urn:accession");
 
-      update_str (self, &self->study_id, fcm_json_get_string (study, "id"), PROP_STUDY_ID);
+      update_str (self, &self->study_id, fcm_doc_get_string (study, "id"), PROP_STUDY_ID);
       update_str (self, &self->study_uid, uid, PROP_STUDY_UID);
       update_str (self, &self->accession, accession, PROP_ACCESSION);
-      update_str (self, &self->study_description, fcm_json_get_string (study, "description"),
+      update_str (self, &self->study_description, fcm_doc_get_string (study, "description"),
                   PROP_STUDY_DESCRIPTION);
       modality = dup_modality (study);
       update_str (self, &self->modality, modality, PROP_MODALITY);
-      update_str (self, &self->study_date, fcm_json_get_string (study, "started"), PROP_STUDY_DATE);
+      update_str (self, &self->study_date, fcm_doc_get_string (study, "started"), PROP_STUDY_DATE);
     }
 
   update_str (self, &self->opened_by, opened_by, PROP_OPENED_BY);
@@ -514,7 +537,8 @@ _fcm_context_item_set_selection (FcmContextItem *self,
 /**
  * _fcm_context_item_put_content:
  * @reference: "Type/id"
- * @resource: the resource (a reference is taken)
+ * @doc: the document @resource is in (a reference is taken)
+ * @resource: the resource, an object
  *
  * Adds or replaces shared content. A PUT of the anchor report itself also
  * updates the report status (C-57: status changes travel as updates).
@@ -522,28 +546,37 @@ _fcm_context_item_set_selection (FcmContextItem *self,
 void
 _fcm_context_item_put_content (FcmContextItem *self,
                                const char     *reference,
-                               JsonObject     *resource)
+                               FcmDoc         *doc,
+                               const FcmJson  *resource)
 {
-  g_autofree char *type_id = NULL;
+  Content *content;
+  gsize type_len;
 
   g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
   g_return_if_fail (reference != NULL);
-  g_return_if_fail (resource != NULL);
+  g_return_if_fail (doc != NULL);
+  g_return_if_fail (fcm_doc_is_object (resource));
+
+  content = g_new0 (Content, 1);
+  content->doc = fcm_doc_ref (doc);
+  content->resource = resource;
 
   if (!g_hash_table_contains (self->content, reference))
     {
       g_ptr_array_add (self->content_order, g_strdup (reference));
-      g_hash_table_insert (self->content, g_strdup (reference), json_object_ref (resource));
+      g_hash_table_insert (self->content, g_strdup (reference), content);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_CONTENT]);
     }
   else
     {
-      g_hash_table_insert (self->content, g_strdup (reference), json_object_ref (resource));
+      g_hash_table_insert (self->content, g_strdup (reference), content);
     }
 
-  type_id = g_strconcat (self->anchor_type, "/", self->anchor_id, NULL);
-  if (g_strcmp0 (reference, type_id) == 0)
-    update_str (self, &self->report_status, fcm_json_get_string (resource, "status"),
+  /* reference == anchor_type "/" anchor_id */
+  type_len = strlen (self->anchor_type);
+  if (strncmp (reference, self->anchor_type, type_len) == 0 && reference[type_len] == '/' &&
+      g_strcmp0 (reference + type_len + 1, self->anchor_id) == 0)
+    update_str (self, &self->report_status, fcm_doc_get_string (resource, "status"),
                 PROP_REPORT_STATUS);
 }
 
@@ -749,6 +782,18 @@ JsonArray *
 fcm_context_item_get_context (FcmContextItem *self)
 {
   g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
+
+  /* made on the first call: the store keeps the open's document */
+  if (self->context == NULL && self->context_doc != NULL)
+    {
+      g_autoptr(JsonNode) node = fcm_doc_to_node (self->context_doc);
+
+      self->context = json_array_ref (json_node_get_array (node));
+    }
+  else if (self->context == NULL)
+    {
+      self->context = json_array_new ();
+    }
   return self->context;
 }
 
@@ -769,8 +814,12 @@ JsonObject *
 fcm_context_item_lookup_content (FcmContextItem *self,
                                  const char     *reference)
 {
+  Content *content;
+
   g_return_val_if_fail (FCM_IS_CONTEXT_ITEM (self), NULL);
-  return g_hash_table_lookup (self->content, reference);
+
+  content = g_hash_table_lookup (self->content, reference);
+  return content != NULL ? content_get_object (content) : NULL;
 }
 
 /**
@@ -798,7 +847,7 @@ fcm_context_item_dup_content_bundle (FcmContextItem *self)
       const char *ref = g_ptr_array_index (self->content_order, i);
       JsonNode *res = json_node_new (JSON_NODE_OBJECT);
 
-      json_node_set_object (res, g_hash_table_lookup (self->content, ref));
+      json_node_set_object (res, content_get_object (g_hash_table_lookup (self->content, ref)));
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "fullUrl");
       json_builder_add_string_value (builder, ref);

@@ -13,6 +13,7 @@
 #include "fcm-context-item-private.h"
 #include "fcm-context-store.h"
 #include "fcm-error.h"
+#include "fcm-event-private.h"
 #include "fcm-json-private.h"
 
 /**
@@ -355,10 +356,10 @@ normalize_reference (const char *reference)
 }
 
 static char *
-resource_reference (JsonObject *resource)
+resource_reference (const FcmJson *resource)
 {
-  const char *type = fcm_json_get_string (resource, "resourceType");
-  const char *id = fcm_json_get_string (resource, "id");
+  const char *type = fcm_doc_get_string (resource, "resourceType");
+  const char *id = fcm_doc_get_string (resource, "id");
 
   if (type == NULL || id == NULL)
     return NULL;
@@ -404,9 +405,9 @@ apply_version (FcmContextItem *item,
 
 typedef struct
 {
-  gboolean  is_delete;
-  char     *reference;
-  JsonObject *resource;
+  gboolean       is_delete;
+  char          *reference;
+  const FcmJson *resource;
 } BundleOp;
 
 static void
@@ -420,15 +421,15 @@ bundle_op_clear (gpointer data)
 /* Reads every entry of an `updates` Bundle before anything is applied, so
  * a malformed bundle changes nothing (H-25). */
 static GArray *
-read_bundle (JsonObject  *bundle,
-             GError     **error)
+read_bundle (const FcmJson  *bundle,
+             GError        **error)
 {
   g_autoptr(GArray) ops = g_array_new (FALSE, TRUE, sizeof (BundleOp));
-  JsonArray *entries;
+  guint i = 0;
 
   g_array_set_clear_func (ops, bundle_op_clear);
 
-  if (g_strcmp0 (fcm_json_get_string (bundle, "resourceType"), "Bundle") != 0)
+  if (g_strcmp0 (fcm_doc_get_string (bundle, "resourceType"), "Bundle") != 0)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                    /* Translators: %s is the context key "updates" */
@@ -436,17 +437,15 @@ read_bundle (JsonObject  *bundle,
       return NULL;
     }
 
-  entries = fcm_json_get_array (bundle, "entry");
-  for (guint i = 0; entries && i < json_array_get_length (entries); i++)
+  FCM_DOC_FOREACH (fcm_doc_get_array (bundle, "entry"), entry)
     {
-      JsonObject *entry = fcm_json_array_get_object (entries, i);
-      JsonObject *request = fcm_json_get_object (entry, "request");
-      const char *method = fcm_json_get_string (request, "method");
-      const char *url = fcm_json_get_string (request, "url");
-      const char *full_url = fcm_json_get_string (entry, "fullUrl");
+      const FcmJson *request = fcm_doc_get_object (entry, "request");
+      const char *method = fcm_doc_get_string (request, "method");
+      const char *url = fcm_doc_get_string (request, "url");
+      const char *full_url = fcm_doc_get_string (entry, "fullUrl");
       BundleOp op = { 0 };
 
-      op.resource = fcm_json_get_object (entry, "resource");
+      op.resource = fcm_doc_get_object (entry, "resource");
 
       if (g_strcmp0 (method, "DELETE") == 0)
         {
@@ -473,24 +472,25 @@ read_bundle (JsonObject  *bundle,
         }
 
       g_array_append_val (ops, op);
+      i++;
     }
 
   return g_steal_pointer (&ops);
 }
 
 static void
-add_selection_reference (GStrvBuilder *builder,
-                         JsonNode     *node)
+add_selection_reference (GStrvBuilder  *builder,
+                         const FcmJson *node)
 {
   g_autofree char *ref = NULL;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (!fcm_doc_is_object (node))
     return;
 
   /* a Reference {"reference": "Type/id"} or a resource {"resourceType", "id"} */
-  ref = normalize_reference (fcm_json_get_string (json_node_get_object (node), "reference"));
+  ref = normalize_reference (fcm_doc_get_string (node, "reference"));
   if (ref == NULL)
-    ref = resource_reference (json_node_get_object (node));
+    ref = resource_reference (node);
   if (ref != NULL)
     g_strv_builder_add (builder, ref);
 }
@@ -502,33 +502,25 @@ static GStrv
 read_selection (FcmEvent *event)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  JsonArray *context = fcm_event_get_context (event);
 
-  for (guint i = 0; i < json_array_get_length (context); i++)
+  FCM_DOC_FOREACH (fcm_event_get_context_doc (event), item)
     {
-      JsonObject *item = fcm_json_array_get_object (context, i);
-      JsonNode *value;
+      const FcmJson *value;
 
-      if (g_strcmp0 (fcm_json_get_string (item, "key"), "select") != 0)
+      if (g_strcmp0 (fcm_doc_get_string (item, "key"), "select") != 0)
         continue;
 
-      if (json_object_has_member (item, "reference"))
-        add_selection_reference (builder, json_object_get_member (item, "reference"));
+      add_selection_reference (builder, fcm_doc_member (item, "reference"));
 
-      if (json_object_has_member (item, "resource"))
+      value = fcm_doc_member (item, "resource");
+      if (fcm_doc_is_array (value))
         {
-          value = json_object_get_member (item, "resource");
-          if (JSON_NODE_HOLDS_ARRAY (value))
-            {
-              JsonArray *arr = json_node_get_array (value);
-
-              for (guint j = 0; j < json_array_get_length (arr); j++)
-                add_selection_reference (builder, json_array_get_element (arr, j));
-            }
-          else
-            {
-              add_selection_reference (builder, value);
-            }
+          FCM_DOC_FOREACH (value, element)
+            add_selection_reference (builder, element);
+        }
+      else
+        {
+          add_selection_reference (builder, value);
         }
     }
 
@@ -626,14 +618,16 @@ fcm_context_store_apply (FcmContextStore  *self,
       if (item == NULL)
         {
           item = _fcm_context_item_new (anchor_type, anchor_id);
-          _fcm_context_item_set_context (item, fcm_event_get_context (event),
+          _fcm_context_item_set_context (item, fcm_event_get_doc (event),
+                                         fcm_event_get_context_doc (event),
                                          fcm_event_get_id (event));
           append_item (self, item);
         }
       else
         {
           /* C-37: re-opening a known anchor resumes it */
-          _fcm_context_item_set_context (item, fcm_event_get_context (event),
+          _fcm_context_item_set_context (item, fcm_event_get_doc (event),
+                                         fcm_event_get_context_doc (event),
                                          fcm_event_get_id (event));
         }
 
@@ -660,12 +654,12 @@ fcm_context_store_apply (FcmContextStore  *self,
   else if (g_ascii_strcasecmp (action, "update") == 0)
     {
       g_autoptr(GArray) ops = NULL;
-      JsonObject *bundle;
+      const FcmJson *bundle;
 
       if (item == NULL)
         return FCM_CONTEXT_IGNORED; /* C-33: ignore unknown anchors */
 
-      bundle = fcm_event_lookup_resource (event, "updates");
+      bundle = fcm_event_lookup_resource_doc (event, "updates");
       if (bundle == NULL)
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
@@ -685,7 +679,8 @@ fcm_context_store_apply (FcmContextStore  *self,
           if (op->is_delete)
             _fcm_context_item_delete_content (item, op->reference);
           else
-            _fcm_context_item_put_content (item, op->reference, op->resource);
+            _fcm_context_item_put_content (item, op->reference, fcm_event_get_doc (event),
+                                           op->resource);
         }
       g_object_thaw_notify (G_OBJECT (item));
     }
@@ -727,31 +722,38 @@ fcm_context_store_load_current (FcmContextStore  *self,
                                 JsonNode         *response,
                                 GError          **error)
 {
+  g_autoptr(FcmDoc) doc = NULL;
   g_autofree char *old_version = NULL;
+  g_autofree char *anchor_id = NULL;
   FcmContextItem *old_current;
-  JsonObject *object = NULL;
-  JsonArray *context = NULL;
-  JsonObject *content = NULL;
+  FcmContextItem *item;
+  const FcmJson *root;
+  const FcmJson *context = NULL;
+  const FcmJson *content = NULL;
   const char *type = NULL;
   const char *version = NULL;
   const char *key;
+  guint i = 0;
   gint pos;
 
   g_return_val_if_fail (FCM_IS_CONTEXT_STORE (self), FALSE);
 
-  if (response != NULL && JSON_NODE_HOLDS_ARRAY (response))
-    {
-      context = json_node_get_array (response);
-    }
-  else if (response != NULL && JSON_NODE_HOLDS_OBJECT (response))
-    {
-      object = json_node_get_object (response);
-      type = fcm_json_get_string (object, "context.type");
-      version = fcm_json_get_string (object, "context.versionId");
-      context = fcm_json_get_array (object, "context");
-      content = fcm_json_get_object (object, "content");
+  if (response != NULL && !(doc = fcm_doc_new_from_node (response, error)))
+    return FALSE;
+  root = doc != NULL ? fcm_doc_get_root (doc) : NULL;
 
-      if (context == NULL && json_object_get_size (object) > 0)
+  if (fcm_doc_is_array (root))
+    {
+      context = root;
+    }
+  else if (fcm_doc_is_object (root))
+    {
+      type = fcm_doc_get_string (root, "context.type");
+      version = fcm_doc_get_string (root, "context.versionId");
+      context = fcm_doc_get_array (root, "context");
+      content = fcm_doc_get_object (root, "content");
+
+      if (context == NULL && fcm_doc_first (root) != NULL)
         {
           g_set_error_literal (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                                _("Current context: \"context\" is missing or not an array"));
@@ -762,26 +764,29 @@ fcm_context_store_load_current (FcmContextStore  *self,
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                    _("Current context: expected an object, got %s"),
-                   fcm_json_node_type_name (response));
+                   fcm_doc_type_name (root));
       return FALSE;
     }
 
-  for (guint i = 0; context != NULL && i < json_array_get_length (context); i++)
-    if (fcm_json_array_get_object (context, i) == NULL)
-      {
-        g_autofree char *item_path = g_strdup_printf ("context[%u]", i);
+  FCM_DOC_FOREACH (context, element)
+    {
+      if (!fcm_doc_is_object (element))
+        {
+          g_autofree char *item_path = g_strdup_printf ("context[%u]", i);
 
-        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                     /* Translators: %s is a JSON path such as context[2] */
-                     _("Current context: %s is not an object"), item_path);
-        return FALSE;
-      }
+          g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                       /* Translators: %s is a JSON path such as context[2] */
+                       _("Current context: %s is not an object"), item_path);
+          return FALSE;
+        }
+      i++;
+    }
 
   old_current = self->current;
   old_version = g_strdup (fcm_context_store_get_version_id (self));
   self->disconnected = FALSE;
 
-  if (context == NULL || json_array_get_length (context) == 0)
+  if (fcm_doc_first (context) == NULL)
     {
       set_current (self, NULL);
       update_state (self, old_current, old_version);
@@ -792,81 +797,70 @@ fcm_context_store_load_current (FcmContextStore  *self,
   if (type == NULL || *type == '\0')
     type = NULL;
 
-  for (guint i = 0; i < json_array_get_length (context) && type == NULL; i++)
+  FCM_DOC_FOREACH (context, element)
     {
-      const char *k = fcm_json_get_string (fcm_json_array_get_object (context, i), "key");
-      JsonObject *res = fcm_json_get_object (fcm_json_array_get_object (context, i), "resource");
+      const char *k = fcm_doc_get_string (element, "key");
+      const FcmJson *res = fcm_doc_get_object (element, "resource");
 
+      if (type != NULL)
+        break;
       if (g_strcmp0 (k, "report") == 0)
         type = "DiagnosticReport";
-      else if (type == NULL && g_strcmp0 (k, "study") == 0 && res != NULL)
-        type = fcm_json_get_string (res, "resourceType");
+      else if (g_strcmp0 (k, "study") == 0 && res != NULL)
+        type = fcm_doc_get_string (res, "resourceType");
     }
 
   key = fcm_context_anchor_key (type);
-  {
-    g_autoptr(FcmEvent) as_open = NULL;
-    g_autofree char *anchor_id = NULL;
-    FcmContextItem *item;
+  if (key == NULL)
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                   _("Current context: cannot tell the anchor (context.type \"%s\")"),
+                   type ? type : "");
+      return FALSE;
+    }
 
-    if (key == NULL)
-      {
-        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                     _("Current context: cannot tell the anchor (context.type \"%s\")"),
-                     type ? type : "");
-        return FALSE;
-      }
+  anchor_id = _fcm_context_dup_id (context, key, NULL);
+  if (anchor_id == NULL)
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
+                   _("Current context: no \"%s\" with an id"), key);
+      return FALSE;
+    }
 
-    as_open = fcm_event_new ("current-context", NULL, "", "open", context, version, NULL);
-    anchor_id = fcm_event_dup_context_id (as_open, key, NULL);
-    if (anchor_id == NULL)
-      {
-        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                     _("Current context: no \"%s\" with an id"), key);
-        return FALSE;
-      }
+  /* IRA puts the content Bundle at top level or as a "content" context item */
+  if (content == NULL)
+    content = fcm_doc_get_object (_fcm_context_lookup (context, "content"), "resource");
 
-    /* IRA puts the content Bundle at top level or as a "content" context item */
-    if (content == NULL)
-      content = fcm_event_lookup_resource (as_open, "content");
+  pos = find_item (self, type, anchor_id);
+  if (pos >= 0)
+    {
+      item = g_ptr_array_index (self->items, pos);
+    }
+  else
+    {
+      item = _fcm_context_item_new (type, anchor_id);
+      append_item (self, item);
+    }
 
-    pos = find_item (self, type, anchor_id);
-    if (pos >= 0)
-      {
-        item = g_ptr_array_index (self->items, pos);
-      }
-    else
-      {
-        item = _fcm_context_item_new (type, anchor_id);
-        append_item (self, item);
-      }
+  g_object_freeze_notify (G_OBJECT (item));
+  _fcm_context_item_set_context (item, doc, context, NULL);
+  if (version != NULL)
+    _fcm_context_item_set_version_id (item, version);
+  _fcm_context_item_clear_content (item);
+  FCM_DOC_FOREACH (fcm_doc_get_array (content, "entry"), entry)
+    {
+      const FcmJson *res = fcm_doc_get_object (entry, "resource");
+      g_autofree char *ref = res ? resource_reference (res) : NULL;
 
-    g_object_freeze_notify (G_OBJECT (item));
-    _fcm_context_item_set_context (item, context, NULL);
-    if (version != NULL)
-      _fcm_context_item_set_version_id (item, version);
-    _fcm_context_item_clear_content (item);
-    if (content != NULL)
-      {
-        JsonArray *entries = fcm_json_get_array (content, "entry");
+      if (ref == NULL)
+        ref = normalize_reference (fcm_doc_get_string (entry, "fullUrl"));
+      if (ref != NULL && res != NULL)
+        _fcm_context_item_put_content (item, ref, doc, res);
+    }
+  _fcm_context_item_set_stale (item, FALSE);
+  g_object_thaw_notify (G_OBJECT (item));
 
-        for (guint i = 0; entries && i < json_array_get_length (entries); i++)
-          {
-            JsonObject *entry = fcm_json_array_get_object (entries, i);
-            JsonObject *res = fcm_json_get_object (entry, "resource");
-            g_autofree char *ref = res ? resource_reference (res) : NULL;
-
-            if (ref == NULL)
-              ref = normalize_reference (fcm_json_get_string (entry, "fullUrl"));
-            if (ref != NULL && res != NULL)
-              _fcm_context_item_put_content (item, ref, res);
-          }
-      }
-    _fcm_context_item_set_stale (item, FALSE);
-    g_object_thaw_notify (G_OBJECT (item));
-
-    set_current (self, item);
-  }
+  set_current (self, item);
 
   update_state (self, old_current, old_version);
   return TRUE;

@@ -28,24 +28,32 @@
  * member of the wrong JSON type is an error with a precise path. Conformance
  * problems that do not stop us from using the message are left to
  * #FcmValidator.
+ *
+ * The message is read from an #FcmDoc (the `_doc` getters); the json-glib
+ * getters (fcm_event_get_root(), fcm_event_get_context(), …) make their
+ * tree from it on the first call, or return the one the event was made
+ * from. Either way the event does not change once made.
  */
 struct _FcmEvent
 {
   GObject     parent_instance;
 
-  JsonNode   *root;        /* the whole message as received */
-  JsonObject *message;     /* root, or root.body when wrapped */
-  JsonArray  *context;     /* never NULL */
-  char       *raw;
-  const char *id;
-  const char *timestamp;
-  const char *topic;
-  const char *name;
-  const char *canonical_name;
-  const char *version_id;
-  const char *prior_version_id;
-  gint64      timestamp_usec;
-  guint       legacy_wrapped : 1;
+  FcmDoc        *doc;         /* the whole message as received (or as generated) */
+  const FcmJson *message;     /* in doc: the root, or root.body when wrapped */
+  const FcmJson *context_doc; /* in doc: the context array, NULL when absent */
+  char          *raw;         /* a GRefString, shared with the FcmMessage */
+  JsonNode      *root;        /* json-glib tree: given, or made on demand */
+  JsonArray     *context;     /* json-glib context array, made on demand */
+  const char    *id;          /* these point into doc */
+  const char    *timestamp;
+  const char    *topic;
+  const char    *name;
+  const char    *canonical_name;
+  const char    *version_id;
+  const char    *prior_version_id;
+  gint64         timestamp_usec;
+  guint          legacy_wrapped : 1;
+  guint          raw_is_compact : 1;  /* raw is json-glib's compact writing of root */
 };
 
 G_DEFINE_FINAL_TYPE (FcmEvent, fcm_event, G_TYPE_OBJECT)
@@ -57,7 +65,8 @@ fcm_event_finalize (GObject *object)
 
   g_clear_pointer (&self->context, json_array_unref);
   g_clear_pointer (&self->root, json_node_unref);
-  g_clear_pointer (&self->raw, g_free);
+  g_clear_pointer (&self->doc, fcm_doc_unref);
+  g_clear_pointer (&self->raw, g_ref_string_release);
 
   G_OBJECT_CLASS (fcm_event_parent_class)->finalize (object);
 }
@@ -78,54 +87,68 @@ fcm_event_init (FcmEvent *self)
 
 /* Known event names in their recommended spelling, plus the 2019 prototype
  * and May-2019 ballot names mapped onto STU3 (digest §4.1 item 6). */
+#define KNOWN(name, canonical, legacy) { name, sizeof (name) - 1, canonical, legacy }
+
 static const struct {
   const char *name;
+  gsize       length;
   const char *canonical;
   gboolean    legacy;
 } known_names[] = {
-  { "DiagnosticReport-open", "DiagnosticReport-open", FALSE },
-  { "DiagnosticReport-close", "DiagnosticReport-close", FALSE },
-  { "DiagnosticReport-update", "DiagnosticReport-update", FALSE },
-  { "DiagnosticReport-select", "DiagnosticReport-select", FALSE },
-  { "ImagingStudy-open", "ImagingStudy-open", FALSE },
-  { "ImagingStudy-close", "ImagingStudy-close", FALSE },
-  { "ImagingStudy-update", "ImagingStudy-update", FALSE },
-  { "ImagingStudy-select", "ImagingStudy-select", FALSE },
-  { "Patient-open", "Patient-open", FALSE },
-  { "Patient-close", "Patient-close", FALSE },
-  { "Patient-update", "Patient-update", FALSE },
-  { "Patient-select", "Patient-select", FALSE },
-  { "Encounter-open", "Encounter-open", FALSE },
-  { "Encounter-close", "Encounter-close", FALSE },
-  { "Encounter-update", "Encounter-update", FALSE },
-  { "Encounter-select", "Encounter-select", FALSE },
-  { "Home-open", "Home-open", FALSE },
-  { "SyncError", "SyncError", FALSE },
-  { "userLogout", "userLogout", FALSE },
-  { "userHibernate", "userHibernate", FALSE },
-  { "heartbeat", "heartbeat", FALSE },
-  { "open-imaging-study", "ImagingStudy-open", TRUE },
-  { "switch-imaging-study", "ImagingStudy-open", TRUE },
-  { "close-imaging-study", "ImagingStudy-close", TRUE },
-  { "open-patient-chart", "Patient-open", TRUE },
-  { "switch-patient-chart", "Patient-open", TRUE },
-  { "close-patient-chart", "Patient-close", TRUE },
-  { "user-logout", "userLogout", TRUE },
-  { "logout", "userLogout", TRUE },
-  { "user-hibernate", "userHibernate", TRUE },
-  { "sync-error", "SyncError", TRUE },
+  KNOWN ("DiagnosticReport-open", "DiagnosticReport-open", FALSE),
+  KNOWN ("DiagnosticReport-close", "DiagnosticReport-close", FALSE),
+  KNOWN ("DiagnosticReport-update", "DiagnosticReport-update", FALSE),
+  KNOWN ("DiagnosticReport-select", "DiagnosticReport-select", FALSE),
+  KNOWN ("ImagingStudy-open", "ImagingStudy-open", FALSE),
+  KNOWN ("ImagingStudy-close", "ImagingStudy-close", FALSE),
+  KNOWN ("ImagingStudy-update", "ImagingStudy-update", FALSE),
+  KNOWN ("ImagingStudy-select", "ImagingStudy-select", FALSE),
+  KNOWN ("Patient-open", "Patient-open", FALSE),
+  KNOWN ("Patient-close", "Patient-close", FALSE),
+  KNOWN ("Patient-update", "Patient-update", FALSE),
+  KNOWN ("Patient-select", "Patient-select", FALSE),
+  KNOWN ("Encounter-open", "Encounter-open", FALSE),
+  KNOWN ("Encounter-close", "Encounter-close", FALSE),
+  KNOWN ("Encounter-update", "Encounter-update", FALSE),
+  KNOWN ("Encounter-select", "Encounter-select", FALSE),
+  KNOWN ("Home-open", "Home-open", FALSE),
+  KNOWN ("SyncError", "SyncError", FALSE),
+  KNOWN ("userLogout", "userLogout", FALSE),
+  KNOWN ("userHibernate", "userHibernate", FALSE),
+  KNOWN ("heartbeat", "heartbeat", FALSE),
+  KNOWN ("open-imaging-study", "ImagingStudy-open", TRUE),
+  KNOWN ("switch-imaging-study", "ImagingStudy-open", TRUE),
+  KNOWN ("close-imaging-study", "ImagingStudy-close", TRUE),
+  KNOWN ("open-patient-chart", "Patient-open", TRUE),
+  KNOWN ("switch-patient-chart", "Patient-open", TRUE),
+  KNOWN ("close-patient-chart", "Patient-close", TRUE),
+  KNOWN ("user-logout", "userLogout", TRUE),
+  KNOWN ("logout", "userLogout", TRUE),
+  KNOWN ("user-hibernate", "userHibernate", TRUE),
+  KNOWN ("sync-error", "SyncError", TRUE),
 };
+
+#undef KNOWN
 
 static gint
 find_known_name (const char *name)
 {
+  gsize length;
+  char first;
+
   if (name == NULL)
     return -1;
 
+  /* several times per received event: compare the length and the first
+   * letter before the whole name */
+  length = strlen (name);
+  first = g_ascii_tolower (name[0]);
   for (guint i = 0; i < G_N_ELEMENTS (known_names); i++)
     {
       /* C-14: event names compare case-insensitively */
-      if (g_ascii_strcasecmp (known_names[i].name, name) == 0)
+      if (known_names[i].length == length &&
+          g_ascii_tolower (known_names[i].name[0]) == first &&
+          g_ascii_strcasecmp (known_names[i].name, name) == 0)
         return i;
     }
 
@@ -178,18 +201,18 @@ fcm_event_name_equal (const char *a,
 }
 
 static gboolean
-read_string_member (JsonObject  *object,
-                    const char  *member,
-                    const char  *path,
-                    gboolean     required,
-                    const char **out_value,
-                    GError     **error)
+read_string_member (const FcmJson  *object,
+                    const char     *member,
+                    const char     *path,
+                    gboolean        required,
+                    const char    **out_value,
+                    GError        **error)
 {
-  JsonNode *node;
+  const FcmJson *node = fcm_doc_member (object, member);
 
   *out_value = NULL;
 
-  if (!json_object_has_member (object, member))
+  if (node == NULL)
     {
       if (required)
         {
@@ -201,62 +224,73 @@ read_string_member (JsonObject  *object,
       return TRUE;
     }
 
-  node = json_object_get_member (object, member);
-  if (!fcm_json_node_is_string (node))
+  if (!fcm_doc_is_string (node))
     {
       /* a null version id is seen in the wild; treat it as absent */
-      if (!required && JSON_NODE_HOLDS_NULL (node))
+      if (!required && fcm_doc_is_null (node))
         return TRUE;
 
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                    /* Translators: a JSON path, then a JSON type such as "an object" */
-                   _("%s: expected a string, got %s"), path, fcm_json_node_type_name (node));
+                   _("%s: expected a string, got %s"), path, fcm_doc_type_name (node));
       return FALSE;
     }
 
-  *out_value = json_node_get_string (node);
+  *out_value = fcm_doc_string (node);
   return TRUE;
 }
 
+/*
+ * event_from_doc:
+ * @doc: the parsed message (a reference is taken)
+ * @raw: (transfer full): the text @doc was parsed from, a #GRefString
+ * @root: (nullable): the same message as a json-glib tree, if the caller has one
+ *
+ * The one reader of a message: fields point into @doc.
+ */
 static FcmEvent *
-event_from_node (JsonNode    *root,
-                 const char  *raw,
-                 GError     **error)
+event_from_doc (FcmDoc      *doc,
+                char        *raw,
+                JsonNode    *root,
+                GError     **error)
 {
-  g_autoptr(FcmEvent) self = NULL;
-  JsonObject *message;
-  JsonObject *event;
-  JsonNode *node;
+  g_autoptr(FcmEvent) self = g_object_new (FCM_TYPE_EVENT, NULL);
+  const FcmJson *message = fcm_doc_get_root (doc);
+  const FcmJson *event;
+  const FcmJson *node;
   gboolean wrapped = FALSE;
+  guint i = 0;
 
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  /* owned from here on, whatever happens */
+  self->doc = fcm_doc_ref (doc);
+  self->raw = raw;
+  self->root = root != NULL ? json_node_ref (root) : NULL;
+
+  if (!fcm_doc_is_object (message))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                    /* Translators: a JSON path, then a JSON type such as "an array" */
-                   _("%s: expected an object, got %s"), "$", fcm_json_node_type_name (root));
+                   _("%s: expected an object, got %s"), "$", fcm_doc_type_name (message));
       return NULL;
     }
 
-  message = json_node_get_object (root);
-
   /* The 2019 prototype wraps every frame as {"header": {…}, "body": {…}}. */
-  if (!json_object_has_member (message, "event") &&
-      json_object_has_member (message, "header") &&
-      json_object_has_member (message, "body"))
+  if (!fcm_doc_has_member (message, "event") &&
+      fcm_doc_has_member (message, "header") &&
+      fcm_doc_has_member (message, "body"))
     {
-      node = json_object_get_member (message, "body");
-      if (!JSON_NODE_HOLDS_OBJECT (node))
+      node = fcm_doc_member (message, "body");
+      if (!fcm_doc_is_object (node))
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                        _("%s: expected an object, got %s"), "$.body",
-                       fcm_json_node_type_name (node));
+                       fcm_doc_type_name (node));
           return NULL;
         }
-      message = json_node_get_object (node);
+      message = node;
       wrapped = TRUE;
     }
 
-  self = g_object_new (FCM_TYPE_EVENT, NULL);
   self->legacy_wrapped = wrapped;
 
 #define PATH(p) (wrapped ? "$.body." p : "$." p)
@@ -265,22 +299,20 @@ event_from_node (JsonNode    *root,
       !read_string_member (message, "id", PATH ("id"), TRUE, &self->id, error))
     return NULL;
 
-  if (!json_object_has_member (message, "event"))
+  event = fcm_doc_member (message, "event");
+  if (event == NULL)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                    _("%s: required member is missing"), PATH ("event"));
       return NULL;
     }
-
-  node = json_object_get_member (message, "event");
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (!fcm_doc_is_object (event))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                    _("%s: expected an object, got %s"), PATH ("event"),
-                   fcm_json_node_type_name (node));
+                   fcm_doc_type_name (event));
       return NULL;
     }
-  event = json_node_get_object (node);
 
   if (!read_string_member (event, "hub.topic", PATH ("event['hub.topic']"), FALSE, &self->topic, error) ||
       !read_string_member (event, "hub.event", PATH ("event['hub.event']"), TRUE, &self->name, error) ||
@@ -300,51 +332,41 @@ event_from_node (JsonNode    *root,
                            &self->prior_version_id, error))
     return NULL;
 
-  if (json_object_has_member (event, "context"))
+  node = fcm_doc_member (event, "context");
+  if (node != NULL)
     {
-      JsonArray *context;
-
-      node = json_object_get_member (event, "context");
-      if (!JSON_NODE_HOLDS_ARRAY (node))
+      if (!fcm_doc_is_array (node))
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                        _("%s: expected an array, got %s"), PATH ("event.context"),
-                       fcm_json_node_type_name (node));
+                       fcm_doc_type_name (node));
           return NULL;
         }
 
-      context = json_node_get_array (node);
-      for (guint i = 0; i < json_array_get_length (context); i++)
+      FCM_DOC_FOREACH (node, item)
         {
-          JsonNode *item = json_array_get_element (context, i);
-
-          if (!JSON_NODE_HOLDS_OBJECT (item))
+          if (!fcm_doc_is_object (item))
             {
               g_autofree char *item_path = g_strdup_printf ("%s.event.context[%u]",
                                                             wrapped ? "$.body" : "$", i);
 
               g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
                            _("%s: expected an object, got %s"), item_path,
-                           fcm_json_node_type_name (item));
+                           fcm_doc_type_name (item));
               return NULL;
             }
+          i++;
         }
 
-      self->context = json_array_ref (context);
-    }
-  else
-    {
-      self->context = json_array_new ();
+      self->context_doc = node;
     }
 
 #undef PATH
 
-  self->root = json_node_ref (root);
   self->message = message;
   self->canonical_name = fcm_event_name_canonicalize (self->name);
   if (!fcm_json_parse_timestamp (self->timestamp, &self->timestamp_usec))
     self->timestamp_usec = G_MININT64;
-  self->raw = raw ? g_strdup (raw) : fcm_json_to_string (root, FALSE);
 
   return g_steal_pointer (&self);
 }
@@ -366,15 +388,14 @@ fcm_event_new_from_json (const char  *text,
                          gssize       length,
                          GError     **error)
 {
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *raw = NULL;
+  g_autoptr(FcmDoc) doc = NULL;
+  gsize len;
 
-  if (!(root = fcm_json_parse (text, length, error)))
+  if (!(doc = fcm_doc_parse (text, length, error)))
     return NULL;
 
-  raw = length < 0 ? g_strdup (text) : g_strndup (text, length);
-
-  return event_from_node (root, raw, error);
+  len = length < 0 ? strlen (text) : (gsize) length;
+  return event_from_doc (doc, g_ref_string_new_len (text, (gssize) len), NULL, error);
 }
 
 /**
@@ -382,7 +403,8 @@ fcm_event_new_from_json (const char  *text,
  * @root: a parsed message
  * @error: return location for a #GError
  *
- * Like fcm_event_new_from_json() for an already parsed document.
+ * Like fcm_event_new_from_json() for an already parsed document. @root is
+ * kept as the event's json-glib tree (fcm_event_get_root()).
  *
  * Returns: (transfer full) (nullable): a new #FcmEvent
  */
@@ -390,27 +412,41 @@ FcmEvent *
 fcm_event_new_from_node (JsonNode  *root,
                          GError   **error)
 {
-  return event_from_node (root, NULL, error);
+  g_autoptr(FcmDoc) doc = NULL;
+  g_autofree char *text = NULL;
+  FcmEvent *self;
+
+  g_return_val_if_fail (root != NULL, NULL);
+
+  text = fcm_json_to_string (root, FALSE);
+  if (!(doc = fcm_doc_parse (text, -1, error)))
+    return NULL;
+
+  self = event_from_doc (doc, g_ref_string_new (text), root, error);
+  if (self != NULL)
+    self->raw_is_compact = TRUE;
+  return self;
 }
 
 /*
- * _fcm_event_new_from_node_with_raw:
- * @root: a parsed message
- * @raw: the text @root was parsed from
+ * _fcm_event_new_from_doc:
+ * @doc: a parsed message
+ * @raw: the text @doc was parsed from, a #GRefString (a reference is taken)
  *
- * Like fcm_event_new_from_node(), keeping @raw as the raw form instead of
- * writing the tree out again (FcmMessage parses each frame once).
+ * Like fcm_event_new_from_json(), for a message already parsed: the event
+ * shares @doc and @raw (FcmMessage parses each frame once).
  *
  * Returns: (transfer full) (nullable): a new #FcmEvent
  */
 FcmEvent *
-_fcm_event_new_from_node_with_raw (JsonNode    *root,
-                                   const char  *raw,
-                                   GError     **error)
+_fcm_event_new_from_doc (FcmDoc      *doc,
+                         const char  *raw,
+                         GError     **error)
 {
+  g_return_val_if_fail (doc != NULL, NULL);
   g_return_val_if_fail (raw != NULL, NULL);
 
-  return event_from_node (root, raw, error);
+  return event_from_doc (doc, g_ref_string_acquire ((char *) raw), NULL, error);
 }
 
 /**
@@ -496,7 +532,7 @@ fcm_event_new (const char *id,
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  self = event_from_node (root, NULL, &error);
+  self = fcm_event_new_from_node (root, &error);
 
   /* Only non-object context items can fail here; that is a programmer error. */
   if (self == NULL)
@@ -568,18 +604,39 @@ fcm_event_has_name (FcmEvent   *self,
                     const char *name)
 {
   g_return_val_if_fail (FCM_IS_EVENT (self), FALSE);
-  return fcm_event_name_equal (self->name, name);
+
+  /* fcm_event_name_equal() with our side canonicalized once, when read */
+  if (name == NULL)
+    return FALSE;
+  return g_ascii_strcasecmp (self->canonical_name, fcm_event_name_canonicalize (name)) == 0;
 }
 
 /**
  * fcm_event_get_context:
+ *
+ * The context as a json-glib array, made from the message on the first call
+ * (the readers of the hot path use fcm_event_get_context_doc()).
  *
  * Returns: (transfer none): the context array (empty when absent)
  */
 JsonArray *
 fcm_event_get_context (FcmEvent *self)
 {
+  JsonObject *message;
+  JsonObject *event;
+  JsonArray *context;
+
   g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+
+  if (self->context != NULL)
+    return self->context;
+
+  message = json_node_get_object (fcm_event_get_root (self));
+  if (self->legacy_wrapped)
+    message = fcm_json_get_object (message, "body");
+  event = fcm_json_get_object (message, "event");
+  context = fcm_json_get_array (event, "context");
+  self->context = context != NULL ? json_array_ref (context) : json_array_new ();
   return self->context;
 }
 
@@ -593,12 +650,18 @@ JsonObject *
 fcm_event_lookup_context (FcmEvent   *self,
                           const char *key)
 {
+  JsonArray *context;
+
   g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  for (guint i = 0; i < json_array_get_length (self->context); i++)
+  if (fcm_event_lookup_context_doc (self, key) == NULL)
+    return NULL;
+
+  context = fcm_event_get_context (self);
+  for (guint i = 0; i < json_array_get_length (context); i++)
     {
-      JsonObject *item = fcm_json_array_get_object (self->context, i);
+      JsonObject *item = fcm_json_array_get_object (context, i);
 
       if (g_strcmp0 (fcm_json_get_string (item, "key"), key) == 0)
         return item;
@@ -621,6 +684,92 @@ fcm_event_lookup_resource (FcmEvent   *self,
 }
 
 /**
+ * fcm_event_get_doc:
+ *
+ * Returns: (transfer none): the whole message as an #FcmDoc, including a
+ *   legacy wrapper
+ */
+FcmDoc *
+fcm_event_get_doc (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->doc;
+}
+
+/**
+ * fcm_event_get_message_doc:
+ *
+ * Returns: (transfer none): the message object in fcm_event_get_doc(): its
+ *   root, or the `body` of a 2019 wrapper
+ */
+const FcmJson *
+fcm_event_get_message_doc (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->message;
+}
+
+/**
+ * fcm_event_get_context_doc:
+ *
+ * Returns: (transfer none) (nullable): the context array, every element an
+ *   object; %NULL when the message has none
+ */
+const FcmJson *
+fcm_event_get_context_doc (FcmEvent *self)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  return self->context_doc;
+}
+
+/**
+ * fcm_event_lookup_context_doc:
+ * @key: a context key, compared case-sensitively (C-14)
+ *
+ * Returns: (transfer none) (nullable): the first context item with @key
+ */
+const FcmJson *
+fcm_event_lookup_context_doc (FcmEvent   *self,
+                              const char *key)
+{
+  g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  return _fcm_context_lookup (self->context_doc, key);
+}
+
+/*
+ * _fcm_context_lookup:
+ * @context: (nullable): a context array
+ * @key: a context key, compared case-sensitively (C-14)
+ *
+ * Returns: (nullable): the first item of @context with @key
+ */
+const FcmJson *
+_fcm_context_lookup (const FcmJson *context,
+                     const char    *key)
+{
+  FCM_DOC_FOREACH (context, item)
+    if (g_strcmp0 (fcm_doc_get_string (item, "key"), key) == 0)
+      return item;
+
+  return NULL;
+}
+
+/**
+ * fcm_event_lookup_resource_doc:
+ *
+ * Returns: (transfer none) (nullable): the `resource` object of the context
+ *   item with @key
+ */
+const FcmJson *
+fcm_event_lookup_resource_doc (FcmEvent   *self,
+                               const char *key)
+{
+  return fcm_doc_get_object (fcm_event_lookup_context_doc (self, key), "resource");
+}
+
+/**
  * fcm_event_dup_context_id:
  * @key: the context key ("report", "patient", …)
  * @resource_type: (nullable): the expected resource type
@@ -636,26 +785,40 @@ fcm_event_dup_context_id (FcmEvent   *self,
                           const char *key,
                           const char *resource_type)
 {
-  JsonObject *item;
-  JsonObject *obj;
-
   g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
 
-  if (!(item = fcm_event_lookup_context (self, key)))
+  return _fcm_context_dup_id (self->context_doc, key, resource_type);
+}
+
+/*
+ * _fcm_context_dup_id:
+ * @context: (nullable): a context array
+ *
+ * fcm_event_dup_context_id() for a context array.
+ */
+char *
+_fcm_context_dup_id (const FcmJson *context,
+                     const char    *key,
+                     const char    *resource_type)
+{
+  const FcmJson *item;
+  const FcmJson *obj;
+
+  if (!(item = _fcm_context_lookup (context, key)))
     return NULL;
 
-  if ((obj = fcm_json_get_object (item, "resource")))
+  if ((obj = fcm_doc_get_object (item, "resource")))
     {
-      const char *type = fcm_json_get_string (obj, "resourceType");
-      const char *id = fcm_json_get_string (obj, "id");
+      const char *type = fcm_doc_get_string (obj, "resourceType");
+      const char *id = fcm_doc_get_string (obj, "id");
 
       if (id == NULL || (resource_type != NULL && g_strcmp0 (type, resource_type) != 0))
         return NULL;
       return g_strdup (id);
     }
 
-  if ((obj = fcm_json_get_object (item, "reference")))
-    return fcm_json_reference_id (fcm_json_get_string (obj, "reference"), resource_type);
+  if ((obj = fcm_doc_get_object (item, "reference")))
+    return fcm_json_reference_id (fcm_doc_get_string (obj, "reference"), resource_type);
 
   return NULL;
 }
@@ -677,12 +840,18 @@ fcm_event_get_prior_version_id (FcmEvent *self)
 /**
  * fcm_event_get_root:
  *
+ * The message as a json-glib tree: the one it was made from, or one made
+ * from the message on the first call.
+ *
  * Returns: (transfer none): the whole message, including a legacy wrapper
  */
 JsonNode *
 fcm_event_get_root (FcmEvent *self)
 {
   g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
+
+  if (self->root == NULL)
+    self->root = fcm_doc_to_node (fcm_doc_get_root (self->doc));
   return self->root;
 }
 
@@ -709,8 +878,8 @@ fcm_event_is_legacy_wrapped (FcmEvent *self)
  * fcm_event_to_json:
  * @pretty: indent the output
  *
- * Serializes the message. For a legacy-wrapped message only the unwrapped
- * STU3 body is written.
+ * Serializes the message (as json-glib writes it). For a legacy-wrapped
+ * message only the unwrapped STU3 body is written.
  *
  * Returns: (transfer full): JSON text
  */
@@ -719,14 +888,20 @@ fcm_event_to_json (FcmEvent *self,
                    gboolean  pretty)
 {
   g_autoptr(JsonNode) node = NULL;
+  JsonNode *root;
 
   g_return_val_if_fail (FCM_IS_EVENT (self), NULL);
 
+  /* made from a tree: the raw text is that tree written compactly */
+  if (!self->legacy_wrapped && !pretty && self->raw_is_compact)
+    return g_strdup (self->raw);
+
+  root = fcm_event_get_root (self);
   if (!self->legacy_wrapped)
-    return fcm_json_to_string (self->root, pretty);
+    return fcm_json_to_string (root, pretty);
 
   node = json_node_new (JSON_NODE_OBJECT);
-  json_node_set_object (node, self->message);
+  json_node_set_object (node, fcm_json_get_object (json_node_get_object (root), "body"));
   return fcm_json_to_string (node, pretty);
 }
 
@@ -754,33 +929,26 @@ fcm_event_get_syncerror_details (FcmEvent    *self,
   static const char * const suffixes[] = { "/eventid", "/eventname", "/subscribername" };
   const char *found[G_N_ELEMENTS (suffixes)] = { NULL, };
   const char *diagnostics = NULL;
-  JsonObject *resource;
-  JsonArray *issues;
+  const FcmJson *resource;
 
   g_return_val_if_fail (FCM_IS_EVENT (self), FALSE);
 
-  resource = fcm_event_lookup_resource (self, "operationoutcome");
-  issues = resource ? fcm_json_get_array (resource, "issue") : NULL;
+  resource = fcm_event_lookup_resource_doc (self, "operationoutcome");
 
-  for (guint i = 0; issues != NULL && i < json_array_get_length (issues); i++)
+  FCM_DOC_FOREACH (fcm_doc_get_array (resource, "issue"), issue)
     {
-      JsonNode *node = json_array_get_element (issues, i);
-      JsonObject *issue = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      JsonObject *details = issue ? fcm_json_get_object (issue, "details") : NULL;
-      JsonArray *codings = details ? fcm_json_get_array (details, "coding") : NULL;
+      const FcmJson *details = fcm_doc_get_object (issue, "details");
 
-      if (diagnostics == NULL && issue != NULL)
-        diagnostics = fcm_json_get_string (issue, "diagnostics");
+      if (diagnostics == NULL)
+        diagnostics = fcm_doc_get_string (issue, "diagnostics");
 
-      for (guint j = 0; codings != NULL && j < json_array_get_length (codings); j++)
+      FCM_DOC_FOREACH (fcm_doc_get_array (details, "coding"), coding)
         {
-          JsonNode *cnode = json_array_get_element (codings, j);
-          JsonObject *coding = JSON_NODE_HOLDS_OBJECT (cnode) ? json_node_get_object (cnode) : NULL;
-          const char *system = coding ? fcm_json_get_string (coding, "system") : NULL;
+          const char *system = fcm_doc_get_string (coding, "system");
 
           for (guint k = 0; system != NULL && k < G_N_ELEMENTS (suffixes); k++)
             if (found[k] == NULL && g_str_has_suffix (system, suffixes[k]))
-              found[k] = fcm_json_get_string (coding, "code");
+              found[k] = fcm_doc_get_string (coding, "code");
         }
     }
 

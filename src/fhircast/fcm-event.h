@@ -7,6 +7,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fcm-doc.h"
+
 G_BEGIN_DECLS
 
 #define FCM_TYPE_EVENT (fcm_event_get_type ())
@@ -52,6 +54,13 @@ char        *fcm_event_dup_context_id         (FcmEvent     *self,
 const char  *fcm_event_get_version_id         (FcmEvent     *self);
 const char  *fcm_event_get_prior_version_id   (FcmEvent     *self);
 JsonNode    *fcm_event_get_root               (FcmEvent     *self);
+FcmDoc      *fcm_event_get_doc                (FcmEvent     *self);
+const FcmJson *fcm_event_get_message_doc      (FcmEvent     *self);
+const FcmJson *fcm_event_get_context_doc      (FcmEvent     *self);
+const FcmJson *fcm_event_lookup_context_doc   (FcmEvent     *self,
+                                               const char   *key);
+const FcmJson *fcm_event_lookup_resource_doc  (FcmEvent     *self,
+                                               const char   *key);
 const char  *fcm_event_get_raw                (FcmEvent     *self);
 gboolean     fcm_event_is_legacy_wrapped      (FcmEvent     *self);
 char        *fcm_event_to_json                (FcmEvent     *self,

@@ -20,8 +20,22 @@ G_BEGIN_DECLS
 JsonNode    *fcm_json_parse                (const char  *text,
                                             gssize       length,
                                             GError     **error);
+gboolean     _fcm_json_check_text          (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
+gboolean     _fcm_json_check_size_and_utf8 (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
+gboolean     _fcm_json_check_depth         (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
+gboolean     _fcm_doc_check_one_value      (const char  *text,
+                                            gsize        length,
+                                            GError     **error);
 char        *fcm_json_to_string            (JsonNode    *node,
                                             gboolean     pretty);
+void         fcm_json_append_string        (GString     *out,
+                                            const char  *text);
 const char  *fcm_json_node_type_name       (JsonNode    *node);
 const char  *fcm_json_get_string           (JsonObject  *object,
                                             const char  *member);

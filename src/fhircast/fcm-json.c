@@ -13,58 +13,16 @@
 #include "fcm-error.h"
 #include "fcm-json-private.h"
 
-static gboolean
-is_json_space (char c)
+/* json-glib's parser recurses once per nesting level, so a document like
+ * "[[[[…" a million levels deep would exhaust the stack. Scan the text first
+ * and refuse anything nested deeper than FCM_JSON_MAX_DEPTH. */
+gboolean
+_fcm_json_check_depth (const char  *text,
+                       gsize        length,
+                       GError     **error)
 {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int
-hex4 (const char *p,
-      const char *end)
-{
-  int value = 0;
-
-  if (end - p < 4)
-    return -1;
-  for (int k = 0; k < 4; k++)
-    {
-      int digit = g_ascii_xdigit_value (p[k]);
-
-      if (digit < 0)
-        return -1;
-      value = value * 16 + digit;
-    }
-  return value;
-}
-
-/* json-glib 1.6 lets three things through that we must not, so the text is
- * scanned before it sees it:
- * - nesting: its parser recurses once per level, so "[[[[…" a million
- *   levels deep would exhaust the stack; refuse anything deeper than
- *   FCM_JSON_MAX_DEPTH;
- * - content after the first value: it parses on past the end of the
- *   document and keeps what it built, so "1[{…},…]" cost 69 MB per MiB
- *   (issue 14 item 2), and "{…}{…}" passed as one message; only
- *   whitespace may follow the value;
- * - escapes it decodes into bytes that are not UTF-8, which then go out in
- *   answers and WebSocket text frames (found by tests/fuzz): a lone UTF-16
- *   surrogate ("\ud800" not followed by "\udc00"…"\udfff", or a low one
- *   alone; tests/data/fuzz-regressions/message/lone-surrogate-escape), and
- *   escapes RFC 8259 does not have, which its scanner reads as C escapes
- *   ("\731" is the byte D9; message/octal-escape); only \" \\ \/ \b \f \n
- *   \r \t and \uXXXX are JSON.
- * Anything else that is not JSON is left to json-glib to report. */
-static gboolean
-check_text (const char  *text,
-            gsize        length,
-            GError     **error)
-{
-  const char *end = text + length;
   gboolean in_string = FALSE;
-  gboolean in_scalar = FALSE;
-  gboolean started = FALSE;
-  gboolean ended = FALSE;
+  gboolean escaped = FALSE;
   guint depth = 0;
 
   for (gsize i = 0; i < length; i++)
@@ -73,61 +31,12 @@ check_text (const char  *text,
 
       if (in_string)
         {
-          if (c == '"')
-            {
-              in_string = FALSE;
-              ended = depth == 0;
-            }
-          else if (c == '\\' && i + 1 < length)
-            {
-              char escaped = text[++i];
-              int unit = escaped == 'u' ? hex4 (text + i + 1, end) : -1;
-
-              if (escaped == 'u' ? unit < 0 : strchr ("\"\\/bfnrt", escaped) == NULL)
-                {
-                  g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
-                               _("Not valid JSON: an unknown escape in a string (at byte %zu)"),
-                               (size_t) i - 1);
-                  return FALSE;
-                }
-              if (unit >= 0xd800 && unit <= 0xdbff)
-                {
-                  int low = i + 6 < length && text[i + 5] == '\\' && text[i + 6] == 'u'
-                    ? hex4 (text + i + 7, end) : -1;
-
-                  if (low < 0xdc00 || low > 0xdfff)
-                    goto lone_surrogate;
-                  i += 10;
-                }
-              else if (unit >= 0xdc00 && unit <= 0xdfff)
-                goto lone_surrogate;
-            }
-          continue;
-        }
-
-      if (ended)
-        {
-          if (is_json_space (c))
-            continue;
-          g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
-                       _("Not valid JSON: content after the end of the value (at byte %zu)"),
-                       (size_t) i);
-          return FALSE;
-        }
-
-      if (in_scalar)
-        {
-          /* a number or literal at the top level ends at whitespace; a
-           * bracket, brace or quote right after it starts a second value */
-          if (is_json_space (c))
-            ended = TRUE;
-          else if (strchr ("[]{}\",:", c) != NULL)
-            {
-              g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
-                           _("Not valid JSON: content after the end of the value (at byte %zu)"),
-                           (size_t) i);
-              return FALSE;
-            }
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
           continue;
         }
 
@@ -150,17 +59,188 @@ check_text (const char  *text,
 
         case ']':
         case '}':
-          if (depth > 0 && --depth == 0)
-            ended = TRUE;
+          if (depth > 0)
+            depth--;
           break;
 
         default:
-          if (!is_json_space (c) && depth == 0 && !started)
-            in_scalar = TRUE;
           break;
         }
-      if (!is_json_space (c))
-        started = TRUE;
+    }
+
+  return TRUE;
+}
+
+/* g_utf8_validate_len() (NUL bytes are invalid too) with a fast path for
+ * ASCII, 8 bytes at a time: JSON messages are mostly ASCII, and this runs
+ * on every received frame. A multi-byte character is checked by GLib. */
+static gboolean
+utf8_validate (const char  *text,
+               gsize        length,
+               const char **out_bad)
+{
+  const guchar *p = (const guchar *) text;
+  const guchar *stop = p + length;
+
+  while (p < stop)
+    {
+      gsize n;
+
+      while (stop - p >= 8)
+        {
+          guint64 v;
+
+          memcpy (&v, p, sizeof v);
+          /* a byte >= 0x80, or a zero byte */
+          if ((v & G_GUINT64_CONSTANT (0x8080808080808080)) != 0 ||
+              ((v - G_GUINT64_CONSTANT (0x0101010101010101)) & ~v &
+               G_GUINT64_CONSTANT (0x8080808080808080)) != 0)
+            break;
+          p += 8;
+        }
+      if (p >= stop)
+        break;
+
+      if (*p > 0 && *p < 0x80)
+        {
+          p++;
+          continue;
+        }
+
+      n = *p >= 0xC2 && *p <= 0xDF ? 2 : *p >= 0xE0 && *p <= 0xEF ? 3 : *p >= 0xF0 && *p <= 0xF4 ? 4 : 0;
+      if (n == 0 || (gsize) (stop - p) < n || !g_utf8_validate_len ((const char *) p, n, NULL))
+        {
+          *out_bad = (const char *) p;
+          return FALSE;
+        }
+      p += n;
+    }
+
+  return TRUE;
+}
+
+/*
+ * _fcm_json_check_text:
+ * @text: JSON text, @length bytes long
+ *
+ * The checks every JSON text gets before json-glib sees it: size, UTF-8
+ * without NUL bytes, nesting depth. (fcm_doc_parse() checks the depth on
+ * the parsed tree, and scans the text only to say where it is too deep.)
+ *
+ * Returns: %TRUE when @text may be parsed
+ */
+gboolean
+_fcm_json_check_text (const char  *text,
+                      gsize        length,
+                      GError     **error)
+{
+  return _fcm_json_check_size_and_utf8 (text, length, error) &&
+         _fcm_json_check_depth (text, length, error);
+}
+
+gboolean
+_fcm_json_check_size_and_utf8 (const char  *text,
+                               gsize        length,
+                               GError     **error)
+{
+  const char *bad = NULL;
+
+  if (length > FCM_JSON_MAX_BYTES)
+    {
+      g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_LARGE,
+                   _("JSON text is %zu bytes, more than the limit of %d bytes"),
+                   (size_t) length, FCM_JSON_MAX_BYTES);
+      return FALSE;
+    }
+
+  if (!utf8_validate (text, length, &bad))
+    {
+      if (*bad == '\0')
+        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
+                     _("JSON text contains a NUL byte at offset %zu"),
+                     (size_t) (bad - text));
+      else
+        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
+                     _("JSON text is not valid UTF-8 (first bad byte at offset %zu)"),
+                     (size_t) (bad - text));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static int
+hex4 (const char *p,
+      const char *end)
+{
+  int value = 0;
+
+  if (end - p < 4)
+    return -1;
+  for (int k = 0; k < 4; k++)
+    {
+      int digit = g_ascii_xdigit_value (p[k]);
+
+      if (digit < 0)
+        return -1;
+      value = value * 16 + digit;
+    }
+  return value;
+}
+
+/* json-glib 1.6 decodes escapes into bytes that are not UTF-8, which then go
+ * out in answers and WebSocket text frames (found by tests/fuzz): a lone
+ * UTF-16 surrogate ("\ud800" not followed by "\udc00"…"\udfff", or a low
+ * one alone; tests/data/fuzz-regressions/message/lone-surrogate-escape), and
+ * escapes RFC 8259 does not have, which its scanner reads as C escapes
+ * ("\731" is the byte D9; message/octal-escape); only \" \\ \/ \b \f \n
+ * \r \t and \uXXXX are JSON. (cJSON, behind fcm_doc_parse(), refuses both
+ * itself.) */
+static gboolean
+check_escapes (const char  *text,
+               gsize        length,
+               GError     **error)
+{
+  const char *end = text + length;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (!in_string)
+        {
+          if (c == '"')
+            in_string = TRUE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = FALSE;
+      else if (c == '\\' && i + 1 < length)
+        {
+          char escaped = text[++i];
+          int unit = escaped == 'u' ? hex4 (text + i + 1, end) : -1;
+
+          if (escaped == 'u' ? unit < 0 : strchr ("\"\\/bfnrt", escaped) == NULL)
+            {
+              g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,
+                           _("Not valid JSON: an unknown escape in a string (at byte %zu)"),
+                           (size_t) i - 1);
+              return FALSE;
+            }
+          if (unit >= 0xd800 && unit <= 0xdbff)
+            {
+              int low = i + 6 < length && text[i + 5] == '\\' && text[i + 6] == 'u'
+                ? hex4 (text + i + 7, end) : -1;
+
+              if (low < 0xdc00 || low > 0xdfff)
+                goto lone_surrogate;
+              i += 10;
+            }
+          else if (unit >= 0xdc00 && unit <= 0xdfff)
+            goto lone_surrogate;
+        }
     }
 
   return TRUE;
@@ -177,9 +257,13 @@ lone_surrogate:
  * @length: length of @text, or -1 if NUL-terminated
  * @error: return location for a #GError
  *
- * Parses @text after checking size, UTF-8 validity, nesting depth, that
- * nothing but whitespace follows the value and that no \u escape is half a
- * surrogate pair.
+ * Parses @text into a json-glib tree after checking size, UTF-8 validity
+ * and nesting depth, and that @text is exactly one JSON value: json-glib
+ * stops after the first value and keeps whatever follows it in memory
+ * (issue 14), so content after the value is refused before json-glib sees
+ * it (fcm-doc.c finds the end), and so are escapes that would decode to
+ * bytes that are not UTF-8. Every JSON text in src/ is parsed here or by
+ * fcm_doc_parse(), which applies the same checks.
  *
  * Returns: (transfer full): the root node, or %NULL with @error set
  */
@@ -190,7 +274,6 @@ fcm_json_parse (const char  *text,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
-  const char *bad = NULL;
   gsize len;
 
   if (text == NULL)
@@ -201,28 +284,9 @@ fcm_json_parse (const char  *text,
 
   len = length < 0 ? strlen (text) : (gsize) length;
 
-  if (len > FCM_JSON_MAX_BYTES)
-    {
-      g_set_error (error, FCM_ERROR, FCM_ERROR_TOO_LARGE,
-                   _("JSON text is %zu bytes, more than the limit of %d bytes"),
-                   (size_t) len, FCM_JSON_MAX_BYTES);
-      return NULL;
-    }
-
-  if (!g_utf8_validate_len (text, len, &bad))
-    {
-      if (bad != NULL && *bad == '\0' && (gsize) (bad - text) < len)
-        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
-                     _("JSON text contains a NUL byte at offset %zu"),
-                     (size_t) (bad - text));
-      else
-        g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_UTF8,
-                     _("JSON text is not valid UTF-8 (first bad byte at offset %zu)"),
-                     (size_t) (bad - text));
-      return NULL;
-    }
-
-  if (!check_text (text, len, error))
+  if (!_fcm_json_check_text (text, len, error) ||
+      !_fcm_doc_check_one_value (text, len, error) ||
+      !check_escapes (text, len, error))
     return NULL;
 
   parser = json_parser_new_immutable ();
@@ -255,6 +319,42 @@ fcm_json_to_string (JsonNode *node,
   json_generator_set_root (gen, node);
 
   return json_generator_to_data (gen, NULL);
+}
+
+/**
+ * fcm_json_append_string:
+ * @out: where to write
+ * @text: UTF-8 text
+ *
+ * Appends @text as a JSON string, quotes included (RFC 8259 §7), for the
+ * few hot outputs written without a JsonGenerator (acks, `watch` lines).
+ */
+void
+fcm_json_append_string (GString    *out,
+                        const char *text)
+{
+  const char *run = text;
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c != '"' && c != '\\' && c >= 0x20)
+        continue;
+      g_string_append_len (out, run, p - run);
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, c);
+        }
+      else
+        g_string_append_printf (out, "\\u%04x", c);
+      run = p + 1;
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
 }
 
 /**
@@ -487,29 +587,58 @@ fcm_json_parse_timestamp (const char *text,
 char *
 fcm_json_reference_key (const char *reference)
 {
-  g_autofree char *copy = NULL;
-  g_auto(GStrv) parts = NULL;
-  char *query;
-  guint n;
+  /* the last four '/'-separated segments, last first (every bundle entry
+   * and context item goes through here: no g_strsplit) */
+  const char *start[4];
+  gsize len[4];
+  const char *end;
+  const char *p;
+  guint n_segments = 1;
+  guint got = 0;
+  guint last = 0;
 
   if (reference == NULL || *reference == '\0')
     return NULL;
 
-  copy = g_strdup (reference);
-  if ((query = strchr (copy, '?')) != NULL)
-    *query = '\0';
+  end = strchr (reference, '?');
+  if (end == NULL)
+    end = reference + strlen (reference);
+  for (p = reference; p < end; p++)
+    if (*p == '/')
+      n_segments++;
 
-  parts = g_strsplit (copy, "/", -1);
-  n = g_strv_length (parts);
+  for (p = end; got < G_N_ELEMENTS (start); got++)
+    {
+      const char *s = p;
+
+      while (s > reference && s[-1] != '/')
+        s--;
+      start[got] = s;
+      len[got] = (gsize) (p - s);
+      if (s == reference)
+        {
+          got++;
+          break;
+        }
+      p = s - 1;
+    }
 
   /* Skip a trailing "_history/N" */
-  if (n >= 4 && g_strcmp0 (parts[n - 2], "_history") == 0)
-    n -= 2;
+  if (n_segments >= 4 && len[1] == strlen ("_history") && memcmp (start[1], "_history", len[1]) == 0)
+    last = 2;
 
-  if (n < 2 || *parts[n - 2] == '\0' || *parts[n - 1] == '\0')
+  if (got < last + 2 || len[last] == 0 || len[last + 1] == 0)
     return NULL;
 
-  return g_strconcat (parts[n - 2], "/", parts[n - 1], NULL);
+  {
+    char *key = g_malloc (len[last + 1] + 1 + len[last] + 1);
+
+    memcpy (key, start[last + 1], len[last + 1]);
+    key[len[last + 1]] = '/';
+    memcpy (key + len[last + 1] + 1, start[last], len[last]);
+    key[len[last + 1] + 1 + len[last]] = '\0';
+    return key;
+  }
 }
 
 /**

@@ -21,19 +21,20 @@
  * WebSocket frame): its text, the JSON tree parsed from it, its
  * #FcmMessageKind, and the #FcmEvent when it is an event notification.
  *
- * The text is parsed once, when the message is made; everything after that
- * (the hub client's acks, the validator, the event log, `fhircast watch`)
- * reads the same tree. The tree comes from an immutable parser and must not
- * be changed.
+ * The text is parsed once, when the message is made, into an #FcmDoc;
+ * everything after that (the hub client's acks, the validator, the event
+ * log, `fhircast watch`) reads that document. A json-glib tree is made from
+ * it only when someone asks (fcm_message_get_root()).
  */
 struct _FcmMessage
 {
   grefcount       ref;
   FcmMessageKind  kind;
-  char           *text;     /* valid UTF-8 */
-  JsonNode       *root;     /* NULL when the text is not JSON */
+  char           *text;     /* a GRefString, valid UTF-8; shared with the event */
+  FcmDoc         *doc;      /* NULL when the text is not JSON */
+  JsonNode       *root;     /* made from doc on demand */
   FcmEvent       *event;    /* an event kind that is a usable event */
-  GError         *error;    /* why root (or, for an event kind, event) is NULL */
+  GError         *error;    /* why doc (or, for an event kind, event) is NULL */
 };
 
 G_DEFINE_BOXED_TYPE (FcmMessage, fcm_message, fcm_message_ref, fcm_message_unref)
@@ -46,7 +47,7 @@ message_new (const char *text,
 
   g_ref_count_init (&self->ref);
   self->kind = FCM_MESSAGE_UNKNOWN;
-  self->text = g_strndup (text, length);
+  self->text = g_ref_string_new_len (text, (gssize) length);
   return self;
 }
 
@@ -56,10 +57,10 @@ make_text_valid (FcmMessage *self)
 {
   if (!g_utf8_validate (self->text, -1, NULL))
     {
-      char *valid = g_utf8_make_valid (self->text, -1);
+      g_autofree char *valid = g_utf8_make_valid (self->text, -1);
 
-      g_free (self->text);
-      self->text = valid;
+      g_ref_string_release (self->text);
+      self->text = g_ref_string_new (valid);
     }
 }
 
@@ -69,7 +70,7 @@ make_text_valid (FcmMessage *self)
  * @length: the length of @text, or -1 if NUL-terminated
  *
  * Parses @text once (with the limits of every JSON text we read: size,
- * UTF-8, depth), works out its kind with fcm_validator_classify(), and for
+ * UTF-8, depth), works out its kind with fcm_validator_classify_doc(), and for
  * an event (or a 2019 wrapped event) reads the #FcmEvent from the same
  * tree. Text that is not JSON still gives a message: kind
  * %FCM_MESSAGE_UNKNOWN, no root, and fcm_message_get_error() says why.
@@ -88,17 +89,18 @@ fcm_message_new (const char *text,
   text = text != NULL ? text : "";
   len = length < 0 ? strlen (text) : (gsize) length;
   self = message_new (text, len);
-  self->root = fcm_json_parse (text, (gssize) len, &self->error);
-  if (self->root == NULL)
+  /* our copy is NUL-terminated: cJSON reads it in place */
+  self->doc = fcm_doc_parse (self->text, (gssize) len, &self->error);
+  if (self->doc == NULL)
     {
       make_text_valid (self);
       return self;
     }
 
   /* parsed: the text is valid UTF-8 without NUL bytes, so it is the event's raw form too */
-  self->kind = fcm_validator_classify (self->root);
+  self->kind = fcm_validator_classify_doc (fcm_doc_get_root (self->doc));
   if (fcm_message_is_event (self))
-    self->event = _fcm_event_new_from_node_with_raw (self->root, self->text, &self->error);
+    self->event = _fcm_event_new_from_doc (self->doc, self->text, &self->error);
   return self;
 }
 
@@ -148,8 +150,9 @@ fcm_message_unref (FcmMessage *self)
     {
       g_clear_object (&self->event);
       g_clear_pointer (&self->root, json_node_unref);
+      g_clear_pointer (&self->doc, fcm_doc_unref);
       g_clear_error (&self->error);
-      g_free (self->text);
+      g_ref_string_release (self->text);
       g_free (self);
     }
 }
@@ -188,15 +191,37 @@ fcm_message_get_text (FcmMessage *self)
 }
 
 /**
+ * fcm_message_get_doc:
+ *
+ * Returns: (transfer none) (nullable): the parsed document, %NULL when the
+ *   text is not JSON
+ */
+FcmDoc *
+fcm_message_get_doc (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->doc;
+}
+
+/**
  * fcm_message_get_root:
  *
- * Returns: (transfer none) (nullable): the parsed tree (immutable), %NULL
- *   when the text is not JSON
+ * The message as a json-glib tree, made from the document on the first call
+ * (for an event, the event's tree: fcm_event_get_root()). The readers of
+ * the hot path use fcm_message_get_doc().
+ *
+ * Returns: (transfer none) (nullable): the tree (immutable), %NULL when the
+ *   text is not JSON
  */
 JsonNode *
 fcm_message_get_root (FcmMessage *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->event != NULL)
+    return fcm_event_get_root (self->event);
+  if (self->root == NULL && self->doc != NULL)
+    self->root = fcm_doc_to_node (fcm_doc_get_root (self->doc));
   return self->root;
 }
 

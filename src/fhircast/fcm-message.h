@@ -29,6 +29,7 @@ void            fcm_message_unref          (FcmMessage    *self);
 FcmMessageKind  fcm_message_get_kind       (FcmMessage    *self);
 gboolean        fcm_message_is_event       (FcmMessage    *self);
 const char     *fcm_message_get_text       (FcmMessage    *self);
+FcmDoc         *fcm_message_get_doc        (FcmMessage    *self);
 JsonNode       *fcm_message_get_root       (FcmMessage    *self);
 FcmEvent       *fcm_message_get_event      (FcmMessage    *self);
 const GError   *fcm_message_get_error      (FcmMessage    *self);

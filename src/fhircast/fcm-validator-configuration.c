@@ -16,12 +16,12 @@
 #include "fcm-validator-private.h"
 
 void
-fcm_validate_configuration (FcmCheck   *c,
-                            JsonObject *root)
+fcm_validate_configuration (FcmCheck      *c,
+                            const FcmJson *root)
 {
-  JsonArray *events;
-  JsonObject *capabilities;
-  JsonNode *node;
+  const FcmJson *events;
+  const FcmJson *capabilities;
+  const FcmJson *node;
   gboolean websocket;
   gboolean has_current = FALSE;
 
@@ -31,28 +31,33 @@ fcm_validate_configuration (FcmCheck   *c,
                    _("Required member 'eventsSupported' (array of event names) is missing"));
   else if (events != NULL)
     {
-      if (json_array_get_length (events) == 0)
+      guint i = 0;
+
+      if (fcm_doc_first (events) == NULL)
         fcm_check_add (c, WARNING, "H-01", "$.eventsSupported",
                        _("'eventsSupported' lists no event"));
 
-      for (guint i = 0; i < json_array_get_length (events); i++)
-        if (fcm_json_array_get_string (events, i) == NULL)
-          {
-            g_autofree char *one_path = fcm_path_index ("$.eventsSupported", i);
+      FCM_DOC_FOREACH (events, event)
+        {
+          if (!fcm_doc_is_string (event))
+            {
+              g_autofree char *one_path = fcm_path_index ("$.eventsSupported", i);
 
-            fcm_check_add (c, ERROR, "H-01", one_path, _("Event names are strings, got %s"),
-                           fcm_json_node_type_name (json_array_get_element (events, i)));
-          }
+              fcm_check_add (c, ERROR, "H-01", one_path, _("Event names are strings, got %s"),
+                             fcm_doc_type_name (event));
+            }
+          i++;
+        }
     }
 
   node = fcm_get_member (root, "websocketSupport");
   if (node == NULL)
     fcm_check_add (c, ERROR, "H-01", "$.websocketSupport",
                    _("'websocketSupport': true is required"));
-  else if (!fcm_json_get_bool (root, "websocketSupport", &websocket))
+  else if (!fcm_doc_boolean (node, &websocket))
     fcm_check_add (c, ERROR, "H-01", "$.websocketSupport",
                    _("'websocketSupport' must be a boolean, got %s"),
-                   fcm_json_node_type_name (node));
+                   fcm_doc_type_name (node));
   else if (!websocket)
     fcm_check_add (c, ERROR, "H-01", "$.websocketSupport",
                    _("'websocketSupport' must be true: FHIRcast STU3 is WebSocket only"));
@@ -61,17 +66,17 @@ fcm_validate_configuration (FcmCheck   *c,
   if (node == NULL)
     fcm_check_add (c, WARNING, "H-01", "$.fhircastVersion",
                    _("'fhircastVersion' (e.g. \"3.0.0\") SHOULD be present"));
-  else if (!fcm_json_node_is_string (node))
+  else if (!fcm_doc_is_string (node))
     fcm_check_add (c, ERROR, "H-01", "$.fhircastVersion",
-                   _("'fhircastVersion' must be a string, got %s"), fcm_json_node_type_name (node));
+                   _("'fhircastVersion' must be a string, got %s"), fcm_doc_type_name (node));
 
   if ((node = fcm_get_member (root, "getCurrentSupport")) != NULL)
     {
       has_current = TRUE;
-      if (!fcm_json_get_bool (root, "getCurrentSupport", NULL))
+      if (!fcm_doc_boolean (node, NULL))
         fcm_check_add (c, ERROR, "C-05", "$.getCurrentSupport",
                        _("'getCurrentSupport' must be a boolean, got %s"),
-                       fcm_json_node_type_name (node));
+                       fcm_doc_type_name (node));
     }
 
   capabilities = fcm_check_read_object (c, root, "$", "capabilities", "C-05");
@@ -88,12 +93,12 @@ fcm_validate_configuration (FcmCheck   *c,
             continue;
           if (i == 0)
             has_current = TRUE;
-          if (!fcm_json_get_bool (capabilities, flags[i], NULL))
+          if (!fcm_doc_boolean (node, NULL))
             {
               g_autofree char *flag_path = fcm_path_member ("$.capabilities", flags[i]);
 
               fcm_check_add (c, ERROR, "C-05", flag_path, _("'%s' must be a boolean, got %s"),
-                             flags[i], fcm_json_node_type_name (node));
+                             flags[i], fcm_doc_type_name (node));
             }
         }
     }
@@ -107,7 +112,7 @@ fcm_validate_configuration (FcmCheck   *c,
     fcm_check_add (c, INFO, "C-05", "$.webhookSupport",
                    _("'webhookSupport' is ignored (STU3 is WebSocket only)"));
 
-  if ((node = fcm_get_member (root, "fhirVersion")) != NULL && !fcm_json_node_is_string (node))
+  if ((node = fcm_get_member (root, "fhirVersion")) != NULL && !fcm_doc_is_string (node))
     fcm_check_add (c, WARNING, "C-05", "$.fhirVersion",
-                   _("'fhirVersion' should be a string, got %s"), fcm_json_node_type_name (node));
+                   _("'fhirVersion' should be a string, got %s"), fcm_doc_type_name (node));
 }

@@ -36,9 +36,9 @@
  *
  * Returns: the entry array, or %NULL when it is absent or not an array
  */
-JsonArray *
+const FcmJson *
 fcm_check_bundle (FcmCheck           *c,
-                  JsonObject         *bundle,
+                  const FcmJson      *bundle,
                   const char         *path,
                   const char         *key,
                   const char         *bundle_type,
@@ -49,7 +49,8 @@ fcm_check_bundle (FcmCheck           *c,
   g_autofree char *entry_path = fcm_path_member (path, "entry");
   g_autofree char *why = g_strdup_printf (_("the %s Bundle has type '%s'"), key, bundle_type);
   const char *type;
-  JsonArray *entries;
+  const FcmJson *entries;
+  guint i = 0;
 
   type = fcm_check_require_string (c, bundle, path, "type", rule, ERROR, why);
   if (type != NULL && strcmp (type, bundle_type) != 0)
@@ -63,16 +64,15 @@ fcm_check_bundle (FcmCheck           *c,
 
   entries = fcm_check_read_array (c, bundle, path, "entry", rule);
 
-  for (guint i = 0; entries != NULL && i < json_array_get_length (entries); i++)
+  FCM_DOC_FOREACH (entries, node)
     {
-      g_autofree char *one_path = fcm_path_index (entry_path, i);
-      JsonNode *node = json_array_get_element (entries, i);
+      g_autofree char *one_path = fcm_path_index (entry_path, i++);
 
       if (fcm_as_object (node) == NULL)
         fcm_check_add (c, ERROR, rule, one_path, _("Bundle entries must be objects, got %s"),
-                       fcm_json_node_type_name (node));
+                       fcm_doc_type_name (node));
       else
-        check_entry (c, fcm_as_object (node), one_path, user_data);
+        check_entry (c, node, one_path, user_data);
     }
 
   return entries;
@@ -85,19 +85,19 @@ fcm_check_bundle (FcmCheck           *c,
 /* One entry of the updates Bundle; @user_data is the set of the
  * resources seen so far. */
 static void
-check_update_entry (FcmCheck   *c,
-                    JsonObject *entry,
-                    const char *entry_path,
-                    gpointer    user_data)
+check_update_entry (FcmCheck      *c,
+                    const FcmJson *entry,
+                    const char    *entry_path,
+                    gpointer       user_data)
 {
   GHashTable *seen = user_data;
   g_autofree char *request_path = fcm_path_member (entry_path, "request");
   g_autofree char *method_path = fcm_path_member (request_path, "method");
   g_autofree char *resource_path = fcm_path_member (entry_path, "resource");
   g_autofree char *identity = NULL;
-  JsonObject *request;
-  JsonNode *resource_node;
-  JsonObject *resource;
+  const FcmJson *request;
+  const FcmJson *resource_node;
+  const FcmJson *resource;
   const char *method = NULL;
   const char *url = NULL;
   const char *full_url;
@@ -116,10 +116,10 @@ check_update_entry (FcmCheck   *c,
   if (request != NULL)
     {
       method = fcm_check_require_string (c, request, request_path, "method", "C-56", ERROR,
-                                         _("PUT or DELETE"));
+                                         N_("PUT or DELETE"));
       url = fcm_check_require_string (c, request, request_path, "url", "C-56", ERROR,
-                                      _("the FC content-update-bundle profile requires request.url "
-                                        "(the FC §3.6.3 examples omit it, digest §4.3 item 7)"));
+                                      N_("the FC content-update-bundle profile requires request.url "
+                                         "(the FC §3.6.3 examples omit it, digest §4.3 item 7)"));
     }
 
   if (method == NULL)
@@ -134,7 +134,7 @@ check_update_entry (FcmCheck   *c,
       else if (resource == NULL)
         fcm_check_add (c, ERROR, "C-56", resource_path,
                        _("'resource' must be a FHIR resource object, got %s"),
-                       fcm_json_node_type_name (resource_node));
+                       fcm_doc_type_name (resource_node));
       else
         {
           const char *type = fcm_check_read_string (c, resource, resource_path, "resourceType",
@@ -146,7 +146,7 @@ check_update_entry (FcmCheck   *c,
                            _("The PUT resource has no 'resourceType'"));
           if (type != NULL && id != NULL && url != NULL)
             {
-              g_autofree char *want = g_strdup_printf ("%s/%s", type, id);
+              g_autofree char *want = g_strconcat (type, "/", id, NULL);
               g_autofree char *have = fcm_json_reference_key (url);
 
               if (g_strcmp0 (want, have) != 0)
@@ -201,10 +201,10 @@ check_update_entry (FcmCheck   *c,
     }
 
   /* A resource may appear only once in the bundle. */
-  if (resource != NULL && fcm_json_get_string (resource, "resourceType") != NULL &&
-      fcm_json_get_string (resource, "id") != NULL)
-    identity = g_strdup_printf ("%s/%s", fcm_json_get_string (resource, "resourceType"),
-                                fcm_json_get_string (resource, "id"));
+  if (resource != NULL && fcm_doc_get_string (resource, "resourceType") != NULL &&
+      fcm_doc_get_string (resource, "id") != NULL)
+    identity = g_strconcat (fcm_doc_get_string (resource, "resourceType"), "/",
+                            fcm_doc_get_string (resource, "id"), NULL);
   else
     identity = fcm_json_reference_key (url != NULL ? url : full_url);
 
@@ -220,15 +220,15 @@ check_update_entry (FcmCheck   *c,
 }
 
 static void
-check_update_bundle (FcmCheck   *c,
-                     JsonObject *bundle,
-                     const char *path)
+check_update_bundle (FcmCheck      *c,
+                     const FcmJson *bundle,
+                     const char    *path)
 {
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   const char *resource_type;
-  JsonArray *entries;
+  const FcmJson *entries;
 
-  resource_type = fcm_json_get_string (bundle, "resourceType");
+  resource_type = fcm_doc_get_string (bundle, "resourceType");
   if (resource_type == NULL)
     return; /* reported by the generic item check */
 
@@ -258,7 +258,7 @@ check_report_item (FcmCheck     *c,
                    const char   *rule)
 {
   g_autofree char *item_path = NULL;
-  JsonObject *item;
+  const FcmJson *item;
   guint idx = 0;
 
   if (!(item = fcm_find_item (ev->context, "report", &idx)))
@@ -277,18 +277,19 @@ void
 fcm_check_dr_update (FcmCheck     *c,
                      FcmEventInfo *ev)
 {
-  JsonObject *updates;
+  FcmItemIter it = FCM_ITEM_ITER_INIT;
+  const FcmJson *updates;
   guint n_updates = 0;
 
   check_report_item (c, ev, "C-56");
 
-  for (guint i = 0; (updates = fcm_next_item (ev->context, "updates", &i)); i++)
+  while ((updates = fcm_next_item (ev->context, "updates", &it)))
     {
       g_autofree char *item_path = NULL;
       g_autofree char *res_path = NULL;
-      JsonObject *bundle;
+      const FcmJson *bundle;
 
-      item_path = fcm_path_index (ev->ctx_path, i);
+      item_path = fcm_path_index (ev->ctx_path, it.index);
       if (++n_updates > 1)
         {
           fcm_check_add (c, ERROR, "C-56", item_path,
@@ -298,7 +299,7 @@ fcm_check_dr_update (FcmCheck     *c,
         }
 
       res_path = fcm_path_member (item_path, "resource");
-      if (!(bundle = fcm_json_get_object (updates, "resource")))
+      if (!(bundle = fcm_doc_get_object (updates, "resource")))
         {
           if (fcm_get_member (updates, "resource") == NULL)
             fcm_check_add (c, ERROR, "C-56", res_path,
@@ -359,17 +360,17 @@ fcm_check_dr_update (FcmCheck     *c,
 /* ------------------------------------------------------------------------ */
 
 static void
-check_selected_node (FcmCheck   *c,
-                     JsonNode   *node,
-                     const char *path,
-                     gboolean    as_reference)
+check_selected_node (FcmCheck      *c,
+                     const FcmJson *node,
+                     const char    *path,
+                     gboolean       as_reference)
 {
-  JsonObject *obj;
+  const FcmJson *obj;
 
   if (!(obj = fcm_as_object (node)))
     {
       fcm_check_add (c, ERROR, "C-58", path, _("A selected item must be an object, got %s"),
-                     fcm_json_node_type_name (node));
+                     fcm_doc_type_name (node));
       return;
     }
 
@@ -382,16 +383,17 @@ check_selected_node (FcmCheck   *c,
     }
 
   fcm_check_require_string (c, obj, path, "resourceType", "C-58", ERROR,
-                            _("a selected resource needs its type"));
+                            N_("a selected resource needs its type"));
   fcm_check_require_string (c, obj, path, "id", "C-58", ERROR,
-                            _("a selected resource is identified by its id"));
+                            N_("a selected resource is identified by its id"));
 }
 
 void
 fcm_check_dr_select (FcmCheck     *c,
                      FcmEventInfo *ev)
 {
-  JsonObject *select;
+  FcmItemIter it = FCM_ITEM_ITER_INIT;
+  const FcmJson *select;
   guint n_select = 0;
 
   check_report_item (c, ev, "C-58");
@@ -399,15 +401,15 @@ fcm_check_dr_select (FcmCheck     *c,
   /* Three shapes (digest §4.3 item 5): repeated {"key":"select","reference":{…}},
    * one {"key":"select","resource":[…]} (IRA), and one
    * {"key":"select","reference":[…]}. A single resource object is read too. */
-  for (guint i = 0; (select = fcm_next_item (ev->context, "select", &i)); i++)
+  while ((select = fcm_next_item (ev->context, "select", &it)))
     {
       g_autofree char *item_path = NULL;
       const char *member = "reference";
       g_autofree char *value_path = NULL;
-      JsonNode *value;
+      const FcmJson *value;
 
       n_select++;
-      item_path = fcm_path_index (ev->ctx_path, i);
+      item_path = fcm_path_index (ev->ctx_path, it.index);
 
       if ((value = fcm_get_member (select, "reference")) == NULL)
         {
@@ -422,14 +424,13 @@ fcm_check_dr_select (FcmCheck     *c,
 
       if (fcm_as_array (value) != NULL)
         {
-          JsonArray *selected = fcm_as_array (value);
+          guint j = 0;
 
-          for (guint j = 0; j < json_array_get_length (selected); j++)
+          FCM_DOC_FOREACH (value, selected)
             {
-              g_autofree char *one_path = fcm_path_index (value_path, j);
+              g_autofree char *one_path = fcm_path_index (value_path, j++);
 
-              check_selected_node (c, json_array_get_element (selected, j), one_path,
-                                   strcmp (member, "reference") == 0);
+              check_selected_node (c, selected, one_path, strcmp (member, "reference") == 0);
             }
         }
       else if (fcm_as_object (value) != NULL && strcmp (member, "resource") == 0)

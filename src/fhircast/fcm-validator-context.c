@@ -24,7 +24,7 @@
 #define SYSTEM_DICOM_UID    "urn:dicom:uid"
 
 /* The `resource` of the first context item @key, checked to be @type. */
-static JsonObject *
+static const FcmJson *
 context_resource (FcmCheck      *c,
                   FcmEventInfo  *ev,
                   const char    *key,
@@ -34,8 +34,8 @@ context_resource (FcmCheck      *c,
 {
   g_autofree char *item_path = NULL;
   g_autofree char *res_path = NULL;
-  JsonObject *item;
-  JsonObject *resource;
+  const FcmJson *item;
+  const FcmJson *resource;
   const char *resource_type;
   guint idx = 0;
 
@@ -51,7 +51,7 @@ context_resource (FcmCheck      *c,
   item_path = fcm_path_index (ev->ctx_path, idx);
   res_path = fcm_path_member (item_path, "resource");
 
-  if (!(resource = fcm_json_get_object (item, "resource")))
+  if (!(resource = fcm_doc_get_object (item, "resource")))
     {
       if (fcm_get_member (item, "reference") != NULL)
         fcm_check_add (c, ERROR, rule, item_path,
@@ -62,7 +62,7 @@ context_resource (FcmCheck      *c,
       return NULL;
     }
 
-  resource_type = fcm_json_get_string (resource, "resourceType");
+  resource_type = fcm_doc_get_string (resource, "resourceType");
   if (resource_type == NULL)
     return NULL;
 
@@ -80,49 +80,46 @@ context_resource (FcmCheck      *c,
 }
 
 /* The first identifier whose type has a coding with @code. */
-static JsonObject *
-find_identifier_by_type (JsonArray   *identifiers,
-                         const char  *code,
-                         guint       *out_index,
-                         const char **out_system)
+static const FcmJson *
+find_identifier_by_type (const FcmJson  *identifiers,
+                         const char     *code,
+                         guint          *out_index,
+                         const char    **out_system)
 {
-  guint n = identifiers ? json_array_get_length (identifiers) : 0;
+  guint i = 0;
 
-  for (guint i = 0; i < n; i++)
+  FCM_DOC_FOREACH (identifiers, identifier)
     {
-      JsonObject *identifier = fcm_json_array_get_object (identifiers, i);
-      JsonArray *codings = fcm_json_get_array (fcm_json_get_object (identifier, "type"), "coding");
-      guint m = codings ? json_array_get_length (codings) : 0;
+      const FcmJson *codings = fcm_doc_get_array (fcm_doc_get_object (identifier, "type"), "coding");
 
-      for (guint j = 0; j < m; j++)
+      FCM_DOC_FOREACH (codings, coding)
         {
-          JsonObject *coding = fcm_json_array_get_object (codings, j);
-
-          if (g_strcmp0 (fcm_json_get_string (coding, "code"), code) == 0)
+          if (g_strcmp0 (fcm_doc_get_string (coding, "code"), code) == 0)
             {
               *out_index = i;
-              *out_system = fcm_json_get_string (coding, "system");
+              *out_system = fcm_doc_get_string (coding, "system");
               return identifier;
             }
         }
+      i++;
     }
 
   return NULL;
 }
 
-static JsonArray *
-require_identifiers (FcmCheck   *c,
-                     JsonObject *resource,
-                     const char *res_path,
-                     const char *what)
+static const FcmJson *
+require_identifiers (FcmCheck      *c,
+                     const FcmJson *resource,
+                     const char    *res_path,
+                     const char    *what)
 {
   g_autofree char *path = fcm_path_member (res_path, "identifier");
-  JsonArray *identifiers = fcm_check_read_array (c, resource, res_path, "identifier", "C-47");
+  const FcmJson *identifiers = fcm_check_read_array (c, resource, res_path, "identifier", "C-47");
 
   if (identifiers == NULL && fcm_get_member (resource, "identifier") == NULL)
-    fcm_check_add (c, ERROR, "C-47", path, _("The resource needs 'identifier' (%s)"), what);
-  else if (identifiers != NULL && json_array_get_length (identifiers) == 0)
-    fcm_check_add (c, ERROR, "C-47", path, _("'identifier' is empty (%s)"), what);
+    fcm_check_add (c, ERROR, "C-47", path, _("The resource needs 'identifier' (%s)"), _(what));
+  else if (identifiers != NULL && fcm_doc_first (identifiers) == NULL)
+    fcm_check_add (c, ERROR, "C-47", path, _("'identifier' is empty (%s)"), _(what));
 
   return identifiers;
 }
@@ -150,16 +147,16 @@ is_oid (const char *s)
 
 /* `subject` must reference Patient/<patient_id> (C-47). */
 static void
-check_subject (FcmCheck   *c,
-               JsonObject *resource,
-               const char *res_path,
-               const char *owner,
-               const char *patient_id)
+check_subject (FcmCheck      *c,
+               const FcmJson *resource,
+               const char    *res_path,
+               const char    *owner,
+               const char    *patient_id)
 {
   g_autofree char *subject_path = fcm_path_member (res_path, "subject");
   g_autofree char *ref_path = fcm_path_member (subject_path, "reference");
   g_autofree char *ref_id = NULL;
-  JsonObject *subject = fcm_check_read_object (c, resource, res_path, "subject", "C-47");
+  const FcmJson *subject = fcm_check_read_object (c, resource, res_path, "subject", "C-47");
   const char *ref;
 
   if (subject == NULL)
@@ -171,7 +168,7 @@ check_subject (FcmCheck   *c,
     }
 
   ref = fcm_check_require_string (c, subject, subject_path, "reference", "C-47", ERROR,
-                                  _("the subject must reference the Patient in this event"));
+                                  N_("the subject must reference the Patient in this event"));
   if (ref == NULL)
     return;
 
@@ -190,19 +187,19 @@ check_subject (FcmCheck   *c,
 /* ------------------------------------------------------------------------ */
 
 static void
-check_open_patient (FcmCheck   *c,
-                    JsonObject *patient,
-                    const char *res_path)
+check_open_patient (FcmCheck      *c,
+                    const FcmJson *patient,
+                    const char    *res_path)
 {
   g_autofree char *ids_path = fcm_path_member (res_path, "identifier");
-  JsonArray *identifiers;
-  JsonObject *mr;
+  const FcmJson *identifiers;
+  const FcmJson *mr;
   const char *system = NULL;
   guint idx = 0;
 
   identifiers = require_identifiers (c, patient, res_path,
-                                     _("IRA needs one typed v2-0203 MR with a value"));
-  if (identifiers == NULL || json_array_get_length (identifiers) == 0)
+                                     N_("IRA needs one typed v2-0203 MR with a value"));
+  if (fcm_doc_first (identifiers) == NULL)
     return;
 
   if (!(mr = find_identifier_by_type (identifiers, "MR", &idx, &system)))
@@ -222,41 +219,41 @@ check_open_patient (FcmCheck   *c,
                      SHOW (system), SYSTEM_V2_0203);
 
     fcm_check_require_string (c, mr, mr_path, "value", "C-47", ERROR,
-                              _("the MR identifier needs a value"));
+                              N_("the MR identifier needs a value"));
   }
 }
 
 static void
-check_open_study (FcmCheck   *c,
-                  JsonObject *study,
-                  const char *res_path,
-                  const char *patient_id)
+check_open_study (FcmCheck      *c,
+                  const FcmJson *study,
+                  const char    *res_path,
+                  const char    *patient_id)
 {
   g_autofree char *ids_path = fcm_path_member (res_path, "identifier");
-  JsonArray *identifiers;
-  JsonObject *uid;
-  JsonObject *acsn;
+  const FcmJson *identifiers;
+  const FcmJson *uid;
+  const FcmJson *acsn;
   const char *system = NULL;
   const char *status;
   guint idx = 0;
 
   identifiers = require_identifiers (c, study, res_path,
-                                     _("IRA needs the Study Instance UID and the ACSN accession"));
+                                     N_("IRA needs the Study Instance UID and the ACSN accession"));
 
-  if (identifiers != NULL && json_array_get_length (identifiers) > 0)
+  if (fcm_doc_first (identifiers) != NULL)
     {
       /* Study Instance UID slice: type DCM 110180, system urn:dicom:uid,
        * value urn:oid:<uid>. Find it by type, else by system. */
       uid = find_identifier_by_type (identifiers, "110180", &idx, &system);
       if (uid == NULL)
         {
-          guint n = json_array_get_length (identifiers);
+          guint i = 0;
 
-          for (guint i = 0; i < n && uid == NULL; i++)
+          FCM_DOC_FOREACH (identifiers, identifier)
             {
-              JsonObject *identifier = fcm_json_array_get_object (identifiers, i);
-
-              if (g_strcmp0 (fcm_json_get_string (identifier, "system"), SYSTEM_DICOM_UID) == 0)
+              if (uid != NULL)
+                break;
+              if (g_strcmp0 (fcm_doc_get_string (identifier, "system"), SYSTEM_DICOM_UID) == 0)
                 {
                   g_autofree char *type_path = NULL;
                   g_autofree char *id_path = fcm_path_index (ids_path, i);
@@ -268,6 +265,7 @@ check_open_study (FcmCheck   *c,
                                  _("The Study Instance UID identifier must have type DCM 110180 "
                                    "(system %s, code 110180)"), SYSTEM_DCM);
                 }
+              i++;
             }
         }
 
@@ -291,15 +289,15 @@ check_open_study (FcmCheck   *c,
                            SHOW (system), SYSTEM_DCM);
 
           uid_system = fcm_check_require_string (c, uid, uid_path, "system", "C-47", ERROR,
-                                                 _("the Study Instance UID identifier's system is "
-                                                   "urn:dicom:uid"));
+                                                 N_("the Study Instance UID identifier's system is "
+                                                    "urn:dicom:uid"));
           if (uid_system != NULL && strcmp (uid_system, SYSTEM_DICOM_UID) != 0)
             fcm_check_add (c, ERROR, "C-47", system_path,
                            _("The Study Instance UID identifier's system must be 'urn:dicom:uid', "
                              "got '%.*s%s'"), SHOW (uid_system));
 
           value = fcm_check_require_string (c, uid, uid_path, "value", "C-47", ERROR,
-                                            _("the Study Instance UID value is urn:oid:<uid>"));
+                                            N_("the Study Instance UID value is urn:oid:<uid>"));
           if (value != NULL &&
               !(g_str_has_prefix (value, "urn:oid:") && is_oid (value + strlen ("urn:oid:"))))
             fcm_check_add (c, ERROR, "C-47", value_path,
@@ -318,12 +316,12 @@ check_open_study (FcmCheck   *c,
           g_autofree char *acsn_path = fcm_path_index (ids_path, idx);
 
           fcm_check_require_string (c, acsn, acsn_path, "value", "C-47", ERROR,
-                                    _("the ACSN identifier needs the accession number"));
+                                    N_("the ACSN identifier needs the accession number"));
         }
     }
 
   status = fcm_check_require_string (c, study, res_path, "status", "C-47", ERROR,
-                                     _("IRA fixes ImagingStudy.status to 'available'"));
+                                     N_("IRA fixes ImagingStudy.status to 'available'"));
   if (status != NULL && strcmp (status, "available") != 0)
     {
       g_autofree char *status_path = fcm_path_member (res_path, "status");
@@ -337,26 +335,26 @@ check_open_study (FcmCheck   *c,
 }
 
 static void
-check_study_reference (FcmCheck   *c,
-                       JsonNode   *node,
-                       const char *path,
-                       GPtrArray  *study_ids)
+check_study_reference (FcmCheck      *c,
+                       const FcmJson *node,
+                       const char    *path,
+                       GPtrArray     *study_ids)
 {
   g_autofree char *id = NULL;
-  JsonObject *ref_obj;
+  const FcmJson *ref_obj;
   const char *ref;
 
   if (!(ref_obj = fcm_as_object (node)))
     {
       fcm_check_add (c, ERROR, "C-47", path,
                      _("A study reference must be a Reference object, got %s"),
-                     fcm_json_node_type_name (node));
+                     fcm_doc_type_name (node));
       return;
     }
 
   ref = fcm_check_require_string (c, ref_obj, path, "reference", "C-47", ERROR,
-                                  _("the report references the ImagingStudy as "
-                                    "\"ImagingStudy/<id>\""));
+                                  N_("the report references the ImagingStudy as "
+                                     "\"ImagingStudy/<id>\""));
   if (ref == NULL)
     return;
 
@@ -383,19 +381,19 @@ check_study_reference (FcmCheck   *c,
 }
 
 static void
-check_open_report (FcmCheck   *c,
-                   JsonObject *report,
-                   const char *res_path,
-                   const char *patient_id,
-                   GPtrArray  *study_ids)
+check_open_report (FcmCheck      *c,
+                   const FcmJson *report,
+                   const char    *res_path,
+                   const char    *patient_id,
+                   GPtrArray     *study_ids)
 {
   g_autofree char *element_path = NULL;
   const char *element = "study";
-  JsonNode *node;
+  const FcmJson *node;
 
   fcm_check_require_string (c, report, res_path, "status", "C-47", ERROR,
-                            _("DiagnosticReport.status is mandatory (IRA fixes 'unknown' on "
-                              "open)"));
+                            N_("DiagnosticReport.status is mandatory (IRA fixes 'unknown' on "
+                               "open)"));
   check_subject (c, report, res_path, "DiagnosticReport", patient_id);
 
   node = fcm_get_member (report, "study");
@@ -419,18 +417,17 @@ check_open_report (FcmCheck   *c,
     }
   else if (fcm_as_array (node) != NULL)
     {
-      JsonArray *refs = fcm_as_array (node);
-      guint n = json_array_get_length (refs);
+      guint i = 0;
 
-      if (n == 0)
+      if (fcm_doc_first (node) == NULL)
         fcm_check_add (c, ERROR, "C-47", element_path,
                        _("'%s' is empty; the report must reference the study"), element);
 
-      for (guint i = 0; i < n; i++)
+      FCM_DOC_FOREACH (node, ref)
         {
-          g_autofree char *ref_path = fcm_path_index (element_path, i);
+          g_autofree char *ref_path = fcm_path_index (element_path, i++);
 
-          check_study_reference (c, json_array_get_element (refs, i), ref_path, study_ids);
+          check_study_reference (c, ref, ref_path, study_ids);
         }
     }
   else if (fcm_as_object (node) != NULL)
@@ -443,7 +440,7 @@ check_open_report (FcmCheck   *c,
     {
       fcm_check_add (c, ERROR, "C-47", element_path,
                      _("'%s' must be an array of References, got %s"), element,
-                     fcm_json_node_type_name (node));
+                     fcm_doc_type_name (node));
     }
 
   if (fcm_get_member (report, "identifier") == NULL && fcm_get_member (report, "basedOn") == NULL)
@@ -464,9 +461,10 @@ fcm_check_dr_open (FcmCheck     *c,
   g_autofree char *report_path = NULL;
   g_autofree char *patient_path = NULL;
   g_autoptr(GPtrArray) study_ids = g_ptr_array_new ();
-  JsonObject *report;
-  JsonObject *patient;
-  JsonObject *item;
+  FcmItemIter it = FCM_ITEM_ITER_INIT;
+  const FcmJson *report;
+  const FcmJson *patient;
+  const FcmJson *item;
   const char *patient_id = NULL;
   guint n_studies = 0;
 
@@ -476,26 +474,26 @@ fcm_check_dr_open (FcmCheck     *c,
   if (patient != NULL)
     {
       patient_id = fcm_check_require_string (c, patient, patient_path, "id", "C-47", ERROR,
-                                             _("every context resource needs an id"));
+                                             N_("every context resource needs an id"));
       check_open_patient (c, patient, patient_path);
     }
 
   /* `study` is 0..* in FC; IRA requires at least one. */
-  for (guint i = 0; (item = fcm_next_item (ev->context, "study", &i)); i++)
+  while ((item = fcm_next_item (ev->context, "study", &it)))
     {
       g_autofree char *item_path = NULL;
       g_autofree char *res_path = NULL;
       g_autofree char *type_path = NULL;
-      JsonObject *study;
+      const FcmJson *study;
       const char *study_type;
       const char *study_id;
 
       n_studies++;
-      item_path = fcm_path_index (ev->ctx_path, i);
+      item_path = fcm_path_index (ev->ctx_path, it.index);
       res_path = fcm_path_member (item_path, "resource");
       type_path = fcm_path_member (res_path, "resourceType");
 
-      if (!(study = fcm_json_get_object (item, "resource")))
+      if (!(study = fcm_doc_get_object (item, "resource")))
         {
           if (fcm_get_member (item, "reference") != NULL)
             fcm_check_add (c, ERROR, "C-46", item_path,
@@ -505,7 +503,7 @@ fcm_check_dr_open (FcmCheck     *c,
           continue;
         }
 
-      study_type = fcm_json_get_string (study, "resourceType");
+      study_type = fcm_doc_get_string (study, "resourceType");
       if (study_type == NULL)
         continue;
       if (strcmp (study_type, "ImagingStudy") != 0)
@@ -516,7 +514,7 @@ fcm_check_dr_open (FcmCheck     *c,
         }
 
       study_id = fcm_check_require_string (c, study, res_path, "id", "C-47", ERROR,
-                                           _("every context resource needs an id"));
+                                           N_("every context resource needs an id"));
       if (study_id != NULL)
         g_ptr_array_add (study_ids, (gpointer) study_id);
 
@@ -531,8 +529,8 @@ fcm_check_dr_open (FcmCheck     *c,
   if (report != NULL)
     {
       fcm_check_require_string (c, report, report_path, "id", "C-47", ERROR,
-                                _("every context resource needs an id, reused by the later "
-                                  "-close"));
+                                N_("every context resource needs an id, reused by the later "
+                                   "-close"));
       check_open_report (c, report, report_path, patient_id, study_ids);
     }
 
@@ -555,8 +553,8 @@ fcm_check_dr_close (FcmCheck     *c,
                     FcmEventInfo *ev)
 {
   g_autofree char *item_path = NULL;
-  JsonObject *item;
-  JsonObject *resource;
+  const FcmJson *item;
+  const FcmJson *resource;
   guint idx = 0;
 
   if (!(item = fcm_find_item (ev->context, "report", &idx)))
@@ -569,10 +567,10 @@ fcm_check_dr_close (FcmCheck     *c,
 
   item_path = fcm_path_index (ev->ctx_path, idx);
 
-  if ((resource = fcm_json_get_object (item, "resource")))
+  if ((resource = fcm_doc_get_object (item, "resource")))
     {
       g_autofree char *res_path = fcm_path_member (item_path, "resource");
-      const char *type = fcm_json_get_string (resource, "resourceType");
+      const char *type = fcm_doc_get_string (resource, "resourceType");
 
       if (type != NULL && strcmp (type, "DiagnosticReport") != 0)
         {
@@ -583,10 +581,10 @@ fcm_check_dr_close (FcmCheck     *c,
         }
 
       fcm_check_require_string (c, resource, res_path, "id", "H-15", ERROR,
-                                _("IRA answers 400 when the report's resource.id is missing on "
-                                  "-close"));
+                                N_("IRA answers 400 when the report's resource.id is missing on "
+                                   "-close"));
     }
-  else if (fcm_json_get_object (item, "reference"))
+  else if (fcm_doc_get_object (item, "reference"))
     {
       g_autofree char *id = fcm_check_report_item_id (c, item, item_path, "H-15");
 

@@ -18,10 +18,10 @@
 #include "fcm-validator-private.h"
 
 static void
-check_content_entry (FcmCheck   *c,
-                     JsonObject *entry,
-                     const char *entry_path,
-                     gpointer    user_data)
+check_content_entry (FcmCheck      *c,
+                     const FcmJson *entry,
+                     const char    *entry_path,
+                     gpointer       user_data)
 {
   if (fcm_get_member (entry, "request") != NULL)
     {
@@ -33,15 +33,15 @@ check_content_entry (FcmCheck   *c,
 }
 
 static void
-check_content_bundle (FcmCheck   *c,
-                      JsonArray  *context,
-                      const char *ctx_path,
-                      gboolean    empty_context)
+check_content_bundle (FcmCheck      *c,
+                      const FcmJson *context,
+                      const char    *ctx_path,
+                      gboolean       empty_context)
 {
   g_autofree char *item_path = NULL;
   g_autofree char *res_path = NULL;
-  JsonObject *item;
-  JsonObject *bundle;
+  const FcmJson *item;
+  const FcmJson *bundle;
   guint idx = 0;
 
   if (!(item = fcm_find_item (context, "content", &idx)))
@@ -60,10 +60,10 @@ check_content_bundle (FcmCheck   *c,
 
   item_path = fcm_path_index (ctx_path, idx);
   res_path = fcm_path_member (item_path, "resource");
-  if (!(bundle = fcm_json_get_object (item, "resource")))
+  if (!(bundle = fcm_doc_get_object (item, "resource")))
     return; /* reported by the generic item check */
 
-  if (g_strcmp0 (fcm_json_get_string (bundle, "resourceType"), "Bundle") != 0)
+  if (g_strcmp0 (fcm_doc_get_string (bundle, "resourceType"), "Bundle") != 0)
     {
       g_autofree char *type_path = fcm_path_member (res_path, "resourceType");
 
@@ -76,12 +76,12 @@ check_content_bundle (FcmCheck   *c,
 }
 
 void
-fcm_validate_current_context (FcmCheck *c,
-                              JsonNode *root)
+fcm_validate_current_context (FcmCheck      *c,
+                              const FcmJson *root)
 {
-  JsonObject *obj;
-  JsonNode *node;
-  JsonArray *context = NULL;
+  const FcmJson *obj;
+  const FcmJson *node;
+  const FcmJson *context = NULL;
   const char *type;
   gboolean has_type;
   gboolean has_version;
@@ -101,7 +101,7 @@ fcm_validate_current_context (FcmCheck *c,
   /* 2019 prototype: {timestamp, id, event: {hub.topic, context}} */
   if ((node = fcm_get_member (obj, "event")) != NULL && fcm_as_object (node) != NULL)
     {
-      JsonObject *event = fcm_as_object (node);
+      const FcmJson *event = fcm_as_object (node);
       const char *timestamp;
 
       fcm_check_add (c, WARNING, "C-52", "$",
@@ -129,7 +129,7 @@ fcm_validate_current_context (FcmCheck *c,
   if (context != NULL)
     fcm_check_context_array (c, context, "$.context");
 
-  empty = context == NULL || json_array_get_length (context) == 0;
+  empty = fcm_doc_first (context) == NULL;
 
   type = fcm_check_read_string (c, obj, "$", "context.type", "C-52", &has_type);
   if (!has_type)

@@ -38,12 +38,11 @@ is_lower_case (const char *s)
 
 /* Checks one context[] item; returns its key or NULL. */
 static const char *
-check_context_item (FcmCheck   *c,
-                    JsonNode   *node,
-                    const char *path)
+check_context_item (FcmCheck      *c,
+                    const FcmJson *node,
+                    const char    *path)
 {
-  g_autoptr(GList) members = NULL;
-  JsonObject *item;
+  const FcmJson *item;
   const char *key;
   gboolean has_key;
   guint n_values = 0;
@@ -53,7 +52,7 @@ check_context_item (FcmCheck   *c,
       fcm_check_add (c, ERROR, "C-25", path,
                      _("Context items must be objects {\"key\", "
                        "\"resource\"|\"reference\"|<datatype>}, got %s"),
-                     fcm_json_node_type_name (node));
+                     fcm_doc_type_name (node));
       return NULL;
     }
 
@@ -82,12 +81,9 @@ check_context_item (FcmCheck   *c,
                      SHOW (key), SHOW (lower));
     }
 
-  members = json_object_get_members (item);
-
-  for (const GList *l = members; l != NULL; l = l->next)
+  FCM_DOC_FOREACH (item, value)
     {
-      const char *name = l->data;
-      JsonNode *value = json_object_get_member (item, name);
+      const char *name = fcm_doc_name (value);
       g_autofree char *value_path = NULL;
       gboolean is_select = fcm_key_matches (key, "select");
 
@@ -101,7 +97,7 @@ check_context_item (FcmCheck   *c,
         {
           if (fcm_as_object (value) != NULL)
             {
-              JsonObject *resource = fcm_as_object (value);
+              const FcmJson *resource = value;
               gboolean has_type;
 
               fcm_check_read_string (c, resource, value_path, "resourceType", "C-25", &has_type);
@@ -117,17 +113,17 @@ check_context_item (FcmCheck   *c,
             {
               fcm_check_add (c, ERROR, "C-25", value_path,
                              _("'resource' must be a FHIR resource object, got %s"),
-                             fcm_json_node_type_name (value));
+                             fcm_doc_type_name (value));
             }
         }
       else if (strcmp (name, "reference") == 0)
         {
           if (fcm_as_object (value) != NULL)
-            fcm_check_reference_object (c, fcm_as_object (value), value_path, "C-25");
+            fcm_check_reference_object (c, value, value_path, "C-25");
           else if (!(is_select && fcm_as_array (value) != NULL))
             fcm_check_add (c, ERROR, "C-25", value_path,
                            _("'reference' must be a FHIR Reference object, got %s"),
-                           fcm_json_node_type_name (value));
+                           fcm_doc_type_name (value));
         }
       else if (!g_ascii_islower (name[0]))
         {
@@ -150,17 +146,17 @@ check_context_item (FcmCheck   *c,
 }
 
 void
-fcm_check_context_array (FcmCheck   *c,
-                         JsonArray  *context,
-                         const char *path)
+fcm_check_context_array (FcmCheck      *c,
+                         const FcmJson *context,
+                         const char    *path)
 {
-  guint n = json_array_get_length (context);
+  guint i = 0;
 
-  for (guint i = 0; i < n; i++)
+  FCM_DOC_FOREACH (context, item)
     {
-      g_autofree char *item_path = fcm_path_index (path, i);
+      g_autofree char *item_path = fcm_path_index (path, i++);
 
-      check_context_item (c, json_array_get_element (context, i), item_path);
+      check_context_item (c, item, item_path);
     }
 }
 
@@ -169,16 +165,16 @@ fcm_check_context_array (FcmCheck   *c,
 /* ------------------------------------------------------------------------ */
 
 static const char *
-read_version (FcmCheck   *c,
-              JsonObject *event,
-              const char *ev_path,
-              const char *dotted,
-              const char *plain,
-              gboolean   *out_present)
+read_version (FcmCheck      *c,
+              const FcmJson *event,
+              const char    *ev_path,
+              const char    *dotted,
+              const char    *plain,
+              gboolean      *out_present)
 {
   g_autofree char *path = NULL;
   const char *name = dotted;
-  JsonNode *node;
+  const FcmJson *node;
 
   *out_present = FALSE;
 
@@ -198,7 +194,7 @@ read_version (FcmCheck   *c,
   if (path == NULL)
     path = fcm_path_member (ev_path, name);
 
-  if (JSON_NODE_HOLDS_NULL (node))
+  if (fcm_doc_is_null (node))
     {
       fcm_check_add (c, WARNING, "C-25", path, _("'%s' is null; read as absent"), name);
       return NULL;
@@ -206,20 +202,20 @@ read_version (FcmCheck   *c,
 
   *out_present = TRUE;
 
-  if (!fcm_json_node_is_string (node))
+  if (!fcm_doc_is_string (node))
     {
       fcm_check_add (c, ERROR, "C-25", path, _("'%s' must be a string, got %s"),
-                     name, fcm_json_node_type_name (node));
+                     name, fcm_doc_type_name (node));
       return NULL;
     }
 
-  if (*json_node_get_string (node) == '\0')
+  if (*fcm_doc_string (node) == '\0')
     {
       fcm_check_add (c, ERROR, "C-25", path, _("'%s' must not be empty"), name);
       return NULL;
     }
 
-  return json_node_get_string (node);
+  return fcm_doc_string (node);
 }
 
 static void
@@ -243,25 +239,25 @@ check_event_name (FcmCheck   *c,
 }
 
 void
-fcm_validate_event_message (FcmCheck   *c,
-                            JsonObject *message,
-                            const char *base)
+fcm_validate_event_message (FcmCheck      *c,
+                            const FcmJson *message,
+                            const char    *base)
 {
   const char *shape_rule = c->role == FCM_VALIDATOR_ROLE_REQUEST ? "C-44" : "H-31";
   g_autofree char *ts_path = fcm_path_member (base, "timestamp");
   g_autofree char *name_path = NULL;
   FcmEventInfo ev = { NULL, };
-  JsonNode *node;
+  const FcmJson *node;
   const char *timestamp;
   gboolean is_heartbeat;
 
   timestamp = fcm_check_require_string (c, message, base, "timestamp", shape_rule, ERROR,
-                                        _("when the event happened, ISO 8601 in UTC"));
+                                        N_("when the event happened, ISO 8601 in UTC"));
   if (timestamp != NULL)
     fcm_check_timestamp (c, timestamp, ts_path, "C-25");
 
   fcm_check_require_string (c, message, base, "id", shape_rule, ERROR,
-                            _("the event id, unique per hub (a UUID)"));
+                            N_("the event id, unique per hub (a UUID)"));
 
   ev.ev_path = fcm_path_member (base, "event");
   node = fcm_get_member (message, "event");
@@ -278,7 +274,7 @@ fcm_validate_event_message (FcmCheck   *c,
     {
       fcm_check_add (c, ERROR, shape_rule, ev.ev_path,
                      _("'event' must be an object {\"hub.topic\", \"hub.event\", \"context\"}, got "
-                       "%s"), fcm_json_node_type_name (node));
+                       "%s"), fcm_doc_type_name (node));
       goto out;
     }
 
@@ -286,9 +282,9 @@ fcm_validate_event_message (FcmCheck   *c,
   name_path = fcm_path_member (ev.ev_path, "hub.event");
 
   fcm_check_require_string (c, ev.event, ev.ev_path, "hub.topic", "C-25", ERROR,
-                            _("the session topic"));
+                            N_("the session topic"));
   ev.name = fcm_check_require_string (c, ev.event, ev.ev_path, "hub.event", "C-25", ERROR,
-                                      _("the event name"));
+                                      N_("the event name"));
   ev.canonical = ev.name ? fcm_event_name_canonicalize (ev.name) : NULL;
   is_heartbeat = ev.canonical != NULL && g_ascii_strcasecmp (ev.canonical, "heartbeat") == 0;
 
@@ -305,7 +301,7 @@ fcm_validate_event_message (FcmCheck   *c,
                    _("Required member 'context' is missing (an empty context is [])"));
   else if (!(ev.context = fcm_as_array (node)))
     fcm_check_add (c, ERROR, "C-25", ev.ctx_path, _("'context' must be an array, got %s"),
-                   fcm_json_node_type_name (node));
+                   fcm_doc_type_name (node));
   else
     fcm_check_context_array (c, ev.context, ev.ctx_path);
 

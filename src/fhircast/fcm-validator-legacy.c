@@ -23,11 +23,11 @@
 /* ------------------------------------------------------------------------ */
 
 void
-fcm_validate_legacy_event (FcmCheck   *c,
-                           JsonObject *root)
+fcm_validate_legacy_event (FcmCheck      *c,
+                           const FcmJson *root)
 {
-  JsonNode *header = fcm_get_member (root, "header");
-  JsonNode *body = fcm_get_member (root, "body");
+  const FcmJson *header = fcm_get_member (root, "header");
+  const FcmJson *body = fcm_get_member (root, "body");
 
   fcm_check_add (c, WARNING, "C-25", "$",
                  _("2019 prototype {\"header\", \"body\"} wrapper (legacy); STU3 sends the bare "
@@ -36,13 +36,13 @@ fcm_validate_legacy_event (FcmCheck   *c,
   if (header != NULL && fcm_as_object (header) == NULL)
     fcm_check_add (c, WARNING, "C-25", "$.header",
                    _("'header' should be an object of HTTP headers, got %s"),
-                   fcm_json_node_type_name (header));
+                   fcm_doc_type_name (header));
 
   if (fcm_as_object (body) == NULL)
     {
       fcm_check_add (c, ERROR, "C-25", "$.body",
                      _("'body' must be an object {\"timestamp\", \"id\", \"event\"}, got %s"),
-                     fcm_json_node_type_name (body));
+                     fcm_doc_type_name (body));
       return;
     }
 
@@ -50,12 +50,12 @@ fcm_validate_legacy_event (FcmCheck   *c,
 }
 
 void
-fcm_validate_legacy_status (FcmCheck   *c,
-                            JsonObject *root)
+fcm_validate_legacy_status (FcmCheck      *c,
+                            const FcmJson *root)
 {
-  JsonNode *status = fcm_get_member (root, "status");
+  const FcmJson *status = fcm_get_member (root, "status");
   const char *code_name = "statusCode";
-  JsonNode *code_node = fcm_get_member (root, "statusCode");
+  const FcmJson *code_node = fcm_get_member (root, "statusCode");
   const char *timestamp;
   gboolean is_string;
 
@@ -66,17 +66,17 @@ fcm_validate_legacy_status (FcmCheck   *c,
   if (code_node == NULL && (code_node = fcm_get_member (root, "statuscode")) != NULL)
     code_name = "statuscode";
 
-  if (status != NULL && !fcm_json_node_is_string (status) && code_node == NULL)
+  if (status != NULL && !fcm_doc_is_string (status) && code_node == NULL)
     {
       /* {"status": 200} with neither id nor statusCode */
       code_node = status;
       code_name = "status";
     }
-  else if (status != NULL && !fcm_json_node_is_string (status))
+  else if (status != NULL && !fcm_doc_is_string (status))
     {
       fcm_check_add (c, ERROR, "C-28", "$.status",
                      _("'status' must be a string such as \"OK\", got %s"),
-                     fcm_json_node_type_name (status));
+                     fcm_doc_type_name (status));
     }
 
   if (code_node == NULL)
@@ -90,7 +90,7 @@ fcm_validate_legacy_status (FcmCheck   *c,
 
       if (code < 100 || code > 599)
         fcm_check_add (c, ERROR, "C-28", code_path, _("'%s' must be an HTTP status code, got %s"),
-                       code_name, fcm_json_node_type_name (code_node));
+                       code_name, fcm_doc_type_name (code_node));
     }
 
   timestamp = fcm_check_read_string (c, root, "$", "timestamp", "C-28", NULL);
@@ -99,10 +99,10 @@ fcm_validate_legacy_status (FcmCheck   *c,
 }
 
 void
-fcm_validate_gettopic (FcmCheck   *c,
-                       JsonObject *root)
+fcm_validate_gettopic (FcmCheck      *c,
+                       const FcmJson *root)
 {
-  JsonNode *body = fcm_get_member (root, "responseBody");
+  const FcmJson *body = fcm_get_member (root, "responseBody");
   const char *method;
 
   fcm_check_add (c, WARNING, "C-01", "$",
@@ -114,11 +114,11 @@ fcm_validate_gettopic (FcmCheck   *c,
     fcm_check_add (c, WARNING, "C-01", "$.method", _("GetTopic is a GET, got '%.*s%s'"),
                    SHOW (method));
 
-  if (body != NULL && !fcm_json_node_is_string (body))
+  if (body != NULL && !fcm_doc_is_string (body))
     fcm_check_add (c, ERROR, "C-01", "$.responseBody",
                    _("The GetTopic answer is the bare topic string, got %s"),
-                   fcm_json_node_type_name (body));
-  else if (body != NULL && fcm_is_blank (json_node_get_string (body)))
+                   fcm_doc_type_name (body));
+  else if (body != NULL && fcm_is_blank (fcm_doc_string (body)))
     fcm_check_add (c, ERROR, "C-01", "$.responseBody",
                    _("The GetTopic answer (the topic) is empty"));
 }
@@ -131,7 +131,7 @@ void
 fcm_check_heartbeat (FcmCheck     *c,
                      FcmEventInfo *ev)
 {
-  JsonObject *item;
+  const FcmJson *item;
   guint idx = 0;
 
   fcm_check_add (c, INFO, "C-69", ev->ev_path,
@@ -140,19 +140,16 @@ fcm_check_heartbeat (FcmCheck     *c,
 
   if ((item = fcm_find_item (ev->context, "period", &idx)))
     {
-      JsonNode *value = fcm_get_member (item, "decimal");
+      const FcmJson *value = fcm_get_member (item, "decimal");
       g_autofree char *item_path = fcm_path_index (ev->ctx_path, idx);
       g_autofree char *value_path = fcm_path_member (item_path, "decimal");
 
       if (value == NULL)
         fcm_check_add (c, WARNING, "C-69", item_path,
                        _("The heartbeat 'period' is given as 'decimal'"));
-      else if (!(JSON_NODE_HOLDS_VALUE (value) &&
-                 (json_node_get_value_type (value) == G_TYPE_INT64 ||
-                  json_node_get_value_type (value) == G_TYPE_DOUBLE ||
-                  json_node_get_value_type (value) == G_TYPE_STRING)))
+      else if (!(fcm_doc_number (value, NULL) || fcm_doc_is_string (value)))
         fcm_check_add (c, WARNING, "C-69", value_path,
                        _("The heartbeat period must be a number of seconds, got %s"),
-                       fcm_json_node_type_name (value));
+                       fcm_doc_type_name (value));
     }
 }

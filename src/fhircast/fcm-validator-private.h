@@ -20,8 +20,7 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
-
+#include "fcm-doc.h"
 #include "fcm-validator.h"
 
 G_BEGIN_DECLS
@@ -43,18 +42,29 @@ typedef struct
 /* An event message being validated, as read by fcm_validate_event_message(). */
 typedef struct
 {
-  const char  *name;           /* hub.event as sent, or NULL */
-  const char  *canonical;      /* its STU3 spelling */
-  JsonObject  *event;
-  JsonArray   *context;        /* NULL when absent or not an array */
-  char        *ev_path;
-  char        *ctx_path;
-  const char  *version_id;
-  const char  *prior_version_id;
-  gboolean     has_version;
-  gboolean     has_prior_version;
-  gboolean     notification;   /* a hub notification rather than a request */
+  const char    *name;           /* hub.event as sent, or NULL */
+  const char    *canonical;      /* its STU3 spelling */
+  const FcmJson *event;
+  const FcmJson *context;        /* NULL when absent or not an array */
+  char          *ev_path;
+  char          *ctx_path;
+  const char    *version_id;
+  const char    *prior_version_id;
+  gboolean       has_version;
+  gboolean       has_prior_version;
+  gboolean       notification;   /* a hub notification rather than a request */
 } FcmEventInfo;
+
+/* Where fcm_next_item() is in a context array: the item it returned last
+ * and that item's position. Start from FCM_ITEM_ITER_INIT. */
+typedef struct
+{
+  const FcmJson *item;
+  guint          index;
+  gboolean       started;
+} FcmItemIter;
+
+#define FCM_ITEM_ITER_INIT { NULL, 0, FALSE }
 
 /* fcm-validator-util.c: issue collection */
 void         fcm_check_init             (FcmCheck          *c,
@@ -79,32 +89,32 @@ char        *fcm_path_member            (const char        *base,
                                          const char        *name);
 char        *fcm_path_index             (const char        *base,
                                          guint              index_);
-JsonObject  *fcm_as_object              (JsonNode          *node);
-JsonArray   *fcm_as_array               (JsonNode          *node);
-JsonNode    *fcm_get_member             (JsonObject        *object,
+const FcmJson *fcm_as_object            (const FcmJson     *node);
+const FcmJson *fcm_as_array             (const FcmJson     *node);
+const FcmJson *fcm_get_member           (const FcmJson     *object,
                                          const char        *name);
 
 /* fcm-validator-util.c: typed member getters that report a wrong type */
 const char  *fcm_check_read_string      (FcmCheck          *c,
-                                         JsonObject        *object,
+                                         const FcmJson     *object,
                                          const char        *base,
                                          const char        *name,
                                          const char        *rule,
                                          gboolean          *out_present);
 const char  *fcm_check_require_string   (FcmCheck          *c,
-                                         JsonObject        *object,
+                                         const FcmJson     *object,
                                          const char        *base,
                                          const char        *name,
                                          const char        *rule,
                                          FcmSeverity        severity,
                                          const char        *why);
-JsonObject  *fcm_check_read_object      (FcmCheck          *c,
-                                         JsonObject        *object,
+const FcmJson *fcm_check_read_object    (FcmCheck          *c,
+                                         const FcmJson     *object,
                                          const char        *base,
                                          const char        *name,
                                          const char        *rule);
-JsonArray   *fcm_check_read_array       (FcmCheck          *c,
-                                         JsonObject        *object,
+const FcmJson *fcm_check_read_array     (FcmCheck          *c,
+                                         const FcmJson     *object,
                                          const char        *base,
                                          const char        *name,
                                          const char        *rule);
@@ -116,25 +126,25 @@ void         fcm_check_timestamp        (FcmCheck          *c,
                                          const char        *rule);
 gboolean     fcm_parse_positive         (const char        *text,
                                          guint64           *out_value);
-gint64       fcm_status_code_from_node  (JsonNode          *node,
+gint64       fcm_status_code_from_node  (const FcmJson     *node,
                                          gboolean          *out_is_string);
 gboolean     fcm_is_blank               (const char        *s);
 
 /* fcm-validator-util.c: context items and references */
 gboolean     fcm_key_matches            (const char        *key,
                                          const char        *wanted);
-JsonObject  *fcm_find_item              (JsonArray         *context,
+const FcmJson *fcm_find_item            (const FcmJson     *context,
                                          const char        *key,
                                          guint             *out_index);
-JsonObject  *fcm_next_item              (JsonArray         *context,
+const FcmJson *fcm_next_item            (const FcmJson     *context,
                                          const char        *key,
-                                         guint             *index_);
+                                         FcmItemIter       *iter);
 void         fcm_check_reference_object (FcmCheck          *c,
-                                         JsonObject        *reference,
+                                         const FcmJson     *reference,
                                          const char        *path,
                                          const char        *rule);
 char        *fcm_check_report_item_id   (FcmCheck          *c,
-                                         JsonObject        *item,
+                                         const FcmJson     *item,
                                          const char        *item_path,
                                          const char        *rule);
 
@@ -142,10 +152,10 @@ char        *fcm_check_report_item_id   (FcmCheck          *c,
 
 /* fcm-validator-event.c */
 void         fcm_validate_event_message (FcmCheck          *c,
-                                         JsonObject        *message,
+                                         const FcmJson     *message,
                                          const char        *base);
 void         fcm_check_context_array    (FcmCheck          *c,
-                                         JsonArray         *context,
+                                         const FcmJson     *context,
                                          const char        *path);
 
 /* fcm-validator-context.c */
@@ -156,7 +166,7 @@ void         fcm_check_dr_close         (FcmCheck          *c,
 
 /* fcm-validator-content.c */
 typedef void (*FcmBundleEntryFunc)      (FcmCheck          *c,
-                                         JsonObject        *entry,
+                                         const FcmJson     *entry,
                                          const char        *entry_path,
                                          gpointer           user_data);
 
@@ -164,8 +174,8 @@ void         fcm_check_dr_update        (FcmCheck          *c,
                                          FcmEventInfo      *ev);
 void         fcm_check_dr_select        (FcmCheck          *c,
                                          FcmEventInfo      *ev);
-JsonArray   *fcm_check_bundle           (FcmCheck          *c,
-                                         JsonObject        *bundle,
+const FcmJson *fcm_check_bundle         (FcmCheck          *c,
+                                         const FcmJson     *bundle,
                                          const char        *path,
                                          const char        *key,
                                          const char        *bundle_type,
@@ -179,36 +189,36 @@ void         fcm_check_syncerror        (FcmCheck          *c,
 
 /* fcm-validator-subscription.c */
 void         fcm_validate_confirmation  (FcmCheck          *c,
-                                         JsonObject        *root,
+                                         const FcmJson     *root,
                                          gboolean           denial);
 void         fcm_validate_subscription_request
                                         (FcmCheck          *c,
-                                         JsonObject        *root);
+                                         const FcmJson     *root);
 void         fcm_validate_subscription_response
                                         (FcmCheck          *c,
-                                         JsonObject        *root);
+                                         const FcmJson     *root);
 void         fcm_check_form             (FcmCheck          *c,
                                          GHashTable        *form,
                                          const char        *base);
 void         fcm_validate_ack           (FcmCheck          *c,
-                                         JsonObject        *root);
+                                         const FcmJson     *root);
 
 /* fcm-validator-current.c */
 void         fcm_validate_current_context
                                         (FcmCheck          *c,
-                                         JsonNode          *root);
+                                         const FcmJson     *root);
 
 /* fcm-validator-configuration.c */
 void         fcm_validate_configuration (FcmCheck          *c,
-                                         JsonObject        *root);
+                                         const FcmJson     *root);
 
 /* fcm-validator-legacy.c */
 void         fcm_validate_legacy_event  (FcmCheck          *c,
-                                         JsonObject        *root);
+                                         const FcmJson     *root);
 void         fcm_validate_legacy_status (FcmCheck          *c,
-                                         JsonObject        *root);
+                                         const FcmJson     *root);
 void         fcm_validate_gettopic      (FcmCheck          *c,
-                                         JsonObject        *root);
+                                         const FcmJson     *root);
 void         fcm_check_heartbeat        (FcmCheck          *c,
                                          FcmEventInfo      *ev);
 

@@ -271,13 +271,12 @@ fcm_check_form (FcmCheck   *c,
 }
 
 void
-fcm_validate_subscription_request (FcmCheck   *c,
-                                   JsonObject *root)
+fcm_validate_subscription_request (FcmCheck      *c,
+                                   const FcmJson *root)
 {
   g_autoptr(GHashTable) form = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GList) members = NULL;
-  JsonObject *headers;
-  JsonObject *form_obj;
+  const FcmJson *headers;
+  const FcmJson *form_obj;
   const char *method;
   const char *body;
 
@@ -290,11 +289,9 @@ fcm_validate_subscription_request (FcmCheck   *c,
   headers = fcm_check_read_object (c, root, "$", "headers", "C-11");
   if (headers != NULL)
     {
-      g_autoptr(GList) names = json_object_get_members (headers);
-
-      for (const GList *l = names; l != NULL; l = l->next)
+      FCM_DOC_FOREACH (headers, member)
         {
-          const char *header = l->data;
+          const char *header = fcm_doc_name (member);
           const char *value;
           g_autofree char *header_path = NULL;
 
@@ -314,22 +311,20 @@ fcm_validate_subscription_request (FcmCheck   *c,
   if (form_obj == NULL)
     return;
 
-  members = json_object_get_members (form_obj);
-  for (const GList *l = members; l != NULL; l = l->next)
+  FCM_DOC_FOREACH (form_obj, value)
     {
-      const char *name = l->data;
-      JsonNode *value = json_object_get_member (form_obj, name);
+      const char *name = fcm_doc_name (value);
 
-      if (fcm_json_node_is_string (value))
+      if (fcm_doc_is_string (value))
         {
-          g_hash_table_insert (form, (gpointer) name, (gpointer) json_node_get_string (value));
+          g_hash_table_insert (form, (gpointer) name, (gpointer) fcm_doc_string (value));
         }
       else
         {
           g_autofree char *value_path = fcm_path_member ("$.form", name);
 
           fcm_check_add (c, ERROR, "C-11", value_path, _("Form parameters are strings, got %s"),
-                         fcm_json_node_type_name (value));
+                         fcm_doc_type_name (value));
         }
     }
 
@@ -380,13 +375,13 @@ fcm_validate_subscription_request (FcmCheck   *c,
 }
 
 void
-fcm_validate_subscription_response (FcmCheck   *c,
-                                    JsonObject *root)
+fcm_validate_subscription_response (FcmCheck      *c,
+                                    const FcmJson *root)
 {
   const char *endpoint;
 
   endpoint = fcm_check_require_string (c, root, "$", "hub.channel.endpoint", "C-15", ERROR,
-                                       _("the WebSocket URL to connect to"));
+                                       N_("the WebSocket URL to connect to"));
   if (endpoint != NULL)
     check_ws_url (c, endpoint, "$['hub.channel.endpoint']", "C-15", "'hub.channel.endpoint'");
 }
@@ -397,29 +392,16 @@ fcm_validate_subscription_response (FcmCheck   *c,
 
 /* hub.lease_seconds as a JSON member: a positive integer number (C-19). */
 static void
-check_lease_node (FcmCheck   *c,
-                  JsonNode   *node,
-                  const char *path,
-                  const char *rule)
+check_lease_node (FcmCheck      *c,
+                  const FcmJson *node,
+                  const char    *path,
+                  const char    *rule)
 {
-  if (JSON_NODE_HOLDS_VALUE (node) &&
-      (json_node_get_value_type (node) == G_TYPE_INT64 ||
-       json_node_get_value_type (node) == G_TYPE_DOUBLE))
-    {
-      gboolean integral;
-      double d;
+  double d;
 
-      if (json_node_get_value_type (node) == G_TYPE_INT64)
-        {
-          d = (double) json_node_get_int (node);
-          integral = TRUE;
-        }
-      else
-        {
-          d = json_node_get_double (node);
-          /* range check first: converting an out-of-range double is undefined */
-          integral = d > -9.0e18 && d < 9.0e18 && d == (double) (gint64) d;
-        }
+  if (fcm_doc_number (node, &d))
+    {
+      gboolean integral = fcm_doc_int (node, NULL);
 
       if (!integral || d <= 0)
         fcm_check_add (c, ERROR, rule, path,
@@ -428,9 +410,9 @@ check_lease_node (FcmCheck   *c,
       return;
     }
 
-  if (fcm_json_node_is_string (node))
+  if (fcm_doc_is_string (node))
     {
-      const char *s = json_node_get_string (node);
+      const char *s = fcm_doc_string (node);
 
       if (fcm_parse_positive (s, NULL))
         fcm_check_add (c, WARNING, rule, path,
@@ -444,13 +426,13 @@ check_lease_node (FcmCheck   *c,
     }
 
   fcm_check_add (c, ERROR, rule, path, _("'hub.lease_seconds' must be a positive integer, got %s"),
-                 fcm_json_node_type_name (node));
+                 fcm_doc_type_name (node));
 }
 
 void
-fcm_validate_confirmation (FcmCheck   *c,
-                           JsonObject *root,
-                           gboolean    denial)
+fcm_validate_confirmation (FcmCheck      *c,
+                           const FcmJson *root,
+                           gboolean       denial)
 {
   const char *rule = denial ? "C-20" : "C-19";
   const char *mode;
@@ -458,7 +440,7 @@ fcm_validate_confirmation (FcmCheck   *c,
   const char *events;
   gboolean has_topic;
   gboolean has_events;
-  JsonNode *lease;
+  const FcmJson *lease;
 
   mode = fcm_check_read_string (c, root, "$", "hub.mode", rule, NULL);
   if (mode != NULL && strcmp (mode, denial ? "denied" : "subscribe") != 0)
@@ -495,12 +477,12 @@ fcm_validate_confirmation (FcmCheck   *c,
     }
   else
     {
-      JsonNode *reason = fcm_get_member (root, "hub.reason");
+      const FcmJson *reason = fcm_get_member (root, "hub.reason");
 
-      if (reason != NULL && !fcm_json_node_is_string (reason))
+      if (reason != NULL && !fcm_doc_is_string (reason))
         fcm_check_add (c, ERROR, rule, "$['hub.reason']",
                        _("'hub.reason' must be a string, got %s"),
-                       fcm_json_node_type_name (reason));
+                       fcm_doc_type_name (reason));
       if (lease != NULL)
         check_lease_node (c, lease, "$['hub.lease_seconds']", rule);
     }
@@ -511,16 +493,16 @@ fcm_validate_confirmation (FcmCheck   *c,
 /* ------------------------------------------------------------------------ */
 
 void
-fcm_validate_ack (FcmCheck   *c,
-                  JsonObject *root)
+fcm_validate_ack (FcmCheck      *c,
+                  const FcmJson *root)
 {
-  JsonNode *status = fcm_get_member (root, "status");
-  JsonNode *timestamp = fcm_get_member (root, "timestamp");
+  const FcmJson *status = fcm_get_member (root, "status");
+  const FcmJson *timestamp = fcm_get_member (root, "timestamp");
   gboolean is_string;
   gint64 code;
 
   fcm_check_require_string (c, root, "$", "id", "C-28", ERROR,
-                            _("the id of the acknowledged event"));
+                            N_("the id of the acknowledged event"));
 
   if (status == NULL)
     {
@@ -535,15 +517,15 @@ fcm_validate_ack (FcmCheck   *c,
       if ((code < 100 || code > 599) && is_string)
         fcm_check_add (c, ERROR, "C-28", "$.status",
                        _("'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got "
-                         "\"%.*s%s\""), SHOW (json_node_get_string (status)));
+                         "\"%.*s%s\""), SHOW (fcm_doc_string (status)));
       else if (code > 0 && (code < 100 || code > 599))
         fcm_check_add (c, ERROR, "C-28", "$.status",
                        _("'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got "
-                         "%s out of range"), fcm_json_node_type_name (status));
+                         "%s out of range"), fcm_doc_type_name (status));
       else if (code < 100 || code > 599)
         fcm_check_add (c, ERROR, "C-28", "$.status",
                        _("'status' must be an HTTP status code (200, 202, 409, 4xx, 5xx), got %s"),
-                       fcm_json_node_type_name (status));
+                       fcm_doc_type_name (status));
       else if (is_string)
         fcm_check_add (c, WARNING, "C-28", "$.status",
                        _("'status' is the string \"%lld\": FC's table says numeric HTTP status "
@@ -551,7 +533,7 @@ fcm_validate_ack (FcmCheck   *c,
                          "digest §4.3 item 1)"), (long long) code);
     }
 
-  if (timestamp != NULL && !fcm_json_node_is_string (timestamp))
+  if (timestamp != NULL && !fcm_doc_is_string (timestamp))
     fcm_check_add (c, WARNING, "C-28", "$.timestamp", _("'timestamp' should be a string, got %s"),
-                   fcm_json_node_type_name (timestamp));
+                   fcm_doc_type_name (timestamp));
 }

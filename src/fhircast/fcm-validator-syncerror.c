@@ -72,19 +72,19 @@ fcm_check_syncerror (FcmCheck     *c,
   g_autofree char *issue_path = NULL;
   g_autofree char *details_path = NULL;
   g_autofree char *coding_path = NULL;
-  JsonObject *item;
-  JsonObject *outcome;
-  JsonArray *issues;
-  JsonObject *issue;
-  JsonObject *details;
-  JsonArray *codings;
-  JsonObject *found[N_CODINGS] = { NULL, };
+  const FcmJson *item;
+  const FcmJson *outcome;
+  const FcmJson *issues;
+  const FcmJson *issue;
+  const FcmJson *details;
+  const FcmJson *codings;
+  const FcmJson *found[N_CODINGS] = { NULL, };
   guint found_index[N_CODINGS] = { 0, };
   const char *resource_type;
   const char *severity;
   const char *code;
   guint idx = 0;
-  guint n;
+  guint n = 0;
 
   if (!(item = fcm_find_item (ev->context, "operationoutcome", &idx)))
     {
@@ -97,7 +97,7 @@ fcm_check_syncerror (FcmCheck     *c,
   item_path = fcm_path_index (ev->ctx_path, idx);
   res_path = fcm_path_member (item_path, "resource");
 
-  if (!(outcome = fcm_json_get_object (item, "resource")))
+  if (!(outcome = fcm_doc_get_object (item, "resource")))
     {
       if (fcm_get_member (item, "resource") == NULL)
         fcm_check_add (c, ERROR, rule, res_path,
@@ -105,7 +105,7 @@ fcm_check_syncerror (FcmCheck     *c,
       return;
     }
 
-  resource_type = fcm_json_get_string (outcome, "resourceType");
+  resource_type = fcm_doc_get_string (outcome, "resourceType");
   if (resource_type == NULL)
     return;
   if (strcmp (resource_type, "OperationOutcome") != 0)
@@ -120,7 +120,7 @@ fcm_check_syncerror (FcmCheck     *c,
 
   issue_array_path = fcm_path_member (res_path, "issue");
   issues = fcm_check_read_array (c, outcome, res_path, "issue", rule);
-  if (issues == NULL || json_array_get_length (issues) == 0)
+  if (fcm_doc_first (issues) == NULL)
     {
       if (issues != NULL || fcm_get_member (outcome, "issue") == NULL)
         fcm_check_add (c, ERROR, rule, issue_array_path,
@@ -129,15 +129,15 @@ fcm_check_syncerror (FcmCheck     *c,
     }
 
   issue_path = fcm_path_index (issue_array_path, 0);
-  if (!(issue = fcm_json_array_get_object (issues, 0)))
+  if (!(issue = fcm_as_object (fcm_doc_first (issues))))
     {
       fcm_check_add (c, ERROR, rule, issue_path, _("issue[0] must be an object, got %s"),
-                     fcm_json_node_type_name (json_array_get_element (issues, 0)));
+                     fcm_doc_type_name (fcm_doc_first (issues)));
       return;
     }
 
   severity = fcm_check_require_string (c, issue, issue_path, "severity", rule, ERROR,
-                                       _("'warning' (FC STU3) or 'information' (IRA)"));
+                                       N_("'warning' (FC STU3) or 'information' (IRA)"));
   if (severity != NULL)
     {
       g_autofree char *severity_path = fcm_path_member (issue_path, "severity");
@@ -152,7 +152,7 @@ fcm_check_syncerror (FcmCheck     *c,
                          "got '%.*s%s'"), SHOW (severity));
     }
 
-  code = fcm_check_require_string (c, issue, issue_path, "code", rule, ERROR, _("'processing'"));
+  code = fcm_check_require_string (c, issue, issue_path, "code", rule, ERROR, N_("'processing'"));
   if (code != NULL && strcmp (code, "processing") != 0)
     {
       g_autofree char *code_path = fcm_path_member (issue_path, "code");
@@ -166,7 +166,7 @@ fcm_check_syncerror (FcmCheck     *c,
     }
 
   fcm_check_require_string (c, issue, issue_path, "diagnostics", rule, ERROR,
-                            _("a human-readable description is required"));
+                            N_("a human-readable description is required"));
 
   details_path = fcm_path_member (issue_path, "details");
   details = fcm_check_read_object (c, issue, issue_path, "details", rule);
@@ -192,10 +192,10 @@ fcm_check_syncerror (FcmCheck     *c,
 
   /* Read by system (both subscriber spellings), fall back to position (IRA
    * defines the codings by index): digest §4.3 item 4. */
-  n = json_array_get_length (codings);
-  for (guint i = 0; i < n; i++)
+  FCM_DOC_FOREACH (codings, element)
     {
-      JsonObject *coding = fcm_json_array_get_object (codings, i);
+      const FcmJson *coding = fcm_as_object (element);
+      guint i = n++;
       gboolean old_spelling;
       gint role;
 
@@ -204,11 +204,11 @@ fcm_check_syncerror (FcmCheck     *c,
           g_autofree char *one_path = fcm_path_index (coding_path, i);
 
           fcm_check_add (c, ERROR, rule, one_path, _("A coding must be an object, got %s"),
-                         fcm_json_node_type_name (json_array_get_element (codings, i)));
+                         fcm_doc_type_name (element));
           continue;
         }
 
-      role = coding_role_from_system (fcm_json_get_string (coding, "system"), &old_spelling);
+      role = coding_role_from_system (fcm_doc_get_string (coding, "system"), &old_spelling);
       if (role < 0 || found[role] != NULL)
         continue;
 
@@ -235,11 +235,11 @@ fcm_check_syncerror (FcmCheck     *c,
 
       if (found[r] == NULL)
         {
-          JsonObject *coding = fcm_json_array_get_object (codings, r);
+          const FcmJson *coding = fcm_as_object (fcm_doc_index (codings, r));
           gboolean old_spelling;
 
           if (coding != NULL &&
-              coding_role_from_system (fcm_json_get_string (coding, "system"), &old_spelling) < 0)
+              coding_role_from_system (fcm_doc_get_string (coding, "system"), &old_spelling) < 0)
             {
               found[r] = coding;
               found_index[r] = r;
@@ -263,7 +263,7 @@ fcm_check_syncerror (FcmCheck     *c,
         one_path = fcm_path_index (coding_path, found_index[r]);
 
       value = fcm_check_require_string (c, found[r], one_path, "code", rule, ERROR,
-                                        _(coding_meaning[r]));
+                                        coding_meaning[r]);
 
       if (r == CODING_EVENT_NAME && value != NULL && c->role == FCM_VALIDATOR_ROLE_REQUEST &&
           (g_str_has_suffix (value, "-update") || g_str_has_suffix (value, "-select") ||

@@ -130,58 +130,90 @@ is_identifier (const char *name)
   return TRUE;
 }
 
+/* Paths are made for every member the rules read, issue or not (30-40 per
+ * event): they are put together here without printf. */
+static char *
+join3 (const char *a,
+       gsize       a_len,
+       const char *b,
+       gsize       b_len,
+       const char *c,
+       gsize       c_len)
+{
+  char *path = g_malloc (a_len + b_len + c_len + 1);
+
+  memcpy (path, a, a_len);
+  memcpy (path + a_len, b, b_len);
+  memcpy (path + a_len + b_len, c, c_len);
+  path[a_len + b_len + c_len] = '\0';
+  return path;
+}
+
+/* "base.name", or "base['na.me']" (at most 60 characters of the name) */
 char *
 fcm_path_member (const char *base,
                  const char *name)
 {
-  if (is_identifier (name))
-    return g_strdup_printf ("%s.%s", base, name);
+  g_autofree char *quoted = NULL;
+  int shown;
+  const char *more;
 
-  return g_strdup_printf ("%s['%.*s%s']", base, SHOW (name));
+  if (is_identifier (name))
+    return join3 (base, strlen (base), ".", 1, name, strlen (name));
+
+  shown = fcm_show_len (name);
+  more = fcm_show_more (name);
+  quoted = join3 ("['", 2, name != NULL ? name : "", shown, more, strlen (more));
+  return join3 (base, strlen (base), quoted, strlen (quoted), "']", 2);
 }
 
+/* "base[index]" */
 char *
 fcm_path_index (const char *base,
                 guint       index_)
 {
-  return g_strdup_printf ("%s[%u]", base, index_);
+  char digits[16];
+  char *p = digits + sizeof digits;
+
+  *--p = ']';
+  do
+    *--p = (char) ('0' + index_ % 10);
+  while ((index_ /= 10) > 0);
+  *--p = '[';
+
+  return join3 (base, strlen (base), p, (gsize) (digits + sizeof digits - p), "", 0);
 }
 
-/* A node's object or array, or NULL when it holds something else. A node
- * built in code may hold an object type with no object: treat that as "not
- * an object" rather than pass NULL to json-glib. */
-JsonObject *
-fcm_as_object (JsonNode *node)
+/* @node when it is an object (or an array), else NULL */
+const FcmJson *
+fcm_as_object (const FcmJson *node)
 {
-  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  return fcm_doc_is_object (node) ? node : NULL;
 }
 
-JsonArray *
-fcm_as_array (JsonNode *node)
+const FcmJson *
+fcm_as_array (const FcmJson *node)
 {
-  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+  return fcm_doc_is_array (node) ? node : NULL;
 }
 
-JsonNode *
-fcm_get_member (JsonObject *object,
-                const char *name)
+const FcmJson *
+fcm_get_member (const FcmJson *object,
+                const char    *name)
 {
-  if (object == NULL || !json_object_has_member (object, name))
-    return NULL;
-
-  return json_object_get_member (object, name);
+  return fcm_doc_member (object, name);
 }
 
 /* A string member; a member of another type is reported as an error. */
 const char *
-fcm_check_read_string (FcmCheck   *c,
-                       JsonObject *object,
-                       const char *base,
-                       const char *name,
-                       const char *rule,
-                       gboolean   *out_present)
+fcm_check_read_string (FcmCheck      *c,
+                       const FcmJson *object,
+                       const char    *base,
+                       const char    *name,
+                       const char    *rule,
+                       gboolean      *out_present)
 {
-  JsonNode *node = fcm_get_member (object, name);
+  const FcmJson *node = fcm_get_member (object, name);
   g_autofree char *path = NULL;
 
   if (out_present != NULL)
@@ -190,25 +222,26 @@ fcm_check_read_string (FcmCheck   *c,
   if (node == NULL)
     return NULL;
 
-  if (fcm_json_node_is_string (node))
-    return json_node_get_string (node);
+  if (fcm_doc_is_string (node))
+    return fcm_doc_string (node);
 
   path = fcm_path_member (base, name);
   fcm_check_add (c, ERROR, rule, path, _("'%s' must be a string, got %s"),
-                 name, fcm_json_node_type_name (node));
+                 name, fcm_doc_type_name (node));
 
   return NULL;
 }
 
-/* A required, non-empty string member. */
+/* A required, non-empty string member. @why is untranslated (N_()): it is
+ * translated only when an issue is reported, not on every message. */
 const char *
-fcm_check_require_string (FcmCheck    *c,
-                          JsonObject  *object,
-                          const char  *base,
-                          const char  *name,
-                          const char  *rule,
-                          FcmSeverity  severity,
-                          const char  *why)
+fcm_check_require_string (FcmCheck      *c,
+                          const FcmJson *object,
+                          const char    *base,
+                          const char    *name,
+                          const char    *rule,
+                          FcmSeverity    severity,
+                          const char    *why)
 {
   g_autofree char *path = fcm_path_member (base, name);
   gboolean present;
@@ -220,7 +253,7 @@ fcm_check_require_string (FcmCheck    *c,
     {
       if (why != NULL)
         fcm_check_add (c, severity, rule, path, _("Required member '%s' is missing: %s"),
-                       name, why);
+                       name, _(why));
       else
         fcm_check_add (c, severity, rule, path, _("Required member '%s' is missing"), name);
       return NULL;
@@ -229,7 +262,7 @@ fcm_check_require_string (FcmCheck    *c,
   if (value != NULL && *value == '\0')
     {
       if (why != NULL)
-        fcm_check_add (c, severity, rule, path, _("'%s' must not be empty: %s"), name, why);
+        fcm_check_add (c, severity, rule, path, _("'%s' must not be empty: %s"), name, _(why));
       else
         fcm_check_add (c, severity, rule, path, _("'%s' must not be empty"), name);
       return NULL;
@@ -240,50 +273,50 @@ fcm_check_require_string (FcmCheck    *c,
 
 /* A member that must hold an object or an array. Absent: NULL without
  * issue. Wrong type: error. */
-static JsonNode *
-read_container (FcmCheck     *c,
-                JsonObject   *object,
-                const char   *base,
-                const char   *name,
-                const char   *rule,
-                JsonNodeType  type)
+static const FcmJson *
+read_container (FcmCheck      *c,
+                const FcmJson *object,
+                const char    *base,
+                const char    *name,
+                const char    *rule,
+                FcmJsonType    type)
 {
-  JsonNode *node = fcm_get_member (object, name);
+  const FcmJson *node = fcm_get_member (object, name);
   g_autofree char *path = NULL;
 
   if (node == NULL)
     return NULL;
 
-  if (type == JSON_NODE_OBJECT ? fcm_as_object (node) != NULL : fcm_as_array (node) != NULL)
+  if (fcm_doc_type (node) == type)
     return node;
 
   path = fcm_path_member (base, name);
   fcm_check_add (c, ERROR, rule, path,
-                 type == JSON_NODE_OBJECT ? _("'%s' must be an object, got %s")
-                                          : _("'%s' must be an array, got %s"),
-                 name, fcm_json_node_type_name (node));
+                 type == FCM_JSON_OBJECT ? _("'%s' must be an object, got %s")
+                                         : _("'%s' must be an array, got %s"),
+                 name, fcm_doc_type_name (node));
 
   return NULL;
 }
 
-JsonObject *
-fcm_check_read_object (FcmCheck   *c,
-                       JsonObject *object,
-                       const char *base,
-                       const char *name,
-                       const char *rule)
+const FcmJson *
+fcm_check_read_object (FcmCheck      *c,
+                       const FcmJson *object,
+                       const char    *base,
+                       const char    *name,
+                       const char    *rule)
 {
-  return fcm_as_object (read_container (c, object, base, name, rule, JSON_NODE_OBJECT));
+  return read_container (c, object, base, name, rule, FCM_JSON_OBJECT);
 }
 
-JsonArray *
-fcm_check_read_array (FcmCheck   *c,
-                      JsonObject *object,
-                      const char *base,
-                      const char *name,
-                      const char *rule)
+const FcmJson *
+fcm_check_read_array (FcmCheck      *c,
+                      const FcmJson *object,
+                      const char    *base,
+                      const char    *name,
+                      const char    *rule)
 {
-  return fcm_as_array (read_container (c, object, base, name, rule, JSON_NODE_ARRAY));
+  return read_container (c, object, base, name, rule, FCM_JSON_ARRAY);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -366,29 +399,25 @@ fcm_parse_positive (const char *text,
 /* An HTTP status code given as a number or a numeric string; returns the
  * code or 0 when it is not one. */
 gint64
-fcm_status_code_from_node (JsonNode *node,
-                           gboolean *out_is_string)
+fcm_status_code_from_node (const FcmJson *node,
+                           gboolean      *out_is_string)
 {
+  gint64 whole;
+
   *out_is_string = FALSE;
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+  if (node == NULL || fcm_doc_is_object (node) || fcm_doc_is_array (node) || fcm_doc_is_null (node))
     return 0;
 
-  if (json_node_get_value_type (node) == G_TYPE_INT64)
-    return json_node_get_int (node);
+  /* a whole number, written 200 or 200.0 */
+  if (fcm_doc_int (node, &whole))
+    return whole;
+  if (fcm_doc_number (node, NULL))
+    return -1;
 
-  if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+  if (fcm_doc_is_string (node))
     {
-      double d = json_node_get_double (node);
-
-      if (d >= 0 && d < 1000 && d == (double) (gint64) d)
-        return (gint64) d;
-      return -1;
-    }
-
-  if (json_node_get_value_type (node) == G_TYPE_STRING)
-    {
-      const char *s = json_node_get_string (node);
+      const char *s = fcm_doc_string (node);
       guint64 v;
 
       *out_is_string = TRUE;
@@ -428,69 +457,78 @@ fcm_key_matches (const char *key,
   return key != NULL && g_ascii_strcasecmp (key, wanted) == 0;
 }
 
-JsonObject *
-fcm_find_item (JsonArray  *context,
-               const char *key,
-               guint      *out_index)
+/* The first context item with @key; an exact match first, then one that
+ * matches as fcm_key_matches() does. */
+const FcmJson *
+fcm_find_item (const FcmJson *context,
+               const char    *key,
+               guint         *out_index)
 {
-  guint n;
-
-  if (context == NULL)
-    return NULL;
-
-  n = json_array_get_length (context);
-
   for (guint pass = 0; pass < 2; pass++)
     {
-      for (guint i = 0; i < n; i++)
+      guint i = 0;
+
+      FCM_DOC_FOREACH (context, item)
         {
-          JsonObject *item = fcm_json_array_get_object (context, i);
-          const char *item_key = fcm_json_get_string (item, "key");
+          const char *item_key = fcm_doc_get_string (item, "key");
 
-          if (item_key == NULL)
-            continue;
-
-          if (pass == 0 ? strcmp (item_key, key) == 0 : fcm_key_matches (item_key, key))
+          if (item_key != NULL &&
+              (pass == 0 ? strcmp (item_key, key) == 0 : fcm_key_matches (item_key, key)))
             {
               if (out_index != NULL)
                 *out_index = i;
               return item;
             }
+          i++;
         }
     }
 
   return NULL;
 }
 
-/* The first context item at or after *@index_ whose key is @key, compared
- * as fcm_key_matches() does; *@index_ is set to its position. For keys
- * that may repeat:
+/* The next context item after the one @iter is at whose key is @key,
+ * compared as fcm_key_matches() does; @iter then holds it and its
+ * position. For keys that may repeat:
  *
- *   for (guint i = 0; (item = fcm_next_item (context, "study", &i)); i++)
+ *   FcmItemIter it = FCM_ITEM_ITER_INIT;
+ *
+ *   while ((item = fcm_next_item (context, "study", &it)))
+ *     … it.index …
  */
-JsonObject *
-fcm_next_item (JsonArray  *context,
-               const char *key,
-               guint      *index_)
+const FcmJson *
+fcm_next_item (const FcmJson *context,
+               const char    *key,
+               FcmItemIter   *iter)
 {
-  guint n = context != NULL ? json_array_get_length (context) : 0;
+  const FcmJson *item;
+  guint index_;
 
-  for (; *index_ < n; (*index_)++)
+  if (!iter->started)
     {
-      JsonObject *item = fcm_json_array_get_object (context, *index_);
-
-      if (fcm_key_matches (fcm_json_get_string (item, "key"), key))
-        return item;
+      item = fcm_doc_first (context);
+      index_ = 0;
+      iter->started = TRUE;
+    }
+  else
+    {
+      item = fcm_doc_next (iter->item);
+      index_ = iter->index + 1;
     }
 
-  return NULL;
+  for (; item != NULL; item = fcm_doc_next (item), index_++)
+    if (fcm_key_matches (fcm_doc_get_string (item, "key"), key))
+      break;
+
+  iter->item = item;
+  iter->index = index_;
+  return item;
 }
 
 void
-fcm_check_reference_object (FcmCheck   *c,
-                            JsonObject *reference,
-                            const char *path,
-                            const char *rule)
+fcm_check_reference_object (FcmCheck      *c,
+                            const FcmJson *reference,
+                            const char    *path,
+                            const char    *rule)
 {
   gboolean has_ref;
   const char *ref;
@@ -508,17 +546,17 @@ fcm_check_reference_object (FcmCheck   *c,
 /* The DiagnosticReport id of a `report` item given as a resource (IRA) or
  * a reference (FC); digest §4.3 item 6. */
 char *
-fcm_check_report_item_id (FcmCheck   *c,
-                          JsonObject *item,
-                          const char *item_path,
-                          const char *rule)
+fcm_check_report_item_id (FcmCheck      *c,
+                          const FcmJson *item,
+                          const char    *item_path,
+                          const char    *rule)
 {
-  JsonObject *obj;
+  const FcmJson *obj;
 
-  if ((obj = fcm_json_get_object (item, "resource")))
+  if ((obj = fcm_doc_get_object (item, "resource")))
     {
       g_autofree char *res_path = fcm_path_member (item_path, "resource");
-      const char *type = fcm_json_get_string (obj, "resourceType");
+      const char *type = fcm_doc_get_string (obj, "resourceType");
       const char *id;
 
       if (type != NULL && strcmp (type, "DiagnosticReport") != 0)
@@ -531,14 +569,14 @@ fcm_check_report_item_id (FcmCheck   *c,
         }
 
       id = fcm_check_require_string (c, obj, res_path, "id", rule, ERROR,
-                                     _("the report must carry the id used in the -open"));
+                                     N_("the report must carry the id used in the -open"));
       return g_strdup (id);
     }
 
-  if ((obj = fcm_json_get_object (item, "reference")))
+  if ((obj = fcm_doc_get_object (item, "reference")))
     {
       g_autofree char *ref_path = fcm_path_member (item_path, "reference");
-      const char *ref = fcm_json_get_string (obj, "reference");
+      const char *ref = fcm_doc_get_string (obj, "reference");
       char *id = fcm_json_reference_id (ref, "DiagnosticReport");
 
       if (id == NULL && ref != NULL)

@@ -82,21 +82,21 @@ static GParamSpec *properties[N_PROPS];
 /* ------------------------------------------------------------------------ */
 
 static void
-validate_backport (FcmCheck   *c,
-                   JsonObject *root)
+validate_backport (FcmCheck      *c,
+                   const FcmJson *root)
 {
-  const char *resource_type = fcm_json_get_string (root, "resourceType");
-  JsonObject *first;
+  const char *resource_type = fcm_doc_get_string (root, "resourceType");
+  const FcmJson *first;
   const char *bundle_type;
   const char *type;
 
   if (g_strcmp0 (resource_type, "Bundle") == 0)
     {
-      JsonArray *entries = fcm_json_get_array (root, "entry");
+      const FcmJson *entries = fcm_doc_get_array (root, "entry");
 
-      first = fcm_json_get_object (fcm_json_array_get_object (entries, 0), "resource");
-      type = fcm_json_get_string (first, "type");
-      bundle_type = fcm_json_get_string (root, "type");
+      first = fcm_doc_get_object (fcm_doc_first (entries), "resource");
+      type = fcm_doc_get_string (first, "type");
+      bundle_type = fcm_doc_get_string (root, "type");
       if (type == NULL)
         type = "?";
       if (bundle_type == NULL)
@@ -126,23 +126,14 @@ validate_backport (FcmCheck   *c,
 /* ------------------------------------------------------------------------ */
 
 static gboolean
-has (JsonObject *object,
-     const char *member)
+has (const FcmJson *object,
+     const char    *member)
 {
-  return object != NULL && json_object_has_member (object, member);
-}
-
-static gboolean
-has_key_object (JsonArray *array,
-                guint      index_)
-{
-  JsonObject *item = fcm_json_array_get_object (array, index_);
-
-  return item != NULL && json_object_has_member (item, "key");
+  return fcm_doc_has_member (object, member);
 }
 
 /**
- * fcm_validator_classify:
+ * fcm_validator_classify_doc:
  * @root: (nullable): a parsed message
  *
  * Works out what kind of message @root is, in the order of digest §4.4:
@@ -153,25 +144,20 @@ has_key_object (JsonArray *array,
  * Returns: the message kind
  */
 FcmMessageKind
-fcm_validator_classify (JsonNode *root)
+fcm_validator_classify_doc (const FcmJson *root)
 {
-  JsonObject *obj;
-  JsonNode *node;
+  const FcmJson *obj;
+  const FcmJson *node;
   const char *resource_type;
 
   if (root == NULL)
     return FCM_MESSAGE_UNKNOWN;
 
-  if (JSON_NODE_HOLDS_ARRAY (root))
+  if (fcm_doc_is_array (root))
     {
-      JsonArray *array = fcm_as_array (root);
-
-      if (array == NULL)
-        return FCM_MESSAGE_UNKNOWN;
-
       /* sandbox.js answers Get Current Context with a bare context array */
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!has_key_object (array, i))
+      FCM_DOC_FOREACH (root, item)
+        if (!has (item, "key"))
           return FCM_MESSAGE_UNKNOWN;
       return FCM_MESSAGE_CURRENT_CONTEXT;
     }
@@ -179,11 +165,10 @@ fcm_validator_classify (JsonNode *root)
   if (!(obj = fcm_as_object (root)))
     return FCM_MESSAGE_UNKNOWN;
 
-
   if (has (obj, "header") && has (obj, "body") && !has (obj, "event"))
     return FCM_MESSAGE_LEGACY_EVENT;
 
-  resource_type = fcm_json_get_string (obj, "resourceType");
+  resource_type = fcm_doc_get_string (obj, "resourceType");
   if (resource_type != NULL)
     {
       if (strcmp (resource_type, "Bundle") == 0 || strcmp (resource_type, "Parameters") == 0 ||
@@ -193,20 +178,20 @@ fcm_validator_classify (JsonNode *root)
       return FCM_MESSAGE_UNKNOWN;
     }
 
-  if (g_strcmp0 (fcm_json_get_string (obj, "type"), "bind-with-token") == 0 ||
+  if (g_strcmp0 (fcm_doc_get_string (obj, "type"), "bind-with-token") == 0 ||
       has (obj, "jsonFrameVariant") || has (obj, "textFrame"))
     return FCM_MESSAGE_BACKPORT;
 
   if (has (obj, "hub.mode"))
     {
-      if (g_strcmp0 (fcm_json_get_string (obj, "hub.mode"), "denied") == 0)
+      if (g_strcmp0 (fcm_doc_get_string (obj, "hub.mode"), "denied") == 0)
         return FCM_MESSAGE_DENIAL;
       return FCM_MESSAGE_CONFIRMATION;
     }
 
   if (has (obj, "method") && has (obj, "url"))
     {
-      const char *url = fcm_json_get_string (obj, "url");
+      const char *url = fcm_doc_get_string (obj, "url");
 
       if (has (obj, "form"))
         return FCM_MESSAGE_SUBSCRIPTION_REQUEST;
@@ -222,9 +207,9 @@ fcm_validator_classify (JsonNode *root)
       /* 2019 prototype Get Current Context: an event without a name */
       if (fcm_as_object (node) != NULL)
         {
-          JsonObject *event = fcm_as_object (node);
+          const FcmJson *event = fcm_as_object (node);
 
-          if (!has (event, "hub.event") && fcm_json_get_array (event, "context") != NULL)
+          if (!has (event, "hub.event") && fcm_doc_get_array (event, "context") != NULL)
             return FCM_MESSAGE_CURRENT_CONTEXT;
         }
       return FCM_MESSAGE_EVENT;
@@ -389,10 +374,44 @@ fcm_validator_get_role (FcmValidator *self)
 }
 
 /**
+ * fcm_validator_classify:
+ * @root: (nullable): a parsed message
+ *
+ * fcm_validator_classify_doc() for a json-glib tree.
+ *
+ * Returns: the message kind
+ */
+FcmMessageKind
+fcm_validator_classify (JsonNode *root)
+{
+  g_autoptr(FcmDoc) doc = NULL;
+
+  if (root == NULL || !(doc = fcm_doc_new_from_node (root, NULL)))
+    return FCM_MESSAGE_UNKNOWN;
+
+  return fcm_validator_classify_doc (fcm_doc_get_root (doc));
+}
+
+/* An issue list with the single "JSON" error of a text that is not JSON. */
+static GPtrArray *
+not_json (const char     *message,
+          FcmMessageKind *out_kind)
+{
+  GPtrArray *issues = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (out_kind != NULL)
+    *out_kind = FCM_MESSAGE_UNKNOWN;
+  g_ptr_array_add (issues, fcm_issue_new (ERROR, "JSON", "$", message));
+  return issues;
+}
+
+/**
  * fcm_validator_validate:
  * @self: a #FcmValidator
  * @root: (nullable): a parsed message
  * @out_kind: (out) (optional): the kind the message was validated as
+ *
+ * fcm_validator_validate_doc() for a json-glib tree (read as an #FcmDoc).
  *
  * Returns: (transfer container) (element-type FcmIssue): the issues found;
  *   never %NULL, empty when the message is valid
@@ -402,12 +421,42 @@ fcm_validator_validate (FcmValidator   *self,
                         JsonNode       *root,
                         FcmMessageKind *out_kind)
 {
+  g_autoptr(FcmDoc) doc = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (FCM_IS_VALIDATOR (self), NULL);
+
+  if (root == NULL)
+    return fcm_validator_validate_doc (self, NULL, out_kind);
+  if (!(doc = fcm_doc_new_from_node (root, &error)))
+    return not_json (error->message, out_kind);
+
+  return fcm_validator_validate_doc (self, fcm_doc_get_root (doc), out_kind);
+}
+
+/**
+ * fcm_validator_validate_doc:
+ * @self: a #FcmValidator
+ * @root: (nullable): a parsed message
+ * @out_kind: (out) (optional): the kind the message was validated as
+ *
+ * Checks one message against FHIRcast STU3 and IHE IRA. Every other
+ * validate function comes here.
+ *
+ * Returns: (transfer container) (element-type FcmIssue): the issues found;
+ *   never %NULL, empty when the message is valid
+ */
+GPtrArray *
+fcm_validator_validate_doc (FcmValidator   *self,
+                            const FcmJson  *root,
+                            FcmMessageKind *out_kind)
+{
   FcmMessageKind kind;
   FcmCheck c;
 
   g_return_val_if_fail (FCM_IS_VALIDATOR (self), NULL);
 
-  kind = fcm_validator_classify (root);
+  kind = fcm_validator_classify_doc (root);
 
   /* With an explicit role the message is expected to be an event: then
    * {timestamp, id, event} lacking hub.event is not a 2019 current context,
@@ -415,12 +464,11 @@ fcm_validator_validate (FcmValidator   *self,
    * event lacking 'event'. */
   if (self->role != FCM_VALIDATOR_ROLE_ANY && fcm_as_object (root) != NULL)
     {
-      JsonObject *obj = fcm_as_object (root);
+      const FcmJson *obj = fcm_as_object (root);
 
-      if (kind == FCM_MESSAGE_CURRENT_CONTEXT && json_object_has_member (obj, "event"))
+      if (kind == FCM_MESSAGE_CURRENT_CONTEXT && has (obj, "event"))
         kind = FCM_MESSAGE_EVENT;
-      else if (kind == FCM_MESSAGE_ACK && json_object_has_member (obj, "timestamp") &&
-               !json_object_has_member (obj, "status"))
+      else if (kind == FCM_MESSAGE_ACK && has (obj, "timestamp") && !has (obj, "status"))
         kind = FCM_MESSAGE_EVENT;
     }
 
@@ -480,9 +528,9 @@ fcm_validator_validate (FcmValidator   *self,
     default:
       if (root == NULL)
         fcm_check_add (&c, ERROR, "C-25", "$", _("No message"));
-      else if (!JSON_NODE_HOLDS_OBJECT (root))
+      else if (!fcm_doc_is_object (root))
         fcm_check_add (&c, ERROR, "C-25", "$", _("A FHIRcast message is a JSON object, got %s"),
-                       fcm_json_node_type_name (root));
+                       fcm_doc_type_name (root));
       else
         fcm_check_add (&c, ERROR, "C-25", "$",
                        _("Not a recognised FHIRcast message: expected an event {\"timestamp\", "
@@ -518,23 +566,15 @@ fcm_validator_validate_text (FcmValidator   *self,
                              gssize          length,
                              FcmMessageKind *out_kind)
 {
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(FcmDoc) doc = NULL;
   g_autoptr(GError) error = NULL;
-  GPtrArray *issues;
 
   g_return_val_if_fail (FCM_IS_VALIDATOR (self), NULL);
 
-  if (!(root = fcm_json_parse (text, length, &error)))
-    {
-      if (out_kind != NULL)
-        *out_kind = FCM_MESSAGE_UNKNOWN;
+  if (!(doc = fcm_doc_parse (text, length, &error)))
+    return not_json (error->message, out_kind);
 
-      issues = g_ptr_array_new_with_free_func (g_object_unref);
-      g_ptr_array_add (issues, fcm_issue_new (ERROR, "JSON", "$", error->message));
-      return issues;
-    }
-
-  return fcm_validator_validate (self, root, out_kind);
+  return fcm_validator_validate_doc (self, fcm_doc_get_root (doc), out_kind);
 }
 
 /**
@@ -554,7 +594,7 @@ fcm_validator_validate_event (FcmValidator *self,
   g_return_val_if_fail (FCM_IS_VALIDATOR (self), NULL);
   g_return_val_if_fail (FCM_IS_EVENT (event), NULL);
 
-  return fcm_validator_validate (self, fcm_event_get_root (event), NULL);
+  return fcm_validator_validate_doc (self, fcm_doc_get_root (fcm_event_get_doc (event)), NULL);
 }
 
 /**
@@ -603,19 +643,14 @@ fcm_validator_validate_message (FcmValidator   *self,
                                 FcmMessageKind *out_kind)
 {
   const GError *error;
-  GPtrArray *issues;
 
   g_return_val_if_fail (FCM_IS_VALIDATOR (self), NULL);
   g_return_val_if_fail (message != NULL, NULL);
 
-  if (fcm_message_get_root (message) != NULL)
-    return fcm_validator_validate (self, fcm_message_get_root (message), out_kind);
+  if (fcm_message_get_doc (message) != NULL)
+    return fcm_validator_validate_doc (self, fcm_doc_get_root (fcm_message_get_doc (message)),
+                                       out_kind);
 
   error = fcm_message_get_error (message);
-  if (out_kind != NULL)
-    *out_kind = FCM_MESSAGE_UNKNOWN;
-  issues = g_ptr_array_new_with_free_func (g_object_unref);
-  g_ptr_array_add (issues, fcm_issue_new (FCM_SEVERITY_ERROR, "JSON", "$",
-                                          error != NULL ? error->message : _("Not JSON")));
-  return issues;
+  return not_json (error != NULL ? error->message : _("Not JSON"), out_kind);
 }

@@ -7,6 +7,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "fcm-doc.h"
 #include "fcm-event.h"
 #include "fcm-issue.h"
 
@@ -72,9 +73,13 @@ void              fcm_validator_set_role         (FcmValidator     *self,
                                                   FcmValidatorRole  role);
 FcmValidatorRole  fcm_validator_get_role         (FcmValidator     *self);
 FcmMessageKind    fcm_validator_classify         (JsonNode         *root);
+FcmMessageKind    fcm_validator_classify_doc     (const FcmJson    *root);
 const char       *fcm_message_kind_to_string     (FcmMessageKind    kind);
 GPtrArray        *fcm_validator_validate         (FcmValidator     *self,
                                                   JsonNode         *root,
+                                                  FcmMessageKind   *out_kind);
+GPtrArray        *fcm_validator_validate_doc     (FcmValidator     *self,
+                                                  const FcmJson    *root,
                                                   FcmMessageKind   *out_kind);
 GPtrArray        *fcm_validator_validate_text    (FcmValidator     *self,
                                                   const char       *text,

@@ -23,15 +23,16 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <libsoup/soup.h>
 
 #include "fcm-client.h"
+#include "fcm-bench.h"
 
 #define TOPIC      "bench-client-topic"
 #define N_REPORTS  20
 #define PER_REPORT 5      /* one open, then four updates */
-#define TARGET     20000.0
+#define TARGET     20000.0   /* events/s */
+#define TARGET_CPU 50.0      /* µs of CPU per event, validation included */
 
 static gint n_events = 50000;
 static gint window = 4096;
@@ -353,29 +354,6 @@ read_memory (guint64 *rss_kb,
     *hwm_kb = g_ascii_strtoull (p + 6, NULL, 10);
 }
 
-static double
-cpu_ms (int who)
-{
-  struct rusage usage;
-
-  getrusage (who, &usage);
-  return usage.ru_utime.tv_sec * 1000.0 + usage.ru_utime.tv_usec / 1000.0 +
-         usage.ru_stime.tv_sec * 1000.0 + usage.ru_stime.tv_usec / 1000.0;
-}
-
-static void
-print_result (const char *name,
-              double      value,
-              const char *unit,
-              double      target)
-{
-  printf ("%-32s %12.1f %-8s", name, value, unit);
-  if (target > 0)
-    printf (" target >= %g  %s", target, value >= target ? "OK" : "MISSED");
-  printf ("\n");
-  fflush (stdout);
-}
-
 static int
 run_client (const char *self_path)
 {
@@ -411,7 +389,7 @@ run_client (const char *self_path)
   g_signal_connect_after (client, "frame", G_CALLBACK (frame_after_cb), &run);
   g_signal_connect_after (client, "ack-sent", G_CALLBACK (ack_after_cb), &run);
 
-  cpu_before = cpu_ms (RUSAGE_SELF);
+  cpu_before = fcm_bench_cpu_ms ();
   fcm_hub_client_subscribe_async (client, NULL, subscribe_cb, &run);
   while (!run.subscribed)
     g_main_context_iteration (NULL, TRUE);
@@ -425,7 +403,7 @@ run_client (const char *self_path)
         g_error ("client left the active state: %s",
                  fcm_client_state_to_string (fcm_hub_client_get_state (client)));
     }
-  cpu_ingest = cpu_ms (RUSAGE_SELF) - cpu_before;
+  cpu_ingest = fcm_bench_cpu_ms () - cpu_before;
   read_memory (&rss_kb, &hwm_kb);
 
   /* everything was logged and the last entry carries its ack */
@@ -445,16 +423,17 @@ run_client (const char *self_path)
   seconds = (run.last_usec - run.first_usec) / (double) G_USEC_PER_SEC;
   printf ("FHIRcast Monitor client benchmark (loopback, %d DiagnosticReport open/update events, "
           "window %d, hub in a child process)\n", n_events, window);
-  print_result ("client ingest (log + ack)", (n_events - 1) / seconds, "events/s", TARGET);
-  print_result ("elapsed", seconds * 1000, "ms", 0);
-  print_result ("acks 200 sent", run.acks_200, "", 0);
-  print_result ("event log entries kept", g_list_model_get_n_items (G_LIST_MODEL (log)), "", 0);
-  print_result ("context store items",
-                g_list_model_get_n_items (G_LIST_MODEL (fcm_monitor_get_context_store (run.monitor))),
-                "", 0);
-  print_result ("RSS before subscribing", rss_before / 1024.0, "MiB", 0);
-  print_result ("RSS after", rss_kb / 1024.0, "MiB", 0);
-  print_result ("RSS peak (VmHWM)", hwm_kb / 1024.0, "MiB", 0);
+  fcm_bench_target ("client ingest (log + ack)", (n_events - 1) / seconds, "events/s",
+                    FCM_BENCH_AT_LEAST, TARGET);
+  fcm_bench_info ("client ingest elapsed", seconds * 1000, "ms");
+  fcm_bench_info ("client acks 200 sent", run.acks_200, "");
+  fcm_bench_info ("client event log entries kept", g_list_model_get_n_items (G_LIST_MODEL (log)), "");
+  fcm_bench_info ("client context store items",
+                  g_list_model_get_n_items (G_LIST_MODEL (fcm_monitor_get_context_store (run.monitor))),
+                  "");
+  fcm_bench_info ("client RSS before subscribing", rss_before / 1024.0, "MiB");
+  fcm_bench_info ("client RSS after", rss_kb / 1024.0, "MiB");
+  fcm_bench_info ("client RSS peak (VmHWM)", hwm_kb / 1024.0, "MiB");
 
   g_signal_handlers_disconnect_by_data (client, &run);
   g_clear_object (&run.monitor);
@@ -463,9 +442,10 @@ run_client (const char *self_path)
 
   /* CPU time does not depend on what else the machine runs; wall-clock
    * events/s does (2 cores shared with builds: expect noise). */
-  print_result ("client CPU per event", cpu_ingest * 1000.0 / n_events, "us", 0);
-  print_result ("  = events/s on one free core", n_events / (cpu_ingest / 1000.0), "events/s", 0);
-  print_result ("server CPU (whole run)", cpu_ms (RUSAGE_CHILDREN), "ms", 0);
+  fcm_bench_target ("client CPU per event (validation included)", cpu_ingest * 1000.0 / n_events,
+                    "us", FCM_BENCH_AT_MOST, TARGET_CPU);
+  fcm_bench_info ("client events/s on one free core", n_events / (cpu_ingest / 1000.0), "events/s");
+  fcm_bench_info ("client bench: server CPU (whole run)", fcm_bench_children_cpu_ms (), "ms");
   printf ("server: %s\n", run.server_line);
 
   return run.acks_200 == (guint) n_events ? 0 : 1;
@@ -495,6 +475,7 @@ main (int   argc,
   if (server_mode)
     return run_server ();
 
+  fcm_bench_init ("bench-client");
   self_path = g_file_read_link ("/proc/self/exe", NULL);
   return run_client (self_path ? self_path : argv[0]);
 }

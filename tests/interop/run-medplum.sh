@@ -1,8 +1,8 @@
 #!/bin/sh
 # run-medplum.sh: the 'interop' suite. Installs @medplum/core and ws from the
-# committed package-lock.json into the build dir, starts `fhircast hub`, and
-# runs medplum-client.mjs against it. Exit 77 (skip) without node/npm or
-# without registry access.
+# committed package-lock.json into the build dir (install-medplum.sh), starts
+# `fhircast hub`, and runs medplum-client.mjs against it. Exit 77 (skip)
+# without node/npm or without registry access.
 #
 # Usage: run-medplum.sh SRCDIR WORKDIR   (FHIRCAST_CLI must be set)
 #
@@ -14,27 +14,14 @@ srcdir=$1
 workdir=$2
 vector=$srcdir/../data/vectors/diagnosticreport-open.json
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "node or npm not found: skipping"
-  exit 77
-fi
 if [ -z "${FHIRCAST_CLI:-}" ]; then
   echo "FHIRCAST_CLI not set" >&2
   exit 1
 fi
 
-mkdir -p "$workdir" || exit 1
-cp "$srcdir/package.json" "$srcdir/package-lock.json" "$srcdir/medplum-client.mjs" "$workdir/" || exit 1
-# Offline (a Flatpak builder, a CI without network) npm's default retries
-# take over two minutes, past the test's timeout: use the cache when it has
-# the locked packages, and give up on the registry within seconds otherwise.
-if ! npm ci --prefix "$workdir" --no-audit --no-fund --loglevel=error --prefer-offline \
-       --fetch-retries=1 --fetch-retry-mintimeout=1000 --fetch-retry-maxtimeout=5000 \
-       --fetch-timeout=20000 >"$workdir/npm-ci.log" 2>&1; then
-  cat "$workdir/npm-ci.log"
-  echo "npm ci failed (registry unreachable?): skipping"
-  exit 77
-fi
+sh "$srcdir/install-medplum.sh" "$srcdir" "$workdir"
+status=$?
+[ $status -eq 0 ] || exit $status
 
 out=$workdir/hub.out
 : >"$out"
