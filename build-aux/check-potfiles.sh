@@ -5,8 +5,9 @@
 # listed in po/POTFILES.in (or po/POTFILES.skip), when POTFILES.in names a
 # file that does not exist, or when POTFILES.in is not sorted.
 #
-# "Translatable strings" means _(), N_(), C_(), NC_() or ngettext () in C
-# sources, translatable="yes" in GtkBuilder files, and the desktop entry,
+# "Translatable strings" means _(), N_(), C_(), NC_(), g_dngettext () or
+# ngettext () in C sources, translatable="yes" (or "true", "1") in GtkBuilder
+# files, and the desktop entry,
 # metainfo and GSettings schema sources in data/ (always translatable).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -47,8 +48,8 @@ is_skipped () {
 # Files that need to be listed.
 {
   find src -type f \( -name '*.c' -o -name '*.h' \) -exec \
-    grep -l -E '(^|[^A-Za-z0-9_])(N_|C_|NC_|_|ngettext|g_dngettext|g_dpgettext2?)[[:space:]]*\(' {} +
-  find src data -type f -name '*.ui' -exec grep -l 'translatable="yes"' {} +
+    grep -l -E '(^|[^A-Za-z0-9_])(N_|C_|NC_|_|ngettext|g_dngettext|g_dcgettext|g_dpgettext2?)[[:space:]]*\(' {} +
+  find src data -type f -name '*.ui' -exec grep -l -E 'translatable="(yes|true|1)"' {} +
   find data -type f \( -name '*.desktop.in' -o -name '*.desktop.in.in' \
                        -o -name '*.metainfo.xml.in' -o -name '*.metainfo.xml.in.in' \
                        -o -name '*.gschema.xml' \)

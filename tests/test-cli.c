@@ -44,13 +44,16 @@ data_path (const char *subdir,
 }
 
 /* Runs the CLI with argv (NULL-terminated, without the program), feeding
- * @input on stdin. */
+ * @input on stdin; @language (nullable) becomes its $LANGUAGE, with the
+ * translations built in this build dir. */
 static void
-run_cli (Run                *run,
-         const char         *input,
-         const char * const *args)
+run_cli_in (Run                *run,
+            const char         *language,
+            const char         *input,
+            const char * const *args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -59,11 +62,20 @@ run_cli (Run                *run,
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
 
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (language != NULL)
+    {
+      g_assert_nonnull (g_getenv ("FCM_TEST_LOCALEDIR"));
+      g_subprocess_launcher_setenv (launcher, "FCM_LOCALEDIR", g_getenv ("FCM_TEST_LOCALEDIR"), TRUE);
+      g_subprocess_launcher_setenv (launcher, "LANGUAGE", language, TRUE);
+    }
+  else
+    {
+      g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+    }
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   g_subprocess_communicate_utf8 (proc, input ? input : "", NULL, &run->out, &run->err, &error);
@@ -74,6 +86,14 @@ run_cli (Run                *run,
   /* nothing we run may print a GLib critical or warning */
   g_assert_null (strstr (run->err, "CRITICAL"));
   g_assert_null (strstr (run->err, "WARNING"));
+}
+
+static void
+run_cli (Run                *run,
+         const char         *input,
+         const char * const *args)
+{
+  run_cli_in (run, NULL, input, args);
 }
 
 static void
@@ -244,6 +264,59 @@ test_cli_validate_unreadable (void)
   g_assert_cmpint (no_file.status, ==, 64);
 }
 
+/* Under LANGUAGE=de (LC_ALL=C.UTF-8, as the tests run; glibc only ignores
+ * LANGUAGE in the plain "C" locale) the validator's explanations and the
+ * verdict are German, while the rule id, the JSON path, the severity and
+ * the JSON keys stay as they are: they are what scripts and the spec use
+ * (issue 12.6). */
+static void
+test_cli_validate_german (void)
+{
+  g_autofree char *path = data_path ("invalid", "close-missing-report.json");
+  g_autofree char *prefix = g_strconcat (path, ": error C-50 $.event.context: ", NULL);
+  g_auto(Run) english = { 0 };
+  g_auto(Run) german = { 0 };
+  g_auto(Run) json = { 0 };
+  g_auto(Run) usage = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *issue;
+
+  run_cli (&english, NULL, (const char *[]) { "validate", path, NULL });
+  g_assert_cmpint (english.status, ==, 1);
+  g_assert_true (g_str_has_prefix (english.out, prefix));
+  g_assert_nonnull (strstr (english.out, "needs a 'report' context item with the id used in the -open"));
+  g_assert_nonnull (strstr (english.out, ": invalid (event)"));
+
+  run_cli_in (&german, "de", NULL, (const char *[]) { "validate", path, NULL });
+  g_assert_cmpint (german.status, ==, 1);
+  g_assert_true (g_str_has_prefix (german.out, prefix));
+  g_assert_nonnull (strstr (german.out, "DiagnosticReport-close braucht ein Kontextelement 'report' "
+                                        "mit der im -open verwendeten ID"));
+  g_assert_null (strstr (german.out, "needs a 'report'"));
+  g_assert_nonnull (strstr (german.out, ": ungültig (event)"));
+
+  /* --json (NDJSON, one file: one line): the message is German, the keys,
+   * the rule and the path are not */
+  run_cli_in (&json, "de", NULL, (const char *[]) { "validate", "--json", path, NULL });
+  g_assert_cmpint (json.status, ==, 1);
+  root = fcm_json_parse (g_strchomp (json.out), -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  issue = fcm_json_array_get_object (fcm_json_get_array (json_node_get_object (root), "issues"), 0);
+  g_assert_nonnull (issue);
+  g_assert_cmpstr (fcm_json_get_string (issue, "severity"), ==, "error");
+  g_assert_cmpstr (fcm_json_get_string (issue, "rule"), ==, "C-50");
+  g_assert_cmpstr (fcm_json_get_string (issue, "path"), ==, "$.event.context");
+  g_assert_true (g_str_has_prefix (fcm_json_get_string (issue, "message"), "DiagnosticReport-close braucht"));
+
+  /* the command's own text too, command names untouched */
+  run_cli_in (&usage, "de", NULL, (const char *[]) { "--help", NULL });
+  g_assert_cmpint (usage.status, ==, 0);
+  g_assert_nonnull (strstr (usage.out, "Aufruf: fhircast BEFEHL"));
+  g_assert_nonnull (strstr (usage.out, "  validate   FHIRcast-Nachrichten gegen"));
+}
+
 /* The open vector on one line, as a recorded stream has it. */
 static char *
 compact_vector (const char *name)
@@ -348,6 +421,7 @@ main (int   argc,
   g_test_add_func ("/fcm/cli/validate/invalid", test_cli_validate_invalid);
   g_test_add_func ("/fcm/cli/validate/json", test_cli_validate_json);
   g_test_add_func ("/fcm/cli/validate/unreadable", test_cli_validate_unreadable);
+  g_test_add_func ("/fcm/cli/validate/german", test_cli_validate_german);
   g_test_add_func ("/fcm/cli/validate/trailing-content", test_cli_validate_trailing);
   g_test_add_func ("/fcm/cli/validate/ndjson", test_cli_validate_ndjson);
 

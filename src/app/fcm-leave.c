@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "FcmLeave"
 
 #include "config.h"
+#include <glib/gi18n.h>
 
 #include "fcm-connection.h"
 #include "fcm-leave.h"
@@ -76,7 +77,7 @@ finish (GTask *task)
 
   if (leave->timed_out)
     g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                             "Not every hub was left cleanly in time");
+                             _("Not every hub was left cleanly in time"));
   else
     g_task_return_boolean (task, TRUE);
 }

@@ -5,10 +5,10 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <glib/gi18n.h>
 
 #include "fcm-application.h"
+#include "fcm-fhircast.h"
 
 int
 main (int   argc,
@@ -16,10 +16,7 @@ main (int   argc,
 {
   g_autoptr(FcmApplication) app = NULL;
 
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  fcm_i18n_init ();
 
   g_set_prgname ("fhircast-monitor");
   g_set_application_name (_("FHIRcast Monitor"));

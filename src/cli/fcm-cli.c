@@ -5,7 +5,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -97,10 +96,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  fcm_i18n_init ();
   g_set_prgname ("fhircast");
   g_log_set_writer_func (log_to_stderr, NULL, NULL);
 

@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -93,7 +94,7 @@ _fcm_hub_client_deadline_free (FcmDeadline  *deadline,
   if (deadline->expired && error != NULL && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_clear_error (error);
-      g_set_error (error, FCM_ERROR, FCM_ERROR_TIMEOUT, "the hub did not answer within %u ms", deadline->ms);
+      g_set_error (error, FCM_ERROR, FCM_ERROR_TIMEOUT, _("the hub did not answer within %u ms"), deadline->ms);
     }
   g_clear_handle_id (&deadline->timer_id, g_source_remove);
   if (deadline->outer != NULL)
@@ -178,7 +179,9 @@ http_error (SoupMessage *msg,
   else if (status == SOUP_STATUS_CONFLICT)
     code = FCM_ERROR_CONFLICT;
 
-  return g_error_new (FCM_ERROR, code, "%s: the hub answered %u %s%s%s", what, status,
+  /* Translators: what was asked ("subscribing"), the HTTP status code and
+   * reason phrase, then ": " and the hub's own reason if it gave one */
+  return g_error_new (FCM_ERROR, code, _("%s: the hub answered %u %s%s%s"), what, status,
                       soup_message_get_reason_phrase (msg) ? soup_message_get_reason_phrase (msg) : "",
                       reason[0] ? ": " : "", reason);
 }
@@ -246,15 +249,16 @@ _fcm_hub_client_check_url (FcmHubClient  *self,
 
   if (scheme == NULL)
     {
-      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE, "not a URL");
+      g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE, _("not a URL"));
       return FALSE;
     }
   if (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "wss") == 0 ||
       self->insecure || host_is_loopback (g_uri_get_host (uri)))
     return TRUE;
   g_set_error (error, FCM_ERROR, FCM_ERROR_INSECURE,
-               "refusing plain %s:// to %s, which is not this machine: tokens and patient context would cross the "
-               "network unencrypted; use https:// (or allow it with --insecure)", scheme, g_uri_get_host (uri));
+               /* Translators: 1: http or ws, 2: a host name */
+               _("refusing plain %s:// to %s, which is not this machine: tokens and patient context would cross the "
+                 "network unencrypted; use https:// (or allow it with --insecure)"), scheme, g_uri_get_host (uri));
   return FALSE;
 }
 

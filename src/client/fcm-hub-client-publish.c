@@ -11,6 +11,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -143,7 +144,7 @@ publish_cb (GObject      *source,
               return;
             }
           g_task_return_new_error (task, FCM_ERROR, FCM_ERROR_TIMEOUT,
-                                   "the hub did not answer within %u ms (%u tries)",
+                                   _("the hub did not answer within %u ms (%u tries)"),
                                    FCM_HUB_CLIENT (g_task_get_source_object (task))->request_timeout_ms,
                                    d->attempts);
           return;
@@ -251,7 +252,7 @@ publish_send (GTask *task)
   if (msg == NULL)
     {
       g_task_return_new_error (task, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                               "hub URL is not a valid http(s) URL");
+                               _("hub URL is not a valid http(s) URL"));
       g_object_unref (task);
       return;
     }
@@ -481,7 +482,7 @@ get_context_cb (GObject      *source,
   gsize len = 0;
   const char *data;
 
-  body = _fcm_hub_client_read_answer (source, result, "getting the current context", &error);
+  body = _fcm_hub_client_read_answer (source, result, _("getting the current context"), &error);
   if (error != NULL)
     {
       _fcm_hub_client_prefix_tls_error (&error);
@@ -498,7 +499,7 @@ get_context_cb (GObject      *source,
     }
   else if ((root = fcm_json_parse (data, (gssize) len, &error)) == NULL)
     {
-      g_prefix_error (&error, "current context: ");
+      g_prefix_error (&error, _("current context: "));
       g_task_return_error (task, error);
       return;
     }
@@ -532,7 +533,7 @@ fcm_hub_client_get_context_async (FcmHubClient        *self,
   if (msg == NULL)
     {
       g_task_return_new_error (task, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                               "hub URL is not a valid http(s) URL");
+                               _("hub URL is not a valid http(s) URL"));
       return;
     }
   if (!_fcm_hub_client_check_url (self, url, &error))

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -307,7 +308,7 @@ ws_closed_cb (SoupWebsocketConnection *ws,
     {
       /* C-18: closed before the confirmation; go back to subscribing */
       _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_IO,
-                                                         "the hub closed the socket (%u) before confirming", code));
+                                                         _("the hub closed the socket (%u) before confirming"), code));
       return;
     }
 
@@ -343,7 +344,7 @@ confirm_timeout_cb (gpointer data)
 
   self->confirm_timeout_id = 0;
   _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_TIMEOUT,
-                                                     "no subscription confirmation within %u ms",
+                                                     _("no subscription confirmation within %u ms"),
                                                      self->request_timeout_ms));
   return G_SOURCE_REMOVE;
 }
@@ -363,7 +364,7 @@ ws_connect_cb (GObject      *source,
   if (ws == NULL)
     {
       _fcm_hub_client_prefix_tls_error (&error);
-      g_prefix_error (&error, "connecting the WebSocket: ");
+      g_prefix_error (&error, _("connecting the WebSocket: "));
       self->pending = g_steal_pointer (&task);
       _fcm_hub_client_attempt_failed (self, g_steal_pointer (&error));
       return;
@@ -373,7 +374,7 @@ ws_connect_cb (GObject      *source,
     {
       soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
       g_object_unref (ws);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "unsubscribed");
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("unsubscribed"));
       return;
     }
 

@@ -10,6 +10,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -135,7 +136,8 @@ subscribe_post_cb (GObject      *source,
   g_autofree char *legacy_endpoint = NULL;
   const char *endpoint = NULL;
 
-  body = _fcm_hub_client_read_answer (source, result, "subscribing", &error);
+  /* Translators: starts "%s: the hub answered 403 Forbidden" */
+  body = _fcm_hub_client_read_answer (source, result, _("subscribing"), &error);
   if (error == NULL && self->legacy)
     {
       /* 2019 prototype: the socket is derived, ws(s)://host/{topic} */
@@ -164,12 +166,12 @@ subscribe_post_cb (GObject      *source,
         endpoint = fcm_json_get_string (json_node_get_object (root), "hub.channel.endpoint");
       if (root != NULL && endpoint == NULL)
         error = g_error_new (FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                             "the hub's subscription response has no hub.channel.endpoint (C-15)");
+                             _("the hub's subscription response has no hub.channel.endpoint (C-15)"));
       else if (error != NULL)
-        g_prefix_error (&error, "subscription response: ");
+        g_prefix_error (&error, _("subscription response: "));
     }
   if (error == NULL && endpoint == NULL)
-    error = g_error_new (FCM_ERROR, FCM_ERROR_INVALID_MESSAGE, "hub URL is not a valid URL");
+    error = g_error_new (FCM_ERROR, FCM_ERROR_INVALID_MESSAGE, _("hub URL is not a valid URL"));
   if (error != NULL)
     {
       _fcm_hub_client_prefix_tls_error (&error);
@@ -189,7 +191,7 @@ subscribe_post_cb (GObject      *source,
     {
       self->pending = g_steal_pointer (&task);
       _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                                                         "hub.channel.endpoint is not a valid URL"));
+                                                         _("hub.channel.endpoint is not a valid URL")));
       return;
     }
   if (!_fcm_hub_client_check_url (self, self->endpoint, &error))
@@ -232,7 +234,7 @@ _fcm_hub_client_start_subscribe (FcmHubClient *self,
     {
       self->pending = g_object_ref (task);
       _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                                                         "hub URL is not a valid http(s) URL"));
+                                                         _("hub URL is not a valid http(s) URL")));
       return;
     }
   _fcm_hub_client_send (self, msg, g_task_get_cancellable (task), subscribe_post_cb, g_object_ref (task));
@@ -255,7 +257,7 @@ fcm_hub_client_subscribe_async (FcmHubClient        *self,
   if (self->pending != NULL || self->ws != NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "already subscribed or subscribing");
+                               _("already subscribed or subscribing"));
       return;
     }
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
@@ -301,7 +303,7 @@ renew_post_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
 
-  body = _fcm_hub_client_read_answer (source, result, "renewing the lease", &error);
+  body = _fcm_hub_client_read_answer (source, result, _("renewing the lease"), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (self->state != FCM_CLIENT_STATE_RENEWING)
@@ -413,8 +415,8 @@ _fcm_hub_client_on_denial (FcmHubClient *self,
   if (self->pending != NULL)
     {
       g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_DENIED], 0, reason);
-      _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_DENIED, "subscription denied: %s",
-                                                         reason ? reason : "no reason given"));
+      _fcm_hub_client_attempt_failed (self, g_error_new (FCM_ERROR, FCM_ERROR_DENIED, _("subscription denied: %s"),
+                                                         reason ? reason : _("no reason given")));
       return;
     }
 
@@ -447,7 +449,7 @@ unsubscribe_post_cb (GObject      *source,
   g_autoptr(GBytes) body = NULL;
   GError *error = NULL;
 
-  body = _fcm_hub_client_read_answer (source, result, "unsubscribing", &error);
+  body = _fcm_hub_client_read_answer (source, result, _("unsubscribing"), &error);
 
   /* C-42: close with 1000 whatever the hub said */
   _fcm_hub_client_ws_disconnect (self, TRUE);
@@ -485,7 +487,7 @@ fcm_hub_client_unsubscribe_async (FcmHubClient        *self,
   g_clear_handle_id (&self->renew_id, g_source_remove);
   g_clear_handle_id (&self->reconnect_id, g_source_remove);
   if (self->pending != NULL)
-    _fcm_hub_client_attempt_failed (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, "unsubscribed"));
+    _fcm_hub_client_attempt_failed (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("unsubscribed")));
 
   if (self->endpoint == NULL)
     {
@@ -545,7 +547,7 @@ gettopic_cb (GObject      *source,
   if (text[0] == '\0')
     {
       g_task_return_new_error (task, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                               "GetTopic: the hub answered an empty topic");
+                               _("GetTopic: the hub answered an empty topic"));
       return;
     }
   g_task_return_pointer (task, g_steal_pointer (&text), g_free);
@@ -585,7 +587,7 @@ fcm_hub_client_gettopic_async (FcmHubClient        *self,
   if (base == NULL)
     {
       g_task_return_new_error (task, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                               "hub URL is not a valid http(s) URL");
+                               _("hub URL is not a valid http(s) URL"));
       return;
     }
   if (!_fcm_hub_client_check_url (self, self->hub_url, &error))

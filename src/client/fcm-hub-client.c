@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -117,7 +118,7 @@ _fcm_hub_client_prefix_tls_error (GError **error)
   if (error != NULL && *error != NULL && (*error)->domain == G_TLS_ERROR)
     g_prefix_error (error, "TLS: %s",
                     (*error)->code == G_TLS_ERROR_BAD_CERTIFICATE
-                      ? "the hub's certificate is not trusted (use --ca-file for a private CA): "
+                      ? _("the hub's certificate is not trusted (use --ca-file for a private CA): ")
                       : "");
 }
 
@@ -737,7 +738,8 @@ fcm_hub_client_set_ca_file (FcmHubClient  *self,
   db = g_tls_file_database_new (path, error);
   if (db == NULL)
     {
-      g_prefix_error (error, "CA file %s: ", path);
+      /* Translators: %s is the path of a PEM file */
+      g_prefix_error (error, _("CA file %s: "), path);
       return FALSE;
     }
   soup_session_set_tls_database (self->session, db);

@@ -6,6 +6,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -151,7 +152,7 @@ fcm_report_details_check (const FcmReportDetails  *details,
   if (is_given (details->patient_sex) && !fcm_patient_sex_is_valid (details->patient_sex))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "sex \"%s\" is not one of male, female, other, unknown", details->patient_sex);
+                   _("sex \"%s\" is not one of male, female, other, unknown"), details->patient_sex);
       return FALSE;
     }
   if (is_given (details->birth_date))
@@ -162,28 +163,28 @@ fcm_report_details_check (const FcmReportDetails  *details,
       if (!fcm_fhir_date_is_valid (details->birth_date))
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "birth date \"%s\" is not a date (YYYY-MM-DD)", details->birth_date);
+                       _("birth date \"%s\" is not a date (YYYY-MM-DD)"), details->birth_date);
           return FALSE;
         }
       /* compares as text: YYYY, YYYY-MM and YYYY-MM-DD all sort by date */
       if (strncmp (details->birth_date, today, strlen (details->birth_date)) > 0)
         {
           g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                       "birth date %s is in the future", details->birth_date);
+                       _("birth date %s is in the future"), details->birth_date);
           return FALSE;
         }
     }
   if (is_given (details->study_date) && !fcm_fhir_datetime_is_valid (details->study_date))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "study date \"%s\" is not a date (YYYY-MM-DD) or a date and time with a time zone",
+                   _("study date \"%s\" is not a date (YYYY-MM-DD) or a date and time with a time zone"),
                    details->study_date);
       return FALSE;
     }
   if (is_given (details->modality) && !fcm_modality_is_valid (details->modality))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "modality \"%s\" is not a DICOM modality code such as CT, MR or US",
+                   _("modality \"%s\" is not a DICOM modality code such as CT, MR or US"),
                    details->modality);
       return FALSE;
     }
@@ -340,7 +341,8 @@ fcm_context_add_details (JsonArray               *context,
   if ((wants_patient && patient == NULL) || (wants_study && study == NULL))
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,
-                   "the context has no %s resource for these details",
+                   /* Translators: %s is the context key "patient" or "study" */
+                   _("the context has no %s resource for these details"),
                    wants_patient && patient == NULL ? "patient" : "study");
       return FALSE;
     }

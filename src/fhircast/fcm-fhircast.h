@@ -14,6 +14,7 @@
 #include "fcm-context-store.h"
 #include "fcm-error.h"
 #include "fcm-event.h"
+#include "fcm-i18n.h"
 #include "fcm-issue.h"
 #include "fcm-message.h"
 #include "fcm-validator.h"

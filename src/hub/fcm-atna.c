@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 #include <unistd.h>
@@ -200,12 +201,12 @@ fcm_atna_sender_new (const char  *url,
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "syslog URL must be udp://, tcp:// or tls://, not %s", url);
+                   _("syslog URL must be udp://, tcp:// or tls://, not %s"), url);
       return NULL;
     }
   if (g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "syslog URL has no host: %s", url);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("syslog URL has no host: %s"), url);
       return NULL;
     }
   port = g_uri_get_port (uri);
@@ -232,7 +233,7 @@ fcm_atna_sender_new (const char  *url,
       if (address == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "a udp:// syslog URL needs an IP address, not %s", sender->host);
+                       _("a udp:// syslog URL needs an IP address, not %s"), sender->host);
           sender_unref (sender);
           return NULL;
         }
@@ -295,7 +296,7 @@ fcm_atna_sender_set_tls (FcmAtnaSender    *sender,
   if (sender->transport != TRANSPORT_TLS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "a client certificate and trusted CAs need a tls:// syslog URL");
+                   _("a client certificate and trusted CAs need a tls:// syslog URL"));
       return FALSE;
     }
   if (client_certificate != NULL)
@@ -306,7 +307,7 @@ fcm_atna_sender_set_tls (FcmAtnaSender    *sender,
       if (key == NULL)
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "the syslog client certificate has no private key");
+                       _("the syslog client certificate has no private key"));
           return FALSE;
         }
       memset (key, 0, strlen (key));

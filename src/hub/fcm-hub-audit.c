@@ -18,6 +18,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -406,7 +407,7 @@ fcm_hub_set_audit_syslog_tls (FcmHub           *self,
 
   if (self->atna == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "no tls:// syslog output (--audit-syslog)");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("no tls:// syslog output (--audit-syslog)"));
       return FALSE;
     }
   return fcm_atna_sender_set_tls (self->atna, client_certificate, trust, error);

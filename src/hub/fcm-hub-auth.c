@@ -20,6 +20,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -258,7 +259,7 @@ fcm_hub_load_users (FcmHub      *self,
           if (g_hash_table_contains (users, names[j]))
             {
               g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                           "%s: user “%s” is listed twice", path, names[j]);
+                           _("%s: user “%s” is listed twice"), path, names[j]);
               return FALSE;
             }
           g_hash_table_insert (users, g_strdup (names[j]), g_strdup (topic));
@@ -266,7 +267,7 @@ fcm_hub_load_users (FcmHub      *self,
     }
   if (g_hash_table_size (users) == 0)
     {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, "%s: no users", path);
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, _("%s: no users"), path);
       return FALSE;
     }
 

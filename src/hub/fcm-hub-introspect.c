@@ -13,6 +13,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -379,13 +380,13 @@ fcm_hub_set_introspection (FcmHub      *self,
              g_strcmp0 (host, "localhost") == 0)))
         {
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "the introspection endpoint must be https (or http on a loopback address): %s", url);
+                       _("the introspection endpoint must be https (or http on a loopback address): %s"), url);
           return FALSE;
         }
       if (client_secret != NULL && client_id == NULL)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "an introspection client secret needs a client id");
+                               _("an introspection client secret needs a client id"));
           return FALSE;
         }
     }

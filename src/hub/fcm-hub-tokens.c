@@ -14,6 +14,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -138,7 +139,7 @@ token_load (GKeyFile    *file,
   if (!g_str_has_prefix (group, "token ") || _fcm_hub_is_blank (group + strlen ("token ")))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
-                   "%s: group “%s” is not “[token LABEL]”", path, group);
+                   _("%s: group “%s” is not “[token LABEL]”"), path, group);
       return NULL;
     }
   label = g_strstrip (g_strdup (group + strlen ("token ")));
@@ -147,7 +148,7 @@ token_load (GKeyFile    *file,
     if (!g_strv_contains (known, keys[i]))
       {
         g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND,
-                     "%s: [token %s]: unknown key “%s”", path, label, keys[i]);
+                     _("%s: [token %s]: unknown key “%s”"), path, label, keys[i]);
         return NULL;
       }
 
@@ -155,7 +156,7 @@ token_load (GKeyFile    *file,
   if (secret == NULL || _fcm_hub_is_blank (secret))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “secret” is missing or empty", path, label);
+                   _("%s: [token %s]: “secret” is missing or empty"), path, label);
       return NULL;
     }
   scope_text = g_key_file_get_value (file, group, "scopes", NULL);
@@ -175,7 +176,7 @@ token_load (GKeyFile    *file,
       if ((scope = _fcm_hub_scope_parse (parts[i])) == NULL)
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       "%s: [token %s]: “%s” is not a scope fhircast/EVENT.read|write|* or admin", path, label,
+                       _("%s: [token %s]: “%s” is not a scope fhircast/EVENT.read|write|* or admin"), path, label,
                        parts[i]);
           return NULL;
         }
@@ -184,7 +185,7 @@ token_load (GKeyFile    *file,
   if (scopes->len == 0 && !admin)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “scopes” is missing or empty", path, label);
+                   _("%s: [token %s]: “scopes” is missing or empty"), path, label);
       return NULL;
     }
 
@@ -193,7 +194,7 @@ token_load (GKeyFile    *file,
   if (expires != NULL && lifetime != NULL)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “expires” and “lifetime” exclude each other", path, label);
+                   _("%s: [token %s]: “expires” and “lifetime” exclude each other"), path, label);
       return NULL;
     }
   if (expires != NULL)
@@ -203,7 +204,7 @@ token_load (GKeyFile    *file,
       if (dt == NULL)
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       "%s: [token %s]: “expires” is not an ISO 8601 time with a time zone", path, label);
+                       _("%s: [token %s]: “expires” is not an ISO 8601 time with a time zone"), path, label);
           return NULL;
         }
       expiry = g_date_time_to_unix (dt) * G_USEC_PER_SEC + g_date_time_get_microsecond (dt);
@@ -215,7 +216,7 @@ token_load (GKeyFile    *file,
       if (!g_ascii_string_to_unsigned (g_strstrip (lifetime), 10, 1, G_MAXINT32, &seconds, NULL))
         {
           g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                       "%s: [token %s]: “lifetime” is not a number of seconds (1..%d)", path, label, G_MAXINT32);
+                       _("%s: [token %s]: “lifetime” is not a number of seconds (1..%d)"), path, label, G_MAXINT32);
           return NULL;
         }
       expiry = now + (gint64)seconds * G_USEC_PER_SEC;
@@ -225,7 +226,7 @@ token_load (GKeyFile    *file,
   if (name != NULL && _fcm_hub_is_blank (name))
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                   "%s: [token %s]: “name” is empty", path, label);
+                   _("%s: [token %s]: “name” is empty"), path, label);
       return NULL;
     }
 
@@ -287,7 +288,7 @@ fcm_hub_load_tokens (FcmHub      *self,
           if (g_str_equal (other->secret, token->secret) || g_str_equal (other->label, token->label))
             {
               g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
-                           "%s: [token %s]: the same %s as [token %s]", path, token->label,
+                           _("%s: [token %s]: the same %s as [token %s]"), path, token->label,
                            g_str_equal (other->label, token->label) ? "label" : "secret", other->label);
               _fcm_hub_token_free (token);
               return FALSE;
@@ -297,7 +298,7 @@ fcm_hub_load_tokens (FcmHub      *self,
     }
   if (tokens->len == 0)
     {
-      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, "%s: no [token …] groups", path);
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_NOT_FOUND, _("%s: no [token …] groups"), path);
       return FALSE;
     }
 

@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "Fcm"
 
 #include "config.h"
+#include <glib/gi18n-lib.h>
 
 #include <string.h>
 
@@ -375,14 +376,14 @@ fcm_hub_listen (FcmHub           *self,
   address = g_inet_address_new_from_string (host);
   if (address == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "not an IP address: %s", host);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("not an IP address: %s"), host);
       return FALSE;
     }
 
   if (self->admin && !g_inet_address_get_is_loopback (address))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
-                   "the admin endpoints need a loopback address, not %s", host);
+                   _("the admin endpoints need a loopback address, not %s"), host);
       return FALSE;
     }
 
