@@ -10,7 +10,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -735,31 +734,14 @@ test_testing_banner (Fixture       *f,
     }
 }
 
-static void
-run_tests_cb (GApplication *app,
-              int          *status)
-{
-  g_signal_stop_emission_by_name (app, "activate");
-  *status = g_test_run ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  int status = 1;
+  int status;
 
-  g_test_init (&argc, &argv, NULL);
-  fcm_gtk_test_set_fatal_handler ();
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  g_setenv ("GTK_A11Y", "test", FALSE);
-  if (!gtk_init_check ())
-    {
-      g_printerr ("test-alerts: no display, skipping\n");
-      return 77;
-    }
-  adw_init ();
+  if (!fcm_gtk_test_init (&argc, &argv, "test-alerts"))
+    return 77;
   start_fake_notification_daemon ();
 
   /* as if the app had quit in testing mode */
@@ -782,8 +764,7 @@ main (int   argc,
 #undef ADD
 
   the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
-  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  status = fcm_gtk_test_run_in_application (G_APPLICATION (the_app));
   g_assert_finalize_object (the_app);
   g_clear_object (&fake_bus);
   g_clear_pointer (&notified, g_ptr_array_unref);

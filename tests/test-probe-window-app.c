@@ -13,7 +13,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -232,40 +231,20 @@ test_app_waiting (void)
 }
 
 
-static void
-run_tests_cb (GApplication *app,
-              int          *status)
-{
-  g_signal_stop_emission_by_name (app, "activate");
-  *status = g_test_run ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  int status = 1;
+  int status;
 
-  g_test_init (&argc, &argv, NULL);
-  fcm_gtk_test_set_fatal_handler ();
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  /* GTK's in-process accessibility backend: accessible properties can be
-   * checked without an AT-SPI bus */
-  g_setenv ("GTK_A11Y", "test", FALSE);
-  if (!gtk_init_check ())
-    {
-      g_printerr ("test-probe-window-app: no display, skipping\n");
-      return 77;
-    }
-  adw_init ();
+  if (!fcm_gtk_test_init (&argc, &argv, "test-probe-window-app"))
+    return 77;
 
   g_test_add_func ("/fcm/probe-window/app/client-library", test_app_client_library);
   g_test_add_func ("/fcm/probe-window/app/waiting", test_app_waiting);
 
   the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
-  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  status = fcm_gtk_test_run_in_application (G_APPLICATION (the_app));
   g_assert_finalize_object (the_app);
   return status;
 }

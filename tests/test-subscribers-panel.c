@@ -12,7 +12,6 @@
 
 #include "config.h"
 
-#include <locale.h>
 #include <string.h>
 
 #include <adwaita.h>
@@ -514,32 +513,14 @@ test_window (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (!gtk_widget_get_mapped (f->parts.subscribers_panel));
 }
 
-static void
-run_tests_cb (GApplication *app,
-              int          *status)
-{
-  g_signal_stop_emission_by_name (app, "activate");
-  *status = g_test_run ();
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  int status = 1;
+  int status;
 
-  g_test_init (&argc, &argv, NULL);
-  fcm_gtk_test_set_fatal_handler ();
-  gtk_disable_setlocale ();
-  setlocale (LC_ALL, "C.UTF-8");
-  g_setenv ("GTK_A11Y", "test", FALSE);
-
-  if (!gtk_init_check ())
-    {
-      g_printerr ("test-subscribers-panel: no display, skipping\n");
-      return 77;
-    }
-  adw_init ();
+  if (!fcm_gtk_test_init (&argc, &argv, "test-subscribers-panel"))
+    return 77;
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/fcm/subscribers-panel/builtin", test_builtin);
@@ -550,8 +531,7 @@ main (int   argc,
 #undef ADD
 
   the_app = fcm_application_new (APP_ID, G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (the_app, "activate", G_CALLBACK (run_tests_cb), &status);
-  g_assert_cmpint (g_application_run (G_APPLICATION (the_app), 0, NULL), ==, 0);
+  status = fcm_gtk_test_run_in_application (G_APPLICATION (the_app));
   g_assert_finalize_object (the_app);
   return status;
 }
