@@ -482,8 +482,10 @@ main (int   argc,
   g_autofree char *node = NULL;
   g_autofree char *first_line = NULL;
   g_autoptr(GUri) uri = NULL;
+  /* the backlog waits unsent while the subscriber is stopped: 10,000
+   * events are about 16 MiB, past the hub's default cap of 4 MiB */
   const char *hub_argv[] = { NULL, "hub", "--port", "0", "--no-auth", "--admin",
-                             "--ack-timeout", "600", NULL };
+                             "--max-queue", "256", "--ack-timeout", "600", NULL };
   double rates[N_PEERS][64], cpus[N_PEERS][64], ratios[64], cpu_ratios[64];
   gboolean with_medplum;
   Bench bench = { 0, };

@@ -28,7 +28,7 @@
 
 #include "fcm-client.h"
 #include "fcm-event-log-private.h"
-#include "fcm-bench-record.h"
+#include "fcm-bench.h"
 
 #define TOPIC "https://hub.example.org/topic/7f3a9c2e-4b1d-4e8a-9c6f-2d5b8a1e7c40"
 
@@ -124,7 +124,7 @@ main (int   argc,
       g_assert (kind == FCM_MESSAGE_EVENT);
     }
 
-  rss0 = fcm_bench_record_rss_kb () / 1024.0;
+  rss0 = fcm_bench_rss_kb () / 1024.0;
   t0 = g_get_monotonic_time ();
   for (guint i = 0; i < (guint) n_events; i++)
     {
@@ -142,7 +142,7 @@ main (int   argc,
       stored += entry->text.delta_len;
     }
   t1 = g_get_monotonic_time ();
-  rss1 = fcm_bench_record_rss_kb () / 1024.0;
+  rss1 = fcm_bench_rss_kb () / 1024.0;
 
   /* they come back exactly */
   for (guint i = 0; i < (guint) n_events; i += 997)

@@ -55,7 +55,7 @@
 #include "fcm-fhircast.h"
 #include "fcm-hub.h"
 #include "fcm-json-private.h"
-#include "fcm-bench-record.h"
+#include "fcm-bench.h"
 
 #define TOPIC "bench-topic"
 

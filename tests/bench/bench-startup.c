@@ -18,7 +18,7 @@
  *                             and the median with its spread (min–max) of
  *                             first frame (target <= 400 ms, 18 runs in
  *                             `make bench`) and live; writes them to
- *                             bench.json (tests/bench/fcm-bench-record.h)
+ *                             bench.json (tests/bench/fcm-bench.h)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,7 +36,7 @@
 #include "fcm-application-private.h"
 #include "fcm-connection.h"
 #include "fcm-window.h"
-#include "fcm-bench-record.h"
+#include "fcm-bench.h"
 
 static double first_frame_ms = -1;
 static double live_ms = -1;

@@ -26,7 +26,7 @@
 #include "fcm-client.h"
 #include "fcm-timeline.h"
 #include "fcm-timeline-private.h"
-#include "fcm-bench-record.h"
+#include "fcm-bench.h"
 #include "fcm-application-private.h"
 
 static double

@@ -78,13 +78,17 @@ append_number (GString *out,
     g_string_append (out, g_ascii_formatd (buf, sizeof buf, "%.6g", value));
 }
 
+/* @runs (nullable): the figure of each run, when @value is their median */
 static void
-record (const char   *name,
+record (const char   *bench,
+        const char   *name,
         double        value,
         const char   *unit,
         const char   *comparison,
         double        target,
-        const char   *result)
+        const char   *result,
+        const double *runs,
+        guint         n_runs)
 {
   g_autoptr(GString) line = g_string_new ("{\"bench\":");
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
@@ -95,7 +99,7 @@ record (const char   *name,
   if (bench_name == NULL)
     fcm_bench_init (g_get_prgname () ? g_get_prgname () : "bench");
 
-  append_string (line, bench_name);
+  append_string (line, bench != NULL ? bench : bench_name);
   g_string_append (line, ",\"name\":");
   append_string (line, name);
   g_string_append (line, ",\"value\":");
@@ -114,6 +118,28 @@ record (const char   *name,
     g_string_append (line, "null");
   g_string_append (line, ",\"result\":");
   append_string (line, result);
+  if (runs != NULL)
+    {
+      double lo = INFINITY, hi = -INFINITY;
+
+      for (guint i = 0; i < n_runs; i++)
+        {
+          lo = MIN (lo, runs[i]);
+          hi = MAX (hi, runs[i]);
+        }
+      g_string_append (line, ",\"min\":");
+      append_number (line, lo);
+      g_string_append (line, ",\"max\":");
+      append_number (line, hi);
+      g_string_append (line, ",\"runs\":[");
+      for (guint i = 0; i < n_runs; i++)
+        {
+          if (i > 0)
+            g_string_append_c (line, ',');
+          append_number (line, runs[i]);
+        }
+      g_string_append_c (line, ']');
+    }
   g_string_append (line, ",\"run\":");
   append_string (line, run_id);
   g_string_append (line, ",\"at\":");
@@ -156,7 +182,7 @@ fcm_bench_target (const char   *name,
   printf ("%-44s %12.2f %-9s target %s %-10g %s\n", name, value, unit, cmp, target,
           met ? "met" : "MISSED");
   fflush (stdout);
-  record (name, value, unit, cmp, target, met ? "met" : "missed");
+  record (NULL, name, value, unit, cmp, target, met ? "met" : "missed", NULL, 0);
   all_met = all_met && met;
   return met;
 }
@@ -173,7 +199,58 @@ fcm_bench_info (const char *name,
 {
   printf ("%-44s %12.2f %s\n", name, value, unit);
   fflush (stdout);
-  record (name, value, unit, NULL, 0, "info");
+  record (NULL, name, value, unit, NULL, 0, "info", NULL, 0);
+}
+
+/**
+ * fcm_bench_record:
+ * @bench: the benchmark ("bench-hub")
+ * @name: what is measured
+ * @unit: its unit
+ * @comparison: (nullable): ">=" or "<=" against @target, or %NULL for a
+ *   figure without a target
+ * @runs: the figure of each run
+ *
+ * Prints the median of @runs with their spread (min–max) and whether it
+ * meets the target, and appends it to the results file with "min", "max"
+ * and "runs".
+ *
+ * Returns: whether the target is met (%TRUE without one)
+ */
+gboolean
+fcm_bench_record (const char   *bench,
+                  const char   *name,
+                  const char   *unit,
+                  const char   *comparison,
+                  double        target,
+                  const double *runs,
+                  guint         n_runs)
+{
+  double median = fcm_bench_record_median (runs, n_runs);
+  double lo = INFINITY, hi = -INFINITY;
+  gboolean met = TRUE;
+
+  for (guint i = 0; i < n_runs; i++)
+    {
+      lo = MIN (lo, runs[i]);
+      hi = MAX (hi, runs[i]);
+    }
+  if (comparison != NULL)
+    met = g_str_equal (comparison, ">=") ? median >= target : median <= target;
+
+  if (n_runs == 1)
+    printf ("%-44s %10.1f %-16s", name, median, unit);
+  else
+    printf ("%-44s %10.1f %-16s median of %u runs (%.1f–%.1f)", name, median, unit, n_runs, lo, hi);
+  if (comparison != NULL)
+    printf ("  target %s %g  %s", comparison, target, met ? "met" : "MISSED");
+  printf ("\n");
+  fflush (stdout);
+
+  record (bench, name, median, unit, comparison, target,
+          comparison == NULL ? "info" : met ? "met" : "missed", runs, n_runs);
+  all_met = all_met && met;
+  return met;
 }
 
 gboolean
@@ -250,6 +327,19 @@ compare_doubles (const void *a,
   double y = *(const double *) b;
 
   return x < y ? -1 : x > y;
+}
+
+/* the median of @values (left as they are) */
+double
+fcm_bench_record_median (const double *values,
+                         guint         n)
+{
+  g_autofree double *sorted = NULL;
+
+  if (n == 0)
+    return NAN;
+  sorted = g_memdup2 (values, n * sizeof (double));
+  return fcm_bench_median (sorted, n);
 }
 
 /* sorts @values */

@@ -40,6 +40,18 @@ void      fcm_bench_info        (const char   *name,
                                  const char   *unit);
 gboolean  fcm_bench_all_met     (void);
 
+/* a figure from several runs: its median, printed with the spread (min–max)
+ * and recorded with "min", "max" and "runs" */
+gboolean  fcm_bench_record      (const char   *bench,
+                                 const char   *name,
+                                 const char   *unit,
+                                 const char   *comparison,
+                                 double        target,
+                                 const double *runs,
+                                 guint         n_runs);
+double    fcm_bench_record_median (const double *values,
+                                   guint         n);
+
 /* measuring */
 double    fcm_bench_cpu_ms      (void);
 double    fcm_bench_children_cpu_ms (void);
