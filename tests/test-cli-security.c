@@ -497,6 +497,25 @@ test_plain_http_off_loopback (void)
   g_assert_nonnull (strstr (hub.err, "needs --tls-cert and --tls-key (or --insecure)"));
 }
 
+/* Issue 14.10: the cap on a subscriber's unsent notifications is set from
+ * the command line too (bench-drain raises it for its backlog); a value out
+ * of range is a usage error, not a hub without a cap. */
+static void
+test_hub_max_queue_range (void)
+{
+  static const char *const values[] = { "-1", "4097", "x" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_auto(Run) run = { NULL, };
+
+      run_cli (&run, NULL, (const char *[]) { "hub", "--port", "0", "--max-queue", values[i], NULL });
+      g_test_message ("--max-queue %s: %s", values[i], run.err);
+      g_assert_cmpint (run.status, ==, 64);
+      g_assert_nonnull (strstr (run.err, "hub: "));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -508,6 +527,7 @@ main (int   argc,
   g_test_add_func ("/fcm/cli/security/secret-file", test_secret_file);
   g_test_add_func ("/fcm/cli/security/command-line-secret-warns", test_command_line_secret_warns);
   g_test_add_func ("/fcm/cli/security/plain-http-off-loopback", test_plain_http_off_loopback);
+  g_test_add_func ("/fcm/cli/hub/max-queue-range", test_hub_max_queue_range);
 
   return g_test_run ();
 }

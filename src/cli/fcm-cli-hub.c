@@ -69,6 +69,7 @@ fcm_cli_hub (int    argc,
   double unconnected_timeout = 60.0;
   int max_subscriptions = 1000;
   double idle_timeout = 60.0;
+  int max_queue_mib = 4;
   GOptionEntry entries[] = {
     { "host", 0, 0, G_OPTION_ARG_STRING, &host, N_("Address to bind (default 127.0.0.1)"), N_("ADDR") },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("Port (default 0: any free port)"), N_("PORT") },
@@ -100,6 +101,7 @@ fcm_cli_hub (int    argc,
     { "unconnected-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &unconnected_timeout, N_("End a subscription without a WebSocket after S seconds (default 60)"), N_("S") },
     { "max-subscriptions", 0, 0, G_OPTION_ARG_INT, &max_subscriptions, N_("Subscriptions per token, or per address without tokens (default 1000)"), N_("N") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &idle_timeout, N_("Close a keep-alive connection idle for S seconds (default 60, 0: never)"), N_("S") },
+    { "max-queue", 0, 0, G_OPTION_ARG_INT, &max_queue_mib, N_("Unsubscribe a subscriber once N MiB of notifications wait for it (default 4, 0: no limit)"), N_("N") },
     { "no-validate", 0, 0, G_OPTION_ARG_NONE, &no_validate, N_("Skip IRA profile validation of context changes"), NULL },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, N_("PEM certificate for https/wss"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, N_("PEM private key for https/wss"), N_("FILE") },
@@ -162,7 +164,7 @@ fcm_cli_hub (int    argc,
       max_missed_acks < 1 || !(syncerror_resend > 0 && syncerror_resend <= 3600) ||
       syncerror_resends < 0 || syncerror_resends > 100 || lease_max < 1 || lease_default > lease_max ||
       !(unconnected_timeout > 0 && unconnected_timeout <= 86400) || max_subscriptions < 1 ||
-      !(idle_timeout >= 0 && idle_timeout <= 86400))
+      !(idle_timeout >= 0 && idle_timeout <= 86400) || max_queue_mib < 0 || max_queue_mib > 4096)
     {
       fprintf (stderr, "hub: %s\n", _("an option value is out of range"));
       return FCM_CLI_EXIT_USAGE;
@@ -319,6 +321,7 @@ fcm_cli_hub (int    argc,
   fcm_hub_set_unconnected_timeout (hub, unconnected_timeout);
   fcm_hub_set_max_subscriptions (hub, (guint) max_subscriptions);
   fcm_hub_set_idle_timeout (hub, idle_timeout);
+  fcm_hub_set_max_queued_bytes (hub, (gsize) max_queue_mib * 1024 * 1024);
   fcm_hub_set_legacy (hub, legacy);
   fcm_hub_set_secret (hub, secret);
   if (secret != NULL)
