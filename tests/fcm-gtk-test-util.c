@@ -173,3 +173,23 @@ fcm_test_find_entry_row (GtkWidget  *root,
 {
   return fcm_test_find_widget_matching (root, is_entry_row, title);
 }
+
+static gboolean
+has_name (GtkWidget     *widget,
+          gconstpointer  data)
+{
+  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
+}
+
+/**
+ * fcm_test_find_widget_named:
+ *
+ * Returns: (transfer none) (nullable): the first widget below @root (depth
+ *   first, @root included) whose name (a template's id) is @name
+ */
+GtkWidget *
+fcm_test_find_widget_named (GtkWidget  *root,
+                            const char *name)
+{
+  return fcm_test_find_widget_matching (root, has_name, name);
+}

@@ -21,6 +21,8 @@ GtkWidget *fcm_test_find_action_button   (GtkWidget          *root,
                                           const char         *action_name);
 GtkWidget *fcm_test_find_entry_row       (GtkWidget          *root,
                                           const char         *title);
+GtkWidget *fcm_test_find_widget_named    (GtkWidget          *root,
+                                          const char         *name);
 
 void       fcm_gtk_test_set_fatal_handler (void);
 gboolean   fcm_gtk_test_init             (int                *argc,

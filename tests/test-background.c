@@ -478,22 +478,6 @@ test_hubs_remembered (Fixture       *f,
 
 /* ----------------------------------------------------------- preferences */
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Keep Running in the Background is bound; the built-in hub's port is
  * written on apply, and only a usable one (issue 12.1, 12.5). */
 static void
@@ -505,11 +489,11 @@ test_preferences (Fixture       *f,
 
   g_object_ref (prefs);
   gtk_window_present (GTK_WINDOW (prefs));
-  background_row = find_named (prefs, "run_in_background_row");
-  port_row = find_named (prefs, "builtin_hub_port_row");
-  topic_row = find_named (prefs, "builtin_hub_topic_row");
+  background_row = fcm_test_find_widget_named (prefs, "run_in_background_row");
+  port_row = fcm_test_find_widget_named (prefs, "builtin_hub_port_row");
+  topic_row = fcm_test_find_widget_named (prefs, "builtin_hub_topic_row");
   g_assert_nonnull (background_row);
-  g_assert_nonnull (find_named (prefs, "autostart_row"));
+  g_assert_nonnull (fcm_test_find_widget_named (prefs, "autostart_row"));
   g_assert_nonnull (port_row);
   g_assert_nonnull (topic_row);
 

@@ -696,22 +696,6 @@ test_timeline_waits_for_write (Fixture       *f,
 
 /* ------------------------------------------------ preferences */
 
-static GtkWidget *
-find_named (GtkWidget  *root,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Preferences → Record Sessions is the record-sessions setting; the group
  * says where the recordings go */
 static void
@@ -724,8 +708,8 @@ test_preferences (Fixture       *f,
   const char *tail = strstr (dir, "/fhircast-monitor/recordings");
 
   gtk_window_present (GTK_WINDOW (prefs));
-  group = find_named (prefs, "recordings_group");
-  row = find_named (prefs, "record_sessions_row");
+  group = fcm_test_find_widget_named (prefs, "recordings_group");
+  row = fcm_test_find_widget_named (prefs, "record_sessions_row");
   g_assert_nonnull (group);
   g_assert_nonnull (row);
   g_assert_nonnull (tail);
