@@ -21,7 +21,7 @@ DEB_PACKAGES = meson ninja-build pkg-config gcc gettext \
   fonts-dejavu-core openssl python3 \
   gnome-keyring python3-pyatspi gir1.2-atspi-2.0
 
-.PHONY: all deps setup build run check build-asan check-asan check-all fuzz-setup fuzz bench screenshots clean
+.PHONY: all deps setup build run check build-asan check-asan check-all fuzz-setup fuzz build-release bench screenshots clean
 
 all: build
 
@@ -92,31 +92,43 @@ fuzz: fuzz-setup
 # The drain bench compares `fhircast watch` with @medplum/core on one hub:
 # @medplum/core comes from npm's cache or the registry (the committed lock
 # file); without it the bench says so and measures watch alone.
+# Benchmarks run on a release build of their own (-O3, no debug checks:
+# what users install), in _build-release; every figure goes to
+# $(BUILDDIR)/bench.json.
+BENCH_BUILDDIR ?= _build-release
+
+$(BENCH_BUILDDIR)/build.ninja:
+	meson setup $(BENCH_BUILDDIR) --buildtype=release $(MESON_OPTS)
+
+build-release: deps $(BENCH_BUILDDIR)/build.ninja
+	meson compile -C $(BENCH_BUILDDIR)
+
 bench: export FCM_BENCH_RUN := $(shell date -u +%Y%m%dT%H%M%SZ)
-bench: build
-	meson compile -C $(BUILDDIR) bench-hub bench-client bench-validate bench-drain bench-event-log bench-timeline bench-startup bench-app-load
-	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-hub
-	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-client
-	G_TEST_SRCDIR=tests $(BUILDDIR)/tests/bench/bench-validate
-	-@sh tests/interop/install-medplum.sh tests/interop $(BUILDDIR)/tests/interop >/dev/null 2>&1
-	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-drain
+bench: export FCM_BENCH_JSON := $(abspath $(BUILDDIR))/bench.json
+bench: build-release
+	meson compile -C $(BENCH_BUILDDIR) bench-hub bench-client bench-validate bench-drain bench-event-log bench-timeline bench-startup bench-app-load
+	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BENCH_BUILDDIR)/tests/bench/bench-hub
+	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BENCH_BUILDDIR)/tests/bench/bench-client
+	G_TEST_SRCDIR=tests $(BENCH_BUILDDIR)/tests/bench/bench-validate
+	-@sh tests/interop/install-medplum.sh tests/interop $(BENCH_BUILDDIR)/tests/interop >/dev/null 2>&1
+	G_TEST_SRCDIR=tests GIO_USE_PROXY_RESOLVER=dummy $(BENCH_BUILDDIR)/tests/bench/bench-drain
 	# the core event log: 1,000,000 events, no GTK (target <= 300 MB RSS)
-	$(BUILDDIR)/tests/bench/bench-event-log
+	$(BENCH_BUILDDIR)/tests/bench/bench-event-log
 	# the timeline: 100,000 rows under Xvfb, software rendering as in the gtk tests
 	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
 	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy \
-	  $(BUILDDIR)/tests/bench/bench-timeline
+	  $(BENCH_BUILDDIR)/tests/bench/bench-timeline
 	# the app under load (issue 15.1): 2,000 events/s, 100,000 events, on the
 	# built-in hub and on a separate `fhircast hub`, 3 runs each (medians, ranges)
 	xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
 	  env GSK_RENDERER=cairo GDK_DISABLE=vulkan GIO_USE_PROXY_RESOLVER=dummy GSETTINGS_BACKEND=memory \
-	  GSETTINGS_SCHEMA_DIR=$(BUILDDIR)/data FHIRCAST_CLI=$(BUILDDIR)/src/cli/fhircast \
-	  $(BUILDDIR)/tests/bench/bench-app-load --runs 3 2>/dev/null
+	  GSETTINGS_SCHEMA_DIR=$(BENCH_BUILDDIR)/data FHIRCAST_CLI=$(BENCH_BUILDDIR)/src/cli/fhircast \
+	  $(BENCH_BUILDDIR)/tests/bench/bench-app-load --runs 3 2>/dev/null
 	@echo "start-up (first frame target <= 400 ms, live < 1 s; Xvfb, cairo renderer, one session,"
 	@echo "18 starts, median and spread; the first also starts the session's accessibility bus):"
 	@xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- env \
-	  GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$(BUILDDIR)/data \
-	  GIO_USE_PROXY_RESOLVER=dummy $(BUILDDIR)/tests/bench/bench-startup --runs 18 2>/dev/null
+	  GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR=$(BENCH_BUILDDIR)/data \
+	  GIO_USE_PROXY_RESOLVER=dummy $(BENCH_BUILDDIR)/tests/bench/bench-startup --runs 18 2>/dev/null
 
 # PNGs of the app's main states (data/screenshots/, used by the metainfo and
 # the README), rendered by GTK from the real window on the built-in hub.
@@ -127,4 +139,4 @@ screenshots: build
 	  $(BUILDDIR)/tests/fcm-screenshots data/screenshots
 
 clean:
-	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR) $(FUZZ_BUILDDIR)
+	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR) $(FUZZ_BUILDDIR) $(BENCH_BUILDDIR)
