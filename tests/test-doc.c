@@ -180,9 +180,15 @@ test_doc_trailing_content (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
+      /* json-glib alone takes these as valid (and keeps what follows the
+       * value: the leak of issue 14.2, which LSan reports in make
+       * check-asan, so it is shown only outside ASan) */
+      if (g_getenv ("FCM_TEST_ASAN") == NULL)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
 
-      g_assert_true (json_parser_load_from_data (parser, cases[i].text, -1, NULL));
+          g_assert_true (json_parser_load_from_data (parser, cases[i].text, -1, NULL));
+        }
       check_rejected (cases[i].text, -1, FCM_ERROR_INVALID_JSON, cases[i].where);
       check_rejected (cases[i].text, -1, FCM_ERROR_INVALID_JSON, "a message is exactly one JSON value");
     }

@@ -278,8 +278,10 @@ test_many_subscribers (void)
   g_assert_cmpuint (fds_end, <=, fds_start);
   /* most of what the 1,000 took is given back (the hub trims its heap);
    * about 15 MB of the 26 MB it grew by stayed in runs on this machine:
-   * the limit is three quarters, a regression guard and no more */
-  g_assert_cmpuint (rss_end, <=, rss_start + (rss_peak - MIN (rss_peak, rss_start)) * 3 / 4);
+   * the limit is three quarters, a regression guard and no more (not
+   * under ASan, whose quarantine keeps freed memory resident) */
+  if (g_getenv ("FCM_TEST_ASAN") == NULL)
+    g_assert_cmpuint (rss_end, <=, rss_start + (rss_peak - MIN (rss_peak, rss_start)) * 3 / 4);
 }
 
 int

@@ -134,8 +134,11 @@ test_slow_subscriber (void)
       g_assert_false (readers[r]->closed);
     }
   g_assert_cmpint (slow_p99, <=, 2 * base_p99 + 5000);
-  /* the cap (4 MiB) and the socket buffers, not 16 KB per notification */
-  g_assert_cmpuint (peak_slow, <, rss_start + 48 * 1024);
+  /* the cap (4 MiB) and the socket buffers, not 16 KB per notification;
+   * under ASan (make check-asan) freed memory sits in its quarantine, so
+   * the hub's RSS says nothing there */
+  if (g_getenv ("FCM_TEST_ASAN") == NULL)
+    g_assert_cmpuint (peak_slow, <, rss_start + 48 * 1024);
   g_assert_true (fcm_test_raw_wait_closed (stuck));
 
   for (guint r = 0; r < N_READERS; r++)
