@@ -234,6 +234,10 @@ parse_one_value (Arena       *arena,
           return NULL;
         }
 
+      /* cJSON may stop inside a multi-byte character: quote all of it,
+       * not a lone continuation byte (found by fuzz-http) */
+      while (pos > 0 && pos < length && ((guchar) text[pos] & 0xC0) == 0x80)
+        pos--;
       what = describe_at (text, length, pos);
       text_position (text, pos, &line, &column);
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_JSON,

@@ -482,7 +482,10 @@ fcm_json_get_int (JsonObject *object,
     {
       double d = json_node_get_double (node);
 
-      if (d != (double) (gint64) d)
+      /* outside gint64 the cast is undefined (found by fuzz-client:
+       * "hub.lease_seconds": 3.7e34) */
+      if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0) ||
+          d != (double) (gint64) d)
         return FALSE;
       if (out_value)
         *out_value = (gint64) d;

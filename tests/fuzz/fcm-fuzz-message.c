@@ -37,6 +37,9 @@ check_issues (GPtrArray *issues)
 
       if (fcm_issue_get_rule_id (issue) == NULL || fcm_issue_get_message (issue) == NULL)
         abort ();
+      /* shown and logged as it is: never bytes that are not UTF-8 */
+      if (!g_utf8_validate (fcm_issue_get_message (issue), -1, NULL))
+        abort ();
     }
 }
 
