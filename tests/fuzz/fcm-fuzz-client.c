@@ -278,6 +278,7 @@ fcm_fuzz_client (const guint8 *data,
 
   if (size < 1)
     return;
+  fcm_fuzz_skip_lone_wakeup_polls ();
   flags = data[0];
 
   frames = g_byte_array_new ();

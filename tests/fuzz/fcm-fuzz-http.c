@@ -8,8 +8,16 @@
  * and, through the 2019 prototype's socket on /{topic} (legacy mode), a
  * WebSocket upgrade with the rest of the input as frames.
  *
- * The hub keeps no state between inputs (a new one listens for each), so an
- * input always replays the same way. Only loopback, no sleeps: the main
+ * Every input meets a hub in the state a new one is in: one hub listens
+ * across inputs (a new hub and listening socket per input cost more than
+ * the input itself), and is only kept for the next input when it is back
+ * where it started: no subscriber, topic, retired endpoint id, pending ack,
+ * delayed notification, async job, quota entry, closing socket, open
+ * connection or early answer, no sequence number used, no timer of its own
+ * started (hub_is_pristine() reads them from fcm-hub-private.h). Otherwise
+ * it is shut down and the next input gets a new one. So an input replays
+ * the same way whatever ran before it; what differs is only the port (a
+ * new hub gets a new one) and memory addresses. Only loopback, no sleeps: the main
  * context is iterated until the hub closed the connection or has nothing
  * left to do (hub timers are not waited for; the shutdown that follows
  * meets them pending). A 500 answer aborts: bad input must get a 4xx with a
@@ -30,7 +38,7 @@
 #include <sys/socket.h>
 
 #include "fcm-fuzz.h"
-#include "fcm-hub.h"
+#include "fcm-hub-private.h"
 
 #define HANG_SECONDS 10
 #define MAX_CAPTURE  (64 * 1024)
@@ -125,22 +133,23 @@ check_answers (const GByteArray *response)
     }
 }
 
-void
-fcm_fuzz_http (const guint8 *data,
-               gsize         size)
+/* the hub the next input meets, and where it listens */
+static FcmHub *hub;
+static GSocketAddress *hub_address;
+static guint hub_heartbeat_id;
+
+/* iterations without progress while waiting for the hub to forget the
+ * connection of the last input before it may be used again */
+#define MAX_SETTLE 64
+
+static void
+hub_start (void)
 {
-  g_autoptr(FcmHub) hub = fcm_hub_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GUri) uri = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GSource) source = NULL;
-  g_autoptr(GByteArray) response = g_byte_array_new ();
-  Wait wait = { FALSE, FALSE };
-  guint hang_id;
-  gsize sent = 0;
 
+  hub = fcm_hub_new ();
   /* the prototype's socket (/{topic}) and the admin endpoints are in reach */
   fcm_hub_set_legacy (hub, TRUE);
   fcm_hub_set_admin (hub, TRUE);
@@ -148,12 +157,78 @@ fcm_fuzz_http (const guint8 *data,
     g_error ("listen: %s", error->message);
   uri = g_uri_parse (fcm_hub_get_url (hub), G_URI_FLAGS_NONE, &error);
   g_assert_no_error (error);
-  address = g_inet_socket_address_new (loopback, g_uri_get_port (uri));
+  hub_address = g_inet_socket_address_new (loopback, g_uri_get_port (uri));
+  hub_heartbeat_id = hub->heartbeat_id;
+}
+
+static void
+hub_stop (void)
+{
+  if (hub == NULL)
+    return;
+  fcm_hub_shutdown (hub);
+  g_clear_object (&hub);
+  g_clear_object (&hub_address);
+  /* closes and frees still under way */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+table_empty (GHashTable *table)
+{
+  return table == NULL || g_hash_table_size (table) == 0;
+}
+
+/* Everything a request can change in an FcmHub (fcm-hub-private.h) is as
+ * in a new one. Settings are not on the list: no request changes them. */
+static gboolean
+hub_is_pristine (void)
+{
+  return table_empty (hub->subscribers) && table_empty (hub->retired) &&
+         table_empty (hub->topics) && table_empty (hub->closing) &&
+         table_empty (hub->delayed) && table_empty (hub->async_jobs) &&
+         table_empty (hub->quota) && table_empty (hub->connections) &&
+         table_empty (hub->early_answers) && table_empty (hub->changed_topics) &&
+         table_empty (hub->introspected) && table_empty (hub->introspecting) &&
+         g_queue_is_empty (&hub->ack_queue) && hub->ack_timer_id == 0 &&
+         hub->next_seq == 0 && hub->subscribers_peak == 0 && hub->trim_id == 0 &&
+         hub->changed_id == 0 && hub->heartbeat_id == hub_heartbeat_id &&
+         hub->audit_rec == NULL && !hub->request_paused && !hub->shutting_down;
+}
+
+/* After an input: keep the hub for the next one only if it is as new once
+ * it has let go of the connection (it watches idle ones until they end). */
+static void
+hub_settle (void)
+{
+  guint idle = 0;
+
+  while (idle < MAX_SETTLE && !table_empty (hub->connections))
+    idle = g_main_context_iteration (NULL, FALSE) ? 0 : idle + 1;
+  if (!hub_is_pristine ())
+    hub_stop ();
+}
+
+void
+fcm_fuzz_http (const guint8 *data,
+               gsize         size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSource) source = NULL;
+  g_autoptr(GByteArray) response = g_byte_array_new ();
+  Wait wait = { FALSE, FALSE };
+  guint hang_id;
+  gsize sent = 0;
+
+  if (hub == NULL)
+    hub_start ();
 
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
   /* a loopback connect completes in the kernel, before the hub accepts */
-  if (!g_socket_connect (socket, address, NULL, &error))
+  if (!g_socket_connect (socket, hub_address, NULL, &error))
     g_error ("connect: %s", error->message);
   g_socket_set_blocking (socket, FALSE);
 
@@ -224,16 +299,11 @@ fcm_fuzz_http (const guint8 *data,
     g_printerr ("fuzz-http: answer:\n%.*s\n", (int) response->len, response->data);
   check_answers (response);
 
-  fcm_hub_shutdown (hub);
-  g_clear_object (&hub);
-  /* closes and frees still under way */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  hub_settle ();
 }
 
 void
 fcm_fuzz_http_cleanup (void)
 {
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  hub_stop ();
 }

@@ -422,6 +422,7 @@ fcm_fuzz_ws (const guint8 *data,
 
   if (size < 1)
     return;
+  fcm_fuzz_skip_lone_wakeup_polls ();
 
   stream = g_object_new (FUZZ_TYPE_STREAM, NULL);
   n = data[0] & 0x3F;

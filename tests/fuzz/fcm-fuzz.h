@@ -62,6 +62,10 @@ void fcm_fuzz_client_cleanup  (void);
  * crashes (G_DEBUG=fatal-criticals raises SIGTRAP, which it ignores). */
 void fcm_fuzz_abort_on_warnings (void);
 
+/* Non-blocking main context iterations without a poll() when there is
+ * nothing to poll but GLib's wakeup descriptor (fcm-fuzz-targets.c). */
+void fcm_fuzz_skip_lone_wakeup_polls (void);
+
 gboolean fcm_fuzz_is_known_library_warning (const char *domain,
                                             const char *message);
 
