@@ -11,7 +11,9 @@
 # A finding becomes a regression input: copy it to
 # tests/data/fuzz-regressions/TARGET/ (README.md there).
 # $FUZZ_ARGS is passed on to libFuzzer, e.g. "-fork=1 -ignore_crashes=1" to
-# keep going past known findings (each still counts and fails the run).
+# keep going past known findings (each still counts and fails the run), or
+# "-runs=10000000" to stop at ten million executions. $FUZZ_NICE is the
+# niceness of the runs (default 10; 19 next to benchmarks).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 
@@ -23,6 +25,7 @@ targets=${*:-message ws http client}
 src=$(cd "$(dirname "$0")/.." && pwd)
 builddir=$(cd "$builddir" && pwd)
 status=0
+niceness=${FUZZ_NICE:-10}
 
 for t in $targets; do
   exe=$builddir/tests/fuzz/fuzz-$t
@@ -66,7 +69,7 @@ for t in $targets; do
   ASAN_OPTIONS="detect_leaks=$leaks:abort_on_error=1:allocator_may_return_null=1" \
   UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
   G_SLICE=always-malloc GIO_USE_PROXY_RESOLVER=dummy GIO_USE_VFS=local LC_ALL=C.UTF-8 \
-    $timer nice -n 10 "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    $timer nice -n "$niceness" "$exe" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
       -detect_leaks=$leaks -print_final_stats=1 -artifact_prefix="$artifacts/" \
       $dict ${FUZZ_ARGS:-} "$corpus" $seeds > "$log" 2>&1
   rc=$?
@@ -77,7 +80,7 @@ for t in $targets; do
     LSAN_OPTIONS="suppressions=$src/tests/lsan.supp:print_suppressions=0" \
     UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
     G_SLICE=always-malloc GIO_USE_PROXY_RESOLVER=dummy GIO_USE_VFS=local LC_ALL=C.UTF-8 \
-      nice -n 10 "$exe" -runs=0 -timeout=30 -detect_leaks=1 -artifact_prefix="$artifacts/" \
+      nice -n "$niceness" "$exe" -runs=0 -timeout=30 -detect_leaks=1 -artifact_prefix="$artifacts/" \
         "$corpus" > "$builddir/fuzz-$t-leaks.log" 2>&1
     rc=$?
     log=$builddir/fuzz-$t-leaks.log
