@@ -116,6 +116,8 @@ tick_cb (GtkWidget     *widget,
       double gap = (now - a->last_frame) / 1000.0;
 
       g_array_append_val (a->frame_gaps, gap);
+      if (gap > 50.0 && g_getenv ("FCM_BENCH_TRACE") != NULL)
+        g_printerr ("trace: frame gap %.1f ms, from %.3f s\n", gap, a->last_frame / 1e6);
     }
   a->last_frame = now;
   return G_SOURCE_CONTINUE;
@@ -128,6 +130,8 @@ ack_sent_cb (FcmHubClient *client,
              App          *a)
 {
   a->n_acked++;
+  if (a->n_acked % 2000 == 0 && g_getenv ("FCM_BENCH_TRACE") != NULL)
+    g_printerr ("trace: %u acked at %.3f s\n", a->n_acked, g_get_monotonic_time () / 1e6);
 }
 
 static void
