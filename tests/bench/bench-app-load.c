@@ -181,10 +181,46 @@ app_live_cb (FcmConnection *connection,
   fflush (stdout);
 }
 
+/* FCM_BENCH_TRACE=1: how many sources the app's main context holds (the
+ * most recent ids), every 2 s */
+static gboolean
+trace_sources_cb (gpointer user_data)
+{
+  guint newest = g_idle_add (trace_sources_cb, NULL);
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n = 0;
+
+  g_source_remove (newest);
+  if (user_data == NULL)
+    return G_SOURCE_REMOVE;
+  for (guint id = newest > 500000 ? newest - 500000 : 1; id < newest; id++)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, id);
+      char *kind;
+
+      if (source == NULL)
+        continue;
+      n++;
+      kind = g_strdup_printf ("%s/prio %d/funcs %p", g_source_get_name (source) ? g_source_get_name (source) : "-",
+                              g_source_get_priority (source), (void *) source->source_funcs);
+      g_hash_table_insert (kinds, kind, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, kind)) + 1));
+    }
+  g_printerr ("trace: %u sources, newest id %u, at %.3f s\n", n, newest, g_get_monotonic_time () / 1e6);
+  g_hash_table_iter_init (&iter, kinds);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (value) > 20)
+      g_printerr ("trace:   %u × %s\n", GPOINTER_TO_UINT (value), (char *) key);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 app_activate_cb (GApplication *application,
                  App          *a)
 {
+  if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+    g_timeout_add_seconds (2, trace_sources_cb, a);
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
