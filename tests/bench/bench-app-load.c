@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -141,9 +142,13 @@ app_stdin_eof (App *a)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (a->app));
   FcmEventLog *log = fcm_monitor_get_event_log (fcm_connection_get_monitor (a->connection));
+  struct rusage usage;
 
-  printf ("app rss_kb=%ld acked=%u rows=%u frame_gap_max_ms=%.1f frame_gaps_over_50=%u frames=%u\n",
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("app rss_kb=%ld acked=%u rows=%u cpu_ms=%.0f frame_gap_max_ms=%.1f frame_gaps_over_50=%u frames=%u\n",
           rss_kb (), a->n_acked, g_list_model_get_n_items (G_LIST_MODEL (log)),
+          (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0,
           array_max (a->frame_gaps), count_over (a->frame_gaps, 50.0), a->frame_gaps->len);
   fflush (stdout);
   if (window != NULL)
@@ -181,6 +186,27 @@ app_live_cb (FcmConnection *connection,
           g_dbus_connection_get_unique_name (g_application_get_dbus_connection (app)),
           g_application_get_dbus_object_path (app));
   fflush (stdout);
+}
+
+/* FCM_BENCH_TRACE=1: main-loop turns over 50 ms (from a poll's return to
+ * the next poll: one turn's dispatching) */
+static GPollFunc trace_real_poll;
+static gint64 trace_poll_returned;
+
+static gint
+trace_poll (GPollFD *fds,
+            guint    nfds,
+            gint     timeout)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint ret;
+
+  if (trace_poll_returned != 0 && now - trace_poll_returned > 50000)
+    g_printerr ("trace: main-loop turn %.1f ms, from %.3f s\n", (now - trace_poll_returned) / 1000.0,
+                trace_poll_returned / 1e6);
+  ret = trace_real_poll (fds, nfds, timeout);
+  trace_poll_returned = g_get_monotonic_time ();
+  return ret;
 }
 
 /* FCM_BENCH_TRACE=1: how many sources the app's main context holds (the
@@ -225,7 +251,11 @@ app_activate_cb (GApplication *application,
 
   g_signal_stop_emission_by_name (application, "activate");
   if (g_getenv ("FCM_BENCH_TRACE") != NULL)
-    g_timeout_add_seconds (2, trace_sources_cb, a);
+    {
+      g_timeout_add_seconds (2, trace_sources_cb, a);
+      trace_real_poll = g_main_context_get_poll_func (NULL);
+      g_main_context_set_poll_func (NULL, trace_poll);
+    }
   if (g_strcmp0 (mode_app, "builtin") == 0)
     {
       a->connection = _fcm_connection_new_embedded_full (0, NULL, TRUE, &error);
@@ -455,7 +485,7 @@ print_run (const char *kind,
   printf ("  %-8s run %u: published %.0f, acked %.0f (%.0f/s for %.1f s); hub-side ack latency p50 %.2f ms, "
           "p99 %.1f ms, max %.1f ms (%.0f acks), late acks %.0f, max pending %.0f, drained in %.0f ms; "
           "D-Bus round trip max %.1f ms (p99 %.1f, %.0f over 50 ms of %.0f); frame gap max %.1f ms (%.0f over 50 ms); "
-          "RSS %.0f MB, %.0f rows\n",
+          "RSS %.0f MB, %.0f rows; the app's CPU %.0f µs per event (start-up included)\n",
           kind, i + 1, value (v, "publisher.ok"), value (v, "app.acked"),
           value (v, "publisher.ok") / value (v, "publisher.seconds"), value (v, "publisher.seconds"),
           value (v, "publisher.ack_p50_ms"), value (v, "publisher.ack_p99_ms"), value (v, "publisher.ack_max_ms"),
@@ -463,7 +493,8 @@ print_run (const char *kind,
           value (v, "publisher.max_pending"), value (v, "publisher.drain_ms"),
           value (v, "pinger.rtt_max_ms"), value (v, "pinger.rtt_p99_ms"), value (v, "pinger.rtt_over_50"),
           value (v, "pinger.pings"), value (v, "app.frame_gap_max_ms"), value (v, "app.frame_gaps_over_50"),
-          value (v, "app.rss_kb") / 1024.0, value (v, "app.rows"));
+          value (v, "app.rss_kb") / 1024.0, value (v, "app.rows"),
+          value (v, "app.cpu_ms") * 1000.0 / MAX (value (v, "app.acked"), 1.0));
   fflush (stdout);
 }
 
