@@ -181,6 +181,28 @@ test_backlog (Fixture       *f,
     }
 }
 
+/* @n events, each POSTed on a connection of its own that is closed after
+ * the answer, as `fhircast publish` or a libsoup client does */
+static void
+publish_then_close (Fixture    *f,
+                    guint       n,
+                    const char *id_prefix)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *event = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"%s-%u\","
+                                                "\"event\":{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"x-custom\","
+                                                "\"context\":[]}}", id_prefix, i);
+      g_autoptr(GSocket) socket = NULL;
+      guint status = 0;
+
+      socket = raw_request (f, "POST", "/fhircast", "Content-Type: application/json\r\n", event, &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      g_socket_close (socket, NULL);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
 /* Issue 14.3: every `fhircast publish` (a request on a keep-alive
  * connection, then close) left one connection in CLOSE-WAIT in the hub for
  * good. After 1,000 of them the hub's descriptors are back where they
@@ -194,19 +216,7 @@ test_closed_keep_alive (Fixture       *f,
   guint n = fcm_test_timeout_scale () > 1 ? 100 : 1000;
 
   subscribe_unconnected (f);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *event = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"keep-alive-%u\","
-                                                "\"event\":{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"x-custom\","
-                                                "\"context\":[]}}", i);
-      g_autoptr(GSocket) socket = NULL;
-      guint status = 0;
-
-      socket = raw_request (f, "POST", "/fhircast", "Content-Type: application/json\r\n", event, &status, NULL);
-      g_assert_cmpuint (status, ==, 200);
-      g_socket_close (socket, NULL);
-      g_main_context_iteration (NULL, FALSE);
-    }
+  publish_then_close (f, n, "keep-alive");
   FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
   g_test_message ("descriptors before %u, after %u", before, fcm_test_count_fds ());
 }
@@ -233,19 +243,7 @@ test_closed_keep_alive_busy (Fixture       *f,
   guint busy = g_idle_add_full (G_PRIORITY_DEFAULT, busy_cb, &turns, NULL);
 
   subscribe_unconnected (f);
-  for (guint i = 0; i < 200; i++)
-    {
-      g_autofree char *event = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"busy-%u\","
-                                                "\"event\":{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"x-custom\","
-                                                "\"context\":[]}}", i);
-      g_autoptr(GSocket) socket = NULL;
-      guint status = 0;
-
-      socket = raw_request (f, "POST", "/fhircast", "Content-Type: application/json\r\n", event, &status, NULL);
-      g_assert_cmpuint (status, ==, 200);
-      g_socket_close (socket, NULL);
-      g_main_context_iteration (NULL, FALSE);
-    }
+  publish_then_close (f, 200, "busy");
   FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
   g_test_message ("descriptors before %u, after %u; %u busy turns", before, fcm_test_count_fds (), turns);
   g_assert_cmpuint (turns, >, 0);
