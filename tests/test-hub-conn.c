@@ -2,7 +2,8 @@
  *
  * Issue 14 points 3, 5 and 6 (backlog): connections closed by the peer
  * between two requests are closed by the hub too (SoupServer left them in
- * CLOSE-WAIT), idle ones are closed after the idle timeout, a burst of
+ * CLOSE-WAIT), so are those closed with a request half sent (14.10),
+ * idle ones are closed after the idle timeout, a burst of
  * connects fits the listen queue, and request bodies are neither read
  * before the request is authorized nor past the 1 MiB limit. The hub runs
  * in this process; the client speaks raw HTTP over loopback sockets.
@@ -240,6 +241,53 @@ test_idle_timeout (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
 }
 
+/* Issue 14.10: a connection its peer closes is freed at once whatever
+ * state it is in (never a request, headers half sent, a body half sent,
+ * between two requests), not at the idle timeout (here 600 s, so only the
+ * peer's close can free them). */
+static void
+test_closed_half_open (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *get = g_strdup_printf ("GET /.well-known/fhircast-configuration HTTP/1.1\r\nHost: %s\r\n\r\n",
+                                          f->host_port);
+  g_autofree char *headers = g_strdup_printf ("POST /fhircast HTTP/1.1\r\nHost: %s\r\nContent-Type: appl",
+                                              f->host_port);
+  g_autofree char *body = g_strdup_printf ("POST /fhircast HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                                           "Content-Length: 1000\r\n\r\n{\"id\":", f->host_port);
+  g_autofree char *chunked = g_strdup_printf ("POST /fhircast HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                                              "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"id\":", f->host_port);
+  const char *states[] = { NULL, headers, body, chunked, get };
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  guint before = fcm_test_count_fds ();
+  gint64 start;
+
+  fcm_hub_set_idle_timeout (f->hub, 600);
+  for (guint i = 0; i < 20 * G_N_ELEMENTS (states); i++)
+    {
+      GSocket *socket = fcm_test_raw_connect (f->url);
+      const char *sent = states[i % G_N_ELEMENTS (states)];
+
+      if (sent != NULL)
+        g_assert_true (fcm_test_raw_send (socket, sent, strlen (sent)));
+      if (sent == get)
+        g_assert_cmpuint (fcm_test_raw_read_answer (socket, NULL), ==, 200);
+      g_ptr_array_add (sockets, socket);
+    }
+  /* the hub has taken them all (a descriptor each, besides ours) and read
+   * what they sent */
+  FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () >= before + 2 * sockets->len);
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < 200 * G_TIME_SPAN_MILLISECOND)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_ptr_array_set_size (sockets, 0);   /* closes them */
+  start = g_get_monotonic_time ();
+  FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
+  g_test_message ("%u connections freed in %.0f ms", 20 * (guint) G_N_ELEMENTS (states),
+                  (g_get_monotonic_time () - start) / 1000.0);
+}
+
 /* ------------------------------------------------------------------------ */
 /* bodies                                                                    */
 
@@ -364,6 +412,7 @@ main (int   argc,
   ADD ("conn/backlog", test_backlog);
   ADD ("conn/closed-keep-alive", test_closed_keep_alive);
   ADD ("conn/idle-timeout", test_idle_timeout);
+  ADD ("conn/closed-half-open", test_closed_half_open);
   ADD ("conn/keep-alive-reuse", test_keep_alive_reuse);
   ADD ("body/announced-too-large", test_announced_too_large);
   ADD ("body/chunked-too-large", test_chunked_too_large);
