@@ -1995,6 +1995,63 @@ test_publish_retry (void)
   g_free (p.reason);
 }
 
+static void
+remote_port_handler (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
+{
+  GHashTable *ports = user_data;
+  GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+
+  g_hash_table_add (ports, GUINT_TO_POINTER (g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote))));
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+/* Context changes go out on a kept-alive connection: a resent one carries
+ * the same id and the hub treats it as a retry (C-48, H-19), so the request
+ * is idempotent. Without that libsoup opens a connection per POST. */
+static void
+test_publish_keeps_connection (void)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(GHashTable) ports = g_hash_table_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcmHubClient) client = NULL;
+  g_autoptr(JsonArray) ctx = fcm_context_build_open ("rpt-1", "pat-1", "st-1", NULL, NULL);
+  g_autofree char *url = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, "/fhircast", remote_port_handler, ports, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("http://127.0.0.1:%d/fhircast", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  client = fcm_hub_client_new (url, "topic-1");
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("keep-%u", i);
+      g_autoptr(FcmEvent) open = fcm_event_new (id, NULL, "topic-1", FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx, NULL, NULL);
+      Publish p = { 0 };
+
+      fcm_hub_client_publish_async (client, open, NULL, publish_done_cb, &p);
+      FCM_TEST_WAIT_UNTIL (p.done);
+      g_assert_no_error (p.error);
+      g_assert_cmpuint (p.status, ==, 200);
+      g_free (p.id);
+      g_free (p.reason);
+    }
+  /* ten requests, one after the other, from one client port */
+  g_assert_cmpuint (g_hash_table_size (ports), ==, 1);
+  g_clear_object (&client);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  soup_server_disconnect (server);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2021,6 +2078,7 @@ main (int   argc,
   ADD ("hub-restart", test_hub_restart);
   ADD ("cli-gettopic", test_cli_gettopic);
   g_test_add_func ("/fcm/client/publish-retry", test_publish_retry);
+  g_test_add_func ("/fcm/client/publish-keeps-connection", test_publish_keeps_connection);
   g_test_add_func ("/fcm/client/misbehaving-hub", test_misbehaving_hub);
   g_test_add_func ("/fcm/client/medplum-hub", test_medplum_hub);
   g_test_add_func ("/fcm/client/tls", test_tls);

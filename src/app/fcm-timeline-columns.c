@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "fcm-timeline-private.h"
+#include "fcm-time-private.h"
 
 typedef enum
 {
@@ -218,7 +219,7 @@ bind_cb (GtkSignalListItemFactory *factory,
     case COLUMN_TIME:
       {
         gint64 usec = fcm_event_log_entry_get_received (entry);
-        g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+        g_autoptr(GDateTime) dt = _fcm_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
 
         if (dt != NULL)
           g_snprintf (buf, sizeof buf, "%02d:%02d:%02d.%03d",
@@ -323,7 +324,7 @@ _fcm_timeline_add_columns (FcmTimeline *self)
   /* fits ~700 px: the event name whole, the id ellipsized in the middle */
   add_column (self, COLUMN_TIME, _("Time"), 96, FALSE);
   add_column (self, COLUMN_EVENT, _("Event"), 184, FALSE);
-  add_column (self, COLUMN_ID, _("ID"), -1, TRUE);
+  add_column (self, COLUMN_ID, _("ID"), 150, TRUE);
   add_column (self, COLUMN_FROM, _("From"), 86, FALSE);
   add_column (self, COLUMN_ACK, _("Ack"), 44, FALSE);
   add_column (self, COLUMN_LATENCY, _("Latency"), 68, FALSE);

@@ -263,6 +263,12 @@ publish_send (GTask *task)
       return;
     }
   _fcm_hub_client_add_auth (self, msg);
+  /* A context change (or syncerror) may be sent twice with the same id: the
+   * hub treats it as a retry (C-48, H-19). So libsoup may send it on a kept-
+   * alive connection; it opens a new connection for every POST otherwise,
+   * one per event, and libsoup 3.2.3's SoupServer never frees an accepted
+   * GSocket (hubs built on it grow by each). */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   text = fcm_event_to_json (d->event, FALSE);
   bytes = g_bytes_new_take (text, strlen (text));
   soup_message_set_request_body_from_bytes (msg, "application/json", bytes);

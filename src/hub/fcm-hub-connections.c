@@ -9,14 +9,13 @@
  *   for good (one file descriptor per `fhircast publish`, until the hub
  *   runs out of them). A connection that had a request is watched while
  *   no other is in progress: a peer that has gone gets the connection
- *   closed. The watch runs at a lower priority than libsoup's own I/O,
- *   so libsoup always sees the end of a connection first and closes it
- *   itself when it does; only what it leaves behind is closed here (it
- *   does see the end of one that never had a request, or has half of
- *   one). Any connection idle for the idle timeout (default 60 s) is
- *   shut down. Thousands of connections (issue 14.10) cost little: one
- *   timer serves all the idle deadlines, and no watch is kept where
- *   libsoup needs no help.
+ *   closed. The watch runs at libsoup's own priority (a lower one starves
+ *   in a busy main loop); whichever of the two sees the end first closes
+ *   (libsoup does see the end of a connection that never had a request,
+ *   or has half of one). Any connection idle for the idle timeout
+ *   (default 60 s) is shut down. Thousands of connections (issue 14.10)
+ *   cost little: one timer serves all the idle deadlines, and no watch is
+ *   kept where libsoup needs no help.
  * - Answers before the body: a request refused from its headers alone
  *   (authorization, an announced body over the limit) or a chunked body
  *   that passes the limit is answered without reading (any more of) the
@@ -183,9 +182,14 @@ connection_watch (HubConnection *conn)
   if (conn->source != NULL)
     return;
   conn->source = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  /* after libsoup's own I/O (G_PRIORITY_DEFAULT): it sees the end of a
-   * connection it still reads first */
-  g_source_set_priority (conn->source, G_PRIORITY_LOW);
+  /* At libsoup's own priority, not below it: in a busy main loop (the
+   * built-in hub shares the app's, which takes 2,000 events a second) a
+   * lower priority never ran, and clients that open a connection per POST
+   * (libsoup's own SoupSession does, POST not being idempotent) left
+   * thousands of connections in CLOSE-WAIT. Whichever sees the end first
+   * closes: libsoup, or this watch (connection_ready_cb peeks and only
+   * closes on the end of the stream). */
+  g_source_set_priority (conn->source, G_PRIORITY_DEFAULT);
   g_source_set_callback (conn->source, (GSourceFunc) (void (*) (void)) connection_ready_cb, conn, NULL);
   g_source_attach (conn->source, g_main_context_get_thread_default ());
 }

@@ -33,6 +33,8 @@
  *
  * Usage: bench-app-load [--hub builtin|separate|both] [--rate N]
  *                       [--seconds S] [--events N] [--runs N]
+ * FCM_BENCH_TRACE=1 prints (stderr) when each stall over 50 ms happened,
+ * the acks every 2,000 and the app's main-context sources every 2 s.
  * Run under xvfb-run and dbus-run-session (make bench does).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -116,6 +118,8 @@ tick_cb (GtkWidget     *widget,
       double gap = (now - a->last_frame) / 1000.0;
 
       g_array_append_val (a->frame_gaps, gap);
+      if (gap > 50.0 && g_getenv ("FCM_BENCH_TRACE") != NULL)
+        g_printerr ("trace: frame gap %.1f ms, from %.3f s\n", gap, a->last_frame / 1e6);
     }
   a->last_frame = now;
   return G_SOURCE_CONTINUE;
@@ -128,6 +132,8 @@ ack_sent_cb (FcmHubClient *client,
              App          *a)
 {
   a->n_acked++;
+  if (a->n_acked % 2000 == 0 && g_getenv ("FCM_BENCH_TRACE") != NULL)
+    g_printerr ("trace: %u acked at %.3f s\n", a->n_acked, g_get_monotonic_time () / 1e6);
 }
 
 static void
@@ -177,6 +183,39 @@ app_live_cb (FcmConnection *connection,
   fflush (stdout);
 }
 
+/* FCM_BENCH_TRACE=1: how many sources the app's main context holds (the
+ * most recent ids), every 2 s */
+static gboolean
+trace_sources_cb (gpointer user_data)
+{
+  g_autoptr(GSource) probe = g_idle_source_new ();
+  g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint newest = g_source_attach (probe, NULL);   /* ids are handed out in order */
+  GHashTableIter iter;
+  gpointer key, value;
+  guint n = 0;
+
+  g_source_destroy (probe);
+  for (guint id = newest > 500000 ? newest - 500000 : 1; id < newest; id++)
+    {
+      GSource *source = g_main_context_find_source_by_id (NULL, id);
+      char *kind;
+
+      if (source == NULL)
+        continue;
+      n++;
+      kind = g_strdup_printf ("%s/prio %d/funcs %p", g_source_get_name (source) ? g_source_get_name (source) : "-",
+                              g_source_get_priority (source), (void *) source->source_funcs);
+      g_hash_table_insert (kinds, kind, GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (kinds, kind)) + 1));
+    }
+  g_printerr ("trace: %u sources, newest id %u, at %.3f s\n", n, newest, g_get_monotonic_time () / 1e6);
+  g_hash_table_iter_init (&iter, kinds);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (GPOINTER_TO_UINT (value) > 20)
+      g_printerr ("trace:   %u × %s\n", GPOINTER_TO_UINT (value), (char *) key);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 app_activate_cb (GApplication *application,
                  App          *a)
@@ -185,6 +224,8 @@ app_activate_cb (GApplication *application,
   GtkWindow *window;
 
   g_signal_stop_emission_by_name (application, "activate");
+  if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+    g_timeout_add_seconds (2, trace_sources_cb, a);
   if (g_strcmp0 (mode_app, "builtin") == 0)
     {
       a->connection = _fcm_connection_new_embedded_full (0, NULL, TRUE, &error);
