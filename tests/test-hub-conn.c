@@ -288,6 +288,45 @@ test_closed_half_open (Fixture       *f,
                   (g_get_monotonic_time () - start) / 1000.0);
 }
 
+/* A client may send its requests, then close its side (`printf … | nc -N`
+ * does): libsoup reads the second request along with the first, and the
+ * end of the stream is all the socket has left once the first is
+ * answered. The watch for peers that go must not close the connection
+ * then (it did: the second request found its socket closed); every
+ * request is answered, then the connection closed. */
+static void
+test_pipelined_half_close (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GSocket) socket = fcm_test_raw_connect (f->url);
+  g_autofree char *get = g_strdup_printf ("GET /.well-known/fhircast-configuration HTTP/1.1\r\nHost: %s\r\n\r\n",
+                                          f->host_port);
+  g_autofree char *requests = g_strconcat (get, get, get, NULL);
+  g_autoptr(GString) in = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
+  guint answers = 0;
+
+  g_assert_true (fcm_test_raw_send (socket, requests, strlen (requests)));
+  g_assert_true (g_socket_shutdown (socket, FALSE, TRUE, NULL));
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char buffer[4096];
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+
+      if (n > 0)
+        g_string_append_len (in, buffer, n);
+      else if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;   /* the end of the stream, or a reset */
+      else if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (200);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  for (const char *p = in->str; (p = strstr (p, "HTTP/1.1 200 OK\r\n")) != NULL; p++)
+    answers++;
+  g_assert_cmpuint (answers, ==, 3);
+}
+
 /* ------------------------------------------------------------------------ */
 /* bodies                                                                    */
 
@@ -413,6 +452,7 @@ main (int   argc,
   ADD ("conn/closed-keep-alive", test_closed_keep_alive);
   ADD ("conn/idle-timeout", test_idle_timeout);
   ADD ("conn/closed-half-open", test_closed_half_open);
+  ADD ("conn/pipelined-half-close", test_pipelined_half_close);
   ADD ("conn/keep-alive-reuse", test_keep_alive_reuse);
   ADD ("body/announced-too-large", test_announced_too_large);
   ADD ("body/chunked-too-large", test_chunked_too_large);

@@ -9,10 +9,11 @@
  *   for good (one file descriptor per `fhircast publish`, until the hub
  *   runs out of them). A connection that had a request is watched while
  *   no other is in progress: a peer that has gone gets the connection
- *   closed. The watch runs at libsoup's own priority (a lower one starves
- *   in a busy main loop); whichever of the two sees the end first closes
- *   (libsoup does see the end of a connection that never had a request,
- *   or has half of one). Any connection idle for the idle timeout
+ *   closed (after END_GRACE_MS, unless libsoup starts a request it had
+ *   read already). The watch runs at libsoup's own priority (a lower one
+ *   starves in a busy main loop); whichever of the two sees the end first
+ *   closes (libsoup does see the end of a connection that never had a
+ *   request, or has half of one). Any connection idle for the idle timeout
  *   (default 60 s) is shut down. Thousands of connections (issue 14.10)
  *   cost little: one timer serves all the idle deadlines, and no watch is
  *   kept where libsoup needs no help.
@@ -41,6 +42,7 @@
 #define LISTEN_BACKLOG 1024
 #define EARLY_DRAIN_SECONDS 2
 #define EARLY_DRAIN_BYTES (8 * 1024 * 1024)
+#define END_GRACE_MS 200
 
 struct _HubConnection
 {
@@ -51,6 +53,7 @@ struct _HubConnection
   GSource *source;       /* while idle after a request: the peer sends or goes away */
   GList    idle_link;    /* in FcmHub.idle_queue while idle (data = the connection) */
   gint64   idle_deadline; /* monotonic µs: closed when still idle then */
+  guint    end_id;       /* the watch saw the end: closed after END_GRACE_MS */
   gboolean busy;         /* a request is being read or answered */
   gboolean served;       /* a request was answered on it */
 };
@@ -145,6 +148,7 @@ connection_stop_watching (HubConnection *conn)
       g_source_destroy (conn->source);
       g_clear_pointer (&conn->source, g_source_unref);
     }
+  g_clear_handle_id (&conn->end_id, g_source_remove);
   connection_idle_stop (conn);
 }
 
@@ -227,6 +231,18 @@ idle_timer_cb (gpointer data)
 }
 
 static gboolean
+connection_end_cb (gpointer data)
+{
+  HubConnection *conn = data;
+
+  conn->end_id = 0;
+  g_debug ("closing a connection its peer left");
+  g_socket_close (conn->socket, NULL);
+  connection_forget (conn);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
 connection_ready_cb (GSocket      *socket,
                      GIOCondition  condition,
                      gpointer      data)
@@ -255,10 +271,16 @@ connection_ready_cb (GSocket      *socket,
         }
     }
 
-  /* the peer has gone while no request was in progress */
+  /* The peer has gone, or closed its side, while no request was in
+   * progress. libsoup may still hold a request it read along with the
+   * last one (a client that sends its requests, then closes its side,
+   * as `printf … | nc -N` does), and starts it a turn or two later
+   * ("request-started" stops this); closing now would pull the socket
+   * from under it. If it starts nothing within END_GRACE_MS, nothing is
+   * coming. */
   g_clear_pointer (&conn->source, g_source_unref);
-  g_socket_close (socket, NULL);
-  connection_forget (conn);
+  if (conn->end_id == 0)
+    conn->end_id = g_timeout_add (END_GRACE_MS, connection_end_cb, conn);
   return G_SOURCE_REMOVE;
 }
 
@@ -337,6 +359,8 @@ _fcm_hub_conn_request_started_cb (SoupServer        *server,
   g_signal_connect_object (msg, "got-headers", G_CALLBACK (request_got_headers_cb), self, 0);
   if (conn != NULL)
     {
+      /* libsoup starts a request it had read: not the end yet */
+      g_clear_handle_id (&conn->end_id, g_source_remove);
       g_object_set_data_full (G_OBJECT (msg), "fcm-hub-socket", g_object_ref (conn->socket), g_object_unref);
       g_signal_connect_object (msg, "disconnected", G_CALLBACK (request_disconnected_cb), self, 0);
     }
