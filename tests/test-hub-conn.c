@@ -2,7 +2,8 @@
  *
  * Issue 14 points 3, 5 and 6 (backlog): connections closed by the peer
  * between two requests are closed by the hub too (SoupServer left them in
- * CLOSE-WAIT), idle ones are closed after the idle timeout, a burst of
+ * CLOSE-WAIT), so are those closed with a request half sent (14.10),
+ * idle ones are closed after the idle timeout, a burst of
  * connects fits the listen queue, and request bodies are neither read
  * before the request is authorized nor past the 1 MiB limit. The hub runs
  * in this process; the client speaks raw HTTP over loopback sockets.
@@ -181,6 +182,28 @@ test_backlog (Fixture       *f,
     }
 }
 
+/* @n events, each POSTed on a connection of its own that is closed after
+ * the answer, as `fhircast publish` or a libsoup client does */
+static void
+publish_then_close (Fixture    *f,
+                    guint       n,
+                    const char *id_prefix)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *event = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"%s-%u\","
+                                                "\"event\":{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"x-custom\","
+                                                "\"context\":[]}}", id_prefix, i);
+      g_autoptr(GSocket) socket = NULL;
+      guint status = 0;
+
+      socket = raw_request (f, "POST", "/fhircast", "Content-Type: application/json\r\n", event, &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      g_socket_close (socket, NULL);
+      g_main_context_iteration (NULL, FALSE);
+    }
+}
+
 /* Issue 14.3: every `fhircast publish` (a request on a keep-alive
  * connection, then close) left one connection in CLOSE-WAIT in the hub for
  * good. After 1,000 of them the hub's descriptors are back where they
@@ -194,21 +217,38 @@ test_closed_keep_alive (Fixture       *f,
   guint n = fcm_test_timeout_scale () > 1 ? 100 : 1000;
 
   subscribe_unconnected (f);
-  for (guint i = 0; i < n; i++)
-    {
-      g_autofree char *event = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"keep-alive-%u\","
-                                                "\"event\":{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"x-custom\","
-                                                "\"context\":[]}}", i);
-      g_autoptr(GSocket) socket = NULL;
-      guint status = 0;
-
-      socket = raw_request (f, "POST", "/fhircast", "Content-Type: application/json\r\n", event, &status, NULL);
-      g_assert_cmpuint (status, ==, 200);
-      g_socket_close (socket, NULL);
-      g_main_context_iteration (NULL, FALSE);
-    }
+  publish_then_close (f, n, "keep-alive");
   FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
   g_test_message ("descriptors before %u, after %u", before, fcm_test_count_fds ());
+}
+
+static gboolean
+busy_cb (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The same in a main loop that always has something to do at the default
+ * priority, as the app's does under load (issue 15.1: the built-in hub
+ * shares it with 2,000 events a second): the watch on closed connections
+ * must still run. At a lower priority it never did, and every POST of a
+ * client that opens a connection per request (libsoup's SoupSession does)
+ * stayed in CLOSE-WAIT, with a socket source that every turn polled. */
+static void
+test_closed_keep_alive_busy (Fixture       *f,
+                             gconstpointer  data)
+{
+  guint before = fcm_test_count_fds ();
+  guint turns = 0;
+  guint busy = g_idle_add_full (G_PRIORITY_DEFAULT, busy_cb, &turns, NULL);
+
+  subscribe_unconnected (f);
+  publish_then_close (f, 200, "busy");
+  FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
+  g_test_message ("descriptors before %u, after %u; %u busy turns", before, fcm_test_count_fds (), turns);
+  g_assert_cmpuint (turns, >, 0);
+  g_source_remove (busy);
 }
 
 /* A keep-alive connection without a request for the idle timeout is
@@ -238,6 +278,92 @@ test_idle_timeout (Fixture       *f,
   g_socket_close (idle, NULL);
   g_socket_close (silent, NULL);
   FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
+}
+
+/* Issue 14.10: a connection its peer closes is freed at once whatever
+ * state it is in (never a request, headers half sent, a body half sent,
+ * between two requests), not at the idle timeout (here 600 s, so only the
+ * peer's close can free them). */
+static void
+test_closed_half_open (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *get = g_strdup_printf ("GET /.well-known/fhircast-configuration HTTP/1.1\r\nHost: %s\r\n\r\n",
+                                          f->host_port);
+  g_autofree char *headers = g_strdup_printf ("POST /fhircast HTTP/1.1\r\nHost: %s\r\nContent-Type: appl",
+                                              f->host_port);
+  g_autofree char *body = g_strdup_printf ("POST /fhircast HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                                           "Content-Length: 1000\r\n\r\n{\"id\":", f->host_port);
+  g_autofree char *chunked = g_strdup_printf ("POST /fhircast HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\n"
+                                              "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"id\":", f->host_port);
+  const char *states[] = { NULL, headers, body, chunked, get };
+  g_autoptr(GPtrArray) sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  guint before = fcm_test_count_fds ();
+  gint64 start;
+
+  fcm_hub_set_idle_timeout (f->hub, 600);
+  for (guint i = 0; i < 20 * G_N_ELEMENTS (states); i++)
+    {
+      GSocket *socket = fcm_test_raw_connect (f->url);
+      const char *sent = states[i % G_N_ELEMENTS (states)];
+
+      if (sent != NULL)
+        g_assert_true (fcm_test_raw_send (socket, sent, strlen (sent)));
+      if (sent == get)
+        g_assert_cmpuint (fcm_test_raw_read_answer (socket, NULL), ==, 200);
+      g_ptr_array_add (sockets, socket);
+    }
+  /* the hub has taken them all (a descriptor each, besides ours) and read
+   * what they sent */
+  FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () >= before + 2 * sockets->len);
+  start = g_get_monotonic_time ();
+  while (g_get_monotonic_time () - start < 200 * G_TIME_SPAN_MILLISECOND)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_ptr_array_set_size (sockets, 0);   /* closes them */
+  start = g_get_monotonic_time ();
+  FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
+  g_test_message ("%u connections freed in %.0f ms", 20 * (guint) G_N_ELEMENTS (states),
+                  (g_get_monotonic_time () - start) / 1000.0);
+}
+
+/* A client may send its requests, then close its side (`printf … | nc -N`
+ * does): libsoup reads the second request along with the first, and the
+ * end of the stream is all the socket has left once the first is
+ * answered. The watch for peers that go must not close the connection
+ * then (it did: the second request found its socket closed); every
+ * request is answered, then the connection closed. */
+static void
+test_pipelined_half_close (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GSocket) socket = fcm_test_raw_connect (f->url);
+  g_autofree char *get = g_strdup_printf ("GET /.well-known/fhircast-configuration HTTP/1.1\r\nHost: %s\r\n\r\n",
+                                          f->host_port);
+  g_autofree char *requests = g_strconcat (get, get, get, NULL);
+  g_autoptr(GString) in = g_string_new (NULL);
+  gint64 deadline = g_get_monotonic_time () + (gint64) (10 * G_USEC_PER_SEC * fcm_test_timeout_scale ());
+  guint answers = 0;
+
+  g_assert_true (fcm_test_raw_send (socket, requests, strlen (requests)));
+  g_assert_true (g_socket_shutdown (socket, FALSE, TRUE, NULL));
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      char buffer[4096];
+      gssize n = g_socket_receive (socket, buffer, sizeof buffer, NULL, &error);
+
+      if (n > 0)
+        g_string_append_len (in, buffer, n);
+      else if (n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        break;   /* the end of the stream, or a reset */
+      else if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (200);
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+    }
+  for (const char *p = in->str; (p = strstr (p, "HTTP/1.1 200 OK\r\n")) != NULL; p++)
+    answers++;
+  g_assert_cmpuint (answers, ==, 3);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -363,7 +489,10 @@ main (int   argc,
 #define ADD(path, fn) g_test_add ("/fcm/hub/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("conn/backlog", test_backlog);
   ADD ("conn/closed-keep-alive", test_closed_keep_alive);
+  ADD ("conn/closed-keep-alive-busy", test_closed_keep_alive_busy);
   ADD ("conn/idle-timeout", test_idle_timeout);
+  ADD ("conn/closed-half-open", test_closed_half_open);
+  ADD ("conn/pipelined-half-close", test_pipelined_half_close);
   ADD ("conn/keep-alive-reuse", test_keep_alive_reuse);
   ADD ("body/announced-too-large", test_announced_too_large);
   ADD ("body/chunked-too-large", test_chunked_too_large);

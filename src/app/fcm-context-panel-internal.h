@@ -1,6 +1,6 @@
 /* fcm-context-panel-internal.h: what the files of FcmContextPanel share
  *
- * fcm-context-panel.c        the widget: applying changes once per frame,
+ * fcm-context-panel.c        the widget: applying changes (fcm-view-pace.h),
  *                            tooltips, state, set-up, public API
  * fcm-context-panel-text.c   the headline's lines and the suspended rows
  * fcm-context-panel-test.c   what the tests look at
@@ -9,6 +9,8 @@
  */
 
 #pragma once
+
+#include "fcm-view-pace.h"
 
 #include "fcm-context-panel-private.h"
 
@@ -22,8 +24,7 @@ struct _FcmContextPanel
   GSignalGroup        *monitor_signals;
   GSignalGroup        *store_signals;
   GSignalGroup        *item_signals;     /* the current item */
-  GtkCustomFilter     *suspended_filter;
-  GtkFilterListModel  *suspended_model;
+  GListStore          *suspended_model;  /* FcmContextItem: the store's not current ones, as shown */
   FcmContextItem      *chosen;           /* a suspended item, or NULL */
 
   /* what is shown, per field: NULL when not given */
@@ -33,8 +34,12 @@ struct _FcmContextPanel
   AdwActionRow        *rows[FCM_CONTEXT_N_FIELDS];
   GtkLabel            *values[FCM_CONTEXT_N_FIELDS];
 
-  guint                tick_id;
-  guint                filter_dirty : 1;
+  guint                tick_id;          /* while not mapped: apply with the next frame */
+  guint                apply_id;         /* a timeout: apply soon */
+  gint64               last_apply;       /* monotonic, when the last apply started */
+  gint64               last_cost;        /* how long it took */
+  guint                suspended_dirty : 1;
+  guint                n_suspended_shown; /* in the button and the group title */
   guint                n_label_updates;
   guint                n_applies;
 

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "fcm-context-panel-internal.h"
+#include "fcm-time-private.h"
 
 gboolean
 _fcm_context_given (const char *s)
@@ -48,7 +49,7 @@ age_in_years (const char *birth_date)
       sscanf (birth_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
     return -1;
 
-  now = g_date_time_new_now_local ();
+  now = _fcm_date_time_new_now_local ();
   age = g_date_time_get_year (now) - y;
   if (g_date_time_get_month (now) < m ||
       (g_date_time_get_month (now) == m && g_date_time_get_day_of_month (now) < d))

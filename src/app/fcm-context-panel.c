@@ -27,8 +27,9 @@
  * (C-33).
  *
  * Under load the store changes once per event. The panel only marks itself
- * dirty then; the changes are applied at most once per frame (a tick
- * callback), and only the labels whose text really changed are touched.
+ * dirty then; the changes are applied at most ten times a second
+ * (fcm-view-pace.h), and only the labels whose text really changed are
+ * touched.
  * Tooltips are computed when GTK asks for them (#GtkWidget::query-tooltip):
  * in GTK 4.8 setting one asks the X server for the pointer, synchronously.
  *
@@ -243,8 +244,9 @@ update_suspended_count (FcmContextPanel *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->suspended_group), n > 0);
   gtk_widget_set_visible (self->suspended_button, n > 0);
-  if (n == 0)
+  if (n == 0 || n == self->n_suspended_shown)
     return;
+  self->n_suspended_shown = n;
 
   /* Translators: a button in the panel's header; %u is a number of reports */
   count = g_strdup_printf (ngettext ("%u Suspended", "%u Suspended", n), n);
@@ -252,7 +254,55 @@ update_suspended_count (FcmContextPanel *self)
   /* Translators: %u is a number of reports */
   title = g_strdup_printf (ngettext ("Suspended Report (%u)", "Suspended Reports (%u)", n), n);
   adw_preferences_group_set_title (self->suspended_group, title);
-  gtk_widget_set_tooltip_text (self->suspended_button, _("Go to the suspended reports"));
+}
+
+static gboolean
+same_item_at (GListModel     *model,
+              guint           position,
+              FcmContextItem *item)
+{
+  /* the store holds the item: the pointer stays valid without our reference */
+  g_autoptr(FcmContextItem) at = g_list_model_get_item (model, position);
+
+  return at == item;
+}
+
+/* The suspended reports (C-37) as the list shows them: the store's items
+ * that are not current, in the store's order. Applied with the frame like
+ * the rest (under load the store changes per event: a list box bound to a
+ * filter of the store made and dropped rows per event), and in place: only
+ * the rows that really came or went are made or dropped. */
+static void
+sync_suspended (FcmContextPanel *self)
+{
+  FcmContextStore *store = get_store (self);
+  GListModel *shown = G_LIST_MODEL (self->suspended_model);
+  g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n_shown = g_list_model_get_n_items (shown);
+  guint prefix = 0;
+  guint suffix = 0;
+
+  self->suspended_dirty = FALSE;
+  if (store != NULL)
+    for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (store)); i < n; i++)
+      {
+        FcmContextItem *item = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+        if (fcm_context_item_get_current (item))
+          g_object_unref (item);
+        else
+          g_ptr_array_add (want, item);
+      }
+
+  while (prefix < want->len && prefix < n_shown && same_item_at (shown, prefix, want->pdata[prefix]))
+    prefix++;
+  while (suffix < want->len - prefix && suffix < n_shown - prefix &&
+         same_item_at (shown, n_shown - 1 - suffix, want->pdata[want->len - 1 - suffix]))
+    suffix++;
+  if (prefix + suffix == n_shown && prefix + suffix == want->len)
+    return;
+  g_list_store_splice (self->suspended_model, prefix, n_shown - prefix - suffix,
+                       want->pdata + prefix, want->len - prefix - suffix);
 }
 
 static void
@@ -283,15 +333,13 @@ apply (FcmContextPanel *self)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
+  g_clear_handle_id (&self->apply_id, g_source_remove);
+  self->last_apply = g_get_monotonic_time ();
   self->n_applies++;
 
   update_page (self);
-  if (self->filter_dirty)
-    {
-      self->filter_dirty = FALSE;
-      /* the filter reads FcmContextItem:current, which the list model does not watch */
-      gtk_filter_changed (GTK_FILTER (self->suspended_filter), GTK_FILTER_CHANGE_DIFFERENT);
-    }
+  if (self->suspended_dirty)
+    sync_suspended (self);
   /* a chosen report that was resumed or closed is no longer a choice */
   if (self->chosen != NULL &&
       (fcm_context_item_get_current (self->chosen) || !store_has (self, self->chosen)))
@@ -349,13 +397,30 @@ apply_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-/* Applies the changes with the next frame; many events in one frame cost
- * one update. Nothing is done while the panel is not shown. */
+static gboolean
+apply_timeout_cb (gpointer user_data)
+{
+  FcmContextPanel *self = user_data;
+
+  self->apply_id = 0;
+  apply (self);
+  self->last_cost = g_get_monotonic_time () - self->last_apply;
+  return G_SOURCE_REMOVE;
+}
+
+/* Applies the changes soon; many events cost one update, at most ten a
+ * second under a stream (fcm-view-pace.h). Nothing is done while the panel
+ * is not shown: it waits for the panel's next frame. */
 static void
 queue_apply (FcmContextPanel *self)
 {
-  if (self->tick_id == 0)
+  if (self->tick_id != 0 || self->apply_id != 0)
+    return;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_tick_cb, NULL, NULL);
+  else
+    self->apply_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_apply, self->last_cost),
+                                         apply_timeout_cb, self, NULL);
 }
 
 /* ---------------------------------------------------------------- tooltips */
@@ -462,7 +527,7 @@ static void
 on_store_current_cb (FcmContextPanel *self)
 {
   g_signal_group_set_target (self->item_signals, get_current (self));
-  self->filter_dirty = TRUE;
+  self->suspended_dirty = TRUE;
   queue_apply (self);
   update_stale (self);
 }
@@ -476,6 +541,7 @@ on_store_stale_cb (FcmContextPanel *self)
 static void
 on_store_n_items_cb (FcmContextPanel *self)
 {
+  self->suspended_dirty = TRUE;
   queue_apply (self);
 }
 
@@ -492,13 +558,6 @@ on_monitor_state_cb (FcmContextPanel *self)
 }
 
 /* -------------------------------------------------------- suspended list */
-
-static gboolean
-suspended_filter_func (gpointer item,
-                       gpointer user_data)
-{
-  return !fcm_context_item_get_current (FCM_CONTEXT_ITEM (item));
-}
 
 static void
 on_suspended_changed_cb (FcmContextPanel *self)
@@ -591,6 +650,7 @@ fcm_context_panel_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
+  g_clear_handle_id (&self->apply_id, g_source_remove);
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
   if (self->item_signals != NULL)
@@ -605,7 +665,6 @@ fcm_context_panel_dispose (GObject *object)
 
   g_clear_object (&self->chosen);
   g_clear_object (&self->suspended_model);
-  g_clear_object (&self->suspended_filter);
   g_clear_object (&self->store_signals);
   g_clear_object (&self->item_signals);
   g_clear_object (&self->monitor_signals);
@@ -757,8 +816,7 @@ fcm_context_panel_init (FcmContextPanel *self)
   g_signal_group_connect_swapped (self->item_signals, "notify",
                                   G_CALLBACK (on_item_notify_cb), self);
 
-  self->suspended_filter = gtk_custom_filter_new (suspended_filter_func, NULL, NULL);
-  self->suspended_model = gtk_filter_list_model_new (NULL, g_object_ref (GTK_FILTER (self->suspended_filter)));
+  self->suspended_model = g_list_store_new (FCM_TYPE_CONTEXT_ITEM);
   g_signal_connect_object (self->suspended_model, "items-changed",
                            G_CALLBACK (on_suspended_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_list_box_bind_model (self->suspended_list, G_LIST_MODEL (self->suspended_model),
@@ -772,6 +830,10 @@ fcm_context_panel_init (FcmContextPanel *self)
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
                                                           gtk_callback_action_new (unchoose_cb, NULL, NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self->suspended_list), shortcuts);
+
+  /* once: in GTK 4.8 each gtk_widget_set_tooltip_text() asks the X server
+   * for the pointer, synchronously */
+  gtk_widget_set_tooltip_text (self->suspended_button, _("Go to the suspended reports"));
 
   apply (self);
   update_stale (self);
@@ -816,9 +878,8 @@ fcm_context_panel_set_monitor (FcmContextPanel *self,
   g_signal_group_set_target (self->monitor_signals, monitor);
   g_signal_group_set_target (self->store_signals, store);
   g_signal_group_set_target (self->item_signals, get_current (self));
-  gtk_filter_list_model_set_model (self->suspended_model, G_LIST_MODEL (store));
 
-  self->filter_dirty = TRUE;
+  self->suspended_dirty = TRUE;
   apply (self);
   update_stale (self);
 
@@ -861,13 +922,17 @@ fcm_context_panel_set_chosen (FcmContextPanel *self,
   if (item == NULL)
     gtk_list_box_unselect_all (self->suspended_list);
   else
-    for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->suspended_model)); i++)
-      {
-        g_autoptr(FcmContextItem) it = g_list_model_get_item (G_LIST_MODEL (self->suspended_model), i);
+    {
+      if (self->suspended_dirty)
+        sync_suspended (self);
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->suspended_model)); i++)
+        {
+          g_autoptr(FcmContextItem) it = g_list_model_get_item (G_LIST_MODEL (self->suspended_model), i);
 
-        if (it == item)
-          gtk_list_box_select_row (self->suspended_list, gtk_list_box_get_row_at_index (self->suspended_list, i));
-      }
+          if (it == item)
+            gtk_list_box_select_row (self->suspended_list, gtk_list_box_get_row_at_index (self->suspended_list, i));
+        }
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);
 }

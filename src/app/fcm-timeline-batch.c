@@ -1,11 +1,12 @@
 /* fcm-timeline-batch.c: the event log as the timeline's rows see it
  *
  * FcmTimelineBatch: the log as the view sees it, changed at most once per
- * main-loop turn. A list view in GTK 4.8 does work proportional to its
- * length for every items-changed, so a burst of k messages into a log of n
- * rows must not cost k signals: appends at the end and drops at the front
- * (a full log, C-69 heartbeats aside) are gathered and applied together just
- * before the next frame. Any other change resets the view.
+ * main-loop turn and at most ten times a second (fcm-view-pace.h). A list
+ * view in GTK 4.8 does work proportional to its length for every
+ * items-changed, so a burst of k messages into a log of n rows must not cost
+ * k signals: appends at the end and drops at the front (a full log, C-69
+ * heartbeats aside) are gathered and applied together. Any other change
+ * resets the view.
  *
  * Clear Timeline hides the rows the log has so far (the front of the log)
  * rather than deleting them at once, so that it can be undone; the log's
@@ -30,6 +31,7 @@
 #include "config.h"
 
 #include "fcm-timeline-private.h"
+#include "fcm-view-pace.h"
 
 struct _FcmTimelineBatch
 {
@@ -41,6 +43,8 @@ struct _FcmTimelineBatch
   guint       front_removed;  /* pending */
   gboolean    reset;          /* pending: anything but front drops and appends */
   guint       flush_id;
+  gint64      last_flush;     /* monotonic, when the last flush started */
+  gint64      last_cost;      /* how long it took */
 
   guint       hidden;         /* rows at the source's front not shown (cleared) */
   FcmRecorder *recorder;      /* nullable: show rows once written */
@@ -162,6 +166,7 @@ _fcm_timeline_batch_flush (FcmTimelineBatch *self)
   guint limit;
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
+  self->last_flush = g_get_monotonic_time ();
 
   if (self->reset)
     {
@@ -326,6 +331,7 @@ fcm_timeline_batch_flush_cb (gpointer data)
 
   self->flush_id = 0;
   _fcm_timeline_batch_flush (self);
+  self->last_cost = g_get_monotonic_time () - self->last_flush;
   return G_SOURCE_REMOVE;
 }
 
@@ -349,10 +355,11 @@ fcm_timeline_batch_source_changed_cb (GListModel       *source,
 static void
 schedule_flush (FcmTimelineBatch *self)
 {
-  /* before the next frame is drawn (GDK_PRIORITY_REDRAW is HIGH_IDLE + 20),
-   * after the messages that are already waiting (default priority) */
+  /* after the messages that are already waiting, and at most ten times a
+   * second under a stream (fcm-view-pace.h) */
   if (self->flush_id == 0)
-    self->flush_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 10, fcm_timeline_batch_flush_cb, self, NULL);
+    self->flush_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_flush, self->last_cost),
+                                         fcm_timeline_batch_flush_cb, self, NULL);
 }
 
 void

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "fcm-timeline-private.h"
+#include "fcm-time-private.h"
 
 typedef enum
 {
@@ -218,7 +219,7 @@ bind_cb (GtkSignalListItemFactory *factory,
     case COLUMN_TIME:
       {
         gint64 usec = fcm_event_log_entry_get_received (entry);
-        g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+        g_autoptr(GDateTime) dt = _fcm_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
 
         if (dt != NULL)
           g_snprintf (buf, sizeof buf, "%02d:%02d:%02d.%03d",

@@ -13,6 +13,7 @@
 #include "fcm-context-details.h"
 #include "fcm-error.h"
 #include "fcm-json-private.h"
+#include "fcm-time-private.h"
 
 #define DCM "http://dicom.nema.org/resources/ontology/DCM"
 
@@ -157,7 +158,7 @@ fcm_report_details_check (const FcmReportDetails  *details,
     }
   if (is_given (details->birth_date))
     {
-      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr(GDateTime) now = _fcm_date_time_new_now_local ();
       g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
 
       if (!fcm_fhir_date_is_valid (details->birth_date))

@@ -7,12 +7,16 @@
  * - Closed and idle keep-alive connections: SoupServer leaves a
  *   connection whose peer closed it between two requests in CLOSE-WAIT
  *   for good (one file descriptor per `fhircast publish`, until the hub
- *   runs out of them). Every connection is watched while no request is
- *   in progress: a peer that has gone gets the connection closed, and one
- *   that stays idle for the idle timeout (default 60 s) gets it shut
- *   down. The watch runs at a lower priority than libsoup's own I/O, so
- *   libsoup always sees the end of a connection first and closes it
- *   itself when it does; only what it leaves behind is closed here.
+ *   runs out of them). A connection that had a request is watched while
+ *   no other is in progress: a peer that has gone gets the connection
+ *   closed (after END_GRACE_MS, unless libsoup starts a request it had
+ *   read already). The watch runs at libsoup's own priority (a lower one
+ *   starves in a busy main loop); whichever of the two sees the end first
+ *   closes (libsoup does see the end of a connection that never had a
+ *   request, or has half of one). Any connection idle for the idle timeout
+ *   (default 60 s) is shut down. Thousands of connections (issue 14.10)
+ *   cost little: one timer serves all the idle deadlines, and no watch is
+ *   kept where libsoup needs no help.
  * - Answers before the body: a request refused from its headers alone
  *   (authorization, an announced body over the limit) or a chunked body
  *   that passes the limit is answered without reading (any more of) the
@@ -38,6 +42,7 @@
 #define LISTEN_BACKLOG 1024
 #define EARLY_DRAIN_SECONDS 2
 #define EARLY_DRAIN_BYTES (8 * 1024 * 1024)
+#define END_GRACE_MS 200
 
 struct _HubConnection
 {
@@ -45,9 +50,12 @@ struct _HubConnection
   GSocket *socket;       /* the key in FcmHub.connections; a reference (libsoup 3.2
                           * never frees an accepted GSocket, so no weak reference:
                           * its data would leak with it) */
-  GSource *source;       /* while idle: the peer sends or goes away */
-  guint    idle_id;      /* while idle: the idle timeout */
+  GSource *source;       /* while idle after a request: the peer sends or goes away */
+  GList    idle_link;    /* in FcmHub.idle_queue while idle (data = the connection) */
+  gint64   idle_deadline; /* monotonic µs: closed when still idle then */
+  guint    end_id;       /* the watch saw the end: closed after END_GRACE_MS */
   gboolean busy;         /* a request is being read or answered */
+  gboolean served;       /* a request was answered on it */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -76,6 +84,62 @@ _fcm_hub_conn_listen (FcmHub        *self,
 /* ------------------------------------------------------------------------ */
 /* watching idle connections                                                */
 
+/* With thousands of connections open, every main-loop turn goes through
+ * every GSource (twice) and polls every descriptor; the hub takes one new
+ * connection a turn. So an idle connection costs no source of its own
+ * that it can do without: one timer serves all the idle deadlines, and
+ * only a connection that had a request is watched (libsoup sees the end
+ * of one that never had a request, and tells it with "disconnected"). */
+
+static gboolean idle_timer_cb (gpointer data);
+
+static void
+idle_timer_schedule (FcmHub *self)
+{
+  HubConnection *first = g_queue_peek_head (&self->idle_queue);
+  gint64 delay;
+
+  if (first == NULL || (self->idle_timer_id != 0 && self->idle_timer_deadline <= first->idle_deadline))
+    return;   /* nothing to wait for, or the timer comes in time */
+  g_clear_handle_id (&self->idle_timer_id, g_source_remove);
+  delay = MAX (first->idle_deadline - g_get_monotonic_time (), 0);
+  self->idle_timer_deadline = first->idle_deadline;
+  self->idle_timer_id = g_timeout_add ((guint) MIN ((delay + 999) / 1000, G_MAXUINT), idle_timer_cb, self);
+}
+
+static void
+connection_idle_start (HubConnection *conn)
+{
+  FcmHub *self = conn->hub;
+  GList *before;
+
+  if (conn->idle_link.data != NULL || self->idle_timeout <= 0)
+    return;
+  conn->idle_deadline = g_get_monotonic_time () + (gint64) (self->idle_timeout * G_USEC_PER_SEC);
+  conn->idle_link.data = conn;
+  /* at the end, unless the idle timeout was shortened since the last ones */
+  for (before = self->idle_queue.tail;
+       before != NULL && ((HubConnection *) before->data)->idle_deadline > conn->idle_deadline;
+       before = before->prev)
+    ;
+  if (before == NULL)
+    g_queue_push_head_link (&self->idle_queue, &conn->idle_link);
+  else
+    g_queue_insert_after_link (&self->idle_queue, before, &conn->idle_link);
+  idle_timer_schedule (self);
+}
+
+static void
+connection_idle_stop (HubConnection *conn)
+{
+  /* the timer may come for nothing: it sets itself for the next one then */
+  if (conn->idle_link.data != NULL)
+    {
+      g_queue_unlink (&conn->hub->idle_queue, &conn->idle_link);
+      conn->idle_link.data = NULL;
+    }
+}
+
 static void
 connection_stop_watching (HubConnection *conn)
 {
@@ -84,7 +148,8 @@ connection_stop_watching (HubConnection *conn)
       g_source_destroy (conn->source);
       g_clear_pointer (&conn->source, g_source_unref);
     }
-  g_clear_handle_id (&conn->idle_id, g_source_remove);
+  g_clear_handle_id (&conn->end_id, g_source_remove);
+  connection_idle_stop (conn);
 }
 
 void
@@ -93,6 +158,15 @@ _fcm_hub_connection_free (HubConnection *conn)
   connection_stop_watching (conn);
   g_object_unref (conn->socket);
   g_free (conn);
+}
+
+/* From fcm_hub_shutdown(). */
+void
+_fcm_hub_conn_shutdown (FcmHub *self)
+{
+  if (self->connections != NULL)
+    g_hash_table_remove_all (self->connections);
+  g_clear_handle_id (&self->idle_timer_id, g_source_remove);
 }
 
 static void
@@ -112,29 +186,59 @@ connection_watch (HubConnection *conn)
   if (conn->source != NULL)
     return;
   conn->source = g_socket_create_source (conn->socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  /* after libsoup's own I/O (G_PRIORITY_DEFAULT): it sees the end of a
-   * connection it still reads first */
-  g_source_set_priority (conn->source, G_PRIORITY_LOW);
+  /* At libsoup's own priority, not below it: in a busy main loop (the
+   * built-in hub shares the app's, which takes 2,000 events a second) a
+   * lower priority never ran, and clients that open a connection per POST
+   * (libsoup's own SoupSession does, POST not being idempotent) left
+   * thousands of connections in CLOSE-WAIT. Whichever sees the end first
+   * closes: libsoup, or this watch (connection_ready_cb peeks and only
+   * closes on the end of the stream). */
+  g_source_set_priority (conn->source, G_PRIORITY_DEFAULT);
   g_source_set_callback (conn->source, (GSourceFunc) (void (*) (void)) connection_ready_cb, conn, NULL);
   g_source_attach (conn->source, g_main_context_get_thread_default ());
 }
 
-static gboolean
-connection_idle_cb (gpointer data)
+static void
+connection_idle_expired (HubConnection *conn)
 {
-  HubConnection *conn = data;
-
-  conn->idle_id = 0;
   if (g_socket_is_closed (conn->socket))
     {
       connection_forget (conn);
-      return G_SOURCE_REMOVE;
+      return;
     }
   /* libsoup sees the end and closes it; if it left the connection alone,
    * the watch sees the end and closes it */
   g_debug ("closing a connection idle for %g s", conn->hub->idle_timeout);
   g_socket_shutdown (conn->socket, TRUE, TRUE, NULL);
   connection_watch (conn);
+}
+
+static gboolean
+idle_timer_cb (gpointer data)
+{
+  FcmHub *self = data;
+  gint64 now = g_get_monotonic_time ();
+  HubConnection *conn;
+
+  self->idle_timer_id = 0;
+  while ((conn = g_queue_peek_head (&self->idle_queue)) != NULL && conn->idle_deadline <= now)
+    {
+      connection_idle_stop (conn);
+      connection_idle_expired (conn);
+    }
+  idle_timer_schedule (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+connection_end_cb (gpointer data)
+{
+  HubConnection *conn = data;
+
+  conn->end_id = 0;
+  g_debug ("closing a connection its peer left");
+  g_socket_close (conn->socket, NULL);
+  connection_forget (conn);
   return G_SOURCE_REMOVE;
 }
 
@@ -167,10 +271,16 @@ connection_ready_cb (GSocket      *socket,
         }
     }
 
-  /* the peer has gone while no request was in progress */
+  /* The peer has gone, or closed its side, while no request was in
+   * progress. libsoup may still hold a request it read along with the
+   * last one (a client that sends its requests, then closes its side,
+   * as `printf … | nc -N` does), and starts it a turn or two later
+   * ("request-started" stops this); closing now would pull the socket
+   * from under it. If it starts nothing within END_GRACE_MS, nothing is
+   * coming. */
   g_clear_pointer (&conn->source, g_source_unref);
-  g_socket_close (socket, NULL);
-  connection_forget (conn);
+  if (conn->end_id == 0)
+    conn->end_id = g_timeout_add (END_GRACE_MS, connection_end_cb, conn);
   return G_SOURCE_REMOVE;
 }
 
@@ -195,7 +305,9 @@ connection_lookup (FcmHub            *self,
   return conn;
 }
 
-/* No request in progress: watch the connection until one comes. */
+/* No request in progress: the idle timeout runs until one comes. A
+ * connection that had a request is watched too: libsoup 3.2.3 would leave
+ * it in CLOSE-WAIT if the peer went now. */
 static void
 connection_set_idle (HubConnection *conn)
 {
@@ -205,9 +317,9 @@ connection_set_idle (HubConnection *conn)
       connection_forget (conn);
       return;
     }
-  connection_watch (conn);
-  if (conn->idle_id == 0 && conn->hub->idle_timeout > 0)
-    conn->idle_id = g_timeout_add ((guint) MAX (conn->hub->idle_timeout * 1000, 1), connection_idle_cb, conn);
+  if (conn->served)
+    connection_watch (conn);
+  connection_idle_start (conn);
 }
 
 static void
@@ -223,6 +335,20 @@ request_got_headers_cb (SoupServerMessage *msg,
     }
 }
 
+/* libsoup closed the connection (its peer went, or it was done with it);
+ * @msg has no socket any more. */
+static void
+request_disconnected_cb (SoupServerMessage *msg,
+                         FcmHub            *self)
+{
+  GSocket *socket = g_object_get_data (G_OBJECT (msg), "fcm-hub-socket");
+  HubConnection *conn = socket != NULL && self->connections != NULL
+                        ? g_hash_table_lookup (self->connections, socket) : NULL;
+
+  if (conn != NULL && g_socket_is_closed (conn->socket))
+    connection_forget (conn);
+}
+
 void
 _fcm_hub_conn_request_started_cb (SoupServer        *server,
                                   SoupServerMessage *msg,
@@ -231,6 +357,13 @@ _fcm_hub_conn_request_started_cb (SoupServer        *server,
   HubConnection *conn = connection_lookup (self, msg, TRUE);
 
   g_signal_connect_object (msg, "got-headers", G_CALLBACK (request_got_headers_cb), self, 0);
+  if (conn != NULL)
+    {
+      /* libsoup starts a request it had read: not the end yet */
+      g_clear_handle_id (&conn->end_id, g_source_remove);
+      g_object_set_data_full (G_OBJECT (msg), "fcm-hub-socket", g_object_ref (conn->socket), g_object_unref);
+      g_signal_connect_object (msg, "disconnected", G_CALLBACK (request_disconnected_cb), self, 0);
+    }
   if (conn != NULL && !conn->busy)
     connection_set_idle (conn);
 }
@@ -243,7 +376,10 @@ _fcm_hub_conn_request_done_cb (SoupServer        *server,
   HubConnection *conn = connection_lookup (self, msg, FALSE);
 
   if (conn != NULL)
-    connection_set_idle (conn);
+    {
+      conn->served = TRUE;
+      connection_set_idle (conn);
+    }
 }
 
 /* Before the connection of @msg is taken over (a WebSocket, an early

@@ -264,6 +264,9 @@ struct _FcmHub
   FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
   GHashTable  *connections;          /* GSocket → HubConnection, watched while idle */
   double       idle_timeout;         /* seconds; keep-alive connections idle longer are closed */
+  GQueue       idle_queue;           /* HubConnection links while idle, by deadline */
+  guint        idle_timer_id;        /* the one timer for the first of them */
+  gint64       idle_timer_deadline;  /* monotonic µs it was set for */
   GHashTable  *early_answers;        /* EarlyAnswer set: answers written before the body */
   char        *admin_secret;         /* the /admin/ credential; NULL = none */
   gboolean     ws_token_optional;    /* accept token-less upgrades with --tokens/--introspect */
@@ -401,6 +404,7 @@ gboolean _fcm_hub_conn_listen (FcmHub        *self,
                                gboolean       tls,
                                GError       **error);
 void _fcm_hub_connection_free (HubConnection *conn);
+void _fcm_hub_conn_shutdown (FcmHub *self);
 void _fcm_hub_conn_request_started_cb (SoupServer        *server,
                                        SoupServerMessage *msg,
                                        FcmHub            *self);

@@ -451,8 +451,7 @@ fcm_hub_shutdown (FcmHub *self)
   for (GList *l = subs; l != NULL; l = l->next)
     _fcm_hub_subscriber_detach (l->data, FCM_WS_CLOSE_GOING_AWAY, "hub shutting down");
   g_hash_table_remove_all (self->subscribers);
-  if (self->connections != NULL)
-    g_hash_table_remove_all (self->connections);
+  _fcm_hub_conn_shutdown (self);
   if (self->server != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->server, self);

@@ -126,6 +126,9 @@ ping_cb (GObject      *source,
 
   if (reply != NULL)
     g_array_append_val (ping->p->rtts, rtt);
+  /* FCM_BENCH_TRACE=1: when the stalls were (seconds on the monotonic clock) */
+  if (rtt > 50.0 && g_getenv ("FCM_BENCH_TRACE") != NULL)
+    g_printerr ("trace: D-Bus round trip %.1f ms, sent at %.3f s\n", rtt, ping->sent / 1e6);
   ping->p->outstanding--;
   g_free (ping);
 }

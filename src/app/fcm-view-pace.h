@@ -1,0 +1,47 @@
+/* fcm-view-pace.h: how often the views take what the hub sent
+ *
+ * Under a stream of events (issue 15.1: 2,000 a second) the views must not
+ * cost per event, nor draw more often than anybody can read: the timeline's
+ * rows and the context panel apply what changed at most once every
+ * FCM_VIEW_APPLY_INTERVAL_USEC, and, when applying takes long (many new
+ * rows, a slow machine), only after FCM_VIEW_COST_FACTOR times what the last
+ * apply took, up to FCM_VIEW_APPLY_MAX_USEC: the widget work after it (the
+ * next frame's layout and drawing) is of the same order, so the views keep
+ * to a small share of the main loop and the hub's messages get the rest.
+ * A change after a quiet spell is applied at once (in the next main-loop
+ * turn), so a single event shows without delay.
+ *
+ * The pending change waits in a timeout at G_PRIORITY_DEFAULT, the priority
+ * of the hub's messages, rather than in an idle or a tick callback: those run
+ * only when no message is waiting, so a steady stream held them back for
+ * seconds (the frame clock's own paint has the same weakness, which is why
+ * the views must stay cheap enough for the stream to leave gaps).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define FCM_VIEW_APPLY_INTERVAL_USEC (100 * 1000)
+#define FCM_VIEW_APPLY_MAX_USEC      (1000 * 1000)
+#define FCM_VIEW_COST_FACTOR         10
+
+/* Milliseconds to wait before the next apply, given when the last one
+ * started and how long it took (microseconds, monotonic) */
+static inline guint
+fcm_view_pace_delay_ms (gint64 last_apply,
+                        gint64 last_cost)
+{
+  gint64 interval = CLAMP (last_cost * FCM_VIEW_COST_FACTOR, FCM_VIEW_APPLY_INTERVAL_USEC, FCM_VIEW_APPLY_MAX_USEC);
+  gint64 since = g_get_monotonic_time () - last_apply;
+
+  if (last_apply == 0 || since >= interval)
+    return 0;
+  return (guint) ((interval - since + 999) / 1000);
+}
+
+G_END_DECLS
