@@ -12,12 +12,15 @@
  * across inputs (a new hub and listening socket per input cost more than
  * the input itself), and is only kept for the next input when it is back
  * where it started: no subscriber, topic, retired endpoint id, pending ack,
- * delayed notification, async job, quota entry, closing socket, open
- * connection or early answer, no sequence number used, no timer of its own
- * started (hub_is_pristine() reads them from fcm-hub-private.h). Otherwise
- * it is shut down and the next input gets a new one. So an input replays
- * the same way whatever ran before it; what differs is only the port (a
- * new hub gets a new one) and memory addresses. Only loopback, no sleeps: the main
+ * delayed notification, async job, quota entry or closing socket, no
+ * sequence number used, no timer of its own started (hub_is_pristine()
+ * reads them from fcm-hub-private.h). Otherwise it is shut down and the
+ * next input gets a new one. What carries over: the port (a new hub gets a
+ * new one), memory addresses, and the TCP connections of earlier inputs
+ * that this side has closed and the hub has not let go of yet (it gives a
+ * peer that left END_GRACE_MS, and an early answer its drain time): they
+ * get no more data and can only end, the new input comes on a connection
+ * of its own. Only loopback, no sleeps: the main
  * context is iterated until the hub closed the connection or has nothing
  * left to do (hub timers are not waited for; the shutdown that follows
  * meets them pending). A 500 answer aborts: bad input must get a 4xx with a
@@ -138,9 +141,8 @@ static FcmHub *hub;
 static GSocketAddress *hub_address;
 static guint hub_heartbeat_id;
 
-/* iterations without progress while waiting for the hub to forget the
- * connection of the last input before it may be used again */
-#define MAX_SETTLE 64
+/* iterations after an input for the hub to finish what it does at once */
+#define MAX_SETTLE 1024
 
 static void
 hub_start (void)
@@ -181,15 +183,16 @@ table_empty (GHashTable *table)
 }
 
 /* Everything a request can change in an FcmHub (fcm-hub-private.h) is as
- * in a new one. Settings are not on the list: no request changes them. */
+ * in a new one. Settings are not on the list: no request changes them. Nor
+ * are connections, idle_queue and early_answers: what is left there is
+ * connections this side closed (see the top of the file). */
 static gboolean
 hub_is_pristine (void)
 {
   return table_empty (hub->subscribers) && table_empty (hub->retired) &&
          table_empty (hub->topics) && table_empty (hub->closing) &&
          table_empty (hub->delayed) && table_empty (hub->async_jobs) &&
-         table_empty (hub->quota) && table_empty (hub->connections) &&
-         table_empty (hub->early_answers) && table_empty (hub->changed_topics) &&
+         table_empty (hub->quota) && table_empty (hub->changed_topics) &&
          table_empty (hub->introspected) && table_empty (hub->introspecting) &&
          g_queue_is_empty (&hub->ack_queue) && hub->ack_timer_id == 0 &&
          hub->next_seq == 0 && hub->subscribers_peak == 0 && hub->trim_id == 0 &&
@@ -197,15 +200,12 @@ hub_is_pristine (void)
          hub->audit_rec == NULL && !hub->request_paused && !hub->shutting_down;
 }
 
-/* After an input: keep the hub for the next one only if it is as new once
- * it has let go of the connection (it watches idle ones until they end). */
+/* After an input: keep the hub for the next one only if it is as new. */
 static void
 hub_settle (void)
 {
-  guint idle = 0;
-
-  while (idle < MAX_SETTLE && !table_empty (hub->connections))
-    idle = g_main_context_iteration (NULL, FALSE) ? 0 : idle + 1;
+  for (guint i = 0; i < MAX_SETTLE && g_main_context_iteration (NULL, FALSE); i++)
+    ;
   if (!hub_is_pristine ())
     hub_stop ();
 }
