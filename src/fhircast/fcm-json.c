@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
+#include "fcm-doc.h"
 #include "fcm-error.h"
 #include "fcm-json-private.h"
 
@@ -306,6 +308,55 @@ fcm_json_parse (const char  *text,
   return json_parser_steal_root (parser);
 }
 
+/* json-glib 1.6 writes a double whose shortest form has no '.' with ".0"
+ * appended, which for 2e+95 gives "2e+95.0", and infinity (1e999 parses
+ * to it) as "inf": neither is JSON (found by fuzz-message). */
+static gboolean
+has_double_json_glib_breaks (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObjectIter iter;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, NULL, &member))
+          if (has_double_json_glib_breaks (member))
+            return TRUE;
+        return FALSE;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          if (has_double_json_glib_breaks (json_array_get_element (array, i)))
+            return TRUE;
+        return FALSE;
+      }
+
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        {
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+          double d = json_node_get_double (node);
+
+          if (!isfinite (d))
+            return TRUE;
+          g_ascii_dtostr (buf, sizeof buf, d);
+          return strchr (buf, '.') == NULL && strchr (buf, 'e') != NULL;
+        }
+      return FALSE;
+
+    case JSON_NODE_NULL:
+    default:
+      return FALSE;
+    }
+}
+
 char *
 fcm_json_to_string (JsonNode *node,
                     gboolean  pretty)
@@ -313,6 +364,16 @@ fcm_json_to_string (JsonNode *node,
   g_autoptr(JsonGenerator) gen = json_generator_new ();
 
   g_return_val_if_fail (node != NULL, NULL);
+
+  /* such a tree is written by cJSON (compact even when @pretty, infinity as
+   * null); every other one by json-glib as before */
+  if (has_double_json_glib_breaks (node))
+    {
+      g_autoptr(FcmDoc) doc = fcm_doc_new_from_node (node, NULL);
+
+      if (doc != NULL)
+        return fcm_doc_to_string (fcm_doc_get_root (doc));
+    }
 
   json_generator_set_pretty (gen, pretty);
   json_generator_set_indent (gen, 2);
