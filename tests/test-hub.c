@@ -866,6 +866,41 @@ test_duplicate_id (Fixture       *f,
   g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 1);
 }
 
+/* H-19 with a bound: the hub remembers the newest processed_max ids of a
+ * topic (4,096; 3 here), so a retry of a recent one is spotted and the table
+ * no longer grows by every event */
+static void
+test_duplicate_id_window (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autofree char *first = open_event ("ev-w0", "rpt-1", "pat-1", "st-1");
+  Topic *topic;
+
+  f->hub->processed_max = 3;
+  g_assert_cmpuint (post_json (f, first), ==, 200);
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ev-w%u", i);
+      g_autofree char *text = open_event (id, "rpt-1", "pat-1", "st-1");
+
+      g_assert_cmpuint (post_json (f, text), ==, 200);
+      if (i == 5)
+        /* the newest: a retry, broadcast once */
+        g_assert_cmpuint (post_json (f, text), ==, 200);
+    }
+  topic = g_hash_table_lookup (f->hub->topics, TOPIC);
+  g_assert_nonnull (topic);
+  g_assert_cmpuint (g_hash_table_size (topic->processed), ==, 3);
+  g_assert_cmpuint (topic->processed_order.length, ==, 3);
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 6);
+  /* the oldest is forgotten: its id counts as new again */
+  g_assert_cmpuint (post_json (f, first), ==, 200);
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 7);
+}
+
 /* H-20, H-29, H-30 */
 static void
 test_current_context (Fixture       *f,
@@ -2920,6 +2955,7 @@ main (int   argc,
   ADD ("context/bad-requests", test_bad_requests);
   ADD ("context/not-open", test_not_open_409);
   ADD ("context/duplicate-id", test_duplicate_id);
+  ADD ("context/duplicate-id-window", test_duplicate_id_window);
   ADD ("context/current", test_current_context);
   ADD ("context/update-select", test_update_and_select);
   ADD ("ack/refused", test_ack_refused);
