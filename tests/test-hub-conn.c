@@ -211,6 +211,47 @@ test_closed_keep_alive (Fixture       *f,
   g_test_message ("descriptors before %u, after %u", before, fcm_test_count_fds ());
 }
 
+static gboolean
+busy_cb (gpointer user_data)
+{
+  (*(guint *) user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+/* The same in a main loop that always has something to do at the default
+ * priority, as the app's does under load (issue 15.1: the built-in hub
+ * shares it with 2,000 events a second): the watch on closed connections
+ * must still run. At a lower priority it never did, and every POST of a
+ * client that opens a connection per request (libsoup's SoupSession does)
+ * stayed in CLOSE-WAIT, with a socket source that every turn polled. */
+static void
+test_closed_keep_alive_busy (Fixture       *f,
+                             gconstpointer  data)
+{
+  guint before = fcm_test_count_fds ();
+  guint turns = 0;
+  guint busy = g_idle_add_full (G_PRIORITY_DEFAULT, busy_cb, &turns, NULL);
+
+  subscribe_unconnected (f);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autofree char *event = g_strdup_printf ("{\"timestamp\":\"2025-03-14T09:26:53Z\",\"id\":\"busy-%u\","
+                                                "\"event\":{\"hub.topic\":\"" TOPIC "\",\"hub.event\":\"x-custom\","
+                                                "\"context\":[]}}", i);
+      g_autoptr(GSocket) socket = NULL;
+      guint status = 0;
+
+      socket = raw_request (f, "POST", "/fhircast", "Content-Type: application/json\r\n", event, &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      g_socket_close (socket, NULL);
+      g_main_context_iteration (NULL, FALSE);
+    }
+  FCM_TEST_WAIT_UNTIL (fcm_test_count_fds () <= before);
+  g_test_message ("descriptors before %u, after %u; %u busy turns", before, fcm_test_count_fds (), turns);
+  g_assert_cmpuint (turns, >, 0);
+  g_source_remove (busy);
+}
+
 /* A keep-alive connection without a request for the idle timeout is
  * closed by the hub; one in use is not. */
 static void
@@ -363,6 +404,7 @@ main (int   argc,
 #define ADD(path, fn) g_test_add ("/fcm/hub/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("conn/backlog", test_backlog);
   ADD ("conn/closed-keep-alive", test_closed_keep_alive);
+  ADD ("conn/closed-keep-alive-busy", test_closed_keep_alive_busy);
   ADD ("conn/idle-timeout", test_idle_timeout);
   ADD ("conn/keep-alive-reuse", test_keep_alive_reuse);
   ADD ("body/announced-too-large", test_announced_too_large);

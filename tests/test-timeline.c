@@ -88,6 +88,36 @@ n_log (Fixture *f)
   return g_list_model_get_n_items (G_LIST_MODEL (fcm_monitor_get_event_log (f->monitor)));
 }
 
+/* the event id of the newest row: concurrent publishes may reach the hub in
+ * any order (on kept-alive connections they queue for a free one) */
+static char *
+newest_id (Fixture *f)
+{
+  GListModel *log = G_LIST_MODEL (fcm_monitor_get_event_log (f->monitor));
+  g_autoptr(FcmEventLogEntry) entry = g_list_model_get_item (log, g_list_model_get_n_items (log) - 1);
+  FcmEvent *event = fcm_event_log_entry_get_event (entry);
+
+  return g_strdup (event != NULL ? fcm_event_get_id (event) : NULL);
+}
+
+/* the view has taken every row of the log: with a capped log the counts
+ * match long before the contents do */
+static gboolean
+rows_in_sync (Fixture *f)
+{
+  GListModel *log = G_LIST_MODEL (fcm_monitor_get_event_log (f->monitor));
+  GListModel *rows = _fcm_timeline_get_model (f->timeline);
+  guint n = g_list_model_get_n_items (log);
+  g_autoptr(GObject) newest = NULL;
+  g_autoptr(GObject) last_row = NULL;
+
+  if (n == 0 || g_list_model_get_n_items (rows) != n)
+    return FALSE;
+  newest = g_list_model_get_item (log, n - 1);
+  last_row = g_list_model_get_item (rows, n - 1);
+  return newest == last_row;
+}
+
 static guint
 row_of (Fixture    *f,
         const char *event_id)
@@ -762,6 +792,49 @@ collect_column_cells (Fixture    *f,
     }
 }
 
+/* Issue 15.1: a full log drops rows at the front while new ones come in
+ * (the list moves its rows up): the view keeps following; it showed
+ * "1472 new messages below" under load, the user not having scrolled. */
+static void
+test_timeline_follow_full_log (Fixture       *f,
+                               gconstpointer  data)
+{
+  static const guint batches[] = { 30, 1, 45, 2, 60, 5, 80, 13, 70, 1, 90 };
+  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
+  GtkAdjustment *adj = _fcm_timeline_get_vadjustment (f->timeline);
+  GtkWidget *jump = fcm_test_find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_REVEALER);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  guint sent = 0;
+
+  fcm_event_log_set_max_entries (log, 60);
+  subscribe (f->ours);
+  subscribe (f->other);
+  /* the selects below are about this report */
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
+  for (guint b = 0; b < G_N_ELEMENTS (batches); b++)
+    {
+      char *last = publish_batch (f, batches[b], sent);
+      gint64 frame;
+
+      sent += batches[b];
+      FCM_TEST_WAIT_UNTIL (fcm_event_log_find_event (log, last) != NULL && rows_in_sync (f));
+      g_free (last);
+      last = newest_id (f);
+      frame = gdk_frame_clock_get_frame_counter (clock);
+      gtk_widget_queue_draw (GTK_WIDGET (f->window));
+      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+      if (!_fcm_timeline_get_following (f->timeline) || !at_end (adj) || !cell_visible (f, last))
+        g_error ("batch %u (%u sent, %u rows): following %d, newest row %s shown %d; value %.1f, page %.1f, upper %.1f",
+                 b, sent, n_rows (f), _fcm_timeline_get_following (f->timeline), last, cell_visible (f, last),
+                 gtk_adjustment_get_value (adj), gtk_adjustment_get_page_size (adj), gtk_adjustment_get_upper (adj));
+      g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
+      g_free (last);
+    }
+  g_assert_cmpuint (n_log (f), <=, 60);
+}
+
 /* issue 11.1: while following, the newest row is on screen after every batch,
  * in the frame that lays it out; scrolled up, it is not, and "Jump to
  * Latest" shows, under the rows, hiding none of the Ack/Latency/Validation
@@ -787,11 +860,13 @@ test_timeline_follow_newest (Fixture       *f,
   for (guint b = 0; b < G_N_ELEMENTS (batches); b++)
     {
       guint before = n_log (f);
-      g_autofree char *last = publish_batch (f, batches[b], sent);
+      char *last = publish_batch (f, batches[b], sent);
       gint64 frame;
 
       sent += batches[b];
       FCM_TEST_WAIT_UNTIL (n_log (f) == before + batches[b] && n_rows (f) == n_log (f));
+      g_free (last);
+      last = newest_id (f);
       /* the next frame shows it (the view took the rows before it) */
       frame = gdk_frame_clock_get_frame_counter (clock);
       gtk_widget_queue_draw (GTK_WIDGET (f->window));
@@ -802,6 +877,7 @@ test_timeline_follow_newest (Fixture       *f,
                  gtk_adjustment_get_page_size (adj), gtk_adjustment_get_upper (adj));
       g_assert_true (_fcm_timeline_get_following (f->timeline));
       g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (jump)));
+      g_free (last);
     }
   g_assert_cmpuint (sent, ==, 200);
   g_assert_cmpstr (_fcm_timeline_get_count_text (f->timeline), ==, "203 messages");
@@ -822,6 +898,8 @@ test_timeline_follow_newest (Fixture       *f,
 
     sent += 7;
     FCM_TEST_WAIT_UNTIL (n_log (f) == before + 7 && n_rows (f) == n_log (f));
+    g_free (last);
+    last = newest_id (f);
     FCM_TEST_WAIT_UNTIL (gtk_widget_get_mapped (button) && gtk_widget_get_child_visible (button) &&
                          gtk_widget_get_height (button) > 0);
     wait_frames (f, 1);
@@ -970,6 +1048,7 @@ main (int   argc,
   g_test_add ("/timeline/autoscroll", Fixture, NULL, fixture_setup, test_timeline_autoscroll, fixture_teardown);
   g_test_add ("/timeline/syncerror-link", Fixture, NULL, fixture_setup, test_timeline_syncerror_link, fixture_teardown);
   g_test_add ("/timeline/follow-newest", Fixture, "small", fixture_setup, test_timeline_follow_newest, fixture_teardown);
+  g_test_add ("/timeline/follow-full-log", Fixture, "small", fixture_setup, test_timeline_follow_full_log, fixture_teardown);
   g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);
 
   return g_test_run ();

@@ -324,7 +324,7 @@ _fcm_timeline_add_columns (FcmTimeline *self)
   /* fits ~700 px: the event name whole, the id ellipsized in the middle */
   add_column (self, COLUMN_TIME, _("Time"), 96, FALSE);
   add_column (self, COLUMN_EVENT, _("Event"), 184, FALSE);
-  add_column (self, COLUMN_ID, _("ID"), 150, TRUE);
+  add_column (self, COLUMN_ID, _("ID"), -1, TRUE);
   add_column (self, COLUMN_FROM, _("From"), 86, FALSE);
   add_column (self, COLUMN_ACK, _("Ack"), 44, FALSE);
   add_column (self, COLUMN_LATENCY, _("Latency"), 68, FALSE);

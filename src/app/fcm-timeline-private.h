@@ -58,6 +58,7 @@ struct _FcmTimeline
   /* auto-scroll (fcm-timeline-scroll.c) */
   gboolean               following;
   gboolean               configuring;  /* the list reconfigured the adjustment */
+  gboolean               rows_moving;  /* rows came or went since the last layout */
   double                 last_value;
   guint                  n_unseen;     /* rows added since following stopped */
   gulong                 layout_id;
@@ -94,6 +95,7 @@ void             _fcm_timeline_refilter_now       (FcmTimeline          *self);
 
 /* fcm-timeline-scroll.c: following new rows, "Jump to Latest" */
 void             _fcm_timeline_setup_scrolling    (FcmTimeline          *self);
+void             _fcm_timeline_rows_moving_cb     (FcmTimeline          *self);
 void             _fcm_timeline_set_following      (FcmTimeline          *self,
                                                    gboolean              following);
 void             _fcm_timeline_watch_frame_clock  (FcmTimeline          *self);

@@ -95,7 +95,7 @@ vadjustment_value_changed_cb (GtkAdjustment *adj,
   /* Up, and not the list moving its rows while it lays out new or dropped
    * ones (that comes with "changed", just before): the user's scroll, by the
    * wheel, the scroll bar or the keyboard. */
-  else if (!self->configuring && value < self->last_value)
+  else if (!self->configuring && !self->rows_moving && value < self->last_value)
     _fcm_timeline_set_following (self, FALSE);
   self->last_value = value;
   self->configuring = FALSE;
@@ -118,6 +118,7 @@ layout_after_cb (GdkFrameClock *clock,
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
   self->configuring = FALSE;
+  self->rows_moving = FALSE;
   self->last_value = gtk_adjustment_get_value (adj);
   if (self->following && !at_bottom (adj))
     go_to_bottom (self);
@@ -136,6 +137,17 @@ items_changed_cb (GListModel  *model,
       update_jump_label (self);
     }
   _fcm_timeline_update_empty_state (self);
+}
+
+/* Connected to the batch before any model downstream of it, so it runs
+ * before the list sees the change: until the frame's layout is over, the
+ * list moving its rows (a full log drops rows at the front while new ones
+ * come) is not the user scrolling up. Without it the timeline stopped
+ * following under load ("1472 new messages below", issue 15.1). */
+void
+_fcm_timeline_rows_moving_cb (FcmTimeline *self)
+{
+  self->rows_moving = TRUE;
 }
 
 static void

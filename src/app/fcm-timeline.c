@@ -512,6 +512,8 @@ fcm_timeline_init (FcmTimeline *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->batch = g_object_new (FCM_TYPE_TIMELINE_BATCH, NULL);
+  g_signal_connect_object (self->batch, "items-changed", G_CALLBACK (_fcm_timeline_rows_moving_cb),
+                           self, G_CONNECT_SWAPPED);
   self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->batch)), NULL);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);

@@ -33,6 +33,8 @@
  *
  * Usage: bench-app-load [--hub builtin|separate|both] [--rate N]
  *                       [--seconds S] [--events N] [--runs N]
+ * FCM_BENCH_TRACE=1 prints (stderr) when each stall over 50 ms happened,
+ * the acks every 2,000 and the app's main-context sources every 2 s.
  * Run under xvfb-run and dbus-run-session (make bench does).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -46,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -97,11 +100,29 @@ typedef struct
   FcmApplication *app;
   FcmConnection  *connection;
   GArray         *frame_gaps;     /* ms between frames */
+  double          timer_late_max; /* ms: how late a 10 ms timer at the default priority ran */
+  gint64          timer_due;
   gint64          last_frame;
   guint           n_acked;
   Stdin           in;
   gboolean        ready;
 } App;
+
+/* A timer at the priority of the hub's messages (and of D-Bus calls): how
+ * late it runs is how long the main loop kept everything at that priority
+ * waiting, measured inside the app (the D-Bus round trip adds the bus and
+ * the pinger's own scheduling on a busy machine) */
+static gboolean
+late_timer_cb (gpointer user_data)
+{
+  App *a = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (a->ready && a->timer_due != 0)
+    a->timer_late_max = MAX (a->timer_late_max, (now - a->timer_due) / 1000.0);
+  a->timer_due = now + 10000;
+  return G_SOURCE_CONTINUE;
+}
 
 static gboolean
 tick_cb (GtkWidget     *widget,
@@ -139,9 +160,13 @@ app_stdin_eof (App *a)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (a->app));
   FcmEventLog *log = fcm_monitor_get_event_log (fcm_connection_get_monitor (a->connection));
+  struct rusage usage;
 
-  printf ("app rss_kb=%ld acked=%u rows=%u frame_gap_max_ms=%.1f frame_gaps_over_50=%u frames=%u\n",
+  getrusage (RUSAGE_SELF, &usage);
+  printf ("app rss_kb=%ld acked=%u rows=%u cpu_ms=%.0f timer_late_max_ms=%.1f frame_gap_max_ms=%.1f frame_gaps_over_50=%u frames=%u\n",
           rss_kb (), a->n_acked, g_list_model_get_n_items (G_LIST_MODEL (log)),
+          (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
+          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0, a->timer_late_max,
           array_max (a->frame_gaps), count_over (a->frame_gaps, 50.0), a->frame_gaps->len);
   fflush (stdout);
   if (window != NULL)
@@ -181,20 +206,40 @@ app_live_cb (FcmConnection *connection,
   fflush (stdout);
 }
 
+/* FCM_BENCH_TRACE=1: main-loop turns over 50 ms (from a poll's return to
+ * the next poll: one turn's dispatching) */
+static GPollFunc trace_real_poll;
+static gint64 trace_poll_returned;
+
+static gint
+trace_poll (GPollFD *fds,
+            guint    nfds,
+            gint     timeout)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint ret;
+
+  if (trace_poll_returned != 0 && now - trace_poll_returned > 50000)
+    g_printerr ("trace: main-loop turn %.1f ms, from %.3f s\n", (now - trace_poll_returned) / 1000.0,
+                trace_poll_returned / 1e6);
+  ret = trace_real_poll (fds, nfds, timeout);
+  trace_poll_returned = g_get_monotonic_time ();
+  return ret;
+}
+
 /* FCM_BENCH_TRACE=1: how many sources the app's main context holds (the
  * most recent ids), every 2 s */
 static gboolean
 trace_sources_cb (gpointer user_data)
 {
-  guint newest = g_idle_add (trace_sources_cb, NULL);
+  g_autoptr(GSource) probe = g_idle_source_new ();
   g_autoptr(GHashTable) kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint newest = g_source_attach (probe, NULL);   /* ids are handed out in order */
   GHashTableIter iter;
   gpointer key, value;
   guint n = 0;
 
-  g_source_remove (newest);
-  if (user_data == NULL)
-    return G_SOURCE_REMOVE;
+  g_source_destroy (probe);
   for (guint id = newest > 500000 ? newest - 500000 : 1; id < newest; id++)
     {
       GSource *source = g_main_context_find_source_by_id (NULL, id);
@@ -219,12 +264,16 @@ static void
 app_activate_cb (GApplication *application,
                  App          *a)
 {
-  if (g_getenv ("FCM_BENCH_TRACE") != NULL)
-    g_timeout_add_seconds (2, trace_sources_cb, a);
   g_autoptr(GError) error = NULL;
   GtkWindow *window;
 
   g_signal_stop_emission_by_name (application, "activate");
+  if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+    {
+      g_timeout_add_seconds (2, trace_sources_cb, a);
+      trace_real_poll = g_main_context_get_poll_func (NULL);
+      g_main_context_set_poll_func (NULL, trace_poll);
+    }
   if (g_strcmp0 (mode_app, "builtin") == 0)
     {
       a->connection = _fcm_connection_new_embedded_full (0, NULL, TRUE, &error);
@@ -243,6 +292,7 @@ app_activate_cb (GApplication *application,
   gtk_window_set_default_size (window, 1280, 720);
   gtk_window_present (window);
   gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, a, NULL);
+  g_timeout_add (10, late_timer_cb, a);
   if (without_panel)
     {
       FcmWindowParts parts;
@@ -454,7 +504,8 @@ print_run (const char *kind,
   printf ("  %-8s run %u: published %.0f, acked %.0f (%.0f/s for %.1f s); hub-side ack latency p50 %.2f ms, "
           "p99 %.1f ms, max %.1f ms (%.0f acks), late acks %.0f, max pending %.0f, drained in %.0f ms; "
           "D-Bus round trip max %.1f ms (p99 %.1f, %.0f over 50 ms of %.0f); frame gap max %.1f ms (%.0f over 50 ms); "
-          "RSS %.0f MB, %.0f rows\n",
+          "a 10 ms timer in the app late by %.1f ms at most; RSS %.0f MB, %.0f rows; "
+          "the app's CPU %.0f µs per event (start-up included)\n",
           kind, i + 1, value (v, "publisher.ok"), value (v, "app.acked"),
           value (v, "publisher.ok") / value (v, "publisher.seconds"), value (v, "publisher.seconds"),
           value (v, "publisher.ack_p50_ms"), value (v, "publisher.ack_p99_ms"), value (v, "publisher.ack_max_ms"),
@@ -462,7 +513,8 @@ print_run (const char *kind,
           value (v, "publisher.max_pending"), value (v, "publisher.drain_ms"),
           value (v, "pinger.rtt_max_ms"), value (v, "pinger.rtt_p99_ms"), value (v, "pinger.rtt_over_50"),
           value (v, "pinger.pings"), value (v, "app.frame_gap_max_ms"), value (v, "app.frame_gaps_over_50"),
-          value (v, "app.rss_kb") / 1024.0, value (v, "app.rows"));
+          value (v, "app.timer_late_max_ms"), value (v, "app.rss_kb") / 1024.0, value (v, "app.rows"),
+          value (v, "app.cpu_ms") * 1000.0 / MAX (value (v, "app.acked"), 1.0));
   fflush (stdout);
 }
 
@@ -526,6 +578,7 @@ run_driver (const char *self_path)
       print_spread (results, "late acks (hub: none within 1 s)", "publisher.late_syncerrors", 1, "", 0, TRUE);
       print_spread (results, "main-loop stall (D-Bus round trip)", "pinger.rtt_max_ms", 1, "ms", 50, TRUE);
       print_spread (results, "main-loop stall (frame clock)", "app.frame_gap_max_ms", 1, "ms", 50, TRUE);
+      print_spread (results, "main-loop stall (timer in the app)", "app.timer_late_max_ms", 1, "ms", 50, TRUE);
       print_spread (results, "RSS after the run", "app.rss_kb", 1.0 / 1024, "MB", 150, TRUE);
       for (guint i = 0; i < results->len; i++)
         if (value (g_ptr_array_index (results, i), "app.acked") < value (g_ptr_array_index (results, i), "publisher.ok"))
