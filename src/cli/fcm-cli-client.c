@@ -631,6 +631,8 @@ fcm_cli_watch (int    argc,
     watch_record = fcm_cli_record_new (record, record_cap, (guint) record_max_files, client,
                                        watch_record_failed, &w);
   w.monitor = fcm_monitor_new (client);
+  /* watch prints every message itself: no timeline to keep */
+  fcm_monitor_set_log_enabled (w.monitor, FALSE);
   w.client = client;
   w.loop = loop;
   w.count = count;
