@@ -672,6 +672,52 @@ test_subscribe_refused (Fixture       *f,
   g_assert_nonnull (fcm_hub_client_get_current_context (f->a->client));
 }
 
+/* an event of @f's topic stamped @seconds_ago in the past */
+static FcmEvent *
+make_event_at (Fixture    *f,
+               const char *name,
+               JsonArray  *context,
+               int         seconds_ago)
+{
+  g_autofree char *id = g_uuid_string_random ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) then = g_date_time_add_seconds (now, -seconds_ago);
+  g_autofree char *timestamp = g_date_time_format_iso8601 (then);
+
+  return fcm_event_new (id, timestamp, f->topic, name, context, NULL, NULL);
+}
+
+/* `fhircast watch`'s monitor: no event log, and still C-66 measured from the
+ * failed event's own timestamp. An open stamped 20 s ago is refused by B;
+ * the hub's syncerror is stamped now; a select stamped 10 s ago is newer
+ * than the failed event, so it restores sync (with the syncerror's own
+ * timestamp as the mark it would not). */
+static void
+test_monitor_without_log (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(FcmMonitor) monitor = fcm_monitor_new (f->a->client);
+  g_autoptr(JsonArray) open_ctx = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  const char *refs[] = { "Observation/obs-1", NULL };
+  g_autoptr(JsonArray) select_ctx = fcm_context_build_select ("rpt-1", refs);
+  g_autoptr(FcmEvent) open = make_event_at (f, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open_ctx, 20);
+  g_autoptr(FcmEvent) select = make_event_at (f, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, select_ctx, 10);
+
+  fcm_monitor_set_log_enabled (monitor, FALSE);
+  fcm_hub_client_set_ack_policy (f->b->client, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, 409);
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+
+  g_assert_cmpuint (publish (f->a, open, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL (fcm_monitor_get_sync_lost (monitor));
+  /* 2xx (206: the selected resource is not among the report's content) */
+  g_assert_cmpuint (publish (f->a, select, NULL) / 100, ==, 2);
+  FCM_TEST_WAIT_UNTIL (!fcm_monitor_get_sync_lost (monitor));
+  /* nothing was logged, the context store still follows */
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (fcm_monitor_get_event_log (monitor))), ==, 0);
+  g_assert_nonnull (fcm_context_store_lookup (fcm_monitor_get_context_store (monitor), "rpt-1"));
+}
+
 /* FcmMonitor: timeline entries with ack and issues, context store fed, two hubs at once (C-07) */
 static void
 test_monitor (Fixture       *f,
@@ -2013,6 +2059,7 @@ main (int   argc,
   ADD ("reconnect", test_reconnect);
   ADD ("lease-renewal", test_lease_renewal);
   ADD ("monitor", test_monitor);
+  ADD ("monitor-without-log", test_monitor_without_log);
   ADD ("cli", test_cli);
   ADD ("heartbeat-watchdog", test_heartbeat_watchdog);
   ADD ("own-echo", test_own_echo);

@@ -312,6 +312,31 @@ test_store_out_of_order (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
 }
 
+/* C-27 decision: an older close of a suspended report still closes it (the
+ * hub applied it; a 16-report load left 24-31 "suspended" ghosts); an older
+ * close of the current one is still dropped (test_store_out_of_order) */
+static void
+test_store_out_of_order_suspended (void)
+{
+  g_autoptr(FcmContextStore) store = fcm_context_store_new ();
+  g_autoptr(FcmEvent) open_1 = make_open ("o1", "2025-03-14T09:00:00Z", "r1", "p1", "s1", "v1");
+  g_autoptr(FcmEvent) open_2 = make_open ("o2", "2025-03-14T09:05:00Z", "r2", "p2", "s2", "v2");
+  g_autoptr(FcmEvent) close_1 = make_simple ("DiagnosticReport-close", "c1",
+                                             "2025-03-14T09:03:00Z", "r1", NULL, NULL, NULL);
+  g_autoptr(FcmEvent) reopen_1 = make_open ("o1-again", "2025-03-14T09:04:00Z", "r1", "p1", "s1", "v3");
+
+  g_assert_cmpint (apply (store, open_1), ==, FCM_CONTEXT_APPLIED);
+  g_assert_cmpint (apply (store, open_2), ==, FCM_CONTEXT_APPLIED);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 2);
+  /* an older open would make r1 current again: dropped */
+  g_assert_cmpint (apply (store, reopen_1), ==, FCM_CONTEXT_DROPPED);
+  /* the older close of suspended r1 */
+  g_assert_cmpint (apply (store, close_1), ==, FCM_CONTEXT_APPLIED);
+  g_assert_null (fcm_context_store_lookup (store, "r1"));
+  g_assert_cmpstr (fcm_context_item_get_anchor_id (fcm_context_store_get_current (store)), ==, "r2");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
+}
+
 static void
 test_store_duplicates_and_unknown (void)
 {
@@ -604,6 +629,7 @@ main (int   argc,
   g_test_add_func ("/fcm/context-store/interleaved", test_store_interleaved);
   g_test_add_func ("/fcm/context-store/stale-version", test_store_stale_version);
   g_test_add_func ("/fcm/context-store/out-of-order", test_store_out_of_order);
+  g_test_add_func ("/fcm/context-store/out-of-order-suspended", test_store_out_of_order_suspended);
   g_test_add_func ("/fcm/context-store/duplicates-and-unknown", test_store_duplicates_and_unknown);
   g_test_add_func ("/fcm/context-store/select-shapes", test_store_select_shapes);
   g_test_add_func ("/fcm/context-store/load-current-bad", test_store_load_current_bad);

@@ -31,6 +31,7 @@ typedef enum
   ACK_NO_STATUS,
   ACK_SPACED,     /* { "status" : N , "id" : "…" } */
   ACK_ESCAPED,    /* {"id":"…\u002d…","status":N}: '-' escaped */
+  ACK_TEMPLATE,   /* ack_template with @ID@ replaced */
 } AckMode;
 
 typedef struct
@@ -38,6 +39,7 @@ typedef struct
   SoupWebsocketConnection *ws;
   GPtrArray               *frames;   /* JsonNode */
   char                    *endpoint;
+  const char              *ack_template;
   char                    *auth;     /* Authorization of the upgrade (tokens bind endpoints) */
   GError                  *error;
   gboolean                 connect_done;
@@ -271,6 +273,14 @@ client_message_cb (SoupWebsocketConnection *ws,
           g_assert_nonnull (strchr (id, '-'));
           g_string_replace (escaped, "-", "\\u002d", 0);
           ack = g_strdup_printf ("{\"id\":\"%s\",\"status\":%u}", escaped->str, c->ack_status);
+        }
+        break;
+      case ACK_TEMPLATE:
+        {
+          g_autoptr(GString) text = g_string_new (c->ack_template);
+
+          g_string_replace (text, "@ID@", id, 0);
+          ack = g_string_free (g_steal_pointer (&text), FALSE);
         }
         break;
       case ACK_NONE:
@@ -866,6 +876,41 @@ test_duplicate_id (Fixture       *f,
   g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 1);
 }
 
+/* H-19 with a bound: the hub remembers the newest processed_max ids of a
+ * topic (4,096; 3 here), so a retry of a recent one is spotted and the table
+ * no longer grows by every event */
+static void
+test_duplicate_id_window (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(Client) a = subscribe (f, "Creator", ALL_EVENTS);
+  g_autofree char *first = open_event ("ev-w0", "rpt-1", "pat-1", "st-1");
+  Topic *topic;
+
+  f->hub->processed_max = 3;
+  g_assert_cmpuint (post_json (f, first), ==, 200);
+  for (guint i = 1; i <= 5; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("ev-w%u", i);
+      g_autofree char *text = open_event (id, "rpt-1", "pat-1", "st-1");
+
+      g_assert_cmpuint (post_json (f, text), ==, 200);
+      if (i == 5)
+        /* the newest: a retry, broadcast once */
+        g_assert_cmpuint (post_json (f, text), ==, 200);
+    }
+  topic = g_hash_table_lookup (f->hub->topics, TOPIC);
+  g_assert_nonnull (topic);
+  g_assert_cmpuint (g_hash_table_size (topic->processed), ==, 3);
+  g_assert_cmpuint (topic->processed_order.length, ==, 3);
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 6);
+  /* the oldest is forgotten: its id counts as new again */
+  g_assert_cmpuint (post_json (f, first), ==, 200);
+  send_marker (f, (Client *[]) { a }, 1);
+  g_assert_cmpuint (client_count (a, "DiagnosticReport-open"), ==, 7);
+}
+
 /* H-20, H-29, H-30 */
 static void
 test_current_context (Fixture       *f,
@@ -1421,6 +1466,50 @@ test_ack_spellings (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 2);
   coding = syncerror_codings (client_last (b, "syncerror"));
   g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Refuser");
+  g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
+}
+
+/* H-32, H-33: what the quick ack reader takes (status a string of three
+ * digits, a "timestamp" beside it, in any order) and what it leaves to the
+ * full parser (other strings, which count as success as they always did)
+ * give the same verdicts: a refusal is seen, the others are successes. */
+static void
+test_ack_string_status (Fixture       *f,
+                        gconstpointer  data)
+{
+  const char * const successes[] = {
+    "{\"timestamp\":\"2025-03-14T09:26:54Z\",\"status\":\"202\",\"id\":\"@ID@\"}",
+    "{\"id\":\"@ID@\",\"status\":\"OK\"}",
+    "{\"id\":\"@ID@\",\"status\":\"20\"}",
+    "{\"id\":\"@ID@\",\"status\":\"099\"}",
+    "{\"id\":\"@ID@\",\"status\":\" 409\"}",
+    "{\"id\":\"@ID@\",\"timestamp\":\"2025-03-14T09:26:54\\u005a\"}",
+  };
+  g_autoptr(Client) a = subscribe (f, "Refuser", ALL_EVENTS);
+  g_autoptr(Client) b = subscribe (f, "Watcher", ALL_EVENTS);
+  JsonArray *coding;
+
+  a->ack_mode = ACK_TEMPLATE;
+  a->ack_template = "{\"status\":\"409\",\"id\":\"@ID@\",\"timestamp\":\"2025-03-14T09:26:54Z\"}";
+  send_marker (f, (Client *[]) { a, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 1);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 1, "/eventname"), ==, "x-custom-marker");
+  g_assert_cmpstr (coding_code (coding, 2, "/subscribername"), ==, "Refuser");
+
+  for (guint i = 0; i < G_N_ELEMENTS (successes); i++)
+    {
+      a->ack_template = successes[i];
+      send_marker (f, (Client *[]) { a, b }, 2);
+    }
+  /* the refusal after them is the second syncerror, about its own event:
+   * a success read as a refusal would have come first */
+  a->ack_template = "{\"id\":\"@ID@\",\"status\":\"500\"}";
+  send_marker (f, (Client *[]) { a, b }, 2);
+  FCM_TEST_WAIT_UNTIL (client_count (b, "syncerror") == 2);
+  coding = syncerror_codings (client_last (b, "syncerror"));
+  g_assert_cmpstr (coding_code (coding, 0, "/eventid"), ==, frame_get (client_last (a, "x-custom-marker"), "id"));
+  g_assert_cmpuint (f->n_syncerror_signals, ==, 2);
   g_assert_cmpuint (fcm_hub_get_n_subscribers (f->hub, TOPIC), ==, 2);
 }
 
@@ -2920,10 +3009,12 @@ main (int   argc,
   ADD ("context/bad-requests", test_bad_requests);
   ADD ("context/not-open", test_not_open_409);
   ADD ("context/duplicate-id", test_duplicate_id);
+  ADD ("context/duplicate-id-window", test_duplicate_id_window);
   ADD ("context/current", test_current_context);
   ADD ("context/update-select", test_update_and_select);
   ADD ("ack/refused", test_ack_refused);
   ADD ("ack/success-forms", test_ack_success_forms);
+  ADD ("ack/string-status", test_ack_string_status);
   ADD ("ack/spellings", test_ack_spellings);
   ADD ("ack/timeout", test_ack_timeout);
   ADD ("ack/timeout-order", test_ack_timeout_order);

@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 
@@ -613,12 +614,25 @@ fcm_cli_watch (int    argc,
   fcm_hub_client_set_ack_policy (client, NULL, (guint) ack);
   fcm_hub_client_set_legacy (client, legacy);
 
+  /* Lines are flushed when the main loop goes idle (watch_show()); in a
+   * burst, stdio's 4 KiB buffer to a file or pipe meant a write() every two
+   * or three frames. Nothing has been written to stdout yet. (glibc takes
+   * the size only with a buffer.) */
+  if (!isatty (STDOUT_FILENO))
+    {
+      static char stdout_buffer[64 * 1024];
+
+      setvbuf (stdout, stdout_buffer, _IOFBF, sizeof stdout_buffer);
+    }
+
   loop = g_main_loop_new (NULL, FALSE);
   /* before the monitor: each frame is queued for the file before it is shown */
   if (record != NULL)
     watch_record = fcm_cli_record_new (record, record_cap, (guint) record_max_files, client,
                                        watch_record_failed, &w);
   w.monitor = fcm_monitor_new (client);
+  /* watch prints every message itself: no timeline to keep */
+  fcm_monitor_set_log_enabled (w.monitor, FALSE);
   w.client = client;
   w.loop = loop;
   w.count = count;

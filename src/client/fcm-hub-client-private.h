@@ -50,6 +50,9 @@ struct _FcmHubClient
   char *endpoint;
   SoupWebsocketConnection *ws;
   gboolean closing;                  /* we asked for the close */
+  GSocket *ws_socket;                /* its TCP socket, when libsoup tells (acks are corked) */
+  guint acks_corked;                 /* acks written since the socket was corked */
+  guint uncork_id;
 
   GTask *pending;                    /* subscribe attempt waiting for the confirmation */
   guint confirm_timeout_id;

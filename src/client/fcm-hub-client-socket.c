@@ -13,12 +13,77 @@
 #include <glib/gi18n-lib.h>
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "fcm-error.h"
 #include "fcm-hub-client-private.h"
 #include "fcm-json-private.h"
 
 /* ---------------------------------------------------------------- acks */
+
+/* Acks in a burst share TCP segments. libsoup writes every WebSocket
+ * message with its own send(); draining a backlog, each ack was a segment
+ * of its own on the wire, and on loopback each one also ran the hub's side
+ * of the TCP stack and woke the hub, in our process. While frames keep
+ * arriving the socket is corked (TCP_CORK): the acks still go one message
+ * per event and in order, and leave together after ACKS_PER_SEGMENT of
+ * them, or as soon as the main loop comes back (an idle at high priority
+ * runs before the next frame is read), so a lone event's ack is not
+ * delayed (C-29). Without a TCP socket (an in-memory stream) nothing is
+ * corked. */
+#define ACKS_PER_SEGMENT 16
+
+static void
+acks_uncork (FcmHubClient *self)
+{
+  g_clear_handle_id (&self->uncork_id, g_source_remove);
+  if (self->acks_corked == 0)
+    return;
+  self->acks_corked = 0;
+  if (self->ws_socket != NULL)
+    g_socket_set_option (self->ws_socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
+}
+
+static gboolean
+uncork_cb (gpointer data)
+{
+  FcmHubClient *self = data;
+
+  self->uncork_id = 0;
+  acks_uncork (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+acks_cork (FcmHubClient *self)
+{
+  if (self->ws_socket == NULL || self->acks_corked++ > 0)
+    return;
+  if (!g_socket_set_option (self->ws_socket, IPPROTO_TCP, TCP_CORK, 1, NULL))
+    {
+      /* not TCP after all: never again on this socket */
+      self->acks_corked = 0;
+      g_clear_object (&self->ws_socket);
+      return;
+    }
+  self->uncork_id = g_idle_add_full (G_PRIORITY_HIGH, uncork_cb, self, NULL);
+}
+
+/* The TCP socket under @ws: libsoup's connection keeps it as "GSocket" on
+ * the stream it hands over to the WebSocket. */
+static GSocket *
+ws_get_socket (SoupWebsocketConnection *ws)
+{
+  GIOStream *io = soup_websocket_connection_get_io_stream (ws);
+  gpointer socket = io != NULL ? g_object_get_data (G_OBJECT (io), "GSocket") : NULL;
+
+  if (G_IS_SOCKET (socket))
+    return g_object_ref (socket);
+  if (G_IS_SOCKET_CONNECTION (io))
+    return g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (io)));
+  return NULL;
+}
 
 /* C-28: {"id","status"} over the same socket; status as a string (digest §4.3 item 1). */
 static void
@@ -65,7 +130,10 @@ send_ack (FcmHubClient *self,
       text = g_string_free (ack, FALSE);
     }
 
+  acks_cork (self);
   soup_websocket_connection_send_text (self->ws, text);
+  if (self->acks_corked >= ACKS_PER_SEGMENT)
+    acks_uncork (self);
   g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SENT], 0, "ack", id, status, text);
   g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, id, status);
 }
@@ -298,7 +366,11 @@ ws_closed_cb (SoupWebsocketConnection *ws,
   g_signal_handlers_disconnect_by_data (ws, self);
   stop_watchdogs (self);
   if (self->ws == ws)
-    g_clear_object (&self->ws);
+    {
+      acks_uncork (self);
+      g_clear_object (&self->ws_socket);
+      g_clear_object (&self->ws);
+    }
 
   if (self->closing || self->state == FCM_CLIENT_STATE_DENIED ||
       self->state == FCM_CLIENT_STATE_DISCONNECTED)
@@ -327,6 +399,9 @@ _fcm_hub_client_attach_socket (FcmHubClient            *self,
 {
   soup_websocket_connection_set_max_incoming_payload_size (ws, 16 * 1024 * 1024);
   self->ws = ws;
+  acks_uncork (self);
+  g_clear_object (&self->ws_socket);
+  self->ws_socket = ws_get_socket (ws);
   g_signal_connect (ws, "message", G_CALLBACK (ws_message_cb), self);
   g_signal_connect (ws, "closed", G_CALLBACK (ws_closed_cb), self);
   g_signal_connect (ws, "pong", G_CALLBACK (ws_pong_cb), self);
@@ -407,6 +482,9 @@ _fcm_hub_client_ws_disconnect (FcmHubClient *self,
   g_clear_handle_id (&self->pong_watch_id, g_source_remove);
   if (self->ws == NULL)
     return;
+  /* the acks written so far go before the close frame */
+  acks_uncork (self);
+  g_clear_object (&self->ws_socket);
   g_signal_handlers_disconnect_by_data (self->ws, self);
   if (send_close && soup_websocket_connection_get_state (self->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_close (self->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);

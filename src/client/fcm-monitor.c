@@ -42,7 +42,14 @@ struct _FcmMonitor
   /* for the timeline's notes of connection changes */
   FcmClientState last_state;
   gboolean was_live;
+  /* fcm_monitor_set_log_enabled(FALSE): no log, only the timestamps of the
+   * newest RECENT_MAX events (id → gint64*), for C-66 */
+  gboolean log_disabled;
+  GHashTable *recent;
+  GQueue recent_order;      /* its keys, oldest first */
 };
+
+#define RECENT_MAX 1024
 
 G_DEFINE_FINAL_TYPE (FcmMonitor, fcm_monitor, G_TYPE_OBJECT)
 
@@ -68,6 +75,26 @@ static guint signals[N_SIGNALS];
 
 /* Hot path (tests/bench/bench-client): the client parsed the frame once;
  * the validator and the event log read that same message. */
+/* without the log: the event's timestamp, kept for a syncerror about it */
+static void
+remember_recent (FcmMonitor *self,
+                 FcmEvent   *event)
+{
+  const char *id = fcm_event_get_id (event);
+  gint64 *ts;
+  char *key;
+
+  if (id == NULL || g_hash_table_contains (self->recent, id))
+    return;
+  ts = g_new (gint64, 1);
+  *ts = fcm_event_get_timestamp_usec (event);
+  key = g_strdup (id);
+  g_hash_table_insert (self->recent, key, ts);
+  g_queue_push_tail (&self->recent_order, key);
+  if (self->recent_order.length > RECENT_MAX)
+    g_hash_table_remove (self->recent, g_queue_pop_head (&self->recent_order));
+}
+
 static void
 message_cb (FcmHubClient *client,
             FcmMessage   *message,
@@ -77,8 +104,13 @@ message_cb (FcmHubClient *client,
   FcmEvent *event = fcm_message_get_event (message);
 
   issues = fcm_validator_validate_message (self->validator, message, NULL);
+  if (self->log_disabled)
+    {
+      if (event != NULL && !fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
+        remember_recent (self, event);
+    }
   /* C-69: heartbeats feed liveness, not the timeline */
-  if (event == NULL || !fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
+  else if (event == NULL || !fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
     {
       g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new_from_message (message, issues);
 
@@ -180,6 +212,7 @@ syncerror_cb (FcmHubClient *client,
   const char *failed_id = NULL;
   FcmEventLogEntry *failed;
   FcmEvent *failed_event = NULL;
+  const gint64 *failed_ts;
 
   /* C-67: the hub may resend a syncerror; a copy changes nothing */
   if (self->last_sync_error != NULL &&
@@ -190,13 +223,17 @@ syncerror_cb (FcmHubClient *client,
   failed = failed_id != NULL ? fcm_event_log_find_event (self->event_log, failed_id) : NULL;
   if (failed != NULL)
     failed_event = fcm_event_log_entry_get_event (failed);
+  failed_ts = failed_id != NULL && self->log_disabled ? g_hash_table_lookup (self->recent, failed_id) : NULL;
 
   g_free (self->sync_failed_id);
   self->sync_failed_id = g_strdup (failed_id);
   /* C-66: the failed event's timestamp, or the syncerror's own when we never saw it */
-  self->sync_threshold_usec = failed_event != NULL
-    ? fcm_event_get_timestamp_usec (failed_event)
-    : fcm_event_get_timestamp_usec (event);
+  if (failed_event != NULL)
+    self->sync_threshold_usec = fcm_event_get_timestamp_usec (failed_event);
+  else if (failed_ts != NULL)
+    self->sync_threshold_usec = *failed_ts;
+  else
+    self->sync_threshold_usec = fcm_event_get_timestamp_usec (event);
 
   g_set_object (&self->last_sync_error, event);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC_ERROR]);
@@ -245,7 +282,7 @@ note_state (FcmMonitor     *self,
 {
   const char *note = _fcm_event_log_note_for_state (previous, state, self->was_live);
 
-  if (note != NULL)
+  if (note != NULL && !self->log_disabled)
     {
       g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new_note (note, NULL);
 
@@ -330,6 +367,8 @@ fcm_monitor_finalize (GObject *object)
   g_clear_object (&self->context_store);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->sync_failed_id, g_free);
+  g_queue_clear (&self->recent_order);   /* the keys are the table's */
+  g_clear_pointer (&self->recent, g_hash_table_unref);
 
   G_OBJECT_CLASS (fcm_monitor_parent_class)->finalize (object);
 }
@@ -444,6 +483,26 @@ fcm_monitor_init (FcmMonitor *self)
   self->event_log = fcm_event_log_new ();
   self->context_store = fcm_context_store_new ();
   self->cancellable = g_cancellable_new ();
+  self->recent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+/**
+ * fcm_monitor_set_log_enabled:
+ * @self: a #FcmMonitor
+ * @enabled: whether messages go into the event log (the default)
+ *
+ * `fhircast watch` prints every message itself and shows no timeline: it
+ * does without the log, whose zstd compression was a sixth of its time per
+ * event. Without it the monitor keeps only the timestamps of the newest
+ * 1,024 events, for a syncerror about one of them (C-66).
+ */
+void
+fcm_monitor_set_log_enabled (FcmMonitor *self,
+                             gboolean    enabled)
+{
+  g_return_if_fail (FCM_IS_MONITOR (self));
+
+  self->log_disabled = !enabled;
 }
 
 FcmMonitor *

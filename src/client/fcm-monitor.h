@@ -19,6 +19,8 @@ G_DECLARE_FINAL_TYPE (FcmMonitor, fcm_monitor, FCM, MONITOR, GObject)
 FcmMonitor      *fcm_monitor_new                 (FcmHubClient *client) G_GNUC_WARN_UNUSED_RESULT;
 FcmHubClient    *fcm_monitor_get_client          (FcmMonitor   *self);
 FcmEventLog     *fcm_monitor_get_event_log       (FcmMonitor   *self);
+void             fcm_monitor_set_log_enabled     (FcmMonitor   *self,
+                                                  gboolean      enabled);
 FcmContextStore *fcm_monitor_get_context_store   (FcmMonitor   *self);
 FcmClientState   fcm_monitor_get_state           (FcmMonitor   *self);
 FcmEvent        *fcm_monitor_get_last_sync_error (FcmMonitor   *self);

@@ -33,7 +33,9 @@
  *   context stale: content was missed and must be fetched again (C-33).
  *   The new version is always stored.
  * - An event older than the one that set the current context is dropped and
- *   reported (C-27); a repeated event id is ignored (C-38, C-67).
+ *   reported when it would change the current context (C-27; an older close
+ *   of a suspended context is applied); a repeated event id is ignored
+ *   (C-38, C-67).
  */
 struct _FcmContextStore
 {
@@ -585,15 +587,24 @@ fcm_context_store_apply (FcmContextStore  *self,
         g_ascii_strcasecmp (action, "update") == 0 || g_ascii_strcasecmp (action, "select") == 0))
     return FCM_CONTEXT_IGNORED;
 
-  /* C-27: drop events older than the one that set the current context */
+  anchor_id = fcm_event_dup_context_id (event, key, anchor_type);
+
+  /* C-27: drop events older than the one that set the current context.
+   * Decision: only those that would change the current context (an open,
+   * or anything about the current one). An older close, update or select
+   * of a suspended context is applied: the hub already did, and dropping
+   * it left a closed report suspended for good (several apps, several
+   * reports: the hub's order is not the senders' clocks). */
   ts = fcm_event_get_timestamp_usec (event);
-  if (ts != G_MININT64 && self->anchor_usec != G_MININT64 && ts < self->anchor_usec)
+  if (ts != G_MININT64 && self->anchor_usec != G_MININT64 && ts < self->anchor_usec &&
+      (g_ascii_strcasecmp (action, "open") == 0 || anchor_id == NULL ||
+       (pos = find_item (self, anchor_type, anchor_id)) < 0 ||
+       g_ptr_array_index (self->items, pos) == self->current))
     {
       emit_dropped (self, event);
       return FCM_CONTEXT_DROPPED;
     }
 
-  anchor_id = fcm_event_dup_context_id (event, key, anchor_type);
   if (anchor_id == NULL)
     {
       g_set_error (error, FCM_ERROR, FCM_ERROR_INVALID_MESSAGE,

@@ -18,7 +18,8 @@ G_BEGIN_DECLS
  * @FCM_CONTEXT_IGNORED: not a context event, a duplicate, or for an anchor
  *   we do not know (C-33, C-34)
  * @FCM_CONTEXT_DROPPED: older than the event that set the current context
- *   (C-27); reported through #FcmContextStore::event-dropped
+ *   and would change the current context (C-27: an open, or an event about
+ *   the current one); reported through #FcmContextStore::event-dropped
  * @FCM_CONTEXT_REJECTED: malformed for its event type; the error says why
  */
 typedef enum

@@ -5,7 +5,8 @@
  * (fcm-ws.c speaks RFC 6455), binds it to the subscription (a reconnect
  * replaces the old socket), sends the confirmation (H-11) and replays the
  * open contexts (H-12). Incoming frames are acks: the usual
- * {"id":"…","status":200} is read here without building a JSON tree,
+ * acks real clients send ({"id":"…","status":200}, "status":"200",
+ * {"id","timestamp"}) are read here without building a JSON tree,
  * anything else takes json-glib, and fcm-hub-acks.c matches them. A close
  * other than 1000 or 1001 sends a syncerror and ends the subscription
  * (H-35).
@@ -91,11 +92,14 @@ skip_ws (const char *p,
   return p;
 }
 
-/* The usual ack, {"id":"…","status":200} in either order, with or without
- * "status" (a plain integer) and nothing else, read without building a
- * JSON tree. Anything else (escapes, other members, other status types,
- * duplicates) returns FALSE and takes the full parser. @id_buf gets the id,
- * NUL-terminated. */
+/* The acks real clients send, read without building a JSON tree: an "id",
+ * a "status" as a number (digest C-28), as a numeric string (our client,
+ * H-32) or absent, and a "timestamp" (@medplum/core, interop.md), in any
+ * order, nothing else. Anything else (escapes, other members, a status
+ * that is not 1-3 digits or a string of exactly three digits 100-999,
+ * duplicates) returns FALSE and takes the full parser, which gives the
+ * same result for everything accepted here (_fcm_hub_handle_ack()).
+ * @id_buf gets the id, NUL-terminated. */
 static gboolean
 parse_plain_ack (const char *data,
                  gsize       size,
@@ -104,7 +108,7 @@ parse_plain_ack (const char *data,
                  guint      *out_status)
 {
   const char *p = data, *end = data + size;
-  gboolean have_id = FALSE, have_status = FALSE;
+  gboolean have_id = FALSE, have_status = FALSE, have_timestamp = FALSE;
   guint status = 200;
 
   p = skip_ws (p, end);
@@ -145,6 +149,30 @@ parse_plain_ack (const char *data,
           id_buf[p - value] = '\0';
           p++;
           have_id = TRUE;
+        }
+      else if (name_len == 6 && memcmp (name, "status", 6) == 0 && !have_status &&
+               p < end && *p == '"')
+        {
+          /* "200": what the full path takes with g_ascii_string_to_unsigned
+           * (100-999); any other string takes the full path */
+          if (end - p < 5 || p[1] < '1' || p[1] > '9' || !g_ascii_isdigit (p[2]) ||
+              !g_ascii_isdigit (p[3]) || p[4] != '"')
+            return FALSE;
+          status = (guint) (p[1] - '0') * 100 + (guint) (p[2] - '0') * 10 + (guint) (p[3] - '0');
+          p += 5;
+          have_status = TRUE;
+        }
+      else if (name_len == 9 && memcmp (name, "timestamp", 9) == 0 && !have_timestamp)
+        {
+          /* not used; a plain string like the id, else the full path */
+          if (p == end || *p++ != '"')
+            return FALSE;
+          while (p < end && *p != '"' && *p != '\\' && (guchar) *p >= 0x20 && (guchar) *p < 0x7f)
+            p++;
+          if (p == end || *p != '"')
+            return FALSE;
+          p++;
+          have_timestamp = TRUE;
         }
       else if (name_len == 6 && memcmp (name, "status", 6) == 0 && !have_status)
         {

@@ -58,8 +58,44 @@ _fcm_hub_topic_free (Topic *topic)
 {
   g_free (topic->topic);
   g_ptr_array_unref (topic->contexts);
+  g_queue_clear (&topic->processed_order);   /* the keys are the table's */
   g_hash_table_unref (topic->processed);
   g_free (topic);
+}
+
+/* H-19: @id was processed with @status; only the newest processed_max ids
+ * are remembered */
+static void
+topic_remember (FcmHub     *self,
+                Topic      *topic,
+                const char *id,
+                guint       status)
+{
+  char *key;
+
+  if (g_hash_table_contains (topic->processed, id))
+    {
+      g_hash_table_insert (topic->processed, g_strdup (id), GUINT_TO_POINTER (status));
+      return;
+    }
+  key = g_strdup (id);
+  g_hash_table_insert (topic->processed, key, GUINT_TO_POINTER (status));
+  g_queue_push_tail (&topic->processed_order, key);
+  while (topic->processed_order.length > MAX (self->processed_max, 1))
+    g_hash_table_remove (topic->processed, g_queue_pop_head (&topic->processed_order));
+}
+
+static void
+topic_forget (Topic      *topic,
+              const char *id)
+{
+  gpointer key;
+
+  if (g_hash_table_lookup_extended (topic->processed, id, &key, NULL))
+    {
+      g_queue_remove (&topic->processed_order, key);
+      g_hash_table_remove (topic->processed, id);
+    }
 }
 
 Topic *
@@ -395,7 +431,7 @@ async_job_cb (gpointer data)
       else
         {
           /* a rejected id may be retried (H-19) */
-          g_hash_table_remove (topic->processed, id);
+          topic_forget (topic, id);
           if (sub != NULL)
             _fcm_hub_syncerror_to_requester (self, sub, job->event, v.reason);
           g_free (v.reason);
@@ -560,7 +596,7 @@ _fcm_hub_handle_context_change (FcmHub            *self,
       job->source_id = g_timeout_add (requester->async_delay_ms, async_job_cb, job);
       g_hash_table_add (self->async_jobs, job);
       if (!job->reject)
-        g_hash_table_insert (topic->processed, g_strdup (id), GUINT_TO_POINTER (SOUP_STATUS_ACCEPTED));
+        topic_remember (self, topic, id, SOUP_STATUS_ACCEPTED);
       soup_server_message_set_status (msg, SOUP_STATUS_ACCEPTED, NULL);
       return;
     }
@@ -572,7 +608,7 @@ _fcm_hub_handle_context_change (FcmHub            *self,
       return;
     }
 
-  g_hash_table_insert (topic->processed, g_strdup (id), GUINT_TO_POINTER (v.status));
+  topic_remember (self, topic, id, v.status);
   soup_server_message_set_status (msg, v.status, NULL);
   if (token != NULL)
     g_debug ("%s %s accepted from %s", fcm_event_get_name (event), id, token->name);

@@ -170,8 +170,14 @@ typedef struct
   char       *topic;
   GPtrArray  *contexts;      /* Context*, open ones; most recently activated last */
   Context    *current;       /* NULL = empty current context */
-  GHashTable *processed;     /* event id → GUINT status (H-19) */
+  GHashTable *processed;     /* event id → GUINT status (H-19), the newest processed_max */
+  GQueue      processed_order; /* the ids in processed (its keys), oldest first */
 } Topic;
+
+/* how many event ids per topic the hub remembers to spot a retry (H-19):
+ * retries come within seconds; unbounded, the table grew by every event
+ * (2,000 a second under load) */
+#define FCM_HUB_PROCESSED_MAX 4096
 
 /* --tokens (H-03, H-09): one `[token LABEL]` group of the tokens file */
 typedef struct
@@ -221,6 +227,8 @@ typedef struct
 struct _FcmHub
 {
   GObject      parent_instance;
+
+  guint        processed_max;         /* FCM_HUB_PROCESSED_MAX; tests lower it */
 
   SoupServer  *server;
   char        *url;
