@@ -272,6 +272,21 @@ on_suspended_item_notify_cb (FcmContextItem *item,
   update_suspended_row (row, item);
 }
 
+static gboolean
+row_button_query_tooltip_cb (GtkWidget  *button,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard,
+                             GtkTooltip *tooltip,
+                             gpointer    user_data)
+{
+  gtk_tooltip_set_text (tooltip, user_data);
+  return TRUE;
+}
+
+/* @label: a static string; the tooltip is computed when GTK asks for it (in
+ * GTK 4.8 gtk_widget_set_tooltip_text() asks the X server for the pointer,
+ * synchronously: two round trips per suspended row, rows made under load) */
 static GtkWidget *
 add_row_button (AdwActionRow *row,
                 const char   *icon_name,
@@ -283,7 +298,8 @@ add_row_button (AdwActionRow *row,
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, label);
+  gtk_widget_set_has_tooltip (button, TRUE);
+  g_signal_connect (button, "query-tooltip", G_CALLBACK (row_button_query_tooltip_cb), (gpointer) label);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", anchor_id);
   adw_action_row_add_suffix (row, button);
