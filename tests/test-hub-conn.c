@@ -4,7 +4,8 @@
  * between two requests are closed by the hub too (SoupServer left them in
  * CLOSE-WAIT), so are those closed with a request half sent (14.10),
  * idle ones are closed after the idle timeout, a burst of
- * connects fits the listen queue, and request bodies are neither read
+ * connects fits the listen queue, accepted sockets are freed and a failed
+ * accept (no file descriptor left) is tried again, and request bodies are neither read
  * before the request is authorized nor past the 1 MiB limit. The hub runs
  * in this process; the client speaks raw HTTP over loopback sockets.
  *
@@ -14,7 +15,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <linux/netlink.h>
 #include <linux/inet_diag.h>
@@ -22,6 +25,7 @@
 #include <libsoup/soup.h>
 
 #include "fcm-hub.h"
+#include "fcm-hub-private.h"
 #include "fcm-json-private.h"
 #include "fcm-test-util.h"
 
@@ -480,6 +484,81 @@ test_keep_alive_reuse (Fixture       *f,
     }
 }
 
+/* libsoup 3.2.3's listener kept a reference to every GSocket it accepted,
+ * for good; the hub accepts its connections itself. 200 connections, each
+ * a request that asks for the connection to be closed (libsoup then ends
+ * the connection itself): every GSocket the hub accepted is finalized
+ * (counted by weak references the hub puts on them). */
+static void
+test_sockets_freed (Fixture       *f,
+                    gconstpointer  data)
+{
+  guint before = _fcm_hub_conn_get_n_live_sockets ();
+  g_autoptr(GSocket) open = fcm_test_raw_connect (f->url);
+
+  /* counted while in use */
+  FCM_TEST_WAIT_UNTIL (_fcm_hub_conn_get_n_live_sockets () == before + 1);
+  for (guint i = 0; i < 200; i++)
+    {
+      g_autoptr(GSocket) socket = NULL;
+      guint status = 0;
+
+      socket = raw_request (f, "GET", "/.well-known/fhircast-configuration", "Connection: close\r\n", NULL,
+                            &status, NULL);
+      g_assert_cmpuint (status, ==, 200);
+      g_assert_true (fcm_test_raw_wait_closed (socket));
+      g_socket_close (socket, NULL);
+    }
+  g_socket_close (open, NULL);
+  FCM_TEST_WAIT_UNTIL (_fcm_hub_conn_get_n_live_sockets () <= before);
+  g_test_message ("accepted sockets alive: before %u, after %u", before, _fcm_hub_conn_get_n_live_sockets ());
+}
+
+static gboolean
+flag_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* At the file descriptor limit accept() fails (EMFILE); libsoup 3.2.3's
+ * listener then stopped listening for good. The hub says so once and tries
+ * again: the waiting connection is served once a descriptor is free. */
+static void
+test_accept_after_emfile (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GSocket) client = NULL;
+  g_autofree char *request = g_strdup_printf ("GET /.well-known/fhircast-configuration HTTP/1.1\r\nHost: %s\r\n\r\n",
+                                              f->host_port);
+  struct rlimit saved, low;
+  g_autoptr(GArray) fillers = g_array_new (FALSE, FALSE, sizeof (int));
+  gboolean waited = FALSE;
+
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  /* room for the client's socket, none left for the hub to accept with:
+   * a low limit, every free descriptor under it taken but one */
+  low = saved;
+  low.rlim_cur = fcm_test_count_fds () + 8;
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &low), ==, 0);
+  for (int fd; (fd = dup (0)) >= 0;)
+    g_array_append_val (fillers, fd);
+  g_assert_cmpuint (fillers->len, >, 0);
+  close (g_array_index (fillers, int, fillers->len - 1));
+  g_array_set_size (fillers, fillers->len - 1);
+  client = fcm_test_raw_connect (f->url);
+  g_assert_true (fcm_test_raw_send (client, request, strlen (request)));
+  g_test_expect_message ("Fcm", G_LOG_LEVEL_WARNING, "cannot accept a connection*");
+  g_timeout_add (600, flag_cb, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_assert_expected_messages ();
+  for (guint i = 0; i < fillers->len; i++)
+    close (g_array_index (fillers, int, i));
+  g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &saved), ==, 0);
+  g_assert_cmpuint (fcm_test_raw_read_answer (client, NULL), ==, 200);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -494,6 +573,8 @@ main (int   argc,
   ADD ("conn/closed-half-open", test_closed_half_open);
   ADD ("conn/pipelined-half-close", test_pipelined_half_close);
   ADD ("conn/keep-alive-reuse", test_keep_alive_reuse);
+  ADD ("conn/sockets-freed", test_sockets_freed);
+  ADD ("conn/accept-after-emfile", test_accept_after_emfile);
   ADD ("body/announced-too-large", test_announced_too_large);
   ADD ("body/chunked-too-large", test_chunked_too_large);
 #undef ADD

@@ -4,6 +4,25 @@
  * - Listening: the hub makes its own listening socket with a backlog of
  *   LISTEN_BACKLOG; soup_server_listen() uses 10, so a burst of connects
  *   stalled for a second (the SYN retransmit) once ten were queued.
+ * - Accepting (plain HTTP): the hub accepts connections itself and hands
+ *   each to SoupServer as a stream (soup_server_accept_iostream()).
+ *   libsoup 3.2.3's own listener stops listening for good on the first
+ *   failed accept (EMFILE: the hub never answered again, even once
+ *   descriptors were free) and keeps a reference to every GSocket it
+ *   accepts (one per connection, for good). Ours says so once and tries
+ *   again every ACCEPT_RETRY_MS, and lets the socket go with the
+ *   connection. SoupServer only keeps connections alive while it has a
+ *   listener, so it gets a placeholder that never has anything to accept.
+ *   With TLS, libsoup's listener still does it all (it makes the TLS
+ *   connection).
+ *   Left alone (libsoup 3.2.3, not ours to fix here): between two requests
+ *   SoupServer reports the next one only once its first bytes come, so a
+ *   keep-alive connection its peer closes between requests never reaches
+ *   its end in libsoup: the hub closes the socket (below), but libsoup
+ *   keeps the connection's objects in its list of clients until the hub
+ *   stops (~1.5 KB each; a libsoup client opens a connection per POST).
+ *   Taking the connection over at that point crashes libsoup (it has no
+ *   current message then).
  * - Closed and idle keep-alive connections: SoupServer leaves a
  *   connection whose peer closed it between two requests in CLOSE-WAIT
  *   for good (one file descriptor per `fhircast publish`, until the hub
@@ -35,7 +54,10 @@
 
 #include <errno.h>
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "fcm-hub-private.h"
 
@@ -43,13 +65,16 @@
 #define EARLY_DRAIN_SECONDS 2
 #define EARLY_DRAIN_BYTES (8 * 1024 * 1024)
 #define END_GRACE_MS 200
+#define ACCEPT_PER_TURN 32
+#define ACCEPT_RETRY_MS 250
 
 struct _HubConnection
 {
   FcmHub  *hub;
-  GSocket *socket;       /* the key in FcmHub.connections; a reference (libsoup 3.2
-                          * never frees an accepted GSocket, so no weak reference:
-                          * its data would leak with it) */
+  GObject *key;          /* in FcmHub.connections, a reference: the GSocket
+                          * (libsoup's listener, TLS) or the remote GSocketAddress
+                          * we handed to soup_server_accept_iostream() */
+  GSocket *socket;       /* a reference */
   GSource *source;       /* while idle after a request: the peer sends or goes away */
   GList    idle_link;    /* in FcmHub.idle_queue while idle (data = the connection) */
   gint64   idle_deadline; /* monotonic µs: closed when still idle then */
@@ -61,6 +86,119 @@ struct _HubConnection
 /* ------------------------------------------------------------------------ */
 /* listening                                                                */
 
+static HubConnection *connection_new (FcmHub   *self,
+                                      GSocket  *socket,
+                                      gpointer  key);
+static void connection_forget (HubConnection *conn);
+
+static gboolean accept_cb (GSocket      *socket,
+                           GIOCondition  condition,
+                           gpointer      data);
+
+static void
+accept_watch (FcmHub *self)
+{
+  self->listen_source = g_socket_create_source (self->listen_socket, G_IO_IN, NULL);
+  g_source_set_priority (self->listen_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (self->listen_source, (GSourceFunc) (void (*) (void)) accept_cb, self, NULL);
+  g_source_attach (self->listen_source, g_main_context_get_thread_default ());
+}
+
+static gboolean
+accept_retry_cb (gpointer data)
+{
+  FcmHub *self = data;
+
+  self->accept_retry_id = 0;
+  accept_watch (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* GSockets this hub accepted that are still alive, all hubs of the
+ * process together (tests: none may be left behind) */
+static gint n_live_sockets;
+
+static void
+socket_finalized_cb (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  g_atomic_int_dec_and_test (&n_live_sockets);
+}
+
+guint
+_fcm_hub_conn_get_n_live_sockets (void)
+{
+  return (guint) g_atomic_int_get (&n_live_sockets);
+}
+
+/* One new connection: a stream for SoupServer, tracked as libsoup's own
+ * would be (request-started finds it by its remote address). */
+static void
+accept_one (FcmHub  *self,
+            GSocket *socket)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSocketConnection) stream = NULL;
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GSocketAddress) remote = NULL;
+  HubConnection *conn;
+
+  local = g_socket_get_local_address (socket, &error);
+  if (local != NULL)
+    remote = g_socket_get_remote_address (socket, &error);
+  if (remote == NULL)
+    {
+      /* gone before we took it (ENOTCONN) */
+      g_debug ("dropping a connection: %s", error->message);
+      g_socket_close (socket, NULL);
+      return;
+    }
+  g_atomic_int_inc (&n_live_sockets);
+  g_object_weak_ref (G_OBJECT (socket), socket_finalized_cb, NULL);
+  stream = g_socket_connection_factory_create_connection (socket);
+  conn = connection_new (self, socket, remote);
+  if (!soup_server_accept_iostream (self->server, G_IO_STREAM (stream), local, remote, &error))
+    {
+      g_debug ("dropping a connection: %s", error->message);
+      g_io_stream_close (G_IO_STREAM (stream), NULL, NULL);
+      connection_forget (conn);
+    }
+}
+
+static gboolean
+accept_cb (GSocket      *listen_socket,
+           GIOCondition  condition,
+           gpointer      data)
+{
+  FcmHub *self = data;
+
+  /* a few a turn: a burst of connects is taken without starving the rest */
+  for (guint i = 0; i < ACCEPT_PER_TURN; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (listen_socket, NULL, &error);
+
+      if (socket == NULL)
+        {
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            return G_SOURCE_CONTINUE;
+          /* out of file descriptors, most likely: the connection waits in
+           * the backlog, so polling again at once would spin; pause (and
+           * say so once until a connection is accepted again) */
+          if (!self->accept_failing)
+            g_warning ("cannot accept a connection: %s; trying again every %d ms", error->message,
+                       ACCEPT_RETRY_MS);
+          self->accept_failing = TRUE;
+          g_clear_pointer (&self->listen_source, g_source_unref);
+          self->accept_retry_id = g_timeout_add (ACCEPT_RETRY_MS, accept_retry_cb, self);
+          return G_SOURCE_REMOVE;
+        }
+      self->accept_failing = FALSE;
+      accept_one (self, socket);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
 gboolean
 _fcm_hub_conn_listen (FcmHub        *self,
                       GInetAddress  *address,
@@ -69,7 +207,9 @@ _fcm_hub_conn_listen (FcmHub        *self,
                       GError       **error)
 {
   g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocket) placeholder = NULL;
   g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new (address, port);
+  int pair[2];
 
   socket = g_socket_new (g_inet_address_get_family (address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
                          error);
@@ -78,7 +218,73 @@ _fcm_hub_conn_listen (FcmHub        *self,
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
   if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error))
     return FALSE;
-  return soup_server_listen_socket (self->server, socket, tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  if (tls)
+    return soup_server_listen_socket (self->server, socket, SOUP_SERVER_LISTEN_HTTPS, error);
+
+  /* SoupServer keeps a connection alive after a request only while it has
+   * a listener of its own (request_finished() in libsoup 3.2.3): give it
+   * one that never has anything to accept, one end of a socket pair whose
+   * other end we keep open and never write to */
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "socketpair: %s", g_strerror (saved));
+      return FALSE;
+    }
+  placeholder = g_socket_new_from_fd (pair[0], error);
+  if (placeholder == NULL)
+    {
+      close (pair[0]);
+      close (pair[1]);
+      return FALSE;
+    }
+  self->placeholder_peer = g_socket_new_from_fd (pair[1], error);
+  if (self->placeholder_peer == NULL)
+    {
+      close (pair[1]);
+      return FALSE;
+    }
+  if (!soup_server_listen_socket (self->server, placeholder, 0, error))
+    return FALSE;
+
+  /* accepted sockets inherit it, as with libsoup's listener */
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
+  g_socket_set_blocking (socket, FALSE);
+  self->listen_socket = g_steal_pointer (&socket);
+  accept_watch (self);
+  return TRUE;
+}
+
+/* The socket the hub listens on (either way). */
+GSocket *
+_fcm_hub_conn_get_listen_socket (FcmHub *self)
+{
+  g_autoptr(GSList) listeners = NULL;
+
+  if (self->listen_socket != NULL)
+    return self->listen_socket;
+  if (self->server == NULL)
+    return NULL;
+  listeners = soup_server_get_listeners (self->server);
+  return listeners != NULL ? listeners->data : NULL;
+}
+
+static void
+listen_stop (FcmHub *self)
+{
+  g_clear_handle_id (&self->accept_retry_id, g_source_remove);
+  if (self->listen_source != NULL)
+    {
+      g_source_destroy (self->listen_source);
+      g_clear_pointer (&self->listen_source, g_source_unref);
+    }
+  if (self->listen_socket != NULL)
+    {
+      g_socket_close (self->listen_socket, NULL);
+      g_clear_object (&self->listen_socket);
+    }
+  g_clear_object (&self->placeholder_peer);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -157,6 +363,7 @@ _fcm_hub_connection_free (HubConnection *conn)
 {
   connection_stop_watching (conn);
   g_object_unref (conn->socket);
+  g_object_unref (conn->key);
   g_free (conn);
 }
 
@@ -164,6 +371,7 @@ _fcm_hub_connection_free (HubConnection *conn)
 void
 _fcm_hub_conn_shutdown (FcmHub *self)
 {
+  listen_stop (self);
   if (self->connections != NULL)
     g_hash_table_remove_all (self->connections);
   g_clear_handle_id (&self->idle_timer_id, g_source_remove);
@@ -173,7 +381,7 @@ static void
 connection_forget (HubConnection *conn)
 {
   /* frees @conn */
-  g_hash_table_remove (conn->hub->connections, conn->socket);
+  g_hash_table_remove (conn->hub->connections, conn->key);
 }
 
 static gboolean connection_ready_cb (GSocket      *socket,
@@ -285,23 +493,40 @@ connection_ready_cb (GSocket      *socket,
 }
 
 static HubConnection *
+connection_new (FcmHub   *self,
+                GSocket  *socket,
+                gpointer  key)
+{
+  HubConnection *conn = g_new0 (HubConnection, 1);
+
+  conn->hub = self;
+  conn->key = g_object_ref (key);
+  conn->socket = g_object_ref (socket);
+  g_hash_table_insert (self->connections, key, conn);
+  return conn;
+}
+
+static HubConnection *
 connection_lookup (FcmHub            *self,
                    SoupServerMessage *msg,
                    gboolean           create)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  GSocket *socket;
   HubConnection *conn;
 
-  if (socket == NULL || self->connections == NULL)
+  if (self->connections == NULL)
+    return NULL;
+  /* one we accepted: libsoup gives each request of it the address we gave */
+  conn = g_hash_table_lookup (self->connections, soup_server_message_get_remote_address (msg));
+  if (conn != NULL)
+    return conn;
+  /* one libsoup's listener accepted (TLS) */
+  socket = soup_server_message_get_socket (msg);
+  if (socket == NULL)
     return NULL;
   conn = g_hash_table_lookup (self->connections, socket);
   if (conn == NULL && create && !g_socket_is_closed (socket))
-    {
-      conn = g_new0 (HubConnection, 1);
-      conn->hub = self;
-      conn->socket = g_object_ref (socket);
-      g_hash_table_insert (self->connections, socket, conn);
-    }
+    conn = connection_new (self, socket, socket);
   return conn;
 }
 
@@ -341,9 +566,9 @@ static void
 request_disconnected_cb (SoupServerMessage *msg,
                          FcmHub            *self)
 {
-  GSocket *socket = g_object_get_data (G_OBJECT (msg), "fcm-hub-socket");
-  HubConnection *conn = socket != NULL && self->connections != NULL
-                        ? g_hash_table_lookup (self->connections, socket) : NULL;
+  GObject *key = g_object_get_data (G_OBJECT (msg), "fcm-hub-connection");
+  HubConnection *conn = key != NULL && self->connections != NULL
+                        ? g_hash_table_lookup (self->connections, key) : NULL;
 
   if (conn != NULL && g_socket_is_closed (conn->socket))
     connection_forget (conn);
@@ -361,7 +586,7 @@ _fcm_hub_conn_request_started_cb (SoupServer        *server,
     {
       /* libsoup starts a request it had read: not the end yet */
       g_clear_handle_id (&conn->end_id, g_source_remove);
-      g_object_set_data_full (G_OBJECT (msg), "fcm-hub-socket", g_object_ref (conn->socket), g_object_unref);
+      g_object_set_data_full (G_OBJECT (msg), "fcm-hub-connection", g_object_ref (conn->key), g_object_unref);
       g_signal_connect_object (msg, "disconnected", G_CALLBACK (request_disconnected_cb), self, 0);
     }
   if (conn != NULL && !conn->busy)

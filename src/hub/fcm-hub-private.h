@@ -270,7 +270,12 @@ struct _FcmHub
   GHashTable  *introspecting;        /* SHA-256 of a token → Lookup* (requests waiting) */
   gboolean     request_paused;       /* the request being handled waits for introspection */
   FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
-  GHashTable  *connections;          /* GSocket → HubConnection, watched while idle */
+  GSocket     *listen_socket;        /* plain HTTP: we accept (fcm-hub-connections.c) */
+  GSource     *listen_source;
+  GSocket     *placeholder_peer;     /* keeps SoupServer's placeholder listener quiet */
+  guint        accept_retry_id;      /* accept failed (EMFILE): paused until then */
+  gboolean     accept_failing;       /* warned about it; until one is accepted */
+  GHashTable  *connections;          /* GSocket or remote address → HubConnection */
   double       idle_timeout;         /* seconds; keep-alive connections idle longer are closed */
   GQueue       idle_queue;           /* HubConnection links while idle, by deadline */
   guint        idle_timer_id;        /* the one timer for the first of them */
@@ -411,6 +416,8 @@ gboolean _fcm_hub_conn_listen (FcmHub        *self,
                                guint          port,
                                gboolean       tls,
                                GError       **error);
+GSocket *_fcm_hub_conn_get_listen_socket (FcmHub *self);
+guint _fcm_hub_conn_get_n_live_sockets (void);
 void _fcm_hub_connection_free (HubConnection *conn);
 void _fcm_hub_conn_shutdown (FcmHub *self);
 void _fcm_hub_conn_request_started_cb (SoupServer        *server,

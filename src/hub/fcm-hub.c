@@ -362,7 +362,6 @@ fcm_hub_listen (FcmHub           *self,
                 GError          **error)
 {
   g_autoptr(GInetAddress) address = NULL;
-  g_autoptr(GSList) listeners = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   g_autofree char *host_part = NULL;
   const char *scheme = tls_certificate != NULL ? "https" : "http";
@@ -404,10 +403,10 @@ fcm_hub_listen (FcmHub           *self,
     }
 
   /* not soup_server_get_uris(): it leaks a GSocketAddress in libsoup 3.2 */
-  listeners = soup_server_get_listeners (self->server);
-  local = g_socket_get_local_address (listeners->data, error);
+  local = g_socket_get_local_address (_fcm_hub_conn_get_listen_socket (self), error);
   if (local == NULL)
     {
+      _fcm_hub_conn_shutdown (self);
       soup_server_disconnect (self->server);
       g_clear_object (&self->server);
       return FALSE;
