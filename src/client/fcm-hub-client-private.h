@@ -147,6 +147,7 @@ void         _fcm_hub_client_set_state               (FcmHubClient   *self,
                                                       FcmClientState  state);
 void         _fcm_hub_client_add_auth                (FcmHubClient   *self,
                                                       SoupMessage    *msg);
+void         _fcm_hub_client_post_closes             (SoupMessage    *msg);
 char        *_fcm_hub_client_reason_from_body        (GBytes         *body);
 void         _fcm_hub_client_prefix_tls_error        (GError        **error);
 

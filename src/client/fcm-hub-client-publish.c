@@ -263,6 +263,7 @@ publish_send (GTask *task)
       return;
     }
   _fcm_hub_client_add_auth (self, msg);
+  _fcm_hub_client_post_closes (msg);
   text = fcm_event_to_json (d->event, FALSE);
   bytes = g_bytes_new_take (text, strlen (text));
   soup_message_set_request_body_from_bytes (msg, "application/json", bytes);

@@ -82,7 +82,10 @@ _fcm_hub_client_subscribe_message (FcmHubClient *self,
   encoded = soup_form_encode_hash (form);
   msg = soup_message_new_from_encoded_form (SOUP_METHOD_POST, self->hub_url, encoded);
   if (msg != NULL)
-    _fcm_hub_client_add_auth (self, msg);
+    {
+      _fcm_hub_client_add_auth (self, msg);
+      _fcm_hub_client_post_closes (msg);
+    }
   return msg;
 }
 

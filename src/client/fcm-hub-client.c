@@ -111,6 +111,17 @@ _fcm_hub_client_add_auth (FcmHubClient *self,
     }
 }
 
+/* libsoup never sends a POST on a connection it used before (POST is not
+ * idempotent), and a hub's keep-alive connection that we close later,
+ * between two requests, is one libsoup 3.2.3's SoupServer never lets go
+ * of (docs/hub.md): so say at once that it ends with this request. Costs
+ * nothing here (only a later GET could have used it). */
+void
+_fcm_hub_client_post_closes (SoupMessage *msg)
+{
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "close");
+}
+
 /* A clear message for certificate problems (TLS, toolchain §6). */
 void
 _fcm_hub_client_prefix_tls_error (GError **error)

@@ -864,6 +864,14 @@ _fcm_hub_conn_limit_body (FcmHub            *self,
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
     {
+      /* libsoup reads the digits as an unsigned 64-bit number and hands it
+       * on signed: 2^63 and more come out negative (its body stream then
+       * warns and reads to the end of the connection) */
+      if (soup_message_headers_get_content_length (headers) < 0)
+        {
+          _fcm_hub_answer_early (self, msg, path, SOUP_STATUS_BAD_REQUEST, "invalid Content-Length");
+          return FALSE;
+        }
       if (soup_message_headers_get_content_length (headers) > FCM_HUB_MAX_MESSAGE_BYTES)
         {
           _fcm_hub_answer_early (self, msg, path, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,

@@ -331,6 +331,9 @@ post_one (Publisher *p)
       len = strlen (json);
       bytes = g_bytes_new_take (json, len);
       msg = soup_message_new ("POST", p->hub_url);
+      /* as our client does (src/client/fcm-hub-client.c): libsoup never reuses
+       * a POST's connection, and a hub should not have to keep it */
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "close");
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
       post = g_new0 (Post, 1);
       post->p = p;

@@ -204,6 +204,9 @@ post_next (Bench *bench)
   event = make_event (bench, bench->posted++);
   body = g_bytes_new_take (event, strlen (event));
   msg = soup_message_new ("POST", bench->hub_url);
+  /* as our client does (src/client/fcm-hub-client.c): libsoup never reuses
+   * a POST's connection, and a hub should not have to keep it */
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "close");
   /* libsoup never reuses a kept-alive connection for a POST unless told it
    * may: without this flag every event opened a connection of its own and
    * the hub, which keeps closed ones in CLOSE-WAIT (issue 14.3), ran out of

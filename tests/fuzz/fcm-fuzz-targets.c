@@ -33,14 +33,12 @@ fcm_fuzz_is_known_library_warning (const char *domain,
   if (domain == NULL || message == NULL)
     return FALSE;
 
-  /* libsoup 3.2.3 creates the request body stream of a "Content-Length: -7"
-   * request with content-length -7 (GObject refuses it with this warning),
-   * then answers 400. Found by fuzz-http
-   * (tests/data/fuzz-regressions/http/negative-content-length); the hub can
-   * refuse such a header in its early handler, before libsoup reads on. */
-  if (g_str_equal (domain, "GLib-GObject") &&
-      strstr (message, "is invalid or out of range for property 'content-length'") != NULL)
-    return TRUE;
+  /* None at present. (libsoup 3.2.3's warning about a negative
+   * 'content-length' property, for "Content-Length: -7" or 2^63 and more,
+   * was one: the hub now refuses such a header in its early handler,
+   * http/negative-content-length and test-hub-conn body/negative-length.) */
+  (void) domain;
+  (void) message;
 
   return FALSE;
 }
