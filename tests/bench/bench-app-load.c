@@ -43,6 +43,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,13 @@ app_stdin_eof (App *a)
           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0, a->timer_late_max,
           array_max (a->frame_gaps), count_over (a->frame_gaps, 50.0), a->frame_gaps->len);
   fflush (stdout);
+  if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+    {
+      /* how much of it is memory malloc holds free (fragmentation) */
+      malloc_trim (0);
+      g_printerr ("trace: RSS after malloc_trim(0): %ld MB\n", rss_kb () / 1024);
+      malloc_stats ();
+    }
   if (window != NULL)
     gtk_window_destroy (window);
   g_application_quit (G_APPLICATION (a->app));
@@ -490,6 +498,15 @@ run_once (const char *self_path,
   g_subprocess_wait (publisher, NULL, NULL);
   if (hub != NULL)
     {
+      g_autofree char *status_path = g_strdup_printf ("/proc/%s/status", g_subprocess_get_identifier (hub));
+      g_autofree char *status = NULL;
+      const char *vmrss;
+
+      /* the separate hub's own RSS, after 100,000 events */
+      if (g_file_get_contents (status_path, &status, NULL, NULL) && (vmrss = strstr (status, "VmRSS:")) != NULL)
+        g_hash_table_insert (values, g_strdup ("hub.rss_kb"),
+                             g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                              g_ascii_strtoull (vmrss + strlen ("VmRSS:"), NULL, 10)));
       g_subprocess_send_signal (hub, SIGTERM);
       g_subprocess_wait (hub, NULL, NULL);
     }
@@ -515,6 +532,8 @@ print_run (const char *kind,
           value (v, "pinger.pings"), value (v, "app.frame_gap_max_ms"), value (v, "app.frame_gaps_over_50"),
           value (v, "app.timer_late_max_ms"), value (v, "app.rss_kb") / 1024.0, value (v, "app.rows"),
           value (v, "app.cpu_ms") * 1000.0 / MAX (value (v, "app.acked"), 1.0));
+  if (g_hash_table_contains (v, "hub.rss_kb"))
+    printf ("           the separate hub's RSS at the end: %.0f MB\n", value (v, "hub.rss_kb") / 1024.0);
   fflush (stdout);
 }
 
