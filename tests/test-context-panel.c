@@ -560,6 +560,69 @@ test_panel_suspended (Fixture       *f,
   g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 0);
 }
 
+static const char *
+row_target (FcmContextPanel *panel,
+            guint            position,
+            const char      *button)
+{
+  GtkWidget *row = _fcm_context_panel_get_suspended_row (panel, position);
+  GVariant *target = gtk_actionable_get_action_target_value (g_object_get_data (G_OBJECT (row), button));
+
+  return g_variant_get_string (target, NULL);
+}
+
+/* Issue 15: under load the suspended reports change with every event, and
+ * an AdwActionRow with its buttons cost milliseconds to make and measure:
+ * rows stay and are pointed at the reports now in their place (texts,
+ * Resume and Close targets); the chosen report keeps its selection when
+ * its row changes. */
+static void
+test_panel_suspended_rows_reused (Fixture       *f,
+                                  gconstpointer  data)
+{
+  GtkWidget *rows[2];
+  g_autoptr(FcmContextItem) chosen = NULL;
+  GtkListBoxRow *selected;
+
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish_open (f, "rpt-1", "ACC-1", "MRN-1");
+  publish_open (f, "rpt-2", "ACC-2", "MRN-2");
+  publish_open (f, "rpt-3", "ACC-3", "MRN-3");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-3") == 0 &&
+                       _fcm_context_panel_get_n_suspended (f->panel) == 2);
+  for (guint i = 0; i < 2; i++)
+    rows[i] = _fcm_context_panel_get_suspended_row (f->panel, i);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "MRN MRN-1");
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 1), ==, "MRN MRN-2");
+
+  /* choose rpt-2, then close rpt-1: rpt-2 is first now, in the first row */
+  chosen = g_list_model_get_item (G_LIST_MODEL (fcm_monitor_get_context_store (f->monitor)), 1);
+  g_assert_cmpstr (fcm_context_item_get_anchor_id (chosen), ==, "rpt-2");
+  fcm_context_panel_set_chosen (f->panel, chosen);
+  publish_close (f, "rpt-1");
+  FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_n_suspended (f->panel) == 1 && !_fcm_context_panel_get_pending (f->panel));
+  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 0) == rows[0]);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "MRN MRN-2");
+  g_assert_cmpstr (row_target (f->panel, 0, "resume"), ==, "rpt-2");
+  g_assert_cmpstr (row_target (f->panel, 0, "close"), ==, "rpt-2");
+  g_assert_true (fcm_context_panel_get_chosen (f->panel) == chosen);
+  selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (gtk_widget_get_parent (rows[0])));
+  g_assert_true (GTK_WIDGET (selected) == rows[0]);
+
+  /* two more suspended: the rows are the same ones (the second waited
+   * out of the list), a third is added */
+  publish_open (f, "rpt-4", "ACC-4", "MRN-4");
+  publish_open (f, "rpt-5", "ACC-5", "MRN-5");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-5") == 0 &&
+                       _fcm_context_panel_get_n_suspended (f->panel) == 3 && !_fcm_context_panel_get_pending (f->panel));
+  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 0) == rows[0]);
+  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 1) == rows[1]);
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 1), ==, "MRN MRN-3");
+  g_assert_cmpstr (row_target (f->panel, 1, "resume"), ==, "rpt-3");
+  g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 2), ==, "MRN MRN-4");
+  g_assert_cmpstr (row_target (f->panel, 2, "close"), ==, "rpt-4");
+}
+
 /* C-68: without a live subscription the context is marked stale, and still shown */
 static void
 test_panel_stale (Fixture       *f,
@@ -916,6 +979,7 @@ main (int   argc,
   ADD ("/fcm/context-panel/headline", test_panel_headline);
   ADD ("/fcm/context-panel/unchanged-is-free", test_panel_unchanged_is_free);
   ADD ("/fcm/context-panel/suspended", test_panel_suspended);
+  ADD ("/fcm/context-panel/suspended-rows-reused", test_panel_suspended_rows_reused);
   ADD ("/fcm/context-panel/stale", test_panel_stale);
   ADD ("/fcm/open-report-dialog/required", test_dialog_required);
   ADD ("/fcm/open-report-dialog/random", test_dialog_random);

@@ -39,6 +39,8 @@ struct _FcmContextPanel
   gint64               last_apply;       /* monotonic, when the last apply started */
   gint64               last_cost;        /* how long it took */
   guint                suspended_dirty : 1;
+  guint                syncing_rows : 1;     /* suspended rows being re-pointed */
+  GPtrArray           *spare_rows;           /* suspended rows out of the list, for reuse */
   guint                n_suspended_shown; /* in the button and the group title */
   guint                n_label_updates;
   guint                n_applies;
@@ -86,7 +88,8 @@ void        _fcm_context_join                 (GString         *str,
                                                const char      *part);
 void        _fcm_context_panel_show_headline  (FcmContextPanel *self,
                                                const gboolean  *changed);
-GtkWidget  *_fcm_context_panel_create_suspended_row (gpointer   item,
-                                               gpointer         user_data);
+GtkWidget  *_fcm_context_panel_create_suspended_row (FcmContextItem  *item);
+void        _fcm_context_panel_bind_suspended_row   (GtkWidget       *row,
+                                                     FcmContextItem  *item);
 
 G_END_DECLS

@@ -306,43 +306,57 @@ add_row_button (AdwActionRow *row,
   return button;
 }
 
+/* Points @row at @item: its texts, its buttons' targets and names, and
+ * the item whose changes it follows. */
+void
+_fcm_context_panel_bind_suspended_row (GtkWidget      *row,
+                                       FcmContextItem *item)
+{
+  FcmContextItem *old = g_object_get_data (G_OBJECT (row), "item");
+  const char *anchor_id = fcm_context_item_get_anchor_id (item);
+  GtkWidget *resume = g_object_get_data (G_OBJECT (row), "resume");
+  GtkWidget *close = g_object_get_data (G_OBJECT (row), "close");
+  g_autofree char *resume_name = NULL;
+  g_autofree char *close_name = NULL;
+
+  if (old == item)
+    return;
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_func (old, on_suspended_item_notify_cb, row);
+  g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
+  update_suspended_row (ADW_ACTION_ROW (row), item);
+  g_signal_connect_object (item, "notify", G_CALLBACK (on_suspended_item_notify_cb), row, 0);
+
+  /* C-37: re-opening resumes it (win.resume-report); C-50: close it */
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (resume), "s", anchor_id);
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (close), "s", anchor_id);
+  /* Translators: %s is the suspended report's title, usually the patient */
+  resume_name = g_strdup_printf (_("Resume report of %s"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  /* Translators: %s is the suspended report's title, usually the patient */
+  close_name = g_strdup_printf (_("Close report of %s"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (resume), GTK_ACCESSIBLE_PROPERTY_LABEL, resume_name, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL, close_name, -1);
+}
+
+/* A row of the suspended list; rows are kept and pointed at other reports
+ * as the list changes (making an AdwActionRow with its two buttons, and
+ * measuring it the first time, cost milliseconds each: under load the
+ * suspended reports change with every event). */
 GtkWidget *
-_fcm_context_panel_create_suspended_row (gpointer item,
-                                         gpointer user_data)
+_fcm_context_panel_create_suspended_row (FcmContextItem *item)
 {
   GtkWidget *row = adw_action_row_new ();
-  const char *anchor_id = fcm_context_item_get_anchor_id (item);
-  GtkWidget *resume;
-  GtkWidget *close;
 
   /* names and ids are data, not markup */
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 2);
-  update_suspended_row (ADW_ACTION_ROW (row), item);
-  g_signal_connect_object (item, "notify", G_CALLBACK (on_suspended_item_notify_cb), row, 0);
-
-  /* C-37: re-opening resumes it (win.resume-report); C-50: close it */
-  resume = add_row_button (ADW_ACTION_ROW (row), "media-playback-start-symbolic", _("Resume (make current)"),
-                           "win.resume-report", anchor_id);
-  close = add_row_button (ADW_ACTION_ROW (row), "window-close-symbolic", _("Close this report"),
-                          "win.close-suspended", anchor_id);
-  g_object_set_data (G_OBJECT (row), "resume", resume);
-  g_object_set_data (G_OBJECT (row), "close", close);
-  {
-    g_autofree char *resume_name = NULL;
-    g_autofree char *close_name = NULL;
-
-    /* Translators: %s is the suspended report's title, usually the patient */
-    resume_name = g_strdup_printf (_("Resume report of %s"),
-                                   adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-    /* Translators: %s is the suspended report's title, usually the patient */
-    close_name = g_strdup_printf (_("Close report of %s"),
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-    gtk_accessible_update_property (GTK_ACCESSIBLE (resume), GTK_ACCESSIBLE_PROPERTY_LABEL, resume_name, -1);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL, close_name, -1);
-  }
-
+  g_object_set_data (G_OBJECT (row), "resume",
+                     add_row_button (ADW_ACTION_ROW (row), "media-playback-start-symbolic",
+                                     _("Resume (make current)"), "win.resume-report", ""));
+  g_object_set_data (G_OBJECT (row), "close",
+                     add_row_button (ADW_ACTION_ROW (row), "window-close-symbolic", _("Close this report"),
+                                     "win.close-suspended", ""));
+  _fcm_context_panel_bind_suspended_row (row, item);
   return row;
 }
-

@@ -14,6 +14,9 @@
 
 #include "fcm-context-panel-internal.h"
 
+/* suspended rows kept for reuse when the list shrinks (see on_suspended_changed_cb) */
+#define MAX_SPARE_ROWS 16
+
 /**
  * FcmContextPanel:
  *
@@ -560,8 +563,68 @@ on_monitor_state_cb (FcmContextPanel *self)
 /* -------------------------------------------------------- suspended list */
 
 static void
-on_suspended_changed_cb (FcmContextPanel *self)
+select_chosen_row (FcmContextPanel *self)
 {
+  GListModel *model = G_LIST_MODEL (self->suspended_model);
+
+  for (guint i = 0, n = g_list_model_get_n_items (model); i < n; i++)
+    {
+      g_autoptr(FcmContextItem) it = g_list_model_get_item (model, i);
+
+      if (it == self->chosen)
+        {
+          gtk_list_box_select_row (self->suspended_list, gtk_list_box_get_row_at_index (self->suspended_list, i));
+          return;
+        }
+    }
+  gtk_list_box_unselect_all (self->suspended_list);
+}
+
+/* One row per item, in order: rows from @position on are pointed at the
+ * items now there, made only where the list grew, dropped where it shrank
+ * (see _fcm_context_panel_create_suspended_row()). */
+static void
+on_suspended_changed_cb (FcmContextPanel *self,
+                         guint            position,
+                         guint            removed,
+                         guint            added)
+{
+  GListModel *model = G_LIST_MODEL (self->suspended_model);
+  guint n = g_list_model_get_n_items (model);
+  GtkListBoxRow *row;
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->suspended_list);
+
+  self->syncing_rows = TRUE;
+  for (guint i = position; i < n; i++)
+    {
+      g_autoptr(FcmContextItem) item = g_list_model_get_item (model, i);
+
+      row = gtk_list_box_get_row_at_index (self->suspended_list, i);
+      if (row != NULL)
+        _fcm_context_panel_bind_suspended_row (GTK_WIDGET (row), item);
+      else if (self->spare_rows->len > 0)
+        {
+          g_autoptr(GtkWidget) spare = g_ptr_array_steal_index (self->spare_rows, self->spare_rows->len - 1);
+
+          _fcm_context_panel_bind_suspended_row (spare, item);
+          gtk_list_box_append (self->suspended_list, spare);
+        }
+      else
+        gtk_list_box_append (self->suspended_list, _fcm_context_panel_create_suspended_row (item));
+    }
+  /* rows no longer needed wait for the list to grow again */
+  while ((row = gtk_list_box_get_row_at_index (self->suspended_list, n)) != NULL)
+    {
+      if (self->spare_rows->len < MAX_SPARE_ROWS)
+        g_ptr_array_add (self->spare_rows, g_object_ref (row));
+      gtk_list_box_remove (self->suspended_list, GTK_WIDGET (row));
+    }
+  /* the chosen report's row may be another one now (or none) */
+  if (self->chosen != NULL || selected != NULL)
+    select_chosen_row (self);
+  self->syncing_rows = FALSE;
+  if (self->chosen != NULL && gtk_list_box_get_selected_row (self->suspended_list) == NULL)
+    fcm_context_panel_set_chosen (self, NULL);
   update_suspended_count (self);
 }
 
@@ -571,6 +634,9 @@ on_suspended_row_selected_cb (FcmContextPanel *self,
 {
   g_autoptr(FcmContextItem) item = NULL;
 
+  /* rows being pointed at other reports: the choice stays */
+  if (self->syncing_rows)
+    return;
   if (row != NULL)
     item = g_list_model_get_item (G_LIST_MODEL (self->suspended_model), gtk_list_box_row_get_index (row));
   fcm_context_panel_set_chosen (self, item);
@@ -657,6 +723,9 @@ fcm_context_panel_dispose (GObject *object)
     g_signal_group_set_target (self->item_signals, NULL);
   if (self->monitor_signals != NULL)
     g_signal_group_set_target (self->monitor_signals, NULL);
+  /* its rows go with it: that is no choice */
+  if (self->suspended_list != NULL)
+    g_signal_handlers_disconnect_by_data (self->suspended_list, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), FCM_TYPE_CONTEXT_PANEL);
   /* the template's top-level box is not a bound child */
@@ -665,6 +734,7 @@ fcm_context_panel_dispose (GObject *object)
 
   g_clear_object (&self->chosen);
   g_clear_object (&self->suspended_model);
+  g_clear_pointer (&self->spare_rows, g_ptr_array_unref);
   g_clear_object (&self->store_signals);
   g_clear_object (&self->item_signals);
   g_clear_object (&self->monitor_signals);
@@ -817,10 +887,9 @@ fcm_context_panel_init (FcmContextPanel *self)
                                   G_CALLBACK (on_item_notify_cb), self);
 
   self->suspended_model = g_list_store_new (FCM_TYPE_CONTEXT_ITEM);
+  self->spare_rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect_object (self->suspended_model, "items-changed",
                            G_CALLBACK (on_suspended_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_list_box_bind_model (self->suspended_list, G_LIST_MODEL (self->suspended_model),
-                           _fcm_context_panel_create_suspended_row, NULL, NULL);
   g_signal_connect_object (self->suspended_list, "row-selected",
                            G_CALLBACK (on_suspended_row_selected_cb), self, G_CONNECT_SWAPPED);
 
@@ -925,13 +994,7 @@ fcm_context_panel_set_chosen (FcmContextPanel *self,
     {
       if (self->suspended_dirty)
         sync_suspended (self);
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->suspended_model)); i++)
-        {
-          g_autoptr(FcmContextItem) it = g_list_model_get_item (G_LIST_MODEL (self->suspended_model), i);
-
-          if (it == item)
-            gtk_list_box_select_row (self->suspended_list, gtk_list_box_get_row_at_index (self->suspended_list, i));
-        }
+      select_chosen_row (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);

@@ -235,6 +235,36 @@ trace_poll (GPollFD *fds,
   return ret;
 }
 
+/* FCM_BENCH_TRACE=1: the frame clock's phases of a frame that took over
+ * 30 ms (our handlers run after GTK's own of each phase) */
+static gint64 phase_start[4];
+
+static void
+phase_cb (GdkFrameClock *clock,
+          gpointer       data)
+{
+  guint phase = GPOINTER_TO_UINT (data);
+  gint64 now = g_get_monotonic_time ();
+
+  phase_start[phase] = now;
+  if (phase == 3 && phase_start[0] != 0 && now - phase_start[0] > 30000)
+    g_printerr ("trace: frame %.1f ms (update %.1f, layout %.1f, paint %.1f), from %.3f s\n",
+                (now - phase_start[0]) / 1000.0, (phase_start[1] - phase_start[0]) / 1000.0,
+                (phase_start[2] - phase_start[1]) / 1000.0, (phase_start[3] - phase_start[2]) / 1000.0,
+                phase_start[0] / 1e6);
+}
+
+static void
+trace_frame_phases (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "before-paint", G_CALLBACK (phase_cb), GUINT_TO_POINTER (0));
+  g_signal_connect (clock, "update", G_CALLBACK (phase_cb), GUINT_TO_POINTER (1));
+  g_signal_connect (clock, "layout", G_CALLBACK (phase_cb), GUINT_TO_POINTER (2));
+  g_signal_connect (clock, "paint", G_CALLBACK (phase_cb), GUINT_TO_POINTER (3));
+}
+
 /* FCM_BENCH_TRACE=1: how many sources the app's main context holds (the
  * most recent ids), every 2 s */
 static gboolean
@@ -300,6 +330,8 @@ app_activate_cb (GApplication *application,
   gtk_window_set_default_size (window, 1280, 720);
   gtk_window_present (window);
   gtk_widget_add_tick_callback (GTK_WIDGET (window), tick_cb, a, NULL);
+  if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+    trace_frame_phases (GTK_WIDGET (window));
   g_timeout_add (10, late_timer_cb, a);
   if (without_panel)
     {
