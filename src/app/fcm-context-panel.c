@@ -404,8 +404,15 @@ static gboolean
 apply_timeout_cb (gpointer user_data)
 {
   FcmContextPanel *self = user_data;
+  guint wait = fcm_view_pace_claim ();
 
   self->apply_id = 0;
+  if (wait > 0)
+    {
+      /* the timeline applied just now: its layout gets a frame of its own */
+      self->apply_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait, apply_timeout_cb, self, NULL);
+      return G_SOURCE_REMOVE;
+    }
   apply (self);
   self->last_cost = g_get_monotonic_time () - self->last_apply;
   return G_SOURCE_REMOVE;

@@ -328,8 +328,15 @@ static gboolean
 fcm_timeline_batch_flush_cb (gpointer data)
 {
   FcmTimelineBatch *self = data;
+  guint wait = fcm_view_pace_claim ();
 
   self->flush_id = 0;
+  if (wait > 0)
+    {
+      /* the context panel applied just now: its layout gets a frame of its own */
+      self->flush_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait, fcm_timeline_batch_flush_cb, self, NULL);
+      return G_SOURCE_REMOVE;
+    }
   _fcm_timeline_batch_flush (self);
   self->last_cost = g_get_monotonic_time () - self->last_flush;
   return G_SOURCE_REMOVE;

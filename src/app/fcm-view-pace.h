@@ -17,6 +17,12 @@
  * seconds (the frame clock's own paint has the same weakness, which is why
  * the views must stay cheap enough for the stream to leave gaps).
  *
+ * Views take turns: what one applies is laid out in the next frame (tens
+ * of milliseconds under load: the timeline's new rows, the panel's new
+ * texts), so a view applies only FCM_VIEW_GAP_USEC after any other did,
+ * and the two layouts fall in different frames instead of adding up in
+ * one main-loop turn.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -29,6 +35,25 @@ G_BEGIN_DECLS
 #define FCM_VIEW_APPLY_INTERVAL_USEC (100 * 1000)
 #define FCM_VIEW_APPLY_MAX_USEC      (1000 * 1000)
 #define FCM_VIEW_COST_FACTOR         10
+
+#define FCM_VIEW_GAP_USEC           (50 * 1000)
+
+/* when any view last applied (main thread only) */
+extern gint64 fcm_view_pace_last_any;
+
+/* When a view is about to apply: 0 if it may (and it is noted), else the
+ * milliseconds until another view's apply is FCM_VIEW_GAP_USEC behind. */
+static inline guint
+fcm_view_pace_claim (void)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 since = now - fcm_view_pace_last_any;
+
+  if (fcm_view_pace_last_any != 0 && since >= 0 && since < FCM_VIEW_GAP_USEC)
+    return (guint) ((FCM_VIEW_GAP_USEC - since + 999) / 1000);
+  fcm_view_pace_last_any = now;
+  return 0;
+}
 
 /* Milliseconds to wait before the next apply, given when the last one
  * started and how long it took (microseconds, monotonic) */
