@@ -415,6 +415,8 @@ apply_timeout_cb (gpointer user_data)
     }
   apply (self);
   self->last_cost = g_get_monotonic_time () - self->last_apply;
+  if (self->last_cost > 20000)
+    g_debug ("context applied in %.1f ms", self->last_cost / 1000.0);
   return G_SOURCE_REMOVE;
 }
 

@@ -339,6 +339,8 @@ fcm_timeline_batch_flush_cb (gpointer data)
     }
   _fcm_timeline_batch_flush (self);
   self->last_cost = g_get_monotonic_time () - self->last_flush;
+  if (self->last_cost > 20000)
+    g_debug ("rows applied in %.1f ms", self->last_cost / 1000.0);
   return G_SOURCE_REMOVE;
 }
 

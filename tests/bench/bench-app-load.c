@@ -432,12 +432,29 @@ spawn_self (GSubprocessFlags   flags,
 }
 
 /* one run: returns the figures, NULL on failure */
+
+/* the separate hub: stopped however the run ends */
+typedef GSubprocess HubProcess;
+
+static void
+hub_process_stop (HubProcess *hub)
+{
+  if (g_subprocess_get_identifier (hub) != NULL)
+    {
+      g_subprocess_send_signal (hub, SIGTERM);
+      g_subprocess_wait (hub, NULL, NULL);
+    }
+  g_object_unref (hub);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HubProcess, hub_process_stop)
+
 static GHashTable *
 run_once (const char *self_path,
           gboolean    builtin)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) hub = NULL;
+  g_autoptr(HubProcess) hub = NULL;
   g_autoptr(GSubprocess) app = NULL;
   g_autoptr(GSubprocess) pinger = NULL;
   g_autoptr(GSubprocess) publisher = NULL;
@@ -487,7 +504,7 @@ run_once (const char *self_path,
   line = read_line (app_out);
   if (line == NULL || !g_str_has_prefix (line, "ready "))
     {
-      g_printerr ("bench-app-load: the app did not start\n");
+      g_printerr ("bench-app-load: the app did not start (its first line: %s)\n", line != NULL ? line : "none");
       return NULL;
     }
   ready = g_strsplit (line, " ", -1);
@@ -648,6 +665,9 @@ main (int   argc,
   g_autoptr(GOptionContext) context = g_option_context_new ("- the app under load");
   g_autoptr(GError) error = NULL;
   g_autofree char *self_path = NULL;
+
+  /* stdout carries each process's report: G_MESSAGES_DEBUG output goes to stderr */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
