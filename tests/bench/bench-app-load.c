@@ -77,6 +77,7 @@ char *mode_publisher = NULL;
 char *opt_topic = NULL;
 char *opt_object_path = NULL;
 static gboolean without_panel = FALSE;
+static gboolean without_timeline = FALSE;
 
 static GOptionEntry entries[] = {
   { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_kind, "builtin, separate or both (default both)", "KIND" },
@@ -84,6 +85,8 @@ static GOptionEntry entries[] = {
   { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Seconds at least (default 30)", "S" },
   { "events", 0, 0, G_OPTION_ARG_INT, &n_events, "Events in all, at the rate (default 100000)", "N" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs of each kind (default 1)", "N" },
+  { "without-timeline", 0, 0, G_OPTION_ARG_NONE, &without_timeline,
+    "Diagnosis: the timeline is not shown (what its rows cost)", NULL },
   { "without-context-panel", 0, 0, G_OPTION_ARG_NONE, &without_panel,
     "Diagnosis: the context panel does not follow the hub (what the rest costs)", NULL },
   { "app", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &mode_app, "", "URL|builtin" },
@@ -333,6 +336,13 @@ app_activate_cb (GApplication *application,
   if (g_getenv ("FCM_BENCH_TRACE") != NULL)
     trace_frame_phases (GTK_WIDGET (window));
   g_timeout_add (10, late_timer_cb, a);
+  if (without_timeline)
+    {
+      FcmWindowParts parts;
+
+      fcm_window_get_parts (FCM_WINDOW (window), &parts);
+      gtk_widget_set_visible (parts.timeline, FALSE);
+    }
   if (without_panel)
     {
       FcmWindowParts parts;
@@ -490,11 +500,11 @@ run_once (const char *self_path,
         return NULL;
       topic = g_uuid_string_random ();
       app = spawn_self (piped, self_path, &error, "--app", hub_url, "--topic", topic,
-                        without_panel ? "--without-context-panel" : NULL, NULL);
+                        without_panel ? "--without-context-panel" : without_timeline ? "--without-timeline" : NULL, NULL);
     }
   else
     app = spawn_self (piped, self_path, &error, "--app", "builtin",
-                      without_panel ? "--without-context-panel" : NULL, NULL);
+                      without_panel ? "--without-context-panel" : without_timeline ? "--without-timeline" : NULL, NULL);
   if (app == NULL)
     {
       g_printerr ("bench-app-load: %s\n", error->message);
