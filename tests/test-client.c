@@ -374,23 +374,6 @@ parse (const char *text)
 
 /* ------------------------------------------------------------------ tests */
 
-static gboolean
-settled_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-settle (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, settled_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 /* Our POSTs end their connection with the answer (Connection: close):
  * libsoup never reuses a POST's connection, and libsoup 3.2.3's server
  * keeps a keep-alive connection its client closes between two requests in
@@ -404,7 +387,7 @@ test_posts_leave_no_connection (Fixture       *f,
 
   sub_subscribe (f->a);
   g_assert_true (f->a->ok);
-  settle (200);
+  run_for (200);
   before = _fcm_hub_conn_get_n_live_sockets ();
   for (guint i = 0; i < 20; i++)
     {
@@ -414,8 +397,8 @@ test_posts_leave_no_connection (Fixture       *f,
       g_assert_cmpuint (publish (f->a, event, NULL), ==, 200);
     }
   FCM_TEST_WAIT_UNTIL (_fcm_hub_conn_get_n_live_sockets () <= before);
-  /* and it stays so once the client's idle connections time out */
-  settle (200);
+  /* and it stays so */
+  run_for (200);
   g_test_message ("connections the hub accepted and still holds: before %u, after %u", before,
                   _fcm_hub_conn_get_n_live_sockets ());
   g_assert_cmpuint (_fcm_hub_conn_get_n_live_sockets (), <=, before);
