@@ -556,6 +556,15 @@ test_accept_after_emfile (Fixture       *f,
   g_autoptr(GArray) fillers = g_array_new (FALSE, FALSE, sizeof (int));
   gboolean waited = FALSE;
 
+  if (g_getenv ("FCM_TEST_VALGRIND") != NULL)
+    {
+      /* valgrind emulates the descriptor limit: the kernel accepts, then
+       * valgrind closes the new descriptor and reports EMFILE, so the
+       * waiting connection is lost before the hub sees the error */
+      g_test_skip ("valgrind's emulated RLIMIT_NOFILE drops the connection it refuses");
+      return;
+    }
+
   g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &saved), ==, 0);
   /* room for the client's socket, none left for the hub to accept with:
    * a low limit, every free descriptor under it taken but one */
