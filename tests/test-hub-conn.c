@@ -535,6 +535,48 @@ test_sockets_freed (Fixture       *f,
   g_test_message ("accepted sockets alive: before %u, after %u", before, _fcm_hub_conn_get_n_live_sockets ());
 }
 
+typedef struct
+{
+  guint    before;
+  guint    turns;
+  gboolean accepted_while_busy;
+} Busy;
+
+static gboolean
+busy_turn_cb (gpointer data)
+{
+  Busy *b = data;
+
+  if (_fcm_hub_conn_get_n_live_sockets () > b->before)
+    b->accepted_while_busy = TRUE;
+  return ++b->turns < 200 ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* Issue 15.1: a hub sharing a GUI's main loop takes new connections below
+ * the GUI's redraw (fcm_hub_set_accept_priority(); the app's built-in hub
+ * does): while work of a higher priority is pending a connecting client
+ * waits, then it is served. At the default priority the hub would take it
+ * during the busy turns. */
+static void
+test_accept_priority (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *request = g_strdup_printf ("GET /.well-known/fhircast-configuration HTTP/1.1\r\nHost: %s\r\n\r\n",
+                                              f->host_port);
+  g_autoptr(GSocket) client = NULL;
+  Busy b = { .before = _fcm_hub_conn_get_n_live_sockets () };
+
+  fcm_hub_set_accept_priority (f->hub, G_PRIORITY_LOW);
+  client = fcm_test_raw_connect (f->url);
+  g_assert_true (fcm_test_raw_send (client, request, strlen (request)));
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, busy_turn_cb, &b, NULL);
+  while (b.turns < 200)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (b.accepted_while_busy);
+  g_assert_cmpuint (fcm_test_raw_read_answer (client, NULL), ==, 200);
+  g_assert_cmpuint (_fcm_hub_conn_get_n_live_sockets (), >, b.before);
+}
+
 static gboolean
 flag_cb (gpointer data)
 {
@@ -605,6 +647,7 @@ main (int   argc,
   ADD ("conn/keep-alive-reuse", test_keep_alive_reuse);
   ADD ("conn/sockets-freed", test_sockets_freed);
   ADD ("conn/accept-after-emfile", test_accept_after_emfile);
+  ADD ("conn/accept-priority", test_accept_priority);
   ADD ("body/announced-too-large", test_announced_too_large);
   ADD ("body/chunked-too-large", test_chunked_too_large);
   ADD ("body/negative-length", test_negative_length);

@@ -99,7 +99,7 @@ static void
 accept_watch (FcmHub *self)
 {
   self->listen_source = g_socket_create_source (self->listen_socket, G_IO_IN, NULL);
-  g_source_set_priority (self->listen_source, G_PRIORITY_DEFAULT);
+  g_source_set_priority (self->listen_source, self->accept_priority);
   g_source_set_callback (self->listen_source, (GSourceFunc) (void (*) (void)) accept_cb, self, NULL);
   g_source_attach (self->listen_source, g_main_context_get_thread_default ());
 }
@@ -633,6 +633,26 @@ fcm_hub_set_idle_timeout (FcmHub *self,
   g_return_if_fail (FCM_IS_HUB (self));
   g_return_if_fail (seconds >= 0 && seconds <= 86400);
   self->idle_timeout = seconds;
+}
+
+/**
+ * fcm_hub_set_accept_priority:
+ * @priority: a #GMainContext priority
+ *
+ * The priority at which the hub takes new connections (plain HTTP; default
+ * %G_PRIORITY_DEFAULT). A hub that shares a GUI's main loop can take them
+ * below the GUI's redraw: when the loop is busy, publishers opening a
+ * connection wait instead of the screen. What is already connected
+ * (subscribers, their acks, requests under way) is served as before.
+ */
+void
+fcm_hub_set_accept_priority (FcmHub *self,
+                             int     priority)
+{
+  g_return_if_fail (FCM_IS_HUB (self));
+  self->accept_priority = priority;
+  if (self->listen_source != NULL)
+    g_source_set_priority (self->listen_source, priority);
 }
 
 double

@@ -275,6 +275,7 @@ struct _FcmHub
   GSocket     *placeholder_peer;     /* keeps SoupServer's placeholder listener quiet */
   guint        accept_retry_id;      /* accept failed (EMFILE): paused until then */
   gboolean     accept_failing;       /* warned about it; until one is accepted */
+  int          accept_priority;      /* of taking new connections (plain HTTP) */
   GHashTable  *connections;          /* GSocket or remote address → HubConnection */
   double       idle_timeout;         /* seconds; keep-alive connections idle longer are closed */
   GQueue       idle_queue;           /* HubConnection links while idle, by deadline */

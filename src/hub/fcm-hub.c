@@ -319,6 +319,7 @@ fcm_hub_init (FcmHub *self)
   self->unconnected_timeout = 60.0;
   self->max_subscriptions = 1000;
   self->idle_timeout = 60.0;
+  self->accept_priority = G_PRIORITY_DEFAULT;
   self->processed_max = FCM_HUB_PROCESSED_MAX;
   self->max_queued_bytes = 4 * 1024 * 1024;
   self->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,

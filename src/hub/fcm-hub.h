@@ -91,6 +91,8 @@ gboolean     fcm_hub_set_audit_syslog_tls   (FcmHub           *self,
 void         fcm_hub_set_idle_timeout       (FcmHub           *self,
                                              double            seconds);
 double       fcm_hub_get_idle_timeout       (FcmHub           *self);
+void         fcm_hub_set_accept_priority    (FcmHub           *self,
+                                             int               priority);
 void         fcm_hub_set_admin_token        (FcmHub           *self,
                                              const char       *secret);
 void         fcm_hub_set_ws_token_optional  (FcmHub           *self,
