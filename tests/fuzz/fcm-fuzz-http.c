@@ -85,7 +85,8 @@ wait_socket (Wait *wait)
 }
 
 /* Every answer on the connection: a status line that is not 500, headers,
- * a Content-Length body; after a 101 the rest is WebSocket frames. */
+ * a Content-Length body (none after an answer to HEAD: the next answer
+ * follows the headers at once); after a 101 the rest is WebSocket frames. */
 static void
 check_answers (const GByteArray *response)
 {
@@ -121,6 +122,10 @@ check_answers (const GByteArray *response)
       if (cl != NULL)
         length = g_ascii_strtoull (cl + strlen ("\r\nContent-Length: "), NULL, 10);
       p = headers_end + 4;
+      /* an answer to HEAD announces the body it leaves out (the harness
+       * does not parse the requests it sends, which may be garbled) */
+      if (length > 0 && end - p >= 9 && (memcmp (p, "HTTP/1.1 ", 9) == 0 || memcmp (p, "HTTP/1.0 ", 9) == 0))
+        continue;
       if (length > (guint64) (end - p))
         return;
       /* every body the hub writes is JSON or text/plain; charset=utf-8 */
