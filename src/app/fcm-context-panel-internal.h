@@ -88,6 +88,12 @@ void        _fcm_context_join                 (GString         *str,
                                                const char      *part);
 void        _fcm_context_panel_show_headline  (FcmContextPanel *self,
                                                const gboolean  *changed);
+/* fcm-context-panel-suspended.c */
+void        _fcm_context_panel_init_suspended       (FcmContextPanel *self);
+void        _fcm_context_panel_sync_suspended       (FcmContextPanel *self);
+void        _fcm_context_panel_select_chosen_row    (FcmContextPanel *self);
+void        _fcm_context_panel_update_suspended_count (FcmContextPanel *self);
+
 GtkWidget  *_fcm_context_panel_create_suspended_row (FcmContextItem  *item);
 void        _fcm_context_panel_bind_suspended_row   (GtkWidget       *row,
                                                      FcmContextItem  *item);

@@ -14,9 +14,6 @@
 
 #include "fcm-context-panel-internal.h"
 
-/* suspended rows kept for reuse when the list shrinks (see on_suspended_changed_cb) */
-#define MAX_SPARE_ROWS 16
-
 /**
  * FcmContextPanel:
  *
@@ -239,76 +236,6 @@ show_row_value (FcmContextPanel *self,
 }
 
 static void
-update_suspended_count (FcmContextPanel *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->suspended_model));
-  g_autofree char *count = NULL;
-  g_autofree char *title = NULL;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->suspended_group), n > 0);
-  gtk_widget_set_visible (self->suspended_button, n > 0);
-  if (n == 0 || n == self->n_suspended_shown)
-    return;
-  self->n_suspended_shown = n;
-
-  /* Translators: a button in the panel's header; %u is a number of reports */
-  count = g_strdup_printf (ngettext ("%u Suspended", "%u Suspended", n), n);
-  gtk_button_set_label (GTK_BUTTON (self->suspended_button), count);
-  /* Translators: %u is a number of reports */
-  title = g_strdup_printf (ngettext ("Suspended Report (%u)", "Suspended Reports (%u)", n), n);
-  adw_preferences_group_set_title (self->suspended_group, title);
-}
-
-static gboolean
-same_item_at (GListModel     *model,
-              guint           position,
-              FcmContextItem *item)
-{
-  /* the store holds the item: the pointer stays valid without our reference */
-  g_autoptr(FcmContextItem) at = g_list_model_get_item (model, position);
-
-  return at == item;
-}
-
-/* The suspended reports (C-37) as the list shows them: the store's items
- * that are not current, in the store's order. Applied with the frame like
- * the rest (under load the store changes per event: a list box bound to a
- * filter of the store made and dropped rows per event), and in place: only
- * the rows that really came or went are made or dropped. */
-static void
-sync_suspended (FcmContextPanel *self)
-{
-  FcmContextStore *store = get_store (self);
-  GListModel *shown = G_LIST_MODEL (self->suspended_model);
-  g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n_shown = g_list_model_get_n_items (shown);
-  guint prefix = 0;
-  guint suffix = 0;
-
-  self->suspended_dirty = FALSE;
-  if (store != NULL)
-    for (guint i = 0, n = g_list_model_get_n_items (G_LIST_MODEL (store)); i < n; i++)
-      {
-        FcmContextItem *item = g_list_model_get_item (G_LIST_MODEL (store), i);
-
-        if (fcm_context_item_get_current (item))
-          g_object_unref (item);
-        else
-          g_ptr_array_add (want, item);
-      }
-
-  while (prefix < want->len && prefix < n_shown && same_item_at (shown, prefix, want->pdata[prefix]))
-    prefix++;
-  while (suffix < want->len - prefix && suffix < n_shown - prefix &&
-         same_item_at (shown, n_shown - 1 - suffix, want->pdata[want->len - 1 - suffix]))
-    suffix++;
-  if (prefix + suffix == n_shown && prefix + suffix == want->len)
-    return;
-  g_list_store_splice (self->suspended_model, prefix, n_shown - prefix - suffix,
-                       want->pdata + prefix, want->len - prefix - suffix);
-}
-
-static void
 update_page (FcmContextPanel *self)
 {
   FcmContextStore *store = get_store (self);
@@ -342,7 +269,7 @@ apply (FcmContextPanel *self)
 
   update_page (self);
   if (self->suspended_dirty)
-    sync_suspended (self);
+    _fcm_context_panel_sync_suspended (self);
   /* a chosen report that was resumed or closed is no longer a choice */
   if (self->chosen != NULL &&
       (fcm_context_item_get_current (self->chosen) || !store_has (self, self->chosen)))
@@ -571,85 +498,7 @@ on_monitor_state_cb (FcmContextPanel *self)
 
 /* -------------------------------------------------------- suspended list */
 
-static void
-select_chosen_row (FcmContextPanel *self)
-{
-  GListModel *model = G_LIST_MODEL (self->suspended_model);
-
-  for (guint i = 0, n = g_list_model_get_n_items (model); i < n; i++)
-    {
-      g_autoptr(FcmContextItem) it = g_list_model_get_item (model, i);
-
-      if (it == self->chosen)
-        {
-          gtk_list_box_select_row (self->suspended_list, gtk_list_box_get_row_at_index (self->suspended_list, i));
-          return;
-        }
-    }
-  gtk_list_box_unselect_all (self->suspended_list);
-}
-
-/* One row per item, in order: rows from @position on are pointed at the
- * items now there, made only where the list grew, dropped where it shrank
- * (see _fcm_context_panel_create_suspended_row()). */
-static void
-on_suspended_changed_cb (FcmContextPanel *self,
-                         guint            position,
-                         guint            removed,
-                         guint            added)
-{
-  GListModel *model = G_LIST_MODEL (self->suspended_model);
-  guint n = g_list_model_get_n_items (model);
-  GtkListBoxRow *row;
-  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->suspended_list);
-
-  self->syncing_rows = TRUE;
-  for (guint i = position; i < n; i++)
-    {
-      g_autoptr(FcmContextItem) item = g_list_model_get_item (model, i);
-
-      row = gtk_list_box_get_row_at_index (self->suspended_list, i);
-      if (row != NULL)
-        _fcm_context_panel_bind_suspended_row (GTK_WIDGET (row), item);
-      else if (self->spare_rows->len > 0)
-        {
-          g_autoptr(GtkWidget) spare = g_ptr_array_steal_index (self->spare_rows, self->spare_rows->len - 1);
-
-          _fcm_context_panel_bind_suspended_row (spare, item);
-          gtk_list_box_append (self->suspended_list, spare);
-        }
-      else
-        gtk_list_box_append (self->suspended_list, _fcm_context_panel_create_suspended_row (item));
-    }
-  /* rows no longer needed wait for the list to grow again */
-  while ((row = gtk_list_box_get_row_at_index (self->suspended_list, n)) != NULL)
-    {
-      if (self->spare_rows->len < MAX_SPARE_ROWS)
-        g_ptr_array_add (self->spare_rows, g_object_ref (row));
-      gtk_list_box_remove (self->suspended_list, GTK_WIDGET (row));
-    }
-  /* the chosen report's row may be another one now (or none) */
-  if (self->chosen != NULL || selected != NULL)
-    select_chosen_row (self);
-  self->syncing_rows = FALSE;
-  if (self->chosen != NULL && gtk_list_box_get_selected_row (self->suspended_list) == NULL)
-    fcm_context_panel_set_chosen (self, NULL);
-  update_suspended_count (self);
-}
-
-static void
-on_suspended_row_selected_cb (FcmContextPanel *self,
-                              GtkListBoxRow   *row)
-{
-  g_autoptr(FcmContextItem) item = NULL;
-
-  /* rows being pointed at other reports: the choice stays */
-  if (self->syncing_rows)
-    return;
-  if (row != NULL)
-    item = g_list_model_get_item (G_LIST_MODEL (self->suspended_model), gtk_list_box_row_get_index (row));
-  fcm_context_panel_set_chosen (self, item);
-}
+/* (the list itself: fcm-context-panel-suspended.c) */
 
 static void
 on_suspended_button_clicked_cb (FcmContextPanel *self)
@@ -895,12 +744,7 @@ fcm_context_panel_init (FcmContextPanel *self)
   g_signal_group_connect_swapped (self->item_signals, "notify",
                                   G_CALLBACK (on_item_notify_cb), self);
 
-  self->suspended_model = g_list_store_new (FCM_TYPE_CONTEXT_ITEM);
-  self->spare_rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_signal_connect_object (self->suspended_model, "items-changed",
-                           G_CALLBACK (on_suspended_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->suspended_list, "row-selected",
-                           G_CALLBACK (on_suspended_row_selected_cb), self, G_CONNECT_SWAPPED);
+  _fcm_context_panel_init_suspended (self);
 
   /* Escape in the list goes back to acting on the current report */
   shortcuts = gtk_shortcut_controller_new ();
@@ -915,7 +759,7 @@ fcm_context_panel_init (FcmContextPanel *self)
 
   apply (self);
   update_stale (self);
-  update_suspended_count (self);
+  _fcm_context_panel_update_suspended_count (self);
 }
 
 /**
@@ -1002,8 +846,8 @@ fcm_context_panel_set_chosen (FcmContextPanel *self,
   else
     {
       if (self->suspended_dirty)
-        sync_suspended (self);
-      select_chosen_row (self);
+        _fcm_context_panel_sync_suspended (self);
+      _fcm_context_panel_select_chosen_row (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHOSEN]);

@@ -19,9 +19,11 @@
  *   fcm-hub-http.c           every HTTP request: routing, the checks made from
  *                            the headers alone (before the body), discovery,
  *                            the common replies
- *   fcm-hub-connections.c    the TCP connections: the listening socket and its
- *                            backlog, closed and idle keep-alive connections,
- *                            answers written before the body is read
+ *   fcm-hub-listen.c         the listening socket and its backlog, taking
+ *                            connections (EMFILE, the accept's priority)
+ *   fcm-hub-connections.c    the TCP connections: closed and idle keep-alive
+ *                            connections, answers written before the body is
+ *                            read
  *   fcm-hub-auth.c           who may call: secret, tokens, introspection; the
  *                            2019 GetTopic (--users)
  *   fcm-hub-tokens.c         the --tokens file and scope checks (H-03, H-09)
@@ -270,7 +272,7 @@ struct _FcmHub
   GHashTable  *introspecting;        /* SHA-256 of a token → Lookup* (requests waiting) */
   gboolean     request_paused;       /* the request being handled waits for introspection */
   FcmAtnaSender *atna;               /* --audit-syslog: ATNA messages; NULL = off */
-  GSocket     *listen_socket;        /* plain HTTP: we accept (fcm-hub-connections.c) */
+  GSocket     *listen_socket;        /* plain HTTP: we accept (fcm-hub-listen.c) */
   GSource     *listen_source;
   GSocket     *placeholder_peer;     /* keeps SoupServer's placeholder listener quiet */
   guint        accept_retry_id;      /* accept failed (EMFILE): paused until then */
@@ -411,7 +413,7 @@ void _fcm_hub_audit_classify (FcmHub            *self,
                               const char        *path,
                               GBytes            *body);
 
-/* fcm-hub-connections.c */
+/* fcm-hub-listen.c */
 gboolean _fcm_hub_conn_listen (FcmHub        *self,
                                GInetAddress  *address,
                                guint          port,
@@ -419,6 +421,13 @@ gboolean _fcm_hub_conn_listen (FcmHub        *self,
                                GError       **error);
 GSocket *_fcm_hub_conn_get_listen_socket (FcmHub *self);
 guint _fcm_hub_conn_get_n_live_sockets (void);
+void _fcm_hub_listen_stop (FcmHub *self);
+
+/* fcm-hub-connections.c */
+HubConnection *_fcm_hub_conn_track (FcmHub   *self,
+                                    GSocket  *socket,
+                                    gpointer  key);
+void _fcm_hub_conn_untrack (HubConnection *conn);
 void _fcm_hub_connection_free (HubConnection *conn);
 void _fcm_hub_conn_shutdown (FcmHub *self);
 void _fcm_hub_conn_request_started_cb (SoupServer        *server,
