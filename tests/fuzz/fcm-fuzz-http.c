@@ -50,12 +50,19 @@ typedef struct
 {
   gboolean hung;
   gboolean ready;
+  guint    hang_id;
 } Wait;
 
+/* Only a hang while the harness waits for the hub to take data counts
+ * (wait_socket()); the timer may also run out later, when the process got
+ * no CPU for a while (a SCHED_IDLE fuzzer next to a build). */
 static gboolean
 hang_cb (gpointer user_data)
 {
-  ((Wait *) user_data)->hung = TRUE;
+  Wait *wait = user_data;
+
+  wait->hung = TRUE;
+  wait->hang_id = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -223,8 +230,7 @@ fcm_fuzz_http (const guint8 *data,
   g_autoptr(GSocket) socket = NULL;
   g_autoptr(GSource) source = NULL;
   g_autoptr(GByteArray) response = g_byte_array_new ();
-  Wait wait = { FALSE, FALSE };
-  guint hang_id;
+  Wait wait = { FALSE, FALSE, 0 };
   gsize sent = 0;
 
   if (hub == NULL)
@@ -237,7 +243,7 @@ fcm_fuzz_http (const guint8 *data,
     g_error ("connect: %s", error->message);
   g_socket_set_blocking (socket, FALSE);
 
-  hang_id = g_timeout_add_seconds (HANG_SECONDS, hang_cb, &wait);
+  wait.hang_id = g_timeout_add_seconds (HANG_SECONDS, hang_cb, &wait);
 
   /* send it all, while the hub reads (and may already answer) */
   while (sent < size)
@@ -298,7 +304,7 @@ fcm_fuzz_http (const guint8 *data,
         break;
     }
   g_socket_close (socket, NULL);
-  g_source_remove (hang_id);
+  g_clear_handle_id (&wait.hang_id, g_source_remove);
 
   if (g_getenv ("FCM_FUZZ_DEBUG") != NULL)
     g_printerr ("fuzz-http: answer:\n%.*s\n", (int) response->len, response->data);
