@@ -835,6 +835,55 @@ test_timeline_follow_full_log (Fixture       *f,
   g_assert_cmpuint (n_log (f), <=, 60);
 }
 
+/* Issue 15.1: GTK 4.8 binds again every row whose position moved, with the
+ * same entry. A full log drops rows at the front with each batch, so every
+ * row moved: all its cells were filled in again, about 30 ms a frame under
+ * load. Only the cells of rows that show another entry are filled in. */
+static void
+test_timeline_full_log_keeps_cells (Fixture       *f,
+                                    gconstpointer  data)
+{
+  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  GListModel *columns = gtk_column_view_get_columns (_fcm_timeline_get_column_view (f->timeline));
+  guint n_columns = g_list_model_get_n_items (columns);
+  guint sent = 0, filled;
+  gint64 frame;
+  char *last;
+
+  fcm_event_log_set_max_entries (log, 80);
+  subscribe (f->ours);
+  subscribe (f->other);
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
+  /* the log is full: each new row drops one at the front */
+  last = publish_batch (f, 90, sent);
+  sent += 90;
+  FCM_TEST_WAIT_UNTIL (fcm_event_log_find_event (log, last) != NULL && rows_in_sync (f));
+  g_free (last);
+  frame = gdk_frame_clock_get_frame_counter (clock);
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+  g_assert_cmpuint (n_log (f), ==, 80);
+
+  for (guint b = 0; b < 3; b++)
+    {
+      filled = _fcm_timeline_get_n_cells_filled ();
+      last = publish_batch (f, 2, sent);
+      sent += 2;
+      FCM_TEST_WAIT_UNTIL (fcm_event_log_find_event (log, last) != NULL && rows_in_sync (f));
+      g_free (last);
+      frame = gdk_frame_clock_get_frame_counter (clock);
+      gtk_widget_queue_draw (GTK_WIDGET (f->window));
+      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+      /* two new rows (and, following, the rows GTK lets go of above):
+       * not the ~80 rows GTK keeps bound here */
+      if (_fcm_timeline_get_n_cells_filled () - filled > 6 * n_columns)
+        g_error ("batch %u: %u cells filled in for 2 new rows (%u columns)", b,
+                 _fcm_timeline_get_n_cells_filled () - filled, n_columns);
+    }
+}
+
 /* issue 11.1: while following, the newest row is on screen after every batch,
  * in the frame that lays it out; scrolled up, it is not, and "Jump to
  * Latest" shows, under the rows, hiding none of the Ack/Latency/Validation
@@ -1049,6 +1098,8 @@ main (int   argc,
   g_test_add ("/timeline/syncerror-link", Fixture, NULL, fixture_setup, test_timeline_syncerror_link, fixture_teardown);
   g_test_add ("/timeline/follow-newest", Fixture, "small", fixture_setup, test_timeline_follow_newest, fixture_teardown);
   g_test_add ("/timeline/follow-full-log", Fixture, "small", fixture_setup, test_timeline_follow_full_log, fixture_teardown);
+  g_test_add ("/timeline/full-log-keeps-cells", Fixture, "small", fixture_setup, test_timeline_full_log_keeps_cells,
+              fixture_teardown);
   g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);
 
   return g_test_run ();

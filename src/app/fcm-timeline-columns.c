@@ -178,6 +178,49 @@ setup_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, child);
 }
 
+/* The entry a cell shows, as a weak pointer: GTK 4.8 unbinds and binds
+ * again every row whose position moved, with the same entry. Under a
+ * stream the log drops its oldest rows at the front at each update of the
+ * view, so every row moved every time: the texts, classes and the Ack
+ * cell's handler were all set again and every cell measured anew (about
+ * 30 ms a frame for the ~200 rows GTK keeps; issue 15.1). A cell whose
+ * entry is unchanged is left alone. The pointer is weak, so a new entry at
+ * a freed one's address is never taken for it. */
+typedef struct
+{
+  FcmEventLogEntry *entry;
+} Shown;
+
+static void
+shown_free (gpointer data)
+{
+  Shown *shown = data;
+
+  g_clear_weak_pointer (&shown->entry);
+  g_free (shown);
+}
+
+static guint n_cells_filled;
+
+guint
+_fcm_timeline_get_n_cells_filled (void)
+{
+  return n_cells_filled;
+}
+
+static Shown *
+get_shown (GtkWidget *child)
+{
+  Shown *shown = g_object_get_data (G_OBJECT (child), "fcm-shown");
+
+  if (shown == NULL)
+    {
+      shown = g_new0 (Shown, 1);
+      g_object_set_data_full (G_OBJECT (child), "fcm-shown", shown, shown_free);
+    }
+  return shown;
+}
+
 static void
 bind_cb (GtkSignalListItemFactory *factory,
          GtkListItem              *item,
@@ -186,7 +229,16 @@ bind_cb (GtkSignalListItemFactory *factory,
   Column column = GPOINTER_TO_UINT (user_data);
   FcmEventLogEntry *entry = gtk_list_item_get_item (item);
   GtkWidget *child = gtk_list_item_get_child (item);
+  Shown *shown = get_shown (child);
   char buf[64];
+
+  if (shown->entry == entry)
+    return;
+  n_cells_filled++;
+  /* the Ack cell follows its entry's ack (C-28: sent after the row shows) */
+  if (column == COLUMN_ACK && shown->entry != NULL)
+    g_signal_handlers_disconnect_by_func (shown->entry, update_ack, child);
+  g_set_weak_pointer (&shown->entry, entry);
 
   /* syncerror rows read as errors, in every cell (issue 11.3); the
    * monitor's notes of connection changes are not messages (issue 11.9) */
@@ -248,7 +300,8 @@ bind_cb (GtkSignalListItemFactory *factory,
       break;
     case COLUMN_ACK:
       update_ack (entry, NULL, GTK_INSCRIPTION (child));
-      /* acks are sent after the row appears (C-28) */
+      /* acks are sent after the row appears (C-28); disconnected when the
+       * cell shows another entry, or goes */
       g_signal_connect_object (entry, "notify::ack-status", G_CALLBACK (update_ack), child, 0);
       break;
     case COLUMN_LATENCY:
@@ -286,18 +339,6 @@ bind_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
-unbind_cb (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  user_data)
-{
-  Column column = GPOINTER_TO_UINT (user_data);
-  FcmEventLogEntry *entry = gtk_list_item_get_item (item);
-
-  if (column == COLUMN_ACK && entry != NULL)
-    g_signal_handlers_disconnect_by_func (entry, update_ack, gtk_list_item_get_child (item));
-}
-
-static void
 add_column (FcmTimeline *self,
             Column       column,
             const char  *title,
@@ -309,7 +350,6 @@ add_column (FcmTimeline *self,
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GUINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cb), GUINT_TO_POINTER (column));
   col = gtk_column_view_column_new (title, g_steal_pointer (&factory));
   gtk_column_view_column_set_resizable (col, TRUE);
   gtk_column_view_column_set_expand (col, expand);

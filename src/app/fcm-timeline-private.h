@@ -135,6 +135,8 @@ GtkAdjustment   *_fcm_timeline_get_vadjustment    (FcmTimeline          *self);
 AdwToast        *_fcm_timeline_get_feedback       (FcmTimeline          *self);
 const char      *_fcm_timeline_get_count_text     (FcmTimeline          *self);
 gboolean         _fcm_timeline_get_following      (FcmTimeline          *self);
+/* how many times a cell was filled in for an entry it did not show (all timelines) */
+guint            _fcm_timeline_get_n_cells_filled (void);
 void             _fcm_timeline_select             (FcmTimeline          *self,
                                                    guint                 position);
 void             _fcm_timeline_scroll_to_end      (FcmTimeline          *self);
