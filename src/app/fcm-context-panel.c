@@ -331,7 +331,7 @@ static gboolean
 apply_timeout_cb (gpointer user_data)
 {
   FcmContextPanel *self = user_data;
-  guint wait = fcm_view_pace_claim ();
+  guint wait = fcm_view_pace_claim ("context panel");
 
   self->apply_id = 0;
   if (wait > 0)

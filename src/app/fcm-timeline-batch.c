@@ -328,7 +328,7 @@ static gboolean
 fcm_timeline_batch_flush_cb (gpointer data)
 {
   FcmTimelineBatch *self = data;
-  guint wait = fcm_view_pace_claim ();
+  guint wait = fcm_view_pace_claim ("timeline");
 
   self->flush_id = 0;
   if (wait > 0)

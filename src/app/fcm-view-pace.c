@@ -8,3 +8,4 @@
 #include "fcm-view-pace.h"
 
 gint64 fcm_view_pace_last_any;
+const char *fcm_view_pace_last_view;

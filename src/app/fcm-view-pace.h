@@ -38,13 +38,15 @@ G_BEGIN_DECLS
 
 #define FCM_VIEW_GAP_USEC           (50 * 1000)
 
-/* when any view last applied (main thread only) */
+/* when any view last applied, and which (main thread only) */
 extern gint64 fcm_view_pace_last_any;
+extern const char *fcm_view_pace_last_view;
 
 /* When a view is about to apply: 0 if it may (and it is noted), else the
- * milliseconds until another view's apply is FCM_VIEW_GAP_USEC behind. */
+ * milliseconds until another view's apply is FCM_VIEW_GAP_USEC behind.
+ * @view names the view for traces (bench-app-load's FCM_BENCH_TRACE). */
 static inline guint
-fcm_view_pace_claim (void)
+fcm_view_pace_claim (const char *view)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 since = now - fcm_view_pace_last_any;
@@ -52,6 +54,7 @@ fcm_view_pace_claim (void)
   if (fcm_view_pace_last_any != 0 && since >= 0 && since < FCM_VIEW_GAP_USEC)
     return (guint) ((FCM_VIEW_GAP_USEC - since + 999) / 1000);
   fcm_view_pace_last_any = now;
+  fcm_view_pace_last_view = view;
   return 0;
 }
 

@@ -61,6 +61,7 @@
 #include "fcm-connection.h"
 #include "fcm-connection-private.h"
 #include "fcm-json-private.h"
+#include "fcm-view-pace.h"
 #include "fcm-window.h"
 #include "fcm-window-private.h"
 
@@ -241,6 +242,7 @@ trace_poll (GPollFD *fds,
 /* FCM_BENCH_TRACE=1: the frame clock's phases of a frame that took over
  * 30 ms (our handlers run after GTK's own of each phase) */
 static gint64 phase_start[4];
+static gboolean trace_all_frames;
 
 static void
 phase_cb (GdkFrameClock *clock,
@@ -250,11 +252,14 @@ phase_cb (GdkFrameClock *clock,
   gint64 now = g_get_monotonic_time ();
 
   phase_start[phase] = now;
-  if (phase == 3 && phase_start[0] != 0 && now - phase_start[0] > 30000)
-    g_printerr ("trace: frame %.1f ms (update %.1f, layout %.1f, paint %.1f), from %.3f s\n",
+  /* FCM_BENCH_TRACE=frames: every frame */
+  if (phase == 3 && phase_start[0] != 0 && (now - phase_start[0] > 30000 || trace_all_frames))
+    g_printerr ("trace: frame %.1f ms (update %.1f, layout %.1f, paint %.1f), from %.3f s; "
+                "last apply: %s, %.1f ms before\n",
                 (now - phase_start[0]) / 1000.0, (phase_start[1] - phase_start[0]) / 1000.0,
                 (phase_start[2] - phase_start[1]) / 1000.0, (phase_start[3] - phase_start[2]) / 1000.0,
-                phase_start[0] / 1e6);
+                phase_start[0] / 1e6, fcm_view_pace_last_view ? fcm_view_pace_last_view : "none",
+                (phase_start[0] - fcm_view_pace_last_any) / 1000.0);
 }
 
 static void
@@ -262,6 +267,7 @@ trace_frame_phases (GtkWidget *window)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
 
+  trace_all_frames = g_strcmp0 (g_getenv ("FCM_BENCH_TRACE"), "frames") == 0;
   g_signal_connect (clock, "before-paint", G_CALLBACK (phase_cb), GUINT_TO_POINTER (0));
   g_signal_connect (clock, "update", G_CALLBACK (phase_cb), GUINT_TO_POINTER (1));
   g_signal_connect (clock, "layout", G_CALLBACK (phase_cb), GUINT_TO_POINTER (2));
