@@ -66,6 +66,46 @@ test_entry_fields (void)
   g_assert_cmpuint (fcm_event_log_entry_count_issues (ack, FCM_SEVERITY_ERROR), ==, 0);
 }
 
+/* issue 14: what a hub sends must not grow a table that is never freed.
+ * Event names were the texts' keys through g_intern_string(), and issue
+ * paths (a peer's member names and indexes) were interned too: a hub making
+ * up a name for every event grew the process for good. Now at most 4,096
+ * distinct strings are shared; past that an entry keeps its own. */
+static void
+test_made_up_names (void)
+{
+  g_autoptr(FcmEventLog) log = fcm_event_log_new ();
+  g_autoptr(JsonArray) ctx = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+
+  fcm_event_log_set_max_entries (log, 100);
+  for (guint i = 0; i < 6000; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("made-up-%u", i);
+      g_autofree char *path = g_strdup_printf ("$.event.made-up-member-%u", i);
+      g_autofree char *id = g_strdup_printf ("ev-%u", i);
+      g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, "topic-1", name, ctx, NULL, NULL);
+      g_autofree char *text = fcm_event_to_json (event, FALSE);
+      g_autoptr(GPtrArray) issues = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(FcmEventLogEntry) entry = NULL;
+      GPtrArray *kept;
+
+      g_ptr_array_add (issues, fcm_issue_new (FCM_SEVERITY_WARNING, "C-14", path, "not a known event"));
+      entry = fcm_event_log_entry_new (text, FCM_MESSAGE_EVENT, event, issues);
+      /* what the timeline shows stays as received */
+      g_assert_cmpstr (fcm_event_log_entry_get_name (entry), ==, name);
+      g_assert_cmpstr (fcm_event_log_entry_get_event_id (entry), ==, id);
+      kept = fcm_event_log_entry_get_issues (entry);
+      g_assert_cmpuint (kept->len, ==, 1);
+      g_assert_cmpstr (fcm_issue_get_path (g_ptr_array_index (kept, 0)), ==, path);
+      g_assert_cmpstr (fcm_event_get_name (fcm_event_log_entry_get_event (entry)), ==, name);
+      fcm_event_log_append (log, entry);
+      /* nothing of it in GLib's table of interned strings */
+      g_assert_cmpuint (g_quark_try_string (name), ==, 0);
+      g_assert_cmpuint (g_quark_try_string (path), ==, 0);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 100);
+}
+
 /* a full log drops the oldest and adds the newest as two small changes */
 static void
 test_max_entries (void)
@@ -356,6 +396,7 @@ main (int   argc,
 
   g_test_add_func ("/event-log/entry-fields", test_entry_fields);
   g_test_add_func ("/event-log/max-entries", test_max_entries);
+  g_test_add_func ("/event-log/made-up-names", test_made_up_names);
   g_test_add_func ("/event-log/ndjson", test_ndjson);
   g_test_add_func ("/event-log/text-store", test_text_store);
   g_test_add_func ("/event-log/export", test_export);

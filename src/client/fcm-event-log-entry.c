@@ -19,6 +19,7 @@ typedef struct
   char *text;            /* decoded, once get_text () was called */
   FcmEvent *event;       /* parsed on demand (or given without text) */
   GPtrArray *issues;     /* made once get_issues () was called */
+  char *name;            /* the event name, when it is not the text's key */
 } EntryExtra;
 
 /* what only some entries need lives in the object's qdata, not in every entry */
@@ -30,6 +31,7 @@ entry_extra_free (gpointer data)
   EntryExtra *extra = data;
 
   g_free (extra->text);
+  g_free (extra->name);
   g_clear_object (&extra->event);
   g_clear_pointer (&extra->issues, g_ptr_array_unref);
   g_free (extra);
@@ -167,10 +169,17 @@ fcm_event_log_entry_new (const char     *text,
 {
   FcmEventLogEntry *self = g_object_new (FCM_TYPE_EVENT_LOG_ENTRY, NULL);
   const char *event_id = event != NULL ? fcm_event_get_id (event) : NULL;
-  /* texts with the same key are compressed against each other */
-  const char *key = event != NULL ? g_intern_string (fcm_event_get_name (event))
-                                  : fcm_message_kind_to_string (kind);
+  const char *name = event != NULL ? fcm_event_get_name (event) : NULL;
+  /* texts with the same key are compressed against each other: the event
+   * name, shared, while there are not too many (a hub making up a name for
+   * every event would grow g_intern_string()'s table for good), else the
+   * kind, the name then kept in the entry */
+  const char *key = name != NULL ? _fcm_shared_string (name) : NULL;
 
+  if (key == NULL)
+    key = fcm_message_kind_to_string (kind);
+  if (name != NULL && key != _fcm_shared_string (name))
+    entry_extra (self)->name = g_strdup (name);
   self->received = g_get_real_time ();
   self->kind = kind;
   _fcm_packed_text_init (&self->text, key, text != NULL ? text : "", event_id);
@@ -399,9 +408,14 @@ fcm_event_log_entry_get_event (FcmEventLogEntry *self)
 const char *
 fcm_event_log_entry_get_name (FcmEventLogEntry *self)
 {
+  EntryExtra *extra;
+
   g_return_val_if_fail (FCM_IS_EVENT_LOG_ENTRY (self), NULL);
-  /* the text's key is the event name */
-  return self->is_event ? _fcm_packed_text_get_key (&self->text) : NULL;
+  if (!self->is_event)
+    return NULL;
+  /* the text's key is the event name, unless the entry keeps it */
+  extra = entry_extra_peek (self);
+  return extra != NULL && extra->name != NULL ? extra->name : _fcm_packed_text_get_key (&self->text);
 }
 
 /**

@@ -54,11 +54,14 @@ const char *_fcm_packed_text_get_key (const FcmPackedText *packed);
 
 typedef struct
 {
-  const char  *rule;         /* interned */
-  const char  *path;         /* interned */
+  const char  *rule;         /* interned (our rule ids) */
+  const char  *path;         /* shared (_fcm_shared_string()), or owned */
   char        *message;
   FcmSeverity  severity;
+  gboolean     path_owned;
 } FcmPackedIssue;
+
+const char *_fcm_shared_string (const char *str);
 
 typedef struct
 {

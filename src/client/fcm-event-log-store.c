@@ -314,6 +314,36 @@ _fcm_packed_text_get_key (const FcmPackedText *packed)
 
 /* ------------------------------------------------------------------ issues */
 
+/* At most this many distinct strings are shared for the life of the
+ * process: what a peer sends (the paths of its issues name its members and
+ * indexes) must not grow a table that is never freed, as g_intern_string()
+ * would (a hostile hub sending new names in every message). */
+#define MAX_SHARED_STRINGS 4096
+
+/**
+ * _fcm_shared_string:
+ *
+ * Returns: (nullable): a copy of @str kept for the life of the process, the
+ *   same for equal strings; %NULL once MAX_SHARED_STRINGS are kept and @str
+ *   is not one of them (the caller keeps its own copy). Main thread only.
+ */
+const char *
+_fcm_shared_string (const char *str)
+{
+  static GHashTable *shared;
+  char *kept;
+
+  if (shared == NULL)
+    shared = g_hash_table_new (g_str_hash, g_str_equal);
+  kept = g_hash_table_lookup (shared, str);
+  if (kept == NULL && g_hash_table_size (shared) < MAX_SHARED_STRINGS)
+    {
+      kept = g_strdup (str);
+      g_hash_table_add (shared, kept);
+    }
+  return kept;
+}
+
 /* Issues are kept packed (rule ids and paths interned, a peer's habit gives
  * the same ones on every message); the FcmIssue objects are made when
  * fcm_event_log_entry_get_issues() is called. */
@@ -328,7 +358,10 @@ _fcm_packed_issues_new (GPtrArray *issues)
       FcmIssue *issue = g_ptr_array_index (issues, i);
 
       packed->items[i].rule = g_intern_string (fcm_issue_get_rule_id (issue));
-      packed->items[i].path = g_intern_string (fcm_issue_get_path (issue));
+      packed->items[i].path = _fcm_shared_string (fcm_issue_get_path (issue));
+      packed->items[i].path_owned = packed->items[i].path == NULL;
+      if (packed->items[i].path_owned)
+        packed->items[i].path = g_strdup (fcm_issue_get_path (issue));
       packed->items[i].message = g_strdup (fcm_issue_get_message (issue));
       packed->items[i].severity = fcm_issue_get_severity (issue);
     }
@@ -339,6 +372,10 @@ void
 _fcm_packed_issues_free (FcmPackedIssues *packed)
 {
   for (guint i = 0; packed != NULL && i < packed->n; i++)
-    g_free (packed->items[i].message);
+    {
+      g_free (packed->items[i].message);
+      if (packed->items[i].path_owned)
+        g_free ((char *) packed->items[i].path);
+    }
   g_free (packed);
 }
