@@ -910,6 +910,87 @@ test_own_echo (Fixture       *f,
   g_signal_handlers_disconnect_by_data (f->a->client, &refetches);
 }
 
+typedef struct
+{
+  Fixture *f;
+  gint64   end;
+  guint    next;
+  guint    in_flight;
+  guint    sent;
+} Stream;
+
+static void stream_next (Stream *st);
+
+static void
+stream_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  Stream *st = data;
+  g_autoptr(GError) error = NULL;
+
+  fcm_hub_client_publish_finish (FCM_HUB_CLIENT (source), result, NULL, NULL, &error);
+  g_assert_no_error (error);
+  st->in_flight--;
+  stream_next (st);
+}
+
+/* another app opens and closes reports as fast as the hub takes them */
+static void
+stream_next (Stream *st)
+{
+  while (st->in_flight < 8 && g_get_monotonic_time () < st->end)
+    {
+      g_autofree char *report = g_strdup_printf ("rpt-stream-%u", st->next / 2);
+      g_autoptr(FcmEvent) event = st->next % 2 == 0 ? open_event (st->f, report) : close_event (st->f, report);
+
+      st->next++;
+      st->in_flight++;
+      st->sent++;
+      fcm_hub_client_publish_async (st->f->b->client, event, NULL, stream_done_cb, st);
+    }
+}
+
+/* C-54 asks for the current context after another app's close, and the
+ * monitor asks again when the answer predates events applied meanwhile.
+ * Under a stream every answer does: it asked again at once, a request per
+ * round trip for as long as the stream lasted (issue 15.1). Now the delay
+ * doubles from 100 ms while the answers are stale; once the stream ends
+ * the context converges. */
+static void
+test_refetch_backs_off (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(FcmMonitor) monitor = fcm_monitor_new (f->a->client);
+  FcmContextStore *store = fcm_monitor_get_context_store (monitor);
+  g_autoptr(FcmEvent) last = open_event (f, "rpt-final");
+  Stream st = { f, 0, 0, 0, 0 };
+  guint answers = 0;
+  FcmContextItem *current;
+
+  sub_subscribe (f->a);
+  sub_subscribe (f->b);
+  run_for (200);
+  g_signal_connect (f->a->client, "notify::current-context", G_CALLBACK (count_notify_cb), &answers);
+  st.end = g_get_monotonic_time () + 1500 * 1000;
+  stream_next (&st);
+  FCM_TEST_WAIT_UNTIL (st.in_flight == 0 && g_get_monotonic_time () >= st.end);
+  /* 100 + 200 + 400 + 800 ms: a handful, not one per round trip */
+  g_test_message ("%u events in 1.5 s, %u context answers", st.sent, answers);
+  g_assert_cmpuint (st.sent, >, 200);
+  g_assert_cmpuint (answers, <=, 12);
+
+  /* quiet again: the monitor ends up with the hub's context */
+  g_assert_cmpuint (publish (f->b, last, NULL), ==, 200);
+  FCM_TEST_WAIT_UNTIL ((current = fcm_context_store_get_current (store)) != NULL &&
+                       g_strcmp0 (fcm_context_item_get_anchor_id (current), "rpt-final") == 0);
+  run_for (300);
+  current = fcm_context_store_get_current (store);
+  g_assert_nonnull (current);
+  g_assert_cmpstr (fcm_context_item_get_anchor_id (current), ==, "rpt-final");
+  g_signal_handlers_disconnect_by_data (f->a->client, &answers);
+}
+
 /* C-51: a syncerror naming our request → resent with the same id, the original timestamp and
  * context, no sooner than the interval, until a later event arrives (here: the echo of the
  * successful resend) or the tries run out; the property turns it off */
@@ -2095,6 +2176,7 @@ main (int   argc,
   ADD ("cli", test_cli);
   ADD ("heartbeat-watchdog", test_heartbeat_watchdog);
   ADD ("own-echo", test_own_echo);
+  ADD ("refetch-backs-off", test_refetch_backs_off);
   ADD ("resend-on-syncerror", test_resend_on_syncerror);
   ADD ("legacy", test_legacy);
   ADD ("hub-restart", test_hub_restart);

@@ -39,6 +39,9 @@ struct _FcmMonitor
   guint n_applied;
   guint n_applied_at_fetch;
   gboolean refetch_again;
+  /* while answers keep coming back older (a stream), ask less often */
+  guint refetch_backoff_ms;
+  guint refetch_id;
   /* for the timeline's notes of connection changes */
   FcmClientState last_state;
   gboolean was_live;
@@ -155,15 +158,50 @@ refetch_cb (GObject      *source,
     refetch (FCM_MONITOR (user_data));
 }
 
+#define REFETCH_BACKOFF_FIRST_MS 100
+#define REFETCH_BACKOFF_MAX_MS   5000
+
 static void
-refetch (FcmMonitor *self)
+refetch_now (FcmMonitor *self)
 {
-  if (self->refetching)
-    return;
   self->refetching = TRUE;
   self->refetch_again = FALSE;
   self->n_applied_at_fetch = self->n_applied;
   fcm_hub_client_get_context_async (self->client, self->cancellable, refetch_cb, self);
+}
+
+static gboolean
+refetch_timeout_cb (gpointer user_data)
+{
+  FcmMonitor *self = user_data;
+
+  self->refetch_id = 0;
+  if (!self->refetching)
+    refetch_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* C-33, C-54: ask the hub for the current context; one fetch at a time,
+ * one more after it if asked meanwhile. While the answers keep coming back
+ * older than the events applied in the meantime (a stream of events: every
+ * answer is stale on arrival), the next is asked for only after a delay
+ * that doubles from 100 ms to 5 s: under 2,000 events/s the monitor asked
+ * again at once after every answer, a request per round trip for as long as
+ * the stream went on (issue 15.1). A usable answer resets the delay. */
+static void
+refetch (FcmMonitor *self)
+{
+  if (self->refetching)
+    {
+      self->refetch_again = TRUE;
+      return;
+    }
+  if (self->refetch_id != 0)
+    return;
+  if (self->refetch_backoff_ms > 0)
+    self->refetch_id = g_timeout_add (self->refetch_backoff_ms, refetch_timeout_cb, self);
+  else
+    refetch_now (self);
 }
 
 static void
@@ -254,14 +292,15 @@ context_cb (FcmHubClient *client,
    * loading it would undo them. Ask again instead (converges once quiet). */
   if (self->n_applied != self->n_applied_at_fetch)
     {
-      g_debug ("monitor: context answer older than %u applied events, fetching again",
-               self->n_applied - self->n_applied_at_fetch);
-      if (self->refetching)
-        self->refetch_again = TRUE;
-      else
-        refetch (self);
+      self->refetch_backoff_ms = self->refetch_backoff_ms == 0
+                                 ? REFETCH_BACKOFF_FIRST_MS
+                                 : MIN (self->refetch_backoff_ms * 2, REFETCH_BACKOFF_MAX_MS);
+      g_debug ("monitor: context answer older than %u applied events, fetching again in %u ms",
+               self->n_applied - self->n_applied_at_fetch, self->refetch_backoff_ms);
+      refetch (self);
       return;
     }
+  self->refetch_backoff_ms = 0;
   /* C-53: replace what we know with the hub's answer */
   if (!fcm_context_store_load_current (self->context_store, node, &error))
     g_debug ("monitor: current context not loaded: %s", error->message);
@@ -349,6 +388,7 @@ fcm_monitor_dispose (GObject *object)
   FcmMonitor *self = FCM_MONITOR (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refetch_id, g_source_remove);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_clear_object (&self->client);
