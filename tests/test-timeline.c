@@ -20,6 +20,7 @@
 #include "fcm-hub.h"
 #include "fcm-gtk-test-util.h"
 #include "fcm-test-util.h"
+#include "fcm-view-pace.h"
 #include "fcm-timeline.h"
 #include "fcm-timeline-private.h"
 
@@ -884,6 +885,33 @@ test_timeline_full_log_keeps_cells (Fixture       *f,
     }
 }
 
+/* fcm-view-pace.h: what a view's apply costs includes the layout of the
+ * frame after it, read from the frame clock */
+static void
+test_timeline_layout_cost (Fixture       *f,
+                           gconstpointer  data)
+{
+  FcmViewLayoutCost layout = { 0, };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
+  gint64 frame;
+
+  fcm_view_layout_cost_watch (&layout, clock);
+  /* a frame without an apply is nobody's */
+  frame = gdk_frame_clock_get_frame_counter (clock);
+  gtk_widget_queue_resize (GTK_WIDGET (f->timeline));
+  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+  g_assert_cmpint (layout.cost, ==, 0);
+
+  fcm_view_layout_cost_applied (&layout);
+  frame = gdk_frame_clock_get_frame_counter (clock);
+  gtk_widget_queue_resize (GTK_WIDGET (f->timeline));
+  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+  g_assert_cmpint (layout.cost, >, 0);
+  g_assert_false (layout.pending);
+  fcm_view_layout_cost_unwatch (&layout);
+  g_assert_null (layout.clock);
+}
+
 /* issue 11.1: while following, the newest row is on screen after every batch,
  * in the frame that lays it out; scrolled up, it is not, and "Jump to
  * Latest" shows, under the rows, hiding none of the Ack/Latency/Validation
@@ -1098,6 +1126,7 @@ main (int   argc,
   g_test_add ("/timeline/syncerror-link", Fixture, NULL, fixture_setup, test_timeline_syncerror_link, fixture_teardown);
   g_test_add ("/timeline/follow-newest", Fixture, "small", fixture_setup, test_timeline_follow_newest, fixture_teardown);
   g_test_add ("/timeline/follow-full-log", Fixture, "small", fixture_setup, test_timeline_follow_full_log, fixture_teardown);
+  g_test_add ("/timeline/layout-cost", Fixture, NULL, fixture_setup, test_timeline_layout_cost, fixture_teardown);
   g_test_add ("/timeline/full-log-keeps-cells", Fixture, "small", fixture_setup, test_timeline_full_log_keeps_cells,
               fixture_teardown);
   g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);

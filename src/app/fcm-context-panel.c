@@ -342,6 +342,7 @@ apply_timeout_cb (gpointer user_data)
     }
   apply (self);
   self->last_cost = g_get_monotonic_time () - self->last_apply;
+  fcm_view_layout_cost_applied (&self->layout_cost);
   if (self->last_cost > 20000)
     g_debug ("context applied in %.1f ms", self->last_cost / 1000.0);
   return G_SOURCE_REMOVE;
@@ -358,7 +359,7 @@ queue_apply (FcmContextPanel *self)
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_tick_cb, NULL, NULL);
   else
-    self->apply_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_apply, self->last_cost),
+    self->apply_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_apply, self->last_cost + self->layout_cost.cost),
                                          apply_timeout_cb, self, NULL);
 }
 
@@ -564,6 +565,24 @@ create_rows (FcmContextPanel *self)
 }
 
 static void
+fcm_context_panel_realize (GtkWidget *widget)
+{
+  FcmContextPanel *self = FCM_CONTEXT_PANEL (widget);
+
+  GTK_WIDGET_CLASS (fcm_context_panel_parent_class)->realize (widget);
+  fcm_view_layout_cost_watch (&self->layout_cost, gtk_widget_get_frame_clock (widget));
+}
+
+static void
+fcm_context_panel_unrealize (GtkWidget *widget)
+{
+  FcmContextPanel *self = FCM_CONTEXT_PANEL (widget);
+
+  fcm_view_layout_cost_unwatch (&self->layout_cost);
+  GTK_WIDGET_CLASS (fcm_context_panel_parent_class)->unrealize (widget);
+}
+
+static void
 fcm_context_panel_dispose (GObject *object)
 {
   FcmContextPanel *self = (FcmContextPanel *)object;
@@ -665,6 +684,8 @@ fcm_context_panel_class_init (FcmContextPanelClass *klass)
   object_class->finalize = fcm_context_panel_finalize;
   object_class->get_property = fcm_context_panel_get_property;
   object_class->set_property = fcm_context_panel_set_property;
+  widget_class->realize = fcm_context_panel_realize;
+  widget_class->unrealize = fcm_context_panel_unrealize;
 
   /**
    * FcmContextPanel:monitor:

@@ -45,6 +45,7 @@ struct _FcmTimelineBatch
   guint       flush_id;
   gint64      last_flush;     /* monotonic, when the last flush started */
   gint64      last_cost;      /* how long it took */
+  FcmViewLayoutCost layout_cost; /* the layout of the frame after it (the timeline's clock) */
 
   guint       hidden;         /* rows at the source's front not shown (cleared) */
   FcmRecorder *recorder;      /* nullable: show rows once written */
@@ -339,6 +340,7 @@ fcm_timeline_batch_flush_cb (gpointer data)
     }
   _fcm_timeline_batch_flush (self);
   self->last_cost = g_get_monotonic_time () - self->last_flush;
+  fcm_view_layout_cost_applied (&self->layout_cost);
   if (self->last_cost > 20000)
     g_debug ("rows applied in %.1f ms", self->last_cost / 1000.0);
   return G_SOURCE_REMOVE;
@@ -367,8 +369,20 @@ schedule_flush (FcmTimelineBatch *self)
   /* after the messages that are already waiting, and at most ten times a
    * second under a stream (fcm-view-pace.h) */
   if (self->flush_id == 0)
-    self->flush_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_flush, self->last_cost),
+    self->flush_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_flush, self->last_cost + self->layout_cost.cost),
                                          fcm_timeline_batch_flush_cb, self, NULL);
+}
+
+/* the timeline's frame clock (NULL when it is unrealized): the layout
+ * after a flush counts in its cost (fcm-view-pace.h) */
+void
+_fcm_timeline_batch_watch_frame_clock (FcmTimelineBatch *self,
+                                       GdkFrameClock    *clock)
+{
+  if (clock != NULL)
+    fcm_view_layout_cost_watch (&self->layout_cost, clock);
+  else
+    fcm_view_layout_cost_unwatch (&self->layout_cost);
 }
 
 void
@@ -392,6 +406,7 @@ fcm_timeline_batch_dispose (GObject *object)
   FcmTimelineBatch *self = FCM_TIMELINE_BATCH (object);
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
+  fcm_view_layout_cost_unwatch (&self->layout_cost);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);

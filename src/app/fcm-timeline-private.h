@@ -21,6 +21,8 @@ G_DECLARE_FINAL_TYPE (FcmTimelineBatch, fcm_timeline_batch, FCM, TIMELINE_BATCH,
 void             _fcm_timeline_batch_set_source   (FcmTimelineBatch     *self,
                                                    GListModel           *source);
 void             _fcm_timeline_batch_flush        (FcmTimelineBatch     *self);
+void             _fcm_timeline_batch_watch_frame_clock (FcmTimelineBatch *self,
+                                                        GdkFrameClock    *clock);
 guint            _fcm_timeline_batch_hide_all     (FcmTimelineBatch     *self);
 void             _fcm_timeline_batch_show_all     (FcmTimelineBatch     *self);
 guint            _fcm_timeline_batch_get_n_hidden (FcmTimelineBatch     *self);

@@ -374,6 +374,7 @@ fcm_timeline_realize (GtkWidget *widget)
   GTK_WIDGET_CLASS (fcm_timeline_parent_class)->realize (widget);
 
   _fcm_timeline_watch_frame_clock (self);
+  _fcm_timeline_batch_watch_frame_clock (self->batch, gtk_widget_get_frame_clock (widget));
 }
 
 static void
@@ -382,6 +383,7 @@ fcm_timeline_unrealize (GtkWidget *widget)
   FcmTimeline *self = FCM_TIMELINE (widget);
 
   _fcm_timeline_unwatch_frame_clock (self);
+  _fcm_timeline_batch_watch_frame_clock (self->batch, NULL);
 
   GTK_WIDGET_CLASS (fcm_timeline_parent_class)->unrealize (widget);
 }

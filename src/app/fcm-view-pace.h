@@ -5,9 +5,11 @@
  * rows and the context panel apply what changed at most once every
  * FCM_VIEW_APPLY_INTERVAL_USEC, and, when applying takes long (many new
  * rows, a slow machine), only after FCM_VIEW_COST_FACTOR times what the last
- * apply took, up to FCM_VIEW_APPLY_MAX_USEC: the widget work after it (the
- * next frame's layout and drawing) is of the same order, so the views keep
- * to a small share of the main loop and the hub's messages get the rest.
+ * apply took, up to FCM_VIEW_APPLY_MAX_USEC. What an apply costs includes
+ * the layout of the frame after it (FcmViewLayoutCost, read from the view's
+ * frame clock): that is most of it (the timeline's rows: 10-30 ms at 2,000
+ * events/s against 1-3 ms for the apply itself), so the views keep to a
+ * small share of the main loop and the hub's messages get the rest.
  * A change after a quiet spell is applied at once (in the next main-loop
  * turn), so a single event shows without delay.
  *
@@ -28,7 +30,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
@@ -56,6 +58,32 @@ fcm_view_pace_claim (const char *view)
   fcm_view_pace_last_any = now;
   fcm_view_pace_last_view = view;
   return 0;
+}
+
+/* The layout of the frame that follows a view's apply, from the frame
+ * clock of the view's widget (the phases before done to its "layout" phase
+ * done, repeated layouts included). */
+typedef struct
+{
+  GdkFrameClock *clock;
+  gulong         before_paint_id;
+  gulong         update_id;
+  gulong         layout_id;
+  gulong         after_paint_id;
+  gint64         start;      /* monotonic: this frame's layout began */
+  gint64         cost;       /* µs: the last layout after an apply */
+  gboolean       pending;    /* an apply waits for its frame */
+} FcmViewLayoutCost;
+
+void fcm_view_layout_cost_watch   (FcmViewLayoutCost *layout,
+                                   GdkFrameClock     *clock);
+void fcm_view_layout_cost_unwatch (FcmViewLayoutCost *layout);
+
+/* the view applied: the next frame's layout is its */
+static inline void
+fcm_view_layout_cost_applied (FcmViewLayoutCost *layout)
+{
+  layout->pending = TRUE;
 }
 
 /* Milliseconds to wait before the next apply, given when the last one
