@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "fcm-client.h"
+#include "fcm-event-log-private.h"
 #include "fcm-test-util.h"
 
 static FcmEventLogEntry *
@@ -104,6 +105,20 @@ test_made_up_names (void)
       g_assert_cmpuint (g_quark_try_string (path), ==, 0);
     }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (log)), ==, 100);
+  /* each kind of text keeps a base of up to 64 KiB for good: not per name */
+  g_assert_cmpuint (_fcm_packed_text_get_n_bases (), <=, 256);
+
+  /* a long name (or path) is never shared: the entry keeps it */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = g_strnfill (2000 + i, 'n');
+      g_autoptr(FcmEvent) event = fcm_event_new ("ev-long", NULL, "topic-1", name, ctx, NULL, NULL);
+      g_autofree char *text = fcm_event_to_json (event, FALSE);
+      g_autoptr(FcmEventLogEntry) entry = fcm_event_log_entry_new (text, FCM_MESSAGE_EVENT, event, NULL);
+
+      g_assert_cmpstr (fcm_event_log_entry_get_name (entry), ==, name);
+      g_assert_null (_fcm_shared_string (name));
+    }
 }
 
 /* a full log drops the oldest and adds the newest as two small changes */

@@ -51,6 +51,7 @@ void        _fcm_packed_text_init    (FcmPackedText       *packed,
 void        _fcm_packed_text_clear   (FcmPackedText       *packed);
 char       *_fcm_packed_text_dup     (const FcmPackedText *packed);
 const char *_fcm_packed_text_get_key (const FcmPackedText *packed);
+guint       _fcm_packed_text_get_n_bases (void);
 
 typedef struct
 {

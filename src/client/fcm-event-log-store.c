@@ -33,6 +33,11 @@
 #define ZSTD_LEVEL 1
 /* a text longer than this never becomes a base: it is kept against an empty one */
 #define MAX_BASE_LEN (64 * 1024)
+/* at most this many kinds of text keep a base (each up to MAX_BASE_LEN, for
+ * the life of the process): FHIRcast's events and our kinds of message are
+ * far fewer; a hub's made-up event names past it are kept against an empty
+ * base, as over-long texts are */
+#define MAX_BASE_KEYS 256
 
 struct _FcmTextBase
 {
@@ -248,7 +253,8 @@ _fcm_packed_text_init (FcmPackedText *packed,
     current_bases = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                            (GDestroyNotify) text_base_unref);
 
-  if (len > MAX_BASE_LEN)
+  if (len > MAX_BASE_LEN ||
+      (g_hash_table_size (current_bases) >= MAX_BASE_KEYS && !g_hash_table_contains (current_bases, key)))
     {
       /* too long to pin as a base: compressed on its own, against an
        * empty base that only keeps the key */
@@ -288,6 +294,13 @@ _fcm_packed_text_init (FcmPackedText *packed,
     memcpy (packed->delta + n, tail, tail_size);
 }
 
+/* for tests: how many kinds of text keep a base */
+guint
+_fcm_packed_text_get_n_bases (void)
+{
+  return current_bases != NULL ? g_hash_table_size (current_bases) : 0;
+}
+
 void
 _fcm_packed_text_clear (FcmPackedText *packed)
 {
@@ -319,13 +332,15 @@ _fcm_packed_text_get_key (const FcmPackedText *packed)
  * indexes) must not grow a table that is never freed, as g_intern_string()
  * would (a hostile hub sending new names in every message). */
 #define MAX_SHARED_STRINGS 4096
+#define MAX_SHARED_LEN     256
 
 /**
  * _fcm_shared_string:
  *
  * Returns: (nullable): a copy of @str kept for the life of the process, the
- *   same for equal strings; %NULL once MAX_SHARED_STRINGS are kept and @str
- *   is not one of them (the caller keeps its own copy). Main thread only.
+ *   same for equal strings; %NULL for a string over MAX_SHARED_LEN bytes,
+ *   or once MAX_SHARED_STRINGS are kept and @str is not one of them (the
+ *   caller keeps its own copy). Main thread only.
  */
 const char *
 _fcm_shared_string (const char *str)
@@ -333,6 +348,8 @@ _fcm_shared_string (const char *str)
   static GHashTable *shared;
   char *kept;
 
+  if (strlen (str) > MAX_SHARED_LEN)
+    return NULL;
   if (shared == NULL)
     shared = g_hash_table_new (g_str_hash, g_str_equal);
   kept = g_hash_table_lookup (shared, str);
