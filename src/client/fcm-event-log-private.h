@@ -55,11 +55,12 @@ guint       _fcm_packed_text_get_n_bases (void);
 
 typedef struct
 {
-  const char  *rule;         /* interned (our rule ids) */
-  const char  *path;         /* shared (_fcm_shared_string()), or owned */
+  const char  *rule;         /* shared (_fcm_shared_string()), or owned */
+  const char  *path;         /* likewise */
   char        *message;
   FcmSeverity  severity;
-  gboolean     path_owned;
+  guint8       rule_owned;
+  guint8       path_owned;
 } FcmPackedIssue;
 
 const char *_fcm_shared_string (const char *str);

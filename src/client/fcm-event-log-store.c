@@ -338,7 +338,7 @@ _fcm_packed_text_get_key (const FcmPackedText *packed)
  * _fcm_shared_string:
  *
  * Returns: (nullable): a copy of @str kept for the life of the process, the
- *   same for equal strings; %NULL for a string over MAX_SHARED_LEN bytes,
+ *   same for equal strings; %NULL for %NULL, for a string over MAX_SHARED_LEN bytes,
  *   or once MAX_SHARED_STRINGS are kept and @str is not one of them (the
  *   caller keeps its own copy). Main thread only.
  */
@@ -348,7 +348,7 @@ _fcm_shared_string (const char *str)
   static GHashTable *shared;
   char *kept;
 
-  if (strlen (str) > MAX_SHARED_LEN)
+  if (str == NULL || strlen (str) > MAX_SHARED_LEN)
     return NULL;
   if (shared == NULL)
     shared = g_hash_table_new (g_str_hash, g_str_equal);
@@ -374,7 +374,11 @@ _fcm_packed_issues_new (GPtrArray *issues)
     {
       FcmIssue *issue = g_ptr_array_index (issues, i);
 
-      packed->items[i].rule = g_intern_string (fcm_issue_get_rule_id (issue));
+      /* rule ids are ours, but a recording read back brings its own */
+      packed->items[i].rule = _fcm_shared_string (fcm_issue_get_rule_id (issue));
+      packed->items[i].rule_owned = packed->items[i].rule == NULL;
+      if (packed->items[i].rule_owned)
+        packed->items[i].rule = g_strdup (fcm_issue_get_rule_id (issue));
       packed->items[i].path = _fcm_shared_string (fcm_issue_get_path (issue));
       packed->items[i].path_owned = packed->items[i].path == NULL;
       if (packed->items[i].path_owned)
@@ -393,6 +397,8 @@ _fcm_packed_issues_free (FcmPackedIssues *packed)
       g_free (packed->items[i].message);
       if (packed->items[i].path_owned)
         g_free ((char *) packed->items[i].path);
+      if (packed->items[i].rule_owned)
+        g_free ((char *) packed->items[i].rule);
     }
   g_free (packed);
 }

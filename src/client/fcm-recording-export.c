@@ -112,8 +112,10 @@ issues_of (Export        *e,
         e->n_errors++;
       else if (fcm_issue_get_severity (issue) == FCM_SEVERITY_WARNING)
         e->n_warnings++;
+      /* the recording's own rule ids: copied, not interned (a file's
+       * strings must not grow GLib's table of interned strings for good) */
       if (rule != NULL)
-        g_hash_table_insert (e->rules, (gpointer) g_intern_string (rule),
+        g_hash_table_insert (e->rules, g_strdup (rule),
                              GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (e->rules, rule)) + 1));
     }
   return array;
@@ -279,7 +281,7 @@ fcm_recording_anonymize_async (GBytes             *input,
   e->requests = fcm_validator_new ();
   fcm_validator_set_role (e->requests, FCM_VALIDATOR_ROLE_REQUEST);
   e->out = g_string_new (NULL);
-  e->rules = g_hash_table_new (g_str_hash, g_str_equal);
+  e->rules = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   e->lines = g_ptr_array_new ();
   g_task_set_task_data (task, e, (GDestroyNotify) export_free);
 
