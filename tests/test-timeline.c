@@ -724,6 +724,23 @@ publish_batch (Fixture *f,
   return last;
 }
 
+/* publish_batch(), then wait until the view has the rows and drew them */
+static void
+publish_batch_shown (Fixture *f,
+                     guint    n,
+                     guint    first)
+{
+  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
+  g_autofree char *last = publish_batch (f, n, first);
+  gint64 frame;
+
+  FCM_TEST_WAIT_UNTIL (fcm_event_log_find_event (log, last) != NULL && rows_in_sync (f));
+  frame = gdk_frame_clock_get_frame_counter (clock);
+  gtk_widget_queue_draw (GTK_WIDGET (f->window));
+  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+}
+
 static GtkWidget *
 list_view_of (Fixture *f)
 {
@@ -845,38 +862,23 @@ test_timeline_full_log_keeps_cells (Fixture       *f,
                                     gconstpointer  data)
 {
   FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
   g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
   GListModel *columns = gtk_column_view_get_columns (_fcm_timeline_get_column_view (f->timeline));
   guint n_columns = g_list_model_get_n_items (columns);
-  guint sent = 0, filled;
-  gint64 frame;
-  char *last;
+  guint filled;
 
   fcm_event_log_set_max_entries (log, 80);
   subscribe (f->ours);
   subscribe (f->other);
   g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
   /* the log is full: each new row drops one at the front */
-  last = publish_batch (f, 90, sent);
-  sent += 90;
-  FCM_TEST_WAIT_UNTIL (fcm_event_log_find_event (log, last) != NULL && rows_in_sync (f));
-  g_free (last);
-  frame = gdk_frame_clock_get_frame_counter (clock);
-  gtk_widget_queue_draw (GTK_WIDGET (f->window));
-  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+  publish_batch_shown (f, 90, 0);
   g_assert_cmpuint (n_log (f), ==, 80);
 
   for (guint b = 0; b < 3; b++)
     {
       filled = _fcm_timeline_get_n_cells_filled ();
-      last = publish_batch (f, 2, sent);
-      sent += 2;
-      FCM_TEST_WAIT_UNTIL (fcm_event_log_find_event (log, last) != NULL && rows_in_sync (f));
-      g_free (last);
-      frame = gdk_frame_clock_get_frame_counter (clock);
-      gtk_widget_queue_draw (GTK_WIDGET (f->window));
-      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame + 1);
+      publish_batch_shown (f, 2, 90 + 2 * b);
       /* two new rows (and, following, the rows GTK lets go of above):
        * not the ~80 rows GTK keeps bound here */
       if (_fcm_timeline_get_n_cells_filled () - filled > 6 * n_columns)
