@@ -243,12 +243,17 @@ fcm_check_require_string (FcmCheck      *c,
                           FcmSeverity    severity,
                           const char    *why)
 {
-  g_autofree char *path = fcm_path_member (base, name);
+  g_autofree char *path = NULL;
   gboolean present;
   const char *value;
 
   value = fcm_check_read_string (c, object, base, name, rule, &present);
+  if (present && (value == NULL || *value != '\0'))
+    return value;
 
+  /* the path only for an issue: this runs for every required member of
+   * every message (watch's hot path, issue 15.2) */
+  path = fcm_path_member (base, name);
   if (!present)
     {
       if (why != NULL)
