@@ -331,9 +331,19 @@ post_one (Publisher *p)
       len = strlen (json);
       bytes = g_bytes_new_take (json, len);
       msg = soup_message_new ("POST", p->hub_url);
-      /* as our client does (src/client/fcm-hub-client.c): libsoup never reuses
-       * a POST's connection, and a hub should not have to keep it */
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "close");
+      if (keep_alive)
+        {
+          /* --keep-alive: a connection serves many POSTs, as with node's
+           * fetch (Medplum's client); the lanes are separate reports, so
+           * POSTs queued for a free connection may overtake each other */
+          soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+        }
+      else
+        {
+          /* as our client does (src/client/fcm-hub-client.c): libsoup never
+           * reuses a POST's connection, and a hub should not have to keep it */
+          soup_message_headers_replace (soup_message_get_request_headers (msg), "Connection", "close");
+        }
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
       post = g_new0 (Post, 1);
       post->p = p;

@@ -79,6 +79,7 @@ char *opt_topic = NULL;
 char *opt_object_path = NULL;
 static gboolean without_panel = FALSE;
 static gboolean without_timeline = FALSE;
+gboolean keep_alive = FALSE;
 
 static GOptionEntry entries[] = {
   { "hub", 0, 0, G_OPTION_ARG_STRING, &hub_kind, "builtin, separate or both (default both)", "KIND" },
@@ -86,6 +87,9 @@ static GOptionEntry entries[] = {
   { "seconds", 0, 0, G_OPTION_ARG_INT, &seconds, "Seconds at least (default 30)", "S" },
   { "events", 0, 0, G_OPTION_ARG_INT, &n_events, "Events in all, at the rate (default 100000)", "N" },
   { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs of each kind (default 1)", "N" },
+  { "keep-alive", 0, 0, G_OPTION_ARG_NONE, &keep_alive,
+    "The publisher keeps its connections alive (as node's fetch does, Medplum's client) instead of one per POST "
+    "(libsoup's way, and our client's)", NULL },
   { "without-timeline", 0, 0, G_OPTION_ARG_NONE, &without_timeline,
     "Diagnosis: the timeline is not shown (what its rows cost)", NULL },
   { "without-context-panel", 0, 0, G_OPTION_ARG_NONE, &without_panel,
@@ -530,7 +534,8 @@ run_once (const char *self_path,
   topic = g_strdup (ready[2]);
   pinger = spawn_self (piped, self_path, &error, "--pinger", ready[3], "--object-path", ready[4], NULL);
   publisher = spawn_self (G_SUBPROCESS_FLAGS_STDOUT_PIPE, self_path, &error, "--publisher", hub_url,
-                          "--topic", topic, "--rate", rate_text, "--events", events_text, NULL);
+                          "--topic", topic, "--rate", rate_text, "--events", events_text,
+                          keep_alive ? "--keep-alive" : NULL, NULL);
   if (pinger == NULL || publisher == NULL)
     {
       g_printerr ("bench-app-load: %s\n", error->message);

@@ -22,6 +22,7 @@ extern char *mode_pinger;
 extern char *mode_publisher;
 extern char *opt_topic;
 extern char *opt_object_path;
+extern gboolean keep_alive;
 
 typedef struct
 {
