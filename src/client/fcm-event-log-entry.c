@@ -174,11 +174,10 @@ fcm_event_log_entry_new (const char     *text,
    * name, shared, while there are not too many (a hub making up a name for
    * every event would grow g_intern_string()'s table for good), else the
    * kind, the name then kept in the entry */
-  const char *key = name != NULL ? _fcm_shared_string (name) : NULL;
+  const char *shared = name != NULL ? _fcm_shared_string (name) : NULL;
+  const char *key = shared != NULL ? shared : fcm_message_kind_to_string (kind);
 
-  if (key == NULL)
-    key = fcm_message_kind_to_string (kind);
-  if (name != NULL && key != _fcm_shared_string (name))
+  if (name != NULL && shared == NULL)
     entry_extra (self)->name = g_strdup (name);
   self->received = g_get_real_time ();
   self->kind = kind;
