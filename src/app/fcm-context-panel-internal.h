@@ -71,14 +71,22 @@ typedef struct
 extern const FcmFieldInfo _fcm_context_fields[FCM_CONTEXT_N_FIELDS];
 
 /* fcm-context-panel.c */
+FcmContextStore *_fcm_context_panel_get_store   (FcmContextPanel *self);
+FcmContextItem  *_fcm_context_panel_get_current (FcmContextPanel *self);
+gboolean    _fcm_context_panel_store_has      (FcmContextPanel *self,
+                                               FcmContextItem  *item);
+char       *_fcm_context_panel_dup_tooltip    (FcmContextPanel *self,
+                                               FcmContextField  field);
+
+/* fcm-context-panel-apply.c */
 void        _fcm_context_panel_set_label_text (FcmContextPanel *self,
                                                GtkLabel        *label,
                                                const char      *text);
 void        _fcm_context_panel_set_visible    (FcmContextPanel *self,
                                                GtkWidget       *widget,
                                                gboolean         visible);
-char       *_fcm_context_panel_dup_tooltip    (FcmContextPanel *self,
-                                               FcmContextField  field);
+void        _fcm_context_panel_apply          (FcmContextPanel *self);
+void        _fcm_context_panel_queue_apply    (FcmContextPanel *self);
 
 /* fcm-context-panel-text.c */
 gboolean    _fcm_context_given                (const char      *s);
