@@ -26,15 +26,25 @@ layout_after_cb (GdkFrameClock     *clock,
                  FcmViewLayoutCost *layout)
 {
   if (layout->pending && layout->start != 0)
-    layout->cost = g_get_monotonic_time () - layout->start;
+    {
+      layout->cost = g_get_monotonic_time () - layout->start;
+      layout->laid_out = TRUE;
+    }
 }
 
+/* the frame after the apply is over: if it had nothing to lay out, the
+ * apply cost no layout */
 static void
 after_paint_cb (GdkFrameClock     *clock,
                 FcmViewLayoutCost *layout)
 {
   if (layout->pending && layout->start != 0)
-    layout->pending = FALSE;
+    {
+      if (!layout->laid_out)
+        layout->cost = 0;
+      layout->pending = FALSE;
+    }
+  layout->laid_out = FALSE;
   layout->start = 0;
 }
 

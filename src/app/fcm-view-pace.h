@@ -73,6 +73,7 @@ typedef struct
   gint64         start;      /* monotonic: this frame's layout began */
   gint64         cost;       /* µs: the last layout after an apply */
   gboolean       pending;    /* an apply waits for its frame */
+  gboolean       laid_out;   /* this frame's layout phase ran */
 } FcmViewLayoutCost;
 
 void fcm_view_layout_cost_watch   (FcmViewLayoutCost *layout,
