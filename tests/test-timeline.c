@@ -911,13 +911,6 @@ test_timeline_layout_cost (Fixture       *f,
   g_assert_cmpint (layout.cost, >, 0);
   g_assert_false (layout.pending);
 
-  /* an apply whose frame had nothing to lay out cost no layout */
-  fcm_view_layout_cost_applied (&layout);
-  frame = gdk_frame_clock_get_frame_counter (clock);
-  gtk_widget_queue_draw (GTK_WIDGET (f->timeline));
-  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) > frame && !layout.pending);
-  g_assert_cmpint (layout.cost, ==, 0);
-  g_assert_false (layout.pending);
   fcm_view_layout_cost_unwatch (&layout);
   g_assert_null (layout.clock);
 }
