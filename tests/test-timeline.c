@@ -112,10 +112,11 @@ rows_in_sync (Fixture *f)
   g_autoptr(GObject) newest = NULL;
   g_autoptr(GObject) last_row = NULL;
 
-  if (n == 0 || g_list_model_get_n_items (rows) != n)
+  /* rows the log dropped at its front may stay a while (fcm-timeline-batch.c) */
+  if (n == 0 || g_list_model_get_n_items (rows) < n)
     return FALSE;
   newest = g_list_model_get_item (log, n - 1);
-  last_row = g_list_model_get_item (rows, n - 1);
+  last_row = g_list_model_get_item (rows, g_list_model_get_n_items (rows) - 1);
   return newest == last_row;
 }
 
@@ -518,11 +519,12 @@ test_timeline_autoscroll (Fixture       *f,
       fcm_event_log_append (log, entry);
     }
   g_assert_true (_fcm_timeline_get_following (f->timeline));
-  /* the view took them in one change, not 200 */
+  /* the view took them in a few changes, not 200: a short view grows 48
+   * rows a flush (fcm-timeline-batch.c: GTK makes ~200 row widgets at once;
+   * a message from the hub may land in a turn of its own) */
   FCM_TEST_WAIT_UNTIL (n_rows (f) >= 202 && n_rows (f) == n_log (f));
-  /* (a message from the hub may land in a turn of its own) */
   g_assert_cmpuint (changes, >=, 1);
-  g_assert_cmpuint (changes, <=, 2);
+  g_assert_cmpuint (changes, <=, 6);
   FCM_TEST_WAIT_UNTIL (at_bottom (adj));
   wait_frames (f, 2);
   g_assert_true (at_bottom (adj));
@@ -533,6 +535,11 @@ test_timeline_autoscroll (Fixture       *f,
   gtk_adjustment_set_value (adj, 0);
   g_assert_false (_fcm_timeline_get_following (f->timeline));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+
+  /* the bar slides in under the rows: the rows stay where the user left
+   * them (GTK kept the bottom row in place once: the view moved 17 px) */
+  wait_frames (f, 3);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adj), <, 1.0);
 
   /* a new row does not scroll the view while paused */
   before = n_rows (f);
@@ -552,11 +559,9 @@ test_timeline_autoscroll (Fixture       *f,
   g_assert_false (_fcm_timeline_get_following (f->timeline));
   _fcm_timeline_scroll_to_end (f->timeline);
   g_assert_true (_fcm_timeline_get_following (f->timeline));
-  /* the view took them in one change, not 200 */
   FCM_TEST_WAIT_UNTIL (n_rows (f) >= 202 && n_rows (f) == n_log (f));
-  /* (a message from the hub may land in a turn of its own) */
   g_assert_cmpuint (changes, >=, 1);
-  g_assert_cmpuint (changes, <=, 2);
+  g_assert_cmpuint (changes, <=, 7);
   FCM_TEST_WAIT_UNTIL (at_bottom (adj));
 }
 
@@ -887,6 +892,75 @@ test_timeline_full_log_keeps_cells (Fixture       *f,
     }
 }
 
+/* Issue 15.1: a drop at the front moves every bound row (~17 ms in GTK
+ * 4.8 whatever its size), so under a stream the rows a full log dropped stay
+ * a while and go in a flush of their own, never in the frame that gets the
+ * new rows; at most an eighth of the log; all gone once the stream stops. */
+typedef struct
+{
+  GdkFrameClock *clock;
+  gint64         front_drop_frame;  /* frame counter at the last drop at the front */
+  gint64         append_frame;      /* ... at the last append */
+  guint          both;              /* frames with both */
+  guint          drops;
+  guint          max_extra;         /* rows shown beyond the log's */
+  Fixture       *f;
+} Changes;
+
+static void
+front_drops_changed_cb (GListModel *model,
+                        guint       position,
+                        guint       removed,
+                        guint       added,
+                        Changes    *c)
+{
+  gint64 frame = gdk_frame_clock_get_frame_counter (c->clock);
+
+  if (position == 0 && removed > 0 && added == 0)
+    {
+      c->drops++;
+      if (frame == c->append_frame)
+        c->both++;
+      c->front_drop_frame = frame;
+    }
+  else if (added > 0 && removed == 0)
+    {
+      if (frame == c->front_drop_frame)
+        c->both++;
+      c->append_frame = frame;
+    }
+  if (n_rows (c->f) > n_log (c->f))
+    c->max_extra = MAX (c->max_extra, n_rows (c->f) - n_log (c->f));
+}
+
+static void
+test_timeline_front_drops_apart (Fixture       *f,
+                                 gconstpointer  data)
+{
+  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
+  GListModel *rows = _fcm_timeline_get_model (f->timeline);
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  Changes c = { gtk_widget_get_frame_clock (GTK_WIDGET (f->window)), -1, -1, 0, 0, 0, f };
+  gulong id;
+
+  fcm_event_log_set_max_entries (log, 80);
+  subscribe (f->ours);
+  subscribe (f->other);
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
+  publish_batch_shown (f, 90, 0);
+  id = g_signal_connect (rows, "items-changed", G_CALLBACK (front_drops_changed_cb), &c);
+  for (guint b = 0; b < 12; b++)
+    publish_batch_shown (f, 6, 90 + 6 * b);
+  g_signal_handler_disconnect (rows, id);
+
+  g_assert_cmpuint (c.drops, >, 0);
+  g_assert_cmpuint (c.both, ==, 0);
+  g_assert_cmpuint (c.max_extra, <=, 80 / 8);
+  /* quiet now: the stale rows go */
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == n_log (f));
+  g_assert_cmpuint (n_log (f), ==, 80);
+}
+
 /* fcm-view-pace.h: what a view's apply costs includes the layout of the
  * frame after it, read from the frame clock */
 static void
@@ -975,6 +1049,7 @@ test_timeline_follow_newest (Fixture       *f,
     GtkWidget *button = fcm_test_find_widget (jump, GTK_TYPE_BUTTON);
     GtkWidget *label = gtk_widget_get_first_child (gtk_revealer_get_child (GTK_REVEALER (jump)));
     graphene_rect_t button_bounds;
+    graphene_rect_t view_bounds;
 
     sent += 7;
     FCM_TEST_WAIT_UNTIL (n_log (f) == before + 7 && n_rows (f) == n_log (f));
@@ -997,12 +1072,17 @@ test_timeline_follow_newest (Fixture       *f,
     collect_column_cells (f, "Latency", cells);
     collect_column_cells (f, "Validation", cells);
     g_assert_cmpuint (cells->len, >=, 9);
+    /* (what shows of a cell: the scrolled window clips a row at its edge) */
+    g_assert_true (gtk_widget_compute_bounds (fcm_test_find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_SCROLLED_WINDOW),
+                                              GTK_WIDGET (f->window), &view_bounds));
     for (guint i = 0; i < cells->len; i++)
       {
         graphene_rect_t cell_bounds;
+        graphene_rect_t shown;
 
         g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (cells, i), GTK_WIDGET (f->window), &cell_bounds));
-        g_assert_false (graphene_rect_intersection (&button_bounds, &cell_bounds, NULL));
+        if (graphene_rect_intersection (&cell_bounds, &view_bounds, &shown))
+          g_assert_false (graphene_rect_intersection (&button_bounds, &shown, NULL));
       }
 
     /* the button: back to the newest row, following again */
@@ -1131,6 +1211,8 @@ main (int   argc,
   g_test_add ("/timeline/follow-full-log", Fixture, "small", fixture_setup, test_timeline_follow_full_log, fixture_teardown);
   g_test_add ("/timeline/layout-cost", Fixture, NULL, fixture_setup, test_timeline_layout_cost, fixture_teardown);
   g_test_add ("/timeline/full-log-keeps-cells", Fixture, "small", fixture_setup, test_timeline_full_log_keeps_cells,
+              fixture_teardown);
+  g_test_add ("/timeline/front-drops-apart", Fixture, "small", fixture_setup, test_timeline_front_drops_apart,
               fixture_teardown);
   g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);
 

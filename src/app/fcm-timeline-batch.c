@@ -41,6 +41,8 @@ struct _FcmTimelineBatch
   GPtrArray  *items;          /* what the view sees (references) */
   guint       source_len;     /* the source's length after the changes seen */
   guint       front_removed;  /* pending */
+  guint       stale;          /* items at the front the source dropped already */
+  guint       trim_id;        /* drops the stale rows once quiet */
   gboolean    reset;          /* pending: anything but front drops and appends */
   guint       flush_id;
   gint64      last_flush;     /* monotonic, when the last flush started */
@@ -157,22 +159,56 @@ hold_new_rows (FcmTimelineBatch *self,
   self->n_held += held->count;
 }
 
-/* applies the pending changes now (clear_action needs them at once) */
-void
-_fcm_timeline_batch_flush (FcmTimelineBatch *self)
+#define STALE_MAX 1000
+#ifndef GROW_STEP
+#define GROW_STEP 48
+#endif
+#define GROW_UNTIL 256
+
+static guint
+stale_limit (FcmTimelineBatch *self)
+{
+  return MIN (self->source_len / 8, STALE_MAX);
+}
+
+static gboolean
+trim_cb (gpointer data)
+{
+  FcmTimelineBatch *self = data;
+
+  self->trim_id = 0;
+  if (self->flush_id == 0 && self->stale > 0)
+    {
+      guint stale = self->stale;
+
+      self->stale = 0;
+      g_ptr_array_remove_range (self->items, 0, stale);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, stale, 0);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Applies the pending changes. @split (a paced flush): stale rows over the
+ * limit are dropped alone, and the appends wait for the next flush. */
+static void
+flush (FcmTimelineBatch *self,
+       gboolean          split)
 {
   guint n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
   guint old_len = self->items->len;
   guint kept;
   guint limit;
+  gboolean more = FALSE;
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   self->last_flush = g_get_monotonic_time ();
 
   if (self->reset)
     {
       self->reset = FALSE;
       self->front_removed = 0;
+      self->stale = 0;
       self->hidden = count_hidden (self);
       g_ptr_array_set_size (self->items, 0);
       /* the source: the hidden rows (cleared), the shown ones, and at the
@@ -189,27 +225,58 @@ _fcm_timeline_batch_flush (FcmTimelineBatch *self)
 
   if (self->front_removed > 0)
     {
-      /* the hidden rows go first */
+      /* the hidden rows go first; the shown ones become stale */
       guint from_hidden = MIN (self->front_removed, self->hidden);
-      guint drop = MIN (self->front_removed - from_hidden, self->items->len);
 
       self->hidden -= from_hidden;
       if (self->hidden == 0 && self->source != NULL)
         g_object_set_data (G_OBJECT (self->source), HIDDEN_KEY, NULL);
+      self->stale += MIN (self->front_removed - from_hidden, self->items->len - self->stale);
       self->front_removed = 0;
-      g_ptr_array_remove_range (self->items, 0, drop);
-      if (drop > 0)
-        g_list_model_items_changed (G_LIST_MODEL (self), 0, drop, 0);
     }
   /* what is left is the start of the source after the hidden rows: add the
    * rest, but the rows still waiting for the recorder */
-  kept = self->items->len;
+  kept = self->items->len - self->stale;
   hold_new_rows (self, n, self->hidden + kept);
   limit = n - self->n_held;
-  for (guint i = self->hidden + kept; i < limit; i++)
+  if (self->stale > 0 && (!split || self->stale > stale_limit (self) || limit <= self->hidden + kept))
+    {
+      guint stale = self->stale;
+
+      self->stale = 0;
+      g_ptr_array_remove_range (self->items, 0, stale);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, stale, 0);
+      if (split && limit > self->hidden + kept && stale_limit (self) > 0)
+        {
+          /* the new rows in a frame of their own */
+          schedule_flush (self);
+          return;
+        }
+    }
+  kept = self->items->len;
+  /* GTK 4.8 makes the widgets of the ~200 rows next to the newest at once:
+   * ~70 ms in one turn when a stream starts. A short view grows by a step
+   * a flush until it has them. */
+  if (split && kept < GROW_UNTIL && limit > self->hidden + kept - self->stale + GROW_STEP)
+    {
+      limit = self->hidden + kept - self->stale + GROW_STEP;
+      more = TRUE;
+    }
+  for (guint i = self->hidden + kept - self->stale; i < limit; i++)
     g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
   if (self->items->len > kept)
     g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, self->items->len - kept);
+  if (more)
+    schedule_flush (self);
+  else if (self->stale > 0)
+    self->trim_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, trim_cb, self, NULL);
+}
+
+/* applies the pending changes now (clear_action needs them at once) */
+void
+_fcm_timeline_batch_flush (FcmTimelineBatch *self)
+{
+  flush (self, FALSE);
 }
 
 /**
@@ -235,6 +302,7 @@ _fcm_timeline_batch_hide_all (FcmTimelineBatch *self)
   self->hidden = n;
   /* rows waiting for the recorder are hidden with the rest */
   release_all (self);
+  self->stale = 0;
   g_ptr_array_set_size (self->items, 0);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, shown, 0);
   return shown;
@@ -338,7 +406,7 @@ fcm_timeline_batch_flush_cb (gpointer data)
       self->flush_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait, fcm_timeline_batch_flush_cb, self, NULL);
       return G_SOURCE_REMOVE;
     }
-  _fcm_timeline_batch_flush (self);
+  flush (self, TRUE);
   self->last_cost = g_get_monotonic_time () - self->last_flush;
   fcm_view_layout_cost_applied (&self->layout_cost);
   if (self->last_cost > 20000)
@@ -406,6 +474,7 @@ fcm_timeline_batch_dispose (GObject *object)
   FcmTimelineBatch *self = FCM_TIMELINE_BATCH (object);
 
   g_clear_handle_id (&self->flush_id, g_source_remove);
+  g_clear_handle_id (&self->trim_id, g_source_remove);
   fcm_view_layout_cost_unwatch (&self->layout_cost);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);

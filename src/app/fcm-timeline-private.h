@@ -61,7 +61,9 @@ struct _FcmTimeline
   gboolean               following;
   gboolean               configuring;  /* the list reconfigured the adjustment */
   gboolean               rows_moving;  /* rows came or went since the last layout */
+  gboolean               rows_shifted; /* ... before the last row */
   double                 last_value;
+  double                 pinned_value; /* < 0: none; see layout_after_cb() */
   guint                  n_unseen;     /* rows added since following stopped */
   gulong                 layout_id;
   GdkFrameClock         *frame_clock;
@@ -97,7 +99,10 @@ void             _fcm_timeline_refilter_now       (FcmTimeline          *self);
 
 /* fcm-timeline-scroll.c: following new rows, "Jump to Latest" */
 void             _fcm_timeline_setup_scrolling    (FcmTimeline          *self);
-void             _fcm_timeline_rows_moving_cb     (FcmTimeline          *self);
+void             _fcm_timeline_rows_moving_cb     (FcmTimeline          *self,
+                                                   guint                 position,
+                                                   guint                 removed,
+                                                   guint                 added);
 void             _fcm_timeline_set_following      (FcmTimeline          *self,
                                                    gboolean              following);
 void             _fcm_timeline_watch_frame_clock  (FcmTimeline          *self);

@@ -66,6 +66,7 @@ _fcm_timeline_set_following (FcmTimeline *self,
   if (self->following == following)
     return;
   self->following = following;
+  self->pinned_value = following ? -1 : gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (self->scroller));
   self->n_unseen = 0;
   update_jump_label (self);
   gtk_revealer_set_reveal_child (self->jump_revealer, !following);
@@ -97,6 +98,9 @@ vadjustment_value_changed_cb (GtkAdjustment *adj,
    * wheel, the scroll bar or the keyboard. */
   else if (!self->configuring && !self->rows_moving && value < self->last_value)
     _fcm_timeline_set_following (self, FALSE);
+  /* the user moves on while the bar slides in */
+  if (!self->following && !self->configuring && !self->rows_moving && self->pinned_value >= 0)
+    self->pinned_value = value;
   self->last_value = value;
   self->configuring = FALSE;
 }
@@ -117,8 +121,28 @@ layout_after_cb (GdkFrameClock *clock,
 {
   GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
+  /* The Jump bar slides in under the rows and the view gets shorter; GTK
+   * may keep the bottom row in place, moving the rows the user scrolled to
+   * up (it did after a stream's rows came in steps, fcm-timeline-batch.c).
+   * While the bar slides in, the top row stays where the user left it,
+   * unless rows came or went before the last one. */
+  if (!self->following && self->pinned_value >= 0)
+    {
+      if (self->rows_shifted)
+        self->pinned_value = -1;
+      else
+        {
+          double pinned = self->pinned_value;
+
+          if (ABS (gtk_adjustment_get_value (adj) - pinned) >= 0.5)
+            gtk_adjustment_set_value (adj, pinned);
+          else if (gtk_revealer_get_child_revealed (self->jump_revealer))
+            self->pinned_value = -1;   /* slid in, and laid out once more */
+        }
+    }
   self->configuring = FALSE;
   self->rows_moving = FALSE;
+  self->rows_shifted = FALSE;
   self->last_value = gtk_adjustment_get_value (adj);
   if (self->following && !at_bottom (adj))
     go_to_bottom (self);
@@ -145,9 +169,14 @@ items_changed_cb (GListModel  *model,
  * come) is not the user scrolling up. Without it the timeline stopped
  * following under load ("1472 new messages below", issue 15.1). */
 void
-_fcm_timeline_rows_moving_cb (FcmTimeline *self)
+_fcm_timeline_rows_moving_cb (FcmTimeline *self,
+                              guint        position,
+                              guint        removed,
+                              guint        added)
 {
   self->rows_moving = TRUE;
+  if (removed > 0 || position + added < g_list_model_get_n_items (G_LIST_MODEL (self->batch)))
+    self->rows_shifted = TRUE;
 }
 
 static void
@@ -165,6 +194,7 @@ _fcm_timeline_setup_scrolling (FcmTimeline *self)
   GtkAdjustment *vadj = gtk_scrolled_window_get_vadjustment (self->scroller);
 
   self->following = TRUE;
+  self->pinned_value = -1;
   gtk_widget_set_can_target (GTK_WIDGET (self->jump_revealer), FALSE);
   gtk_widget_set_can_focus (GTK_WIDGET (self->jump_button), FALSE);
   g_signal_connect_object (self->filter_model, "items-changed", G_CALLBACK (items_changed_cb), self, 0);

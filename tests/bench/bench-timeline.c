@@ -9,8 +9,13 @@
  * and the time to the first draw. Target: 100,000 rows ≤ 130 MB RSS (issue 15.6; the
  * texts are kept zstd-compressed, src/client/fcm-event-log-store.c).
  *
- * Usage: bench-timeline [--rows N] [--hold SECONDS] [--select]
+ * Usage: bench-timeline [--rows N] [--hold SECONDS] [--select] [--stream K]
  *   --hold keeps the window up (with --select, a row selected), for screenshots.
+ *   --stream K: then K updates of 200 new rows each while the timeline
+ *   follows the newest (a stream of 2,000 events/s at ten updates a second,
+ *   issue 15.1), timing each from the view model's change to the end of the
+ *   next frame's paint: GTK 4.8 keeps ~200 rows bound, so each such update
+ *   binds, measures and lays out all of them.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -105,6 +110,47 @@ log_message (FcmEventLog  *log,
   fcm_event_log_append (log, entry);
 }
 
+/* --stream: one update's time, from the rows' arrival in the view model to
+ * the end of the frame that shows them */
+typedef struct
+{
+  gint64  changed;            /* monotonic; 0: none pending */
+  GArray *costs;              /* double, ms */
+} StreamTiming;
+
+static void
+stream_changed_cb (GListModel   *model,
+                   guint         position,
+                   guint         removed,
+                   guint         added,
+                   StreamTiming *timing)
+{
+  if (timing->changed == 0)
+    timing->changed = g_get_monotonic_time ();
+}
+
+static void
+stream_painted_cb (GdkFrameClock *clock,
+                   StreamTiming  *timing)
+{
+  double ms;
+
+  if (timing->changed == 0)
+    return;
+  ms = (g_get_monotonic_time () - timing->changed) / 1000.0;
+  g_array_append_val (timing->costs, ms);
+  timing->changed = 0;
+}
+
+static int
+cmp_double (gconstpointer a,
+            gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
 static void
 print_result (const char *name,
               double      value,
@@ -136,6 +182,9 @@ main (int   argc,
   int width = 1366, height = 768;
   gboolean select = FALSE;
   gboolean no_view = FALSE;
+  int stream = 0;
+  int chunk = 200;
+  gboolean keep = FALSE;
   double rss_empty, bytes = 0;
   gint64 t0, t_appended, t_drawn, t_end;
   GOptionEntry entries[] = {
@@ -145,6 +194,9 @@ main (int   argc,
     { "width", 0, 0, G_OPTION_ARG_INT, &width, "Window width (default 1366)", "PX" },
     { "height", 0, 0, G_OPTION_ARG_INT, &height, "Window height (default 768)", "PX" },
     { "no-view", 0, 0, G_OPTION_ARG_NONE, &no_view, "Attach the log to the timeline only after appending", NULL },
+    { "stream", 0, 0, G_OPTION_ARG_INT, &stream, "Then K updates of 200 new rows, timed", "K" },
+    { "chunk", 0, 0, G_OPTION_ARG_INT, &chunk, "Rows per --stream update (default 200)", "N" },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "--stream: the log keeps every row (no drops at the front)", NULL },
     { NULL }
   };
 
@@ -230,6 +282,47 @@ main (int   argc,
     fcm_bench_record ("bench-timeline", name, "MB", rows >= 100000 ? "<=" : NULL, 130, &rss, 1);
   }
   print_result ("VmHWM", status_mb ("VmHWM:"), "MB", 0);
+
+  if (stream > 0)
+    {
+      StreamTiming timing = { 0, g_array_new (FALSE, FALSE, sizeof (double)) };
+      GListModel *view_model = _fcm_timeline_get_model (FCM_TIMELINE (timeline));
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+      gulong changed_id, painted_id;
+      double *c;
+      guint n;
+
+      changed_id = g_signal_connect (view_model, "items-changed", G_CALLBACK (stream_changed_cb), &timing);
+      painted_id = g_signal_connect (clock, "after-paint", G_CALLBACK (stream_painted_cb), &timing);
+      for (int k = 0; k < stream; k++)
+        {
+          guint before = timing.costs->len;
+
+          if (keep)
+            fcm_event_log_set_max_entries (log, rows + (k + 1) * chunk + 10);
+          for (int i = 0; i < chunk; i++)
+            {
+              g_autofree char *text = make_message (rows + k * chunk + i);
+
+              log_message (log, validator, text);
+            }
+          while (timing.costs->len == before)
+            {
+              gtk_widget_queue_draw (GTK_WIDGET (window));
+              g_main_context_iteration (NULL, TRUE);
+            }
+        }
+      g_signal_handler_disconnect (view_model, changed_id);
+      g_signal_handler_disconnect (clock, painted_id);
+      g_array_sort (timing.costs, cmp_double);
+      c = (double *) (void *) timing.costs->data;
+      n = timing.costs->len;
+      print_result ("stream-update-200-rows-p50", c[n / 2], "ms", 0);
+      print_result ("stream-update-200-rows-p90", c[(n * 9) / 10], "ms", 0);
+      print_result ("stream-update-200-rows-max", c[n - 1], "ms", 0);
+      print_result ("stream-cells-filled", _fcm_timeline_get_n_cells_filled (), "cells", 0);
+      g_array_unref (timing.costs);
+    }
 
   if (hold > 0)
     {
