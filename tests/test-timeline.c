@@ -858,6 +858,21 @@ test_timeline_follow_full_log (Fixture       *f,
   g_assert_cmpuint (n_log (f), <=, 60);
 }
 
+/* a log of 80 that is full: each new row drops one at the front */
+static void
+fill_log_of_80 (Fixture *f)
+{
+  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+
+  fcm_event_log_set_max_entries (log, 80);
+  subscribe (f->ours);
+  subscribe (f->other);
+  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
+  publish_batch_shown (f, 90, 0);
+  g_assert_cmpuint (n_log (f), ==, 80);
+}
+
 /* Issue 15.1: GTK 4.8 binds again every row whose position moved, with the
  * same entry. A full log drops rows at the front with each batch, so every
  * row moved: all its cells were filled in again, about 30 ms a frame under
@@ -866,19 +881,11 @@ static void
 test_timeline_full_log_keeps_cells (Fixture       *f,
                                     gconstpointer  data)
 {
-  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
-  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
   GListModel *columns = gtk_column_view_get_columns (_fcm_timeline_get_column_view (f->timeline));
   guint n_columns = g_list_model_get_n_items (columns);
   guint filled;
 
-  fcm_event_log_set_max_entries (log, 80);
-  subscribe (f->ours);
-  subscribe (f->other);
-  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
-  /* the log is full: each new row drops one at the front */
-  publish_batch_shown (f, 90, 0);
-  g_assert_cmpuint (n_log (f), ==, 80);
+  fill_log_of_80 (f);
 
   for (guint b = 0; b < 3; b++)
     {
@@ -937,17 +944,11 @@ static void
 test_timeline_front_drops_apart (Fixture       *f,
                                  gconstpointer  data)
 {
-  FcmEventLog *log = fcm_monitor_get_event_log (f->monitor);
   GListModel *rows = _fcm_timeline_get_model (f->timeline);
-  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
   Changes c = { gtk_widget_get_frame_clock (GTK_WIDGET (f->window)), -1, -1, 0, 0, 0, f };
   gulong id;
 
-  fcm_event_log_set_max_entries (log, 80);
-  subscribe (f->ours);
-  subscribe (f->other);
-  g_free (publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open));
-  publish_batch_shown (f, 90, 0);
+  fill_log_of_80 (f);
   id = g_signal_connect (rows, "items-changed", G_CALLBACK (front_drops_changed_cb), &c);
   for (guint b = 0; b < 12; b++)
     publish_batch_shown (f, 6, 90 + 6 * b);
