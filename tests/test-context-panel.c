@@ -571,16 +571,29 @@ row_target (FcmContextPanel *panel,
   return g_variant_get_string (target, NULL);
 }
 
+/* the suspended row showing @anchor_id's report, or NULL */
+static GtkWidget *
+row_for (FcmContextPanel *panel,
+         const char      *anchor_id)
+{
+  for (guint i = 0; i < _fcm_context_panel_get_n_suspended (panel); i++)
+    if (g_strcmp0 (row_target (panel, i, "resume"), anchor_id) == 0)
+      return _fcm_context_panel_get_suspended_row (panel, i);
+  return NULL;
+}
+
 /* Issue 15: under load the suspended reports change with every event, and
- * an AdwActionRow with its buttons cost milliseconds to make and measure:
- * rows stay and are pointed at the reports now in their place (texts,
- * Resume and Close targets); the chosen report keeps its selection when
- * its row changes. */
+ * an AdwActionRow with its buttons cost milliseconds to make and measure.
+ * A report that stays suspended keeps its row (its texts unchanged: its
+ * wrapping labels are not measured again), the rows follow the store's
+ * order, a row no longer needed waits for the list to grow, and the chosen
+ * report keeps its selection. */
 static void
 test_panel_suspended_rows_reused (Fixture       *f,
                                   gconstpointer  data)
 {
   GtkWidget *rows[2];
+  GtkWidget *row_2, *row_4;
   g_autoptr(FcmContextItem) chosen = NULL;
   GtkListBoxRow *selected;
 
@@ -595,32 +608,57 @@ test_panel_suspended_rows_reused (Fixture       *f,
   g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "MRN MRN-1");
   g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 1), ==, "MRN MRN-2");
 
-  /* choose rpt-2, then close rpt-1: rpt-2 is first now, in the first row */
+  /* choose rpt-2, then close rpt-1: rpt-2 is first now, in its own row */
   chosen = g_list_model_get_item (G_LIST_MODEL (fcm_monitor_get_context_store (f->monitor)), 1);
   g_assert_cmpstr (fcm_context_item_get_anchor_id (chosen), ==, "rpt-2");
   fcm_context_panel_set_chosen (f->panel, chosen);
   publish_close (f, "rpt-1");
   FCM_TEST_WAIT_UNTIL (_fcm_context_panel_get_n_suspended (f->panel) == 1 && !_fcm_context_panel_get_pending (f->panel));
-  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 0) == rows[0]);
+  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 0) == rows[1]);
   g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 0), ==, "MRN MRN-2");
   g_assert_cmpstr (row_target (f->panel, 0, "resume"), ==, "rpt-2");
   g_assert_cmpstr (row_target (f->panel, 0, "close"), ==, "rpt-2");
   g_assert_true (fcm_context_panel_get_chosen (f->panel) == chosen);
-  selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (gtk_widget_get_parent (rows[0])));
-  g_assert_true (GTK_WIDGET (selected) == rows[0]);
+  selected = gtk_list_box_get_selected_row (GTK_LIST_BOX (gtk_widget_get_parent (rows[1])));
+  g_assert_true (GTK_WIDGET (selected) == rows[1]);
 
-  /* two more suspended: the rows are the same ones (the second waited
-   * out of the list), a third is added */
+  /* two more suspended: rpt-2 keeps its row, rpt-1's (kept aside) shows one
+   * of the new ones, a third is made */
   publish_open (f, "rpt-4", "ACC-4", "MRN-4");
   publish_open (f, "rpt-5", "ACC-5", "MRN-5");
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-5") == 0 &&
                        _fcm_context_panel_get_n_suspended (f->panel) == 3 && !_fcm_context_panel_get_pending (f->panel));
-  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 0) == rows[0]);
-  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 1) == rows[1]);
+  g_assert_true (_fcm_context_panel_get_suspended_row (f->panel, 0) == rows[1]);
+  g_assert_true (row_for (f->panel, "rpt-3") == rows[0] || row_for (f->panel, "rpt-4") == rows[0]);
   g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 1), ==, "MRN MRN-3");
   g_assert_cmpstr (row_target (f->panel, 1, "resume"), ==, "rpt-3");
   g_assert_cmpstr (_fcm_context_panel_get_suspended_title (f->panel, 2), ==, "MRN MRN-4");
   g_assert_cmpstr (row_target (f->panel, 2, "close"), ==, "rpt-4");
+
+  /* rpt-3 resumed: the order changes, rows stay with their reports */
+  row_2 = row_for (f->panel, "rpt-2");
+  row_4 = row_for (f->panel, "rpt-4");
+  publish_open (f, "rpt-3", "ACC-3", "MRN-3");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-3") == 0 &&
+                       row_for (f->panel, "rpt-5") != NULL && !_fcm_context_panel_get_pending (f->panel));
+  g_assert_cmpuint (_fcm_context_panel_get_n_suspended (f->panel), ==, 3);
+  g_assert_true (row_for (f->panel, "rpt-2") == row_2);
+  g_assert_true (row_for (f->panel, "rpt-4") == row_4);
+  g_assert_null (row_for (f->panel, "rpt-3"));
+  /* in the store's order */
+  {
+    GListModel *store = G_LIST_MODEL (fcm_monitor_get_context_store (f->monitor));
+    guint shown = 0;
+
+    for (guint i = 0; i < g_list_model_get_n_items (store); i++)
+      {
+        g_autoptr(FcmContextItem) item = g_list_model_get_item (store, i);
+
+        if (!fcm_context_item_get_current (item))
+          g_assert_cmpstr (row_target (f->panel, shown++, "resume"), ==, fcm_context_item_get_anchor_id (item));
+      }
+    g_assert_cmpuint (shown, ==, 3);
+  }
 }
 
 /* C-68: without a live subscription the context is marked stale, and still shown */
