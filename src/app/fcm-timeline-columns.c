@@ -370,3 +370,39 @@ _fcm_timeline_add_columns (FcmTimeline *self)
   add_column (self, COLUMN_LATENCY, _("Latency"), 68, FALSE);
   add_column (self, COLUMN_VALIDATION, _("Validation"), 92, FALSE);
 }
+
+/* The glyphs the cells draw, drawn once off screen after the timeline is
+ * realized: the first rows of a stream were painted in ~40 ms (the
+ * monospace face loaded and every glyph rasterized for the first time, in
+ * the frame that showed them; issue 15.1). The fonts are those of the
+ * cells: the timeline's own, and monospace for the ID column. */
+gboolean
+_fcm_timeline_warm_up_cells (gpointer timeline)
+{
+  static const char *const samples[] = {
+    "DiagnosticReport-open close update select SyncError This app Other app Hub 0123456789:.– ms ✓ — ⚠ %",
+    "0123456789abcdef-ABCDEF",
+  };
+  FcmTimeline *self = timeline;
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1024, 32);
+  cairo_t *cr = cairo_create (surface);
+
+  self->warm_up_id = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
+    {
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->column_view), samples[i]);
+
+      if (i == 1)
+        {
+          PangoAttrList *attrs = pango_attr_list_new ();
+
+          pango_attr_list_insert (attrs, pango_attr_family_new ("monospace"));
+          pango_layout_set_attributes (layout, attrs);
+          pango_attr_list_unref (attrs);
+        }
+      pango_cairo_show_layout (cr, layout);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return G_SOURCE_REMOVE;
+}

@@ -64,6 +64,7 @@ struct _FcmTimeline
   gboolean               rows_shifted; /* ... before the last row */
   double                 last_value;
   double                 pinned_value; /* < 0: none; see layout_after_cb() */
+  guint                  warm_up_id;   /* _fcm_timeline_warm_up_cells() pending */
   guint                  n_unseen;     /* rows added since following stopped */
   gulong                 layout_id;
   GdkFrameClock         *frame_clock;
@@ -91,6 +92,7 @@ struct _FcmTimeline
 
 /* fcm-timeline-columns.c: the columns and their cells */
 void             _fcm_timeline_add_columns        (FcmTimeline          *self);
+gboolean         _fcm_timeline_warm_up_cells      (gpointer              timeline);
 
 /* fcm-timeline-filter.c: the type drop-down, the search, the empty state */
 void             _fcm_timeline_setup_filter       (FcmTimeline          *self);

@@ -375,6 +375,8 @@ fcm_timeline_realize (GtkWidget *widget)
 
   _fcm_timeline_watch_frame_clock (self);
   _fcm_timeline_batch_watch_frame_clock (self->batch, gtk_widget_get_frame_clock (widget));
+  if (self->warm_up_id == 0)
+    self->warm_up_id = g_idle_add_full (G_PRIORITY_LOW, _fcm_timeline_warm_up_cells, self, NULL);
 }
 
 static void
@@ -384,6 +386,7 @@ fcm_timeline_unrealize (GtkWidget *widget)
 
   _fcm_timeline_unwatch_frame_clock (self);
   _fcm_timeline_batch_watch_frame_clock (self->batch, NULL);
+  g_clear_handle_id (&self->warm_up_id, g_source_remove);
 
   GTK_WIDGET_CLASS (fcm_timeline_parent_class)->unrealize (widget);
 }
