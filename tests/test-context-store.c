@@ -277,6 +277,10 @@ test_store_stale_version (void)
                    "a8f41e26-0c93-4d7b-b5e2-31d9c6f0a874");
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, 1);
   g_assert_cmpuint (fcm_context_item_get_n_content (fcm_context_store_get_current (store)), >, 0);
+  /* the answer does not say who opened the report: what the open said stays
+   * (the panel's "Opened by another app" went away after a C-54 fetch) */
+  g_assert_cmpstr (fcm_context_item_get_opened_by (fcm_context_store_get_current (store)), ==,
+                   fcm_event_get_id (open_vec));
 }
 
 static void

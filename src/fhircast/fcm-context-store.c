@@ -736,6 +736,7 @@ fcm_context_store_load_current (FcmContextStore  *self,
   g_autoptr(FcmDoc) doc = NULL;
   g_autofree char *old_version = NULL;
   g_autofree char *anchor_id = NULL;
+  g_autofree char *opened_by = NULL;
   FcmContextItem *old_current;
   FcmContextItem *item;
   const FcmJson *root;
@@ -846,6 +847,8 @@ fcm_context_store_load_current (FcmContextStore  *self,
   if (pos >= 0)
     {
       item = g_ptr_array_index (self->items, pos);
+      /* the answer does not say which event opened it: what the open said stays */
+      opened_by = g_strdup (fcm_context_item_get_opened_by (item));
     }
   else
     {
@@ -854,7 +857,7 @@ fcm_context_store_load_current (FcmContextStore  *self,
     }
 
   g_object_freeze_notify (G_OBJECT (item));
-  _fcm_context_item_set_context (item, doc, context, NULL);
+  _fcm_context_item_set_context (item, doc, context, opened_by);
   if (version != NULL)
     _fcm_context_item_set_version_id (item, version);
   _fcm_context_item_clear_content (item);
