@@ -962,6 +962,79 @@ test_timeline_front_drops_apart (Fixture       *f,
   g_assert_cmpuint (n_log (f), ==, 80);
 }
 
+/* a logged event with an error (no hub.topic) or without */
+static void
+append_checked (Fixture      *f,
+                FcmValidator *validator,
+                guint         i,
+                gboolean      flawed)
+{
+  g_autofree char *id = g_strdup_printf ("badge-%u", i);
+  const char *refs[] = { "Observation/obs-1", NULL };
+  g_autoptr(JsonArray) context = fcm_context_build_select ("rpt-1", refs);
+  g_autoptr(FcmEvent) built = fcm_event_new (id, NULL, f->topic, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT,
+                                             context, NULL, NULL);
+  g_autoptr(GString) text = g_string_new (fcm_event_to_json (built, FALSE));
+  g_autoptr(FcmEvent) ev = NULL;
+  g_autoptr(GPtrArray) issues = NULL;
+  g_autoptr(FcmEventLogEntry) entry = NULL;
+  FcmMessageKind kind;
+
+  if (flawed)
+    g_assert_cmpuint (g_string_replace (text, "\"hub.topic\"", "\"hub.topiq\"", 1), ==, 1);
+  ev = fcm_event_new_from_json (text->str, -1, NULL);
+  issues = fcm_validator_validate_text (validator, text->str, -1, &kind);
+  entry = fcm_event_log_entry_new (text->str, kind, ev, issues);
+  fcm_event_log_append (fcm_monitor_get_event_log (f->monitor), entry);
+}
+
+/* every Validation cell on screen has the badge's class of the row it shows, and no other */
+static void
+assert_badge_classes (Fixture *f)
+{
+  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  guint flawed = 0;
+
+  collect_column_cells (f, "Validation", cells);
+  g_assert_cmpuint (cells->len, >, 5);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      GtkWidget *badge = gtk_widget_get_first_child (g_ptr_array_index (cells, i));
+      GtkListItem *item = g_object_get_data (G_OBJECT (badge), "fcm-list-item");
+      g_autofree char *text = NULL;
+      g_auto(GStrv) classes = gtk_widget_get_css_classes (badge);
+      const char *css = NULL;
+
+      text = _fcm_entry_badge (gtk_list_item_get_item (item), &css);
+      g_assert_cmpuint (g_strv_length (classes), ==, 2);
+      g_assert_true (g_strv_contains ((const char * const *) classes, "fcm-badge"));
+      g_assert_true (g_strv_contains ((const char * const *) classes, css));
+      flawed += g_strcmp0 (css, "success") != 0;
+    }
+  g_assert_cmpuint (flawed, >, 0);
+}
+
+/* Issue 15.1: a Validation cell's classes are set again only when its
+ * badge's class changes; cells shown other rows keep the right one */
+static void
+test_timeline_badge_classes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+
+  for (guint i = 0; i < 60; i++)
+    append_checked (f, validator, i, i % 3 == 0);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == n_log (f) && n_rows (f) >= 60);
+  wait_frames (f, 2);
+  assert_badge_classes (f);
+  /* the same cells show other rows now, with errors elsewhere */
+  for (guint i = 60; i < 200; i++)
+    append_checked (f, validator, i, i % 4 == 1);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == n_log (f) && n_rows (f) >= 200);
+  wait_frames (f, 2);
+  assert_badge_classes (f);
+}
+
 /* fcm-view-pace.h: what a view's apply costs includes the layout of the
  * frame after it, read from the frame clock */
 static void
@@ -1215,6 +1288,7 @@ main (int   argc,
               fixture_teardown);
   g_test_add ("/timeline/front-drops-apart", Fixture, "small", fixture_setup, test_timeline_front_drops_apart,
               fixture_teardown);
+  g_test_add ("/timeline/badge-classes", Fixture, NULL, fixture_setup, test_timeline_badge_classes, fixture_teardown);
   g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);
 
   return g_test_run ();

@@ -330,7 +330,10 @@ bind_cb (GtkSignalListItemFactory *factory,
         badge = _fcm_entry_badge (entry, &css);
         classes[1] = css;
         gtk_label_set_label (GTK_LABEL (child), badge);
-        gtk_widget_set_css_classes (child, classes);
+        /* most rows keep the class the cell had: setting the classes again
+         * restyles the cell even so */
+        if (css == NULL || !gtk_widget_has_css_class (child, css))
+          gtk_widget_set_css_classes (child, classes);
       }
       break;
     default:
