@@ -160,9 +160,7 @@ hold_new_rows (FcmTimelineBatch *self,
 }
 
 #define STALE_MAX 1000
-#ifndef GROW_STEP
 #define GROW_STEP 48
-#endif
 #define GROW_UNTIL 256
 
 static guint
@@ -197,6 +195,7 @@ flush (FcmTimelineBatch *self,
   guint n = self->source != NULL ? g_list_model_get_n_items (self->source) : 0;
   guint old_len = self->items->len;
   guint kept;
+  guint next;
   guint limit;
   gboolean more = FALSE;
 
@@ -254,15 +253,17 @@ flush (FcmTimelineBatch *self,
         }
     }
   kept = self->items->len;
+  /* the source's row after the last one shown */
+  next = self->hidden + kept - self->stale;
   /* GTK 4.8 makes the widgets of the ~200 rows next to the newest at once:
    * ~70 ms in one turn when a stream starts. A short view grows by a step
    * a flush until it has them. */
-  if (split && kept < GROW_UNTIL && limit > self->hidden + kept - self->stale + GROW_STEP)
+  if (split && kept < GROW_UNTIL && limit > next + GROW_STEP)
     {
-      limit = self->hidden + kept - self->stale + GROW_STEP;
+      limit = next + GROW_STEP;
       more = TRUE;
     }
-  for (guint i = self->hidden + kept - self->stale; i < limit; i++)
+  for (guint i = next; i < limit; i++)
     g_ptr_array_add (self->items, g_list_model_get_item (self->source, i));
   if (self->items->len > kept)
     g_list_model_items_changed (G_LIST_MODEL (self), kept, 0, self->items->len - kept);

@@ -260,6 +260,23 @@ typedef struct
   guint timeout_id;
 } Watch;
 
+/* @n in decimal, at least @width digits (zero-padded), without printf:
+ * `watch` writes two of these per event, and printf was three calls a line
+ * (bench-drain, issue 15.2) */
+static void
+append_digits (GString *out,
+               guint    n,
+               int      width)
+{
+  char digits[16];
+  int i = sizeof digits;
+
+  do
+    digits[--i] = (char) ('0' + n % 10);
+  while ((n /= 10) > 0 || (int) sizeof digits - i < width);
+  g_string_append_len (out, digits + i, sizeof digits - i);
+}
+
 /* "2025-03-14T09:26:53.589123Z": the date and time formatted once a second */
 static void
 append_now (GString *out)
@@ -276,33 +293,10 @@ append_now (GString *out)
       g_strlcpy (cached, text, sizeof cached);
       cached_second = now / G_USEC_PER_SEC;
     }
-  /* the microseconds by hand: printf was a tenth of `watch`'s time at
-   * 40,000 lines a second (bench-drain, issue 15.2) */
-  {
-    char frac[8];
-    guint us = (guint) (now % G_USEC_PER_SEC);
-
-    frac[0] = '.';
-    for (int i = 6; i >= 1; i--, us /= 10)
-      frac[i] = (char) ('0' + us % 10);
-    frac[7] = 'Z';
-    g_string_append (out, cached);
-    g_string_append_len (out, frac, sizeof frac);
-  }
-}
-
-/* @n in decimal, without printf */
-static void
-append_uint (GString *out,
-             guint    n)
-{
-  char digits[16];
-  int i = sizeof digits;
-
-  do
-    digits[--i] = (char) ('0' + n % 10);
-  while ((n /= 10) > 0);
-  g_string_append_len (out, digits + i, sizeof digits - i);
+  g_string_append (out, cached);
+  g_string_append_c (out, '.');
+  append_digits (out, (guint) (now % G_USEC_PER_SEC), 6);
+  g_string_append_c (out, 'Z');
 }
 
 static guint flush_id;
@@ -496,7 +490,7 @@ ack_cb (FcmHubClient *client,
 
   fcm_json_append_string (ack, id);
   g_string_append (ack, ",\"status\":\"");
-  append_uint (ack, status);
+  append_digits (ack, status, 1);
   g_string_append (ack, "\"}");
   print_line ("ack", ack->str, NULL);
 }
