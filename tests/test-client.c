@@ -527,6 +527,171 @@ test_acks (Fixture       *f,
   sub_free (c);
 }
 
+/* fcm_hub_client_set_frame_priority(): a busy main loop (a source of the
+ * default priority always ready, as a GUI's views applying a burst) holds
+ * back the handing on of frames, never their acks (C-28, C-29); once it
+ * lets go, the frames are handed on in order, a few dozen a turn, with
+ * sources of a higher priority (a window's redraw) run in between; and a
+ * loop that is never free holds them back only so long. */
+typedef struct
+{
+  Sub     *sub;
+  GString *order;        /* "m" per "message", "a" per "sent" ack */
+  GArray  *between;      /* events handed on when a redraw-like source ran */
+  guint    probe_id;
+} FrameOrder;
+
+static gboolean
+busy_cb (gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+order_message_cb (FcmHubClient *client,
+                  FcmMessage   *message,
+                  FrameOrder   *o)
+{
+  if (fcm_message_get_kind (message) == FCM_MESSAGE_EVENT)
+    g_string_append_c (o->order, 'm');
+}
+
+static void
+order_sent_cb (FcmHubClient *client,
+               const char   *what,
+               const char   *id,
+               guint         status,
+               const char   *text,
+               FrameOrder   *o)
+{
+  if (g_strcmp0 (what, "ack") == 0)
+    g_string_append_c (o->order, 'a');
+}
+
+static gboolean
+probe_cb (gpointer data)
+{
+  FrameOrder *o = data;
+  guint n = o->sub->events->len;
+
+  g_array_append_val (o->between, n);
+  o->probe_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* each event handed on asks for one run of a source at the redraw's priority */
+static void
+order_event_cb (FcmHubClient *client,
+                FcmEvent     *event,
+                FrameOrder   *o)
+{
+  if (o->probe_id == 0)
+    o->probe_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, probe_cb, o, NULL);
+}
+
+static guint
+acks_pending (Fixture *f)
+{
+  g_autofree char *subs = admin (f, "GET", "/admin/subscribers");
+  g_autoptr(JsonNode) root = parse (subs);
+  JsonArray *list = fcm_json_get_array (json_node_get_object (root), "subscribers");
+  gint64 pending = 0, all = 0;
+
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      g_assert_true (fcm_json_get_int (fcm_json_array_get_object (list, i), "acksPending", &pending));
+      all += pending;
+    }
+  return (guint) all;
+}
+
+static void
+test_frame_priority (Fixture       *f,
+                     gconstpointer  data)
+{
+  enum { N = 200 };
+  FrameOrder o = { f->a, g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (guint)), 0 };
+  guint busy_runs = 0, busy_id;
+  GString *expected = g_string_new (NULL);
+
+  /* no escalation in the first part, however slow the machine */
+  fcm_hub_client_set_frame_priority (f->a->client, G_PRIORITY_HIGH_IDLE + 30, G_MAXUINT);
+  g_signal_connect (f->a->client, "message", G_CALLBACK (order_message_cb), &o);
+  g_signal_connect (f->a->client, "sent", G_CALLBACK (order_sent_cb), &o);
+  g_signal_connect (f->a->client, "event", G_CALLBACK (order_event_cb), &o);
+  sub_subscribe (f->a);
+
+  busy_id = g_idle_add_full (G_PRIORITY_DEFAULT, busy_cb, &busy_runs, NULL);
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *report = g_strdup_printf ("rpt-%u", i);
+      g_autoptr(FcmEvent) open = open_event (f, report);
+
+      g_assert_cmpuint (publish (f->b, open, NULL), ==, 200);
+    }
+  /* every event acked at the hub while none was handed on */
+  FCM_TEST_WAIT_UNTIL (acks_pending (f) == 0);
+  g_assert_cmpuint (f->a->events->len, ==, 0);
+  g_assert_cmpuint (f->a->acks->len, ==, 0);
+  g_assert_cmpuint (o.order->len, ==, 0);
+  g_assert_cmpuint (busy_runs, >, 0);
+
+  g_source_remove (busy_id);
+  FCM_TEST_WAIT_UNTIL (f->a->events->len == N);
+  /* in order, each ack reported after its message (the event log's order) */
+  for (guint i = 0; i < N; i++)
+    {
+      g_autofree char *report = g_strdup_printf ("rpt-%u", i);
+      FcmEvent *event = g_ptr_array_index (f->a->events, i);
+
+      g_assert_cmpstr (fcm_json_get_string (fcm_event_lookup_resource (event, "report"), "id"), ==, report);
+      g_string_append (expected, "ma");
+    }
+  g_assert_cmpstr (o.order->str, ==, expected->str);
+  g_assert_cmpuint (f->a->acks->len, ==, N);
+  /* a source of the redraw's priority ran while the frames were being handed on */
+  g_assert_cmpuint (o.between->len, >, 0);
+  g_assert_cmpuint (g_array_index (o.between, guint, 0), >, 0);
+  g_assert_cmpuint (g_array_index (o.between, guint, 0), <, N);
+
+  /* what was read is handed on before we leave the socket */
+  busy_id = g_idle_add_full (G_PRIORITY_DEFAULT, busy_cb, &busy_runs, NULL);
+  {
+    g_autoptr(FcmEvent) close = close_event (f, "rpt-0");
+
+    g_assert_cmpuint (publish (f->b, close, NULL), ==, 200);
+  }
+  FCM_TEST_WAIT_UNTIL (acks_pending (f) == 0);
+  g_assert_cmpuint (f->a->events->len, ==, N);
+  sub_unsubscribe (f->a);
+  g_assert_cmpuint (f->a->events->len, ==, N + 1);
+  g_source_remove (busy_id);
+
+  /* a loop never free at a priority above the frames' (a redraw always
+   * due): they wait at most the maximum wait, then take turns */
+  fcm_hub_client_set_frame_priority (f->a->client, G_PRIORITY_HIGH_IDLE + 30, 20);
+  sub_subscribe (f->a);
+  busy_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, busy_cb, &busy_runs, NULL);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(FcmEvent) open = open_event (f, "rpt-late");
+
+      g_assert_cmpuint (publish (f->b, open, NULL), ==, 200);
+      run_for (2);
+    }
+  /* (subscribing again, the hub replays the report still open first: C-21) */
+  FCM_TEST_WAIT_UNTIL (f->a->events->len >= N + 1 + 20 &&
+                       g_strcmp0 (fcm_json_get_string (fcm_event_lookup_resource (g_ptr_array_index (f->a->events, f->a->events->len - 20), "report"), "id"), "rpt-late") == 0);
+  g_source_remove (busy_id);
+
+  g_clear_handle_id (&o.probe_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (f->a->client, &o);
+  g_string_free (o.order, TRUE);
+  g_string_free (expected, TRUE);
+  g_array_unref (o.between);
+}
+
 /* C-69: heartbeats are acked and not reported as events */
 static void
 test_heartbeat_acked (Fixture       *f,
@@ -2166,6 +2331,7 @@ main (int   argc,
   ADD ("builders-valid", test_builders_valid);
   ADD ("acks", test_acks);
   ADD ("heartbeat", test_heartbeat_acked);
+  ADD ("frame-priority", test_frame_priority);
   ADD ("ack-409", test_ack_409);
   ADD ("ack-202-followup", test_ack_202_followup);
   ADD ("denial", test_denial);

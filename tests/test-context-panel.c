@@ -238,6 +238,8 @@ test_panel_empty (Fixture       *f,
 
   g_assert_cmpint (fcm_monitor_get_state (f->monitor), ==, FCM_CLIENT_STATE_ACTIVE);
   g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "empty");
+  /* the states without a report crossfade (a report appears at once: below) */
+  g_assert_true (_fcm_context_panel_get_page_switching (f->panel));
   g_assert_null (_fcm_context_panel_get_stale_reason (f->panel));
   g_assert_null (field (f, FCM_CONTEXT_FIELD_REPORT_ID));
   g_assert_false (_fcm_context_panel_get_suspended_visible (f->panel));
@@ -261,6 +263,8 @@ test_panel_open (Fixture       *f,
   FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-1") == 0);
 
   g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
+  /* the report is there at once, not faded in over "No report" (issue 15.1) */
+  g_assert_false (_fcm_context_panel_get_page_switching (f->panel));
   g_assert_true (_fcm_context_panel_get_headline_visible (f->panel));
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_MRN), ==, "MRN-123456");
   g_assert_cmpstr (field (f, FCM_CONTEXT_FIELD_ACCESSION), ==, "ACC-4711");

@@ -155,6 +155,10 @@ setup (FcmConnection *self,
        FcmHubClient  *client)
 {
   self->client = client;
+  /* issue 15.1: under a stream of events the window's frames, D-Bus calls
+   * and the views' applies go before the frames read meanwhile (each event
+   * is still acked as soon as it is read) */
+  fcm_hub_client_set_frame_priority (client, FCM_CONNECTION_FRAME_PRIORITY, 0);
   self->monitor = fcm_monitor_new (client);
   g_signal_connect_object (self->monitor, "notify::state",
                            G_CALLBACK (monitor_state_cb), self, 0);

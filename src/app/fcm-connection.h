@@ -12,6 +12,11 @@
 
 G_BEGIN_DECLS
 
+/* Where the hub's frames are handed on (fcm_hub_client_set_frame_priority()):
+ * just below GDK_PRIORITY_REDRAW (G_PRIORITY_HIGH_IDLE + 20; this file is
+ * built without GTK too, fcm-window.c checks the order) */
+#define FCM_CONNECTION_FRAME_PRIORITY (G_PRIORITY_HIGH_IDLE + 30)
+
 /**
  * FcmConnectionAlert:
  * @FCM_CONNECTION_ALERT_NONE: all is well

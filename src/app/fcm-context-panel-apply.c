@@ -139,7 +139,9 @@ static void
 update_page (FcmContextPanel *self)
 {
   FcmContextStore *store = _fcm_context_panel_get_store (self);
+  const char *shown = gtk_stack_get_visible_child_name (self->stack);
   const char *page;
+  gboolean instant;
 
   if (store == NULL)
     page = "not-connected";
@@ -148,7 +150,14 @@ update_page (FcmContextPanel *self)
   else
     page = "report";
 
-  gtk_stack_set_visible_child_name (self->stack, page);
+  /* Reports appear and go at once: a crossfade showed two states together
+   * for 200 ms (a patient's card over "No report is current"), and with
+   * the software renderer each of its frames repainted the whole panel,
+   * 35-45 ms: the longest frames as a stream of events began (issue 15.1).
+   * The states without a report still crossfade. */
+  instant = g_strcmp0 (page, "report") == 0 || g_strcmp0 (shown, "report") == 0;
+  gtk_stack_set_visible_child_full (self->stack, page,
+                                    instant ? GTK_STACK_TRANSITION_TYPE_NONE : GTK_STACK_TRANSITION_TYPE_CROSSFADE);
 }
 
 void

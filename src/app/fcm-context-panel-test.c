@@ -18,6 +18,15 @@ _fcm_context_panel_get_page (FcmContextPanel *self)
   return gtk_stack_get_visible_child_name (self->stack);
 }
 
+/* a page switch still under way (a crossfade) */
+gboolean
+_fcm_context_panel_get_page_switching (FcmContextPanel *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
+
+  return gtk_stack_get_transition_running (self->stack);
+}
+
 const char *
 _fcm_context_panel_get_field_text (FcmContextPanel *self,
                                    FcmContextField  field)

@@ -28,6 +28,9 @@
 #include "fcm-event-details.h"
 #include "fcm-window-private.h"
 
+/* the hub's frames wait for the window's redraw, not the other way round */
+G_STATIC_ASSERT (FCM_CONNECTION_FRAME_PRIORITY > GDK_PRIORITY_REDRAW);
+
 G_DEFINE_FINAL_TYPE (FcmWindow, fcm_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {

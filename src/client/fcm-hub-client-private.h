@@ -54,6 +54,14 @@ struct _FcmHubClient
   guint acks_corked;                 /* acks written since the socket was corked */
   guint uncork_id;
 
+  /* frames read and acked, not yet handled (fcm_hub_client_set_frame_priority()) */
+  int frame_priority;
+  GQueue frames;                     /* FcmQueuedFrame, oldest first */
+  GSource *frames_source;
+  GSource *frames_watch;             /* the oldest must not wait too long */
+  gboolean handling_frames;
+  gint64 frames_max_wait_usec;
+
   GTask *pending;                    /* subscribe attempt waiting for the confirmation */
   guint confirm_timeout_id;
   guint renew_id;
@@ -120,6 +128,19 @@ extern GParamSpec *_fcm_hub_client_properties[N_PROPS];
 extern guint _fcm_hub_client_signals[N_SIGNALS];
 
 typedef struct _FcmDeadline FcmDeadline;
+
+/* fcm-hub-client-frames.c */
+void         _fcm_hub_client_take_frame              (FcmHubClient   *self,
+                                                      FcmMessage     *message);
+void         _fcm_hub_client_frames_drain            (FcmHubClient   *self);
+void         _fcm_hub_client_frames_clear            (FcmHubClient   *self);
+
+/* fcm-hub-client-socket.c */
+char        *_fcm_hub_client_write_ack               (FcmHubClient   *self,
+                                                      const char     *id,
+                                                      guint           status);
+void         _fcm_hub_client_note_heartbeat          (FcmHubClient   *self,
+                                                      FcmEvent       *event);
 
 /* fcm-hub-client-http.c */
 FcmDeadline *_fcm_hub_client_deadline_new             (GCancellable   *outer,

@@ -85,18 +85,18 @@ ws_get_socket (SoupWebsocketConnection *ws)
   return NULL;
 }
 
-/* C-28: {"id","status"} over the same socket; status as a string (digest §4.3 item 1). */
-static void
-send_ack (FcmHubClient *self,
-          const char   *id,
-          guint         status)
+/* C-28: {"id","status"} over the same socket; status as a string (digest §4.3 item 1).
+ * Returns the text written, or NULL when the socket is not open. */
+char *
+_fcm_hub_client_write_ack (FcmHubClient *self,
+                           const char   *id,
+                           guint         status)
 {
   g_autofree char *text = NULL;
   g_autofree char *status_text = g_strdup_printf ("%u", status);
 
   if (self->ws == NULL || soup_websocket_connection_get_state (self->ws) != SOUP_WEBSOCKET_STATE_OPEN)
-    return;
-
+    return NULL;
   if (self->legacy)
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -134,8 +134,7 @@ send_ack (FcmHubClient *self,
   soup_websocket_connection_send_text (self->ws, text);
   if (self->acks_corked >= ACKS_PER_SEGMENT)
     acks_uncork (self);
-  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SENT], 0, "ack", id, status, text);
-  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, id, status);
+  return g_steal_pointer (&text);
 }
 
 /* ---------------------------------------------------------------- liveness
@@ -225,9 +224,9 @@ ws_pong_cb (SoupWebsocketConnection *ws,
   feed_watchdogs (user_data);
 }
 
-static void
-note_heartbeat (FcmHubClient *self,
-                FcmEvent     *event)
+void
+_fcm_hub_client_note_heartbeat (FcmHubClient *self,
+                                FcmEvent     *event)
 {
   const FcmJson *period = fcm_event_lookup_context_doc (event, "period");
   double seconds = 0;
@@ -245,52 +244,6 @@ note_heartbeat (FcmHubClient *self,
     }
 }
 
-/* ---------------------------------------------------------------- frames */
-
-static void
-on_notification (FcmHubClient *self,
-                 FcmMessage   *message)
-{
-  FcmEvent *event = fcm_message_get_event (message);
-  guint status;
-
-  if (event == NULL)
-    {
-      const char *id = fcm_doc_get_string (fcm_doc_get_root (fcm_message_get_doc (message)), "id");
-
-      g_debug ("client: unusable notification: %s", fcm_message_get_error (message)->message);
-      if (id != NULL)
-        send_ack (self, id, 400);    /* C-28: other 4xx = our side can't use it */
-      return;
-    }
-
-  status = fcm_hub_client_get_ack_status (self, fcm_event_get_name (event));
-  /* acknowledge first and quickly (C-28, C-29): syncerrors, replays, heartbeats and echoes too */
-  send_ack (self, fcm_event_get_id (event), status);
-
-  if (fcm_event_has_name (event, FCM_EVENT_HEARTBEAT))
-    {
-      note_heartbeat (self, event);  /* C-69: liveness only */
-      return;
-    }
-
-  g_object_ref (self);
-  if (fcm_event_has_name (event, FCM_EVENT_SYNCERROR))
-    {
-      _fcm_hub_client_maybe_resend (self, event);
-      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SYNCERROR], 0, event);
-    }
-  else
-    {
-      _fcm_hub_client_stop_resends (self);
-      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_EVENT], 0, event);
-    }
-  g_object_unref (self);
-
-  if (status == 202)
-    _fcm_hub_client_send_followup_syncerror (self, event);
-}
-
 static void
 ws_message_cb (SoupWebsocketConnection *ws,
                SoupWebsocketDataType    type,
@@ -298,61 +251,25 @@ ws_message_cb (SoupWebsocketConnection *ws,
                gpointer                 user_data)
 {
   FcmHubClient *self = user_data;
-  g_autoptr(FcmMessage) msg = NULL;
+  FcmMessage *message_parsed;
   gsize len = 0;
   const char *data = g_bytes_get_data (message, &len);
-  FcmMessageKind kind;
 
-  g_object_ref (self);
   feed_watchdogs (self);
   /* Hot path (tests/bench/bench-client): each frame is parsed here, once,
    * into an FcmDoc. The FcmMessage carries it (and the event) forward: to
    * the monitor, the validator and the event log, and to the handling
-   * below; nothing here makes a json-glib tree for an event. */
+   * (fcm-hub-client-frames.c); nothing here makes a json-glib tree for an
+   * event. */
   if (type == SOUP_WEBSOCKET_DATA_TEXT)
-    msg = fcm_message_new (data, (gssize) len);
+    message_parsed = fcm_message_new (data, (gssize) len);
   else
-    msg = fcm_message_new_unparsed (data, (gssize) len,
-                                    "A binary WebSocket frame: FHIRcast messages are JSON text frames");
-  kind = fcm_message_get_kind (msg);
-  if (fcm_message_get_doc (msg) == NULL)
+    message_parsed = fcm_message_new_unparsed (data, (gssize) len,
+                                               "A binary WebSocket frame: FHIRcast messages are JSON text frames");
+  if (fcm_message_get_doc (message_parsed) == NULL)
     g_debug ("client: frame that is not JSON text (%" G_GSIZE_FORMAT " bytes)", len);
 
-  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_MESSAGE], 0, msg);
-  g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_FRAME], 0, fcm_message_get_text (msg), kind);
-
-  switch (kind)
-    {
-    /* once per connection: these read a json-glib tree */
-    case FCM_MESSAGE_CONFIRMATION:
-      _fcm_hub_client_on_confirmation (self, json_node_get_object (fcm_message_get_root (msg)));
-      break;
-    case FCM_MESSAGE_DENIAL:
-      _fcm_hub_client_on_denial (self, json_node_get_object (fcm_message_get_root (msg)));
-      break;
-    case FCM_MESSAGE_EVENT:
-    case FCM_MESSAGE_LEGACY_EVENT:
-      on_notification (self, msg);
-      break;
-    case FCM_MESSAGE_LEGACY_STATUS:
-      /* 2019 prototype: the status frame answering the connect is the confirmation */
-      if (self->legacy && self->pending != NULL)
-        _fcm_hub_client_on_confirmation (self, json_node_get_object (fcm_message_get_root (msg)));
-      break;
-    case FCM_MESSAGE_UNKNOWN:
-    case FCM_MESSAGE_ACK:
-    case FCM_MESSAGE_CURRENT_CONTEXT:
-    case FCM_MESSAGE_SUBSCRIPTION_REQUEST:
-    case FCM_MESSAGE_SUBSCRIPTION_RESPONSE:
-    case FCM_MESSAGE_CONFIGURATION:
-    case FCM_MESSAGE_BACKPORT:
-    case FCM_MESSAGE_GETTOPIC:
-    default:
-      /* §4.4 step 7: log it and don't ack */
-      g_debug ("client: ignoring a %s frame", fcm_message_kind_to_string (kind));
-      break;
-    }
-  g_object_unref (self);
+  _fcm_hub_client_take_frame (self, g_steal_pointer (&message_parsed));
 }
 
 static void
@@ -363,6 +280,9 @@ ws_closed_cb (SoupWebsocketConnection *ws,
   gushort code = soup_websocket_connection_get_close_code (ws);
 
   g_debug ("client: socket closed (%u)", code);
+  g_object_ref (self);
+  _fcm_hub_client_frames_drain (self);
+  g_object_unref (self);
   g_signal_handlers_disconnect_by_data (ws, self);
   stop_watchdogs (self);
   if (self->ws == ws)
@@ -480,6 +400,10 @@ _fcm_hub_client_ws_disconnect (FcmHubClient *self,
 {
   g_clear_handle_id (&self->heartbeat_watch_id, g_source_remove);
   g_clear_handle_id (&self->pong_watch_id, g_source_remove);
+  if (self->ws == NULL)
+    return;
+  /* what was read and acked is handed on before we leave the socket */
+  _fcm_hub_client_frames_drain (self);
   if (self->ws == NULL)
     return;
   /* the acks written so far go before the close frame */

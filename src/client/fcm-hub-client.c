@@ -148,6 +148,7 @@ fcm_hub_client_dispose (GObject *object)
   g_clear_handle_id (&self->confirm_timeout_id, g_source_remove);
   g_clear_handle_id (&self->stable_id, g_source_remove);
   self->closing = TRUE;
+  _fcm_hub_client_frames_clear (self);
   _fcm_hub_client_ws_disconnect (self, TRUE);
   if (self->session != NULL)
     soup_session_abort (self->session);
@@ -385,6 +386,7 @@ fcm_hub_client_init (FcmHubClient *self)
   self->granted_events = g_new0 (char *, 1);
   self->ack_policy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->default_ack = 200;
+  self->frames_max_wait_usec = FCM_HUB_CLIENT_FRAMES_MAX_WAIT_MS * 1000;
   self->reconnect_initial_ms = DEFAULT_RECONNECT_INITIAL_MS;
   self->reconnect_max_ms = DEFAULT_RECONNECT_MAX_MS;
   self->request_timeout_ms = DEFAULT_REQUEST_TIMEOUT_MS;

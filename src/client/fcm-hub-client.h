@@ -93,6 +93,10 @@ void            fcm_hub_client_set_reconnect_delay (FcmHubClient        *self,
                                                     guint                max_ms);
 void            fcm_hub_client_set_post_to_topic   (FcmHubClient        *self,
                                                     gboolean             post_to_topic);
+#define FCM_HUB_CLIENT_FRAMES_MAX_WAIT_MS 100
+void            fcm_hub_client_set_frame_priority  (FcmHubClient        *self,
+                                                    int                  priority,
+                                                    guint                max_wait_ms);
 void            fcm_hub_client_set_keepalive       (FcmHubClient        *self,
                                                     guint                seconds);
 void            fcm_hub_client_set_request_timeout (FcmHubClient        *self,
