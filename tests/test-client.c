@@ -536,6 +536,8 @@ test_acks (Fixture       *f,
 typedef struct
 {
   Sub     *sub;
+  gint64   released;     /* wall clock: when the busy loop let go */
+  guint    read_before;  /* messages stamped as read before that */
   GString *order;        /* "m" per "message", "a" per "sent" ack */
   GArray  *between;      /* events handed on when a redraw-like source ran */
   guint    probe_id;
@@ -553,8 +555,12 @@ order_message_cb (FcmHubClient *client,
                   FcmMessage   *message,
                   FrameOrder   *o)
 {
-  if (fcm_message_get_kind (message) == FCM_MESSAGE_EVENT)
-    g_string_append_c (o->order, 'm');
+  if (fcm_message_get_kind (message) != FCM_MESSAGE_EVENT)
+    return;
+  g_string_append_c (o->order, 'm');
+  /* stamped when read, not when handed on (the timeline's receive time) */
+  if (o->released != 0 && fcm_message_get_received_usec (message) < o->released)
+    o->read_before++;
 }
 
 static void
@@ -611,7 +617,7 @@ test_frame_priority (Fixture       *f,
                      gconstpointer  data)
 {
   enum { N = 200 };
-  FrameOrder o = { f->a, g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (guint)), 0 };
+  FrameOrder o = { f->a, 0, 0, g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (guint)), 0 };
   guint busy_runs = 0, busy_id;
   GString *expected = g_string_new (NULL);
 
@@ -637,8 +643,10 @@ test_frame_priority (Fixture       *f,
   g_assert_cmpuint (o.order->len, ==, 0);
   g_assert_cmpuint (busy_runs, >, 0);
 
+  o.released = g_get_real_time ();
   g_source_remove (busy_id);
   FCM_TEST_WAIT_UNTIL (f->a->events->len == N);
+  g_assert_cmpuint (o.read_before, ==, N);
   /* in order, each ack reported after its message (the event log's order) */
   for (guint i = 0; i < N; i++)
     {
@@ -1140,10 +1148,13 @@ test_refetch_backs_off (Fixture       *f,
   st.end = g_get_monotonic_time () + 1500 * 1000;
   stream_next (&st);
   FCM_TEST_WAIT_UNTIL (st.in_flight == 0 && g_get_monotonic_time () >= st.end);
-  /* 100 + 200 + 400 + 800 ms: a handful, not one per round trip */
+  /* 100 + 200 + 400 + 800 ms: a handful, not one per round trip (hundreds
+   * in 1.5 s). An answer that happens to be current starts the backoff
+   * again, so how many depends on the timing: 4-13 seen on the 2-core
+   * machine, 13 with the other suites running beside. */
   g_test_message ("%u events in 1.5 s, %u context answers", st.sent, answers);
   g_assert_cmpuint (st.sent, >, 200);
-  g_assert_cmpuint (answers, <=, 12);
+  g_assert_cmpuint (answers, <=, 24);
 
   /* quiet again: the monitor ends up with the hub's context */
   g_assert_cmpuint (publish (f->b, last, NULL), ==, 200);

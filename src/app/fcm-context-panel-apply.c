@@ -246,7 +246,7 @@ apply_timeout_cb (gpointer user_data)
   if (wait > 0)
     {
       /* the timeline applied just now: its layout gets a frame of its own */
-      self->apply_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait, apply_timeout_cb, self, NULL);
+      self->apply_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, wait, apply_timeout_cb, self, NULL);
       return G_SOURCE_REMOVE;
     }
   _fcm_context_panel_apply (self);
@@ -268,6 +268,6 @@ _fcm_context_panel_queue_apply (FcmContextPanel *self)
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_tick_cb, NULL, NULL);
   else
-    self->apply_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_apply, self->last_cost + self->layout_cost.cost),
+    self->apply_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, fcm_view_pace_delay_ms (self->last_apply, self->last_cost + self->layout_cost.cost),
                                          apply_timeout_cb, self, NULL);
 }

@@ -270,7 +270,7 @@ flush (FcmTimelineBatch *self,
   if (more)
     schedule_flush (self);
   else if (self->stale > 0)
-    self->trim_id = g_timeout_add_full (G_PRIORITY_DEFAULT, 1000, trim_cb, self, NULL);
+    self->trim_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, 1000, trim_cb, self, NULL);
 }
 
 /* applies the pending changes now (clear_action needs them at once) */
@@ -404,7 +404,7 @@ fcm_timeline_batch_flush_cb (gpointer data)
   if (wait > 0)
     {
       /* the context panel applied just now: its layout gets a frame of its own */
-      self->flush_id = g_timeout_add_full (G_PRIORITY_DEFAULT, wait, fcm_timeline_batch_flush_cb, self, NULL);
+      self->flush_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, wait, fcm_timeline_batch_flush_cb, self, NULL);
       return G_SOURCE_REMOVE;
     }
   flush (self, TRUE);
@@ -438,7 +438,7 @@ schedule_flush (FcmTimelineBatch *self)
   /* after the messages that are already waiting, and at most ten times a
    * second under a stream (fcm-view-pace.h) */
   if (self->flush_id == 0)
-    self->flush_id = g_timeout_add_full (G_PRIORITY_DEFAULT, fcm_view_pace_delay_ms (self->last_flush, self->last_cost + self->layout_cost.cost),
+    self->flush_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, fcm_view_pace_delay_ms (self->last_flush, self->last_cost + self->layout_cost.cost),
                                          fcm_timeline_batch_flush_cb, self, NULL);
 }
 

@@ -13,11 +13,13 @@
  * A change after a quiet spell is applied at once (in the next main-loop
  * turn), so a single event shows without delay.
  *
- * The pending change waits in a timeout at G_PRIORITY_DEFAULT, the priority
- * of the hub's messages, rather than in an idle or a tick callback: those run
- * only when no message is waiting, so a steady stream held them back for
- * seconds (the frame clock's own paint has the same weakness, which is why
- * the views must stay cheap enough for the stream to leave gaps).
+ * The pending change waits in a timeout at FCM_VIEW_APPLY_PRIORITY: after a
+ * frame of the window that is due (GDK_PRIORITY_REDRAW), so an apply and the
+ * layout it causes fall in different frames, and before the hub's frames,
+ * which the app's connections hand on below both
+ * (FCM_CONNECTION_FRAME_PRIORITY). (When the hub's messages were handled at
+ * G_PRIORITY_DEFAULT, an idle or a tick callback waited behind a steady
+ * stream for seconds, and the views applied at the default priority.)
  *
  * Views take turns: what one applies is laid out in the next frame (tens
  * of milliseconds under load: the timeline's new rows, the panel's new
@@ -39,6 +41,8 @@ G_BEGIN_DECLS
 #define FCM_VIEW_COST_FACTOR         10
 
 #define FCM_VIEW_GAP_USEC           (50 * 1000)
+
+#define FCM_VIEW_APPLY_PRIORITY      (GDK_PRIORITY_REDRAW + 5)
 
 /* when any view last applied, and which (main thread only) */
 extern gint64 fcm_view_pace_last_any;

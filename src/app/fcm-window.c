@@ -26,10 +26,13 @@
 
 #include "fcm-a11y.h"
 #include "fcm-event-details.h"
+#include "fcm-view-pace.h"
 #include "fcm-window-private.h"
 
-/* the hub's frames wait for the window's redraw, not the other way round */
-G_STATIC_ASSERT (FCM_CONNECTION_FRAME_PRIORITY > GDK_PRIORITY_REDRAW);
+/* the hub's frames wait for the window's redraw and the views' applies,
+ * not the other way round (fcm-view-pace.h) */
+G_STATIC_ASSERT (FCM_VIEW_APPLY_PRIORITY > GDK_PRIORITY_REDRAW);
+G_STATIC_ASSERT (FCM_CONNECTION_FRAME_PRIORITY > FCM_VIEW_APPLY_PRIORITY);
 
 G_DEFINE_FINAL_TYPE (FcmWindow, fcm_window, ADW_TYPE_APPLICATION_WINDOW)
 

@@ -204,16 +204,21 @@ fcm_event_log_entry_new (const char     *text,
  * @message: a received message
  * @issues: (nullable) (element-type FcmIssue): what the validator found in it
  *
- * Like fcm_event_log_entry_new() for the text, kind and event of @message.
+ * Like fcm_event_log_entry_new() for the text, kind and event of @message,
+ * received when @message was read.
  */
 FcmEventLogEntry *
 fcm_event_log_entry_new_from_message (FcmMessage *message,
                                       GPtrArray  *issues)
 {
+  FcmEventLogEntry *self;
+
   g_return_val_if_fail (message != NULL, NULL);
 
-  return fcm_event_log_entry_new (fcm_message_get_text (message), fcm_message_get_kind (message),
+  self = fcm_event_log_entry_new (fcm_message_get_text (message), fcm_message_get_kind (message),
                                   fcm_message_get_event (message), issues);
+  _fcm_event_log_entry_set_received (self, fcm_message_get_received_usec (message), fcm_message_get_event (message));
+  return self;
 }
 
 /**

@@ -126,6 +126,13 @@ compare_length (gconstpointer a,
 
 /* ---------------------------------------------------------------- lines */
 
+static void record_at (FcmRecorder   *self,
+                       gint64         at_usec,
+                       FcmRecordType  type,
+                       const char    *id,
+                       guint          status,
+                       const char    *text);
+
 void
 _fcm_recorder_append_header (FcmRecorder *self,
                GString     *out)
@@ -193,6 +200,18 @@ fcm_recorder_record (FcmRecorder   *self,
                      guint          status,
                      const char    *text)
 {
+  record_at (self, g_get_real_time (), type, id, status, text);
+}
+
+/* a line stamped @at_usec (a frame: when it was read) */
+static void
+record_at (FcmRecorder   *self,
+           gint64         at_usec,
+           FcmRecordType  type,
+           const char    *id,
+           guint          status,
+           const char    *text)
+{
   g_autofree char *valid = NULL;
   g_autofree char *redacted = NULL;
   GString *out;
@@ -212,7 +231,7 @@ fcm_recorder_record (FcmRecorder   *self,
   g_string_append (out, "{\"seq\":");
   g_string_append_printf (out, "%" G_GUINT64_FORMAT, self->queued_seq);
   g_string_append (out, ",\"at\":\"");
-  fcm_recording_append_time (out, g_get_real_time ());
+  fcm_recording_append_time (out, at_usec);
   g_string_append (out, "\",\"dir\":\"");
   g_string_append (out, direction (type));
   g_string_append (out, "\",\"type\":\"");
@@ -248,7 +267,7 @@ message_cb (FcmHubClient *client,
             FcmMessage   *message,
             FcmRecorder  *self)
 {
-  fcm_recorder_record (self, FCM_RECORD_FRAME, NULL, 0, fcm_message_get_text (message));
+  record_at (self, fcm_message_get_received_usec (message), FCM_RECORD_FRAME, NULL, 0, fcm_message_get_text (message));
 }
 
 static void

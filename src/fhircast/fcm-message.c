@@ -35,6 +35,7 @@ struct _FcmMessage
   JsonNode       *root;     /* made from doc on demand */
   FcmEvent       *event;    /* an event kind that is a usable event */
   GError         *error;    /* why doc (or, for an event kind, event) is NULL */
+  gint64          received; /* wall clock, µs: when it was made (read) */
 };
 
 G_DEFINE_BOXED_TYPE (FcmMessage, fcm_message, fcm_message_ref, fcm_message_unref)
@@ -46,6 +47,7 @@ message_new (const char *text,
   FcmMessage *self = g_new0 (FcmMessage, 1);
 
   g_ref_count_init (&self->ref);
+  self->received = g_get_real_time ();
   self->kind = FCM_MESSAGE_UNKNOWN;
   self->text = g_ref_string_new_len (text, (gssize) length);
   return self;
@@ -250,4 +252,18 @@ fcm_message_get_error (FcmMessage *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
   return self->error;
+}
+
+/**
+ * fcm_message_get_received_usec:
+ *
+ * When the message was made, on the wall clock (µs since the epoch): for a
+ * frame from the hub, when it was read, however long it then waited to be
+ * handed on (fcm_hub_client_set_frame_priority()).
+ */
+gint64
+fcm_message_get_received_usec (FcmMessage *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->received;
 }

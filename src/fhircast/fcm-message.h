@@ -33,6 +33,7 @@ FcmDoc         *fcm_message_get_doc        (FcmMessage    *self);
 JsonNode       *fcm_message_get_root       (FcmMessage    *self);
 FcmEvent       *fcm_message_get_event      (FcmMessage    *self);
 const GError   *fcm_message_get_error      (FcmMessage    *self);
+gint64          fcm_message_get_received_usec (FcmMessage *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcmMessage, fcm_message_unref)
 
