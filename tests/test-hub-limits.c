@@ -322,6 +322,47 @@ test_lease_max (Fixture       *f,
   ws_close (&w);
 }
 
+/* H-09, H-13: a lease ends when it is over, not before. GLib's
+ * g_timeout_add_seconds() wakes once a second for all such timers and may
+ * fire up to a quarter of a second early: eight 1 s leases, 125 ms apart,
+ * cover that second, so one of them at least ended 125 ms early or more
+ * (a client renewing at 80 % of a 1 s lease lost it, in test-client). */
+static void
+removed_at_cb (FcmHub     *hub,
+               const char *topic,
+               const char *name,
+               const char *reason,
+               GArray     *at)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (at, now);
+}
+
+static void
+test_lease_on_time (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *form = subscribe_form (TOPIC, "syncerror", "hub.lease_seconds=1");
+  g_autoptr(GArray) removed_at = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 posted[8];
+
+  g_signal_connect (f->hub, "subscriber-removed", G_CALLBACK (removed_at_cb), removed_at);
+  for (guint i = 0; i < G_N_ELEMENTS (posted); i++)
+    {
+      posted[i] = g_get_monotonic_time ();
+      g_assert_cmpuint (post_form (f, form, NULL), ==, 202);
+      FCM_TEST_WAIT_UNTIL (g_get_monotonic_time () >= posted[i] + 125 * 1000);
+    }
+  FCM_TEST_WAIT_UNTIL (removed_at->len == G_N_ELEMENTS (posted));
+  for (guint i = 0; i < G_N_ELEMENTS (posted); i++)
+    {
+      g_assert_cmpstr (g_ptr_array_index (f->removed, i), ==, "subscription lease expired");
+      g_assert_cmpint (g_array_index (removed_at, gint64, i) - posted[i], >=, G_USEC_PER_SEC);
+    }
+  g_signal_handlers_disconnect_by_data (f->hub, removed_at);
+}
+
 /* Issue 14.6: a subscription that never connects, or whose socket closed
  * (1000, H-35) and does not come back, ends after the unconnected timeout;
  * one that is connected stays. */
@@ -433,6 +474,7 @@ main (int   argc,
   ADD ("lengths", test_lengths);
   ADD ("topic-text", test_topic_text);
   ADD ("lease-max", test_lease_max);
+  ADD ("lease-on-time", test_lease_on_time);
   ADD ("unconnected", test_unconnected);
   ADD ("per-address", test_per_address);
   ADD ("heartbeat-unconnected", test_heartbeat_unconnected);
