@@ -172,8 +172,7 @@ _fcm_context_panel_apply (FcmContextPanel *self)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
-  g_clear_handle_id (&self->apply_id, g_source_remove);
-  self->last_apply = g_get_monotonic_time ();
+  fcm_view_pace_started (&self->pace);
   self->n_applies++;
 
   update_page (self);
@@ -236,38 +235,16 @@ apply_tick_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-apply_timeout_cb (gpointer user_data)
-{
-  FcmContextPanel *self = user_data;
-  guint wait = fcm_view_pace_claim ("context panel");
-
-  self->apply_id = 0;
-  if (wait > 0)
-    {
-      /* the timeline applied just now: its layout gets a frame of its own */
-      self->apply_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, wait, apply_timeout_cb, self, NULL);
-      return G_SOURCE_REMOVE;
-    }
-  _fcm_context_panel_apply (self);
-  self->last_cost = g_get_monotonic_time () - self->last_apply;
-  fcm_view_layout_cost_applied (&self->layout_cost);
-  if (self->last_cost > 20000)
-    g_debug ("context applied in %.1f ms", self->last_cost / 1000.0);
-  return G_SOURCE_REMOVE;
-}
-
 /* Applies the changes soon; many events cost one update, at most ten a
  * second under a stream (fcm-view-pace.h). Nothing is done while the panel
  * is not shown: it waits for the panel's next frame. */
 void
 _fcm_context_panel_queue_apply (FcmContextPanel *self)
 {
-  if (self->tick_id != 0 || self->apply_id != 0)
+  if (self->tick_id != 0 || fcm_view_pace_is_scheduled (&self->pace))
     return;
   if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), apply_tick_cb, NULL, NULL);
   else
-    self->apply_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, fcm_view_pace_delay_ms (self->last_apply, self->last_cost + self->layout_cost.cost),
-                                         apply_timeout_cb, self, NULL);
+    fcm_view_pace_schedule (&self->pace);
 }

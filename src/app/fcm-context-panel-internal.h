@@ -35,10 +35,7 @@ struct _FcmContextPanel
   GtkLabel            *values[FCM_CONTEXT_N_FIELDS];
 
   guint                tick_id;          /* while not mapped: apply with the next frame */
-  guint                apply_id;         /* a timeout: apply soon */
-  gint64               last_apply;       /* monotonic, when the last apply started */
-  gint64               last_cost;        /* how long it took */
-  FcmViewLayoutCost    layout_cost;      /* the layout of the frame after it */
+  FcmViewPace          pace;             /* paced applies while mapped */
   guint                suspended_dirty : 1;
   guint                syncing_rows : 1;     /* suspended rows being re-pointed */
   GPtrArray           *spare_rows;           /* suspended rows out of the list, for reuse */

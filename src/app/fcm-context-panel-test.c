@@ -205,5 +205,5 @@ _fcm_context_panel_get_pending (FcmContextPanel *self)
 {
   g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
 
-  return self->tick_id != 0 || self->apply_id != 0;
+  return self->tick_id != 0 || fcm_view_pace_is_scheduled (&self->pace);
 }

@@ -311,13 +311,20 @@ create_rows (FcmContextPanel *self)
     }
 }
 
+/* a paced apply (fcm-view-pace.h) */
+static void
+paced_apply (gpointer data)
+{
+  _fcm_context_panel_apply (data);
+}
+
 static void
 fcm_context_panel_realize (GtkWidget *widget)
 {
   FcmContextPanel *self = FCM_CONTEXT_PANEL (widget);
 
   GTK_WIDGET_CLASS (fcm_context_panel_parent_class)->realize (widget);
-  fcm_view_layout_cost_watch (&self->layout_cost, gtk_widget_get_frame_clock (widget));
+  fcm_view_layout_cost_watch (&self->pace.layout, gtk_widget_get_frame_clock (widget));
 }
 
 static void
@@ -325,7 +332,7 @@ fcm_context_panel_unrealize (GtkWidget *widget)
 {
   FcmContextPanel *self = FCM_CONTEXT_PANEL (widget);
 
-  fcm_view_layout_cost_unwatch (&self->layout_cost);
+  fcm_view_layout_cost_unwatch (&self->pace.layout);
   GTK_WIDGET_CLASS (fcm_context_panel_parent_class)->unrealize (widget);
 }
 
@@ -340,7 +347,7 @@ fcm_context_panel_dispose (GObject *object)
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
-  g_clear_handle_id (&self->apply_id, g_source_remove);
+  fcm_view_pace_clear (&self->pace);
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
   if (self->item_signals != NULL)
@@ -492,6 +499,7 @@ fcm_context_panel_init (FcmContextPanel *self)
 {
   GtkEventController *shortcuts;
 
+  fcm_view_pace_init (&self->pace, G_LOG_DOMAIN, "context panel", paced_apply, self);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   create_rows (self);

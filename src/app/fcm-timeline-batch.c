@@ -44,10 +44,7 @@ struct _FcmTimelineBatch
   guint       stale;          /* items at the front the source dropped already */
   guint       trim_id;        /* drops the stale rows once quiet */
   gboolean    reset;          /* pending: anything but front drops and appends */
-  guint       flush_id;
-  gint64      last_flush;     /* monotonic, when the last flush started */
-  gint64      last_cost;      /* how long it took */
-  FcmViewLayoutCost layout_cost; /* the layout of the frame after it (the timeline's clock) */
+  FcmViewPace pace;           /* paced flushes; the layout after one on the timeline's clock */
 
   guint       hidden;         /* rows at the source's front not shown (cleared) */
   FcmRecorder *recorder;      /* nullable: show rows once written */
@@ -175,7 +172,7 @@ trim_cb (gpointer data)
   FcmTimelineBatch *self = data;
 
   self->trim_id = 0;
-  if (self->flush_id == 0 && self->stale > 0)
+  if (!fcm_view_pace_is_scheduled (&self->pace) && self->stale > 0)
     {
       guint stale = self->stale;
 
@@ -199,9 +196,8 @@ flush (FcmTimelineBatch *self,
   guint limit;
   gboolean more = FALSE;
 
-  g_clear_handle_id (&self->flush_id, g_source_remove);
+  fcm_view_pace_started (&self->pace);
   g_clear_handle_id (&self->trim_id, g_source_remove);
-  self->last_flush = g_get_monotonic_time ();
 
   if (self->reset)
     {
@@ -394,25 +390,11 @@ _fcm_timeline_batch_set_recorder (FcmTimelineBatch *self,
   schedule_flush (self);
 }
 
-static gboolean
-fcm_timeline_batch_flush_cb (gpointer data)
+/* a paced flush (fcm-view-pace.h) */
+static void
+paced_flush (gpointer data)
 {
-  FcmTimelineBatch *self = data;
-  guint wait = fcm_view_pace_claim ("timeline");
-
-  self->flush_id = 0;
-  if (wait > 0)
-    {
-      /* the context panel applied just now: its layout gets a frame of its own */
-      self->flush_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, wait, fcm_timeline_batch_flush_cb, self, NULL);
-      return G_SOURCE_REMOVE;
-    }
-  flush (self, TRUE);
-  self->last_cost = g_get_monotonic_time () - self->last_flush;
-  fcm_view_layout_cost_applied (&self->layout_cost);
-  if (self->last_cost > 20000)
-    g_debug ("rows applied in %.1f ms", self->last_cost / 1000.0);
-  return G_SOURCE_REMOVE;
+  flush (data, TRUE);
 }
 
 static void
@@ -435,11 +417,7 @@ fcm_timeline_batch_source_changed_cb (GListModel       *source,
 static void
 schedule_flush (FcmTimelineBatch *self)
 {
-  /* after the messages that are already waiting, and at most ten times a
-   * second under a stream (fcm-view-pace.h) */
-  if (self->flush_id == 0)
-    self->flush_id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, fcm_view_pace_delay_ms (self->last_flush, self->last_cost + self->layout_cost.cost),
-                                         fcm_timeline_batch_flush_cb, self, NULL);
+  fcm_view_pace_schedule (&self->pace);
 }
 
 /* the timeline's frame clock (NULL when it is unrealized): the layout
@@ -449,9 +427,9 @@ _fcm_timeline_batch_watch_frame_clock (FcmTimelineBatch *self,
                                        GdkFrameClock    *clock)
 {
   if (clock != NULL)
-    fcm_view_layout_cost_watch (&self->layout_cost, clock);
+    fcm_view_layout_cost_watch (&self->pace.layout, clock);
   else
-    fcm_view_layout_cost_unwatch (&self->layout_cost);
+    fcm_view_layout_cost_unwatch (&self->pace.layout);
 }
 
 void
@@ -474,9 +452,8 @@ fcm_timeline_batch_dispose (GObject *object)
 {
   FcmTimelineBatch *self = FCM_TIMELINE_BATCH (object);
 
-  g_clear_handle_id (&self->flush_id, g_source_remove);
+  fcm_view_pace_clear (&self->pace);
   g_clear_handle_id (&self->trim_id, g_source_remove);
-  fcm_view_layout_cost_unwatch (&self->layout_cost);
   if (self->source != NULL)
     g_signal_handlers_disconnect_by_data (self->source, self);
   g_clear_object (&self->source);
@@ -499,4 +476,5 @@ static void
 fcm_timeline_batch_init (FcmTimelineBatch *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  fcm_view_pace_init (&self->pace, G_LOG_DOMAIN, "timeline", paced_flush, self);
 }

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "fcm-view-pace.h"
 
 gint64 fcm_view_pace_last_any;
@@ -75,4 +77,66 @@ fcm_view_layout_cost_unwatch (FcmViewLayoutCost *layout)
   g_clear_object (&layout->clock);
   layout->start = 0;
   layout->pending = FALSE;
+}
+
+/* ---------------------------------------------------------------- FcmViewPace */
+
+void
+fcm_view_pace_init (FcmViewPace      *pace,
+                    const char       *log_domain,
+                    const char       *name,
+                    FcmViewApplyFunc  apply,
+                    gpointer          data)
+{
+  memset (pace, 0, sizeof *pace);
+  pace->log_domain = log_domain;
+  pace->name = name;
+  pace->apply = apply;
+  pace->data = data;
+}
+
+static gboolean
+pace_timeout_cb (gpointer data)
+{
+  FcmViewPace *pace = data;
+  guint wait = fcm_view_pace_claim (pace->name);
+
+  pace->id = 0;
+  if (wait > 0)
+    {
+      /* the other view applied just now: its layout gets a frame of its own */
+      pace->id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, wait, pace_timeout_cb, pace, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  pace->apply (pace->data);
+  pace->cost = g_get_monotonic_time () - pace->last;
+  fcm_view_layout_cost_applied (&pace->layout);
+  if (pace->cost > 20000)
+    g_log (pace->log_domain, G_LOG_LEVEL_DEBUG, "%s applied in %.1f ms", pace->name, pace->cost / 1000.0);
+  return G_SOURCE_REMOVE;
+}
+
+/* Applies soon: at once after a quiet spell (the next main-loop turn), at
+ * most ten times a second under a stream (fcm-view-pace.h). */
+void
+fcm_view_pace_schedule (FcmViewPace *pace)
+{
+  if (pace->id == 0)
+    pace->id = g_timeout_add_full (FCM_VIEW_APPLY_PRIORITY, fcm_view_pace_delay_ms (pace->last, pace->cost + pace->layout.cost),
+                                   pace_timeout_cb, pace, NULL);
+}
+
+/* The view applies now (paced or not): what was pending is in it. */
+void
+fcm_view_pace_started (FcmViewPace *pace)
+{
+  g_clear_handle_id (&pace->id, g_source_remove);
+  pace->last = g_get_monotonic_time ();
+}
+
+void
+fcm_view_pace_clear (FcmViewPace *pace)
+{
+  g_clear_handle_id (&pace->id, g_source_remove);
+  fcm_view_layout_cost_unwatch (&pace->layout);
 }

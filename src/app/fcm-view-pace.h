@@ -105,4 +105,36 @@ fcm_view_pace_delay_ms (gint64 last_apply,
   return (guint) ((interval - since + 999) / 1000);
 }
 
+/* A view's paced applies: one pending timeout at FCM_VIEW_APPLY_PRIORITY,
+ * after fcm_view_pace_delay_ms() of the last apply and the layout after it,
+ * and after the other view's turn (fcm_view_pace_claim()). */
+typedef void (*FcmViewApplyFunc) (gpointer data);
+
+typedef struct
+{
+  const char        *log_domain; /* applies over 20 ms are logged there (G_MESSAGES_DEBUG) */
+  const char        *name;       /* for traces, fcm_view_pace_claim() */
+  FcmViewApplyFunc   apply;      /* calls fcm_view_pace_started() first */
+  gpointer           data;
+  guint              id;         /* the pending timeout */
+  gint64             last;       /* monotonic: when the last apply started */
+  gint64             cost;       /* µs: how long it took */
+  FcmViewLayoutCost  layout;     /* the layout of the frame after it */
+} FcmViewPace;
+
+void fcm_view_pace_init      (FcmViewPace      *pace,
+                              const char       *log_domain,
+                              const char       *name,
+                              FcmViewApplyFunc  apply,
+                              gpointer          data);
+void fcm_view_pace_schedule  (FcmViewPace      *pace);
+void fcm_view_pace_started   (FcmViewPace      *pace);
+void fcm_view_pace_clear     (FcmViewPace      *pace);
+
+static inline gboolean
+fcm_view_pace_is_scheduled (FcmViewPace *pace)
+{
+  return pace->id != 0;
+}
+
 G_END_DECLS
