@@ -39,8 +39,7 @@
 typedef struct
 {
   FcmMessage *message;
-  char       *ack_id;        /* the ack written when the frame was read, or NULL */
-  char       *ack_text;
+  char       *ack_text;      /* the ack written when the frame was read, or NULL */
   guint       ack_status;
   gint64      read_usec;     /* monotonic: when it was read (queued frames) */
 } FcmQueuedFrame;
@@ -49,7 +48,6 @@ static void
 queued_frame_clear (FcmQueuedFrame *frame)
 {
   g_clear_pointer (&frame->message, fcm_message_unref);
-  g_clear_pointer (&frame->ack_id, g_free);
   g_clear_pointer (&frame->ack_text, g_free);
 }
 
@@ -60,6 +58,18 @@ queued_frame_free (gpointer data)
   g_free (data);
 }
 
+/* The id a notification's ack names: the event's, or for a notification
+ * we cannot use, whatever id it has. */
+static const char *
+notification_id (FcmMessage *message)
+{
+  FcmEvent *event = fcm_message_get_event (message);
+
+  if (event != NULL)
+    return fcm_event_get_id (event);
+  return fcm_doc_get_string (fcm_doc_get_root (fcm_message_get_doc (message)), "id");
+}
+
 /* When the frame is read: an event is acknowledged at once (C-28) with
  * the status the ack policy gives its name; a notification we cannot use
  * but that has an id gets a 400 (other 4xx: our side cannot use it). */
@@ -68,24 +78,17 @@ ack_on_read (FcmHubClient   *self,
              FcmQueuedFrame *frame)
 {
   FcmEvent *event = fcm_message_get_event (frame->message);
-  const char *id;
+  const char *id = notification_id (frame->message);
 
   if (event != NULL)
-    {
-      id = fcm_event_get_id (event);
-      frame->ack_status = fcm_hub_client_get_ack_status (self, fcm_event_get_name (event));
-    }
+    frame->ack_status = fcm_hub_client_get_ack_status (self, fcm_event_get_name (event));
   else
     {
-      id = fcm_doc_get_string (fcm_doc_get_root (fcm_message_get_doc (frame->message)), "id");
       frame->ack_status = 400;
       g_debug ("client: unusable notification: %s", fcm_message_get_error (frame->message)->message);
     }
-  if (id == NULL)
-    return;
-  frame->ack_text = _fcm_hub_client_write_ack (self, id, frame->ack_status);
-  if (frame->ack_text != NULL)
-    frame->ack_id = g_strdup (id);
+  if (id != NULL)
+    frame->ack_text = _fcm_hub_client_write_ack (self, id, frame->ack_status);
 }
 
 static void
@@ -96,8 +99,10 @@ on_notification (FcmHubClient   *self,
 
   if (frame->ack_text != NULL)
     {
-      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SENT], 0, "ack", frame->ack_id, frame->ack_status, frame->ack_text);
-      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, frame->ack_id, frame->ack_status);
+      const char *id = notification_id (frame->message);
+
+      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_SENT], 0, "ack", id, frame->ack_status, frame->ack_text);
+      g_signal_emit (self, _fcm_hub_client_signals[SIGNAL_ACK_SENT], 0, id, frame->ack_status);
     }
   if (event == NULL)
     return;
