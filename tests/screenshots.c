@@ -162,6 +162,22 @@ collect_volatile (GtkWidget *widget,
     text = gtk_inscription_get_text (GTK_INSCRIPTION (widget));
   else if (GTK_IS_TEXT_VIEW (widget))
     add_text_view_rects (rects, GTK_TEXT_VIEW (widget), root, tokens);
+  else if (FCM_IS_TIMELINE_ROW (widget))
+    /* a timeline row draws its cells' texts: a cell at a time */
+    for (guint i = 0; i < FCM_TIMELINE_N_COLUMNS; i++)
+      {
+        graphene_rect_t cell;
+        graphene_point_t p;
+
+        if (is_volatile (_fcm_timeline_row_get_text (FCM_TIMELINE_ROW (widget), i), tokens) &&
+            _fcm_timeline_row_get_cell_bounds (FCM_TIMELINE_ROW (widget), i, &cell) &&
+            gtk_widget_compute_point (widget, root, &cell.origin, &p))
+          {
+            graphene_rect_t r = GRAPHENE_RECT_INIT (p.x, p.y, cell.size.width, cell.size.height);
+
+            g_array_append_val (rects, r);
+          }
+      }
   if (is_volatile (text, tokens))
     add_widget_rect (rects, widget, root);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))

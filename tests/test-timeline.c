@@ -466,10 +466,15 @@ wait_frames (Fixture *f,
              guint    n)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->timeline));
-  gint64 target = gdk_frame_clock_get_frame_counter (clock) + n;
 
-  gtk_widget_queue_draw (GTK_WIDGET (f->window));
-  FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= target);
+  /* a frame at a time: a quiet window draws only when asked */
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 target = gdk_frame_clock_get_frame_counter (clock) + 1;
+
+      gtk_widget_queue_draw (GTK_WIDGET (f->window));
+      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= target);
+    }
 }
 
 static void
@@ -581,12 +586,58 @@ test_timeline_count_format (void)
     }
 }
 
-static gboolean
-is_syncerror_cell (GtkWidget     *widget,
-                   gconstpointer  data)
+/* the rows of the list that are on screen, in the list's order of widgets */
+static void
+collect_rows (GtkWidget *list,
+              GPtrArray *out)
 {
-  return GTK_IS_INSCRIPTION (widget) && gtk_widget_has_css_class (widget, "fcm-syncerror") &&
-         g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), data) == 0;
+  for (GtkWidget *item = gtk_widget_get_first_child (list); item; item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
+
+      if (row != NULL && FCM_IS_TIMELINE_ROW (row) && gtk_widget_get_mapped (row) &&
+          gtk_widget_get_child_visible (item) && _fcm_timeline_row_get_entry (FCM_TIMELINE_ROW (row)) != NULL)
+        g_ptr_array_add (out, row);
+    }
+}
+
+/* a row on screen whose cell in @column (FCM_TIMELINE_N_COLUMNS: any)
+ * says @text, with @css_class if not NULL */
+static FcmTimelineRow *
+find_row (GtkWidget         *list,
+          FcmTimelineColumn  column,
+          const char        *text,
+          const char        *css_class)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (list, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      FcmTimelineRow *row = g_ptr_array_index (rows, i);
+
+      if (css_class != NULL && !gtk_widget_has_css_class (GTK_WIDGET (row), css_class))
+        continue;
+      for (guint c = 0; c < FCM_TIMELINE_N_COLUMNS; c++)
+        if ((column == FCM_TIMELINE_N_COLUMNS || column == c) &&
+            g_strcmp0 (_fcm_timeline_row_get_text (row, c), text) == 0)
+          return row;
+    }
+  return NULL;
+}
+
+/* where a row's cell is, in @target's coordinates */
+static void
+cell_bounds (FcmTimelineRow    *row,
+             FcmTimelineColumn  column,
+             GtkWidget         *target,
+             graphene_rect_t   *bounds)
+{
+  graphene_point_t p;
+
+  g_assert_true (_fcm_timeline_row_get_cell_bounds (row, column, bounds));
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (row), target, &bounds->origin, &p));
+  bounds->origin = p;
 }
 
 /* issue 11.3: a syncerror row reads as an error, and activating it selects
@@ -598,7 +649,7 @@ test_timeline_syncerror_link (Fixture       *f,
   g_autoptr(FcmHubClient) refuser = NULL;
   g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-5", "pat-5", "st-5", "ACC-5", "MRN-5");
   GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
-  GtkColumnView *column_view = _fcm_timeline_get_column_view (f->timeline);
+  GtkListView *list_view = _fcm_timeline_get_list_view (f->timeline);
   g_autofree char *open_id = NULL;
   FcmEventLogEntry *syncerror = NULL;
   FcmEventLogEntry *selected;
@@ -617,9 +668,10 @@ test_timeline_syncerror_link (Fixture       *f,
   wait_frames (f, 1);
 
   /* in red, marked without colour too */
-  g_assert_nonnull (fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell, "⚠ syncerror"));
-  g_assert_null (fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell,
-                                                FCM_EVENT_DIAGNOSTIC_REPORT_OPEN));
+  g_assert_nonnull (find_row (GTK_WIDGET (list_view), FCM_TIMELINE_COLUMN_EVENT, "⚠ syncerror", "fcm-syncerror"));
+  g_assert_nonnull (find_row (GTK_WIDGET (list_view), FCM_TIMELINE_COLUMN_EVENT, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, NULL));
+  g_assert_null (find_row (GTK_WIDGET (list_view), FCM_TIMELINE_COLUMN_EVENT, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
+                           "fcm-syncerror"));
 
   /* only syncerrors shown: the open is filtered out */
   gtk_drop_down_set_selected (type_filter, 5);
@@ -638,7 +690,7 @@ test_timeline_syncerror_link (Fixture       *f,
   g_assert_nonnull (syncerror);
 
   /* Enter on the syncerror row: the open it names is selected */
-  g_signal_emit_by_name (column_view, "activate", position);
+  g_signal_emit_by_name (list_view, "activate", position);
   g_assert_cmpuint (gtk_drop_down_get_selected (type_filter), ==, 0);
   selected = fcm_timeline_get_selected (f->timeline);
   g_assert_nonnull (selected);
@@ -648,20 +700,21 @@ test_timeline_syncerror_link (Fixture       *f,
 
   /* a double click on the syncerror row (on its Event cell) does the same,
    * even when the first click made the list move under the pointer; on the
-   * column headers, nothing */
+   * space below the rows, nothing */
   _fcm_timeline_select (f->timeline, GTK_INVALID_LIST_POSITION);
   wait_frames (f, 1);
   {
-    GtkWidget *cell = fcm_test_find_widget_matching (GTK_WIDGET (column_view), is_syncerror_cell, "⚠ syncerror");
+    FcmTimelineRow *row = find_row (GTK_WIDGET (list_view), FCM_TIMELINE_COLUMN_EVENT, "⚠ syncerror", "fcm-syncerror");
     graphene_rect_t bounds;
-    double x, y;
+    double x, y, below = gtk_widget_get_height (GTK_WIDGET (list_view)) - 2;
 
-    g_assert_nonnull (cell);
-    g_assert_true (gtk_widget_compute_bounds (cell, GTK_WIDGET (column_view), &bounds));
+    g_assert_nonnull (row);
+    cell_bounds (row, FCM_TIMELINE_COLUMN_EVENT, GTK_WIDGET (list_view), &bounds);
     x = bounds.origin.x + bounds.size.width / 2;
     y = bounds.origin.y + bounds.size.height / 2;
-    g_assert_false (_fcm_timeline_click (f->timeline, 1, x, 2));
-    g_assert_false (_fcm_timeline_click (f->timeline, 2, x, 2));
+    g_assert_cmpfloat (below, >, bounds.origin.y + 2 * bounds.size.height);
+    g_assert_false (_fcm_timeline_click (f->timeline, 1, x, below));
+    g_assert_false (_fcm_timeline_click (f->timeline, 2, x, below));
     g_assert_null (fcm_timeline_get_selected (f->timeline));
 
     g_assert_true (_fcm_timeline_click (f->timeline, 1, x, y));
@@ -749,32 +802,20 @@ publish_batch_shown (Fixture *f,
 static GtkWidget *
 list_view_of (Fixture *f)
 {
-  GtkWidget *column_view = GTK_WIDGET (_fcm_timeline_get_column_view (f->timeline));
-
-  return fcm_test_find_widget (column_view, GTK_TYPE_LIST_VIEW);
+  return GTK_WIDGET (_fcm_timeline_get_list_view (f->timeline));
 }
 
-static gboolean
-is_cell_with_text (GtkWidget     *widget,
-                   gconstpointer  data)
-{
-  return GTK_IS_INSCRIPTION (widget) && g_strcmp0 (gtk_inscription_get_text (GTK_INSCRIPTION (widget)), data) == 0;
-}
-
-/* the cell showing @text is drawn, whole, inside the rows' visible area */
+/* the row showing @text is drawn, whole, inside the rows' visible area */
 static gboolean
 cell_visible (Fixture    *f,
               const char *text)
 {
   GtkWidget *list = list_view_of (f);
-  GtkWidget *cell = fcm_test_find_widget_matching (list, is_cell_with_text, text);
+  FcmTimelineRow *row = find_row (list, FCM_TIMELINE_N_COLUMNS, text, NULL);
   graphene_rect_t bounds;
 
-  if (cell == NULL || !gtk_widget_get_mapped (cell) || !gtk_widget_compute_bounds (cell, list, &bounds))
+  if (row == NULL || !gtk_widget_compute_bounds (GTK_WIDGET (row), list, &bounds))
     return FALSE;
-  for (GtkWidget *w = cell; w != list; w = gtk_widget_get_parent (w))
-    if (!gtk_widget_get_child_visible (w))
-      return FALSE;
   return bounds.origin.y >= 0 && bounds.origin.y + bounds.size.height <= gtk_widget_get_height (list) + 0.5;
 }
 
@@ -783,36 +824,6 @@ at_end (GtkAdjustment *adj)
 {
   return G_APPROX_VALUE (gtk_adjustment_get_value (adj),
                          gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj), 0.5);
-}
-
-/* the cells of a column, by its title, that are on screen */
-static void
-collect_column_cells (Fixture    *f,
-                      const char *title,
-                      GPtrArray  *out)
-{
-  GtkWidget *list = list_view_of (f);
-  GListModel *columns = gtk_column_view_get_columns (_fcm_timeline_get_column_view (f->timeline));
-  guint index = G_MAXUINT;
-
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-
-      if (g_strcmp0 (gtk_column_view_column_get_title (column), title) == 0)
-        index = i;
-    }
-  g_assert_cmpuint (index, !=, G_MAXUINT);
-  /* row widget → one cell widget per column, in column order → its child */
-  for (GtkWidget *row = gtk_widget_get_first_child (list); row; row = gtk_widget_get_next_sibling (row))
-    {
-      GtkWidget *cell = gtk_widget_get_first_child (row);
-
-      for (guint i = 0; cell != NULL && i < index; i++)
-        cell = gtk_widget_get_next_sibling (cell);
-      if (cell != NULL && gtk_widget_get_mapped (cell) && gtk_widget_get_child_visible (row))
-        g_ptr_array_add (out, cell);
-    }
 }
 
 /* Issue 15.1: a full log drops rows at the front while new ones come in
@@ -881,21 +892,18 @@ static void
 test_timeline_full_log_keeps_cells (Fixture       *f,
                                     gconstpointer  data)
 {
-  GListModel *columns = gtk_column_view_get_columns (_fcm_timeline_get_column_view (f->timeline));
-  guint n_columns = g_list_model_get_n_items (columns);
   guint filled;
 
   fill_log_of_80 (f);
 
   for (guint b = 0; b < 3; b++)
     {
-      filled = _fcm_timeline_get_n_cells_filled ();
+      filled = _fcm_timeline_get_n_rows_filled ();
       publish_batch_shown (f, 2, 90 + 2 * b);
       /* two new rows (and, following, the rows GTK lets go of above):
        * not the ~80 rows GTK keeps bound here */
-      if (_fcm_timeline_get_n_cells_filled () - filled > 6 * n_columns)
-        g_error ("batch %u: %u cells filled in for 2 new rows (%u columns)", b,
-                 _fcm_timeline_get_n_cells_filled () - filled, n_columns);
+      if (_fcm_timeline_get_n_rows_filled () - filled > 6)
+        g_error ("batch %u: %u rows filled in for 2 new rows", b, _fcm_timeline_get_n_rows_filled () - filled);
     }
 }
 
@@ -988,24 +996,24 @@ append_checked (Fixture      *f,
   fcm_event_log_append (fcm_monitor_get_event_log (f->monitor), entry);
 }
 
-/* every Validation cell on screen has the badge's class of the row it shows, and no other */
+/* every Validation pill on screen has the badge's class of the row it shows, and no other */
 static void
 assert_badge_classes (Fixture *f)
 {
-  g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   guint flawed = 0;
 
-  collect_column_cells (f, "Validation", cells);
-  g_assert_cmpuint (cells->len, >, 5);
-  for (guint i = 0; i < cells->len; i++)
+  collect_rows (list_view_of (f), rows);
+  g_assert_cmpuint (rows->len, >, 5);
+  for (guint i = 0; i < rows->len; i++)
     {
-      GtkWidget *badge = gtk_widget_get_first_child (g_ptr_array_index (cells, i));
-      GtkListItem *item = g_object_get_data (G_OBJECT (badge), "fcm-list-item");
+      GtkWidget *badge = _fcm_timeline_row_get_badge (g_ptr_array_index (rows, i));
       g_autofree char *text = NULL;
       g_auto(GStrv) classes = gtk_widget_get_css_classes (badge);
       const char *css = NULL;
 
-      text = _fcm_entry_badge (gtk_list_item_get_item (item), &css);
+      text = _fcm_entry_badge (_fcm_timeline_row_get_entry (g_ptr_array_index (rows, i)), &css);
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (badge)), ==, text);
       g_assert_cmpuint (g_strv_length (classes), ==, 2);
       g_assert_true (g_strv_contains ((const char * const *) classes, "fcm-badge"));
       g_assert_true (g_strv_contains ((const char * const *) classes, css));
@@ -1119,7 +1127,7 @@ test_timeline_follow_newest (Fixture       *f,
     double value = gtk_adjustment_get_value (adj);
     guint before = n_log (f);
     g_autofree char *last = publish_batch (f, 7, sent);
-    g_autoptr(GPtrArray) cells = g_ptr_array_new ();
+    g_autoptr(GPtrArray) rows = g_ptr_array_new ();
     GtkWidget *button = fcm_test_find_widget (jump, GTK_TYPE_BUTTON);
     GtkWidget *label = gtk_widget_get_first_child (gtk_revealer_get_child (GTK_REVEALER (jump)));
     graphene_rect_t button_bounds;
@@ -1142,22 +1150,21 @@ test_timeline_follow_newest (Fixture       *f,
 
     /* "Jump to Latest" covers none of the Ack, Latency and Validation cells */
     g_assert_true (gtk_widget_compute_bounds (button, GTK_WIDGET (f->window), &button_bounds));
-    collect_column_cells (f, "Ack", cells);
-    collect_column_cells (f, "Latency", cells);
-    collect_column_cells (f, "Validation", cells);
-    g_assert_cmpuint (cells->len, >=, 9);
+    collect_rows (list_view_of (f), rows);
+    g_assert_cmpuint (rows->len, >=, 3);
     /* (what shows of a cell: the scrolled window clips a row at its edge) */
     g_assert_true (gtk_widget_compute_bounds (fcm_test_find_widget (GTK_WIDGET (f->timeline), GTK_TYPE_SCROLLED_WINDOW),
                                               GTK_WIDGET (f->window), &view_bounds));
-    for (guint i = 0; i < cells->len; i++)
-      {
-        graphene_rect_t cell_bounds;
-        graphene_rect_t shown;
+    for (guint i = 0; i < rows->len; i++)
+      for (FcmTimelineColumn c = FCM_TIMELINE_COLUMN_ACK; c <= FCM_TIMELINE_COLUMN_VALIDATION; c++)
+        {
+          graphene_rect_t bounds;
+          graphene_rect_t shown;
 
-        g_assert_true (gtk_widget_compute_bounds (g_ptr_array_index (cells, i), GTK_WIDGET (f->window), &cell_bounds));
-        if (graphene_rect_intersection (&cell_bounds, &view_bounds, &shown))
-          g_assert_false (graphene_rect_intersection (&button_bounds, &shown, NULL));
-      }
+          cell_bounds (g_ptr_array_index (rows, i), c, GTK_WIDGET (f->window), &bounds);
+          if (graphene_rect_intersection (&bounds, &view_bounds, &shown))
+            g_assert_false (graphene_rect_intersection (&button_bounds, &shown, NULL));
+        }
 
     /* the button: back to the newest row, following again */
     gtk_widget_activate (button);      /* as Enter or Space: "clicked" a moment later */
@@ -1168,6 +1175,112 @@ test_timeline_follow_newest (Fixture       *f,
   }
 }
 
+
+/* ------------------------------------------------------------------ columns */
+
+/* every title of the header starts where its column's cells do */
+static void
+assert_titles_over_cells (Fixture        *f,
+                          FcmTimelineRow *row)
+{
+  GtkWidget *title = gtk_widget_get_first_child (_fcm_timeline_get_header (f->timeline));
+
+  for (FcmTimelineColumn c = 0; c < FCM_TIMELINE_N_COLUMNS; c++, title = gtk_widget_get_next_sibling (title))
+    {
+      graphene_rect_t cell, shown;
+
+      g_assert_true (GTK_IS_LABEL (title));
+      cell_bounds (row, c, GTK_WIDGET (f->window), &cell);
+      g_assert_true (gtk_widget_compute_bounds (title, GTK_WIDGET (f->window), &shown));
+      if (fabs (shown.origin.x - (cell.origin.x + FCM_TIMELINE_CELL_XPAD)) > 1)
+        g_error ("column %d: title at x %.1f, cells at %.1f", c, shown.origin.x, cell.origin.x);
+      g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, _fcm_timeline_column_title (c));
+    }
+}
+
+/* Issue 15.1: the rows draw their cells; the header's titles stand over
+ * them, when a column is resized and when the rows scroll sideways; the
+ * Ack cell and a text cut short explain themselves in a tooltip */
+static void
+test_timeline_columns (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-1", "pat-1", "st-1", "ACC-1", "MRN-1");
+  GtkWidget *list = list_view_of (f);
+  GtkWidget *scroller = gtk_widget_get_parent (list);
+  GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  int event_width = _fcm_timeline_get_column_width (f->timeline, FCM_TIMELINE_COLUMN_EVENT);
+  g_autofree char *open_id = NULL;
+  g_autofree char *tip = NULL;
+  FcmTimelineRow *row;
+  graphene_rect_t id_before, id_after, cell;
+
+  subscribe (f->ours);
+  subscribe (f->other);
+  open_id = publish (f, f->other, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, open);
+  FCM_TEST_WAIT_UNTIL (n_rows (f) == 3);
+  FCM_TEST_WAIT_UNTIL (fcm_event_log_entry_get_ack_status (fcm_event_log_find_event (
+                         fcm_monitor_get_event_log (f->monitor), open_id)) == 200);
+  wait_frames (f, 2);
+  row = find_row (list, FCM_TIMELINE_COLUMN_EVENT, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, NULL);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (_fcm_timeline_row_get_text (row, FCM_TIMELINE_COLUMN_ID), ==, open_id);
+  g_assert_cmpstr (_fcm_timeline_row_get_text (row, FCM_TIMELINE_COLUMN_FROM), ==, "Other app");
+  g_assert_cmpstr (_fcm_timeline_row_get_text (row, FCM_TIMELINE_COLUMN_ACK), ==, "200");
+  assert_titles_over_cells (f, row);
+
+  /* the Ack cell's tooltip says what the ack means; a whole text none */
+  cell_bounds (row, FCM_TIMELINE_COLUMN_ACK, GTK_WIDGET (row), &cell);
+  tip = _fcm_timeline_row_get_tooltip (row, cell.origin.x + cell.size.width / 2);
+  g_assert_cmpstr (tip, ==, "This app acknowledged it with 200");
+  g_clear_pointer (&tip, g_free);
+  cell_bounds (row, FCM_TIMELINE_COLUMN_EVENT, GTK_WIDGET (row), &cell);
+  g_assert_null (_fcm_timeline_row_get_tooltip (row, cell.origin.x + cell.size.width / 2));
+
+  /* a wider Event column: the cells after it move, under their titles */
+  cell_bounds (row, FCM_TIMELINE_COLUMN_ID, GTK_WIDGET (f->window), &id_before);
+  _fcm_timeline_set_column_width (f->timeline, FCM_TIMELINE_COLUMN_EVENT, event_width + 40);
+  wait_frames (f, 2);
+  cell_bounds (row, FCM_TIMELINE_COLUMN_ID, GTK_WIDGET (f->window), &id_after);
+  g_assert_cmpfloat (fabs (id_after.origin.x - id_before.origin.x - 40), <, 0.5);
+  assert_titles_over_cells (f, row);
+  /* dragging the line at the end of the Time title: its column; at the
+   * ID column's end: the From column gives or takes; in a title: nothing */
+  {
+    FcmTimelineHeader *header = FCM_TIMELINE_HEADER (_fcm_timeline_get_header (f->timeline));
+    int time_width = _fcm_timeline_get_column_width (f->timeline, FCM_TIMELINE_COLUMN_TIME);
+    int from_width = _fcm_timeline_get_column_width (f->timeline, FCM_TIMELINE_COLUMN_FROM);
+
+    cell_bounds (row, FCM_TIMELINE_COLUMN_TIME, GTK_WIDGET (header), &cell);
+    g_assert_true (_fcm_timeline_header_drag (header, cell.origin.x + cell.size.width + 2, 30));
+    g_assert_cmpint (_fcm_timeline_get_column_width (f->timeline, FCM_TIMELINE_COLUMN_TIME), ==, time_width + 30);
+    cell_bounds (row, FCM_TIMELINE_COLUMN_ID, GTK_WIDGET (header), &cell);
+    g_assert_true (_fcm_timeline_header_drag (header, cell.origin.x + cell.size.width - 1, -10));
+    g_assert_cmpint (_fcm_timeline_get_column_width (f->timeline, FCM_TIMELINE_COLUMN_FROM), ==, from_width + 10);
+    g_assert_false (_fcm_timeline_header_drag (header, cell.origin.x + cell.size.width / 2, 50));
+    wait_frames (f, 1);
+    assert_titles_over_cells (f, row);
+  }
+  /* a column is never narrower than a few characters; the ID column
+   * takes what the others leave and is not set */
+  _fcm_timeline_set_column_width (f->timeline, FCM_TIMELINE_COLUMN_FROM, 1);
+  g_assert_cmpint (_fcm_timeline_get_column_width (f->timeline, FCM_TIMELINE_COLUMN_FROM), >=, 20);
+  _fcm_timeline_set_column_width (f->timeline, FCM_TIMELINE_COLUMN_ID, 300);
+  g_assert_cmpint (_fcm_timeline_get_column_width (f->timeline, FCM_TIMELINE_COLUMN_ID), <, 0);
+
+  /* wider than the window: the rows scroll sideways, the titles with them */
+  _fcm_timeline_set_column_width (f->timeline, FCM_TIMELINE_COLUMN_EVENT, 1000);
+  wait_frames (f, 2);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), >, gtk_adjustment_get_page_size (hadj) + 100);
+  gtk_adjustment_set_value (hadj, 100);
+  wait_frames (f, 2);
+  assert_titles_over_cells (f, row);
+  /* the ID column at its narrowest: the id is cut short, and whole in the tooltip */
+  cell_bounds (row, FCM_TIMELINE_COLUMN_ID, GTK_WIDGET (row), &cell);
+  g_assert_cmpfloat (cell.size.width, <, 100);
+  tip = _fcm_timeline_row_get_tooltip (row, cell.origin.x + cell.size.width / 2);
+  g_assert_cmpstr (tip, ==, open_id);
+}
 
 /* ------------------------------------------------------------------ notes */
 
@@ -1182,12 +1295,6 @@ admin_done_cb (GObject      *source,
   *status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source), result));
 }
 
-static gboolean
-is_note_cell (GtkWidget     *widget,
-              gconstpointer  data)
-{
-  return is_cell_with_text (widget, data) && gtk_widget_has_css_class (widget, "fcm-note");
-}
 
 /* issue 11.9: subscribing, losing the hub and resubscribing are rows among
  * the messages, from this app, quieter than messages and without ack,
@@ -1203,7 +1310,7 @@ test_timeline_notes (Fixture       *f,
   g_autofree char *url = NULL;
   g_autofree char *old_endpoint = NULL;
   GtkWidget *list;
-  GtkWidget *cell;
+  FcmTimelineRow *row = NULL;
   guint status = 0;
 
   subscribe (f->ours);
@@ -1229,28 +1336,21 @@ test_timeline_notes (Fixture       *f,
     {
       const char *title = (const char *[]) { "Subscribed", "Connection lost", "Resubscribed" }[i];
 
-      cell = fcm_test_find_widget_matching (list, is_note_cell, title);
-      if (cell == NULL)
+      row = find_row (list, FCM_TIMELINE_COLUMN_EVENT, title, "fcm-note");
+      if (row == NULL)
         g_error ("no note row \"%s\" in the timeline", title);
-      g_assert_true (gtk_widget_get_mapped (cell));
+      /* from this app; not a message: no id, ack, latency or validation */
+      g_assert_cmpstr (_fcm_timeline_row_get_text (row, FCM_TIMELINE_COLUMN_FROM), ==, "This app");
+      g_assert_cmpstr (_fcm_timeline_row_get_text (row, FCM_TIMELINE_COLUMN_ID), ==, "");
+      g_assert_cmpstr (_fcm_timeline_row_get_text (row, FCM_TIMELINE_COLUMN_ACK), ==, "");
+      g_assert_cmpstr (_fcm_timeline_row_get_text (row, FCM_TIMELINE_COLUMN_LATENCY), ==, "");
+      g_assert_false (gtk_widget_get_visible (_fcm_timeline_row_get_badge (row)));
     }
-  /* from this app, and the "From" cell is a note too */
-  g_assert_nonnull (fcm_test_find_widget_matching (list, is_note_cell, "This app"));
-  /* the whole row reads quieter: every cell of the row but the badge */
-  {
-    GtkWidget *row = gtk_widget_get_parent (gtk_widget_get_parent (cell));
-    guint n_note = 0;
-
-    for (GtkWidget *c = gtk_widget_get_first_child (row); c != NULL; c = gtk_widget_get_next_sibling (c))
-      if (GTK_IS_INSCRIPTION (gtk_widget_get_first_child (c)))
-        {
-          GtkInscription *text = GTK_INSCRIPTION (gtk_widget_get_first_child (c));
-
-          g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (text), "fcm-note"));
-          n_note++;
-        }
-    g_assert_cmpuint (n_note, >=, 4);
-  }
+  /* a message row is not a note, and has all its cells */
+  row = find_row (list, FCM_TIMELINE_COLUMN_FROM, "Hub", NULL);
+  g_assert_nonnull (row);
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "fcm-note"));
+  g_assert_true (gtk_widget_get_visible (_fcm_timeline_row_get_badge (row)));
   /* they are counted with the messages and filtered with "other" */
   {
     GtkDropDown *type_filter = _fcm_timeline_get_type_filter (f->timeline);
@@ -1289,6 +1389,7 @@ main (int   argc,
   g_test_add ("/timeline/front-drops-apart", Fixture, "small", fixture_setup, test_timeline_front_drops_apart,
               fixture_teardown);
   g_test_add ("/timeline/badge-classes", Fixture, NULL, fixture_setup, test_timeline_badge_classes, fixture_teardown);
+  g_test_add ("/timeline/columns", Fixture, NULL, fixture_setup, test_timeline_columns, fixture_teardown);
   g_test_add ("/timeline/notes", Fixture, "admin", fixture_setup, test_timeline_notes, fixture_teardown);
 
   return g_test_run ();

@@ -680,8 +680,8 @@ test_window_keyboard (Fixture       *f,
     }
   g_assert_true (gtk_widget_is_ancestor (seen[0], adw_flap_get_flap (parts.flap)));
   g_assert_true (gtk_widget_is_ancestor (seen[1], parts.context_panel));
-  g_assert_true (seen[2] == fcm_test_find_widget (parts.timeline, GTK_TYPE_COLUMN_VIEW) ||
-                 gtk_widget_is_ancestor (seen[2], fcm_test_find_widget (parts.timeline, GTK_TYPE_COLUMN_VIEW)));
+  g_assert_true (seen[2] == fcm_timeline_get_rows (FCM_TIMELINE (parts.timeline)) ||
+                 gtk_widget_is_ancestor (seen[2], fcm_timeline_get_rows (FCM_TIMELINE (parts.timeline))));
   /* then around again; Shift+F6 goes back */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.next-region", NULL);
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), adw_flap_get_flap (parts.flap)) ||
@@ -693,7 +693,7 @@ test_window_keyboard (Fixture       *f,
   /* with the sidebar hidden, F6 passes over it */
   adw_flap_set_reveal_flap (parts.flap, FALSE);
   FCM_TEST_WAIT_UNTIL (!gtk_widget_is_drawable (adw_flap_get_flap (parts.flap)));
-  gtk_widget_grab_focus (fcm_test_find_widget (parts.timeline, GTK_TYPE_COLUMN_VIEW));
+  gtk_widget_grab_focus (fcm_timeline_get_rows (FCM_TIMELINE (parts.timeline)));
   for (guint i = 0; i < 3; i++)
     {
       gtk_widget_activate_action (GTK_WIDGET (window), "win.next-region", NULL);

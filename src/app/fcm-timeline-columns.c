@@ -1,7 +1,9 @@
 /* fcm-timeline-columns.c: the timeline's columns and their cells
  *
- * One GtkSignalListItemFactory a column. Cells are GtkInscriptions, which
- * are cheap to measure; the Validation pill is a label.
+ * The columns are not widgets: a row (fcm-timeline-row.c) draws its cells
+ * where _fcm_timeline_column_geometry() puts them, and the header
+ * (fcm-timeline-header.c) its titles. This file says what the columns
+ * are, how wide, and what each cell of a log entry says.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,59 +17,12 @@
 #include "fcm-timeline-private.h"
 #include "fcm-time-private.h"
 
-typedef enum
-{
-  COLUMN_TIME,
-  COLUMN_EVENT,
-  COLUMN_ID,
-  COLUMN_FROM,
-  COLUMN_ACK,
-  COLUMN_LATENCY,
-  COLUMN_VALIDATION,
-} Column;
-
-static const char *
-entry_from (FcmEventLogEntry *entry)
-{
-  if (fcm_event_log_entry_get_own_echo (entry) || fcm_event_log_entry_get_note (entry) != NULL)
-    return _("This app");
-  /* Confirmations, denials and the hub's answers come from the hub; so do
-   * syncerrors: hub-generated ones (H-33, RAD-155) look the same on the
-   * wire as relayed ones, and both name the subscriber that caused them. */
-  if (fcm_event_log_entry_get_name (entry) == NULL ||
-      fcm_event_name_equal (fcm_event_log_entry_get_name (entry), FCM_EVENT_SYNCERROR))
-    return _("Hub");
-  return _("Other app");
-}
-
-static gboolean
-is_syncerror (FcmEventLogEntry *entry)
+gboolean
+_fcm_timeline_entry_is_syncerror (FcmEventLogEntry *entry)
 {
   const char *name = fcm_event_log_entry_get_name (entry);
 
   return name != NULL && fcm_event_name_equal (name, FCM_EVENT_SYNCERROR);
-}
-
-static void
-update_ack (FcmEventLogEntry *entry,
-            GParamSpec       *pspec,
-            GtkInscription   *inscription)
-{
-  guint status = fcm_event_log_entry_get_ack_status (entry);
-  char buf[16];
-
-  if (status == 0)
-    gtk_inscription_set_text (inscription, "—");
-  else
-    {
-      g_snprintf (buf, sizeof buf, "%u", status);
-      gtk_inscription_set_text (inscription, buf);
-    }
-  /* a refusal of ours stands out; its tooltip says why */
-  if (status != 0 && (status < 200 || status >= 300))
-    gtk_widget_add_css_class (GTK_WIDGET (inscription), "warning");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (inscription), "warning");
 }
 
 /**
@@ -100,278 +55,191 @@ _fcm_entry_ack_explanation (FcmEventLogEntry *entry)
                           status);
 }
 
-/* tooltips are computed when the pointer asks, never set per row (GTK 4.8
- * queries the pointer from the X server on every set_tooltip_text) */
-static gboolean
-ack_query_tooltip_cb (GtkWidget  *widget,
-                      int         x,
-                      int         y,
-                      gboolean    keyboard,
-                      GtkTooltip *tooltip,
-                      gpointer    user_data)
-{
-  GtkListItem *item = g_object_get_data (G_OBJECT (widget), "fcm-list-item");
-  FcmEventLogEntry *entry = item != NULL ? gtk_list_item_get_item (item) : NULL;
-  g_autofree char *text = NULL;
+/* ------------------------------------------------------------------ columns */
 
-  if (entry == NULL)
-    return FALSE;
-  text = _fcm_entry_ack_explanation (entry);
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
-}
-
-static void
-setup_cb (GtkSignalListItemFactory *factory,
-          GtkListItem              *item,
-          gpointer                  user_data)
-{
-  Column column = GPOINTER_TO_UINT (user_data);
-  GtkWidget *child;
-
-  if (column == COLUMN_VALIDATION)
-    {
-      child = gtk_label_new (NULL);
-      gtk_widget_add_css_class (child, "fcm-badge");
-      gtk_widget_set_halign (child, GTK_ALIGN_START);
-      gtk_widget_set_valign (child, GTK_ALIGN_CENTER);
-      gtk_label_set_single_line_mode (GTK_LABEL (child), TRUE);
-      gtk_label_set_ellipsize (GTK_LABEL (child), PANGO_ELLIPSIZE_END);
-    }
-  else
-    {
-      /* never NULL text: GTK 4.8's AT-SPI text of an inscription calls
-       * g_utf8_strlen (NULL) (a GLib-CRITICAL per cell a screen reader reads) */
-      child = gtk_inscription_new ("");
-      gtk_inscription_set_text_overflow (GTK_INSCRIPTION (child),
-                                         column == COLUMN_ID ? GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_MIDDLE
-                                                             : GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
-      gtk_inscription_set_min_lines (GTK_INSCRIPTION (child), 1);
-      gtk_inscription_set_nat_lines (GTK_INSCRIPTION (child), 1);
-      switch (column)
-        {
-        case COLUMN_TIME:
-          gtk_inscription_set_nat_chars (GTK_INSCRIPTION (child), 12);
-          gtk_widget_add_css_class (child, "numeric");
-          break;
-        case COLUMN_ID:
-          gtk_inscription_set_nat_chars (GTK_INSCRIPTION (child), 14);
-          gtk_widget_add_css_class (child, "monospace");
-          break;
-        case COLUMN_ACK:
-          gtk_widget_set_has_tooltip (child, TRUE);
-          g_signal_connect (child, "query-tooltip", G_CALLBACK (ack_query_tooltip_cb), NULL);
-          G_GNUC_FALLTHROUGH;
-        case COLUMN_LATENCY:
-          gtk_inscription_set_xalign (GTK_INSCRIPTION (child), 1.0);
-          gtk_widget_add_css_class (child, "numeric");
-          break;
-        case COLUMN_EVENT:
-        case COLUMN_FROM:
-        case COLUMN_VALIDATION:
-        default:
-          break;
-        }
-    }
-  /* the row a cell shows: for the Ack tooltip and a double click */
-  g_object_set_data (G_OBJECT (child), "fcm-list-item", item);
-  gtk_list_item_set_child (item, child);
-}
-
-/* The entry a cell shows, as a weak pointer: GTK 4.8 unbinds and binds
- * again every row whose position moved, with the same entry. Under a
- * stream the log drops its oldest rows at the front at each update of the
- * view, so every row moved every time: the texts, classes and the Ack
- * cell's handler were all set again and every cell measured anew (about
- * 30 ms a frame for the ~200 rows GTK keeps; issue 15.1). A cell whose
- * entry is unchanged is left alone. The pointer is weak, so a new entry at
- * a freed one's address is never taken for it. */
 typedef struct
 {
-  FcmEventLogEntry *entry;
-} Shown;
+  const char *title;          /* translatable */
+  int         width;          /* at first; -1: takes the rest */
+} ColumnInfo;
 
-static void
-shown_free (gpointer data)
+/* fits ~700 px: the event name whole, the id ellipsized in the middle */
+static const ColumnInfo columns[FCM_TIMELINE_N_COLUMNS] = {
+  [FCM_TIMELINE_COLUMN_TIME] = { N_("Time"), 96 },
+  [FCM_TIMELINE_COLUMN_EVENT] = { N_("Event"), 184 },
+  [FCM_TIMELINE_COLUMN_ID] = { N_("ID"), -1 },
+  [FCM_TIMELINE_COLUMN_FROM] = { N_("From"), 86 },
+  [FCM_TIMELINE_COLUMN_ACK] = { N_("Ack"), 44 },
+  [FCM_TIMELINE_COLUMN_LATENCY] = { N_("Latency"), 68 },
+  [FCM_TIMELINE_COLUMN_VALIDATION] = { N_("Validation"), 92 },
+};
+
+/* the ID column never gets narrower than this; a column resized by hand
+ * no narrower than FCM_TIMELINE_MIN_COLUMN */
+#define MIN_EXPANDING 64
+#define FCM_TIMELINE_MIN_COLUMN 24
+
+G_STATIC_ASSERT (G_N_ELEMENTS (((FcmTimeline *) NULL)->column_widths) == FCM_TIMELINE_N_COLUMNS);
+
+void
+_fcm_timeline_setup_columns (FcmTimeline *self)
 {
-  Shown *shown = data;
-
-  g_clear_weak_pointer (&shown->entry);
-  g_free (shown);
+  for (guint i = 0; i < FCM_TIMELINE_N_COLUMNS; i++)
+    self->column_widths[i] = columns[i].width;
 }
 
-static guint n_cells_filled;
-
-guint
-_fcm_timeline_get_n_cells_filled (void)
+const char *
+_fcm_timeline_column_title (FcmTimelineColumn column)
 {
-  return n_cells_filled;
+  g_return_val_if_fail (column < FCM_TIMELINE_N_COLUMNS, "");
+  return _(columns[column].title);
 }
 
-static Shown *
-get_shown (GtkWidget *child)
+int
+_fcm_timeline_columns_min_width (FcmTimeline *self)
 {
-  Shown *shown = g_object_get_data (G_OBJECT (child), "fcm-shown");
+  int width = 0;
 
-  if (shown == NULL)
+  for (guint i = 0; i < FCM_TIMELINE_N_COLUMNS; i++)
+    width += self->column_widths[i] < 0 ? MIN_EXPANDING : self->column_widths[i];
+  return width;
+}
+
+void
+_fcm_timeline_column_geometry (FcmTimeline       *self,
+                               GtkTextDirection   direction,
+                               int                total,
+                               FcmTimelineColumn  column,
+                               int               *x,
+                               int               *width)
+{
+  int fixed = 0, left = 0, w = 0;
+
+  for (guint i = 0; i < FCM_TIMELINE_N_COLUMNS; i++)
+    fixed += MAX (self->column_widths[i], 0);
+  for (guint i = 0; i <= column; i++)
     {
-      shown = g_new0 (Shown, 1);
-      g_object_set_data_full (G_OBJECT (child), "fcm-shown", shown, shown_free);
+      w = self->column_widths[i] >= 0 ? self->column_widths[i] : MAX (total - fixed, MIN_EXPANDING);
+      if (i < column)
+        left += w;
     }
-  return shown;
+  /* columns run right to left in an RTL locale, as in GTK's own tables */
+  *x = direction == GTK_TEXT_DIR_RTL ? total - left - w : left;
+  *width = w;
 }
 
-static void
-bind_cb (GtkSignalListItemFactory *factory,
-         GtkListItem              *item,
-         gpointer                  user_data)
+int
+_fcm_timeline_get_column_width (FcmTimeline       *self,
+                                FcmTimelineColumn  column)
 {
-  Column column = GPOINTER_TO_UINT (user_data);
-  FcmEventLogEntry *entry = gtk_list_item_get_item (item);
-  GtkWidget *child = gtk_list_item_get_child (item);
-  Shown *shown = get_shown (child);
-  char buf[64];
+  return self->column_widths[column];
+}
 
-  if (shown->entry == entry)
+/* a column resized by hand: every row and the header lay it out again */
+void
+_fcm_timeline_set_column_width (FcmTimeline       *self,
+                                FcmTimelineColumn  column,
+                                int                width)
+{
+  g_return_if_fail (column < FCM_TIMELINE_N_COLUMNS);
+  if (self->column_widths[column] < 0)
+    return;    /* the ID column takes what the others leave */
+  width = MAX (width, FCM_TIMELINE_MIN_COLUMN);
+  if (self->column_widths[column] == width)
     return;
-  n_cells_filled++;
-  /* the Ack cell follows its entry's ack (C-28: sent after the row shows) */
-  if (column == COLUMN_ACK && shown->entry != NULL)
-    g_signal_handlers_disconnect_by_func (shown->entry, update_ack, child);
-  g_set_weak_pointer (&shown->entry, entry);
+  self->column_widths[column] = width;
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (self->list_view));
+       item != NULL;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *row = gtk_widget_get_first_child (item);
 
-  /* syncerror rows read as errors, in every cell (issue 11.3); the
-   * monitor's notes of connection changes are not messages (issue 11.9) */
-  if (column != COLUMN_VALIDATION)
-    {
-      if (is_syncerror (entry))
-        gtk_widget_add_css_class (child, "fcm-syncerror");
-      else
-        gtk_widget_remove_css_class (child, "fcm-syncerror");
-      if (fcm_event_log_entry_get_note (entry) != NULL)
-        gtk_widget_add_css_class (child, "fcm-note");
-      else
-        gtk_widget_remove_css_class (child, "fcm-note");
+      if (row != NULL && FCM_IS_TIMELINE_ROW (row))
+        _fcm_timeline_row_columns_changed (FCM_TIMELINE_ROW (row));
     }
+  gtk_widget_queue_resize (GTK_WIDGET (self->list_view));
+  gtk_widget_queue_resize (self->header);
+}
+
+/* ------------------------------------------------------------------ texts */
+
+static const char *
+entry_from (FcmEventLogEntry *entry)
+{
+  if (fcm_event_log_entry_get_own_echo (entry) || fcm_event_log_entry_get_note (entry) != NULL)
+    return _("This app");
+  /* Confirmations, denials and the hub's answers come from the hub; so do
+   * syncerrors: hub-generated ones (H-33, RAD-155) look the same on the
+   * wire as relayed ones, and both name the subscriber that caused them. */
+  if (fcm_event_log_entry_get_name (entry) == NULL || _fcm_timeline_entry_is_syncerror (entry))
+    return _("Hub");
+  return _("Other app");
+}
+
+const char *
+_fcm_timeline_cell_text (FcmEventLogEntry  *entry,
+                         FcmTimelineColumn  column,
+                         char              *buf,
+                         gsize              size)
+{
+  /* the monitor's notes of connection changes are not messages (issue
+   * 11.9): no id, ack, latency or validation */
   if (fcm_event_log_entry_get_note (entry) != NULL &&
-      (column == COLUMN_ACK || column == COLUMN_LATENCY || column == COLUMN_VALIDATION || column == COLUMN_ID))
-    {
-      if (column == COLUMN_VALIDATION)
-        {
-          gtk_label_set_label (GTK_LABEL (child), "");
-          gtk_widget_set_css_classes (child, (const char *[]) { "fcm-badge", NULL });
-        }
-      else
-        gtk_inscription_set_text (GTK_INSCRIPTION (child), "");
-      return;
-    }
+      (column == FCM_TIMELINE_COLUMN_ACK || column == FCM_TIMELINE_COLUMN_LATENCY ||
+       column == FCM_TIMELINE_COLUMN_VALIDATION || column == FCM_TIMELINE_COLUMN_ID))
+    return "";
 
   switch (column)
     {
-    case COLUMN_TIME:
+    case FCM_TIMELINE_COLUMN_TIME:
       {
         gint64 usec = fcm_event_log_entry_get_received (entry);
         g_autoptr(GDateTime) dt = _fcm_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
 
-        if (dt != NULL)
-          g_snprintf (buf, sizeof buf, "%02d:%02d:%02d.%03d",
-                      g_date_time_get_hour (dt), g_date_time_get_minute (dt),
-                      g_date_time_get_second (dt), (int) ((usec % G_USEC_PER_SEC) / 1000));
-        else
-          buf[0] = '\0';
-        gtk_inscription_set_text (GTK_INSCRIPTION (child), buf);
+        if (dt == NULL)
+          return "";
+        g_snprintf (buf, size, "%02d:%02d:%02d.%03d",
+                    g_date_time_get_hour (dt), g_date_time_get_minute (dt),
+                    g_date_time_get_second (dt), (int) ((usec % G_USEC_PER_SEC) / 1000));
+        return buf;
       }
-      break;
-    case COLUMN_EVENT:
-      if (is_syncerror (entry))
-        {
-          /* Translators: the Event cell of a syncerror; "⚠" marks it without colour */
-          g_snprintf (buf, sizeof buf, _("⚠ %s"), _fcm_entry_title (entry));
-          gtk_inscription_set_text (GTK_INSCRIPTION (child), buf);
-        }
-      else
-        gtk_inscription_set_text (GTK_INSCRIPTION (child), _fcm_entry_title (entry));
-      break;
-    case COLUMN_ID:
-      gtk_inscription_set_text (GTK_INSCRIPTION (child), fcm_event_log_entry_get_event_id (entry) ? fcm_event_log_entry_get_event_id (entry) : "");
-      break;
-    case COLUMN_FROM:
-      gtk_inscription_set_text (GTK_INSCRIPTION (child), entry_from (entry) ? entry_from (entry) : "");
-      break;
-    case COLUMN_ACK:
-      update_ack (entry, NULL, GTK_INSCRIPTION (child));
-      /* acks are sent after the row appears (C-28); disconnected when the
-       * cell shows another entry, or goes */
-      g_signal_connect_object (entry, "notify::ack-status", G_CALLBACK (update_ack), child, 0);
-      break;
-    case COLUMN_LATENCY:
+    case FCM_TIMELINE_COLUMN_EVENT:
+      if (!_fcm_timeline_entry_is_syncerror (entry))
+        return _fcm_entry_title (entry);
+      /* Translators: the Event cell of a syncerror; "⚠" marks it without colour */
+      g_snprintf (buf, size, _("⚠ %s"), _fcm_entry_title (entry));
+      return buf;
+    case FCM_TIMELINE_COLUMN_ID:
+      return fcm_event_log_entry_get_event_id (entry) != NULL ? fcm_event_log_entry_get_event_id (entry) : "";
+    case FCM_TIMELINE_COLUMN_FROM:
+      return entry_from (entry);
+    case FCM_TIMELINE_COLUMN_ACK:
+      {
+        guint status = fcm_event_log_entry_get_ack_status (entry);
+
+        if (status == 0)
+          return "—";
+        g_snprintf (buf, size, "%u", status);
+        return buf;
+      }
+    case FCM_TIMELINE_COLUMN_LATENCY:
       {
         gint64 ms = fcm_event_log_entry_get_latency_ms (entry);
+        char number[32];
 
         if (ms == G_MININT64)
-          gtk_inscription_set_text (GTK_INSCRIPTION (child), "—");
-        else
-          {
-            g_autofree char *text = NULL;
-
-            g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, ms);
-            /* TRANSLATORS: a latency in milliseconds */
-            text = g_strdup_printf (_("%s ms"), buf);
-            gtk_inscription_set_text (GTK_INSCRIPTION (child), text);
-          }
+          return "—";
+        g_snprintf (number, sizeof number, "%" G_GINT64_FORMAT, ms);
+        /* TRANSLATORS: a latency in milliseconds */
+        g_snprintf (buf, size, _("%s ms"), number);
+        return buf;
       }
-      break;
-    case COLUMN_VALIDATION:
-      {
-        g_autofree char *badge = NULL;
-        const char *css = NULL;
-        const char *classes[] = { "fcm-badge", NULL, NULL };
-
-        badge = _fcm_entry_badge (entry, &css);
-        classes[1] = css;
-        gtk_label_set_label (GTK_LABEL (child), badge);
-        /* most rows keep the class the cell had: setting the classes again
-         * restyles the cell even so */
-        if (css == NULL || !gtk_widget_has_css_class (child, css))
-          gtk_widget_set_css_classes (child, classes);
-      }
-      break;
+    case FCM_TIMELINE_COLUMN_VALIDATION:
+    case FCM_TIMELINE_N_COLUMNS:
     default:
-      g_assert_not_reached ();
+      /* the pill: _fcm_entry_badge() */
+      return "";
     }
-}
-
-static void
-add_column (FcmTimeline *self,
-            Column       column,
-            const char  *title,
-            int          fixed_width,
-            gboolean     expand)
-{
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkColumnViewColumn) col = NULL;
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cb), GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cb), GUINT_TO_POINTER (column));
-  col = gtk_column_view_column_new (title, g_steal_pointer (&factory));
-  gtk_column_view_column_set_resizable (col, TRUE);
-  gtk_column_view_column_set_expand (col, expand);
-  if (fixed_width > 0)
-    gtk_column_view_column_set_fixed_width (col, fixed_width);
-  gtk_column_view_append_column (self->column_view, col);
-}
-
-void
-_fcm_timeline_add_columns (FcmTimeline *self)
-{
-  /* fits ~700 px: the event name whole, the id ellipsized in the middle */
-  add_column (self, COLUMN_TIME, _("Time"), 96, FALSE);
-  add_column (self, COLUMN_EVENT, _("Event"), 184, FALSE);
-  add_column (self, COLUMN_ID, _("ID"), -1, TRUE);
-  add_column (self, COLUMN_FROM, _("From"), 86, FALSE);
-  add_column (self, COLUMN_ACK, _("Ack"), 44, FALSE);
-  add_column (self, COLUMN_LATENCY, _("Latency"), 68, FALSE);
-  add_column (self, COLUMN_VALIDATION, _("Validation"), 92, FALSE);
 }
 
 /* The glyphs the cells draw, drawn once off screen after the timeline is
@@ -393,7 +261,7 @@ _fcm_timeline_warm_up_cells (gpointer timeline)
   self->warm_up_id = 0;
   for (guint i = 0; i < G_N_ELEMENTS (samples); i++)
     {
-      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->column_view), samples[i]);
+      g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self->list_view), samples[i]);
 
       if (i == 1)
         {

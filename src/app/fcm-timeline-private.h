@@ -80,7 +80,9 @@ struct _FcmTimeline
   GtkDropDown           *type_filter;
   GtkSearchEntry        *search_entry;
   GtkScrolledWindow     *scroller;
-  GtkColumnView         *column_view;
+  GtkListView           *list_view;
+  GtkWidget             *header;
+  int                    column_widths[7]; /* FcmTimelineColumn; -1: takes the rest */
   AdwStatusPage         *empty_page;
   GtkRevealer           *jump_revealer;
   GtkButton             *jump_button;
@@ -90,9 +92,77 @@ struct _FcmTimeline
   GtkPaned              *paned;
 };
 
-/* fcm-timeline-columns.c: the columns and their cells */
-void             _fcm_timeline_add_columns        (FcmTimeline          *self);
+/* fcm-timeline-columns.c: the columns, their geometry and their texts */
+typedef enum
+{
+  FCM_TIMELINE_COLUMN_TIME,
+  FCM_TIMELINE_COLUMN_EVENT,
+  FCM_TIMELINE_COLUMN_ID,
+  FCM_TIMELINE_COLUMN_FROM,
+  FCM_TIMELINE_COLUMN_ACK,
+  FCM_TIMELINE_COLUMN_LATENCY,
+  FCM_TIMELINE_COLUMN_VALIDATION,
+  FCM_TIMELINE_N_COLUMNS
+} FcmTimelineColumn;
+
+/* a cell's padding at each side, and a row's above and below its text */
+#define FCM_TIMELINE_CELL_XPAD 6
+#define FCM_TIMELINE_ROW_YPAD  3
+
+void             _fcm_timeline_setup_columns      (FcmTimeline          *self);
+const char      *_fcm_timeline_column_title       (FcmTimelineColumn     column);
+/* where @column is in a row @total wide (right to left in an RTL locale) */
+void             _fcm_timeline_column_geometry    (FcmTimeline          *self,
+                                                   GtkTextDirection      direction,
+                                                   int                   total,
+                                                   FcmTimelineColumn     column,
+                                                   int                  *x,
+                                                   int                  *width);
+int              _fcm_timeline_columns_min_width  (FcmTimeline          *self);
+void             _fcm_timeline_set_column_width   (FcmTimeline          *self,
+                                                   FcmTimelineColumn     column,
+                                                   int                   width);
+int              _fcm_timeline_get_column_width   (FcmTimeline          *self,
+                                                   FcmTimelineColumn     column);
+/* a cell's text (empty, never NULL); @buf holds it when it is made here */
+const char      *_fcm_timeline_cell_text          (FcmEventLogEntry     *entry,
+                                                   FcmTimelineColumn     column,
+                                                   char                 *buf,
+                                                   gsize                 size);
+gboolean         _fcm_timeline_entry_is_syncerror (FcmEventLogEntry     *entry);
 gboolean         _fcm_timeline_warm_up_cells      (gpointer              timeline);
+
+/* fcm-timeline-row.c: one row: its cells drawn as text (issue 15.1: a
+ * column view's 15 widgets a row cost ~30 ms a frame under a stream),
+ * the Validation pill a label */
+#define FCM_TYPE_TIMELINE_ROW (fcm_timeline_row_get_type ())
+G_DECLARE_FINAL_TYPE (FcmTimelineRow, fcm_timeline_row, FCM, TIMELINE_ROW, GtkWidget)
+GtkWidget        *_fcm_timeline_row_new           (FcmTimeline          *timeline);
+void              _fcm_timeline_row_set_entry     (FcmTimelineRow       *self,
+                                                   FcmEventLogEntry     *entry);
+FcmEventLogEntry *_fcm_timeline_row_get_entry     (FcmTimelineRow       *self);
+const char       *_fcm_timeline_row_get_text      (FcmTimelineRow       *self,
+                                                   FcmTimelineColumn     column);
+/* the cell's area in the row; FALSE if the row is too narrow to show it */
+gboolean          _fcm_timeline_row_get_cell_bounds (FcmTimelineRow     *self,
+                                                   FcmTimelineColumn     column,
+                                                   graphene_rect_t      *bounds);
+GtkWidget        *_fcm_timeline_row_get_badge     (FcmTimelineRow       *self);
+char             *_fcm_timeline_row_get_tooltip   (FcmTimelineRow       *self,
+                                                   int                   x);
+gboolean          _fcm_timeline_row_get_ack_warning (FcmTimelineRow     *self);
+void              _fcm_timeline_row_columns_changed (FcmTimelineRow     *self);
+
+/* fcm-timeline-header.c: the rows, with the column titles above them; a
+ * title's end drags to resize its column */
+#define FCM_TYPE_TIMELINE_HEADER (fcm_timeline_header_get_type ())
+G_DECLARE_FINAL_TYPE (FcmTimelineHeader, fcm_timeline_header, FCM, TIMELINE_HEADER, GtkWidget)
+GtkWidget        *_fcm_timeline_header_new        (FcmTimeline          *timeline,
+                                                   GtkWidget            *body,
+                                                   GtkAdjustment        *hadjustment);
+gboolean          _fcm_timeline_header_drag       (FcmTimelineHeader    *self,
+                                                   double                x,
+                                                   double                dx);
 
 /* fcm-timeline-filter.c: the type drop-down, the search, the empty state */
 void             _fcm_timeline_setup_filter       (FcmTimeline          *self);
@@ -135,7 +205,8 @@ char            *_fcm_entry_badge                 (FcmEventLogEntry     *entry,
                                                    const char          **css_class);
 
 /* for tests */
-GtkColumnView   *_fcm_timeline_get_column_view    (FcmTimeline          *self);
+GtkListView     *_fcm_timeline_get_list_view      (FcmTimeline          *self);
+GtkWidget       *_fcm_timeline_get_header         (FcmTimeline          *self);
 GListModel      *_fcm_timeline_get_model          (FcmTimeline          *self);
 GtkDropDown     *_fcm_timeline_get_type_filter    (FcmTimeline          *self);
 GtkEditable     *_fcm_timeline_get_search_entry   (FcmTimeline          *self);
@@ -145,7 +216,7 @@ AdwToast        *_fcm_timeline_get_feedback       (FcmTimeline          *self);
 const char      *_fcm_timeline_get_count_text     (FcmTimeline          *self);
 gboolean         _fcm_timeline_get_following      (FcmTimeline          *self);
 /* how many times a cell was filled in for an entry it did not show (all timelines) */
-guint            _fcm_timeline_get_n_cells_filled (void);
+guint            _fcm_timeline_get_n_rows_filled  (void);
 void             _fcm_timeline_select             (FcmTimeline          *self,
                                                    guint                 position);
 void             _fcm_timeline_scroll_to_end      (FcmTimeline          *self);

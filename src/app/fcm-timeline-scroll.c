@@ -185,7 +185,7 @@ jump_clicked_cb (FcmTimeline *self)
   _fcm_timeline_set_following (self, TRUE);
   go_to_bottom (self);
   /* the button goes away: keep the keyboard in the rows */
-  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 void

@@ -1,14 +1,17 @@
-/* fcm-timeline.c: the event timeline (filter, search, column view, details)
+/* fcm-timeline.c: the event timeline (filter, search, rows, details)
  *
- * The rows are a GtkColumnView (virtualized: only the visible rows have
- * widgets) over GtkSingleSelection over GtkFilterListModel over an
- * FcmTimelineBatch over the FcmEventLog; the selected row's message shows
- * in the details pane below.
+ * The rows are a GtkListView (virtualized: only the rows around the visible
+ * ones have widgets) of FcmTimelineRows under an FcmTimelineHeader, over
+ * GtkSingleSelection over GtkFilterListModel over an FcmTimelineBatch over
+ * the FcmEventLog; the selected row's message shows in the details pane
+ * below.
  *
  * This file is the widget: its template, properties, actions and the
  * divider between rows and details. The rest is split by concern:
  *   fcm-timeline-batch.c    the log's changes, at most once a frame
- *   fcm-timeline-columns.c  the columns and their cells
+ *   fcm-timeline-columns.c  the columns: geometry and the cells' texts
+ *   fcm-timeline-row.c      a row, its cells drawn as text
+ *   fcm-timeline-header.c   the column titles; resizing a column
  *   fcm-timeline-filter.c   the type drop-down, the search, the empty state
  *   fcm-timeline-scroll.c   following new rows, "Jump to Latest"
  *   fcm-timeline-export.c   copy JSON, export as NDJSON
@@ -118,14 +121,9 @@ void
 _fcm_timeline_show_row (FcmTimeline *self,
                         guint        position)
 {
-  GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view));
-
-  while (list != NULL && !GTK_IS_LIST_VIEW (list))
-    list = gtk_widget_get_next_sibling (list);
   _fcm_timeline_set_following (self, FALSE);
   gtk_single_selection_set_selected (self->selection, position);
-  if (list != NULL)
-    gtk_widget_activate_action (list, "list.scroll-to-item", "u", position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
 }
 
 /* A syncerror row links to the row of the event it names (C-63): Enter or
@@ -176,38 +174,26 @@ row_activated_cb (FcmTimeline *self,
     activate_entry (self, entry);
 }
 
-/* the row's entry at (@x, @y) of the column view, NULL on the headers or
- * below the rows */
+/* the row's entry at (@x, @y) of the list, NULL below the rows */
 static FcmEventLogEntry *
 entry_at (FcmTimeline *self,
           double       x,
           double       y)
 {
-  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->column_view), x, y, GTK_PICK_DEFAULT);
-  GtkWidget *row = NULL;
-  GtkWidget *cell_child = NULL;
-  GtkListItem *item = NULL;
+  GtkWidget *picked = gtk_widget_pick (GTK_WIDGET (self->list_view), x, y, GTK_PICK_DEFAULT);
 
-  /* up to the row: the widget whose parent is the list (not the header) */
-  for (GtkWidget *w = picked; w != NULL && w != GTK_WIDGET (self->column_view); w = gtk_widget_get_parent (w))
-    if (GTK_IS_LIST_VIEW (gtk_widget_get_parent (w)))
-      {
-        row = w;
-        break;
-      }
-  if (row != NULL && gtk_widget_get_first_child (row) != NULL)
-    cell_child = gtk_widget_get_first_child (gtk_widget_get_first_child (row));
-  if (cell_child != NULL)
-    item = g_object_get_data (G_OBJECT (cell_child), "fcm-list-item");
-  return item != NULL ? gtk_list_item_get_item (item) : NULL;
+  for (GtkWidget *w = picked; w != NULL && w != GTK_WIDGET (self->list_view); w = gtk_widget_get_parent (w))
+    if (FCM_IS_TIMELINE_ROW (w))
+      return _fcm_timeline_row_get_entry (FCM_TIMELINE_ROW (w));
+  return NULL;
 }
 
 /**
  * _fcm_timeline_click:
  * @n_press: 1 for a click, 2 for the second of a double click
- * @x, @y: where, in the column view
+ * @x, @y: where, in the list
  *
- * A double click on a row activates it, as Enter does. The column view
+ * A double click on a row activates it, as Enter does. The list
  * counts clicks itself (in the capture phase, before the rows): in GTK 4.8
  * a row in a GtkPaned never sees a double click (the paned's drag gesture
  * breaks its count), and a row selects itself on every release, which would
@@ -364,6 +350,24 @@ focus_search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+/* ------------------------------------------------------------------ rows */
+
+static void
+row_setup_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              FcmTimeline              *self)
+{
+  gtk_list_item_set_child (item, _fcm_timeline_row_new (self));
+}
+
+static void
+row_bind_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item,
+             FcmTimeline              *self)
+{
+  _fcm_timeline_row_set_entry (FCM_TIMELINE_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+}
+
 /* ------------------------------------------------------------------ GObject */
 
 static void
@@ -397,8 +401,8 @@ fcm_timeline_dispose (GObject *object)
   FcmTimeline *self = FCM_TIMELINE (object);
   GtkWidget *child;
 
-  if (self->column_view != NULL)
-    gtk_column_view_set_model (self->column_view, NULL);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), FCM_TYPE_TIMELINE);
   /* the template's children without a bound name (toolbar, separators) */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
@@ -492,7 +496,7 @@ fcm_timeline_class_init (FcmTimelineClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, type_filter);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, search_entry);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, scroller);
-  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, column_view);
+  gtk_widget_class_bind_template_child (widget_class, FcmTimeline, list_view);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, empty_page);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_revealer);
   gtk_widget_class_bind_template_child (widget_class, FcmTimeline, jump_button);
@@ -524,15 +528,30 @@ fcm_timeline_init (FcmTimeline *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  _fcm_timeline_setup_columns (self);
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+    GtkWidget *overlay = gtk_widget_get_parent (GTK_WIDGET (self->scroller));
+    GtkWidget *rows_box = gtk_widget_get_parent (overlay);
 
-  _fcm_timeline_add_columns (self);
+    g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), self);
+    g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), self);
+    gtk_list_view_set_factory (self->list_view, factory);
+    gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+    /* the header takes the rows in, to lay them out before its titles */
+    g_object_ref (overlay);
+    gtk_box_remove (GTK_BOX (rows_box), overlay);
+    self->header = _fcm_timeline_header_new (self, overlay, gtk_scrolled_window_get_hadjustment (self->scroller));
+    g_object_unref (overlay);
+    gtk_widget_set_vexpand (self->header, TRUE);
+    gtk_box_prepend (GTK_BOX (rows_box), self->header);
+  }
   _fcm_timeline_setup_filter (self);
   _fcm_timeline_setup_scrolling (self);
 
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->column_view, "activate",
+  g_signal_connect_object (self->list_view, "activate",
                            G_CALLBACK (row_activated_cb), self, G_CONNECT_SWAPPED);
   {
     GtkGesture *click = gtk_gesture_click_new ();
@@ -540,7 +559,7 @@ fcm_timeline_init (FcmTimeline *self)
     gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
     gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
     g_signal_connect_object (click, "pressed", G_CALLBACK (click_pressed_cb), self, 0);
-    gtk_widget_add_controller (GTK_WIDGET (self->column_view), GTK_EVENT_CONTROLLER (click));
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), GTK_EVENT_CONTROLLER (click));
   }
   self->paned_share = 0.55;
   g_signal_connect_object (self->paned, "notify::max-position",
@@ -619,18 +638,37 @@ fcm_timeline_get_selected (FcmTimeline *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
+/**
+ * fcm_timeline_get_rows:
+ *
+ * Returns: (transfer none): the list of rows: what has the keyboard focus
+ *   when a user moves among the messages (F6 goes there)
+ */
+GtkWidget *
+fcm_timeline_get_rows (FcmTimeline *self)
+{
+  g_return_val_if_fail (FCM_IS_TIMELINE (self), NULL);
+  return GTK_WIDGET (self->list_view);
+}
+
 /* ------------------------------------------------------------------ private, for tests */
 
-GtkColumnView *
-_fcm_timeline_get_column_view (FcmTimeline *self)
+GtkListView *
+_fcm_timeline_get_list_view (FcmTimeline *self)
 {
-  return self->column_view;
+  return self->list_view;
+}
+
+GtkWidget *
+_fcm_timeline_get_header (FcmTimeline *self)
+{
+  return self->header;
 }
 
 GListModel *
 _fcm_timeline_get_model (FcmTimeline *self)
 {
-  return G_LIST_MODEL (gtk_column_view_get_model (self->column_view));
+  return G_LIST_MODEL (gtk_list_view_get_model (self->list_view));
 }
 
 GtkDropDown *

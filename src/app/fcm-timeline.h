@@ -1,4 +1,4 @@
-/* fcm-timeline.h: the event timeline (filter, search, column view, details)
+/* fcm-timeline.h: the event timeline (filter, search, rows, details)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,5 +22,6 @@ void              fcm_timeline_set_event_log  (FcmTimeline *self,
 void              fcm_timeline_set_recorder   (FcmTimeline *self,
                                                FcmRecorder *recorder);
 FcmEventLogEntry *fcm_timeline_get_selected   (FcmTimeline *self);
+GtkWidget        *fcm_timeline_get_rows       (FcmTimeline *self);
 
 G_END_DECLS

@@ -148,8 +148,8 @@ get_regions (FcmWindow  *self,
 
   regions[n++] = adw_flap_get_flap (self->flap);
   regions[n++] = GTK_WIDGET (self->context_panel);
-  /* the timeline's table, then the selected message's details */
-  regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), GTK_TYPE_COLUMN_VIEW);
+  /* the timeline's rows, then the selected message's details */
+  regions[n++] = fcm_timeline_get_rows (self->timeline);
   regions[n++] = find_widget_of_type (GTK_WIDGET (self->timeline), FCM_TYPE_EVENT_DETAILS);
   regions[n++] = GTK_WIDGET (self->subscribers_panel);
   return n;
@@ -163,7 +163,7 @@ focus_region (FcmWindow *self,
 
   if (region == NULL || !gtk_widget_is_drawable (region))
     return FALSE;
-  if (GTK_IS_COLUMN_VIEW (region))
+  if (region == fcm_timeline_get_rows (self->timeline))
     return gtk_widget_grab_focus (region);
   if (gtk_widget_child_focus (region, GTK_DIR_TAB_FORWARD))
     return TRUE;

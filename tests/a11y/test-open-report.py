@@ -160,7 +160,7 @@ def main():
         button = wait_for("a sensitive Open Report button",
                           lambda: find(app, "push button", "Open Report…", need_sensitive=True))
         log("Open Report is enabled (built-in hub live)")
-        timeline = wait_for("the timeline table", lambda: find(app, "tree table", "Timeline"))
+        timeline = wait_for("the timeline list", lambda: find(app, "list", "Timeline"))
         click(button)
 
         random_button = wait_for("the Random Demo Study button",
@@ -175,10 +175,13 @@ def main():
         time.sleep(1.0)
 
         def timeline_row():
-            # a cell of the timeline table, not the hub's answer in the
-            # header bar; only the table's subtree is read
+            # a row of the timeline, not the hub's answer in the header
+            # bar; only the list's subtree is read. A row reads as one line:
+            # its cells' texts in column order (time, event, id, from, ...)
             for node in walk(timeline):
-                if name_of(node) == "DiagnosticReport-open":
+                cells = name_of(node).split(", ")
+                if role_of(node) == "table row" and len(cells) >= 4 and cells[1] == "DiagnosticReport-open" \
+                        and cells[3] == "This app":
                     return node
             return None
 
@@ -188,7 +191,7 @@ def main():
             if proc.poll() is not None:
                 raise AssertionError(f"the app exited with status {proc.returncode}")
             for node in walk(timeline):
-                if role_of(node) in ("label", "table cell"):
+                if role_of(node) in ("label", "table row"):
                     log(f"seen in the timeline: {role_of(node)} '{name_of(node)}'")
             raise
         log(f"found timeline row: {role_of(row)} '{name_of(row)}'")

@@ -116,7 +116,41 @@ typedef struct
 {
   gint64  changed;            /* monotonic; 0: none pending */
   GArray *costs;              /* double, ms */
+  gpointer view_model;
+  gint64  hooked;             /* the view model's items-changed began */
+  gint64  updated;            /* the frame's update phase ended */
+  gint64  laid_out;           /* its layout phase ended */
+  GArray *apply;              /* double, ms: the view's handlers of items-changed */
+  GArray *layout;             /* double, ms: the layout phase of the frame after */
+  GArray *paint;              /* double, ms: its paint phase */
 } StreamTiming;
+
+static gboolean
+stream_hook_cb (GSignalInvocationHint *hint,
+                guint                  n_values,
+                const GValue          *values,
+                gpointer               data)
+{
+  StreamTiming *timing = data;
+
+  if (g_value_get_object (&values[0]) == timing->view_model)
+    timing->hooked = g_get_monotonic_time ();
+  return TRUE;
+}
+
+static void
+stream_update_cb (GdkFrameClock *clock,
+                  StreamTiming  *timing)
+{
+  timing->updated = g_get_monotonic_time ();
+}
+
+static void
+stream_layout_cb (GdkFrameClock *clock,
+                  StreamTiming  *timing)
+{
+  timing->laid_out = g_get_monotonic_time ();
+}
 
 static void
 stream_changed_cb (GListModel   *model,
@@ -125,8 +159,12 @@ stream_changed_cb (GListModel   *model,
                    guint         added,
                    StreamTiming *timing)
 {
+  gint64 now = g_get_monotonic_time ();
+  double ms = (now - timing->hooked) / 1000.0;
+
   if (timing->changed == 0)
-    timing->changed = g_get_monotonic_time ();
+    timing->changed = now;
+  g_array_append_val (timing->apply, ms);
 }
 
 static void
@@ -140,6 +178,10 @@ stream_painted_cb (GdkFrameClock *clock,
   ms = (g_get_monotonic_time () - timing->changed) / 1000.0;
   g_array_append_val (timing->costs, ms);
   timing->changed = 0;
+  ms = (timing->laid_out - timing->updated) / 1000.0;
+  g_array_append_val (timing->layout, ms);
+  ms = (g_get_monotonic_time () - timing->laid_out) / 1000.0;
+  g_array_append_val (timing->paint, ms);
 }
 
 static int
@@ -163,6 +205,24 @@ print_result (const char *name,
   else
     printf ("%-32s %12.1f %s\n", name, value, unit);
   fflush (stdout);
+}
+
+/* p50, p90 and max of @values (sorted here), ms */
+static void
+print_percentiles (const char *name,
+                   GArray     *values)
+{
+  g_autofree char *p50 = g_strconcat (name, "-p50", NULL);
+  g_autofree char *p90 = g_strconcat (name, "-p90", NULL);
+  g_autofree char *max = g_strconcat (name, "-max", NULL);
+  const double *v = (const double *) (void *) values->data;
+
+  if (values->len == 0)
+    return;
+  g_array_sort (values, cmp_double);
+  print_result (p50, v[values->len / 2], "ms", 0);
+  print_result (p90, v[(values->len * 9) / 10], "ms", 0);
+  print_result (max, v[values->len - 1], "ms", 0);
 }
 
 int
@@ -286,6 +346,8 @@ main (int   argc,
   if (stream > 0)
     {
       StreamTiming timing = { 0, g_array_new (FALSE, FALSE, sizeof (double)) };
+      guint signal_id = g_signal_lookup ("items-changed", G_TYPE_LIST_MODEL);
+      gulong hook_id, update_id, layout_id;
       GListModel *view_model = _fcm_timeline_get_model (FCM_TIMELINE (timeline));
       GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
       gulong changed_id, painted_id;
@@ -294,6 +356,15 @@ main (int   argc,
 
       changed_id = g_signal_connect (view_model, "items-changed", G_CALLBACK (stream_changed_cb), &timing);
       painted_id = g_signal_connect (clock, "after-paint", G_CALLBACK (stream_painted_cb), &timing);
+      /* the phases: the view's own handlers of the change (binding), then
+       * the layout and the paint of the frame after it */
+      timing.view_model = view_model;
+      timing.apply = g_array_new (FALSE, FALSE, sizeof (double));
+      timing.layout = g_array_new (FALSE, FALSE, sizeof (double));
+      timing.paint = g_array_new (FALSE, FALSE, sizeof (double));
+      hook_id = g_signal_add_emission_hook (signal_id, 0, stream_hook_cb, &timing, NULL);
+      update_id = g_signal_connect (clock, "update", G_CALLBACK (stream_update_cb), &timing);
+      layout_id = g_signal_connect (clock, "layout", G_CALLBACK (stream_layout_cb), &timing);
       for (int k = 0; k < stream; k++)
         {
           guint before = timing.costs->len;
@@ -314,14 +385,23 @@ main (int   argc,
         }
       g_signal_handler_disconnect (view_model, changed_id);
       g_signal_handler_disconnect (clock, painted_id);
+      g_signal_handler_disconnect (clock, update_id);
+      g_signal_handler_disconnect (clock, layout_id);
+      g_signal_remove_emission_hook (signal_id, hook_id);
       g_array_sort (timing.costs, cmp_double);
       c = (double *) (void *) timing.costs->data;
       n = timing.costs->len;
       print_result ("stream-update-200-rows-p50", c[n / 2], "ms", 0);
       print_result ("stream-update-200-rows-p90", c[(n * 9) / 10], "ms", 0);
       print_result ("stream-update-200-rows-max", c[n - 1], "ms", 0);
-      print_result ("stream-cells-filled", _fcm_timeline_get_n_cells_filled (), "cells", 0);
+      print_result ("stream-rows-filled", _fcm_timeline_get_n_rows_filled (), "rows", 0);
+      print_percentiles ("stream-apply", timing.apply);
+      print_percentiles ("stream-layout", timing.layout);
+      print_percentiles ("stream-paint", timing.paint);
       g_array_unref (timing.costs);
+      g_array_unref (timing.apply);
+      g_array_unref (timing.layout);
+      g_array_unref (timing.paint);
     }
 
   if (hold > 0)
