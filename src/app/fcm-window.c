@@ -26,6 +26,7 @@
 
 #include "fcm-a11y.h"
 #include "fcm-event-details.h"
+#include "fcm-resize-fence.h"
 #include "fcm-view-pace.h"
 #include "fcm-window-private.h"
 
@@ -353,6 +354,7 @@ fcm_window_class_init (FcmWindowClass *klass)
 
   window_class->close_request = fcm_window_close_request;
 
+  g_type_ensure (FCM_TYPE_RESIZE_FENCE);
   g_type_ensure (FCM_TYPE_CONTEXT_PANEL);
   g_type_ensure (FCM_TYPE_TIMELINE);
   g_type_ensure (FCM_TYPE_SUBSCRIBERS_PANEL);
