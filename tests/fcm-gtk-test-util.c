@@ -8,6 +8,7 @@
 #include <locale.h>
 
 #include "fcm-gtk-test-util.h"
+#include "fcm-test-util.h"
 
 /* GTK 4.8 warns "Trying to snapshot <widget> without a current allocation"
  * when a widget is snapshotted in the frame between being shown and being
@@ -235,4 +236,27 @@ fcm_test_find_widget_named (GtkWidget  *root,
                             const char *name)
 {
   return fcm_test_find_widget_matching (root, has_name, name);
+}
+
+/**
+ * fcm_test_wait_frames:
+ * @widget: a widget in a shown window
+ *
+ * Waits for @n frames of @widget's window, one at a time (a quiet window
+ * draws only when asked, so each is asked for).
+ */
+void
+fcm_test_wait_frames (GtkWidget *widget,
+                      guint      n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+
+  for (guint i = 0; i < n; i++)
+    {
+      gint64 target = gdk_frame_clock_get_frame_counter (clock) + 1;
+
+      gtk_widget_queue_draw (root);
+      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= target);
+    }
 }

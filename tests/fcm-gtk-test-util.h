@@ -29,5 +29,7 @@ gboolean   fcm_gtk_test_init             (int                *argc,
                                           char             ***argv,
                                           const char         *program);
 int        fcm_gtk_test_run_in_application (GApplication     *application);
+void       fcm_test_wait_frames          (GtkWidget          *widget,
+                                          guint               n);
 
 G_END_DECLS

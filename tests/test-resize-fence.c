@@ -56,15 +56,7 @@ static void
 wait_frames (Fixture *f,
              guint    n)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (f->window));
-
-  for (guint i = 0; i < n; i++)
-    {
-      gint64 target = gdk_frame_clock_get_frame_counter (clock) + 1;
-
-      gtk_widget_queue_draw (GTK_WIDGET (f->window));
-      FCM_TEST_WAIT_UNTIL (gdk_frame_clock_get_frame_counter (clock) >= target);
-    }
+  fcm_test_wait_frames (GTK_WIDGET (f->window), n);
 }
 
 static void
