@@ -542,6 +542,17 @@ test_panel_suspended (Fixture       *f,
   g_assert_nonnull (strstr (_fcm_context_panel_get_suspended_subtitle (f->panel, 0), "Report rpt-1"));
   g_assert_nonnull (strstr (_fcm_context_panel_get_suspended_subtitle (f->panel, 0), "Accession ACC-1"));
   g_assert_cmpstr (_fcm_context_panel_get_suspended_count (f->panel), ==, "1 Suspended");
+  /* one line each in the row (issue 15.1), whole in its tooltip */
+  {
+    GtkWidget *row = _fcm_context_panel_get_suspended_row (f->panel, 0);
+    g_autofree char *tip = _fcm_context_panel_suspended_row_tooltip (row);
+    g_autofree char *whole = g_strdup_printf ("MRN MRN-1\n%s", _fcm_context_panel_get_suspended_subtitle (f->panel, 0));
+
+    g_assert_cmpint (adw_action_row_get_subtitle_lines (ADW_ACTION_ROW (row)), ==, 1);
+    g_assert_cmpint (adw_action_row_get_title_lines (ADW_ACTION_ROW (row)), ==, 1);
+    g_assert_true (gtk_widget_get_has_tooltip (row));
+    g_assert_cmpstr (tip, ==, whole);
+  }
 
   /* re-opening the suspended one resumes it and suspends the other */
   publish_open (f, "rpt-1", "ACC-1", "MRN-1");

@@ -77,6 +77,8 @@ const char *_fcm_context_panel_get_suspended_subtitle (FcmContextPanel *self,
 GtkWidget  *_fcm_context_panel_get_suspended_row  (FcmContextPanel *self,
                                                    guint            position);
 gboolean    _fcm_context_panel_get_suspended_visible (FcmContextPanel *self);
+/* a suspended row's tooltip: its title and subtitle whole */
+char       *_fcm_context_panel_suspended_row_tooltip (GtkWidget     *row);
 /* The count in the panel's header ("2 Suspended"), NULL when hidden. */
 const char *_fcm_context_panel_get_suspended_count (FcmContextPanel *self);
 /* The stale warning: NULL when it is not shown, else its explanation. */

@@ -70,7 +70,7 @@ static const ColumnInfo columns[FCM_TIMELINE_N_COLUMNS] = {
   [FCM_TIMELINE_COLUMN_ID] = { N_("ID"), -1 },
   [FCM_TIMELINE_COLUMN_FROM] = { N_("From"), 86 },
   [FCM_TIMELINE_COLUMN_ACK] = { N_("Ack"), 44 },
-  [FCM_TIMELINE_COLUMN_LATENCY] = { N_("Latency"), 68 },
+  [FCM_TIMELINE_COLUMN_LATENCY] = { N_("Latency"), 74 },     /* the bold title whole */
   [FCM_TIMELINE_COLUMN_VALIDATION] = { N_("Validation"), 92 },
 };
 
