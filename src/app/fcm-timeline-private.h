@@ -150,7 +150,6 @@ gboolean          _fcm_timeline_row_get_cell_bounds (FcmTimelineRow     *self,
 GtkWidget        *_fcm_timeline_row_get_badge     (FcmTimelineRow       *self);
 char             *_fcm_timeline_row_get_tooltip   (FcmTimelineRow       *self,
                                                    int                   x);
-gboolean          _fcm_timeline_row_get_ack_warning (FcmTimelineRow     *self);
 void              _fcm_timeline_row_columns_changed (FcmTimelineRow     *self);
 
 /* fcm-timeline-header.c: the rows, with the column titles above them; a

@@ -40,7 +40,6 @@ struct _FcmTimelineRow
   int               layout_widths[FCM_TIMELINE_N_COLUMNS];
   GtkWidget        *badge;
   int               line_height;                          /* 0: not known yet */
-  guint             ack_warning : 1;
 };
 
 G_DEFINE_FINAL_TYPE (FcmTimelineRow, fcm_timeline_row, GTK_TYPE_WIDGET)
@@ -93,15 +92,10 @@ update_accessible_label (FcmTimelineRow *self)
 static void
 update_ack (FcmTimelineRow *self)
 {
-  guint status = fcm_event_log_entry_get_ack_status (self->entry);
   char buf[64];
-  gboolean warning;
 
   set_text (self, FCM_TIMELINE_COLUMN_ACK,
             _fcm_timeline_cell_text (self->entry, FCM_TIMELINE_COLUMN_ACK, buf, sizeof buf));
-  /* a refusal of ours stands out; its tooltip says why */
-  warning = status != 0 && (status < 200 || status >= 300) && fcm_event_log_entry_get_note (self->entry) == NULL;
-  self->ack_warning = warning;
 }
 
 static void
@@ -204,11 +198,6 @@ _fcm_timeline_row_get_badge (FcmTimelineRow *self)
   return self->badge;
 }
 
-gboolean
-_fcm_timeline_row_get_ack_warning (FcmTimelineRow *self)
-{
-  return self->ack_warning;
-}
 
 gboolean
 _fcm_timeline_row_get_cell_bounds (FcmTimelineRow    *self,
@@ -335,6 +324,18 @@ ensure_layout (FcmTimelineRow    *self,
   return layout;
 }
 
+/* a refusal of ours stands out (its tooltip says why) */
+static gboolean
+ack_is_refusal (FcmTimelineRow *self)
+{
+  guint status;
+
+  if (self->entry == NULL || fcm_event_log_entry_get_note (self->entry) != NULL)
+    return FALSE;
+  status = fcm_event_log_entry_get_ack_status (self->entry);
+  return status != 0 && (status < 200 || status >= 300);
+}
+
 static void
 fcm_timeline_row_snapshot (GtkWidget   *widget,
                            GtkSnapshot *snapshot)
@@ -349,7 +350,7 @@ fcm_timeline_row_snapshot (GtkWidget   *widget,
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   style = gtk_widget_get_style_context (widget);
   gtk_style_context_get_color (style, &color);
-  if (!self->ack_warning || !gtk_style_context_lookup_color (style, "warning_color", &warning))
+  if (!ack_is_refusal (self) || !gtk_style_context_lookup_color (style, "warning_color", &warning))
     warning = color;
   G_GNUC_END_IGNORE_DEPRECATIONS
 
