@@ -360,6 +360,18 @@ fix_demo_study (GtkWidget *widget)
     fix_demo_study (child);
 }
 
+static guint
+count_content_entries (FcmConnection *connection)
+{
+  FcmContextStore *store = fcm_monitor_get_context_store (fcm_connection_get_monitor (connection));
+  FcmContextItem *current = fcm_context_store_get_current (store);
+  g_autoptr(JsonNode) bundle = current ? fcm_context_item_dup_content_bundle (current) : NULL;
+  JsonObject *object = bundle && JSON_NODE_HOLDS_OBJECT (bundle) ? json_node_get_object (bundle) : NULL;
+  JsonNode *entries = object ? json_object_get_member (object, "entry") : NULL;
+
+  return entries && JSON_NODE_HOLDS_ARRAY (entries) ? json_array_get_length (json_node_get_array (entries)) : 0;
+}
+
 static FcmWindow *
 find_window (FcmApplication *app)
 {
@@ -425,10 +437,15 @@ run (FcmApplication *app)
     publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN, ctx);
   }
   FCM_TEST_WAIT_UNTIL (fcm_context_store_get_current (fcm_monitor_get_context_store (fcm_connection_get_monitor (connection))) != NULL);
+  /* the hub answers a publish before its event comes back over the
+   * WebSocket; an update names the version it follows (context.versionId),
+   * and the select needs the content: wait for each update's event */
   reseed ();
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update (connection, NULL));
+  FCM_TEST_WAIT_UNTIL (count_content_entries (connection) == 1);
   reseed ();
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_UPDATE, fcm_connection_build_demo_update (connection, NULL));
+  FCM_TEST_WAIT_UNTIL (count_content_entries (connection) == 2);
   publish (connection, FCM_EVENT_DIAGNOSTIC_REPORT_SELECT, fcm_connection_build_select (connection, NULL));
   settle (500);
   save_png (GTK_WIDGET (window), "report-open.png");
