@@ -13,7 +13,9 @@
 
 #include <adwaita.h>
 
+#include "fcm-compact-row.h"
 #include "fcm-context-panel-private.h"
+#include "fcm-line-text.h"
 #include "fcm-client.h"
 #include "fcm-hub.h"
 #include "fcm-open-report-dialog.h"
@@ -548,8 +550,7 @@ test_panel_suspended (Fixture       *f,
     g_autofree char *tip = _fcm_context_panel_suspended_row_tooltip (row);
     g_autofree char *whole = g_strdup_printf ("MRN MRN-1\n%s", _fcm_context_panel_get_suspended_subtitle (f->panel, 0));
 
-    g_assert_cmpint (adw_action_row_get_subtitle_lines (ADW_ACTION_ROW (row)), ==, 1);
-    g_assert_cmpint (adw_action_row_get_title_lines (ADW_ACTION_ROW (row)), ==, 1);
+    g_assert_true (FCM_IS_COMPACT_ROW (row));
     g_assert_true (gtk_widget_get_has_tooltip (row));
     g_assert_cmpstr (tip, ==, whole);
   }
@@ -1018,6 +1019,65 @@ test_dialog_minimal (Fixture       *f,
   g_assert_finalize_object (dialog);
 }
 
+/* Issue 15.1: a suspended row's title and subtitle are one line each,
+ * drawn; the row's size does not depend on them, so new texts are drawn
+ * without measuring anything again. A text that does not fit is cut
+ * short. */
+static void
+test_compact_row_texts (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *row = fcm_compact_row_new ();
+  FcmLineText *title = FCM_LINE_TEXT (_fcm_compact_row_get_title_widget (FCM_COMPACT_ROW (row)));
+  FcmLineText *subtitle = FCM_LINE_TEXT (_fcm_compact_row_get_subtitle_widget (FCM_COMPACT_ROW (row)));
+  g_autoptr(GString) long_name = g_string_new (NULL);
+  int height, natural, natural_long, title_height;
+  guint measured;
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append (long_name, "Nielsen-Haddad ");
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  fcm_compact_row_add_suffix (FCM_COMPACT_ROW (row), gtk_button_new_from_icon_name ("window-close-symbolic"));
+  fcm_compact_row_set_texts (FCM_COMPACT_ROW (row), "Ingrid Nielsen", "MRN MRN-1 · CT Chest · Report rpt-1");
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  gtk_window_set_child (GTK_WINDOW (window), list);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, -1);
+  gtk_window_present (GTK_WINDOW (window));
+  fcm_test_wait_frames (row, 3);
+
+  height = gtk_widget_get_height (row);
+  title_height = gtk_widget_get_height (GTK_WIDGET (title));
+  g_assert_cmpint (title_height, >, 0);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (subtitle)), >, 0);
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_assert_false (fcm_line_text_get_ellipsized (title));
+  g_assert_cmpstr (fcm_compact_row_get_title (FCM_COMPACT_ROW (row)), ==, "Ingrid Nielsen");
+
+  /* another report's texts, one far too long: drawn, nothing measured */
+  measured = _fcm_line_text_get_n_measured ();
+  fcm_compact_row_set_texts (FCM_COMPACT_ROW (row), long_name->str, "MRN MRN-2 · MR Brain · Report rpt-2");
+  fcm_test_wait_frames (row, 3);
+  g_assert_cmpuint (_fcm_line_text_get_n_measured (), ==, measured);
+  g_assert_cmpint (gtk_widget_get_height (row), ==, height);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (title)), ==, title_height);
+  g_assert_true (fcm_line_text_get_ellipsized (title));
+  g_assert_cmpint (gtk_widget_get_width (row), <=, 360);
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural_long, NULL, NULL);
+  g_assert_cmpint (natural_long, ==, natural);
+  g_assert_cmpstr (fcm_compact_row_get_title (FCM_COMPACT_ROW (row)), ==, long_name->str);
+
+  /* no subtitle: one line, a smaller row */
+  fcm_compact_row_set_texts (FCM_COMPACT_ROW (row), "Ingrid Nielsen", NULL);
+  fcm_test_wait_frames (row, 3);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (subtitle)));
+  g_assert_cmpint (gtk_widget_get_height (row), <=, height);
+  g_assert_false (fcm_line_text_get_ellipsized (title));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1035,6 +1095,7 @@ main (int   argc,
   ADD ("/fcm/context-panel/suspended-rows-reused", test_panel_suspended_rows_reused);
   ADD ("/fcm/context-panel/stale", test_panel_stale);
   ADD ("/fcm/open-report-dialog/required", test_dialog_required);
+  g_test_add_func ("/fcm/compact-row/texts", test_compact_row_texts);
   ADD ("/fcm/open-report-dialog/random", test_dialog_random);
   ADD ("/fcm/open-report-dialog/minimal", test_dialog_minimal);
 #undef ADD

@@ -10,6 +10,7 @@
 
 #pragma once
 
+#include "fcm-compact-row.h"
 #include "fcm-view-pace.h"
 
 #include "fcm-context-panel-private.h"

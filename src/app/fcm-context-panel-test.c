@@ -137,7 +137,7 @@ _fcm_context_panel_get_suspended_title (FcmContextPanel *self,
   if (row == NULL)
     return NULL;
 
-  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+  return fcm_compact_row_get_title (FCM_COMPACT_ROW (row));
 }
 
 const char *
@@ -152,7 +152,7 @@ _fcm_context_panel_get_suspended_subtitle (FcmContextPanel *self,
   if (row == NULL)
     return NULL;
 
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  return fcm_compact_row_get_subtitle (FCM_COMPACT_ROW (row));
 }
 
 gboolean

@@ -223,7 +223,7 @@ _fcm_context_panel_show_headline (FcmContextPanel *self,
 }
 
 static void
-update_suspended_row (AdwActionRow   *row,
+update_suspended_row (FcmCompactRow  *row,
                       FcmContextItem *item)
 {
   const char *patient = fcm_context_item_get_patient_name (item);
@@ -260,14 +260,13 @@ update_suspended_row (AdwActionRow   *row,
     _fcm_context_join (subtitle, report);
   }
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title->str);
-  adw_action_row_set_subtitle (row, subtitle->str);
+  fcm_compact_row_set_texts (row, title->str, subtitle->str);
 }
 
 static void
 on_suspended_item_notify_cb (FcmContextItem *item,
                              GParamSpec     *pspec,
-                             AdwActionRow   *row)
+                             FcmCompactRow  *row)
 {
   update_suspended_row (row, item);
 }
@@ -293,8 +292,8 @@ row_button_query_tooltip_cb (GtkWidget  *button,
 char *
 _fcm_context_panel_suspended_row_tooltip (GtkWidget *row)
 {
-  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
-  const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+  const char *title = fcm_compact_row_get_title (FCM_COMPACT_ROW (row));
+  const char *subtitle = fcm_compact_row_get_subtitle (FCM_COMPACT_ROW (row));
 
   if (subtitle == NULL || subtitle[0] == '\0')
     return g_strdup (title);
@@ -319,7 +318,7 @@ suspended_row_query_tooltip_cb (GtkWidget  *row,
  * GTK 4.8 gtk_widget_set_tooltip_text() asks the X server for the pointer,
  * synchronously: two round trips per suspended row, rows made under load) */
 static GtkWidget *
-add_row_button (AdwActionRow *row,
+add_row_button (FcmCompactRow *row,
                 const char   *icon_name,
                 const char   *label,
                 const char   *action_name,
@@ -333,7 +332,7 @@ add_row_button (AdwActionRow *row,
   g_signal_connect (button, "query-tooltip", G_CALLBACK (row_button_query_tooltip_cb), (gpointer) label);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", anchor_id);
-  adw_action_row_add_suffix (row, button);
+  fcm_compact_row_add_suffix (row, button);
   return button;
 }
 
@@ -355,44 +354,39 @@ _fcm_context_panel_bind_suspended_row (GtkWidget      *row,
   if (old != NULL)
     g_signal_handlers_disconnect_by_func (old, on_suspended_item_notify_cb, row);
   g_object_set_data_full (G_OBJECT (row), "item", g_object_ref (item), g_object_unref);
-  update_suspended_row (ADW_ACTION_ROW (row), item);
+  update_suspended_row (FCM_COMPACT_ROW (row), item);
   g_signal_connect_object (item, "notify", G_CALLBACK (on_suspended_item_notify_cb), row, 0);
 
   /* C-37: re-opening resumes it (win.resume-report); C-50: close it */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (resume), "s", anchor_id);
   gtk_actionable_set_action_target (GTK_ACTIONABLE (close), "s", anchor_id);
   /* Translators: %s is the suspended report's title, usually the patient */
-  resume_name = g_strdup_printf (_("Resume report of %s"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  resume_name = g_strdup_printf (_("Resume report of %s"), fcm_compact_row_get_title (FCM_COMPACT_ROW (row)));
   /* Translators: %s is the suspended report's title, usually the patient */
-  close_name = g_strdup_printf (_("Close report of %s"), adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+  close_name = g_strdup_printf (_("Close report of %s"), fcm_compact_row_get_title (FCM_COMPACT_ROW (row)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (resume), GTK_ACCESSIBLE_PROPERTY_LABEL, resume_name, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL, close_name, -1);
 }
 
 /* A row of the suspended list; rows are kept and pointed at other reports
- * as the list changes (making an AdwActionRow with its two buttons, and
- * measuring it the first time, cost milliseconds each: under load the
- * suspended reports change with every event). */
+ * as the list changes (making a row with its two buttons cost milliseconds:
+ * under load the suspended reports change with every event). Its title
+ * and subtitle are one line each, drawn (FcmCompactRow): an AdwActionRow's
+ * wrapping labels were measured again at every apply whose reports changed,
+ * most of the panel's layout under a stream (two lines: 21.7 ms a frame
+ * median, one: 11.5 ms; issue 15.1). Both texts whole in the tooltip. */
 GtkWidget *
 _fcm_context_panel_create_suspended_row (FcmContextItem *item)
 {
-  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *row = fcm_compact_row_new ();
 
-  /* names and ids are data, not markup */
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  /* one line each, the whole texts in the row's tooltip: under a stream
-   * every suspended report can be another one at each apply, and the rows'
-   * wrapping subtitles were most of the panel's layout (two lines: 21.7 ms
-   * a frame median, one: 11.5 ms; issue 15.1) */
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 1);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 1);
   gtk_widget_set_has_tooltip (row, TRUE);
   g_signal_connect (row, "query-tooltip", G_CALLBACK (suspended_row_query_tooltip_cb), NULL);
   g_object_set_data (G_OBJECT (row), "resume",
-                     add_row_button (ADW_ACTION_ROW (row), "media-playback-start-symbolic",
+                     add_row_button (FCM_COMPACT_ROW (row), "media-playback-start-symbolic",
                                      _("Resume (make current)"), "win.resume-report", ""));
   g_object_set_data (G_OBJECT (row), "close",
-                     add_row_button (ADW_ACTION_ROW (row), "window-close-symbolic", _("Close this report"),
+                     add_row_button (FCM_COMPACT_ROW (row), "window-close-symbolic", _("Close this report"),
                                      "win.close-suspended", ""));
   _fcm_context_panel_bind_suspended_row (row, item);
   return row;
