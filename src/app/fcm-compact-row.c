@@ -10,8 +10,8 @@
  * The texts are cut short where they do not fit; whoever makes the row
  * shows them whole in its tooltip.
  *
- * Screen readers read the title as the row's name and the subtitle as its
- * description, as for an AdwActionRow.
+ * Screen readers read the title as the row's name (labelled-by) and the
+ * subtitle as its description, as for an AdwActionRow.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -69,7 +69,6 @@ fcm_compact_row_init (FcmCompactRow *self)
 
   gtk_accessible_update_relation (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, self->title, NULL,
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->subtitle, NULL,
                                   -1);
 }
 
@@ -111,7 +110,13 @@ fcm_compact_row_set_texts (FcmCompactRow *self,
   g_return_if_fail (FCM_IS_COMPACT_ROW (self));
 
   fcm_line_text_set_text (FCM_LINE_TEXT (self->title), title);
-  fcm_line_text_set_text (FCM_LINE_TEXT (self->subtitle), subtitle);
+  if (g_strcmp0 (subtitle, fcm_line_text_get_text (FCM_LINE_TEXT (self->subtitle))) != 0)
+    {
+      fcm_line_text_set_text (FCM_LINE_TEXT (self->subtitle), subtitle);
+      /* GTK 4.8 does not follow described-by to a screen reader */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      has_subtitle ? subtitle : "", -1);
+    }
   if (gtk_widget_get_visible (self->subtitle) != has_subtitle)
     gtk_widget_set_visible (self->subtitle, has_subtitle);
 }

@@ -58,6 +58,13 @@ def name_of(node):
         return ""
 
 
+def safe_description(node):
+    try:
+        return node.get_description() or ""
+    except Exception:
+        return ""
+
+
 def role_of(node):
     try:
         return node.get_role_name() or ""
@@ -195,6 +202,34 @@ def main():
                     log(f"seen in the timeline: {role_of(node)} '{name_of(node)}'")
             raise
         log(f"found timeline row: {role_of(row)} '{name_of(row)}'")
+
+        # A second report suspends the first (C-37): its row in the panel's
+        # list reads as the patient (its name) and the report (its
+        # description), as an AdwActionRow would, though its texts are drawn
+        click(wait_for("a sensitive Open Report button",
+                       lambda: find(app, "push button", "Open Report…", need_sensitive=True)))
+        click(wait_for("the Random Demo Study button", lambda: find(app, "push button", "Random Demo Study")))
+        click(wait_for("a sensitive Open button in the dialog",
+                       lambda: find(app, "push button", "Open", need_sensitive=True)))
+        time.sleep(1.0)
+
+        def suspended_row():
+            for node in walk(app):
+                if role_of(node) != "list item":
+                    continue
+                description = safe_description(node)
+                if name_of(node) and "Report " in description and "Accession " in description:
+                    return node
+            return None
+
+        try:
+            row = wait_for("a suspended report's row named by its patient", suspended_row)
+        except AssertionError:
+            for node in walk(app):
+                if role_of(node) == "list item":
+                    log(f"seen: list item '{name_of(node)}', described as '{safe_description(node)}'")
+            raise
+        log(f"found suspended row: '{name_of(row)}', described as '{safe_description(row)}'")
         print("PASS")
         return 0
     finally:
