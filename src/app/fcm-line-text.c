@@ -42,16 +42,29 @@ _fcm_line_text_get_n_measured (void)
   return n_measured;
 }
 
-static int
-compute_line_height (FcmLineText *self)
+/**
+ * _fcm_font_line_height:
+ *
+ * Returns: the height of a line of @widget's font (its ascent and
+ *   descent), in pixels: what a widget that draws one line of text asks
+ *   for, whatever the text
+ */
+int
+_fcm_font_line_height (GtkWidget *widget)
 {
-  PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  PangoContext *context = gtk_widget_get_pango_context (widget);
   PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
   int height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
                                   pango_font_metrics_get_descent (metrics));
 
   pango_font_metrics_unref (metrics);
   return height;
+}
+
+static int
+compute_line_height (FcmLineText *self)
+{
+  return _fcm_font_line_height (GTK_WIDGET (self));
 }
 
 static int

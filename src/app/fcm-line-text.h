@@ -19,5 +19,6 @@ void        fcm_line_text_set_text         (FcmLineText *self,
                                             const char  *text);
 gboolean    fcm_line_text_get_ellipsized   (FcmLineText *self);
 guint       _fcm_line_text_get_n_measured  (void);
+int         _fcm_font_line_height          (GtkWidget   *widget);
 
 G_END_DECLS

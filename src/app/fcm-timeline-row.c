@@ -27,6 +27,7 @@
 
 #include "config.h"
 
+#include "fcm-line-text.h"
 #include "fcm-timeline-private.h"
 
 struct _FcmTimelineRow
@@ -229,14 +230,7 @@ static int
 line_height (FcmTimelineRow *self)
 {
   if (self->line_height == 0)
-    {
-      PangoContext *context = gtk_widget_get_pango_context (GTK_WIDGET (self));
-      PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
-
-      self->line_height = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics) +
-                                             pango_font_metrics_get_descent (metrics));
-      pango_font_metrics_unref (metrics);
-    }
+    self->line_height = _fcm_font_line_height (GTK_WIDGET (self));
   return self->line_height;
 }
 
