@@ -19,6 +19,7 @@
 #include "fcm-error.h"
 #include "fcm-hub-client-private.h"
 #include "fcm-json-private.h"
+#include "fcm-read-ahead-stream.h"
 
 /* ---------------------------------------------------------------- acks */
 
@@ -318,6 +319,8 @@ _fcm_hub_client_attach_socket (FcmHubClient            *self,
                                SoupWebsocketConnection *ws)
 {
   soup_websocket_connection_set_max_incoming_payload_size (ws, 16 * 1024 * 1024);
+  /* libsoup reads the socket 1 KiB at a time: read ahead beneath it */
+  fcm_read_ahead_stream_insert (g_io_stream_get_input_stream (soup_websocket_connection_get_io_stream (ws)));
   self->ws = ws;
   acks_uncork (self);
   g_clear_object (&self->ws_socket);
