@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fcm-error.h"
+#include "fcm-client-marshal.h"
 #include "fcm-hub-client-private.h"
 
 #define DEFAULT_REQUEST_TIMEOUT_MS 10000
@@ -347,8 +348,10 @@ fcm_hub_client_class_init (FcmHubClientClass *klass)
    */
   _fcm_hub_client_signals[SIGNAL_FRAME] =
     g_signal_new ("frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  NULL, NULL, _fcm_client_marshal_VOID__STRING_ENUM, G_TYPE_NONE, 2,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, FCM_TYPE_MESSAGE_KIND);
+  g_signal_set_va_marshaller (_fcm_hub_client_signals[SIGNAL_FRAME], G_TYPE_FROM_CLASS (klass),
+                              _fcm_client_marshal_VOID__STRING_ENUMv);
   /**
    * FcmHubClient::ack-sent:
    * @id: the acknowledged event id
@@ -356,7 +359,10 @@ fcm_hub_client_class_init (FcmHubClientClass *klass)
    */
   _fcm_hub_client_signals[SIGNAL_ACK_SENT] =
     g_signal_new ("ack-sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_UINT);
+                  NULL, NULL, _fcm_client_marshal_VOID__STRING_UINT, G_TYPE_NONE, 2,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE, G_TYPE_UINT);
+  g_signal_set_va_marshaller (_fcm_hub_client_signals[SIGNAL_ACK_SENT], G_TYPE_FROM_CLASS (klass),
+                              _fcm_client_marshal_VOID__STRING_UINTv);
   /**
    * FcmHubClient::sent:
    * @what: "ack" (a frame on the WebSocket) or "request" (a context change POSTed)
@@ -370,11 +376,13 @@ fcm_hub_client_class_init (FcmHubClientClass *klass)
    */
   _fcm_hub_client_signals[SIGNAL_SENT] =
     g_signal_new ("sent", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 4,
+                  NULL, NULL, _fcm_client_marshal_VOID__STRING_STRING_UINT_STRING, G_TYPE_NONE, 4,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_UINT,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (_fcm_hub_client_signals[SIGNAL_SENT], G_TYPE_FROM_CLASS (klass),
+                              _fcm_client_marshal_VOID__STRING_STRING_UINT_STRINGv);
 }
 
 static void

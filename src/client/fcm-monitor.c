@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include "fcm-monitor.h"
+#include "fcm-client-marshal.h"
 #include "fcm-event-log-private.h"
 
 struct _FcmMonitor
@@ -510,9 +511,11 @@ fcm_monitor_class_init (FcmMonitorClass *klass)
    */
   signals[SIGNAL_MESSAGE] =
     g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                  NULL, NULL, NULL, G_TYPE_NONE, 2,
+                  NULL, NULL, _fcm_client_marshal_VOID__BOXED_BOXED, G_TYPE_NONE, 2,
                   FCM_TYPE_MESSAGE | G_SIGNAL_TYPE_STATIC_SCOPE,
                   G_TYPE_PTR_ARRAY | G_SIGNAL_TYPE_STATIC_SCOPE);
+  g_signal_set_va_marshaller (signals[SIGNAL_MESSAGE], G_TYPE_FROM_CLASS (klass),
+                              _fcm_client_marshal_VOID__BOXED_BOXEDv);
 }
 
 static void
