@@ -1761,6 +1761,123 @@ test_cli_watch_refetch (void)
   g_free (g.endpoint);
 }
 
+/* A burst of frames, read ahead beneath libsoup and acked in corked
+ * segments (issue 15.2): watch still prints every event's line, then its
+ * ack's, in the order sent (C-28), with the issues the monitor's validator
+ * finds; a frame that is not JSON and an event missing its report (C-47)
+ * included. */
+static void
+test_cli_watch_lines (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) watch = NULL;
+  g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-l", "pat-l", "st-l", NULL, NULL);
+  g_autoptr(JsonArray) no_report = json_array_new ();
+  g_autoptr(FcmValidator) validator = fcm_validator_new ();
+  g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = NULL;
+  GSList *uris;
+  const char *args[] = { "watch", "--hub", NULL, "--topic", "t", "--timeout", "60", NULL };
+  guint port, n_events = 0, next = 0;
+  guint n_issues[300] = { 0, };
+  Gap g = { 0 };
+  Cli w = { 0 };
+
+  for (guint i = 0; i < json_array_get_length (open); i++)
+    if (g_strcmp0 (fcm_json_get_string (fcm_json_array_get_object (open, i), "key"), "report") != 0)
+      json_array_add_element (no_report, json_node_copy (json_array_get_element (open, i)));
+  fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_NOTIFICATION);
+
+  g.server = soup_server_new (NULL, NULL);
+  g.acked = g_ptr_array_new_with_free_func (g_free);
+  soup_server_add_handler (g.server, "/hub", gap_http_cb, &g, NULL);
+  soup_server_add_websocket_handler (g.server, "/ws", NULL, NULL, gap_ws_cb, &g, NULL);
+  g_assert_true (soup_server_listen_local (g.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (g.server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g.url = g_strdup_printf ("http://127.0.0.1:%u/hub", port);
+  g.endpoint = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+  args[2] = g.url;
+
+  watch = cli_start (&w, args);
+  FCM_TEST_WAIT_UNTIL (g.n_gets == 1 && g.ws != NULL);
+  run_for (100);
+
+  /* a burst, without waiting for the acks */
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("lines-%u", i);
+      g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, "t", FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
+                                                 i == 150 ? no_report : open, NULL, NULL);
+      char *text = i == 77 ? g_strdup ("not JSON at all") : fcm_event_to_json (event, FALSE);
+
+      soup_websocket_connection_send_text (g.ws, text);
+      g_ptr_array_add (sent, text);
+      n_events += i != 77;
+    }
+  FCM_TEST_WAIT_UNTIL (g.acked->len == n_events);
+
+  g_subprocess_send_signal (watch, SIGTERM);
+  FCM_TEST_WAIT_UNTIL (w.done);
+  g_assert_cmpint (w.status, ==, 0);
+  lines = g_strsplit (g_strstrip (w.out), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(JsonNode) root = parse (lines[i]);
+      JsonObject *obj = json_node_get_object (root);
+      const char *kind = fcm_json_get_string (obj, "kind");
+      JsonArray *issues = fcm_json_get_array (obj, "issues");
+      g_autoptr(FcmMessage) message = NULL;
+      g_autoptr(GPtrArray) expected = NULL;
+
+      g_assert_nonnull (issues);
+      if (g_str_equal (kind, "state") || g_str_equal (kind, "confirmation"))
+        continue;
+      g_assert_cmpuint (next, <, sent->len);
+      /* the next frame sent, as it was sent, with the validator's issues */
+      message = fcm_message_new (g_ptr_array_index (sent, next), -1);
+      expected = fcm_validator_validate_message (validator, message, NULL);
+      g_assert_cmpuint (json_array_get_length (issues), ==, expected->len);
+      n_issues[next] = expected->len;
+      if (next == 77)
+        {
+          g_assert_cmpstr (kind, ==, "invalid");
+          g_assert_cmpstr (fcm_json_get_string (obj, "message"), ==, "not JSON at all");
+          next++;
+          continue;
+        }
+      g_assert_cmpstr (kind, ==, "event");
+      g_assert_cmpstr (fcm_json_get_string (fcm_json_get_object (obj, "message"), "id"), ==,
+                       fcm_event_get_id (fcm_message_get_event (message)));
+      /* its ack's line next */
+      g_assert_nonnull (lines[i + 1]);
+      {
+        g_autoptr(JsonNode) ack = parse (lines[++i]);
+
+        g_assert_cmpstr (fcm_json_get_string (json_node_get_object (ack), "kind"), ==, "ack");
+        g_assert_cmpstr (fcm_json_get_string (fcm_json_get_object (json_node_get_object (ack), "message"), "id"), ==,
+                         fcm_event_get_id (fcm_message_get_event (message)));
+      }
+      next++;
+    }
+  g_assert_cmpuint (next, ==, sent->len);
+  /* the frame that is not JSON and the open without its report have issues of their own */
+  g_assert_cmpuint (n_issues[77], >, 0);
+  g_assert_cmpuint (n_issues[150], >, n_issues[0]);
+  cli_clear (&w);
+
+  if (g.ws != NULL)
+    g_signal_handlers_disconnect_by_data (g.ws, &g);
+  g_clear_object (&g.ws);
+  soup_server_disconnect (g.server);
+  g_clear_object (&g.server);
+  g_ptr_array_unref (g.acked);
+  g_free (g.url);
+  g_free (g.endpoint);
+}
+
 /* ------------------------------------------------------------------ misbehaving scripted hub */
 
 typedef struct
@@ -2366,6 +2483,7 @@ main (int   argc,
   g_test_add_func ("/fcm/client/tls", test_tls);
   g_test_add_func ("/fcm/client/event-log", test_event_log);
   g_test_add_func ("/fcm/client/cli-watch-refetch", test_cli_watch_refetch);
+  g_test_add_func ("/fcm/client/cli-watch-lines", test_cli_watch_lines);
 
   return g_test_run ();
 }
