@@ -135,6 +135,11 @@ test_event_legacy (void)
   g_assert_false (fcm_event_name_is_legacy ("DiagnosticReport-open"));
   g_assert_true (fcm_event_name_equal ("sync-error", "SyncError"));
   g_assert_true (fcm_event_name_equal ("syncerror", "SYNCERROR"));
+  /* the first letter in either case; a first byte that is not that letter never matches */
+  g_assert_cmpstr (fcm_event_name_canonicalize ("hEARTBEAT"), ==, "heartbeat");
+  g_assert_cmpstr (fcm_event_name_canonicalize ("HEARTBEAT"), ==, "heartbeat");
+  g_assert_cmpstr (fcm_event_name_canonicalize ("(eartbeat"), ==, "(eartbeat");
+  g_assert_cmpstr (fcm_event_name_canonicalize ("\x08eartbeat"), ==, "\x08eartbeat");
   g_assert_false (fcm_event_name_equal ("x-open", "x-close"));
   g_assert_cmpstr (fcm_event_name_canonicalize ("diagnosticreport-select"), ==,
                    "DiagnosticReport-select");

@@ -140,14 +140,17 @@ find_known_name (const char *name)
     return -1;
 
   /* several times per received event: compare the length and the first
-   * letter before the whole name */
+   * letter before the whole name. Every known name starts with a letter,
+   * which | 0x20 makes lower case: for any other first byte the test only
+   * has to fail, and it does (no known name starts with what | 0x20 makes
+   * of it), without a call per entry. */
   length = strlen (name);
-  first = g_ascii_tolower (name[0]);
+  first = (char) (name[0] | 0x20);
   for (guint i = 0; i < G_N_ELEMENTS (known_names); i++)
     {
       /* C-14: event names compare case-insensitively */
       if (known_names[i].length == length &&
-          g_ascii_tolower (known_names[i].name[0]) == first &&
+          (char) (known_names[i].name[0] | 0x20) == first &&
           g_ascii_strcasecmp (known_names[i].name, name) == 0)
         return i;
     }
@@ -605,9 +608,12 @@ fcm_event_has_name (FcmEvent   *self,
 {
   g_return_val_if_fail (FCM_IS_EVENT (self), FALSE);
 
-  /* fcm_event_name_equal() with our side canonicalized once, when read */
+  /* fcm_event_name_equal() with our side canonicalized once, when read;
+   * callers mostly pass a canonical spelling (FCM_EVENT_*) */
   if (name == NULL)
     return FALSE;
+  if (self->canonical_name != NULL && strcmp (self->canonical_name, name) == 0)
+    return TRUE;
   return g_ascii_strcasecmp (self->canonical_name, fcm_event_name_canonicalize (name)) == 0;
 }
 
