@@ -588,7 +588,9 @@ fcm_hub_client_get_ack_status (FcmHubClient *self,
 
   g_return_val_if_fail (FCM_IS_HUB_CLIENT (self), 200);
 
-  if (event_name == NULL)
+  /* per event (C-28): no policy by name (watch's --ack, the app's default)
+   * needs no lower-case copies to look up */
+  if (event_name == NULL || g_hash_table_size (self->ack_policy) == 0)
     return self->default_ack;
   lower = g_ascii_strdown (event_name, -1);
   if (g_hash_table_lookup_extended (self->ack_policy, lower, NULL, &value))
