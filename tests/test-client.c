@@ -1684,10 +1684,43 @@ gap_send (Gap        *g,
 
 /* `fhircast watch` is the app's subscriber (FcmMonitor): after a version gap it fetches the
  * current context again (C-33), which the bare FcmHubClient it used to run did not do */
+
+/* the fake hub on a free loopback port: its hub.url and its WebSocket */
+static void
+gap_server_start (Gap *g)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  guint port;
+
+  g->server = soup_server_new (NULL, NULL);
+  g->acked = g_ptr_array_new_with_free_func (g_free);
+  soup_server_add_handler (g->server, "/hub", gap_http_cb, g, NULL);
+  soup_server_add_websocket_handler (g->server, "/ws", NULL, NULL, gap_ws_cb, g, NULL);
+  g_assert_true (soup_server_listen_local (g->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (g->server);
+  port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g->url = g_strdup_printf ("http://127.0.0.1:%u/hub", port);
+  g->endpoint = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+}
+
+static void
+gap_server_stop (Gap *g)
+{
+  if (g->ws != NULL)
+    g_signal_handlers_disconnect_by_data (g->ws, g);
+  g_clear_object (&g->ws);
+  soup_server_disconnect (g->server);
+  g_clear_object (&g->server);
+  g_ptr_array_unref (g->acked);
+  g_free (g->url);
+  g_free (g->endpoint);
+}
 static void
 test_cli_watch_refetch (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) watch = NULL;
   g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-g", "pat-g", "st-g", NULL, NULL);
   g_autoptr(JsonNode) entries = parse ("[{\"fullUrl\":\"DiagnosticReport/rpt-g\","
@@ -1697,23 +1730,12 @@ test_cli_watch_refetch (void)
   g_autoptr(JsonArray) update = fcm_context_build_update ("rpt-g", "pat-g", json_node_get_array (entries));
   g_auto(GStrv) lines = NULL;
   g_autoptr(GHashTable) kinds = g_hash_table_new (g_str_hash, g_str_equal);
-  GSList *uris;
   const char *args[] = { "watch", "--hub", NULL, "--topic", "t", "--timeout", "30", NULL };
-  guint port, n_gets;
+  guint n_gets;
   Gap g = { 0 };
   Cli w = { 0 };
 
-  g.server = soup_server_new (NULL, NULL);
-  g.acked = g_ptr_array_new_with_free_func (g_free);
-  soup_server_add_handler (g.server, "/hub", gap_http_cb, &g, NULL);
-  soup_server_add_websocket_handler (g.server, "/ws", NULL, NULL, gap_ws_cb, &g, NULL);
-  g_assert_true (soup_server_listen_local (g.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (g.server);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  g.url = g_strdup_printf ("http://127.0.0.1:%u/hub", port);
-  g.endpoint = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+  gap_server_start (&g);
   args[2] = g.url;
 
   watch = cli_start (&w, args);
@@ -1751,14 +1773,7 @@ test_cli_watch_refetch (void)
   g_assert_nonnull (strstr (w.out, "{\"id\":\"gap-update-2\",\"status\":\"200\"}"));
   cli_clear (&w);
 
-  if (g.ws != NULL)
-    g_signal_handlers_disconnect_by_data (g.ws, &g);
-  g_clear_object (&g.ws);
-  soup_server_disconnect (g.server);
-  g_clear_object (&g.server);
-  g_ptr_array_unref (g.acked);
-  g_free (g.url);
-  g_free (g.endpoint);
+  gap_server_stop (&g);
 }
 
 /* A burst of frames, read ahead beneath libsoup and acked in corked
@@ -1769,16 +1784,14 @@ test_cli_watch_refetch (void)
 static void
 test_cli_watch_lines (void)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) watch = NULL;
   g_autoptr(JsonArray) open = fcm_context_build_open ("rpt-l", "pat-l", "st-l", NULL, NULL);
   g_autoptr(JsonArray) no_report = json_array_new ();
   g_autoptr(FcmValidator) validator = fcm_validator_new ();
   g_autoptr(GPtrArray) sent = g_ptr_array_new_with_free_func (g_free);
   g_auto(GStrv) lines = NULL;
-  GSList *uris;
   const char *args[] = { "watch", "--hub", NULL, "--topic", "t", "--timeout", "60", NULL };
-  guint port, n_events = 0, next = 0;
+  guint n_events = 0, next = 0;
   guint n_issues[300] = { 0, };
   Gap g = { 0 };
   Cli w = { 0 };
@@ -1788,17 +1801,7 @@ test_cli_watch_lines (void)
       json_array_add_element (no_report, json_node_copy (json_array_get_element (open, i)));
   fcm_validator_set_role (validator, FCM_VALIDATOR_ROLE_NOTIFICATION);
 
-  g.server = soup_server_new (NULL, NULL);
-  g.acked = g_ptr_array_new_with_free_func (g_free);
-  soup_server_add_handler (g.server, "/hub", gap_http_cb, &g, NULL);
-  soup_server_add_websocket_handler (g.server, "/ws", NULL, NULL, gap_ws_cb, &g, NULL);
-  g_assert_true (soup_server_listen_local (g.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (g.server);
-  port = g_uri_get_port (uris->data);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  g.url = g_strdup_printf ("http://127.0.0.1:%u/hub", port);
-  g.endpoint = g_strdup_printf ("ws://127.0.0.1:%u/ws", port);
+  gap_server_start (&g);
   args[2] = g.url;
 
   watch = cli_start (&w, args);
@@ -1868,14 +1871,7 @@ test_cli_watch_lines (void)
   g_assert_cmpuint (n_issues[150], >, n_issues[0]);
   cli_clear (&w);
 
-  if (g.ws != NULL)
-    g_signal_handlers_disconnect_by_data (g.ws, &g);
-  g_clear_object (&g.ws);
-  soup_server_disconnect (g.server);
-  g_clear_object (&g.server);
-  g_ptr_array_unref (g.acked);
-  g_free (g.url);
-  g_free (g.endpoint);
+  gap_server_stop (&g);
 }
 
 /* ------------------------------------------------------------------ misbehaving scripted hub */
