@@ -1019,6 +1019,57 @@ test_dialog_minimal (Fixture       *f,
   g_assert_finalize_object (dialog);
 }
 
+static GtkLabel *
+row_title_label (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "title"))
+        return GTK_LABEL (child);
+      if ((found = row_title_label (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* In a narrow column (the subscribers pane open) an identifier's title
+ * wraps between words, never inside one ("Versi-on") */
+static void
+test_panel_narrow_titles (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  FcmContextPanel *panel = FCM_CONTEXT_PANEL (fcm_context_panel_new ());
+  static const FcmContextField one_word[] = {
+    FCM_CONTEXT_FIELD_VERSION_ID, FCM_CONTEXT_FIELD_ACCESSION, FCM_CONTEXT_FIELD_SELECTION,
+  };
+
+  gtk_window_set_default_size (window, 250, 700);
+  gtk_window_set_child (window, GTK_WIDGET (panel));
+  fcm_context_panel_set_monitor (panel, f->monitor);
+  gtk_window_present (window);
+  publish_open (f, "rpt-n", "ACC-narrow", "MRN-narrow");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (_fcm_context_panel_get_field_text (panel, FCM_CONTEXT_FIELD_REPORT_ID), "rpt-n") == 0);
+  fcm_test_wait_frames (GTK_WIDGET (panel), 3);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (panel)), <=, 260);
+
+  for (guint i = 0; i < G_N_ELEMENTS (one_word); i++)
+    {
+      GtkWidget *value = _fcm_context_panel_get_field_label (panel, one_word[i]);
+      GtkWidget *row = gtk_widget_get_ancestor (value, ADW_TYPE_ACTION_ROW);
+      GtkLabel *title = row_title_label (row);
+
+      g_assert_nonnull (title);
+      g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (title)), ==, 1);
+    }
+
+  gtk_window_destroy (window);
+}
+
 /* Issue 15.1: a suspended row's title and subtitle are one line each,
  * drawn; the row's size does not depend on them, so new texts are drawn
  * without measuring anything again. A text that does not fit is cut
@@ -1094,6 +1145,7 @@ main (int   argc,
   ADD ("/fcm/context-panel/suspended", test_panel_suspended);
   ADD ("/fcm/context-panel/suspended-rows-reused", test_panel_suspended_rows_reused);
   ADD ("/fcm/context-panel/stale", test_panel_stale);
+  ADD ("/fcm/context-panel/narrow-titles", test_panel_narrow_titles);
   ADD ("/fcm/open-report-dialog/required", test_dialog_required);
   g_test_add_func ("/fcm/compact-row/texts", test_compact_row_texts);
   ADD ("/fcm/open-report-dialog/random", test_dialog_random);

@@ -272,6 +272,25 @@ unchoose_cb (GtkWidget *widget,
 
 /* --------------------------------------------------------------- set-up */
 
+/* The row's title label (libadwaita 1.2: a GtkLabel of class "title" in
+ * the row's header), or NULL */
+static GtkLabel *
+find_title_label (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkLabel *found;
+
+      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "title"))
+        return GTK_LABEL (child);
+      if ((found = find_title_label (child)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 create_rows (FcmContextPanel *self)
 {
@@ -305,6 +324,14 @@ create_rows (FcmContextPanel *self)
                                       -1);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       adw_preferences_group_add (self->current_group, row);
+      /* a narrow column wraps a title between words, never inside one
+       * ("Versi-on"; libadwaita wraps at any character) */
+      {
+        GtkLabel *title = find_title_label (row);
+
+        if (title != NULL)
+          gtk_label_set_wrap_mode (title, PANGO_WRAP_WORD);
+      }
 
       self->rows[i] = ADW_ACTION_ROW (row);
       self->values[i] = GTK_LABEL (label);
