@@ -2198,6 +2198,15 @@ test_medplum_hub (void)
 
 /* ------------------------------------------------------------------ TLS */
 
+#define TLS_BURST 40
+
+static void
+tls_event_cb (GPtrArray *seen,
+              FcmEvent  *event)
+{
+  g_ptr_array_add (seen, g_strdup (fcm_event_get_id (event)));
+}
+
 /* wss/https verified by default; --ca-file trusts a private CA; clear error otherwise (toolchain §6) */
 static void
 test_tls (void)
@@ -2233,6 +2242,49 @@ test_tls (void)
   g_assert_no_error (trusted.error);
   g_assert_true (g_str_has_prefix (fcm_hub_client_get_endpoint (trusted.client), "wss://"));
   g_assert_cmpint (fcm_hub_client_get_state (trusted.client), ==, FCM_CLIENT_STATE_ACTIVE);
+
+  /* a burst of events over wss, every one read and in order: the TLS
+   * stream is read 64 KiB at a time beneath libsoup (fcm-read-ahead-stream.c) */
+  {
+    Publish p[TLS_BURST] = { { 0, } };
+    GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
+    gulong handler = g_signal_connect_swapped (trusted.client, "event", G_CALLBACK (tls_event_cb), seen);
+    gboolean all_done = FALSE;
+
+    for (guint i = 0; i < TLS_BURST; i++)
+      {
+        g_autofree char *report = g_strdup_printf ("rpt-tls-%02u", i);
+        g_autofree char *id = g_strdup_printf ("tls-%02u", i);
+        g_autoptr(JsonArray) ctx = fcm_context_build_open (report, "pat-tls", "st-tls", "ACC-tls", "MRN-tls");
+        g_autoptr(FcmEvent) event = fcm_event_new (id, NULL, topic, FCM_EVENT_DIAGNOSTIC_REPORT_OPEN,
+                                                   ctx, NULL, NULL);
+
+        fcm_hub_client_publish_async (trusted.client, event, NULL, publish_done_cb, &p[i]);
+      }
+    while (!all_done)
+      {
+        g_main_context_iteration (NULL, TRUE);
+        all_done = TRUE;
+        for (guint i = 0; i < TLS_BURST; i++)
+          all_done = all_done && p[i].done;
+      }
+    FCM_TEST_WAIT_UNTIL (seen->len == TLS_BURST);
+    for (guint i = 0; i < TLS_BURST; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("tls-%02u", i);
+
+        g_assert_no_error (p[i].error);
+        g_assert_cmpuint (p[i].status, ==, 200);
+        g_free (p[i].id);
+        g_free (p[i].reason);
+      }
+    /* the hub delivers in the order it accepted them: every id once */
+    for (guint i = 0; i < TLS_BURST; i++)
+      for (guint j = i + 1; j < TLS_BURST; j++)
+        g_assert_cmpstr (seen->pdata[i], !=, seen->pdata[j]);
+    g_signal_handler_disconnect (trusted.client, handler);
+    g_ptr_array_unref (seen);
+  }
 
   untrusted.client = fcm_hub_client_new (fcm_hub_get_url (hub), topic);
   fcm_hub_client_subscribe_async (untrusted.client, NULL, subscribe_done_cb, &untrusted);
