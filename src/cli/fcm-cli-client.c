@@ -260,23 +260,6 @@ typedef struct
   guint timeout_id;
 } Watch;
 
-/* @n in decimal, at least @width digits (zero-padded), without printf:
- * `watch` writes two of these per event, and printf was three calls a line
- * (bench-drain, issue 15.2) */
-static void
-append_digits (GString *out,
-               guint    n,
-               int      width)
-{
-  char digits[16];
-  int i = sizeof digits;
-
-  do
-    digits[--i] = (char) ('0' + n % 10);
-  while ((n /= 10) > 0 || (int) sizeof digits - i < width);
-  g_string_append_len (out, digits + i, sizeof digits - i);
-}
-
 /* "2025-03-14T09:26:53.589123Z": the date and time formatted once a second */
 static void
 append_now (GString *out)
@@ -295,7 +278,7 @@ append_now (GString *out)
     }
   g_string_append (out, cached);
   g_string_append_c (out, '.');
-  append_digits (out, (guint) (now % G_USEC_PER_SEC), 6);
+  fcm_json_append_uint (out, (guint) (now % G_USEC_PER_SEC), 6);
   g_string_append_c (out, 'Z');
 }
 
@@ -490,7 +473,7 @@ ack_cb (FcmHubClient *client,
 
   fcm_json_append_string (ack, id);
   g_string_append (ack, ",\"status\":\"");
-  append_digits (ack, status, 1);
+  fcm_json_append_uint (ack, status, 1);
   g_string_append (ack, "\"}");
   print_line ("ack", ack->str, NULL);
 }

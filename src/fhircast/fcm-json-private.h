@@ -36,6 +36,9 @@ char        *fcm_json_to_string            (JsonNode    *node,
                                             gboolean     pretty);
 void         fcm_json_append_string        (GString     *out,
                                             const char  *text);
+void         fcm_json_append_uint          (GString     *out,
+                                            guint        n,
+                                            int          width);
 const char  *fcm_json_node_type_name       (JsonNode    *node);
 const char  *fcm_json_get_string           (JsonObject  *object,
                                             const char  *member);
