@@ -1019,23 +1019,6 @@ test_dialog_minimal (Fixture       *f,
   g_assert_finalize_object (dialog);
 }
 
-static GtkLabel *
-row_title_label (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkLabel *found;
-
-      if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "title"))
-        return GTK_LABEL (child);
-      if ((found = row_title_label (child)) != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* In a narrow column (the subscribers pane open) an identifier's title
  * wraps between words, never inside one ("Versi-on") */
 static void
@@ -1059,9 +1042,7 @@ test_panel_narrow_titles (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (one_word); i++)
     {
-      GtkWidget *value = _fcm_context_panel_get_field_label (panel, one_word[i]);
-      GtkWidget *row = gtk_widget_get_ancestor (value, ADW_TYPE_ACTION_ROW);
-      GtkLabel *title = row_title_label (row);
+      GtkLabel *title = _fcm_context_panel_get_field_title (panel, one_word[i]);
 
       g_assert_nonnull (title);
       g_assert_cmpint (pango_layout_get_line_count (gtk_label_get_layout (title)), ==, 1);

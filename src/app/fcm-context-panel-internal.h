@@ -75,6 +75,7 @@ gboolean    _fcm_context_panel_store_has      (FcmContextPanel *self,
                                                FcmContextItem  *item);
 char       *_fcm_context_panel_dup_tooltip    (FcmContextPanel *self,
                                                FcmContextField  field);
+GtkLabel   *_fcm_context_panel_find_title_label (GtkWidget     *row);
 
 /* fcm-context-panel-apply.c */
 void        _fcm_context_panel_set_label_text (FcmContextPanel *self,

@@ -59,6 +59,9 @@ gboolean    _fcm_context_panel_get_field_visible  (FcmContextPanel *self,
 /* The value label of an identifier row; NULL for headline-only fields. */
 GtkWidget  *_fcm_context_panel_get_field_label    (FcmContextPanel *self,
                                                    FcmContextField  field);
+/* An identifier row's title label. */
+GtkLabel   *_fcm_context_panel_get_field_title    (FcmContextPanel *self,
+                                                   FcmContextField  field);
 /* A line of the headline, and its text as shown. */
 GtkWidget  *_fcm_context_panel_get_line           (FcmContextPanel *self,
                                                    FcmContextLine   line);

@@ -103,6 +103,16 @@ _fcm_context_panel_dup_field_tooltip (FcmContextPanel *self,
   return _fcm_context_panel_dup_tooltip (self, field);
 }
 
+GtkLabel *
+_fcm_context_panel_get_field_title (FcmContextPanel *self,
+                                    FcmContextField  field)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
+  g_return_val_if_fail (field < FCM_CONTEXT_N_FIELDS, NULL);
+
+  return self->rows[field] != NULL ? _fcm_context_panel_find_title_label (GTK_WIDGET (self->rows[field])) : NULL;
+}
+
 guint
 _fcm_context_panel_get_n_suspended (FcmContextPanel *self)
 {

@@ -274,8 +274,8 @@ unchoose_cb (GtkWidget *widget,
 
 /* The row's title label (libadwaita 1.2: a GtkLabel of class "title" in
  * the row's header), or NULL */
-static GtkLabel *
-find_title_label (GtkWidget *widget)
+GtkLabel *
+_fcm_context_panel_find_title_label (GtkWidget *widget)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget);
        child != NULL;
@@ -285,7 +285,7 @@ find_title_label (GtkWidget *widget)
 
       if (GTK_IS_LABEL (child) && gtk_widget_has_css_class (child, "title"))
         return GTK_LABEL (child);
-      if ((found = find_title_label (child)) != NULL)
+      if ((found = _fcm_context_panel_find_title_label (child)) != NULL)
         return found;
     }
   return NULL;
@@ -327,7 +327,7 @@ create_rows (FcmContextPanel *self)
       /* a narrow column wraps a title between words, never inside one
        * ("Versi-on"; libadwaita wraps at any character) */
       {
-        GtkLabel *title = find_title_label (row);
+        GtkLabel *title = _fcm_context_panel_find_title_label (row);
 
         if (title != NULL)
           gtk_label_set_wrap_mode (title, PANGO_WRAP_WORD);
