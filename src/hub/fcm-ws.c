@@ -1,6 +1,7 @@
 /* fcm-ws.c: the hub's server side of a WebSocket connection (RFC 6455)
  *
- * See fcm-ws-private.h. Everything runs on the thread-default main context
+ * See fcm-ws-private.h; reading the client's frames is in fcm-ws-read.c
+ * (fcm-ws-conn-private.h). Everything runs on the thread-default main context
  * of the caller, with pollable (non-blocking) reads and writes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -12,21 +13,9 @@
 
 #include <string.h>
 
-#include "fcm-ws-private.h"
+#include "fcm-ws-conn-private.h"
 
-#define READ_CHUNK          16384
-#define CLOSE_TIMEOUT_S     5
 #define MAX_IOV             64
-#define MAX_CONTROL_PAYLOAD 125
-
-enum {
-  OP_CONTINUATION = 0x0,
-  OP_TEXT         = 0x1,
-  OP_BINARY       = 0x2,
-  OP_CLOSE        = 0x8,
-  OP_PING         = 0x9,
-  OP_PONG         = 0xA,
-};
 
 typedef struct
 {
@@ -34,47 +23,9 @@ typedef struct
   gsize   offset;   /* bytes of it already written */
 } Chunk;
 
-struct _FcmWsConn
-{
-  GObject                parent_instance;
-
-  GIOStream             *stream;
-  GPollableInputStream  *input;
-  GPollableOutputStream *output;
-  GSource               *input_source;
-  GSource               *output_source;
-  GSource               *flush_source;    /* a write is due at the next main-loop turn */
-  guint                  close_timeout_id;
-
-  FcmWsState             state;
-  gsize                  max_message_size;
-
-  /* reading: received bytes not yet parsed into frames */
-  guint8                *rbuf;
-  gsize                  rlen;
-  gsize                  rsize;
-  GByteArray            *message;         /* a fragmented message being put together */
-  guint8                 message_opcode;  /* its opcode, 0 = none */
-
-  /* writing */
-  GQueue                 out;             /* Chunk */
-  gsize                  queued;
-
-  gboolean               close_sent;
-  gboolean               close_received;  /* or reading stopped after a protocol error */
-  gboolean               terminating;
-  gushort                close_code;
-  char                  *close_reason;
-
-  FcmWsMessageFunc       message_func;
-  FcmWsClosedFunc        closed_func;
-  gpointer               user_data;
-};
-
 G_DEFINE_FINAL_TYPE (FcmWsConn, fcm_ws_conn, G_TYPE_OBJECT)
 
 static void ws_flush (FcmWsConn *self);
-static void ws_terminate (FcmWsConn *self);
 
 /* ------------------------------------------------------------------------ */
 /* frames                                                                   */
@@ -103,10 +54,10 @@ frame_header (guint8  *header,
   return 10;
 }
 
-static GBytes *
-frame_new (guint8       opcode,
-           const void  *payload,
-           gsize        size)
+GBytes *
+_fcm_ws_frame_new (guint8       opcode,
+                   const void  *payload,
+                   gsize        size)
 {
   guint8 *data = g_malloc (size + 10);
   gsize header = frame_header (data, opcode, size);
@@ -128,7 +79,7 @@ GBytes *
 fcm_ws_frame_new_text (const char *text,
                        gsize       size)
 {
-  return frame_new (OP_TEXT, text, size);
+  return _fcm_ws_frame_new (OP_TEXT, text, size);
 }
 
 static GBytes *
@@ -157,7 +108,7 @@ close_frame_new (gushort     code,
           size += len;
         }
     }
-  return frame_new (OP_CLOSE, payload, size);
+  return _fcm_ws_frame_new (OP_CLOSE, payload, size);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -249,7 +200,7 @@ static void
 ws_drained (FcmWsConn *self)
 {
   if (self->close_sent && self->close_received)
-    ws_terminate (self);
+    _fcm_ws_terminate (self);
 }
 
 /* A write failed: the peer is gone. Never reports synchronously to the
@@ -262,7 +213,7 @@ ws_write_failed (FcmWsConn *self,
   ws_clear_queue (self);
   self->close_received = TRUE;   /* stop reading too */
   self->close_code = FCM_WS_CLOSE_ABNORMAL;
-  ws_terminate (self);
+  _fcm_ws_terminate (self);
 }
 
 static void
@@ -316,9 +267,9 @@ ws_flush (FcmWsConn *self)
   ws_drained (self);
 }
 
-static void
-ws_send_bytes (FcmWsConn *self,
-               GBytes    *frame)
+void
+_fcm_ws_send_bytes (FcmWsConn *self,
+                    GBytes    *frame)
 {
   if (self->terminating)
     return;
@@ -341,7 +292,7 @@ fcm_ws_conn_send_frame (FcmWsConn *self,
 
   if (self->state != FCM_WS_STATE_OPEN)
     return;
-  ws_send_bytes (self, frame);
+  _fcm_ws_send_bytes (self, frame);
 }
 
 void
@@ -356,7 +307,7 @@ fcm_ws_conn_send_text (FcmWsConn  *self,
   if (self->state != FCM_WS_STATE_OPEN)
     return;
   frame = fcm_ws_frame_new_text (text, strlen (text));
-  ws_send_bytes (self, frame);
+  _fcm_ws_send_bytes (self, frame);
 }
 
 gsize
@@ -369,8 +320,8 @@ fcm_ws_conn_get_queued_bytes (FcmWsConn *self)
 /* ------------------------------------------------------------------------ */
 /* closing                                                                  */
 
-static void
-source_clear (GSource **source)
+void
+_fcm_ws_source_clear (GSource **source)
 {
   if (*source == NULL)
     return;
@@ -383,9 +334,9 @@ static void
 ws_stop (FcmWsConn *self)
 {
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
-  source_clear (&self->input_source);
-  source_clear (&self->output_source);
-  source_clear (&self->flush_source);
+  _fcm_ws_source_clear (&self->input_source);
+  _fcm_ws_source_clear (&self->output_source);
+  _fcm_ws_source_clear (&self->flush_source);
   ws_clear_queue (self);
 }
 
@@ -405,8 +356,8 @@ stream_closed_cb (GObject      *source,
 
 /* Stops all I/O and closes the stream; the closed callback runs once that is
  * done, never from inside the caller. */
-static void
-ws_terminate (FcmWsConn *self)
+void
+_fcm_ws_terminate (FcmWsConn *self)
 {
   if (self->terminating)
     return;
@@ -423,27 +374,27 @@ ws_terminate (FcmWsConn *self)
   g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, stream_closed_cb, g_object_ref (self));
 }
 
-static gboolean
-close_timeout_cb (gpointer user_data)
+gboolean
+_fcm_ws_close_timeout_cb (gpointer user_data)
 {
   FcmWsConn *self = user_data;
 
   self->close_timeout_id = 0;
   g_debug ("peer did not answer the close frame in %d s", CLOSE_TIMEOUT_S);
-  ws_terminate (self);
+  _fcm_ws_terminate (self);
   return G_SOURCE_REMOVE;
 }
 
-static void
-ws_send_close (FcmWsConn  *self,
-               gushort     code,
-               const char *reason)
+void
+_fcm_ws_send_close (FcmWsConn  *self,
+                    gushort     code,
+                    const char *reason)
 {
   g_autoptr(GBytes) frame = close_frame_new (code, reason);
 
   self->close_sent = TRUE;
   self->state = FCM_WS_STATE_CLOSING;
-  ws_send_bytes (self, frame);
+  _fcm_ws_send_bytes (self, frame);
   /* at once, with whatever is queued before it: a hub shutting down may not
    * turn its main loop again */
   if (!self->terminating)
@@ -473,333 +424,11 @@ fcm_ws_conn_close (FcmWsConn  *self,
       g_free (self->close_reason);
       self->close_reason = g_strdup (reason);
     }
-  ws_send_close (self, code, reason);
+  _fcm_ws_send_close (self, code, reason);
   if (!self->terminating && !self->close_received && self->close_timeout_id == 0)
-    self->close_timeout_id = g_timeout_add_seconds (CLOSE_TIMEOUT_S, close_timeout_cb, self);
+    self->close_timeout_id = g_timeout_add_seconds (CLOSE_TIMEOUT_S, _fcm_ws_close_timeout_cb, self);
 }
 
-/* The peer broke the protocol: say why, stop reading, close once the
- * close frame is out. */
-static void
-ws_fail (FcmWsConn  *self,
-         gushort     code,
-         const char *reason)
-{
-  g_debug ("closing with %u: %s", code, reason);
-  self->close_received = TRUE;
-  self->close_code = code;
-  g_free (self->close_reason);
-  self->close_reason = g_strdup (reason);
-  if (!self->close_sent)
-    ws_send_close (self, code, reason);
-  if (g_queue_is_empty (&self->out))
-    ws_terminate (self);
-}
-
-/* ------------------------------------------------------------------------ */
-/* reading                                                                  */
-
-static gboolean
-close_code_valid (gushort code)
-{
-  /* RFC 6455 §7.4.1/§7.4.2: codes a peer may send */
-  if (code >= 1000 && code <= 1003)
-    return TRUE;
-  if (code >= 1007 && code <= 1014)
-    return TRUE;
-  return code >= 3000 && code <= 4999;
-}
-
-static void
-ws_deliver (FcmWsConn    *self,
-            guint8        opcode,
-            const guint8 *data,
-            gsize         size)
-{
-  if (opcode == OP_TEXT && !g_utf8_validate_len ((const char *) data, size, NULL))
-    {
-      ws_fail (self, FCM_WS_CLOSE_BAD_DATA, "text message is not UTF-8");
-      return;
-    }
-  if (self->message_func != NULL && !self->close_sent)
-    self->message_func (self, opcode == OP_TEXT, (const char *) data, size, self->user_data);
-}
-
-static void
-ws_handle_close_frame (FcmWsConn    *self,
-                       const guint8 *payload,
-                       gsize         size)
-{
-  gushort code = FCM_WS_CLOSE_NO_STATUS;
-
-  if (size == 1)
-    {
-      ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "close frame with a one-byte payload");
-      return;
-    }
-  if (size >= 2)
-    {
-      code = (gushort) (payload[0] << 8 | payload[1]);
-      if (!close_code_valid (code))
-        {
-          ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "invalid close code");
-          return;
-        }
-      if (!g_utf8_validate_len ((const char *) payload + 2, size - 2, NULL))
-        {
-          ws_fail (self, FCM_WS_CLOSE_BAD_DATA, "close reason is not UTF-8");
-          return;
-        }
-    }
-
-  self->close_received = TRUE;
-  self->close_code = code;
-  g_free (self->close_reason);
-  self->close_reason = size > 2 ? g_strndup ((const char *) payload + 2, size - 2) : NULL;
-  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
-  if (!self->close_sent)
-    ws_send_close (self, code, NULL);   /* echo the code (§5.5.1) */
-  else if (g_queue_is_empty (&self->out))
-    ws_terminate (self);
-}
-
-static void
-ws_handle_frame (FcmWsConn    *self,
-                 gboolean      fin,
-                 guint8        opcode,
-                 const guint8 *payload,
-                 gsize         size)
-{
-  switch (opcode)
-    {
-    case OP_TEXT:
-    case OP_BINARY:
-      if (self->message_opcode != 0)
-        {
-          ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "new message before the last one ended");
-          return;
-        }
-      if (fin)
-        {
-          ws_deliver (self, opcode, payload, size);
-          return;
-        }
-      self->message_opcode = opcode;
-      if (self->message == NULL)
-        self->message = g_byte_array_new ();
-      g_byte_array_append (self->message, payload, size);
-      return;
-
-    case OP_CONTINUATION:
-      if (self->message_opcode == 0)
-        {
-          ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "continuation frame without a message");
-          return;
-        }
-      g_byte_array_append (self->message, payload, size);
-      if (fin)
-        {
-          guint8 message_opcode = self->message_opcode;
-          g_autoptr(GByteArray) message = g_steal_pointer (&self->message);
-
-          self->message_opcode = 0;
-          ws_deliver (self, message_opcode, message->data, message->len);
-        }
-      return;
-
-    case OP_CLOSE:
-      ws_handle_close_frame (self, payload, size);
-      return;
-
-    case OP_PING:
-      if (!self->close_sent)
-        {
-          g_autoptr(GBytes) pong = frame_new (OP_PONG, payload, size);
-
-          ws_send_bytes (self, pong);
-        }
-      return;
-
-    case OP_PONG:
-      return;
-
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-/* Parses every complete frame in the read buffer. */
-static void
-ws_process (FcmWsConn *self)
-{
-  gsize pos = 0;
-
-  while (!self->close_received && !self->terminating)
-    {
-      guint8 *p = self->rbuf + pos;
-      gsize avail = self->rlen - pos;
-      gboolean fin;
-      guint8 opcode;
-      guint64 size;
-      gsize header = 2, need;
-      guint8 *mask, *payload;
-
-      if (avail < 2)
-        break;
-      fin = (p[0] & 0x80) != 0;
-      opcode = p[0] & 0x0F;
-      size = p[1] & 0x7F;
-
-      if ((p[0] & 0x70) != 0)
-        {
-          ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "reserved bits set (no extension was negotiated)");
-          break;
-        }
-      if ((p[1] & 0x80) == 0)
-        {
-          ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "client frames must be masked");
-          break;
-        }
-      if (opcode >= OP_CLOSE)
-        {
-          if (opcode > OP_PONG)
-            {
-              ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "unknown control opcode");
-              break;
-            }
-          if (!fin || size > MAX_CONTROL_PAYLOAD)
-            {
-              ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "control frames must be short and not fragmented");
-              break;
-            }
-        }
-      else if (opcode > OP_BINARY)
-        {
-          ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "unknown data opcode");
-          break;
-        }
-
-      if (size == 126)
-        {
-          if (avail < 4)
-            break;
-          size = (guint64) p[2] << 8 | p[3];
-          header = 4;
-        }
-      else if (size == 127)
-        {
-          if (avail < 10)
-            break;
-          size = 0;
-          for (int i = 0; i < 8; i++)
-            size = size << 8 | p[2 + i];
-          header = 10;
-          if (size >> 63)
-            {
-              ws_fail (self, FCM_WS_CLOSE_PROTOCOL_ERROR, "frame length out of range");
-              break;
-            }
-        }
-
-      if (size > self->max_message_size ||
-          (opcode == OP_CONTINUATION && self->message != NULL &&
-           self->message->len + size > self->max_message_size))
-        {
-          ws_fail (self, FCM_WS_CLOSE_TOO_BIG, "message too big");
-          break;
-        }
-
-      need = header + 4 + (gsize) size;
-      if (avail < need)
-        {
-          /* make room for the whole frame, at the start of the buffer */
-          if (need > self->rsize)
-            {
-              memmove (self->rbuf, p, avail);
-              self->rlen = avail;
-              pos = 0;
-              self->rsize = MAX (need, self->rsize * 2);
-              self->rbuf = g_realloc (self->rbuf, self->rsize);
-            }
-          break;
-        }
-
-      mask = p + header;
-      payload = mask + 4;
-      for (gsize i = 0; i < size; i++)
-        payload[i] ^= mask[i & 3];
-      pos += need;
-
-      ws_handle_frame (self, fin, opcode, payload, (gsize) size);
-    }
-
-  if (self->terminating || self->close_received)
-    {
-      self->rlen = 0;
-      return;
-    }
-  if (pos > 0)
-    {
-      memmove (self->rbuf, self->rbuf + pos, self->rlen - pos);
-      self->rlen -= pos;
-    }
-  /* a big message went by: give the memory back */
-  if (self->rlen == 0 && self->rsize > 4 * READ_CHUNK)
-    {
-      self->rsize = 4 * READ_CHUNK;
-      self->rbuf = g_realloc (self->rbuf, self->rsize);
-    }
-}
-
-static gboolean
-input_ready_cb (GObject  *stream,
-                gpointer  user_data)
-{
-  FcmWsConn *self = g_object_ref (user_data);
-  gboolean keep = G_SOURCE_CONTINUE;
-
-  for (;;)
-    {
-      g_autoptr(GError) error = NULL;
-      gsize space;
-      gssize n;
-
-      if (self->rsize - self->rlen < READ_CHUNK / 4)
-        {
-          self->rsize = MAX (self->rsize * 2, READ_CHUNK);
-          self->rbuf = g_realloc (self->rbuf, self->rsize);
-        }
-      space = self->rsize - self->rlen;
-      n = g_pollable_input_stream_read_nonblocking (self->input, self->rbuf + self->rlen, space, NULL, &error);
-      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-        break;
-      if (n <= 0)
-        {
-          /* EOF or a reset: gone without (finishing) the close handshake */
-          if (error != NULL)
-            g_debug ("read failed: %s", error->message);
-          ws_terminate (self);
-          keep = G_SOURCE_REMOVE;
-          break;
-        }
-      self->rlen += n;
-      ws_process (self);
-      if (self->terminating || self->close_received)
-        {
-          /* nothing more to read; wait for the output to drain */
-          source_clear (&self->input_source);
-          if (!self->terminating && self->close_timeout_id == 0)
-            self->close_timeout_id = g_timeout_add_seconds (CLOSE_TIMEOUT_S, close_timeout_cb, self);
-          keep = G_SOURCE_REMOVE;
-          break;
-        }
-      if ((gsize) n < space)
-        break;   /* the socket is most likely empty: let poll() say */
-    }
-
-  g_object_unref (self);
-  return keep;
-}
 
 /* ------------------------------------------------------------------------ */
 /* object                                                                   */
@@ -920,7 +549,7 @@ fcm_ws_conn_new (GIOStream *stream,
   self->rbuf = g_malloc (self->rsize);
 
   self->input_source = g_pollable_input_stream_create_source (self->input, NULL);
-  g_source_set_callback (self->input_source, G_SOURCE_FUNC (input_ready_cb), self, NULL);
+  g_source_set_callback (self->input_source, G_SOURCE_FUNC (_fcm_ws_input_ready_cb), self, NULL);
   /* GLib 2.74 blocks a source that cannot recurse for its dispatch, taking
    * its fd out of the poll set and back, and each of those signals the
    * context's wakeup eventfd: two write()s, a read() and an extra poll()
