@@ -9,8 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* shared by fcm-connection.c (the object, its state) and
- * fcm-connection-alert.c (what its alert says) */
+/* shared by fcm-connection.c (the object, its state),
+ * fcm-connection-alert.c (what its alert says) and
+ * fcm-connection-publish.c (its context requests) */
 struct _FcmConnection
 {
   GObject        parent_instance;
