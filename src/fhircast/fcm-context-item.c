@@ -9,74 +9,8 @@
 
 #include <string.h>
 
-#include "fcm-context-item-private.h"
+#include "fcm-context-item-object-private.h"
 #include "fcm-json-private.h"
-
-/**
- * FcmContextItem:
- *
- * A context opened by a `*-open` event and not closed yet: the anchor
- * (usually a DiagnosticReport), the patient and study it belongs to (kept
- * here because later events carry only the report, C-36), the content
- * version (C-32), the shared content (C-33) and the current selection
- * (C-34). Exactly one item of an #FcmContextStore may be current; the others
- * are suspended (C-37).
- */
-struct _FcmContextItem
-{
-  GObject     parent_instance;
-
-  char       *anchor_type;
-  char       *anchor_id;
-  char       *report_status;
-  char       *patient_id;
-  char       *patient_name;
-  char       *patient_sex;
-  char       *birth_date;
-  char       *mrn;
-  char       *study_id;
-  char       *study_uid;
-  char       *accession;
-  char       *study_description;
-  char       *modality;
-  char       *study_date;
-  char       *version_id;
-  char       *opened_by;
-  GStrv       selection;
-  FcmDoc     *context_owner; /* holds context_doc */
-  const FcmJson *context_doc; /* the open's context array, or NULL */
-  JsonArray  *context;      /* json-glib copy of context_doc, made on demand */
-  GHashTable *content;      /* "Type/id" → Content */
-  GPtrArray  *content_order; /* keys in insertion order, for stable output */
-
-  guint       current : 1;
-  guint       stale : 1;
-};
-
-enum {
-  PROP_0,
-  PROP_ANCHOR_TYPE,
-  PROP_ANCHOR_ID,
-  PROP_REPORT_STATUS,
-  PROP_PATIENT_ID,
-  PROP_PATIENT_NAME,
-  PROP_PATIENT_SEX,
-  PROP_BIRTH_DATE,
-  PROP_MRN,
-  PROP_STUDY_ID,
-  PROP_STUDY_UID,
-  PROP_ACCESSION,
-  PROP_STUDY_DESCRIPTION,
-  PROP_MODALITY,
-  PROP_STUDY_DATE,
-  PROP_VERSION_ID,
-  PROP_OPENED_BY,
-  PROP_CURRENT,
-  PROP_STALE,
-  PROP_SELECTION,
-  PROP_N_CONTENT,
-  N_PROPS
-};
 
 /* One shared resource: a value in the document of the update (or current
  * context) that brought it, and its json-glib copy once someone asks. */
@@ -287,198 +221,14 @@ set_str (char       **ptr,
   return TRUE;
 }
 
-static void
-update_str (FcmContextItem *self,
-            char          **ptr,
-            const char     *value,
-            guint           prop)
+void
+_fcm_context_item_update_str (FcmContextItem *self,
+                              char          **ptr,
+                              const char     *value,
+                              guint           prop)
 {
   if (set_str (ptr, value))
     g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
-}
-
-static gboolean
-coding_has_code (const FcmJson *codeable,
-                 const char    *code)
-{
-  FCM_DOC_FOREACH (fcm_doc_get_array (codeable, "coding"), coding)
-    if (g_strcmp0 (fcm_doc_get_string (coding, "code"), code) == 0)
-      return TRUE;
-
-  return FALSE;
-}
-
-/* Value of the first identifier whose type has @type_code, or whose system is
- * @system (either may be NULL). */
-static const char *
-find_identifier (const FcmJson *resource,
-                 const char    *type_code,
-                 const char    *system)
-{
-  FCM_DOC_FOREACH (fcm_doc_get_array (resource, "identifier"), id)
-    {
-      if ((type_code && coding_has_code (fcm_doc_get_object (id, "type"), type_code)) ||
-          (system && g_strcmp0 (fcm_doc_get_string (id, "system"), system) == 0))
-        return fcm_doc_get_string (id, "value");
-    }
-
-  return NULL;
-}
-
-static const char *
-first_identifier (const FcmJson *resource)
-{
-  const FcmJson *ids = fcm_doc_get_array (resource, "identifier");
-
-  return fcm_doc_get_string (fcm_doc_first (ids), "value");
-}
-
-static char *
-dup_human_name (const FcmJson *patient)
-{
-  const FcmJson *name = fcm_doc_first (fcm_doc_get_array (patient, "name"));
-  g_autoptr(GString) str = NULL;
-  const char *text;
-  const char *family;
-
-  if (!fcm_doc_is_object (name))
-    return NULL;
-
-  if ((text = fcm_doc_get_string (name, "text")))
-    return g_strdup (text);
-
-  str = g_string_new (NULL);
-  FCM_DOC_FOREACH (fcm_doc_get_array (name, "given"), given)
-    {
-      const char *g = fcm_doc_string (given);
-
-      if (g == NULL)
-        continue;
-      if (str->len)
-        g_string_append_c (str, ' ');
-      g_string_append (str, g);
-    }
-  if ((family = fcm_doc_get_string (name, "family")))
-    {
-      if (str->len)
-        g_string_append_c (str, ' ');
-      g_string_append (str, family);
-    }
-
-  return str->len ? g_string_free (g_steal_pointer (&str), FALSE) : NULL;
-}
-
-/* ImagingStudy.modality: Coding[] in R4, CodeableConcept[] in R5; the
- * codes joined with "\\" as DICOM writes several (e.g. "PT\\CT"). */
-static char *
-dup_modality (const FcmJson *study)
-{
-  g_autoptr(GString) str = g_string_new (NULL);
-
-  FCM_DOC_FOREACH (fcm_doc_get_array (study, "modality"), m)
-    {
-      const char *code = fcm_doc_get_string (m, "code");
-
-      if (code == NULL)
-        code = fcm_doc_get_string (fcm_doc_first (fcm_doc_get_array (m, "coding")), "code");
-      if (code == NULL || code[0] == '\0')
-        continue;
-      if (str->len)
-        g_string_append_c (str, '\\');
-      g_string_append (str, code);
-    }
-
-  return str->len ? g_string_free (g_steal_pointer (&str), FALSE) : NULL;
-}
-
-static const FcmJson *
-lookup_resource (const FcmJson *context,
-                 const char    *key)
-{
-  FCM_DOC_FOREACH (context, item)
-    if (g_strcmp0 (fcm_doc_get_string (item, "key"), key) == 0)
-      return fcm_doc_get_object (item, "resource");
-
-  return NULL;
-}
-
-/**
- * _fcm_context_item_set_context:
- * @doc: the document @context is in (a reference is taken)
- * @context: (nullable): the context array of the `*-open` (or of Get
- *   Current Context); %NULL for none
- * @opened_by: (nullable): id of the event that opened it
- *
- * Takes patient and study details from an open's context. A resume (C-37)
- * calls this again with the new open's context.
- */
-void
-_fcm_context_item_set_context (FcmContextItem *self,
-                               FcmDoc         *doc,
-                               const FcmJson  *context,
-                               const char     *opened_by)
-{
-  const FcmJson *report;
-  const FcmJson *patient;
-  const FcmJson *study;
-  g_autofree char *name = NULL;
-  g_autofree char *modality = NULL;
-  const char *uid;
-  const char *accession;
-
-  g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
-  g_return_if_fail (doc != NULL);
-
-  g_object_freeze_notify (G_OBJECT (self));
-
-  g_clear_pointer (&self->context, json_array_unref);
-  fcm_doc_ref (doc);
-  g_clear_pointer (&self->context_owner, fcm_doc_unref);
-  self->context_owner = doc;
-  self->context_doc = context;
-
-  report = lookup_resource (context, "report");
-  patient = lookup_resource (context, "patient");
-  study = lookup_resource (context, "study");
-
-  if (report != NULL)
-    update_str (self, &self->report_status, fcm_doc_get_string (report, "status"),
-                PROP_REPORT_STATUS);
-
-  if (patient != NULL)
-    {
-      const char *mrn = find_identifier (patient, "MR", "urn:MRN");
-
-      update_str (self, &self->patient_id, fcm_doc_get_string (patient, "id"), PROP_PATIENT_ID);
-      name = dup_human_name (patient);
-      update_str (self, &self->patient_name, name, PROP_PATIENT_NAME);
-      update_str (self, &self->patient_sex, fcm_doc_get_string (patient, "gender"),
-                  PROP_PATIENT_SEX);
-      update_str (self, &self->birth_date, fcm_doc_get_string (patient, "birthDate"),
-                  PROP_BIRTH_DATE);
-      update_str (self, &self->mrn, mrn ? mrn : first_identifier (patient), PROP_MRN);
-    }
-
-  if (study != NULL)
-    {
-      uid = find_identifier (study, "110180", "urn:dicom:uid");
-      if (uid == NULL)
-        uid = fcm_doc_get_string (study, "uid"); /* 2019 prototype: STU3 ImagingStudy.uid */
-      accession = find_identifier (study, "ACSN", "urn:accession");
-
-      update_str (self, &self->study_id, fcm_doc_get_string (study, "id"), PROP_STUDY_ID);
-      update_str (self, &self->study_uid, uid, PROP_STUDY_UID);
-      update_str (self, &self->accession, accession, PROP_ACCESSION);
-      update_str (self, &self->study_description, fcm_doc_get_string (study, "description"),
-                  PROP_STUDY_DESCRIPTION);
-      modality = dup_modality (study);
-      update_str (self, &self->modality, modality, PROP_MODALITY);
-      update_str (self, &self->study_date, fcm_doc_get_string (study, "started"), PROP_STUDY_DATE);
-    }
-
-  update_str (self, &self->opened_by, opened_by, PROP_OPENED_BY);
-
-  g_object_thaw_notify (G_OBJECT (self));
 }
 
 void
@@ -486,7 +236,7 @@ _fcm_context_item_set_version_id (FcmContextItem *self,
                                   const char     *version_id)
 {
   g_return_if_fail (FCM_IS_CONTEXT_ITEM (self));
-  update_str (self, &self->version_id, version_id, PROP_VERSION_ID);
+  _fcm_context_item_update_str (self, &self->version_id, version_id, PROP_VERSION_ID);
 }
 
 void
@@ -576,8 +326,8 @@ _fcm_context_item_put_content (FcmContextItem *self,
   type_len = strlen (self->anchor_type);
   if (strncmp (reference, self->anchor_type, type_len) == 0 && reference[type_len] == '/' &&
       g_strcmp0 (reference + type_len + 1, self->anchor_id) == 0)
-    update_str (self, &self->report_status, fcm_doc_get_string (resource, "status"),
-                PROP_REPORT_STATUS);
+    _fcm_context_item_update_str (self, &self->report_status,
+                                  fcm_doc_get_string (resource, "status"), PROP_REPORT_STATUS);
 }
 
 gboolean
