@@ -1019,6 +1019,86 @@ test_dialog_minimal (Fixture       *f,
   g_assert_finalize_object (dialog);
 }
 
+/* Issue 15.1: the report page is laid out once, unseen, in the panel's
+ * first frame (its styles and fonts ready before a stream's first report),
+ * and afterwards everything is as it was; an apply during it ends it first */
+static GtkWidget *
+panel_stack (FcmContextPanel *panel)
+{
+  return gtk_widget_get_ancestor (_fcm_context_panel_get_line (panel, FCM_CONTEXT_LINE_PATIENT), GTK_TYPE_STACK);
+}
+
+static void
+test_panel_rehearsal (Fixture       *f,
+                      gconstpointer  data)
+{
+  GtkWidget *stack = panel_stack (f->panel);
+  GtkWidget *mrn = _fcm_context_panel_get_field_label (f->panel, FCM_CONTEXT_FIELD_MRN);
+  GtkWindow *window;
+  FcmContextPanel *panel;
+
+  /* presented without a monitor (fixture_setup): the first frame rehearses */
+  g_assert_true (_fcm_context_panel_get_rehearsing (f->panel));
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "not-connected");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "report");
+  g_assert_cmpfloat (gtk_widget_get_opacity (stack), ==, 0.0);
+  g_assert_false (gtk_widget_get_can_focus (stack));
+  g_assert_false (gtk_widget_get_can_target (stack));
+  g_assert_true (gtk_widget_has_css_class (mrn, "monospace"));
+
+  fcm_test_wait_frames (GTK_WIDGET (f->panel), 2);
+  g_assert_false (_fcm_context_panel_get_rehearsing (f->panel));
+  g_assert_cmpint (_fcm_context_panel_get_rehearsed_width (f->panel), >, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "not-connected");
+  g_assert_cmpfloat (gtk_widget_get_opacity (stack), ==, 1.0);
+  g_assert_true (gtk_widget_get_can_focus (stack));
+  g_assert_true (gtk_widget_get_can_target (stack));
+  g_assert_false (_fcm_context_panel_get_headline_visible (f->panel));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (mrn)), ==, "—");
+  g_assert_false (gtk_widget_has_css_class (mrn, "monospace"));
+  for (guint i = 0; i < FCM_CONTEXT_N_LINES; i++)
+    g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (_fcm_context_panel_get_line (f->panel, i))), ==, "");
+
+  /* a report shows as usual */
+  fcm_context_panel_set_monitor (f->panel, f->monitor);
+  publish_open (f, "rpt-r", "ACC-rehearsal", "MRN-rehearsal");
+  FCM_TEST_WAIT_UNTIL (g_strcmp0 (field (f, FCM_CONTEXT_FIELD_MRN), "MRN-rehearsal") == 0);
+  g_assert_cmpstr (_fcm_context_panel_get_page (f->panel), ==, "report");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (mrn)), ==, "MRN-rehearsal");
+  g_assert_true (gtk_widget_has_css_class (mrn, "monospace"));
+
+  /* a second panel, rehearsing, is given a monitor with a report: the
+   * apply ends the rehearsal and shows the report, which stays */
+  window = GTK_WINDOW (gtk_window_new ());
+  panel = FCM_CONTEXT_PANEL (fcm_context_panel_new ());
+  gtk_window_set_default_size (window, 360, 700);
+  gtk_window_set_child (window, GTK_WIDGET (panel));
+  gtk_window_present (window);
+  g_assert_true (_fcm_context_panel_get_rehearsing (panel));
+  fcm_context_panel_set_monitor (panel, f->monitor);
+  g_assert_false (_fcm_context_panel_get_rehearsing (panel));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (panel_stack (panel))), ==, "report");
+  g_assert_cmpfloat (gtk_widget_get_opacity (panel_stack (panel)), ==, 1.0);
+  fcm_test_wait_frames (GTK_WIDGET (panel), 2);
+  g_assert_cmpstr (_fcm_context_panel_get_page (panel), ==, "report");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (_fcm_context_panel_get_field_label (panel, FCM_CONTEXT_FIELD_MRN))),
+                   ==, "MRN-rehearsal");
+  g_assert_cmpstr (_fcm_context_panel_get_line_text (panel, FCM_CONTEXT_LINE_STUDY_DETAIL), !=, "");
+  gtk_window_destroy (window);
+
+  /* a panel that has a report when it is first shown does not rehearse */
+  window = GTK_WINDOW (gtk_window_new ());
+  panel = FCM_CONTEXT_PANEL (fcm_context_panel_new ());
+  fcm_context_panel_set_monitor (panel, f->monitor);
+  gtk_window_set_child (window, GTK_WIDGET (panel));
+  gtk_window_present (window);
+  g_assert_false (_fcm_context_panel_get_rehearsing (panel));
+  fcm_test_wait_frames (GTK_WIDGET (panel), 2);
+  g_assert_cmpint (_fcm_context_panel_get_rehearsed_width (panel), ==, 0);
+  g_assert_cmpstr (_fcm_context_panel_get_page (panel), ==, "report");
+  gtk_window_destroy (window);
+}
+
 /* In a narrow column (the subscribers pane open) an identifier's title
  * wraps between words, never inside one ("Versi-on") */
 static void
@@ -1127,6 +1207,7 @@ main (int   argc,
   ADD ("/fcm/context-panel/suspended-rows-reused", test_panel_suspended_rows_reused);
   ADD ("/fcm/context-panel/stale", test_panel_stale);
   ADD ("/fcm/context-panel/narrow-titles", test_panel_narrow_titles);
+  ADD ("/fcm/context-panel/rehearsal", test_panel_rehearsal);
   ADD ("/fcm/open-report-dialog/required", test_dialog_required);
   g_test_add_func ("/fcm/compact-row/texts", test_compact_row_texts);
   ADD ("/fcm/open-report-dialog/random", test_dialog_random);

@@ -167,6 +167,7 @@ _fcm_context_panel_apply (FcmContextPanel *self)
   gboolean changed[FCM_CONTEXT_N_FIELDS] = { FALSE, };
   gboolean any = FALSE;
 
+  _fcm_context_panel_end_rehearsal (self);
   if (self->tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);

@@ -4,6 +4,7 @@
  *                            tooltips, state, set-up, public API
  * fcm-context-panel-text.c   the headline's lines and the suspended rows
  * fcm-context-panel-test.c   what the tests look at
+ * fcm-context-panel-rehearsal.c  the report page laid out unseen in the first frame
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +17,8 @@
 #include "fcm-context-panel-private.h"
 
 G_BEGIN_DECLS
+
+typedef struct _FcmContextPanelRehearsal FcmContextPanelRehearsal;
 
 struct _FcmContextPanel
 {
@@ -43,6 +46,9 @@ struct _FcmContextPanel
   guint                n_suspended_shown; /* in the button and the group title */
   guint                n_label_updates;
   guint                n_applies;
+  FcmContextPanelRehearsal *rehearsal;   /* while the first frame lays out the report page */
+  guint                rehearsed : 1;
+  int                  rehearsed_width;  /* the patient line's width in it (tests) */
 
   /* Template children */
   GtkRevealer         *stale_revealer;
@@ -96,6 +102,11 @@ void        _fcm_context_join                 (GString         *str,
                                                const char      *part);
 void        _fcm_context_panel_show_headline  (FcmContextPanel *self,
                                                const gboolean  *changed);
+/* fcm-context-panel-rehearsal.c */
+void        _fcm_context_panel_rehearse       (FcmContextPanel *self);
+void        _fcm_context_panel_end_rehearsal  (FcmContextPanel *self);
+const char *_fcm_context_panel_rehearsal_page (FcmContextPanel *self);
+
 /* fcm-context-panel-suspended.c */
 void        _fcm_context_panel_init_suspended       (FcmContextPanel *self);
 void        _fcm_context_panel_sync_suspended       (FcmContextPanel *self);

@@ -49,6 +49,8 @@ typedef enum
 
 /* "not-connected", "empty" or "report" */
 const char *_fcm_context_panel_get_page           (FcmContextPanel *self);
+gboolean    _fcm_context_panel_get_rehearsing     (FcmContextPanel *self);
+int         _fcm_context_panel_get_rehearsed_width (FcmContextPanel *self);
 gboolean    _fcm_context_panel_get_page_switching (FcmContextPanel *self);
 /* The value shown, or NULL when the field has no value (dim "—" or left out). */
 const char *_fcm_context_panel_get_field_text     (FcmContextPanel *self,

@@ -15,7 +15,7 @@ _fcm_context_panel_get_page (FcmContextPanel *self)
 {
   g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), NULL);
 
-  return gtk_stack_get_visible_child_name (self->stack);
+  return _fcm_context_panel_rehearsal_page (self);
 }
 
 /* a page switch still under way (a crossfade) */
@@ -216,4 +216,23 @@ _fcm_context_panel_get_pending (FcmContextPanel *self)
   g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
 
   return self->tick_id != 0 || fcm_view_pace_is_scheduled (&self->pace);
+}
+
+/* the report page is laid out unseen (fcm-context-panel-rehearsal.c) */
+gboolean
+_fcm_context_panel_get_rehearsing (FcmContextPanel *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), FALSE);
+
+  return self->rehearsal != NULL;
+}
+
+/* how wide the patient's name was when the rehearsal ended: 0 when there
+ * was none, or it ended before the page was laid out */
+int
+_fcm_context_panel_get_rehearsed_width (FcmContextPanel *self)
+{
+  g_return_val_if_fail (FCM_IS_CONTEXT_PANEL (self), 0);
+
+  return self->rehearsed_width;
 }

@@ -355,6 +355,20 @@ fcm_context_panel_realize (GtkWidget *widget)
 }
 
 static void
+fcm_context_panel_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fcm_context_panel_parent_class)->map (widget);
+  _fcm_context_panel_rehearse (FCM_CONTEXT_PANEL (widget));
+}
+
+static void
+fcm_context_panel_unmap (GtkWidget *widget)
+{
+  _fcm_context_panel_end_rehearsal (FCM_CONTEXT_PANEL (widget));
+  GTK_WIDGET_CLASS (fcm_context_panel_parent_class)->unmap (widget);
+}
+
+static void
 fcm_context_panel_unrealize (GtkWidget *widget)
 {
   FcmContextPanel *self = FCM_CONTEXT_PANEL (widget);
@@ -375,6 +389,7 @@ fcm_context_panel_dispose (GObject *object)
       self->tick_id = 0;
     }
   fcm_view_pace_clear (&self->pace);
+  _fcm_context_panel_end_rehearsal (self);
   if (self->store_signals != NULL)
     g_signal_group_set_target (self->store_signals, NULL);
   if (self->item_signals != NULL)
@@ -467,6 +482,8 @@ fcm_context_panel_class_init (FcmContextPanelClass *klass)
   object_class->set_property = fcm_context_panel_set_property;
   widget_class->realize = fcm_context_panel_realize;
   widget_class->unrealize = fcm_context_panel_unrealize;
+  widget_class->map = fcm_context_panel_map;
+  widget_class->unmap = fcm_context_panel_unmap;
 
   /**
    * FcmContextPanel:monitor:
