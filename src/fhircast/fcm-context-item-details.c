@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Part of FcmContextItem (see fcm-context-item-object-private.h): the report
+ * Part of FcmContextItem (see fcm-context-item-internal.h): the report
  * status, the patient (id, name, sex, birth date, MRN) and the study (id,
  * UID, accession, description, modality, start) taken from the resources
  * of a `*-open`'s context, or of Get Current Context's.
@@ -12,7 +12,7 @@
 
 #include "config.h"
 
-#include "fcm-context-item-object-private.h"
+#include "fcm-context-item-internal.h"
 
 static gboolean
 coding_has_code (const FcmJson *codeable,

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "fcm-context-item-object-private.h"
+#include "fcm-context-item-internal.h"
 #include "fcm-json-private.h"
 
 /* One shared resource: a value in the document of the update (or current

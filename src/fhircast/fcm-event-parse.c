@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Part of FcmEvent (see fcm-event-object-private.h): the one reader of a
+ * Part of FcmEvent (see fcm-event-internal.h): the one reader of a
  * message (event_from_doc(): tolerant of what real peers bend, strict about
  * types, each error with its JSON path) behind every constructor, and
  * fcm_event_new(), which builds a message and reads it back.
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "fcm-error.h"
-#include "fcm-event-object-private.h"
+#include "fcm-event-internal.h"
 #include "fcm-json-private.h"
 
 static gboolean

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "fcm-event-object-private.h"
+#include "fcm-event-internal.h"
 #include "fcm-json-private.h"
 
 G_DEFINE_FINAL_TYPE (FcmEvent, fcm_event, G_TYPE_OBJECT)

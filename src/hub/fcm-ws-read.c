@@ -1,6 +1,6 @@
 /* fcm-ws-read.c: reading and handling a client's frames (RFC 6455 §5)
  *
- * Part of FcmWsConn (see fcm-ws-conn-private.h). The bytes read go into one
+ * Part of FcmWsConn (see fcm-ws-internal.h). The bytes read go into one
  * buffer, frames are checked and unmasked in place; a protocol error closes
  * the connection with its code.
  *
@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "fcm-ws-conn-private.h"
+#include "fcm-ws-internal.h"
 
 /* ------------------------------------------------------------------------ */
 /* reading                                                                  */

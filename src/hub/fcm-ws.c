@@ -1,7 +1,7 @@
 /* fcm-ws.c: the hub's server side of a WebSocket connection (RFC 6455)
  *
  * See fcm-ws-private.h; reading the client's frames is in fcm-ws-read.c
- * (fcm-ws-conn-private.h). Everything runs on the thread-default main context
+ * (fcm-ws-internal.h). Everything runs on the thread-default main context
  * of the caller, with pollable (non-blocking) reads and writes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "fcm-ws-conn-private.h"
+#include "fcm-ws-internal.h"
 
 #define MAX_IOV             64
 

@@ -1,4 +1,4 @@
-/* fcm-event-object-private.h: what the two files of FcmEvent share
+/* fcm-event-internal.h: what the two files of FcmEvent share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *

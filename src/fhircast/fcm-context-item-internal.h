@@ -1,4 +1,4 @@
-/* fcm-context-item-object-private.h: what the two files of FcmContextItem share
+/* fcm-context-item-internal.h: what the two files of FcmContextItem share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *

@@ -1,4 +1,4 @@
-/* fcm-ws-conn-private.h: what the two files of FcmWsConn share
+/* fcm-ws-internal.h: what the two files of FcmWsConn share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
