@@ -437,6 +437,9 @@ watcher_syncerror_cb (FcmHubClient *client,
 
   p->syncerrors++;
   fcm_event_get_syncerror_details (event, NULL, NULL, &subscriber, &diagnostics);
+  if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+    g_printerr ("trace: syncerror about %s: %s\n", subscriber ? subscriber : "(nobody)",
+                diagnostics ? diagnostics : "(no diagnostics)");
   /* H-34: "… did not acknowledge … within 1.0 s" about the app */
   if (g_strcmp0 (subscriber, SUBSCRIBER_NAME) == 0 && diagnostics != NULL &&
       strstr (diagnostics, "did not acknowledge") != NULL)
@@ -514,10 +517,10 @@ run_publisher (void)
 
   printf ("publisher published=%u ok=%u refused=%u seconds=%.1f drain_ms=%.0f "
           "ack_p50_ms=%.2f ack_p99_ms=%.1f ack_max_ms=%.1f ack_count=%" G_GINT64_FORMAT " max_pending=%u missed=%u "
-          "late_syncerrors=%u unsubscribed=%d\n",
+          "syncerrors=%u late_syncerrors=%u unsubscribed=%d\n",
           p.sent, p.ok, p.refused, (end_published - p.start) / (double) G_USEC_PER_SEC,
           (g_get_monotonic_time () - end_published) / 1000.0 - 1200.0,
-          p.ack_p50, p.ack_p99, p.ack_max, p.ack_count, p.max_pending, p.missed, p.late_syncerrors, p.subscriber_gone);
+          p.ack_p50, p.ack_p99, p.ack_max, p.ack_count, p.max_pending, p.missed, p.syncerrors, p.late_syncerrors, p.subscriber_gone);
   fflush (stdout);
   g_clear_object (&p.watcher);
   g_clear_object (&p.session);

@@ -615,6 +615,9 @@ print_run (const char *kind,
           value (v, "pinger.pings"), value (v, "app.frame_gap_max_ms"), value (v, "app.frame_gaps_over_50"),
           value (v, "app.timer_late_max_ms"), value (v, "app.rss_kb") / 1024.0, value (v, "app.rows"),
           value (v, "app.cpu_ms") * 1000.0 / MAX (value (v, "app.acked"), 1.0));
+  if (value (v, "publisher.syncerrors") > 0)
+    printf ("           syncerrors in the session: %.0f (the app acks them too; FCM_BENCH_TRACE=1 says what about)\n",
+            value (v, "publisher.syncerrors"));
   if (g_hash_table_contains (v, "hub.rss_kb"))
     printf ("           the separate hub's RSS at the end: %.0f MB\n", value (v, "hub.rss_kb") / 1024.0);
   fflush (stdout);
