@@ -117,6 +117,11 @@ typedef struct
   gint64          timer_due;
   gint64          last_frame;
   guint           n_acked;
+  guint           n_acked_other;  /* acks of messages the publisher did not send (syncerrors, replays) */
+  guint           n_acked_again;  /* a publisher's event acked a second time */
+  GByteArray     *acked_bits;     /* which "load-N" events were acked, a bit each */
+  guint           n_live;         /* times the connection went live (more than once: it reconnected) */
+  gboolean        live;
   Stdin           in;
   gboolean        ready;
   guint           frames_drawn;   /* before ready: the window is up once it drew */
@@ -171,6 +176,34 @@ ack_sent_cb (FcmHubClient *client,
              App          *a)
 {
   a->n_acked++;
+  /* the publisher's ids are "load-N": anything else, or one of those
+   * twice, is worth knowing about (FCM_BENCH_TRACE=1 names it) */
+  if (g_str_has_prefix (id, "load-"))
+    {
+      guint64 n = g_ascii_strtoull (id + 5, NULL, 10);
+      guint byte = (guint) MIN (n / 8, G_MAXUINT / 2);
+
+      if (byte >= a->acked_bits->len)
+        {
+          guint old_len = a->acked_bits->len;
+
+          g_byte_array_set_size (a->acked_bits, byte + 4096);
+          memset (a->acked_bits->data + old_len, 0, a->acked_bits->len - old_len);
+        }
+      if (a->acked_bits->data[byte] & (1u << (n % 8)))
+        {
+          a->n_acked_again++;
+          if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+            g_printerr ("trace: %s acked again\n", id);
+        }
+      a->acked_bits->data[byte] |= (guint8) (1u << (n % 8));
+    }
+  else
+    {
+      a->n_acked_other++;
+      if (g_getenv ("FCM_BENCH_TRACE") != NULL)
+        g_printerr ("trace: acked %s, not the publisher's\n", id);
+    }
   if (a->n_acked % 2000 == 0 && g_getenv ("FCM_BENCH_TRACE") != NULL)
     g_printerr ("trace: %u acked at %.3f s\n", a->n_acked, g_get_monotonic_time () / 1e6);
 }
@@ -183,8 +216,10 @@ app_stdin_eof (App *a)
   struct rusage usage;
 
   getrusage (RUSAGE_SELF, &usage);
-  printf ("app rss_kb=%ld acked=%u rows=%u cpu_ms=%.0f timer_late_max_ms=%.1f frame_gap_max_ms=%.1f frame_gaps_over_50=%u frames=%u\n",
-          rss_kb (), a->n_acked, g_list_model_get_n_items (G_LIST_MODEL (log)),
+  printf ("app rss_kb=%ld acked=%u acked_other=%u acked_again=%u went_live=%u rows=%u cpu_ms=%.0f "
+          "timer_late_max_ms=%.1f frame_gap_max_ms=%.1f frame_gaps_over_50=%u frames=%u\n",
+          rss_kb (), a->n_acked, a->n_acked_other, a->n_acked_again, a->n_live,
+          g_list_model_get_n_items (G_LIST_MODEL (log)),
           (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000.0 +
           (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1000.0, a->timer_late_max,
           array_max (a->frame_gaps), count_over (a->frame_gaps, 50.0), a->frame_gaps->len);
@@ -224,6 +259,14 @@ app_live_cb (FcmConnection *connection,
   GApplication *app = G_APPLICATION (a->app);
   FcmHubClient *client = fcm_connection_get_client (connection);
 
+  if (fcm_connection_get_live (connection) != a->live)
+    {
+      a->live = !a->live;
+      a->n_live += a->live;
+      if (a->live && a->n_live > 1 && g_getenv ("FCM_BENCH_TRACE") != NULL)
+        g_printerr ("trace: the app's connection is live again (%u), at %.3f s\n", a->n_live,
+                    g_get_monotonic_time () / 1e6);
+    }
   /* the stream starts once the app is subscribed and its window is up
    * (drew its first frames: the start-up has its own figure, bench-startup) */
   if (a->ready || !fcm_connection_get_live (connection) || a->frames_drawn < 2)
@@ -393,12 +436,14 @@ run_app (void)
     }
   adw_init ();
   a.frame_gaps = g_array_new (FALSE, FALSE, sizeof (double));
+  a.acked_bits = g_byte_array_new ();
   a.app = fcm_application_new (APP_ID, G_APPLICATION_DEFAULT_FLAGS);
   g_signal_connect (a.app, "activate", G_CALLBACK (app_activate_cb), &a);
   status = g_application_run (G_APPLICATION (a.app), 0, NULL);
   g_clear_object (&a.connection);
   g_clear_object (&a.app);
   g_array_unref (a.frame_gaps);
+  g_byte_array_unref (a.acked_bits);
   return status;
 }
 
@@ -615,6 +660,10 @@ print_run (const char *kind,
           value (v, "pinger.pings"), value (v, "app.frame_gap_max_ms"), value (v, "app.frame_gaps_over_50"),
           value (v, "app.timer_late_max_ms"), value (v, "app.rss_kb") / 1024.0, value (v, "app.rows"),
           value (v, "app.cpu_ms") * 1000.0 / MAX (value (v, "app.acked"), 1.0));
+  if (value (v, "app.acked_other") > 0 || value (v, "app.acked_again") > 0 || value (v, "app.went_live") > 1)
+    printf ("           the app acked %.0f messages the publisher did not send and %.0f of its events twice; "
+            "its connection went live %.0f times (FCM_BENCH_TRACE=1 names them)\n",
+            value (v, "app.acked_other"), value (v, "app.acked_again"), value (v, "app.went_live"));
   if (value (v, "publisher.syncerrors") > 0)
     printf ("           syncerrors in the session: %.0f (the app acks them too; FCM_BENCH_TRACE=1 says what about)\n",
             value (v, "publisher.syncerrors"));
